@@ -1,0 +1,241 @@
+//! `phoneup check`: is this one direct jump safe to flash?
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::catalogue;
+use crate::error::Error;
+use crate::graph;
+use crate::matrix::{Confidence, Load, Matrix, Mechanism, Rule};
+use crate::output::Style;
+use crate::phone_model::Model;
+use crate::plan::{self, Outcome, Request};
+use crate::stage::{self, EvidenceRef, Stage};
+
+/// The answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// A rule with evidence allows the jump in one reboot.
+    Safe,
+    /// The phone already runs the target.
+    Already,
+    /// A rule with evidence says the jump fails.
+    Refused,
+    /// No rule speaks about it, or the files it needs are not known to exist.
+    Unknown,
+}
+
+impl Verdict {
+    /// 0 for yes, 1 for no.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Verdict::Safe | Verdict::Already => 0,
+            Verdict::Refused | Verdict::Unknown => 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    pub from: String,
+    pub from_label: String,
+    pub to: String,
+    pub to_label: String,
+    pub verdict: Verdict,
+    pub safe: bool,
+    pub rule: Option<String>,
+    pub rule_summary: Option<String>,
+    pub confidence: Option<Confidence>,
+    pub mechanism: Option<Mechanism>,
+    /// Why the answer is no.
+    pub reason: Option<String>,
+    pub evidence: Vec<EvidenceRef>,
+    /// For a safe jump: the stage that makes it. Otherwise: the first stage of the safe plan.
+    pub stage: Option<Stage>,
+    /// For a jump that is not safe: how many reboots the safe plan takes, if there is one.
+    pub plan_reboots: Option<usize>,
+    pub plan_path: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+fn rule_fields(check: &mut Check, rule: &Rule, matrix: &Matrix) {
+    check.rule = Some(rule.id.clone());
+    check.rule_summary = Some(rule.summary.clone());
+    check.confidence = Some(rule.confidence);
+    check.mechanism = rule.mechanism;
+    check.evidence = EvidenceRef::for_rule(rule, matrix);
+}
+
+/// Checks the direct jump `from` to `to`.
+pub fn check(matrix: &Matrix, from: &str, to: &str, model: Model) -> Result<Check, Error> {
+    let from_load = catalogue::resolve(matrix, from, "--from")?;
+    let to_load = catalogue::resolve(matrix, to, "--to")?;
+    let mut check = Check {
+        from: from_load.name().to_string(),
+        from_label: from_load.label(),
+        to: to_load.name().to_string(),
+        to_label: to_load.label(),
+        verdict: Verdict::Unknown,
+        safe: false,
+        rule: None,
+        rule_summary: None,
+        confidence: None,
+        mechanism: None,
+        reason: None,
+        evidence: Vec::new(),
+        stage: None,
+        plan_reboots: None,
+        plan_path: Vec::new(),
+        notes: Vec::new(),
+    };
+
+    if from_load.id.match_key() == to_load.id.match_key() {
+        check.verdict = Verdict::Already;
+        check.safe = true;
+        return Ok(check);
+    }
+    if let Some(rule) = matrix.refusals(&from_load, &to_load).next() {
+        check.verdict = Verdict::Refused;
+        check.reason = rule.reason.clone();
+        rule_fields(&mut check, rule, matrix);
+    } else if let Some(rule) = graph::best_rule(matrix, &from_load, &to_load) {
+        check.verdict = Verdict::Safe;
+        check.safe = true;
+        rule_fields(&mut check, rule, matrix);
+        check.stage = Some(stage::build(1, &from_load, &to_load, rule, matrix, model));
+        return Ok(check);
+    } else if let Some(rule) = matrix.allowances(&from_load, &to_load).next() {
+        let needed = stage::firmware(&from_load, &to_load);
+        if to_load.in_catalogue {
+            check.reason = Some(format!(
+                "rule {} allows this jump, but it needs {}, and the catalogue does not list {} in the package of {}",
+                rule.id,
+                needed.join(", "),
+                stage::missing_firmware(&from_load, &to_load).join(", "),
+                to_load.name()
+            ));
+        } else {
+            check.verdict = Verdict::Safe;
+            check.safe = true;
+            check.notes.push(format!(
+                "{} is not in the catalogue: make sure its package holds {} before you flash.",
+                to_load.name(),
+                needed.join(", ")
+            ));
+        }
+        rule_fields(&mut check, rule, matrix);
+        if check.safe {
+            return Ok(check);
+        }
+    } else {
+        check.reason = Some(
+            "no rule in the matrix covers this direct jump, so phoneup cannot call it safe".into(),
+        );
+    }
+
+    first_step_of_plan(matrix, &mut check, &from_load, &to_load, model);
+    Ok(check)
+}
+
+fn first_step_of_plan(matrix: &Matrix, check: &mut Check, from: &Load, to: &Load, model: Model) {
+    if !to.in_catalogue {
+        check.notes.push(format!(
+            "{} is not in the catalogue, so phoneup cannot plan a route to it.",
+            to.name()
+        ));
+        return;
+    }
+    let request = Request {
+        from: from.name().to_string(),
+        to: to.name().to_string(),
+        model,
+        ..Request::default()
+    };
+    match plan::plan(matrix, &request) {
+        Ok(Outcome::Plan(plan)) => {
+            check.plan_reboots = Some(plan.reboots);
+            check.plan_path = plan.path;
+            check.stage = plan.stages.into_iter().next();
+        }
+        Ok(Outcome::NoPath(no_path)) => {
+            check.notes.push(format!(
+                "There is no safe plan either: {}",
+                no_path.reasons.join(" ")
+            ));
+        }
+        Err(error) => check.notes.push(error.to_string()),
+    }
+}
+
+impl Check {
+    pub fn to_text(&self, style: &Style) -> String {
+        let mut out = String::new();
+        let head = match self.verdict {
+            Verdict::Safe => style.good("SAFE:"),
+            Verdict::Already => style.good("ALREADY THERE:"),
+            Verdict::Refused => style.error("REFUSED:"),
+            Verdict::Unknown => style.warning("NOT KNOWN TO BE SAFE:"),
+        };
+        let _ = writeln!(
+            out,
+            "{head} {} ({}) -> {} ({})",
+            self.from, self.from_label, self.to, self.to_label
+        );
+        if self.verdict == Verdict::Already {
+            let _ = writeln!(out, "  The phone already runs {}: nothing to flash.", self.to);
+            return out;
+        }
+        if let (Some(rule), Some(summary), Some(confidence)) =
+            (&self.rule, &self.rule_summary, self.confidence)
+        {
+            let _ = writeln!(
+                out,
+                "  rule      {rule} ({} confidence): {summary}",
+                style.confidence(confidence)
+            );
+        }
+        if let Some(mechanism) = self.mechanism.filter(|_| self.safe) {
+            let _ = writeln!(out, "  how       {}", mechanism.describe());
+        }
+        if let Some(reason) = &self.reason {
+            let _ = writeln!(out, "  why not   {reason}");
+        }
+        if !self.evidence.is_empty() {
+            let _ = writeln!(out, "  evidence");
+            for e in &self.evidence {
+                let _ = writeln!(out, "    - {}: {} <{}>", e.source, e.note, e.locator);
+            }
+        }
+        for note in &self.notes {
+            let _ = writeln!(out, "  note      {note}");
+        }
+        let plan_command = format!("phoneup plan --from {} --to {}", self.from, self.to);
+        if self.safe {
+            if self.stage.is_some() {
+                let _ = writeln!(out, "  files     {plan_command}");
+            }
+            return out;
+        }
+        if let (Some(reboots), Some(stage)) = (self.plan_reboots, &self.stage) {
+            let _ = writeln!(
+                out,
+                "  instead   {reboots} reboots: {}",
+                self.plan_path.join(" -> ")
+            );
+            let _ = writeln!(
+                out,
+                "  first     {} -> {} ({}, {} confidence): OS79XX.TXT names {}; firmware {}",
+                stage.from,
+                stage.to,
+                stage.rule,
+                stage.confidence,
+                stage.os79xx.as_deref().unwrap_or("nothing"),
+                stage.firmware.join(", ")
+            );
+            let _ = writeln!(out, "  all steps {plan_command}");
+        }
+        out
+    }
+}

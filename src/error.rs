@@ -1,0 +1,76 @@
+//! Errors that stop a command. Each one is an input or usage problem (exit code 2) and says
+//! what to type instead; "the answer is no" is not an error but an outcome (exit code 1).
+
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+
+use crate::load_id::{LoadIdError, ACCEPTED_FORMS};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The matrix file is broken.
+    #[error("{origin}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Matrix {
+        origin: String,
+        line: Option<usize>,
+        message: String,
+    },
+    #[error("cannot read {}: {source}", path.display())]
+    Read { path: PathBuf, source: io::Error },
+    /// A load ID that does not parse.
+    #[error("{}", BadLoadId { error, suggestion, flag })]
+    BadLoadId {
+        flag: &'static str,
+        error: LoadIdError,
+        suggestion: Option<String>,
+    },
+    #[error("{flag} `{input}` is a Boot Load ID (the phone's boot ROM), not firmware to plan from or to.\n\
+             Read the App Load ID instead: Settings > Status > Firmware Versions, the line above Boot Load ID.")]
+    BootLoad { flag: &'static str, input: String },
+    #[error("{flag} `{name}` is not in the catalogue, so phoneup does not know its files.\n\
+             Known {what}: {}\n\
+             To add a load you own: phoneup matrix > my-matrix.yaml, add it under `loads`, then pass --matrix my-matrix.yaml",
+             known.join(", "))]
+    NotInCatalogue {
+        flag: &'static str,
+        name: String,
+        what: String,
+        known: Vec<String>,
+    },
+    #[error("{flag} `{name}` is the start or the end of the plan; it cannot be avoided")]
+    AvoidEndpoint { flag: &'static str, name: String },
+}
+
+impl Error {
+    /// Every error is an input or usage error.
+    pub fn exit_code(&self) -> u8 {
+        2
+    }
+}
+
+struct BadLoadId<'a> {
+    flag: &'a str,
+    error: &'a LoadIdError,
+    suggestion: &'a Option<String>,
+}
+
+impl fmt::Display for BadLoadId<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.flag.is_empty() {
+            write!(f, "{}", self.error)?;
+        } else {
+            write!(f, "{}: {}", self.flag, self.error)?;
+        }
+        if let Some(suggestion) = self.suggestion {
+            write!(f, "\ndid you mean `{suggestion}`?")?;
+        }
+        if !matches!(
+            self.error,
+            LoadIdError::OtherPlatform { .. } | LoadIdError::OtherFamily { .. }
+        ) {
+            write!(f, "\n{ACCEPTED_FORMS}")?;
+        }
+        Ok(())
+    }
+}

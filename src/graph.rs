@@ -1,0 +1,189 @@
+//! The upgrade matrix as a petgraph graph: loads are nodes, allowed direct jumps are edges, and
+//! the search picks the path with the fewest reboots, then the highest confidence, then the
+//! well-trodden intermediates.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::{HashMap, HashSet};
+
+use petgraph::algo::dijkstra;
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::{EdgeRef, NodeFiltered, Reversed};
+use petgraph::Direction;
+
+use crate::matrix::{Load, Matrix, Rule};
+use crate::stage;
+
+/// How many equally short paths the search compares at most (the built-in matrix has a few
+/// dozen; the cap keeps a huge user matrix from running away).
+const MAX_CANDIDATES: usize = 10_000;
+
+/// The rule that allows the direct jump `from` to `to`: no refusal may speak about the jump,
+/// the catalogue must list the firmware it needs, and the most confident allowing rule wins
+/// (the first in the file among equals).
+pub fn best_rule<'m>(matrix: &'m Matrix, from: &Load, to: &Load) -> Option<&'m Rule> {
+    if from.id.match_key() == to.id.match_key() || matrix.refusals(from, to).next().is_some() {
+        return None;
+    }
+    if !stage::missing_firmware(from, to).is_empty() {
+        return None;
+    }
+    matrix
+        .allowances(from, to)
+        .min_by_key(|rule| Reverse(rule.confidence))
+}
+
+/// The graph of allowed jumps.
+pub struct UpgradeGraph<'m> {
+    matrix: &'m Matrix,
+    graph: DiGraph<Load, &'m Rule>,
+}
+
+/// One step of a path: the loads it joins and the rule that allows it.
+#[derive(Debug, Clone, Copy)]
+pub struct Step<'g, 'm> {
+    pub from: &'g Load,
+    pub to: &'g Load,
+    pub rule: &'m Rule,
+}
+
+impl<'m> UpgradeGraph<'m> {
+    /// Builds the graph over the catalogue, plus `extra` (a starting load the catalogue lacks).
+    pub fn new(matrix: &'m Matrix, extra: Option<&Load>) -> UpgradeGraph<'m> {
+        let mut graph = DiGraph::new();
+        let loads = matrix.loads.iter().chain(extra);
+        let nodes: Vec<NodeIndex> = loads.map(|load| graph.add_node(load.clone())).collect();
+        for &a in &nodes {
+            for &b in &nodes {
+                if let Some(rule) = best_rule(matrix, &graph[a], &graph[b]) {
+                    graph.add_edge(a, b, rule);
+                }
+            }
+        }
+        UpgradeGraph { matrix, graph }
+    }
+
+    pub fn matrix(&self) -> &'m Matrix {
+        self.matrix
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    pub fn edge_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    /// The node of the load with this exact name.
+    pub fn node(&self, name: &str) -> Option<NodeIndex> {
+        self.graph.node_indices().find(|&n| self.graph[n].name() == name)
+    }
+
+    pub fn load(&self, node: NodeIndex) -> &Load {
+        &self.graph[node]
+    }
+
+    /// The loads reachable from `node` in one reboot.
+    pub fn successors(&self, node: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
+        self.graph.neighbors_directed(node, Direction::Outgoing)
+    }
+
+    /// The best path from `from` to `to` that avoids the `avoid` nodes, as steps; `None` when
+    /// no chain of allowed jumps joins them. An empty path means `from == to`.
+    pub fn best_path(
+        &self,
+        from: NodeIndex,
+        to: NodeIndex,
+        avoid: &HashSet<NodeIndex>,
+    ) -> Option<Vec<Step<'_, 'm>>> {
+        if from == to {
+            return Some(Vec::new());
+        }
+        let allowed = NodeFiltered::from_fn(&self.graph, |n: NodeIndex| !avoid.contains(&n));
+        // Reboots still needed from each node to the target.
+        let remaining: HashMap<NodeIndex, usize> = dijkstra(Reversed(&allowed), to, None, |_| 1usize)
+            .into_iter()
+            .collect();
+        remaining.get(&from)?;
+
+        let mut candidates = Vec::new();
+        let mut current = vec![from];
+        self.collect_shortest(to, &remaining, avoid, &mut current, &mut candidates);
+        let best = candidates
+            .into_iter()
+            .min_by(|a, b| self.compare_paths(a, b))?;
+        Some(
+            best.windows(2)
+                .map(|pair| {
+                    let edge = self
+                        .graph
+                        .find_edge(pair[0], pair[1])
+                        .expect("paths follow edges");
+                    Step {
+                        from: &self.graph[pair[0]],
+                        to: &self.graph[pair[1]],
+                        rule: self.graph[edge],
+                    }
+                })
+                .collect(),
+        )
+    }
+
+    fn collect_shortest(
+        &self,
+        to: NodeIndex,
+        remaining: &HashMap<NodeIndex, usize>,
+        avoid: &HashSet<NodeIndex>,
+        current: &mut Vec<NodeIndex>,
+        out: &mut Vec<Vec<NodeIndex>>,
+    ) {
+        if out.len() >= MAX_CANDIDATES {
+            return;
+        }
+        let here = *current.last().expect("path is never empty");
+        if here == to {
+            out.push(current.clone());
+            return;
+        }
+        let left = remaining[&here];
+        for edge in self.graph.edges(here) {
+            let next = edge.target();
+            if avoid.contains(&next) || remaining.get(&next) != Some(&(left - 1)) {
+                continue;
+            }
+            current.push(next);
+            self.collect_shortest(to, remaining, avoid, current, out);
+            current.pop();
+        }
+    }
+
+    /// Orders two equally long paths, best first: higher confidence (the weakest step first),
+    /// then fewer intermediates that are not well trodden, then the better-ranked ones, then
+    /// the names, so the choice never depends on the order of the data.
+    fn compare_paths(&self, a: &[NodeIndex], b: &[NodeIndex]) -> Ordering {
+        let confidences = |path: &[NodeIndex]| {
+            let mut levels: Vec<_> = path
+                .windows(2)
+                .map(|p| self.graph[self.graph.find_edge(p[0], p[1]).expect("edge")].confidence)
+                .collect();
+            levels.sort();
+            levels
+        };
+        let intermediates = |path: &[NodeIndex]| -> (usize, Vec<u32>) {
+            let inner = &path[1..path.len() - 1];
+            let mut ranks: Vec<u32> = inner
+                .iter()
+                .filter_map(|&n| self.graph[n].preferred)
+                .collect();
+            ranks.sort();
+            (inner.len() - ranks.len(), ranks)
+        };
+        let names = |path: &[NodeIndex]| -> Vec<String> {
+            path.iter().map(|&n| self.graph[n].name().to_string()).collect()
+        };
+        confidences(b)
+            .cmp(&confidences(a))
+            .then_with(|| intermediates(a).cmp(&intermediates(b)))
+            .then_with(|| names(a).cmp(&names(b)))
+    }
+}

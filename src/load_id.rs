@@ -1,0 +1,719 @@
+//! Load IDs: the names a 7940/7960 shows as its App Load ID, and the firmware files named after
+//! them (`P0S3-08-11-00.loads`, `P003-08-2-00.sbn`, ...).
+//!
+//! Parsing is purely syntactic: it says what a name means, not whether the load exists. The
+//! catalogue ([`crate::catalogue`]) says which loads are known and how their files are spelled.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// The protocol an application speaks, from the third character of its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    Sccp,
+    Sip,
+    Mgcp,
+}
+
+impl Protocol {
+    fn from_char(c: char) -> Option<Protocol> {
+        match c {
+            '0' => Some(Protocol::Sccp),
+            'S' => Some(Protocol::Sip),
+            'M' => Some(Protocol::Mgcp),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Protocol::Sccp => "SCCP",
+            Protocol::Sip => "SIP",
+            Protocol::Mgcp => "MGCP",
+        }
+    }
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// What a name stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A protocol application (SCCP, SIP or MGCP).
+    Application,
+    /// The Universal Application Loader shipped inside SIP 7.x/8.x packages (`P003-08-11-00`).
+    Loader,
+    /// The boot ROM (`PC0303010200`): shown on the phone, never something to upgrade to or from.
+    Boot,
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Kind::Application => "application",
+            Kind::Loader => "loader",
+            Kind::Boot => "boot",
+        })
+    }
+}
+
+/// Which images a running load accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Era {
+    /// Below 5.0: takes unsigned `.bin` images.
+    Unsigned,
+    /// SCCP 5.x, SIP 5.x-6.x: signed images only, before the Universal Application Loader.
+    Signed,
+    /// SCCP 6.0+, SIP 7.0+ and the loader itself: signed `.loads` sets through the UAL hunt.
+    Ual,
+}
+
+impl Era {
+    pub fn is_signed(self) -> bool {
+        self != Era::Unsigned
+    }
+}
+
+impl fmt::Display for Era {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Era::Unsigned => "unsigned",
+            Era::Signed => "signed",
+            Era::Ual => "ual",
+        })
+    }
+}
+
+/// A `major.minor` version, as used for the ranges in the upgrade matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Version {
+    pub major: u32,
+    pub minor: u32,
+}
+
+impl Version {
+    pub fn new(major: u32, minor: u32) -> Version {
+        Version { major, minor }
+    }
+
+    /// Parses `"5.0"` or `"4.4"`.
+    pub fn parse(text: &str) -> Option<Version> {
+        let (major, minor) = text.trim().split_once('.')?;
+        Some(Version {
+            major: major.parse().ok()?,
+            minor: minor.parse().ok()?,
+        })
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
+    }
+}
+
+/// The firmware file extensions accepted in place of a bare load ID.
+pub const FIRMWARE_EXTENSIONS: [&str; 4] = ["bin", "sbn", "sb2", "loads"];
+
+/// The forms the parser accepts, for error messages.
+pub const ACCEPTED_FORMS: &str = "\
+accepted forms:
+  P00308010200, P0030801SR02, P0030301MFG2   SCCP application (12 characters)
+  P0S3-08-11-00, P0S3-8-12-00                SIP application (P0M3-... for MGCP)
+  P003-08-11-00                              Universal Application Loader of a SIP package
+  P0S30202, P0030301                         early 8.3-style name
+  P0S3-08-11-00.loads                        a firmware file name (.bin .sbn .sb2 .loads)";
+
+/// Why a name is not a 7940/7960 load ID.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum LoadIdError {
+    #[error("an empty load ID")]
+    Empty,
+    #[error("`{input}` starts with the letter O; load IDs start with P and the digit zero (P0), as in `{corrected}`")]
+    LetterO { input: String, corrected: String },
+    #[error("`{input}` is a load for another phone: its fourth character `{digit}` names {device}, and 7940/7960 loads have 3 there")]
+    OtherPlatform {
+        input: String,
+        digit: char,
+        device: &'static str,
+    },
+    #[error("`{input}` has protocol character `{ch}`; 7940/7960 loads have 0 (SCCP), S (SIP) or M (MGCP) as their third character")]
+    UnknownProtocol { input: String, ch: char },
+    #[error("`{input}` is {family}; phoneup plans upgrades for the 7940 and 7960 only")]
+    OtherFamily {
+        input: String,
+        family: &'static str,
+    },
+    #[error("`{input}` is not a load ID phoneup recognises")]
+    Unrecognised { input: String },
+}
+
+impl LoadIdError {
+    /// The text the user typed.
+    pub fn input(&self) -> &str {
+        match self {
+            LoadIdError::Empty => "",
+            LoadIdError::LetterO { input, .. }
+            | LoadIdError::OtherPlatform { input, .. }
+            | LoadIdError::UnknownProtocol { input, .. }
+            | LoadIdError::OtherFamily { input, .. }
+            | LoadIdError::Unrecognised { input } => input,
+        }
+    }
+}
+
+/// How the name was written: it decides how its version fields read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Form {
+    /// `P0S30202`: protocol, major(2), minor(2).
+    Short,
+    /// `P00308010200`, `P0030801SR02`, `P0030301MFG2`: major(2), minor(2), then four more.
+    Long,
+    /// `P0S3-08-11-00`: major, minor, sub-version.
+    Dashed,
+    /// `PC0303010200`.
+    Boot,
+}
+
+/// A parsed load ID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadId {
+    name: String,
+    extension: Option<String>,
+    kind: Kind,
+    protocol: Option<Protocol>,
+    form: Form,
+    major: Option<u32>,
+    minor: Option<u32>,
+    /// Maintenance version (SCCP long form) or sub-version (dashed form).
+    maintenance: Option<u32>,
+    /// Maintenance sub-version (SCCP long form).
+    maintenance_sub: Option<u32>,
+    service_release: Option<u32>,
+    /// A build tag such as `MF.G2` (from `MFG2`).
+    tag: Option<String>,
+}
+
+fn regexes() -> &'static [Regex; 3] {
+    static RE: OnceLock<[Regex; 3]> = OnceLock::new();
+    RE.get_or_init(|| {
+        [
+            // Dashed: P0S3-08-11-00, P0S3-8-12-00, P003-08-2-00.
+            Regex::new(r"^P0(.)(.)-([0-9]{1,2})-([0-9]{1,2})-([0-9]{2})$").expect("valid regex"),
+            // Long: P00308010200, P0030801SR02, P0030301MFG2.
+            Regex::new(r"^P0(.)(.)([0-9]{2})([0-9]{2})([0-9A-Z]{4})$").expect("valid regex"),
+            // Short (8.3): P0S30202.
+            Regex::new(r"^P0(.)(.)([0-9]{2})([0-9]{2})$").expect("valid regex"),
+        ]
+    })
+}
+
+fn strip_extension(input: &str) -> (&str, Option<&str>) {
+    if let Some((stem, ext)) = input.rsplit_once('.') {
+        if FIRMWARE_EXTENSIONS
+            .iter()
+            .any(|known| known.eq_ignore_ascii_case(ext))
+        {
+            return (stem, Some(ext));
+        }
+    }
+    (input, None)
+}
+
+fn platform_device(digit: char) -> &'static str {
+    match digit {
+        '4' => "the 7910",
+        '5' => "the 7935",
+        _ => "another Cisco device",
+    }
+}
+
+fn other_family(upper: &str) -> Option<&'static str> {
+    const FAMILIES: [(&str, &str); 6] = [
+        ("SCCP", "a load for a Java-based phone (7906/7911/794x/796x/797x)"),
+        ("SIP", "a load for a Java-based phone (7906/7911/794x/796x/797x)"),
+        ("TERM", "a load for a Java-based phone (7906/7911/794x/796x/797x)"),
+        ("CP79", "a 7902/7905/7912 load"),
+        ("ATA", "an ATA adaptor load"),
+        ("LD-V", "a 7905 H.323 load"),
+    ];
+    FAMILIES
+        .iter()
+        .find(|(prefix, _)| upper.starts_with(prefix))
+        .map(|(_, family)| *family)
+}
+
+fn two_digits(text: &str) -> u32 {
+    text.parse().expect("regex matched digits")
+}
+
+impl LoadId {
+    /// Parses a load ID or a firmware file name. Case is ignored for recognition; the name keeps
+    /// the spelling it was given.
+    pub fn parse(input: &str) -> Result<LoadId, LoadIdError> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err(LoadIdError::Empty);
+        }
+        let (stem, extension) = strip_extension(trimmed);
+        let upper = stem.to_ascii_uppercase();
+        let unrecognised = || LoadIdError::Unrecognised {
+            input: trimmed.to_string(),
+        };
+
+        if let Some(family) = other_family(&upper) {
+            return Err(LoadIdError::OtherFamily {
+                input: trimmed.to_string(),
+                family,
+            });
+        }
+        if upper.starts_with("PO") {
+            let corrected = format!("P0{}", &stem[2..]);
+            if LoadId::parse(&corrected).is_ok() {
+                return Err(LoadIdError::LetterO {
+                    input: trimmed.to_string(),
+                    corrected,
+                });
+            }
+            return Err(unrecognised());
+        }
+        if upper.starts_with("PC") {
+            let boot = Regex::new(r"^PC0([0-9])[0-9]{8}$").expect("valid regex");
+            let caps = boot.captures(&upper).ok_or_else(unrecognised)?;
+            let digit = caps[1].chars().next().expect("one digit");
+            if digit != '3' {
+                return Err(LoadIdError::OtherPlatform {
+                    input: trimmed.to_string(),
+                    digit,
+                    device: platform_device(digit),
+                });
+            }
+            return Ok(LoadId {
+                name: stem.to_string(),
+                extension: extension.map(str::to_string),
+                kind: Kind::Boot,
+                protocol: None,
+                form: Form::Boot,
+                major: None,
+                minor: None,
+                maintenance: None,
+                maintenance_sub: None,
+                service_release: None,
+                tag: None,
+            });
+        }
+
+        let [dashed, long, short] = regexes();
+        let (caps, form) = if let Some(c) = dashed.captures(&upper) {
+            (c, Form::Dashed)
+        } else if let Some(c) = long.captures(&upper) {
+            (c, Form::Long)
+        } else if let Some(c) = short.captures(&upper) {
+            (c, Form::Short)
+        } else {
+            return Err(unrecognised());
+        };
+        let protocol_char = caps[1].chars().next().expect("one character");
+        let platform = caps[2].chars().next().expect("one character");
+        if platform != '3' {
+            if platform.is_ascii_digit() {
+                return Err(LoadIdError::OtherPlatform {
+                    input: trimmed.to_string(),
+                    digit: platform,
+                    device: platform_device(platform),
+                });
+            }
+            return Err(unrecognised());
+        }
+        let protocol =
+            Protocol::from_char(protocol_char).ok_or_else(|| LoadIdError::UnknownProtocol {
+                input: trimmed.to_string(),
+                ch: protocol_char,
+            })?;
+
+        let mut id = LoadId {
+            name: stem.to_string(),
+            extension: extension.map(str::to_string),
+            kind: Kind::Application,
+            protocol: Some(protocol),
+            form,
+            major: Some(two_digits(&caps[3])),
+            minor: Some(two_digits(&caps[4])),
+            maintenance: None,
+            maintenance_sub: None,
+            service_release: None,
+            tag: None,
+        };
+        match form {
+            Form::Dashed => {
+                id.maintenance = Some(two_digits(&caps[5]));
+                if protocol == Protocol::Sccp {
+                    // SCCP applications are never dashed: this is the loader of a SIP package.
+                    id.kind = Kind::Loader;
+                    id.protocol = None;
+                }
+            }
+            Form::Long => {
+                let tail = &caps[5];
+                if tail.bytes().all(|b| b.is_ascii_digit()) {
+                    id.maintenance = Some(two_digits(&tail[..2]));
+                    id.maintenance_sub = Some(two_digits(&tail[2..]));
+                } else if let Some(sr) = tail.strip_prefix("SR").filter(|n| {
+                    n.bytes().all(|b| b.is_ascii_digit())
+                }) {
+                    id.service_release = Some(two_digits(sr));
+                } else {
+                    // `MFG2` reads as `MF.G2`, the way the phone's Version line shows it.
+                    id.tag = Some(format!("{}.{}", &tail[..2], &tail[2..]));
+                }
+            }
+            Form::Short | Form::Boot => {}
+        }
+        Ok(id)
+    }
+
+    /// The name without its extension, spelled as given.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The firmware extension the input carried, if any.
+    pub fn extension(&self) -> Option<&str> {
+        self.extension.as_deref()
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// `None` for loaders and boot loads.
+    pub fn protocol(&self) -> Option<Protocol> {
+        self.protocol
+    }
+
+    pub fn major(&self) -> Option<u32> {
+        self.major
+    }
+
+    pub fn minor(&self) -> Option<u32> {
+        self.minor
+    }
+
+    /// Maintenance version of an SCCP long name, or the sub-version of a dashed one.
+    pub fn maintenance(&self) -> Option<u32> {
+        self.maintenance
+    }
+
+    pub fn maintenance_sub(&self) -> Option<u32> {
+        self.maintenance_sub
+    }
+
+    /// `2` for `P0030801SR02`.
+    pub fn service_release(&self) -> Option<u32> {
+        self.service_release
+    }
+
+    /// `MF.G2` for `P0030301MFG2`.
+    pub fn tag(&self) -> Option<&str> {
+        self.tag.as_deref()
+    }
+
+    /// `major.minor`, or `None` for a boot load.
+    pub fn version(&self) -> Option<Version> {
+        Some(Version::new(self.major?, self.minor?))
+    }
+
+    /// Which images this load, when running, accepts. `None` for a boot load.
+    pub fn era(&self) -> Option<Era> {
+        let version = self.version()?;
+        if self.kind == Kind::Loader {
+            return Some(Era::Ual);
+        }
+        if version < Version::new(5, 0) {
+            return Some(Era::Unsigned);
+        }
+        let ual_from = match self.protocol? {
+            Protocol::Sccp => Version::new(6, 0),
+            Protocol::Sip => Version::new(7, 0),
+            // Whether and where MGCP images moved to the UAL is unknown: stay with "signed".
+            Protocol::Mgcp => return Some(Era::Signed),
+        };
+        Some(if version >= ual_from {
+            Era::Ual
+        } else {
+            Era::Signed
+        })
+    }
+
+    /// The version as the phone's Version line writes it: `8.1(2)`, `3.1(MF.G2)`, `8.1(SR.2)`,
+    /// `8.12`, `2.2`. `None` for a boot load.
+    pub fn display_version(&self) -> Option<String> {
+        let base = format!("{}.{}", self.major?, self.minor?);
+        Some(match self.form {
+            Form::Short | Form::Boot => base,
+            Form::Dashed => match self.maintenance {
+                Some(0) | None => base,
+                Some(sub) => format!("{base}({sub})"),
+            },
+            Form::Long => {
+                if let Some(sr) = self.service_release {
+                    format!("{base}(SR.{sr})")
+                } else if let Some(tag) = &self.tag {
+                    format!("{base}({tag})")
+                } else {
+                    match (self.maintenance, self.maintenance_sub) {
+                        (Some(m), Some(0)) => format!("{base}({m})"),
+                        (Some(m), Some(s)) => format!("{base}({m}.{s})"),
+                        _ => base,
+                    }
+                }
+            }
+        })
+    }
+
+    /// Two names that denote the same load (`P0S3-8-11-00` and `P0S3-08-11-00`) have equal keys.
+    pub fn match_key(&self) -> MatchKey {
+        MatchKey {
+            kind: self.kind,
+            protocol: self.protocol,
+            major: self.major,
+            minor: self.minor,
+            maintenance: self.maintenance,
+            maintenance_sub: self.maintenance_sub,
+            service_release: self.service_release,
+            tag: self.tag.clone(),
+            boot_name: (self.kind == Kind::Boot).then(|| self.name.to_ascii_uppercase()),
+        }
+    }
+
+    /// Orders loads by version, for sorting the catalogue and for "up or down" questions.
+    pub fn cmp_version(&self, other: &LoadId) -> Ordering {
+        let key = |id: &LoadId| {
+            (
+                id.major,
+                id.minor,
+                id.maintenance.unwrap_or(0),
+                id.maintenance_sub.unwrap_or(0),
+                id.service_release.unwrap_or(0),
+                id.tag.clone(),
+            )
+        };
+        key(self).cmp(&key(other))
+    }
+}
+
+impl fmt::Display for LoadId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+/// What makes two spellings the same load; see [`LoadId::match_key`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MatchKey {
+    kind: Kind,
+    protocol: Option<Protocol>,
+    major: Option<u32>,
+    minor: Option<u32>,
+    maintenance: Option<u32>,
+    maintenance_sub: Option<u32>,
+    service_release: Option<u32>,
+    tag: Option<String>,
+    boot_name: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> LoadId {
+        LoadId::parse(text).unwrap_or_else(|e| panic!("{text} should parse: {e}"))
+    }
+
+    #[test]
+    fn sccp_long_form() {
+        let id = parse("P00308010200");
+        assert_eq!(id.kind(), Kind::Application);
+        assert_eq!(id.protocol(), Some(Protocol::Sccp));
+        assert_eq!((id.major(), id.minor()), (Some(8), Some(1)));
+        assert_eq!((id.maintenance(), id.maintenance_sub()), (Some(2), Some(0)));
+        assert_eq!(id.display_version().as_deref(), Some("8.1(2)"));
+        assert_eq!(id.era(), Some(Era::Ual));
+        assert_eq!(parse("P00305000301").display_version().as_deref(), Some("5.0(3.1)"));
+        assert_eq!(parse("P00305000301").era(), Some(Era::Signed));
+        assert_eq!(parse("P00303020214").display_version().as_deref(), Some("3.2(2.14)"));
+        assert_eq!(parse("P00308001000").display_version().as_deref(), Some("8.0(10)"));
+    }
+
+    #[test]
+    fn service_release_has_letters_in_positions_nine_to_twelve() {
+        let id = parse("P0030801SR02");
+        assert_eq!(id.protocol(), Some(Protocol::Sccp));
+        assert_eq!(id.service_release(), Some(2));
+        assert_eq!(id.maintenance(), None);
+        assert_eq!(id.display_version().as_deref(), Some("8.1(SR.2)"));
+    }
+
+    #[test]
+    fn manufacturing_load() {
+        let id = parse("P0030301MFG2");
+        assert_eq!(id.kind(), Kind::Application);
+        assert_eq!(id.protocol(), Some(Protocol::Sccp));
+        assert_eq!(id.tag(), Some("MF.G2"));
+        assert_eq!(id.display_version().as_deref(), Some("3.1(MF.G2)"));
+        assert_eq!(id.era(), Some(Era::Unsigned));
+    }
+
+    #[test]
+    fn sip_dashed_with_and_without_leading_zero() {
+        let id = parse("P0S3-06-3-00");
+        assert_eq!(id.protocol(), Some(Protocol::Sip));
+        assert_eq!(id.display_version().as_deref(), Some("6.3"));
+        assert_eq!(id.era(), Some(Era::Signed));
+        let twelve = parse("P0S3-8-12-00");
+        assert_eq!((twelve.major(), twelve.minor()), (Some(8), Some(12)));
+        assert_eq!(twelve.display_version().as_deref(), Some("8.12"));
+        assert_eq!(twelve.era(), Some(Era::Ual));
+        assert_eq!(parse("P0S3-07-4-00").era(), Some(Era::Ual));
+        assert_eq!(parse("P0S3-04-4-00").era(), Some(Era::Unsigned));
+    }
+
+    #[test]
+    fn eight_and_zero_eight_are_the_same_load_but_keep_their_spelling() {
+        let a = parse("P0S3-8-11-00");
+        let b = parse("P0S3-08-11-00");
+        assert_eq!(a.match_key(), b.match_key());
+        assert_eq!(a.name(), "P0S3-8-11-00");
+        assert_eq!(b.name(), "P0S3-08-11-00");
+        assert_ne!(parse("P0S3-08-1-00").match_key(), b.match_key());
+    }
+
+    #[test]
+    fn mgcp_is_recognised() {
+        let id = parse("P0M3-07-4-00");
+        assert_eq!(id.protocol(), Some(Protocol::Mgcp));
+        assert_eq!(id.era(), Some(Era::Signed));
+    }
+
+    #[test]
+    fn ual_loader_has_sccp_character_but_is_a_loader() {
+        for text in ["P003-08-2-00", "P003-8-11-00", "P003-07-4-00"] {
+            let id = parse(text);
+            assert_eq!(id.kind(), Kind::Loader, "{text}");
+            assert_eq!(id.protocol(), None, "{text}");
+            assert_eq!(id.era(), Some(Era::Ual), "{text}");
+        }
+    }
+
+    #[test]
+    fn early_short_names() {
+        let sip = parse("P0S30202");
+        assert_eq!(sip.protocol(), Some(Protocol::Sip));
+        assert_eq!(sip.display_version().as_deref(), Some("2.2"));
+        let sccp = parse("P0030301");
+        assert_eq!(sccp.protocol(), Some(Protocol::Sccp));
+        assert_eq!(sccp.era(), Some(Era::Unsigned));
+    }
+
+    #[test]
+    fn boot_load() {
+        let id = parse("PC0303010200");
+        assert_eq!(id.kind(), Kind::Boot);
+        assert_eq!(id.protocol(), None);
+        assert_eq!(id.era(), None);
+        assert_eq!(id.display_version(), None);
+    }
+
+    #[test]
+    fn file_names_are_accepted_and_keep_their_extension() {
+        let id = parse("P0S3-8-11-00.loads");
+        assert_eq!(id.name(), "P0S3-8-11-00");
+        assert_eq!(id.extension(), Some("loads"));
+        assert_eq!(parse("P003-08-2-00.sbn").kind(), Kind::Loader);
+        assert_eq!(parse("P0S3-08-11-00.sb2").extension(), Some("sb2"));
+        assert_eq!(parse("P00308010200.BIN").extension(), Some("BIN"));
+    }
+
+    #[test]
+    fn lower_case_input_is_recognised_and_kept() {
+        let id = parse("p0s3-08-11-00");
+        assert_eq!(id.protocol(), Some(Protocol::Sip));
+        assert_eq!(id.name(), "p0s3-08-11-00");
+    }
+
+    #[test]
+    fn other_platforms_are_named() {
+        let err = LoadId::parse("P00405000700").unwrap_err();
+        assert!(matches!(err, LoadIdError::OtherPlatform { digit: '4', device: "the 7910", .. }));
+        let err = LoadId::parse("P00503021900").unwrap_err();
+        assert!(matches!(err, LoadIdError::OtherPlatform { device: "the 7935", .. }));
+        let err = LoadId::parse("PC0403010200").unwrap_err();
+        assert!(matches!(err, LoadIdError::OtherPlatform { .. }));
+    }
+
+    #[test]
+    fn unknown_protocol_character() {
+        let err = LoadId::parse("P0X3-08-11-00").unwrap_err();
+        assert_eq!(
+            err,
+            LoadIdError::UnknownProtocol {
+                input: "P0X3-08-11-00".into(),
+                ch: 'X'
+            }
+        );
+    }
+
+    #[test]
+    fn letter_o_instead_of_zero() {
+        let err = LoadId::parse("POS3-06-3-00").unwrap_err();
+        assert_eq!(
+            err,
+            LoadIdError::LetterO {
+                input: "POS3-06-3-00".into(),
+                corrected: "P0S3-06-3-00".into()
+            }
+        );
+    }
+
+    #[test]
+    fn other_families_are_named() {
+        for text in ["SIP41.9-4-2SR3-1S", "SCCP41.8-5-2SR1S", "CP7912080004SCCP080108A", "ATA030100SCCP040211A.zup"] {
+            assert!(
+                matches!(LoadId::parse(text), Err(LoadIdError::OtherFamily { .. })),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn junk_is_rejected_without_panicking() {
+        for text in [
+            "", " ", "P", "P0", "P0S3", "P0S3-", "P0S3-08-11-0", "P0S3-123-1-00", "hello",
+            "P0S3-08-11-00.zip", "P00308010200X", "PC03", "PO", "P\u{e9}S3-08-11-00", "P0S\u{e9}",
+            "P0S3-\u{661}\u{661}-1-00", "..loads", ".bin",
+        ] {
+            assert!(LoadId::parse(text).is_err(), "{text:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn versions_parse_and_order() {
+        assert_eq!(Version::parse("5.0"), Some(Version::new(5, 0)));
+        assert!(Version::parse("4.4").unwrap() < Version::parse("5.0").unwrap());
+        assert!(Version::parse("8.2").unwrap() < Version::parse("8.12").unwrap());
+        assert_eq!(Version::parse("five"), None);
+        assert_eq!(Version::parse("5"), None);
+    }
+}

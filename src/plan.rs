@@ -1,0 +1,310 @@
+//! `phoneup plan`: the staged sequence of reboots from the running load to the wanted one.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::catalogue;
+use crate::error::Error;
+use crate::files::{sip_default_cnf, xml_default_cnf_xml};
+use crate::graph::{Step, UpgradeGraph};
+use crate::load_id::Protocol;
+use crate::matrix::{Load, Matrix};
+use crate::output::Style;
+use crate::phone_model::Model;
+use crate::stage::{self, Stage};
+
+/// What the user asks for.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub from: String,
+    pub to: String,
+    pub via: Vec<String>,
+    pub avoid: Vec<String>,
+    pub model: Model,
+}
+
+/// A plan: one stage per reboot.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub from: String,
+    pub from_label: String,
+    pub to: String,
+    pub to_label: String,
+    pub model: Model,
+    pub reboots: usize,
+    /// Every load the phone runs, from the first to the last.
+    pub path: Vec<String>,
+    pub stages: Vec<Stage>,
+    pub notes: Vec<String>,
+}
+
+/// Why no plan exists.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoPath {
+    pub from: String,
+    pub to: String,
+    pub reasons: Vec<String>,
+}
+
+/// The answer to a plan request.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Plan(Plan),
+    NoPath(NoPath),
+}
+
+/// Plans the reboots from `request.from` to `request.to`.
+pub fn plan(matrix: &Matrix, request: &Request) -> Result<Outcome, Error> {
+    let from = catalogue::resolve(matrix, &request.from, "--from")?;
+    let to = catalogue::resolve_known(matrix, &request.to, "--to")?;
+    let mut waypoints = Vec::new();
+    for via in &request.via {
+        waypoints.push(catalogue::resolve_known(matrix, via, "--via")?);
+    }
+    let mut avoided = Vec::new();
+    for avoid in &request.avoid {
+        let load = catalogue::resolve(matrix, avoid, "--avoid")?;
+        if load.id.match_key() == from.id.match_key() || load.id.match_key() == to.id.match_key() {
+            return Err(Error::AvoidEndpoint {
+                flag: "--avoid",
+                name: load.name().to_string(),
+            });
+        }
+        avoided.push(load);
+    }
+
+    let extra = (!from.in_catalogue).then_some(&from);
+    let graph = UpgradeGraph::new(matrix, extra);
+    let node = |load: &Load| graph.node(load.name()).expect("every resolved load is a node");
+    let avoid: HashSet<_> = avoided
+        .iter()
+        .filter(|l| l.in_catalogue)
+        .map(|l| node(l))
+        .collect();
+
+    let mut points = vec![node(&from)];
+    points.extend(waypoints.iter().map(|l| node(l)));
+    points.push(node(&to));
+    let mut steps: Vec<Step> = Vec::new();
+    for leg in points.windows(2) {
+        match graph.best_path(leg[0], leg[1], &avoid) {
+            Some(path) => steps.extend(path),
+            None => {
+                let (a, b) = (graph.load(leg[0]), graph.load(leg[1]));
+                return Ok(Outcome::NoPath(no_path(
+                    matrix, &from, &to, a, b, &waypoints, &avoided,
+                )));
+            }
+        }
+    }
+
+    let stages: Vec<Stage> = steps
+        .iter()
+        .enumerate()
+        .map(|(i, step)| stage::build(i + 1, step.from, step.to, step.rule, matrix, request.model))
+        .collect();
+    let mut path = vec![from.name().to_string()];
+    path.extend(stages.iter().map(|s| s.to.clone()));
+    let mut notes = Vec::new();
+    if !from.in_catalogue {
+        notes.push(format!(
+            "{} is not in the catalogue; phoneup plans from it by its version ({}) alone.",
+            from.name(),
+            from.label()
+        ));
+    }
+    if stages.is_empty() {
+        notes.push(format!("The phone already runs {}: nothing to do.", to.name()));
+    }
+    Ok(Outcome::Plan(Plan {
+        from: from.name().to_string(),
+        from_label: from.label(),
+        to: to.name().to_string(),
+        to_label: to.label(),
+        model: request.model,
+        reboots: stages.len(),
+        path,
+        stages,
+        notes,
+    }))
+}
+
+/// Explains, as precisely as the matrix allows, why `a` cannot reach `b`.
+fn no_path(
+    matrix: &Matrix,
+    from: &Load,
+    to: &Load,
+    a: &Load,
+    b: &Load,
+    via: &[Load],
+    avoided: &[Load],
+) -> NoPath {
+    let mut reasons = Vec::new();
+    if (a.name(), b.name()) != (from.name(), to.name()) {
+        reasons.push(format!("No path from {} to {}, a leg of the route you asked for.", a.name(), b.name()));
+    }
+    for rule in matrix.refusals(a, b) {
+        reasons.push(format!(
+            "Rule {} ({} confidence): {}: {}.",
+            rule.id,
+            rule.confidence,
+            rule.summary,
+            rule.reason.as_deref().unwrap_or_default()
+        ));
+    }
+    if [a, b]
+        .iter()
+        .any(|l| l.id.protocol() == Some(Protocol::Mgcp))
+    {
+        reasons.push(
+            "No rule covers MGCP loads: no source the matrix cites says how MGCP images may be upgraded.".into(),
+        );
+    }
+    if a.id.era().is_some_and(|e| e.is_signed()) && b.id.era() == Some(crate::load_id::Era::Unsigned) {
+        reasons.push(format!(
+            "{} is signed and {} is not: signed images never go back below 5.0.",
+            a.name(),
+            b.name()
+        ));
+    }
+    let mut generic = format!(
+        "No chain of evidenced rules leads from {} to {} in {}.",
+        a.name(),
+        b.name(),
+        matrix.origin
+    );
+    if !avoided.is_empty() || !via.is_empty() {
+        generic.push_str(" Your --via/--avoid choices narrow the routes: try without them.");
+    }
+    generic.push_str(
+        " phoneup does not guess: if you know a route that works, add its rule and evidence to a copy of the matrix (phoneup matrix > my.yaml) and pass --matrix my.yaml.",
+    );
+    reasons.push(generic);
+    NoPath {
+        from: from.name().to_string(),
+        to: to.name().to_string(),
+        reasons,
+    }
+}
+
+fn file_block(out: &mut String, style: &Style, name: &str, contents: &Option<String>, absent_why: &str) {
+    match contents {
+        Some(text) => {
+            let _ = writeln!(out, "    {}", style.bold(name));
+            for line in text.lines() {
+                let _ = writeln!(out, "      | {line}");
+            }
+        }
+        None => {
+            let _ = writeln!(out, "    {}  must be absent: {absent_why}", style.bold(name));
+        }
+    }
+}
+
+impl Plan {
+    /// The plan as people read it.
+    pub fn to_text(&self, style: &Style) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{} {} ({}) -> {} ({})",
+            style.bold("Plan:"),
+            self.from,
+            self.from_label,
+            self.to,
+            self.to_label
+        );
+        let reboots = match self.reboots {
+            1 => "1 reboot".to_string(),
+            n => format!("{n} reboots"),
+        };
+        let _ = writeln!(out, "{reboots}: {}", self.path.join(" -> "));
+        if self.model != Model::Both {
+            let _ = writeln!(out, "Files address the {} only.", self.model);
+        }
+        for note in &self.notes {
+            let _ = writeln!(out, "Note: {note}");
+        }
+        for stage in &self.stages {
+            stage_text(&mut out, style, stage, self.reboots);
+        }
+        if !self.stages.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nOnly the image_version line of SIPDefault.cnf is phoneup's: keep every other line of your file."
+            );
+        }
+        out
+    }
+}
+
+fn stage_text(out: &mut String, style: &Style, stage: &Stage, total: usize) {
+    let _ = writeln!(
+        out,
+        "\n{} {} ({}) -> {} ({})",
+        style.heading(&format!("Reboot {} of {total}:", stage.reboot)),
+        stage.from,
+        stage.from_label,
+        stage.to,
+        stage.to_label
+    );
+    let _ = writeln!(
+        out,
+        "  rule      {} ({} confidence): {}",
+        stage.rule,
+        style.confidence(stage.confidence),
+        stage.rule_summary
+    );
+    let _ = writeln!(out, "  how       {}", stage.mechanism.describe());
+    let _ = writeln!(out, "  evidence");
+    for e in &stage.evidence {
+        let _ = writeln!(out, "    - {}: {} <{}>", e.source, e.note, e.locator);
+    }
+    let _ = writeln!(out, "  files on the TFTP server");
+    for (name, contents) in &stage.files {
+        if name == sip_default_cnf::FILE_NAME && contents.is_some() {
+            if let Some(value) = &stage.image_version {
+                let _ = writeln!(
+                    out,
+                    "    {}  set the one line: {}",
+                    style.bold(name),
+                    sip_default_cnf::image_version_line(value)
+                );
+                continue;
+            }
+        }
+        let why = if name == xml_default_cnf_xml::FILE_NAME {
+            "move it aside for this reboot, or the image that reads it follows it instead"
+        } else {
+            "move it aside for this reboot"
+        };
+        file_block(out, style, name, contents, why);
+    }
+    let _ = writeln!(out, "  firmware  {}", stage.firmware.join(", "));
+    let _ = writeln!(out, "  requests  {}", stage.expect_requests.join(" -> "));
+    let _ = writeln!(out, "  screen    {}", stage.screen.join("; then "));
+    let _ = writeln!(out, "  confirm   {}", stage.confirm);
+    if !stage.warnings.is_empty() {
+        let _ = writeln!(out, "  {}", style.warning("warnings"));
+        for warning in &stage.warnings {
+            let _ = writeln!(out, "    ! {warning}");
+        }
+    }
+}
+
+impl NoPath {
+    pub fn to_text(&self, style: &Style) -> String {
+        let mut out = format!(
+            "{} no safe path from {} to {}.\n",
+            style.error("No plan:"),
+            self.from,
+            self.to
+        );
+        for reason in &self.reasons {
+            let _ = writeln!(out, "  - {reason}");
+        }
+        out
+    }
+}

@@ -1,0 +1,313 @@
+//! One stage of a plan: one reboot, from the load the phone runs to the next one, with every
+//! file the TFTP root must hold for it and what the user will see.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::files::{os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
+use crate::load_id::{Era, Kind, Protocol};
+use crate::matrix::{Confidence, Load, Matrix, Mechanism, Rule};
+use crate::phone_model::Model;
+
+/// A piece of evidence as a plan shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EvidenceRef {
+    pub source: String,
+    pub title: String,
+    /// The URL, or where to find a source that has none.
+    pub locator: String,
+    pub note: String,
+}
+
+impl EvidenceRef {
+    pub fn for_rule(rule: &Rule, matrix: &Matrix) -> Vec<EvidenceRef> {
+        rule.evidence
+            .iter()
+            .map(|e| {
+                let source = matrix.source(&e.source);
+                EvidenceRef {
+                    source: e.source.clone(),
+                    title: source.map(|s| s.title.clone()).unwrap_or_default(),
+                    locator: source.map(|s| s.locator().to_string()).unwrap_or_default(),
+                    note: e.note.clone(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// One reboot of a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stage {
+    /// 1 for the first reboot.
+    pub reboot: usize,
+    pub from: String,
+    pub from_label: String,
+    pub to: String,
+    pub to_label: String,
+    pub rule: String,
+    pub rule_summary: String,
+    pub confidence: Confidence,
+    pub mechanism: Mechanism,
+    pub evidence: Vec<EvidenceRef>,
+    /// The image named in `OS79XX.TXT`; `None` when the file must be absent.
+    pub os79xx: Option<String>,
+    /// The load named in `XMLDefault.cnf.xml`; `None` when the file must be absent.
+    pub xmldefault_load: Option<String>,
+    /// The `image_version` value in `SIPDefault.cnf`.
+    pub image_version: Option<String>,
+    /// Firmware files that must be in the TFTP root, in the order the phone fetches them.
+    pub firmware: Vec<String>,
+    /// The files the phone asks for, in order (`<MAC>` stands for its MAC address).
+    pub expect_requests: Vec<String>,
+    /// What the phone's screen shows, in order.
+    pub screen: Vec<String>,
+    /// How to tell the stage worked.
+    pub confirm: String,
+    pub warnings: Vec<String>,
+    /// The full contents of each file phoneup manages; `None` means the file must be absent.
+    pub files: BTreeMap<String, Option<String>>,
+}
+
+/// The firmware files the phone fetches to go from `from` to `to`, in order.
+pub fn firmware(from: &Load, to: &Load) -> Vec<String> {
+    if to.id.kind() == Kind::Application && to.id.era() == Some(Era::Ual) {
+        // The .loads names the loader and the application; SCCP packages are their own loader.
+        let loader = to.loader.as_deref().unwrap_or(to.name());
+        return vec![
+            format!("{}.loads", to.name()),
+            format!("{loader}.sbn"),
+            format!("{}.sb2", to.name()),
+        ];
+    }
+    // An unsigned image fetches the raw .bin; a signed one only takes the signed .sbn.
+    let extension = if from.id.era() == Some(Era::Unsigned) {
+        "bin"
+    } else {
+        "sbn"
+    };
+    vec![format!("{}.{extension}", to.name())]
+}
+
+/// The firmware files this jump needs that the catalogue does not list for `to`.
+pub fn missing_firmware(from: &Load, to: &Load) -> Vec<String> {
+    firmware(from, to)
+        .into_iter()
+        .filter(|file| !to.files.contains(file))
+        .collect()
+}
+
+/// The image `OS79XX.TXT` names for a target: a SIP 7.x/8.x application is reached through
+/// its package's loader (no P0S3 image of those releases can be booted directly).
+fn os79xx_image(to: &Load) -> String {
+    if to.id.protocol() == Some(Protocol::Sip) && to.id.era() == Some(Era::Ual) {
+        if let Some(loader) = &to.loader {
+            return loader.clone();
+        }
+    }
+    to.name().to_string()
+}
+
+fn same_boot_prefix(a: &str, b: &str) -> bool {
+    let prefix = |s: &str| s.chars().take(4).collect::<String>().to_ascii_uppercase();
+    prefix(a) == prefix(b)
+}
+
+/// The UAL hunt as seed 004's atftpd log shows it, up to the default files.
+const UAL_HUNT: [&str; 4] = [
+    "CTLSEP<MAC>.tlv",
+    "SEP<MAC>.cnf.xml",
+    "SIP<MAC>.cnf",
+    "MGC<MAC>.cnf",
+];
+
+fn expected_requests(from: &Load, os79xx: &str, xmldefault: bool, firmware: &[String]) -> Vec<String> {
+    let mut requests: Vec<String> = Vec::new();
+    if from.id.era() == Some(Era::Ual) {
+        requests.extend(UAL_HUNT.iter().map(|s| s.to_string()));
+        requests.push(xml_default_cnf_xml::FILE_NAME.into());
+        if !xmldefault {
+            requests.push(sip_default_cnf::FILE_NAME.into());
+        }
+    } else {
+        requests.push(os79xx_txt::FILE_NAME.into());
+        if same_boot_prefix(from.name(), os79xx) {
+            // Same protocol: no dual boot; the image reads its own configuration.
+            if from.id.protocol() == Some(Protocol::Sccp) {
+                requests.push("SEP<MAC>.cnf.xml".into());
+                requests.push(xml_default_cnf_xml::FILE_NAME.into());
+            } else {
+                requests.push(sip_default_cnf::FILE_NAME.into());
+                requests.push("SIP<MAC>.cnf".into());
+            }
+        }
+    }
+    requests.extend(firmware.iter().cloned());
+    requests
+}
+
+fn screen(to: &Load) -> Vec<String> {
+    let application_start = match to.id.protocol() {
+        Some(Protocol::Sip) => {
+            "the SIP application (\"SIP\" at the top right), showing \"Phone Unprovisioned\" until SIP<MAC>.cnf gives it a line"
+        }
+        Some(Protocol::Sccp) => {
+            "the SCCP application, looking for a call manager (\"Configuring CM List\")"
+        }
+        _ => "the application",
+    };
+    match (to.id.kind(), to.id.era()) {
+        (Kind::Loader, _) => vec![
+            "\"Upgrading Software\" while the loader is fetched and written".into(),
+            "a reboot".into(),
+            "the \"Universal Application Loader\" screen; with no load named yet it stops at \"TFTP file not found\"".into(),
+        ],
+        (_, Some(Era::Ual)) => vec![
+            "the \"Universal Application Loader\" screen while it fetches the .loads, the loader and the application".into(),
+            "one or two reboots (the loader is written first, then the application)".into(),
+            application_start.into(),
+        ],
+        _ => vec![
+            "\"Upgrading Software\" while the image is fetched and written".into(),
+            "a reboot".into(),
+            application_start.into(),
+        ],
+    }
+}
+
+fn confirm(from: &Load, to: &Load) -> String {
+    if to.id.kind() == Kind::Loader {
+        return format!(
+            "The phone shows the Universal Application Loader screen (it has no settings menu) and the TFTP log shows it asking for CTLSEP<MAC>.tlv: {} is running and waits for the next stage's files.",
+            to.name()
+        );
+    }
+    let otherwise = if from.id.kind() == Kind::Loader {
+        "If the phone stays on the Universal Application Loader screen, the TFTP log names the file it is waiting for.".to_string()
+    } else {
+        format!(
+            "If it still reads {}, the phone kept its old image without an error: stop and read the TFTP log before going on.",
+            from.name()
+        )
+    };
+    format!(
+        "Settings > Status > Firmware Versions: App Load ID reads {}. {otherwise}",
+        to.name()
+    )
+}
+
+fn warnings(from: &Load, to: &Load, rule: &Rule, matrix: &Matrix) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let from_era = from.id.era();
+    let to_era = to.id.era();
+    if from_era == Some(Era::Unsigned) && to_era.is_some_and(Era::is_signed) {
+        let no_way_back = matrix
+            .rules
+            .iter()
+            .find(|r| r.verdict == crate::matrix::Verdict::Refused && r.applies(to, from))
+            .map(|r| format!(" (rule {})", r.id))
+            .unwrap_or_default();
+        warnings.push(format!(
+            "No way back: {} is signed, and once it runs the phone refuses every load below 5.0{no_way_back}.",
+            to.name()
+        ));
+    }
+    if from_era != Some(Era::Ual) {
+        warnings.push(
+            "OS79XX.TXT holds one line and nothing else: no CR (Windows line ending) and no trailing space, or the phone asks for a file that does not exist (Cisco bug CSCdv19260).".into(),
+        );
+    }
+    if from_era == Some(Era::Ual) || to_era == Some(Era::Ual) {
+        warnings.push(
+            "Missing files must be answered with TFTP error 1 (File not found): a server that answers otherwise, or a firewall that drops the TFTP data port, leaves the phone looping on CTLSEP<MAC>.tlv (seeds 000, 001, 002).".into(),
+        );
+    }
+    if from_era == Some(Era::Ual) {
+        warnings.push(format!(
+            "The loader stops at the first file of its hunt that exists: if you keep SEP<MAC>.cnf.xml or SIP<MAC>.cnf, it must name {} too, or move it aside for this reboot.",
+            to.name()
+        ));
+    } else if from.id.protocol() == Some(Protocol::Sip) {
+        warnings.push(format!(
+            "If SIP<MAC>.cnf sets image_version, it must say {} too: the per-phone file is read after SIPDefault.cnf (seed 002).",
+            to.name()
+        ));
+    }
+    if let Some(loader) = to.loader.as_deref().filter(|_| to_era == Some(Era::Ual)) {
+        warnings.push(format!(
+            "image_version must name {}, not the loader {loader}: the application reads SIPDefault.cnf after it starts and would fetch the loader again on every boot.",
+            to.name()
+        ));
+    }
+    if rule.confidence < Confidence::High {
+        warnings.push(format!(
+            "Rule {} has {} confidence: read its evidence before trusting it with your only phone.",
+            rule.id, rule.confidence
+        ));
+    }
+    if let Some(note) = &rule.note {
+        warnings.push(format!("Rule {}: {note}", rule.id));
+    }
+    if let Some(note) = &to.note {
+        warnings.push(format!("{}: {note}.", to.name()));
+    }
+    warnings
+}
+
+/// Builds the stage that takes the phone from `from` to `to` under `rule`.
+pub fn build(
+    reboot: usize,
+    from: &Load,
+    to: &Load,
+    rule: &Rule,
+    matrix: &Matrix,
+    model: Model,
+) -> Stage {
+    let mechanism = rule
+        .mechanism
+        .expect("allowed rules have a mechanism (checked when the matrix loads)");
+    let os79xx = os79xx_image(to);
+    let xmldefault_load = matches!(mechanism, Mechanism::UalHunt | Mechanism::LoadInformation)
+        .then(|| to.name().to_string());
+    let image_version = to.name().to_string();
+    let firmware = firmware(from, to);
+
+    let mut files = BTreeMap::new();
+    files.insert(
+        os79xx_txt::FILE_NAME.to_string(),
+        Some(os79xx_txt::render(&os79xx)),
+    );
+    files.insert(
+        xml_default_cnf_xml::FILE_NAME.to_string(),
+        xmldefault_load
+            .as_deref()
+            .map(|load| xml_default_cnf_xml::render(load, model)),
+    );
+    files.insert(
+        sip_default_cnf::FILE_NAME.to_string(),
+        Some(sip_default_cnf::render(&image_version)),
+    );
+
+    Stage {
+        reboot,
+        from: from.name().to_string(),
+        from_label: from.label(),
+        to: to.name().to_string(),
+        to_label: to.label(),
+        rule: rule.id.clone(),
+        rule_summary: rule.summary.clone(),
+        confidence: rule.confidence,
+        mechanism,
+        evidence: EvidenceRef::for_rule(rule, matrix),
+        expect_requests: expected_requests(from, &os79xx, xmldefault_load.is_some(), &firmware),
+        os79xx: Some(os79xx),
+        xmldefault_load,
+        image_version: Some(image_version),
+        firmware,
+        screen: screen(to),
+        confirm: confirm(from, to),
+        warnings: warnings(from, to, rule, matrix),
+        files,
+    }
+}
