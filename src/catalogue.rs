@@ -66,7 +66,12 @@ pub fn nearest(matrix: &Matrix, input: &str) -> Option<String> {
     matrix
         .loads
         .iter()
-        .map(|load| (distance(typed, &load.name().to_ascii_uppercase()), load.name()))
+        .map(|load| {
+            (
+                distance(typed, &load.name().to_ascii_uppercase()),
+                load.name(),
+            )
+        })
         .filter(|(d, _)| *d <= limit)
         .min()
         .map(|(_, name)| name.to_string())
@@ -103,8 +108,14 @@ mod tests {
     #[test]
     fn typos_get_the_nearest_known_load() {
         let matrix = Matrix::builtin().unwrap();
-        assert_eq!(nearest(&matrix, "P0S3-08-11-0").as_deref(), Some("P0S3-08-11-00"));
-        assert_eq!(nearest(&matrix, "p0s3-06-3-0").as_deref(), Some("P0S3-06-3-00"));
+        assert_eq!(
+            nearest(&matrix, "P0S3-08-11-0").as_deref(),
+            Some("P0S3-08-11-00")
+        );
+        assert_eq!(
+            nearest(&matrix, "p0s3-06-3-0").as_deref(),
+            Some("P0S3-06-3-00")
+        );
         assert_eq!(nearest(&matrix, "hello"), None);
     }
 

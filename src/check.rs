@@ -8,7 +8,7 @@ use crate::catalogue;
 use crate::error::Error;
 use crate::graph;
 use crate::matrix::{Confidence, Load, Matrix, Mechanism, Rule};
-use crate::output::Style;
+use crate::output::{self, Style};
 use crate::phone_model::Model;
 use crate::plan::{self, Outcome, Request};
 use crate::stage::{self, EvidenceRef, Stage};
@@ -159,10 +159,11 @@ fn first_step_of_plan(matrix: &Matrix, check: &mut Check, from: &Load, to: &Load
             check.plan_path = plan.path;
             check.stage = plan.stages.into_iter().next();
         }
-        Ok(Outcome::NoPath(no_path)) => {
+        Ok(Outcome::NoPath(_)) => {
             check.notes.push(format!(
-                "There is no safe plan either: {}",
-                no_path.reasons.join(" ")
+                "No safe route leads there either; `phoneup plan --from {} --to {}` explains why.",
+                from.name(),
+                to.name()
             ));
         }
         Err(error) => check.notes.push(error.to_string()),
@@ -184,7 +185,11 @@ impl Check {
             self.from, self.from_label, self.to, self.to_label
         );
         if self.verdict == Verdict::Already {
-            let _ = writeln!(out, "  The phone already runs {}: nothing to flash.", self.to);
+            let _ = writeln!(
+                out,
+                "  The phone already runs {}: nothing to flash.",
+                self.to
+            );
             return out;
         }
         if let (Some(rule), Some(summary), Some(confidence)) =
@@ -221,7 +226,8 @@ impl Check {
         if let (Some(reboots), Some(stage)) = (self.plan_reboots, &self.stage) {
             let _ = writeln!(
                 out,
-                "  instead   {reboots} reboots: {}",
+                "  instead   {}: {}",
+                output::reboots(reboots),
                 self.plan_path.join(" -> ")
             );
             let _ = writeln!(

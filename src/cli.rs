@@ -44,7 +44,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Explain load IDs or firmware file names: protocol, version, era, catalogue entry
-    #[command(after_help = "Examples:\n  phoneup identify P0030301MFG2 PC0303010200\n  phoneup identify P0S3-8-12-00.loads --format json")]
+    #[command(
+        after_help = "Examples:\n  phoneup identify P0030301MFG2 PC0303010200\n  phoneup identify P0S3-8-12-00.loads --format json"
+    )]
     Identify {
         /// Load IDs (P0S3-08-11-00, P00308010200, ...) or firmware file names (P0S3-8-12-00.loads)
         #[arg(required = true, value_name = "ID")]
@@ -54,8 +56,10 @@ enum Command {
         format: Format,
     },
     /// Plan the reboots from the load the phone runs to the load you want, with every file for each
-    #[command(after_help = "Example:\n  phoneup plan --from P0030301MFG2 --to P0S3-08-11-00\n\n\
-                            Exit codes: 0 a plan was printed, 1 no safe path exists, 2 bad input.")]
+    #[command(
+        after_help = "Example:\n  phoneup plan --from P0030301MFG2 --to P0S3-08-11-00\n\n\
+                            Exit codes: 0 a plan was printed, 1 no safe path exists, 2 bad input."
+    )]
     Plan {
         /// The App Load ID the phone shows now
         #[arg(long, value_name = "LOAD")]
@@ -77,8 +81,10 @@ enum Command {
         format: Format,
     },
     /// Check whether one direct jump is safe before you flash it
-    #[command(after_help = "Example:\n  phoneup check --from P0030301MFG2 --to P0S3-07-4-00\n\n\
-                            Exit codes: 0 safe (or already there), 1 refused or not known to be safe, 2 bad input.")]
+    #[command(
+        after_help = "Example:\n  phoneup check --from P0030301MFG2 --to P0S3-07-4-00\n\n\
+                            Exit codes: 0 safe (or already there), 1 refused or not known to be safe, 2 bad input."
+    )]
     Check {
         /// The App Load ID the phone shows now
         #[arg(long, value_name = "LOAD")]
@@ -100,13 +106,20 @@ enum Command {
 /// Writes to standard output; a closed pipe (`phoneup plan ... | head`) is not an error.
 fn emit(text: &str) -> io::Result<()> {
     let mut stdout = io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
     }
 }
 
-fn render<T: serde::Serialize>(format: Format, value: &T, text: impl FnOnce(&Style) -> String) -> String {
+fn render<T: serde::Serialize>(
+    format: Format,
+    value: &T,
+    text: impl FnOnce(&Style) -> String,
+) -> String {
     match format {
         Format::Text => text(&Style::detect()),
         _ => structured(format, value),
@@ -120,24 +133,50 @@ fn load_matrix(path: &Option<PathBuf>) -> Result<Matrix, Error> {
     }
 }
 
-fn execute(cli: Cli) -> Result<(String, u8), Error> {
+/// What a command prints and how it exits.
+struct Answer {
+    stdout: String,
+    stderr: String,
+    code: u8,
+}
+
+impl Answer {
+    fn new(stdout: String, code: u8) -> Answer {
+        Answer {
+            stdout,
+            stderr: String::new(),
+            code,
+        }
+    }
+}
+
+fn execute(cli: Cli) -> Result<Answer, Error> {
     let matrix = load_matrix(&cli.matrix)?;
     Ok(match cli.command {
         Command::Identify { ids, format } => {
-            let identities: Vec<_> = ids.iter().map(|id| identify::identify(&matrix, id)).collect();
+            let identities: Vec<_> = ids
+                .iter()
+                .map(|id| identify::identify(&matrix, id))
+                .collect();
             let code = if identities.iter().any(|i| i.error.is_some()) {
                 EXIT_INPUT
             } else {
                 EXIT_YES
             };
-            let text = render(format, &identities, |style| {
-                identities
-                    .iter()
-                    .map(|i| i.to_text(style))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            });
-            (text, code)
+            if format != Format::Text {
+                return Ok(Answer::new(structured(format, &identities), code));
+            }
+            // Answers for the good names on stdout, errors for the bad ones on stderr.
+            let (bad, good): (Vec<_>, Vec<_>) = identities.iter().partition(|i| i.error.is_some());
+            let stdout_style = Style::detect();
+            let stderr_style = Style::detect_stderr();
+            let stdout: Vec<String> = good.iter().map(|i| i.to_text(&stdout_style)).collect();
+            let stderr: Vec<String> = bad.iter().map(|i| i.to_text(&stderr_style)).collect();
+            Answer {
+                stdout: stdout.join("\n"),
+                stderr: stderr.join("\n"),
+                code,
+            }
         }
         Command::Plan {
             from,
@@ -155,8 +194,12 @@ fn execute(cli: Cli) -> Result<(String, u8), Error> {
                 model,
             };
             match plan::plan(&matrix, &request)? {
-                Outcome::Plan(plan) => (render(format, &plan, |s| plan.to_text(s)), EXIT_YES),
-                Outcome::NoPath(no_path) => (render(format, &no_path, |s| no_path.to_text(s)), EXIT_NO),
+                Outcome::Plan(plan) => {
+                    Answer::new(render(format, &plan, |s| plan.to_text(s)), EXIT_YES)
+                }
+                Outcome::NoPath(no_path) => {
+                    Answer::new(render(format, &no_path, |s| no_path.to_text(s)), EXIT_NO)
+                }
             }
         }
         Command::Check {
@@ -167,7 +210,7 @@ fn execute(cli: Cli) -> Result<(String, u8), Error> {
         } => {
             let check = check::check(&matrix, &from, &to, model)?;
             let code = check.verdict.exit_code();
-            (render(format, &check, |s| check.to_text(s)), code)
+            Answer::new(render(format, &check, |s| check.to_text(s)), code)
         }
         Command::Matrix => {
             let text = match &cli.matrix {
@@ -177,7 +220,7 @@ fn execute(cli: Cli) -> Result<(String, u8), Error> {
                 })?,
                 None => BUILTIN_YAML.to_string(),
             };
-            (text, EXIT_YES)
+            Answer::new(text, EXIT_YES)
         }
     })
 }
@@ -193,12 +236,19 @@ where
         Err(error) => {
             // Help and --version go to stdout with 0; usage errors to stderr with 2.
             let _ = error.print();
-            return if error.use_stderr() { EXIT_INPUT } else { EXIT_YES };
+            return if error.use_stderr() {
+                EXIT_INPUT
+            } else {
+                EXIT_YES
+            };
         }
     };
     match execute(cli) {
-        Ok((text, code)) => match emit(&text) {
-            Ok(()) => code,
+        Ok(answer) => match emit(&answer.stdout) {
+            Ok(()) => {
+                eprint!("{}", answer.stderr);
+                answer.code
+            }
             Err(error) => {
                 eprintln!("error: cannot write the output: {error}");
                 EXIT_INPUT

@@ -76,7 +76,9 @@ impl<'m> UpgradeGraph<'m> {
 
     /// The node of the load with this exact name.
     pub fn node(&self, name: &str) -> Option<NodeIndex> {
-        self.graph.node_indices().find(|&n| self.graph[n].name() == name)
+        self.graph
+            .node_indices()
+            .find(|&n| self.graph[n].name() == name)
     }
 
     pub fn load(&self, node: NodeIndex) -> &Load {
@@ -101,9 +103,10 @@ impl<'m> UpgradeGraph<'m> {
         }
         let allowed = NodeFiltered::from_fn(&self.graph, |n: NodeIndex| !avoid.contains(&n));
         // Reboots still needed from each node to the target.
-        let remaining: HashMap<NodeIndex, usize> = dijkstra(Reversed(&allowed), to, None, |_| 1usize)
-            .into_iter()
-            .collect();
+        let remaining: HashMap<NodeIndex, usize> =
+            dijkstra(Reversed(&allowed), to, None, |_| 1usize)
+                .into_iter()
+                .collect();
         remaining.get(&from)?;
 
         let mut candidates = Vec::new();
@@ -179,7 +182,9 @@ impl<'m> UpgradeGraph<'m> {
             (inner.len() - ranks.len(), ranks)
         };
         let names = |path: &[NodeIndex]| -> Vec<String> {
-            path.iter().map(|&n| self.graph[n].name().to_string()).collect()
+            path.iter()
+                .map(|&n| self.graph[n].name().to_string())
+                .collect()
         };
         confidences(b)
             .cmp(&confidences(a))

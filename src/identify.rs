@@ -95,9 +95,9 @@ pub fn identify(matrix: &Matrix, input: &str) -> Identity {
         ),
         Kind::Application => {}
     }
-    if id.protocol() == Some(Protocol::Mgcp) {
+    if id.protocol() == Some(Protocol::Mgcp) && identity.era.is_none() {
         identity.notes.push(
-            "When MGCP images moved to the Universal Application Loader is unknown; no rule covers MGCP upgrades.".into(),
+            "A signed MGCP load; whether it runs on the Universal Application Loader is unknown, and no rule covers MGCP upgrades.".into(),
         );
     }
     if let Some(load) = matrix.find(&id) {
@@ -115,9 +115,9 @@ pub fn identify(matrix: &Matrix, input: &str) -> Identity {
             identity.notes.push(format!("{note}."));
         }
     } else if id.kind() != Kind::Boot {
-        identity.notes.push(
-            "Not in the catalogue: phoneup can plan from it, but not to it.".into(),
-        );
+        identity
+            .notes
+            .push("Not in the catalogue: phoneup can plan from it, but not to it.".into());
     }
     identity
 }
@@ -131,7 +131,7 @@ impl Identity {
         }
         let _ = writeln!(out, "{}", style.bold(&self.input));
         let mut row = |label: &str, value: String| {
-            let _ = writeln!(out, "  {label:<11}{value}");
+            let _ = writeln!(out, "  {label:<13}{value}");
         };
         let kind = self.kind.map(|k| k.to_string()).unwrap_or_default();
         row("kind", kind);

@@ -152,10 +152,7 @@ pub enum LoadIdError {
     #[error("`{input}` has protocol character `{ch}`; 7940/7960 loads have 0 (SCCP), S (SIP) or M (MGCP) as their third character")]
     UnknownProtocol { input: String, ch: char },
     #[error("`{input}` is {family}; phoneup plans upgrades for the 7940 and 7960 only")]
-    OtherFamily {
-        input: String,
-        family: &'static str,
-    },
+    OtherFamily { input: String, family: &'static str },
     #[error("`{input}` is not a load ID phoneup recognises")]
     Unrecognised { input: String },
 }
@@ -242,9 +239,18 @@ fn platform_device(digit: char) -> &'static str {
 
 fn other_family(upper: &str) -> Option<&'static str> {
     const FAMILIES: [(&str, &str); 6] = [
-        ("SCCP", "a load for a Java-based phone (7906/7911/794x/796x/797x)"),
-        ("SIP", "a load for a Java-based phone (7906/7911/794x/796x/797x)"),
-        ("TERM", "a load for a Java-based phone (7906/7911/794x/796x/797x)"),
+        (
+            "SCCP",
+            "a load for a Java-based phone (7906/7911/794x/796x/797x)",
+        ),
+        (
+            "SIP",
+            "a load for a Java-based phone (7906/7911/794x/796x/797x)",
+        ),
+        (
+            "TERM",
+            "a load for a Java-based phone (7906/7911/794x/796x/797x)",
+        ),
         ("CP79", "a 7902/7905/7912 load"),
         ("ATA", "an ATA adaptor load"),
         ("LD-V", "a 7905 H.323 load"),
@@ -370,9 +376,10 @@ impl LoadId {
                 if tail.bytes().all(|b| b.is_ascii_digit()) {
                     id.maintenance = Some(two_digits(&tail[..2]));
                     id.maintenance_sub = Some(two_digits(&tail[2..]));
-                } else if let Some(sr) = tail.strip_prefix("SR").filter(|n| {
-                    n.bytes().all(|b| b.is_ascii_digit())
-                }) {
+                } else if let Some(sr) = tail
+                    .strip_prefix("SR")
+                    .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))
+                {
                     id.service_release = Some(two_digits(sr));
                 } else {
                     // `MFG2` reads as `MF.G2`, the way the phone's Version line shows it.
@@ -435,7 +442,8 @@ impl LoadId {
         Some(Version::new(self.major?, self.minor?))
     }
 
-    /// Which images this load, when running, accepts. `None` for a boot load.
+    /// Which images this load, when running, accepts. `None` for a boot load, and for a signed
+    /// MGCP load: whether MGCP moved to the Universal Application Loader is unknown.
     pub fn era(&self) -> Option<Era> {
         let version = self.version()?;
         if self.kind == Kind::Loader {
@@ -447,8 +455,7 @@ impl LoadId {
         let ual_from = match self.protocol? {
             Protocol::Sccp => Version::new(6, 0),
             Protocol::Sip => Version::new(7, 0),
-            // Whether and where MGCP images moved to the UAL is unknown: stay with "signed".
-            Protocol::Mgcp => return Some(Era::Signed),
+            Protocol::Mgcp => return None,
         };
         Some(if version >= ual_from {
             Era::Ual
@@ -500,10 +507,12 @@ impl LoadId {
 
     /// Orders loads by version, for sorting the catalogue and for "up or down" questions.
     pub fn cmp_version(&self, other: &LoadId) -> Ordering {
+        // A service release follows the plain maintenance releases of its major.minor.
         let key = |id: &LoadId| {
             (
                 id.major,
                 id.minor,
+                id.service_release.is_some(),
                 id.maintenance.unwrap_or(0),
                 id.maintenance_sub.unwrap_or(0),
                 id.service_release.unwrap_or(0),
@@ -551,10 +560,19 @@ mod tests {
         assert_eq!((id.maintenance(), id.maintenance_sub()), (Some(2), Some(0)));
         assert_eq!(id.display_version().as_deref(), Some("8.1(2)"));
         assert_eq!(id.era(), Some(Era::Ual));
-        assert_eq!(parse("P00305000301").display_version().as_deref(), Some("5.0(3.1)"));
+        assert_eq!(
+            parse("P00305000301").display_version().as_deref(),
+            Some("5.0(3.1)")
+        );
         assert_eq!(parse("P00305000301").era(), Some(Era::Signed));
-        assert_eq!(parse("P00303020214").display_version().as_deref(), Some("3.2(2.14)"));
-        assert_eq!(parse("P00308001000").display_version().as_deref(), Some("8.0(10)"));
+        assert_eq!(
+            parse("P00303020214").display_version().as_deref(),
+            Some("3.2(2.14)")
+        );
+        assert_eq!(
+            parse("P00308001000").display_version().as_deref(),
+            Some("8.0(10)")
+        );
     }
 
     #[test]
@@ -604,7 +622,8 @@ mod tests {
     fn mgcp_is_recognised() {
         let id = parse("P0M3-07-4-00");
         assert_eq!(id.protocol(), Some(Protocol::Mgcp));
-        assert_eq!(id.era(), Some(Era::Signed));
+        assert_eq!(id.era(), None, "signed, but pre-UAL or UAL is unknown");
+        assert_eq!(parse("P0M3-04-1-00").era(), Some(Era::Unsigned));
     }
 
     #[test]
@@ -656,9 +675,22 @@ mod tests {
     #[test]
     fn other_platforms_are_named() {
         let err = LoadId::parse("P00405000700").unwrap_err();
-        assert!(matches!(err, LoadIdError::OtherPlatform { digit: '4', device: "the 7910", .. }));
+        assert!(matches!(
+            err,
+            LoadIdError::OtherPlatform {
+                digit: '4',
+                device: "the 7910",
+                ..
+            }
+        ));
         let err = LoadId::parse("P00503021900").unwrap_err();
-        assert!(matches!(err, LoadIdError::OtherPlatform { device: "the 7935", .. }));
+        assert!(matches!(
+            err,
+            LoadIdError::OtherPlatform {
+                device: "the 7935",
+                ..
+            }
+        ));
         let err = LoadId::parse("PC0403010200").unwrap_err();
         assert!(matches!(err, LoadIdError::OtherPlatform { .. }));
     }
@@ -689,7 +721,12 @@ mod tests {
 
     #[test]
     fn other_families_are_named() {
-        for text in ["SIP41.9-4-2SR3-1S", "SCCP41.8-5-2SR1S", "CP7912080004SCCP080108A", "ATA030100SCCP040211A.zup"] {
+        for text in [
+            "SIP41.9-4-2SR3-1S",
+            "SCCP41.8-5-2SR1S",
+            "CP7912080004SCCP080108A",
+            "ATA030100SCCP040211A.zup",
+        ] {
             assert!(
                 matches!(LoadId::parse(text), Err(LoadIdError::OtherFamily { .. })),
                 "{text}"
@@ -700,9 +737,24 @@ mod tests {
     #[test]
     fn junk_is_rejected_without_panicking() {
         for text in [
-            "", " ", "P", "P0", "P0S3", "P0S3-", "P0S3-08-11-0", "P0S3-123-1-00", "hello",
-            "P0S3-08-11-00.zip", "P00308010200X", "PC03", "PO", "P\u{e9}S3-08-11-00", "P0S\u{e9}",
-            "P0S3-\u{661}\u{661}-1-00", "..loads", ".bin",
+            "",
+            " ",
+            "P",
+            "P0",
+            "P0S3",
+            "P0S3-",
+            "P0S3-08-11-0",
+            "P0S3-123-1-00",
+            "hello",
+            "P0S3-08-11-00.zip",
+            "P00308010200X",
+            "PC03",
+            "PO",
+            "P\u{e9}S3-08-11-00",
+            "P0S\u{e9}",
+            "P0S3-\u{661}\u{661}-1-00",
+            "..loads",
+            ".bin",
         ] {
             assert!(LoadId::parse(text).is_err(), "{text:?} should be rejected");
         }

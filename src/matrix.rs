@@ -305,12 +305,33 @@ impl Load {
     }
 }
 
+/// A warning that plans print where it applies, with its evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Caution {
+    pub id: String,
+    /// The text; `{to}`, `{from}` and `{loader}` stand for the stage's loads.
+    pub text: String,
+    pub evidence: Vec<String>,
+}
+
+/// The cautions the planner prints, which every matrix must define.
+pub const REQUIRED_CAUTIONS: [&str; 6] = [
+    "hunt-first-file",
+    "image-version-not-loader",
+    "no-way-back",
+    "os79xx-one-line",
+    "per-phone-image-version",
+    "tftp-file-not-found",
+];
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawMatrix {
     sources: Vec<Source>,
     loads: Vec<RawLoad>,
     rules: Vec<RawRule>,
+    cautions: Vec<Caution>,
 }
 
 /// The whole upgrade matrix.
@@ -320,6 +341,7 @@ pub struct Matrix {
     pub sources: Vec<Source>,
     pub loads: Vec<Load>,
     pub rules: Vec<Rule>,
+    pub cautions: Vec<Caution>,
 }
 
 /// Finds the line of a YAML file where `needle` first appears after `after` (1-based), for
@@ -414,23 +436,34 @@ impl Matrix {
             if id.extension().is_some() || id.name() != raw_load.id {
                 return Err(checker.fail(
                     line,
-                    format!("load `{}`: write the load ID without a file extension", raw_load.id),
+                    format!(
+                        "load `{}`: write the load ID without a file extension",
+                        raw_load.id
+                    ),
                 ));
             }
             if id.kind() == Kind::Boot {
                 return Err(checker.fail(
                     line,
-                    format!("load `{}` is a boot load ID; the catalogue lists applications and loaders", raw_load.id),
+                    format!(
+                        "load `{}` is a boot load ID; the catalogue lists applications and loaders",
+                        raw_load.id
+                    ),
                 ));
             }
             if let Some(other) = seen.insert(id.match_key(), raw_load.id.clone()) {
                 return Err(checker.fail(
                     line,
-                    format!("load `{}` is the same load as `{other}`; list it once", raw_load.id),
+                    format!(
+                        "load `{}` is the same load as `{other}`; list it once",
+                        raw_load.id
+                    ),
                 ));
             }
             if raw_load.version.trim().is_empty() {
-                return Err(checker.fail(line, format!("load `{}` has an empty version", raw_load.id)));
+                return Err(
+                    checker.fail(line, format!("load `{}` has an empty version", raw_load.id))
+                );
             }
             if raw_load.evidence.is_empty() {
                 return Err(checker.fail(line, format!("load `{}` names no evidence", raw_load.id)));
@@ -453,12 +486,20 @@ impl Matrix {
             }
             match (&raw_load.loader, id.kind(), id.era()) {
                 (Some(_), Kind::Loader, _) => {
-                    return Err(checker.fail(line, format!("loader `{}` cannot name a loader", raw_load.id)))
-                }
-                (None, Kind::Application, Some(Era::Ual)) if id.protocol() == Some(Protocol::Sip) => {
                     return Err(checker.fail(
                         line,
-                        format!("SIP load `{}` is UAL-era: name the `loader` of its package", raw_load.id),
+                        format!("loader `{}` cannot name a loader", raw_load.id),
+                    ))
+                }
+                (None, Kind::Application, Some(Era::Ual))
+                    if id.protocol() == Some(Protocol::Sip) =>
+                {
+                    return Err(checker.fail(
+                        line,
+                        format!(
+                            "SIP load `{}` is UAL-era: name the `loader` of its package",
+                            raw_load.id
+                        ),
                     ))
                 }
                 _ => {}
@@ -482,12 +523,17 @@ impl Matrix {
                 if let Some(other) = ranks.insert(rank, load.name().to_string()) {
                     return Err(checker.fail(
                         line,
-                        format!("loads `{other}` and `{}` share preferred rank {rank}", load.name()),
+                        format!(
+                            "loads `{other}` and `{}` share preferred rank {rank}",
+                            load.name()
+                        ),
                     ));
                 }
             }
             if let Some(loader) = &load.loader {
-                let target = loads.iter().find(|l| l.name() == loader && l.id.kind() == Kind::Loader);
+                let target = loads
+                    .iter()
+                    .find(|l| l.name() == loader && l.id.kind() == Kind::Loader);
                 let Some(target) = target else {
                     return Err(checker.fail(
                         line,
@@ -498,7 +544,10 @@ impl Matrix {
                     if !load.files.contains(file) {
                         return Err(checker.fail(
                             line,
-                            format!("load `{}` ships loader `{loader}` but its files lack `{file}`", load.name()),
+                            format!(
+                                "load `{}` ships loader `{loader}` but its files lack `{file}`",
+                                load.name()
+                            ),
                         ));
                     }
                 }
@@ -547,7 +596,10 @@ impl Matrix {
                 Verdict::Refused if raw_rule.reason.is_none() => {
                     return Err(checker.fail(
                         line,
-                        format!("refused rule `{}` needs a `reason` (what the phone does)", raw_rule.id),
+                        format!(
+                            "refused rule `{}` needs a `reason` (what the phone does)",
+                            raw_rule.id
+                        ),
                     ))
                 }
                 _ => {}
@@ -573,12 +625,55 @@ impl Matrix {
             });
         }
 
+        let mut caution_ids = BTreeSet::new();
+        for caution in &raw.cautions {
+            let line = checker.id_line(&caution.id);
+            if !caution_ids.insert(caution.id.as_str()) {
+                return Err(checker.fail(line, format!("caution `{}` is listed twice", caution.id)));
+            }
+            if caution.evidence.is_empty() {
+                return Err(
+                    checker.fail(line, format!("caution `{}` names no evidence", caution.id))
+                );
+            }
+            for key in &caution.evidence {
+                known_source(key, line)?;
+            }
+        }
+        for required in REQUIRED_CAUTIONS {
+            if !caution_ids.contains(required) {
+                return Err(checker.fail(
+                    line_of(text, "cautions:", 0),
+                    format!("caution `{required}` is missing; plans print it"),
+                ));
+            }
+        }
+
         Ok(Matrix {
             origin: origin.to_string(),
             sources: raw.sources,
             loads,
             rules,
+            cautions: raw.cautions,
         })
+    }
+
+    /// A caution's text with its placeholders filled in and its evidence keys after it.
+    pub fn caution(&self, id: &str, to: &str, from: &str, loader: &str) -> String {
+        let caution = self
+            .cautions
+            .iter()
+            .find(|c| c.id == id)
+            .expect("required cautions are checked when the matrix loads");
+        format!(
+            "{} [{}]",
+            caution
+                .text
+                .replace("{to}", to)
+                .replace("{from}", from)
+                .replace("{loader}", loader),
+            caution.evidence.join(", ")
+        )
     }
 
     pub fn source(&self, key: &str) -> Option<&Source> {

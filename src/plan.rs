@@ -9,9 +9,9 @@ use crate::catalogue;
 use crate::error::Error;
 use crate::files::{sip_default_cnf, xml_default_cnf_xml};
 use crate::graph::{Step, UpgradeGraph};
-use crate::load_id::Protocol;
+use crate::load_id::{Era, Protocol};
 use crate::matrix::{Load, Matrix};
-use crate::output::Style;
+use crate::output::{self, Style};
 use crate::phone_model::Model;
 use crate::stage::{self, Stage};
 
@@ -77,15 +77,19 @@ pub fn plan(matrix: &Matrix, request: &Request) -> Result<Outcome, Error> {
 
     let extra = (!from.in_catalogue).then_some(&from);
     let graph = UpgradeGraph::new(matrix, extra);
-    let node = |load: &Load| graph.node(load.name()).expect("every resolved load is a node");
+    let node = |load: &Load| {
+        graph
+            .node(load.name())
+            .expect("every resolved load is a node")
+    };
     let avoid: HashSet<_> = avoided
         .iter()
         .filter(|l| l.in_catalogue)
-        .map(|l| node(l))
+        .map(&node)
         .collect();
 
     let mut points = vec![node(&from)];
-    points.extend(waypoints.iter().map(|l| node(l)));
+    points.extend(waypoints.iter().map(&node));
     points.push(node(&to));
     let mut steps: Vec<Step> = Vec::new();
     for leg in points.windows(2) {
@@ -116,7 +120,10 @@ pub fn plan(matrix: &Matrix, request: &Request) -> Result<Outcome, Error> {
         ));
     }
     if stages.is_empty() {
-        notes.push(format!("The phone already runs {}: nothing to do.", to.name()));
+        notes.push(format!(
+            "The phone already runs {}: nothing to do.",
+            to.name()
+        ));
     }
     Ok(Outcome::Plan(Plan {
         from: from.name().to_string(),
@@ -143,8 +150,13 @@ fn no_path(
 ) -> NoPath {
     let mut reasons = Vec::new();
     if (a.name(), b.name()) != (from.name(), to.name()) {
-        reasons.push(format!("No path from {} to {}, a leg of the route you asked for.", a.name(), b.name()));
+        reasons.push(format!(
+            "No path from {} to {}, a leg of the route you asked for.",
+            a.name(),
+            b.name()
+        ));
     }
+    let refusals_before = reasons.len();
     for rule in matrix.refusals(a, b) {
         reasons.push(format!(
             "Rule {} ({} confidence): {}: {}.",
@@ -162,7 +174,8 @@ fn no_path(
             "No rule covers MGCP loads: no source the matrix cites says how MGCP images may be upgraded.".into(),
         );
     }
-    if a.id.era().is_some_and(|e| e.is_signed()) && b.id.era() == Some(crate::load_id::Era::Unsigned) {
+    let refused = reasons.len() > refusals_before;
+    if !refused && a.id.era().is_some_and(|e| e.is_signed()) && b.id.era() == Some(Era::Unsigned) {
         reasons.push(format!(
             "{} is signed and {} is not: signed images never go back below 5.0.",
             a.name(),
@@ -189,7 +202,13 @@ fn no_path(
     }
 }
 
-fn file_block(out: &mut String, style: &Style, name: &str, contents: &Option<String>, absent_why: &str) {
+fn file_block(
+    out: &mut String,
+    style: &Style,
+    name: &str,
+    contents: &Option<String>,
+    absent_why: &str,
+) {
     match contents {
         Some(text) => {
             let _ = writeln!(out, "    {}", style.bold(name));
@@ -198,7 +217,11 @@ fn file_block(out: &mut String, style: &Style, name: &str, contents: &Option<Str
             }
         }
         None => {
-            let _ = writeln!(out, "    {}  must be absent: {absent_why}", style.bold(name));
+            let _ = writeln!(
+                out,
+                "    {}  must be absent: {absent_why}",
+                style.bold(name)
+            );
         }
     }
 }
@@ -216,11 +239,12 @@ impl Plan {
             self.to,
             self.to_label
         );
-        let reboots = match self.reboots {
-            1 => "1 reboot".to_string(),
-            n => format!("{n} reboots"),
-        };
-        let _ = writeln!(out, "{reboots}: {}", self.path.join(" -> "));
+        let _ = writeln!(
+            out,
+            "{}: {}",
+            output::reboots(self.reboots),
+            self.path.join(" -> ")
+        );
         if self.model != Model::Both {
             let _ = writeln!(out, "Files address the {} only.", self.model);
         }

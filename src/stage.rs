@@ -122,7 +122,12 @@ const UAL_HUNT: [&str; 4] = [
     "MGC<MAC>.cnf",
 ];
 
-fn expected_requests(from: &Load, os79xx: &str, xmldefault: bool, firmware: &[String]) -> Vec<String> {
+fn expected_requests(
+    from: &Load,
+    os79xx: &str,
+    xmldefault: bool,
+    firmware: &[String],
+) -> Vec<String> {
     let mut requests: Vec<String> = Vec::new();
     if from.id.era() == Some(Era::Ual) {
         requests.extend(UAL_HUNT.iter().map(|s| s.to_string()));
@@ -201,44 +206,24 @@ fn warnings(from: &Load, to: &Load, rule: &Rule, matrix: &Matrix) -> Vec<String>
     let mut warnings = Vec::new();
     let from_era = from.id.era();
     let to_era = to.id.era();
+    let loader = to.loader.as_deref().unwrap_or_default();
+    let caution = |id: &str| matrix.caution(id, to.name(), from.name(), loader);
     if from_era == Some(Era::Unsigned) && to_era.is_some_and(Era::is_signed) {
-        let no_way_back = matrix
-            .rules
-            .iter()
-            .find(|r| r.verdict == crate::matrix::Verdict::Refused && r.applies(to, from))
-            .map(|r| format!(" (rule {})", r.id))
-            .unwrap_or_default();
-        warnings.push(format!(
-            "No way back: {} is signed, and once it runs the phone refuses every load below 5.0{no_way_back}.",
-            to.name()
-        ));
+        warnings.push(caution("no-way-back"));
     }
     if from_era != Some(Era::Ual) {
-        warnings.push(
-            "OS79XX.TXT holds one line and nothing else: no CR (Windows line ending) and no trailing space, or the phone asks for a file that does not exist (Cisco bug CSCdv19260).".into(),
-        );
+        warnings.push(caution("os79xx-one-line"));
     }
     if from_era == Some(Era::Ual) || to_era == Some(Era::Ual) {
-        warnings.push(
-            "Missing files must be answered with TFTP error 1 (File not found): a server that answers otherwise, or a firewall that drops the TFTP data port, leaves the phone looping on CTLSEP<MAC>.tlv (seeds 000, 001, 002).".into(),
-        );
+        warnings.push(caution("tftp-file-not-found"));
     }
     if from_era == Some(Era::Ual) {
-        warnings.push(format!(
-            "The loader stops at the first file of its hunt that exists: if you keep SEP<MAC>.cnf.xml or SIP<MAC>.cnf, it must name {} too, or move it aside for this reboot.",
-            to.name()
-        ));
+        warnings.push(caution("hunt-first-file"));
     } else if from.id.protocol() == Some(Protocol::Sip) {
-        warnings.push(format!(
-            "If SIP<MAC>.cnf sets image_version, it must say {} too: the per-phone file is read after SIPDefault.cnf (seed 002).",
-            to.name()
-        ));
+        warnings.push(caution("per-phone-image-version"));
     }
-    if let Some(loader) = to.loader.as_deref().filter(|_| to_era == Some(Era::Ual)) {
-        warnings.push(format!(
-            "image_version must name {}, not the loader {loader}: the application reads SIPDefault.cnf after it starts and would fetch the loader again on every boot.",
-            to.name()
-        ));
+    if to.loader.is_some() && to_era == Some(Era::Ual) {
+        warnings.push(caution("image-version-not-loader"));
     }
     if rule.confidence < Confidence::High {
         warnings.push(format!(

@@ -46,7 +46,8 @@ mod tests {
     #[test]
     fn one_model() {
         let text = render("P00308010200", Model::M7960);
-        assert!(text.contains("<loadInformation7 model=\"IP Phone 7960\">P00308010200</loadInformation7>"));
+        assert!(text
+            .contains("<loadInformation7 model=\"IP Phone 7960\">P00308010200</loadInformation7>"));
         assert!(!text.contains("loadInformation8"));
     }
 

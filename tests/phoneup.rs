@@ -1,0 +1,11 @@
+//! phoneup's integration tests, in one crate so they build once.
+
+mod phoneup {
+    pub mod all_pairs;
+    pub mod check;
+    pub mod cli;
+    pub mod data;
+    pub mod robustness;
+    pub mod snapshots;
+    pub mod support;
+}

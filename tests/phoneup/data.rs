@@ -1,0 +1,247 @@
+//! The upgrade matrix stays canonical and consistent (in the spirit of typos' verify test).
+
+use std::path::Path;
+
+use phoneup::graph::UpgradeGraph;
+use phoneup::load_id::Kind;
+use phoneup::matrix::{Matrix, Verdict};
+
+#[track_caller]
+fn assert_sorted(items: Vec<&str>, key: impl Fn(&&str) -> (u32, String), what: &str) {
+    let mut sorted = items.clone();
+    sorted.sort_by_key(|item| key(item));
+    assert_eq!(items, sorted, "sort the `{what}` of data/matrix.yaml");
+}
+
+fn by_text(item: &&str) -> (u32, String) {
+    (0, item.to_string())
+}
+
+fn builtin() -> Matrix {
+    Matrix::builtin().expect("data/matrix.yaml loads")
+}
+
+/// `R4a` sorts as (4, "a"), so R10 comes after R9b.
+fn rule_order(id: &str) -> (u32, String) {
+    let digits: String = id[1..].chars().take_while(char::is_ascii_digit).collect();
+    (
+        digits.parse().expect("rule ids are R<number><suffix>"),
+        id[1 + digits.len()..].to_string(),
+    )
+}
+
+#[test]
+fn sources_are_sorted_by_key() {
+    let matrix = builtin();
+    let keys: Vec<&str> = matrix.sources.iter().map(|s| s.key.as_str()).collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(
+        keys, sorted,
+        "sort the `sources` of data/matrix.yaml by key"
+    );
+}
+
+#[test]
+fn loads_are_sorted_by_kind_protocol_and_version() {
+    let matrix = builtin();
+    let names: Vec<&str> = matrix.loads.iter().map(|l| l.name()).collect();
+    let mut sorted = matrix.loads.clone();
+    sorted.sort_by(|a, b| {
+        (a.id.kind(), a.id.protocol())
+            .cmp(&(b.id.kind(), b.id.protocol()))
+            .then_with(|| a.id.cmp_version(&b.id))
+    });
+    let sorted: Vec<&str> = sorted.iter().map(|l| l.name()).collect();
+    assert_eq!(
+        names, sorted,
+        "sort the `loads` of data/matrix.yaml: applications by protocol and version, then loaders"
+    );
+}
+
+#[test]
+fn cautions_are_sorted_by_id() {
+    let matrix = builtin();
+    let ids = matrix.cautions.iter().map(|c| c.id.as_str()).collect();
+    assert_sorted(ids, by_text, "cautions");
+}
+
+#[test]
+fn rules_are_sorted_by_id() {
+    let matrix = builtin();
+    let ids = matrix.rules.iter().map(|r| r.id.as_str()).collect();
+    assert_sorted(ids, |id| rule_order(id), "rules");
+}
+
+#[test]
+fn package_files_are_sorted_and_belong_to_the_package() {
+    for load in builtin().loads {
+        let mut sorted = load.files.clone();
+        sorted.sort();
+        assert_eq!(load.files, sorted, "sort the files of {}", load.name());
+        for file in &load.files {
+            let stem = file.rsplit_once('.').expect("files have extensions").0;
+            assert!(
+                stem == load.name() || Some(stem) == load.loader.as_deref(),
+                "{file} belongs to neither {} nor its loader",
+                load.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn every_rule_has_evidence_and_a_confidence_and_every_source_is_used() {
+    let matrix = builtin();
+    let mut used = std::collections::BTreeSet::new();
+    for rule in &matrix.rules {
+        assert!(
+            !rule.evidence.is_empty(),
+            "rule {} has no evidence",
+            rule.id
+        );
+        for evidence in &rule.evidence {
+            assert!(matrix.source(&evidence.source).is_some());
+            assert!(
+                !evidence.note.trim().is_empty(),
+                "rule {}: say what {} shows",
+                rule.id,
+                evidence.source
+            );
+            used.insert(evidence.source.clone());
+        }
+    }
+    for load in &matrix.loads {
+        used.extend(load.evidence.iter().cloned());
+    }
+    for caution in &matrix.cautions {
+        used.extend(caution.evidence.iter().cloned());
+    }
+    for source in &matrix.sources {
+        assert!(
+            used.contains(&source.key),
+            "source {} is cited by nothing; remove it",
+            source.key
+        );
+    }
+}
+
+#[test]
+fn every_rule_speaks_about_some_pair_of_catalogue_loads() {
+    let matrix = builtin();
+    let graph = UpgradeGraph::new(&matrix, None);
+    for rule in &matrix.rules {
+        let pairs = matrix
+            .loads
+            .iter()
+            .flat_map(|a| matrix.loads.iter().map(move |b| (a, b)))
+            .filter(|(a, b)| a.name() != b.name() && rule.applies(a, b))
+            .count();
+        assert!(
+            pairs > 0,
+            "rule {} matches no pair of catalogue loads",
+            rule.id
+        );
+    }
+    assert!(graph.edge_count() > 0);
+}
+
+#[test]
+fn no_jump_is_both_allowed_and_refused() {
+    let matrix = builtin();
+    for a in &matrix.loads {
+        for b in &matrix.loads {
+            let allowed: Vec<_> = matrix.allowances(a, b).map(|r| r.id.clone()).collect();
+            let refused: Vec<_> = matrix.refusals(a, b).map(|r| r.id.clone()).collect();
+            assert!(
+                allowed.is_empty() || refused.is_empty(),
+                "{} -> {}: allowed by {allowed:?} and refused by {refused:?}",
+                a.name(),
+                b.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn every_load_is_connected_to_the_graph() {
+    let matrix = builtin();
+    let graph = UpgradeGraph::new(&matrix, None);
+    for load in &matrix.loads {
+        let node = graph.node(load.name()).unwrap();
+        let outgoing = graph.successors(node).count();
+        let incoming = matrix
+            .loads
+            .iter()
+            .filter(|other| {
+                graph
+                    .node(other.name())
+                    .is_some_and(|o| graph.successors(o).any(|n| n == node))
+            })
+            .count();
+        assert!(
+            outgoing + incoming > 0,
+            "{} can neither be reached nor left: a rule is missing or a range is wrong",
+            load.name()
+        );
+    }
+}
+
+#[test]
+fn every_allowed_rule_yields_at_least_one_edge() {
+    let matrix = builtin();
+    for rule in matrix
+        .rules
+        .iter()
+        .filter(|r| r.verdict == Verdict::Allowed)
+    {
+        let used = matrix.loads.iter().any(|a| {
+            matrix
+                .loads
+                .iter()
+                .any(|b| phoneup::graph::best_rule(&matrix, a, b).is_some_and(|r| r.id == rule.id))
+        });
+        assert!(
+            used,
+            "allowed rule {} never becomes an edge (missing firmware in the catalogue?)",
+            rule.id
+        );
+    }
+}
+
+#[test]
+fn loaders_belong_to_a_package() {
+    let matrix = builtin();
+    for loader in matrix.loads.iter().filter(|l| l.id.kind() == Kind::Loader) {
+        assert!(
+            matrix
+                .loads
+                .iter()
+                .any(|l| l.loader.as_deref() == Some(loader.name())),
+            "loader {} is in no package",
+            loader.name()
+        );
+    }
+}
+
+#[test]
+fn seed_sources_point_at_existing_seed_files_when_shared_is_beside_the_repo() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    if !shared.join("shared/seeds").is_dir() {
+        eprintln!("skipped: ../shared/seeds is not beside this checkout");
+        return;
+    }
+    for source in builtin()
+        .sources
+        .iter()
+        .filter(|s| s.key.starts_with("seed-"))
+    {
+        let path = shared.join(source.location.as_deref().expect("seeds have a `where`"));
+        assert!(
+            path.is_file(),
+            "{} names {}, which does not exist",
+            source.key,
+            path.display()
+        );
+    }
+}

@@ -1,0 +1,94 @@
+//! Whole outputs as users see them. Review changes with `cargo insta review`; never accept blindly.
+
+use super::support::run;
+
+fn stdout_of(args: &[&str], expected_code: i32) -> String {
+    let (code, stdout, stderr) = run(args);
+    assert_eq!(code, expected_code, "phoneup {args:?}: {stderr}");
+    stdout
+}
+
+#[test]
+fn card_plan_text() {
+    insta::assert_snapshot!(stdout_of(
+        &["plan", "--from", "P0030301MFG2", "--to", "P0S3-08-11-00"],
+        0
+    ));
+}
+
+#[test]
+fn card_plan_json() {
+    insta::assert_snapshot!(stdout_of(
+        &[
+            "plan",
+            "--from",
+            "P0030301MFG2",
+            "--to",
+            "P0S3-08-11-00",
+            "--format",
+            "json"
+        ],
+        0
+    ));
+}
+
+#[test]
+fn refused_jump_text() {
+    insta::assert_snapshot!(stdout_of(
+        &["check", "--from", "P0030301MFG2", "--to", "P0S3-07-4-00"],
+        1
+    ));
+}
+
+#[test]
+fn refused_jump_to_sip_8_text() {
+    insta::assert_snapshot!(stdout_of(
+        &["check", "--from", "P0S3-06-3-00", "--to", "P0S3-08-11-00"],
+        1
+    ));
+}
+
+#[test]
+fn safe_jump_text() {
+    insta::assert_snapshot!(stdout_of(
+        &["check", "--from", "P0S3-08-2-00", "--to", "P0S3-06-3-00"],
+        0
+    ));
+}
+
+#[test]
+fn no_path_text() {
+    insta::assert_snapshot!(stdout_of(
+        &["plan", "--from", "P0S3-08-2-00", "--to", "P0S30202"],
+        1
+    ));
+}
+
+#[test]
+fn identify_text() {
+    insta::assert_snapshot!(stdout_of(
+        &[
+            "identify",
+            "P0030301MFG2",
+            "PC0303010200",
+            "P0030801SR02",
+            "P0S3-8-11-00.loads",
+            "P003-08-2-00"
+        ],
+        0
+    ));
+}
+
+#[test]
+fn bad_load_id_error() {
+    let (code, _, stderr) = run(&["plan", "--from", "P0S3-06-3-0", "--to", "P0S3-08-11-00"]);
+    assert_eq!(code, 2);
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn boot_load_id_error() {
+    let (code, _, stderr) = run(&["plan", "--from", "PC0303010200", "--to", "P0S3-08-11-00"]);
+    assert_eq!(code, 2);
+    insta::assert_snapshot!(stderr);
+}

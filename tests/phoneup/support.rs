@@ -1,0 +1,23 @@
+//! Helpers shared by the integration tests.
+
+use assert_cmd::Command;
+
+/// The phoneup binary, with colour and the user's environment kept out of the way.
+pub fn phoneup() -> Command {
+    let mut command = Command::cargo_bin("phoneup").expect("the binary builds");
+    command.env("NO_COLOR", "1").env_remove("TERM");
+    command
+}
+
+/// Runs phoneup and returns (exit code, stdout, stderr).
+pub fn run(args: &[&str]) -> (i32, String, String) {
+    let output = phoneup().args(args).output().expect("phoneup runs");
+    (
+        output
+            .status
+            .code()
+            .expect("phoneup exits, not killed by a signal"),
+        String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    )
+}
