@@ -1,6 +1,7 @@
 //! `phoneup check`: is this one direct jump safe to flash?
 
 use std::fmt::Write as _;
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -11,7 +12,9 @@ use crate::matrix::{Confidence, Load, Matrix, Mechanism, Rule};
 use crate::output::{self, Style};
 use crate::phone_model::Model;
 use crate::plan::{self, Outcome, Request};
+use crate::simulator::{Ending, Phone, Simulation};
 use crate::stage::{self, EvidenceRef, Stage};
+use crate::tftp_root::TftpRoot;
 
 /// The answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -242,6 +245,93 @@ impl Check {
             );
             let _ = writeln!(out, "  all steps {plan_command}");
         }
+        out
+    }
+}
+
+/// `check --tftp-root`: what the next reboots will do with the files the user has now.
+#[derive(Debug, Clone, Serialize)]
+pub struct RootCheck {
+    pub from: String,
+    pub to: Option<String>,
+    pub tftp_root: String,
+    /// The phone settles on a load, and on `to` when one is given, on every model simulated.
+    pub ok: bool,
+    /// One simulation per phone model.
+    pub simulations: Vec<Simulation>,
+    /// Entries of the directory a TFTP server would not serve.
+    pub skipped: Vec<String>,
+}
+
+/// Simulates the phone booting from the user's directory (both models when `phone.model` is
+/// `Both`).
+pub fn check_root(
+    matrix: &Matrix,
+    from: &str,
+    to: Option<&str>,
+    dir: &Path,
+    phone: &Phone,
+    boots: usize,
+) -> Result<RootCheck, Error> {
+    let start = catalogue::resolve(matrix, from, "--from")?;
+    let target = to
+        .map(|t| catalogue::resolve(matrix, t, "--to"))
+        .transpose()?;
+    let root = TftpRoot::from_dir(dir)?;
+    let models: &[Model] = match phone.model {
+        Model::Both => &[Model::M7940, Model::M7960],
+        Model::M7940 => &[Model::M7940],
+        Model::M7960 => &[Model::M7960],
+    };
+    let simulations: Vec<Simulation> = models
+        .iter()
+        .map(|&model| {
+            let phone = Phone {
+                model,
+                ..phone.clone()
+            };
+            phone.simulate(&start.id, &root, boots)
+        })
+        .collect();
+    let reaches = |s: &Simulation| match &target {
+        Some(t) => crate::load_id::LoadId::parse(&s.final_load)
+            .is_ok_and(|id| id.match_key() == t.id.match_key()),
+        None => true,
+    };
+    let ok = simulations
+        .iter()
+        .all(|s| s.ending == Ending::Stable && reaches(s));
+    Ok(RootCheck {
+        from: start.name().to_string(),
+        to: target.map(|t| t.name().to_string()),
+        tftp_root: dir.display().to_string(),
+        ok,
+        simulations,
+        skipped: root.skipped,
+    })
+}
+
+impl RootCheck {
+    pub fn to_text(&self, style: &Style) -> String {
+        let mut out = String::new();
+        for simulation in &self.simulations {
+            out.push_str(&simulation.to_text(style));
+            out.push('\n');
+        }
+        for skipped in &self.skipped {
+            let _ = writeln!(out, "Not served: {skipped}");
+        }
+        let verdict = match (&self.to, self.ok) {
+            (Some(to), true) => style.good(&format!("OK: the phone ends on {to}.")),
+            (None, true) => style.good("OK: the phone settles on a load."),
+            (Some(to), false) => style.error(&format!(
+                "NOT OK: the phone does not settle on {to}; fix what is listed above before you reboot it."
+            )),
+            (None, false) => style.error(
+                "NOT OK: the phone does not settle; fix what is listed above before you reboot it.",
+            ),
+        };
+        let _ = writeln!(out, "{verdict}");
         out
     }
 }

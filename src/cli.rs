@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::catalogue;
 use crate::check;
 use crate::error::Error;
 use crate::identify;
@@ -15,6 +16,8 @@ use crate::matrix::{Matrix, BUILTIN_YAML};
 use crate::output::{structured, Format, Style};
 use crate::phone_model::Model;
 use crate::plan::{self, Outcome, Request};
+use crate::simulator::{Ending, Phone, ServerBehaviour};
+use crate::tftp_root::TftpRoot;
 
 /// Exit code: yes / done.
 pub const EXIT_YES: u8 = 0;
@@ -80,20 +83,48 @@ enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
-    /// Check whether one direct jump is safe before you flash it
+    /// Check whether one direct jump is safe, or (with --tftp-root) what the next reboot will do
     #[command(
-        after_help = "Example:\n  phoneup check --from P0030301MFG2 --to P0S3-07-4-00\n\n\
-                            Exit codes: 0 safe (or already there), 1 refused or not known to be safe, 2 bad input."
+        after_help = "Examples:\n  phoneup check --from P0030301MFG2 --to P0S3-07-4-00\n  \
+                            phoneup check --from P0S3-06-3-00 --tftp-root /srv/tftp --mac 00:18:B9:FF:FF:FF\n\n\
+                            Exit codes: 0 safe / the phone ends where you want it, 1 refused, not known to be safe, \
+                            loops or ends elsewhere, 2 bad input."
     )]
     Check {
         /// The App Load ID the phone shows now
         #[arg(long, value_name = "LOAD")]
         from: String,
-        /// The load you are about to give it
-        #[arg(long, value_name = "LOAD")]
-        to: String,
-        /// Which phones the XMLDefault.cnf.xml entries address
+        /// The load you are about to give it (with --tftp-root: where the phone should end)
+        #[arg(long, value_name = "LOAD", required_unless_present = "tftp_root")]
+        to: Option<String>,
+        /// Simulate the phone booting from this directory instead of checking a jump
+        #[arg(long, value_name = "DIR")]
+        tftp_root: Option<PathBuf>,
+        #[command(flatten)]
+        phone: PhoneArgs,
+        /// Which phones the XMLDefault.cnf.xml entries address (without --tftp-root)
         #[arg(long, value_enum, default_value_t)]
+        model: Model,
+        /// Output format
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Boot a model of the phone from a TFTP directory: the requests, the image fetched, the screen
+    #[command(
+        after_help = "Example:\n  phoneup simulate --from P003-08-11-00 --tftp-root /srv/tftp --mac 0018B9FFFFFF\n\n\
+                            Exit codes: 0 the phone settles on a load, 1 it loops, refuses its image or does not settle, 2 bad input."
+    )]
+    Simulate {
+        /// The App Load ID the phone shows now
+        #[arg(long, value_name = "LOAD")]
+        from: String,
+        /// The directory your TFTP server serves
+        #[arg(long, value_name = "DIR")]
+        tftp_root: PathBuf,
+        #[command(flatten)]
+        phone: PhoneArgs,
+        /// Which phone it is
+        #[arg(long, value_enum, default_value = "7940")]
         model: Model,
         /// Output format
         #[arg(long, value_enum, default_value_t)]
@@ -101,6 +132,47 @@ enum Command {
     },
     /// Print the upgrade matrix in use: sources, loads and rules (copy it to add loads you own)
     Matrix,
+}
+
+/// How the simulated phone and server behave.
+#[derive(Debug, clap::Args)]
+struct PhoneArgs {
+    /// The phone's MAC address, for its per-phone files (SEP<MAC>.cnf.xml, SIP<MAC>.cnf)
+    #[arg(long, value_name = "MAC")]
+    mac: Option<String>,
+    /// How many reboots to simulate at most
+    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u16).range(1..=100))]
+    boots: u16,
+    /// How the TFTP server answers requests for missing files
+    #[arg(long, value_enum, default_value_t)]
+    server: ServerBehaviour,
+}
+
+impl PhoneArgs {
+    fn phone(&self, model: Model) -> Result<Phone, Error> {
+        let mac = self.mac.as_deref().map(parse_mac).transpose()?;
+        Ok(Phone {
+            model,
+            mac,
+            server: self.server,
+        })
+    }
+}
+
+/// `00:18:b9:ff:ff:ff`, `00-18-B9-FF-FF-FF` or `0018B9FFFFFF`, as the phone spells it: upper case.
+fn parse_mac(text: &str) -> Result<String, Error> {
+    let digits: String = text
+        .chars()
+        .filter(|c| !matches!(c, ':' | '-' | '.'))
+        .collect();
+    if digits.len() == 12 && digits.chars().all(|c| c.is_ascii_hexdigit()) {
+        Ok(digits.to_ascii_uppercase())
+    } else {
+        Err(Error::BadMac {
+            flag: "--mac",
+            value: text.to_string(),
+        })
+    }
 }
 
 /// Writes to standard output; a closed pipe (`phoneup plan ... | head`) is not an error.
@@ -205,12 +277,53 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
         Command::Check {
             from,
             to,
+            tftp_root: None,
             model,
             format,
+            ..
         } => {
+            let to = to.expect("clap requires --to without --tftp-root");
             let check = check::check(&matrix, &from, &to, model)?;
             let code = check.verdict.exit_code();
             Answer::new(render(format, &check, |s| check.to_text(s)), code)
+        }
+        Command::Check {
+            from,
+            to,
+            tftp_root: Some(dir),
+            phone,
+            model,
+            format,
+        } => {
+            let boots = usize::from(phone.boots);
+            let phone = phone.phone(model)?;
+            let report = check::check_root(&matrix, &from, to.as_deref(), &dir, &phone, boots)?;
+            let code = if report.ok { EXIT_YES } else { EXIT_NO };
+            Answer::new(render(format, &report, |s| report.to_text(s)), code)
+        }
+        Command::Simulate {
+            from,
+            tftp_root,
+            phone,
+            model,
+            format,
+        } => {
+            if model == Model::Both {
+                return Err(Error::Usage {
+                    message: "simulate runs one phone: give --model 7940 or --model 7960".into(),
+                });
+            }
+            let boots = usize::from(phone.boots);
+            let phone = phone.phone(model)?;
+            let start = catalogue::resolve(&matrix, &from, "--from")?;
+            let root = TftpRoot::from_dir(&tftp_root)?;
+            let simulation = phone.simulate(&start.id, &root, boots);
+            let code = if simulation.ending == Ending::Stable {
+                EXIT_YES
+            } else {
+                EXIT_NO
+            };
+            Answer::new(render(format, &simulation, |s| simulation.to_text(s)), code)
         }
         Command::Matrix => {
             let text = match &cli.matrix {

@@ -28,6 +28,8 @@ pub enum Error {
     #[error("{flag} `{input}` is a Boot Load ID (the phone's boot ROM), not firmware to plan from or to.\n\
              Read the App Load ID instead: Settings > Status > Firmware Versions, the line above Boot Load ID.")]
     BootLoad { flag: &'static str, input: String },
+    #[error("{flag} `{value}` is not a MAC address: give 12 hex digits, with or without : or - (00:18:B9:FF:FF:FF)")]
+    BadMac { flag: &'static str, value: String },
     #[error("{flag} `{name}` is not in the catalogue, so phoneup does not know its files.\n\
              Known {what}: {}\n\
              To add a load you own: phoneup matrix > my-matrix.yaml, add it under `loads`, then pass --matrix my-matrix.yaml",
@@ -38,12 +40,19 @@ pub enum Error {
         what: String,
         known: Vec<String>,
     },
+    #[error("{message}")]
+    Usage { message: String },
+    #[error(
+        "internal inconsistency: the phone model does not confirm this plan: {details}\n\
+             phoneup prints no plan it cannot replay; please report this with the command you ran"
+    )]
+    Inconsistent { details: String },
     #[error("{flag} `{name}` is the start or the end of the plan; it cannot be avoided")]
     AvoidEndpoint { flag: &'static str, name: String },
 }
 
 impl Error {
-    /// Every error is an input or usage error.
+    /// Every error is an input or usage error (an inconsistency comes from the matrix in use).
     pub fn exit_code(&self) -> u8 {
         2
     }

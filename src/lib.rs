@@ -18,7 +18,10 @@ pub mod matrix;
 pub mod output;
 pub mod phone_model;
 pub mod plan;
+pub mod simulator;
 pub mod stage;
+pub mod tftp_root;
+pub mod verify;
 
 pub use error::Error;
 pub use load_id::{Era, Kind, LoadId, LoadIdError, Protocol};

@@ -14,6 +14,7 @@ use crate::matrix::{Load, Matrix};
 use crate::output::{self, Style};
 use crate::phone_model::Model;
 use crate::stage::{self, Stage};
+use crate::verify;
 
 /// What the user asks for.
 #[derive(Debug, Clone, Default)]
@@ -125,7 +126,7 @@ pub fn plan(matrix: &Matrix, request: &Request) -> Result<Outcome, Error> {
             to.name()
         ));
     }
-    Ok(Outcome::Plan(Plan {
+    let plan = Plan {
         from: from.name().to_string(),
         from_label: from.label(),
         to: to.name().to_string(),
@@ -135,7 +136,9 @@ pub fn plan(matrix: &Matrix, request: &Request) -> Result<Outcome, Error> {
         path,
         stages,
         notes,
-    }))
+    };
+    verify::verify_plan(&plan, matrix)?;
+    Ok(Outcome::Plan(plan))
 }
 
 /// Explains, as precisely as the matrix allows, why `a` cannot reach `b`.

@@ -6,6 +6,7 @@ mod phoneup {
     pub mod cli;
     pub mod data;
     pub mod robustness;
+    pub mod simulate;
     pub mod snapshots;
     pub mod support;
 }

@@ -1,0 +1,94 @@
+//! Replays plans on the phone model ([`crate::simulator`]): a stage is only printed if the model,
+//! booting from the stage's start with the stage's files, ends where the stage says and asks for
+//! exactly the files the stage tells the user to expect.
+
+use crate::error::Error;
+use crate::load_id::LoadId;
+use crate::matrix::Matrix;
+use crate::phone_model::Model;
+use crate::plan::Plan;
+use crate::simulator::{stand_in_loads, Ending, Phone};
+use crate::stage::Stage;
+use crate::tftp_root::TftpRoot;
+
+/// Boots a verification runs at most: the upgrade, then the boot that shows it holds.
+const BOOTS: usize = 3;
+
+/// Bytes for stand-in firmware images (no Cisco firmware is ever shipped or needed).
+pub const STAND_IN_IMAGE: &[u8] = b"phoneup stand-in firmware image, not a Cisco file\n";
+
+/// A TFTP root holding a stage's files and stand-ins for the firmware of its target's package.
+pub fn stage_root(stage: &Stage, matrix: &Matrix) -> TftpRoot {
+    let mut root = TftpRoot::new();
+    for (name, contents) in &stage.files {
+        if let Some(text) = contents {
+            root.insert(name.clone(), text.clone());
+        }
+    }
+    if let Some(load) = matrix.by_name(&stage.to) {
+        for file in &load.files {
+            if file.ends_with(".loads") {
+                let loader = load.loader.as_deref().unwrap_or(load.name());
+                root.insert(
+                    file.clone(),
+                    stand_in_loads(load.name(), loader, load.name()),
+                );
+            } else {
+                root.insert(file.clone(), STAND_IN_IMAGE);
+            }
+        }
+    }
+    root
+}
+
+/// Replays one stage on one model; the error says what the model saw instead.
+pub fn verify_stage(stage: &Stage, matrix: &Matrix, model: Model) -> Result<(), String> {
+    let start = LoadId::parse(&stage.from).map_err(|e| e.to_string())?;
+    let root = stage_root(stage, matrix);
+    let simulation = Phone::new(model).simulate(&start, &root, BOOTS);
+    let first = simulation.boots.first().ok_or("the model did not boot")?;
+    let requested: Vec<&str> = first.requests.iter().map(|r| r.file.as_str()).collect();
+    if requested != stage.expect_requests {
+        return Err(format!(
+            "the model requests {} where the stage expects {}",
+            requested.join(", "),
+            stage.expect_requests.join(", ")
+        ));
+    }
+    let target = LoadId::parse(&stage.to).map_err(|e| e.to_string())?;
+    let ended = LoadId::parse(&simulation.final_load).map_err(|e| e.to_string())?;
+    if ended.match_key() != target.match_key() || simulation.ending != Ending::Stable {
+        return Err(format!(
+            "the model ends on {} ({:?}) after: {}",
+            simulation.final_load,
+            simulation.ending,
+            simulation
+                .boots
+                .iter()
+                .map(|b| b.detail.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
+    }
+    Ok(())
+}
+
+/// Replays every stage of a plan on each phone it addresses.
+pub fn verify_plan(plan: &Plan, matrix: &Matrix) -> Result<(), Error> {
+    let models: &[Model] = match plan.model {
+        Model::Both => &[Model::M7940, Model::M7960],
+        Model::M7940 => &[Model::M7940],
+        Model::M7960 => &[Model::M7960],
+    };
+    for stage in &plan.stages {
+        for &model in models {
+            verify_stage(stage, matrix, model).map_err(|details| Error::Inconsistent {
+                details: format!(
+                    "stage {} ({} -> {}, rule {}) on a {model}: {details}",
+                    stage.reboot, stage.from, stage.to, stage.rule
+                ),
+            })?;
+        }
+    }
+    Ok(())
+}
