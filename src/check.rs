@@ -278,12 +278,9 @@ pub fn check_root(
         .map(|t| catalogue::resolve(matrix, t, "--to"))
         .transpose()?;
     let root = TftpRoot::from_dir(dir)?;
-    let models: &[Model] = match phone.model {
-        Model::Both => &[Model::M7940, Model::M7960],
-        Model::M7940 => &[Model::M7940],
-        Model::M7960 => &[Model::M7960],
-    };
-    let simulations: Vec<Simulation> = models
+    let simulations: Vec<Simulation> = phone
+        .model
+        .phones()
         .iter()
         .map(|&model| {
             let phone = Phone {

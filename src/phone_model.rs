@@ -40,6 +40,15 @@ const P7960: LoadInformation = LoadInformation {
 };
 
 impl Model {
+    /// The single phones this stands for: `Both` is a 7940 and a 7960.
+    pub fn phones(self) -> &'static [Model] {
+        match self {
+            Model::Both => &[Model::M7940, Model::M7960],
+            Model::M7940 => &[Model::M7940],
+            Model::M7960 => &[Model::M7960],
+        }
+    }
+
     /// The `loadInformation` elements a file for this model carries, 7940 first.
     pub fn load_information(self) -> &'static [LoadInformation] {
         match self {

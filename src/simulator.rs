@@ -388,8 +388,8 @@ impl BootRun<'_> {
         Err(self.stable())
     }
 
-    /// Old SIP images: SIPDefault.cnf, then SIP<MAC>.cnf, whose image_version wins.
-    fn legacy_sip(&mut self) -> Step {
+    /// A SIP image reads SIPDefault.cnf, then SIP<MAC>.cnf, whose image_version wins.
+    fn sip_image_version(&mut self) -> Step<Option<String>> {
         let mut image = None;
         for file in [
             sip_default_cnf::FILE_NAME.to_string(),
@@ -401,7 +401,12 @@ impl BootRun<'_> {
                 }
             }
         }
-        match image {
+        Ok(image)
+    }
+
+    /// Old SIP images: their own configuration files name the image.
+    fn legacy_sip(&mut self) -> Step {
+        match self.sip_image_version()? {
             Some(image) if !self.is_running(&image) => self.install(&image, false),
             _ => Err(self.stable()),
         }
@@ -502,18 +507,7 @@ impl BootRun<'_> {
         if self.running.protocol() != Some(Protocol::Sip) {
             return Err(self.stable());
         }
-        let mut image = None;
-        for file in [
-            sip_default_cnf::FILE_NAME.to_string(),
-            self.phone.per_phone("SIP", ".cnf"),
-        ] {
-            if self.request(&file)? {
-                if let Some(value) = image_version(&self.text(&file)) {
-                    image = Some(value);
-                }
-            }
-        }
-        match image {
+        match self.sip_image_version()? {
             Some(image) if !self.is_running(&image) => {
                 self.out.problems.push(format!(
                     "image_version names {image}, but the file the loader read names {}: the phone will go back and forth. Name the same load in both.",

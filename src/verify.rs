@@ -75,13 +75,8 @@ pub fn verify_stage(stage: &Stage, matrix: &Matrix, model: Model) -> Result<(), 
 
 /// Replays every stage of a plan on each phone it addresses.
 pub fn verify_plan(plan: &Plan, matrix: &Matrix) -> Result<(), Error> {
-    let models: &[Model] = match plan.model {
-        Model::Both => &[Model::M7940, Model::M7960],
-        Model::M7940 => &[Model::M7940],
-        Model::M7960 => &[Model::M7960],
-    };
     for stage in &plan.stages {
-        for &model in models {
+        for &model in plan.model.phones() {
             verify_stage(stage, matrix, model).map_err(|details| Error::Inconsistent {
                 details: format!(
                     "stage {} ({} -> {}, rule {}) on a {model}: {details}",

@@ -92,3 +92,21 @@ fn boot_load_id_error() {
     assert_eq!(code, 2);
     insta::assert_snapshot!(stderr);
 }
+
+#[test]
+fn simulate_seed_004_loader_on_an_empty_root_text() {
+    let dir = std::env::temp_dir().join(format!("phoneup-snap-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (code, stdout, stderr) = run(&[
+        "simulate",
+        "--from",
+        "P003-8-11-00",
+        "--tftp-root",
+        dir.to_str().unwrap(),
+        "--mac",
+        "00:18:b9:ff:ff:ff",
+    ]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(code, 1, "{stderr}");
+    insta::assert_snapshot!(stdout);
+}
