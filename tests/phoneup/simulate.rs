@@ -399,3 +399,43 @@ fn simulate_and_check_on_a_directory() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn image_version_left_on_the_loader_and_a_missing_sb2_are_reported() {
+    let mut root = TftpRoot::new();
+    root.insert(
+        "XMLDefault.cnf.xml",
+        phoneup::files::xml_default_cnf_xml::render("P0S3-08-11-00", Model::Both),
+    );
+    root.insert("SIPDefault.cnf", "image_version: P003-08-11-00\n");
+    stand_in_package(&mut root, "P0S3-08-11-00", "P003-08-11-00");
+    let simulation = simulate("P0S3-08-11-00", &root, 4);
+    assert_eq!(simulation.ending, Ending::Loop);
+    assert!(
+        simulation
+            .problems
+            .iter()
+            .any(|p| p.contains("image_version names P003-08-11-00")),
+        "{:?}",
+        simulation.problems
+    );
+
+    let mut root = TftpRoot::new();
+    root.insert(
+        "XMLDefault.cnf.xml",
+        phoneup::files::xml_default_cnf_xml::render("P0S3-08-11-00", Model::Both),
+    );
+    stand_in_package(&mut root, "P0S3-08-11-00", "P003-08-11-00");
+    root.remove("P0S3-08-11-00.sb2");
+    root.insert("p0s3-08-11-00.SB2", STAND_IN_IMAGE);
+    let simulation = simulate("P003-08-11-00", &root, 4);
+    assert_eq!(simulation.loop_file.as_deref(), Some("P0S3-08-11-00.sb2"));
+    assert!(
+        simulation
+            .problems
+            .iter()
+            .any(|p| p.contains("case-sensitive")),
+        "{:?}",
+        simulation.problems
+    );
+}
