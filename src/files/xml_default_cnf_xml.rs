@@ -56,3 +56,188 @@ mod tests {
         assert!(render("a<b&c", Model::M7940).contains("a&lt;b&amp;c"));
     }
 }
+
+/// Sets the load in an existing XML configuration file (`XMLDefault.cnf.xml` or
+/// `SEP<MAC>.cnf.xml`), changing only the text of its `loadInformation` elements for `model`
+/// (and of an unnumbered `<loadInformation>`, which every model reads). Every other byte stays.
+/// A missing element is added before the root's closing tag. Fails on XML that is not
+/// well-formed, which phoneup will not edit.
+pub fn set_load(text: &str, load: &str, model: Model) -> Result<String, String> {
+    use quick_xml::escape::escape;
+
+    let wanted: Vec<&str> = model
+        .load_information()
+        .iter()
+        .map(|info| info.element)
+        .collect();
+    let mut reader = quick_xml::Reader::from_str(text);
+    // Byte ranges to replace, with their replacement.
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    let mut open: Option<(String, usize)> = None; // element name, content start
+    let mut depth = 0usize;
+    let mut root_close: Option<usize> = None;
+    let escaped = escape(load).into_owned();
+    loop {
+        let before = reader.buffer_position() as usize;
+        let event = reader.read_event().map_err(|e| {
+            format!(
+                "not well-formed XML at byte {}: {e}",
+                reader.error_position()
+            )
+        })?;
+        let after = reader.buffer_position() as usize;
+        match event {
+            Event::Start(e) => {
+                depth += 1;
+                let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                if name == "loadInformation" || wanted.contains(&name.as_str()) {
+                    open = Some((name, after));
+                }
+            }
+            Event::End(e) => {
+                if let Some((name, start)) = open.take() {
+                    if e.name().as_ref() == name.as_bytes() {
+                        edits.push((start, before, escaped.clone()));
+                        if let Some(w) = wanted.iter().find(|w| **w == name) {
+                            seen.push(w);
+                        }
+                    }
+                }
+                depth = depth.saturating_sub(1);
+                if depth == 0 && root_close.is_none() {
+                    root_close = Some(before);
+                }
+            }
+            Event::Empty(e) => {
+                let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                if name == "loadInformation" || wanted.contains(&name.as_str()) {
+                    // <loadInformation8 model="..."/> becomes <loadInformation8 model="...">load</...>.
+                    let tag = &text[before..after];
+                    let opening = format!(
+                        "{}>",
+                        tag.trim_end_matches('>').trim_end_matches('/').trim_end()
+                    );
+                    edits.push((before, after, format!("{opening}{escaped}</{name}>")));
+                    if let Some(w) = wanted.iter().find(|w| **w == name) {
+                        seen.push(w);
+                    }
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    let Some(close) = root_close else {
+        return Err(
+            "the file has no root element (such as <Default>) to hold loadInformation".into(),
+        );
+    };
+    let ending = crate::files::sip_default_cnf::line_ending(text);
+    let mut missing = String::new();
+    for info in model.load_information() {
+        if !seen.contains(&info.element) {
+            missing.push_str(&format!(
+                "  <{el} model=\"{m}\">{escaped}</{el}>{ending}",
+                el = info.element,
+                m = info.model
+            ));
+        }
+    }
+    if !missing.is_empty() {
+        // Put new elements on their own lines just before the closing tag.
+        let line_start = text[..close].rfind('\n').map_or(0, |i| i + 1);
+        if text[line_start..close].trim().is_empty() && line_start > 0 {
+            edits.push((line_start, line_start, missing));
+        } else {
+            edits.push((close, close, format!("{ending}{missing}")));
+        }
+    }
+    edits.sort_by_key(|(start, _, _)| *start);
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut cursor = 0;
+    for (start, end, replacement) in edits {
+        out.push_str(&text[cursor..start]);
+        out.push_str(&replacement);
+        cursor = end;
+    }
+    out.push_str(&text[cursor..]);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod edit_tests {
+    use super::*;
+
+    const USER_FILE: &str = "<Default>\r\n<callManagerGroup>\r\n<members>\r\n<member priority=\"0\">\r\n<callManager>\r\n<ports>\r\n<ethernetPhonePort>2000</ethernetPhonePort>\r\n</ports>\r\n<processNodeName>192.168.0.1</processNodeName>\r\n</callManager>\r\n</member>\r\n</members>\r\n</callManagerGroup>\r\n<loadInformation6 model=\"IP Phone 7910\"></loadInformation6>\r\n<loadInformation8 model=\"IP Phone 7940\"></loadInformation8>\r\n<loadInformation7 model=\"IP Phone 7960\">P0S3-07-2-00</loadInformation7>\r\n</Default>\r\n";
+
+    #[test]
+    fn only_the_load_texts_change() {
+        let edited = set_load(USER_FILE, "P0S3-08-11-00", Model::Both).unwrap();
+        let expected = USER_FILE
+            .replace(
+                "<loadInformation8 model=\"IP Phone 7940\"></loadInformation8>",
+                "<loadInformation8 model=\"IP Phone 7940\">P0S3-08-11-00</loadInformation8>",
+            )
+            .replace(">P0S3-07-2-00<", ">P0S3-08-11-00<");
+        assert_eq!(edited, expected);
+    }
+
+    #[test]
+    fn one_model_leaves_the_other_alone() {
+        let edited = set_load(USER_FILE, "P0S3-08-11-00", Model::M7960).unwrap();
+        assert!(edited.contains("<loadInformation8 model=\"IP Phone 7940\"></loadInformation8>"));
+        assert!(edited.contains(">P0S3-08-11-00</loadInformation7>"));
+    }
+
+    #[test]
+    fn missing_elements_are_added_before_the_closing_tag_in_the_files_line_ending() {
+        let edited = set_load(
+            "<Default>\r\n  <x>1</x>\r\n</Default>\r\n",
+            "L",
+            Model::Both,
+        )
+        .unwrap();
+        assert_eq!(
+            edited,
+            "<Default>\r\n  <x>1</x>\r\n  <loadInformation8 model=\"IP Phone 7940\">L</loadInformation8>\r\n  <loadInformation7 model=\"IP Phone 7960\">L</loadInformation7>\r\n</Default>\r\n"
+        );
+        let edited = set_load("<Default></Default>", "L", Model::M7940).unwrap();
+        assert_eq!(edited, "<Default>\n  <loadInformation8 model=\"IP Phone 7940\">L</loadInformation8>\n</Default>");
+    }
+
+    #[test]
+    fn self_closing_and_unnumbered_elements_are_filled() {
+        let edited = set_load(
+            "<Default><loadInformation>P0S3-8-12-00</loadInformation><loadInformation8 model=\"IP Phone 7940\"/></Default>",
+            "P0S3-08-11-00",
+            Model::M7940,
+        )
+        .unwrap();
+        assert_eq!(
+            edited,
+            "<Default><loadInformation>P0S3-08-11-00</loadInformation><loadInformation8 model=\"IP Phone 7940\">P0S3-08-11-00</loadInformation8></Default>"
+        );
+    }
+
+    #[test]
+    fn the_result_reads_back_and_a_second_edit_is_a_no_op() {
+        let once = set_load(USER_FILE, "P0S3-08-11-00", Model::Both).unwrap();
+        assert_eq!(set_load(&once, "P0S3-08-11-00", Model::Both).unwrap(), once);
+        for element in ["loadInformation8", "loadInformation7"] {
+            assert_eq!(
+                crate::simulator::load_information(&once, element)
+                    .unwrap()
+                    .as_deref(),
+                Some("P0S3-08-11-00")
+            );
+        }
+    }
+
+    #[test]
+    fn broken_xml_is_refused() {
+        assert!(set_load("<Default><loadInformation8>x</Default>", "L", Model::Both).is_err());
+        assert!(set_load("", "L", Model::Both).is_err());
+        assert!(set_load("just text", "L", Model::Both).is_err());
+    }
+}
