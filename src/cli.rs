@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::apply::{self, ApplyRequest};
 use crate::catalogue;
 use crate::check;
 use crate::error::Error;
@@ -126,6 +127,56 @@ enum Command {
         /// Which phone it is
         #[arg(long, value_enum, default_value = "7940")]
         model: Model,
+        /// Output format
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Write one stage's files into a TFTP root (edits keep your other lines; undo with `phoneup undo`)
+    #[command(
+        after_help = "Example:\n  phoneup apply --from P0030301MFG2 --to P0S3-08-11-00 --stage 1 --tftp-root /srv/tftp --dry-run\n\n\
+                            Exit codes: 0 written (or shown with --dry-run), 1 refused (firmware missing, or the stage \
+                            cannot be per-phone), 2 bad input or a file that cannot be read or written."
+    )]
+    Apply {
+        /// The App Load ID the phone shows at the start of the plan
+        #[arg(long, value_name = "LOAD")]
+        from: String,
+        /// The load the plan ends on
+        #[arg(long, value_name = "LOAD")]
+        to: String,
+        /// Which stage (reboot) of the plan to write, from 1
+        #[arg(long, value_name = "N")]
+        stage: usize,
+        /// The directory your TFTP server serves
+        #[arg(long, value_name = "DIR")]
+        tftp_root: PathBuf,
+        /// Write per-phone files (SEP<MAC>.cnf.xml, SIP<MAC>.cnf) for this phone instead of the defaults
+        #[arg(long, value_name = "MAC")]
+        mac: Option<String>,
+        /// Go through this load on the way, as for plan (repeatable)
+        #[arg(long, value_name = "LOAD")]
+        via: Vec<String>,
+        /// Never pass through this load, as for plan (repeatable)
+        #[arg(long, value_name = "LOAD")]
+        avoid: Vec<String>,
+        /// Which phones the loadInformation entries address
+        #[arg(long, value_enum, default_value_t)]
+        model: Model,
+        /// Show a unified diff of what would change and write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Write even when the stage's firmware is missing, or the global OS79XX.TXT with --mac
+        #[arg(long)]
+        force: bool,
+        /// Output format
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Put the TFTP root back as it was before the last apply, byte for byte
+    Undo {
+        /// The directory your TFTP server serves
+        #[arg(long, value_name = "DIR")]
+        tftp_root: PathBuf,
         /// Output format
         #[arg(long, value_enum, default_value_t)]
         format: Format,
@@ -324,6 +375,42 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
                 EXIT_NO
             };
             Answer::new(render(format, &simulation, |s| simulation.to_text(s)), code)
+        }
+        Command::Apply {
+            from,
+            to,
+            stage,
+            tftp_root,
+            mac,
+            via,
+            avoid,
+            model,
+            dry_run,
+            force,
+            format,
+        } => {
+            let request = ApplyRequest {
+                plan: Request {
+                    from,
+                    to,
+                    via,
+                    avoid,
+                    model,
+                },
+                stage,
+                dir: tftp_root,
+                mac: mac.as_deref().map(parse_mac).transpose()?,
+                dry_run,
+                force,
+            };
+            let report = apply::apply(&matrix, &request)?;
+            let code = report.exit_code();
+            Answer::new(render(format, &report, |s| report.to_text(s)), code)
+        }
+        Command::Undo { tftp_root, format } => {
+            let report = apply::undo(&tftp_root)?;
+            let code = report.exit_code();
+            Answer::new(render(format, &report, |s| report.to_text(s)), code)
         }
         Command::Matrix => {
             let text = match &cli.matrix {

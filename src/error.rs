@@ -42,6 +42,10 @@ pub enum Error {
     },
     #[error("{message}")]
     Usage { message: String },
+    #[error("cannot write {}: {source}\nNothing half-written is left behind; the undo journal is in the .phoneup folder of the TFTP root", path.display())]
+    Write { path: PathBuf, source: io::Error },
+    #[error("{} is not UTF-8 text; phoneup will not edit it", path.display())]
+    NotText { path: PathBuf },
     #[error(
         "internal inconsistency: the phone model does not confirm this plan: {details}\n\
              phoneup prints no plan it cannot replay; please report this with the command you ran"

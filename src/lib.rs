@@ -6,6 +6,7 @@
 //! ([`stage`]), each with the exact contents of the files in [`files`]; [`check`] answers whether
 //! one direct jump is safe.
 
+pub mod apply;
 pub mod catalogue;
 pub mod check;
 pub mod cli;
@@ -21,6 +22,7 @@ pub mod plan;
 pub mod simulator;
 pub mod stage;
 pub mod tftp_root;
+pub mod tftp_write;
 pub mod verify;
 
 pub use error::Error;
