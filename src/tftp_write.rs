@@ -206,6 +206,10 @@ pub fn latest_moved_aside(dir: &Path, file: &str) -> Option<Vec<u8>> {
 
 /// Reverses the last [`apply_changes`]; `None` when there is nothing to undo.
 pub fn undo(dir: &Path) -> Result<Option<Journal>, Error> {
+    fs::read_dir(dir).map_err(|source| Error::Read {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let Some(journal_dir) = journals(dir)?.pop() else {
         return Ok(None);
     };

@@ -2,6 +2,7 @@
 
 mod phoneup {
     pub mod all_pairs;
+    pub mod apply;
     pub mod check;
     pub mod cli;
     pub mod data;

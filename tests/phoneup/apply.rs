@@ -1,0 +1,279 @@
+//! `apply` and `undo` on fixture TFTP roots with stand-in firmware (never real Cisco images).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use phoneup::simulator::stand_in_loads;
+use phoneup::verify::STAND_IN_IMAGE;
+
+use super::support::run;
+
+/// Seed 003's SIPDefault.cnf: `;begin`/`;end`, inline `;` comments, curly quotes, CR LF here.
+const SEED_003_SIPDEFAULT: &str = ";begin\r\nimage_version: P0S3-08-2-00\r\nproxy_register: 1\r\ndial_template: dialplan\r\ntftp_cfg_dir: \u{201c}\u{201d}\r\nsntp_server: \u{201c}ntp.sipgate.net\u{201d}\r\n# NAT/Firewall Traversal\r\nnat_enable: 1 ; 0-Disabled (default), 1-Enabled\r\nvoip_control_port: 5060 ; UDP port used for SIP messages (default \u{2013} 5060)\r\ntelnet_level: 2\r\n;end\r\n";
+
+/// Seed 004's SIPDefault.cnf: `#` comments, no image_version line at all, LF.
+const SEED_004_SIPDEFAULT: &str = "# Proxy server address should probably be more accuratly be called\n# the SIP server\nproxy1_address: x.x.x.x\n# proxy_register tell it to connect to the SIP server (why would you\n# want to set this to 0?!\nproxy_register: 1\n\nsntp_server: \"pool.ntp.org\"\ndate_format : D/M/Y\n\n# The directory_url contains a URL to the directory XML file\ndirectory_url: \"http://www.example.com/directory.xml\"\n\nmessages_uri: \"8500\"\n";
+
+fn fixture(tag: &str, files: &[(&str, &[u8])]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("phoneup-apply-{tag}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    for (name, bytes) in files {
+        fs::write(dir.join(name), bytes).unwrap();
+    }
+    dir
+}
+
+/// Every file of a directory (not `.phoneup`), with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_file())
+        .map(|e| {
+            (
+                e.file_name().into_string().unwrap(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn firmware_for_the_card() -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("P0S3-06-3-00.bin", STAND_IN_IMAGE.to_vec()),
+        ("P003-08-11-00.sbn", STAND_IN_IMAGE.to_vec()),
+        ("P003-08-11-00.bin", STAND_IN_IMAGE.to_vec()),
+        ("P0S3-08-11-00.sb2", STAND_IN_IMAGE.to_vec()),
+        (
+            "P0S3-08-11-00.loads",
+            stand_in_loads("P0S3-08-11-00", "P003-08-11-00", "P0S3-08-11-00").into_bytes(),
+        ),
+    ]
+}
+
+fn apply(dir: &Path, stage: &str, extra: &[&str]) -> (i32, String, String) {
+    let mut args = vec![
+        "apply",
+        "--from",
+        "P0030301MFG2",
+        "--to",
+        "P0S3-08-11-00",
+        "--stage",
+        stage,
+        "--tftp-root",
+        dir.to_str().unwrap(),
+    ];
+    args.extend(extra);
+    run(&args)
+}
+
+#[test]
+fn the_card_walk_plan_apply_reboot_until_the_target_keeps_the_users_settings() {
+    let firmware = firmware_for_the_card();
+    let mut files: Vec<(&str, &[u8])> = firmware.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    files.push(("SIPDefault.cnf", SEED_004_SIPDEFAULT.as_bytes()));
+    files.push(("RINGLIST.DAT", b"CTU CTU.raw\n"));
+    let dir = fixture("walk", &files);
+    let before = snapshot(&dir);
+    let root = dir.to_str().unwrap();
+    let mut running = "P0030301MFG2".to_string();
+    for stage in ["1", "2", "3"] {
+        let (code, stdout, stderr) = apply(&dir, stage, &["--dry-run"]);
+        assert_eq!(code, 0, "{stdout}{stderr}");
+        assert!(stdout.contains("Dry run: nothing was written."));
+        let (code, stdout, stderr) = apply(&dir, stage, &[]);
+        assert_eq!(code, 0, "stage {stage}: {stdout}{stderr}");
+        // Reboot, simulated: the phone must end on this stage's target.
+        let (_, json, _) = run(&[
+            "simulate",
+            "--from",
+            &running,
+            "--tftp-root",
+            root,
+            "--format",
+            "json",
+        ]);
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        running = value["final_load"].as_str().unwrap().to_string();
+    }
+    assert_eq!(running, "P0S3-08-11-00");
+    // The user's lines are all still there, byte for byte; one image_version line was added.
+    let sip = fs::read_to_string(dir.join("SIPDefault.cnf")).unwrap();
+    assert_eq!(
+        sip,
+        format!("{SEED_004_SIPDEFAULT}image_version: P0S3-08-11-00\n")
+    );
+    assert_eq!(
+        fs::read(dir.join("RINGLIST.DAT")).unwrap(),
+        b"CTU CTU.raw\n"
+    );
+    for (name, bytes) in &firmware {
+        assert_eq!(
+            &fs::read(dir.join(name)).unwrap(),
+            bytes,
+            "{name} was touched"
+        );
+    }
+    for _ in 0..3 {
+        assert_eq!(run(&["undo", "--tftp-root", root]).0, 0);
+    }
+    assert_eq!(snapshot(&dir), before, "apply then undo is byte-identical");
+    assert!(!dir.join(".phoneup").exists());
+    assert_eq!(
+        run(&["undo", "--tftp-root", root]).0,
+        1,
+        "nothing left to undo"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn seed_003_sipdefault_with_crlf_and_inline_comments_changes_in_one_value_only() {
+    let firmware = firmware_for_the_card();
+    let mut files: Vec<(&str, &[u8])> = firmware.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    files.push(("SIPDefault.cnf", SEED_003_SIPDEFAULT.as_bytes()));
+    files.push(("OS79XX.TXT", b"P003-08-2-00\r\n"));
+    let dir = fixture("seed003", &files);
+    let before = snapshot(&dir);
+    let (code, stdout, _) = apply(&dir, "2", &[]);
+    assert_eq!(code, 0, "{stdout}");
+    let sip = fs::read_to_string(dir.join("SIPDefault.cnf")).unwrap();
+    assert_eq!(
+        sip,
+        SEED_003_SIPDEFAULT.replace(
+            "image_version: P0S3-08-2-00",
+            "image_version: P003-08-11-00"
+        )
+    );
+    // OS79XX.TXT is rewritten with no CR and no trailing space.
+    assert_eq!(
+        fs::read(dir.join("OS79XX.TXT")).unwrap(),
+        b"P003-08-11-00\n"
+    );
+    run(&["undo", "--tftp-root", dir.to_str().unwrap()]);
+    assert_eq!(snapshot(&dir), before);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn dry_run_writes_nothing_and_shows_a_unified_diff() {
+    let dir = fixture(
+        "dry",
+        &[
+            ("SIPDefault.cnf", SEED_004_SIPDEFAULT.as_bytes()),
+            ("P0S3-06-3-00.bin", STAND_IN_IMAGE),
+        ],
+    );
+    let before = snapshot(&dir);
+    let (code, stdout, _) = apply(&dir, "1", &["--dry-run"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("--- /dev/null\n+++ b/OS79XX.TXT\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("+image_version: P0S3-06-3-00"), "{stdout}");
+    assert_eq!(snapshot(&dir), before);
+    assert!(!dir.join(".phoneup").exists());
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn missing_firmware_is_refused_unless_forced() {
+    let dir = fixture("missing", &[("p0s3-06-3-00.BIN", STAND_IN_IMAGE)]);
+    let before = snapshot(&dir);
+    let (code, stdout, _) = apply(&dir, "1", &[]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("P0S3-06-3-00.bin (the root has p0s3-06-3-00.BIN: rename it)"),
+        "{stdout}"
+    );
+    assert_eq!(snapshot(&dir), before);
+    let (code, _, _) = apply(&dir, "1", &["--force"]);
+    assert_eq!(code, 0);
+    assert!(dir.join("OS79XX.TXT").exists());
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn per_phone_files_and_stages_that_need_the_global_os79xx() {
+    let firmware = firmware_for_the_card();
+    let files: Vec<(&str, &[u8])> = firmware.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    let dir = fixture("mac", &files);
+    let (code, stdout, _) = apply(&dir, "1", &["--mac", "00:18:b9:ff:ff:ff"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("cannot be per-phone"), "{stdout}");
+    let (code, stdout, _) = apply(&dir, "3", &["--mac", "00:18:b9:ff:ff:ff"]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(dir.join("SEP0018B9FFFFFF.cnf.xml").is_file());
+    assert_eq!(
+        fs::read_to_string(dir.join("SIP0018B9FFFFFF.cnf")).unwrap(),
+        "image_version: P0S3-08-11-00\n"
+    );
+    assert!(
+        !dir.join("OS79XX.TXT").exists(),
+        "the UAL does not read it: left alone"
+    );
+    assert!(!dir.join("XMLDefault.cnf.xml").exists());
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_file_is_replaced_keeping_its_mode_and_restored() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = fixture(
+        "ro",
+        &[
+            ("SIPDefault.cnf", b"a: 1\n"),
+            ("P0S3-06-3-00.bin", STAND_IN_IMAGE),
+        ],
+    );
+    fs::set_permissions(
+        dir.join("SIPDefault.cnf"),
+        fs::Permissions::from_mode(0o444),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = apply(&dir, "1", &[]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let mode = fs::metadata(dir.join("SIPDefault.cnf"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o444);
+    run(&["undo", "--tftp-root", dir.to_str().unwrap()]);
+    assert_eq!(fs::read(dir.join("SIPDefault.cnf")).unwrap(), b"a: 1\n");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn bad_input_exits_2_and_writes_nothing() {
+    let dir = fixture(
+        "bad",
+        &[
+            (
+                "XMLDefault.cnf.xml",
+                b"<Default><loadInformation8>x</Default>",
+            ),
+            ("P0S3-08-11-00.loads", b"x"),
+            ("P003-08-11-00.sbn", b"x"),
+            ("P0S3-08-11-00.sb2", b"x"),
+        ],
+    );
+    let before = snapshot(&dir);
+    let (code, _, stderr) = apply(&dir, "3", &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("not well-formed XML"), "{stderr}");
+    for stage in ["0", "4"] {
+        let (code, _, stderr) = apply(&dir, stage, &[]);
+        assert_eq!(code, 2);
+        assert!(stderr.contains("give 1 to 3"), "{stderr}");
+    }
+    let (code, _, _) = apply(&dir, "1", &["--mac", "nope"]);
+    assert_eq!(code, 2);
+    assert_eq!(snapshot(&dir), before);
+    let (code, _, stderr) = run(&["undo", "--tftp-root", "/nonexistent/phoneup"]);
+    assert_eq!(code, 2, "{stderr}");
+    fs::remove_dir_all(&dir).unwrap();
+}
