@@ -13,6 +13,8 @@ use crate::catalogue;
 use crate::check;
 use crate::error::Error;
 use crate::identify;
+use crate::inventory;
+use crate::lint;
 use crate::matrix::{Matrix, BUILTIN_YAML};
 use crate::output::{structured, Format, Style};
 use crate::phone_model::Model;
@@ -80,6 +82,9 @@ enum Command {
         /// Which phones the XMLDefault.cnf.xml entries address
         #[arg(long, value_enum, default_value_t)]
         model: Model,
+        /// Your TFTP directory: prefer intermediates whose files are there, and list what is not
+        #[arg(long, value_name = "DIR")]
+        tftp_root: Option<PathBuf>,
         /// Output format
         #[arg(long, value_enum, default_value_t)]
         format: Format,
@@ -177,6 +182,28 @@ enum Command {
         /// The directory your TFTP server serves
         #[arg(long, value_name = "DIR")]
         tftp_root: PathBuf,
+        /// Output format
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// List the loads in a TFTP root: complete, partial (and what is missing), and unknown files
+    Inventory {
+        /// The directory your TFTP server serves
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// Output format
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Find what in a TFTP root would make a phone loop or refuse its image
+    #[command(after_help = "Exit codes: 0 clean, 1 findings, 2 the directory cannot be read.")]
+    Lint {
+        /// The directory your TFTP server serves
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// Also check this phone's per-phone files (SEP<MAC>.cnf.xml, SIP<MAC>.cnf)
+        #[arg(long, value_name = "MAC")]
+        mac: Option<String>,
         /// Output format
         #[arg(long, value_enum, default_value_t)]
         format: Format,
@@ -307,6 +334,7 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
             via,
             avoid,
             model,
+            tftp_root,
             format,
         } => {
             let request = Request {
@@ -315,6 +343,7 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
                 via,
                 avoid,
                 model,
+                tftp_root,
             };
             match plan::plan(&matrix, &request)? {
                 Outcome::Plan(plan) => {
@@ -396,6 +425,8 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
                     via,
                     avoid,
                     model,
+                    // The same directory steers the plan, so apply and plan --tftp-root agree.
+                    tftp_root: Some(tftp_root.clone()),
                 },
                 stage,
                 dir: tftp_root,
@@ -409,6 +440,16 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
         }
         Command::Undo { tftp_root, format } => {
             let report = apply::undo(&tftp_root)?;
+            let code = report.exit_code();
+            Answer::new(render(format, &report, |s| report.to_text(s)), code)
+        }
+        Command::Inventory { dir, format } => {
+            let report = inventory::inventory(&matrix, &dir)?;
+            Answer::new(render(format, &report, |s| report.to_text(s)), EXIT_YES)
+        }
+        Command::Lint { dir, mac, format } => {
+            let mac = mac.as_deref().map(parse_mac).transpose()?;
+            let report = lint::lint(&dir, mac.as_deref())?;
             let code = report.exit_code();
             Answer::new(render(format, &report, |s| report.to_text(s)), code)
         }

@@ -36,6 +36,8 @@ pub fn best_rule<'m>(matrix: &'m Matrix, from: &Load, to: &Load) -> Option<&'m R
 pub struct UpgradeGraph<'m> {
     matrix: &'m Matrix,
     graph: DiGraph<Load, &'m Rule>,
+    /// Files the user already has: paths needing fewer others are preferred.
+    present: HashSet<String>,
 }
 
 /// One step of a path: the loads it joins and the rule that allows it.
@@ -59,7 +61,16 @@ impl<'m> UpgradeGraph<'m> {
                 }
             }
         }
-        UpgradeGraph { matrix, graph }
+        UpgradeGraph {
+            matrix,
+            graph,
+            present: HashSet::new(),
+        }
+    }
+
+    /// Prefers, among equally short and confident paths, those whose firmware is in `files`.
+    pub fn prefer_present(&mut self, files: impl IntoIterator<Item = String>) {
+        self.present = files.into_iter().collect();
     }
 
     pub fn matrix(&self) -> &'m Matrix {
@@ -161,7 +172,7 @@ impl<'m> UpgradeGraph<'m> {
     }
 
     /// Orders two equally long paths, best first: higher confidence (the weakest step first),
-    /// then fewer intermediates that are not well trodden, then the better-ranked ones, then
+    /// then fewer firmware files the user lacks (with `--tftp-root`), then fewer intermediates that are not well trodden, then the better-ranked ones, then
     /// the names, so the choice never depends on the order of the data.
     fn compare_paths(&self, a: &[NodeIndex], b: &[NodeIndex]) -> Ordering {
         let confidences = |path: &[NodeIndex]| {
@@ -186,8 +197,15 @@ impl<'m> UpgradeGraph<'m> {
                 .map(|&n| self.graph[n].name().to_string())
                 .collect()
         };
+        let missing = |path: &[NodeIndex]| -> usize {
+            path.windows(2)
+                .flat_map(|p| stage::firmware(&self.graph[p[0]], &self.graph[p[1]]))
+                .filter(|file| !self.present.contains(file))
+                .count()
+        };
         confidences(b)
             .cmp(&confidences(a))
+            .then_with(|| missing(a).cmp(&missing(b)))
             .then_with(|| intermediates(a).cmp(&intermediates(b)))
             .then_with(|| names(a).cmp(&names(b)))
     }

@@ -14,6 +14,8 @@ pub mod error;
 pub mod files;
 pub mod graph;
 pub mod identify;
+pub mod inventory;
+pub mod lint;
 pub mod load_id;
 pub mod matrix;
 pub mod output;

@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
+use std::path::PathBuf;
 
 use serde::Serialize;
 
@@ -14,6 +15,7 @@ use crate::matrix::{Load, Matrix};
 use crate::output::{self, Style};
 use crate::phone_model::Model;
 use crate::stage::{self, Stage};
+use crate::tftp_root::TftpRoot;
 use crate::verify;
 
 /// What the user asks for.
@@ -24,6 +26,8 @@ pub struct Request {
     pub via: Vec<String>,
     pub avoid: Vec<String>,
     pub model: Model,
+    /// The user's TFTP root: prefer what is there, and list what is not.
+    pub tftp_root: Option<PathBuf>,
 }
 
 /// A plan: one stage per reboot.
@@ -38,6 +42,8 @@ pub struct Plan {
     /// Every load the phone runs, from the first to the last.
     pub path: Vec<String>,
     pub stages: Vec<Stage>,
+    /// With `--tftp-root`: firmware files the plan needs that the directory lacks.
+    pub to_obtain: Vec<String>,
     pub notes: Vec<String>,
 }
 
@@ -77,7 +83,14 @@ pub fn plan(matrix: &Matrix, request: &Request) -> Result<Outcome, Error> {
     }
 
     let extra = (!from.in_catalogue).then_some(&from);
-    let graph = UpgradeGraph::new(matrix, extra);
+    let mut graph = UpgradeGraph::new(matrix, extra);
+    let root = match &request.tftp_root {
+        Some(dir) => Some(TftpRoot::from_dir(dir)?),
+        None => None,
+    };
+    if let Some(root) = &root {
+        graph.prefer_present(root.names().map(str::to_string));
+    }
     let node = |load: &Load| {
         graph
             .node(load.name())
@@ -126,6 +139,14 @@ pub fn plan(matrix: &Matrix, request: &Request) -> Result<Outcome, Error> {
             to.name()
         ));
     }
+    let mut to_obtain = Vec::new();
+    if let Some(root) = &root {
+        for file in stages.iter().flat_map(|s| s.firmware.iter()) {
+            if !root.contains(file) && !to_obtain.contains(file) {
+                to_obtain.push(file.clone());
+            }
+        }
+    }
     let plan = Plan {
         from: from.name().to_string(),
         from_label: from.label(),
@@ -135,6 +156,7 @@ pub fn plan(matrix: &Matrix, request: &Request) -> Result<Outcome, Error> {
         reboots: stages.len(),
         path,
         stages,
+        to_obtain,
         notes,
     };
     verify::verify_plan(&plan, matrix)?;
@@ -256,6 +278,13 @@ impl Plan {
         }
         for stage in &self.stages {
             stage_text(&mut out, style, stage, self.reboots);
+        }
+        if !self.to_obtain.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nStill to obtain for your TFTP root: {}",
+                self.to_obtain.join(", ")
+            );
         }
         if !self.stages.is_empty() {
             let _ = writeln!(

@@ -1,0 +1,215 @@
+//! `phoneup inventory`: which loads a TFTP root holds completely, which partly, and which files
+//! are neither firmware nor configuration.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use regex::Regex;
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::load_id::{Era, Kind, LoadId};
+use crate::matrix::Matrix;
+use crate::output::Style;
+use crate::simulator::loads_manifest;
+use crate::tftp_root::TftpRoot;
+
+/// How much longer a signed `.sbn` is than its `.bin`: the signature header (KLOBES, CME).
+pub const SIGNATURE_HEADER: u64 = 404;
+
+/// Whether a name is a configuration or ring file a phone may ask for.
+pub fn is_config_name(name: &str) -> bool {
+    let pattern = Regex::new(
+        r"(?i)^(OS79XX\.TXT|XMLDefault\.cnf\.xml|SIPDefault\.cnf|SEPDefault\.cnf|MGCDefault\.cnf|RINGLIST\.DAT|dialplan\.xml|syncinfo\.xml|(SEP|SIP|MGC|CTLSEP)[0-9A-F]{12}\.(cnf\.xml|cnf|tlv)|.+\.(raw|pcm))$",
+    )
+    .expect("valid regex");
+    pattern.is_match(name)
+}
+
+/// The files a phone told to run `load` needs from `root` that are not there (exact case).
+pub fn missing_for(root: &TftpRoot, load: &str) -> Vec<String> {
+    let Ok(id) = LoadId::parse(load) else {
+        return vec![format!("{load}.bin or {load}.sbn")];
+    };
+    let name = id.name();
+    if id.kind() == Kind::Application && id.era() == Some(Era::Ual) {
+        let loads = format!("{name}.loads");
+        if !root.contains(&loads) {
+            return vec![loads];
+        }
+        return match loads_manifest(&root.text(&loads).unwrap_or_default()) {
+            Some((loader, application)) => [loader, application]
+                .into_iter()
+                .filter(|file| !root.contains(file))
+                .collect(),
+            None => vec![format!("a readable {loads} (it names no .sbn and .sb2)")],
+        };
+    }
+    let (bin, sbn) = (format!("{name}.bin"), format!("{name}.sbn"));
+    if root.contains(&bin) || root.contains(&sbn) {
+        Vec::new()
+    } else {
+        vec![format!("{bin} or {sbn}")]
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Complete,
+    Partial,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LoadStatus {
+    /// The load as your files spell it.
+    pub load: String,
+    pub kind: Kind,
+    pub version: Option<String>,
+    pub status: Status,
+    pub present: Vec<String>,
+    pub missing: Vec<String>,
+    pub catalogue_id: Option<String>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Inventory {
+    pub tftp_root: String,
+    pub loads: Vec<LoadStatus>,
+    pub config_files: Vec<String>,
+    pub unknown_files: Vec<String>,
+    pub skipped: Vec<String>,
+}
+
+/// Reads `dir` and sorts its files into loads, configuration files and unknown files.
+pub fn inventory(matrix: &Matrix, dir: &Path) -> Result<Inventory, Error> {
+    let root = TftpRoot::from_dir(dir)?;
+    Ok(inventory_of(matrix, &root, dir))
+}
+
+pub fn inventory_of(matrix: &Matrix, root: &TftpRoot, dir: &Path) -> Inventory {
+    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut config_files = Vec::new();
+    let mut unknown_files = Vec::new();
+    for name in root.names() {
+        if is_config_name(name) {
+            config_files.push(name.to_string());
+        } else if let Some(id) = LoadId::parse(name)
+            .ok()
+            .filter(|id| id.extension().is_some())
+        {
+            groups
+                .entry(id.name().to_string())
+                .or_default()
+                .push(name.to_string());
+        } else {
+            unknown_files.push(name.to_string());
+        }
+    }
+    let mut loads = Vec::new();
+    for (stem, present) in groups {
+        let id = LoadId::parse(&stem).expect("grouped names parse");
+        let catalogued = matrix.find(&id);
+        let mut notes = Vec::new();
+        let mut missing = Vec::new();
+        let loads_file = format!("{stem}.loads");
+        if root.contains(&loads_file) {
+            missing = missing_for(root, &stem);
+        } else if let Some(load) = catalogued {
+            // Files of the catalogue package spelled as this load is (its own, not the loader's).
+            for file in load.files.iter().filter(|f| f.starts_with(load.name())) {
+                let ext = file.rsplit_once('.').map(|(_, e)| e).unwrap_or_default();
+                let wanted = format!("{stem}.{ext}");
+                if !root.contains(&wanted) {
+                    missing.push(match root.case_variant(&wanted) {
+                        Some(v) => format!("{wanted} (the root has {v}: rename it)"),
+                        None => wanted,
+                    });
+                }
+            }
+        } else {
+            notes.push("not in the catalogue: phoneup does not know its package".into());
+        }
+        let (bin, sbn) = (
+            root.get(&format!("{stem}.bin")),
+            root.get(&format!("{stem}.sbn")),
+        );
+        if let (Some(bin), Some(sbn)) = (bin, sbn) {
+            if sbn.size != bin.size + SIGNATURE_HEADER {
+                notes.push(format!(
+                    "{stem}.sbn is {} bytes and {stem}.bin {}: a signed image is its .bin plus a {SIGNATURE_HEADER}-byte header, so one of them is damaged or from another release",
+                    sbn.size, bin.size
+                ));
+            }
+        }
+        if let Some(load) = catalogued {
+            if load.name() != stem {
+                notes.push(format!("the catalogue spells this load {}", load.name()));
+            }
+        }
+        loads.push(LoadStatus {
+            kind: id.kind(),
+            version: catalogued
+                .map(|l| l.version.clone())
+                .or_else(|| id.display_version()),
+            status: if missing.is_empty() {
+                Status::Complete
+            } else {
+                Status::Partial
+            },
+            present,
+            missing,
+            catalogue_id: catalogued.map(|l| l.name().to_string()),
+            notes,
+            load: stem,
+        });
+    }
+    Inventory {
+        tftp_root: dir.display().to_string(),
+        loads,
+        config_files,
+        unknown_files,
+        skipped: root.skipped.clone(),
+    }
+}
+
+impl Inventory {
+    pub fn to_text(&self, style: &Style) -> String {
+        let mut out = format!("{} {}\n", style.bold("TFTP root"), self.tftp_root);
+        if self.loads.is_empty() {
+            out.push_str("No firmware files.\n");
+        }
+        for load in &self.loads {
+            let status = match load.status {
+                Status::Complete => style.good("complete"),
+                Status::Partial => style.warning("partial"),
+            };
+            let _ = writeln!(
+                out,
+                "  {:<15} {:<12} {:<8} {status}: {}",
+                load.load,
+                load.kind.to_string(),
+                load.version.as_deref().unwrap_or(""),
+                load.present.join(" ")
+            );
+            if !load.missing.is_empty() {
+                let _ = writeln!(out, "      missing: {}", load.missing.join(", "));
+            }
+            for note in &load.notes {
+                let _ = writeln!(out, "      note: {note}");
+            }
+        }
+        if !self.config_files.is_empty() {
+            let _ = writeln!(out, "  configuration: {}", self.config_files.join(" "));
+        }
+        if !self.unknown_files.is_empty() {
+            let _ = writeln!(out, "  unknown files: {}", self.unknown_files.join(" "));
+        }
+        for skipped in &self.skipped {
+            let _ = writeln!(out, "  not served: {skipped}");
+        }
+        out
+    }
+}

@@ -1,0 +1,401 @@
+//! `phoneup lint`: everything in a TFTP root that would make a phone loop or refuse its image.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+use regex::Regex;
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::files::{os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
+use crate::inventory::missing_for;
+use crate::load_id::{Kind, LoadId};
+use crate::output::Style;
+use crate::simulator::{image_version, load_information};
+use crate::tftp_root::TftpRoot;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub severity: Severity,
+    pub file: String,
+    pub line: Option<usize>,
+    pub problem: String,
+    /// What the phone will do.
+    pub phone: String,
+    pub fix: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Lint {
+    pub tftp_root: String,
+    pub findings: Vec<Finding>,
+}
+
+const FIXED_NAMES: [&str; 6] = [
+    os79xx_txt::FILE_NAME,
+    xml_default_cnf_xml::FILE_NAME,
+    sip_default_cnf::FILE_NAME,
+    "SEPDefault.cnf",
+    "RINGLIST.DAT",
+    "dialplan.xml",
+];
+
+struct Linter<'a> {
+    root: &'a TftpRoot,
+    findings: Vec<Finding>,
+}
+
+impl Linter<'_> {
+    fn add(
+        &mut self,
+        severity: Severity,
+        file: &str,
+        line: Option<usize>,
+        problem: String,
+        phone: &str,
+        fix: String,
+    ) {
+        self.findings.push(Finding {
+            severity,
+            file: file.to_string(),
+            line,
+            problem,
+            phone: phone.to_string(),
+            fix,
+        });
+    }
+
+    /// A load named in `file` must have its files in the root.
+    fn named_load(&mut self, file: &str, line: Option<usize>, load: &str) {
+        let missing = missing_for(self.root, load);
+        if !missing.is_empty() {
+            self.add(
+                Severity::Error,
+                file,
+                line,
+                format!("names {load}, whose files are not all here: {} missing", missing.join(", ")),
+                "asks for the missing file, gets File not found and stops there on every boot",
+                "copy the missing files from the firmware package (exact names), or name a load you have".into(),
+            );
+        }
+    }
+
+    fn names(&mut self) {
+        for name in FIXED_NAMES {
+            if !self.root.contains(name) {
+                if let Some(variant) = self.root.case_variant(name) {
+                    let variant = variant.to_string();
+                    self.add(
+                        Severity::Error,
+                        &variant,
+                        None,
+                        format!("named {variant}, but the phone asks for {name}"),
+                        "gets File not found: TFTP names are case-sensitive",
+                        format!("rename it to {name}"),
+                    );
+                }
+            }
+        }
+        let per_phone = Regex::new(r"(?i)^(CTLSEP|SEP|SIP|MGC)([0-9A-F]{12})\.(cnf\.xml|cnf|tlv)$")
+            .expect("valid regex");
+        let names: Vec<String> = self.root.names().map(str::to_string).collect();
+        for name in names {
+            let Some(c) = per_phone.captures(&name) else {
+                continue;
+            };
+            let canonical = format!(
+                "{}{}.{}",
+                c[1].to_ascii_uppercase(),
+                c[2].to_ascii_uppercase(),
+                c[3].to_ascii_lowercase()
+            );
+            if canonical != name {
+                self.add(
+                    Severity::Error,
+                    &name,
+                    None,
+                    format!("named {name}, but the phone asks for {canonical} (upper-case prefix and MAC)"),
+                    "never finds it",
+                    format!("rename it to {canonical}"),
+                );
+            }
+        }
+    }
+
+    fn os79xx(&mut self) {
+        let file = os79xx_txt::FILE_NAME;
+        let Some(text) = self.root.text(file) else {
+            return;
+        };
+        let mut lines = text.split('\n');
+        let first = lines.next().unwrap_or_default();
+        let name = first.trim_end_matches(['\r', ' ', '\t']);
+        if first.contains('\r') {
+            self.add(Severity::Error, file, Some(1), "the line ends with a CR (a Windows line ending)".into(),
+                "asks for the name with the CR in it, a file that does not exist (Cisco bug CSCdv19260)",
+                "write the name followed by a plain LF (phoneup apply does)".into());
+        }
+        if first.trim_end_matches('\r') != first.trim_end_matches(['\r', ' ', '\t']) {
+            self.add(
+                Severity::Error,
+                file,
+                Some(1),
+                "the line ends with spaces or tabs".into(),
+                "asks for the name with the spaces in it, a file that does not exist (CSCdv19260)",
+                "remove the trailing whitespace".into(),
+            );
+        }
+        if lines.any(|l| !l.trim().is_empty()) {
+            self.add(
+                Severity::Warning,
+                file,
+                Some(2),
+                "more than one line".into(),
+                "reads only the first line",
+                "keep the one line naming the image".into(),
+            );
+        }
+        if name.trim().is_empty() {
+            self.add(
+                Severity::Warning,
+                file,
+                Some(1),
+                "the file is empty".into(),
+                "finds no image to boot",
+                "write the image name, or remove the file".into(),
+            );
+            return;
+        }
+        match LoadId::parse(name.trim()) {
+            Ok(id) if id.extension().is_some() => self.add(
+                Severity::Error,
+                file,
+                Some(1),
+                format!("names {name} with its extension"),
+                "adds .bin or .sbn itself and asks for a file that does not exist",
+                format!("write {} alone", id.name()),
+            ),
+            Ok(id) => {
+                // A pre-UAL phone fetches the image itself, .bin or .sbn.
+                let (bin, sbn) = (format!("{}.bin", id.name()), format!("{}.sbn", id.name()));
+                if !self.root.contains(&bin) && !self.root.contains(&sbn) {
+                    self.add(Severity::Error, file, Some(1),
+                        format!("names {}, but neither {bin} nor {sbn} is here", id.name()),
+                        "a phone on an old image that boots this way gets File not found",
+                        "copy the image here, or name one you have (for SIP 7.x/8.x: the P003 loader)".into());
+                }
+            }
+            Err(e) => self.add(
+                Severity::Error,
+                file,
+                Some(1),
+                format!("does not name a 7940/7960 image: {e}"),
+                "asks for a file that does not exist",
+                "write a load ID such as P0S3-06-3-00".into(),
+            ),
+        }
+    }
+
+    /// XML files: well-formed, element numbers that match their models, named loads present.
+    fn xml(&mut self, file: &str) -> Option<String> {
+        let text = self.root.text(file)?;
+        let mut reader = Reader::from_str(&text);
+        let element = Regex::new(r"^loadInformation(\d+)$").expect("valid regex");
+        loop {
+            let position = reader.buffer_position() as usize;
+            match reader.read_event() {
+                Ok(Event::Start(e)) | Ok(Event::Empty(e)) => {
+                    let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                    let Some(number) = element.captures(&name).map(|c| c[1].to_string()) else {
+                        continue;
+                    };
+                    let model = e
+                        .try_get_attribute("model")
+                        .ok()
+                        .flatten()
+                        .map(|a| String::from_utf8_lossy(&a.value).into_owned());
+                    let expected = match model.as_deref() {
+                        Some("IP Phone 7940") => Some("8"),
+                        Some("IP Phone 7960") => Some("7"),
+                        _ => None,
+                    };
+                    if let Some(expected) = expected.filter(|e| *e != number) {
+                        let line = text[..position].matches('\n').count() + 1;
+                        self.add(Severity::Error, file, Some(line),
+                            format!("<{name}> is marked model=\"{}\", which reads loadInformation{expected}", model.unwrap_or_default()),
+                            "ignores the element: the 7940 reads loadInformation8, the 7960 loadInformation7",
+                            format!("rename the element to loadInformation{expected}"));
+                    }
+                }
+                Ok(Event::Eof) => break,
+                Ok(_) => {}
+                Err(e) => {
+                    let at = (reader.error_position() as usize).min(text.len());
+                    let line = text[..at].matches('\n').count() + 1;
+                    self.add(Severity::Error, file, Some(line), format!("not well-formed XML: {e}"),
+                        "cannot read it: an SCCP image or the loader stops, or shows \"Protocol Application Invalid\"",
+                        "fix the XML (phoneup apply writes valid files)".into());
+                    return None;
+                }
+            }
+        }
+        let mut named = None;
+        for element in ["loadInformation8", "loadInformation7"] {
+            if let Ok(Some(load)) = load_information(&text, element) {
+                if named.as_ref() != Some(&load) {
+                    let line = text
+                        .find(&load)
+                        .map(|at| text[..at].matches('\n').count() + 1);
+                    self.named_load(file, line, &load);
+                }
+                named = Some(load);
+            }
+        }
+        named
+    }
+
+    fn sip(&mut self, file: &str) -> Option<String> {
+        let text = self.root.text(file)?;
+        let value = image_version(&text)?;
+        let line = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| {
+                !l.trim_start().starts_with('#') && l.contains(sip_default_cnf::IMAGE_VERSION_KEY)
+            })
+            .last()
+            .map(|(i, _)| i + 1);
+        self.named_load(file, line, &value);
+        Some(value)
+    }
+}
+
+/// Lints a TFTP root; with `mac`, that phone's files are checked as well as the defaults.
+pub fn lint(dir: &Path, mac: Option<&str>) -> Result<Lint, Error> {
+    let root = TftpRoot::from_dir(dir)?;
+    let mut linter = Linter {
+        root: &root,
+        findings: Vec::new(),
+    };
+    linter.names();
+    linter.os79xx();
+    let xml_default = linter.xml(xml_default_cnf_xml::FILE_NAME);
+    let sip_default = linter.sip(sip_default_cnf::FILE_NAME);
+    let names: Vec<String> = root.names().map(str::to_string).collect();
+    let per_phone_xml = Regex::new(r"^SEP[0-9A-F]{12}\.cnf\.xml$").expect("valid regex");
+    let per_phone_sip = Regex::new(r"^SIP([0-9A-F]{12})\.cnf$").expect("valid regex");
+    let ctl = Regex::new(r"^CTLSEP[0-9A-F]{12}\.tlv$").expect("valid regex");
+    for name in &names {
+        if per_phone_xml.is_match(name) {
+            linter.xml(name);
+        }
+        if let Some(c) = per_phone_sip.captures(name) {
+            let own = linter.sip(name);
+            if let (Some(own), Some(default)) = (own, &sip_default) {
+                if own != *default {
+                    linter.add(
+                        Severity::Warning,
+                        name,
+                        None,
+                        format!("image_version says {own}, SIPDefault.cnf says {default}"),
+                        &format!("phone {} follows {own}, the per-phone file", &c[1]),
+                        "name the same load in both, or remove image_version from one".into(),
+                    );
+                }
+            }
+        }
+        if ctl.is_match(name) && root.get(name).is_some_and(|e| e.size == 0) {
+            linter.add(
+                Severity::Error,
+                name,
+                None,
+                "the file is empty".into(),
+                "fetches it every few seconds and goes no further (seed 001)",
+                "remove it: a File not found answer is all the phone needs".into(),
+            );
+        }
+    }
+    if let (Some(xml), Some(sip)) = (&xml_default, &sip_default) {
+        let loader = LoadId::parse(sip).is_ok_and(|id| id.kind() == Kind::Loader);
+        let application = LoadId::parse(xml).is_ok_and(|id| id.kind() == Kind::Application);
+        if loader && application {
+            linter.add(Severity::Error, sip_default_cnf::FILE_NAME, None,
+                format!("image_version names the loader {sip} while XMLDefault.cnf.xml names the application {xml}"),
+                &format!("once {xml} runs it reads image_version and fetches the loader again, on every boot"),
+                format!("set image_version: {xml}"));
+        }
+    }
+    if let Some(mac) = mac {
+        for (prefix, suffix) in [("SEP", ".cnf.xml"), ("SIP", ".cnf"), ("CTLSEP", ".tlv")] {
+            let wanted = format!("{prefix}{mac}{suffix}");
+            if let Some(variant) = root.case_variant(&wanted) {
+                let variant = variant.to_string();
+                if !linter.findings.iter().any(|f| f.file == variant) {
+                    linter.add(
+                        Severity::Error,
+                        &variant,
+                        None,
+                        format!("named {variant}, but the phone asks for {wanted}"),
+                        "never finds it",
+                        format!("rename it to {wanted}"),
+                    );
+                }
+            }
+        }
+    }
+    linter
+        .findings
+        .sort_by(|a, b| (a.file.as_str(), a.line).cmp(&(b.file.as_str(), b.line)));
+    Ok(Lint {
+        tftp_root: dir.display().to_string(),
+        findings: linter.findings,
+    })
+}
+
+impl Lint {
+    pub fn exit_code(&self) -> u8 {
+        u8::from(!self.findings.is_empty())
+    }
+
+    pub fn to_text(&self, style: &Style) -> String {
+        if self.findings.is_empty() {
+            return format!(
+                "{} {}: nothing that would make a phone loop or refuse its image.\n",
+                style.good("Clean:"),
+                self.tftp_root
+            );
+        }
+        let mut out = String::new();
+        for f in &self.findings {
+            let severity = match f.severity {
+                Severity::Error => style.error("error"),
+                Severity::Warning => style.warning("warning"),
+            };
+            let place = match f.line {
+                Some(line) => format!("{}:{line}", f.file),
+                None => f.file.clone(),
+            };
+            let _ = writeln!(
+                out,
+                "{severity}: {place}: {}\n  the phone: {}\n  fix: {}",
+                f.problem, f.phone, f.fix
+            );
+        }
+        let _ = writeln!(
+            out,
+            "{} finding(s) in {}",
+            self.findings.len(),
+            self.tftp_root
+        );
+        out
+    }
+}
