@@ -319,3 +319,48 @@ fn plan_with_a_tftp_root_prefers_what_is_there_and_lists_the_rest() {
     );
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_seed_directories_as_their_authors_had_them() {
+    // Seed 003: OS79XX.TXT on the loader, SIP files naming 8.2, and xmlDefault.CNF.XML.
+    let seed_003 = [
+        ("OS79XX.TXT", b"P003-08-2-00\n".to_vec()),
+        ("SIPDefault.cnf", b";begin\nimage_version: P0S3-08-2-00\nproxy_register: 1\n;end\n".to_vec()),
+        ("SIP0018B9FFFFFF.cnf", b";begin\nimage_version: P0S3-08-2-00\nline1_name : \"sipgateid\"\n;end\n".to_vec()),
+        ("RINGLIST.DAT", b"CTU CTU.raw\n".to_vec()),
+        ("xmlDefault.CNF.XML", b"<Default>\n<loadInformation8 model=\"IP Phone 7940\">P0S3-07-4-00</loadInformation8>\n</Default>\n".to_vec()),
+        ("P003-08-2-00.bin", vec![0; 10]),
+        ("P003-08-2-00.sbn", vec![0; 414]),
+        ("P0S3-08-2-00.loads", stand_in_loads("P0S3-08-2-00", "P003-08-2-00", "P0S3-08-2-00").into_bytes()),
+        ("P0S3-08-2-00.sb2", STAND_IN_IMAGE.to_vec()),
+    ];
+    let (code, findings) = lint("seed003", &seed_003, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0]["file"], "xmlDefault.CNF.XML");
+    // Seed 004 at its last step: XMLDefault names P0S3-8-12-00 while the root holds 8.11 files.
+    let seed_004 = [
+        ("OS79XX.TXT", b"P003-8-11-00\n".to_vec()),
+        ("P003-8-11-00.bin", vec![0; 10]),
+        ("P003-8-11-00.sbn", vec![0; 414]),
+        (
+            "P0S3-8-11-00.loads",
+            stand_in_loads("P0S3-8-11-00", "P003-8-11-00", "P0S3-8-11-00").into_bytes(),
+        ),
+        ("P0S3-8-11-00.sb2", STAND_IN_IMAGE.to_vec()),
+        (
+            "XMLDefault.cnf.xml",
+            b"<Default>\n  <loadInformation>P0S3-8-12-00</loadInformation>\n</Default>\n".to_vec(),
+        ),
+    ];
+    let (code, findings) = lint("seed004", &seed_004, &[]);
+    assert_eq!(code, 1);
+    assert!(
+        findings.iter().any(|f| f["file"] == "XMLDefault.cnf.xml"
+            && f["problem"]
+                .as_str()
+                .unwrap()
+                .contains("P0S3-8-12-00.loads")),
+        "{findings:#?}"
+    );
+}
