@@ -67,21 +67,8 @@ enum Command {
                             Exit codes: 0 a plan was printed, 1 no safe path exists, 2 bad input."
     )]
     Plan {
-        /// The App Load ID the phone shows now
-        #[arg(long, value_name = "LOAD")]
-        from: String,
-        /// The load you want it to run
-        #[arg(long, value_name = "LOAD")]
-        to: String,
-        /// Go through this load on the way (repeatable, in order)
-        #[arg(long, value_name = "LOAD")]
-        via: Vec<String>,
-        /// Never pass through this load (repeatable)
-        #[arg(long, value_name = "LOAD")]
-        avoid: Vec<String>,
-        /// Which phones the XMLDefault.cnf.xml entries address
-        #[arg(long, value_enum, default_value_t)]
-        model: Model,
+        #[command(flatten)]
+        route: RouteArgs,
         /// Your TFTP directory: prefer intermediates whose files are there, and list what is not
         #[arg(long, value_name = "DIR")]
         tftp_root: Option<PathBuf>,
@@ -143,12 +130,8 @@ enum Command {
                             cannot be per-phone), 2 bad input or a file that cannot be read or written."
     )]
     Apply {
-        /// The App Load ID the phone shows at the start of the plan
-        #[arg(long, value_name = "LOAD")]
-        from: String,
-        /// The load the plan ends on
-        #[arg(long, value_name = "LOAD")]
-        to: String,
+        #[command(flatten)]
+        route: RouteArgs,
         /// Which stage (reboot) of the plan to write, from 1
         #[arg(long, value_name = "N")]
         stage: usize,
@@ -158,15 +141,6 @@ enum Command {
         /// Write per-phone files (SEP<MAC>.cnf.xml, SIP<MAC>.cnf) for this phone instead of the defaults
         #[arg(long, value_name = "MAC")]
         mac: Option<String>,
-        /// Go through this load on the way, as for plan (repeatable)
-        #[arg(long, value_name = "LOAD")]
-        via: Vec<String>,
-        /// Never pass through this load, as for plan (repeatable)
-        #[arg(long, value_name = "LOAD")]
-        avoid: Vec<String>,
-        /// Which phones the loadInformation entries address
-        #[arg(long, value_enum, default_value_t)]
-        model: Model,
         /// Show a unified diff of what would change and write nothing
         #[arg(long)]
         dry_run: bool,
@@ -210,6 +184,39 @@ enum Command {
     },
     /// Print the upgrade matrix in use: sources, loads and rules (copy it to add loads you own)
     Matrix,
+}
+
+/// The route a plan takes, shared by `plan` and `apply`.
+#[derive(Debug, clap::Args)]
+struct RouteArgs {
+    /// The App Load ID the phone shows (at the start of the plan)
+    #[arg(long, value_name = "LOAD")]
+    from: String,
+    /// The load you want it to run at the end
+    #[arg(long, value_name = "LOAD")]
+    to: String,
+    /// Go through this load on the way (repeatable, in order)
+    #[arg(long, value_name = "LOAD")]
+    via: Vec<String>,
+    /// Never pass through this load (repeatable)
+    #[arg(long, value_name = "LOAD")]
+    avoid: Vec<String>,
+    /// Which phones the loadInformation entries address
+    #[arg(long, value_enum, default_value_t)]
+    model: Model,
+}
+
+impl RouteArgs {
+    fn request(self, tftp_root: Option<PathBuf>) -> Request {
+        Request {
+            from: self.from,
+            to: self.to,
+            via: self.via,
+            avoid: self.avoid,
+            model: self.model,
+            tftp_root,
+        }
+    }
 }
 
 /// How the simulated phone and server behave.
@@ -329,22 +336,11 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
             }
         }
         Command::Plan {
-            from,
-            to,
-            via,
-            avoid,
-            model,
+            route,
             tftp_root,
             format,
         } => {
-            let request = Request {
-                from,
-                to,
-                via,
-                avoid,
-                model,
-                tftp_root,
-            };
+            let request = route.request(tftp_root);
             match plan::plan(&matrix, &request)? {
                 Outcome::Plan(plan) => {
                     Answer::new(render(format, &plan, |s| plan.to_text(s)), EXIT_YES)
@@ -406,28 +402,17 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
             Answer::new(render(format, &simulation, |s| simulation.to_text(s)), code)
         }
         Command::Apply {
-            from,
-            to,
+            route,
             stage,
             tftp_root,
             mac,
-            via,
-            avoid,
-            model,
             dry_run,
             force,
             format,
         } => {
             let request = ApplyRequest {
-                plan: Request {
-                    from,
-                    to,
-                    via,
-                    avoid,
-                    model,
-                    // The same directory steers the plan, so apply and plan --tftp-root agree.
-                    tftp_root: Some(tftp_root.clone()),
-                },
+                // The same directory steers the plan, so apply and plan --tftp-root agree.
+                plan: route.request(Some(tftp_root.clone())),
                 stage,
                 dir: tftp_root,
                 mac: mac.as_deref().map(parse_mac).transpose()?,

@@ -2,28 +2,18 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use phoneup::simulator::stand_in_loads;
 use phoneup::verify::STAND_IN_IMAGE;
 
-use super::support::run;
+use super::support::{fixture, run};
 
 /// Seed 003's SIPDefault.cnf: `;begin`/`;end`, inline `;` comments, curly quotes, CR LF here.
 const SEED_003_SIPDEFAULT: &str = ";begin\r\nimage_version: P0S3-08-2-00\r\nproxy_register: 1\r\ndial_template: dialplan\r\ntftp_cfg_dir: \u{201c}\u{201d}\r\nsntp_server: \u{201c}ntp.sipgate.net\u{201d}\r\n# NAT/Firewall Traversal\r\nnat_enable: 1 ; 0-Disabled (default), 1-Enabled\r\nvoip_control_port: 5060 ; UDP port used for SIP messages (default \u{2013} 5060)\r\ntelnet_level: 2\r\n;end\r\n";
 
 /// Seed 004's SIPDefault.cnf: `#` comments, no image_version line at all, LF.
 const SEED_004_SIPDEFAULT: &str = "# Proxy server address should probably be more accuratly be called\n# the SIP server\nproxy1_address: x.x.x.x\n# proxy_register tell it to connect to the SIP server (why would you\n# want to set this to 0?!\nproxy_register: 1\n\nsntp_server: \"pool.ntp.org\"\ndate_format : D/M/Y\n\n# The directory_url contains a URL to the directory XML file\ndirectory_url: \"http://www.example.com/directory.xml\"\n\nmessages_uri: \"8500\"\n";
-
-fn fixture(tag: &str, files: &[(&str, &[u8])]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("phoneup-apply-{tag}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    for (name, bytes) in files {
-        fs::write(dir.join(name), bytes).unwrap();
-    }
-    dir
-}
 
 /// Every file of a directory (not `.phoneup`), with its bytes.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -75,7 +65,7 @@ fn the_card_walk_plan_apply_reboot_until_the_target_keeps_the_users_settings() {
     let mut files: Vec<(&str, &[u8])> = firmware.iter().map(|(n, b)| (*n, b.as_slice())).collect();
     files.push(("SIPDefault.cnf", SEED_004_SIPDEFAULT.as_bytes()));
     files.push(("RINGLIST.DAT", b"CTU CTU.raw\n"));
-    let dir = fixture("walk", &files);
+    let dir = fixture("apply-walk", &files);
     let before = snapshot(&dir);
     let root = dir.to_str().unwrap();
     let mut running = "P0030301MFG2".to_string();
@@ -135,7 +125,7 @@ fn seed_003_sipdefault_with_crlf_and_inline_comments_changes_in_one_value_only()
     let mut files: Vec<(&str, &[u8])> = firmware.iter().map(|(n, b)| (*n, b.as_slice())).collect();
     files.push(("SIPDefault.cnf", SEED_003_SIPDEFAULT.as_bytes()));
     files.push(("OS79XX.TXT", b"P003-08-2-00\r\n"));
-    let dir = fixture("seed003", &files);
+    let dir = fixture("apply-seed003", &files);
     let before = snapshot(&dir);
     let (code, stdout, _) = apply(&dir, "2", &[]);
     assert_eq!(code, 0, "{stdout}");
@@ -181,7 +171,7 @@ fn dry_run_writes_nothing_and_shows_a_unified_diff() {
 
 #[test]
 fn missing_firmware_is_refused_unless_forced() {
-    let dir = fixture("missing", &[("p0s3-06-3-00.BIN", STAND_IN_IMAGE)]);
+    let dir = fixture("apply-missing", &[("p0s3-06-3-00.BIN", STAND_IN_IMAGE)]);
     let before = snapshot(&dir);
     let (code, stdout, _) = apply(&dir, "1", &[]);
     assert_eq!(code, 1);
@@ -200,7 +190,7 @@ fn missing_firmware_is_refused_unless_forced() {
 fn per_phone_files_and_stages_that_need_the_global_os79xx() {
     let firmware = firmware_for_the_card();
     let files: Vec<(&str, &[u8])> = firmware.iter().map(|(n, b)| (*n, b.as_slice())).collect();
-    let dir = fixture("mac", &files);
+    let dir = fixture("apply-mac", &files);
     let (code, stdout, _) = apply(&dir, "1", &["--mac", "00:18:b9:ff:ff:ff"]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("cannot be per-phone"), "{stdout}");

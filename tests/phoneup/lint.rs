@@ -1,7 +1,7 @@
 //! `lint`, `inventory` and `plan --tftp-root` on fixture roots made to contain each problem.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use phoneup::files::xml_default_cnf_xml;
 use phoneup::simulator::stand_in_loads;
@@ -9,17 +9,7 @@ use phoneup::verify::STAND_IN_IMAGE;
 use phoneup::Model;
 use serde_json::Value;
 
-use super::support::run;
-
-fn fixture(tag: &str, files: &[(&str, &[u8])]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("phoneup-lint-{tag}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    for (name, bytes) in files {
-        fs::write(dir.join(name), bytes).unwrap();
-    }
-    dir
-}
+use super::support::{fixture, run};
 
 /// A root as it is after the card's third stage, with the whole 8.11 package.
 fn clean_root() -> Vec<(&'static str, Vec<u8>)> {
@@ -244,7 +234,7 @@ fn inventory_tells_complete_from_partial_and_unknown() {
     files.push(("P003-08-2-00.bin", vec![0; 10]));
     files.push(("P003-08-2-00.sbn", vec![0; 10]));
     let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
-    let dir = fixture("inventory", &borrowed);
+    let dir = fixture("lint-inventory", &borrowed);
     let value = inventory(&dir);
     let status = |load: &str| {
         value["loads"]
@@ -274,7 +264,7 @@ fn inventory_tells_complete_from_partial_and_unknown() {
 
 #[test]
 fn plan_with_a_tftp_root_prefers_what_is_there_and_lists_the_rest() {
-    let dir = fixture("prefer", &[("P0S3-05-3-00.bin", STAND_IN_IMAGE)]);
+    let dir = fixture("lint-prefer", &[("P0S3-05-3-00.bin", STAND_IN_IMAGE)]);
     let (code, stdout, _) = run(&[
         "plan",
         "--from",

@@ -21,3 +21,14 @@ pub fn run(args: &[&str]) -> (i32, String, String) {
         String::from_utf8(output.stderr).expect("stderr is UTF-8"),
     )
 }
+
+/// A fresh directory under the system temp dir holding `files`.
+pub fn fixture(tag: &str, files: &[(&str, &[u8])]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("phoneup-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, bytes) in files {
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+    dir
+}
