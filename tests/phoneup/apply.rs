@@ -267,3 +267,35 @@ fn bad_input_exits_2_and_writes_nothing() {
     assert_eq!(code, 2, "{stderr}");
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_file_moved_aside_comes_back_with_the_users_settings_when_a_later_stage_needs_it() {
+    let users_xml = "<Default>\n  <callManagerGroup><members/></callManagerGroup>\n</Default>\n";
+    let firmware = firmware_for_the_card();
+    let mut files: Vec<(&str, &[u8])> = firmware.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    files.push(("XMLDefault.cnf.xml", users_xml.as_bytes()));
+    let dir = fixture("apply-aside", &files);
+    assert_eq!(apply(&dir, "2", &[]).0, 0);
+    assert!(
+        !dir.join("XMLDefault.cnf.xml").exists(),
+        "stage 2 needs it absent"
+    );
+    assert_eq!(apply(&dir, "3", &[]).0, 0);
+    let xml = fs::read_to_string(dir.join("XMLDefault.cnf.xml")).unwrap();
+    assert!(
+        xml.contains("<callManagerGroup><members/></callManagerGroup>"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<loadInformation8 model=\"IP Phone 7940\">P0S3-08-11-00</loadInformation8>"),
+        "{xml}"
+    );
+    for _ in 0..2 {
+        run(&["undo", "--tftp-root", dir.to_str().unwrap()]);
+    }
+    assert_eq!(
+        fs::read_to_string(dir.join("XMLDefault.cnf.xml")).unwrap(),
+        users_xml
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
