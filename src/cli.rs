@@ -6,7 +6,7 @@ use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::apply::{self, ApplyRequest};
 use crate::catalogue;
@@ -182,6 +182,19 @@ enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish or powershell)
+    #[command(
+        after_help = "Examples:\n  phoneup completions bash > ~/.local/share/bash-completion/completions/phoneup\n  \
+                            phoneup completions zsh > ~/.zfunc/_phoneup\n  \
+                            phoneup completions fish > ~/.config/fish/completions/phoneup.fish"
+    )]
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff); view it with `phoneup man | man -l -`
+    Man,
     /// Print the upgrade matrix in use: sources, loads and rules (copy it to add loads you own)
     Matrix,
 }
@@ -437,6 +450,21 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
             let report = lint::lint(&dir, mac.as_deref())?;
             let code = report.exit_code();
             Answer::new(render(format, &report, |s| report.to_text(s)), code)
+        }
+        Command::Completions { shell } => {
+            let mut buffer = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "phoneup", &mut buffer);
+            Answer::new(String::from_utf8_lossy(&buffer).into_owned(), EXIT_YES)
+        }
+        Command::Man => {
+            let mut buffer = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut buffer)
+                .map_err(|source| Error::Write {
+                    path: "standard output".into(),
+                    source,
+                })?;
+            Answer::new(String::from_utf8_lossy(&buffer).into_owned(), EXIT_YES)
         }
         Command::Matrix => {
             let text = match &cli.matrix {

@@ -432,3 +432,43 @@ fn readme_examples_are_real_output() {
     }
     assert!(checked >= 2);
 }
+
+#[test]
+fn completions_and_man_page_come_from_the_clap_definition() {
+    for shell in ["bash", "zsh", "fish"] {
+        let (code, stdout, stderr) = run(&["completions", shell]);
+        assert_eq!(code, 0, "{shell}: {stderr}");
+        for word in ["plan", "check", "simulate", "apply", "lint", "tftp-root"] {
+            assert!(stdout.contains(word), "{shell} completions lack {word}");
+        }
+    }
+    let (_, bash, _) = run(&["completions", "bash"]);
+    let dir = super::support::fixture("completions", &[("phoneup.bash", bash.as_bytes())]);
+    let status = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(dir.join("phoneup.bash"))
+        .status()
+        .unwrap();
+    assert!(
+        status.success(),
+        "the bash completion script does not parse"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+    let (code, man, _) = run(&["man"]);
+    assert_eq!(code, 0);
+    assert!(man.contains(".TH phoneup 1"), "{man}");
+    for command in [
+        "identify",
+        "plan",
+        "check",
+        "simulate",
+        "apply",
+        "undo",
+        "inventory",
+        "lint",
+        "matrix",
+    ] {
+        assert!(man.contains(command), "the man page lacks {command}");
+    }
+    assert_eq!(run(&["completions", "tcsh"]).0, 2);
+}
