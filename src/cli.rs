@@ -11,7 +11,9 @@ use clap::{CommandFactory, Parser, Subcommand};
 use crate::apply::{self, ApplyRequest};
 use crate::catalogue;
 use crate::check;
+use crate::diagram::{self, DiagramFormat};
 use crate::error::Error;
+use crate::graph::UpgradeGraph;
 use crate::identify;
 use crate::inventory;
 use crate::lint;
@@ -181,6 +183,24 @@ enum Command {
         /// Output format
         #[arg(long, value_enum, default_value_t)]
         format: Format,
+    },
+    /// Draw the upgrade matrix (DOT or Mermaid), highlighting the plan when --from and --to are given
+    #[command(
+        after_help = "Example:\n  phoneup graph --from P0030301MFG2 --to P0S3-08-11-00 | dot -Tsvg > plan.svg"
+    )]
+    Graph {
+        /// Output format
+        #[arg(long, value_enum, default_value_t)]
+        format: DiagramFormat,
+        /// Highlight the plan from this load
+        #[arg(long, value_name = "LOAD", requires = "to")]
+        from: Option<String>,
+        /// Highlight the plan to this load
+        #[arg(long, value_name = "LOAD", requires = "from")]
+        to: Option<String>,
+        /// Draw every load and jump instead of families of loads the rules treat alike
+        #[arg(long)]
+        loads: bool,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish or powershell)
     #[command(
@@ -450,6 +470,32 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
             let report = lint::lint(&dir, mac.as_deref())?;
             let code = report.exit_code();
             Answer::new(render(format, &report, |s| report.to_text(s)), code)
+        }
+        Command::Graph {
+            format,
+            from,
+            to,
+            loads,
+        } => {
+            let mut path = Vec::new();
+            if let (Some(from), Some(to)) = (from, to) {
+                let request = Request {
+                    from,
+                    to,
+                    ..Request::default()
+                };
+                match plan::plan(&matrix, &request)? {
+                    Outcome::Plan(plan) => {
+                        path = plan.stages.into_iter().map(|s| (s.from, s.to)).collect();
+                    }
+                    Outcome::NoPath(no_path) => {
+                        let style = Style::detect();
+                        return Ok(Answer::new(no_path.to_text(&style), EXIT_NO));
+                    }
+                }
+            }
+            let graph = UpgradeGraph::new(&matrix, None);
+            Answer::new(diagram::render(&graph, format, &path, loads), EXIT_YES)
         }
         Command::Completions { shell } => {
             let mut buffer = Vec::new();

@@ -96,6 +96,25 @@ impl<'m> UpgradeGraph<'m> {
         &self.graph[node]
     }
 
+    /// Every load, in catalogue order.
+    pub fn loads(&self) -> impl Iterator<Item = &Load> + '_ {
+        self.graph.node_weights()
+    }
+
+    /// Every allowed jump, as (from, to, rule), in a stable order.
+    pub fn jumps(&self) -> Vec<(&Load, &Load, &'m Rule)> {
+        let mut jumps: Vec<_> = self
+            .graph
+            .edge_indices()
+            .map(|e| {
+                let (a, b) = self.graph.edge_endpoints(e).expect("edges have ends");
+                (&self.graph[a], &self.graph[b], self.graph[e])
+            })
+            .collect();
+        jumps.sort_by(|x, y| (x.0.name(), x.1.name()).cmp(&(y.0.name(), y.1.name())));
+        jumps
+    }
+
     /// The loads reachable from `node` in one reboot.
     pub fn successors(&self, node: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
         self.graph.neighbors_directed(node, Direction::Outgoing)

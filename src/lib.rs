@@ -10,6 +10,7 @@ pub mod apply;
 pub mod catalogue;
 pub mod check;
 pub mod cli;
+pub mod diagram;
 pub mod error;
 pub mod files;
 pub mod graph;
