@@ -341,9 +341,11 @@ impl Answer {
 }
 
 fn execute(cli: Cli) -> Result<Answer, Error> {
-    let matrix = load_matrix(&cli.matrix)?;
+    // Only the commands that read the matrix pay for loading it.
+    let matrix = || load_matrix(&cli.matrix);
     Ok(match cli.command {
         Command::Identify { ids, format } => {
+            let matrix = matrix()?;
             let identities: Vec<_> = ids
                 .iter()
                 .map(|id| identify::identify(&matrix, id))
@@ -374,7 +376,7 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
             format,
         } => {
             let request = route.request(tftp_root);
-            match plan::plan(&matrix, &request)? {
+            match plan::plan(&matrix()?, &request)? {
                 Outcome::Plan(plan) => {
                     Answer::new(render(format, &plan, |s| plan.to_text(s)), EXIT_YES)
                 }
@@ -392,7 +394,7 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
             ..
         } => {
             let to = to.expect("clap requires --to without --tftp-root");
-            let check = check::check(&matrix, &from, &to, model)?;
+            let check = check::check(&matrix()?, &from, &to, model)?;
             let code = check.verdict.exit_code();
             Answer::new(render(format, &check, |s| check.to_text(s)), code)
         }
@@ -406,7 +408,7 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
         } => {
             let boots = usize::from(phone.boots);
             let phone = phone.phone(model)?;
-            let report = check::check_root(&matrix, &from, to.as_deref(), &dir, &phone, boots)?;
+            let report = check::check_root(&matrix()?, &from, to.as_deref(), &dir, &phone, boots)?;
             let code = if report.ok { EXIT_YES } else { EXIT_NO };
             Answer::new(render(format, &report, |s| report.to_text(s)), code)
         }
@@ -424,7 +426,7 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
             }
             let boots = usize::from(phone.boots);
             let phone = phone.phone(model)?;
-            let start = catalogue::resolve(&matrix, &from, "--from")?;
+            let start = catalogue::resolve(&matrix()?, &from, "--from")?;
             let root = TftpRoot::from_dir(&tftp_root)?;
             let simulation = phone.simulate(&start.id, &root, boots);
             let code = if simulation.ending == Ending::Stable {
@@ -452,7 +454,7 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
                 dry_run,
                 force,
             };
-            let report = apply::apply(&matrix, &request)?;
+            let report = apply::apply(&matrix()?, &request)?;
             let code = report.exit_code();
             Answer::new(render(format, &report, |s| report.to_text(s)), code)
         }
@@ -462,7 +464,7 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
             Answer::new(render(format, &report, |s| report.to_text(s)), code)
         }
         Command::Inventory { dir, format } => {
-            let report = inventory::inventory(&matrix, &dir)?;
+            let report = inventory::inventory(&matrix()?, &dir)?;
             Answer::new(render(format, &report, |s| report.to_text(s)), EXIT_YES)
         }
         Command::Lint { dir, mac, format } => {
@@ -477,6 +479,7 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
             to,
             loads,
         } => {
+            let matrix = matrix()?;
             let mut path = Vec::new();
             if let (Some(from), Some(to)) = (from, to) {
                 let request = Request {
@@ -513,6 +516,7 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
             Answer::new(String::from_utf8_lossy(&buffer).into_owned(), EXIT_YES)
         }
         Command::Matrix => {
+            matrix()?;
             let text = match &cli.matrix {
                 Some(path) => std::fs::read_to_string(path).map_err(|source| Error::Read {
                     path: path.clone(),

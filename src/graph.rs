@@ -2,7 +2,7 @@
 //! the search picks the path with the fewest reboots, then the highest confidence, then the
 //! well-trodden intermediates.
 
-use std::cmp::{Ordering, Reverse};
+use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 
 use petgraph::algo::dijkstra;
@@ -10,7 +10,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::{EdgeRef, NodeFiltered, Reversed};
 use petgraph::Direction;
 
-use crate::matrix::{Load, Matrix, Rule};
+use crate::matrix::{Confidence, Load, Matrix, Rule};
 use crate::stage;
 
 /// How many equally short paths the search compares at most (the built-in matrix has a few
@@ -36,9 +36,16 @@ pub fn best_rule<'m>(matrix: &'m Matrix, from: &Load, to: &Load) -> Option<&'m R
 pub struct UpgradeGraph<'m> {
     matrix: &'m Matrix,
     graph: DiGraph<Load, &'m Rule>,
-    /// Files the user already has: paths needing fewer others are preferred.
-    present: HashSet<String>,
 }
+
+/// See [`UpgradeGraph::path_key`].
+type PathKey = (
+    Reverse<Vec<Confidence>>,
+    usize,
+    usize,
+    Vec<u32>,
+    Vec<String>,
+);
 
 /// One step of a path: the loads it joins and the rule that allows it.
 #[derive(Debug, Clone, Copy)]
@@ -61,16 +68,7 @@ impl<'m> UpgradeGraph<'m> {
                 }
             }
         }
-        UpgradeGraph {
-            matrix,
-            graph,
-            present: HashSet::new(),
-        }
-    }
-
-    /// Prefers, among equally short and confident paths, those whose firmware is in `files`.
-    pub fn prefer_present(&mut self, files: impl IntoIterator<Item = String>) {
-        self.present = files.into_iter().collect();
+        UpgradeGraph { matrix, graph }
     }
 
     pub fn matrix(&self) -> &'m Matrix {
@@ -121,12 +119,14 @@ impl<'m> UpgradeGraph<'m> {
     }
 
     /// The best path from `from` to `to` that avoids the `avoid` nodes, as steps; `None` when
-    /// no chain of allowed jumps joins them. An empty path means `from == to`.
+    /// no chain of allowed jumps joins them. An empty path means `from == to`. Among equally good
+    /// paths, those whose firmware is in `present` (the user's files) win.
     pub fn best_path(
         &self,
         from: NodeIndex,
         to: NodeIndex,
         avoid: &HashSet<NodeIndex>,
+        present: &HashSet<String>,
     ) -> Option<Vec<Step<'_, 'm>>> {
         if from == to {
             return Some(Vec::new());
@@ -144,7 +144,9 @@ impl<'m> UpgradeGraph<'m> {
         self.collect_shortest(to, &remaining, avoid, &mut current, &mut candidates);
         let best = candidates
             .into_iter()
-            .min_by(|a, b| self.compare_paths(a, b))?;
+            .map(|path| (self.path_key(&path, present), path))
+            .min_by(|a, b| a.0.cmp(&b.0))?
+            .1;
         Some(
             best.windows(2)
                 .map(|pair| {
@@ -190,42 +192,46 @@ impl<'m> UpgradeGraph<'m> {
         }
     }
 
-    /// Orders two equally long paths, best first: higher confidence (the weakest step first),
-    /// then fewer firmware files the user lacks (with `--tftp-root`), then fewer intermediates that are not well trodden, then the better-ranked ones, then
-    /// the names, so the choice never depends on the order of the data.
-    fn compare_paths(&self, a: &[NodeIndex], b: &[NodeIndex]) -> Ordering {
-        let confidences = |path: &[NodeIndex]| {
-            let mut levels: Vec<_> = path
-                .windows(2)
-                .map(|p| self.graph[self.graph.find_edge(p[0], p[1]).expect("edge")].confidence)
-                .collect();
-            levels.sort();
-            levels
-        };
-        let intermediates = |path: &[NodeIndex]| -> (usize, Vec<u32>) {
-            let inner = &path[1..path.len() - 1];
-            let mut ranks: Vec<u32> = inner
+    /// The sort key of one of several equally long paths, best lowest: higher confidence (the
+    /// weakest step first), then fewer firmware files the user lacks (with `--tftp-root`), then
+    /// fewer intermediates that are not well trodden, then the better-ranked ones, then the
+    /// names, so the choice never depends on the order of the data.
+    fn path_key(&self, path: &[NodeIndex], present: &HashSet<String>) -> PathKey {
+        let steps: Vec<(&Load, &Load, &Rule)> = path
+            .windows(2)
+            .map(|p| {
+                let edge = self
+                    .graph
+                    .find_edge(p[0], p[1])
+                    .expect("paths follow edges");
+                (&self.graph[p[0]], &self.graph[p[1]], self.graph[edge])
+            })
+            .collect();
+        let mut confidences: Vec<_> = steps.iter().map(|(_, _, rule)| rule.confidence).collect();
+        confidences.sort();
+        let missing = if present.is_empty() {
+            0
+        } else {
+            steps
                 .iter()
-                .filter_map(|&n| self.graph[n].preferred)
-                .collect();
-            ranks.sort();
-            (inner.len() - ranks.len(), ranks)
-        };
-        let names = |path: &[NodeIndex]| -> Vec<String> {
-            path.iter()
-                .map(|&n| self.graph[n].name().to_string())
-                .collect()
-        };
-        let missing = |path: &[NodeIndex]| -> usize {
-            path.windows(2)
-                .flat_map(|p| stage::firmware(&self.graph[p[0]], &self.graph[p[1]]))
-                .filter(|file| !self.present.contains(file))
+                .flat_map(|(a, b, _)| stage::firmware(a, b))
+                .filter(|file| !present.contains(file))
                 .count()
         };
-        confidences(b)
-            .cmp(&confidences(a))
-            .then_with(|| missing(a).cmp(&missing(b)))
-            .then_with(|| intermediates(a).cmp(&intermediates(b)))
-            .then_with(|| names(a).cmp(&names(b)))
+        let inner = &path[1..path.len() - 1];
+        let mut ranks: Vec<u32> = inner
+            .iter()
+            .filter_map(|&n| self.graph[n].preferred)
+            .collect();
+        ranks.sort();
+        (
+            Reverse(confidences),
+            missing,
+            inner.len() - ranks.len(),
+            ranks,
+            path.iter()
+                .map(|&n| self.graph[n].name().to_string())
+                .collect(),
+        )
     }
 }

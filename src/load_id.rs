@@ -203,8 +203,8 @@ pub struct LoadId {
     tag: Option<String>,
 }
 
-fn regexes() -> &'static [Regex; 3] {
-    static RE: OnceLock<[Regex; 3]> = OnceLock::new();
+fn regexes() -> &'static [Regex; 4] {
+    static RE: OnceLock<[Regex; 4]> = OnceLock::new();
     RE.get_or_init(|| {
         [
             // Dashed: P0S3-08-11-00, P0S3-8-12-00, P003-08-2-00.
@@ -213,6 +213,8 @@ fn regexes() -> &'static [Regex; 3] {
             Regex::new(r"^P0(.)(.)([0-9]{2})([0-9]{2})([0-9A-Z]{4})$").expect("valid regex"),
             // Short (8.3): P0S30202.
             Regex::new(r"^P0(.)(.)([0-9]{2})([0-9]{2})$").expect("valid regex"),
+            // Boot: PC0303010200.
+            Regex::new(r"^PC0([0-9])[0-9]{8}$").expect("valid regex"),
         ]
     })
 }
@@ -296,8 +298,7 @@ impl LoadId {
             return Err(unrecognised());
         }
         if upper.starts_with("PC") {
-            let boot = Regex::new(r"^PC0([0-9])[0-9]{8}$").expect("valid regex");
-            let caps = boot.captures(&upper).ok_or_else(unrecognised)?;
+            let caps = regexes()[3].captures(&upper).ok_or_else(unrecognised)?;
             let digit = caps[1].chars().next().expect("one digit");
             if digit != '3' {
                 return Err(LoadIdError::OtherPlatform {
@@ -321,7 +322,7 @@ impl LoadId {
             });
         }
 
-        let [dashed, long, short] = regexes();
+        let [dashed, long, short, _] = regexes();
         let (caps, form) = if let Some(c) = dashed.captures(&upper) {
             (c, Form::Dashed)
         } else if let Some(c) = long.captures(&upper) {

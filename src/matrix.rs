@@ -393,35 +393,37 @@ impl Matrix {
     pub fn parse(text: &str, origin: &str) -> Result<Matrix, Error> {
         let checker = Checker { origin, text };
         let raw: RawMatrix = serde_yaml::from_str(text).map_err(|e| {
-            let line = e.location().map(|l| l.line());
+            let at = e.location().map(|l| l.line());
             // The location is already in our prefix; drop serde's own " at line N column M".
             let message = e.to_string();
             let message = match message.find(" at line ") {
                 Some(cut) => message[..cut].to_string(),
                 None => message,
             };
-            checker.fail(line, message)
+            checker.fail(at, message)
         })?;
 
         let mut source_keys = BTreeSet::new();
         for source in &raw.sources {
-            let line = checker.id_line(&source.key);
+            let line = || checker.id_line(&source.key);
             if !source_keys.insert(source.key.clone()) {
-                return Err(checker.fail(line, format!("source `{}` is listed twice", source.key)));
+                return Err(
+                    checker.fail(line(), format!("source `{}` is listed twice", source.key))
+                );
             }
             if source.url.is_none() && source.location.is_none() {
                 return Err(checker.fail(
-                    line,
+                    line(),
                     format!("source `{}` needs a `url` or a `where`", source.key),
                 ));
             }
         }
-        let known_source = |key: &str, line: Option<usize>| -> Result<(), Error> {
+        let known_source = |key: &str, line: &dyn Fn() -> Option<usize>| -> Result<(), Error> {
             if source_keys.contains(key) {
                 Ok(())
             } else {
                 Err(checker.fail(
-                    line,
+                    line(),
                     format!("evidence names source `{key}`, which is not in `sources`"),
                 ))
             }
@@ -430,12 +432,12 @@ impl Matrix {
         let mut loads = Vec::with_capacity(raw.loads.len());
         let mut seen = HashMap::new();
         for raw_load in raw.loads {
-            let line = checker.id_line(&raw_load.id);
+            let line = || checker.id_line(&raw_load.id);
             let id = LoadId::parse(&raw_load.id)
-                .map_err(|e| checker.fail(line, format!("load `{}`: {e}", raw_load.id)))?;
+                .map_err(|e| checker.fail(line(), format!("load `{}`: {e}", raw_load.id)))?;
             if id.extension().is_some() || id.name() != raw_load.id {
                 return Err(checker.fail(
-                    line,
+                    line(),
                     format!(
                         "load `{}`: write the load ID without a file extension",
                         raw_load.id
@@ -444,7 +446,7 @@ impl Matrix {
             }
             if id.kind() == Kind::Boot {
                 return Err(checker.fail(
-                    line,
+                    line(),
                     format!(
                         "load `{}` is a boot load ID; the catalogue lists applications and loaders",
                         raw_load.id
@@ -453,7 +455,7 @@ impl Matrix {
             }
             if let Some(other) = seen.insert(id.match_key(), raw_load.id.clone()) {
                 return Err(checker.fail(
-                    line,
+                    line(),
                     format!(
                         "load `{}` is the same load as `{other}`; list it once",
                         raw_load.id
@@ -461,21 +463,24 @@ impl Matrix {
                 ));
             }
             if raw_load.version.trim().is_empty() {
-                return Err(
-                    checker.fail(line, format!("load `{}` has an empty version", raw_load.id))
-                );
+                return Err(checker.fail(
+                    line(),
+                    format!("load `{}` has an empty version", raw_load.id),
+                ));
             }
             if raw_load.evidence.is_empty() {
-                return Err(checker.fail(line, format!("load `{}` names no evidence", raw_load.id)));
+                return Err(
+                    checker.fail(line(), format!("load `{}` names no evidence", raw_load.id))
+                );
             }
             for key in &raw_load.evidence {
-                known_source(key, line)?;
+                known_source(key, &line)?;
             }
             for file in &raw_load.files {
                 let ok = LoadId::parse(file).is_ok_and(|f| f.extension().is_some());
                 if !ok {
                     return Err(checker.fail(
-                        line_of(text, file, line.unwrap_or(0)),
+                        line_of(text, file, line().unwrap_or(0)),
                         format!(
                             "load `{}`: `{file}` is not a firmware file name (a load ID with {})",
                             raw_load.id,
@@ -487,7 +492,7 @@ impl Matrix {
             match (&raw_load.loader, id.kind(), id.era()) {
                 (Some(_), Kind::Loader, _) => {
                     return Err(checker.fail(
-                        line,
+                        line(),
                         format!("loader `{}` cannot name a loader", raw_load.id),
                     ))
                 }
@@ -495,7 +500,7 @@ impl Matrix {
                     if id.protocol() == Some(Protocol::Sip) =>
                 {
                     return Err(checker.fail(
-                        line,
+                        line(),
                         format!(
                             "SIP load `{}` is UAL-era: name the `loader` of its package",
                             raw_load.id
@@ -518,11 +523,11 @@ impl Matrix {
         // Cross-references between loads.
         let mut ranks = HashMap::new();
         for load in &loads {
-            let line = checker.id_line(load.name());
+            let line = || checker.id_line(load.name());
             if let Some(rank) = load.preferred {
                 if let Some(other) = ranks.insert(rank, load.name().to_string()) {
                     return Err(checker.fail(
-                        line,
+                        line(),
                         format!(
                             "loads `{other}` and `{}` share preferred rank {rank}",
                             load.name()
@@ -535,15 +540,14 @@ impl Matrix {
                     .iter()
                     .find(|l| l.name() == loader && l.id.kind() == Kind::Loader);
                 let Some(target) = target else {
-                    return Err(checker.fail(
-                        line,
+                    return Err(checker.fail(line(),
                         format!("load `{}` names loader `{loader}`, which is not a loader in the catalogue", load.name()),
                     ));
                 };
                 for file in &target.files {
                     if !load.files.contains(file) {
                         return Err(checker.fail(
-                            line,
+                            line(),
                             format!(
                                 "load `{}` ships loader `{loader}` but its files lack `{file}`",
                                 load.name()
@@ -557,9 +561,9 @@ impl Matrix {
         let mut rules = Vec::with_capacity(raw.rules.len());
         let mut rule_ids = BTreeSet::new();
         for raw_rule in raw.rules {
-            let line = checker.id_line(&raw_rule.id);
+            let line = || checker.id_line(&raw_rule.id);
             if !rule_ids.insert(raw_rule.id.clone()) {
-                return Err(checker.fail(line, format!("rule `{}` is listed twice", raw_rule.id)));
+                return Err(checker.fail(line(), format!("rule `{}` is listed twice", raw_rule.id)));
             }
             let condition = |raw: &RawCondition, side: &str| -> Result<Condition, Error> {
                 let bound = |text: &Option<String>, name: &str| -> Result<Option<Version>, Error> {
@@ -567,7 +571,7 @@ impl Matrix {
                         None => Ok(None),
                         Some(t) => Version::parse(t).map(Some).ok_or_else(|| {
                             checker.fail(
-                                line,
+                                line(),
                                 format!(
                                     "rule `{}`: `{side}.{name}: {t}` is not a version like \"5.0\"",
                                     raw_rule.id
@@ -589,13 +593,13 @@ impl Matrix {
             match raw_rule.verdict {
                 Verdict::Allowed if raw_rule.mechanism.is_none() => {
                     return Err(checker.fail(
-                        line,
+                        line(),
                         format!("allowed rule `{}` needs a `mechanism`", raw_rule.id),
                     ))
                 }
                 Verdict::Refused if raw_rule.reason.is_none() => {
                     return Err(checker.fail(
-                        line,
+                        line(),
                         format!(
                             "refused rule `{}` needs a `reason` (what the phone does)",
                             raw_rule.id
@@ -605,10 +609,12 @@ impl Matrix {
                 _ => {}
             }
             if raw_rule.evidence.is_empty() {
-                return Err(checker.fail(line, format!("rule `{}` names no evidence", raw_rule.id)));
+                return Err(
+                    checker.fail(line(), format!("rule `{}` names no evidence", raw_rule.id))
+                );
             }
             for evidence in &raw_rule.evidence {
-                known_source(&evidence.source, line)?;
+                known_source(&evidence.source, &line)?;
             }
             rules.push(Rule {
                 id: raw_rule.id,
@@ -627,17 +633,20 @@ impl Matrix {
 
         let mut caution_ids = BTreeSet::new();
         for caution in &raw.cautions {
-            let line = checker.id_line(&caution.id);
+            let line = || checker.id_line(&caution.id);
             if !caution_ids.insert(caution.id.as_str()) {
-                return Err(checker.fail(line, format!("caution `{}` is listed twice", caution.id)));
-            }
-            if caution.evidence.is_empty() {
                 return Err(
-                    checker.fail(line, format!("caution `{}` names no evidence", caution.id))
+                    checker.fail(line(), format!("caution `{}` is listed twice", caution.id))
                 );
             }
+            if caution.evidence.is_empty() {
+                return Err(checker.fail(
+                    line(),
+                    format!("caution `{}` names no evidence", caution.id),
+                ));
+            }
             for key in &caution.evidence {
-                known_source(key, line)?;
+                known_source(key, &line)?;
             }
         }
         for required in REQUIRED_CAUTIONS {

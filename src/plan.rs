@@ -62,9 +62,47 @@ pub enum Outcome {
     NoPath(NoPath),
 }
 
+/// Plans many requests against one matrix, building its graph once.
+pub struct Planner<'m> {
+    matrix: &'m Matrix,
+    graph: UpgradeGraph<'m>,
+    verified: verify::Verified,
+}
+
+impl<'m> Planner<'m> {
+    pub fn new(matrix: &'m Matrix) -> Planner<'m> {
+        Planner {
+            matrix,
+            graph: UpgradeGraph::new(matrix, None),
+            verified: verify::Verified::default(),
+        }
+    }
+
+    /// Plans the reboots from `request.from` to `request.to`.
+    pub fn plan(&self, request: &Request) -> Result<Outcome, Error> {
+        let from = catalogue::resolve(self.matrix, &request.from, "--from")?;
+        if from.in_catalogue {
+            plan_on(self.matrix, &self.graph, from, request, &self.verified)
+        } else {
+            // A start the catalogue lacks needs a graph with it as a node.
+            let graph = UpgradeGraph::new(self.matrix, Some(&from));
+            plan_on(self.matrix, &graph, from, request, &self.verified)
+        }
+    }
+}
+
 /// Plans the reboots from `request.from` to `request.to`.
 pub fn plan(matrix: &Matrix, request: &Request) -> Result<Outcome, Error> {
-    let from = catalogue::resolve(matrix, &request.from, "--from")?;
+    Planner::new(matrix).plan(request)
+}
+
+fn plan_on(
+    matrix: &Matrix,
+    graph: &UpgradeGraph,
+    from: Load,
+    request: &Request,
+    verified: &verify::Verified,
+) -> Result<Outcome, Error> {
     let to = catalogue::resolve_known(matrix, &request.to, "--to")?;
     let mut waypoints = Vec::new();
     for via in &request.via {
@@ -82,15 +120,14 @@ pub fn plan(matrix: &Matrix, request: &Request) -> Result<Outcome, Error> {
         avoided.push(load);
     }
 
-    let extra = (!from.in_catalogue).then_some(&from);
-    let mut graph = UpgradeGraph::new(matrix, extra);
     let root = match &request.tftp_root {
         Some(dir) => Some(TftpRoot::from_dir(dir)?),
         None => None,
     };
-    if let Some(root) = &root {
-        graph.prefer_present(root.names().map(str::to_string));
-    }
+    let present: HashSet<String> = root
+        .iter()
+        .flat_map(|r| r.names().map(str::to_string))
+        .collect();
     let node = |load: &Load| {
         graph
             .node(load.name())
@@ -107,7 +144,7 @@ pub fn plan(matrix: &Matrix, request: &Request) -> Result<Outcome, Error> {
     points.push(node(&to));
     let mut steps: Vec<Step> = Vec::new();
     for leg in points.windows(2) {
-        match graph.best_path(leg[0], leg[1], &avoid) {
+        match graph.best_path(leg[0], leg[1], &avoid, &present) {
             Some(path) => steps.extend(path),
             None => {
                 let (a, b) = (graph.load(leg[0]), graph.load(leg[1]));
@@ -159,7 +196,7 @@ pub fn plan(matrix: &Matrix, request: &Request) -> Result<Outcome, Error> {
         to_obtain,
         notes,
     };
-    verify::verify_plan(&plan, matrix)?;
+    verify::verify_plan(&plan, matrix, verified)?;
     Ok(Outcome::Plan(plan))
 }
 

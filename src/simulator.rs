@@ -726,8 +726,13 @@ pub fn load_information(text: &str, element: &str) -> Result<Option<String>, Str
 
 /// The loader (`.sbn`) and application (`.sb2`) a `.loads` manifest names.
 pub fn loads_manifest(text: &str) -> Option<(String, String)> {
-    let sbn = Regex::new(r"[A-Za-z0-9-]+\.sbn").expect("valid regex");
-    let sb2 = Regex::new(r"[A-Za-z0-9-]+\.sb2").expect("valid regex");
+    static NAMES: std::sync::OnceLock<(Regex, Regex)> = std::sync::OnceLock::new();
+    let (sbn, sb2) = NAMES.get_or_init(|| {
+        (
+            Regex::new(r"[A-Za-z0-9-]+\.sbn").expect("valid regex"),
+            Regex::new(r"[A-Za-z0-9-]+\.sb2").expect("valid regex"),
+        )
+    });
     Some((
         sbn.find(text)?.as_str().to_string(),
         sb2.find(text)?.as_str().to_string(),

@@ -2,6 +2,9 @@
 //! booting from the stage's start with the stage's files, ends where the stage says and asks for
 //! exactly the files the stage tells the user to expect.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
+
 use crate::error::Error;
 use crate::load_id::LoadId;
 use crate::matrix::Matrix;
@@ -73,16 +76,25 @@ pub fn verify_stage(stage: &Stage, matrix: &Matrix, model: Model) -> Result<(), 
     Ok(())
 }
 
-/// Replays every stage of a plan on each phone it addresses.
-pub fn verify_plan(plan: &Plan, matrix: &Matrix) -> Result<(), Error> {
+/// Stages already replayed, by (from, to, model): a stage depends on nothing else, so a
+/// [`crate::plan::Planner`] replays each one once.
+pub type Verified = RefCell<HashSet<(String, String, Model)>>;
+
+/// Replays every stage of a plan on each phone it addresses (each stage once per `verified`).
+pub fn verify_plan(plan: &Plan, matrix: &Matrix, verified: &Verified) -> Result<(), Error> {
     for stage in &plan.stages {
         for &model in plan.model.phones() {
+            let key = (stage.from.clone(), stage.to.clone(), model);
+            if verified.borrow().contains(&key) {
+                continue;
+            }
             verify_stage(stage, matrix, model).map_err(|details| Error::Inconsistent {
                 details: format!(
                     "stage {} ({} -> {}, rule {}) on a {model}: {details}",
                     stage.reboot, stage.from, stage.to, stage.rule
                 ),
             })?;
+            verified.borrow_mut().insert(key);
         }
     }
     Ok(())

@@ -3,13 +3,14 @@
 
 use phoneup::graph;
 use phoneup::matrix::{Matrix, Verdict};
-use phoneup::plan::{plan, Outcome, Request};
+use phoneup::plan::{plan, Outcome, Planner, Request};
 use phoneup::stage;
 
 #[test]
 fn every_pair_gets_a_chained_plan_of_allowed_steps_or_a_reasoned_no() {
     let matrix = Matrix::builtin().unwrap();
     let (mut plans, mut refusals) = (0, 0);
+    let planner = Planner::new(&matrix);
     for from in &matrix.loads {
         for to in &matrix.loads {
             let request = Request {
@@ -18,7 +19,10 @@ fn every_pair_gets_a_chained_plan_of_allowed_steps_or_a_reasoned_no() {
                 ..Request::default()
             };
             let context = format!("{} -> {}", from.name(), to.name());
-            match plan(&matrix, &request).unwrap_or_else(|e| panic!("{context}: {e}")) {
+            match planner
+                .plan(&request)
+                .unwrap_or_else(|e| panic!("{context}: {e}"))
+            {
                 Outcome::Plan(plan) => {
                     plans += 1;
                     assert_eq!(
