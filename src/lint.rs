@@ -207,7 +207,12 @@ impl Linter<'_> {
 
     /// XML files: well-formed, element numbers that match their models, named loads present.
     fn xml(&mut self, file: &str) -> Option<String> {
-        let text = self.root.text(file)?;
+        let whole = self.root.text(file)?;
+        let text = xml_default_cnf_xml::split_bom(&whole).1.to_string();
+        let line_at = |at: usize| {
+            text.get(..at.min(text.len()))
+                .map_or(1, |s| s.matches('\n').count() + 1)
+        };
         let mut reader = Reader::from_str(&text);
         let element = Regex::new(r"^loadInformation(\d+)$").expect("valid regex");
         loop {
@@ -229,7 +234,7 @@ impl Linter<'_> {
                         _ => None,
                     };
                     if let Some(expected) = expected.filter(|e| *e != number) {
-                        let line = text[..position].matches('\n').count() + 1;
+                        let line = line_at(position);
                         self.add(Severity::Error, file, Some(line),
                             format!("<{name}> is marked model=\"{}\", which reads loadInformation{expected}", model.unwrap_or_default()),
                             "ignores the element: the 7940 reads loadInformation8, the 7960 loadInformation7",
@@ -239,8 +244,7 @@ impl Linter<'_> {
                 Ok(Event::Eof) => break,
                 Ok(_) => {}
                 Err(e) => {
-                    let at = (reader.error_position() as usize).min(text.len());
-                    let line = text[..at].matches('\n').count() + 1;
+                    let line = line_at(reader.error_position() as usize);
                     self.add(Severity::Error, file, Some(line), format!("not well-formed XML: {e}"),
                         "cannot read it: an SCCP image or the loader stops, or shows \"Protocol Application Invalid\"",
                         "fix the XML (phoneup apply writes valid files)".into());

@@ -63,6 +63,21 @@ mod tests {
 /// A missing element is added before the root's closing tag. Fails on XML that is not
 /// well-formed, which phoneup will not edit.
 pub fn set_load(text: &str, load: &str, model: Model) -> Result<String, String> {
+    // quick-xml skips a byte-order mark without counting it in its positions: edit the body and
+    // put the mark back (found by fuzzing).
+    let (bom, body) = split_bom(text);
+    set_load_body(body, load, model).map(|edited| format!("{bom}{edited}"))
+}
+
+/// A leading UTF-8 byte-order mark, and the rest.
+pub fn split_bom(text: &str) -> (&str, &str) {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => (&text[..3], rest),
+        None => ("", text),
+    }
+}
+
+fn set_load_body(text: &str, load: &str, model: Model) -> Result<String, String> {
     use quick_xml::escape::escape;
 
     let wanted: Vec<&str> = model
@@ -231,6 +246,25 @@ mod edit_tests {
                     .as_deref(),
                 Some("P0S3-08-11-00")
             );
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_kept_and_does_not_shift_the_edit() {
+        let text = "\u{feff}<Default>\n  <loadInformation8 model=\"IP Phone 7940\">P0S3-07-2-00</loadInformation8>\n</Default>\n";
+        let once = set_load(text, "P0S3-08-11-00", Model::M7940).unwrap();
+        assert_eq!(once, text.replace("P0S3-07-2-00", "P0S3-08-11-00"));
+        assert_eq!(
+            set_load(&once, "P0S3-08-11-00", Model::M7940).unwrap(),
+            once
+        );
+    }
+
+    #[test]
+    fn fuzz_regression_bom_then_junk_is_idempotent() {
+        let text = "\u{feff}<  |lo\0\0efault>Defat</>\n \0 <Inftio\u{7}loadI-<lnformaZtion9\0em>\0=n6\0\u{f}>\nP";
+        if let Ok(once) = set_load(text, "P0S3-08-11-00", Model::Both) {
+            assert_eq!(set_load(&once, "P0S3-08-11-00", Model::Both).unwrap(), once);
         }
     }
 

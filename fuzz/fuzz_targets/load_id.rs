@@ -1,0 +1,20 @@
+#![no_main]
+//! The load-ID parser and what users type: never a panic, and a parsed name keeps its text.
+use libfuzzer_sys::fuzz_target;
+use phoneup::catalogue;
+use phoneup::load_id::LoadId;
+use phoneup::matrix::Matrix;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    if let Ok(id) = LoadId::parse(text) {
+        assert!(text.contains(id.name()));
+        let _ = (id.era(), id.display_version(), id.match_key());
+    }
+    thread_local!(static MATRIX: Matrix = Matrix::builtin().unwrap());
+    MATRIX.with(|m| {
+        if let Err(e) = catalogue::resolve(m, text, "--from") {
+            assert!(!e.to_string().is_empty());
+        }
+    });
+});
