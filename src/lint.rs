@@ -213,6 +213,12 @@ impl Linter<'_> {
             text.get(..at.min(text.len()))
                 .map_or(1, |s| s.matches('\n').count() + 1)
         };
+        if let Err(why) = xml_default_cnf_xml::check_well_formed(&text) {
+            self.add(Severity::Error, file, None, format!("not well-formed XML: {why}"),
+                "cannot read it: an SCCP image or the loader stops, or shows \"Protocol Application Invalid\"",
+                "fix the XML (phoneup apply writes valid files)".into());
+            return None;
+        }
         let mut reader = Reader::from_str(&text);
         let element = Regex::new(r"^loadInformation(\d+)$").expect("valid regex");
         loop {

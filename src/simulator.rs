@@ -686,6 +686,7 @@ pub fn image_version(text: &str) -> Option<String> {
 /// The load a phone with `element` (`loadInformation8` or `7`) reads from an XML file; an
 /// unnumbered `<loadInformation>` (SEP files) serves every model.
 pub fn load_information(text: &str, element: &str) -> Result<Option<String>, String> {
+    xml_default_cnf_xml::check_well_formed(text)?;
     let mut reader = Reader::from_str(text);
     let mut inside: Option<bool> = None; // Some(numbered?) while inside a matching element
     let mut numbered = None;

@@ -65,8 +65,42 @@ mod tests {
 pub fn set_load(text: &str, load: &str, model: Model) -> Result<String, String> {
     // quick-xml skips a byte-order mark without counting it in its positions: edit the body and
     // put the mark back (found by fuzzing).
+    check_well_formed(text).map_err(|e| format!("not well-formed XML: {e}"))?;
     let (bom, body) = split_bom(text);
     set_load_body(body, load, model).map(|edited| format!("{bom}{edited}"))
+}
+
+/// What quick-xml alone lets through but a phone cannot rely on: exactly one root element, every
+/// element closed, no text outside the root (the second finding of fuzzing).
+pub fn check_well_formed(text: &str) -> Result<(), String> {
+    let mut reader = quick_xml::Reader::from_str(split_bom(text).1);
+    let (mut depth, mut roots) = (0usize, 0usize);
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| format!("at byte {}: {e}", reader.error_position()))?;
+        match event {
+            Event::Start(_) => {
+                roots += usize::from(depth == 0);
+                depth += 1;
+            }
+            Event::Empty(_) => roots += usize::from(depth == 0),
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Text(t) if depth == 0 && !t.iter().all(|b| b.is_ascii_whitespace()) => {
+                return Err("text outside the root element".into())
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        if roots > 1 {
+            return Err("more than one root element".into());
+        }
+    }
+    match (depth, roots) {
+        (0, 0) => Err("no root element".into()),
+        (0, _) => Ok(()),
+        _ => Err("an element is not closed".into()),
+    }
 }
 
 /// A leading UTF-8 byte-order mark, and the rest.
@@ -266,6 +300,23 @@ mod edit_tests {
         if let Ok(once) = set_load(text, "P0S3-08-11-00", Model::Both) {
             assert_eq!(set_load(&once, "P0S3-08-11-00", Model::Both).unwrap(), once);
         }
+    }
+
+    #[test]
+    fn fuzz_regression_a_second_root_and_an_unclosed_element_are_refused() {
+        let text =
+            "(<></>\0\0!<Defaut>\n  <loadInformation8 mrma  <loa \0\0\u{11}t>efault/>*t\u{11}1>>";
+        assert!(set_load(text, "P0S3-08-11-00", Model::Both).is_err());
+        assert!(set_load("<a/><b/>", "L", Model::Both)
+            .unwrap_err()
+            .contains("more than one root"));
+        assert!(set_load("<Default><x>", "L", Model::Both)
+            .unwrap_err()
+            .contains("not closed"));
+        assert!(set_load("junk<Default/>", "L", Model::Both)
+            .unwrap_err()
+            .contains("outside"));
+        assert!(check_well_formed("\u{feff}<Default>\n</Default>\n").is_ok());
     }
 
     #[test]
