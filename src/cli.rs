@@ -213,7 +213,7 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff); view it with `phoneup man | man -l -`
+    /// Print the man page (roff): `phoneup man > phoneup.1`, then `man ./phoneup.1`
     Man,
     /// Print the upgrade matrix in use: sources, loads and rules (copy it to add loads you own)
     Matrix,
