@@ -481,6 +481,12 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
         } => {
             let matrix = matrix()?;
             let mut path = Vec::new();
+            // A start the catalogue lacks is drawn too, as plan treats it.
+            let start = match &from {
+                Some(from) => Some(catalogue::resolve(&matrix, from, "--from")?),
+                None => None,
+            };
+            let extra = start.filter(|load| !load.in_catalogue);
             if let (Some(from), Some(to)) = (from, to) {
                 let request = Request {
                     from,
@@ -497,7 +503,7 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
                     }
                 }
             }
-            let graph = UpgradeGraph::new(&matrix, None);
+            let graph = UpgradeGraph::new(&matrix, extra.as_ref());
             Answer::new(diagram::render(&graph, format, &path, loads), EXIT_YES)
         }
         Command::Completions { shell } => {
