@@ -531,6 +531,13 @@ fn graph_formats_and_highlighting() {
         run(&["graph", "--from", "P0S3-08-2-00", "--to", "P0S30202"]).0,
         1
     );
+    // A start the catalogue lacks (plan accepts it) is drawn, not a crash.
+    let (code, dot, stderr) = run(&["graph", "--from", "P0S3-06-1-00", "--to", "P0S3-08-11-00"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        dot.contains("P0S3-06-1-00") && dot.contains("#c00000"),
+        "{dot}"
+    );
     assert_eq!(run(&["graph", "--from", "P0S3-08-2-00"]).0, 2);
 }
 
