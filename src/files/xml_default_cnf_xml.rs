@@ -139,6 +139,12 @@ fn set_load_body(text: &str, load: &str, model: Model) -> Result<String, String>
         match event {
             Event::Start(e) => {
                 depth += 1;
+                if let Some((outer, _)) = &open {
+                    // Its text is not a load name (the third finding of fuzzing: nested elements).
+                    return Err(format!(
+                        "<{outer}> holds other elements instead of a load name"
+                    ));
+                }
                 let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
                 if name == "loadInformation" || wanted.contains(&name.as_str()) {
                     open = Some((name, after));
@@ -159,6 +165,11 @@ fn set_load_body(text: &str, load: &str, model: Model) -> Result<String, String>
                 }
             }
             Event::Empty(e) => {
+                if let Some((outer, _)) = &open {
+                    return Err(format!(
+                        "<{outer}> holds other elements instead of a load name"
+                    ));
+                }
                 let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
                 if name == "loadInformation" || wanted.contains(&name.as_str()) {
                     // <loadInformation8 model="..."/> becomes <loadInformation8 model="...">load</...>.
@@ -206,6 +217,9 @@ fn set_load_body(text: &str, load: &str, model: Model) -> Result<String, String>
     let mut out = String::with_capacity(text.len() + 64);
     let mut cursor = 0;
     for (start, end, replacement) in edits {
+        if start < cursor || end < start {
+            return Err("the loadInformation elements overlap".into());
+        }
         out.push_str(&text[cursor..start]);
         out.push_str(&replacement);
         cursor = end;
@@ -317,6 +331,16 @@ mod edit_tests {
             .unwrap_err()
             .contains("outside"));
         assert!(check_well_formed("\u{feff}<Default>\n</Default>\n").is_ok());
+    }
+
+    #[test]
+    fn fuzz_regression_nested_load_information_is_refused_not_a_panic() {
+        let text = "<Default>\n    <loadInformation8 model00</lonbormatio&;\r\r\r\n\n\n&;\r\r\n\n\n<loadInformation8 m\n\r\t\tadIn<Default>\n    <loadInformation8 model\n\n&;\r\r\n\n\n<loadInformation8 m\n\r\t\t\t\t\t\t\t\t l\n//>n8 modadInfor\r\n\x08mation6>\n\x00;\n07-\t\t\t\t\t\t l\n//>n8 modadInfor\r\n\x08mation6>\n\x00;\n07-2-00</loadInformation8>\x00\x003\x08</Default>\n";
+        let _ = set_load(text, "P0S3-08-11-00", Model::Both);
+        let nested = "<Default><loadInformation8 model=\"IP Phone 7940\"><loadInformation8>x</loadInformation8></loadInformation8></Default>";
+        assert!(set_load(nested, "L", Model::Both)
+            .unwrap_err()
+            .contains("holds other elements"));
     }
 
     #[test]
