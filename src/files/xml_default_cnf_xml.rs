@@ -67,7 +67,17 @@ pub fn set_load(text: &str, load: &str, model: Model) -> Result<String, String> 
     // put the mark back (found by fuzzing).
     check_well_formed(text).map_err(|e| format!("not well-formed XML: {e}"))?;
     let (bom, body) = split_bom(text);
-    set_load_body(body, load, model).map(|edited| format!("{bom}{edited}"))
+    let edited = format!("{bom}{}", set_load_body(body, load, model)?);
+    // The edit must read back as intended, or it is not written (a guarantee fuzzing asked for).
+    let reads_back = check_well_formed(&edited).is_ok()
+        && model.load_information().iter().all(|info| {
+            crate::simulator::load_information(&edited, info.element) == Ok(Some(load.to_string()))
+        });
+    if reads_back {
+        Ok(edited)
+    } else {
+        Err("the file is too unusual for phoneup to edit safely; replace it with the file phoneup plan prints".into())
+    }
 }
 
 /// What quick-xml alone lets through but a phone cannot rely on: exactly one root element, every
@@ -172,12 +182,20 @@ fn set_load_body(text: &str, load: &str, model: Model) -> Result<String, String>
                 }
                 let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
                 if name == "loadInformation" || wanted.contains(&name.as_str()) {
-                    // <loadInformation8 model="..."/> becomes <loadInformation8 model="...">load</...>.
-                    let tag = &text[before..after];
-                    let opening = format!(
-                        "{}>",
-                        tag.trim_end_matches('>').trim_end_matches('/').trim_end()
-                    );
+                    // <loadInformation8 model="..."/> becomes <loadInformation8 model="...">load</...>,
+                    // the opening tag rebuilt from its parsed attributes.
+                    let mut opening = format!("<{name}");
+                    for attribute in e.attributes() {
+                        let attribute = attribute
+                            .map_err(|e| format!("<{name}/> has unreadable attributes: {e}"))?;
+                        let value = attribute.unescape_value().map_err(|e| e.to_string())?;
+                        opening.push_str(&format!(
+                            " {}=\"{}\"",
+                            String::from_utf8_lossy(attribute.key.as_ref()),
+                            escape(value.as_ref())
+                        ));
+                    }
+                    opening.push('>');
                     edits.push((before, after, format!("{opening}{escaped}</{name}>")));
                     if let Some(w) = wanted.iter().find(|w| **w == name) {
                         seen.push(w);
@@ -341,6 +359,19 @@ mod edit_tests {
         assert!(set_load(nested, "L", Model::Both)
             .unwrap_err()
             .contains("holds other elements"));
+    }
+
+    #[test]
+    fn fuzz_regression_a_self_closing_element_with_odd_attributes_is_never_corrupted() {
+        let text = "<Default>\n    <loadInformation7 \u{feff}ion8 m\n\r\t\tadl?/>mn8 odadInfor\r\n\u{8}mation6>\nDt\0;\n07-\t3\u{8}\r\n</Default>\n";
+        if let Ok(once) = set_load(text, "P0S3-08-11-00", Model::Both) {
+            assert_eq!(set_load(&once, "P0S3-08-11-00", Model::Both).unwrap(), once);
+        }
+        let plain = "<Default><loadInformation7 model=\"IP Phone 7960\" /></Default>";
+        assert_eq!(
+            set_load(plain, "L", Model::M7960).unwrap(),
+            "<Default><loadInformation7 model=\"IP Phone 7960\">L</loadInformation7></Default>"
+        );
     }
 
     #[test]
