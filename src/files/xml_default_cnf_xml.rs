@@ -113,12 +113,11 @@ pub fn check_well_formed(text: &str) -> Result<(), String> {
     }
 }
 
-/// A leading UTF-8 byte-order mark, and the rest.
+/// The leading UTF-8 byte-order marks (even repeated ones, which quick-xml would also skip
+/// without counting), and the rest.
 pub fn split_bom(text: &str) -> (&str, &str) {
-    match text.strip_prefix('\u{feff}') {
-        Some(rest) => (&text[..3], rest),
-        None => ("", text),
-    }
+    let rest = text.trim_start_matches('\u{feff}');
+    (&text[..text.len() - rest.len()], rest)
 }
 
 fn set_load_body(text: &str, load: &str, model: Model) -> Result<String, String> {
@@ -324,6 +323,18 @@ mod edit_tests {
             set_load(&once, "P0S3-08-11-00", Model::M7940).unwrap(),
             once
         );
+    }
+
+    #[test]
+    fn fuzz_regression_two_byte_order_marks() {
+        let text = "\u{feff}\u{feff}<Default>\nt>t>  \n<loadInformano\nti  onF\u{8}IFnao\n= \n\n'\0@@\t\0\"\"@ion/>o\u{8}0/  <loadInf@\0'''\n\0/>\" olrn\u{8}</Default>\n";
+        if let Ok(once) = set_load(text, "P0S3-08-11-00", Model::Both) {
+            assert_eq!(set_load(&once, "P0S3-08-11-00", Model::Both).unwrap(), once);
+        }
+        let clean = "\u{feff}\u{feff}<Default></Default>";
+        let once = set_load(clean, "L", Model::M7940).unwrap();
+        assert!(once.starts_with("\u{feff}\u{feff}<Default>"));
+        assert_eq!(set_load(&once, "L", Model::M7940).unwrap(), once);
     }
 
     #[test]
