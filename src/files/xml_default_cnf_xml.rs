@@ -328,9 +328,8 @@ mod edit_tests {
     #[test]
     fn fuzz_regression_two_byte_order_marks() {
         let text = "\u{feff}\u{feff}<Default>\nt>t>  \n<loadInformano\nti  onF\u{8}IFnao\n= \n\n'\0@@\t\0\"\"@ion/>o\u{8}0/  <loadInf@\0'''\n\0/>\" olrn\u{8}</Default>\n";
-        if let Ok(once) = set_load(text, "P0S3-08-11-00", Model::Both) {
-            assert_eq!(set_load(&once, "P0S3-08-11-00", Model::Both).unwrap(), once);
-        }
+        let once = set_load(text, "P0S3-08-11-00", Model::Both).unwrap();
+        assert_eq!(set_load(&once, "P0S3-08-11-00", Model::Both).unwrap(), once);
         let clean = "\u{feff}\u{feff}<Default></Default>";
         let once = set_load(clean, "L", Model::M7940).unwrap();
         assert!(once.starts_with("\u{feff}\u{feff}<Default>"));
@@ -340,9 +339,14 @@ mod edit_tests {
     #[test]
     fn fuzz_regression_bom_then_junk_is_idempotent() {
         let text = "\u{feff}<  |lo\0\0efault>Defat</>\n \0 <Inftio\u{7}loadI-<lnformaZtion9\0em>\0=n6\0\u{f}>\nP";
-        if let Ok(once) = set_load(text, "P0S3-08-11-00", Model::Both) {
-            assert_eq!(set_load(&once, "P0S3-08-11-00", Model::Both).unwrap(), once);
-        }
+        // Junk after the BOM is now refused outright instead of being edited twice differently.
+        let refused = set_load(text, "P0S3-08-11-00", Model::Both).unwrap_err();
+        assert!(refused.contains("outside the root element"), "{refused}");
+        // A BOM on a sound file is kept, and the edit is stable.
+        let sound = "\u{feff}<Default>\n</Default>\n";
+        let once = set_load(sound, "P0S3-08-11-00", Model::Both).unwrap();
+        assert!(once.starts_with('\u{feff}'));
+        assert_eq!(set_load(&once, "P0S3-08-11-00", Model::Both).unwrap(), once);
     }
 
     #[test]
@@ -375,9 +379,8 @@ mod edit_tests {
     #[test]
     fn fuzz_regression_a_self_closing_element_with_odd_attributes_is_never_corrupted() {
         let text = "<Default>\n    <loadInformation7 \u{feff}ion8 m\n\r\t\tadl?/>mn8 odadInfor\r\n\u{8}mation6>\nDt\0;\n07-\t3\u{8}\r\n</Default>\n";
-        if let Ok(once) = set_load(text, "P0S3-08-11-00", Model::Both) {
-            assert_eq!(set_load(&once, "P0S3-08-11-00", Model::Both).unwrap(), once);
-        }
+        let refused = set_load(text, "P0S3-08-11-00", Model::Both).unwrap_err();
+        assert!(refused.contains("unreadable attributes"), "{refused}");
         let plain = "<Default><loadInformation7 model=\"IP Phone 7960\" /></Default>";
         assert_eq!(
             set_load(plain, "L", Model::M7960).unwrap(),
