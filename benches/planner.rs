@@ -9,14 +9,6 @@ fn main() {
     divan::main();
 }
 
-fn request(from: &str, to: &str) -> Request {
-    Request {
-        from: from.into(),
-        to: to.into(),
-        ..Request::default()
-    }
-}
-
 /// Reading and validating the built-in matrix (every command does this once).
 #[divan::bench]
 fn load_matrix() -> Matrix {
@@ -30,7 +22,7 @@ fn one_plan(bencher: Bencher) {
     bencher.bench(|| {
         plan(
             &matrix,
-            black_box(&request("P0030301MFG2", "P0S3-08-11-00")),
+            black_box(&Request::new("P0030301MFG2", "P0S3-08-11-00")),
         )
         .unwrap()
     });
@@ -43,7 +35,12 @@ fn all_pairs(bencher: Bencher) {
     let requests: Vec<Request> = matrix
         .loads
         .iter()
-        .flat_map(|a| matrix.loads.iter().map(|b| request(a.name(), b.name())))
+        .flat_map(|a| {
+            matrix
+                .loads
+                .iter()
+                .map(|b| Request::new(a.name(), b.name()))
+        })
         .collect();
     bencher.bench(|| {
         let planner = Planner::new(&matrix);

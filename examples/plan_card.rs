@@ -7,11 +7,7 @@ use phoneup::plan::{plan, Outcome, Request};
 
 fn main() -> Result<(), phoneup::Error> {
     let matrix = Matrix::builtin()?;
-    let request = Request {
-        from: "P0030301MFG2".into(),
-        to: "P0S3-08-11-00".into(),
-        ..Request::default()
-    };
+    let request = Request::new("P0030301MFG2", "P0S3-08-11-00");
     match plan(&matrix, &request)? {
         Outcome::Plan(plan) => {
             for stage in &plan.stages {

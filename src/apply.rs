@@ -236,13 +236,11 @@ pub fn apply(matrix: &Matrix, request: &ApplyRequest) -> Result<ApplyReport, Err
     }
     report.changes = changes
         .iter()
-        .map(|c| ChangeSummary {
-            file: c.file.clone(),
-            action: match (&c.contents, request.dir.join(&c.file).is_file()) {
-                (None, _) => Action::MovedAside,
-                (Some(_), true) => Action::Modified,
-                (Some(_), false) => Action::Created,
-            },
+        .filter_map(|c| {
+            c.action(&request.dir).map(|action| ChangeSummary {
+                file: c.file.clone(),
+                action,
+            })
         })
         .collect();
     if report.refused.is_some() || request.dry_run {

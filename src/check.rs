@@ -151,10 +151,8 @@ fn first_step_of_plan(matrix: &Matrix, check: &mut Check, from: &Load, to: &Load
         return;
     }
     let request = Request {
-        from: from.name().to_string(),
-        to: to.name().to_string(),
         model,
-        ..Request::default()
+        ..Request::new(from.name(), to.name())
     };
     match plan::plan(matrix, &request) {
         Ok(Outcome::Plan(plan)) => {

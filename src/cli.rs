@@ -488,11 +488,7 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
             };
             let extra = start.filter(|load| !load.in_catalogue);
             if let (Some(from), Some(to)) = (from, to) {
-                let request = Request {
-                    from,
-                    to,
-                    ..Request::default()
-                };
+                let request = Request::new(from, to);
                 match plan::plan(&matrix, &request)? {
                     Outcome::Plan(plan) => {
                         path = plan.stages.into_iter().map(|s| (s.from, s.to)).collect();
@@ -515,10 +511,7 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
             let mut buffer = Vec::new();
             clap_mangen::Man::new(Cli::command())
                 .render(&mut buffer)
-                .map_err(|source| Error::Write {
-                    path: "standard output".into(),
-                    source,
-                })?;
+                .expect("rendering into memory cannot fail");
             Answer::new(String::from_utf8_lossy(&buffer).into_owned(), EXIT_YES)
         }
         Command::Matrix => {

@@ -295,6 +295,11 @@ impl Load {
         }
     }
 
+    /// The loader its `.loads` names: the package's UAL loader, or (SCCP) the load itself.
+    pub fn loader_or_self(&self) -> &str {
+        self.loader.as_deref().unwrap_or(self.name())
+    }
+
     /// The file of this package with the given extension, if the catalogue lists one.
     pub fn file_with_extension(&self, extension: &str) -> Option<&str> {
         let wanted = format!("{}.{extension}", self.name());

@@ -57,19 +57,19 @@ impl Style {
     /// Colour when standard output is a terminal, `NO_COLOR` is unset or empty and `TERM` is
     /// not `dumb`.
     pub fn detect() -> Style {
-        let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
-        Style {
-            colour: !no_colour && !dumb && std::io::stdout().is_terminal(),
-        }
+        Style::for_stream(std::io::stdout().is_terminal())
     }
 
     /// Like [`Style::detect`], for messages on standard error.
     pub fn detect_stderr() -> Style {
+        Style::for_stream(std::io::stderr().is_terminal())
+    }
+
+    fn for_stream(is_terminal: bool) -> Style {
         let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
         Style {
-            colour: !no_colour && !dumb && std::io::stderr().is_terminal(),
+            colour: is_terminal && !no_colour && !dumb,
         }
     }
 

@@ -30,6 +30,17 @@ pub struct Request {
     pub tftp_root: Option<PathBuf>,
 }
 
+impl Request {
+    /// From `from` to `to`, with no waypoints, no avoided loads, both models and no TFTP root.
+    pub fn new(from: impl Into<String>, to: impl Into<String>) -> Request {
+        Request {
+            from: from.into(),
+            to: to.into(),
+            ..Request::default()
+        }
+    }
+}
+
 /// A plan: one stage per reboot.
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan {

@@ -131,10 +131,12 @@ impl Phone {
 
     /// The `loadInformation` element this phone reads (a single model; `Both` reads as a 7960).
     fn element(&self) -> &'static str {
-        match self.model {
-            Model::M7940 => "loadInformation8",
-            Model::M7960 | Model::Both => "loadInformation7",
-        }
+        // The last of the model's elements: its own, or the 7960's for `Both`.
+        self.model
+            .load_information()
+            .last()
+            .expect("every model has a loadInformation element")
+            .element
     }
 
     /// Boots until the phone settles, loops or `max_boots` run out.

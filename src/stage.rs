@@ -74,7 +74,7 @@ pub struct Stage {
 pub fn firmware(from: &Load, to: &Load) -> Vec<String> {
     if to.id.kind() == Kind::Application && to.id.era() == Some(Era::Ual) {
         // The .loads names the loader and the application; SCCP packages are their own loader.
-        let loader = to.loader.as_deref().unwrap_or(to.name());
+        let loader = to.loader_or_self();
         return vec![
             format!("{}.loads", to.name()),
             format!("{loader}.sbn"),

@@ -128,6 +128,19 @@ pub struct FileChange {
     pub contents: Option<Vec<u8>>,
 }
 
+impl FileChange {
+    /// What applying this change to `dir` does; `None` when it does nothing (moving aside a
+    /// file that is not there).
+    pub fn action(&self, dir: &Path) -> Option<Action> {
+        match (&self.contents, dir.join(&self.file).is_file()) {
+            (None, false) => None,
+            (None, true) => Some(Action::MovedAside),
+            (Some(_), true) => Some(Action::Modified),
+            (Some(_), false) => Some(Action::Created),
+        }
+    }
+}
+
 /// Applies changes to `dir`, journaling them first so that [`undo`] can reverse them.
 pub fn apply_changes(
     dir: &Path,
@@ -148,12 +161,8 @@ pub fn apply_changes(
     };
     for change in changes {
         let path = dir.join(&change.file);
-        let exists = path.is_file();
-        let action = match (&change.contents, exists) {
-            (None, false) => continue,
-            (None, true) => Action::MovedAside,
-            (Some(_), true) => Action::Modified,
-            (Some(_), false) => Action::Created,
+        let Some(action) = change.action(dir) else {
+            continue;
         };
         if action == Action::Modified {
             // Keep the old bytes before anything changes.

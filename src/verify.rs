@@ -31,10 +31,9 @@ pub fn stage_root(stage: &Stage, matrix: &Matrix) -> TftpRoot {
     if let Some(load) = matrix.by_name(&stage.to) {
         for file in &load.files {
             if file.ends_with(".loads") {
-                let loader = load.loader.as_deref().unwrap_or(load.name());
                 root.insert(
                     file.clone(),
-                    stand_in_loads(load.name(), loader, load.name()),
+                    stand_in_loads(load.name(), load.loader_or_self(), load.name()),
                 );
             } else {
                 root.insert(file.clone(), STAND_IN_IMAGE);

@@ -13,11 +13,7 @@ fn every_pair_gets_a_chained_plan_of_allowed_steps_or_a_reasoned_no() {
     let planner = Planner::new(&matrix);
     for from in &matrix.loads {
         for to in &matrix.loads {
-            let request = Request {
-                from: from.name().into(),
-                to: to.name().into(),
-                ..Request::default()
-            };
+            let request = Request::new(from.name(), to.name());
             let context = format!("{} -> {}", from.name(), to.name());
             match planner
                 .plan(&request)
@@ -101,11 +97,7 @@ fn every_pair_gets_a_chained_plan_of_allowed_steps_or_a_reasoned_no() {
 #[test]
 fn plans_take_the_fewest_reboots() {
     let matrix = Matrix::builtin().unwrap();
-    let request = |from: &str, to: &str| Request {
-        from: from.into(),
-        to: to.into(),
-        ..Request::default()
-    };
+    let request = |from: &str, to: &str| Request::new(from, to);
     let reboots = |from, to| match plan(&matrix, &request(from, to)).unwrap() {
         Outcome::Plan(p) => Some(p.reboots),
         Outcome::NoPath(_) => None,

@@ -234,11 +234,7 @@ fn every_stage_of_every_plan_replays_on_both_models() {
     let mut stages = 0;
     for from in &matrix.loads {
         for to in &matrix.loads {
-            let request = Request {
-                from: from.name().into(),
-                to: to.name().into(),
-                ..Request::default()
-            };
+            let request = Request::new(from.name(), to.name());
             // plan() refuses to print a plan the model does not confirm; replay again here so
             // the proof does not rest on that call alone.
             if let Outcome::Plan(plan) = plan(&matrix, &request).unwrap() {
@@ -257,11 +253,7 @@ fn every_stage_of_every_plan_replays_on_both_models() {
 #[test]
 fn verification_rejects_a_tampered_stage() {
     let matrix = Matrix::builtin().unwrap();
-    let request = Request {
-        from: "P0030301MFG2".into(),
-        to: "P0S3-08-11-00".into(),
-        ..Request::default()
-    };
+    let request = Request::new("P0030301MFG2", "P0S3-08-11-00");
     let Outcome::Plan(plan) = plan(&matrix, &request).unwrap() else {
         panic!("the card has a plan")
     };
