@@ -7,7 +7,7 @@ use std::path::Path;
 use phoneup::simulator::stand_in_loads;
 use phoneup::verify::STAND_IN_IMAGE;
 
-use super::support::{fixture, run};
+use super::support::{card, fixture, run};
 
 /// Seed 003's SIPDefault.cnf: `;begin`/`;end`, inline `;` comments, curly quotes, CR LF here.
 const SEED_003_SIPDEFAULT: &str = ";begin\r\nimage_version: P0S3-08-2-00\r\nproxy_register: 1\r\ndial_template: dialplan\r\ntftp_cfg_dir: \u{201c}\u{201d}\r\nsntp_server: \u{201c}ntp.sipgate.net\u{201d}\r\n# NAT/Firewall Traversal\r\nnat_enable: 1 ; 0-Disabled (default), 1-Enabled\r\nvoip_control_port: 5060 ; UDP port used for SIP messages (default \u{2013} 5060)\r\ntelnet_level: 2\r\n;end\r\n";
@@ -44,17 +44,8 @@ fn firmware_for_the_card() -> Vec<(&'static str, Vec<u8>)> {
 }
 
 fn apply(dir: &Path, stage: &str, extra: &[&str]) -> (i32, String, String) {
-    let mut args = vec![
-        "apply",
-        "--from",
-        "P0030301MFG2",
-        "--to",
-        "P0S3-08-11-00",
-        "--stage",
-        stage,
-        "--tftp-root",
-        dir.to_str().unwrap(),
-    ];
+    let root = dir.to_str().unwrap();
+    let mut args = card("apply", &["--stage", stage, "--tftp-root", root]);
     args.extend(extra);
     run(&args)
 }

@@ -5,9 +5,7 @@ use std::fs;
 use phoneup::matrix::BUILTIN_YAML;
 use serde_json::Value;
 
-use super::support::{phoneup, run};
-
-const CARD: [&str; 5] = ["plan", "--from", "P0030301MFG2", "--to", "P0S3-08-11-00"];
+use super::support::{card, phoneup, run};
 
 fn json(args: &[&str]) -> (i32, Value) {
     let (code, stdout, stderr) = run(args);
@@ -38,9 +36,7 @@ fn help_and_version_work_for_every_command() {
 
 #[test]
 fn plan_json_has_the_documented_schema() {
-    let mut args = CARD.to_vec();
-    args.extend(["--format", "json"]);
-    let (code, plan) = json(&args);
+    let (code, plan) = json(&card("plan", &["--format", "json"]));
     assert_eq!(code, 0);
     assert_eq!(plan["from"], "P0030301MFG2");
     assert_eq!(plan["to"], "P0S3-08-11-00");
@@ -114,9 +110,7 @@ fn plan_json_has_the_documented_schema() {
 
 #[test]
 fn plan_yaml_carries_the_same_plan() {
-    let mut args = CARD.to_vec();
-    args.extend(["--format", "yaml"]);
-    let (code, stdout, _) = run(&args);
+    let (code, stdout, _) = run(&card("plan", &["--format", "yaml"]));
     assert_eq!(code, 0);
     let value: serde_yaml::Value = serde_yaml::from_str(&stdout).unwrap();
     assert_eq!(
@@ -226,9 +220,7 @@ fn via_and_avoid_steer_the_route() {
 
 #[test]
 fn model_narrows_xmldefault_to_one_phone() {
-    let mut args = CARD.to_vec();
-    args.extend(["--model", "7960", "--format", "json"]);
-    let (_, value) = json(&args);
+    let (_, value) = json(&card("plan", &["--model", "7960", "--format", "json"]));
     let xml = value["stages"][2]["files"]["XMLDefault.cnf.xml"]
         .as_str()
         .unwrap();
@@ -392,7 +384,7 @@ fn a_broken_matrix_names_the_file_and_line() {
 fn no_colour_when_output_is_not_a_terminal_even_without_no_color() {
     let output = phoneup()
         .env_remove("NO_COLOR")
-        .args(CARD)
+        .args(card("plan", &[]))
         .output()
         .unwrap();
     assert!(!String::from_utf8_lossy(&output.stdout).contains('\x1b'));
@@ -477,7 +469,7 @@ fn completions_and_man_page_come_from_the_clap_definition() {
 /// what `phoneup graph` prints now. Regenerate both as the README says when this fails.
 #[test]
 fn the_readme_picture_is_in_sync_with_the_matrix() {
-    let (code, dot, _) = run(&["graph", "--from", "P0030301MFG2", "--to", "P0S3-08-11-00"]);
+    let (code, dot, _) = run(&card("graph", &[]));
     assert_eq!(code, 0);
     let committed =
         fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/matrix.dot")).unwrap();

@@ -9,7 +9,7 @@ use phoneup::verify::STAND_IN_IMAGE;
 use phoneup::Model;
 use serde_json::Value;
 
-use super::support::{fixture, run};
+use super::support::{card, fixture, run};
 
 /// A root as it is after the card's third stage, with the whole 8.11 package.
 fn clean_root() -> Vec<(&'static str, Vec<u8>)> {
@@ -265,17 +265,10 @@ fn inventory_tells_complete_from_partial_and_unknown() {
 #[test]
 fn plan_with_a_tftp_root_prefers_what_is_there_and_lists_the_rest() {
     let dir = fixture("lint-prefer", &[("P0S3-05-3-00.bin", STAND_IN_IMAGE)]);
-    let (code, stdout, _) = run(&[
+    let (code, stdout, _) = run(&card(
         "plan",
-        "--from",
-        "P0030301MFG2",
-        "--to",
-        "P0S3-08-11-00",
-        "--tftp-root",
-        dir.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+        &["--tftp-root", dir.to_str().unwrap(), "--format", "json"],
+    ));
     assert_eq!(code, 0);
     let value: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(
@@ -291,17 +284,10 @@ fn plan_with_a_tftp_root_prefers_what_is_there_and_lists_the_rest() {
         ])
     );
     // apply follows the same plan for the same directory.
-    let (code, stdout, _) = run(&[
+    let (code, stdout, _) = run(&card(
         "apply",
-        "--from",
-        "P0030301MFG2",
-        "--to",
-        "P0S3-08-11-00",
-        "--stage",
-        "1",
-        "--tftp-root",
-        dir.to_str().unwrap(),
-    ]);
+        &["--stage", "1", "--tftp-root", dir.to_str().unwrap()],
+    ));
     assert_eq!(code, 0, "{stdout}");
     assert_eq!(
         fs::read_to_string(dir.join("OS79XX.TXT")).unwrap(),

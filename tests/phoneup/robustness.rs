@@ -4,7 +4,7 @@ use phoneup::catalogue;
 use phoneup::load_id::LoadId;
 use phoneup::matrix::Matrix;
 
-use super::support::run;
+use super::support::{card, run};
 
 /// A small deterministic generator, so failures reproduce.
 struct Lcg(u64);
@@ -66,24 +66,8 @@ fn odd_arguments_exit_2_with_a_message_and_no_panic() {
         &["plan", "--from", "P0S3-08-11-00", "--to", "\u{1f4de}"],
         &["plan", "--from", "PC0303010200", "--to", "P0S3-08-11-00"],
         &["plan", "--from", "P0030301MFG2", "--to", "P0S3-08-10-00"],
-        &[
-            "plan",
-            "--from",
-            "P0030301MFG2",
-            "--to",
-            "P0S3-08-11-00",
-            "--avoid",
-            "P0030301MFG2",
-        ],
-        &[
-            "plan",
-            "--from",
-            "P0030301MFG2",
-            "--to",
-            "P0S3-08-11-00",
-            "--via",
-            "junk",
-        ],
+        &card("plan", &["--avoid", "P0030301MFG2"]),
+        &card("plan", &["--via", "junk"]),
         &["check", "--from", "P00405000700", "--to", "P0S3-08-11-00"],
         &[
             "check",
@@ -94,24 +78,8 @@ fn odd_arguments_exit_2_with_a_message_and_no_panic() {
         ],
         &["identify", "P0X3-08-11-00"],
         &["plan", "--from", "P0030301MFG2"],
-        &[
-            "plan",
-            "--from",
-            "P0030301MFG2",
-            "--to",
-            "P0S3-08-11-00",
-            "--format",
-            "xml",
-        ],
-        &[
-            "plan",
-            "--from",
-            "P0030301MFG2",
-            "--to",
-            "P0S3-08-11-00",
-            "--model",
-            "7970",
-        ],
+        &card("plan", &["--format", "xml"]),
+        &card("plan", &["--model", "7970"]),
         &["frobnicate"],
         &[],
     ];

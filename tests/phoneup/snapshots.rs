@@ -1,6 +1,6 @@
 //! Whole outputs as users see them. Review changes with `cargo insta review`; never accept blindly.
 
-use super::support::run;
+use super::support::{card, run};
 
 fn stdout_of(args: &[&str], expected_code: i32) -> String {
     let (code, stdout, stderr) = run(args);
@@ -10,26 +10,12 @@ fn stdout_of(args: &[&str], expected_code: i32) -> String {
 
 #[test]
 fn card_plan_text() {
-    insta::assert_snapshot!(stdout_of(
-        &["plan", "--from", "P0030301MFG2", "--to", "P0S3-08-11-00"],
-        0
-    ));
+    insta::assert_snapshot!(stdout_of(&card("plan", &[]), 0));
 }
 
 #[test]
 fn card_plan_json() {
-    insta::assert_snapshot!(stdout_of(
-        &[
-            "plan",
-            "--from",
-            "P0030301MFG2",
-            "--to",
-            "P0S3-08-11-00",
-            "--format",
-            "json"
-        ],
-        0
-    ));
+    insta::assert_snapshot!(stdout_of(&card("plan", &["--format", "json"]), 0));
 }
 
 #[test]

@@ -32,3 +32,10 @@ pub fn fixture(tag: &str, files: &[(&str, &[u8])]) -> std::path::PathBuf {
     }
     dir
 }
+
+/// `COMMAND --from P0030301MFG2 --to P0S3-08-11-00 EXTRA...`: the design card's route.
+pub fn card<'a>(command: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![command, "--from", "P0030301MFG2", "--to", "P0S3-08-11-00"];
+    args.extend_from_slice(extra);
+    args
+}
