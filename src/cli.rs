@@ -177,7 +177,7 @@ enum Command {
         /// The directory your TFTP server serves
         #[arg(value_name = "DIR")]
         dir: PathBuf,
-        /// Also check this phone's per-phone files (SEP<MAC>.cnf.xml, SIP<MAC>.cnf)
+        /// Check only this phone's per-phone files (SEP<MAC>.cnf.xml, SIP<MAC>.cnf), not other phones'
         #[arg(long, value_name = "MAC")]
         mac: Option<String>,
         /// Output format

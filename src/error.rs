@@ -42,7 +42,7 @@ pub enum Error {
     },
     #[error("{message}")]
     Usage { message: String },
-    #[error("cannot write {}: {source}\nNothing half-written is left behind; the undo journal is in the .phoneup folder of the TFTP root", path.display())]
+    #[error("cannot write {}: {source}\nEach file is written whole or not at all; if this stopped an apply halfway, `phoneup undo --tftp-root DIR` puts back what it had changed", path.display())]
     Write { path: PathBuf, source: io::Error },
     #[error("{} is not UTF-8 text; phoneup will not edit it", path.display())]
     NotText { path: PathBuf },

@@ -52,9 +52,16 @@ const FIXED_NAMES: [&str; 6] = [
 struct Linter<'a> {
     root: &'a TftpRoot,
     findings: Vec<Finding>,
+    /// With `--mac`: only this phone's per-phone files are checked.
+    mac: Option<&'a str>,
 }
 
 impl Linter<'_> {
+    /// Whether per-phone files with this MAC are checked.
+    fn checks_phone(&self, mac: &str) -> bool {
+        self.mac.is_none_or(|m| m.eq_ignore_ascii_case(mac))
+    }
+
     fn add(
         &mut self,
         severity: Severity,
@@ -109,7 +116,10 @@ impl Linter<'_> {
             .expect("valid regex");
         let names: Vec<String> = self.root.names().map(str::to_string).collect();
         for name in names {
-            let Some(c) = per_phone.captures(&name) else {
+            let Some(c) = per_phone
+                .captures(&name)
+                .filter(|c| self.checks_phone(&c[2]))
+            else {
                 continue;
             };
             let canonical = format!(
@@ -289,49 +299,81 @@ impl Linter<'_> {
     }
 }
 
-/// Lints a TFTP root; with `mac`, that phone's files are checked as well as the defaults.
+/// Lints a TFTP root: the default files, and the per-phone files of every phone, or with `mac`
+/// of that phone only.
 pub fn lint(dir: &Path, mac: Option<&str>) -> Result<Lint, Error> {
     let root = TftpRoot::from_dir(dir)?;
     let mut linter = Linter {
         root: &root,
         findings: Vec::new(),
+        mac,
     };
     linter.names();
     linter.os79xx();
     let xml_default = linter.xml(xml_default_cnf_xml::FILE_NAME);
     let sip_default = linter.sip(sip_default_cnf::FILE_NAME);
-    let names: Vec<String> = root.names().map(str::to_string).collect();
-    let per_phone_xml = Regex::new(r"^SEP[0-9A-F]{12}\.cnf\.xml$").expect("valid regex");
-    let per_phone_sip = Regex::new(r"^SIP([0-9A-F]{12})\.cnf$").expect("valid regex");
-    let ctl = Regex::new(r"^CTLSEP[0-9A-F]{12}\.tlv$").expect("valid regex");
-    for name in &names {
-        if per_phone_xml.is_match(name) {
-            linter.xml(name);
+    let per_phone =
+        Regex::new(r"^(SEP|SIP|CTLSEP)([0-9A-F]{12})\.(cnf\.xml|cnf|tlv)$").expect("valid regex");
+    let mut phones: Vec<String> = Vec::new();
+    for name in root.names() {
+        let Some(c) = per_phone
+            .captures(name)
+            .filter(|c| linter.checks_phone(&c[2]))
+        else {
+            continue;
+        };
+        if &c[1] == "CTLSEP" {
+            if root.get(name).is_some_and(|e| e.size == 0) {
+                linter.add(
+                    Severity::Error,
+                    name,
+                    None,
+                    "the file is empty".into(),
+                    "fetches it every few seconds and goes no further (seed 001)",
+                    "remove it: a File not found answer is all the phone needs".into(),
+                );
+            }
+        } else if !phones.iter().any(|p| p == &c[2]) {
+            phones.push(c[2].to_string());
         }
-        if let Some(c) = per_phone_sip.captures(name) {
-            let own = linter.sip(name);
-            if let (Some(own), Some(default)) = (own, &sip_default) {
-                if own != *default {
-                    linter.add(
-                        Severity::Warning,
-                        name,
-                        None,
-                        format!("image_version says {own}, SIPDefault.cnf says {default}"),
-                        &format!("phone {} follows {own}, the per-phone file", &c[1]),
-                        "name the same load in both, or remove image_version from one".into(),
-                    );
-                }
+    }
+    for mac in &phones {
+        let (sep, sip) = (format!("SEP{mac}.cnf.xml"), format!("SIP{mac}.cnf"));
+        let sep_load = linter.xml(&sep);
+        let sip_own = linter.sip(&sip);
+        if let (Some(own), Some(default)) = (&sip_own, &sip_default) {
+            if own != default {
+                linter.add(
+                    Severity::Warning,
+                    &sip,
+                    None,
+                    format!("image_version says {own}, SIPDefault.cnf says {default}"),
+                    &format!("phone {mac} follows {own}, the per-phone file"),
+                    "name the same load in both, or remove image_version from one".into(),
+                );
             }
         }
-        if ctl.is_match(name) && root.get(name).is_some_and(|e| e.size == 0) {
-            linter.add(
-                Severity::Error,
-                name,
-                None,
-                "the file is empty".into(),
-                "fetches it every few seconds and goes no further (seed 001)",
-                "remove it: a File not found answer is all the phone needs".into(),
-            );
+        // The loader's hunt stops at the first per-phone file it finds (seed 003's log), before
+        // XMLDefault.cnf.xml: that file must name the same load.
+        let Some(default_load) = &xml_default else {
+            continue;
+        };
+        let (file, read, how) = if root.contains(&sep) {
+            (&sep, sep_load, "its loadInformation")
+        } else if root.contains(&sip) {
+            (
+                &sip,
+                sip_own.or_else(|| sip_default.clone()),
+                "image_version",
+            )
+        } else {
+            continue;
+        };
+        if let Some(load) = read.filter(|load| load != default_load) {
+            linter.add(Severity::Warning, file, None,
+                format!("names {load} ({how}), XMLDefault.cnf.xml names {default_load}"),
+                &format!("phone {mac}'s loader stops at {file} before XMLDefault.cnf.xml and loads {load}"),
+                format!("name {default_load} in {file} too, or move {file} aside while upgrading"));
         }
     }
     if let (Some(xml), Some(sip)) = (&xml_default, &sip_default) {
@@ -342,24 +384,6 @@ pub fn lint(dir: &Path, mac: Option<&str>) -> Result<Lint, Error> {
                 format!("image_version names the loader {sip} while XMLDefault.cnf.xml names the application {xml}"),
                 &format!("once {xml} runs it reads image_version and fetches the loader again, on every boot"),
                 format!("set image_version: {xml}"));
-        }
-    }
-    if let Some(mac) = mac {
-        for (prefix, suffix) in [("SEP", ".cnf.xml"), ("SIP", ".cnf"), ("CTLSEP", ".tlv")] {
-            let wanted = format!("{prefix}{mac}{suffix}");
-            if let Some(variant) = root.case_variant(&wanted) {
-                let variant = variant.to_string();
-                if !linter.findings.iter().any(|f| f.file == variant) {
-                    linter.add(
-                        Severity::Error,
-                        &variant,
-                        None,
-                        format!("named {variant}, but the phone asks for {wanted}"),
-                        "never finds it",
-                        format!("rename it to {wanted}"),
-                    );
-                }
-            }
         }
     }
     linter

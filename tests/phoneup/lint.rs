@@ -340,3 +340,47 @@ fn the_seed_directories_as_their_authors_had_them() {
         "{findings:#?}"
     );
 }
+
+#[test]
+fn a_per_phone_file_read_before_xmldefault_must_name_the_same_load() {
+    // Seed 003: the loader stopped at SIP<MAC>.cnf and followed its image_version.
+    let files = with(&[(
+        "SIP0018B9FFFFFF.cnf",
+        Some(b"image_version: P0S3-08-2-00\n"),
+    )]);
+    assert_finds(
+        "hunt-sip",
+        &files,
+        "SIP0018B9FFFFFF.cnf",
+        "XMLDefault.cnf.xml names P0S3-08-11-00",
+    );
+    let sep = xml_default_cnf_xml::render("P0S3-08-2-00", Model::Both).into_bytes();
+    assert_finds(
+        "hunt-sep",
+        &with(&[("SEP0018B9FFFFFF.cnf.xml", Some(&sep))]),
+        "SEP0018B9FFFFFF.cnf.xml",
+        "XMLDefault.cnf.xml names P0S3-08-11-00",
+    );
+}
+
+#[test]
+fn mac_checks_that_phone_only() {
+    let files = with(&[(
+        "SIP001122334455.cnf",
+        Some(b"image_version: P0S3-8-12-00\n"),
+    )]);
+    let (code, findings) = lint("mac-all", &files, &[]);
+    assert_eq!(code, 1);
+    assert!(
+        findings.iter().all(|f| f["file"] == "SIP001122334455.cnf"),
+        "{findings:#?}"
+    );
+    let (code, findings) = lint("mac-other", &files, &["--mac", "00:18:b9:ff:ff:ff"]);
+    assert_eq!(
+        (code, findings.len()),
+        (0, 0),
+        "another phone's file is not this phone's problem: {findings:#?}"
+    );
+    let (code, _) = lint("mac-same", &files, &["--mac", "001122334455"]);
+    assert_eq!(code, 1);
+}
