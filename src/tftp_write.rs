@@ -223,6 +223,12 @@ pub fn undo(dir: &Path) -> Result<Option<Journal>, Error> {
         return Ok(None);
     };
     let manifest = journal_dir.join(MANIFEST);
+    if !manifest.is_file() {
+        // The manifest is written before any change: an apply that stopped before it changed
+        // nothing, so its folder is dropped and the apply before it is undone.
+        fs::remove_dir_all(&journal_dir).map_err(io_error(&journal_dir))?;
+        return undo(dir);
+    }
     let text = fs::read_to_string(&manifest).map_err(|source| Error::Read {
         path: manifest.clone(),
         source,
@@ -236,16 +242,22 @@ pub fn undo(dir: &Path) -> Result<Option<Journal>, Error> {
         let path = dir.join(&entry.file);
         let saved = journal_dir.join(&entry.file);
         match entry.action {
-            Action::Created => match fs::remove_file(&path) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(io_error(&path)(e)),
-                _ => {}
-            },
+            // An apply that stopped halfway left some entries undone: skip what never happened.
+            Action::Created => {
+                if path.is_file() {
+                    fs::remove_file(&path).map_err(io_error(&path))?;
+                }
+            }
             Action::Modified => {
                 let old = fs::read(&saved).map_err(io_error(&saved))?;
                 let permissions = fs::metadata(&path).ok().map(|m| m.permissions());
                 write_atomic(&path, &old, permissions).map_err(io_error(&path))?;
             }
-            Action::MovedAside => fs::rename(&saved, &path).map_err(io_error(&path))?,
+            Action::MovedAside => {
+                if saved.is_file() {
+                    fs::rename(&saved, &path).map_err(io_error(&path))?;
+                }
+            }
         }
     }
     fs::remove_dir_all(&journal_dir).map_err(io_error(&journal_dir))?;
@@ -332,6 +344,62 @@ mod tests {
         assert!(!dir.join("OS79XX.TXT").exists());
         assert!(!dir.join(STATE_DIR).exists());
         assert_eq!(undo(&dir).unwrap(), None);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+#[cfg(test)]
+mod halfway_tests {
+    use super::*;
+
+    #[test]
+    fn undo_after_an_apply_that_stopped_halfway_restores_what_it_changed() {
+        let dir = std::env::temp_dir().join(format!("phoneup-halfway-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("OS79XX.TXT")).unwrap(); // a folder: writing it fails
+        fs::write(dir.join("SIPDefault.cnf"), "a: 1\n").unwrap();
+        fs::write(dir.join("XMLDefault.cnf.xml"), "<Default/>").unwrap();
+        let changes = [
+            FileChange {
+                file: "SIPDefault.cnf".into(),
+                contents: Some(b"changed".to_vec()),
+            },
+            FileChange {
+                file: "OS79XX.TXT".into(),
+                contents: Some(b"P0S3-06-3-00\n".to_vec()),
+            },
+            FileChange {
+                file: "XMLDefault.cnf.xml".into(),
+                contents: None,
+            },
+        ];
+        assert!(apply_changes(&dir, "halfway", &changes).is_err());
+        assert_eq!(
+            fs::read_to_string(dir.join("SIPDefault.cnf")).unwrap(),
+            "changed"
+        );
+        undo(&dir).unwrap().unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.join("SIPDefault.cnf")).unwrap(),
+            "a: 1\n"
+        );
+        assert_eq!(
+            fs::read_to_string(dir.join("XMLDefault.cnf.xml")).unwrap(),
+            "<Default/>"
+        );
+        assert!(
+            dir.join("OS79XX.TXT").is_dir(),
+            "the user's folder is left alone"
+        );
+        // A journal folder without a manifest (an apply that stopped while saving backups) is
+        // skipped, and undo goes on to the apply before it.
+        apply_changes(&dir, "first", &[changes[0].clone()]).unwrap();
+        fs::create_dir_all(undo_root(&dir).join("0099")).unwrap();
+        assert_eq!(undo(&dir).unwrap().unwrap().description, "first");
+        assert_eq!(
+            fs::read_to_string(dir.join("SIPDefault.cnf")).unwrap(),
+            "a: 1\n"
+        );
         fs::remove_dir_all(&dir).unwrap();
     }
 }
