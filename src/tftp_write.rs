@@ -299,16 +299,9 @@ mod tests {
         fs::remove_dir_all(&dir).unwrap();
     }
 
-    #[test]
-    fn apply_then_undo_restores_every_byte() {
-        let dir = tempdir("undo");
-        fs::write(
-            dir.join("SIPDefault.cnf"),
-            "a: 1\r\nimage_version: X ; c\r\n",
-        )
-        .unwrap();
-        fs::write(dir.join("XMLDefault.cnf.xml"), "<Default/>").unwrap();
-        let changes = [
+    /// Modify SIPDefault.cnf, create OS79XX.TXT, move XMLDefault.cnf.xml aside: a stage's worth.
+    fn stage_like_changes() -> [FileChange; 3] {
+        [
             FileChange {
                 file: "SIPDefault.cnf".into(),
                 contents: Some(b"changed".to_vec()),
@@ -321,7 +314,19 @@ mod tests {
                 file: "XMLDefault.cnf.xml".into(),
                 contents: None,
             },
-        ];
+        ]
+    }
+
+    #[test]
+    fn apply_then_undo_restores_every_byte() {
+        let dir = tempdir("undo");
+        fs::write(
+            dir.join("SIPDefault.cnf"),
+            "a: 1\r\nimage_version: X ; c\r\n",
+        )
+        .unwrap();
+        fs::write(dir.join("XMLDefault.cnf.xml"), "<Default/>").unwrap();
+        let changes = stage_like_changes();
         let journal = apply_changes(&dir, "test", &changes).unwrap();
         assert_eq!(
             journal.entries.iter().map(|e| e.action).collect::<Vec<_>>(),
@@ -346,33 +351,14 @@ mod tests {
         assert_eq!(undo(&dir).unwrap(), None);
         fs::remove_dir_all(&dir).unwrap();
     }
-}
-
-#[cfg(test)]
-mod halfway_tests {
-    use super::*;
 
     #[test]
     fn undo_after_an_apply_that_stopped_halfway_restores_what_it_changed() {
-        let dir = std::env::temp_dir().join(format!("phoneup-halfway-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
+        let dir = tempdir("halfway");
         fs::create_dir_all(dir.join("OS79XX.TXT")).unwrap(); // a folder: writing it fails
         fs::write(dir.join("SIPDefault.cnf"), "a: 1\n").unwrap();
         fs::write(dir.join("XMLDefault.cnf.xml"), "<Default/>").unwrap();
-        let changes = [
-            FileChange {
-                file: "SIPDefault.cnf".into(),
-                contents: Some(b"changed".to_vec()),
-            },
-            FileChange {
-                file: "OS79XX.TXT".into(),
-                contents: Some(b"P0S3-06-3-00\n".to_vec()),
-            },
-            FileChange {
-                file: "XMLDefault.cnf.xml".into(),
-                contents: None,
-            },
-        ];
+        let changes = stage_like_changes();
         assert!(apply_changes(&dir, "halfway", &changes).is_err());
         assert_eq!(
             fs::read_to_string(dir.join("SIPDefault.cnf")).unwrap(),
