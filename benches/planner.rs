@@ -1,8 +1,8 @@
 //! Speed of the planner, with divan: `cargo bench`. Results and the machine are in the README.
 
 use divan::{black_box, Bencher};
-use phoneup::load_id::LoadId;
-use phoneup::matrix::Matrix;
+use phoneup::knowledge::load_id::LoadId;
+use phoneup::knowledge::matrix::Matrix;
 use phoneup::plan::{plan, Planner, Request};
 
 fn main() {

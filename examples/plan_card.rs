@@ -2,7 +2,7 @@
 //!
 //! Run with: cargo run --example plan_card
 
-use phoneup::matrix::Matrix;
+use phoneup::knowledge::matrix::Matrix;
 use phoneup::plan::{plan, Outcome, Request};
 
 fn main() -> Result<(), phoneup::Error> {

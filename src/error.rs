@@ -5,7 +5,7 @@ use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
-use crate::load_id::{LoadIdError, ACCEPTED_FORMS};
+use crate::knowledge::load_id::{LoadIdError, ACCEPTED_FORMS};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

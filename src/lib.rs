@@ -1,34 +1,32 @@
 //! phoneup: plans safe firmware upgrades for Cisco 7940/7960 IP phones.
 //!
-//! A load ID ([`load_id`]) names the firmware a phone runs. The upgrade matrix ([`matrix`]) lists
-//! the known loads and the evidenced rules for jumping between them; [`graph`] turns it into a
-//! petgraph graph and finds the best route; [`plan`] turns the route into stages, one per reboot
-//! ([`stage`]), each with the exact contents of the files in [`files`]; [`check`] answers whether
-//! one direct jump is safe.
+//! The crate is layered; each folder's module doc says what it owns and what it may use, and
+//! imports run one way, from the command line down to the knowledge:
+//!
+//! - [`knowledge`]: what we know. Load IDs, the evidenced upgrade matrix, the catalogue, the
+//!   graph of allowed jumps, the two phone models.
+//! - [`files`]: the text files a phone reads (`OS79XX.TXT`, `XMLDefault.cnf.xml`,
+//!   `SIPDefault.cnf`, `.loads` manifests, per-phone names), one module each, with both the
+//!   writer and the reader of that file.
+//! - [`tftp_root`]: a TFTP directory on disk: reading it, the safe writer and its undo journal,
+//!   and the commands that look at or change it (`inventory`, `lint`, `apply`, `undo`).
+//! - [`phone`]: a model of the 7940/7960 booting from a TFTP root.
+//! - [`plan`]: stages (one per reboot), plans, `check`, and the replay of every stage on the
+//!   phone model.
+//! - [`cli`]: the command line, one file per subcommand.
+//!
+//! [`error`] and [`output`] are used by every layer.
 
-pub mod apply;
-pub mod catalogue;
-pub mod check;
 pub mod cli;
-pub mod diagram;
 pub mod error;
 pub mod files;
-pub mod graph;
-pub mod identify;
-pub mod inventory;
-pub mod lint;
-pub mod load_id;
-pub mod matrix;
+pub mod knowledge;
 pub mod output;
-pub mod phone_model;
+pub mod phone;
 pub mod plan;
-pub mod simulator;
-pub mod stage;
 pub mod tftp_root;
-pub mod tftp_write;
-pub mod verify;
 
 pub use error::Error;
-pub use load_id::{Era, Kind, LoadId, LoadIdError, Protocol};
-pub use matrix::{Confidence, Matrix};
-pub use phone_model::Model;
+pub use knowledge::load_id::{Era, Kind, LoadId, LoadIdError, Protocol};
+pub use knowledge::matrix::{Confidence, Matrix};
+pub use knowledge::phones::Model;

@@ -1,12 +1,10 @@
 //! How results reach the user: text for people, JSON or YAML for scripts, and colour only on a
-//! terminal that wants it.
+//! terminal that wants it. A leaf: it uses no other module of phoneup.
 
 use std::io::IsTerminal;
 
 use clap::ValueEnum;
 use serde::Serialize;
-
-use crate::matrix::Confidence;
 
 /// `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
@@ -100,15 +98,6 @@ impl Style {
     pub fn error(&self, text: &str) -> String {
         self.paint("1;31", text)
     }
-
-    pub fn confidence(&self, confidence: Confidence) -> String {
-        let text = confidence.to_string();
-        match confidence {
-            Confidence::High => self.good(&text),
-            Confidence::Medium => self.warning(&text),
-            Confidence::Low => self.error(&text),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -119,7 +108,6 @@ mod tests {
     fn plain_style_adds_nothing() {
         let style = Style::plain();
         assert_eq!(style.bold("x"), "x");
-        assert_eq!(style.confidence(Confidence::Low), "low");
     }
 
     #[test]

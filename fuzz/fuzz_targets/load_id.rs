@@ -1,9 +1,9 @@
 #![no_main]
 //! The load-ID parser and what users type: never a panic, and a parsed name keeps its text.
 use libfuzzer_sys::fuzz_target;
-use phoneup::catalogue;
-use phoneup::load_id::LoadId;
-use phoneup::matrix::Matrix;
+use phoneup::knowledge::catalogue;
+use phoneup::knowledge::load_id::LoadId;
+use phoneup::knowledge::matrix::Matrix;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };

@@ -1,7 +1,7 @@
 #![no_main]
 //! The matrix loader on arbitrary YAML: an error names the file, never a panic.
 use libfuzzer_sys::fuzz_target;
-use phoneup::matrix::Matrix;
+use phoneup::knowledge::matrix::Matrix;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };

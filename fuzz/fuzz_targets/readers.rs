@@ -1,9 +1,12 @@
 #![no_main]
 //! Every reader lint and the phone model use, on a TFTP root built from the input: never a panic.
 use libfuzzer_sys::fuzz_target;
-use phoneup::inventory::missing_for;
-use phoneup::load_id::LoadId;
-use phoneup::simulator::{image_version, load_information, loads_manifest, Phone};
+use phoneup::tftp_root::inventory::missing_for;
+use phoneup::knowledge::load_id::LoadId;
+use phoneup::files::loads::manifest as loads_manifest;
+use phoneup::files::sip_default_cnf::image_version;
+use phoneup::files::xml_default_cnf_xml::load_information;
+use phoneup::phone::Phone;
 use phoneup::tftp_root::TftpRoot;
 use phoneup::Model;
 

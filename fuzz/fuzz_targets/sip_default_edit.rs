@@ -3,7 +3,7 @@
 //! that are not image_version lines are kept byte for byte.
 use libfuzzer_sys::fuzz_target;
 use phoneup::files::sip_default_cnf::{set_image_version, IMAGE_VERSION_KEY};
-use phoneup::simulator::image_version;
+use phoneup::files::sip_default_cnf::image_version;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };

@@ -3,7 +3,7 @@
 //! second edit changes nothing.
 use libfuzzer_sys::fuzz_target;
 use phoneup::files::xml_default_cnf_xml::set_load;
-use phoneup::simulator::load_information;
+use phoneup::files::xml_default_cnf_xml::load_information;
 use phoneup::Model;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,5 +1,11 @@
-//! The text files a phone reads from the TFTP root, one module per file.
+//! The files a phone reads from the TFTP root, one module per file, each with both its writer
+//! (what phoneup renders or edits) and its reader (what the phone model, lint, inventory and
+//! the server take from it).
+//!
+//! May use: [`crate::knowledge`] and [`crate::error`] only.
 
+pub mod loads;
 pub mod os79xx_txt;
+pub mod per_phone;
 pub mod sip_default_cnf;
 pub mod xml_default_cnf_xml;

@@ -90,6 +90,33 @@ fn replace_value(line: &str, load: &str) -> Option<String> {
     Some(format!("{}{load}{}", &line[..start], &line[end..]))
 }
 
+/// The `image_version` value of a SIP configuration file: `#` comment lines and `;` inline
+/// comments ignored, straight or curly quotes removed; the last occurrence wins.
+pub fn image_version(text: &str) -> Option<String> {
+    let mut value = None;
+    for line in text.lines() {
+        let line = line.trim_start();
+        if line.starts_with('#') {
+            continue;
+        }
+        let line = line.split(';').next().unwrap_or_default();
+        let Some((key, rest)) = line.split_once(':') else {
+            continue;
+        };
+        if key.trim() != IMAGE_VERSION_KEY {
+            continue;
+        }
+        let v = rest
+            .trim()
+            .trim_matches(|c| matches!(c, '"' | '\u{201c}' | '\u{201d}'))
+            .trim();
+        if !v.is_empty() {
+            value = Some(v.to_string());
+        }
+    }
+    value
+}
+
 #[cfg(test)]
 mod edit_tests {
     use super::*;
@@ -149,5 +176,35 @@ mod edit_tests {
     fn setting_the_same_value_changes_nothing() {
         let text = ";begin\nimage_version: P0S3-08-2-00\nproxy_register: 1\n;end\n";
         assert_eq!(set_image_version(text, "P0S3-08-2-00"), text);
+    }
+}
+
+#[cfg(test)]
+mod read_tests {
+    use super::*;
+
+    #[test]
+    fn image_version_reads_the_forms_seen_in_the_field() {
+        assert_eq!(
+            image_version("image_version: P0S3-06-3-00\n").as_deref(),
+            Some("P0S3-06-3-00")
+        );
+        assert_eq!(
+            image_version("image_version: \"P0S3-8-12-00\"").as_deref(),
+            Some("P0S3-8-12-00")
+        );
+        assert_eq!(
+            image_version("image_version : \"P00308010200\" ; SCCP").as_deref(),
+            Some("P00308010200")
+        );
+        assert_eq!(image_version("# image_version: P0S3-06-3-00\n"), None);
+        assert_eq!(
+            image_version(";begin\nimage_version: P0S3-08-2-00\nproxy_register: 1\n").as_deref(),
+            Some("P0S3-08-2-00")
+        );
+        assert_eq!(
+            image_version("image_version: \u{201c}P0S3-07-4-00\u{201d}").as_deref(),
+            Some("P0S3-07-4-00")
+        );
     }
 }

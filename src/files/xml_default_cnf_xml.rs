@@ -2,9 +2,9 @@
 //! Application Loader read; phoneup writes its `loadInformation<model id>` elements.
 
 use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
-use quick_xml::Writer;
+use quick_xml::{Reader, Writer};
 
-use crate::phone_model::Model;
+use crate::knowledge::phones::Model;
 
 pub const FILE_NAME: &str = "XMLDefault.cnf.xml";
 
@@ -70,9 +70,10 @@ pub fn set_load(text: &str, load: &str, model: Model) -> Result<String, String> 
     let edited = format!("{bom}{}", set_load_body(body, load, model)?);
     // The edit must read back as intended, or it is not written (a guarantee fuzzing asked for).
     let reads_back = check_well_formed(&edited).is_ok()
-        && model.load_information().iter().all(|info| {
-            crate::simulator::load_information(&edited, info.element) == Ok(Some(load.to_string()))
-        });
+        && model
+            .load_information()
+            .iter()
+            .all(|info| load_information(&edited, info.element) == Ok(Some(load.to_string())));
     if reads_back {
         Ok(edited)
     } else {
@@ -245,6 +246,48 @@ fn set_load_body(text: &str, load: &str, model: Model) -> Result<String, String>
     Ok(out)
 }
 
+/// The load a phone with `element` (`loadInformation8` or `7`) reads from an XML file; an
+/// unnumbered `<loadInformation>` (SEP files) serves every model.
+pub fn load_information(text: &str, element: &str) -> Result<Option<String>, String> {
+    check_well_formed(text)?;
+    let mut reader = Reader::from_str(text);
+    let mut inside: Option<bool> = None; // Some(numbered?) while inside a matching element
+    let mut numbered = None;
+    let mut plain = None;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                let name = e.name();
+                let name = String::from_utf8_lossy(name.as_ref()).into_owned();
+                inside = if name == element {
+                    Some(true)
+                } else if name == "loadInformation" {
+                    Some(false)
+                } else {
+                    None
+                };
+            }
+            Ok(Event::Text(t)) => {
+                if let Some(is_numbered) = inside {
+                    let value = t.decode().map_err(|e| e.to_string())?.trim().to_string();
+                    if !value.is_empty() {
+                        if is_numbered {
+                            numbered = Some(value);
+                        } else {
+                            plain = Some(value);
+                        }
+                    }
+                }
+            }
+            Ok(Event::End(_)) => inside = None,
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => return Err(format!("at byte {}: {e}", reader.error_position())),
+        }
+    }
+    Ok(numbered.or(plain))
+}
+
 #[cfg(test)]
 mod edit_tests {
     use super::*;
@@ -306,9 +349,7 @@ mod edit_tests {
         assert_eq!(set_load(&once, "P0S3-08-11-00", Model::Both).unwrap(), once);
         for element in ["loadInformation8", "loadInformation7"] {
             assert_eq!(
-                crate::simulator::load_information(&once, element)
-                    .unwrap()
-                    .as_deref(),
+                load_information(&once, element).unwrap().as_deref(),
                 Some("P0S3-08-11-00")
             );
         }
@@ -393,5 +434,42 @@ mod edit_tests {
         assert!(set_load("<Default><loadInformation8>x</Default>", "L", Model::Both).is_err());
         assert!(set_load("", "L", Model::Both).is_err());
         assert!(set_load("just text", "L", Model::Both).is_err());
+    }
+}
+
+#[cfg(test)]
+mod read_tests {
+    use super::*;
+
+    #[test]
+    fn load_information_prefers_the_model_element() {
+        let xml = "<Default><loadInformation8 model=\"IP Phone 7940\">A</loadInformation8>\
+                   <loadInformation7 model=\"IP Phone 7960\">B</loadInformation7></Default>";
+        assert_eq!(
+            load_information(xml, "loadInformation8")
+                .unwrap()
+                .as_deref(),
+            Some("A")
+        );
+        assert_eq!(
+            load_information(xml, "loadInformation7")
+                .unwrap()
+                .as_deref(),
+            Some("B")
+        );
+        let seed_004 = "<Default>\n  <loadInformation>P0S3-8-12-00</loadInformation>\n</Default>";
+        assert_eq!(
+            load_information(seed_004, "loadInformation8")
+                .unwrap()
+                .as_deref(),
+            Some("P0S3-8-12-00")
+        );
+        assert_eq!(
+            load_information("<Default></Default>", "loadInformation8").unwrap(),
+            None
+        );
+        assert!(
+            load_information("<Default><loadInformation8>x</Default>", "loadInformation8").is_err()
+        );
     }
 }

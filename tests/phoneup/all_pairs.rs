@@ -1,10 +1,10 @@
 //! Every pair of catalogue loads gets either a plan that chains through allowed rules, or a
 //! clear "no path".
 
-use phoneup::graph;
-use phoneup::matrix::{Matrix, Verdict};
+use phoneup::knowledge::graph;
+use phoneup::knowledge::matrix::{Matrix, Verdict};
+use phoneup::knowledge::package as stage;
 use phoneup::plan::{plan, Outcome, Planner, Request};
-use phoneup::stage;
 
 #[test]
 fn every_pair_gets_a_chained_plan_of_allowed_steps_or_a_reasoned_no() {

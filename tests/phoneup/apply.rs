@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use phoneup::simulator::stand_in_loads;
-use phoneup::verify::STAND_IN_IMAGE;
+use phoneup::files::loads::stand_in as stand_in_loads;
+use phoneup::plan::replay::STAND_IN_IMAGE;
 
 use super::support::{card, fixture, run};
 

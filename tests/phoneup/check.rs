@@ -1,7 +1,7 @@
 //! `check` gives every verdict of the upgrade matrix (§5 of the domain model).
 
-use phoneup::check::{check, Verdict};
-use phoneup::matrix::Matrix;
+use phoneup::knowledge::matrix::Matrix;
+use phoneup::plan::check::{check, Verdict};
 use phoneup::Model;
 
 fn verdict(from: &str, to: &str) -> (Verdict, Option<String>) {

@@ -2,7 +2,7 @@
 
 use std::fs;
 
-use phoneup::matrix::BUILTIN_YAML;
+use phoneup::knowledge::matrix::BUILTIN_YAML;
 use serde_json::Value;
 
 use super::support::{card, phoneup, run};

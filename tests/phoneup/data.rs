@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use phoneup::graph::UpgradeGraph;
-use phoneup::load_id::Kind;
-use phoneup::matrix::{Matrix, Verdict};
+use phoneup::knowledge::graph::UpgradeGraph;
+use phoneup::knowledge::load_id::Kind;
+use phoneup::knowledge::matrix::{Matrix, Verdict};
 
 #[track_caller]
 fn assert_sorted(items: Vec<&str>, key: impl Fn(&&str) -> (u32, String), what: &str) {
@@ -196,10 +196,9 @@ fn every_allowed_rule_yields_at_least_one_edge() {
         .filter(|r| r.verdict == Verdict::Allowed)
     {
         let used = matrix.loads.iter().any(|a| {
-            matrix
-                .loads
-                .iter()
-                .any(|b| phoneup::graph::best_rule(&matrix, a, b).is_some_and(|r| r.id == rule.id))
+            matrix.loads.iter().any(|b| {
+                phoneup::knowledge::graph::best_rule(&matrix, a, b).is_some_and(|r| r.id == rule.id)
+            })
         });
         assert!(
             used,

@@ -3,9 +3,9 @@
 use std::fs;
 use std::path::Path;
 
+use phoneup::files::loads::stand_in as stand_in_loads;
 use phoneup::files::xml_default_cnf_xml;
-use phoneup::simulator::stand_in_loads;
-use phoneup::verify::STAND_IN_IMAGE;
+use phoneup::plan::replay::STAND_IN_IMAGE;
 use phoneup::Model;
 use serde_json::Value;
 

@@ -1,8 +1,8 @@
 //! No input panics: the parser and the commands on odd, broken and hostile input.
 
-use phoneup::catalogue;
-use phoneup::load_id::LoadId;
-use phoneup::matrix::Matrix;
+use phoneup::knowledge::catalogue;
+use phoneup::knowledge::load_id::LoadId;
+use phoneup::knowledge::matrix::Matrix;
 
 use super::support::{card, run};
 

@@ -1,11 +1,12 @@
 //! The phone model against the field reports: the seeds' own TFTP log lines are the fixtures.
 
-use phoneup::load_id::LoadId;
-use phoneup::matrix::Matrix;
+use phoneup::files::loads::stand_in as stand_in_loads;
+use phoneup::knowledge::load_id::LoadId;
+use phoneup::knowledge::matrix::Matrix;
+use phoneup::phone::{BootResult, Ending, Phone, ServerBehaviour, Simulation};
+use phoneup::plan::replay::{verify_stage, STAND_IN_IMAGE};
 use phoneup::plan::{plan, Outcome, Request};
-use phoneup::simulator::{stand_in_loads, BootResult, Ending, Phone, ServerBehaviour, Simulation};
 use phoneup::tftp_root::TftpRoot;
-use phoneup::verify::{verify_stage, STAND_IN_IMAGE};
 use phoneup::Model;
 
 use super::support::run;

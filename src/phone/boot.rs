@@ -1,20 +1,12 @@
-//! A model of a 7940/7960 booting from a TFTP root: which files it asks for, in which order,
-//! which image it fetches, whether it takes it, and what its screen shows. It is built from the
-//! field reports and Cisco's descriptions of the boot (§4 of the domain model), not from the
-//! upgrade rules, so replaying a plan on it is a second, independent opinion.
+//! One boot of a 7940/7960: which files it asks for, in which order, which image it fetches,
+//! whether it takes it, and what its screen shows. It is built from the field reports and Cisco's
+//! descriptions of the boot (§4 of the domain model), not from the upgrade rules.
 
-use std::collections::HashSet;
-use std::fmt::Write as _;
-
-use quick_xml::events::Event;
-use quick_xml::Reader;
-use regex::Regex;
 use serde::Serialize;
 
-use crate::files::{os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
-use crate::load_id::{Era, Kind, LoadId, Protocol, Version};
-use crate::output::Style;
-use crate::phone_model::Model;
+use crate::files::{loads, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
+use crate::knowledge::load_id::{Era, Kind, LoadId, Protocol, Version};
+use crate::knowledge::phones::Model;
 use crate::tftp_root::TftpRoot;
 
 /// How the TFTP server answers a request for a file it does not have.
@@ -76,37 +68,6 @@ pub struct Boot {
     pub stuck_on: Option<String>,
 }
 
-/// Where a run of boots ends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Ending {
-    /// The phone runs its load and nothing names another.
-    Stable,
-    /// It would repeat the last boot forever (or flip between loads).
-    Loop,
-    /// It keeps refusing the image it is given.
-    Refused,
-    /// The model cannot say.
-    Unknown,
-    /// Still changing when the boots ran out.
-    Unfinished,
-}
-
-/// A run of boots.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Simulation {
-    pub from: String,
-    pub model: Model,
-    pub mac: Option<String>,
-    pub boots: Vec<Boot>,
-    pub final_load: String,
-    pub ending: Ending,
-    /// For a loop: the file it loops on.
-    pub loop_file: Option<String>,
-    /// Every problem found, without repeats.
-    pub problems: Vec<String>,
-}
-
 /// The phone being simulated.
 #[derive(Debug, Clone)]
 pub struct Phone {
@@ -137,67 +98,6 @@ impl Phone {
             .last()
             .expect("every model has a loadInformation element")
             .element
-    }
-
-    /// Boots until the phone settles, loops or `max_boots` run out.
-    pub fn simulate(&self, start: &LoadId, root: &TftpRoot, max_boots: usize) -> Simulation {
-        let mut running = start.clone();
-        let mut seen = HashSet::from([running.name().to_string()]);
-        let mut boots: Vec<Boot> = Vec::new();
-        let mut ending = Ending::Unfinished;
-        let mut loop_file = None;
-        for number in 1..=max_boots.max(1) {
-            let boot = self.boot(number, &running, root);
-            let result = boot.result;
-            let stuck_on = boot.stuck_on.clone();
-            let after = boot.after.clone();
-            boots.push(boot);
-            match result {
-                BootResult::Upgraded => {
-                    running = LoadId::parse(&after).expect("the model only runs parsed loads");
-                    if !seen.insert(after.clone()) {
-                        ending = Ending::Loop;
-                        loop_file = Some(format!("{after} (the phone flips between loads)"));
-                        break;
-                    }
-                }
-                BootResult::Stable => {
-                    ending = Ending::Stable;
-                    break;
-                }
-                BootResult::FileNotFound
-                | BootResult::Loop
-                | BootResult::ProtocolApplicationInvalid => {
-                    ending = Ending::Loop;
-                    loop_file = stuck_on;
-                    break;
-                }
-                BootResult::Refused => {
-                    ending = Ending::Refused;
-                    break;
-                }
-                BootResult::Unknown => {
-                    ending = Ending::Unknown;
-                    break;
-                }
-            }
-        }
-        let mut problems: Vec<String> = Vec::new();
-        for problem in boots.iter().flat_map(|b| b.problems.iter()) {
-            if !problems.contains(problem) {
-                problems.push(problem.clone());
-            }
-        }
-        Simulation {
-            from: start.name().to_string(),
-            model: self.model,
-            mac: self.mac.clone(),
-            final_load: running.name().to_string(),
-            boots,
-            ending,
-            loop_file,
-            problems,
-        }
     }
 
     /// One boot.
@@ -331,7 +231,7 @@ impl BootRun<'_> {
     fn legacy(&mut self) -> Step {
         if self.request(os79xx_txt::FILE_NAME)? {
             let text = self.text(os79xx_txt::FILE_NAME);
-            let line = text.split('\n').next().unwrap_or_default().to_string();
+            let line = os79xx_txt::first_line(&text).to_string();
             if line.ends_with('\r') || line.ends_with(' ') || line.ends_with('\t') {
                 self.out.problems.push(
                     "OS79XX.TXT ends its line with a CR or a space: the phone takes it as part of the name and asks for a file that does not exist (CSCdv19260). Write the name and a plain LF."
@@ -398,7 +298,7 @@ impl BootRun<'_> {
             self.phone.per_phone("SIP", ".cnf"),
         ] {
             if self.request(&file)? {
-                if let Some(value) = image_version(&self.text(&file)) {
+                if let Some(value) = sip_default_cnf::image_version(&self.text(&file)) {
                     image = Some(value);
                 }
             }
@@ -456,11 +356,12 @@ impl BootRun<'_> {
             let load = if file.ends_with(".xml") {
                 self.load_information(file)
             } else {
-                let mut value = image_version(&self.text(file));
+                let mut value = sip_default_cnf::image_version(&self.text(file));
                 if value.is_none() && *file == sip {
                     // The per-phone file decides SIP; the image comes from the default file.
                     if self.request(sip_default_cnf::FILE_NAME)? {
-                        value = image_version(&self.text(sip_default_cnf::FILE_NAME));
+                        value =
+                            sip_default_cnf::image_version(&self.text(sip_default_cnf::FILE_NAME));
                     }
                 }
                 value
@@ -538,7 +439,7 @@ impl BootRun<'_> {
 
     /// Reads the load for this phone from an XML configuration file.
     fn load_information(&mut self, file: &str) -> Option<String> {
-        match load_information(&self.text(file), self.phone.element()) {
+        match xml_default_cnf_xml::load_information(&self.text(file), self.phone.element()) {
             Ok(load) => load,
             Err(error) => {
                 self.out.problems.push(format!(
@@ -592,7 +493,7 @@ impl BootRun<'_> {
         let loads = format!("{}.loads", target.name());
         self.fetch(&loads)?;
         let text = self.text(&loads);
-        let Some((loader, application)) = loads_manifest(&text) else {
+        let Some((loader, application)) = loads::manifest(&text) else {
             self.out.problems.push(format!(
                 "{loads} names no .sbn loader and .sb2 application: the file is damaged or not a .loads manifest."
             ));
@@ -655,227 +556,5 @@ impl BootRun<'_> {
         };
         let detail = format!("took {} and rebooted into it", target.name());
         Err(self.finish(BootResult::Upgraded, detail, screen))
-    }
-}
-
-/// The `image_version` value of a SIP configuration file: `#` comment lines and `;` inline
-/// comments ignored, straight or curly quotes removed; the last occurrence wins.
-pub fn image_version(text: &str) -> Option<String> {
-    let mut value = None;
-    for line in text.lines() {
-        let line = line.trim_start();
-        if line.starts_with('#') {
-            continue;
-        }
-        let line = line.split(';').next().unwrap_or_default();
-        let Some((key, rest)) = line.split_once(':') else {
-            continue;
-        };
-        if key.trim() != sip_default_cnf::IMAGE_VERSION_KEY {
-            continue;
-        }
-        let v = rest
-            .trim()
-            .trim_matches(|c| matches!(c, '"' | '\u{201c}' | '\u{201d}'))
-            .trim();
-        if !v.is_empty() {
-            value = Some(v.to_string());
-        }
-    }
-    value
-}
-
-/// The load a phone with `element` (`loadInformation8` or `7`) reads from an XML file; an
-/// unnumbered `<loadInformation>` (SEP files) serves every model.
-pub fn load_information(text: &str, element: &str) -> Result<Option<String>, String> {
-    xml_default_cnf_xml::check_well_formed(text)?;
-    let mut reader = Reader::from_str(text);
-    let mut inside: Option<bool> = None; // Some(numbered?) while inside a matching element
-    let mut numbered = None;
-    let mut plain = None;
-    loop {
-        match reader.read_event() {
-            Ok(Event::Start(e)) => {
-                let name = e.name();
-                let name = String::from_utf8_lossy(name.as_ref()).into_owned();
-                inside = if name == element {
-                    Some(true)
-                } else if name == "loadInformation" {
-                    Some(false)
-                } else {
-                    None
-                };
-            }
-            Ok(Event::Text(t)) => {
-                if let Some(is_numbered) = inside {
-                    let value = t.decode().map_err(|e| e.to_string())?.trim().to_string();
-                    if !value.is_empty() {
-                        if is_numbered {
-                            numbered = Some(value);
-                        } else {
-                            plain = Some(value);
-                        }
-                    }
-                }
-            }
-            Ok(Event::End(_)) => inside = None,
-            Ok(Event::Eof) => break,
-            Ok(_) => {}
-            Err(e) => return Err(format!("at byte {}: {e}", reader.error_position())),
-        }
-    }
-    Ok(numbered.or(plain))
-}
-
-/// The loader (`.sbn`) and application (`.sb2`) a `.loads` manifest names.
-pub fn loads_manifest(text: &str) -> Option<(String, String)> {
-    static NAMES: std::sync::OnceLock<(Regex, Regex)> = std::sync::OnceLock::new();
-    let (sbn, sb2) = NAMES.get_or_init(|| {
-        (
-            Regex::new(r"[A-Za-z0-9-]+\.sbn").expect("valid regex"),
-            Regex::new(r"[A-Za-z0-9-]+\.sb2").expect("valid regex"),
-        )
-    });
-    Some((
-        sbn.find(text)?.as_str().to_string(),
-        sb2.find(text)?.as_str().to_string(),
-    ))
-}
-
-/// The text of a `.loads` manifest as phoneup writes stand-ins for tests: its own name, the
-/// loader, the application, CR LF line ends, as in a real one.
-pub fn stand_in_loads(name: &str, loader: &str, application: &str) -> String {
-    format!("{name}\r\n{loader}.sbn\r\n{application}.sb2\r\n")
-}
-
-impl Simulation {
-    pub fn to_text(&self, style: &Style) -> String {
-        let mut out = String::new();
-        let mac = self
-            .mac
-            .as_deref()
-            .unwrap_or("<MAC>, none given: per-phone files are not looked at");
-        let _ = writeln!(
-            out,
-            "{} {} on a {} (MAC {mac})",
-            style.bold("Simulating"),
-            self.from,
-            self.model
-        );
-        for boot in &self.boots {
-            let _ = writeln!(
-                out,
-                "\n{} running {}",
-                style.heading(&format!("Boot {}:", boot.boot)),
-                boot.running
-            );
-            for request in &boot.requests {
-                let status = if request.found {
-                    "found".to_string()
-                } else {
-                    style.warning("not found")
-                };
-                let _ = writeln!(out, "  RRQ {:<28} {status}", request.file);
-            }
-            if !boot.fetched.is_empty() {
-                let _ = writeln!(out, "  fetched  {}", boot.fetched.join(", "));
-            }
-            let _ = writeln!(out, "  result   {}", boot.detail);
-            if !boot.screen.is_empty() {
-                let _ = writeln!(out, "  screen   {}", boot.screen.join(" -> "));
-            }
-        }
-        let ending = match self.ending {
-            Ending::Stable => style.good("stable"),
-            Ending::Loop => style.error(&format!(
-                "loops on {}",
-                self.loop_file.as_deref().unwrap_or("the same request")
-            )),
-            Ending::Refused => style.error("refuses the image, every boot"),
-            Ending::Unknown => style.warning("unknown: the model has no evidence for what happens"),
-            Ending::Unfinished => {
-                style.warning("still changing when the boots ran out (raise --boots)")
-            }
-        };
-        let _ = writeln!(out, "\nThe phone ends on {}: {ending}.", self.final_load);
-        if !self.problems.is_empty() {
-            let _ = writeln!(out, "{}", style.warning("To fix in the TFTP root:"));
-            for problem in &self.problems {
-                let _ = writeln!(out, "  - {problem}");
-            }
-        }
-        out
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn image_version_reads_the_forms_seen_in_the_field() {
-        assert_eq!(
-            image_version("image_version: P0S3-06-3-00\n").as_deref(),
-            Some("P0S3-06-3-00")
-        );
-        assert_eq!(
-            image_version("image_version: \"P0S3-8-12-00\"").as_deref(),
-            Some("P0S3-8-12-00")
-        );
-        assert_eq!(
-            image_version("image_version : \"P00308010200\" ; SCCP").as_deref(),
-            Some("P00308010200")
-        );
-        assert_eq!(image_version("# image_version: P0S3-06-3-00\n"), None);
-        assert_eq!(
-            image_version(";begin\nimage_version: P0S3-08-2-00\nproxy_register: 1\n").as_deref(),
-            Some("P0S3-08-2-00")
-        );
-        assert_eq!(
-            image_version("image_version: \u{201c}P0S3-07-4-00\u{201d}").as_deref(),
-            Some("P0S3-07-4-00")
-        );
-    }
-
-    #[test]
-    fn load_information_prefers_the_model_element() {
-        let xml = "<Default><loadInformation8 model=\"IP Phone 7940\">A</loadInformation8>\
-                   <loadInformation7 model=\"IP Phone 7960\">B</loadInformation7></Default>";
-        assert_eq!(
-            load_information(xml, "loadInformation8")
-                .unwrap()
-                .as_deref(),
-            Some("A")
-        );
-        assert_eq!(
-            load_information(xml, "loadInformation7")
-                .unwrap()
-                .as_deref(),
-            Some("B")
-        );
-        let seed_004 = "<Default>\n  <loadInformation>P0S3-8-12-00</loadInformation>\n</Default>";
-        assert_eq!(
-            load_information(seed_004, "loadInformation8")
-                .unwrap()
-                .as_deref(),
-            Some("P0S3-8-12-00")
-        );
-        assert_eq!(
-            load_information("<Default></Default>", "loadInformation8").unwrap(),
-            None
-        );
-        assert!(
-            load_information("<Default><loadInformation8>x</Default>", "loadInformation8").is_err()
-        );
-    }
-
-    #[test]
-    fn loads_manifest_names_loader_and_application() {
-        let text = stand_in_loads("P0S3-07-5-00", "P003-07-5-00", "P0S3-07-5-00");
-        assert_eq!(
-            loads_manifest(&text),
-            Some(("P003-07-5-00.sbn".into(), "P0S3-07-5-00.sb2".into()))
-        );
-        assert_eq!(loads_manifest("garbage"), None);
     }
 }

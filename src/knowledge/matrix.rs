@@ -11,10 +11,11 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::load_id::{Era, Kind, LoadId, Protocol, Version, FIRMWARE_EXTENSIONS};
+use crate::knowledge::load_id::{Era, Kind, LoadId, Protocol, Version, FIRMWARE_EXTENSIONS};
+use crate::output::Style;
 
 /// The built-in matrix, `data/matrix.yaml`.
-pub const BUILTIN_YAML: &str = include_str!("../data/matrix.yaml");
+pub const BUILTIN_YAML: &str = include_str!("../../data/matrix.yaml");
 const BUILTIN_ORIGIN: &str = "built-in data/matrix.yaml";
 
 /// Where a claim comes from.
@@ -47,6 +48,18 @@ pub enum Confidence {
     Low,
     Medium,
     High,
+}
+
+impl Confidence {
+    /// The word, in green, yellow or red when `style` has colour.
+    pub fn painted(self, style: &Style) -> String {
+        let text = self.to_string();
+        match self {
+            Confidence::High => style.good(&text),
+            Confidence::Medium => style.warning(&text),
+            Confidence::Low => style.error(&text),
+        }
+    }
 }
 
 impl fmt::Display for Confidence {

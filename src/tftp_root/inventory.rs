@@ -9,10 +9,10 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::load_id::{Era, Kind, LoadId};
-use crate::matrix::Matrix;
+use crate::files::loads;
+use crate::knowledge::load_id::{Era, Kind, LoadId};
+use crate::knowledge::matrix::Matrix;
 use crate::output::Style;
-use crate::simulator::loads_manifest;
 use crate::tftp_root::TftpRoot;
 
 /// How much longer a signed `.sbn` is than its `.bin`: the signature header (KLOBES, CME).
@@ -38,7 +38,7 @@ pub fn missing_for(root: &TftpRoot, load: &str) -> Vec<String> {
         if !root.contains(&loads) {
             return vec![loads];
         }
-        return match loads_manifest(&root.text(&loads).unwrap_or_default()) {
+        return match loads::manifest(&root.text(&loads).unwrap_or_default()) {
             Some((loader, application)) => [loader, application]
                 .into_iter()
                 .filter(|file| !root.contains(file))

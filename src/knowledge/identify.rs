@@ -4,9 +4,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::catalogue;
-use crate::load_id::{Era, Kind, LoadId, Protocol};
-use crate::matrix::Matrix;
+use crate::knowledge::catalogue;
+use crate::knowledge::load_id::{Era, Kind, LoadId, Protocol};
+use crate::knowledge::matrix::Matrix;
 use crate::output::Style;
 
 /// Everything phoneup reads from one name.

@@ -10,8 +10,8 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::{EdgeRef, NodeFiltered, Reversed};
 use petgraph::Direction;
 
-use crate::matrix::{Confidence, Load, Matrix, Rule};
-use crate::stage;
+use crate::knowledge::matrix::{Confidence, Load, Matrix, Rule};
+use crate::knowledge::package;
 
 /// How many equally short paths the search compares at most (the built-in matrix has a few
 /// dozen; the cap keeps a huge user matrix from running away).
@@ -24,7 +24,7 @@ pub fn best_rule<'m>(matrix: &'m Matrix, from: &Load, to: &Load) -> Option<&'m R
     if from.id.match_key() == to.id.match_key() || matrix.refusals(from, to).next().is_some() {
         return None;
     }
-    if !stage::missing_firmware(from, to).is_empty() {
+    if !package::missing_firmware(from, to).is_empty() {
         return None;
     }
     matrix
@@ -214,7 +214,7 @@ impl<'m> UpgradeGraph<'m> {
         } else {
             steps
                 .iter()
-                .flat_map(|(a, b, _)| stage::firmware(a, b))
+                .flat_map(|(a, b, _)| package::firmware(a, b))
                 .filter(|file| !present.contains(file))
                 .count()
         };

@@ -70,7 +70,7 @@ impl TftpRoot {
         };
         for item in std::fs::read_dir(dir).map_err(read_error)? {
             let item = item.map_err(read_error)?;
-            if item.file_name() == crate::tftp_write::STATE_DIR {
+            if item.file_name() == crate::tftp_root::write::STATE_DIR {
                 continue;
             }
             let Ok(name) = item.file_name().into_string() else {

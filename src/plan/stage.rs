@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::files::{os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
-use crate::load_id::{Era, Kind, Protocol};
-use crate::matrix::{Confidence, Load, Matrix, Mechanism, Rule};
-use crate::phone_model::Model;
+use crate::knowledge::load_id::{Era, Kind, Protocol};
+use crate::knowledge::matrix::{Confidence, Load, Matrix, Mechanism, Rule};
+use crate::knowledge::package;
+use crate::knowledge::phones::Model;
 
 /// A piece of evidence as a plan shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -68,34 +69,6 @@ pub struct Stage {
     pub warnings: Vec<String>,
     /// The full contents of each file phoneup manages; `None` means the file must be absent.
     pub files: BTreeMap<String, Option<String>>,
-}
-
-/// The firmware files the phone fetches to go from `from` to `to`, in order.
-pub fn firmware(from: &Load, to: &Load) -> Vec<String> {
-    if to.id.kind() == Kind::Application && to.id.era() == Some(Era::Ual) {
-        // The .loads names the loader and the application; SCCP packages are their own loader.
-        let loader = to.loader_or_self();
-        return vec![
-            format!("{}.loads", to.name()),
-            format!("{loader}.sbn"),
-            format!("{}.sb2", to.name()),
-        ];
-    }
-    // An unsigned image fetches the raw .bin; a signed one only takes the signed .sbn.
-    let extension = if from.id.era() == Some(Era::Unsigned) {
-        "bin"
-    } else {
-        "sbn"
-    };
-    vec![format!("{}.{extension}", to.name())]
-}
-
-/// The firmware files this jump needs that the catalogue does not list for `to`.
-pub fn missing_firmware(from: &Load, to: &Load) -> Vec<String> {
-    firmware(from, to)
-        .into_iter()
-        .filter(|file| !to.files.contains(file))
-        .collect()
 }
 
 /// The image `OS79XX.TXT` names for a target: a SIP 7.x/8.x application is reached through
@@ -256,7 +229,7 @@ pub fn build(
     let xmldefault_load = matches!(mechanism, Mechanism::UalHunt | Mechanism::LoadInformation)
         .then(|| to.name().to_string());
     let image_version = to.name().to_string();
-    let firmware = firmware(from, to);
+    let firmware = package::firmware(from, to);
 
     let mut files = BTreeMap::new();
     files.insert(

@@ -6,17 +6,17 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::catalogue;
 use crate::error::Error;
 use crate::files::{sip_default_cnf, xml_default_cnf_xml};
-use crate::graph::{Step, UpgradeGraph};
-use crate::load_id::{Era, Protocol};
-use crate::matrix::{Load, Matrix};
+use crate::knowledge::catalogue;
+use crate::knowledge::graph::{Step, UpgradeGraph};
+use crate::knowledge::load_id::{Era, Protocol};
+use crate::knowledge::matrix::{Load, Matrix};
+use crate::knowledge::phones::Model;
 use crate::output::{self, Style};
-use crate::phone_model::Model;
-use crate::stage::{self, Stage};
+use crate::plan::replay;
+use crate::plan::stage::{self, Stage};
 use crate::tftp_root::TftpRoot;
-use crate::verify;
 
 /// What the user asks for.
 #[derive(Debug, Clone, Default)]
@@ -77,7 +77,7 @@ pub enum Outcome {
 pub struct Planner<'m> {
     matrix: &'m Matrix,
     graph: UpgradeGraph<'m>,
-    verified: verify::Verified,
+    verified: replay::Verified,
 }
 
 impl<'m> Planner<'m> {
@@ -85,7 +85,7 @@ impl<'m> Planner<'m> {
         Planner {
             matrix,
             graph: UpgradeGraph::new(matrix, None),
-            verified: verify::Verified::default(),
+            verified: replay::Verified::default(),
         }
     }
 
@@ -112,7 +112,7 @@ fn plan_on(
     graph: &UpgradeGraph,
     from: Load,
     request: &Request,
-    verified: &verify::Verified,
+    verified: &replay::Verified,
 ) -> Result<Outcome, Error> {
     let to = catalogue::resolve_known(matrix, &request.to, "--to")?;
     let mut waypoints = Vec::new();
@@ -207,7 +207,7 @@ fn plan_on(
         to_obtain,
         notes,
     };
-    verify::verify_plan(&plan, matrix, verified)?;
+    replay::verify_stages(&plan.stages, plan.model, matrix, verified)?;
     Ok(Outcome::Plan(plan))
 }
 
@@ -358,7 +358,7 @@ fn stage_text(out: &mut String, style: &Style, stage: &Stage, total: usize) {
         out,
         "  rule      {} ({} confidence): {}",
         stage.rule,
-        style.confidence(stage.confidence),
+        stage.confidence.painted(style),
         stage.rule_summary
     );
     let _ = writeln!(out, "  how       {}", stage.mechanism.describe());

@@ -10,10 +10,9 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::files::{os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
-use crate::inventory::missing_for;
-use crate::load_id::{Kind, LoadId};
+use crate::knowledge::load_id::{Kind, LoadId};
 use crate::output::Style;
-use crate::simulator::{image_version, load_information};
+use crate::tftp_root::inventory::missing_for;
 use crate::tftp_root::TftpRoot;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -146,8 +145,8 @@ impl Linter<'_> {
         let Some(text) = self.root.text(file) else {
             return;
         };
-        let mut lines = text.split('\n');
-        let first = lines.next().unwrap_or_default();
+        let first = os79xx_txt::first_line(&text);
+        let mut lines = text.split('\n').skip(1);
         let name = first.trim_end_matches(['\r', ' ', '\t']);
         if first.contains('\r') {
             self.add(Severity::Error, file, Some(1), "the line ends with a CR (a Windows line ending)".into(),
@@ -270,7 +269,7 @@ impl Linter<'_> {
         }
         let mut named = None;
         for element in ["loadInformation8", "loadInformation7"] {
-            if let Ok(Some(load)) = load_information(&text, element) {
+            if let Ok(Some(load)) = xml_default_cnf_xml::load_information(&text, element) {
                 if named.as_ref() != Some(&load) {
                     let line = text
                         .find(&load)
@@ -285,7 +284,7 @@ impl Linter<'_> {
 
     fn sip(&mut self, file: &str) -> Option<String> {
         let text = self.root.text(file)?;
-        let value = image_version(&text)?;
+        let value = sip_default_cnf::image_version(&text)?;
         let line = text
             .lines()
             .enumerate()

@@ -1,8 +1,8 @@
 //! Turning what a user typed into a load of the catalogue, with help when it does not fit.
 
 use crate::error::Error;
-use crate::load_id::{Kind, LoadId, LoadIdError};
-use crate::matrix::{Load, Matrix};
+use crate::knowledge::load_id::{Kind, LoadId, LoadIdError};
+use crate::knowledge::matrix::{Load, Matrix};
 
 /// Resolves a load named on the command line. A valid load ID that the catalogue lacks still
 /// resolves (as a starting point it needs no files); a boot load ID or junk does not.

@@ -8,12 +8,12 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::files::{os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
-use crate::matrix::Matrix;
+use crate::knowledge::matrix::Matrix;
 use crate::output::Style;
+use crate::plan::stage::Stage;
 use crate::plan::{self, Outcome, Request};
-use crate::stage::Stage;
+use crate::tftp_root::write::{self, Action, FileChange, STATE_DIR};
 use crate::tftp_root::TftpRoot;
-use crate::tftp_write::{self, Action, FileChange, STATE_DIR};
 
 /// What the user asks `apply` to do.
 #[derive(Debug, Clone)]
@@ -114,7 +114,7 @@ fn stage_changes(
         Some(load) => Some(
             match read_text(&xml_path)?.or_else(|| {
                 // A file an earlier stage moved aside comes back with the user's settings.
-                tftp_write::latest_moved_aside(&request.dir, &xml_name)
+                write::latest_moved_aside(&request.dir, &xml_name)
                     .and_then(|b| String::from_utf8(b).ok())
             }) {
                 Some(old) => xml_default_cnf_xml::set_load(&old, load, request.plan.model)
@@ -252,7 +252,7 @@ pub fn apply(matrix: &Matrix, request: &ApplyRequest) -> Result<ApplyReport, Err
             "stage {} of {} -> {} ({} -> {})",
             request.stage, plan.from, plan.to, stage.from, stage.to
         );
-        tftp_write::apply_changes(&request.dir, &description, &changes)?;
+        write::apply_changes(&request.dir, &description, &changes)?;
         report.written = true;
     } else {
         notes.push("The directory already holds this stage's files: nothing to write.".into());
@@ -328,7 +328,7 @@ pub struct UndoReport {
 }
 
 pub fn undo(dir: &Path) -> Result<UndoReport, Error> {
-    let journal = tftp_write::undo(dir)?;
+    let journal = write::undo(dir)?;
     Ok(UndoReport {
         tftp_root: dir.display().to_string(),
         undone: journal.as_ref().map(|j| j.description.clone()),

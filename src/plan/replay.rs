@@ -1,4 +1,4 @@
-//! Replays plans on the phone model ([`crate::simulator`]): a stage is only printed if the model,
+//! Replays plans on the phone model ([`crate::phone::boot`]): a stage is only printed if the model,
 //! booting from the stage's start with the stage's files, ends where the stage says and asks for
 //! exactly the files the stage tells the user to expect.
 
@@ -6,12 +6,12 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 
 use crate::error::Error;
-use crate::load_id::LoadId;
-use crate::matrix::Matrix;
-use crate::phone_model::Model;
-use crate::plan::Plan;
-use crate::simulator::{stand_in_loads, Ending, Phone};
-use crate::stage::Stage;
+use crate::files::loads;
+use crate::knowledge::load_id::LoadId;
+use crate::knowledge::matrix::Matrix;
+use crate::knowledge::phones::Model;
+use crate::phone::{Ending, Phone};
+use crate::plan::stage::Stage;
 use crate::tftp_root::TftpRoot;
 
 /// Boots a verification runs at most: the upgrade, then the boot that shows it holds.
@@ -33,7 +33,7 @@ pub fn stage_root(stage: &Stage, matrix: &Matrix) -> TftpRoot {
             if file.ends_with(".loads") {
                 root.insert(
                     file.clone(),
-                    stand_in_loads(load.name(), load.loader_or_self(), load.name()),
+                    loads::stand_in(load.name(), load.loader_or_self(), load.name()),
                 );
             } else {
                 root.insert(file.clone(), STAND_IN_IMAGE);
@@ -79,10 +79,16 @@ pub fn verify_stage(stage: &Stage, matrix: &Matrix, model: Model) -> Result<(), 
 /// [`crate::plan::Planner`] replays each one once.
 pub type Verified = RefCell<HashSet<(String, String, Model)>>;
 
-/// Replays every stage of a plan on each phone it addresses (each stage once per `verified`).
-pub fn verify_plan(plan: &Plan, matrix: &Matrix, verified: &Verified) -> Result<(), Error> {
-    for stage in &plan.stages {
-        for &model in plan.model.phones() {
+/// Replays every stage of a plan on each phone `model` addresses (each stage once per
+/// `verified`).
+pub fn verify_stages(
+    stages: &[Stage],
+    model: Model,
+    matrix: &Matrix,
+    verified: &Verified,
+) -> Result<(), Error> {
+    for stage in stages {
+        for &model in model.phones() {
             let key = (stage.from.clone(), stage.to.clone(), model);
             if verified.borrow().contains(&key) {
                 continue;

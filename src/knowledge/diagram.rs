@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 
 use clap::ValueEnum;
 
-use crate::graph::UpgradeGraph;
-use crate::load_id::Era;
-use crate::matrix::Load;
+use crate::knowledge::graph::UpgradeGraph;
+use crate::knowledge::load_id::Era;
+use crate::knowledge::matrix::Load;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum DiagramFormat {

@@ -5,15 +5,16 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::catalogue;
 use crate::error::Error;
-use crate::graph;
-use crate::matrix::{Confidence, Load, Matrix, Mechanism, Rule};
+use crate::knowledge::catalogue;
+use crate::knowledge::graph;
+use crate::knowledge::matrix::{Confidence, Load, Matrix, Mechanism, Rule};
+use crate::knowledge::package;
+use crate::knowledge::phones::Model;
 use crate::output::{self, Style};
-use crate::phone_model::Model;
+use crate::phone::{Ending, Phone, Simulation};
+use crate::plan::stage::{self, EvidenceRef, Stage};
 use crate::plan::{self, Outcome, Request};
-use crate::simulator::{Ending, Phone, Simulation};
-use crate::stage::{self, EvidenceRef, Stage};
 use crate::tftp_root::TftpRoot;
 
 /// The answer.
@@ -110,13 +111,13 @@ pub fn check(matrix: &Matrix, from: &str, to: &str, model: Model) -> Result<Chec
         check.stage = Some(stage::build(1, &from_load, &to_load, rule, matrix, model));
         return Ok(check);
     } else if let Some(rule) = matrix.allowances(&from_load, &to_load).next() {
-        let needed = stage::firmware(&from_load, &to_load);
+        let needed = package::firmware(&from_load, &to_load);
         if to_load.in_catalogue {
             check.reason = Some(format!(
                 "rule {} allows this jump, but it needs {}, and the catalogue does not list {} in the package of {}",
                 rule.id,
                 needed.join(", "),
-                stage::missing_firmware(&from_load, &to_load).join(", "),
+                package::missing_firmware(&from_load, &to_load).join(", "),
                 to_load.name()
             ));
         } else {
@@ -199,7 +200,7 @@ impl Check {
             let _ = writeln!(
                 out,
                 "  rule      {rule} ({} confidence): {summary}",
-                style.confidence(confidence)
+                confidence.painted(style)
             );
         }
         if let Some(mechanism) = self.mechanism.filter(|_| self.safe) {
@@ -289,7 +290,7 @@ pub fn check_root(
         })
         .collect();
     let reaches = |s: &Simulation| match &target {
-        Some(t) => crate::load_id::LoadId::parse(&s.final_load)
+        Some(t) => crate::knowledge::load_id::LoadId::parse(&s.final_load)
             .is_ok_and(|id| id.match_key() == t.id.match_key()),
         None => true,
     };

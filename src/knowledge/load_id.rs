@@ -2,7 +2,7 @@
 //! them (`P0S3-08-11-00.loads`, `P003-08-2-00.sbn`, ...).
 //!
 //! Parsing is purely syntactic: it says what a name means, not whether the load exists. The
-//! catalogue ([`crate::catalogue`]) says which loads are known and how their files are spelled.
+//! catalogue ([`crate::knowledge::catalogue`]) says which loads are known and how their files are spelled.
 
 use std::cmp::Ordering;
 use std::fmt;

@@ -1,0 +1,69 @@
+//! What a subcommand answers: the text it prints, the exit code, and the context every
+//! subcommand may need from the top level.
+
+use std::path::PathBuf;
+
+use crate::error::Error;
+use crate::knowledge::matrix::Matrix;
+use crate::output::{structured, Format, Style};
+
+/// Exit code: yes / done.
+pub const EXIT_YES: u8 = 0;
+/// Exit code: the answer is no.
+pub const EXIT_NO: u8 = 1;
+/// Exit code: usage or input error.
+pub const EXIT_INPUT: u8 = 2;
+
+/// What every subcommand may need from the top level: the matrix, loaded only when asked for.
+pub struct Context {
+    matrix: Option<PathBuf>,
+}
+
+impl Context {
+    pub fn new(matrix: Option<PathBuf>) -> Context {
+        Context { matrix }
+    }
+
+    /// `--matrix FILE`, if given.
+    pub fn matrix_path(&self) -> Option<&PathBuf> {
+        self.matrix.as_ref()
+    }
+
+    /// The matrix of `--matrix FILE`, or the built-in one. Only the commands that read the matrix
+    /// pay for loading it.
+    pub fn matrix(&self) -> Result<Matrix, Error> {
+        match &self.matrix {
+            Some(path) => Matrix::from_file(path),
+            None => Matrix::builtin(),
+        }
+    }
+}
+
+/// What a command prints and how it exits.
+pub struct Answer {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: u8,
+}
+
+impl Answer {
+    pub fn new(stdout: String, code: u8) -> Answer {
+        Answer {
+            stdout,
+            stderr: String::new(),
+            code,
+        }
+    }
+}
+
+/// A result as text for people (in colour when standard output wants it) or for scripts.
+pub fn render<T: serde::Serialize>(
+    format: Format,
+    value: &T,
+    text: impl FnOnce(&Style) -> String,
+) -> String {
+    match format {
+        Format::Text => text(&Style::detect()),
+        _ => structured(format, value),
+    }
+}

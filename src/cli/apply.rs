@@ -1,0 +1,53 @@
+//! `phoneup apply --from LOAD --to LOAD --stage N --tftp-root DIR`
+
+use std::path::PathBuf;
+
+use crate::cli::answer::{render, Answer, Context};
+use crate::cli::args::{self, RouteArgs};
+use crate::error::Error;
+use crate::output::Format;
+use crate::tftp_root::apply::{self, ApplyRequest};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    route: RouteArgs,
+    /// Which stage (reboot) of the plan to write, from 1
+    #[arg(long, value_name = "N")]
+    stage: usize,
+    /// The directory your TFTP server serves
+    #[arg(long, value_name = "DIR")]
+    tftp_root: PathBuf,
+    /// Write per-phone files (SEP<MAC>.cnf.xml, SIP<MAC>.cnf) for this phone instead of the defaults
+    #[arg(long, value_name = "MAC")]
+    mac: Option<String>,
+    /// Show a unified diff of what would change and write nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Write even when the stage's firmware is missing, or the global OS79XX.TXT with --mac
+    #[arg(long)]
+    force: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+impl Args {
+    pub fn run(self, context: &Context) -> Result<Answer, Error> {
+        let request = ApplyRequest {
+            // The same directory steers the plan, so apply and plan --tftp-root agree.
+            plan: self.route.request(Some(self.tftp_root.clone())),
+            stage: self.stage,
+            dir: self.tftp_root,
+            mac: args::mac(&self.mac)?,
+            dry_run: self.dry_run,
+            force: self.force,
+        };
+        let report = apply::apply(&context.matrix()?, &request)?;
+        let code = report.exit_code();
+        Ok(Answer::new(
+            render(self.format, &report, |s| report.to_text(s)),
+            code,
+        ))
+    }
+}

@@ -1,0 +1,66 @@
+//! `phoneup check --from LOAD --to LOAD` and `phoneup check --from LOAD --tftp-root DIR`
+
+use std::path::PathBuf;
+
+use crate::cli::answer::{render, Answer, Context, EXIT_NO, EXIT_YES};
+use crate::cli::args::PhoneArgs;
+use crate::error::Error;
+use crate::knowledge::phones::Model;
+use crate::output::Format;
+use crate::plan::check;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The App Load ID the phone shows now
+    #[arg(long, value_name = "LOAD")]
+    from: String,
+    /// The load you are about to give it (with --tftp-root: where the phone should end)
+    #[arg(long, value_name = "LOAD", required_unless_present = "tftp_root")]
+    to: Option<String>,
+    /// Simulate the phone booting from this directory instead of checking a jump
+    #[arg(long, value_name = "DIR")]
+    tftp_root: Option<PathBuf>,
+    #[command(flatten)]
+    phone: PhoneArgs,
+    /// Which phones the XMLDefault.cnf.xml entries address (without --tftp-root)
+    #[arg(long, value_enum, default_value_t)]
+    model: Model,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+impl Args {
+    pub fn run(self, context: &Context) -> Result<Answer, Error> {
+        let matrix = context.matrix()?;
+        let format = self.format;
+        match self.tftp_root {
+            None => {
+                let to = self.to.expect("clap requires --to without --tftp-root");
+                let check = check::check(&matrix, &self.from, &to, self.model)?;
+                let code = check.verdict.exit_code();
+                Ok(Answer::new(
+                    render(format, &check, |s| check.to_text(s)),
+                    code,
+                ))
+            }
+            Some(dir) => {
+                let boots = usize::from(self.phone.boots);
+                let phone = self.phone.phone(self.model)?;
+                let report = check::check_root(
+                    &matrix,
+                    &self.from,
+                    self.to.as_deref(),
+                    &dir,
+                    &phone,
+                    boots,
+                )?;
+                let code = if report.ok { EXIT_YES } else { EXIT_NO };
+                Ok(Answer::new(
+                    render(format, &report, |s| report.to_text(s)),
+                    code,
+                ))
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! `phoneup graph [--format dot|mermaid] [--from LOAD --to LOAD] [--loads]`
+
+use crate::cli::answer::{Answer, Context, EXIT_NO, EXIT_YES};
+use crate::error::Error;
+use crate::knowledge::catalogue;
+use crate::knowledge::diagram::{self, DiagramFormat};
+use crate::knowledge::graph::UpgradeGraph;
+use crate::output::Style;
+use crate::plan::{self, Outcome, Request};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    format: DiagramFormat,
+    /// Highlight the plan from this load
+    #[arg(long, value_name = "LOAD", requires = "to")]
+    from: Option<String>,
+    /// Highlight the plan to this load
+    #[arg(long, value_name = "LOAD", requires = "from")]
+    to: Option<String>,
+    /// Draw every load and jump instead of families of loads the rules treat alike
+    #[arg(long)]
+    loads: bool,
+}
+
+impl Args {
+    pub fn run(self, context: &Context) -> Result<Answer, Error> {
+        let matrix = context.matrix()?;
+        let mut path = Vec::new();
+        // A start the catalogue lacks is drawn too, as plan treats it.
+        let start = match &self.from {
+            Some(from) => Some(catalogue::resolve(&matrix, from, "--from")?),
+            None => None,
+        };
+        let extra = start.filter(|load| !load.in_catalogue);
+        if let (Some(from), Some(to)) = (self.from, self.to) {
+            let request = Request::new(from, to);
+            match plan::plan(&matrix, &request)? {
+                Outcome::Plan(plan) => {
+                    path = plan.stages.into_iter().map(|s| (s.from, s.to)).collect();
+                }
+                Outcome::NoPath(no_path) => {
+                    let style = Style::detect();
+                    return Ok(Answer::new(no_path.to_text(&style), EXIT_NO));
+                }
+            }
+        }
+        let graph = UpgradeGraph::new(&matrix, extra.as_ref());
+        Ok(Answer::new(
+            diagram::render(&graph, self.format, &path, self.loads),
+            EXIT_YES,
+        ))
+    }
+}

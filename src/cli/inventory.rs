@@ -1,0 +1,28 @@
+//! `phoneup inventory DIR`
+
+use std::path::PathBuf;
+
+use crate::cli::answer::{render, Answer, Context, EXIT_YES};
+use crate::error::Error;
+use crate::output::Format;
+use crate::tftp_root::inventory;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The directory your TFTP server serves
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+impl Args {
+    pub fn run(self, context: &Context) -> Result<Answer, Error> {
+        let report = inventory::inventory(&context.matrix()?, &self.dir)?;
+        Ok(Answer::new(
+            render(self.format, &report, |s| report.to_text(s)),
+            EXIT_YES,
+        ))
+    }
+}

@@ -1,0 +1,34 @@
+//! `phoneup lint DIR [--mac MAC]`
+
+use std::path::PathBuf;
+
+use crate::cli::answer::{render, Answer};
+use crate::cli::args;
+use crate::error::Error;
+use crate::output::Format;
+use crate::tftp_root::lint;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The directory your TFTP server serves
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+    /// Check only this phone's per-phone files (SEP<MAC>.cnf.xml, SIP<MAC>.cnf), not other phones'
+    #[arg(long, value_name = "MAC")]
+    mac: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+impl Args {
+    pub fn run(self) -> Result<Answer, Error> {
+        let mac = args::mac(&self.mac)?;
+        let report = lint::lint(&self.dir, mac.as_deref())?;
+        let code = report.exit_code();
+        Ok(Answer::new(
+            render(self.format, &report, |s| report.to_text(s)),
+            code,
+        ))
+    }
+}

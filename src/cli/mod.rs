@@ -1,0 +1,177 @@
+//! The command line: the top-level parser, dispatch to one file per subcommand, output and exit
+//! codes. Each subcommand's file holds its clap arguments and its `run`.
+//!
+//! Exit codes (`answer.rs`): 0 yes / done; 1 the answer is no (refused jump, no path); 2 usage or
+//! input error.
+//!
+//! May use every other module; nothing uses it but `main.rs`.
+
+use std::ffi::OsString;
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+use crate::error::Error;
+use crate::output::Style;
+
+use answer::{Answer, Context, EXIT_INPUT, EXIT_YES};
+
+mod answer;
+mod apply;
+mod args;
+mod check;
+mod completions;
+mod graph;
+mod identify;
+mod inventory;
+mod lint;
+mod man;
+mod matrix;
+mod plan;
+mod simulate;
+mod undo;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "phoneup",
+    version,
+    about = "Plans safe firmware upgrades for Cisco 7940/7960 IP phones, one TFTP reboot at a time",
+    after_help = "Start with the App Load ID your phone shows (Settings > Status > Firmware Versions):\n  \
+                  phoneup plan --from P0030301MFG2 --to P0S3-08-11-00\n\n\
+                  Exit codes: 0 yes/done, 1 the answer is no (refused jump, no path), 2 usage or input error."
+)]
+pub struct Cli {
+    /// Use this upgrade matrix instead of the built-in one (print the built-in one with `phoneup matrix`)
+    #[arg(long, global = true, value_name = "FILE")]
+    matrix: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Explain load IDs or firmware file names: protocol, version, era, catalogue entry
+    #[command(
+        after_help = "Examples:\n  phoneup identify P0030301MFG2 PC0303010200\n  phoneup identify P0S3-8-12-00.loads --format json"
+    )]
+    Identify(identify::Args),
+    /// Plan the reboots from the load the phone runs to the load you want, with every file for each
+    #[command(
+        after_help = "Example:\n  phoneup plan --from P0030301MFG2 --to P0S3-08-11-00\n\n\
+                            Exit codes: 0 a plan was printed, 1 no safe path exists, 2 bad input."
+    )]
+    Plan(plan::Args),
+    /// Check whether one direct jump is safe, or (with --tftp-root) what the next reboot will do
+    #[command(
+        after_help = "Examples:\n  phoneup check --from P0030301MFG2 --to P0S3-07-4-00\n  \
+                            phoneup check --from P0S3-06-3-00 --tftp-root /srv/tftp --mac 00:18:B9:FF:FF:FF\n\n\
+                            Exit codes: 0 safe / the phone ends where you want it, 1 refused, not known to be safe, \
+                            loops or ends elsewhere, 2 bad input."
+    )]
+    Check(check::Args),
+    /// Boot a model of the phone from a TFTP directory: the requests, the image fetched, the screen
+    #[command(
+        after_help = "Example:\n  phoneup simulate --from P003-08-11-00 --tftp-root /srv/tftp --mac 0018B9FFFFFF\n\n\
+                            Exit codes: 0 the phone settles on a load, 1 it loops, refuses its image or does not settle, 2 bad input."
+    )]
+    Simulate(simulate::Args),
+    /// Write one stage's files into a TFTP root (edits keep your other lines; undo with `phoneup undo`)
+    #[command(
+        after_help = "Example:\n  phoneup apply --from P0030301MFG2 --to P0S3-08-11-00 --stage 1 --tftp-root /srv/tftp --dry-run\n\n\
+                            Exit codes: 0 written (or shown with --dry-run), 1 refused (firmware missing, or the stage \
+                            cannot be per-phone), 2 bad input or a file that cannot be read or written."
+    )]
+    Apply(apply::Args),
+    /// Put the TFTP root back as it was before the last apply, byte for byte
+    Undo(undo::Args),
+    /// List the loads in a TFTP root: complete, partial (and what is missing), and unknown files
+    Inventory(inventory::Args),
+    /// Find what in a TFTP root would make a phone loop or refuse its image
+    #[command(after_help = "Exit codes: 0 clean, 1 findings, 2 the directory cannot be read.")]
+    Lint(lint::Args),
+    /// Draw the upgrade matrix (DOT or Mermaid), highlighting the plan when --from and --to are given
+    #[command(
+        after_help = "Example:\n  phoneup graph --from P0030301MFG2 --to P0S3-08-11-00 | dot -Tsvg > plan.svg"
+    )]
+    Graph(graph::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish or powershell)
+    #[command(
+        after_help = "Examples:\n  phoneup completions bash > ~/.local/share/bash-completion/completions/phoneup\n  \
+                            phoneup completions zsh > ~/.zfunc/_phoneup\n  \
+                            phoneup completions fish > ~/.config/fish/completions/phoneup.fish"
+    )]
+    Completions(completions::Args),
+    /// Print the man page (roff): `phoneup man > phoneup.1`, then `man ./phoneup.1`
+    Man,
+    /// Print the upgrade matrix in use: sources, loads and rules (copy it to add loads you own)
+    Matrix,
+}
+
+fn execute(cli: Cli) -> Result<Answer, Error> {
+    let context = Context::new(cli.matrix);
+    match cli.command {
+        Command::Identify(args) => args.run(&context),
+        Command::Plan(args) => args.run(&context),
+        Command::Check(args) => args.run(&context),
+        Command::Simulate(args) => args.run(&context),
+        Command::Apply(args) => args.run(&context),
+        Command::Undo(args) => args.run(),
+        Command::Inventory(args) => args.run(&context),
+        Command::Lint(args) => args.run(),
+        Command::Graph(args) => args.run(&context),
+        Command::Completions(args) => Ok(args.run(Cli::command())),
+        Command::Man => Ok(man::run(Cli::command())),
+        Command::Matrix => matrix::run(&context),
+    }
+}
+
+/// Writes to standard output; a closed pipe (`phoneup plan ... | head`) is not an error.
+fn emit(text: &str) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// Runs phoneup with these arguments (the first is the program name) and returns the exit code.
+pub fn run<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            // Help and --version go to stdout with 0; usage errors to stderr with 2.
+            let _ = error.print();
+            return if error.use_stderr() {
+                EXIT_INPUT
+            } else {
+                EXIT_YES
+            };
+        }
+    };
+    match execute(cli) {
+        Ok(answer) => match emit(&answer.stdout) {
+            Ok(()) => {
+                eprint!("{}", answer.stderr);
+                answer.code
+            }
+            Err(error) => {
+                eprintln!("error: cannot write the output: {error}");
+                EXIT_INPUT
+            }
+        },
+        Err(error) => {
+            let style = Style::detect_stderr();
+            eprintln!("{} {error}", style.error("error:"));
+            error.exit_code()
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! `phoneup plan --from LOAD --to LOAD`
+
+use std::path::PathBuf;
+
+use crate::cli::answer::{render, Answer, Context, EXIT_NO, EXIT_YES};
+use crate::cli::args::RouteArgs;
+use crate::error::Error;
+use crate::output::Format;
+use crate::plan::{self, Outcome};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    route: RouteArgs,
+    /// Your TFTP directory: prefer intermediates whose files are there, and list what is not
+    #[arg(long, value_name = "DIR")]
+    tftp_root: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+impl Args {
+    pub fn run(self, context: &Context) -> Result<Answer, Error> {
+        let request = self.route.request(self.tftp_root);
+        Ok(match plan::plan(&context.matrix()?, &request)? {
+            Outcome::Plan(plan) => {
+                Answer::new(render(self.format, &plan, |s| plan.to_text(s)), EXIT_YES)
+            }
+            Outcome::NoPath(no_path) => Answer::new(
+                render(self.format, &no_path, |s| no_path.to_text(s)),
+                EXIT_NO,
+            ),
+        })
+    }
+}

@@ -1,0 +1,29 @@
+//! `phoneup undo --tftp-root DIR`
+
+use std::path::PathBuf;
+
+use crate::cli::answer::{render, Answer};
+use crate::error::Error;
+use crate::output::Format;
+use crate::tftp_root::apply;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The directory your TFTP server serves
+    #[arg(long, value_name = "DIR")]
+    tftp_root: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+impl Args {
+    pub fn run(self) -> Result<Answer, Error> {
+        let report = apply::undo(&self.tftp_root)?;
+        let code = report.exit_code();
+        Ok(Answer::new(
+            render(self.format, &report, |s| report.to_text(s)),
+            code,
+        ))
+    }
+}

@@ -1,0 +1,167 @@
+//! A run of boots: the phone model booting again and again from one TFTP root until it settles,
+//! loops or refuses its image, and the report of it.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::knowledge::load_id::LoadId;
+use crate::knowledge::phones::Model;
+use crate::output::Style;
+use crate::phone::boot::{Boot, BootResult, Phone};
+use crate::tftp_root::TftpRoot;
+
+/// Where a run of boots ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ending {
+    /// The phone runs its load and nothing names another.
+    Stable,
+    /// It would repeat the last boot forever (or flip between loads).
+    Loop,
+    /// It keeps refusing the image it is given.
+    Refused,
+    /// The model cannot say.
+    Unknown,
+    /// Still changing when the boots ran out.
+    Unfinished,
+}
+
+/// A run of boots.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Simulation {
+    pub from: String,
+    pub model: Model,
+    pub mac: Option<String>,
+    pub boots: Vec<Boot>,
+    pub final_load: String,
+    pub ending: Ending,
+    /// For a loop: the file it loops on.
+    pub loop_file: Option<String>,
+    /// Every problem found, without repeats.
+    pub problems: Vec<String>,
+}
+
+impl Phone {
+    /// Boots until the phone settles, loops or `max_boots` run out.
+    pub fn simulate(&self, start: &LoadId, root: &TftpRoot, max_boots: usize) -> Simulation {
+        let mut running = start.clone();
+        let mut seen = HashSet::from([running.name().to_string()]);
+        let mut boots: Vec<Boot> = Vec::new();
+        let mut ending = Ending::Unfinished;
+        let mut loop_file = None;
+        for number in 1..=max_boots.max(1) {
+            let boot = self.boot(number, &running, root);
+            let result = boot.result;
+            let stuck_on = boot.stuck_on.clone();
+            let after = boot.after.clone();
+            boots.push(boot);
+            match result {
+                BootResult::Upgraded => {
+                    running = LoadId::parse(&after).expect("the model only runs parsed loads");
+                    if !seen.insert(after.clone()) {
+                        ending = Ending::Loop;
+                        loop_file = Some(format!("{after} (the phone flips between loads)"));
+                        break;
+                    }
+                }
+                BootResult::Stable => {
+                    ending = Ending::Stable;
+                    break;
+                }
+                BootResult::FileNotFound
+                | BootResult::Loop
+                | BootResult::ProtocolApplicationInvalid => {
+                    ending = Ending::Loop;
+                    loop_file = stuck_on;
+                    break;
+                }
+                BootResult::Refused => {
+                    ending = Ending::Refused;
+                    break;
+                }
+                BootResult::Unknown => {
+                    ending = Ending::Unknown;
+                    break;
+                }
+            }
+        }
+        let mut problems: Vec<String> = Vec::new();
+        for problem in boots.iter().flat_map(|b| b.problems.iter()) {
+            if !problems.contains(problem) {
+                problems.push(problem.clone());
+            }
+        }
+        Simulation {
+            from: start.name().to_string(),
+            model: self.model,
+            mac: self.mac.clone(),
+            final_load: running.name().to_string(),
+            boots,
+            ending,
+            loop_file,
+            problems,
+        }
+    }
+}
+
+impl Simulation {
+    pub fn to_text(&self, style: &Style) -> String {
+        let mut out = String::new();
+        let mac = self
+            .mac
+            .as_deref()
+            .unwrap_or("<MAC>, none given: per-phone files are not looked at");
+        let _ = writeln!(
+            out,
+            "{} {} on a {} (MAC {mac})",
+            style.bold("Simulating"),
+            self.from,
+            self.model
+        );
+        for boot in &self.boots {
+            let _ = writeln!(
+                out,
+                "\n{} running {}",
+                style.heading(&format!("Boot {}:", boot.boot)),
+                boot.running
+            );
+            for request in &boot.requests {
+                let status = if request.found {
+                    "found".to_string()
+                } else {
+                    style.warning("not found")
+                };
+                let _ = writeln!(out, "  RRQ {:<28} {status}", request.file);
+            }
+            if !boot.fetched.is_empty() {
+                let _ = writeln!(out, "  fetched  {}", boot.fetched.join(", "));
+            }
+            let _ = writeln!(out, "  result   {}", boot.detail);
+            if !boot.screen.is_empty() {
+                let _ = writeln!(out, "  screen   {}", boot.screen.join(" -> "));
+            }
+        }
+        let ending = match self.ending {
+            Ending::Stable => style.good("stable"),
+            Ending::Loop => style.error(&format!(
+                "loops on {}",
+                self.loop_file.as_deref().unwrap_or("the same request")
+            )),
+            Ending::Refused => style.error("refuses the image, every boot"),
+            Ending::Unknown => style.warning("unknown: the model has no evidence for what happens"),
+            Ending::Unfinished => {
+                style.warning("still changing when the boots ran out (raise --boots)")
+            }
+        };
+        let _ = writeln!(out, "\nThe phone ends on {}: {ending}.", self.final_load);
+        if !self.problems.is_empty() {
+            let _ = writeln!(out, "{}", style.warning("To fix in the TFTP root:"));
+            for problem in &self.problems {
+                let _ = writeln!(out, "  - {problem}");
+            }
+        }
+        out
+    }
+}
