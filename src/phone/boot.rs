@@ -7,18 +7,7 @@ use serde::Serialize;
 use crate::files::{loads, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
 use crate::knowledge::load_id::{Era, Kind, LoadId, Protocol, Version};
 use crate::knowledge::phones::Model;
-use crate::tftp_root::TftpRoot;
-
-/// How the TFTP server answers a request for a file it does not have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ServerBehaviour {
-    /// TFTP error 1, File not found: the phone moves on to the next file.
-    #[default]
-    FileNotFound,
-    /// Another error or a broken reply (seeds 000 and 002): the phone asks again and again.
-    WrongError,
-}
+use crate::phone::server::{Answer, Server, ServerBehaviour};
 
 /// One request, as a TFTP server log shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -100,11 +89,12 @@ impl Phone {
             .element
     }
 
-    /// One boot.
-    pub fn boot(&self, number: usize, running: &LoadId, root: &TftpRoot) -> Boot {
+    /// One boot, reading its files from `server`.
+    pub fn boot(&self, number: usize, running: &LoadId, server: &mut dyn Server) -> Boot {
         let mut boot = BootRun {
             phone: self,
-            root,
+            server,
+            files: Vec::new(),
             running,
             out: Boot {
                 boot: number,
@@ -137,7 +127,9 @@ struct Stop;
 
 struct BootRun<'a> {
     phone: &'a Phone,
-    root: &'a TftpRoot,
+    server: &'a mut dyn Server,
+    /// The files served so far this boot, by name (size and, for text, contents).
+    files: Vec<(String, u64, Option<Vec<u8>>)>,
     running: &'a LoadId,
     out: Boot,
 }
@@ -168,34 +160,72 @@ impl BootRun<'_> {
         self.finish(BootResult::Unknown, detail, &[])
     }
 
-    /// Asks the server for a file. A missing file on a misbehaving server is a loop.
+    /// Asks the server for a file. A missing file answered with anything but TFTP error 1, or
+    /// not answered at all, is a loop: the phone asks again and again (seeds 000 to 002).
     fn request(&mut self, name: &str) -> Step<bool> {
-        let found = self.root.contains(name);
+        let answer = self.server.read(name);
+        let found = matches!(answer, Answer::Served { .. });
         self.out.requests.push(Request {
             file: shown(name),
             found,
         });
-        if !found {
-            if let Some(variant) = self.root.case_variant(name) {
-                self.out.problems.push(format!(
-                    "The phone asks for {} but the root has {variant}: TFTP names are case-sensitive; rename it.",
-                    shown(name)
-                ));
+        match answer {
+            Answer::Served { size, contents } => {
+                self.files.push((name.to_string(), size, contents));
+                Ok(true)
             }
-            if self.phone.server == ServerBehaviour::WrongError {
+            Answer::NotFound => {
+                self.case_problem(name);
+                Ok(false)
+            }
+            Answer::Error { .. } => {
+                self.case_problem(name);
                 self.out.stuck_on = Some(shown(name));
-                return Err(self.finish(
+                Err(self.finish(
                     BootResult::Loop,
                     format!("the server does not answer {} with TFTP error 1 (File not found), so the phone asks for it again and again", shown(name)),
                     &["the phone keeps requesting the same file, drops its address and starts over"],
-                ));
+                ))
+            }
+            Answer::NoAnswer { why } => {
+                self.out.stuck_on = Some(shown(name));
+                Err(self.finish(
+                    BootResult::Loop,
+                    format!("no answer for {} ({why}): the data port is blocked or the server is unreachable, so the phone asks for it again and again", shown(name)),
+                    &["the phone keeps requesting the same file, drops its address and starts over"],
+                ))
             }
         }
-        Ok(found)
     }
 
+    /// A file the phone did not find that the root has in another case.
+    fn case_problem(&mut self, name: &str) {
+        if let Some(variant) = self.server.case_variant(name) {
+            self.out.problems.push(format!(
+                "The phone asks for {} but the root has {variant}: TFTP names are case-sensitive; rename it.",
+                shown(name)
+            ));
+        }
+    }
+
+    /// The text of a file served this boot (empty if it was not).
     fn text(&self, name: &str) -> String {
-        self.root.text(name).unwrap_or_default()
+        self.files
+            .iter()
+            .rev()
+            .find(|(file, _, _)| file == name)
+            .and_then(|(_, _, contents)| contents.as_ref())
+            .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
+            .unwrap_or_default()
+    }
+
+    /// The size of a file served this boot.
+    fn size(&self, name: &str) -> Option<u64> {
+        self.files
+            .iter()
+            .rev()
+            .find(|(file, _, _)| file == name)
+            .map(|(_, size, _)| *size)
     }
 
     fn fetch(&mut self, name: &str) -> Step {
@@ -335,7 +365,7 @@ impl BootRun<'_> {
                 continue;
             }
             if *file == ctl {
-                if self.root.get(file).is_some_and(|e| e.size == 0) {
+                if self.size(file) == Some(0) {
                     self.out.stuck_on = Some(file.clone());
                     self.out.problems.push(format!(
                         "{file} is empty: the phone fetches it every few seconds and goes no further (seed 001). Remove it: a File not found answer is all it needs."

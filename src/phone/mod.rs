@@ -1,13 +1,16 @@
 //! The phone: a model of a 7940/7960 booting from a TFTP root, built from the field reports and
 //! Cisco's descriptions of the boot, not from the upgrade rules, so that replaying a plan on it
 //! is a second, independent opinion. [`boot`] is one boot (the files it asks for, the image it
-//! takes, its screen); [`simulation`] boots again and again until the phone settles.
+//! takes, its screen); [`simulation`] boots again and again until the phone settles; it reads
+//! every file through a [`Server`] ([`server`]), a root in memory or a real server.
 //!
 //! May use: [`crate::knowledge`], [`crate::files`], the reading side of [`crate::tftp_root`]
 //! ([`crate::tftp_root::TftpRoot`]), [`crate::output`].
 
 pub mod boot;
+pub mod server;
 pub mod simulation;
 
-pub use boot::{Boot, BootResult, Phone, Request, ServerBehaviour};
+pub use boot::{Boot, BootResult, Phone, Request};
+pub use server::{Answer, RootServer, Server, ServerBehaviour};
 pub use simulation::{Ending, Simulation};

@@ -10,6 +10,7 @@ use crate::knowledge::load_id::LoadId;
 use crate::knowledge::phones::Model;
 use crate::output::Style;
 use crate::phone::boot::{Boot, BootResult, Phone};
+use crate::phone::server::{RootServer, Server};
 use crate::tftp_root::TftpRoot;
 
 /// Where a run of boots ends.
@@ -44,15 +45,30 @@ pub struct Simulation {
 }
 
 impl Phone {
-    /// Boots until the phone settles, loops or `max_boots` run out.
+    /// Boots until the phone settles, loops or `max_boots` run out, reading `root` from memory.
     pub fn simulate(&self, start: &LoadId, root: &TftpRoot, max_boots: usize) -> Simulation {
+        let mut server = RootServer {
+            root,
+            behaviour: self.server,
+        };
+        self.simulate_on(start, &mut server, max_boots)
+    }
+
+    /// Boots until the phone settles, loops or `max_boots` run out, reading every file from
+    /// `server` (a real one over the wire, or a root in memory).
+    pub fn simulate_on(
+        &self,
+        start: &LoadId,
+        server: &mut dyn Server,
+        max_boots: usize,
+    ) -> Simulation {
         let mut running = start.clone();
         let mut seen = HashSet::from([running.name().to_string()]);
         let mut boots: Vec<Boot> = Vec::new();
         let mut ending = Ending::Unfinished;
         let mut loop_file = None;
         for number in 1..=max_boots.max(1) {
-            let boot = self.boot(number, &running, root);
+            let boot = self.boot(number, &running, server);
             let result = boot.result;
             let stuck_on = boot.stuck_on.clone();
             let after = boot.after.clone();

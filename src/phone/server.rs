@@ -1,0 +1,76 @@
+//! What the phone asks a TFTP server, and what it gets back. The phone model reads every file
+//! through [`Server`]: an in-memory root ([`RootServer`]) for plans, `simulate` and `check`, or a
+//! real server over the wire (`crate::wire`).
+
+use serde::Serialize;
+
+use crate::tftp_root::TftpRoot;
+
+/// How the in-memory server answers a request for a file it does not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServerBehaviour {
+    /// TFTP error 1, File not found: the phone moves on to the next file.
+    #[default]
+    FileNotFound,
+    /// Another error or a broken reply (seeds 000 and 002): the phone asks again and again.
+    WrongError,
+}
+
+/// The answer to one read request, as the phone receives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// The whole file. `contents` holds the bytes of the files the phone parses (configuration
+    /// files and `.loads` manifests); images may be counted and not kept.
+    Served {
+        size: u64,
+        contents: Option<Vec<u8>>,
+    },
+    /// TFTP error 1, File not found: the answer the phone needs to move on.
+    NotFound,
+    /// Any other TFTP error: the phone does not move on (seeds 000 to 002).
+    Error { code: u16, message: String },
+    /// No answer, or a transfer that never finished: a blocked data port or an unreachable
+    /// server (seed 002).
+    NoAnswer { why: String },
+}
+
+/// A TFTP server as the phone sees it.
+pub trait Server {
+    /// Reads `name` whole, as the phone would.
+    fn read(&mut self, name: &str) -> Answer;
+
+    /// A file whose name differs from `name` only in case, when the server can say (a directory
+    /// it can list); the phone will not find it.
+    fn case_variant(&self, _name: &str) -> Option<String> {
+        None
+    }
+}
+
+/// A [`TftpRoot`] served from memory, answering missing files as `behaviour` says.
+pub struct RootServer<'a> {
+    pub root: &'a TftpRoot,
+    pub behaviour: ServerBehaviour,
+}
+
+impl Server for RootServer<'_> {
+    fn read(&mut self, name: &str) -> Answer {
+        match self.root.get(name) {
+            Some(entry) => Answer::Served {
+                size: entry.size,
+                contents: entry.contents.clone(),
+            },
+            None => match self.behaviour {
+                ServerBehaviour::FileNotFound => Answer::NotFound,
+                ServerBehaviour::WrongError => Answer::Error {
+                    code: 2,
+                    message: "Access violation".into(),
+                },
+            },
+        }
+    }
+
+    fn case_variant(&self, name: &str) -> Option<String> {
+        self.root.case_variant(name).map(str::to_string)
+    }
+}
