@@ -25,6 +25,7 @@ pub mod output;
 pub mod phone;
 pub mod plan;
 pub mod tftp_root;
+pub mod wire;
 
 pub use error::Error;
 pub use knowledge::load_id::{Era, Kind, LoadId, LoadIdError, Protocol};
