@@ -5,5 +5,8 @@
 //! May use: [`crate::knowledge`], [`crate::files`], [`crate::tftp_root`], [`crate::phone`],
 //! [`crate::plan`], [`crate::error`], [`crate::output`].
 
+pub mod client;
 pub mod packet;
+pub mod probe;
+pub mod remote;
 pub mod transfer;
