@@ -74,7 +74,8 @@ enum Command {
     Check(check::Args),
     /// Boot a model of the phone from a TFTP directory: the requests, the image fetched, the screen
     #[command(
-        after_help = "Example:\n  phoneup simulate --from P003-08-11-00 --tftp-root /srv/tftp --mac 0018B9FFFFFF\n\n\
+        after_help = "Examples:\n  phoneup simulate --from P003-08-11-00 --tftp-root /srv/tftp --mac 0018B9FFFFFF\n  \
+                            phoneup simulate --from P003-08-11-00 --server 192.0.2.10 --mac 0018B9FFFFFF\n\n\
                             Exit codes: 0 the phone settles on a load, 1 it loops, refuses its image or does not settle, 2 bad input."
     )]
     Simulate(simulate::Args),

@@ -41,7 +41,7 @@ impl Args {
         client.bind = self.bind.as_deref().map(parse_bind).transpose()?;
         client.check_bind()?;
         let mac = mac(&self.mac)?.unwrap_or_else(|| DEFAULT_MAC.to_string());
-        let mut first_stage = None;
+        let mut stages = Vec::new();
         let mut apply = String::new();
         if let (Some(from), Some(to)) = (&self.from, &self.to) {
             let request = Request {
@@ -54,7 +54,7 @@ impl Args {
                         "phoneup apply --from {} --to {} --stage 1",
                         plan.from, plan.to
                     );
-                    first_stage = plan.stages.into_iter().next();
+                    stages = plan.stages;
                 }
                 Outcome::NoPath(no) => {
                     return Err(Error::Usage {
@@ -70,7 +70,7 @@ impl Args {
             client,
             server: self.server.clone(),
             mac,
-            stage: first_stage.as_ref(),
+            stages: &stages,
             model: self.model,
             apply,
         };

@@ -31,6 +31,9 @@ fn is_silence(outcome: &Outcome) -> bool {
 /// seeds' logs and of tftp-servers.md, which no phone on a bench is expected to have.
 pub const DEFAULT_MAC: &str = "0018B9FFFFFF";
 
+/// `OS79XX.TXT` in a spelling no one stores a file under, to see whether the server folds case.
+pub const CASE_PROBE: &str = "oS79xX.tXt";
+
 /// What a finding is about; the names are stable (README, "phoneup probe").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -86,8 +89,9 @@ pub struct Probe<'a> {
     pub server: String,
     /// The MAC in the per-phone names (upper-case hex).
     pub mac: String,
-    /// The stage to check (the plan's first), if any.
-    pub stage: Option<&'a Stage>,
+    /// The plan's stages, if any: the first is checked whole, the later ones' firmware for
+    /// presence and size.
+    pub stages: &'a [Stage],
     /// Which phone's `loadInformation` the stage's `XMLDefault.cnf.xml` must name.
     pub model: Model,
     /// The command that writes the stage's files (`phoneup apply --from A --to B --stage 1`).
@@ -119,8 +123,11 @@ impl Probe<'_> {
         };
         run.missing_file()?;
         run.os79xx()?;
-        if let Some(stage) = self.stage {
+        if let Some(stage) = self.stages.first() {
             run.stage(stage)?;
+        }
+        for stage in self.stages.iter().skip(1) {
+            run.later_firmware(stage)?;
         }
         run.silences();
         Ok(Report {
@@ -292,15 +299,16 @@ impl Run<'_> {
         if let Some(bytes) = &upper {
             self.os79xx_format(bytes);
         }
-        let lower_name = name.to_ascii_lowercase();
-        let lower = self.ask(&lower_name, false, Want::Whole)?;
-        match (&upper, &lower.contents) {
+        // A spelling no one stores a file under: served, it shows the server folds case.
+        let mixed = CASE_PROBE;
+        let folded = self.ask(mixed, false, Want::Whole)?;
+        match (&upper, &folded.contents) {
             (Some(a), Some(b)) if a == b => {
-                let detail = format!("the server served {lower_name} for a request of that name, with the bytes of {name}: it matches names without regard to case (a Windows server, or a remap rule)");
-                self.find(Kind::CaseInsensitive, &lower_name, detail, "The phone finds its files in any case on this server, but phoneup's plans, apply and lint assume exact case: a leftover file in another case (xmlDefault.CNF.XML, xmldefault.cnf.xml) is then served for the name a stage needs absent. Remove every case variant of the phone's file names from the directory, or turn the case-folding off.");
+                let detail = format!("the server served {name} for a request of {mixed}: it matches names without regard to case (a Windows server, or a remap rule)");
+                self.find(Kind::CaseInsensitive, mixed, detail, "The phone finds its files in any case on this server, but phoneup's plans, apply and lint assume exact case: a leftover file in another case (xmlDefault.CNF.XML, xmldefault.cnf.xml) is then served for the name a stage needs absent. Remove every case variant of the phone's file names from the directory, or turn the case-folding off.");
             }
             (None, Some(_)) => {
-                let detail = format!("{name} is not found but {lower_name} is: the server changes the case of names (dnsmasq --tftp-lowercase) and the phone asks for {name}");
+                let detail = format!("{name} is not found but {mixed} is: the server changes the case of names (dnsmasq --tftp-lowercase) and the phone asks for {name}");
                 self.find(Kind::CaseInsensitive, name, detail, "Store the phone's files under lower-case names for this server, or remove --tftp-lowercase (dnsmasq) so names match exactly.");
             }
             _ => {}
@@ -436,6 +444,24 @@ impl Run<'_> {
             }
             Outcome::SizeOnly { .. } | Outcome::Failed(_) => {}
         }
+    }
+
+    /// The firmware of a later stage: on the server now, so the walk does not stop halfway.
+    fn later_firmware(&mut self, stage: &Stage) -> std::io::Result<()> {
+        let stage_name = format!("stage {} ({} -> {})", stage.reboot, stage.from, stage.to);
+        for name in &stage.firmware {
+            if self.files.iter().any(|f| &f.file == name) {
+                continue;
+            }
+            let want = if is_image(name) {
+                Want::SizeOnly
+            } else {
+                Want::Whole
+            };
+            let fetch = self.ask(name, true, want)?;
+            self.stage_file(&stage_name, name, &fetch, None);
+        }
+        Ok(())
     }
 
     /// What a configuration file names, against the stage.
