@@ -24,7 +24,7 @@ use crate::wire::transfer::{Ask, Failure};
 
 /// No answer to the request itself (as opposed to a transfer that stopped).
 fn is_silence(outcome: &Outcome) -> bool {
-    matches!(outcome, Outcome::Failed(Failure::Timeout { waiting_for, .. }) if waiting_for.contains("read request") || waiting_for.starts_with("nothing"))
+    matches!(outcome, Outcome::Failed(Failure::Timeout { waiting_for, .. }) if waiting_for.contains("read request"))
 }
 
 /// The MAC in the name that cannot exist when `--mac` is not given: the anonymised MAC of the
@@ -105,8 +105,8 @@ struct Run<'a> {
     /// Requests that got no answer at all, in a row: after two, nothing more is asked.
     silent: u32,
     answered_any: bool,
-    /// The contents of the files read whole.
-    contents: HashMap<String, Vec<u8>>,
+    /// Every file read, by name.
+    fetched: HashMap<String, Fetch>,
 }
 
 const NO_ANSWER_FIX: &str = "Check that the TFTP server runs and listens on that address and port. If it does, a firewall lets the request to port 69 through but drops the server's answers, which come from another port (seed 002): open UDP from the server's ports 1024-65535 to the phones, or load the TFTP connection-tracking helper (Linux: nf_conntrack_tftp with a CT helper rule; most routers: a TFTP ALG).";
@@ -119,7 +119,7 @@ impl Probe<'_> {
             findings: Vec::new(),
             silent: 0,
             answered_any: false,
-            contents: HashMap::new(),
+            fetched: HashMap::new(),
         };
         run.missing_file()?;
         run.os79xx()?;
@@ -148,12 +148,11 @@ impl Run<'_> {
     /// Reads `name` (with `tsize` when `sized`) and records it. After two requests in a row
     /// that got no answer at all, nothing more is asked: the file is recorded as a timeout.
     fn ask(&mut self, name: &str, sized: bool, want: Want) -> std::io::Result<Fetch> {
-        let fetch = if self.silent >= 2 {
+        let skipped = self.silent >= 2;
+        let fetch = if skipped {
             Fetch {
                 outcome: Outcome::Failed(Failure::Timeout {
-                    waiting_for:
-                        "nothing: not asked, as the server answered none of the earlier requests"
-                            .into(),
+                    waiting_for: String::new(),
                     sends: 0,
                     malformed: 0,
                 }),
@@ -168,18 +167,20 @@ impl Run<'_> {
             };
             self.probe.client.read(name, ask, want)?
         };
-        if is_silence(&fetch.outcome) {
+        let mut record = transfer(&fetch);
+        if skipped {
+            record.error_message =
+                Some("not asked: the server answered none of the requests before".into());
+        } else if is_silence(&fetch.outcome) {
             self.silent += 1;
         } else {
             self.silent = 0;
             self.answered_any = true;
         }
-        if let Some(bytes) = &fetch.contents {
-            self.contents.insert(name.to_string(), bytes.clone());
-        }
+        self.fetched.insert(name.to_string(), fetch.clone());
         self.files.push(FileReport {
             file: name.to_string(),
-            transfer: transfer(&fetch),
+            transfer: record,
         });
         Ok(fetch)
     }
@@ -364,14 +365,32 @@ impl Run<'_> {
             .collect();
         let stage_name = format!("stage {} ({} -> {})", stage.reboot, stage.from, stage.to);
         let mut named_by_loads: Vec<(String, String)> = Vec::new();
+        let ctlsep = format!("CTLSEP{mac}.tlv");
         for name in &requests {
-            if name.contains(&mac) || self.files.iter().any(|f| &f.file == name) {
-                continue; // the per-phone hunt (checked above for CTLSEP) and files already read
+            if *name == ctlsep {
+                continue; // asked first, as a name that cannot exist
             }
-            let image = is_image(name);
-            let want = if image { Want::SizeOnly } else { Want::Whole };
-            let fetch = self.ask(name, true, want)?;
+            let per_phone = name.contains(&mac);
+            let fetch = match self.fetched.get(name) {
+                Some(fetch) => fetch.clone(),
+                None => {
+                    let want = if is_image(name) {
+                        Want::SizeOnly
+                    } else {
+                        Want::Whole
+                    };
+                    self.ask(name, !per_phone, want)?
+                }
+            };
+            if per_phone {
+                // The loader stops at the first per-phone file that exists: it must agree.
+                if matches!(fetch.outcome, Outcome::Received { .. }) {
+                    self.stage_content(stage, &stage_name, name, true);
+                }
+                continue;
+            }
             self.stage_file(&stage_name, name, &fetch, None);
+            self.stage_content(stage, &stage_name, name, false);
             if name.ends_with(".loads") {
                 if let Some(text) = fetch.contents.as_deref().map(String::from_utf8_lossy) {
                     match loads::manifest(&text) {
@@ -391,23 +410,18 @@ impl Run<'_> {
             let fetch = self.ask(&name, true, Want::SizeOnly)?;
             self.stage_file(&stage_name, &name, &fetch, Some(&loads_file));
         }
-        // The configuration files the stage sets, when the phone reads them this stage or
-        // they must be absent.
+        // The configuration files the stage needs absent.
         for (file, wanted) in &stage.files {
-            let read = requests.iter().any(|r| r == file);
-            let already = self.files.iter().any(|f| &f.file == file);
-            if wanted.is_none() && !already {
-                let fetch = self.ask(file, false, Want::Whole)?;
-                if matches!(fetch.outcome, Outcome::Received { .. }) {
-                    self.find(Kind::StageFileUnwanted, file, format!("{file} is served, and {stage_name} needs it absent: the image that reads it follows it instead of the stage"), format!("Move {file} out of the server's directory for this reboot ({} --tftp-root DIR does, and keeps it for later).", self.probe.apply));
-                }
-            } else if wanted.is_some() && read && file != os79xx_txt::FILE_NAME {
-                // Already read above with its size; check what it names.
-                self.stage_content(stage, &stage_name, file);
+            if wanted.is_some() {
+                continue;
             }
-        }
-        if requests.iter().any(|r| r == os79xx_txt::FILE_NAME) {
-            self.stage_content(stage, &stage_name, os79xx_txt::FILE_NAME);
+            let fetch = match self.fetched.get(file) {
+                Some(fetch) => fetch.clone(),
+                None => self.ask(file, false, Want::Whole)?,
+            };
+            if matches!(fetch.outcome, Outcome::Received { .. }) {
+                self.find(Kind::StageFileUnwanted, file, format!("{file} is served, and {stage_name} needs it absent: the image that reads it follows it instead of the stage"), format!("Move {file} out of the server's directory for this reboot ({} --tftp-root DIR does, and keeps it for later).", self.probe.apply));
+            }
         }
         Ok(())
     }
@@ -464,9 +478,12 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// What a configuration file names, against the stage.
-    fn stage_content(&mut self, stage: &Stage, stage_name: &str, file: &str) {
-        let Some(bytes) = self.contents.get(file) else {
+    /// What a configuration file the phone reads this stage names, against the stage. A
+    /// per-phone file (`SEP<MAC>.cnf.xml`, `SIP<MAC>.cnf`) must name the stage's load too, as
+    /// the loader stops at it; a `SIP<MAC>.cnf` without `image_version` leaves it to
+    /// `SIPDefault.cnf`.
+    fn stage_content(&mut self, stage: &Stage, stage_name: &str, file: &str, per_phone: bool) {
+        let Some(bytes) = self.fetched.get(file).and_then(|f| f.contents.as_ref()) else {
             return;
         };
         let text = String::from_utf8_lossy(bytes).into_owned();
@@ -475,45 +492,49 @@ impl Run<'_> {
                 Some(os79xx_txt::first_line(&text).trim().to_string()),
                 stage.os79xx.clone(),
             )
-        } else if file == xml_default_cnf_xml::FILE_NAME {
+        } else if file.ends_with(".cnf.xml") {
             let element = self
                 .probe
                 .model
                 .load_information()
                 .last()
-                .map(|l| l.element)
-                .unwrap_or("loadInformation");
+                .map_or("loadInformation", |l| l.element);
             (
                 xml_default_cnf_xml::load_information(&text, element)
                     .ok()
                     .flatten(),
                 stage.xmldefault_load.clone(),
             )
-        } else if file == sip_default_cnf::FILE_NAME {
-            (
-                sip_default_cnf::image_version(&text),
-                stage.image_version.clone(),
-            )
+        } else if file.ends_with(".cnf") && (per_phone || file == sip_default_cnf::FILE_NAME) {
+            let names = sip_default_cnf::image_version(&text);
+            if per_phone && names.is_none() {
+                return;
+            }
+            (names, stage.image_version.clone())
         } else {
             return;
         };
         let Some(wanted) = wanted else { return };
-        let same = names.as_deref().is_some_and(|n| {
-            LoadId::parse(n).ok().map(|id| id.match_key())
-                == LoadId::parse(&wanted).ok().map(|id| id.match_key())
-        });
-        if !same {
-            let says = names
-                .map(|n| format!("names {n}"))
-                .unwrap_or_else(|| "names no load".into());
+        let key = |n: &str| LoadId::parse(n).ok().map(|id| id.match_key());
+        if names
+            .as_deref()
+            .and_then(key)
+            .is_none_or(|k| Some(k) != key(&wanted))
+        {
+            let says = names.map_or_else(|| "names no load".into(), |n| format!("names {n}"));
+            let fix = if per_phone {
+                format!("Make {file} name {wanted} too, or move it aside for this reboot: the loader stops at the first per-phone file it finds.")
+            } else {
+                format!(
+                    "Write this stage's {file}: {} --tftp-root DIR (only the load line changes).",
+                    self.probe.apply
+                )
+            };
             self.find(
                 Kind::StageFileContent,
                 file,
                 format!("{file} as served {says}; {stage_name} needs {wanted}"),
-                format!(
-                    "Write this stage's {file}: {} --tftp-root DIR (only the load line changes).",
-                    self.probe.apply
-                ),
+                fix,
             );
         }
     }

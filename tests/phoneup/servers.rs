@@ -11,7 +11,7 @@ use std::net::{SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -254,6 +254,8 @@ pub enum Wrong {
 /// stopped when dropped.
 pub struct WrongServer {
     pub address: SocketAddr,
+    /// Every read request's source address and file name, in order.
+    pub requests: Arc<Mutex<Vec<(SocketAddr, String)>>>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
@@ -268,6 +270,8 @@ impl WrongServer {
         let stop = Arc::new(AtomicBool::new(false));
         let root = root.to_path_buf();
         let flag = stop.clone();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let log = requests.clone();
         let thread = thread::spawn(move || {
             let mut buf = vec![0u8; 65536];
             while !flag.load(Ordering::Relaxed) {
@@ -277,6 +281,7 @@ impl WrongServer {
                 let Ok(Packet::Rrq(request)) = Packet::decode(&buf[..len]) else {
                     continue;
                 };
+                log.lock().unwrap().push((client, request.filename.clone()));
                 if behaviour == Wrong::Silent {
                     continue;
                 }
@@ -310,6 +315,7 @@ impl WrongServer {
         });
         WrongServer {
             address,
+            requests,
             stop,
             thread: Some(thread),
         }

@@ -542,3 +542,118 @@ fn curl_atftp_and_tftp_hpa_read_files_from_phoneups_sender_byte_for_byte() {
     assert_eq!(status.status.code(), Some(68), "{status:?}");
     let _ = std::fs::remove_file(&out);
 }
+
+#[test]
+fn probe_checks_what_the_first_stage_reads_and_the_per_phone_file_the_loader_stops_at() {
+    // A correct server (phoneup's sender, error 1 for missing files) on a root lacking
+    // OS79XX.TXT: stage 1 of the card cannot start.
+    let root = card_root("probe-stage-files");
+    let server = WrongServer::start(&root, Wrong::MissingAnswered(1));
+    let report = json(&phoneup(&probe_args(&server.server(), &CARD)));
+    let found: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["kind"].as_str().unwrap(), f["file"].as_str().unwrap()))
+        .collect();
+    assert_eq!(found, [("stage_file_missing", "OS79XX.TXT")], "{report}");
+    assert!(report["findings"][0]["fix"]
+        .as_str()
+        .unwrap()
+        .contains("phoneup apply --from P0030301MFG2 --to P0S3-08-11-00 --stage 1"));
+
+    // At the loader's stage, a SEP<MAC>.cnf.xml naming another load stops the hunt there.
+    for stage in ["1", "2", "3"] {
+        apply_stage(&root, stage);
+    }
+    std::fs::write(
+        root.join(format!("SEP{MAC}.cnf.xml")),
+        "<Default>\n  <loadInformation>P0S3-07-5-00</loadInformation>\n</Default>\n",
+    )
+    .unwrap();
+    let output = phoneup(&probe_args(
+        &server.server(),
+        &[
+            "--mac",
+            MAC,
+            "--from",
+            "P003-08-11-00",
+            "--to",
+            "P0S3-08-11-00",
+        ],
+    ));
+    let report = json(&output);
+    assert_eq!(kinds(&report), ["stage_file_content"], "{report}");
+    assert_eq!(report["findings"][0]["file"], format!("SEP{MAC}.cnf.xml"));
+    assert!(report["findings"][0]["detail"]
+        .as_str()
+        .unwrap()
+        .contains("names P0S3-07-5-00"));
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn phones_on_distinct_loopback_addresses_with_bind() {
+    let root = card_root("wire-bind");
+    apply_stage(&root, "1");
+    let server = WrongServer::start(&root, Wrong::MissingAnswered(1));
+    let address = server.server();
+    for from in ["127.0.0.2", "127.0.0.3"] {
+        let mut args = simulate_args("P0030301MFG2", &address);
+        args.extend(["--bind", from]);
+        check_boot(&phoneup(&args), "P0S3-06-3-00", from);
+    }
+    let requests = server.requests.lock().unwrap().clone();
+    for from in ["127.0.0.2", "127.0.0.3"] {
+        let asked: Vec<_> = requests
+            .iter()
+            .filter(|(client, _)| client.ip().to_string() == from)
+            .map(|(_, file)| file.as_str())
+            .collect();
+        assert_eq!(
+            asked[..2],
+            ["OS79XX.TXT", "P0S3-06-3-00.bin"],
+            "{from}: {requests:?}"
+        );
+        // Every request from a new port, as the phone does.
+        let ports: std::collections::HashSet<_> = requests
+            .iter()
+            .filter(|(client, _)| client.ip().to_string() == from)
+            .map(|(client, _)| client.port())
+            .collect();
+        assert_eq!(ports.len(), asked.len());
+    }
+}
+
+#[test]
+fn a_server_whose_transfer_port_closes_is_unreachable_at_once_not_after_the_retries() {
+    use phoneup::wire::client::{Client, Outcome, Want};
+    use phoneup::wire::packet::Packet;
+    use phoneup::wire::transfer::{Ask, Failure};
+    use std::net::UdpSocket;
+
+    let listener = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let client = Client::new(listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        let mut buf = [0u8; 1024];
+        let (len, from) = listener.recv_from(&mut buf).unwrap();
+        assert!(matches!(Packet::decode(&buf[..len]), Ok(Packet::Rrq(_))));
+        // DATA 1, a full block, from a transfer port that is closed right after.
+        let transfer = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let data = Packet::Data {
+            block: 1,
+            data: &[0; 512],
+        }
+        .encode();
+        transfer.send_to(&data, from).unwrap();
+    });
+    let fetch = client
+        .read("P0S3-08-11-00.sb2", Ask::default(), Want::Whole)
+        .unwrap();
+    server.join().unwrap();
+    assert!(
+        matches!(fetch.outcome, Outcome::Failed(Failure::Unreachable { .. })),
+        "{:?}",
+        fetch.outcome
+    );
+}
