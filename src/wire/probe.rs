@@ -19,7 +19,7 @@ use crate::phone::server::{Status, Transfer};
 use crate::plan::stage::Stage;
 use crate::wire::client::{Client, Fetch, Outcome, Want};
 use crate::wire::packet::code;
-use crate::wire::remote::transfer;
+use crate::wire::remote::{printable, transfer};
 use crate::wire::transfer::{Ask, Failure};
 
 /// No answer to the request itself (as opposed to a transfer that stopped).
@@ -253,6 +253,7 @@ impl Run<'_> {
                 ..
             }) => {}
             Outcome::Failed(Failure::Peer { code, message }) => {
+                let message = printable(&message);
                 let detail = format!(
                     "{name} does not exist, and the server answers TFTP error {code} ({message}) instead of error 1 (File not found): {loop_note}"
                 );
@@ -446,6 +447,7 @@ impl Run<'_> {
                 self.find(Kind::StageFileMissing, name, format!("{name} is not on the server{who}, and {stage_name} needs it: the phone stops at \"File not found\""), fix);
             }
             Outcome::Failed(Failure::Peer { code, message }) => {
+                let message = printable(message);
                 self.find(Kind::StageFileMissing, name, format!("the server refuses {name}{who} with TFTP error {code} ({message}), and {stage_name} needs it"), "Make the file readable by the server's user (chmod a+r) and keep it inside the server's directory.");
             }
             Outcome::Received { bytes: 0 } | Outcome::SizeOnly { tsize: 0 } => {
@@ -548,7 +550,7 @@ fn missing_file_fix(code: u16, message: &str) -> String {
     } else if code == code::NOT_DEFINED && lower.contains("permission denied") {
         "The server cannot read its directory (tftpd-hpa answers 0 Permission denied): make the directory readable and searchable by the server's user (chmod a+rx DIR) and its files readable (chmod a+r).".into()
     } else if code == code::ACCESS_VIOLATION {
-        "The server answers missing files with error 2 (Access violation), like the old netkit tftpd of seed 000: replace it with one that answers error 1, e.g. Debian's tftpd-hpa with --secure, atftpd or dnsmasq --enable-tftp; check also that its directory is readable by its user.".into()
+        "The server answers a missing file with error 2 (Access violation) instead of 1, the kind of wrong answer that looped the phones of seeds 000-002: check that its directory and files are readable by its user, and if they are, replace it with one that answers error 1, e.g. Debian's tftpd-hpa with --secure, atftpd or dnsmasq --enable-tftp.".into()
     } else {
         "Configure or replace the server so that a missing file gets TFTP error 1, File not found: Debian's tftpd-hpa (--secure), atftpd and dnsmasq do.".into()
     }

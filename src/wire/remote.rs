@@ -20,6 +20,24 @@ impl Remote {
     }
 }
 
+/// A server's error message as phoneup shows it: control characters escaped (a server must not
+/// drive the user's terminal), at most 200 characters.
+pub fn printable(message: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in message.chars().enumerate() {
+        if i == 200 {
+            out.push_str("...");
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The record of one read: status, size, and the server's error.
 pub fn transfer(fetch: &Fetch) -> Transfer {
     let (status, size, error_code, error_message) = match &fetch.outcome {
@@ -31,7 +49,7 @@ pub fn transfer(fetch: &Fetch) -> Transfer {
             } else {
                 Status::Error
             };
-            (status, None, Some(*code), Some(message.clone()))
+            (status, None, Some(*code), Some(printable(message)))
         }
         Outcome::Failed(failure @ (Failure::Timeout { .. } | Failure::Unreachable { .. })) => {
             (Status::Timeout, None, None, Some(failure.to_string()))
@@ -82,5 +100,18 @@ impl Server for Remote {
 
     fn last_transfer(&mut self) -> Option<Transfer> {
         self.last.take()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_servers_message_cannot_drive_the_terminal() {
+        assert_eq!(printable("File not found"), "File not found");
+        assert_eq!(printable("bad\x1b[2Jname\r\n"), "bad\\u{1b}[2Jname\\r\\n");
+        let long = "x".repeat(500);
+        assert_eq!(printable(&long).len(), 203);
     }
 }

@@ -657,3 +657,19 @@ fn a_server_whose_transfer_port_closes_is_unreachable_at_once_not_after_the_retr
         fetch.outcome
     );
 }
+
+/// What a user reads when the server answers missing files with code 2 (seeds 000-002) and
+/// OS79XX.TXT was saved by a Windows editor (seed 003).
+#[test]
+fn probe_text_for_a_wrong_server() {
+    let root = card_root("probe-text");
+    apply_stage(&root, "1");
+    std::fs::write(root.join("OS79XX.TXT"), "P0S3-06-3-00\r\n").unwrap();
+    let server = WrongServer::start(&root, Wrong::MissingAnswered(2));
+    let output = phoneup(&["probe", &server.server()]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8(output.stdout)
+        .unwrap()
+        .replace(&server.server(), "127.0.0.1:PORT");
+    insta::assert_snapshot!(text);
+}
