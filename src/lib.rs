@@ -13,6 +13,8 @@
 //! - [`phone`]: a model of the 7940/7960 booting from a TFTP root.
 //! - [`plan`]: stages (one per reboot), plans, `check`, and the replay of every stage on the
 //!   phone model.
+//! - [`wire`]: TFTP on the wire: the sans-IO protocol core, a blocking client, the phone model
+//!   reading a real server, and `probe`.
 //! - [`cli`]: the command line, one file per subcommand.
 //!
 //! [`error`] and [`output`] are used by every layer.
@@ -25,6 +27,7 @@ pub mod output;
 pub mod phone;
 pub mod plan;
 pub mod tftp_root;
+pub mod wire;
 
 pub use error::Error;
 pub use knowledge::load_id::{Era, Kind, LoadId, LoadIdError, Protocol};

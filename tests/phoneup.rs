@@ -9,7 +9,9 @@ mod phoneup {
     pub mod layers;
     pub mod lint;
     pub mod robustness;
+    pub mod servers;
     pub mod simulate;
     pub mod snapshots;
     pub mod support;
+    pub mod wire;
 }

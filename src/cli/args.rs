@@ -50,18 +50,53 @@ pub struct PhoneArgs {
     /// How many reboots to simulate at most
     #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u16).range(1..=100))]
     pub boots: u16,
-    /// How the TFTP server answers requests for missing files
-    #[arg(long, value_enum, default_value_t)]
-    server: ServerBehaviour,
+    /// The TFTP server: a model answering missing files with file-not-found or wrong-error, or
+    /// (simulate only) a real server at HOST[:PORT]
+    #[arg(long, value_name = "file-not-found|wrong-error|HOST[:PORT]", default_value = "file-not-found", value_parser = server_arg)]
+    server: ServerArg,
+}
+
+/// `--server`: how the model's server answers, or a real server's address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServerArg {
+    Model(ServerBehaviour),
+    Address(String),
+}
+
+fn server_arg(text: &str) -> Result<ServerArg, String> {
+    Ok(match text {
+        "file-not-found" => ServerArg::Model(ServerBehaviour::FileNotFound),
+        "wrong-error" => ServerArg::Model(ServerBehaviour::WrongError),
+        "" => return Err("give file-not-found, wrong-error or HOST[:PORT]".into()),
+        address => ServerArg::Address(address.to_string()),
+    })
 }
 
 impl PhoneArgs {
+    /// The phone, for a server in memory.
     pub fn phone(&self, model: Model) -> Result<Phone, Error> {
-        Ok(Phone {
+        match self.phone_and_address(model)? {
+            (phone, None) => Ok(phone),
+            (_, Some(address)) => Err(Error::Usage {
+                message: format!(
+                    "--server {address}: only `phoneup simulate` boots over the wire; here --server is file-not-found or wrong-error"
+                ),
+            }),
+        }
+    }
+
+    /// The phone, and the address of the real server it boots from, if `--server` names one.
+    pub fn phone_and_address(&self, model: Model) -> Result<(Phone, Option<&str>), Error> {
+        let (server, address) = match &self.server {
+            ServerArg::Model(behaviour) => (*behaviour, None),
+            ServerArg::Address(address) => (ServerBehaviour::FileNotFound, Some(address.as_str())),
+        };
+        let phone = Phone {
             model,
             mac: mac(&self.mac)?,
-            server: self.server,
-        })
+            server,
+        };
+        Ok((phone, address))
     }
 }
 

@@ -29,6 +29,7 @@ mod lint;
 mod man;
 mod matrix;
 mod plan;
+mod probe;
 mod simulate;
 mod undo;
 
@@ -73,10 +74,16 @@ enum Command {
     Check(check::Args),
     /// Boot a model of the phone from a TFTP directory: the requests, the image fetched, the screen
     #[command(
-        after_help = "Example:\n  phoneup simulate --from P003-08-11-00 --tftp-root /srv/tftp --mac 0018B9FFFFFF\n\n\
+        after_help = "Examples:\n  phoneup simulate --from P003-08-11-00 --tftp-root /srv/tftp --mac 0018B9FFFFFF\n  \
+                            phoneup simulate --from P003-08-11-00 --server 192.0.2.10 --mac 0018B9FFFFFF\n\n\
                             Exit codes: 0 the phone settles on a load, 1 it loops, refuses its image or does not settle, 2 bad input."
     )]
     Simulate(simulate::Args),
+    /// Ask a real TFTP server what a phone will ask, and report what the phone will get
+    #[command(after_help = "Examples:\n  phoneup probe 192.0.2.10\n  \
+                            phoneup probe 127.0.0.1:6969 --from P0S3-06-3-00 --to P0S3-08-11-00 --format json\n\n\
+                            Exit codes: 0 the phone will get what it needs, 1 findings or no answer, 2 bad input.")]
+    Probe(probe::Args),
     /// Write one stage's files into a TFTP root (edits keep your other lines; undo with `phoneup undo`)
     #[command(
         after_help = "Example:\n  phoneup apply --from P0030301MFG2 --to P0S3-08-11-00 --stage 1 --tftp-root /srv/tftp --dry-run\n\n\
@@ -116,6 +123,7 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
         Command::Plan(args) => args.run(&context),
         Command::Check(args) => args.run(&context),
         Command::Simulate(args) => args.run(&context),
+        Command::Probe(args) => args.run(&context),
         Command::Apply(args) => args.run(&context),
         Command::Undo(args) => args.run(),
         Command::Inventory(args) => args.run(&context),

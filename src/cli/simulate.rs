@@ -1,4 +1,5 @@
-//! `phoneup simulate --from LOAD --tftp-root DIR`
+//! `phoneup simulate --from LOAD --tftp-root DIR` and, over the wire,
+//! `phoneup simulate --from LOAD --server HOST[:PORT] [--bind ADDR]`
 
 use std::path::PathBuf;
 
@@ -10,15 +11,20 @@ use crate::knowledge::phones::Model;
 use crate::output::Format;
 use crate::phone::Ending;
 use crate::tftp_root::TftpRoot;
+use crate::wire::client::{parse_bind, resolve, Client};
+use crate::wire::remote::Remote;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The App Load ID the phone shows now
     #[arg(long, value_name = "LOAD")]
     from: String,
-    /// The directory your TFTP server serves
+    /// The directory your TFTP server serves (read from memory; not with --server HOST)
     #[arg(long, value_name = "DIR")]
-    tftp_root: PathBuf,
+    tftp_root: Option<PathBuf>,
+    /// With --server HOST[:PORT]: send the phone's requests from this local address
+    #[arg(long, value_name = "ADDR")]
+    bind: Option<String>,
     #[command(flatten)]
     phone: PhoneArgs,
     /// Which phone it is
@@ -37,10 +43,29 @@ impl Args {
             });
         }
         let boots = usize::from(self.phone.boots);
-        let phone = self.phone.phone(self.model)?;
+        let (phone, address) = self.phone.phone_and_address(self.model)?;
+        let usage = |message: &str| Error::Usage {
+            message: message.into(),
+        };
         let start = catalogue::resolve(&context.matrix()?, &self.from, "--from")?;
-        let root = TftpRoot::from_dir(&self.tftp_root)?;
-        let simulation = phone.simulate(&start.id, &root, boots);
+        let simulation = match (address, &self.tftp_root) {
+            (Some(address), None) => {
+                let mut client = Client::new(resolve(address, "--server")?);
+                client.bind = self.bind.as_deref().map(parse_bind).transpose()?;
+                client.check_bind()?;
+                phone.simulate_on(&start.id, &mut Remote::new(client), boots)
+            }
+            (Some(_), Some(_)) => return Err(usage(
+                "give --tftp-root DIR (the model reads the directory) or --server HOST[:PORT] (a real server over the wire), not both",
+            )),
+            (None, Some(_)) if self.bind.is_some() => {
+                return Err(usage("--bind is for --server HOST[:PORT]: the phone's requests go over the wire only then"))
+            }
+            (None, Some(dir)) => phone.simulate(&start.id, &TftpRoot::from_dir(dir)?, boots),
+            (None, None) => return Err(usage(
+                "give --tftp-root DIR to boot the model from a directory, or --server HOST[:PORT] to boot it from a real TFTP server",
+            )),
+        };
         let code = if simulation.ending == Ending::Stable {
             EXIT_YES
         } else {

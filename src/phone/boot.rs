@@ -7,13 +7,16 @@ use serde::Serialize;
 use crate::files::{loads, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
 use crate::knowledge::load_id::{Era, Kind, LoadId, Protocol, Version};
 use crate::knowledge::phones::Model;
-use crate::phone::server::{Answer, Server, ServerBehaviour};
+use crate::phone::server::{Answer, Server, ServerBehaviour, Transfer};
 
 /// One request, as a TFTP server log shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Request {
     pub file: String,
     pub found: bool,
+    /// How the read went on the wire, when the server is a real one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tftp: Option<Transfer>,
 }
 
 /// What one boot did.
@@ -168,6 +171,7 @@ impl BootRun<'_> {
         self.out.requests.push(Request {
             file: shown(name),
             found,
+            tftp: self.server.last_transfer(),
         });
         match answer {
             Answer::Served { size, contents } => {

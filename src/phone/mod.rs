@@ -12,5 +12,5 @@ pub mod server;
 pub mod simulation;
 
 pub use boot::{Boot, BootResult, Phone, Request};
-pub use server::{Answer, RootServer, Server, ServerBehaviour};
+pub use server::{Answer, RootServer, Server, ServerBehaviour, Status, Transfer};
 pub use simulation::{Ending, Simulation};

@@ -35,10 +35,39 @@ pub enum Answer {
     NoAnswer { why: String },
 }
 
+/// How one TFTP read ended, as a real server answered it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The file arrived whole (or, for a size query, its size was announced).
+    Served,
+    /// TFTP error 1, File not found.
+    NotFound,
+    /// Any other TFTP error, or a transfer that broke the protocol.
+    Error,
+    /// No answer within the retries: the server is silent or its data port is blocked.
+    Timeout,
+}
+
+/// One read over the wire: what a server log and a packet capture would show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Transfer {
+    pub status: Status,
+    /// Bytes received (or announced by `tsize`).
+    pub size: Option<u64>,
+    pub error_code: Option<u16>,
+    pub error_message: Option<String>,
+}
+
 /// A TFTP server as the phone sees it.
 pub trait Server {
     /// Reads `name` whole, as the phone would.
     fn read(&mut self, name: &str) -> Answer;
+
+    /// How the last [`Server::read`] went on the wire; `None` for a server in memory.
+    fn last_transfer(&mut self) -> Option<Transfer> {
+        None
+    }
 
     /// A file whose name differs from `name` only in case, when the server can say (a directory
     /// it can list); the phone will not find it.

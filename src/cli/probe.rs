@@ -1,0 +1,86 @@
+//! `phoneup probe SERVER[:PORT] [--mac MAC] [--from LOAD --to LOAD]`
+
+use crate::cli::answer::{render, Answer, Context, EXIT_NO, EXIT_YES};
+use crate::cli::args::mac;
+use crate::error::Error;
+use crate::knowledge::phones::Model;
+use crate::output::Format;
+use crate::plan::{plan, Outcome, Request};
+use crate::wire::client::{parse_bind, resolve, Client};
+use crate::wire::probe::{Probe, DEFAULT_MAC};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The TFTP server the phones use: HOST or HOST:PORT (port 69 unless given)
+    #[arg(value_name = "SERVER[:PORT]")]
+    server: String,
+    /// The MAC in the per-phone names asked for (default 0018B9FFFFFF, which no phone should have)
+    #[arg(long, value_name = "MAC")]
+    mac: Option<String>,
+    /// The App Load ID the phone shows now: check every file of the plan's first stage
+    #[arg(long, value_name = "LOAD", requires = "to")]
+    from: Option<String>,
+    /// The load you want the phone to run at the end
+    #[arg(long, value_name = "LOAD", requires = "from")]
+    to: Option<String>,
+    /// Which phones the plan's loadInformation entries address
+    #[arg(long, value_enum, default_value_t)]
+    model: Model,
+    /// Send from this local address (e.g. 127.0.0.2)
+    #[arg(long, value_name = "ADDR")]
+    bind: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+impl Args {
+    pub fn run(self, context: &Context) -> Result<Answer, Error> {
+        let server = resolve(&self.server, "SERVER")?;
+        let mut client = Client::new(server);
+        client.bind = self.bind.as_deref().map(parse_bind).transpose()?;
+        client.check_bind()?;
+        let mac = mac(&self.mac)?.unwrap_or_else(|| DEFAULT_MAC.to_string());
+        let mut stages = Vec::new();
+        let mut apply = String::new();
+        if let (Some(from), Some(to)) = (&self.from, &self.to) {
+            let request = Request {
+                model: self.model,
+                ..Request::new(from, to)
+            };
+            match plan(&context.matrix()?, &request)? {
+                Outcome::Plan(plan) => {
+                    apply = format!(
+                        "phoneup apply --from {} --to {} --stage 1",
+                        plan.from, plan.to
+                    );
+                    stages = plan.stages;
+                }
+                Outcome::NoPath(no) => {
+                    return Err(Error::Usage {
+                        message: format!(
+                            "no safe path from {} to {}, so there is no stage to probe for; `phoneup plan --from {from} --to {to}` says why",
+                            no.from, no.to
+                        ),
+                    })
+                }
+            }
+        }
+        let probe = Probe {
+            client,
+            server: self.server.clone(),
+            mac,
+            stages: &stages,
+            model: self.model,
+            apply,
+        };
+        let report = probe.run().map_err(|error| Error::Usage {
+            message: format!("cannot talk to {}: {error}", self.server),
+        })?;
+        let code = if report.ok { EXIT_YES } else { EXIT_NO };
+        Ok(Answer::new(
+            render(self.format, &report, |s| report.to_text(s)),
+            code,
+        ))
+    }
+}

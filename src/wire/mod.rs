@@ -1,0 +1,12 @@
+//! TFTP on the wire: the protocol ([`packet`], [`transfer`]: no I/O, time passed in, so every
+//! case is tested without sockets), a blocking client on `std::net::UdpSocket` ([`client`]),
+//! the phone model reading a real server ([`remote`]), and `phoneup probe` ([`probe`]).
+//!
+//! May use: [`crate::knowledge`], [`crate::files`], [`crate::tftp_root`], [`crate::phone`],
+//! [`crate::plan`], [`crate::error`], [`crate::output`].
+
+pub mod client;
+pub mod packet;
+pub mod probe;
+pub mod remote;
+pub mod transfer;

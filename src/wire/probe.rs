@@ -1,0 +1,619 @@
+//! `phoneup probe`: asks a real TFTP server what a phone will ask, and reports what the phone
+//! will get: the answer to a name that cannot exist (it must be ERROR 1, or the phone loops on
+//! `CTLSEP<MAC>.tlv`), `OS79XX.TXT` as served, whether names are matched without regard to
+//! case, and with a plan's first stage every file that stage needs, with its size.
+//!
+//! May use: [`crate::wire::client`], [`crate::wire::remote`], [`crate::plan`],
+//! [`crate::files`], [`crate::knowledge`], [`crate::phone::server`], [`crate::output`].
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::files::{loads, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
+use crate::knowledge::load_id::LoadId;
+use crate::knowledge::phones::Model;
+use crate::output::Style;
+use crate::phone::server::{Status, Transfer};
+use crate::plan::stage::Stage;
+use crate::wire::client::{Client, Fetch, Outcome, Want};
+use crate::wire::packet::code;
+use crate::wire::remote::{printable, transfer};
+use crate::wire::transfer::{Ask, Failure};
+
+/// No answer to the request itself (as opposed to a transfer that stopped).
+fn is_silence(outcome: &Outcome) -> bool {
+    matches!(outcome, Outcome::Failed(Failure::Timeout { waiting_for, .. }) if waiting_for.contains("read request"))
+}
+
+/// The MAC in the name that cannot exist when `--mac` is not given: the anonymised MAC of the
+/// seeds' logs and of tftp-servers.md, which no phone on a bench is expected to have.
+pub const DEFAULT_MAC: &str = "0018B9FFFFFF";
+
+/// `OS79XX.TXT` in a spelling no one stores a file under, to see whether the server folds case.
+pub const CASE_PROBE: &str = "oS79xX.tXt";
+
+/// What a finding is about; the names are stable (README, "phoneup probe").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A name that cannot exist got something other than ERROR 1.
+    MissingFileAnswer,
+    /// `OS79XX.TXT` has a CR, trailing whitespace, more than one line, an extension or nothing.
+    Os79xxFormat,
+    /// The server matched a name in another case (or changed its case).
+    CaseInsensitive,
+    /// A file the stage needs is not served.
+    StageFileMissing,
+    /// A configuration file the stage needs names another load.
+    StageFileContent,
+    /// A file the stage needs absent is served.
+    StageFileUnwanted,
+    /// A file is empty, or its size differs from the size the server announced.
+    SizeMismatch,
+    /// No answer: no server, or a firewall drops its data port, or it stopped sending.
+    NoAnswer,
+}
+
+/// One thing the phone will trip over, and what to change on the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub kind: Kind,
+    pub file: Option<String>,
+    pub detail: String,
+    pub fix: String,
+}
+
+/// One request and its answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileReport {
+    pub file: String,
+    #[serde(flatten)]
+    pub transfer: Transfer,
+}
+
+/// The whole probe.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub server: String,
+    pub ok: bool,
+    pub findings: Vec<Finding>,
+    pub files: Vec<FileReport>,
+}
+
+/// What to probe.
+pub struct Probe<'a> {
+    pub client: Client,
+    /// How the server was named on the command line.
+    pub server: String,
+    /// The MAC in the per-phone names (upper-case hex).
+    pub mac: String,
+    /// The plan's stages, if any: the first is checked whole, the later ones' firmware for
+    /// presence and size.
+    pub stages: &'a [Stage],
+    /// Which phone's `loadInformation` the stage's `XMLDefault.cnf.xml` must name.
+    pub model: Model,
+    /// The command that writes the stage's files (`phoneup apply --from A --to B --stage 1`).
+    pub apply: String,
+}
+
+struct Run<'a> {
+    probe: &'a Probe<'a>,
+    files: Vec<FileReport>,
+    findings: Vec<Finding>,
+    /// Requests that got no answer at all, in a row: after two, nothing more is asked.
+    silent: u32,
+    answered_any: bool,
+    /// Every file read, by name.
+    fetched: HashMap<String, Fetch>,
+}
+
+const NO_ANSWER_FIX: &str = "Check that the TFTP server runs and listens on that address and port. If it does, a firewall lets the request to port 69 through but drops the server's answers, which come from another port (seed 002): open UDP from the server's ports 1024-65535 to the phones, or load the TFTP connection-tracking helper (Linux: nf_conntrack_tftp with a CT helper rule; most routers: a TFTP ALG).";
+
+impl Probe<'_> {
+    pub fn run(&self) -> std::io::Result<Report> {
+        let mut run = Run {
+            probe: self,
+            files: Vec::new(),
+            findings: Vec::new(),
+            silent: 0,
+            answered_any: false,
+            fetched: HashMap::new(),
+        };
+        run.missing_file()?;
+        run.os79xx()?;
+        if let Some(stage) = self.stages.first() {
+            run.stage(stage)?;
+        }
+        for stage in self.stages.iter().skip(1) {
+            run.later_firmware(stage)?;
+        }
+        run.silences();
+        Ok(Report {
+            server: self.server.clone(),
+            ok: run.findings.is_empty(),
+            findings: run.findings,
+            files: run.files,
+        })
+    }
+}
+
+fn is_image(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".bin", ".sbn", ".sb2"].iter().any(|e| lower.ends_with(e))
+}
+
+impl Run<'_> {
+    /// Reads `name` (with `tsize` when `sized`) and records it. After two requests in a row
+    /// that got no answer at all, nothing more is asked: the file is recorded as a timeout.
+    fn ask(&mut self, name: &str, sized: bool, want: Want) -> std::io::Result<Fetch> {
+        let skipped = self.silent >= 2;
+        let fetch = if skipped {
+            Fetch {
+                outcome: Outcome::Failed(Failure::Timeout {
+                    waiting_for: String::new(),
+                    sends: 0,
+                    malformed: 0,
+                }),
+                tsize: None,
+                contents: None,
+                options_refused: false,
+            }
+        } else {
+            let ask = Ask {
+                tsize: sized,
+                ..Ask::default()
+            };
+            self.probe.client.read(name, ask, want)?
+        };
+        let mut record = transfer(&fetch);
+        if skipped {
+            record.error_message =
+                Some("not asked: the server answered none of the requests before".into());
+        } else if is_silence(&fetch.outcome) {
+            self.silent += 1;
+        } else {
+            self.silent = 0;
+            self.answered_any = true;
+        }
+        self.fetched.insert(name.to_string(), fetch.clone());
+        self.files.push(FileReport {
+            file: name.to_string(),
+            transfer: record,
+        });
+        Ok(fetch)
+    }
+
+    /// Findings for the requests that timed out, once it is known whether the server answers
+    /// anything at all.
+    fn silences(&mut self) {
+        let missing = format!("CTLSEP{}.tlv", self.probe.mac);
+        if !self.answered_any {
+            self.findings.insert(
+                0,
+                Finding {
+                    kind: Kind::NoAnswer,
+                    file: None,
+                    detail: format!(
+                        "{} answered none of the requests (each sent {} times, {} s apart): the data port is blocked or the server is unreachable",
+                        self.probe.server,
+                        self.probe.client.policy.retries + 1,
+                        self.probe.client.policy.timeout.as_secs_f32()
+                    ),
+                    fix: NO_ANSWER_FIX.into(),
+                },
+            );
+            return;
+        }
+        let timed_out: Vec<(String, String)> = self
+            .files
+            .iter()
+            .filter(|f| f.transfer.status == Status::Timeout)
+            .map(|f| {
+                (
+                    f.file.clone(),
+                    f.transfer.error_message.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
+        for (file, why) in timed_out {
+            if file == missing {
+                self.find(Kind::MissingFileAnswer, &file, format!("{file} does not exist, and the server does not answer it at all ({why}), while it answers other names: the phone asks again and again (seeds 000-002)"), "Configure or replace the server so that a missing file gets TFTP error 1, File not found, at once: Debian's tftpd-hpa (--secure), atftpd and dnsmasq do.");
+            } else if why.contains("read request") {
+                self.find(
+                    Kind::NoAnswer,
+                    &file,
+                    format!("{file}: no answer ({why}), while the server answers other names"),
+                    NO_ANSWER_FIX,
+                );
+            } else {
+                self.find(Kind::NoAnswer, &file, format!("{file}: the server started the transfer, then stopped sending ({why}): the data port is blocked or the server does not retransmit"), NO_ANSWER_FIX);
+            }
+        }
+    }
+
+    fn find(&mut self, kind: Kind, file: &str, detail: String, fix: impl Into<String>) {
+        self.findings.push(Finding {
+            kind,
+            file: Some(file.to_string()),
+            detail,
+            fix: fix.into(),
+        });
+    }
+
+    /// `CTLSEP<MAC>.tlv`: the first file of the loader's hunt, which must get ERROR 1.
+    fn missing_file(&mut self) -> std::io::Result<()> {
+        let name = format!("CTLSEP{}.tlv", self.probe.mac);
+        let fetch = self.ask(&name, false, Want::Whole)?;
+        let loop_note = "the phone asks for it again and again and never reaches its configuration (seeds 000-002)";
+        match fetch.outcome {
+            Outcome::Failed(Failure::Peer {
+                code: code::FILE_NOT_FOUND,
+                ..
+            }) => {}
+            Outcome::Failed(Failure::Peer { code, message }) => {
+                let message = printable(&message);
+                let detail = format!(
+                    "{name} does not exist, and the server answers TFTP error {code} ({message}) instead of error 1 (File not found): {loop_note}"
+                );
+                self.find(
+                    Kind::MissingFileAnswer,
+                    &name,
+                    detail,
+                    missing_file_fix(code, &message),
+                );
+            }
+            Outcome::Received { bytes: 0 } | Outcome::SizeOnly { tsize: 0 } => {
+                let detail = format!(
+                    "the server sends an empty {name} (a DATA of nothing) for a name no file should have: the phone fetches it every few seconds and goes no further (seed 001)"
+                );
+                self.find(Kind::MissingFileAnswer, &name, detail, format!("Remove {name} (or any rule that maps unknown names to a file) from the server: a missing CTLSEP file must get error 1, File not found."));
+            }
+            Outcome::Received { bytes } | Outcome::SizeOnly { tsize: bytes } => {
+                let detail = format!(
+                    "the server serves {bytes} bytes for {name}, a name no file should have (a copied trust list, or a rule that maps unknown names to a file): the phone reads it as its trust list"
+                );
+                self.find(Kind::MissingFileAnswer, &name, detail, format!("Remove {name}, or the remap rule that answers it, from the server: a missing CTLSEP file must get error 1, File not found."));
+            }
+            Outcome::Failed(Failure::Refused { .. } | Failure::Protocol { .. }) => {
+                // A protocol error was answered: say so as a wrong answer.
+                let why = self
+                    .files
+                    .last()
+                    .and_then(|f| f.transfer.error_message.clone())
+                    .unwrap_or_default();
+                let detail = format!(
+                    "{name} does not exist, and the server's answer is broken ({why}): {loop_note}"
+                );
+                self.find(Kind::MissingFileAnswer, &name, detail, "Use a server that answers a missing file with TFTP error 1, File not found: Debian's tftpd-hpa (--secure), atftpd and dnsmasq do.");
+            }
+            Outcome::Failed(_) => {}
+        }
+        Ok(())
+    }
+
+    /// `OS79XX.TXT` as served, and the case check with `os79xx.txt`.
+    fn os79xx(&mut self) -> std::io::Result<()> {
+        let name = os79xx_txt::FILE_NAME;
+        let fetch = self.ask(name, false, Want::Whole)?;
+        let upper = fetch.contents.clone();
+        if let Some(bytes) = &upper {
+            self.os79xx_format(bytes);
+        }
+        // A spelling no one stores a file under: served, it shows the server folds case.
+        let mixed = CASE_PROBE;
+        let folded = self.ask(mixed, false, Want::Whole)?;
+        match (&upper, &folded.contents) {
+            (Some(a), Some(b)) if a == b => {
+                let detail = format!("the server served {name} for a request of {mixed}: it matches names without regard to case (a Windows server, or a remap rule)");
+                self.find(Kind::CaseInsensitive, mixed, detail, "The phone finds its files in any case on this server, but phoneup's plans, apply and lint assume exact case: a leftover file in another case (xmlDefault.CNF.XML, xmldefault.cnf.xml) is then served for the name a stage needs absent. Remove every case variant of the phone's file names from the directory, or turn the case-folding off.");
+            }
+            (None, Some(_)) => {
+                let detail = format!("{name} is not found but {mixed} is: the server changes the case of names (dnsmasq --tftp-lowercase) and the phone asks for {name}");
+                self.find(Kind::CaseInsensitive, name, detail, "Store the phone's files under lower-case names for this server, or remove --tftp-lowercase (dnsmasq) so names match exactly.");
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn os79xx_format(&mut self, bytes: &[u8]) {
+        let name = os79xx_txt::FILE_NAME;
+        let text = String::from_utf8_lossy(bytes);
+        let line = os79xx_txt::first_line(&text);
+        let shown = line.escape_debug().to_string();
+        let fix = format!(
+            "Write OS79XX.TXT as the image name alone and one LF: `printf '{}\\n' > OS79XX.TXT` (phoneup apply writes it so).",
+            line.trim().trim_end_matches(".bin").trim_end_matches(".sbn")
+        );
+        let fix = fix.as_str();
+        if line.trim().is_empty() {
+            self.find(
+                Kind::Os79xxFormat,
+                name,
+                "OS79XX.TXT is served empty (or its first line is): the phone has no image to load"
+                    .into(),
+                fix,
+            );
+            return;
+        }
+        if line.ends_with('\r') {
+            self.find(Kind::Os79xxFormat, name, format!("OS79XX.TXT ends its line with a CR (a Windows line ending): the phone asks for \"{shown}\" with the CR, a file that does not exist (CSCdv19260, seed 003)"), fix);
+        } else if line.ends_with([' ', '\t']) {
+            self.find(Kind::Os79xxFormat, name, format!("OS79XX.TXT has trailing whitespace: the phone asks for \"{shown}\", a file that does not exist (CSCdv19260)"), fix);
+        }
+        if text.trim_end().contains('\n') {
+            self.find(
+                Kind::Os79xxFormat,
+                name,
+                "OS79XX.TXT has more than one line: the phone reads only the first".into(),
+                fix,
+            );
+        }
+        if LoadId::parse(line.trim()).is_ok_and(|id| id.extension().is_some()) {
+            self.find(Kind::Os79xxFormat, name, format!("OS79XX.TXT names \"{}\" with its extension: the phone adds .bin or .sbn itself", line.trim()), fix);
+        }
+    }
+
+    /// Every file of the stage, with its size, and the managed files' contents.
+    fn stage(&mut self, stage: &Stage) -> std::io::Result<()> {
+        let mac = self.probe.mac.clone();
+        let requests: Vec<String> = stage
+            .expect_requests
+            .iter()
+            .map(|r| r.replace("<MAC>", &mac))
+            .collect();
+        let stage_name = format!("stage {} ({} -> {})", stage.reboot, stage.from, stage.to);
+        let mut named_by_loads: Vec<(String, String)> = Vec::new();
+        let ctlsep = format!("CTLSEP{mac}.tlv");
+        for name in &requests {
+            if *name == ctlsep {
+                continue; // asked first, as a name that cannot exist
+            }
+            let per_phone = name.contains(&mac);
+            let fetch = match self.fetched.get(name) {
+                Some(fetch) => fetch.clone(),
+                None => {
+                    let want = if is_image(name) {
+                        Want::SizeOnly
+                    } else {
+                        Want::Whole
+                    };
+                    self.ask(name, !per_phone, want)?
+                }
+            };
+            if per_phone {
+                // The loader stops at the first per-phone file that exists: it must agree.
+                if matches!(fetch.outcome, Outcome::Received { .. }) {
+                    self.stage_content(stage, &stage_name, name, true);
+                }
+                continue;
+            }
+            self.stage_file(&stage_name, name, &fetch, None);
+            self.stage_content(stage, &stage_name, name, false);
+            if name.ends_with(".loads") {
+                if let Some(text) = fetch.contents.as_deref().map(String::from_utf8_lossy) {
+                    match loads::manifest(&text) {
+                        Some((sbn, sb2)) => {
+                            named_by_loads.push((sbn, name.clone()));
+                            named_by_loads.push((sb2, name.clone()));
+                        }
+                        None => self.find(Kind::StageFileContent, name, format!("{name} names no .sbn loader and .sb2 application: the phone cannot go on"), format!("Copy {name} again from the firmware package: it is damaged or not a .loads manifest.")),
+                    }
+                }
+            }
+        }
+        for (name, loads_file) in named_by_loads {
+            if self.files.iter().any(|f| f.file == name) {
+                continue;
+            }
+            let fetch = self.ask(&name, true, Want::SizeOnly)?;
+            self.stage_file(&stage_name, &name, &fetch, Some(&loads_file));
+        }
+        // The configuration files the stage needs absent.
+        for (file, wanted) in &stage.files {
+            if wanted.is_some() {
+                continue;
+            }
+            let fetch = match self.fetched.get(file) {
+                Some(fetch) => fetch.clone(),
+                None => self.ask(file, false, Want::Whole)?,
+            };
+            if matches!(fetch.outcome, Outcome::Received { .. }) {
+                self.find(Kind::StageFileUnwanted, file, format!("{file} is served, and {stage_name} needs it absent: the image that reads it follows it instead of the stage"), format!("Move {file} out of the server's directory for this reboot ({} --tftp-root DIR does, and keeps it for later).", self.probe.apply));
+            }
+        }
+        Ok(())
+    }
+
+    fn stage_file(&mut self, stage_name: &str, name: &str, fetch: &Fetch, named_by: Option<&str>) {
+        let who = named_by
+            .map(|l| format!(", named by {l}"))
+            .unwrap_or_default();
+        match &fetch.outcome {
+            Outcome::Failed(Failure::Peer {
+                code: code::FILE_NOT_FOUND,
+                ..
+            }) => {
+                let fix = if is_image(name) || name.ends_with(".loads") {
+                    format!("Copy {name} from the firmware package into the server's directory, spelled exactly so (case matters).")
+                } else {
+                    format!(
+                        "Write {name} for this stage: {} --tftp-root DIR.",
+                        self.probe.apply
+                    )
+                };
+                self.find(Kind::StageFileMissing, name, format!("{name} is not on the server{who}, and {stage_name} needs it: the phone stops at \"File not found\""), fix);
+            }
+            Outcome::Failed(Failure::Peer { code, message }) => {
+                let message = printable(message);
+                self.find(Kind::StageFileMissing, name, format!("the server refuses {name}{who} with TFTP error {code} ({message}), and {stage_name} needs it"), "Make the file readable by the server's user (chmod a+r) and keep it inside the server's directory.");
+            }
+            Outcome::Received { bytes: 0 } | Outcome::SizeOnly { tsize: 0 } => {
+                self.find(Kind::SizeMismatch, name, format!("{name}{who} is served empty, and {stage_name} needs it"), format!("Copy {name} again from the firmware package: an empty copy is what a failed upload or a full disk leaves."));
+            }
+            Outcome::Received { bytes } => {
+                if let Some(tsize) = fetch.tsize.filter(|t| t != bytes) {
+                    self.find(Kind::SizeMismatch, name, format!("the server announced {tsize} bytes for {name}{who} and sent {bytes}: the file changes while it is served, or the server is broken"), format!("Stop writing {name} while phones boot, copy it whole, and probe again."));
+                }
+            }
+            Outcome::SizeOnly { .. } | Outcome::Failed(_) => {}
+        }
+    }
+
+    /// The firmware of a later stage: on the server now, so the walk does not stop halfway.
+    fn later_firmware(&mut self, stage: &Stage) -> std::io::Result<()> {
+        let stage_name = format!("stage {} ({} -> {})", stage.reboot, stage.from, stage.to);
+        for name in &stage.firmware {
+            if self.files.iter().any(|f| &f.file == name) {
+                continue;
+            }
+            let want = if is_image(name) {
+                Want::SizeOnly
+            } else {
+                Want::Whole
+            };
+            let fetch = self.ask(name, true, want)?;
+            self.stage_file(&stage_name, name, &fetch, None);
+        }
+        Ok(())
+    }
+
+    /// What a configuration file the phone reads this stage names, against the stage. A
+    /// per-phone file (`SEP<MAC>.cnf.xml`, `SIP<MAC>.cnf`) must name the stage's load too, as
+    /// the loader stops at it; a `SIP<MAC>.cnf` without `image_version` leaves it to
+    /// `SIPDefault.cnf`.
+    fn stage_content(&mut self, stage: &Stage, stage_name: &str, file: &str, per_phone: bool) {
+        let Some(bytes) = self.fetched.get(file).and_then(|f| f.contents.as_ref()) else {
+            return;
+        };
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        let (names, wanted) = if file == os79xx_txt::FILE_NAME {
+            (
+                Some(os79xx_txt::first_line(&text).trim().to_string()),
+                stage.os79xx.clone(),
+            )
+        } else if file.ends_with(".cnf.xml") {
+            let element = self
+                .probe
+                .model
+                .load_information()
+                .last()
+                .map_or("loadInformation", |l| l.element);
+            (
+                xml_default_cnf_xml::load_information(&text, element)
+                    .ok()
+                    .flatten(),
+                stage.xmldefault_load.clone(),
+            )
+        } else if file.ends_with(".cnf") && (per_phone || file == sip_default_cnf::FILE_NAME) {
+            let names = sip_default_cnf::image_version(&text);
+            if per_phone && names.is_none() {
+                return;
+            }
+            (names, stage.image_version.clone())
+        } else {
+            return;
+        };
+        let Some(wanted) = wanted else { return };
+        let key = |n: &str| LoadId::parse(n).ok().map(|id| id.match_key());
+        if names
+            .as_deref()
+            .and_then(key)
+            .is_none_or(|k| Some(k) != key(&wanted))
+        {
+            let says = names.map_or_else(|| "names no load".into(), |n| format!("names {n}"));
+            let fix = if per_phone {
+                format!("Make {file} name {wanted} too, or move it aside for this reboot: the loader stops at the first per-phone file it finds.")
+            } else {
+                format!(
+                    "Write this stage's {file}: {} --tftp-root DIR (only the load line changes).",
+                    self.probe.apply
+                )
+            };
+            self.find(
+                Kind::StageFileContent,
+                file,
+                format!("{file} as served {says}; {stage_name} needs {wanted}"),
+                fix,
+            );
+        }
+    }
+}
+
+/// What to change on a server that answers a missing file with `code`.
+fn missing_file_fix(code: u16, message: &str) -> String {
+    let lower = message.to_ascii_lowercase();
+    if lower.contains("only absolute filenames") || lower.contains("forbidden directory") {
+        "This is tftpd-hpa without --secure: set TFTP_OPTIONS=\"--secure\" in /etc/default/tftpd-hpa and restart it (systemctl restart tftpd-hpa); it then answers error 1 for missing files.".into()
+    } else if code == code::NOT_DEFINED && lower.contains("permission denied") {
+        "The server cannot read its directory (tftpd-hpa answers 0 Permission denied): make the directory readable and searchable by the server's user (chmod a+rx DIR) and its files readable (chmod a+r).".into()
+    } else if code == code::ACCESS_VIOLATION {
+        "The server answers a missing file with error 2 (Access violation) instead of 1, the kind of wrong answer that looped the phones of seeds 000-002: check that its directory and files are readable by its user, and if they are, replace it with one that answers error 1, e.g. Debian's tftpd-hpa with --secure, atftpd or dnsmasq --enable-tftp.".into()
+    } else {
+        "Configure or replace the server so that a missing file gets TFTP error 1, File not found: Debian's tftpd-hpa (--secure), atftpd and dnsmasq do.".into()
+    }
+}
+
+impl Report {
+    pub fn to_text(&self, style: &Style) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "{} {}", style.bold("Probing"), self.server);
+        for file in &self.files {
+            let t = &file.transfer;
+            let status = match t.status {
+                Status::Served => format!("served, {} bytes", t.size.unwrap_or(0)),
+                Status::NotFound => format!(
+                    "not found (error 1: {})",
+                    t.error_message.as_deref().unwrap_or_default()
+                ),
+                Status::Error => match t.error_code {
+                    Some(code) => style.warning(&format!(
+                        "error {code}: {}",
+                        t.error_message.as_deref().unwrap_or_default()
+                    )),
+                    None => style.warning(&format!(
+                        "error: {}",
+                        t.error_message.as_deref().unwrap_or_default()
+                    )),
+                },
+                Status::Timeout => style.warning(&format!(
+                    "no answer ({})",
+                    t.error_message.as_deref().unwrap_or_default()
+                )),
+            };
+            let _ = writeln!(
+                out,
+                "  RRQ {:<28} {status}",
+                file.file.escape_debug().to_string()
+            );
+        }
+        if self.findings.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n{}",
+                style.good("No findings: the phone will get what it asks for.")
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "\n{}",
+                style.error(&format!(
+                    "{} finding{}:",
+                    self.findings.len(),
+                    if self.findings.len() == 1 { "" } else { "s" }
+                ))
+            );
+            for finding in &self.findings {
+                let kind = serde_json::to_value(finding.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                let _ = writeln!(out, "  ! {kind}: {}", finding.detail);
+                let _ = writeln!(out, "    fix: {}", finding.fix);
+            }
+        }
+        out
+    }
+}

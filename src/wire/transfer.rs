@@ -1,0 +1,1780 @@
+//! One TFTP transfer as a state machine that does no I/O, in the manner of quinn-proto: the
+//! caller feeds it datagrams ([`Receiver::handle_datagram`]) and the time
+//! ([`Receiver::handle_timeout`]), and takes from it the datagrams to send
+//! ([`Receiver::poll_transmit`]), the next deadline ([`Receiver::poll_timeout`]) and what
+//! happened ([`Receiver::poll_event`]). Time is an [`Instant`] passed in, so every case is
+//! tested without sockets or sleeping.
+//!
+//! [`Receiver`] is the side that reads a file (a client, the phone); [`Sender`] is the side that
+//! sends one (a server), reading the file block by block through a [`Source`], so firmware is
+//! streamed and never held whole.
+//!
+//! The rules both sides keep:
+//! - the first reply fixes the peer's transfer ID (address and port); a datagram from any other
+//!   gets ERROR 5 and changes nothing (RFC 1350);
+//! - only a timeout resends, and it resends the last packet; a duplicate ACK is never answered
+//!   with DATA (the sorcerer's apprentice bug, RFC 1123 4.2.3.1); a duplicate DATA is
+//!   acknowledged again, as that is how a lost ACK is recovered;
+//! - block numbers wrap from 65535 to 0;
+//! - an ERROR from the peer ends the transfer at once, with no reply;
+//! - a datagram that does not decode is counted and ignored (atftpd 0.8.0 resends a 3-byte
+//!   DATA); a well-formed packet that has no place in the transfer is answered with ERROR 4;
+//! - each packet is sent at most `1 + retries` times, `timeout` apart; then the transfer fails.
+//!
+//! May use: [`crate::wire::packet`].
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::io;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use crate::wire::packet::{
+    self, code, Mode, Packet, Request, DEFAULT_BLKSIZE, MAX_BLKSIZE, MIN_BLKSIZE,
+};
+
+/// How long to wait for the peer, and how often to resend before giving up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    /// Time between sends of the same packet, and after the last one.
+    pub timeout: Duration,
+    /// Sends of the same packet after the first.
+    pub retries: u32,
+}
+
+impl Default for Policy {
+    /// One second, five retries: a silent peer is given up after six seconds.
+    fn default() -> Policy {
+        Policy {
+            timeout: Duration::from_secs(1),
+            retries: 5,
+        }
+    }
+}
+
+impl Policy {
+    /// The longest a transfer waits for one answer before it fails.
+    pub fn give_up_after(&self) -> Duration {
+        self.timeout * (self.retries + 1)
+    }
+}
+
+/// A datagram to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transmit {
+    pub to: SocketAddr,
+    pub bytes: Vec<u8>,
+}
+
+/// What happened in a transfer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// The peer answered and the transfer runs with this block size; `tsize` is the size the
+    /// server announced (receiver) or will send (sender), when known.
+    Started {
+        blksize: u16,
+        tsize: Option<u64>,
+    },
+    /// Bytes received (receiver) or acknowledged by the peer (sender) so far.
+    Progress {
+        bytes: u64,
+    },
+    /// The whole file has been received, or the last block acknowledged.
+    Done {
+        bytes: u64,
+    },
+    Failed(Failure),
+}
+
+/// Why a transfer failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The peer sent an ERROR packet.
+    Peer { code: u16, message: String },
+    /// The peer stopped answering.
+    Timeout {
+        /// What was awaited: "an answer to the request", "DATA block 3", "the ACK of block 2".
+        waiting_for: String,
+        /// Sends of the last packet.
+        sends: u32,
+        /// Datagrams from the peer that were not TFTP packets.
+        malformed: u32,
+    },
+    /// The network reported the peer unreachable (an ICMP error).
+    Unreachable { why: String },
+    /// Options that could not be agreed; an ERROR 8 was sent.
+    Refused { why: String },
+    /// The peer broke the protocol; an ERROR 4 was sent.
+    Protocol { why: String },
+    /// The caller ended the transfer.
+    Aborted { why: String },
+    /// The file could not be read (sender).
+    Source { why: String },
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Peer { code, message } => write!(f, "TFTP error {code}: {message}"),
+            Failure::Timeout {
+                waiting_for,
+                sends,
+                malformed,
+            } => {
+                write!(f, "no answer: waited for {waiting_for} after {sends} sends")?;
+                if *malformed > 0 {
+                    write!(f, " ({malformed} malformed datagrams ignored)")?;
+                }
+                Ok(())
+            }
+            Failure::Unreachable { why } => write!(f, "unreachable: {why}"),
+            Failure::Refused { why } => write!(f, "options refused: {why}"),
+            Failure::Protocol { why } => write!(f, "protocol error: {why}"),
+            Failure::Aborted { why } => write!(f, "aborted: {why}"),
+            Failure::Source { why } => write!(f, "cannot read the file: {why}"),
+        }
+    }
+}
+
+/// What both sides share: the peer, the packet to resend, the timer and the queues.
+#[derive(Debug)]
+struct Link {
+    /// Where the first packet goes (the receiver's server; the sender's client).
+    first: SocketAddr,
+    /// The peer's transfer ID, once known.
+    peer: Option<SocketAddr>,
+    policy: Policy,
+    /// The last packet sent, resent on timeout.
+    last: Vec<u8>,
+    sends: u32,
+    deadline: Option<Instant>,
+    transmits: VecDeque<Transmit>,
+    events: VecDeque<Event>,
+    finished: bool,
+    malformed: u32,
+}
+
+impl Link {
+    fn new(first: SocketAddr, peer: Option<SocketAddr>, policy: Policy) -> Link {
+        Link {
+            first,
+            peer,
+            policy,
+            last: Vec::new(),
+            sends: 0,
+            deadline: None,
+            transmits: VecDeque::new(),
+            events: VecDeque::new(),
+            finished: false,
+            malformed: 0,
+        }
+    }
+
+    fn destination(&self) -> SocketAddr {
+        self.peer.unwrap_or(self.first)
+    }
+
+    /// Sends a packet that is resent on timeout until the next one replaces it.
+    fn send(&mut self, now: Instant, bytes: Vec<u8>) {
+        self.transmits.push_back(Transmit {
+            to: self.destination(),
+            bytes: bytes.clone(),
+        });
+        self.last = bytes;
+        self.sends = 1;
+        self.deadline = Some(now + self.policy.timeout);
+    }
+
+    /// Sends a packet once, without touching the timer (ERRORs, repeated ACKs).
+    fn send_once(&mut self, to: SocketAddr, bytes: Vec<u8>) {
+        self.transmits.push_back(Transmit { to, bytes });
+    }
+
+    /// Sends the last packet again, without resetting the count of sends: the answer to a
+    /// duplicate that shows our packet was lost.
+    fn repeat_last(&mut self) {
+        let bytes = self.last.clone();
+        self.send_once(self.destination(), bytes);
+    }
+
+    fn finish(&mut self, event: Event) {
+        self.finished = true;
+        self.deadline = None;
+        self.events.push_back(event);
+    }
+
+    /// Ends the transfer, first telling the peer (when known) with an ERROR.
+    fn fail_with_error(&mut self, code: u16, message: &str, failure: Failure) {
+        let to = self.destination();
+        self.send_once(to, packet::error(code, message));
+        self.finish(Event::Failed(failure));
+    }
+
+    /// True when `from` is the peer; a stranger gets ERROR 5.
+    fn is_peer(&mut self, from: SocketAddr) -> bool {
+        match self.peer {
+            Some(peer) if peer != from => {
+                self.send_once(
+                    from,
+                    packet::error(code::UNKNOWN_TID, "Unknown transfer ID"),
+                );
+                false
+            }
+            _ => true,
+        }
+    }
+
+    fn timeout(&mut self, now: Instant, waiting_for: impl FnOnce() -> String) {
+        let Some(deadline) = self.deadline else {
+            return;
+        };
+        if self.finished || now < deadline {
+            return;
+        }
+        if self.sends > self.policy.retries {
+            let failure = Failure::Timeout {
+                waiting_for: waiting_for(),
+                sends: self.sends,
+                malformed: self.malformed,
+            };
+            self.finish(Event::Failed(failure));
+            return;
+        }
+        let bytes = self.last.clone();
+        self.send_once(self.destination(), bytes);
+        self.sends += 1;
+        self.deadline = Some(now + self.policy.timeout);
+    }
+}
+
+/// The methods both sides share, delegated to their [`Link`].
+macro_rules! link_methods {
+    () => {
+        /// The next datagram to send, if any.
+        pub fn poll_transmit(&mut self) -> Option<Transmit> {
+            self.link.transmits.pop_front()
+        }
+
+        /// The next event, if any.
+        pub fn poll_event(&mut self) -> Option<Event> {
+            self.link.events.pop_front()
+        }
+
+        /// When [`Self::handle_timeout`] must be called, if the transfer waits for the peer.
+        pub fn poll_timeout(&self) -> Option<Instant> {
+            self.link.deadline
+        }
+
+        /// Resends the last packet, or fails, if the deadline has passed.
+        pub fn handle_timeout(&mut self, now: Instant) {
+            let waiting_for = self.waiting_for();
+            self.link.timeout(now, || waiting_for);
+        }
+
+        /// The network said the peer cannot be reached (an ICMP error on the socket).
+        pub fn handle_unreachable(&mut self, why: impl Into<String>) {
+            if !self.link.finished {
+                self.link
+                    .finish(Event::Failed(Failure::Unreachable { why: why.into() }));
+            }
+        }
+
+        /// Ends the transfer from this side, telling the peer with ERROR `code`.
+        pub fn abort(&mut self, code: u16, message: &str) {
+            if self.link.finished {
+                return;
+            }
+            let failure = Failure::Aborted {
+                why: message.to_string(),
+            };
+            if self.link.peer.is_some() {
+                self.link.fail_with_error(code, message, failure);
+            } else {
+                self.link.finish(Event::Failed(failure));
+            }
+        }
+
+        /// True once the transfer is done or has failed (a last event may still be queued).
+        pub fn is_finished(&self) -> bool {
+            self.link.finished
+        }
+
+        /// The peer's transfer ID, once it has answered.
+        pub fn peer(&self) -> Option<SocketAddr> {
+            self.link.peer
+        }
+    };
+}
+
+/// The options a receiver asks for. A 7940 asks for none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Ask {
+    pub blksize: Option<u16>,
+    pub tsize: bool,
+    pub timeout: Option<u8>,
+}
+
+impl Ask {
+    fn options(&self) -> Vec<(String, String)> {
+        let mut options = Vec::new();
+        if let Some(blksize) = self.blksize {
+            options.push(("blksize".into(), blksize.to_string()));
+        }
+        if self.tsize {
+            options.push(("tsize".into(), "0".into()));
+        }
+        if let Some(timeout) = self.timeout {
+            options.push(("timeout".into(), timeout.to_string()));
+        }
+        options
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.options().is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Receiving {
+    /// The request is sent; no answer yet.
+    Requested,
+    /// Block `next` is awaited.
+    Blocks,
+    Done,
+}
+
+/// The reading side: sends a read request and receives the file.
+#[derive(Debug)]
+pub struct Receiver {
+    link: Link,
+    ask: Ask,
+    state: Receiving,
+    blksize: u16,
+    next: u16,
+    /// The last block accepted, acknowledged again if it comes again.
+    last_block: Option<u16>,
+    /// Whether an OACK was accepted (a repeated one is acknowledged again).
+    oack: bool,
+    bytes: u64,
+    tsize: Option<u64>,
+}
+
+impl Receiver {
+    /// Starts reading `filename` from the server at `server`: the read request is the first
+    /// datagram to send.
+    pub fn new(
+        server: SocketAddr,
+        filename: &str,
+        ask: Ask,
+        policy: Policy,
+        now: Instant,
+    ) -> Receiver {
+        let mut receiver = Receiver {
+            link: Link::new(server, None, policy),
+            ask,
+            state: Receiving::Requested,
+            blksize: DEFAULT_BLKSIZE,
+            next: 1,
+            last_block: None,
+            oack: false,
+            bytes: 0,
+            tsize: None,
+        };
+        let request = Packet::Rrq(Request {
+            filename: filename.to_string(),
+            mode: Mode::Octet,
+            options: ask.options(),
+        });
+        receiver.link.send(now, request.encode());
+        receiver
+    }
+
+    link_methods!();
+
+    fn waiting_for(&self) -> String {
+        match self.state {
+            Receiving::Requested => "an answer to the read request".into(),
+            _ => format!("DATA block {}", self.next),
+        }
+    }
+
+    /// Bytes received so far.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// The size the server announced with `tsize`, if it did.
+    pub fn tsize(&self) -> Option<u64> {
+        self.tsize
+    }
+
+    /// Takes one datagram from `from`. Returns the new bytes of the file it carries, in order.
+    pub fn handle_datagram<'d>(
+        &mut self,
+        now: Instant,
+        from: SocketAddr,
+        datagram: &'d [u8],
+    ) -> Option<&'d [u8]> {
+        if self.link.finished {
+            // The last ACK may have been lost: acknowledge the last block again.
+            if self.state == Receiving::Done && self.link.peer == Some(from) {
+                if let Ok(Packet::Data { block, .. }) = Packet::decode(datagram) {
+                    if Some(block) == self.last_block {
+                        self.link.repeat_last();
+                    }
+                }
+            }
+            return None;
+        }
+        if !self.link.is_peer(from) {
+            return None;
+        }
+        let Ok(packet) = Packet::decode(datagram) else {
+            self.link.malformed += 1;
+            return None;
+        };
+        if self.link.peer.is_none() {
+            if !matches!(
+                packet,
+                Packet::Oack { .. } | Packet::Data { .. } | Packet::Error { .. }
+            ) {
+                return None;
+            }
+            // The first answer fixes the server's transfer ID.
+            self.link.peer = Some(from);
+        }
+        match (self.state, packet) {
+            (_, Packet::Error { code, message }) => {
+                self.link
+                    .finish(Event::Failed(Failure::Peer { code, message }));
+                None
+            }
+            (Receiving::Requested, Packet::Oack { options }) => {
+                match self.agree(&options) {
+                    Ok(()) => {
+                        self.oack = true;
+                        self.state = Receiving::Blocks;
+                        self.link.events.push_back(Event::Started {
+                            blksize: self.blksize,
+                            tsize: self.tsize,
+                        });
+                        self.link.send(now, Packet::Ack { block: 0 }.encode());
+                    }
+                    Err(why) => {
+                        self.link.fail_with_error(
+                            code::OPTION_REFUSED,
+                            &why,
+                            Failure::Refused { why: why.clone() },
+                        );
+                    }
+                }
+                None
+            }
+            (Receiving::Blocks, Packet::Oack { .. }) if self.oack && self.next == 1 => {
+                // The server did not get ACK 0 and sent its OACK again.
+                self.link.repeat_last();
+                None
+            }
+            (Receiving::Requested, Packet::Data { block: 1, data }) => {
+                // The server ignored our options (or we asked none): RFC 1350 defaults.
+                self.blksize = DEFAULT_BLKSIZE;
+                self.state = Receiving::Blocks;
+                self.link.events.push_back(Event::Started {
+                    blksize: self.blksize,
+                    tsize: None,
+                });
+                self.accept(now, 1, data)
+            }
+            (Receiving::Requested, Packet::Data { .. }) => None,
+            (Receiving::Blocks, Packet::Data { block, data }) => {
+                if block == self.next {
+                    self.accept(now, block, data)
+                } else {
+                    if Some(block) == self.last_block {
+                        // Our ACK was lost; the server resent the block.
+                        self.link.repeat_last();
+                    }
+                    None
+                }
+            }
+            (_, other) => {
+                let why = format!("the server sent {} during a read", kind(&other));
+                self.link.fail_with_error(
+                    code::ILLEGAL_OPERATION,
+                    "Illegal TFTP operation",
+                    Failure::Protocol { why },
+                );
+                None
+            }
+        }
+    }
+
+    /// Checks the server's OACK against what was asked (RFC 2347: only options asked for;
+    /// RFC 2348: a block size no larger than asked; RFC 2349: the same timeout).
+    fn agree(&mut self, options: &[(String, String)]) -> Result<(), String> {
+        for (name, value) in options {
+            match name.to_ascii_lowercase().as_str() {
+                "blksize" if self.ask.blksize.is_some() => {
+                    let asked = self.ask.blksize.unwrap_or(DEFAULT_BLKSIZE);
+                    match value.parse::<u16>() {
+                        Ok(size) if (MIN_BLKSIZE..=asked).contains(&size) => self.blksize = size,
+                        _ => {
+                            return Err(format!(
+                                "the server chose blksize {value:?}, not within {MIN_BLKSIZE}..={asked}"
+                            ))
+                        }
+                    }
+                }
+                "tsize" if self.ask.tsize => match value.parse::<u64>() {
+                    Ok(size) => self.tsize = Some(size),
+                    Err(_) => return Err(format!("the server sent tsize {value:?}")),
+                },
+                "timeout" if self.ask.timeout.is_some() => {
+                    if value.parse::<u8>().ok() != self.ask.timeout {
+                        return Err(format!(
+                            "the server changed the timeout to {value:?} (RFC 2349 wants the value asked)"
+                        ));
+                    }
+                }
+                _ => {
+                    return Err(format!(
+                        "the server acknowledged option {name:?}, which was not asked for"
+                    ))
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn accept<'d>(&mut self, now: Instant, block: u16, data: &'d [u8]) -> Option<&'d [u8]> {
+        if data.len() > usize::from(self.blksize) {
+            let why = format!(
+                "DATA block {block} has {} bytes, more than the block size {}",
+                data.len(),
+                self.blksize
+            );
+            self.link.fail_with_error(
+                code::ILLEGAL_OPERATION,
+                "Illegal TFTP operation",
+                Failure::Protocol { why },
+            );
+            return None;
+        }
+        self.bytes += data.len() as u64;
+        self.last_block = Some(block);
+        self.link.send(now, Packet::Ack { block }.encode());
+        self.link
+            .events
+            .push_back(Event::Progress { bytes: self.bytes });
+        if data.len() < usize::from(self.blksize) {
+            self.state = Receiving::Done;
+            self.link.finish(Event::Done { bytes: self.bytes });
+        } else {
+            self.next = block.wrapping_add(1);
+        }
+        Some(data)
+    }
+}
+
+fn kind(packet: &Packet) -> &'static str {
+    match packet {
+        Packet::Rrq(_) => "a read request",
+        Packet::Wrq(_) => "a write request",
+        Packet::Data { .. } => "DATA",
+        Packet::Ack { .. } => "an ACK",
+        Packet::Error { .. } => "an ERROR",
+        Packet::Oack { .. } => "an OACK",
+    }
+}
+
+/// Where a [`Sender`] reads the file: block by block, so an image is never held whole.
+pub trait Source {
+    /// The size in bytes, if known: it answers the `tsize` option.
+    fn size(&self) -> Option<u64>;
+    /// Reads the next bytes into `buf`; fewer than `buf.len()` only at the end of the file.
+    fn read_chunk(&mut self, buf: &mut [u8]) -> io::Result<usize>;
+}
+
+/// Fills `buf` from a reader, stopping early only at its end.
+fn fill(reader: &mut impl io::Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+impl Source for std::fs::File {
+    fn size(&self) -> Option<u64> {
+        self.metadata().ok().map(|m| m.len())
+    }
+
+    fn read_chunk(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        fill(self, buf)
+    }
+}
+
+impl<T: AsRef<[u8]>> Source for io::Cursor<T> {
+    fn size(&self) -> Option<u64> {
+        Some(self.get_ref().as_ref().len() as u64)
+    }
+
+    fn read_chunk(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        fill(self, buf)
+    }
+}
+
+/// How a [`Sender`] negotiates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SendConfig {
+    pub policy: Policy,
+    /// The largest block size granted; larger requests are lowered to it.
+    pub max_blksize: u16,
+}
+
+impl Default for SendConfig {
+    fn default() -> SendConfig {
+        SendConfig {
+            policy: Policy::default(),
+            max_blksize: MAX_BLKSIZE,
+        }
+    }
+}
+
+/// The sending side: answers one read request with the file from a [`Source`].
+///
+/// Options (RFC 2347-2349): `blksize` below 8 or not a number is refused with ERROR 8, as
+/// tftpd-hpa does; above `max_blksize` it is lowered; `tsize` is answered with the source's
+/// size; `timeout` 1..=255 is accepted and used; other options are ignored. With no option
+/// accepted, DATA 1 is the first answer, otherwise an OACK. The mode is not converted: netascii
+/// requests get the bytes as they are.
+#[derive(Debug)]
+pub struct Sender<S> {
+    link: Link,
+    source: S,
+    blksize: u16,
+    /// The block last sent; 0 while the OACK waits for its ACK.
+    block: u16,
+    /// Bytes in the block last sent.
+    block_len: usize,
+    /// Whether the block last sent is the last one.
+    last_sent: bool,
+    /// Whether the OACK waits for its ACK 0.
+    oack: bool,
+    /// Bytes the client has acknowledged.
+    acked: u64,
+    buf: Vec<u8>,
+}
+
+impl<S: Source> Sender<S> {
+    /// Answers `request` from `client`: the OACK or DATA 1 (or an ERROR 8) is the first
+    /// datagram to send, and [`Event::Started`] the first event.
+    pub fn new(
+        client: SocketAddr,
+        request: &Request,
+        source: S,
+        config: SendConfig,
+        now: Instant,
+    ) -> Sender<S> {
+        let mut sender = Sender {
+            link: Link::new(client, Some(client), config.policy),
+            source,
+            blksize: DEFAULT_BLKSIZE,
+            block: 0,
+            block_len: 0,
+            last_sent: false,
+            oack: false,
+            acked: 0,
+            buf: Vec::new(),
+        };
+        let mut accepted: Vec<(String, String)> = Vec::new();
+        let mut tsize = None;
+        for (name, value) in &request.options {
+            match name.to_ascii_lowercase().as_str() {
+                "blksize" => match value.parse::<u64>() {
+                    Ok(size) if size >= u64::from(MIN_BLKSIZE) => {
+                        let max = config.max_blksize.clamp(MIN_BLKSIZE, MAX_BLKSIZE);
+                        sender.blksize = u16::try_from(size).unwrap_or(max).min(max);
+                        accepted.push(("blksize".into(), sender.blksize.to_string()));
+                    }
+                    _ => {
+                        let why = format!("blksize {value:?} is not a number from 8 up");
+                        sender.link.fail_with_error(
+                            code::OPTION_REFUSED,
+                            "Unsupported option(s) requested",
+                            Failure::Refused { why },
+                        );
+                        return sender;
+                    }
+                },
+                "tsize" => {
+                    if let Some(size) = sender.source.size() {
+                        tsize = Some(size);
+                        accepted.push(("tsize".into(), size.to_string()));
+                    }
+                }
+                "timeout" => {
+                    if let Ok(seconds @ 1..=255) = value.parse::<u8>() {
+                        sender.link.policy.timeout = Duration::from_secs(u64::from(seconds));
+                        accepted.push(("timeout".into(), seconds.to_string()));
+                    }
+                }
+                _ => {}
+            }
+        }
+        sender.link.events.push_back(Event::Started {
+            blksize: sender.blksize,
+            tsize: tsize.or_else(|| sender.source.size()),
+        });
+        if accepted.is_empty() {
+            sender.send_next(now);
+        } else {
+            sender.oack = true;
+            sender
+                .link
+                .send(now, Packet::Oack { options: accepted }.encode());
+        }
+        sender
+    }
+
+    link_methods!();
+
+    fn waiting_for(&self) -> String {
+        if self.oack {
+            "the ACK of the OACK".into()
+        } else {
+            format!("the ACK of block {}", self.block)
+        }
+    }
+
+    /// The block size in use.
+    pub fn blksize(&self) -> u16 {
+        self.blksize
+    }
+
+    /// Reads and sends the next block.
+    fn send_next(&mut self, now: Instant) {
+        self.buf.resize(usize::from(self.blksize), 0);
+        let len = match self.source.read_chunk(&mut self.buf) {
+            Ok(len) => len.min(self.buf.len()),
+            Err(error) => {
+                self.link.fail_with_error(
+                    code::NOT_DEFINED,
+                    "Read error",
+                    Failure::Source {
+                        why: error.to_string(),
+                    },
+                );
+                return;
+            }
+        };
+        self.block = self.block.wrapping_add(1);
+        self.block_len = len;
+        self.last_sent = len < usize::from(self.blksize);
+        let data = Packet::Data {
+            block: self.block,
+            data: &self.buf[..len],
+        }
+        .encode();
+        self.link.send(now, data);
+    }
+
+    /// Takes one datagram from `from`.
+    pub fn handle_datagram(&mut self, now: Instant, from: SocketAddr, datagram: &[u8]) {
+        if self.link.finished || !self.link.is_peer(from) {
+            return;
+        }
+        let Ok(packet) = Packet::decode(datagram) else {
+            self.link.malformed += 1;
+            return;
+        };
+        match packet {
+            Packet::Ack { block } if block == self.block => {
+                if self.oack {
+                    self.oack = false;
+                } else {
+                    self.acked += self.block_len as u64;
+                    self.link
+                        .events
+                        .push_back(Event::Progress { bytes: self.acked });
+                }
+                if self.last_sent {
+                    self.link.finish(Event::Done { bytes: self.acked });
+                } else {
+                    self.send_next(now);
+                }
+            }
+            // A duplicate or stale ACK: never answered (the sorcerer's apprentice bug).
+            Packet::Ack { .. } => {}
+            Packet::Error { code, message } => {
+                self.link
+                    .finish(Event::Failed(Failure::Peer { code, message }));
+            }
+            other => {
+                let why = format!("the client sent {} during a read", kind(&other));
+                self.link.fail_with_error(
+                    code::ILLEGAL_OPERATION,
+                    "Illegal TFTP operation",
+                    Failure::Protocol { why },
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server() -> SocketAddr {
+        "127.0.0.1:69".parse().unwrap()
+    }
+    /// The server's transfer ID for this transfer.
+    fn tid() -> SocketAddr {
+        "127.0.0.1:40000".parse().unwrap()
+    }
+    fn client() -> SocketAddr {
+        "127.0.0.1:50000".parse().unwrap()
+    }
+
+    fn sent(transmits: impl FnMut() -> Option<Transmit>) -> Vec<Transmit> {
+        std::iter::from_fn(transmits).collect()
+    }
+
+    fn events(receiver_or_sender: impl FnMut() -> Option<Event>) -> Vec<Event> {
+        std::iter::from_fn(receiver_or_sender).collect()
+    }
+
+    fn data(block: u16, bytes: &[u8]) -> Vec<u8> {
+        Packet::Data { block, data: bytes }.encode()
+    }
+
+    fn ack(block: u16) -> Vec<u8> {
+        Packet::Ack { block }.encode()
+    }
+
+    fn oack(options: &[(&str, &str)]) -> Vec<u8> {
+        Packet::Oack {
+            options: options
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+        }
+        .encode()
+    }
+
+    fn decoded(transmit: &Transmit) -> Packet<'_> {
+        Packet::decode(&transmit.bytes).unwrap()
+    }
+
+    fn plain(now: Instant) -> Receiver {
+        Receiver::new(
+            server(),
+            "OS79XX.TXT",
+            Ask::default(),
+            Policy::default(),
+            now,
+        )
+    }
+
+    #[test]
+    fn a_plain_read_request_then_a_short_final_block() {
+        let now = Instant::now();
+        let mut r = plain(now);
+        let out = sent(|| r.poll_transmit());
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].to, server());
+        assert_eq!(decoded(&out[0]), Packet::Rrq(Request::octet("OS79XX.TXT")));
+        assert_eq!(r.poll_timeout(), Some(now + Duration::from_secs(1)));
+
+        let datagram = data(1, b"P0S3-06-3-00\n");
+        let got = r.handle_datagram(now, tid(), &datagram);
+        assert_eq!(got, Some(&b"P0S3-06-3-00\n"[..]));
+        let out = sent(|| r.poll_transmit());
+        assert_eq!(out.len(), 1);
+        assert_eq!(
+            out[0].to,
+            tid(),
+            "the answer goes to the server's transfer ID"
+        );
+        assert_eq!(decoded(&out[0]), Packet::Ack { block: 1 });
+        assert_eq!(
+            events(|| r.poll_event()),
+            [
+                Event::Started {
+                    blksize: 512,
+                    tsize: None
+                },
+                Event::Progress { bytes: 13 },
+                Event::Done { bytes: 13 }
+            ]
+        );
+        assert!(r.is_finished());
+        assert_eq!(r.poll_timeout(), None);
+    }
+
+    #[test]
+    fn a_file_that_is_an_exact_multiple_of_the_block_ends_with_an_empty_data() {
+        let now = Instant::now();
+        let mut r = plain(now);
+        let block = [7u8; 512];
+        assert_eq!(
+            r.handle_datagram(now, tid(), &data(1, &block))
+                .map(<[u8]>::len),
+            Some(512)
+        );
+        assert_eq!(
+            r.handle_datagram(now, tid(), &data(2, &block))
+                .map(<[u8]>::len),
+            Some(512)
+        );
+        assert!(!r.is_finished(), "a full block is never the last");
+        assert_eq!(r.handle_datagram(now, tid(), &data(3, b"")), Some(&b""[..]));
+        assert!(r.is_finished());
+        assert_eq!(
+            events(|| r.poll_event()).last(),
+            Some(&Event::Done { bytes: 1024 })
+        );
+        let acks: Vec<_> = sent(|| r.poll_transmit())
+            .iter()
+            .skip(1)
+            .map(|t| decoded(t).clone_owned_block())
+            .collect();
+        assert_eq!(acks, [1, 2, 3]);
+    }
+
+    impl Packet<'_> {
+        fn clone_owned_block(&self) -> u16 {
+            match self {
+                Packet::Ack { block } | Packet::Data { block, .. } => *block,
+                other => panic!("not a block: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn silence_resends_the_request_a_bounded_number_of_times_then_fails() {
+        let start = Instant::now();
+        let policy = Policy {
+            timeout: Duration::from_millis(500),
+            retries: 3,
+        };
+        let mut r = Receiver::new(
+            server(),
+            "CTLSEP0018B9FFFFFF.tlv",
+            Ask::default(),
+            policy,
+            start,
+        );
+        let rrq = r.poll_transmit().unwrap();
+        // Before the deadline nothing happens.
+        r.handle_timeout(start + Duration::from_millis(499));
+        assert_eq!(r.poll_transmit(), None);
+        for _ in 0..3 {
+            let now = r.poll_timeout().unwrap();
+            r.handle_timeout(now);
+            assert_eq!(
+                r.poll_transmit().as_ref(),
+                Some(&rrq),
+                "the same request again"
+            );
+        }
+        let now = r.poll_timeout().unwrap();
+        assert_eq!(now - start, policy.give_up_after());
+        r.handle_timeout(now);
+        assert_eq!(r.poll_transmit(), None, "no fifth send");
+        assert!(r.is_finished());
+        assert_eq!(
+            events(|| r.poll_event()),
+            [Event::Failed(Failure::Timeout {
+                waiting_for: "an answer to the read request".into(),
+                sends: 4,
+                malformed: 0
+            })]
+        );
+        r.handle_timeout(now + Duration::from_secs(60));
+        assert_eq!(r.poll_transmit(), None);
+    }
+
+    #[test]
+    fn a_lost_ack_is_recovered_by_acknowledging_the_duplicate_data() {
+        let now = Instant::now();
+        let mut r = plain(now);
+        r.poll_transmit();
+        let block = [1u8; 512];
+        assert!(r.handle_datagram(now, tid(), &data(1, &block)).is_some());
+        assert_eq!(
+            decoded(&r.poll_transmit().unwrap()),
+            Packet::Ack { block: 1 }
+        );
+        // The server did not get ACK 1 and resends DATA 1: acknowledged again, not delivered again.
+        assert_eq!(r.handle_datagram(now, tid(), &data(1, &block)), None);
+        assert_eq!(
+            decoded(&r.poll_transmit().unwrap()),
+            Packet::Ack { block: 1 }
+        );
+        assert_eq!(r.bytes(), 512);
+        // A block from the future is ignored.
+        assert_eq!(r.handle_datagram(now, tid(), &data(5, b"x")), None);
+        assert_eq!(r.poll_transmit(), None);
+        // After the silence, the receiver resends its last ACK.
+        let later = r.poll_timeout().unwrap();
+        r.handle_timeout(later);
+        assert_eq!(
+            decoded(&r.poll_transmit().unwrap()),
+            Packet::Ack { block: 1 }
+        );
+    }
+
+    #[test]
+    fn after_the_last_block_a_repeated_last_block_is_acknowledged_again() {
+        let now = Instant::now();
+        let mut r = plain(now);
+        r.poll_transmit();
+        r.handle_datagram(now, tid(), &data(1, b"end"));
+        r.poll_transmit();
+        assert_eq!(r.handle_datagram(now, tid(), &data(1, b"end")), None);
+        assert_eq!(
+            decoded(&r.poll_transmit().unwrap()),
+            Packet::Ack { block: 1 }
+        );
+    }
+
+    #[test]
+    fn an_error_from_the_server_ends_the_read_at_once_without_a_reply() {
+        let now = Instant::now();
+        let mut r = plain(now);
+        r.poll_transmit();
+        let error = packet::error(2, "Access violation");
+        assert_eq!(r.handle_datagram(now, tid(), &error), None);
+        assert!(r.is_finished());
+        assert_eq!(r.poll_transmit(), None);
+        assert_eq!(r.poll_timeout(), None);
+        assert_eq!(
+            events(|| r.poll_event()),
+            [Event::Failed(Failure::Peer {
+                code: 2,
+                message: "Access violation".into()
+            })]
+        );
+        // The same mid-transfer.
+        let mut r = plain(now);
+        r.handle_datagram(now, tid(), &data(1, &[0; 512]));
+        r.handle_datagram(now, tid(), &packet::error(0, "disk gone"));
+        assert!(r.is_finished());
+        assert!(matches!(
+            events(|| r.poll_event()).last(),
+            Some(Event::Failed(Failure::Peer { code: 0, .. }))
+        ));
+    }
+
+    #[test]
+    fn the_first_answer_fixes_the_transfer_id_and_strangers_get_error_5() {
+        let now = Instant::now();
+        let mut r = plain(now);
+        r.poll_transmit();
+        r.handle_datagram(now, tid(), &data(1, &[0; 512]));
+        r.poll_transmit();
+        let stranger: SocketAddr = "127.0.0.1:40001".parse().unwrap();
+        assert_eq!(r.handle_datagram(now, stranger, &data(2, b"evil")), None);
+        let out = r.poll_transmit().unwrap();
+        assert_eq!(out.to, stranger);
+        assert!(matches!(decoded(&out), Packet::Error { code: 5, .. }));
+        assert!(!r.is_finished(), "the transfer goes on");
+        assert_eq!(
+            r.handle_datagram(now, tid(), &data(2, b"good")),
+            Some(&b"good"[..])
+        );
+        assert!(r.is_finished());
+    }
+
+    #[test]
+    fn malformed_datagrams_are_ignored_and_counted() {
+        let now = Instant::now();
+        let policy = Policy {
+            timeout: Duration::from_secs(1),
+            retries: 0,
+        };
+        let mut r = Receiver::new(server(), "x", Ask::default(), policy, now);
+        r.poll_transmit();
+        r.handle_datagram(now, tid(), &data(1, &[0; 512]));
+        r.poll_transmit();
+        // atftpd 0.8.0's broken retransmit.
+        assert_eq!(r.handle_datagram(now, tid(), &[0, 3, 0]), None);
+        assert_eq!(r.poll_transmit(), None);
+        r.handle_timeout(now + Duration::from_secs(1));
+        assert_eq!(
+            events(|| r.poll_event()).last(),
+            Some(&Event::Failed(Failure::Timeout {
+                waiting_for: "DATA block 2".into(),
+                sends: 1,
+                malformed: 1
+            }))
+        );
+    }
+
+    #[test]
+    fn options_agreed_by_oack_then_ack_0() {
+        let now = Instant::now();
+        let ask = Ask {
+            blksize: Some(1428),
+            tsize: true,
+            timeout: Some(2),
+        };
+        let mut r = Receiver::new(server(), "P0S3-08-11-00.sb2", ask, Policy::default(), now);
+        let Packet::Rrq(request) = decoded(&r.poll_transmit().unwrap()) else {
+            panic!("an RRQ")
+        };
+        assert_eq!(request.option("BLKSIZE"), Some("1428"));
+        assert_eq!(request.option("tsize"), Some("0"));
+        assert_eq!(request.option("timeout"), Some("2"));
+        // atftpd answers in its own order and case does not matter.
+        r.handle_datagram(
+            now,
+            tid(),
+            &oack(&[("TSIZE", "3000"), ("blksize", "1024"), ("timeout", "2")]),
+        );
+        assert_eq!(
+            decoded(&r.poll_transmit().unwrap()),
+            Packet::Ack { block: 0 }
+        );
+        assert_eq!(
+            r.poll_event(),
+            Some(Event::Started {
+                blksize: 1024,
+                tsize: Some(3000)
+            })
+        );
+        // The OACK again (ACK 0 was lost): ACK 0 again.
+        r.handle_datagram(
+            now,
+            tid(),
+            &oack(&[("tsize", "3000"), ("blksize", "1024"), ("timeout", "2")]),
+        );
+        assert_eq!(
+            decoded(&r.poll_transmit().unwrap()),
+            Packet::Ack { block: 0 }
+        );
+        assert!(r
+            .handle_datagram(now, tid(), &data(1, &[0; 1024]))
+            .is_some());
+        assert!(!r.is_finished(), "1024 bytes is a full block now");
+        r.handle_datagram(now, tid(), &data(2, &[0; 952]));
+        assert!(r.is_finished());
+        assert_eq!(r.tsize(), Some(3000));
+        assert_eq!(r.bytes(), 1976);
+    }
+
+    #[test]
+    fn a_server_that_ignores_the_options_sends_data_1_at_once() {
+        let now = Instant::now();
+        let ask = Ask {
+            blksize: Some(1428),
+            tsize: true,
+            timeout: None,
+        };
+        let mut r = Receiver::new(server(), "OS79XX.TXT", ask, Policy::default(), now);
+        r.poll_transmit();
+        assert!(r.handle_datagram(now, tid(), &data(1, &[0; 512])).is_some());
+        assert_eq!(
+            r.poll_event(),
+            Some(Event::Started {
+                blksize: 512,
+                tsize: None
+            })
+        );
+        assert!(!r.is_finished(), "512 bytes is a full RFC 1350 block");
+        r.handle_datagram(now, tid(), &data(2, b""));
+        assert!(r.is_finished());
+    }
+
+    #[test]
+    fn an_oack_with_options_not_asked_for_or_changed_is_refused_with_error_8() {
+        type Case<'a> = (Ask, &'a [(&'a str, &'a str)], &'a str);
+        let cases: &[Case] = &[
+            (Ask::default(), &[("blksize", "512")], "not asked for"),
+            (
+                Ask {
+                    tsize: true,
+                    ..Ask::default()
+                },
+                &[("tsize", "10"), ("multicast", ",,1")],
+                "not asked for",
+            ),
+            (
+                Ask {
+                    blksize: Some(512),
+                    ..Ask::default()
+                },
+                &[("blksize", "1024")],
+                "not within 8..=512",
+            ),
+            (
+                Ask {
+                    blksize: Some(512),
+                    ..Ask::default()
+                },
+                &[("blksize", "4")],
+                "not within",
+            ),
+            (
+                Ask {
+                    blksize: Some(65464),
+                    ..Ask::default()
+                },
+                &[("blksize", "65465")],
+                "not within 8..=65464",
+            ),
+            (
+                Ask {
+                    tsize: true,
+                    ..Ask::default()
+                },
+                &[("tsize", "-1")],
+                "tsize",
+            ),
+            (
+                Ask {
+                    timeout: Some(3),
+                    ..Ask::default()
+                },
+                &[("timeout", "5")],
+                "timeout",
+            ),
+        ];
+        for (ask, options, why) in cases {
+            let now = Instant::now();
+            let mut r = Receiver::new(server(), "f", *ask, Policy::default(), now);
+            r.poll_transmit();
+            r.handle_datagram(now, tid(), &oack(options));
+            let out = r.poll_transmit().expect("an ERROR is sent");
+            assert_eq!(out.to, tid());
+            assert!(
+                matches!(decoded(&out), Packet::Error { code: 8, .. }),
+                "{options:?}"
+            );
+            let Some(Event::Failed(Failure::Refused { why: said })) = r.poll_event() else {
+                panic!("refused: {options:?}")
+            };
+            assert!(said.contains(why), "{said} / {why}");
+            assert!(r.is_finished());
+        }
+        // The largest block and an empty OACK are fine.
+        let now = Instant::now();
+        let ask = Ask {
+            blksize: Some(65464),
+            ..Ask::default()
+        };
+        let mut r = Receiver::new(server(), "f", ask, Policy::default(), now);
+        r.handle_datagram(now, tid(), &oack(&[("blksize", "65464")]));
+        assert_eq!(
+            r.poll_event(),
+            Some(Event::Started {
+                blksize: 65464,
+                tsize: None
+            })
+        );
+        let mut r = Receiver::new(
+            server(),
+            "f",
+            Ask {
+                tsize: true,
+                ..Ask::default()
+            },
+            Policy::default(),
+            now,
+        );
+        r.handle_datagram(now, tid(), &oack(&[]));
+        assert_eq!(
+            r.poll_event(),
+            Some(Event::Started {
+                blksize: 512,
+                tsize: None
+            })
+        );
+    }
+
+    #[test]
+    fn a_data_block_longer_than_agreed_is_a_protocol_error() {
+        let now = Instant::now();
+        let mut r = plain(now);
+        r.poll_transmit();
+        r.handle_datagram(now, tid(), &data(1, &[0; 513]));
+        assert!(matches!(
+            decoded(&r.poll_transmit().unwrap()),
+            Packet::Error { code: 4, .. }
+        ));
+        assert!(matches!(r.poll_event(), Some(Event::Started { .. })));
+        assert!(matches!(
+            r.poll_event(),
+            Some(Event::Failed(Failure::Protocol { .. }))
+        ));
+    }
+
+    #[test]
+    fn an_ack_from_the_server_is_illegal() {
+        let now = Instant::now();
+        let mut r = plain(now);
+        r.poll_transmit();
+        r.handle_datagram(now, tid(), &data(1, &[0; 512]));
+        r.poll_transmit();
+        r.handle_datagram(now, tid(), &ack(1));
+        assert!(matches!(
+            decoded(&r.poll_transmit().unwrap()),
+            Packet::Error { code: 4, .. }
+        ));
+        assert!(r.is_finished());
+    }
+
+    #[test]
+    fn abort_after_the_size_is_known_tells_the_server() {
+        let now = Instant::now();
+        let mut r = Receiver::new(
+            server(),
+            "big.sb2",
+            Ask {
+                tsize: true,
+                ..Ask::default()
+            },
+            Policy::default(),
+            now,
+        );
+        r.poll_transmit();
+        r.handle_datagram(now, tid(), &oack(&[("tsize", "705536")]));
+        r.poll_transmit();
+        assert_eq!(r.tsize(), Some(705536));
+        r.abort(code::NOT_DEFINED, "size only");
+        let out = r.poll_transmit().unwrap();
+        assert_eq!(out.to, tid());
+        assert_eq!(
+            decoded(&out),
+            Packet::Error {
+                code: 0,
+                message: "size only".into()
+            }
+        );
+        assert!(r.is_finished());
+        // Unreachable after the end changes nothing.
+        r.handle_unreachable("refused");
+        assert_eq!(events(|| r.poll_event()).len(), 2);
+    }
+
+    // The sending side.
+
+    fn send_file(
+        bytes: &[u8],
+        options: &[(&str, &str)],
+        now: Instant,
+    ) -> Sender<io::Cursor<Vec<u8>>> {
+        let request = Request {
+            filename: "f".into(),
+            mode: Mode::Octet,
+            options: options
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+        };
+        Sender::new(
+            client(),
+            &request,
+            io::Cursor::new(bytes.to_vec()),
+            SendConfig::default(),
+            now,
+        )
+    }
+
+    #[test]
+    fn a_plain_request_gets_data_1_and_each_ack_the_next_block() {
+        let now = Instant::now();
+        let file: Vec<u8> = (0..1200u32).map(|i| i as u8).collect();
+        let mut s = send_file(&file, &[], now);
+        assert_eq!(
+            s.poll_event(),
+            Some(Event::Started {
+                blksize: 512,
+                tsize: Some(1200)
+            })
+        );
+        let out = s.poll_transmit().unwrap();
+        assert_eq!(out.to, client());
+        assert_eq!(
+            decoded(&out),
+            Packet::Data {
+                block: 1,
+                data: &file[..512]
+            }
+        );
+        s.handle_datagram(now, client(), &ack(1));
+        assert_eq!(
+            decoded(&s.poll_transmit().unwrap()),
+            Packet::Data {
+                block: 2,
+                data: &file[512..1024]
+            }
+        );
+        s.handle_datagram(now, client(), &ack(2));
+        assert_eq!(
+            decoded(&s.poll_transmit().unwrap()),
+            Packet::Data {
+                block: 3,
+                data: &file[1024..]
+            }
+        );
+        assert!(
+            !s.is_finished(),
+            "done only when the last block is acknowledged"
+        );
+        s.handle_datagram(now, client(), &ack(3));
+        assert!(s.is_finished());
+        assert_eq!(
+            events(|| s.poll_event()),
+            [
+                Event::Progress { bytes: 512 },
+                Event::Progress { bytes: 1024 },
+                Event::Progress { bytes: 1200 },
+                Event::Done { bytes: 1200 }
+            ]
+        );
+        assert_eq!(s.poll_timeout(), None);
+    }
+
+    #[test]
+    fn an_exact_multiple_and_an_empty_file_end_with_an_empty_data() {
+        let now = Instant::now();
+        let mut s = send_file(&[9; 1024], &[], now);
+        s.poll_transmit();
+        s.handle_datagram(now, client(), &ack(1));
+        s.poll_transmit();
+        s.handle_datagram(now, client(), &ack(2));
+        assert_eq!(
+            decoded(&s.poll_transmit().unwrap()),
+            Packet::Data {
+                block: 3,
+                data: b""
+            }
+        );
+        s.handle_datagram(now, client(), &ack(3));
+        assert_eq!(
+            events(|| s.poll_event()).last(),
+            Some(&Event::Done { bytes: 1024 })
+        );
+
+        let mut s = send_file(b"", &[], now);
+        assert_eq!(
+            decoded(&s.poll_transmit().unwrap()),
+            Packet::Data {
+                block: 1,
+                data: b""
+            }
+        );
+        s.handle_datagram(now, client(), &ack(1));
+        assert_eq!(
+            events(|| s.poll_event()).last(),
+            Some(&Event::Done { bytes: 0 })
+        );
+    }
+
+    #[test]
+    fn a_duplicate_ack_is_never_answered_the_sorcerers_apprentice() {
+        let start = Instant::now();
+        let mut s = send_file(&[1; 2000], &[], start);
+        let data1 = s.poll_transmit().unwrap();
+        // The ACK is late: the timeout resends DATA 1 ...
+        let t1 = s.poll_timeout().unwrap();
+        s.handle_timeout(t1);
+        assert_eq!(s.poll_transmit(), Some(data1));
+        // ... and the client, having received both copies, acknowledges both.
+        s.handle_datagram(t1, client(), &ack(1));
+        assert_eq!(
+            decoded(&s.poll_transmit().unwrap()),
+            Packet::Data {
+                block: 2,
+                data: &[1; 512]
+            }
+        );
+        s.handle_datagram(t1, client(), &ack(1));
+        assert_eq!(s.poll_transmit(), None, "DATA 2 is not sent twice");
+        // Each block goes out once per ACK from here on.
+        s.handle_datagram(t1, client(), &ack(2));
+        assert_eq!(
+            s.poll_transmit().map(|t| decoded(&t).clone_owned_block()),
+            Some(3)
+        );
+        assert_eq!(s.poll_transmit(), None);
+    }
+
+    #[test]
+    fn the_sender_resends_on_timeout_a_bounded_number_of_times() {
+        let start = Instant::now();
+        let mut s = send_file(&[1; 100], &[], start);
+        let data1 = s.poll_transmit().unwrap();
+        let mut sends = 1;
+        while let Some(deadline) = s.poll_timeout() {
+            s.handle_timeout(deadline);
+            if let Some(again) = s.poll_transmit() {
+                assert_eq!(again, data1);
+                sends += 1;
+            }
+        }
+        assert_eq!(sends, 1 + Policy::default().retries);
+        assert!(matches!(
+            events(|| s.poll_event()).last(),
+            Some(Event::Failed(Failure::Timeout { sends: 6, .. }))
+        ));
+    }
+
+    #[test]
+    fn an_error_from_the_client_ends_the_send_at_once() {
+        let now = Instant::now();
+        // A tsize probe, as PXE ROMs send: OACK, then ERROR.
+        let mut s = send_file(&[1; 5000], &[("tsize", "0")], now);
+        assert_eq!(
+            decoded(&s.poll_transmit().unwrap()),
+            Packet::Oack {
+                options: vec![("tsize".into(), "5000".into())]
+            }
+        );
+        s.handle_datagram(now, client(), &packet::error(0, "size only"));
+        assert!(s.is_finished());
+        assert_eq!(s.poll_transmit(), None);
+        assert_eq!(s.poll_timeout(), None);
+        assert_eq!(
+            events(|| s.poll_event()).last(),
+            Some(&Event::Failed(Failure::Peer {
+                code: 0,
+                message: "size only".into()
+            }))
+        );
+    }
+
+    #[test]
+    fn blksize_is_clamped_to_65464_and_refused_below_8() {
+        let now = Instant::now();
+        let mut s = send_file(
+            &[1; 70000],
+            &[("BlkSize", "100000"), ("tsize", "0"), ("foo", "1")],
+            now,
+        );
+        assert_eq!(
+            decoded(&s.poll_transmit().unwrap()),
+            Packet::Oack {
+                options: vec![
+                    ("blksize".into(), "65464".into()),
+                    ("tsize".into(), "70000".into())
+                ]
+            }
+        );
+        assert_eq!(s.blksize(), 65464);
+        s.handle_datagram(now, client(), &ack(0));
+        let first = s.poll_transmit().unwrap();
+        let Packet::Data { block: 1, data } = decoded(&first) else {
+            panic!("DATA 1")
+        };
+        assert_eq!(data.len(), 65464);
+
+        for bad in ["4", "seven", ""] {
+            let mut s = send_file(&[1; 10], &[("blksize", bad)], now);
+            assert!(matches!(
+                decoded(&s.poll_transmit().unwrap()),
+                Packet::Error { code: 8, .. }
+            ));
+            assert!(s.is_finished());
+            assert!(matches!(
+                events(|| s.poll_event()).last(),
+                Some(Event::Failed(Failure::Refused { .. }))
+            ));
+        }
+        // A server's own limit.
+        let request = Request {
+            options: vec![("blksize".into(), "1428".into())],
+            ..Request::octet("f")
+        };
+        let config = SendConfig {
+            max_blksize: 1024,
+            ..SendConfig::default()
+        };
+        let s = Sender::new(
+            client(),
+            &request,
+            io::Cursor::new(vec![0; 10]),
+            config,
+            now,
+        );
+        assert_eq!(s.blksize(), 1024);
+    }
+
+    #[test]
+    fn the_timeout_option_sets_the_senders_timeout() {
+        let now = Instant::now();
+        let mut s = send_file(&[1; 10], &[("timeout", "3")], now);
+        s.poll_transmit();
+        assert_eq!(s.poll_timeout(), Some(now + Duration::from_secs(3)));
+        // An out-of-range timeout is ignored: plain DATA 1.
+        let mut s = send_file(&[1; 10], &[("timeout", "0")], now);
+        assert!(matches!(
+            decoded(&s.poll_transmit().unwrap()),
+            Packet::Data { block: 1, .. }
+        ));
+    }
+
+    #[test]
+    fn the_sender_answers_strangers_with_error_5_and_illegal_packets_with_error_4() {
+        let now = Instant::now();
+        let mut s = send_file(&[1; 600], &[], now);
+        s.poll_transmit();
+        let stranger: SocketAddr = "127.0.0.1:50001".parse().unwrap();
+        s.handle_datagram(now, stranger, &ack(1));
+        let out = s.poll_transmit().unwrap();
+        assert_eq!(out.to, stranger);
+        assert!(matches!(decoded(&out), Packet::Error { code: 5, .. }));
+        assert!(!s.is_finished());
+        s.handle_datagram(now, client(), &data(1, b"upload?"));
+        assert!(matches!(
+            decoded(&s.poll_transmit().unwrap()),
+            Packet::Error { code: 4, .. }
+        ));
+        assert!(s.is_finished());
+    }
+
+    /// A source that records how much it was asked for at once.
+    struct Counting {
+        left: u64,
+        largest_read: usize,
+    }
+
+    impl Source for Counting {
+        fn size(&self) -> Option<u64> {
+            None
+        }
+        fn read_chunk(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.largest_read = self.largest_read.max(buf.len());
+            let n = (self.left as usize).min(buf.len());
+            buf[..n].fill(0xAB);
+            self.left -= n as u64;
+            Ok(n)
+        }
+    }
+
+    struct Broken;
+    impl Source for Broken {
+        fn size(&self) -> Option<u64> {
+            Some(10)
+        }
+        fn read_chunk(&mut self, _: &mut [u8]) -> io::Result<usize> {
+            Err(io::Error::other("disk on fire"))
+        }
+    }
+
+    /// Runs a sender and a receiver against each other with no loss; returns the bytes received
+    /// and the block numbers of every DATA sent.
+    fn run<S: Source>(s: &mut Sender<S>, r: &mut Receiver, now: Instant) -> (Vec<u8>, Vec<u16>) {
+        let mut received = Vec::new();
+        let mut blocks = Vec::new();
+        let rrq = r.poll_transmit().unwrap();
+        assert_eq!(rrq.to, server());
+        while !(s.is_finished() && r.is_finished()) {
+            let mut moved = false;
+            while let Some(t) = s.poll_transmit() {
+                if let Ok(Packet::Data { block, .. }) = Packet::decode(&t.bytes) {
+                    blocks.push(block);
+                }
+                if let Some(bytes) = r.handle_datagram(now, tid(), &t.bytes) {
+                    received.extend_from_slice(bytes);
+                }
+                moved = true;
+            }
+            while let Some(t) = r.poll_transmit() {
+                s.handle_datagram(now, client(), &t.bytes);
+                moved = true;
+            }
+            assert!(moved, "the transfer stalled");
+        }
+        (received, blocks)
+    }
+
+    #[test]
+    fn block_numbers_roll_over_from_65535_to_0() {
+        let now = Instant::now();
+        // 65 540 blocks of 8 bytes and a short one: more than 65 535 blocks.
+        let size = 8 * 65_540 + 3;
+        let request = Request {
+            filename: "f".into(),
+            mode: Mode::Octet,
+            options: vec![("blksize".into(), "8".into())],
+        };
+        let source = Counting {
+            left: size,
+            largest_read: 0,
+        };
+        let mut s = Sender::new(client(), &request, source, SendConfig::default(), now);
+        let ask = Ask {
+            blksize: Some(8),
+            ..Ask::default()
+        };
+        let mut r = Receiver::new(server(), "f", ask, Policy::default(), now);
+        let (received, blocks) = run(&mut s, &mut r, now);
+        assert_eq!(received.len() as u64, size);
+        assert!(received.iter().all(|&b| b == 0xAB));
+        let wrap = blocks
+            .iter()
+            .position(|&b| b == 0)
+            .expect("block 0 after the wrap");
+        assert_eq!(blocks[wrap - 1], 65535);
+        assert_eq!(blocks[wrap + 1], 1);
+        assert_eq!(blocks.len(), 65_541);
+    }
+
+    #[test]
+    fn a_sender_and_a_receiver_agree_and_the_file_is_streamed_a_block_at_a_time() {
+        let now = Instant::now();
+        let request = Request {
+            filename: "P0S3-08-11-00.sb2".into(),
+            mode: Mode::Octet,
+            options: vec![
+                ("blksize".into(), "1428".into()),
+                ("tsize".into(), "0".into()),
+            ],
+        };
+        let source = Counting {
+            left: 705_536,
+            largest_read: 0,
+        };
+        let mut s = Sender::new(client(), &request, source, SendConfig::default(), now);
+        let ask = Ask {
+            blksize: Some(1428),
+            tsize: true,
+            timeout: None,
+        };
+        let mut r = Receiver::new(server(), "P0S3-08-11-00.sb2", ask, Policy::default(), now);
+        let (received, _) = run(&mut s, &mut r, now);
+        assert_eq!(received.len(), 705_536);
+        // A size the source does not know is not announced; reads are one block at most.
+        assert_eq!(r.tsize(), None);
+        assert_eq!(s.source.largest_read, 1428);
+    }
+
+    #[test]
+    fn a_source_that_fails_ends_the_send_with_an_error_0() {
+        let now = Instant::now();
+        let mut s = Sender::new(
+            client(),
+            &Request::octet("f"),
+            Broken,
+            SendConfig::default(),
+            now,
+        );
+        assert!(matches!(
+            decoded(&s.poll_transmit().unwrap()),
+            Packet::Error { code: 0, .. }
+        ));
+        assert!(matches!(
+            events(|| s.poll_event()).last(),
+            Some(Event::Failed(Failure::Source { .. }))
+        ));
+    }
+}

@@ -1,0 +1,675 @@
+//! TFTP over real UDP: the phone model booting through the card's three stages against Debian's
+//! tftpd-hpa, atftpd and dnsmasq, `probe` against each and against wrong servers, and real
+//! clients (curl, atftp, tftp-hpa) against phoneup's own sender. Loopback and test-made network
+//! namespaces only.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use phoneup::files::loads::stand_in as stand_in_loads;
+use serde_json::Value;
+
+use super::servers::{
+    in_netns_with_dnsmasq, start_atftpd, start_tftpd_hpa, Guard, Wrong, WrongServer,
+};
+use super::support::{card, fixture, run};
+
+const MAC: &str = "0018B9ABCDEF";
+
+/// Stand-in firmware of `len` bytes (several TFTP blocks), not a Cisco file.
+fn image(len: usize) -> Vec<u8> {
+    let text = b"phoneup stand-in firmware image, not a Cisco file\n";
+    text.iter().copied().cycle().take(len).collect()
+}
+
+/// A root with the card's firmware: sizes that end mid-block, on a block boundary, and an empty
+/// final block.
+fn card_root(tag: &str) -> std::path::PathBuf {
+    let loads = stand_in_loads("P0S3-08-11-00", "P003-08-11-00", "P0S3-08-11-00");
+    fixture(
+        tag,
+        &[
+            ("P0S3-06-3-00.bin", &image(3000)),
+            ("P003-08-11-00.sbn", &image(4096)),
+            ("P0S3-08-11-00.sb2", &image(70_000)),
+            ("P0S3-08-11-00.loads", loads.as_bytes()),
+        ],
+    )
+}
+
+fn apply_stage(root: &Path, stage: &str) {
+    let (code, _, stderr) = run(&card(
+        "apply",
+        &[
+            "--stage",
+            stage,
+            "--tftp-root",
+            root.to_str().unwrap(),
+            "--force",
+        ],
+    ));
+    assert_eq!(code, 0, "apply --stage {stage}: {stderr}");
+}
+
+fn json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+fn phoneup(args: &[&str]) -> Output {
+    super::support::phoneup().args(args).output().unwrap()
+}
+
+/// The stages of the card: (stage, the load it starts from, the load it ends on).
+const STAGES: [(&str, &str, &str); 3] = [
+    ("1", "P0030301MFG2", "P0S3-06-3-00"),
+    ("2", "P0S3-06-3-00", "P003-08-11-00"),
+    ("3", "P003-08-11-00", "P0S3-08-11-00"),
+];
+
+/// Checks one `simulate --format json` over the wire: the phone ends on `to`, every request
+/// went over the wire, and the missing files got error 1.
+fn check_boot(output: &Output, to: &str, server: &str) {
+    let simulation = json(output);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{server}: {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    assert_eq!(simulation["final_load"], to, "{server}");
+    assert_eq!(simulation["ending"], "stable", "{server}");
+    let first = &simulation["boots"][0];
+    assert_eq!(first["result"], "upgraded", "{server}");
+    for request in first["requests"].as_array().unwrap() {
+        let tftp = &request["tftp"];
+        match tftp["status"].as_str().unwrap() {
+            "served" => {
+                assert_eq!(request["found"], true);
+                assert!(tftp["size"].as_u64().is_some());
+            }
+            "not_found" => {
+                assert_eq!(request["found"], false);
+                assert_eq!(tftp["error_code"], 1, "{server}: {request}");
+            }
+            other => panic!("{server}: {request} got {other}"),
+        }
+    }
+    // The firmware arrived whole: the 70 000-byte application too.
+    let sizes: Vec<(String, u64)> = first["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["tftp"]["status"] == "served")
+        .map(|r| {
+            (
+                r["file"].as_str().unwrap().to_string(),
+                r["tftp"]["size"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    if to == "P0S3-08-11-00" {
+        assert!(
+            sizes.contains(&("P0S3-08-11-00.sb2".into(), 70_000)),
+            "{server}: {sizes:?}"
+        );
+        assert!(
+            sizes.contains(&("P003-08-11-00.sbn".into(), 4096)),
+            "{server}: {sizes:?}"
+        );
+    }
+}
+
+fn simulate_args<'a>(from: &'a str, server: &'a str) -> Vec<&'a str> {
+    vec![
+        "simulate", "--from", from, "--server", server, "--mac", MAC, "--format", "json",
+    ]
+}
+
+/// Applies each stage of the card to a root served by the server `start` starts, and boots the
+/// phone model over the wire from the stage's start to its end.
+fn walk_the_card(name: &str, start: impl Fn(&Path) -> Guard) {
+    let root = card_root(&format!("wire-{name}"));
+    let server = start(&root);
+    for (stage, from, to) in STAGES {
+        apply_stage(&root, stage);
+        check_boot(&phoneup(&simulate_args(from, &server.server())), to, name);
+    }
+}
+
+#[test]
+fn the_phone_model_walks_the_card_over_tftpd_hpa() {
+    walk_the_card("tftpd-hpa", |root| start_tftpd_hpa(root, "127.0.0.1"));
+}
+
+#[test]
+fn the_phone_model_walks_the_card_over_atftpd() {
+    walk_the_card("atftpd", start_atftpd);
+}
+
+#[test]
+fn the_phone_model_walks_the_card_over_dnsmasq_in_a_network_namespace() {
+    let root = card_root("wire-dnsmasq");
+    for (stage, from, to) in STAGES {
+        apply_stage(&root, stage);
+        let output = in_netns_with_dnsmasq(&root, &simulate_args(from, "{SERVER}"));
+        check_boot(&output, to, "dnsmasq");
+    }
+}
+
+/// `probe` on a root with stage 1 applied: exit 0, no findings, with and without the plan.
+fn check_clean_probe(output: &Output, server: &str) {
+    let report = json(output);
+    assert_eq!(
+        report["findings"],
+        Value::Array(vec![]),
+        "{server}: {report}"
+    );
+    assert_eq!(report["ok"], true);
+    assert_eq!(output.status.code(), Some(0), "{server}");
+    let files = report["files"].as_array().unwrap();
+    assert_eq!(files[0]["file"], "CTLSEP0018B9FFFFFF.tlv");
+    assert_eq!(files[0]["status"], "not_found");
+    assert_eq!(files[0]["error_code"], 1);
+    assert!(files
+        .iter()
+        .any(|f| f["file"] == "OS79XX.TXT" && f["status"] == "served" && f["size"] == 13));
+}
+
+fn probe_args<'a>(server: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["probe", server, "--format", "json"];
+    args.extend_from_slice(extra);
+    args
+}
+
+const CARD: [&str; 4] = ["--from", "P0030301MFG2", "--to", "P0S3-08-11-00"];
+
+#[test]
+fn probe_finds_nothing_wrong_with_tftpd_hpa_atftpd_and_dnsmasq_on_a_correct_root() {
+    let root = card_root("probe-clean");
+    apply_stage(&root, "1");
+    let tftpd_hpa = start_tftpd_hpa(&root, "127.0.0.1");
+    let atftpd = start_atftpd(&root);
+    for (name, server) in [
+        ("tftpd-hpa", tftpd_hpa.server()),
+        ("atftpd", atftpd.server()),
+    ] {
+        check_clean_probe(&phoneup(&probe_args(&server, &[])), name);
+        let output = phoneup(&probe_args(&server, &CARD));
+        check_clean_probe(&output, name);
+        // The plan's firmware, every stage's, was asked for with its size.
+        let report = json(&output);
+        let sizes: Vec<_> = report["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (f["file"].as_str().unwrap().to_string(), f["size"].clone()))
+            .collect();
+        for (file, size) in [
+            ("P0S3-06-3-00.bin", 3000),
+            ("P003-08-11-00.sbn", 4096),
+            ("P0S3-08-11-00.sb2", 70_000),
+        ] {
+            assert!(
+                sizes.contains(&(file.into(), size.into())),
+                "{name}: {sizes:?}"
+            );
+        }
+    }
+    check_clean_probe(
+        &in_netns_with_dnsmasq(&root, &probe_args("{SERVER}", &[])),
+        "dnsmasq",
+    );
+    check_clean_probe(
+        &in_netns_with_dnsmasq(&root, &probe_args("{SERVER}", &CARD)),
+        "dnsmasq",
+    );
+}
+
+#[test]
+fn probe_and_the_phone_model_over_ipv6_loopback() {
+    let root = card_root("probe-ipv6");
+    apply_stage(&root, "1");
+    let server = start_tftpd_hpa(&root, "::1");
+    check_clean_probe(
+        &phoneup(&probe_args(&server.server(), &[])),
+        "tftpd-hpa on ::1",
+    );
+    let output = phoneup(&simulate_args("P0030301MFG2", &server.server()));
+    check_boot(&output, "P0S3-06-3-00", "tftpd-hpa on ::1");
+}
+
+fn kinds(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_server_answering_missing_files_with_code_2_is_caught_and_loops_the_phone() {
+    let root = card_root("wire-wrong");
+    for stage in ["1", "2", "3"] {
+        apply_stage(&root, stage);
+    }
+    let server = WrongServer::start(&root, Wrong::MissingAnswered(2));
+    let output = phoneup(&probe_args(&server.server(), &[]));
+    assert_eq!(output.status.code(), Some(1));
+    let report = json(&output);
+    assert_eq!(kinds(&report), ["missing_file_answer"]);
+    let finding = &report["findings"][0];
+    assert_eq!(finding["file"], "CTLSEP0018B9FFFFFF.tlv");
+    assert!(
+        finding["detail"].as_str().unwrap().contains("error 2"),
+        "{finding}"
+    );
+    assert!(
+        finding["fix"].as_str().unwrap().contains("error 1"),
+        "{finding}"
+    );
+    assert_eq!(report["files"][0]["status"], "error");
+    assert_eq!(report["files"][0]["error_code"], 2);
+
+    // The text names the finding too.
+    let text = phoneup(&["probe", &server.server(), "--mac", MAC]);
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        stdout.contains("missing_file_answer: CTLSEP0018B9ABCDEF.tlv"),
+        "{stdout}"
+    );
+
+    // The phone model, over the wire, loops on CTLSEP<MAC>.tlv as in seeds 000-002.
+    let output = phoneup(&simulate_args("P003-08-11-00", &server.server()));
+    assert_eq!(output.status.code(), Some(1));
+    let simulation = json(&output);
+    assert_eq!(simulation["ending"], "loop");
+    assert_eq!(simulation["loop_file"], format!("CTLSEP{MAC}.tlv"));
+    let request = &simulation["boots"][0]["requests"][0];
+    assert_eq!(request["tftp"]["status"], "error");
+    assert_eq!(request["tftp"]["error_code"], 2);
+}
+
+#[test]
+fn a_silent_server_and_one_that_stops_after_a_block_are_no_answer() {
+    let root = card_root("wire-silent");
+    apply_stage(&root, "1");
+    std::fs::write(root.join("OS79XX.TXT"), "P0S3-06-3-00\n".repeat(60)).unwrap();
+    let silent = WrongServer::start(&root, Wrong::Silent);
+    let output = phoneup(&probe_args(&silent.server(), &CARD));
+    assert_eq!(output.status.code(), Some(1));
+    let report = json(&output);
+    assert_eq!(kinds(&report), ["no_answer"]);
+    assert!(report["findings"][0]["detail"]
+        .as_str()
+        .unwrap()
+        .contains("the data port is blocked or the server is unreachable"));
+    assert!(report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["status"] == "timeout"));
+
+    let stalling = WrongServer::start(&root, Wrong::StopsAfterFirstBlock);
+    let report = json(&phoneup(&probe_args(&stalling.server(), &[])));
+    let stopped = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "no_answer")
+        .unwrap_or_else(|| panic!("no no_answer: {report}"));
+    assert_eq!(stopped["file"], "OS79XX.TXT");
+    assert!(
+        stopped["detail"]
+            .as_str()
+            .unwrap()
+            .contains("stopped sending"),
+        "{stopped}"
+    );
+}
+
+#[test]
+fn probe_names_the_sb2_a_root_lacks() {
+    let root = card_root("probe-no-sb2");
+    apply_stage(&root, "2");
+    std::fs::remove_file(root.join("P0S3-08-11-00.sb2")).unwrap();
+    let server = start_tftpd_hpa(&root, "127.0.0.1");
+    let output = phoneup(&probe_args(
+        &server.server(),
+        &["--from", "P0S3-06-3-00", "--to", "P0S3-08-11-00"],
+    ));
+    assert_eq!(output.status.code(), Some(1));
+    let report = json(&output);
+    let missing: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "stage_file_missing")
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(missing, ["P0S3-08-11-00.sb2"], "{report}");
+}
+
+#[test]
+fn probe_reports_os79xx_as_served_and_an_empty_ctlsep() {
+    let root = card_root("probe-os79xx");
+    std::fs::write(root.join("OS79XX.TXT"), "P0S3-06-3-00 \r\nsecond line\n").unwrap();
+    std::fs::write(root.join(format!("CTLSEP{MAC}.tlv")), "").unwrap();
+    let server = start_atftpd(&root);
+    let output = phoneup(&probe_args(&server.server(), &["--mac", MAC]));
+    assert_eq!(output.status.code(), Some(1));
+    let report = json(&output);
+    assert_eq!(
+        kinds(&report),
+        ["missing_file_answer", "os79xx_format", "os79xx_format"],
+        "{report}"
+    );
+    let details: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["detail"].as_str().unwrap())
+        .collect();
+    assert!(details[0].contains("empty"), "{details:?}");
+    assert!(details[1].contains("CR"), "{details:?}");
+    assert!(details[2].contains("more than one line"), "{details:?}");
+}
+
+#[test]
+fn probe_catches_a_case_folding_server_and_not_a_root_with_two_spellings() {
+    let root = card_root("probe-case");
+    apply_stage(&root, "1");
+    // A server that matches names as Windows does (tftpd32).
+    let folding = WrongServer::start(&root, Wrong::FoldsCase);
+    let report = json(&phoneup(&probe_args(&folding.server(), &[])));
+    assert_eq!(kinds(&report), ["case_insensitive"], "{report}");
+    // tftpd-hpa matches exactly, even when the root holds a lower-case copy.
+    std::fs::copy(root.join("OS79XX.TXT"), root.join("os79xx.txt")).unwrap();
+    let exact = start_tftpd_hpa(&root, "127.0.0.1");
+    let output = phoneup(&probe_args(&exact.server(), &[]));
+    assert_eq!(kinds(&json(&output)), Vec::<String>::new());
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn probe_bad_input_exits_2() {
+    for args in [
+        vec!["probe", "127.0.0.1:notaport"],
+        vec!["probe", "127.0.0.1", "--mac", "nope"],
+        vec!["probe", "127.0.0.1", "--from", "P0030301MFG2"],
+        vec![
+            "probe",
+            "127.0.0.1",
+            "--from",
+            "garbage",
+            "--to",
+            "P0S3-08-11-00",
+        ],
+        vec!["probe", "127.0.0.1", "--bind", "::1"],
+        vec!["simulate", "--from", "P0030301MFG2"],
+        vec![
+            "simulate",
+            "--from",
+            "P0030301MFG2",
+            "--server",
+            "127.0.0.1",
+            "--tftp-root",
+            ".",
+        ],
+        vec![
+            "check",
+            "--from",
+            "P0030301MFG2",
+            "--tftp-root",
+            ".",
+            "--server",
+            "127.0.0.1",
+        ],
+    ] {
+        let (code, stdout, stderr) = run(&args);
+        assert_eq!(code, 2, "{args:?}: {stdout}{stderr}");
+        assert!(
+            stderr.starts_with("error:") || stderr.contains("Usage"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+/// Real clients against phoneup's own sender (the core `phoneup serve` builds on).
+#[test]
+fn curl_atftp_and_tftp_hpa_read_files_from_phoneups_sender_byte_for_byte() {
+    let root = card_root("wire-clients");
+    let server = WrongServer::start(&root, Wrong::MissingAnswered(1));
+    let port = server.address.port().to_string();
+    let out = root
+        .parent()
+        .unwrap()
+        .join(format!("phoneup-client-out-{}", std::process::id()));
+    for (file, len) in [("P0S3-08-11-00.sb2", 70_000), ("P003-08-11-00.sbn", 4096)] {
+        let url = format!("tftp://127.0.0.1:{port}/{file}");
+        let runs: Vec<(&str, Vec<String>)> = vec![
+            (
+                "curl",
+                vec![
+                    "-sS".into(),
+                    "--max-time".into(),
+                    "30".into(),
+                    "--tftp-blksize".into(),
+                    "1428".into(),
+                    "-o".into(),
+                    out.display().to_string(),
+                    url.clone(),
+                ],
+            ),
+            (
+                "curl",
+                vec![
+                    "-sS".into(),
+                    "--max-time".into(),
+                    "30".into(),
+                    "--tftp-no-options".into(),
+                    "-o".into(),
+                    out.display().to_string(),
+                    url,
+                ],
+            ),
+            (
+                "atftp",
+                vec![
+                    "--option".into(),
+                    "blksize 1428".into(),
+                    "--option".into(),
+                    "tsize 0".into(),
+                    "-g".into(),
+                    "-r".into(),
+                    file.into(),
+                    "-l".into(),
+                    out.display().to_string(),
+                    "127.0.0.1".into(),
+                    port.clone(),
+                ],
+            ),
+            (
+                "tftp",
+                vec![
+                    "127.0.0.1".into(),
+                    port.clone(),
+                    "-m".into(),
+                    "binary".into(),
+                    "-c".into(),
+                    "get".into(),
+                    file.into(),
+                    out.display().to_string(),
+                ],
+            ),
+        ];
+        for (client, args) in runs {
+            let _ = std::fs::remove_file(&out);
+            let status = Command::new("timeout")
+                .arg("60")
+                .arg(client)
+                .args(&args)
+                .output()
+                .unwrap_or_else(|e| {
+                    panic!("{client}: {e}\nInstall it with: sudo bash .ci/install-test-servers")
+                });
+            assert!(
+                status.status.success(),
+                "{client} {args:?}: {}",
+                String::from_utf8_lossy(&status.stderr)
+            );
+            let got = std::fs::read(&out).unwrap();
+            assert_eq!(got.len(), len, "{client} {file}");
+            assert_eq!(
+                got,
+                std::fs::read(root.join(file)).unwrap(),
+                "{client} {file}"
+            );
+        }
+    }
+    // A missing file: ERROR 1, which curl reports with its exit code 68 (TFTP file not found).
+    let url = format!("tftp://127.0.0.1:{port}/CTLSEP{MAC}.tlv");
+    let status = Command::new("timeout")
+        .args(["60", "curl", "-sS", "-o", "/dev/null", &url])
+        .output()
+        .unwrap();
+    assert_eq!(status.status.code(), Some(68), "{status:?}");
+    let _ = std::fs::remove_file(&out);
+}
+
+#[test]
+fn probe_checks_what_the_first_stage_reads_and_the_per_phone_file_the_loader_stops_at() {
+    // A correct server (phoneup's sender, error 1 for missing files) on a root lacking
+    // OS79XX.TXT: stage 1 of the card cannot start.
+    let root = card_root("probe-stage-files");
+    let server = WrongServer::start(&root, Wrong::MissingAnswered(1));
+    let report = json(&phoneup(&probe_args(&server.server(), &CARD)));
+    let found: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["kind"].as_str().unwrap(), f["file"].as_str().unwrap()))
+        .collect();
+    assert_eq!(found, [("stage_file_missing", "OS79XX.TXT")], "{report}");
+    assert!(report["findings"][0]["fix"]
+        .as_str()
+        .unwrap()
+        .contains("phoneup apply --from P0030301MFG2 --to P0S3-08-11-00 --stage 1"));
+
+    // At the loader's stage, a SEP<MAC>.cnf.xml naming another load stops the hunt there.
+    for stage in ["1", "2", "3"] {
+        apply_stage(&root, stage);
+    }
+    std::fs::write(
+        root.join(format!("SEP{MAC}.cnf.xml")),
+        "<Default>\n  <loadInformation>P0S3-07-5-00</loadInformation>\n</Default>\n",
+    )
+    .unwrap();
+    let output = phoneup(&probe_args(
+        &server.server(),
+        &[
+            "--mac",
+            MAC,
+            "--from",
+            "P003-08-11-00",
+            "--to",
+            "P0S3-08-11-00",
+        ],
+    ));
+    let report = json(&output);
+    assert_eq!(kinds(&report), ["stage_file_content"], "{report}");
+    assert_eq!(report["findings"][0]["file"], format!("SEP{MAC}.cnf.xml"));
+    assert!(report["findings"][0]["detail"]
+        .as_str()
+        .unwrap()
+        .contains("names P0S3-07-5-00"));
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn phones_on_distinct_loopback_addresses_with_bind() {
+    let root = card_root("wire-bind");
+    apply_stage(&root, "1");
+    let server = WrongServer::start(&root, Wrong::MissingAnswered(1));
+    let address = server.server();
+    for from in ["127.0.0.2", "127.0.0.3"] {
+        let mut args = simulate_args("P0030301MFG2", &address);
+        args.extend(["--bind", from]);
+        check_boot(&phoneup(&args), "P0S3-06-3-00", from);
+    }
+    let requests = server.requests.lock().unwrap().clone();
+    for from in ["127.0.0.2", "127.0.0.3"] {
+        let asked: Vec<_> = requests
+            .iter()
+            .filter(|(client, _)| client.ip().to_string() == from)
+            .map(|(_, file)| file.as_str())
+            .collect();
+        assert_eq!(
+            asked[..2],
+            ["OS79XX.TXT", "P0S3-06-3-00.bin"],
+            "{from}: {requests:?}"
+        );
+        // Every request from a new port, as the phone does.
+        let ports: std::collections::HashSet<_> = requests
+            .iter()
+            .filter(|(client, _)| client.ip().to_string() == from)
+            .map(|(client, _)| client.port())
+            .collect();
+        assert_eq!(ports.len(), asked.len());
+    }
+}
+
+#[test]
+fn a_server_whose_transfer_port_closes_is_unreachable_at_once_not_after_the_retries() {
+    use phoneup::wire::client::{Client, Outcome, Want};
+    use phoneup::wire::packet::Packet;
+    use phoneup::wire::transfer::{Ask, Failure};
+    use std::net::UdpSocket;
+
+    let listener = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let client = Client::new(listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        let mut buf = [0u8; 1024];
+        let (len, from) = listener.recv_from(&mut buf).unwrap();
+        assert!(matches!(Packet::decode(&buf[..len]), Ok(Packet::Rrq(_))));
+        // DATA 1, a full block, from a transfer port that is closed right after.
+        let transfer = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let data = Packet::Data {
+            block: 1,
+            data: &[0; 512],
+        }
+        .encode();
+        transfer.send_to(&data, from).unwrap();
+    });
+    let fetch = client
+        .read("P0S3-08-11-00.sb2", Ask::default(), Want::Whole)
+        .unwrap();
+    server.join().unwrap();
+    assert!(
+        matches!(fetch.outcome, Outcome::Failed(Failure::Unreachable { .. })),
+        "{:?}",
+        fetch.outcome
+    );
+}
+
+/// What a user reads when the server answers missing files with code 2 (seeds 000-002) and
+/// OS79XX.TXT was saved by a Windows editor (seed 003).
+#[test]
+fn probe_text_for_a_wrong_server() {
+    let root = card_root("probe-text");
+    apply_stage(&root, "1");
+    std::fs::write(root.join("OS79XX.TXT"), "P0S3-06-3-00\r\n").unwrap();
+    let server = WrongServer::start(&root, Wrong::MissingAnswered(2));
+    let output = phoneup(&["probe", &server.server()]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8(output.stdout)
+        .unwrap()
+        .replace(&server.server(), "127.0.0.1:PORT");
+    insta::assert_snapshot!(text);
+}
