@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::error::Error;
-use crate::output::Style;
+use crate::output::{self, Style};
 
 use answer::{Answer, Context, EXIT_INPUT, EXIT_YES};
 
@@ -127,8 +127,10 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
     }
 }
 
-/// Writes to standard output; a closed pipe (`phoneup plan ... | head`) is not an error.
+/// Writes to standard output, through [`output::sanitize`]; a closed pipe
+/// (`phoneup plan ... | head`) is not an error.
 fn emit(text: &str) -> io::Result<()> {
+    let text = output::sanitize(text, &Style::detect());
     let mut stdout = io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())
@@ -148,19 +150,24 @@ where
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(error) => {
-            // Help and --version go to stdout with 0; usage errors to stderr with 2.
-            let _ = error.print();
-            return if error.use_stderr() {
-                EXIT_INPUT
-            } else {
-                EXIT_YES
-            };
+            // Help and --version go to stdout with 0; usage errors to stderr with 2, through
+            // the sanitiser since they echo the arguments.
+            if !error.use_stderr() {
+                let _ = error.print();
+                return EXIT_YES;
+            }
+            let message = error.render().to_string();
+            eprint!("{}", output::sanitize(&message, &Style::plain()));
+            return EXIT_INPUT;
         }
     };
     match execute(cli) {
         Ok(answer) => match emit(&answer.stdout) {
             Ok(()) => {
-                eprint!("{}", answer.stderr);
+                eprint!(
+                    "{}",
+                    output::sanitize(&answer.stderr, &Style::detect_stderr())
+                );
                 answer.code
             }
             Err(error) => {
@@ -170,7 +177,8 @@ where
         },
         Err(error) => {
             let style = Style::detect_stderr();
-            eprintln!("{} {error}", style.error("error:"));
+            let message = format!("{} {error}", style.error("error:"));
+            eprintln!("{}", output::sanitize(&message, &style));
             error.exit_code()
         }
     }

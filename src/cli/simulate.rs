@@ -21,26 +21,40 @@ pub struct Args {
     tftp_root: PathBuf,
     #[command(flatten)]
     phone: PhoneArgs,
-    /// Which phone it is
+    /// Which phone it is (one at a time; check --tftp-root simulates both)
     #[arg(long, value_enum, default_value = "7940")]
-    model: Model,
+    model: OnePhone,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     format: Format,
 }
 
+/// `--model` for one simulated phone: the values of every other command's `--model` but `both`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OnePhone {
+    #[value(name = "7940")]
+    M7940,
+    #[value(name = "7960")]
+    M7960,
+}
+
+impl From<OnePhone> for Model {
+    fn from(one: OnePhone) -> Model {
+        match one {
+            OnePhone::M7940 => Model::M7940,
+            OnePhone::M7960 => Model::M7960,
+        }
+    }
+}
+
 impl Args {
     pub fn run(self, context: &Context) -> Result<Answer, Error> {
-        if self.model == Model::Both {
-            return Err(Error::Usage {
-                message: "simulate runs one phone: give --model 7940 or --model 7960".into(),
-            });
-        }
         let boots = usize::from(self.phone.boots);
-        let phone = self.phone.phone(self.model)?;
+        let phone = self.phone.phone(self.model.into())?;
         let start = catalogue::resolve(&context.matrix()?, &self.from, "--from")?;
         let root = TftpRoot::from_dir(&self.tftp_root)?;
-        let simulation = phone.simulate(&start.id, &root, boots);
+        let mut simulation = phone.simulate(&start.id, &root, boots);
+        simulation.suggest(&self.tftp_root);
         let code = if simulation.ending == Ending::Stable {
             EXIT_YES
         } else {

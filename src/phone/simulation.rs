@@ -3,12 +3,13 @@
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
+use std::path::Path;
 
 use serde::Serialize;
 
 use crate::knowledge::load_id::LoadId;
 use crate::knowledge::phones::Model;
-use crate::output::Style;
+use crate::output::{shell_word, NextStep, Style};
 use crate::phone::boot::{Boot, BootResult, Phone};
 use crate::phone::server::{RootServer, Server};
 use crate::tftp_root::TftpRoot;
@@ -42,6 +43,9 @@ pub struct Simulation {
     pub loop_file: Option<String>,
     /// Every problem found, without repeats.
     pub problems: Vec<String>,
+    /// When the phone does not settle: the fix and the command to run next (see
+    /// [`Simulation::suggest`]).
+    pub next_step: Option<NextStep>,
 }
 
 impl Phone {
@@ -118,11 +122,91 @@ impl Phone {
             ending,
             loop_file,
             problems,
+            next_step: None,
         }
     }
 }
 
 impl Simulation {
+    /// `phoneup simulate` again on `dir`, for this phone.
+    fn rerun(&self, dir: &Path, extra: &str) -> String {
+        let mut command = format!(
+            "phoneup simulate --from {} --tftp-root {}",
+            shell_word(&self.from),
+            shell_word(&dir.display().to_string())
+        );
+        if let Some(mac) = &self.mac {
+            let _ = write!(command, " --mac {mac}");
+        }
+        if self.model == Model::M7960 {
+            command.push_str(" --model 7960");
+        }
+        command.push_str(extra);
+        command
+    }
+
+    /// Fills in [`Simulation::next_step`] for a phone that does not settle, booting from `dir`:
+    /// the fix in one sentence and the command to run next.
+    pub fn suggest(&mut self, dir: &Path) {
+        let Some(last) = self.boots.last() else {
+            return;
+        };
+        let first_problem = self.problems.first().cloned();
+        let dir_word = shell_word(&dir.display().to_string());
+        let step = match (self.ending, last.result) {
+            (Ending::Stable, _) => None,
+            (Ending::Refused, _) => {
+                let image = last
+                    .fetched
+                    .last()
+                    .and_then(|f| LoadId::parse(f).ok())
+                    .map(|id| id.name().to_string())
+                    .unwrap_or_else(|| "LOAD".into());
+                Some(NextStep::new(
+                    format!(
+                        "{} will not take {image} directly: let phoneup plan a route it takes, and write each stage with phoneup apply.",
+                        self.final_load
+                    ),
+                    format!(
+                        "phoneup plan --from {} --to {} --tftp-root {dir_word}",
+                        shell_word(&self.final_load),
+                        shell_word(&image)
+                    ),
+                ))
+            }
+            (Ending::Loop, BootResult::Loop)
+                if last.requests.last().is_some_and(|r| !r.found) =>
+            {
+                Some(NextStep::new(
+                    "Make the TFTP server answer a missing file with TFTP error 1 (File not found), as tftpd-hpa, atftpd and dnsmasq do, and let its data port through any firewall (seeds 000 to 002).",
+                    self.rerun(dir, ""),
+                ))
+            }
+            (Ending::Loop, BootResult::Upgraded) => Some(NextStep::new(
+                "Name the same load in every file the phone reads (OS79XX.TXT, XMLDefault.cnf.xml, SIPDefault.cnf and its per-phone files), or let phoneup apply write them.",
+                format!("phoneup lint {dir_word}"),
+            )),
+            (Ending::Unfinished, _) => Some(NextStep::new(
+                "The phone was still changing load when the boots ran out: simulate more reboots.",
+                self.rerun(dir, " --boots 20"),
+            )),
+            (Ending::Unknown, _) => Some(NextStep::new(
+                "phoneup has no evidence for what the phone does from here: plan the upgrade instead, so that every step has evidence.",
+                format!(
+                    "phoneup plan --from {} --to LOAD --tftp-root {dir_word}",
+                    shell_word(&self.final_load)
+                ),
+            )),
+            (Ending::Loop, _) => Some(NextStep::new(
+                first_problem.unwrap_or_else(|| {
+                    "Serve the files the phone asks for, as phoneup plan lists them.".into()
+                }),
+                self.rerun(dir, ""),
+            )),
+        };
+        self.next_step = step;
+    }
+
     pub fn to_text(&self, style: &Style) -> String {
         let mut out = String::new();
         let mac = self
@@ -177,6 +261,9 @@ impl Simulation {
             for problem in &self.problems {
                 let _ = writeln!(out, "  - {problem}");
             }
+        }
+        if let Some(next) = &self.next_step {
+            out.push_str(&next.to_text(style));
         }
         out
     }

@@ -2,10 +2,19 @@
 
 use assert_cmd::Command;
 
-/// The phoneup binary, with colour and the user's environment kept out of the way.
+/// The state folder the tests' phoneup keeps its undo journals in: never the real user's.
+pub fn state_home() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("phoneup-test-state-{}", std::process::id()))
+}
+
+/// The phoneup binary, with colour and the user's environment kept out of the way (its state
+/// goes to [`state_home`], not to the user's `~/.local/state`).
 pub fn phoneup() -> Command {
     let mut command = Command::cargo_bin("phoneup").expect("the binary builds");
-    command.env("NO_COLOR", "1").env_remove("TERM");
+    command
+        .env("NO_COLOR", "1")
+        .env_remove("TERM")
+        .env("XDG_STATE_HOME", state_home());
     command
 }
 
