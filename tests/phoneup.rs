@@ -2,14 +2,17 @@
 
 mod phoneup {
     pub mod all_pairs;
+    pub mod answers;
     pub mod apply;
     pub mod check;
     pub mod cli;
     pub mod data;
+    pub mod hostile;
     pub mod layers;
     pub mod lint;
     pub mod robustness;
     pub mod simulate;
     pub mod snapshots;
     pub mod support;
+    pub mod tftp_server;
 }

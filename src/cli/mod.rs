@@ -10,7 +10,7 @@ use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::error::Error;
 use crate::output::{self, Style};
@@ -147,7 +147,13 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    // Plain styles: clap's message then holds the arguments as typed, for the sanitiser to
+    // show escaped (its own rendering would drop an escape sequence, and what surrounds it).
+    let parsed = Cli::command()
+        .styles(clap::builder::Styles::plain())
+        .try_get_matches_from(args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => {
             // Help and --version go to stdout with 0; usage errors to stderr with 2, through
@@ -156,7 +162,7 @@ where
                 let _ = error.print();
                 return EXIT_YES;
             }
-            let message = error.render().to_string();
+            let message = error.render().ansi().to_string();
             eprint!("{}", output::sanitize(&message, &Style::plain()));
             return EXIT_INPUT;
         }

@@ -21,7 +21,7 @@ pub struct Args {
     tftp_root: PathBuf,
     #[command(flatten)]
     phone: PhoneArgs,
-    /// Which phone it is (one at a time; check --tftp-root simulates both)
+    /// Which phone it is (one at a time)
     #[arg(long, value_enum, default_value = "7940")]
     model: OnePhone,
     /// Output format

@@ -292,6 +292,7 @@ impl UndoJournal {
         let root = state::canonical_root(root)?;
         let dir = state::prepare(&root, "journal", explicit)?;
         let lock = state::lock(&[&root, &dir], &root)?;
+        state::claim(&dir, &root)?;
         let mut journal = UndoJournal {
             root,
             dir,
@@ -576,6 +577,147 @@ impl UndoJournal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A TFTP root and a journal folder beside it (never the user's state folder).
+    fn dirs(tag: &str) -> (PathBuf, PathBuf) {
+        let base =
+            std::env::temp_dir().join(format!("phoneup-journal-{tag}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&base);
+        let (root, journal) = (base.join("root"), base.join("journal"));
+        fs::create_dir_all(&root).unwrap();
+        (root, journal)
+    }
+
+    fn change(root: &Path, file: &str, contents: Option<&str>) -> FileChange {
+        FileChange {
+            file: file.into(),
+            contents: contents.map(|c| c.as_bytes().to_vec()),
+            before: write::inspect(&root.join(file)).unwrap(),
+        }
+    }
+
+    /// Modify SIPDefault.cnf, create OS79XX.TXT, move XMLDefault.cnf.xml aside: a stage's worth.
+    fn stage_like_changes(root: &Path) -> Vec<FileChange> {
+        vec![
+            change(root, "SIPDefault.cnf", Some("changed")),
+            change(root, "OS79XX.TXT", Some("P0S3-06-3-00\n")),
+            change(root, "XMLDefault.cnf.xml", None),
+        ]
+    }
+
+    #[test]
+    fn apply_then_undo_restores_every_byte_and_leaves_nothing_in_the_root() {
+        let (root, dir) = dirs("undo");
+        fs::write(
+            root.join("SIPDefault.cnf"),
+            "a: 1\r\nimage_version: X ; c\r\n",
+        )
+        .unwrap();
+        fs::write(root.join("XMLDefault.cnf.xml"), "<Default/>").unwrap();
+        let journal = UndoJournal::open(&root, Some(&dir)).unwrap();
+        let applied = journal
+            .apply_changes("test", &stage_like_changes(&root))
+            .unwrap();
+        assert_eq!(
+            applied.entries.iter().map(|e| e.action).collect::<Vec<_>>(),
+            [Action::Modified, Action::Created, Action::MovedAside]
+        );
+        assert!(!root.join("XMLDefault.cnf.xml").exists());
+        assert_eq!(
+            fs::read_to_string(root.join("SIPDefault.cnf")).unwrap(),
+            "changed"
+        );
+        let mut names: Vec<String> = fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            ["OS79XX.TXT", "SIPDefault.cnf"],
+            "no journal in the root"
+        );
+        journal.undo().unwrap().unwrap();
+        assert_eq!(
+            fs::read_to_string(root.join("SIPDefault.cnf")).unwrap(),
+            "a: 1\r\nimage_version: X ; c\r\n"
+        );
+        assert_eq!(
+            fs::read_to_string(root.join("XMLDefault.cnf.xml")).unwrap(),
+            "<Default/>"
+        );
+        assert!(!root.join("OS79XX.TXT").exists());
+        assert_eq!(journal.undo().unwrap(), None);
+        fs::remove_dir_all(root.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn undo_after_an_apply_that_stopped_halfway_restores_what_it_changed() {
+        let (root, dir) = dirs("halfway");
+        fs::create_dir_all(root.join("OS79XX.TXT")).unwrap(); // a folder: writing it fails
+        fs::write(root.join("SIPDefault.cnf"), "a: 1\n").unwrap();
+        fs::write(root.join("XMLDefault.cnf.xml"), "<Default/>").unwrap();
+        let journal = UndoJournal::open(&root, Some(&dir)).unwrap();
+        let changes = vec![
+            change(&root, "SIPDefault.cnf", Some("changed")),
+            FileChange {
+                file: "OS79XX.TXT".into(),
+                contents: Some(b"P0S3-06-3-00\n".to_vec()),
+                before: Existing::Absent,
+            },
+            change(&root, "XMLDefault.cnf.xml", None),
+        ];
+        assert!(journal.apply_changes("halfway", &changes).is_err());
+        assert_eq!(
+            fs::read_to_string(root.join("SIPDefault.cnf")).unwrap(),
+            "changed"
+        );
+        journal.undo().unwrap().unwrap();
+        assert_eq!(
+            fs::read_to_string(root.join("SIPDefault.cnf")).unwrap(),
+            "a: 1\n"
+        );
+        assert_eq!(
+            fs::read_to_string(root.join("XMLDefault.cnf.xml")).unwrap(),
+            "<Default/>"
+        );
+        assert!(
+            root.join("OS79XX.TXT").is_dir(),
+            "the user's folder is left alone"
+        );
+        // A journal folder without a manifest (an apply that stopped while saving copies) is
+        // dropped, and undo goes on to the apply before it.
+        journal
+            .apply_changes("first", &[change(&root, "SIPDefault.cnf", Some("x"))])
+            .unwrap();
+        fs::create_dir_all(dir.join("0099")).unwrap();
+        assert_eq!(journal.undo().unwrap().unwrap().description, "first");
+        assert_eq!(
+            fs::read_to_string(root.join("SIPDefault.cnf")).unwrap(),
+            "a: 1\n"
+        );
+        fs::remove_dir_all(root.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn the_largest_journal_number_is_never_wrapped_and_a_stray_file_is_ignored() {
+        let (root, dir) = dirs("wrap");
+        fs::write(root.join("SIPDefault.cnf"), "a: 1\n").unwrap();
+        let journal = UndoJournal::open(&root, Some(&dir)).unwrap();
+        fs::write(dir.join("9999"), "not a folder").unwrap();
+        fs::create_dir(dir.join(u64::MAX.to_string())).unwrap();
+        let error = journal
+            .apply_changes("wrap", &[change(&root, "SIPDefault.cnf", Some("x"))])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("largest journal number"), "{error}");
+        assert_eq!(
+            fs::read_to_string(root.join("SIPDefault.cnf")).unwrap(),
+            "a: 1\n"
+        );
+        assert!(dir.join("9999").is_file(), "not phoneup's: left alone");
+        fs::remove_dir_all(root.parent().unwrap()).unwrap();
+    }
 
     #[test]
     fn only_the_names_phoneup_writes_pass() {

@@ -198,7 +198,8 @@ fn check_folder(path: &Path, metadata: &fs::Metadata) -> Result<(), Error> {
 /// Creates (when missing) and checks the folder phoneup keeps `purpose` in for the root at
 /// `canonical_root` (see [`folder_for`]), and returns it. phoneup's own folders (`phoneup/`,
 /// `phoneup/PURPOSE/`, the root's folder) are private and never symbolic links; the folders
-/// above them are the user's and are only created when missing.
+/// above them are the user's and are only created when missing. Call [`claim`] on it once it
+/// is locked.
 pub fn prepare(
     canonical_root: &Path,
     purpose: &str,
@@ -227,14 +228,14 @@ pub fn prepare(
         private_folder(purpose_folder.parent().expect("base/purpose"))?;
         private_folder(purpose_folder)?;
     }
-    claim(&folder, canonical_root)?;
+    private_folder(&folder)?;
     Ok(folder)
 }
 
 /// Checks that `folder` belongs to the root at `canonical_root`, marking it as that root's
 /// when it is new: a folder that names another root, or that holds other things, is refused
-/// rather than mixed with.
-fn claim(folder: &Path, canonical_root: &Path) -> Result<(), Error> {
+/// rather than mixed with. Call it holding the folder's lock, so two runs never both mark it.
+pub fn claim(folder: &Path, canonical_root: &Path) -> Result<(), Error> {
     private_folder(folder)?;
     let marker = folder.join(MARKER);
     let expected = format!("{}\n", canonical_root.display());

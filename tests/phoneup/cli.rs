@@ -244,6 +244,10 @@ fn via_and_avoid_steer_the_route() {
     ]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("--via/--avoid"), "{stdout}");
+    assert!(
+        stdout.contains("then run: phoneup plan --from P0S3-06-3-00 --to P0S3-08-11-00\n"),
+        "the next step drops the waypoint: {stdout}"
+    );
 }
 
 #[test]
