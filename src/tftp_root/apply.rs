@@ -362,7 +362,28 @@ pub fn apply(matrix: &Matrix, request: &ApplyRequest) -> Result<ApplyReport, Err
             _ => None,
         })
         .collect();
-    if !request.replace_links && !links.is_empty() {
+    // A file phoneup replaces gets a new inode; only its owner (or root) can give it the old
+    // owner back, and the TFTP daemon may read it only as that owner.
+    let euid = crate::tftp_root::state::euid();
+    let others: Vec<String> = planned
+        .iter()
+        .filter_map(|p| match &p.change.before {
+            Existing::File { owner, .. } if euid != 0 && owner.uid != euid => {
+                Some(format!("{} (owner uid {})", p.change.file, owner.uid))
+            }
+            _ => None,
+        })
+        .collect();
+    if !others.is_empty() {
+        report.refused = Some(format!(
+            "{} another user's: phoneup writes a new file in its place, which would be yours, and the TFTP server might no longer read it.",
+            others.join(", ")
+        ));
+        report.next_step = Some(NextStep::new(
+            "Run phoneup as the files' owner, or as root (it keeps each file's owner, group and mode).",
+            format!("sudo {}", request.command(&[], false)),
+        ));
+    } else if !request.replace_links && !links.is_empty() {
         report.refused = Some(format!(
             "{} a symbolic link ({}): phoneup does not replace a link, or write what it points to, without asking.",
             if links.len() == 1 { "this stage's file is" } else { "these stage files are" },

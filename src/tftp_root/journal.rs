@@ -172,6 +172,21 @@ fn read_journal_file(path: &Path) -> Result<Vec<u8>, Error> {
     }
 }
 
+/// Writes a journal folder's manifest whole or not at all (a private temporary file renamed
+/// into place): a run killed while writing it leaves a folder without a manifest, which `undo`
+/// drops, never a half manifest that would block it.
+fn write_manifest(folder: &Path, journal: &Journal) -> Result<(), Error> {
+    let text = serde_yaml::to_string(journal).expect("the journal serialises");
+    let temporary = folder.join(format!(".{MANIFEST}.phoneup-{}.tmp", std::process::id()));
+    let _ = fs::remove_file(&temporary);
+    state::write_new(&temporary, text.as_bytes())?;
+    let manifest = folder.join(MANIFEST);
+    fs::rename(&temporary, &manifest).map_err(write_error(&manifest))?;
+    fs::File::open(folder)
+        .and_then(|f| f.sync_all())
+        .map_err(write_error(folder))
+}
+
 /// Reads and checks a manifest: every entry must name a file phoneup writes.
 fn read_manifest(folder: &Path) -> Result<Journal, Error> {
     let path = folder.join(MANIFEST);
@@ -383,8 +398,9 @@ impl UndoJournal {
                 root: Some(self.root.display().to_string()),
                 ..journal
             };
-            let text = serde_yaml::to_string(&manifest).expect("the journal serialises");
-            state::write_new(&folder.join(MANIFEST), text.as_bytes())?;
+            write_manifest(&folder, &manifest)?;
+            let old_manifest = old.join(MANIFEST);
+            fs::remove_file(&old_manifest).map_err(write_error(&old_manifest))?;
             fs::remove_dir_all(&old).map_err(write_error(&old))?;
             moved += 1;
         }
@@ -461,8 +477,7 @@ impl UndoJournal {
             }
             journal.entries.push(entry);
         }
-        let text = serde_yaml::to_string(&journal).expect("the journal serialises");
-        state::write_new(&folder.join(MANIFEST), text.as_bytes())?;
+        write_manifest(&folder, &journal)?;
 
         for change in changes {
             let path = self.root.join(&change.file);
@@ -548,16 +563,20 @@ impl UndoJournal {
                 (_, Some(target)) => write::write_link(&path, target)?,
                 (Action::Modified, None) => {
                     let old = read_journal_file(&saved)?;
-                    write::write_atomic(&path, &old, self.owner_for(entry, &path))?;
+                    restore(&path, &old, self.owner_for(entry, &path))?;
                 }
                 (Action::MovedAside, None) => {
                     if saved.exists() {
                         let old = read_journal_file(&saved)?;
-                        write::write_atomic(&path, &old, self.owner_for(entry, &path))?;
+                        restore(&path, &old, self.owner_for(entry, &path))?;
                     }
                 }
             }
         }
+        // The manifest goes first: a run killed after it leaves a folder that undo drops, never
+        // a manifest whose copies are gone.
+        let manifest = folder.join(MANIFEST);
+        fs::remove_file(&manifest).map_err(write_error(&manifest))?;
         fs::remove_dir_all(&folder).map_err(write_error(&folder))?;
         Ok(Some(journal))
     }
@@ -572,6 +591,23 @@ impl UndoJournal {
                 .map(|m| Owner::of(&m))
         })
     }
+}
+
+/// Puts `bytes` back at `path` with `owner`, unless the file is that already (an apply that
+/// stopped before it changed the file): nothing is rewritten that need not be, so undo works on
+/// a full disk.
+fn restore(path: &Path, bytes: &[u8], owner: Option<Owner>) -> Result<(), Error> {
+    if let Ok(Existing::File {
+        bytes: now,
+        owner: now_owner,
+        ..
+    }) = write::inspect(path)
+    {
+        if now == bytes && owner.is_none_or(|o| o == now_owner) {
+            return Ok(());
+        }
+    }
+    write::write_atomic(path, bytes, owner)
 }
 
 #[cfg(test)]

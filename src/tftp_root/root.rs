@@ -190,7 +190,7 @@ impl TftpRoot {
             };
             if !metadata.is_file() {
                 let what = describe(metadata.file_type());
-                if is_read(&name) && !metadata.is_dir() {
+                if is_read(&name) {
                     root.unread
                         .push((name.clone(), format!("it is {what}, not a regular file")));
                 }

@@ -241,6 +241,14 @@ pub fn claim(folder: &Path, canonical_root: &Path) -> Result<(), Error> {
     let expected = format!("{}\n", canonical_root.display());
     match fs::read_to_string(&marker) {
         Ok(text) if text == expected => Ok(()),
+        Ok(text) if !text.ends_with('\n') => {
+            // A run killed while it wrote the marker: write it again.
+            fs::remove_file(&marker).map_err(|source| Error::Write {
+                path: marker.clone(),
+                source,
+            })?;
+            claim(folder, canonical_root)
+        }
         Ok(text) => Err(Error::Usage {
             message: format!(
                 "{} holds the undo journal of {}, not of {}: give each TFTP root its own --journal folder",

@@ -360,6 +360,34 @@ fn f06_owner_group_and_mode_are_kept_and_journal_copies_are_private() {
     );
     assert_eq!(owner(&xml).2, 0o600);
     assert_eq!(fs::read_to_string(&sip).unwrap(), REPORT_SIPDEFAULT);
+    if root {
+        // Run by a user who cannot give the file back to its owner: refused before anything
+        // changes, with the command to run instead.
+        use std::os::unix::process::CommandExt;
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).unwrap();
+        std::os::unix::fs::chown(&sip, Some(0), Some(0)).unwrap();
+        for file in [&sip, &xml] {
+            fs::set_permissions(file, fs::Permissions::from_mode(0o644)).unwrap();
+        }
+        let state = fixture("f06-state", &[]);
+        fs::set_permissions(&state, fs::Permissions::from_mode(0o777)).unwrap();
+        let before = tree(&dir);
+        let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("phoneup"))
+            .args(report_apply(&dir, "1", &[]))
+            .env("NO_COLOR", "1")
+            .env("XDG_STATE_HOME", &state)
+            .uid(65534)
+            .gid(65534)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
+        assert!(stdout.contains("SIPDefault.cnf (owner uid 0)"), "{stdout}");
+        assert!(stdout.contains("then run: sudo phoneup apply"), "{stdout}");
+        assert_eq!(tree(&dir), before);
+        remove(&[&state]);
+    }
     remove(&[&dir]);
 }
 
