@@ -418,7 +418,7 @@ fn f07_a_killed_run_leaves_no_temporary_file_once_phoneup_runs_again() {
 }
 
 #[test]
-fn f10_a_stray_file_in_the_journal_is_ignored_and_a_missing_copy_is_a_read_error() {
+fn f08_f10_journal_errors_say_what_failed_and_how_to_go_on() {
     let dir = report_root("f10");
     let before = tree(&dir);
     assert_eq!(run_owned(&report_apply(&dir, "1", &[])).0, 0);
@@ -442,6 +442,20 @@ fn f10_a_stray_file_in_the_journal_is_ignored_and_a_missing_copy_is_a_read_error
     assert!(stderr.contains("cannot read"), "{stderr}");
     assert!(!stderr.contains("cannot write"), "{stderr}");
     assert!(stderr.contains("run `phoneup undo"), "{stderr}");
+    remove(&[&dir]);
+    // F8: an undo that cannot write says how to go on with undo, not with an apply.
+    let dir = report_root("f08");
+    assert_eq!(run_owned(&report_apply(&dir, "1", &[])).0, 0);
+    fs::remove_file(dir.join("SIPDefault.cnf")).unwrap();
+    fs::create_dir(dir.join("SIPDefault.cnf")).unwrap();
+    let (code, _, stderr) = undo(&dir);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot write"), "{stderr}");
+    assert!(
+        stderr.contains("then run `phoneup undo --tftp-root"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("stopped an apply"), "{stderr}");
     remove(&[&dir]);
 }
 
