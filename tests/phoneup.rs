@@ -2,10 +2,12 @@
 
 mod phoneup {
     pub mod all_pairs;
+    pub mod answers;
     pub mod apply;
     pub mod check;
     pub mod cli;
     pub mod data;
+    pub mod hostile;
     pub mod layers;
     pub mod lint;
     pub mod robustness;
@@ -13,5 +15,6 @@ mod phoneup {
     pub mod simulate;
     pub mod snapshots;
     pub mod support;
+    pub mod tftp_server;
     pub mod wire;
 }

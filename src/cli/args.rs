@@ -23,7 +23,7 @@ pub struct RouteArgs {
     /// Never pass through this load (repeatable)
     #[arg(long, value_name = "LOAD")]
     avoid: Vec<String>,
-    /// Which phones the loadInformation entries address
+    /// Which phones: the files' loadInformation entries address them
     #[arg(long, value_enum, default_value_t)]
     model: Model,
 }

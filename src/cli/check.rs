@@ -22,7 +22,7 @@ pub struct Args {
     tftp_root: Option<PathBuf>,
     #[command(flatten)]
     phone: PhoneArgs,
-    /// Which phones the XMLDefault.cnf.xml entries address (without --tftp-root)
+    /// Which phones: the files' loadInformation entries address them, and with --tftp-root each is simulated
     #[arg(long, value_enum, default_value_t)]
     model: Model,
     /// Output format

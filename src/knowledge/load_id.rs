@@ -243,15 +243,15 @@ fn other_family(upper: &str) -> Option<&'static str> {
     const FAMILIES: [(&str, &str); 6] = [
         (
             "SCCP",
-            "a load for a Java-based phone (7906/7911/794x/796x/797x)",
+            "a load for a Java-based phone (7906, 7911, 7941, 7942, 7945, 7961, 7962, 7965, 7970, 7971 or 7975)",
         ),
         (
             "SIP",
-            "a load for a Java-based phone (7906/7911/794x/796x/797x)",
+            "a load for a Java-based phone (7906, 7911, 7941, 7942, 7945, 7961, 7962, 7965, 7970, 7971 or 7975)",
         ),
         (
             "TERM",
-            "a load for a Java-based phone (7906/7911/794x/796x/797x)",
+            "a load for a Java-based phone (7906, 7911, 7941, 7942, 7945, 7961, 7962, 7965, 7970, 7971 or 7975)",
         ),
         ("CP79", "a 7902/7905/7912 load"),
         ("ATA", "an ATA adaptor load"),

@@ -195,7 +195,7 @@ impl BootRun<'_> {
                 self.out.stuck_on = Some(shown(name));
                 Err(self.finish(
                     BootResult::Loop,
-                    format!("no answer for {} ({why}): the data port is blocked or the server is unreachable, so the phone asks for it again and again", shown(name)),
+                    format!("no answer for {} ({}): the data port is blocked or the server is unreachable, so the phone asks for it again and again", shown(name), why.trim_start_matches("no answer: ")),
                     &["the phone keeps requesting the same file, drops its address and starts over"],
                 ))
             }
@@ -206,7 +206,7 @@ impl BootRun<'_> {
     fn case_problem(&mut self, name: &str) {
         if let Some(variant) = self.server.case_variant(name) {
             self.out.problems.push(format!(
-                "The phone asks for {} but the root has {variant}: TFTP names are case-sensitive; rename it.",
+                "The phone asks for {} but the root has {variant}: tftpd-hpa, atftpd and dnsmasq match names exactly and answer File not found (a Windows server such as Tftpd32 ignores case); rename it.",
                 shown(name)
             ));
         }
@@ -583,7 +583,9 @@ impl BootRun<'_> {
                 "reboot",
                 "Universal Application Loader",
             ]
-        } else if running_era == Era::Ual || target.era() == Some(Era::Ual) {
+        } else if target.era() == Some(Era::Ual) {
+            // The loader fetches the .loads and its files; an older image (a downgrade from a
+            // UAL-era load included) is fetched and written as any image is, as plans say.
             &["Universal Application Loader", "reboot"]
         } else {
             &["Upgrading Software", "reboot"]

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -13,10 +13,12 @@ use crate::knowledge::graph::{Step, UpgradeGraph};
 use crate::knowledge::load_id::{Era, Protocol};
 use crate::knowledge::matrix::{Load, Matrix};
 use crate::knowledge::phones::Model;
-use crate::output::{self, Style};
+use crate::output::{self, shell_word, NextStep, Style};
 use crate::plan::replay;
-use crate::plan::stage::{self, Stage};
+use crate::plan::stage::{self, Edit, Stage};
+use crate::tftp_root::journal::UndoJournal;
 use crate::tftp_root::TftpRoot;
+use petgraph::graph::NodeIndex;
 
 /// What the user asks for.
 #[derive(Debug, Clone, Default)]
@@ -64,6 +66,8 @@ pub struct NoPath {
     pub from: String,
     pub to: String,
     pub reasons: Vec<String>,
+    /// What to do about it: the fix, and the command to run next.
+    pub next_step: NextStep,
 }
 
 /// The answer to a plan request.
@@ -159,18 +163,24 @@ fn plan_on(
             Some(path) => steps.extend(path),
             None => {
                 let (a, b) = (graph.load(leg[0]), graph.load(leg[1]));
+                let nearest = nearest_reachable(graph, leg[0], b, &avoid);
                 return Ok(Outcome::NoPath(no_path(
-                    matrix, &from, &to, a, b, &waypoints, &avoided,
+                    matrix, &from, &to, a, b, &waypoints, &avoided, nearest,
                 )));
             }
         }
     }
 
-    let stages: Vec<Stage> = steps
+    let mut stages: Vec<Stage> = steps
         .iter()
         .enumerate()
         .map(|(i, step)| stage::build(i + 1, step.from, step.to, step.rule, matrix, request.model))
         .collect();
+    if let (Some(root), Some(dir)) = (&root, &request.tftp_root) {
+        if !has_xmldefault(root, dir) {
+            stages.iter_mut().for_each(Stage::xmldefault_created_whole);
+        }
+    }
     let mut path = vec![from.name().to_string()];
     path.extend(stages.iter().map(|s| s.to.clone()));
     let mut notes = Vec::new();
@@ -211,7 +221,57 @@ fn plan_on(
     Ok(Outcome::Plan(plan))
 }
 
+/// Whether the user has an `XMLDefault.cnf.xml` phoneup would edit: in the root, or moved aside
+/// into the undo journal by an earlier stage.
+fn has_xmldefault(root: &TftpRoot, dir: &Path) -> bool {
+    let name = xml_default_cnf_xml::FILE_NAME;
+    root.contains(name)
+        || UndoJournal::read_only(dir, None)
+            .ok()
+            .and_then(|journal| journal.latest_moved_aside(name))
+            .is_some()
+}
+
+/// The catalogue load of `wanted`'s kind and protocol, reachable from `start`, nearest to it:
+/// the newest at or below its version, else the oldest above. What "no path" offers instead.
+fn nearest_reachable(
+    graph: &UpgradeGraph,
+    start: NodeIndex,
+    wanted: &Load,
+    avoid: &HashSet<NodeIndex>,
+) -> Option<String> {
+    let target = wanted.id.version()?;
+    let mut seen = HashSet::from([start]);
+    let mut queue = vec![start];
+    let mut below: Option<(crate::knowledge::load_id::Version, &Load)> = None;
+    let mut above: Option<(crate::knowledge::load_id::Version, &Load)> = None;
+    while let Some(node) = queue.pop() {
+        for next in graph.successors(node) {
+            if avoid.contains(&next) || !seen.insert(next) {
+                continue;
+            }
+            queue.push(next);
+            let load = graph.load(next);
+            let alike = load.in_catalogue
+                && load.id.kind() == wanted.id.kind()
+                && load.id.protocol() == wanted.id.protocol();
+            let Some(version) = load.id.version().filter(|_| alike) else {
+                continue;
+            };
+            if version <= target {
+                if below.is_none_or(|(v, l)| (version, load.name()) > (v, l.name())) {
+                    below = Some((version, load));
+                }
+            } else if above.is_none_or(|(v, l)| (version, load.name()) < (v, l.name())) {
+                above = Some((version, load));
+            }
+        }
+    }
+    below.or(above).map(|(_, load)| load.name().to_string())
+}
+
 /// Explains, as precisely as the matrix allows, why `a` cannot reach `b`.
+#[allow(clippy::too_many_arguments)]
 fn no_path(
     matrix: &Matrix,
     from: &Load,
@@ -220,6 +280,7 @@ fn no_path(
     b: &Load,
     via: &[Load],
     avoided: &[Load],
+    nearest: Option<String>,
 ) -> NoPath {
     let mut reasons = Vec::new();
     if (a.name(), b.name()) != (from.name(), to.name()) {
@@ -268,10 +329,42 @@ fn no_path(
         " phoneup does not guess: if you know a route that works, add its rule and evidence to a copy of the matrix (phoneup matrix > my.yaml) and pass --matrix my.yaml.",
     );
     reasons.push(generic);
+    let plan_command = |extra: &str| {
+        format!(
+            "phoneup{extra} plan --from {} --to {}",
+            shell_word(from.name()),
+            shell_word(to.name())
+        )
+    };
+    let next_step = if !avoided.is_empty() || !via.is_empty() {
+        NextStep::new(
+            "Drop the --via and --avoid choices and let phoneup pick the route.",
+            plan_command(""),
+        )
+    } else if let Some(nearest) = nearest {
+        NextStep::new(
+            format!(
+                "Aim for {nearest} instead: of the loads like {} that phoneup can reach from {}, it is the nearest.",
+                b.name(),
+                a.name()
+            ),
+            format!(
+                "phoneup plan --from {} --to {}",
+                shell_word(from.name()),
+                shell_word(&nearest)
+            ),
+        )
+    } else {
+        NextStep::new(
+            "If you know a route that works, add its rule and evidence to a copy of the matrix (phoneup matrix > my.yaml), then plan with it.",
+            plan_command(" --matrix my.yaml"),
+        )
+    };
     NoPath {
         from: from.name().to_string(),
         to: to.name().to_string(),
         reasons,
+        next_step,
     }
 }
 
@@ -296,6 +389,41 @@ fn file_block(
                 style.bold(name)
             );
         }
+    }
+}
+
+/// An edit in place: the value(s) to set in the user's file, and the file to write without one.
+fn edit_block(out: &mut String, style: &Style, edit: &Edit) {
+    if edit.file == sip_default_cnf::FILE_NAME && edit.set.len() == 1 {
+        let _ = writeln!(
+            out,
+            "    {}  set the one line: {}",
+            style.bold(&edit.file),
+            sip_default_cnf::image_version_line(&edit.set[0].value)
+        );
+        return;
+    }
+    let values: Vec<String> = edit
+        .set
+        .iter()
+        .map(|v| match &v.model {
+            Some(model) => format!("{} ({model})", v.key),
+            None => v.key.clone(),
+        })
+        .collect();
+    let value = edit
+        .set
+        .first()
+        .map(|v| v.value.as_str())
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "    {}  in yours, set {} to {value}; without one, write:",
+        style.bold(&edit.file),
+        values.join(" and ")
+    );
+    for line in edit.if_absent.lines() {
+        let _ = writeln!(out, "      | {line}");
     }
 }
 
@@ -337,7 +465,7 @@ impl Plan {
         if !self.stages.is_empty() {
             let _ = writeln!(
                 out,
-                "\nOnly the image_version line of SIPDefault.cnf is phoneup's: keep every other line of your file."
+                "\nIn SIPDefault.cnf and XMLDefault.cnf.xml only the values named above are phoneup's: keep every other line of yours."
             );
         }
         out
@@ -367,24 +495,20 @@ fn stage_text(out: &mut String, style: &Style, stage: &Stage, total: usize) {
         let _ = writeln!(out, "    - {}: {} <{}>", e.source, e.note, e.locator);
     }
     let _ = writeln!(out, "  files on the TFTP server");
-    for (name, contents) in &stage.files {
-        if name == sip_default_cnf::FILE_NAME && contents.is_some() {
-            if let Some(value) = &stage.image_version {
-                let _ = writeln!(
-                    out,
-                    "    {}  set the one line: {}",
-                    style.bold(name),
-                    sip_default_cnf::image_version_line(value)
-                );
-                continue;
-            }
+    let mut names: Vec<&String> = stage.files.keys().collect();
+    names.extend(stage.edits_in_place.iter().map(|e| &e.file));
+    names.sort();
+    for name in names {
+        if let Some(edit) = stage.edits_in_place.iter().find(|e| &e.file == name) {
+            edit_block(out, style, edit);
+            continue;
         }
         let why = if name == xml_default_cnf_xml::FILE_NAME {
             "move it aside for this reboot, or the image that reads it follows it instead"
         } else {
             "move it aside for this reboot"
         };
-        file_block(out, style, name, contents, why);
+        file_block(out, style, name, &stage.files[name], why);
     }
     let _ = writeln!(out, "  firmware  {}", stage.firmware.join(", "));
     let _ = writeln!(out, "  requests  {}", stage.expect_requests.join(" -> "));
@@ -409,6 +533,7 @@ impl NoPath {
         for reason in &self.reasons {
             let _ = writeln!(out, "  - {reason}");
         }
+        out.push_str(&self.next_step.to_text(style));
         out
     }
 }

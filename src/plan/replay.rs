@@ -23,9 +23,9 @@ pub const STAND_IN_IMAGE: &[u8] = b"phoneup stand-in firmware image, not a Cisco
 /// A TFTP root holding a stage's files and stand-ins for the firmware of its target's package.
 pub fn stage_root(stage: &Stage, matrix: &Matrix) -> TftpRoot {
     let mut root = TftpRoot::new();
-    for (name, contents) in &stage.files {
+    for (name, contents) in stage.whole_files() {
         if let Some(text) = contents {
-            root.insert(name.clone(), text.clone());
+            root.insert(name, text);
         }
     }
     if let Some(load) = matrix.by_name(&stage.to) {

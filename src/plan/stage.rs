@@ -67,8 +67,58 @@ pub struct Stage {
     /// How to tell the stage worked.
     pub confirm: String,
     pub warnings: Vec<String>,
-    /// The full contents of each file phoneup manages; `None` means the file must be absent.
+    /// The files phoneup writes whole, with their whole contents; `None` means the file must
+    /// be absent (moved aside). Files phoneup edits in place are in `edits_in_place`, never here.
     pub files: BTreeMap<String, Option<String>>,
+    /// The files phoneup edits inside the user's own copy: only the values named change.
+    pub edits_in_place: Vec<Edit>,
+}
+
+/// An edit inside a file the user may already have: the values set, by key; every other byte of
+/// the user's file stays.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    pub file: String,
+    pub set: Vec<EditValue>,
+    /// Always true: the rest of the user's file is kept as it is.
+    pub keep_rest_of_file: bool,
+    /// The whole file to write when the user has none.
+    pub if_absent: String,
+}
+
+/// One value an [`Edit`] sets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EditValue {
+    /// `image_version`, or the element `loadInformation8`.
+    pub key: String,
+    /// For a `loadInformation` element: the `model` attribute it carries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    pub value: String,
+}
+
+impl Stage {
+    /// Every file of the stage as a root that holds none of them gets it: the files written
+    /// whole and, for each edit, its `if_absent` contents.
+    pub fn whole_files(&self) -> BTreeMap<String, Option<String>> {
+        let mut files = self.files.clone();
+        for edit in &self.edits_in_place {
+            files
+                .entry(edit.file.clone())
+                .or_insert_with(|| Some(edit.if_absent.clone()));
+        }
+        files
+    }
+
+    /// For a user who has no `XMLDefault.cnf.xml`: phoneup creates it whole, so it moves from
+    /// `edits_in_place` to `files`.
+    pub fn xmldefault_created_whole(&mut self) {
+        let name = xml_default_cnf_xml::FILE_NAME;
+        if let Some(at) = self.edits_in_place.iter().position(|e| e.file == name) {
+            let edit = self.edits_in_place.remove(at);
+            self.files.insert(name.to_string(), Some(edit.if_absent));
+        }
+    }
 }
 
 /// The image `OS79XX.TXT` names for a target: a SIP 7.x/8.x application is reached through
@@ -236,16 +286,36 @@ pub fn build(
         os79xx_txt::FILE_NAME.to_string(),
         Some(os79xx_txt::render(&os79xx)),
     );
-    files.insert(
-        xml_default_cnf_xml::FILE_NAME.to_string(),
-        xmldefault_load
-            .as_deref()
-            .map(|load| xml_default_cnf_xml::render(load, model)),
-    );
-    files.insert(
-        sip_default_cnf::FILE_NAME.to_string(),
-        Some(sip_default_cnf::render(&image_version)),
-    );
+    let mut edits_in_place = vec![Edit {
+        file: sip_default_cnf::FILE_NAME.to_string(),
+        set: vec![EditValue {
+            key: sip_default_cnf::IMAGE_VERSION_KEY.to_string(),
+            model: None,
+            value: image_version.clone(),
+        }],
+        keep_rest_of_file: true,
+        if_absent: sip_default_cnf::render(&image_version),
+    }];
+    match xmldefault_load.as_deref() {
+        Some(load) => edits_in_place.push(Edit {
+            file: xml_default_cnf_xml::FILE_NAME.to_string(),
+            set: model
+                .load_information()
+                .iter()
+                .map(|info| EditValue {
+                    key: info.element.to_string(),
+                    model: Some(info.model.to_string()),
+                    value: load.to_string(),
+                })
+                .collect(),
+            keep_rest_of_file: true,
+            if_absent: xml_default_cnf_xml::render(load, model),
+        }),
+        None => {
+            files.insert(xml_default_cnf_xml::FILE_NAME.to_string(), None);
+        }
+    }
+    edits_in_place.sort_by(|a, b| a.file.cmp(&b.file));
 
     Stage {
         reboot,
@@ -267,5 +337,6 @@ pub fn build(
         confirm: confirm(from, to),
         warnings: warnings(from, to, rule, matrix),
         files,
+        edits_in_place,
     }
 }

@@ -180,7 +180,11 @@ fn layer(module: &str) -> usize {
         ("output", _) => 0,
         ("error", _) | ("knowledge", _) => 1,
         ("files", _) => 2,
-        (_, "tftp_root::root" | "tftp_root::write" | "tftp_root") => 3,
+        (
+            _,
+            "tftp_root::root" | "tftp_root::write" | "tftp_root::state" | "tftp_root::journal"
+            | "tftp_root",
+        ) => 3,
         (_, "tftp_root::inventory" | "tftp_root::lint") => 4,
         ("phone", _) => 4,
         ("plan", _) => 5,

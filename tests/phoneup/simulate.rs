@@ -426,7 +426,7 @@ fn image_version_left_on_the_loader_and_a_missing_sb2_are_reported() {
         simulation
             .problems
             .iter()
-            .any(|p| p.contains("case-sensitive")),
+            .any(|p| p.contains("match names exactly") && p.contains("Tftpd32")),
         "{:?}",
         simulation.problems
     );
