@@ -6,8 +6,10 @@ mod phoneup {
     pub mod check;
     pub mod cli;
     pub mod data;
+    pub mod knowledge;
     pub mod layers;
     pub mod lint;
+    pub mod matrix_input;
     pub mod robustness;
     pub mod simulate;
     pub mod snapshots;

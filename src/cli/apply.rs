@@ -43,7 +43,7 @@ impl Args {
             dry_run: self.dry_run,
             force: self.force,
         };
-        let report = apply::apply(&context.matrix()?, &request)?;
+        let report = apply::apply(context.matrix()?, &request)?;
         let code = report.exit_code();
         Ok(Answer::new(
             render(self.format, &report, |s| report.to_text(s)),

@@ -38,7 +38,7 @@ impl Args {
         }
         let boots = usize::from(self.phone.boots);
         let phone = self.phone.phone(self.model)?;
-        let start = catalogue::resolve(&context.matrix()?, &self.from, "--from")?;
+        let start = catalogue::resolve_as_typed(context.matrix()?, &self.from, "--from")?;
         let root = TftpRoot::from_dir(&self.tftp_root)?;
         let simulation = phone.simulate(&start.id, &root, boots);
         let code = if simulation.ending == Ending::Stable {

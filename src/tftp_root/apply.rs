@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::files::{os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
+use crate::files::{mgc_default_cnf, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
 use crate::knowledge::matrix::Matrix;
 use crate::output::Style;
-use crate::plan::stage::Stage;
+use crate::plan::stage::{self, Stage};
 use crate::plan::{self, Outcome, Request};
 use crate::tftp_root::write::{self, Action, FileChange, STATE_DIR};
 use crate::tftp_root::TftpRoot;
@@ -135,17 +135,28 @@ fn stage_changes(
         None => None,
     };
     planned.push((xml_name, xml_new));
-    let sip_path = request.dir.join(&sip_name);
-    let sip_new = stage
+    // image_version goes into SIPDefault.cnf, or MGCDefault.cnf (same syntax) for a phone on
+    // MGCP, which then needs SIPDefault.cnf out of its hunt's way for this reboot.
+    let on_mgcp = stage::image_version_file(stage) == mgc_default_cnf::FILE_NAME;
+    let own_name = match (&request.mac, on_mgcp) {
+        (_, false) => sip_name.clone(),
+        (Some(mac), true) => mgc_default_cnf::per_phone(mac),
+        (None, true) => mgc_default_cnf::FILE_NAME.to_string(),
+    };
+    let own_path = request.dir.join(&own_name);
+    let own_new = stage
         .image_version
         .as_deref()
         .map(|value| -> Result<String, Error> {
-            Ok(match read_text(&sip_path)? {
+            Ok(match read_text(&own_path)? {
                 Some(old) => sip_default_cnf::set_image_version(&old, value),
                 None => sip_default_cnf::render(value),
             })
         });
-    planned.push((sip_name, sip_new.transpose()?));
+    if on_mgcp {
+        planned.push((sip_name, None));
+    }
+    planned.push((own_name, own_new.transpose()?));
 
     for (file, new) in planned {
         let old = read_text(&request.dir.join(&file))?;
