@@ -730,7 +730,7 @@ impl Matrix {
         }
         // Cross-references between loads.
         let mut ranks = HashMap::new();
-        let mut packages: Vec<(usize, Option<Protocol>)> = Vec::new();
+        let mut packages: BTreeMap<usize, Option<Protocol>> = BTreeMap::new();
         for load in &loads {
             let line = || checker.id_line(load.name());
             if let Some(rank) = load.preferred {
@@ -765,7 +765,7 @@ impl Matrix {
                         ));
                     }
                 }
-                if let Some(&(_, other)) = packages.iter().find(|(i, _)| *i == index) {
+                if let Some(&other) = packages.get(&index) {
                     if other != load.id.protocol() {
                         return Err(checker.fail(
                             line(),
@@ -773,7 +773,7 @@ impl Matrix {
                         ));
                     }
                 }
-                packages.push((index, load.id.protocol()));
+                packages.insert(index, load.id.protocol());
             }
         }
         for (index, protocol) in packages {

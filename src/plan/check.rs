@@ -239,7 +239,11 @@ impl Check {
             );
         }
         if let Some(mechanism) = self.mechanism.filter(|_| self.safe) {
-            let _ = writeln!(out, "  how       {}", mechanism.describe());
+            let how = match &self.stage {
+                Some(stage) => stage::how(stage),
+                None => mechanism.describe(),
+            };
+            let _ = writeln!(out, "  how       {how}");
         }
         if let Some(reason) = &self.reason {
             let _ = writeln!(out, "  why not   {reason}");

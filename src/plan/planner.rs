@@ -159,7 +159,7 @@ fn plan_on(
         return match settled_by_era(matrix, graph, from, &to) {
             Some(mut reasons) => {
                 reasons.push(format!(
-                    "{} is not in the catalogue, but no load {} can reach is allowed to go there, whatever its files.",
+                    "{} is not in the catalogue, and it need not be: a rule refuses it from every load {} can reach.",
                     to.name(),
                     from.name()
                 ));
@@ -449,12 +449,7 @@ fn stage_text(out: &mut String, style: &Style, stage: &Stage, total: usize) {
         stage.confidence.painted(style),
         stage.rule_summary
     );
-    let how = if stage::image_version_file(stage) == mgc_default_cnf::FILE_NAME {
-        "image_version in MGCDefault.cnf"
-    } else {
-        stage.mechanism.describe()
-    };
-    let _ = writeln!(out, "  how       {how}");
+    let _ = writeln!(out, "  how       {}", stage::how(stage));
     let _ = writeln!(out, "  evidence");
     for e in &stage.evidence {
         let _ = writeln!(out, "    - {}: {} <{}>", e.source, e.note, e.locator);

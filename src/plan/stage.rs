@@ -342,6 +342,16 @@ pub fn build(
     }
 }
 
+/// How the stage makes the phone take its image, for people: the mechanism, naming
+/// `MGCDefault.cnf` where a phone on MGCP reads its `image_version` there.
+pub fn how(stage: &Stage) -> &'static str {
+    if image_version_file(stage) == mgc_default_cnf::FILE_NAME {
+        "image_version in MGCDefault.cnf"
+    } else {
+        stage.mechanism.describe()
+    }
+}
+
 /// The file that holds a stage's `image_version` line: `SIPDefault.cnf`, or `MGCDefault.cnf`
 /// for a phone on MGCP.
 pub fn image_version_file(stage: &Stage) -> &'static str {
