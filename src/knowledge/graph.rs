@@ -90,15 +90,8 @@ pub struct UpgradeGraph<'m> {
     nodes: HashMap<&'m str, NodeIndex>,
 }
 
-/// See [`UpgradeGraph::path_key`].
-type PathKey = (
-    Reverse<Vec<Confidence>>,
-    usize,
-    usize,
-    usize,
-    Vec<u32>,
-    Vec<String>,
-);
+/// See [`UpgradeGraph::path_key`]; the names along the path break the last ties.
+type PathKey = (Reverse<Vec<Confidence>>, usize, usize, usize, Vec<u32>);
 
 /// One step of a path: the loads it joins and the rule that allows it.
 #[derive(Debug, Clone, Copy)]
@@ -280,7 +273,7 @@ impl<'m> UpgradeGraph<'m> {
         };
         for &floor in floors {
             let remaining = self.distances_to(to, floor, avoid);
-            if !remaining.contains_key(&from) {
+            if remaining[from.index()].is_none() {
                 continue;
             }
             let mut candidates = Vec::new();
@@ -289,7 +282,7 @@ impl<'m> UpgradeGraph<'m> {
             let best = candidates
                 .into_iter()
                 .map(|path| (self.path_key(&path, to, present), path))
-                .min_by(|a, b| a.0.cmp(&b.0))?
+                .min_by(|a, b| a.0.cmp(&b.0).then_with(|| self.by_names(&a.1, &b.1)))?
                 .1;
             return Some(
                 best.windows(2)
@@ -323,26 +316,28 @@ impl<'m> UpgradeGraph<'m> {
             .expect("paths follow usable edges")
     }
 
-    /// Reboots still needed from each node to `to`, over edges at least `floor` confident.
+    /// Reboots still needed from each node (by index) to `to`, over edges at least `floor`
+    /// confident; `None` where `to` cannot be reached.
     fn distances_to(
         &self,
         to: NodeIndex,
         floor: Confidence,
         avoid: &HashSet<NodeIndex>,
-    ) -> HashMap<NodeIndex, usize> {
-        let mut distances = HashMap::from([(to, 0)]);
+    ) -> Vec<Option<usize>> {
+        let mut distances = vec![None; self.graph.node_count()];
+        distances[to.index()] = Some(0);
         let mut queue = VecDeque::from([to]);
         while let Some(here) = queue.pop_front() {
-            let next_distance = distances[&here] + 1;
+            let next_distance = distances[here.index()].map(|d| d + 1);
             for edge in self.graph.edges_directed(here, Direction::Incoming) {
                 let source = edge.source();
                 if !self.usable(edge, floor)
                     || avoid.contains(&source)
-                    || distances.contains_key(&source)
+                    || distances[source.index()].is_some()
                 {
                     continue;
                 }
-                distances.insert(source, next_distance);
+                distances[source.index()] = next_distance;
                 queue.push_back(source);
             }
         }
@@ -353,7 +348,7 @@ impl<'m> UpgradeGraph<'m> {
         &self,
         to: NodeIndex,
         floor: Confidence,
-        remaining: &HashMap<NodeIndex, usize>,
+        remaining: &[Option<usize>],
         avoid: &HashSet<NodeIndex>,
         current: &mut Vec<NodeIndex>,
         out: &mut Vec<Vec<NodeIndex>>,
@@ -366,13 +361,13 @@ impl<'m> UpgradeGraph<'m> {
             out.push(current.clone());
             return;
         }
-        let left = remaining[&here];
+        let left = remaining[here.index()].expect("paths stay where the target is reachable");
         let mut next: Vec<NodeIndex> = self
             .graph
             .edges(here)
             .filter(|e| self.usable(*e, floor))
             .map(|e| e.target())
-            .filter(|n| !avoid.contains(n) && remaining.get(n) == Some(&(left - 1)))
+            .filter(|n| !avoid.contains(n) && remaining[n.index()] == Some(left - 1))
             .collect();
         next.sort();
         next.dedup();
@@ -383,15 +378,20 @@ impl<'m> UpgradeGraph<'m> {
         }
     }
 
+    /// The last tie-break: the names along the two paths, so the choice never depends on the
+    /// order of the data.
+    fn by_names(&self, a: &[NodeIndex], b: &[NodeIndex]) -> std::cmp::Ordering {
+        let names = |path: &[NodeIndex]| -> Vec<&str> {
+            path.iter().map(|&n| self.graph[n].name()).collect()
+        };
+        names(a).cmp(&names(b))
+    }
+
     /// The sort key of one of several equally long paths, best lowest: more confident steps
     /// (the weakest first), then fewer firmware files the user lacks (with `--tftp-root`), then
     /// fewer files no source shows, then fewer intermediates that are neither in the target's
-    /// package nor well trodden, then the better-ranked ones, then the names.
+    /// package nor well trodden, then the better-ranked ones.
     fn path_key(&self, path: &[NodeIndex], to: NodeIndex, present: &HashSet<FileKey>) -> PathKey {
-        let steps: Vec<(&Load, &Load)> = path
-            .windows(2)
-            .map(|p| (self.graph[p[0]], self.graph[p[1]]))
-            .collect();
         let mut confidences: Vec<Confidence> = path
             .windows(2)
             .map(|p| {
@@ -403,22 +403,23 @@ impl<'m> UpgradeGraph<'m> {
             })
             .collect();
         confidences.sort();
-        let files: Vec<(String, &Load)> = steps
-            .iter()
-            .flat_map(|(a, b)| package::firmware(a, b).into_iter().map(move |f| (f, *b)))
-            .collect();
-        let missing = if present.is_empty() {
-            0
-        } else {
-            files
-                .iter()
-                .filter(|(file, _)| package::file_key(file).is_none_or(|k| !present.contains(&k)))
-                .count()
-        };
-        let unconfirmed = files
-            .iter()
-            .filter(|(file, load)| load.inferred.contains(file))
-            .count();
+        // File names are built only where they can count.
+        let needs_files =
+            !present.is_empty() || path.iter().any(|&n| !self.graph[n].inferred.is_empty());
+        let (mut missing, mut unconfirmed) = (0, 0);
+        if needs_files {
+            for p in path.windows(2) {
+                let (a, b) = (self.graph[p[0]], self.graph[p[1]]);
+                for file in package::firmware(a, b) {
+                    if !present.is_empty()
+                        && package::file_key(&file).is_none_or(|k| !present.contains(&k))
+                    {
+                        missing += 1;
+                    }
+                    unconfirmed += usize::from(b.inferred.contains(&file));
+                }
+            }
+        }
         let target = self.graph[to];
         let inner = &path[1..path.len() - 1];
         let own_package = |load: &Load| target.loader.as_deref() == Some(load.name());
@@ -431,15 +432,6 @@ impl<'m> UpgradeGraph<'m> {
             .iter()
             .filter(|&&n| self.graph[n].preferred.is_none() && !own_package(self.graph[n]))
             .count();
-        (
-            Reverse(confidences),
-            missing,
-            unconfirmed,
-            plain,
-            ranks,
-            path.iter()
-                .map(|&n| self.graph[n].name().to_string())
-                .collect(),
-        )
+        (Reverse(confidences), missing, unconfirmed, plain, ranks)
     }
 }

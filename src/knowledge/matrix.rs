@@ -923,11 +923,32 @@ impl Matrix {
             .iter()
             .find(|c| c.id == id)
             .expect("required cautions are checked when the matrix loads");
-        let mut text = caution.text.clone();
-        for (name, value) in values {
-            text = text.replace(&format!("{{{name}}}"), value);
+        let mut text = String::with_capacity(caution.text.len() + 64);
+        let mut rest = caution.text.as_str();
+        while let Some(open) = rest.find('{') {
+            text.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let filled = after.find('}').and_then(|close| {
+                let name = &after[..close];
+                let value = values.iter().find(|(n, _)| *n == name)?.1;
+                Some((value, close))
+            });
+            match filled {
+                Some((value, close)) => {
+                    text.push_str(value);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    text.push('{');
+                    rest = after;
+                }
+            }
         }
-        format!("{text} [{}]", caution.evidence.join(", "))
+        text.push_str(rest);
+        text.push_str(" [");
+        text.push_str(&caution.evidence.join(", "));
+        text.push(']');
+        text
     }
 
     pub fn source(&self, key: &str) -> Option<&Source> {

@@ -285,3 +285,22 @@ fn seed_sources_point_at_existing_seed_files_when_shared_is_beside_the_repo() {
         );
     }
 }
+
+#[test]
+fn caution_placeholders_are_filled_and_anything_else_is_kept() {
+    let text = phoneup::knowledge::matrix::BUILTIN_YAML.replacen(
+        "text: \"No way back: {to} is signed",
+        "text: \"{to}{from}{0}%s%n {unclosed {loader} No way back: {to} is signed",
+        1,
+    );
+    let matrix = Matrix::parse(&text, "placeholders.yaml").unwrap();
+    let filled = matrix.caution(
+        "no-way-back",
+        &[("to", "A"), ("from", "B"), ("loader", "C")],
+    );
+    assert!(
+        filled.starts_with("AB{0}%s%n {unclosed C No way back: A is signed"),
+        "{filled}"
+    );
+    assert!(filled.ends_with("[CME-INSTALL, DOC68244]"), "{filled}");
+}
