@@ -151,7 +151,7 @@ impl<'r> Spelling<'r> {
                 "a spelling the catalogue does not record"
             };
             notes.push(format!(
-                "Your files spell {} {chosen} ({recorded}; the catalogue's is {}): the plan names it as your files do.",
+                "Your files spell {} as {chosen} ({recorded}; the catalogue's spelling is {}): the plan names it as your files do.",
                 to.label(),
                 to.name()
             ));
