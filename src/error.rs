@@ -25,9 +25,14 @@ pub enum Error {
         error: LoadIdError,
         suggestion: Option<String>,
     },
-    #[error("{flag} `{input}` is a Boot Load ID (the phone's boot ROM), not firmware to plan from or to.\n\
+    #[error("{flag} `{input}` is a {what}, not firmware to plan from or to.\n\
              Read the App Load ID instead: Settings > Status > Firmware Versions, the line above Boot Load ID.")]
-    BootLoad { flag: &'static str, input: String },
+    BootLoad {
+        flag: &'static str,
+        input: String,
+        /// "Boot Load ID (the phone's boot ROM)" or "DSP Load ID (...)".
+        what: &'static str,
+    },
     #[error("{flag} `{value}` is not a MAC address: give 12 hex digits, with or without : or - (00:18:B9:FF:FF:FF)")]
     BadMac { flag: &'static str, value: String },
     #[error("{flag} `{name}` is not in the catalogue, so phoneup does not know its files.\n\

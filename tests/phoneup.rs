@@ -8,8 +8,10 @@ mod phoneup {
     pub mod cli;
     pub mod data;
     pub mod hostile;
+    pub mod knowledge;
     pub mod layers;
     pub mod lint;
+    pub mod matrix_input;
     pub mod robustness;
     pub mod servers;
     pub mod simulate;

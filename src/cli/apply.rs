@@ -51,7 +51,7 @@ impl Args {
             journal: self.journal,
             replace_links: self.replace_links,
         };
-        let report = apply::apply(&context.matrix()?, &request)?;
+        let report = apply::apply(context.matrix()?, &request)?;
         let code = report.exit_code();
         Ok(Answer::new(
             render(self.format, &report, |s| report.to_text(s)),

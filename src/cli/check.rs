@@ -37,7 +37,7 @@ impl Args {
         match self.tftp_root {
             None => {
                 let to = self.to.expect("clap requires --to without --tftp-root");
-                let check = check::check(&matrix, &self.from, &to, self.model)?;
+                let check = check::check(matrix, &self.from, &to, self.model)?;
                 let code = check.verdict.exit_code();
                 Ok(Answer::new(
                     render(format, &check, |s| check.to_text(s)),
@@ -47,14 +47,8 @@ impl Args {
             Some(dir) => {
                 let boots = usize::from(self.phone.boots);
                 let phone = self.phone.phone(self.model)?;
-                let report = check::check_root(
-                    &matrix,
-                    &self.from,
-                    self.to.as_deref(),
-                    &dir,
-                    &phone,
-                    boots,
-                )?;
+                let report =
+                    check::check_root(matrix, &self.from, self.to.as_deref(), &dir, &phone, boots)?;
                 let code = if report.ok { EXIT_YES } else { EXIT_NO };
                 Ok(Answer::new(
                     render(format, &report, |s| report.to_text(s)),

@@ -61,7 +61,7 @@ impl Args {
         let usage = |message: &str| Error::Usage {
             message: message.into(),
         };
-        let start = catalogue::resolve(&context.matrix()?, &self.from, "--from")?;
+        let start = catalogue::resolve_as_typed(context.matrix()?, &self.from, "--from")?;
         let simulation = match (address, &self.tftp_root) {
             (Some(address), None) => {
                 let mut client = Client::new(resolve(address, "--server")?);

@@ -110,7 +110,10 @@ pub fn check(matrix: &Matrix, from: &str, to: &str, model: Model) -> Result<Chec
         check.verdict = Verdict::Safe;
         check.safe = true;
         rule_fields(&mut check, rule, matrix);
-        check.stage = Some(stage::build(1, &from_load, &to_load, rule, matrix, model));
+        let firmware = package::firmware(&from_load, &to_load);
+        check.stage = Some(stage::build(
+            1, &from_load, &to_load, rule, matrix, model, firmware,
+        ));
         return Ok(check);
     } else if let Some(rule) = matrix.allowances(&from_load, &to_load).next() {
         let needed = package::firmware(&from_load, &to_load);
@@ -174,6 +177,38 @@ fn first_step_of_plan(matrix: &Matrix, check: &mut Check, from: &Load, to: &Load
     }
 }
 
+/// The file whose line makes the phone take the stage's image, as `check` names it: the
+/// mechanism that acts, not every file the stage writes.
+fn acting_file(stage: &Stage) -> String {
+    let named = |value: &Option<String>| value.clone().unwrap_or_else(|| "nothing".into());
+    match stage.mechanism {
+        Mechanism::DualBoot => format!("OS79XX.TXT names {}", named(&stage.os79xx)),
+        Mechanism::ImageVersion => format!(
+            "image_version in {} names {}",
+            stage::image_version_file(stage),
+            named(&stage.image_version)
+        ),
+        Mechanism::LoadInformation | Mechanism::UalHunt => {
+            let mut text = format!(
+                "loadInformation in XMLDefault.cnf.xml names {}",
+                named(&stage.xmldefault_load)
+            );
+            let prefix = |s: &str| s.chars().take(4).collect::<String>();
+            let reads_os79xx = stage.expect_requests.first().map(String::as_str)
+                == Some(crate::files::os79xx_txt::FILE_NAME);
+            if let Some(os79xx) = stage.os79xx.as_deref().filter(|_| reads_os79xx) {
+                if prefix(os79xx) == prefix(&stage.from) {
+                    text.push_str(&format!(
+                        " (OS79XX.TXT starts {} like the running image, so the phone skips it)",
+                        prefix(os79xx)
+                    ));
+                }
+            }
+            text
+        }
+    }
+}
+
 impl Check {
     pub fn to_text(&self, style: &Style) -> String {
         let mut out = String::new();
@@ -206,7 +241,11 @@ impl Check {
             );
         }
         if let Some(mechanism) = self.mechanism.filter(|_| self.safe) {
-            let _ = writeln!(out, "  how       {}", mechanism.describe());
+            let how = match &self.stage {
+                Some(stage) => stage::how(stage),
+                None => mechanism.describe(),
+            };
+            let _ = writeln!(out, "  how       {how}");
         }
         if let Some(reason) = &self.reason {
             let _ = writeln!(out, "  why not   {reason}");
@@ -236,12 +275,12 @@ impl Check {
             );
             let _ = writeln!(
                 out,
-                "  first     {} -> {} ({}, {} confidence): OS79XX.TXT names {}; firmware {}",
+                "  first     {} -> {} ({}, {} confidence): {}; firmware {}",
                 stage.from,
                 stage.to,
                 stage.rule,
                 stage.confidence,
-                stage.os79xx.as_deref().unwrap_or("nothing"),
+                acting_file(stage),
                 stage.firmware.join(", ")
             );
             let _ = writeln!(out, "  all steps {plan_command}");
@@ -382,9 +421,9 @@ pub fn check_root(
     phone: &Phone,
     boots: usize,
 ) -> Result<RootCheck, Error> {
-    let start = catalogue::resolve(matrix, from, "--from")?;
+    let start = catalogue::resolve_as_typed(matrix, from, "--from")?;
     let target = to
-        .map(|t| catalogue::resolve(matrix, t, "--to"))
+        .map(|t| catalogue::resolve_as_typed(matrix, t, "--to"))
         .transpose()?;
     let root = TftpRoot::from_dir(dir)?;
     let phones: Vec<Option<String>> = match &phone.mac {

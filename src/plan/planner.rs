@@ -7,14 +7,15 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::files::{sip_default_cnf, xml_default_cnf_xml};
+use crate::files::{mgc_default_cnf, sip_default_cnf, xml_default_cnf_xml};
 use crate::knowledge::catalogue;
-use crate::knowledge::graph::{Step, UpgradeGraph};
-use crate::knowledge::load_id::{Era, Protocol};
+use crate::knowledge::graph::{Prefer, Step, UpgradeGraph};
+use crate::knowledge::load_id::{Era, Kind, Protocol};
 use crate::knowledge::matrix::{Load, Matrix};
 use crate::knowledge::phones::Model;
 use crate::output::{self, shell_word, NextStep, Style};
 use crate::plan::replay;
+use crate::plan::spelling::Spelling;
 use crate::plan::stage::{self, Edit, Stage};
 use crate::tftp_root::journal::UndoJournal;
 use crate::tftp_root::TftpRoot;
@@ -28,12 +29,16 @@ pub struct Request {
     pub via: Vec<String>,
     pub avoid: Vec<String>,
     pub model: Model,
-    /// The user's TFTP root: prefer what is there, and list what is not.
+    /// The user's TFTP root: follow the spelling of its files, prefer what is there, and list
+    /// what is not.
     pub tftp_root: Option<PathBuf>,
+    /// Safety first (the default), or the fewest reboots first.
+    pub prefer: Prefer,
 }
 
 impl Request {
-    /// From `from` to `to`, with no waypoints, no avoided loads, both models and no TFTP root.
+    /// From `from` to `to`, with no waypoints, no avoided loads, both models, no TFTP root and
+    /// safety first.
     pub fn new(from: impl Into<String>, to: impl Into<String>) -> Request {
         Request {
             from: from.into(),
@@ -51,11 +56,14 @@ pub struct Plan {
     pub to: String,
     pub to_label: String,
     pub model: Model,
+    /// What the route was chosen for first: `safety` or `reboots`.
+    pub prefer: Prefer,
     pub reboots: usize,
     /// Every load the phone runs, from the first to the last.
     pub path: Vec<String>,
     pub stages: Vec<Stage>,
-    /// With `--tftp-root`: firmware files the plan needs that the directory lacks.
+    /// With `--tftp-root`: firmware files the plan needs that the directory lacks, named exactly
+    /// as the phone will ask for them.
     pub to_obtain: Vec<String>,
     pub notes: Vec<String>,
 }
@@ -97,11 +105,11 @@ impl<'m> Planner<'m> {
     pub fn plan(&self, request: &Request) -> Result<Outcome, Error> {
         let from = catalogue::resolve(self.matrix, &request.from, "--from")?;
         if from.in_catalogue {
-            plan_on(self.matrix, &self.graph, from, request, &self.verified)
+            plan_on(self.matrix, &self.graph, &from, request, &self.verified)
         } else {
             // A start the catalogue lacks needs a graph with it as a node.
             let graph = UpgradeGraph::new(self.matrix, Some(&from));
-            plan_on(self.matrix, &graph, from, request, &self.verified)
+            plan_on(self.matrix, &graph, &from, request, &self.verified)
         }
     }
 }
@@ -111,14 +119,70 @@ pub fn plan(matrix: &Matrix, request: &Request) -> Result<Outcome, Error> {
     Planner::new(matrix).plan(request)
 }
 
+/// For a target the catalogue lacks: the refusals that settle the answer without its files,
+/// because one of them speaks about every load the phone could reach (a signed phone never
+/// goes below 5.0, whatever the target's files).
+fn settled_by_era(
+    matrix: &Matrix,
+    graph: &UpgradeGraph,
+    from: &Load,
+    to: &Load,
+) -> Option<Vec<String>> {
+    let start = graph.node(from.name())?;
+    let mut reasons: Vec<String> = Vec::new();
+    for node in graph.reachable(start) {
+        let load = graph.load(node);
+        let rule = matrix.refusals(load, to).next()?;
+        let reason = refusal_reason(rule);
+        if !reasons.contains(&reason) {
+            reasons.push(reason);
+        }
+    }
+    Some(reasons)
+}
+
+fn refusal_reason(rule: &crate::knowledge::matrix::Rule) -> String {
+    format!(
+        "Rule {} ({} confidence): {}: {}.",
+        rule.id,
+        rule.confidence,
+        rule.summary,
+        rule.reason.as_deref().unwrap_or_default()
+    )
+}
+
 fn plan_on(
     matrix: &Matrix,
     graph: &UpgradeGraph,
-    from: Load,
+    from: &Load,
     request: &Request,
     verified: &replay::Verified,
 ) -> Result<Outcome, Error> {
-    let to = catalogue::resolve_known(matrix, &request.to, "--to")?;
+    let to = catalogue::resolve(matrix, &request.to, "--to")?;
+    if !to.in_catalogue {
+        return match settled_by_era(matrix, graph, from, &to) {
+            Some(mut reasons) => {
+                reasons.push(format!(
+                    "{} is not in the catalogue, and it need not be: a rule refuses it from every load {} can reach.",
+                    to.name(),
+                    from.name()
+                ));
+                Ok(Outcome::NoPath(NoPath {
+                    from: from.name().to_string(),
+                    to: to.name().to_string(),
+                    reasons,
+                    next_step: NextStep::new(
+                        format!(
+                            "Pick a target {} can take: the loads phoneup knows, with their rules, are in the matrix.",
+                            from.name()
+                        ),
+                        "phoneup matrix",
+                    ),
+                }))
+            }
+            None => Err(catalogue::not_in_catalogue(matrix, &to, "--to")),
+        };
+    }
     let mut waypoints = Vec::new();
     for via in &request.via {
         waypoints.push(catalogue::resolve_known(matrix, via, "--via")?);
@@ -139,10 +203,8 @@ fn plan_on(
         Some(dir) => Some(TftpRoot::from_dir(dir)?),
         None => None,
     };
-    let present: HashSet<String> = root
-        .iter()
-        .flat_map(|r| r.names().map(str::to_string))
-        .collect();
+    let spelling = Spelling::new(root.as_ref());
+    let present = spelling.present();
     let node = |load: &Load| {
         graph
             .node(load.name())
@@ -154,28 +216,44 @@ fn plan_on(
         .map(&node)
         .collect();
 
-    let mut points = vec![node(&from)];
+    let mut points = vec![node(from)];
     points.extend(waypoints.iter().map(&node));
     points.push(node(&to));
     let mut steps: Vec<Step> = Vec::new();
     for leg in points.windows(2) {
-        match graph.best_path(leg[0], leg[1], &avoid, &present) {
+        match graph.best_path(leg[0], leg[1], &avoid, &present, request.prefer) {
             Some(path) => steps.extend(path),
             None => {
                 let (a, b) = (graph.load(leg[0]), graph.load(leg[1]));
                 let nearest = nearest_reachable(graph, leg[0], b, &avoid);
                 return Ok(Outcome::NoPath(no_path(
-                    matrix, &from, &to, a, b, &waypoints, &avoided, nearest,
+                    matrix, from, &to, a, b, &waypoints, &avoided, nearest,
                 )));
             }
         }
     }
 
-    let mut stages: Vec<Stage> = steps
-        .iter()
-        .enumerate()
-        .map(|(i, step)| stage::build(i + 1, step.from, step.to, step.rule, matrix, request.model))
-        .collect();
+    let mut notes = Vec::new();
+    let mut stages: Vec<Stage> = Vec::new();
+    let mut at = from.clone();
+    for (i, step) in steps.iter().enumerate() {
+        let spelled = spelling.step(&at, step.to);
+        for note in spelled.notes {
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
+        }
+        stages.push(stage::build(
+            i + 1,
+            &at,
+            &spelled.to,
+            step.rule,
+            matrix,
+            request.model,
+            spelled.firmware,
+        ));
+        at = spelled.to;
+    }
     if let (Some(root), Some(dir)) = (&root, &request.tftp_root) {
         if !has_xmldefault(root, dir) {
             stages.iter_mut().for_each(Stage::xmldefault_created_whole);
@@ -183,19 +261,26 @@ fn plan_on(
     }
     let mut path = vec![from.name().to_string()];
     path.extend(stages.iter().map(|s| s.to.clone()));
-    let mut notes = Vec::new();
     if !from.in_catalogue {
-        notes.push(format!(
-            "{} is not in the catalogue; phoneup plans from it by its version ({}) alone.",
-            from.name(),
-            from.label()
-        ));
+        notes.insert(
+            0,
+            format!(
+                "{} is not in the catalogue; phoneup plans from it by its version ({}) alone.",
+                from.name(),
+                from.label()
+            ),
+        );
+    }
+    if from.id.kind() == Kind::Loader {
+        notes.push(matrix.caution("cdp-loader-name", &[("from", from.name())]));
     }
     if stages.is_empty() {
         notes.push(format!(
             "The phone already runs {}: nothing to do.",
             to.name()
         ));
+    } else {
+        notes.push(matrix.caution("shared-files", &[]));
     }
     let mut to_obtain = Vec::new();
     if let Some(root) = &root {
@@ -208,9 +293,10 @@ fn plan_on(
     let plan = Plan {
         from: from.name().to_string(),
         from_label: from.label(),
-        to: to.name().to_string(),
+        to: at.name().to_string(),
         to_label: to.label(),
         model: request.model,
+        prefer: request.prefer,
         reboots: stages.len(),
         path,
         stages,
@@ -292,27 +378,29 @@ fn no_path(
     }
     let refusals_before = reasons.len();
     for rule in matrix.refusals(a, b) {
-        reasons.push(format!(
-            "Rule {} ({} confidence): {}: {}.",
-            rule.id,
-            rule.confidence,
-            rule.summary,
-            rule.reason.as_deref().unwrap_or_default()
-        ));
+        reasons.push(refusal_reason(rule));
     }
-    if [a, b]
-        .iter()
-        .any(|l| l.id.protocol() == Some(Protocol::Mgcp))
-    {
+    if b.id.protocol() == Some(Protocol::Mgcp) {
         reasons.push(
-            "No rule covers MGCP loads: no source the matrix cites says how MGCP images may be upgraded.".into(),
+            "No rule leads to an MGCP load: the sources show MGCP phones leaving MGCP (MGCP 7.x to SCCP, R15), never arriving.".into(),
         );
+    } else if a.id.protocol() == Some(Protocol::Mgcp) && a.id.era().is_none() {
+        reasons.push(format!(
+            "{} is a signed MGCP load before 7.0: whether it runs on the Universal Application Loader is unknown, and no rule covers it.",
+            a.name()
+        ));
     }
     let refused = reasons.len() > refusals_before;
     if !refused && a.id.era().is_some_and(|e| e.is_signed()) && b.id.era() == Some(Era::Unsigned) {
         reasons.push(format!(
             "{} is signed and {} is not: signed images never go back below 5.0.",
             a.name(),
+            b.name()
+        ));
+    }
+    if b.files.is_empty() && b.in_catalogue {
+        reasons.push(format!(
+            "No source lists the files of {}, so phoneup can plan from it but not to it.",
             b.name()
         ));
     }
@@ -449,6 +537,12 @@ impl Plan {
         if self.model != Model::Both {
             let _ = writeln!(out, "Files address the {} only.", self.model);
         }
+        if self.prefer == Prefer::Reboots {
+            let _ = writeln!(
+                out,
+                "Chosen for the fewest reboots (--prefer reboots): a medium-confidence step is taken where it saves one."
+            );
+        }
         for note in &self.notes {
             let _ = writeln!(out, "Note: {note}");
         }
@@ -462,10 +556,18 @@ impl Plan {
                 self.to_obtain.join(", ")
             );
         }
-        if !self.stages.is_empty() {
+        // The files phoneup edits inside the user's copy, over the whole plan.
+        let mut edited: Vec<&str> = Vec::new();
+        for edit in self.stages.iter().flat_map(|s| &s.edits_in_place) {
+            if !edited.contains(&edit.file.as_str()) {
+                edited.push(&edit.file);
+            }
+        }
+        if !edited.is_empty() {
             let _ = writeln!(
                 out,
-                "\nIn SIPDefault.cnf and XMLDefault.cnf.xml only the values named above are phoneup's: keep every other line of yours."
+                "\nIn {} only the values named above are phoneup's: keep every other line of yours.",
+                edited.join(" and ")
             );
         }
         out
@@ -489,7 +591,7 @@ fn stage_text(out: &mut String, style: &Style, stage: &Stage, total: usize) {
         stage.confidence.painted(style),
         stage.rule_summary
     );
-    let _ = writeln!(out, "  how       {}", stage.mechanism.describe());
+    let _ = writeln!(out, "  how       {}", stage::how(stage));
     let _ = writeln!(out, "  evidence");
     for e in &stage.evidence {
         let _ = writeln!(out, "    - {}: {} <{}>", e.source, e.note, e.locator);
@@ -503,7 +605,10 @@ fn stage_text(out: &mut String, style: &Style, stage: &Stage, total: usize) {
             edit_block(out, style, edit);
             continue;
         }
-        let why = if name == xml_default_cnf_xml::FILE_NAME {
+        let why = if name == xml_default_cnf_xml::FILE_NAME
+            || (name == sip_default_cnf::FILE_NAME
+                && stage::image_version_file(stage) == mgc_default_cnf::FILE_NAME)
+        {
             "move it aside for this reboot, or the image that reads it follows it instead"
         } else {
             "move it aside for this reboot"

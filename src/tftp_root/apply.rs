@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::files::{loads, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
+use crate::files::{loads, mgc_default_cnf, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
 use crate::knowledge::matrix::Matrix;
 use crate::knowledge::phones::Model;
 use crate::output::{shell_word, NextStep, Style};
-use crate::plan::stage::Stage;
+use crate::plan::stage::{self, Stage};
 use crate::plan::{self, Outcome, Request};
 use crate::tftp_root::journal::{Action, FileChange, UndoJournal};
 use crate::tftp_root::write::{self, Existing};
@@ -228,12 +228,24 @@ fn stage_changes(
         None => None,
     };
     planned.push((xml_name, before, old, xml_new));
-    let (before, old) = look(&sip_name)?;
-    let sip_new = stage.image_version.as_deref().map(|value| match &old {
+    // image_version goes into SIPDefault.cnf, or MGCDefault.cnf (same syntax) for a phone on
+    // MGCP, which then needs SIPDefault.cnf out of its hunt's way for this reboot.
+    let on_mgcp = stage::image_version_file(stage) == mgc_default_cnf::FILE_NAME;
+    let own_name = match (&request.mac, on_mgcp) {
+        (_, false) => sip_name.clone(),
+        (Some(mac), true) => mgc_default_cnf::per_phone(mac),
+        (None, true) => mgc_default_cnf::FILE_NAME.to_string(),
+    };
+    if on_mgcp {
+        let (before, old) = look(&sip_name)?;
+        planned.push((sip_name, before, old, None));
+    }
+    let (before, old) = look(&own_name)?;
+    let own_new = stage.image_version.as_deref().map(|value| match &old {
         Some(text) => sip_default_cnf::set_image_version(text, value),
         None => sip_default_cnf::render(value),
     });
-    planned.push((sip_name, before, old, sip_new));
+    planned.push((own_name, before, old, own_new));
 
     let mut changes = Vec::new();
     for (file, before, old, new) in planned {

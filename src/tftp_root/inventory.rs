@@ -166,7 +166,10 @@ pub fn inventory_of(matrix: &Matrix, root: &TftpRoot, dir: &Path) -> Inventory {
         }
         if let Some(load) = catalogued {
             if load.name() != stem {
-                notes.push(format!("the catalogue spells this load {}", load.name()));
+                notes.push(format!(
+                    "the catalogue spells this load {}; plans with --tftp-root follow your spelling",
+                    load.name()
+                ));
             }
         }
         loads.push(LoadStatus {

@@ -77,10 +77,16 @@ pub struct Journal {
 }
 
 /// Whether `name` is a file phoneup writes into a TFTP root: `OS79XX.TXT`,
-/// `XMLDefault.cnf.xml`, `SIPDefault.cnf`, `SEP<MAC>.cnf.xml` or `SIP<MAC>.cnf` (in any case, as
-/// a case-insensitive server may hold them). Nothing with a separator, `..` or a path.
+/// `XMLDefault.cnf.xml`, `SIPDefault.cnf`, `MGCDefault.cnf`, `SEP<MAC>.cnf.xml`, `SIP<MAC>.cnf` or
+/// `MGC<MAC>.cnf` (in any case, as a case-insensitive server may hold them). Nothing with a
+/// separator, `..` or a path.
 pub fn is_phoneup_file(name: &str) -> bool {
-    let fixed = ["OS79XX.TXT", "XMLDefault.cnf.xml", "SIPDefault.cnf"];
+    let fixed = [
+        "OS79XX.TXT",
+        "XMLDefault.cnf.xml",
+        "SIPDefault.cnf",
+        "MGCDefault.cnf",
+    ];
     if fixed.iter().any(|f| f.eq_ignore_ascii_case(name)) {
         return true;
     }
@@ -94,7 +100,7 @@ pub fn is_phoneup_file(name: &str) -> bool {
                 .all(|b| b.is_ascii_hexdigit())
             && name[prefix.len() + 12..].eq_ignore_ascii_case(suffix)
     };
-    per_phone("SEP", ".cnf.xml") || per_phone("SIP", ".cnf")
+    per_phone("SEP", ".cnf.xml") || per_phone("SIP", ".cnf") || per_phone("MGC", ".cnf")
 }
 
 /// One planned change to a file of the root, with what the file is now.

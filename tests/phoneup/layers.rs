@@ -68,6 +68,10 @@ fn imports(modules: &BTreeMap<String, PathBuf>) -> BTreeMap<String, BTreeSet<Str
         let parent: Vec<&str> = module.split("::").filter(|s| !s.is_empty()).collect();
         let mut used = BTreeSet::new();
         for c in path_re.captures_iter(&code) {
+            if c[2].is_empty() && c.get(3).is_none() {
+                // `pub(crate)`, `pub(super)`: a visibility, not an import.
+                continue;
+            }
             let base: Vec<String> = if &c[1] == "crate" {
                 Vec::new()
             } else {
