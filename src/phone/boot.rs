@@ -644,3 +644,67 @@ impl BootRun<'_> {
         Err(self.finish(BootResult::Upgraded, detail, screen))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Single boots of the model as a user meets them in `phoneup simulate`: a root in memory,
+    //! one phone, and what the boot asks for, takes and shows.
+
+    use super::*;
+    use crate::phone::server::RootServer;
+    use crate::tftp_root::TftpRoot;
+
+    const MAC: &str = "0018B9FFFFFF";
+    /// Bytes standing in for a firmware image (no Cisco file is ever part of a test).
+    const IMAGE: &[u8] = b"stand-in image\n";
+
+    fn phone() -> Phone {
+        Phone {
+            mac: Some(MAC.into()),
+            ..Phone::new(Model::M7940)
+        }
+    }
+
+    fn boot(running: &str, root: &TftpRoot) -> Boot {
+        let mut server = RootServer {
+            root,
+            behaviour: ServerBehaviour::FileNotFound,
+        };
+        phone().boot(1, &LoadId::parse(running).unwrap(), &mut server)
+    }
+
+    fn requested(boot: &Boot) -> Vec<&str> {
+        boot.requests.iter().map(|r| r.file.as_str()).collect()
+    }
+
+    #[test]
+    fn a_trust_list_with_contents_is_read_and_the_hunt_goes_on() {
+        let mut root = TftpRoot::new();
+        root.insert(format!("CTLSEP{MAC}.tlv"), "a signed trust list\n");
+        root.insert("SIPDefault.cnf", "image_version: P0S3-08-11-00\n");
+        let boot = boot("P0S3-08-11-00", &root);
+        assert_eq!(boot.result, BootResult::Stable, "{boot:#?}");
+        assert!(boot.problems.is_empty(), "{:?}", boot.problems);
+        assert!(requested(&boot).contains(&"SIPDefault.cnf"));
+    }
+
+    #[test]
+    fn os79xx_txt_ending_in_a_space_or_a_tab_is_a_problem_like_a_cr() {
+        for ending in ["\r\n", " \n", "\t\n"] {
+            let mut root = TftpRoot::new();
+            root.insert("OS79XX.TXT", format!("P0S30203{ending}"));
+            let boot = boot("P0030301MFG2", &root);
+            assert!(
+                boot.problems.iter().any(|p| p.contains("CSCdv19260")),
+                "{ending:?}: {:?}",
+                boot.problems
+            );
+        }
+        let mut root = TftpRoot::new();
+        root.insert("OS79XX.TXT", "P0S30203\n");
+        root.insert("P0S30203.bin", IMAGE);
+        let boot = boot("P0030301MFG2", &root);
+        assert!(boot.problems.is_empty(), "{:?}", boot.problems);
+        assert_eq!(boot.result, BootResult::Upgraded);
+    }
+}

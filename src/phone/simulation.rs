@@ -306,3 +306,31 @@ impl Simulation {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_trust_list_is_fixed_in_the_root_not_in_the_server() {
+        let mut root = TftpRoot::new();
+        root.insert("CTLSEP0018B9FFFFFF.tlv", "");
+        root.insert("SIPDefault.cnf", "image_version: P0S3-08-11-00\n");
+        let phone = Phone {
+            mac: Some("0018B9FFFFFF".into()),
+            ..Phone::new(Model::M7940)
+        };
+        let mut simulation = phone.simulate(&LoadId::parse("P0S3-08-11-00").unwrap(), &root, 4);
+        assert_eq!(simulation.ending, Ending::Loop);
+        simulation.suggest(&BootedFrom::Root(Path::new("/srv/tftp")));
+        let next = simulation
+            .next_step
+            .expect("a phone that loops gets a next step");
+        assert!(next.fix.contains("is empty"), "{}", next.fix);
+        assert!(!next.fix.contains("TFTP error 1"), "{}", next.fix);
+        assert_eq!(
+            next.command,
+            "phoneup simulate --from P0S3-08-11-00 --tftp-root /srv/tftp --mac 0018B9FFFFFF"
+        );
+    }
+}
