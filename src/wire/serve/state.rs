@@ -1,0 +1,149 @@
+//! The state file: every managed phone's placement, stage, state and history, written
+//! atomically (a temporary file renamed over it, `tftp_root::write::write_atomic`) at every
+//! change, so a serve that is stopped, or killed, resumes every phone where it was. It is never
+//! inside the served directory: serve refuses one there, as the TFTP server would serve it.
+//!
+//! May use: [`crate::tftp_root::write`], [`crate::wire::serve`]'s `registry` and `files`.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::tftp_root::write::write_atomic;
+use crate::wire::serve::files::Dir;
+use crate::wire::serve::registry::Phone;
+
+/// The version of the state file's layout.
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct StateFile {
+    version: u32,
+    /// The served directory, canonical.
+    root: PathBuf,
+    phones: BTreeMap<String, Phone>,
+}
+
+/// Writes every phone.
+pub fn save(path: &Path, dir: &Dir, phones: &BTreeMap<String, Phone>) -> io::Result<()> {
+    let file = StateFile {
+        version: VERSION,
+        root: dir.canonical.clone(),
+        phones: phones.clone(),
+    };
+    let mut text = serde_json::to_string_pretty(&file).map_err(io::Error::other)?;
+    text.push('\n');
+    write_atomic(path, text.as_bytes(), None)
+}
+
+/// Reads the phones of a state file; `Ok(empty)` when there is none yet. A state file of
+/// another directory is refused, so two benches never mix.
+pub fn load(path: &Path, dir: &Dir) -> Result<BTreeMap<String, Phone>, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+        Err(e) => {
+            return Err(format!(
+                "cannot read the state file {}: {e}",
+                path.display()
+            ))
+        }
+    };
+    let file: StateFile = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "the state file {} cannot be read ({e}); move it aside to start afresh",
+            path.display()
+        )
+    })?;
+    if file.version != VERSION {
+        return Err(format!(
+            "the state file {} has layout {} (this phoneup reads {VERSION}); move it aside to start afresh",
+            path.display(),
+            file.version
+        ));
+    }
+    if file.root != dir.canonical {
+        return Err(format!(
+            "the state file {} belongs to {}, not {}: give --state another file",
+            path.display(),
+            file.root.display(),
+            dir.canonical.display()
+        ));
+    }
+    Ok(file.phones)
+}
+
+/// Where the state file goes by default: `$XDG_STATE_HOME/phoneup/serve/<folder>-<hash>.json`
+/// (or under `~/.local/state`), keyed by the served directory's canonical path.
+pub fn default_path(dir: &Dir) -> Result<PathBuf, String> {
+    let base = match std::env::var_os("XDG_STATE_HOME").map(PathBuf::from) {
+        Some(state) if state.is_absolute() => state,
+        _ => match std::env::var_os("HOME").map(PathBuf::from) {
+            Some(home) if home.is_absolute() => home.join(".local/state"),
+            _ => return Err("neither XDG_STATE_HOME nor HOME is set: give --state FILE (outside the served directory)".into()),
+        },
+    };
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in dir.canonical.to_string_lossy().bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    let name: String = dir
+        .canonical
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "root".into())
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(40)
+        .collect();
+    Ok(base
+        .join("phoneup/serve")
+        .join(format!("{name}-{hash:016x}.json")))
+}
+
+/// Refuses a state file inside the served directory (where anyone could fetch it).
+pub fn check_outside(path: &Path, dir: &Dir) -> Result<(), String> {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map_err(|e| e.to_string())?
+            .join(path)
+    };
+    // The longest existing ancestor, resolved.
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    let resolved = loop {
+        if let Ok(canonical) = std::fs::canonicalize(existing) {
+            let mut out = canonical;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            break out;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => break absolute.clone(),
+        }
+    };
+    if resolved.starts_with(&dir.canonical) {
+        return Err(format!(
+            "--state {} is inside the served directory {}, where any TFTP client could fetch it: give a file outside it",
+            path.display(),
+            dir.canonical.display()
+        ));
+    }
+    Ok(())
+}
