@@ -9,6 +9,9 @@ mod phoneup {
     pub mod layers;
     pub mod lint;
     pub mod robustness;
+    pub mod serve;
+    pub mod serve_clients;
+    pub mod serve_netns;
     pub mod servers;
     pub mod simulate;
     pub mod snapshots;

@@ -299,7 +299,19 @@ impl Server<'_, '_> {
                         });
                     if active.contains(&peer) {
                         // The phone repeated its request while we answer it.
-                    } else if let Some(handle) =
+                        continue;
+                    }
+                    // A phone asks for one file at a time: a transfer of its still in flight has
+                    // just had its last ACK, so its end is taken in before the new request (at
+                    // most 300 ms).
+                    let until = Instant::now() + Duration::from_millis(300);
+                    while active.iter().any(|a| a.ip() == peer.ip()) && Instant::now() < until {
+                        match reports.recv_timeout(until - Instant::now()) {
+                            Ok(report) => absorb(report, registry, &mut active),
+                            Err(_) => break,
+                        }
+                    }
+                    if let Some(handle) =
                         handle(&buf[..len], peer, local, registry, &reports_tx, &stop)
                     {
                         active.insert(peer);
@@ -316,13 +328,7 @@ impl Server<'_, '_> {
                 Err(_) => thread::sleep(Duration::from_millis(10)),
             }
             while let Ok(report) = reports.try_recv() {
-                match report {
-                    Report::Progress { tag, bytes, size } => registry.progress(&tag, bytes, size),
-                    Report::Finished { tag, outcome } => {
-                        active.remove(&tag.address);
-                        registry.finished(&tag, outcome);
-                    }
-                }
+                absorb(report, registry, &mut active);
             }
             threads.retain(|t| !t.is_finished());
             if last_tick.elapsed() >= Duration::from_millis(500) {
@@ -338,6 +344,16 @@ impl Server<'_, '_> {
             if let Report::Finished { tag, outcome } = report {
                 registry.finished(&tag, outcome);
             }
+        }
+    }
+}
+
+fn absorb(report: Report, registry: &mut Registry, active: &mut HashSet<SocketAddr>) {
+    match report {
+        Report::Progress { tag, bytes, size } => registry.progress(&tag, bytes, size),
+        Report::Finished { tag, outcome } => {
+            active.remove(&tag.address);
+            registry.finished(&tag, outcome);
         }
     }
 }

@@ -305,6 +305,9 @@ pub struct Placement {
     /// Candidates that kept an image from being served this boot.
     #[serde(default)]
     pub blocked_by: Vec<String>,
+    /// The loads the requests so far leave (the candidates, narrowed by this boot).
+    #[serde(default)]
+    pub current: Vec<String>,
     /// Candidates that kept the lead group's image from being served: probed one per boot.
     #[serde(default)]
     pub dissenters: Vec<String>,
@@ -370,6 +373,7 @@ impl Placement {
             sent: Vec::new(),
             blocked_by: Vec::new(),
             dissenters: Vec::new(),
+            current: Vec::new(),
         }
     }
 
@@ -571,6 +575,7 @@ impl Placement {
         } else {
             Reply::FromDir
         };
+        self.current = narrowed.clone();
         (reply, Shown::Candidates(narrowed))
     }
 
@@ -652,12 +657,30 @@ impl Placement {
         }
     }
 
+    /// The loads it may run, as far as this boot has shown.
+    pub fn possible(&self) -> &[String] {
+        if self.current.is_empty() || self.boot.is_empty() {
+            &self.candidates
+        } else {
+            &self.current
+        }
+    }
+
     /// The single load it runs, when placed.
     pub fn running(&self) -> Option<&str> {
-        match self.candidates.as_slice() {
+        match self.possible() {
             [one] => Some(one),
             _ => None,
         }
+    }
+
+    /// The loads whose boot would end where this one stands: a phone gone quiet runs one.
+    pub fn ended_here(&self, mac: &str) -> Vec<String> {
+        self.consistent(mac)
+            .into_iter()
+            .filter(|(_, next)| next.is_none())
+            .map(|(c, _)| c)
+            .collect()
     }
 }
 

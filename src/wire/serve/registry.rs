@@ -31,6 +31,9 @@ use crate::wire::serve::state;
 
 /// A file asked for this many times in a row is a loop.
 pub const REPEATS: u32 = 4;
+/// A phone quiet this long has ended its boot (longer than the ~22 s a UAL-era SIP application
+/// is silent after its `.loads`, seed 003).
+pub const QUIET_MS: u64 = 30_000;
 /// Transfers failing in a row before a phone is stuck on a blocked data port.
 pub const FAILURES: u32 = 3;
 
@@ -124,6 +127,8 @@ pub struct Registry<'m> {
     tx: Sender<Message>,
     /// A phone that has not asked for anything for this long while it should be is stuck.
     pub stuck_after_ms: u64,
+    /// Why the answer being sent is what it is, for its event.
+    note: Option<String>,
 }
 
 impl<'m> Registry<'m> {
@@ -143,6 +148,7 @@ impl<'m> Registry<'m> {
             state_path: None,
             tx,
             stuck_after_ms: 600_000,
+            note: None,
         }
     }
 
@@ -189,7 +195,7 @@ impl<'m> Registry<'m> {
             mac: mac.to_string(),
             address: phone.address.clone().unwrap_or_else(|| "-".into()),
             model: None,
-            running: describe(&phone.placement.candidates),
+            running: describe(phone.placement.possible()),
             stage,
             file: phone.transfer.clone(),
             state: phone.state,
@@ -414,14 +420,8 @@ impl<'m> Registry<'m> {
                         event.to = Some(target.clone());
                         self.emit(event);
                     }
-                    if *one == target && phone.state != State::Done {
-                        phone.state = State::Done;
-                        phone.why = None;
-                        let mut event = Event::new(Kind::PhoneDone, Some(mac), from, true);
-                        event.load = Some(target.clone());
-                        event.stage = Some(phone.history.len());
-                        event.stages = Some(phone.history.len());
-                        self.emit(event);
+                    if *one == target {
+                        self.mark_done(phone);
                     }
                 }
             }
@@ -455,11 +455,7 @@ impl<'m> Registry<'m> {
             }
             Reply::FromDir => self.as_in_dir(requested),
             Reply::RefuseImage { why } => {
-                self.emit(
-                    Event::new(Kind::NotFound, Some(mac), from, true)
-                        .file(name)
-                        .why(format!("held back: {why}")),
-                );
+                self.note = Some(format!("held back: {why}"));
                 (Serve::NotFound, missing(name))
             }
         };
@@ -499,6 +495,20 @@ impl<'m> Registry<'m> {
                 (Serve::NotFound, missing(name))
             }
         }
+    }
+
+    fn mark_done(&self, phone: &mut Phone) {
+        if phone.state == State::Done {
+            return;
+        }
+        phone.state = State::Done;
+        phone.why = None;
+        let address = phone.address.clone().unwrap_or_else(|| "-".into());
+        let mut event = Event::new(Kind::PhoneDone, Some(&phone.mac), address, true);
+        event.load = Some(phone.target.clone());
+        event.stage = Some(phone.history.len());
+        event.stages = Some(phone.history.len());
+        self.emit(event);
     }
 
     fn fail(&self, phone: &mut Phone, from: SocketAddr, why: String) {
@@ -656,8 +666,28 @@ impl<'m> Registry<'m> {
         }
     }
 
-    /// Time passes: phones silent for too long while they should be working are stuck.
+    /// Time passes: a phone quiet for [`QUIET_MS`] whose boot only its target ends that way is
+    /// done; phones silent for too long while they should be working are stuck.
     pub fn tick(&mut self, now: u64) {
+        let mut done = Vec::new();
+        for (mac, phone) in &self.phones {
+            let quiet = now.saturating_sub(phone.last_seen_ms) >= QUIET_MS;
+            if quiet
+                && !phone.placement.boot.is_empty()
+                && !matches!(phone.state, State::Done | State::Failed)
+                && phone.placement.ended_here(mac) == [phone.target.clone()]
+            {
+                done.push(mac.clone());
+            }
+        }
+        for mac in done {
+            if let Some(mut phone) = self.phones.remove(&mac) {
+                self.mark_done(&mut phone);
+                self.phones.insert(mac.clone(), phone);
+            }
+            self.save();
+            self.show(&mac);
+        }
         let mut stuck = Vec::new();
         for (mac, phone) in &self.phones {
             let active = matches!(
