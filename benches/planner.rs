@@ -2,17 +2,24 @@
 
 use divan::{black_box, Bencher};
 use phoneup::knowledge::load_id::LoadId;
-use phoneup::knowledge::matrix::Matrix;
+use phoneup::knowledge::matrix::{Matrix, BUILTIN_YAML};
 use phoneup::plan::{plan, Planner, Request};
 
 fn main() {
     divan::main();
 }
 
-/// Reading and validating the built-in matrix (every command does this once).
+/// Loading the built-in matrix, compiled in as Rust data (every command that plans does this
+/// once).
 #[divan::bench]
 fn load_matrix() -> Matrix {
     Matrix::builtin().unwrap()
+}
+
+/// Parsing and validating the same matrix as YAML, as `--matrix FILE` does.
+#[divan::bench]
+fn parse_matrix_yaml() -> Matrix {
+    Matrix::parse(black_box(BUILTIN_YAML), "bench.yaml").unwrap()
 }
 
 /// The card's plan, replayed on the phone model as every printed plan is.

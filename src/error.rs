@@ -25,9 +25,14 @@ pub enum Error {
         error: LoadIdError,
         suggestion: Option<String>,
     },
-    #[error("{flag} `{input}` is a Boot Load ID (the phone's boot ROM), not firmware to plan from or to.\n\
+    #[error("{flag} `{input}` is a {what}, not firmware to plan from or to.\n\
              Read the App Load ID instead: Settings > Status > Firmware Versions, the line above Boot Load ID.")]
-    BootLoad { flag: &'static str, input: String },
+    BootLoad {
+        flag: &'static str,
+        input: String,
+        /// "Boot Load ID (the phone's boot ROM)" or "DSP Load ID (...)".
+        what: &'static str,
+    },
     #[error("{flag} `{value}` is not a MAC address: give 12 hex digits, with or without : or - (00:18:B9:FF:FF:FF)")]
     BadMac { flag: &'static str, value: String },
     #[error("{flag} `{name}` is not in the catalogue, so phoneup does not know its files.\n\
@@ -42,8 +47,29 @@ pub enum Error {
     },
     #[error("{message}")]
     Usage { message: String },
-    #[error("cannot write {}: {source}\nEach file is written whole or not at all; if this stopped an apply halfway, `phoneup undo --tftp-root DIR` puts back what it had changed", path.display())]
+    #[error("cannot write {}: {source}", path.display())]
     Write { path: PathBuf, source: io::Error },
+    /// A file phoneup will not read or replace (a FIFO, a device, a huge file, a link), with
+    /// what to do about it.
+    #[error("{}: {problem}\n{fix}", path.display())]
+    Unsafe {
+        path: PathBuf,
+        problem: String,
+        fix: String,
+    },
+    /// The undo journal is damaged, or holds something phoneup never writes.
+    #[error("the undo journal {} {problem}\n{fix}", path.display())]
+    Journal {
+        path: PathBuf,
+        problem: String,
+        fix: String,
+    },
+    /// Another phoneup holds the lock on this TFTP root.
+    #[error("another phoneup apply or undo is changing {} (it holds the lock on {}); wait for it to finish, then run this again", root.display(), lock.display())]
+    Busy { root: PathBuf, lock: PathBuf },
+    /// A command that stopped halfway, and how to go on from there.
+    #[error("{error}\n{next}")]
+    Stopped { error: Box<Error>, next: String },
     #[error("{} is not UTF-8 text; phoneup will not edit it", path.display())]
     NotText { path: PathBuf },
     #[error(

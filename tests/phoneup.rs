@@ -2,12 +2,16 @@
 
 mod phoneup {
     pub mod all_pairs;
+    pub mod answers;
     pub mod apply;
     pub mod check;
     pub mod cli;
     pub mod data;
+    pub mod hostile;
+    pub mod knowledge;
     pub mod layers;
     pub mod lint;
+    pub mod matrix_input;
     pub mod robustness;
     pub mod serve;
     pub mod serve_clients;
@@ -16,5 +20,6 @@ mod phoneup {
     pub mod simulate;
     pub mod snapshots;
     pub mod support;
+    pub mod tftp_server;
     pub mod wire;
 }

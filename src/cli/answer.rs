@@ -30,12 +30,14 @@ impl Context {
     }
 
     /// The matrix of `--matrix FILE`, or the built-in one. Only the commands that read the matrix
-    /// pay for loading it.
-    pub fn matrix(&self) -> Result<Matrix, Error> {
-        match &self.matrix {
+    /// pay for loading it. A command runs once per process: the matrix lives until the process
+    /// ends, and is never taken apart piece by piece on the way out.
+    pub fn matrix(&self) -> Result<&'static Matrix, Error> {
+        let matrix = match &self.matrix {
             Some(path) => Matrix::from_file(path),
             None => Matrix::builtin(),
-        }
+        }?;
+        Ok(Box::leak(Box::new(matrix)))
     }
 }
 

@@ -27,6 +27,12 @@ pub struct Args {
     /// Write even when the stage's firmware is missing, or the global OS79XX.TXT with --mac
     #[arg(long)]
     force: bool,
+    /// Replace a configuration file that is a symbolic link with a regular file (undo puts the link back)
+    #[arg(long)]
+    replace_links: bool,
+    /// Keep the undo journal in this folder (outside the TFTP root) instead of $XDG_STATE_HOME/phoneup
+    #[arg(long, value_name = "DIR")]
+    journal: Option<PathBuf>,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     format: Format,
@@ -42,8 +48,10 @@ impl Args {
             mac: args::mac(&self.mac)?,
             dry_run: self.dry_run,
             force: self.force,
+            journal: self.journal,
+            replace_links: self.replace_links,
         };
-        let report = apply::apply(&context.matrix()?, &request)?;
+        let report = apply::apply(context.matrix()?, &request)?;
         let code = report.exit_code();
         Ok(Answer::new(
             render(self.format, &report, |s| report.to_text(s)),

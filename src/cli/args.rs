@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use crate::error::Error;
 use crate::files::per_phone;
+use crate::knowledge::graph::Prefer;
 use crate::knowledge::phones::Model;
 use crate::phone::{Phone, ServerBehaviour};
 use crate::plan::Request;
@@ -23,9 +24,12 @@ pub struct RouteArgs {
     /// Never pass through this load (repeatable)
     #[arg(long, value_name = "LOAD")]
     avoid: Vec<String>,
-    /// Which phones the loadInformation entries address
+    /// Which phones: the files' loadInformation entries address them
     #[arg(long, value_enum, default_value_t)]
     model: Model,
+    /// Choose the route for safety (the weakest step's confidence first) or for the fewest reboots
+    #[arg(long, value_enum, default_value_t)]
+    prefer: Prefer,
 }
 
 impl RouteArgs {
@@ -37,6 +41,7 @@ impl RouteArgs {
             avoid: self.avoid,
             model: self.model,
             tftp_root,
+            prefer: self.prefer,
         }
     }
 }

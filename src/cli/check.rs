@@ -22,7 +22,7 @@ pub struct Args {
     tftp_root: Option<PathBuf>,
     #[command(flatten)]
     phone: PhoneArgs,
-    /// Which phones the XMLDefault.cnf.xml entries address (without --tftp-root)
+    /// Which phones: the files' loadInformation entries address them, and with --tftp-root each is simulated
     #[arg(long, value_enum, default_value_t)]
     model: Model,
     /// Output format
@@ -37,7 +37,7 @@ impl Args {
         match self.tftp_root {
             None => {
                 let to = self.to.expect("clap requires --to without --tftp-root");
-                let check = check::check(&matrix, &self.from, &to, self.model)?;
+                let check = check::check(matrix, &self.from, &to, self.model)?;
                 let code = check.verdict.exit_code();
                 Ok(Answer::new(
                     render(format, &check, |s| check.to_text(s)),
@@ -47,14 +47,8 @@ impl Args {
             Some(dir) => {
                 let boots = usize::from(self.phone.boots);
                 let phone = self.phone.phone(self.model)?;
-                let report = check::check_root(
-                    &matrix,
-                    &self.from,
-                    self.to.as_deref(),
-                    &dir,
-                    &phone,
-                    boots,
-                )?;
+                let report =
+                    check::check_root(matrix, &self.from, self.to.as_deref(), &dir, &phone, boots)?;
                 let code = if report.ok { EXIT_YES } else { EXIT_NO };
                 Ok(Answer::new(
                     render(format, &report, |s| report.to_text(s)),

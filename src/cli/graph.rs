@@ -30,13 +30,13 @@ impl Args {
         let mut path = Vec::new();
         // A start the catalogue lacks is drawn too, as plan treats it.
         let start = match &self.from {
-            Some(from) => Some(catalogue::resolve(&matrix, from, "--from")?),
+            Some(from) => Some(catalogue::resolve(matrix, from, "--from")?),
             None => None,
         };
         let extra = start.filter(|load| !load.in_catalogue);
         if let (Some(from), Some(to)) = (self.from, self.to) {
             let request = Request::new(from, to);
-            match plan::plan(&matrix, &request)? {
+            match plan::plan(matrix, &request)? {
                 Outcome::Plan(plan) => {
                     path = plan.stages.into_iter().map(|s| (s.from, s.to)).collect();
                 }
@@ -46,7 +46,7 @@ impl Args {
                 }
             }
         }
-        let graph = UpgradeGraph::new(&matrix, extra.as_ref());
+        let graph = UpgradeGraph::new(matrix, extra.as_ref());
         Ok(Answer::new(
             diagram::render(&graph, self.format, &path, self.loads),
             EXIT_YES,

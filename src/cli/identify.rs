@@ -21,7 +21,7 @@ impl Args {
         let identities: Vec<_> = self
             .ids
             .iter()
-            .map(|id| identify::identify(&matrix, id))
+            .map(|id| identify::identify(matrix, id))
             .collect();
         let code = if identities.iter().any(|i| i.error.is_some()) {
             EXIT_INPUT

@@ -19,7 +19,7 @@ pub struct Args {
 
 impl Args {
     pub fn run(self, context: &Context) -> Result<Answer, Error> {
-        let report = inventory::inventory(&context.matrix()?, &self.dir)?;
+        let report = inventory::inventory(context.matrix()?, &self.dir)?;
         Ok(Answer::new(
             render(self.format, &report, |s| report.to_text(s)),
             EXIT_YES,

@@ -16,6 +16,9 @@ pub struct Args {
     /// Check only this phone's per-phone files (SEP<MAC>.cnf.xml, SIP<MAC>.cnf), not other phones'
     #[arg(long, value_name = "MAC")]
     mac: Option<String>,
+    /// The undo journal's folder, if apply was given --journal DIR (per-phone files apply wrote are expected to differ)
+    #[arg(long, value_name = "DIR")]
+    journal: Option<PathBuf>,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     format: Format,
@@ -24,7 +27,7 @@ pub struct Args {
 impl Args {
     pub fn run(self) -> Result<Answer, Error> {
         let mac = args::mac(&self.mac)?;
-        let report = lint::lint(&self.dir, mac.as_deref())?;
+        let report = lint::lint(&self.dir, mac.as_deref(), self.journal.as_deref())?;
         let code = report.exit_code();
         Ok(Answer::new(
             render(self.format, &report, |s| report.to_text(s)),

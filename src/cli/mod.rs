@@ -10,10 +10,10 @@ use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::error::Error;
-use crate::output::Style;
+use crate::output::{self, Style};
 
 use answer::{Answer, Context, EXIT_INPUT, EXIT_YES};
 
@@ -145,8 +145,10 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
     }
 }
 
-/// Writes to standard output; a closed pipe (`phoneup plan ... | head`) is not an error.
+/// Writes to standard output, through [`output::sanitize`]; a closed pipe
+/// (`phoneup plan ... | head`) is not an error.
 fn emit(text: &str) -> io::Result<()> {
+    let text = output::sanitize(text, &Style::detect());
     let mut stdout = io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())
@@ -163,22 +165,33 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    // Plain styles: clap's message then holds the arguments as typed, for the sanitiser to
+    // show escaped (its own rendering would drop an escape sequence, and what surrounds it).
+    let parsed = Cli::command()
+        .styles(clap::builder::Styles::plain())
+        .try_get_matches_from(args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => {
-            // Help and --version go to stdout with 0; usage errors to stderr with 2.
-            let _ = error.print();
-            return if error.use_stderr() {
-                EXIT_INPUT
-            } else {
-                EXIT_YES
-            };
+            // Help and --version go to stdout with 0; usage errors to stderr with 2, through
+            // the sanitiser since they echo the arguments.
+            if !error.use_stderr() {
+                let _ = error.print();
+                return EXIT_YES;
+            }
+            let message = error.render().ansi().to_string();
+            eprint!("{}", output::sanitize(&message, &Style::plain()));
+            return EXIT_INPUT;
         }
     };
     match execute(cli) {
         Ok(answer) => match emit(&answer.stdout) {
             Ok(()) => {
-                eprint!("{}", answer.stderr);
+                eprint!(
+                    "{}",
+                    output::sanitize(&answer.stderr, &Style::detect_stderr())
+                );
                 answer.code
             }
             Err(error) => {
@@ -188,7 +201,8 @@ where
         },
         Err(error) => {
             let style = Style::detect_stderr();
-            eprintln!("{} {error}", style.error("error:"));
+            let message = format!("{} {error}", style.error("error:"));
+            eprintln!("{}", output::sanitize(&message, &style));
             error.exit_code()
         }
     }

@@ -23,7 +23,7 @@ pub struct Args {
 impl Args {
     pub fn run(self, context: &Context) -> Result<Answer, Error> {
         let request = self.route.request(self.tftp_root);
-        Ok(match plan::plan(&context.matrix()?, &request)? {
+        Ok(match plan::plan(context.matrix()?, &request)? {
             Outcome::Plan(plan) => {
                 Answer::new(render(self.format, &plan, |s| plan.to_text(s)), EXIT_YES)
             }

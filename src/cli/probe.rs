@@ -48,7 +48,7 @@ impl Args {
                 model: self.model,
                 ..Request::new(from, to)
             };
-            match plan(&context.matrix()?, &request)? {
+            match plan(context.matrix()?, &request)? {
                 Outcome::Plan(plan) => {
                     apply = format!(
                         "phoneup apply --from {} --to {} --stage 1",

@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::knowledge::catalogue;
 use crate::knowledge::phones::Model;
 use crate::output::Format;
+use crate::phone::simulation::BootedFrom;
 use crate::phone::Ending;
 use crate::tftp_root::TftpRoot;
 use crate::wire::client::{parse_bind, resolve, Client};
@@ -27,33 +28,49 @@ pub struct Args {
     bind: Option<String>,
     #[command(flatten)]
     phone: PhoneArgs,
-    /// Which phone it is
+    /// Which phone it is (one at a time)
     #[arg(long, value_enum, default_value = "7940")]
-    model: Model,
+    model: OnePhone,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     format: Format,
 }
 
+/// `--model` for one simulated phone: the values of every other command's `--model` but `both`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OnePhone {
+    #[value(name = "7940")]
+    M7940,
+    #[value(name = "7960")]
+    M7960,
+}
+
+impl From<OnePhone> for Model {
+    fn from(one: OnePhone) -> Model {
+        match one {
+            OnePhone::M7940 => Model::M7940,
+            OnePhone::M7960 => Model::M7960,
+        }
+    }
+}
+
 impl Args {
     pub fn run(self, context: &Context) -> Result<Answer, Error> {
-        if self.model == Model::Both {
-            return Err(Error::Usage {
-                message: "simulate runs one phone: give --model 7940 or --model 7960".into(),
-            });
-        }
         let boots = usize::from(self.phone.boots);
-        let (phone, address) = self.phone.phone_and_address(self.model)?;
+        let (phone, address) = self.phone.phone_and_address(self.model.into())?;
         let usage = |message: &str| Error::Usage {
             message: message.into(),
         };
-        let start = catalogue::resolve(&context.matrix()?, &self.from, "--from")?;
+        let start = catalogue::resolve_as_typed(context.matrix()?, &self.from, "--from")?;
         let simulation = match (address, &self.tftp_root) {
             (Some(address), None) => {
                 let mut client = Client::new(resolve(address, "--server")?);
                 client.bind = self.bind.as_deref().map(parse_bind).transpose()?;
                 client.check_bind()?;
-                phone.simulate_on(&start.id, &mut Remote::new(client), boots)
+                let mut simulation =
+                    phone.simulate_on(&start.id, &mut Remote::new(client), boots);
+                simulation.suggest(&BootedFrom::Server(address));
+                simulation
             }
             (Some(_), Some(_)) => return Err(usage(
                 "give --tftp-root DIR (the model reads the directory) or --server HOST[:PORT] (a real server over the wire), not both",
@@ -61,7 +78,11 @@ impl Args {
             (None, Some(_)) if self.bind.is_some() => {
                 return Err(usage("--bind is for --server HOST[:PORT]: the phone's requests go over the wire only then"))
             }
-            (None, Some(dir)) => phone.simulate(&start.id, &TftpRoot::from_dir(dir)?, boots),
+            (None, Some(dir)) => {
+                let mut simulation = phone.simulate(&start.id, &TftpRoot::from_dir(dir)?, boots);
+                simulation.suggest(&BootedFrom::Root(dir));
+                simulation
+            }
             (None, None) => return Err(usage(
                 "give --tftp-root DIR to boot the model from a directory, or --server HOST[:PORT] to boot it from a real TFTP server",
             )),

@@ -12,6 +12,9 @@ pub struct Args {
     /// The directory your TFTP server serves
     #[arg(long, value_name = "DIR")]
     tftp_root: PathBuf,
+    /// The undo journal's folder, if apply was given --journal DIR
+    #[arg(long, value_name = "DIR")]
+    journal: Option<PathBuf>,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     format: Format,
@@ -19,7 +22,7 @@ pub struct Args {
 
 impl Args {
     pub fn run(self) -> Result<Answer, Error> {
-        let report = apply::undo(&self.tftp_root)?;
+        let report = apply::undo(&self.tftp_root, self.journal.as_deref())?;
         let code = report.exit_code();
         Ok(Answer::new(
             render(self.format, &report, |s| report.to_text(s)),

@@ -5,6 +5,7 @@
 //! May use: [`crate::knowledge`] and [`crate::error`] only.
 
 pub mod loads;
+pub mod mgc_default_cnf;
 pub mod os79xx_txt;
 pub mod per_phone;
 pub mod sip_default_cnf;

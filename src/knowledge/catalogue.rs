@@ -4,13 +4,29 @@ use crate::error::Error;
 use crate::knowledge::load_id::{Kind, LoadId, LoadIdError};
 use crate::knowledge::matrix::{Load, Matrix};
 
+/// What a Boot or DSP Load ID is, for the message that says it is not the App Load ID.
+pub fn not_an_application(kind: Kind) -> Option<&'static str> {
+    match kind {
+        Kind::Boot => Some("Boot Load ID (the phone's boot ROM)"),
+        Kind::Dsp => Some("DSP Load ID (the firmware of the phone's signal processor)"),
+        Kind::Application | Kind::Loader => None,
+    }
+}
+
 /// Resolves a load named on the command line. A valid load ID that the catalogue lacks still
-/// resolves (as a starting point it needs no files); a boot load ID or junk does not.
+/// resolves (as a starting point it needs no files); a boot or DSP load ID, or junk, does not.
 pub fn resolve(matrix: &Matrix, input: &str, flag: &'static str) -> Result<Load, Error> {
     let id = LoadId::parse(input).map_err(|error| {
         let suggestion = match &error {
             LoadIdError::Unrecognised { .. } | LoadIdError::UnknownProtocol { .. } => {
-                nearest(matrix, input)
+                match version_line(matrix, input).as_slice() {
+                    [one] => Some(format!(
+                        "{} (the App Load ID of the Version line {})",
+                        one.name(),
+                        input.trim()
+                    )),
+                    _ => nearest(matrix, input),
+                }
             }
             _ => None,
         };
@@ -20,10 +36,11 @@ pub fn resolve(matrix: &Matrix, input: &str, flag: &'static str) -> Result<Load,
             suggestion,
         }
     })?;
-    if id.kind() == Kind::Boot {
+    if let Some(what) = not_an_application(id.kind()) {
         return Err(Error::BootLoad {
             flag,
             input: input.trim().to_string(),
+            what,
         });
     }
     Ok(match matrix.find(&id) {
@@ -32,12 +49,34 @@ pub fn resolve(matrix: &Matrix, input: &str, flag: &'static str) -> Result<Load,
     })
 }
 
+/// Like [`resolve`], but spelled as the user typed it when that is another upper-case spelling
+/// of the catalogue's load (`P003-8-11-00`): for commands that show the user's own names.
+pub fn resolve_as_typed(matrix: &Matrix, input: &str, flag: &'static str) -> Result<Load, Error> {
+    let load = resolve(matrix, input, flag)?;
+    let typed = input.trim();
+    match LoadId::parse(typed) {
+        Ok(id)
+            if id.extension().is_none()
+                && id.name() != load.name()
+                && id.name() == id.name().to_ascii_uppercase() =>
+        {
+            Ok(load.respelled(id.name()))
+        }
+        _ => Ok(load),
+    }
+}
+
 /// Like [`resolve`], but the load must be in the catalogue (a plan's target or `--via`).
 pub fn resolve_known(matrix: &Matrix, input: &str, flag: &'static str) -> Result<Load, Error> {
     let load = resolve(matrix, input, flag)?;
     if load.in_catalogue {
         return Ok(load);
     }
+    Err(not_in_catalogue(matrix, &load, flag))
+}
+
+/// The error for a load the catalogue lacks where its files are needed.
+pub fn not_in_catalogue(matrix: &Matrix, load: &Load, flag: &'static str) -> Error {
     let same_kind: Vec<&Load> = matrix
         .loads
         .iter()
@@ -48,12 +87,42 @@ pub fn resolve_known(matrix: &Matrix, input: &str, flag: &'static str) -> Result
         (_, Some(protocol)) => format!("{protocol} loads"),
         _ => "loads".to_string(),
     };
-    Err(Error::NotInCatalogue {
+    Error::NotInCatalogue {
         flag,
         name: load.name().to_string(),
         what,
         known: same_kind.iter().map(|l| l.name().to_string()).collect(),
-    })
+    }
+}
+
+/// The catalogue applications whose Version line, as the phone shows it (Settings > Status >
+/// Firmware Versions), is `input`: `8.1(2)SR2`, `8.1(SR.2)`, `3.1(MF.G2)`, `8.1(2.0)`, `8.11`.
+pub fn version_line<'m>(matrix: &'m Matrix, input: &str) -> Vec<&'m Load> {
+    let typed: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+    if typed.is_empty() || !typed.starts_with(|c: char| c.is_ascii_digit()) {
+        return Vec::new();
+    }
+    matrix
+        .loads
+        .iter()
+        .filter(|load| load.id.kind() == Kind::Application)
+        .filter(|load| {
+            let id = &load.id;
+            let mut forms = vec![load.version.clone()];
+            forms.extend(id.display_version());
+            if let (Some(major), Some(minor), Some(m), Some(s)) = (
+                id.major(),
+                id.minor(),
+                id.maintenance(),
+                id.maintenance_sub(),
+            ) {
+                if id.name().len() == 12 {
+                    forms.push(format!("{major}.{minor}({m}.{s})"));
+                }
+            }
+            forms.iter().any(|form| form.eq_ignore_ascii_case(&typed))
+        })
+        .collect()
 }
 
 /// The catalogue load whose name is closest to `input`, if one is close enough to be a typo.
@@ -138,9 +207,35 @@ mod tests {
     }
 
     #[test]
-    fn boot_load_ids_are_explained() {
+    fn boot_and_dsp_load_ids_are_explained() {
         let matrix = Matrix::builtin().unwrap();
-        let err = resolve(&matrix, "PC0303010200", "--from").unwrap_err();
-        assert!(err.to_string().contains("App Load ID"), "{err}");
+        for (input, what) in [
+            ("PC0303010200", "Boot Load ID"),
+            ("PC030301", "Boot Load ID"),
+            ("PC03A300", "Boot Load ID"),
+            ("PS03AT46", "DSP Load ID"),
+        ] {
+            let err = resolve(&matrix, input, "--from").unwrap_err().to_string();
+            assert!(err.contains("App Load ID") && err.contains(what), "{err}");
+        }
+    }
+
+    #[test]
+    fn version_lines_name_their_load() {
+        let matrix = Matrix::builtin().unwrap();
+        let names = |input| -> Vec<&str> {
+            version_line(&matrix, input)
+                .iter()
+                .map(|l| l.name())
+                .collect()
+        };
+        assert_eq!(names("8.1(2)SR2"), ["P0030801SR02"]);
+        assert_eq!(names("8.1(SR.2)"), ["P0030801SR02"]);
+        assert_eq!(names("3.1(MF.G2)"), ["P0030301MFG2"]);
+        assert_eq!(names("8.1(2.0)"), ["P00308010200"]);
+        assert_eq!(names("8.11"), ["P0S3-08-11-00"]);
+        assert!(names("9.9").is_empty());
+        let err = resolve(&matrix, "8.1(2)SR2", "--from").unwrap_err();
+        assert!(err.to_string().contains("P0030801SR02"), "{err}");
     }
 }

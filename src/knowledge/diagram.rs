@@ -1,6 +1,6 @@
 //! `phoneup graph`: the upgrade matrix as a picture, in Graphviz DOT or Mermaid.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use clap::ValueEnum;
@@ -41,6 +41,7 @@ struct Node {
 fn families(graph: &UpgradeGraph, per_load: bool) -> Vec<Node> {
     let matrix = graph.matrix();
     let mut nodes: Vec<(Vec<bool>, Node)> = Vec::new();
+    let mut families: HashMap<(Vec<bool>, Option<Era>), usize> = HashMap::new();
     for load in graph.loads() {
         let signature: Vec<bool> = if per_load {
             vec![]
@@ -48,23 +49,29 @@ fn families(graph: &UpgradeGraph, per_load: bool) -> Vec<Node> {
             matrix
                 .rules
                 .iter()
-                .flat_map(|r| [r.from.matches(&load.id), r.to.matches(&load.id)])
+                .flat_map(|r| [r.from.matches(load), r.to.matches(load)])
                 .collect()
         };
-        let existing = nodes
-            .iter_mut()
-            .find(|(sig, node)| !per_load && *sig == signature && node.era == load.id.era());
+        let existing = (!per_load)
+            .then(|| families.get(&(signature.clone(), load.id.era())))
+            .flatten()
+            .copied();
         match existing {
-            Some((_, node)) => node.members.push(load.name().to_string()),
-            None => nodes.push((
-                signature,
-                Node {
-                    id: String::new(),
-                    era: load.id.era(),
-                    label: String::new(),
-                    members: vec![load.name().to_string()],
-                },
-            )),
+            Some(index) => nodes[index].1.members.push(load.name().to_string()),
+            None => {
+                if !per_load {
+                    families.insert((signature.clone(), load.id.era()), nodes.len());
+                }
+                nodes.push((
+                    signature,
+                    Node {
+                        id: String::new(),
+                        era: load.id.era(),
+                        label: String::new(),
+                        members: vec![load.name().to_string()],
+                    },
+                ))
+            }
         }
     }
     nodes
@@ -75,7 +82,7 @@ fn families(graph: &UpgradeGraph, per_load: bool) -> Vec<Node> {
             let loads: Vec<&Load> = node
                 .members
                 .iter()
-                .filter_map(|m| graph.loads().find(|l| l.name() == m))
+                .filter_map(|m| graph.node(m).map(|n| graph.load(n)))
                 .collect();
             node.label = match loads.as_slice() {
                 [one] => format!("{}\\n{}", one.name(), one.label()),
@@ -103,12 +110,12 @@ pub fn render(
     per_load: bool,
 ) -> String {
     let nodes = families(graph, per_load);
-    let node_of = |name: &str| {
-        nodes
-            .iter()
-            .position(|n| n.members.iter().any(|m| m == name))
-            .expect("every load has a node")
-    };
+    let index: HashMap<&str, usize> = nodes
+        .iter()
+        .enumerate()
+        .flat_map(|(i, n)| n.members.iter().map(move |m| (m.as_str(), i)))
+        .collect();
+    let node_of = |name: &str| index[name];
     let on_path: HashSet<usize> = path
         .iter()
         .flat_map(|(a, b)| [node_of(a), node_of(b)])
@@ -126,6 +133,7 @@ pub fn render(
         .collect();
     // One edge per node pair and rule.
     let mut edges: Vec<(usize, usize, String, String)> = Vec::new();
+    let mut seen = HashSet::new();
     for (a, b, rule) in graph.jumps() {
         let edge = (
             node_of(a.name()),
@@ -133,7 +141,7 @@ pub fn render(
             rule.id.clone(),
             rule.confidence.to_string(),
         );
-        if !edges.contains(&edge) {
+        if seen.insert(edge.clone()) {
             edges.push(edge);
         }
     }

@@ -1,21 +1,35 @@
-//! The upgrade matrix as a petgraph graph: loads are nodes, allowed direct jumps are edges, and
-//! the search picks the path with the fewest reboots, then the highest confidence, then the
-//! well-trodden intermediates.
+//! The upgrade matrix as a petgraph graph: loads are nodes, allowed direct jumps are edges. The
+//! search is safety first: the route whose weakest step is most confident, then the fewest
+//! reboots, then the files the user has, then the target's own package and the well-trodden
+//! intermediates (see [`UpgradeGraph::best_path`]).
 
 use std::cmp::Reverse;
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
-use petgraph::algo::dijkstra;
+use clap::ValueEnum;
 use petgraph::graph::{DiGraph, NodeIndex};
-use petgraph::visit::{EdgeRef, NodeFiltered, Reversed};
+use petgraph::visit::EdgeRef;
 use petgraph::Direction;
+use serde::Serialize;
 
-use crate::knowledge::matrix::{Confidence, Load, Matrix, Rule};
-use crate::knowledge::package;
+use crate::knowledge::matrix::{Confidence, Load, Matrix, Rule, Verdict};
+use crate::knowledge::package::{self, FileKey};
 
 /// How many equally short paths the search compares at most (the built-in matrix has a few
 /// dozen; the cap keeps a huge user matrix from running away).
 const MAX_CANDIDATES: usize = 10_000;
+
+/// What a route is chosen for first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Prefer {
+    /// The route whose weakest step is most confident, then the fewest reboots.
+    #[default]
+    Safety,
+    /// The fewest reboots, then the most confident weakest step (medium steps are taken when
+    /// they save a reboot).
+    Reboots,
+}
 
 /// The rule that allows the direct jump `from` to `to`: no refusal may speak about the jump,
 /// the catalogue must list the firmware it needs, and the most confident allowing rule wins
@@ -24,7 +38,7 @@ pub fn best_rule<'m>(matrix: &'m Matrix, from: &Load, to: &Load) -> Option<&'m R
     if from.id.match_key() == to.id.match_key() || matrix.refusals(from, to).next().is_some() {
         return None;
     }
-    if !package::missing_firmware(from, to).is_empty() {
+    if !package::has_firmware(from, to) {
         return None;
     }
     matrix
@@ -32,43 +46,143 @@ pub fn best_rule<'m>(matrix: &'m Matrix, from: &Load, to: &Load) -> Option<&'m R
         .min_by_key(|rule| Reverse(rule.confidence))
 }
 
+/// Which rules' `from` (or `to`) condition each load meets, as bits: the graph is built without
+/// testing every rule on every pair of loads.
+fn rule_masks(matrix: &Matrix, loads: &[&Load], to_side: bool) -> Vec<Vec<u64>> {
+    let words = matrix.rules.len().div_ceil(64);
+    loads
+        .iter()
+        .map(|load| {
+            let mut mask = vec![0u64; words];
+            for (i, rule) in matrix.rules.iter().enumerate() {
+                let condition = if to_side { &rule.to } else { &rule.from };
+                if condition.matches(load) {
+                    mask[i / 64] |= 1 << (i % 64);
+                }
+            }
+            mask
+        })
+        .collect()
+}
+
+/// Stand-ins for the three kinds of image whose firmware differs ([`package::firmware`]): an
+/// SCCP image before 5.0, another image before 5.0, and a signed one.
+static FROM_KINDS: std::sync::LazyLock<[Load; 3]> = std::sync::LazyLock::new(|| {
+    ["P0030301", "P0S30202", "P0S3-06-3-00"].map(|name| {
+        Load::uncatalogued(crate::knowledge::load_id::LoadId::parse(name).expect("valid"))
+    })
+});
+
+/// Which of [`FROM_KINDS`] `from` fetches like.
+fn from_kind(from: &Load) -> usize {
+    use crate::knowledge::load_id::{Era, Protocol};
+    match (from.id.era(), from.id.protocol()) {
+        (Some(Era::Unsigned), Some(Protocol::Sccp)) => 0,
+        (Some(Era::Unsigned), _) => 1,
+        _ => 2,
+    }
+}
+
 /// The graph of allowed jumps.
 pub struct UpgradeGraph<'m> {
     matrix: &'m Matrix,
-    graph: DiGraph<Load, &'m Rule>,
+    graph: DiGraph<&'m Load, &'m Rule>,
+    nodes: HashMap<&'m str, NodeIndex>,
 }
 
-/// See [`UpgradeGraph::path_key`].
-type PathKey = (
-    Reverse<Vec<Confidence>>,
-    usize,
-    usize,
-    Vec<u32>,
-    Vec<String>,
-);
+/// See [`UpgradeGraph::path_key`]; the names along the path break the last ties.
+type PathKey = (Reverse<Vec<Confidence>>, usize, usize, usize, Vec<u32>);
 
 /// One step of a path: the loads it joins and the rule that allows it.
 #[derive(Debug, Clone, Copy)]
-pub struct Step<'g, 'm> {
-    pub from: &'g Load,
-    pub to: &'g Load,
+pub struct Step<'m> {
+    pub from: &'m Load,
+    pub to: &'m Load,
     pub rule: &'m Rule,
 }
 
 impl<'m> UpgradeGraph<'m> {
     /// Builds the graph over the catalogue, plus `extra` (a starting load the catalogue lacks).
-    pub fn new(matrix: &'m Matrix, extra: Option<&Load>) -> UpgradeGraph<'m> {
+    pub fn new(matrix: &'m Matrix, extra: Option<&'m Load>) -> UpgradeGraph<'m> {
+        let loads: Vec<&'m Load> = matrix.loads.iter().chain(extra).collect();
+        let from_masks = rule_masks(matrix, &loads, false);
+        let to_masks = rule_masks(matrix, &loads, true);
         let mut graph = DiGraph::new();
-        let loads = matrix.loads.iter().chain(extra);
-        let nodes: Vec<NodeIndex> = loads.map(|load| graph.add_node(load.clone())).collect();
-        for &a in &nodes {
-            for &b in &nodes {
-                if let Some(rule) = best_rule(matrix, &graph[a], &graph[b]) {
-                    graph.add_edge(a, b, rule);
+        let mut nodes = HashMap::new();
+        let indices: Vec<NodeIndex> = loads
+            .iter()
+            .map(|&load| {
+                let index = graph.add_node(load);
+                nodes.insert(load.name(), index);
+                index
+            })
+            .collect();
+        let keys: Vec<_> = loads.iter().map(|l| l.id.match_key()).collect();
+        // Whether the catalogue lists what each load is fetched with, from each kind of image
+        // (the files depend only on that: package::firmware).
+        let firmware: Vec<[bool; 3]> = loads
+            .iter()
+            .map(|to| std::array::from_fn(|k| package::has_firmware(&FROM_KINDS[k], to)))
+            .collect();
+        // The catalogue names each package's loader exactly.
+        let loader_of: Vec<Option<usize>> = loads
+            .iter()
+            .map(|l| {
+                l.loader
+                    .as_deref()
+                    .and_then(|name| nodes.get(name))
+                    .map(|n| n.index())
+            })
+            .collect();
+        for (a, &from) in loads.iter().enumerate() {
+            let kind = from_kind(from);
+            for b in 0..loads.len() {
+                if a == b || keys[a] == keys[b] || !firmware[b][kind] {
+                    continue;
+                }
+                let same_package = loader_of[b] == Some(a);
+                if let Some(rule) =
+                    Self::edge_rule(matrix, same_package, &from_masks[a], &to_masks[b])
+                {
+                    graph.add_edge(indices[a], indices[b], rule);
                 }
             }
         }
-        UpgradeGraph { matrix, graph }
+        UpgradeGraph {
+            matrix,
+            graph,
+            nodes,
+        }
+    }
+
+    /// [`best_rule`] for one pair, looking only at the rules whose conditions both loads meet.
+    fn edge_rule(
+        matrix: &'m Matrix,
+        same_package: bool,
+        from_mask: &[u64],
+        to_mask: &[u64],
+    ) -> Option<&'m Rule> {
+        let mut best: Option<&Rule> = None;
+        for (word, (f, t)) in from_mask.iter().zip(to_mask).enumerate() {
+            let mut bits = f & t;
+            while bits != 0 {
+                let rule = &matrix.rules[word * 64 + bits.trailing_zeros() as usize];
+                bits &= bits - 1;
+                // The masks say both conditions hold; only the package is left to check.
+                if rule.same_package && !same_package {
+                    continue;
+                }
+                match rule.verdict {
+                    Verdict::Refused => return None,
+                    Verdict::Allowed => {
+                        if best.is_none_or(|b| rule.confidence > b.confidence) {
+                            best = Some(rule);
+                        }
+                    }
+                }
+            }
+        }
+        best
     }
 
     pub fn matrix(&self) -> &'m Matrix {
@@ -85,28 +199,26 @@ impl<'m> UpgradeGraph<'m> {
 
     /// The node of the load with this exact name.
     pub fn node(&self, name: &str) -> Option<NodeIndex> {
-        self.graph
-            .node_indices()
-            .find(|&n| self.graph[n].name() == name)
+        self.nodes.get(name).copied()
     }
 
-    pub fn load(&self, node: NodeIndex) -> &Load {
-        &self.graph[node]
+    pub fn load(&self, node: NodeIndex) -> &'m Load {
+        self.graph[node]
     }
 
     /// Every load, in catalogue order.
-    pub fn loads(&self) -> impl Iterator<Item = &Load> + '_ {
-        self.graph.node_weights()
+    pub fn loads(&self) -> impl Iterator<Item = &'m Load> + '_ {
+        self.graph.node_weights().copied()
     }
 
     /// Every allowed jump, as (from, to, rule), in a stable order.
-    pub fn jumps(&self) -> Vec<(&Load, &Load, &'m Rule)> {
+    pub fn jumps(&self) -> Vec<(&'m Load, &'m Load, &'m Rule)> {
         let mut jumps: Vec<_> = self
             .graph
             .edge_indices()
             .map(|e| {
                 let (a, b) = self.graph.edge_endpoints(e).expect("edges have ends");
-                (&self.graph[a], &self.graph[b], self.graph[e])
+                (self.graph[a], self.graph[b], self.graph[e])
             })
             .collect();
         jumps.sort_by(|x, y| (x.0.name(), x.1.name()).cmp(&(y.0.name(), y.1.name())));
@@ -118,56 +230,125 @@ impl<'m> UpgradeGraph<'m> {
         self.graph.neighbors_directed(node, Direction::Outgoing)
     }
 
+    /// Every load reachable from `node`, itself included.
+    pub fn reachable(&self, node: NodeIndex) -> Vec<NodeIndex> {
+        let mut seen = HashSet::from([node]);
+        let mut queue = VecDeque::from([node]);
+        while let Some(here) = queue.pop_front() {
+            for next in self.successors(here) {
+                if seen.insert(next) {
+                    queue.push_back(next);
+                }
+            }
+        }
+        let mut nodes: Vec<NodeIndex> = seen.into_iter().collect();
+        nodes.sort();
+        nodes
+    }
+
     /// The best path from `from` to `to` that avoids the `avoid` nodes, as steps; `None` when
-    /// no chain of allowed jumps joins them. An empty path means `from == to`. Among equally good
-    /// paths, those whose firmware is in `present` (the user's files) win.
+    /// no chain of allowed jumps joins them. An empty path means `from == to`.
+    ///
+    /// With [`Prefer::Safety`], the path whose weakest step is most confident wins (any all-high
+    /// path beats any path with a medium step), then the fewest reboots; with
+    /// [`Prefer::Reboots`] the fewest reboots come first. Among those: more high-confidence
+    /// steps, then fewer firmware files missing from `present` (the user's files, in any
+    /// spelling), then fewer files no source shows, then intermediates from the target's own
+    /// package or well trodden (`preferred`), then the names, so the choice never depends on
+    /// the order of the data.
     pub fn best_path(
         &self,
         from: NodeIndex,
         to: NodeIndex,
         avoid: &HashSet<NodeIndex>,
-        present: &HashSet<String>,
-    ) -> Option<Vec<Step<'_, 'm>>> {
+        present: &HashSet<FileKey>,
+        prefer: Prefer,
+    ) -> Option<Vec<Step<'m>>> {
         if from == to {
             return Some(Vec::new());
         }
-        let allowed = NodeFiltered::from_fn(&self.graph, |n: NodeIndex| !avoid.contains(&n));
-        // Reboots still needed from each node to the target.
-        let remaining: HashMap<NodeIndex, usize> =
-            dijkstra(Reversed(&allowed), to, None, |_| 1usize)
+        let floors: &[Confidence] = match prefer {
+            Prefer::Safety => &[Confidence::High, Confidence::Medium, Confidence::Low],
+            Prefer::Reboots => &[Confidence::Low],
+        };
+        for &floor in floors {
+            let remaining = self.distances_to(to, floor, avoid);
+            if remaining[from.index()].is_none() {
+                continue;
+            }
+            let mut candidates = Vec::new();
+            let mut current = vec![from];
+            self.collect_shortest(to, floor, &remaining, avoid, &mut current, &mut candidates);
+            let best = candidates
                 .into_iter()
-                .collect();
-        remaining.get(&from)?;
+                .map(|path| (self.path_key(&path, to, present), path))
+                .min_by(|a, b| a.0.cmp(&b.0).then_with(|| self.by_names(&a.1, &b.1)))?
+                .1;
+            return Some(
+                best.windows(2)
+                    .map(|pair| {
+                        let rule = self.edge_rule_between(pair[0], pair[1], floor);
+                        Step {
+                            from: self.graph[pair[0]],
+                            to: self.graph[pair[1]],
+                            rule,
+                        }
+                    })
+                    .collect(),
+            );
+        }
+        None
+    }
 
-        let mut candidates = Vec::new();
-        let mut current = vec![from];
-        self.collect_shortest(to, &remaining, avoid, &mut current, &mut candidates);
-        let best = candidates
-            .into_iter()
-            .map(|path| (self.path_key(&path, present), path))
-            .min_by(|a, b| a.0.cmp(&b.0))?
-            .1;
-        Some(
-            best.windows(2)
-                .map(|pair| {
-                    let edge = self
-                        .graph
-                        .find_edge(pair[0], pair[1])
-                        .expect("paths follow edges");
-                    Step {
-                        from: &self.graph[pair[0]],
-                        to: &self.graph[pair[1]],
-                        rule: self.graph[edge],
-                    }
-                })
-                .collect(),
-        )
+    fn usable(
+        &self,
+        edge: petgraph::graph::EdgeReference<'_, &'m Rule>,
+        floor: Confidence,
+    ) -> bool {
+        edge.weight().confidence >= floor
+    }
+
+    fn edge_rule_between(&self, a: NodeIndex, b: NodeIndex, floor: Confidence) -> &'m Rule {
+        self.graph
+            .edges_connecting(a, b)
+            .find(|e| self.usable(*e, floor))
+            .map(|e| *e.weight())
+            .expect("paths follow usable edges")
+    }
+
+    /// Reboots still needed from each node (by index) to `to`, over edges at least `floor`
+    /// confident; `None` where `to` cannot be reached.
+    fn distances_to(
+        &self,
+        to: NodeIndex,
+        floor: Confidence,
+        avoid: &HashSet<NodeIndex>,
+    ) -> Vec<Option<usize>> {
+        let mut distances = vec![None; self.graph.node_count()];
+        distances[to.index()] = Some(0);
+        let mut queue = VecDeque::from([to]);
+        while let Some(here) = queue.pop_front() {
+            let next_distance = distances[here.index()].map(|d| d + 1);
+            for edge in self.graph.edges_directed(here, Direction::Incoming) {
+                let source = edge.source();
+                if !self.usable(edge, floor)
+                    || avoid.contains(&source)
+                    || distances[source.index()].is_some()
+                {
+                    continue;
+                }
+                distances[source.index()] = next_distance;
+                queue.push_back(source);
+            }
+        }
+        distances
     }
 
     fn collect_shortest(
         &self,
         to: NodeIndex,
-        remaining: &HashMap<NodeIndex, usize>,
+        floor: Confidence,
+        remaining: &[Option<usize>],
         avoid: &HashSet<NodeIndex>,
         current: &mut Vec<NodeIndex>,
         out: &mut Vec<Vec<NodeIndex>>,
@@ -180,58 +361,77 @@ impl<'m> UpgradeGraph<'m> {
             out.push(current.clone());
             return;
         }
-        let left = remaining[&here];
-        for edge in self.graph.edges(here) {
-            let next = edge.target();
-            if avoid.contains(&next) || remaining.get(&next) != Some(&(left - 1)) {
-                continue;
-            }
-            current.push(next);
-            self.collect_shortest(to, remaining, avoid, current, out);
+        let left = remaining[here.index()].expect("paths stay where the target is reachable");
+        let mut next: Vec<NodeIndex> = self
+            .graph
+            .edges(here)
+            .filter(|e| self.usable(*e, floor))
+            .map(|e| e.target())
+            .filter(|n| !avoid.contains(n) && remaining[n.index()] == Some(left - 1))
+            .collect();
+        next.sort();
+        next.dedup();
+        for node in next {
+            current.push(node);
+            self.collect_shortest(to, floor, remaining, avoid, current, out);
             current.pop();
         }
     }
 
-    /// The sort key of one of several equally long paths, best lowest: higher confidence (the
-    /// weakest step first), then fewer firmware files the user lacks (with `--tftp-root`), then
-    /// fewer intermediates that are not well trodden, then the better-ranked ones, then the
-    /// names, so the choice never depends on the order of the data.
-    fn path_key(&self, path: &[NodeIndex], present: &HashSet<String>) -> PathKey {
-        let steps: Vec<(&Load, &Load, &Rule)> = path
+    /// The last tie-break: the names along the two paths, so the choice never depends on the
+    /// order of the data.
+    fn by_names(&self, a: &[NodeIndex], b: &[NodeIndex]) -> std::cmp::Ordering {
+        let names = |path: &[NodeIndex]| -> Vec<&str> {
+            path.iter().map(|&n| self.graph[n].name()).collect()
+        };
+        names(a).cmp(&names(b))
+    }
+
+    /// The sort key of one of several equally long paths, best lowest: more confident steps
+    /// (the weakest first), then fewer firmware files the user lacks (with `--tftp-root`), then
+    /// fewer files no source shows, then fewer intermediates that are neither in the target's
+    /// package nor well trodden, then the better-ranked ones.
+    fn path_key(&self, path: &[NodeIndex], to: NodeIndex, present: &HashSet<FileKey>) -> PathKey {
+        let mut confidences: Vec<Confidence> = path
             .windows(2)
             .map(|p| {
-                let edge = self
-                    .graph
-                    .find_edge(p[0], p[1])
-                    .expect("paths follow edges");
-                (&self.graph[p[0]], &self.graph[p[1]], self.graph[edge])
+                self.graph
+                    .edges_connecting(p[0], p[1])
+                    .map(|e| e.weight().confidence)
+                    .max()
+                    .expect("paths follow edges")
             })
             .collect();
-        let mut confidences: Vec<_> = steps.iter().map(|(_, _, rule)| rule.confidence).collect();
         confidences.sort();
-        let missing = if present.is_empty() {
-            0
-        } else {
-            steps
-                .iter()
-                .flat_map(|(a, b, _)| package::firmware(a, b))
-                .filter(|file| !present.contains(file))
-                .count()
-        };
+        // File names are built only where they can count.
+        let needs_files =
+            !present.is_empty() || path.iter().any(|&n| !self.graph[n].inferred.is_empty());
+        let (mut missing, mut unconfirmed) = (0, 0);
+        if needs_files {
+            for p in path.windows(2) {
+                let (a, b) = (self.graph[p[0]], self.graph[p[1]]);
+                for file in package::firmware(a, b) {
+                    if !present.is_empty()
+                        && package::file_key(&file).is_none_or(|k| !present.contains(&k))
+                    {
+                        missing += 1;
+                    }
+                    unconfirmed += usize::from(b.inferred.contains(&file));
+                }
+            }
+        }
+        let target = self.graph[to];
         let inner = &path[1..path.len() - 1];
+        let own_package = |load: &Load| target.loader.as_deref() == Some(load.name());
         let mut ranks: Vec<u32> = inner
             .iter()
             .filter_map(|&n| self.graph[n].preferred)
             .collect();
         ranks.sort();
-        (
-            Reverse(confidences),
-            missing,
-            inner.len() - ranks.len(),
-            ranks,
-            path.iter()
-                .map(|&n| self.graph[n].name().to_string())
-                .collect(),
-        )
+        let plain = inner
+            .iter()
+            .filter(|&&n| self.graph[n].preferred.is_none() && !own_package(self.graph[n]))
+            .count();
+        (Reverse(confidences), missing, unconfirmed, plain, ranks)
     }
 }

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::knowledge::catalogue;
-use crate::knowledge::load_id::{Era, Kind, LoadId, Protocol};
-use crate::knowledge::matrix::Matrix;
+use crate::knowledge::load_id::{Era, Kind, LoadId, MatchKey, Protocol};
+use crate::knowledge::matrix::{Load, Matrix};
 use crate::output::Style;
 
 /// Everything phoneup reads from one name.
@@ -35,9 +35,18 @@ pub struct Identity {
     pub catalogue_id: Option<String>,
     /// The files of the package, when the catalogue knows them.
     pub files: Vec<String>,
+    /// For a file name: whether the catalogue's package of that load holds such a file (in any
+    /// spelling); `null` for a bare load ID or a load the catalogue lacks.
+    pub in_package: Option<bool>,
     pub notes: Vec<String>,
     /// Why the name is not a 7940/7960 load ID.
     pub error: Option<String>,
+}
+
+/// The key of a file name regardless of its spelling and of the case of its extension.
+fn file_key(name: &str) -> Option<(MatchKey, String)> {
+    let id = LoadId::parse(name).ok()?;
+    Some((id.match_key(), id.extension()?.to_ascii_lowercase()))
 }
 
 /// Identifies one name. Never fails: a bad name is reported in `error`.
@@ -60,12 +69,26 @@ pub fn identify(matrix: &Matrix, input: &str) -> Identity {
         in_catalogue: false,
         catalogue_id: None,
         files: Vec::new(),
+        in_package: None,
         notes: Vec::new(),
         error: None,
     };
     let id = match LoadId::parse(input) {
         Ok(id) => id,
         Err(_) => {
+            // The Version line the phone shows, where it names one catalogue load.
+            if let [load] = catalogue::version_line(matrix, input).as_slice() {
+                let mut identity = identify(matrix, load.name());
+                identity.input = input.to_string();
+                identity.notes.insert(
+                    0,
+                    format!(
+                        "This is a Version line, as Settings > Status > Firmware Versions shows it; it belongs to the App Load ID {}: plan with that.",
+                        load.name()
+                    ),
+                );
+                return identity;
+            }
             let error = catalogue::resolve(matrix, input, "")
                 .err()
                 .map(|e| e.to_string());
@@ -87,17 +110,21 @@ pub fn identify(matrix: &Matrix, input: &str) -> Identity {
     identity.display_version = id.display_version();
     identity.version = id.display_version();
     match id.kind() {
-        Kind::Boot => identity.notes.push(
-            "This is the Boot Load ID: the phone's boot ROM, not an application. Plan from the App Load ID (Settings > Status > Firmware Versions, the line above it).".into(),
-        ),
-        Kind::Loader => identity.notes.push(
-            "The Universal Application Loader shipped inside a SIP 7.x/8.x package; its third character is 0 although it belongs to SIP.".into(),
-        ),
+        Kind::Boot | Kind::Dsp => identity.notes.push(format!(
+            "This is the {}, not the App Load ID. Plan from the App Load ID (Settings > Status > Firmware Versions, the first line).",
+            catalogue::not_an_application(id.kind()).unwrap_or_default()
+        )),
+        Kind::Loader => {
+            identity.notes.push(
+                "The Universal Application Loader shipped inside a SIP or MGCP 7.x/8.x package; its third character is 0 although it is not SCCP.".into(),
+            );
+            identity.notes.push(matrix.caution("cdp-loader-name", &[("from", id.name())]));
+        }
         Kind::Application => {}
     }
     if id.protocol() == Some(Protocol::Mgcp) && identity.era.is_none() {
         identity.notes.push(
-            "A signed MGCP load; whether it runs on the Universal Application Loader is unknown, and no rule covers MGCP upgrades.".into(),
+            "A signed MGCP load before 7.0: whether it runs on the Universal Application Loader is unknown, and no rule covers it.".into(),
         );
     }
     if let Some(load) = matrix.find(&id) {
@@ -106,20 +133,62 @@ pub fn identify(matrix: &Matrix, input: &str) -> Identity {
         identity.version = Some(load.version.clone());
         identity.files = load.files.clone();
         if load.name() != id.name() {
+            let seen = load.spellings.iter().any(|s| s.id == id.name());
             identity.notes.push(format!(
-                "The catalogue spells this load {}; plans use that spelling.",
-                load.name()
+                "The catalogue spells this load {}{}; with --tftp-root plans follow the spelling of your files, without it the catalogue's.",
+                load.name(),
+                if seen { " (yours is a spelling seen in the field too)" } else { "" }
             ));
+        }
+        if identity.extension.is_some() {
+            package_file(&mut identity, load, input);
         }
         if let Some(note) = &load.note {
             identity.notes.push(format!("{note}."));
         }
-    } else if id.kind() != Kind::Boot {
+    } else if id.kind().is_plannable() {
         identity
             .notes
             .push("Not in the catalogue: phoneup can plan from it, but not to it.".into());
     }
     identity
+}
+
+/// Whether the package of `load` ships the file `input` names, and what to do if not.
+fn package_file(identity: &mut Identity, load: &Load, input: &str) {
+    let wanted = file_key(input.trim());
+    let listed = load
+        .files
+        .iter()
+        .find(|file| file_key(file) == wanted && wanted.is_some());
+    identity.in_package = Some(listed.is_some());
+    match listed {
+        Some(file) if load.inferred.contains(file) => identity.notes.push(format!(
+            "No source shows {file}: the catalogue infers it from the other packages of its kind."
+        )),
+        Some(_) => {}
+        None => {
+            let mut note = format!(
+                "No package of {} ships {}: it holds {}.",
+                load.label(),
+                input.trim(),
+                load.files.join(", ")
+            );
+            if let (Some(loader), Some("bin" | "sbn")) = (
+                &load.loader,
+                identity
+                    .extension
+                    .as_deref()
+                    .map(str::to_ascii_lowercase)
+                    .as_deref(),
+            ) {
+                note.push_str(&format!(
+                    " An image before the loader asks for it when OS79XX.TXT names the application: name the loader {loader} there instead (seed 003)."
+                ));
+            }
+            identity.notes.push(note);
+        }
+    }
 }
 
 impl Identity {
@@ -151,12 +220,23 @@ impl Identity {
         }
         let catalogue = match (&self.catalogue_id, self.kind) {
             (Some(id), _) => format!("yes, as {id}"),
-            (None, Some(Kind::Boot)) => "not applicable".into(),
+            (None, Some(kind)) if !kind.is_plannable() => "not applicable".into(),
             (None, _) => "no".into(),
         };
         row("catalogue", catalogue);
         if !self.files.is_empty() {
             row("files", self.files.join(" "));
+        }
+        if let Some(in_package) = self.in_package {
+            row(
+                "in package",
+                if in_package {
+                    "yes"
+                } else {
+                    "no: no package ships this file"
+                }
+                .to_string(),
+            );
         }
         for note in &self.notes {
             let _ = writeln!(out, "  note: {note}");

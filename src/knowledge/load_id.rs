@@ -4,12 +4,9 @@
 //! Parsing is purely syntactic: it says what a name means, not whether the load exists. The
 //! catalogue ([`crate::knowledge::catalogue`]) says which loads are known and how their files are spelled.
 
+use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::fmt;
-use std::sync::OnceLock;
-
-use regex::Regex;
-use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// The protocol an application speaks, from the third character of its name.
@@ -54,8 +51,18 @@ pub enum Kind {
     Application,
     /// The Universal Application Loader shipped inside SIP 7.x/8.x packages (`P003-08-11-00`).
     Loader,
-    /// The boot ROM (`PC0303010200`): shown on the phone, never something to upgrade to or from.
+    /// The boot ROM (`PC0303010200`, `PC030301`): shown on the phone, never something to upgrade
+    /// to or from.
     Boot,
+    /// The signal processor's firmware (`PS03AT46`): shown on the phone, never a plan endpoint.
+    Dsp,
+}
+
+impl Kind {
+    /// Applications and loaders are what a phone runs and a plan names; boot and DSP IDs are not.
+    pub fn is_plannable(self) -> bool {
+        matches!(self, Kind::Application | Kind::Loader)
+    }
 }
 
 impl fmt::Display for Kind {
@@ -64,6 +71,7 @@ impl fmt::Display for Kind {
             Kind::Application => "application",
             Kind::Loader => "loader",
             Kind::Boot => "boot",
+            Kind::Dsp => "dsp",
         })
     }
 }
@@ -134,7 +142,8 @@ accepted forms:
   P0S3-08-11-00, P0S3-8-12-00                SIP application (P0M3-... for MGCP)
   P003-08-11-00                              Universal Application Loader of a SIP package
   P0S30202, P0030301                         early 8.3-style name
-  P0S3-08-11-00.loads                        a firmware file name (.bin .sbn .sb2 .loads)";
+  P0S3-08-11-00.loads                        a firmware file name (.bin .sbn .sb2 .loads)
+  8.1(2)SR2, 3.1(MF.G2)                      the Version line, where it names one catalogue load (identify)";
 
 /// Why a name is not a 7940/7960 load ID.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -180,8 +189,8 @@ enum Form {
     Long,
     /// `P0S3-08-11-00`: major, minor, sub-version.
     Dashed,
-    /// `PC0303010200`.
-    Boot,
+    /// `PC0303010200`, `PC030301`, `PS03AT46`: an ID with no version fields.
+    Fixed,
 }
 
 /// A parsed load ID.
@@ -203,20 +212,63 @@ pub struct LoadId {
     tag: Option<String>,
 }
 
-fn regexes() -> &'static [Regex; 4] {
-    static RE: OnceLock<[Regex; 4]> = OnceLock::new();
-    RE.get_or_init(|| {
-        [
-            // Dashed: P0S3-08-11-00, P0S3-8-12-00, P003-08-2-00.
-            Regex::new(r"^P0(.)(.)-([0-9]{1,2})-([0-9]{1,2})-([0-9]{2})$").expect("valid regex"),
-            // Long: P00308010200, P0030801SR02, P0030301MFG2.
-            Regex::new(r"^P0(.)(.)([0-9]{2})([0-9]{2})([0-9A-Z]{4})$").expect("valid regex"),
-            // Short (8.3): P0S30202.
-            Regex::new(r"^P0(.)(.)([0-9]{2})([0-9]{2})$").expect("valid regex"),
-            // Boot: PC0303010200.
-            Regex::new(r"^PC0([0-9])[0-9]{8}$").expect("valid regex"),
-        ]
-    })
+/// Whether `text` is `len` characters, each an ASCII digit (or, with `letters`, an upper-case
+/// ASCII letter).
+fn all_of(text: &str, lengths: &[usize], letters: bool) -> bool {
+    lengths.contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (letters && b.is_ascii_uppercase()))
+}
+
+/// The fields of a name of the form `P0<protocol><platform>...`, already upper-cased: the
+/// protocol and platform characters, the form and the numbered fields (major, minor, then the
+/// dashed sub-version or the long form's last four characters).
+fn application_fields(upper: &str) -> Option<(char, char, Form, [&str; 3])> {
+    let rest = upper.strip_prefix("P0")?;
+    let mut chars = rest.chars();
+    let (protocol, platform) = (chars.next()?, chars.next()?);
+    let tail = chars.as_str();
+    // Dashed: P0S3-08-11-00, P0S3-8-12-00, P003-08-2-00.
+    if let Some(dashed) = tail.strip_prefix('-') {
+        let mut parts = dashed.split('-');
+        if let (Some(major), Some(minor), Some(sub), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        {
+            if all_of(major, &[1, 2], false)
+                && all_of(minor, &[1, 2], false)
+                && all_of(sub, &[2], false)
+            {
+                return Some((protocol, platform, Form::Dashed, [major, minor, sub]));
+            }
+        }
+        return None;
+    }
+    if !tail.is_ascii() {
+        return None;
+    }
+    let (major, minor, last) = match tail.len() {
+        // Long: P00308010200, P0030801SR02, P0030301MFG2.
+        8 => (&tail[..2], &tail[2..4], &tail[4..]),
+        // Short (8.3): P0S30202.
+        4 => (&tail[..2], &tail[2..], ""),
+        _ => return None,
+    };
+    if !all_of(major, &[2], false) || !all_of(minor, &[2], false) {
+        return None;
+    }
+    if last.is_empty() {
+        return Some((protocol, platform, Form::Short, [major, minor, last]));
+    }
+    all_of(last, &[4], true).then_some((protocol, platform, Form::Long, [major, minor, last]))
+}
+
+/// The platform digit of a Boot Load ID (`PC0303010200`, `PC030301`, `PC03A300`) or DSP Load ID
+/// (`PS03AT46`), already upper-cased.
+fn fixed_platform(upper: &str, prefix: &str, lengths: &[usize]) -> Option<char> {
+    let rest = upper.strip_prefix(prefix)?;
+    let digit = rest.chars().next().filter(char::is_ascii_digit)?;
+    all_of(&rest[1..], lengths, true).then_some(digit)
 }
 
 fn strip_extension(input: &str) -> (&str, Option<&str>) {
@@ -243,15 +295,15 @@ fn other_family(upper: &str) -> Option<&'static str> {
     const FAMILIES: [(&str, &str); 6] = [
         (
             "SCCP",
-            "a load for a Java-based phone (7906/7911/794x/796x/797x)",
+            "a load for a Java-based phone (7906, 7911, 7941, 7942, 7945, 7961, 7962, 7965, 7970, 7971 or 7975)",
         ),
         (
             "SIP",
-            "a load for a Java-based phone (7906/7911/794x/796x/797x)",
+            "a load for a Java-based phone (7906, 7911, 7941, 7942, 7945, 7961, 7962, 7965, 7970, 7971 or 7975)",
         ),
         (
             "TERM",
-            "a load for a Java-based phone (7906/7911/794x/796x/797x)",
+            "a load for a Java-based phone (7906, 7911, 7941, 7942, 7945, 7961, 7962, 7965, 7970, 7971 or 7975)",
         ),
         ("CP79", "a 7902/7905/7912 load"),
         ("ATA", "an ATA adaptor load"),
@@ -264,7 +316,7 @@ fn other_family(upper: &str) -> Option<&'static str> {
 }
 
 fn two_digits(text: &str) -> u32 {
-    text.parse().expect("regex matched digits")
+    text.parse().expect("checked to be one or two digits")
 }
 
 impl LoadId {
@@ -297,9 +349,13 @@ impl LoadId {
             }
             return Err(unrecognised());
         }
-        if upper.starts_with("PC") {
-            let caps = regexes()[3].captures(&upper).ok_or_else(unrecognised)?;
-            let digit = caps[1].chars().next().expect("one digit");
+        let fixed: [(&str, &[usize], Kind); 2] =
+            [("PC0", &[4, 8], Kind::Boot), ("PS0", &[4], Kind::Dsp)];
+        for (prefix, lengths, kind) in fixed {
+            if !upper.starts_with(&prefix[..2]) {
+                continue;
+            }
+            let digit = fixed_platform(&upper, prefix, lengths).ok_or_else(unrecognised)?;
             if digit != '3' {
                 return Err(LoadIdError::OtherPlatform {
                     input: trimmed.to_string(),
@@ -310,9 +366,9 @@ impl LoadId {
             return Ok(LoadId {
                 name: stem.to_string(),
                 extension: extension.map(str::to_string),
-                kind: Kind::Boot,
+                kind,
                 protocol: None,
-                form: Form::Boot,
+                form: Form::Fixed,
                 major: None,
                 minor: None,
                 maintenance: None,
@@ -322,18 +378,8 @@ impl LoadId {
             });
         }
 
-        let [dashed, long, short, _] = regexes();
-        let (caps, form) = if let Some(c) = dashed.captures(&upper) {
-            (c, Form::Dashed)
-        } else if let Some(c) = long.captures(&upper) {
-            (c, Form::Long)
-        } else if let Some(c) = short.captures(&upper) {
-            (c, Form::Short)
-        } else {
-            return Err(unrecognised());
-        };
-        let protocol_char = caps[1].chars().next().expect("one character");
-        let platform = caps[2].chars().next().expect("one character");
+        let (protocol_char, platform, form, fields) =
+            application_fields(&upper).ok_or_else(unrecognised)?;
         if platform != '3' {
             if platform.is_ascii_digit() {
                 return Err(LoadIdError::OtherPlatform {
@@ -356,8 +402,8 @@ impl LoadId {
             kind: Kind::Application,
             protocol: Some(protocol),
             form,
-            major: Some(two_digits(&caps[3])),
-            minor: Some(two_digits(&caps[4])),
+            major: Some(two_digits(fields[0])),
+            minor: Some(two_digits(fields[1])),
             maintenance: None,
             maintenance_sub: None,
             service_release: None,
@@ -365,7 +411,7 @@ impl LoadId {
         };
         match form {
             Form::Dashed => {
-                id.maintenance = Some(two_digits(&caps[5]));
+                id.maintenance = Some(two_digits(fields[2]));
                 if protocol == Protocol::Sccp {
                     // SCCP applications are never dashed: this is the loader of a SIP package.
                     id.kind = Kind::Loader;
@@ -373,7 +419,7 @@ impl LoadId {
                 }
             }
             Form::Long => {
-                let tail = &caps[5];
+                let tail = fields[2];
                 if tail.bytes().all(|b| b.is_ascii_digit()) {
                     id.maintenance = Some(two_digits(&tail[..2]));
                     id.maintenance_sub = Some(two_digits(&tail[2..]));
@@ -387,7 +433,7 @@ impl LoadId {
                     id.tag = Some(format!("{}.{}", &tail[..2], &tail[2..]));
                 }
             }
-            Form::Short | Form::Boot => {}
+            Form::Short | Form::Fixed => {}
         }
         Ok(id)
     }
@@ -443,8 +489,9 @@ impl LoadId {
         Some(Version::new(self.major?, self.minor?))
     }
 
-    /// Which images this load, when running, accepts. `None` for a boot load, and for a signed
-    /// MGCP load: whether MGCP moved to the Universal Application Loader is unknown.
+    /// Which images this load, when running, accepts. `None` for a boot or DSP ID, and for MGCP
+    /// 5.x/6.x: MGCP 7.x packages carry the Universal Application Loader (SHGWC-MGCP), but
+    /// whether the signed MGCP releases before them did is unknown.
     pub fn era(&self) -> Option<Era> {
         let version = self.version()?;
         if self.kind == Kind::Loader {
@@ -456,7 +503,8 @@ impl LoadId {
         let ual_from = match self.protocol? {
             Protocol::Sccp => Version::new(6, 0),
             Protocol::Sip => Version::new(7, 0),
-            Protocol::Mgcp => return None,
+            Protocol::Mgcp if version < Version::new(7, 0) => return None,
+            Protocol::Mgcp => Version::new(7, 0),
         };
         Some(if version >= ual_from {
             Era::Ual
@@ -470,7 +518,7 @@ impl LoadId {
     pub fn display_version(&self) -> Option<String> {
         let base = format!("{}.{}", self.major?, self.minor?);
         Some(match self.form {
-            Form::Short | Form::Boot => base,
+            Form::Short | Form::Fixed => base,
             Form::Dashed => match self.maintenance {
                 Some(0) | None => base,
                 Some(sub) => format!("{base}({sub})"),
@@ -502,7 +550,7 @@ impl LoadId {
             maintenance_sub: self.maintenance_sub,
             service_release: self.service_release,
             tag: self.tag.clone(),
-            boot_name: (self.kind == Kind::Boot).then(|| self.name.to_ascii_uppercase()),
+            boot_name: (!self.kind.is_plannable()).then(|| self.name.to_ascii_uppercase()),
         }
     }
 
@@ -531,7 +579,7 @@ impl fmt::Display for LoadId {
 }
 
 /// What makes two spellings the same load; see [`LoadId::match_key`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MatchKey {
     kind: Kind,
     protocol: Option<Protocol>,
@@ -621,9 +669,18 @@ mod tests {
 
     #[test]
     fn mgcp_is_recognised() {
-        let id = parse("P0M3-07-4-00");
+        let id = parse("P0M3-07-7-00");
         assert_eq!(id.protocol(), Some(Protocol::Mgcp));
-        assert_eq!(id.era(), None, "signed, but pre-UAL or UAL is unknown");
+        assert_eq!(
+            id.era(),
+            Some(Era::Ual),
+            "MGCP 7.x packages carry the loader"
+        );
+        assert_eq!(
+            parse("P0M3-06-1-00").era(),
+            None,
+            "signed, but pre-UAL or UAL is unknown"
+        );
         assert_eq!(parse("P0M3-04-1-00").era(), Some(Era::Unsigned));
     }
 
@@ -654,6 +711,22 @@ mod tests {
         assert_eq!(id.protocol(), None);
         assert_eq!(id.era(), None);
         assert_eq!(id.display_version(), None);
+        // The short forms a 7940 shows (FRGTECH, GLPI-DEVINFO).
+        assert_eq!(parse("PC030301").kind(), Kind::Boot);
+        assert_eq!(parse("PC03A300").kind(), Kind::Boot);
+        assert!(!Kind::Boot.is_plannable());
+    }
+
+    #[test]
+    fn dsp_load() {
+        let id = parse("PS03AT46");
+        assert_eq!(id.kind(), Kind::Dsp);
+        assert_eq!(id.era(), None);
+        assert_ne!(id.match_key(), parse("PC03AT46").match_key());
+        assert!(matches!(
+            LoadId::parse("PS04AT46"),
+            Err(LoadIdError::OtherPlatform { digit: '4', .. })
+        ));
     }
 
     #[test]
@@ -759,6 +832,75 @@ mod tests {
         ] {
             assert!(LoadId::parse(text).is_err(), "{text:?} should be rejected");
         }
+    }
+
+    /// The hand-written matcher accepts exactly what the patterns of the load-ID grammar do.
+    #[test]
+    fn the_matcher_agrees_with_the_grammar_as_regular_expressions() {
+        let patterns = [
+            (
+                r"^P0(.)(.)-([0-9]{1,2})-([0-9]{1,2})-([0-9]{2})$",
+                Form::Dashed,
+            ),
+            (r"^P0(.)(.)([0-9]{2})([0-9]{2})([0-9A-Z]{4})$", Form::Long),
+            (r"^P0(.)(.)([0-9]{2})([0-9]{2})$", Form::Short),
+        ]
+        .map(|(p, form)| (regex::Regex::new(p).unwrap(), form));
+        let alphabet: Vec<char> = "P0S3M-C9A1SRG2\u{e9}\u{661}".chars().collect();
+        let samples = [
+            "P0S3-08-11-00",
+            "P0S3-8-12-00",
+            "P00308010200",
+            "P0030801SR02",
+            "P0S30202",
+        ];
+        let mut seed = 11u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        let (mut matched, mut total) = (0, 0);
+        for round in 0..200_000 {
+            // Valid names with one or two characters changed, inserted or removed, and noise.
+            let mut chars: Vec<char> = if round % 4 == 0 {
+                "P0".chars().collect()
+            } else {
+                samples[next() % samples.len()].chars().collect()
+            };
+            for _ in 0..1 + next() % 3 {
+                let at = next() % (chars.len() + 1);
+                let c = alphabet[next() % alphabet.len()];
+                match next() % 3 {
+                    0 if at < chars.len() => chars[at] = c,
+                    1 if at < chars.len() && chars.len() > 2 => {
+                        chars.remove(at);
+                    }
+                    _ => chars.insert(at, c),
+                }
+            }
+            let text: String = chars.into_iter().collect();
+            let expected = patterns.iter().find_map(|(re, form)| {
+                re.captures(&text).map(|c| {
+                    let field = |i: usize| c.get(i).map_or("", |m| m.as_str());
+                    let last = if *form == Form::Short { "" } else { field(5) };
+                    (
+                        field(1).chars().next().unwrap(),
+                        field(2).chars().next().unwrap(),
+                        *form,
+                        [field(3), field(4), last],
+                    )
+                })
+            });
+            total += 1;
+            matched += usize::from(expected.is_some());
+            assert_eq!(application_fields(&text), expected, "{text:?}");
+        }
+        assert!(
+            matched > total / 20,
+            "only {matched} of {total} inputs matched"
+        );
     }
 
     #[test]

@@ -1,22 +1,36 @@
 //! The upgrade matrix as data: the sources, the catalogue of loads and the transition rules,
-//! read from `data/matrix.yaml` (compiled in) or from a file given with `--matrix`.
+//! read from `data/matrix.yaml` (validated by `build.rs` and compiled in as Rust data, see
+//! [`crate::knowledge::builtin`]) or from a YAML file given with `--matrix`.
 //!
 //! Loading validates everything a plan relies on, and a broken file is reported with its name,
-//! the line and what is wrong.
+//! the line and what is wrong. A file is read within bounds ([`crate::knowledge::yaml_limits`])
+//! and may list at most [`MAX_LOADS`] loads and [`MAX_RULES`] rules, so validation and planning
+//! stay fast on any input. This file is also compiled into `build.rs`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::knowledge::load_id::{Era, Kind, LoadId, Protocol, Version, FIRMWARE_EXTENSIONS};
+use crate::knowledge::load_id::{
+    Era, Kind, LoadId, MatchKey, Protocol, Version, FIRMWARE_EXTENSIONS,
+};
+use crate::knowledge::yaml_limits;
 use crate::output::Style;
 
-/// The built-in matrix, `data/matrix.yaml`.
+/// The built-in matrix, `data/matrix.yaml`, as text (`phoneup matrix` prints it).
 pub const BUILTIN_YAML: &str = include_str!("../../data/matrix.yaml");
-const BUILTIN_ORIGIN: &str = "built-in data/matrix.yaml";
+/// How errors and plans name the built-in matrix.
+pub const BUILTIN_ORIGIN: &str = "built-in data/matrix.yaml";
+
+/// The most loads a matrix may list: planning compares every pair of loads.
+pub const MAX_LOADS: usize = 1_000;
+/// The most rules a matrix may list.
+pub const MAX_RULES: usize = 500;
+/// The most sources, and the most cautions, a matrix may list.
+pub const MAX_SOURCES: usize = 5_000;
 
 /// Where a claim comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,18 +140,19 @@ pub struct Evidence {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawCondition {
-    kind: Option<Kind>,
-    protocol: Option<Protocol>,
-    min: Option<String>,
-    below: Option<String>,
-    era: Option<Vec<Era>>,
+pub(crate) struct RawCondition {
+    pub(crate) kind: Option<Kind>,
+    pub(crate) protocol: Option<Protocol>,
+    pub(crate) min: Option<String>,
+    pub(crate) below: Option<String>,
+    pub(crate) era: Option<Vec<Era>>,
 }
 
 /// Which loads one side of a rule covers. Every field that is set must hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Condition {
     pub kind: Option<Kind>,
+    /// For a loader: the protocol of the package that ships it.
     pub protocol: Option<Protocol>,
     /// Inclusive lower bound on `major.minor`.
     pub min: Option<Version>,
@@ -147,14 +162,15 @@ pub struct Condition {
 }
 
 impl Condition {
-    pub fn matches(&self, id: &LoadId) -> bool {
-        if id.kind() == Kind::Boot {
+    pub fn matches(&self, load: &Load) -> bool {
+        let id = &load.id;
+        if !id.kind().is_plannable() {
             return false;
         }
         if self.kind.is_some_and(|kind| kind != id.kind()) {
             return false;
         }
-        if self.protocol.is_some() && self.protocol != id.protocol() {
+        if self.protocol.is_some() && self.protocol != load.protocol() {
             return false;
         }
         let Some(version) = id.version() else {
@@ -205,19 +221,19 @@ impl Condition {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawRule {
-    id: String,
-    summary: String,
-    verdict: Verdict,
-    from: RawCondition,
-    to: RawCondition,
+pub(crate) struct RawRule {
+    pub(crate) id: String,
+    pub(crate) summary: String,
+    pub(crate) verdict: Verdict,
+    pub(crate) from: RawCondition,
+    pub(crate) to: RawCondition,
     #[serde(default)]
-    same_package: bool,
-    mechanism: Option<Mechanism>,
-    confidence: Confidence,
-    reason: Option<String>,
-    note: Option<String>,
-    evidence: Vec<Evidence>,
+    pub(crate) same_package: bool,
+    pub(crate) mechanism: Option<Mechanism>,
+    pub(crate) confidence: Confidence,
+    pub(crate) reason: Option<String>,
+    pub(crate) note: Option<String>,
+    pub(crate) evidence: Vec<Evidence>,
 }
 
 /// One transition rule of the upgrade matrix.
@@ -242,25 +258,48 @@ pub struct Rule {
 impl Rule {
     /// Whether the rule speaks about this direct jump.
     pub fn applies(&self, from: &Load, to: &Load) -> bool {
-        self.from.matches(&from.id)
-            && self.to.matches(&to.id)
-            && (!self.same_package || to.loader.as_deref() == Some(from.id.name()))
+        self.from.matches(from) && self.to.matches(to) && self.joins_package(from, to)
     }
+
+    /// The `same_package` part of [`Rule::applies`]: true unless the rule asks for the target
+    /// to be the application whose package holds `from`, and it is not.
+    pub fn joins_package(&self, from: &Load, to: &Load) -> bool {
+        !self.same_package || to.loader.as_deref().is_some_and(|l| same_load(l, from))
+    }
+}
+
+/// Whether `name` is `load` in any spelling.
+fn same_load(name: &str, load: &Load) -> bool {
+    name == load.name()
+        || (name.len().abs_diff(load.name().len()) <= 1
+            && LoadId::parse(name).is_ok_and(|id| id.match_key() == load.id.match_key()))
+}
+
+/// Another spelling of a load, seen in the field, with its evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spelling {
+    pub id: String,
+    pub evidence: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawLoad {
-    id: String,
-    version: String,
+pub(crate) struct RawLoad {
+    pub(crate) id: String,
+    pub(crate) version: String,
     #[serde(default)]
-    loader: Option<String>,
-    files: Vec<String>,
-    evidence: Vec<String>,
+    pub(crate) loader: Option<String>,
+    pub(crate) files: Vec<String>,
     #[serde(default)]
-    note: Option<String>,
+    pub(crate) inferred: Vec<String>,
     #[serde(default)]
-    preferred: Option<u32>,
+    pub(crate) spellings: Vec<Spelling>,
+    pub(crate) evidence: Vec<String>,
+    #[serde(default)]
+    pub(crate) note: Option<String>,
+    #[serde(default)]
+    pub(crate) preferred: Option<u32>,
 }
 
 /// A load of the catalogue (or, for a starting point the catalogue lacks, one made from its name).
@@ -269,14 +308,20 @@ pub struct Load {
     pub id: LoadId,
     /// The release name people use: `8.1(2)SR2`, `8.12`.
     pub version: String,
-    /// For a SIP 7.x/8.x application: the UAL loader in its package.
+    /// For a SIP or MGCP 7.x/8.x application: the UAL loader in its package.
     pub loader: Option<String>,
     /// Every file of the package, spelled exactly.
     pub files: Vec<String>,
+    /// The files of `files` that no source shows: their names follow the other packages.
+    pub inferred: Vec<String>,
+    /// Other spellings of the load seen in the field (`P0S3-8-11-00` for `P0S3-08-11-00`).
+    pub spellings: Vec<Spelling>,
     pub evidence: Vec<String>,
     pub note: Option<String>,
     /// A well-trodden intermediate: lower ranks are preferred when paths tie.
     pub preferred: Option<u32>,
+    /// For a loader: the protocol of the application whose package ships it.
+    pub package: Option<Protocol>,
     pub in_catalogue: bool,
 }
 
@@ -285,9 +330,12 @@ impl Load {
     pub fn uncatalogued(id: LoadId) -> Load {
         Load {
             version: id.display_version().unwrap_or_default(),
+            package: id.protocol(),
             id,
             loader: None,
             files: Vec::new(),
+            inferred: Vec::new(),
+            spellings: Vec::new(),
             evidence: Vec::new(),
             note: None,
             preferred: None,
@@ -297,6 +345,11 @@ impl Load {
 
     pub fn name(&self) -> &str {
         self.id.name()
+    }
+
+    /// The protocol of an application, or of the package a loader ships in.
+    pub fn protocol(&self) -> Option<Protocol> {
+        self.id.protocol().or(self.package)
     }
 
     /// "SIP 8.11", "SCCP 3.1(MF.G2)", "UAL loader 8.11".
@@ -313,13 +366,43 @@ impl Load {
         self.loader.as_deref().unwrap_or(self.name())
     }
 
-    /// The file of this package with the given extension, if the catalogue lists one.
-    pub fn file_with_extension(&self, extension: &str) -> Option<&str> {
-        let wanted = format!("{}.{extension}", self.name());
-        self.files
-            .iter()
-            .find(|file| **file == wanted)
-            .map(String::as_str)
+    /// Every name the catalogue knows this load by: its own, then the other spellings.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name()).chain(self.spellings.iter().map(|s| s.id.as_str()))
+    }
+
+    /// The same load spelled `name` (a spelling of the same load): its own files renamed too.
+    pub fn respelled(&self, name: &str) -> Load {
+        let Ok(id) = LoadId::parse(name) else {
+            return self.clone();
+        };
+        let old = self.name().to_string();
+        let mut load = self.clone();
+        load.id = id;
+        load.rename_files(&old, name);
+        load
+    }
+
+    /// The same load with its package's loader spelled `loader`.
+    pub fn with_loader(&self, loader: &str) -> Load {
+        let mut load = self.clone();
+        if let Some(old) = self.loader.clone() {
+            load.loader = Some(loader.to_string());
+            load.rename_files(&old, loader);
+        }
+        load
+    }
+
+    fn rename_files(&mut self, old: &str, new: &str) {
+        for list in [&mut self.files, &mut self.inferred] {
+            for file in list.iter_mut() {
+                if let Some((stem, extension)) = file.rsplit_once('.') {
+                    if stem == old {
+                        *file = format!("{new}.{extension}");
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -328,28 +411,35 @@ impl Load {
 #[serde(deny_unknown_fields)]
 pub struct Caution {
     pub id: String,
-    /// The text; `{to}`, `{from}` and `{loader}` stand for the stage's loads.
+    /// The text; `{to}`, `{from}`, `{loader}` and `{file}` stand for the stage's loads and files.
     pub text: String,
     pub evidence: Vec<String>,
 }
 
 /// The cautions the planner prints, which every matrix must define.
-pub const REQUIRED_CAUTIONS: [&str; 6] = [
+pub const REQUIRED_CAUTIONS: [&str; 13] = [
+    "cdp-loader-name",
     "hunt-first-file",
     "image-version-not-loader",
+    "loader-image-version",
+    "loader-no-settings",
     "no-way-back",
     "os79xx-one-line",
     "per-phone-image-version",
+    "sccp-silent-fallback",
+    "shared-files",
     "tftp-file-not-found",
+    "unconfirmed-file",
+    "xml-default-spelling",
 ];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawMatrix {
-    sources: Vec<Source>,
-    loads: Vec<RawLoad>,
-    rules: Vec<RawRule>,
-    cautions: Vec<Caution>,
+pub(crate) struct RawMatrix {
+    pub(crate) sources: Vec<Source>,
+    pub(crate) loads: Vec<RawLoad>,
+    pub(crate) rules: Vec<RawRule>,
+    pub(crate) cautions: Vec<Caution>,
 }
 
 /// The whole upgrade matrix.
@@ -360,6 +450,14 @@ pub struct Matrix {
     pub loads: Vec<Load>,
     pub rules: Vec<Rule>,
     pub cautions: Vec<Caution>,
+    /// Lookups (ordered maps, cheaper than hashing at this size), so that nothing is quadratic
+    /// in the size of the matrix.
+    names: BTreeMap<String, usize>,
+    keys: BTreeMap<MatchKey, usize>,
+    source_index: BTreeMap<String, usize>,
+    /// For a file given with `--matrix`: the line of each rule.
+    rule_lines: HashMap<String, usize>,
+    builtin: bool,
 }
 
 /// Finds the line of a YAML file where `needle` first appears after `after` (1-based), for
@@ -370,6 +468,23 @@ fn line_of(text: &str, needle: &str, after: usize) -> Option<usize> {
         .skip(after.saturating_sub(1))
         .find(|(_, line)| line.contains(needle))
         .map(|(index, _)| index + 1)
+}
+
+/// The line of each rule id, in one pass over the text.
+fn rule_lines(text: &str) -> HashMap<String, usize> {
+    let mut lines = HashMap::new();
+    let mut in_rules = false;
+    for (index, line) in text.lines().enumerate() {
+        if !line.starts_with([' ', '\t', '-', '#']) && !line.is_empty() {
+            in_rules = line.trim_end() == "rules:";
+            continue;
+        }
+        let body = line.trim_start().trim_start_matches('-').trim_start();
+        if let Some(id) = body.strip_prefix("id:").filter(|_| in_rules) {
+            lines.entry(id.trim().to_string()).or_insert(index + 1);
+        }
+    }
+    lines
 }
 
 struct Checker<'a> {
@@ -390,26 +505,30 @@ impl Checker<'_> {
         line_of(self.text, &format!("id: {id}"), 0)
             .or_else(|| line_of(self.text, &format!("key: {id}"), 0))
     }
+
+    fn at_most(&self, what: &str, count: usize, limit: usize) -> Result<(), Error> {
+        if count > limit {
+            return Err(self.fail(
+                line_of(self.text, &format!("{what}:"), 0),
+                format!("{count} {what}; a matrix may list at most {limit}, so that every plan stays fast"),
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl Matrix {
-    /// The matrix compiled into phoneup.
-    pub fn builtin() -> Result<Matrix, Error> {
-        Matrix::parse(BUILTIN_YAML, BUILTIN_ORIGIN)
-    }
-
-    /// Reads a matrix file given with `--matrix`.
+    /// Reads a matrix file given with `--matrix`: a regular file, within the bounds of
+    /// [`yaml_limits`].
     pub fn from_file(path: &Path) -> Result<Matrix, Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = yaml_limits::read_file(path)?;
         Matrix::parse(&text, &path.display().to_string())
     }
 
     /// Parses and validates matrix YAML. `origin` names it in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Matrix, Error> {
         let checker = Checker { origin, text };
+        yaml_limits::check(text, origin)?;
         let raw: RawMatrix = serde_yaml::from_str(text).map_err(|e| {
             let at = e.location().map(|l| l.line());
             // The location is already in our prefix; drop serde's own " at line N column M".
@@ -420,11 +539,30 @@ impl Matrix {
             };
             checker.fail(at, message)
         })?;
+        let mut matrix = Matrix::validate(raw, origin, text, false)?;
+        matrix.rule_lines = rule_lines(text);
+        Ok(matrix)
+    }
 
-        let mut source_keys = BTreeSet::new();
-        for source in &raw.sources {
+    /// Validates a parsed matrix; `text` is its YAML, for the line numbers of errors. With
+    /// `checked_at_build` (the built-in matrix, which `build.rs` validated in full), the checks
+    /// of each file name and spelling are not repeated.
+    pub(crate) fn validate(
+        raw: RawMatrix,
+        origin: &str,
+        text: &str,
+        checked_at_build: bool,
+    ) -> Result<Matrix, Error> {
+        let checker = Checker { origin, text };
+        checker.at_most("sources", raw.sources.len(), MAX_SOURCES)?;
+        checker.at_most("loads", raw.loads.len(), MAX_LOADS)?;
+        checker.at_most("rules", raw.rules.len(), MAX_RULES)?;
+        checker.at_most("cautions", raw.cautions.len(), MAX_SOURCES)?;
+
+        let mut source_index = BTreeMap::new();
+        for (index, source) in raw.sources.iter().enumerate() {
             let line = || checker.id_line(&source.key);
-            if !source_keys.insert(source.key.clone()) {
+            if source_index.insert(source.key.clone(), index).is_some() {
                 return Err(
                     checker.fail(line(), format!("source `{}` is listed twice", source.key))
                 );
@@ -437,7 +575,7 @@ impl Matrix {
             }
         }
         let known_source = |key: &str, line: &dyn Fn() -> Option<usize>| -> Result<(), Error> {
-            if source_keys.contains(key) {
+            if source_index.contains_key(key) {
                 Ok(())
             } else {
                 Err(checker.fail(
@@ -448,7 +586,8 @@ impl Matrix {
         };
 
         let mut loads = Vec::with_capacity(raw.loads.len());
-        let mut seen = HashMap::new();
+        let mut keys: BTreeMap<MatchKey, usize> = BTreeMap::new();
+        let mut names: BTreeMap<String, usize> = BTreeMap::new();
         for raw_load in raw.loads {
             let line = || checker.id_line(&raw_load.id);
             let id = LoadId::parse(&raw_load.id)
@@ -462,24 +601,30 @@ impl Matrix {
                     ),
                 ));
             }
-            if id.kind() == Kind::Boot {
+            if !id.kind().is_plannable() {
                 return Err(checker.fail(
                     line(),
                     format!(
-                        "load `{}` is a boot load ID; the catalogue lists applications and loaders",
-                        raw_load.id
+                        "load `{}` is a {} load ID; the catalogue lists applications and loaders",
+                        raw_load.id,
+                        id.kind()
                     ),
                 ));
             }
-            if let Some(other) = seen.insert(id.match_key(), raw_load.id.clone()) {
+            let index = loads.len();
+            if let Some(&other) = keys.get(&id.match_key()) {
+                let other: &Load = &loads[other];
                 return Err(checker.fail(
                     line(),
                     format!(
-                        "load `{}` is the same load as `{other}`; list it once",
-                        raw_load.id
+                        "load `{}` is the same load as `{}`; list it once",
+                        raw_load.id,
+                        other.name()
                     ),
                 ));
             }
+            keys.insert(id.match_key(), index);
+            names.insert(raw_load.id.clone(), index);
             if raw_load.version.trim().is_empty() {
                 return Err(checker.fail(
                     line(),
@@ -494,7 +639,7 @@ impl Matrix {
             for key in &raw_load.evidence {
                 known_source(key, &line)?;
             }
-            for file in &raw_load.files {
+            for file in raw_load.files.iter().filter(|_| !checked_at_build) {
                 let ok = LoadId::parse(file).is_ok_and(|f| f.extension().is_some());
                 if !ok {
                     return Err(checker.fail(
@@ -507,6 +652,47 @@ impl Matrix {
                     ));
                 }
             }
+            if let Some(file) = raw_load
+                .inferred
+                .iter()
+                .find(|f| !raw_load.files.contains(f))
+            {
+                return Err(checker.fail(
+                    line(),
+                    format!(
+                        "load `{}`: inferred file `{file}` is not one of its `files`",
+                        raw_load.id
+                    ),
+                ));
+            }
+            for spelling in raw_load.spellings.iter().filter(|_| !checked_at_build) {
+                let same = LoadId::parse(&spelling.id).is_ok_and(|s| {
+                    s.extension().is_none()
+                        && s.match_key() == id.match_key()
+                        && s.name() == s.name().to_ascii_uppercase()
+                });
+                if !same || spelling.id == raw_load.id {
+                    return Err(checker.fail(
+                        line(),
+                        format!(
+                            "load `{}`: spelling `{}` must be another upper-case spelling of the same load, without an extension",
+                            raw_load.id, spelling.id
+                        ),
+                    ));
+                }
+                if spelling.evidence.is_empty() {
+                    return Err(checker.fail(
+                        line(),
+                        format!(
+                            "load `{}`: spelling `{}` names no evidence",
+                            raw_load.id, spelling.id
+                        ),
+                    ));
+                }
+                for key in &spelling.evidence {
+                    known_source(key, &line)?;
+                }
+            }
             match (&raw_load.loader, id.kind(), id.era()) {
                 (Some(_), Kind::Loader, _) => {
                     return Err(checker.fail(
@@ -515,12 +701,13 @@ impl Matrix {
                     ))
                 }
                 (None, Kind::Application, Some(Era::Ual))
-                    if id.protocol() == Some(Protocol::Sip) =>
+                    if id.protocol() != Some(Protocol::Sccp) =>
                 {
                     return Err(checker.fail(
                         line(),
                         format!(
-                            "SIP load `{}` is UAL-era: name the `loader` of its package",
+                            "{} load `{}` is UAL-era: name the `loader` of its package",
+                            id.protocol().map(Protocol::label).unwrap_or_default(),
                             raw_load.id
                         ),
                     ))
@@ -528,10 +715,13 @@ impl Matrix {
                 _ => {}
             }
             loads.push(Load {
+                package: id.protocol(),
                 id,
                 version: raw_load.version,
                 loader: raw_load.loader,
                 files: raw_load.files,
+                inferred: raw_load.inferred,
+                spellings: raw_load.spellings,
                 evidence: raw_load.evidence,
                 note: raw_load.note,
                 preferred: raw_load.preferred,
@@ -540,6 +730,7 @@ impl Matrix {
         }
         // Cross-references between loads.
         let mut ranks = HashMap::new();
+        let mut packages: BTreeMap<usize, Option<Protocol>> = BTreeMap::new();
         for load in &loads {
             let line = || checker.id_line(load.name());
             if let Some(rank) = load.preferred {
@@ -554,10 +745,11 @@ impl Matrix {
                 }
             }
             if let Some(loader) = &load.loader {
-                let target = loads
-                    .iter()
-                    .find(|l| l.name() == loader && l.id.kind() == Kind::Loader);
-                let Some(target) = target else {
+                let target = names
+                    .get(loader)
+                    .map(|&i| (i, &loads[i]))
+                    .filter(|(_, l)| l.id.kind() == Kind::Loader);
+                let Some((index, target)) = target else {
                     return Err(checker.fail(line(),
                         format!("load `{}` names loader `{loader}`, which is not a loader in the catalogue", load.name()),
                     ));
@@ -572,6 +764,28 @@ impl Matrix {
                             ),
                         ));
                     }
+                }
+                if let Some(&other) = packages.get(&index) {
+                    if other != load.id.protocol() {
+                        return Err(checker.fail(
+                            line(),
+                            format!("loader `{loader}` ships in packages of two protocols"),
+                        ));
+                    }
+                }
+                packages.insert(index, load.id.protocol());
+            }
+        }
+        for (index, protocol) in packages {
+            loads[index].package = protocol;
+        }
+        for (index, load) in loads.iter().enumerate() {
+            for spelling in &load.spellings {
+                if names.insert(spelling.id.clone(), index).is_some() {
+                    return Err(checker.fail(
+                        checker.id_line(load.name()),
+                        format!("spelling `{}` is listed twice", spelling.id),
+                    ));
                 }
             }
         }
@@ -677,34 +891,68 @@ impl Matrix {
         }
 
         Ok(Matrix {
+            builtin: origin == BUILTIN_ORIGIN,
             origin: origin.to_string(),
             sources: raw.sources,
             loads,
             rules,
             cautions: raw.cautions,
+            names,
+            keys,
+            source_index,
+            rule_lines: HashMap::new(),
         })
     }
 
-    /// A caution's text with its placeholders filled in and its evidence keys after it.
-    pub fn caution(&self, id: &str, to: &str, from: &str, loader: &str) -> String {
+    /// Whether this is the matrix compiled into phoneup (so a failure is phoneup's, not the
+    /// user's).
+    pub fn is_builtin(&self) -> bool {
+        self.builtin
+    }
+
+    /// The line of a rule in the user's matrix file, for errors.
+    pub fn rule_line(&self, id: &str) -> Option<usize> {
+        self.rule_lines.get(id).copied()
+    }
+
+    /// A caution's text with its placeholders (`{to}`, `{from}`, `{loader}`, `{file}`) filled in
+    /// from `values`, and its evidence keys after it.
+    pub fn caution(&self, id: &str, values: &[(&str, &str)]) -> String {
         let caution = self
             .cautions
             .iter()
             .find(|c| c.id == id)
             .expect("required cautions are checked when the matrix loads");
-        format!(
-            "{} [{}]",
-            caution
-                .text
-                .replace("{to}", to)
-                .replace("{from}", from)
-                .replace("{loader}", loader),
-            caution.evidence.join(", ")
-        )
+        let mut text = String::with_capacity(caution.text.len() + 64);
+        let mut rest = caution.text.as_str();
+        while let Some(open) = rest.find('{') {
+            text.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let filled = after.find('}').and_then(|close| {
+                let name = &after[..close];
+                let value = values.iter().find(|(n, _)| *n == name)?.1;
+                Some((value, close))
+            });
+            match filled {
+                Some((value, close)) => {
+                    text.push_str(value);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    text.push('{');
+                    rest = after;
+                }
+            }
+        }
+        text.push_str(rest);
+        text.push_str(" [");
+        text.push_str(&caution.evidence.join(", "));
+        text.push(']');
+        text
     }
 
     pub fn source(&self, key: &str) -> Option<&Source> {
-        self.sources.iter().find(|s| s.key == key)
+        self.source_index.get(key).map(|&i| &self.sources[i])
     }
 
     pub fn rule(&self, id: &str) -> Option<&Rule> {
@@ -713,13 +961,12 @@ impl Matrix {
 
     /// The catalogue entry for a parsed load ID, whatever its spelling (`-8-` or `-08-`).
     pub fn find(&self, id: &LoadId) -> Option<&Load> {
-        let key = id.match_key();
-        self.loads.iter().find(|load| load.id.match_key() == key)
+        self.keys.get(&id.match_key()).map(|&i| &self.loads[i])
     }
 
-    /// The catalogue entry with exactly this name.
+    /// The catalogue entry with exactly this name, or a spelling the catalogue records.
     pub fn by_name(&self, name: &str) -> Option<&Load> {
-        self.loads.iter().find(|load| load.name() == name)
+        self.names.get(name).map(|&i| &self.loads[i])
     }
 
     /// The refusal rules that speak about this direct jump, in file order.

@@ -4,6 +4,7 @@
 //!
 //! May use: [`crate::error`], [`crate::output`] and itself only.
 
+pub mod builtin;
 pub mod catalogue;
 pub mod diagram;
 pub mod graph;
@@ -12,3 +13,4 @@ pub mod load_id;
 pub mod matrix;
 pub mod package;
 pub mod phones;
+pub mod yaml_limits;

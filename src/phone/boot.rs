@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::files::{loads, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
+use crate::files::{loads, mgc_default_cnf, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
 use crate::knowledge::load_id::{Era, Kind, LoadId, Protocol, Version};
 use crate::knowledge::phones::Model;
 use crate::phone::server::{Answer, Server, ServerBehaviour, Transfer};
@@ -195,19 +195,26 @@ impl BootRun<'_> {
                 self.out.stuck_on = Some(shown(name));
                 Err(self.finish(
                     BootResult::Loop,
-                    format!("no answer for {} ({why}): the data port is blocked or the server is unreachable, so the phone asks for it again and again", shown(name)),
+                    format!("no answer for {} ({}): the data port is blocked or the server is unreachable, so the phone asks for it again and again", shown(name), why.trim_start_matches("no answer: ")),
                     &["the phone keeps requesting the same file, drops its address and starts over"],
                 ))
             }
         }
     }
 
-    /// A file the phone did not find that the root has in another case.
+    /// A file the phone did not find that the root has in another case or another spelling.
     fn case_problem(&mut self, name: &str) {
         if let Some(variant) = self.server.case_variant(name) {
             self.out.problems.push(format!(
-                "The phone asks for {} but the root has {variant}: TFTP names are case-sensitive; rename it.",
+                "The phone asks for {} but the root has {variant}: tftpd-hpa, atftpd and dnsmasq match names exactly and answer File not found (a Windows server such as Tftpd32 ignores case); rename it.",
                 shown(name)
+            ));
+        } else if let Some(variant) = self.server.spelling_variant(name) {
+            self.out.problems.push(format!(
+                "The phone asks for {} but the root has {variant}, the same file spelled another way: the phone asks for names exactly. Copy {variant} to {}, or name {} in the file that led the phone here (phoneup plan --tftp-root follows your spelling).",
+                shown(name),
+                shown(name),
+                variant.rsplit_once('.').map_or(variant.as_str(), |(stem, _)| stem)
             ));
         }
     }
@@ -324,13 +331,15 @@ impl BootRun<'_> {
         Err(self.stable())
     }
 
-    /// A SIP image reads SIPDefault.cnf, then SIP<MAC>.cnf, whose image_version wins.
-    fn sip_image_version(&mut self) -> Step<Option<String>> {
+    /// A SIP image reads SIPDefault.cnf, then SIP<MAC>.cnf, whose image_version wins; an MGCP
+    /// image MGCDefault.cnf, then MGC<MAC>.cnf (FRGTECH: the same key and syntax).
+    fn own_image_version(&mut self) -> Step<Option<String>> {
+        let (default, prefix) = match self.running.protocol() {
+            Some(Protocol::Mgcp) => (mgc_default_cnf::FILE_NAME, "MGC"),
+            _ => (sip_default_cnf::FILE_NAME, "SIP"),
+        };
         let mut image = None;
-        for file in [
-            sip_default_cnf::FILE_NAME.to_string(),
-            self.phone.per_phone("SIP", ".cnf"),
-        ] {
+        for file in [default.to_string(), self.phone.per_phone(prefix, ".cnf")] {
             if self.request(&file)? {
                 if let Some(value) = sip_default_cnf::image_version(&self.text(&file)) {
                     image = Some(value);
@@ -342,7 +351,7 @@ impl BootRun<'_> {
 
     /// Old SIP images: their own configuration files name the image.
     fn legacy_sip(&mut self) -> Step {
-        match self.sip_image_version()? {
+        match self.own_image_version()? {
             Some(image) if !self.is_running(&image) => self.install(&image, false),
             _ => Err(self.stable()),
         }
@@ -361,7 +370,7 @@ impl BootRun<'_> {
             mgc.clone(),
             xml_default_cnf_xml::FILE_NAME.to_string(),
             sip_default_cnf::FILE_NAME.to_string(),
-            "MGCDefault.cnf".to_string(),
+            mgc_default_cnf::FILE_NAME.to_string(),
         ];
         let mut decided: Option<Option<String>> = None;
         for file in &hunt {
@@ -382,20 +391,22 @@ impl BootRun<'_> {
                 }
                 continue;
             }
-            if file.starts_with("MGC") {
-                return Err(
-                    self.unknown(format!("{file} selects MGCP, which phoneup does not model"))
-                );
-            }
             let load = if file.ends_with(".xml") {
                 self.load_information(file)
             } else {
-                let mut value = sip_default_cnf::image_version(&self.text(file));
-                if value.is_none() && *file == sip {
-                    // The per-phone file decides SIP; the image comes from the default file.
-                    if self.request(sip_default_cnf::FILE_NAME)? {
-                        value =
-                            sip_default_cnf::image_version(&self.text(sip_default_cnf::FILE_NAME));
+                // SIP and MGCP files share the image_version syntax (FRGTECH's MGCDefault.cnf).
+                let mut value = mgc_default_cnf::image_version(&self.text(file));
+                let default = if *file == sip {
+                    Some(sip_default_cnf::FILE_NAME)
+                } else if *file == mgc {
+                    Some(mgc_default_cnf::FILE_NAME)
+                } else {
+                    None
+                };
+                if let Some(default) = default.filter(|_| value.is_none()) {
+                    // The per-phone file decides the protocol; the image comes from the default.
+                    if self.request(default)? {
+                        value = sip_default_cnf::image_version(&self.text(default));
                     }
                 }
                 value
@@ -438,13 +449,17 @@ impl BootRun<'_> {
         }
     }
 
-    /// A UAL-era SIP application reads its own files once it starts (seed 004, LKML), and
-    /// follows image_version if it names another load.
+    /// A UAL-era SIP application reads its own files once it starts (seed 004, LKML), an MGCP
+    /// one its MGCP files (FRGTECH), and follows image_version if it names another load.
     fn application_phase(&mut self) -> Step {
-        if self.running.protocol() != Some(Protocol::Sip) {
+        if !matches!(
+            self.running.protocol(),
+            Some(Protocol::Sip | Protocol::Mgcp)
+        ) || self.running.kind() != Kind::Application
+        {
             return Err(self.stable());
         }
-        match self.sip_image_version()? {
+        match self.own_image_version()? {
             Some(image) if !self.is_running(&image) => {
                 self.out.problems.push(format!(
                     "image_version names {image}, but the file the loader read names {}: the phone will go back and forth. Name the same load in both.",
@@ -465,6 +480,7 @@ impl BootRun<'_> {
             (Kind::Loader, _) => &["Universal Application Loader"],
             (_, Some(Protocol::Sip)) => &["the SIP application starts (\"Phone Unprovisioned\" until it has a line)"],
             (_, Some(Protocol::Sccp)) => &["the SCCP application starts and looks for a call manager (\"Configuring CM List\")"],
+            (_, Some(Protocol::Mgcp)) => &["the MGCP application starts and looks for its call agent"],
             _ => &[],
         };
         let detail = format!("{} starts; nothing names another load", self.running.name());
@@ -491,15 +507,23 @@ impl BootRun<'_> {
             .era()
             .expect("legacy and UAL loads have an era");
         let target = LoadId::parse(name).ok().filter(|t| t.extension().is_none());
-        let by_loads = !dual_boot
-            && target.as_ref().is_some_and(|t| {
-                t.era() == Some(Era::Ual)
-                    && t.kind() == Kind::Application
-                    && (running_era == Era::Ual || self.running.protocol() == Some(Protocol::Sccp))
-            });
-        if by_loads {
-            let target = target.expect("checked above");
-            return self.install_loads(&target);
+        let ual_application = target
+            .as_ref()
+            .filter(|t| t.era() == Some(Era::Ual) && t.kind() == Kind::Application);
+        let running_sccp = self.running.protocol() == Some(Protocol::Sccp);
+        if let Some(target) = ual_application.filter(|_| !dual_boot) {
+            let target = target.clone();
+            let target_sccp = target.protocol() == Some(Protocol::Sccp);
+            if running_era == Era::Ual
+                || (running_era == Era::Signed && running_sccp && target_sccp)
+            {
+                return self.install_loads(&target);
+            }
+            if running_era == Era::Unsigned && running_sccp && target_sccp {
+                return self.install_through_bin_loader(&target);
+            }
+            // An image before the loader naming another protocol's UAL-era application fetches
+            // it as an image of its own era, below.
         }
         if running_era == Era::Ual && target.as_ref().is_some_and(|t| t.kind() == Kind::Loader) {
             // A UAL load is pointed at a bare loader: there is no .loads to fetch.
@@ -522,20 +546,48 @@ impl BootRun<'_> {
         self.accept(&target)
     }
 
+    /// An SCCP image before 5.0 told to run a UAL-era SCCP load: it fetches the package's `.bin`
+    /// (a loader the size of P003-07-5-00.bin, CISCOPROV), reboots into it, and that loader
+    /// fetches the `.loads` and the two files it names (R14; no log shows the loader's own hunt
+    /// in between, so the model does not list it).
+    fn install_through_bin_loader(&mut self, target: &LoadId) -> Step {
+        self.fetch(&format!("{}.bin", target.name()))?;
+        self.out.screen.extend(
+            ["Upgrading Software", "reboot"]
+                .iter()
+                .map(|s| s.to_string()),
+        );
+        self.fetch_loads_set(target)?;
+        self.out.after = target.name().to_string();
+        Err(self.finish(
+            BootResult::Upgraded,
+            format!(
+                "took the loader in {}.bin, which fetched {} and rebooted into it",
+                target.name(),
+                target.name()
+            ),
+            &["Universal Application Loader", "reboot"],
+        ))
+    }
+
     /// The UAL way: the .loads names the loader and the application.
     fn install_loads(&mut self, target: &LoadId) -> Step {
+        self.fetch_loads_set(target)?;
+        self.accept(target)
+    }
+
+    /// Fetches `<target>.loads` and the loader and application it names.
+    fn fetch_loads_set(&mut self, target: &LoadId) -> Step {
         let loads = format!("{}.loads", target.name());
         self.fetch(&loads)?;
-        let text = self.text(&loads);
-        let Some((loader, application)) = loads::manifest(&text) else {
+        let Some((loader, application)) = loads::manifest(&self.text(&loads)) else {
             self.out.problems.push(format!(
                 "{loads} names no .sbn loader and .sb2 application: the file is damaged or not a .loads manifest."
             ));
             return Err(self.unknown(format!("{loads} cannot be read")));
         };
         self.fetch(&loader)?;
-        self.fetch(&application)?;
-        self.accept(target)
+        self.fetch(&application)
     }
 
     fn accept(&mut self, target: &LoadId) -> Step {
@@ -555,23 +607,21 @@ impl BootRun<'_> {
                 ],
             ));
         }
-        if running_era == Era::Unsigned && target.era() == Some(Era::Ual) {
-            if target.kind() == Kind::Application {
-                return Err(self.finish(
-                    BootResult::Refused,
-                    format!(
-                        "{} cannot take the UAL-era image {} (seed 003)",
-                        self.running.name(),
-                        target.name()
-                    ),
-                    &["Upgrading Software", "Load ID Incorrect"],
-                ));
-            }
-            return Err(self.unknown(format!(
-                "no evidence says how {} takes the loader {}",
-                self.running.name(),
-                target.name()
-            )));
+        // An image before 5.0 takes a loader's .bin: Cisco ships it "for upgrades from images
+        // earlier than 5.x" (seed 003). A UAL-era application it cannot take.
+        if running_era == Era::Unsigned
+            && target.era() == Some(Era::Ual)
+            && target.kind() == Kind::Application
+        {
+            return Err(self.finish(
+                BootResult::Refused,
+                format!(
+                    "{} cannot take the UAL-era image {} (seed 003)",
+                    self.running.name(),
+                    target.name()
+                ),
+                &["Upgrading Software", "Load ID Incorrect"],
+            ));
         }
         if target.era().is_none() {
             return Err(self.unknown(format!("phoneup has no model of {}", target.name())));
@@ -583,7 +633,9 @@ impl BootRun<'_> {
                 "reboot",
                 "Universal Application Loader",
             ]
-        } else if running_era == Era::Ual || target.era() == Some(Era::Ual) {
+        } else if target.era() == Some(Era::Ual) {
+            // The loader fetches the .loads and its files; an older image (a downgrade from a
+            // UAL-era load included) is fetched and written as any image is, as plans say.
             &["Universal Application Loader", "reboot"]
         } else {
             &["Upgrading Software", "reboot"]

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use crate::knowledge::package;
 use crate::tftp_root::TftpRoot;
 
 /// How the in-memory server answers a request for a file it does not have.
@@ -74,6 +75,12 @@ pub trait Server {
     fn case_variant(&self, _name: &str) -> Option<String> {
         None
     }
+
+    /// A firmware file that is `name` spelled another way (`P003-8-11-00.sbn` for
+    /// `P003-08-11-00.sbn`), when the server can say; the phone will not find it.
+    fn spelling_variant(&self, _name: &str) -> Option<String> {
+        None
+    }
 }
 
 /// A [`TftpRoot`] served from memory, answering missing files as `behaviour` says.
@@ -101,5 +108,13 @@ impl Server for RootServer<'_> {
 
     fn case_variant(&self, name: &str) -> Option<String> {
         self.root.case_variant(name).map(str::to_string)
+    }
+
+    fn spelling_variant(&self, name: &str) -> Option<String> {
+        let key = package::file_key(name)?;
+        self.root
+            .names()
+            .find(|other| *other != name && package::file_key(other).as_ref() == Some(&key))
+            .map(str::to_string)
     }
 }

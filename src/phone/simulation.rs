@@ -3,12 +3,13 @@
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
+use std::path::Path;
 
 use serde::Serialize;
 
 use crate::knowledge::load_id::LoadId;
 use crate::knowledge::phones::Model;
-use crate::output::Style;
+use crate::output::{shell_word, NextStep, Style};
 use crate::phone::boot::{Boot, BootResult, Phone};
 use crate::phone::server::{RootServer, Server};
 use crate::tftp_root::TftpRoot;
@@ -42,6 +43,28 @@ pub struct Simulation {
     pub loop_file: Option<String>,
     /// Every problem found, without repeats.
     pub problems: Vec<String>,
+    /// When the phone does not settle: the fix and the command to run next (see
+    /// [`Simulation::suggest`]).
+    pub next_step: Option<NextStep>,
+}
+
+/// Where a simulated phone read its files: a directory, or a real server over the wire.
+pub enum BootedFrom<'a> {
+    Root(&'a Path),
+    /// `HOST[:PORT]` as the user gave it.
+    Server(&'a str),
+}
+
+impl BootedFrom<'_> {
+    /// The `simulate` option that boots from the same place again.
+    fn option(&self) -> String {
+        match self {
+            BootedFrom::Root(dir) => {
+                format!("--tftp-root {}", shell_word(&dir.display().to_string()))
+            }
+            BootedFrom::Server(server) => format!("--server {}", shell_word(server)),
+        }
+    }
 }
 
 impl Phone {
@@ -118,11 +141,110 @@ impl Phone {
             ending,
             loop_file,
             problems,
+            next_step: None,
         }
     }
 }
 
 impl Simulation {
+    /// `phoneup simulate` again on `dir`, for this phone.
+    fn rerun(&self, from: &BootedFrom, extra: &str) -> String {
+        let mut command = format!(
+            "phoneup simulate --from {} {}",
+            shell_word(&self.from),
+            from.option()
+        );
+        if let Some(mac) = &self.mac {
+            let _ = write!(command, " --mac {mac}");
+        }
+        if self.model == Model::M7960 {
+            command.push_str(" --model 7960");
+        }
+        command.push_str(extra);
+        command
+    }
+
+    /// Fills in [`Simulation::next_step`] for a phone that does not settle, booting from a
+    /// directory or a real server: the fix in one sentence and the command to run next.
+    pub fn suggest(&mut self, from: &BootedFrom) {
+        let Some(last) = self.boots.last() else {
+            return;
+        };
+        let first_problem = self.problems.first().cloned();
+        let root_option = match from {
+            BootedFrom::Root(_) => format!(" {}", from.option()),
+            BootedFrom::Server(_) => String::new(),
+        };
+        let step = match (self.ending, last.result) {
+            (Ending::Stable, _) => None,
+            (Ending::Refused, _) => {
+                let image = last
+                    .fetched
+                    .last()
+                    .and_then(|f| LoadId::parse(f).ok())
+                    .map(|id| id.name().to_string())
+                    .unwrap_or_else(|| "LOAD".into());
+                Some(NextStep::new(
+                    format!(
+                        "{} will not take {image} directly: let phoneup plan a route it takes, and write each stage with phoneup apply.",
+                        self.final_load
+                    ),
+                    format!(
+                        "phoneup plan --from {} --to {}{root_option}",
+                        shell_word(&self.final_load),
+                        shell_word(&image)
+                    ),
+                ))
+            }
+            (Ending::Loop, BootResult::Loop)
+                if last.requests.last().is_some_and(|r| !r.found) =>
+            {
+                Some(NextStep::new(
+                    "Make the TFTP server answer a missing file with TFTP error 1 (File not found), as tftpd-hpa, atftpd and dnsmasq do, and let its data port through any firewall (seeds 000 to 002).",
+                    match from {
+                        BootedFrom::Root(_) => self.rerun(from, ""),
+                        // probe names which of the two it is.
+                        BootedFrom::Server(server) => match &self.mac {
+                            Some(mac) => format!("phoneup probe {} --mac {mac}", shell_word(server)),
+                            None => format!("phoneup probe {}", shell_word(server)),
+                        },
+                    },
+                ))
+            }
+            (Ending::Loop, BootResult::Upgraded) => Some(NextStep::new(
+                "Name the same load in every file the phone reads (OS79XX.TXT, XMLDefault.cnf.xml, SIPDefault.cnf and its per-phone files), or let phoneup apply write them.",
+                match from {
+                    BootedFrom::Root(dir) => {
+                        format!("phoneup lint {}", shell_word(&dir.display().to_string()))
+                    }
+                    BootedFrom::Server(server) => format!(
+                        "phoneup probe {} --from {} --to LOAD",
+                        shell_word(server),
+                        shell_word(&self.from)
+                    ),
+                },
+            )),
+            (Ending::Unfinished, _) => Some(NextStep::new(
+                "The phone was still changing load when the boots ran out: simulate more reboots.",
+                self.rerun(from, " --boots 20"),
+            )),
+            (Ending::Unknown, _) => Some(NextStep::new(
+                "phoneup has no evidence for what the phone does from here: plan the upgrade instead, so that every step has evidence.",
+                format!(
+                    "phoneup plan --from {} --to LOAD{root_option}",
+                    shell_word(&self.final_load)
+                ),
+            )),
+            (Ending::Loop, _) => Some(NextStep::new(
+                first_problem.unwrap_or_else(|| {
+                    "Serve the files the phone asks for, as phoneup plan lists them.".into()
+                }),
+                self.rerun(from, ""),
+            )),
+        };
+        self.next_step = step;
+    }
+
     pub fn to_text(&self, style: &Style) -> String {
         let mut out = String::new();
         let mac = self
@@ -177,6 +299,9 @@ impl Simulation {
             for problem in &self.problems {
                 let _ = writeln!(out, "  - {problem}");
             }
+        }
+        if let Some(next) = &self.next_step {
+            out.push_str(&next.to_text(style));
         }
         out
     }

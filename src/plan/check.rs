@@ -6,12 +6,14 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::files::{os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
 use crate::knowledge::catalogue;
 use crate::knowledge::graph;
+use crate::knowledge::load_id::LoadId;
 use crate::knowledge::matrix::{Confidence, Load, Matrix, Mechanism, Rule};
 use crate::knowledge::package;
 use crate::knowledge::phones::Model;
-use crate::output::{self, Style};
+use crate::output::{self, shell_word, NextStep, Style};
 use crate::phone::{Ending, Phone, Simulation};
 use crate::plan::stage::{self, EvidenceRef, Stage};
 use crate::plan::{self, Outcome, Request};
@@ -108,7 +110,10 @@ pub fn check(matrix: &Matrix, from: &str, to: &str, model: Model) -> Result<Chec
         check.verdict = Verdict::Safe;
         check.safe = true;
         rule_fields(&mut check, rule, matrix);
-        check.stage = Some(stage::build(1, &from_load, &to_load, rule, matrix, model));
+        let firmware = package::firmware(&from_load, &to_load);
+        check.stage = Some(stage::build(
+            1, &from_load, &to_load, rule, matrix, model, firmware,
+        ));
         return Ok(check);
     } else if let Some(rule) = matrix.allowances(&from_load, &to_load).next() {
         let needed = package::firmware(&from_load, &to_load);
@@ -172,6 +177,38 @@ fn first_step_of_plan(matrix: &Matrix, check: &mut Check, from: &Load, to: &Load
     }
 }
 
+/// The file whose line makes the phone take the stage's image, as `check` names it: the
+/// mechanism that acts, not every file the stage writes.
+fn acting_file(stage: &Stage) -> String {
+    let named = |value: &Option<String>| value.clone().unwrap_or_else(|| "nothing".into());
+    match stage.mechanism {
+        Mechanism::DualBoot => format!("OS79XX.TXT names {}", named(&stage.os79xx)),
+        Mechanism::ImageVersion => format!(
+            "image_version in {} names {}",
+            stage::image_version_file(stage),
+            named(&stage.image_version)
+        ),
+        Mechanism::LoadInformation | Mechanism::UalHunt => {
+            let mut text = format!(
+                "loadInformation in XMLDefault.cnf.xml names {}",
+                named(&stage.xmldefault_load)
+            );
+            let prefix = |s: &str| s.chars().take(4).collect::<String>();
+            let reads_os79xx = stage.expect_requests.first().map(String::as_str)
+                == Some(crate::files::os79xx_txt::FILE_NAME);
+            if let Some(os79xx) = stage.os79xx.as_deref().filter(|_| reads_os79xx) {
+                if prefix(os79xx) == prefix(&stage.from) {
+                    text.push_str(&format!(
+                        " (OS79XX.TXT starts {} like the running image, so the phone skips it)",
+                        prefix(os79xx)
+                    ));
+                }
+            }
+            text
+        }
+    }
+}
+
 impl Check {
     pub fn to_text(&self, style: &Style) -> String {
         let mut out = String::new();
@@ -204,7 +241,11 @@ impl Check {
             );
         }
         if let Some(mechanism) = self.mechanism.filter(|_| self.safe) {
-            let _ = writeln!(out, "  how       {}", mechanism.describe());
+            let how = match &self.stage {
+                Some(stage) => stage::how(stage),
+                None => mechanism.describe(),
+            };
+            let _ = writeln!(out, "  how       {how}");
         }
         if let Some(reason) = &self.reason {
             let _ = writeln!(out, "  why not   {reason}");
@@ -234,12 +275,12 @@ impl Check {
             );
             let _ = writeln!(
                 out,
-                "  first     {} -> {} ({}, {} confidence): OS79XX.TXT names {}; firmware {}",
+                "  first     {} -> {} ({}, {} confidence): {}; firmware {}",
                 stage.from,
                 stage.to,
                 stage.rule,
                 stage.confidence,
-                stage.os79xx.as_deref().unwrap_or("nothing"),
+                acting_file(stage),
                 stage.firmware.join(", ")
             );
             let _ = writeln!(out, "  all steps {plan_command}");
@@ -254,16 +295,124 @@ pub struct RootCheck {
     pub from: String,
     pub to: Option<String>,
     pub tftp_root: String,
-    /// The phone settles on a load, and on `to` when one is given, on every model simulated.
+    /// Every phone simulated settles, on `to` when one is given, and no file it reads names
+    /// another load it does not follow.
     pub ok: bool,
-    /// One simulation per phone model.
+    /// The phones simulated: each MAC with a file of its own in the root (or the one given with
+    /// `--mac`); `null` for a phone with no file of its own, when the root names no MAC.
+    pub phones: Vec<Option<String>>,
+    /// One simulation per phone and model.
     pub simulations: Vec<Simulation>,
+    /// Why the answer is not OK, one sentence each; empty when it is.
+    pub reasons: Vec<String>,
+    /// When it is not OK: the fix and the command to run next.
+    pub next_step: Option<NextStep>,
     /// Entries of the directory a TFTP server would not serve.
     pub skipped: Vec<String>,
 }
 
-/// Simulates the phone booting from the user's directory (both models when `phone.model` is
-/// `Both`).
+/// The MACs of the per-phone files in `root` (upper case, sorted, once each).
+pub fn macs_in(root: &TftpRoot) -> Vec<String> {
+    let mut macs: Vec<String> = root
+        .names()
+        .filter_map(|name| {
+            let upper = name.to_ascii_uppercase();
+            let rest = ["CTLSEP", "SEP", "SIP", "MGC"]
+                .iter()
+                .find_map(|prefix| upper.strip_prefix(prefix))?;
+            let (mac, ext) = rest.split_at_checked(12)?;
+            let known = [".CNF.XML", ".CNF", ".TLV"].contains(&ext);
+            (known && mac.bytes().all(|b| b.is_ascii_hexdigit())).then(|| mac.to_string())
+        })
+        .collect();
+    macs.sort();
+    macs.dedup();
+    macs
+}
+
+/// The load a configuration file names for a phone of `model`: the line of `OS79XX.TXT`, the
+/// `loadInformation` element of an XML file, the `image_version` of a SIP file.
+fn named_load(file: &str, text: &str, model: Model) -> Option<String> {
+    let lower = file.to_ascii_lowercase();
+    let named = if lower == os79xx_txt::FILE_NAME.to_ascii_lowercase() {
+        Some(os79xx_txt::first_line(text).trim().to_string())
+    } else if lower.ends_with(".cnf.xml") {
+        let element = model.load_information().last()?.element;
+        xml_default_cnf_xml::load_information(text, element)
+            .ok()
+            .flatten()
+    } else if lower.ends_with(".cnf") {
+        sip_default_cnf::image_version(text)
+    } else {
+        None
+    };
+    named.filter(|n| !n.is_empty())
+}
+
+fn same_load(a: &str, b: &str) -> bool {
+    match (LoadId::parse(a), LoadId::parse(b)) {
+        (Ok(a), Ok(b)) => a.match_key() == b.match_key(),
+        _ => a == b,
+    }
+}
+
+/// Files the phone read on its last boot (or asked for, and the root has in another case) that
+/// name another load than the one it stays on: the files aim elsewhere, the phone does not go.
+fn aims_elsewhere(simulation: &Simulation, root: &TftpRoot, label: &str) -> Vec<String> {
+    let Some(last) = simulation.boots.last() else {
+        return Vec::new();
+    };
+    let staying = &simulation.final_load;
+    let read: Vec<(&str, Option<String>)> = last
+        .requests
+        .iter()
+        .filter(|r| r.found)
+        .map(|r| {
+            let named = root
+                .text(&r.file)
+                .and_then(|t| named_load(&r.file, &t, simulation.model));
+            (r.file.as_str(), named)
+        })
+        .collect();
+    let mut reasons = Vec::new();
+    for (at, (file, named)) in read.iter().enumerate() {
+        let Some(load) = named.as_ref().filter(|l| !same_load(l, staying)) else {
+            continue;
+        };
+        let winner = read[at + 1..]
+            .iter()
+            .find(|(_, n)| n.as_deref().is_some_and(|n| same_load(n, staying)));
+        let why = match winner {
+            Some((later, _)) => format!(
+                ": {later} names {staying} and the phone reads it after {file}, so it wins (seed 002). Name {load} in {later} too, or remove the line there"
+            ),
+            None => format!(
+                ": {staying} does not follow it. Name the load the phone should run in every file it reads, or let phoneup apply write them"
+            ),
+        };
+        reasons.push(format!(
+            "{label} stays on {staying}, but {file} names {load}{why}."
+        ));
+    }
+    for request in last.requests.iter().filter(|r| !r.found) {
+        let Some(variant) = root.case_variant(&request.file) else {
+            continue;
+        };
+        let named = root
+            .text(variant)
+            .and_then(|t| named_load(&request.file, &t, simulation.model));
+        if let Some(load) = named.filter(|l| !same_load(l, staying)) {
+            reasons.push(format!(
+                "{label} stays on {staying}: it asks for {}, but the root has {variant} (naming {load}), and tftpd-hpa, atftpd and dnsmasq match names exactly, so the phone gets File not found (a Windows server such as Tftpd32 would serve it). Rename {variant} to {}.",
+                request.file, request.file
+            ));
+        }
+    }
+    reasons
+}
+
+/// Simulates each phone booting from the user's directory: every MAC that has a file of its
+/// own in the root (or the one `phone.mac` names), on each model `phone.model` stands for.
 pub fn check_root(
     matrix: &Matrix,
     from: &str,
@@ -272,37 +421,130 @@ pub fn check_root(
     phone: &Phone,
     boots: usize,
 ) -> Result<RootCheck, Error> {
-    let start = catalogue::resolve(matrix, from, "--from")?;
+    let start = catalogue::resolve_as_typed(matrix, from, "--from")?;
     let target = to
-        .map(|t| catalogue::resolve(matrix, t, "--to"))
+        .map(|t| catalogue::resolve_as_typed(matrix, t, "--to"))
         .transpose()?;
     let root = TftpRoot::from_dir(dir)?;
-    let simulations: Vec<Simulation> = phone
-        .model
-        .phones()
-        .iter()
-        .map(|&model| {
-            let phone = Phone {
+    let phones: Vec<Option<String>> = match &phone.mac {
+        Some(mac) => vec![Some(mac.clone())],
+        None => {
+            let found = macs_in(&root);
+            if found.is_empty() {
+                vec![None]
+            } else {
+                found.into_iter().map(Some).collect()
+            }
+        }
+    };
+    let mut simulations = Vec::new();
+    let mut reasons: Vec<String> = Vec::new();
+    let mut add = |reason: String| {
+        if !reasons.contains(&reason) {
+            reasons.push(reason);
+        }
+    };
+    for mac in &phones {
+        for &model in phone.model.phones() {
+            let one = Phone {
                 model,
+                mac: mac.clone(),
                 ..phone.clone()
             };
-            phone.simulate(&start.id, &root, boots)
-        })
-        .collect();
-    let reaches = |s: &Simulation| match &target {
-        Some(t) => crate::knowledge::load_id::LoadId::parse(&s.final_load)
-            .is_ok_and(|id| id.match_key() == t.id.match_key()),
-        None => true,
-    };
-    let ok = simulations
-        .iter()
-        .all(|s| s.ending == Ending::Stable && reaches(s));
+            let simulation = one.simulate(&start.id, &root, boots);
+            let label = match mac {
+                Some(mac) => format!("phone {mac} ({model})"),
+                None => format!("a {model} with no file of its own"),
+            };
+            let last = simulation.boots.last();
+            match simulation.ending {
+                Ending::Stable => {}
+                Ending::Loop => add(format!(
+                    "{label} loops on {}.",
+                    simulation
+                        .loop_file
+                        .as_deref()
+                        .unwrap_or("the same request")
+                )),
+                Ending::Refused => add(format!(
+                    "{label} refuses its image on every boot: {}.",
+                    last.map(|b| b.detail.as_str()).unwrap_or_default()
+                )),
+                Ending::Unknown => add(format!(
+                    "{label}: the model cannot say what happens ({}).",
+                    last.map(|b| b.detail.as_str()).unwrap_or_default()
+                )),
+                Ending::Unfinished => add(format!(
+                    "{label} is still changing load after {boots} boots (raise --boots)."
+                )),
+            }
+            if let Some(target) = &target {
+                let reached = LoadId::parse(&simulation.final_load)
+                    .is_ok_and(|id| id.match_key() == target.id.match_key());
+                if !reached {
+                    add(format!(
+                        "{label} ends on {}, not on {}.",
+                        simulation.final_load,
+                        target.name()
+                    ));
+                }
+            }
+            if simulation.ending == Ending::Stable {
+                aims_elsewhere(&simulation, &root, &label)
+                    .into_iter()
+                    .for_each(&mut add);
+            }
+            for problem in &simulation.problems {
+                add(problem.clone());
+            }
+            for (name, why) in &root.unread {
+                let asked = simulation
+                    .boots
+                    .iter()
+                    .any(|b| b.requests.iter().any(|r| &r.file == name));
+                if asked {
+                    add(format!(
+                        "phoneup could not read {name} ({why}), which the phone asks for: what the phone does with it is unknown."
+                    ));
+                }
+            }
+            simulations.push(simulation);
+        }
+    }
+    let ok = reasons.is_empty();
+    let next_step = (!ok).then(|| {
+        let mut command = format!(
+            "phoneup check --from {} --tftp-root {}",
+            shell_word(start.name()),
+            shell_word(&dir.display().to_string())
+        );
+        if let Some(target) = &target {
+            let _ = write!(command, " --to {}", shell_word(target.name()));
+        }
+        if let Some(mac) = &phone.mac {
+            let _ = write!(command, " --mac {mac}");
+        }
+        NextStep::new(
+            match &target {
+                Some(t) => format!(
+                    "Fix what is listed above; `phoneup plan --from {} --to {} --tftp-root DIR` lists each stage's files and `phoneup apply` writes them. Then check again.",
+                    start.name(),
+                    t.name()
+                ),
+                None => "Fix what is listed above, then check again.".into(),
+            },
+            command,
+        )
+    });
     Ok(RootCheck {
         from: start.name().to_string(),
         to: target.map(|t| t.name().to_string()),
         tftp_root: dir.display().to_string(),
         ok,
+        phones,
         simulations,
+        reasons,
+        next_step,
         skipped: root.skipped,
     })
 }
@@ -317,17 +559,37 @@ impl RootCheck {
         for skipped in &self.skipped {
             let _ = writeln!(out, "Not served: {skipped}");
         }
-        let verdict = match (&self.to, self.ok) {
-            (Some(to), true) => style.good(&format!("OK: the phone ends on {to}.")),
-            (None, true) => style.good("OK: the phone settles on a load."),
-            (Some(to), false) => style.error(&format!(
-                "NOT OK: the phone does not settle on {to}; fix what is listed above before you reboot it."
-            )),
-            (None, false) => style.error(
-                "NOT OK: the phone does not settle; fix what is listed above before you reboot it.",
+        let who = match self.phones.as_slice() {
+            [None] => "the phone".to_string(),
+            [Some(mac)] => format!("phone {mac}"),
+            macs => format!(
+                "the phones ({})",
+                macs.iter()
+                    .flatten()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         };
-        let _ = writeln!(out, "{verdict}");
+        if self.ok {
+            let verdict = match &self.to {
+                Some(to) => format!("OK: {who} ends on {to}."),
+                None => format!("OK: {who} settles on a load, and nothing it reads names another."),
+            };
+            let _ = writeln!(out, "{}", style.good(&verdict));
+            return out;
+        }
+        let verdict = match &self.to {
+            Some(to) => format!("NOT OK: {who} does not end on {to}:"),
+            None => format!("NOT OK: {who} does not settle where the files say:"),
+        };
+        let _ = writeln!(out, "{}", style.error(&verdict));
+        for reason in &self.reasons {
+            let _ = writeln!(out, "  - {reason}");
+        }
+        if let Some(next) = &self.next_step {
+            out.push_str(&next.to_text(style));
+        }
         out
     }
 }

@@ -2,21 +2,24 @@
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::files::{sip_default_cnf, xml_default_cnf_xml};
+use crate::files::{mgc_default_cnf, sip_default_cnf, xml_default_cnf_xml};
 use crate::knowledge::catalogue;
-use crate::knowledge::graph::{Step, UpgradeGraph};
-use crate::knowledge::load_id::{Era, Protocol};
+use crate::knowledge::graph::{Prefer, Step, UpgradeGraph};
+use crate::knowledge::load_id::{Era, Kind, Protocol};
 use crate::knowledge::matrix::{Load, Matrix};
 use crate::knowledge::phones::Model;
-use crate::output::{self, Style};
+use crate::output::{self, shell_word, NextStep, Style};
 use crate::plan::replay;
-use crate::plan::stage::{self, Stage};
+use crate::plan::spelling::Spelling;
+use crate::plan::stage::{self, Edit, Stage};
+use crate::tftp_root::journal::UndoJournal;
 use crate::tftp_root::TftpRoot;
+use petgraph::graph::NodeIndex;
 
 /// What the user asks for.
 #[derive(Debug, Clone, Default)]
@@ -26,12 +29,16 @@ pub struct Request {
     pub via: Vec<String>,
     pub avoid: Vec<String>,
     pub model: Model,
-    /// The user's TFTP root: prefer what is there, and list what is not.
+    /// The user's TFTP root: follow the spelling of its files, prefer what is there, and list
+    /// what is not.
     pub tftp_root: Option<PathBuf>,
+    /// Safety first (the default), or the fewest reboots first.
+    pub prefer: Prefer,
 }
 
 impl Request {
-    /// From `from` to `to`, with no waypoints, no avoided loads, both models and no TFTP root.
+    /// From `from` to `to`, with no waypoints, no avoided loads, both models, no TFTP root and
+    /// safety first.
     pub fn new(from: impl Into<String>, to: impl Into<String>) -> Request {
         Request {
             from: from.into(),
@@ -49,11 +56,14 @@ pub struct Plan {
     pub to: String,
     pub to_label: String,
     pub model: Model,
+    /// What the route was chosen for first: `safety` or `reboots`.
+    pub prefer: Prefer,
     pub reboots: usize,
     /// Every load the phone runs, from the first to the last.
     pub path: Vec<String>,
     pub stages: Vec<Stage>,
-    /// With `--tftp-root`: firmware files the plan needs that the directory lacks.
+    /// With `--tftp-root`: firmware files the plan needs that the directory lacks, named exactly
+    /// as the phone will ask for them.
     pub to_obtain: Vec<String>,
     pub notes: Vec<String>,
 }
@@ -64,6 +74,8 @@ pub struct NoPath {
     pub from: String,
     pub to: String,
     pub reasons: Vec<String>,
+    /// What to do about it: the fix, and the command to run next.
+    pub next_step: NextStep,
 }
 
 /// The answer to a plan request.
@@ -93,11 +105,11 @@ impl<'m> Planner<'m> {
     pub fn plan(&self, request: &Request) -> Result<Outcome, Error> {
         let from = catalogue::resolve(self.matrix, &request.from, "--from")?;
         if from.in_catalogue {
-            plan_on(self.matrix, &self.graph, from, request, &self.verified)
+            plan_on(self.matrix, &self.graph, &from, request, &self.verified)
         } else {
             // A start the catalogue lacks needs a graph with it as a node.
             let graph = UpgradeGraph::new(self.matrix, Some(&from));
-            plan_on(self.matrix, &graph, from, request, &self.verified)
+            plan_on(self.matrix, &graph, &from, request, &self.verified)
         }
     }
 }
@@ -107,14 +119,70 @@ pub fn plan(matrix: &Matrix, request: &Request) -> Result<Outcome, Error> {
     Planner::new(matrix).plan(request)
 }
 
+/// For a target the catalogue lacks: the refusals that settle the answer without its files,
+/// because one of them speaks about every load the phone could reach (a signed phone never
+/// goes below 5.0, whatever the target's files).
+fn settled_by_era(
+    matrix: &Matrix,
+    graph: &UpgradeGraph,
+    from: &Load,
+    to: &Load,
+) -> Option<Vec<String>> {
+    let start = graph.node(from.name())?;
+    let mut reasons: Vec<String> = Vec::new();
+    for node in graph.reachable(start) {
+        let load = graph.load(node);
+        let rule = matrix.refusals(load, to).next()?;
+        let reason = refusal_reason(rule);
+        if !reasons.contains(&reason) {
+            reasons.push(reason);
+        }
+    }
+    Some(reasons)
+}
+
+fn refusal_reason(rule: &crate::knowledge::matrix::Rule) -> String {
+    format!(
+        "Rule {} ({} confidence): {}: {}.",
+        rule.id,
+        rule.confidence,
+        rule.summary,
+        rule.reason.as_deref().unwrap_or_default()
+    )
+}
+
 fn plan_on(
     matrix: &Matrix,
     graph: &UpgradeGraph,
-    from: Load,
+    from: &Load,
     request: &Request,
     verified: &replay::Verified,
 ) -> Result<Outcome, Error> {
-    let to = catalogue::resolve_known(matrix, &request.to, "--to")?;
+    let to = catalogue::resolve(matrix, &request.to, "--to")?;
+    if !to.in_catalogue {
+        return match settled_by_era(matrix, graph, from, &to) {
+            Some(mut reasons) => {
+                reasons.push(format!(
+                    "{} is not in the catalogue, and it need not be: a rule refuses it from every load {} can reach.",
+                    to.name(),
+                    from.name()
+                ));
+                Ok(Outcome::NoPath(NoPath {
+                    from: from.name().to_string(),
+                    to: to.name().to_string(),
+                    reasons,
+                    next_step: NextStep::new(
+                        format!(
+                            "Pick a target {} can take: the loads phoneup knows, with their rules, are in the matrix.",
+                            from.name()
+                        ),
+                        "phoneup matrix",
+                    ),
+                }))
+            }
+            None => Err(catalogue::not_in_catalogue(matrix, &to, "--to")),
+        };
+    }
     let mut waypoints = Vec::new();
     for via in &request.via {
         waypoints.push(catalogue::resolve_known(matrix, via, "--via")?);
@@ -135,10 +203,8 @@ fn plan_on(
         Some(dir) => Some(TftpRoot::from_dir(dir)?),
         None => None,
     };
-    let present: HashSet<String> = root
-        .iter()
-        .flat_map(|r| r.names().map(str::to_string))
-        .collect();
+    let spelling = Spelling::new(root.as_ref());
+    let present = spelling.present();
     let node = |load: &Load| {
         graph
             .node(load.name())
@@ -150,42 +216,71 @@ fn plan_on(
         .map(&node)
         .collect();
 
-    let mut points = vec![node(&from)];
+    let mut points = vec![node(from)];
     points.extend(waypoints.iter().map(&node));
     points.push(node(&to));
     let mut steps: Vec<Step> = Vec::new();
     for leg in points.windows(2) {
-        match graph.best_path(leg[0], leg[1], &avoid, &present) {
+        match graph.best_path(leg[0], leg[1], &avoid, &present, request.prefer) {
             Some(path) => steps.extend(path),
             None => {
                 let (a, b) = (graph.load(leg[0]), graph.load(leg[1]));
+                let nearest = nearest_reachable(graph, leg[0], b, &avoid);
                 return Ok(Outcome::NoPath(no_path(
-                    matrix, &from, &to, a, b, &waypoints, &avoided,
+                    matrix, from, &to, a, b, &waypoints, &avoided, nearest,
                 )));
             }
         }
     }
 
-    let stages: Vec<Stage> = steps
-        .iter()
-        .enumerate()
-        .map(|(i, step)| stage::build(i + 1, step.from, step.to, step.rule, matrix, request.model))
-        .collect();
+    let mut notes = Vec::new();
+    let mut stages: Vec<Stage> = Vec::new();
+    let mut at = from.clone();
+    for (i, step) in steps.iter().enumerate() {
+        let spelled = spelling.step(&at, step.to);
+        for note in spelled.notes {
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
+        }
+        stages.push(stage::build(
+            i + 1,
+            &at,
+            &spelled.to,
+            step.rule,
+            matrix,
+            request.model,
+            spelled.firmware,
+        ));
+        at = spelled.to;
+    }
+    if let (Some(root), Some(dir)) = (&root, &request.tftp_root) {
+        if !has_xmldefault(root, dir) {
+            stages.iter_mut().for_each(Stage::xmldefault_created_whole);
+        }
+    }
     let mut path = vec![from.name().to_string()];
     path.extend(stages.iter().map(|s| s.to.clone()));
-    let mut notes = Vec::new();
     if !from.in_catalogue {
-        notes.push(format!(
-            "{} is not in the catalogue; phoneup plans from it by its version ({}) alone.",
-            from.name(),
-            from.label()
-        ));
+        notes.insert(
+            0,
+            format!(
+                "{} is not in the catalogue; phoneup plans from it by its version ({}) alone.",
+                from.name(),
+                from.label()
+            ),
+        );
+    }
+    if from.id.kind() == Kind::Loader {
+        notes.push(matrix.caution("cdp-loader-name", &[("from", from.name())]));
     }
     if stages.is_empty() {
         notes.push(format!(
             "The phone already runs {}: nothing to do.",
             to.name()
         ));
+    } else {
+        notes.push(matrix.caution("shared-files", &[]));
     }
     let mut to_obtain = Vec::new();
     if let Some(root) = &root {
@@ -198,9 +293,10 @@ fn plan_on(
     let plan = Plan {
         from: from.name().to_string(),
         from_label: from.label(),
-        to: to.name().to_string(),
+        to: at.name().to_string(),
         to_label: to.label(),
         model: request.model,
+        prefer: request.prefer,
         reboots: stages.len(),
         path,
         stages,
@@ -211,7 +307,57 @@ fn plan_on(
     Ok(Outcome::Plan(plan))
 }
 
+/// Whether the user has an `XMLDefault.cnf.xml` phoneup would edit: in the root, or moved aside
+/// into the undo journal by an earlier stage.
+fn has_xmldefault(root: &TftpRoot, dir: &Path) -> bool {
+    let name = xml_default_cnf_xml::FILE_NAME;
+    root.contains(name)
+        || UndoJournal::read_only(dir, None)
+            .ok()
+            .and_then(|journal| journal.latest_moved_aside(name))
+            .is_some()
+}
+
+/// The catalogue load of `wanted`'s kind and protocol, reachable from `start`, nearest to it:
+/// the newest at or below its version, else the oldest above. What "no path" offers instead.
+fn nearest_reachable(
+    graph: &UpgradeGraph,
+    start: NodeIndex,
+    wanted: &Load,
+    avoid: &HashSet<NodeIndex>,
+) -> Option<String> {
+    let target = wanted.id.version()?;
+    let mut seen = HashSet::from([start]);
+    let mut queue = vec![start];
+    let mut below: Option<(crate::knowledge::load_id::Version, &Load)> = None;
+    let mut above: Option<(crate::knowledge::load_id::Version, &Load)> = None;
+    while let Some(node) = queue.pop() {
+        for next in graph.successors(node) {
+            if avoid.contains(&next) || !seen.insert(next) {
+                continue;
+            }
+            queue.push(next);
+            let load = graph.load(next);
+            let alike = load.in_catalogue
+                && load.id.kind() == wanted.id.kind()
+                && load.id.protocol() == wanted.id.protocol();
+            let Some(version) = load.id.version().filter(|_| alike) else {
+                continue;
+            };
+            if version <= target {
+                if below.is_none_or(|(v, l)| (version, load.name()) > (v, l.name())) {
+                    below = Some((version, load));
+                }
+            } else if above.is_none_or(|(v, l)| (version, load.name()) < (v, l.name())) {
+                above = Some((version, load));
+            }
+        }
+    }
+    below.or(above).map(|(_, load)| load.name().to_string())
+}
+
 /// Explains, as precisely as the matrix allows, why `a` cannot reach `b`.
+#[allow(clippy::too_many_arguments)]
 fn no_path(
     matrix: &Matrix,
     from: &Load,
@@ -220,6 +366,7 @@ fn no_path(
     b: &Load,
     via: &[Load],
     avoided: &[Load],
+    nearest: Option<String>,
 ) -> NoPath {
     let mut reasons = Vec::new();
     if (a.name(), b.name()) != (from.name(), to.name()) {
@@ -231,27 +378,29 @@ fn no_path(
     }
     let refusals_before = reasons.len();
     for rule in matrix.refusals(a, b) {
-        reasons.push(format!(
-            "Rule {} ({} confidence): {}: {}.",
-            rule.id,
-            rule.confidence,
-            rule.summary,
-            rule.reason.as_deref().unwrap_or_default()
-        ));
+        reasons.push(refusal_reason(rule));
     }
-    if [a, b]
-        .iter()
-        .any(|l| l.id.protocol() == Some(Protocol::Mgcp))
-    {
+    if b.id.protocol() == Some(Protocol::Mgcp) {
         reasons.push(
-            "No rule covers MGCP loads: no source the matrix cites says how MGCP images may be upgraded.".into(),
+            "No rule leads to an MGCP load: the sources show MGCP phones leaving MGCP (MGCP 7.x to SCCP, R15), never arriving.".into(),
         );
+    } else if a.id.protocol() == Some(Protocol::Mgcp) && a.id.era().is_none() {
+        reasons.push(format!(
+            "{} is a signed MGCP load before 7.0: whether it runs on the Universal Application Loader is unknown, and no rule covers it.",
+            a.name()
+        ));
     }
     let refused = reasons.len() > refusals_before;
     if !refused && a.id.era().is_some_and(|e| e.is_signed()) && b.id.era() == Some(Era::Unsigned) {
         reasons.push(format!(
             "{} is signed and {} is not: signed images never go back below 5.0.",
             a.name(),
+            b.name()
+        ));
+    }
+    if b.files.is_empty() && b.in_catalogue {
+        reasons.push(format!(
+            "No source lists the files of {}, so phoneup can plan from it but not to it.",
             b.name()
         ));
     }
@@ -268,10 +417,42 @@ fn no_path(
         " phoneup does not guess: if you know a route that works, add its rule and evidence to a copy of the matrix (phoneup matrix > my.yaml) and pass --matrix my.yaml.",
     );
     reasons.push(generic);
+    let plan_command = |extra: &str| {
+        format!(
+            "phoneup{extra} plan --from {} --to {}",
+            shell_word(from.name()),
+            shell_word(to.name())
+        )
+    };
+    let next_step = if !avoided.is_empty() || !via.is_empty() {
+        NextStep::new(
+            "Drop the --via and --avoid choices and let phoneup pick the route.",
+            plan_command(""),
+        )
+    } else if let Some(nearest) = nearest {
+        NextStep::new(
+            format!(
+                "Aim for {nearest} instead: of the loads like {} that phoneup can reach from {}, it is the nearest.",
+                b.name(),
+                a.name()
+            ),
+            format!(
+                "phoneup plan --from {} --to {}",
+                shell_word(from.name()),
+                shell_word(&nearest)
+            ),
+        )
+    } else {
+        NextStep::new(
+            "If you know a route that works, add its rule and evidence to a copy of the matrix (phoneup matrix > my.yaml), then plan with it.",
+            plan_command(" --matrix my.yaml"),
+        )
+    };
     NoPath {
         from: from.name().to_string(),
         to: to.name().to_string(),
         reasons,
+        next_step,
     }
 }
 
@@ -299,6 +480,41 @@ fn file_block(
     }
 }
 
+/// An edit in place: the value(s) to set in the user's file, and the file to write without one.
+fn edit_block(out: &mut String, style: &Style, edit: &Edit) {
+    if edit.file == sip_default_cnf::FILE_NAME && edit.set.len() == 1 {
+        let _ = writeln!(
+            out,
+            "    {}  set the one line: {}",
+            style.bold(&edit.file),
+            sip_default_cnf::image_version_line(&edit.set[0].value)
+        );
+        return;
+    }
+    let values: Vec<String> = edit
+        .set
+        .iter()
+        .map(|v| match &v.model {
+            Some(model) => format!("{} ({model})", v.key),
+            None => v.key.clone(),
+        })
+        .collect();
+    let value = edit
+        .set
+        .first()
+        .map(|v| v.value.as_str())
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "    {}  in yours, set {} to {value}; without one, write:",
+        style.bold(&edit.file),
+        values.join(" and ")
+    );
+    for line in edit.if_absent.lines() {
+        let _ = writeln!(out, "      | {line}");
+    }
+}
+
 impl Plan {
     /// The plan as people read it.
     pub fn to_text(&self, style: &Style) -> String {
@@ -321,6 +537,12 @@ impl Plan {
         if self.model != Model::Both {
             let _ = writeln!(out, "Files address the {} only.", self.model);
         }
+        if self.prefer == Prefer::Reboots {
+            let _ = writeln!(
+                out,
+                "Chosen for the fewest reboots (--prefer reboots): a medium-confidence step is taken where it saves one."
+            );
+        }
         for note in &self.notes {
             let _ = writeln!(out, "Note: {note}");
         }
@@ -334,10 +556,18 @@ impl Plan {
                 self.to_obtain.join(", ")
             );
         }
-        if !self.stages.is_empty() {
+        // The files phoneup edits inside the user's copy, over the whole plan.
+        let mut edited: Vec<&str> = Vec::new();
+        for edit in self.stages.iter().flat_map(|s| &s.edits_in_place) {
+            if !edited.contains(&edit.file.as_str()) {
+                edited.push(&edit.file);
+            }
+        }
+        if !edited.is_empty() {
             let _ = writeln!(
                 out,
-                "\nOnly the image_version line of SIPDefault.cnf is phoneup's: keep every other line of your file."
+                "\nIn {} only the values named above are phoneup's: keep every other line of yours.",
+                edited.join(" and ")
             );
         }
         out
@@ -361,30 +591,29 @@ fn stage_text(out: &mut String, style: &Style, stage: &Stage, total: usize) {
         stage.confidence.painted(style),
         stage.rule_summary
     );
-    let _ = writeln!(out, "  how       {}", stage.mechanism.describe());
+    let _ = writeln!(out, "  how       {}", stage::how(stage));
     let _ = writeln!(out, "  evidence");
     for e in &stage.evidence {
         let _ = writeln!(out, "    - {}: {} <{}>", e.source, e.note, e.locator);
     }
     let _ = writeln!(out, "  files on the TFTP server");
-    for (name, contents) in &stage.files {
-        if name == sip_default_cnf::FILE_NAME && contents.is_some() {
-            if let Some(value) = &stage.image_version {
-                let _ = writeln!(
-                    out,
-                    "    {}  set the one line: {}",
-                    style.bold(name),
-                    sip_default_cnf::image_version_line(value)
-                );
-                continue;
-            }
+    let mut names: Vec<&String> = stage.files.keys().collect();
+    names.extend(stage.edits_in_place.iter().map(|e| &e.file));
+    names.sort();
+    for name in names {
+        if let Some(edit) = stage.edits_in_place.iter().find(|e| &e.file == name) {
+            edit_block(out, style, edit);
+            continue;
         }
-        let why = if name == xml_default_cnf_xml::FILE_NAME {
+        let why = if name == xml_default_cnf_xml::FILE_NAME
+            || (name == sip_default_cnf::FILE_NAME
+                && stage::image_version_file(stage) == mgc_default_cnf::FILE_NAME)
+        {
             "move it aside for this reboot, or the image that reads it follows it instead"
         } else {
             "move it aside for this reboot"
         };
-        file_block(out, style, name, contents, why);
+        file_block(out, style, name, &stage.files[name], why);
     }
     let _ = writeln!(out, "  firmware  {}", stage.firmware.join(", "));
     let _ = writeln!(out, "  requests  {}", stage.expect_requests.join(" -> "));
@@ -409,6 +638,7 @@ impl NoPath {
         for reason in &self.reasons {
             let _ = writeln!(out, "  - {reason}");
         }
+        out.push_str(&self.next_step.to_text(style));
         out
     }
 }

@@ -20,33 +20,42 @@ const BOOTS: usize = 3;
 /// Bytes for stand-in firmware images (no Cisco firmware is ever shipped or needed).
 pub const STAND_IN_IMAGE: &[u8] = b"phoneup stand-in firmware image, not a Cisco file\n";
 
-/// A TFTP root holding a stage's files and stand-ins for the firmware of its target's package.
-pub fn stage_root(stage: &Stage, matrix: &Matrix) -> TftpRoot {
+/// A TFTP root holding a stage's files and stand-ins for the firmware it lists, and nothing
+/// else: the stage must be enough on its own. A `.loads` stand-in names the `.sbn` and `.sb2`
+/// listed after it, as the stage says the phone will fetch them.
+pub fn stage_root(stage: &Stage) -> TftpRoot {
     let mut root = TftpRoot::new();
-    for (name, contents) in &stage.files {
+    for (name, contents) in stage.whole_files() {
         if let Some(text) = contents {
-            root.insert(name.clone(), text.clone());
+            root.insert(name, text);
         }
     }
-    if let Some(load) = matrix.by_name(&stage.to) {
-        for file in &load.files {
-            if file.ends_with(".loads") {
+    for (i, file) in stage.firmware.iter().enumerate() {
+        match file.strip_suffix(".loads") {
+            Some(name) => {
+                let after = &stage.firmware[i + 1..];
+                let named = |extension: &str| {
+                    after
+                        .iter()
+                        .find_map(|f| f.strip_suffix(extension))
+                        .unwrap_or(name)
+                        .to_string()
+                };
                 root.insert(
                     file.clone(),
-                    loads::stand_in(load.name(), load.loader_or_self(), load.name()),
+                    loads::stand_in(name, &named(".sbn"), &named(".sb2")),
                 );
-            } else {
-                root.insert(file.clone(), STAND_IN_IMAGE);
             }
+            None => root.insert(file.clone(), STAND_IN_IMAGE),
         }
     }
     root
 }
 
 /// Replays one stage on one model; the error says what the model saw instead.
-pub fn verify_stage(stage: &Stage, matrix: &Matrix, model: Model) -> Result<(), String> {
+pub fn verify_stage(stage: &Stage, model: Model) -> Result<(), String> {
     let start = LoadId::parse(&stage.from).map_err(|e| e.to_string())?;
-    let root = stage_root(stage, matrix);
+    let root = stage_root(stage);
     let simulation = Phone::new(model).simulate(&start, &root, BOOTS);
     let first = simulation.boots.first().ok_or("the model did not boot")?;
     let requested: Vec<&str> = first.requests.iter().map(|r| r.file.as_str()).collect();
@@ -75,12 +84,13 @@ pub fn verify_stage(stage: &Stage, matrix: &Matrix, model: Model) -> Result<(), 
     Ok(())
 }
 
-/// Stages already replayed, by (from, to, model): a stage depends on nothing else, so a
-/// [`crate::plan::Planner`] replays each one once.
-pub type Verified = RefCell<HashSet<(String, String, Model)>>;
+/// Stages already replayed, by (from, to, firmware, model): a stage depends on nothing else,
+/// so a [`crate::plan::Planner`] replays each one once.
+pub type Verified = RefCell<HashSet<(String, String, Vec<String>, Model)>>;
 
 /// Replays every stage of a plan on each phone `model` addresses (each stage once per
-/// `verified`).
+/// `verified`). A stage the model does not confirm is phoneup's fault with the built-in matrix,
+/// and the rule's with a matrix the user gave (`--matrix`): the error says which.
 pub fn verify_stages(
     stages: &[Stage],
     model: Model,
@@ -89,15 +99,33 @@ pub fn verify_stages(
 ) -> Result<(), Error> {
     for stage in stages {
         for &model in model.phones() {
-            let key = (stage.from.clone(), stage.to.clone(), model);
+            let key = (
+                stage.from.clone(),
+                stage.to.clone(),
+                stage.firmware.clone(),
+                model,
+            );
             if verified.borrow().contains(&key) {
                 continue;
             }
-            verify_stage(stage, matrix, model).map_err(|details| Error::Inconsistent {
-                details: format!(
-                    "stage {} ({} -> {}, rule {}) on a {model}: {details}",
-                    stage.reboot, stage.from, stage.to, stage.rule
-                ),
+            verify_stage(stage, model).map_err(|details| {
+                if matrix.is_builtin() {
+                    Error::Inconsistent {
+                        details: format!(
+                            "stage {} ({} -> {}, rule {}) on a {model}: {details}",
+                            stage.reboot, stage.from, stage.to, stage.rule
+                        ),
+                    }
+                } else {
+                    Error::Matrix {
+                        origin: matrix.origin.clone(),
+                        line: matrix.rule_line(&stage.rule),
+                        message: format!(
+                            "rule `{}` allows {} -> {}, but the phone model does not confirm that stage on a {model} ({details}). phoneup prints no plan it cannot replay: narrow or remove the rule, or give it a mechanism the phone uses for this jump",
+                            stage.rule, stage.from, stage.to
+                        ),
+                    }
+                }
             })?;
             verified.borrow_mut().insert(key);
         }

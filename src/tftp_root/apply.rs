@@ -1,18 +1,21 @@
-//! `phoneup apply` and `phoneup undo`: write one stage's files into a TFTP root, safely.
+//! `phoneup apply` and `phoneup undo`: write one stage's files into a TFTP root, safely, and
+//! take them back. Both hold the root's lock while they read and change it
+//! ([`crate::tftp_root::journal`]), so two runs at once never share a journal.
 
 use std::fmt::Write as _;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::files::{os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
+use crate::files::{loads, mgc_default_cnf, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
 use crate::knowledge::matrix::Matrix;
-use crate::output::Style;
-use crate::plan::stage::Stage;
+use crate::knowledge::phones::Model;
+use crate::output::{shell_word, NextStep, Style};
+use crate::plan::stage::{self, Stage};
 use crate::plan::{self, Outcome, Request};
-use crate::tftp_root::write::{self, Action, FileChange, STATE_DIR};
+use crate::tftp_root::journal::{Action, FileChange, UndoJournal};
+use crate::tftp_root::write::{self, Existing};
 use crate::tftp_root::TftpRoot;
 
 /// What the user asks `apply` to do.
@@ -26,6 +29,76 @@ pub struct ApplyRequest {
     pub mac: Option<String>,
     pub dry_run: bool,
     pub force: bool,
+    /// `--journal DIR`: keep the undo journal there instead of the user's state folder.
+    pub journal: Option<PathBuf>,
+    /// `--replace-links`: the user agrees that a configuration file that is a symbolic link is
+    /// replaced by a regular file (undo puts the link back).
+    pub replace_links: bool,
+}
+
+impl ApplyRequest {
+    /// This apply as a command line, with `extra` options added and `--mac` dropped when
+    /// `without_mac`.
+    fn command(&self, extra: &[&str], without_mac: bool) -> String {
+        let mut words = vec![
+            "phoneup".to_string(),
+            "apply".into(),
+            "--from".into(),
+            shell_word(&self.plan.from),
+            "--to".into(),
+            shell_word(&self.plan.to),
+        ];
+        for via in &self.plan.via {
+            words.extend(["--via".into(), shell_word(via)]);
+        }
+        for avoid in &self.plan.avoid {
+            words.extend(["--avoid".into(), shell_word(avoid)]);
+        }
+        if self.plan.model != Model::Both {
+            words.extend(["--model".into(), model_word(self.plan.model).into()]);
+        }
+        words.extend([
+            "--stage".into(),
+            self.stage.to_string(),
+            "--tftp-root".into(),
+            shell_word(&self.dir.display().to_string()),
+        ]);
+        if let Some(mac) = self.mac.as_ref().filter(|_| !without_mac) {
+            words.extend(["--mac".into(), mac.clone()]);
+        }
+        words.extend(journal_words(self.journal.as_deref()));
+        if self.replace_links {
+            words.push("--replace-links".into());
+        }
+        words.extend(extra.iter().map(|w| w.to_string()));
+        words.join(" ")
+    }
+}
+
+fn model_word(model: Model) -> &'static str {
+    match model {
+        Model::Both => "both",
+        Model::M7940 => "7940",
+        Model::M7960 => "7960",
+    }
+}
+
+fn journal_words(journal: Option<&Path>) -> Vec<String> {
+    journal
+        .map(|j| vec!["--journal".into(), shell_word(&j.display().to_string())])
+        .unwrap_or_default()
+}
+
+/// `phoneup undo --tftp-root DIR [--journal DIR]`.
+fn undo_command(dir: &Path, journal: Option<&Path>) -> String {
+    let mut words = vec![
+        "phoneup".to_string(),
+        "undo".into(),
+        "--tftp-root".into(),
+        shell_word(&dir.display().to_string()),
+    ];
+    words.extend(journal_words(journal));
+    words.join(" ")
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -44,35 +117,45 @@ pub struct ApplyReport {
     pub stage_to: String,
     pub rule: String,
     pub tftp_root: String,
+    /// Where the undo journal is kept (outside the TFTP root).
+    pub journal: String,
+    /// The command that puts the directory back.
+    pub undo: String,
     pub dry_run: bool,
     pub written: bool,
     pub changes: Vec<ChangeSummary>,
-    /// A unified diff of every change.
+    /// A unified diff of every change (a file moved aside is named, not shown).
     pub diff: String,
     pub missing_firmware: Vec<String>,
     /// Why nothing was written, when the answer is no.
     pub refused: Option<String>,
+    /// After a refusal: the fix and the command to run next.
+    pub next_step: Option<NextStep>,
     pub notes: Vec<String>,
 }
 
-fn read_text(path: &Path) -> Result<Option<String>, Error> {
-    match fs::read(path) {
-        Ok(bytes) => String::from_utf8(bytes)
-            .map(Some)
-            .map_err(|_| Error::NotText {
+fn text_of(path: &Path, before: &Existing) -> Result<Option<String>, Error> {
+    before
+        .bytes()
+        .map(|bytes| {
+            String::from_utf8(bytes.to_vec()).map_err(|_| Error::NotText {
                 path: path.to_path_buf(),
-            }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(Error::Read {
-            path: path.to_path_buf(),
-            source,
-        }),
-    }
+            })
+        })
+        .transpose()
 }
 
 fn diff(file: &str, old: Option<&str>, new: Option<&str>) -> String {
     let before = format!("a/{file}");
     let after = format!("b/{file}");
+    if let (Some(old), None) = (old, new) {
+        // What is moved aside is kept whole in the journal; its contents are not printed (it
+        // may be anything a link pointed to).
+        return format!(
+            "--- {before}\n+++ /dev/null\n(moved aside into the undo journal: {} line(s), not shown)\n",
+            old.lines().count()
+        );
+    }
     similar::TextDiff::from_lines(old.unwrap_or(""), new.unwrap_or(""))
         .unified_diff()
         .context_radius(3)
@@ -83,13 +166,19 @@ fn diff(file: &str, old: Option<&str>, new: Option<&str>) -> String {
         .to_string()
 }
 
-/// The changes a stage makes to the files of `dir`, in file order, skipping files already right.
+/// A change a stage makes, with the old text for the diff.
+struct Planned {
+    change: FileChange,
+    old: Option<String>,
+}
+
+/// The changes a stage makes to the files of `dir`, in file order, skipping files already
+/// right. Every file is looked at within bounds first ([`write::inspect`]).
 fn stage_changes(
     stage: &Stage,
     request: &ApplyRequest,
-) -> Result<(Vec<FileChange>, String, Vec<String>), Error> {
-    let mut changes = Vec::new();
-    let mut diffs = String::new();
+    journal: &UndoJournal,
+) -> Result<(Vec<Planned>, Vec<String>), Error> {
     let mut notes = Vec::new();
     let (xml_name, sip_name) = match &request.mac {
         Some(mac) => (format!("SEP{mac}.cnf.xml"), format!("SIP{mac}.cnf")),
@@ -102,63 +191,116 @@ fn stage_changes(
         .expect_requests
         .iter()
         .any(|r| r == os79xx_txt::FILE_NAME);
-    let mut planned: Vec<(String, Option<String>)> = Vec::new();
+    let look = |name: &str| -> Result<(Existing, Option<String>), Error> {
+        let path = request.dir.join(name);
+        let before = write::inspect(&path)?;
+        let old = text_of(&path, &before)?;
+        Ok((before, old))
+    };
+    let mut planned = Vec::new();
     if request.mac.is_none() || reads_os79xx {
-        let contents = stage.files.get(os79xx_txt::FILE_NAME).cloned().flatten();
-        planned.push((os79xx_txt::FILE_NAME.to_string(), contents));
+        let (before, old) = look(os79xx_txt::FILE_NAME)?;
+        let new = stage.os79xx.as_deref().map(os79xx_txt::render);
+        planned.push((os79xx_txt::FILE_NAME.to_string(), before, old, new));
     } else {
         notes.push("OS79XX.TXT is left alone: this stage's phone does not read it.".into());
     }
-    let xml_path = request.dir.join(&xml_name);
+    let (before, old) = look(&xml_name)?;
     let xml_new = match &stage.xmldefault_load {
-        Some(load) => Some(
-            match read_text(&xml_path)?.or_else(|| {
-                // A file an earlier stage moved aside comes back with the user's settings.
-                write::latest_moved_aside(&request.dir, &xml_name)
+        Some(load) => {
+            // A file an earlier stage moved aside comes back with the user's settings.
+            let base = old.clone().or_else(|| {
+                journal
+                    .latest_moved_aside(&xml_name)
                     .and_then(|b| String::from_utf8(b).ok())
-            }) {
-                Some(old) => xml_default_cnf_xml::set_load(&old, load, request.plan.model)
+            });
+            Some(match base {
+                Some(text) => xml_default_cnf_xml::set_load(&text, load, request.plan.model)
                     .map_err(|why| Error::Usage {
                         message: format!(
                             "{}: {why}; fix it or move it aside, then apply again",
-                            xml_path.display()
+                            request.dir.join(&xml_name).display()
                         ),
                     })?,
-                None => stage
-                    .files
-                    .get(xml_default_cnf_xml::FILE_NAME)
-                    .cloned()
-                    .flatten()
-                    .unwrap_or_default(),
-            },
-        ),
+                None => xml_default_cnf_xml::render(load, request.plan.model),
+            })
+        }
         None => None,
     };
-    planned.push((xml_name, xml_new));
-    let sip_path = request.dir.join(&sip_name);
-    let sip_new = stage
-        .image_version
-        .as_deref()
-        .map(|value| -> Result<String, Error> {
-            Ok(match read_text(&sip_path)? {
-                Some(old) => sip_default_cnf::set_image_version(&old, value),
-                None => sip_default_cnf::render(value),
-            })
-        });
-    planned.push((sip_name, sip_new.transpose()?));
+    planned.push((xml_name, before, old, xml_new));
+    // image_version goes into SIPDefault.cnf, or MGCDefault.cnf (same syntax) for a phone on
+    // MGCP, which then needs SIPDefault.cnf out of its hunt's way for this reboot.
+    let on_mgcp = stage::image_version_file(stage) == mgc_default_cnf::FILE_NAME;
+    let own_name = match (&request.mac, on_mgcp) {
+        (_, false) => sip_name.clone(),
+        (Some(mac), true) => mgc_default_cnf::per_phone(mac),
+        (None, true) => mgc_default_cnf::FILE_NAME.to_string(),
+    };
+    if on_mgcp {
+        let (before, old) = look(&sip_name)?;
+        planned.push((sip_name, before, old, None));
+    }
+    let (before, old) = look(&own_name)?;
+    let own_new = stage.image_version.as_deref().map(|value| match &old {
+        Some(text) => sip_default_cnf::set_image_version(text, value),
+        None => sip_default_cnf::render(value),
+    });
+    planned.push((own_name, before, old, own_new));
 
-    for (file, new) in planned {
-        let old = read_text(&request.dir.join(&file))?;
-        if old == new {
+    let mut changes = Vec::new();
+    for (file, before, old, new) in planned {
+        let unchanged = old == new && !matches!(before, Existing::Link { .. } if new.is_some());
+        if unchanged {
             continue;
         }
-        diffs.push_str(&diff(&file, old.as_deref(), new.as_deref()));
-        changes.push(FileChange {
-            file,
-            contents: new.map(String::into_bytes),
+        if let Existing::File { links, .. } = &before {
+            if *links > 1 {
+                notes.push(format!(
+                    "{file} has {links} hard links: phoneup writes a new file in its place, so its other names keep the old bytes."
+                ));
+            }
+        }
+        changes.push(Planned {
+            change: FileChange {
+                file,
+                contents: new.map(String::into_bytes),
+                before,
+            },
+            old,
         });
     }
-    Ok((changes, diffs, notes))
+    Ok((changes, notes))
+}
+
+/// Firmware the stage needs that `root` lacks, or holds in a form the phone cannot use (a
+/// `.loads` that is not a manifest, or names files that are not there).
+fn missing_firmware(stage: &Stage, root: &TftpRoot) -> Vec<String> {
+    let mut missing = Vec::new();
+    for file in &stage.firmware {
+        if !root.contains(file) {
+            missing.push(match root.case_variant(file) {
+                Some(variant) => format!("{file} (the root has {variant}: rename it)"),
+                None => file.clone(),
+            });
+            continue;
+        }
+        if !file.ends_with(".loads") {
+            continue;
+        }
+        match root.text(file).as_deref().and_then(loads::manifest) {
+            None => missing.push(format!(
+                "{file} (the one in the root is not a .loads manifest: it names no .sbn loader and .sb2 application; copy the one from the firmware package)"
+            )),
+            Some((loader, application)) => {
+                for named in [loader, application] {
+                    if !root.contains(&named) && !missing.iter().any(|m| m.starts_with(&named)) {
+                        missing.push(format!("{named} (named by {file})"));
+                    }
+                }
+            }
+        }
+    }
+    missing
 }
 
 /// Writes stage `request.stage` of the plan into `request.dir` (or, with `dry_run`, shows it).
@@ -168,10 +310,12 @@ pub fn apply(matrix: &Matrix, request: &ApplyRequest) -> Result<ApplyReport, Err
         Outcome::NoPath(no_path) => {
             return Err(Error::Usage {
                 message: format!(
-                    "there is no plan from {} to {}, so no stage to apply:\n  {}",
+                    "there is no plan from {} to {}, so no stage to apply:\n  {}\nNext: {}\n  then run: {}",
                     no_path.from,
                     no_path.to,
-                    no_path.reasons.join("\n  ")
+                    no_path.reasons.join("\n  "),
+                    no_path.next_step.fix,
+                    no_path.next_step.command
                 ),
             })
         }
@@ -189,8 +333,16 @@ pub fn apply(matrix: &Matrix, request: &ApplyRequest) -> Result<ApplyReport, Err
         });
     }
     let stage = &plan.stages[request.stage - 1];
+    // A dry run reads the journal; a real run holds the root's lock from here to the end, so
+    // what it reads is what it changes.
+    let journal = if request.dry_run {
+        UndoJournal::read_only(&request.dir, request.journal.as_deref())?
+    } else {
+        UndoJournal::open(&request.dir, request.journal.as_deref())?
+    };
     let root = TftpRoot::from_dir(&request.dir)?;
-    let (changes, diff, mut notes) = stage_changes(stage, request)?;
+    let (planned, mut notes) = stage_changes(stage, request, &journal)?;
+    notes.splice(0..0, journal.notes.iter().cloned());
     let mut report = ApplyReport {
         from: plan.from.clone(),
         to: plan.to.clone(),
@@ -200,59 +352,133 @@ pub fn apply(matrix: &Matrix, request: &ApplyRequest) -> Result<ApplyReport, Err
         stage_to: stage.to.clone(),
         rule: stage.rule.clone(),
         tftp_root: request.dir.display().to_string(),
+        journal: journal.dir().display().to_string(),
+        undo: undo_command(&request.dir, request.journal.as_deref()),
         dry_run: request.dry_run,
         written: false,
         changes: Vec::new(),
-        diff,
-        missing_firmware: Vec::new(),
+        diff: String::new(),
+        missing_firmware: missing_firmware(stage, &root),
         refused: None,
+        next_step: None,
         notes: Vec::new(),
     };
-    for file in &stage.firmware {
-        if !root.contains(file) {
-            report.missing_firmware.push(match root.case_variant(file) {
-                Some(variant) => format!("{file} (the root has {variant}: rename it)"),
-                None => file.clone(),
-            });
-        }
-    }
     let reads_os79xx = stage
         .expect_requests
         .iter()
         .any(|r| r == os79xx_txt::FILE_NAME);
-    if !request.force {
+    let links: Vec<String> = planned
+        .iter()
+        .filter_map(|p| match &p.change.before {
+            Existing::Link { target, .. } => Some(format!("{} -> {target}", p.change.file)),
+            _ => None,
+        })
+        .collect();
+    // A file phoneup replaces gets a new inode; only its owner (or root) can give it the old
+    // owner back, and the TFTP daemon may read it only as that owner.
+    let euid = crate::tftp_root::state::euid();
+    let others: Vec<String> = planned
+        .iter()
+        .filter_map(|p| match &p.change.before {
+            Existing::File { owner, .. } if euid != 0 && owner.uid != euid => {
+                Some(format!("{} (owner uid {})", p.change.file, owner.uid))
+            }
+            _ => None,
+        })
+        .collect();
+    if !others.is_empty() {
+        report.refused = Some(format!(
+            "{} another user's: phoneup writes a new file in its place, which would be yours, and the TFTP server might no longer read it.",
+            others.join(", ")
+        ));
+        report.next_step = Some(NextStep::new(
+            "Run phoneup as the files' owner, or as root (it keeps each file's owner, group and mode).",
+            format!("sudo {}", request.command(&[], false)),
+        ));
+    } else if !request.replace_links && !links.is_empty() {
+        report.refused = Some(format!(
+            "{} a symbolic link ({}): phoneup does not replace a link, or write what it points to, without asking.",
+            if links.len() == 1 { "this stage's file is" } else { "these stage files are" },
+            links.join(", ")
+        ));
+        report.next_step = Some(NextStep::new(
+            "Pass --replace-links to replace each link with a regular file holding the stage's contents (undo puts the link back), or replace the link yourself with the file it points to.",
+            request.command(&["--replace-links"], false),
+        ));
+    } else if !request.force {
         if request.mac.is_some() && reads_os79xx {
             report.refused = Some(format!(
-                "stage {} cannot be per-phone: {} reads the global OS79XX.TXT before any per-phone file, so every phone on this server would follow it. Apply it without --mac, or pass --force to write the global OS79XX.TXT as well.",
+                "stage {} cannot be per-phone: {} reads the global OS79XX.TXT before any per-phone file, so every phone on this server would follow it.",
                 request.stage, stage.from
+            ));
+            report.next_step = Some(NextStep::new(
+                "Apply this stage without --mac (every phone on the server follows it), or add --force to write the global OS79XX.TXT as well as the per-phone files.",
+                request.command(&[], true),
             ));
         } else if !report.missing_firmware.is_empty() {
             report.refused = Some(format!(
-                "the stage's firmware is not in {}: {}. Copy it there (phoneup never touches firmware), or pass --force to write the text files anyway.",
+                "the stage's firmware is not usable in {}: {}.",
                 request.dir.display(),
                 report.missing_firmware.join(", ")
             ));
+            report.next_step = Some(NextStep::new(
+                format!(
+                    "Copy the firmware from its package into {} under these exact names (phoneup never touches firmware), or add --force to write the text files anyway.",
+                    request.dir.display()
+                ),
+                request.command(&[], false),
+            ));
         }
     }
-    report.changes = changes
+    if report.refused.is_some() {
+        report.notes.append(&mut notes);
+        return Ok(report);
+    }
+    report.changes = planned
         .iter()
-        .filter_map(|c| {
-            c.action(&request.dir).map(|action| ChangeSummary {
-                file: c.file.clone(),
+        .filter_map(|p| {
+            p.change.action().map(|action| ChangeSummary {
+                file: p.change.file.clone(),
                 action,
             })
         })
         .collect();
-    if report.refused.is_some() || request.dry_run {
+    for p in &planned {
+        let new = p.change.contents.as_deref().map(String::from_utf8_lossy);
+        report
+            .diff
+            .push_str(&diff(&p.change.file, p.old.as_deref(), new.as_deref()));
+        if let Existing::Link { target, .. } = &p.change.before {
+            notes.push(format!(
+                "{} is a symbolic link to {target}: it {} (undo puts the link back).",
+                p.change.file,
+                if p.change.contents.is_some() {
+                    "becomes a regular file"
+                } else {
+                    "is removed"
+                }
+            ));
+        }
+    }
+    if request.dry_run {
         report.notes.append(&mut notes);
         return Ok(report);
     }
+    let changes: Vec<FileChange> = planned.into_iter().map(|p| p.change).collect();
     if !changes.is_empty() {
         let description = format!(
             "stage {} of {} -> {} ({} -> {})",
             request.stage, plan.from, plan.to, stage.from, stage.to
         );
-        write::apply_changes(&request.dir, &description, &changes)?;
+        journal
+            .apply_changes(&description, &changes)
+            .map_err(|error| Error::Stopped {
+                error: Box::new(error),
+                next: format!(
+                    "No file is half-written: each is whole, old or new. If this apply changed some files before it stopped, `{}` puts them back; then fix the cause and apply again.",
+                    undo_command(&request.dir, request.journal.as_deref())
+                ),
+            })?;
         report.written = true;
     } else {
         notes.push("The directory already holds this stage's files: nothing to write.".into());
@@ -282,6 +508,12 @@ impl ApplyReport {
         );
         if let Some(refused) = &self.refused {
             let _ = writeln!(out, "{} {refused}", style.error("Refused:"));
+            for note in &self.notes {
+                let _ = writeln!(out, "  note: {note}");
+            }
+            if let Some(next) = &self.next_step {
+                out.push_str(&next.to_text(style));
+            }
             return out;
         }
         if self.dry_run {
@@ -298,7 +530,7 @@ impl ApplyReport {
         for missing in &self.missing_firmware {
             let _ = writeln!(
                 out,
-                "  {} firmware not in the root: {missing}",
+                "  {} firmware not usable in the root: {missing}",
                 style.warning("!")
             );
         }
@@ -310,9 +542,10 @@ impl ApplyReport {
         } else if self.written {
             let _ = writeln!(
                 out,
-                "{} Reboot the phone and confirm the stage. To put the directory back: phoneup undo --tftp-root {}",
+                "{} Reboot the phone and confirm the stage. The undo journal is in {} (outside the TFTP root).\nTo put the directory back: {}",
                 style.good("Written."),
-                self.tftp_root
+                self.journal,
+                self.undo
             );
         }
         out
@@ -323,16 +556,49 @@ impl ApplyReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct UndoReport {
     pub tftp_root: String,
+    /// Where the undo journal is kept.
+    pub journal: String,
     pub undone: Option<String>,
     pub files: Vec<ChangeSummary>,
+    pub notes: Vec<String>,
+    /// When there was nothing to undo: what to check.
+    pub next_step: Option<NextStep>,
 }
 
-pub fn undo(dir: &Path) -> Result<UndoReport, Error> {
-    let journal = write::undo(dir)?;
+/// Reverses the last apply on `dir`, holding the root's lock.
+pub fn undo(dir: &Path, journal_dir: Option<&Path>) -> Result<UndoReport, Error> {
+    let journal = UndoJournal::open(dir, journal_dir)?;
+    let undone = journal.undo().map_err(|error| Error::Stopped {
+        error: Box::new(error),
+        next: format!(
+            "Every file is whole, old or new. Fix the cause, then run `{}` again: it starts over from what the journal recorded.",
+            undo_command(dir, journal_dir)
+        ),
+    })?;
+    let next_step = undone.is_none().then(|| match journal_dir {
+        Some(_) => NextStep::new(
+            format!(
+                "No apply is recorded in {}: if you applied with another --journal folder, name that one.",
+                journal.dir().display()
+            ),
+            format!("ls {}", shell_word(&journal.dir().display().to_string())),
+        ),
+        None => NextStep::new(
+            format!(
+                "No apply is recorded for this directory in {}: if you applied with --journal DIR, pass the same --journal to undo.",
+                journal.dir().display()
+            ),
+            format!(
+                "{} --journal DIR",
+                undo_command(dir, None)
+            ),
+        ),
+    });
     Ok(UndoReport {
         tftp_root: dir.display().to_string(),
-        undone: journal.as_ref().map(|j| j.description.clone()),
-        files: journal
+        journal: journal.dir().display().to_string(),
+        undone: undone.as_ref().map(|j| j.description.clone()),
+        files: undone
             .map(|j| {
                 j.entries
                     .into_iter()
@@ -343,6 +609,8 @@ pub fn undo(dir: &Path) -> Result<UndoReport, Error> {
                     .collect()
             })
             .unwrap_or_default(),
+        notes: journal.notes.clone(),
+        next_step,
     })
 }
 
@@ -352,13 +620,23 @@ impl UndoReport {
     }
 
     pub fn to_text(&self, style: &Style) -> String {
+        let mut out = String::new();
+        for note in &self.notes {
+            let _ = writeln!(out, "note: {note}");
+        }
         match &self.undone {
-            None => format!(
-                "Nothing to undo in {}: no apply is recorded in its {STATE_DIR} folder.\n",
-                self.tftp_root
-            ),
+            None => {
+                let _ = writeln!(
+                    out,
+                    "Nothing to undo in {}: no apply is recorded in {}.",
+                    self.tftp_root, self.journal
+                );
+                if let Some(next) = &self.next_step {
+                    out.push_str(&next.to_text(style));
+                }
+            }
             Some(description) => {
-                let mut out = format!("{} {description}\n", style.good("Undone:"));
+                let _ = writeln!(out, "{} {description}", style.good("Undone:"));
                 for file in &self.files {
                     let what = match file.action {
                         Action::Created => "removed ",
@@ -367,8 +645,8 @@ impl UndoReport {
                     };
                     let _ = writeln!(out, "  {what} {}", file.file);
                 }
-                out
             }
         }
+        out
     }
 }

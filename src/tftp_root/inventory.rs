@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use regex::Regex;
 use serde::Serialize;
@@ -20,11 +21,16 @@ pub const SIGNATURE_HEADER: u64 = 404;
 
 /// Whether a name is a configuration or ring file a phone may ask for.
 pub fn is_config_name(name: &str) -> bool {
-    let pattern = Regex::new(
-        r"(?i)^(OS79XX\.TXT|XMLDefault\.cnf\.xml|SIPDefault\.cnf|SEPDefault\.cnf|MGCDefault\.cnf|RINGLIST\.DAT|dialplan\.xml|syncinfo\.xml|(SEP|SIP|MGC|CTLSEP)[0-9A-F]{12}\.(cnf\.xml|cnf|tlv)|.+\.(raw|pcm))$",
-    )
-    .expect("valid regex");
-    pattern.is_match(name)
+    // Compiled once: inventory asks for every name of the root.
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    PATTERN
+        .get_or_init(|| {
+            Regex::new(
+                r"(?i)^(OS79XX\.TXT|XMLDefault\.cnf\.xml|SIPDefault\.cnf|SEPDefault\.cnf|MGCDefault\.cnf|RINGLIST\.DAT|dialplan\.xml|syncinfo\.xml|(SEP|SIP|MGC|CTLSEP)[0-9A-F]{12}\.(cnf\.xml|cnf|tlv)|.+\.(raw|pcm))$",
+            )
+            .expect("valid regex")
+        })
+        .is_match(name)
 }
 
 /// The files a phone told to run `load` needs from `root` that are not there (exact case).
@@ -113,24 +119,38 @@ pub fn inventory_of(matrix: &Matrix, root: &TftpRoot, dir: &Path) -> Inventory {
         let id = LoadId::parse(&stem).expect("grouped names parse");
         let catalogued = matrix.find(&id);
         let mut notes = Vec::new();
-        let mut missing = Vec::new();
-        let loads_file = format!("{stem}.loads");
-        if root.contains(&loads_file) {
-            missing = missing_for(root, &stem);
-        } else if let Some(load) = catalogued {
-            // Files of the catalogue package spelled as this load is (its own, not the loader's).
-            for file in load.files.iter().filter(|f| f.starts_with(load.name())) {
-                let ext = file.rsplit_once('.').map(|(_, e)| e).unwrap_or_default();
-                let wanted = format!("{stem}.{ext}");
-                if !root.contains(&wanted) {
-                    missing.push(match root.case_variant(&wanted) {
-                        Some(v) => format!("{wanted} (the root has {v}: rename it)"),
-                        None => wanted,
-                    });
+        // Complete means a stage that names this load finds what it fetches: a .loads and the
+        // files it names, or for older loads the .bin or the .sbn.
+        let missing: Vec<String> = missing_for(root, &stem)
+            .into_iter()
+            .map(|wanted| match root.case_variant(&wanted) {
+                Some(v) => format!("{wanted} (the root has {v}: rename it)"),
+                None => wanted,
+            })
+            .collect();
+        match catalogued {
+            Some(load) if missing.is_empty() => {
+                // Files of the catalogue package spelled as this load is (its own, not the
+                // loader's) that are not here: which phones still need them.
+                for file in load.files.iter().filter(|f| f.starts_with(load.name())) {
+                    let ext = file.rsplit_once('.').map(|(_, e)| e).unwrap_or_default();
+                    let wanted = format!("{stem}.{ext}");
+                    let who = match ext {
+                        "bin" => "a phone on an unsigned load (before 5.0) fetches the .bin",
+                        "sbn" => "a phone on a signed load (5.0 or later) fetches the .sbn",
+                        _ => continue,
+                    };
+                    if !root.contains(&wanted) {
+                        let variant = root
+                            .case_variant(&wanted)
+                            .map(|v| format!(" (the root has {v}: rename it)"))
+                            .unwrap_or_default();
+                        notes.push(format!("no {wanted}{variant}: {who}"));
+                    }
                 }
             }
-        } else {
-            notes.push("not in the catalogue: phoneup does not know its package".into());
+            Some(_) => {}
+            None => notes.push("not in the catalogue: phoneup does not know its package".into()),
         }
         let (bin, sbn) = (
             root.get(&format!("{stem}.bin")),
@@ -146,7 +166,10 @@ pub fn inventory_of(matrix: &Matrix, root: &TftpRoot, dir: &Path) -> Inventory {
         }
         if let Some(load) = catalogued {
             if load.name() != stem {
-                notes.push(format!("the catalogue spells this load {}", load.name()));
+                notes.push(format!(
+                    "the catalogue spells this load {}; plans with --tftp-root follow your spelling",
+                    load.name()
+                ));
             }
         }
         loads.push(LoadStatus {

@@ -1,5 +1,9 @@
-//! `phoneup lint`: everything in a TFTP root that would make a phone loop or refuse its image.
+//! `phoneup lint`: everything in a TFTP root that would make a phone loop or refuse its image,
+//! what lint could not read (never "clean" over a file it did not check), and what a stranger
+//! could fetch that a phone never asks for (backup copies, editor leftovers, an old
+//! `.phoneup/` journal).
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -13,7 +17,52 @@ use crate::files::{os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
 use crate::knowledge::load_id::{Kind, LoadId};
 use crate::output::Style;
 use crate::tftp_root::inventory::missing_for;
+use crate::tftp_root::journal::UndoJournal;
+use crate::tftp_root::state::LEGACY_DIR;
+use crate::tftp_root::write::is_temporary;
 use crate::tftp_root::TftpRoot;
+
+/// What a phone does with a name in the wrong case, on the servers users run.
+const WRONG_CASE: &str = "gets File not found from tftpd-hpa, atftpd and dnsmasq, which match names exactly (a Windows server such as Tftpd32 ignores case and would serve it)";
+
+/// Why a file a phone never asks for matters.
+const EXPOSED: &str = "never asks for it, but anyone who can reach the TFTP server can fetch it: TFTP has no passwords, and a copy of a configuration file holds its line passwords";
+
+/// Whether `name` looks like a backup copy or an editor's leftover: `*.orig`, `*~`, `*.bak`,
+/// `.*.swp`, `#*#`, a package manager's `*.dpkg-old`, phoneup's own temporary files.
+fn is_leftover(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let suffixes = [
+        "~",
+        ".orig",
+        ".bak",
+        ".backup",
+        ".old",
+        ".save",
+        ".sav",
+        ".swp",
+        ".swo",
+        ".swn",
+        ".rej",
+        ".tmp",
+        ".temp",
+        ".dpkg-old",
+        ".dpkg-dist",
+        ".dpkg-new",
+        ".rpmsave",
+        ".rpmnew",
+        ".ucf-old",
+        ".ucf-dist",
+    ];
+    suffixes
+        .iter()
+        .any(|s| lower.ends_with(s) && lower.len() > s.len())
+        || (lower.len() > 2 && lower.starts_with('#') && lower.ends_with('#'))
+        || lower.starts_with(".#")
+        || lower.starts_with("copy of ")
+        || lower.contains(" (copy)")
+        || is_temporary(name)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -105,8 +154,8 @@ impl Linter<'_> {
                         &variant,
                         None,
                         format!("named {variant}, but the phone asks for {name}"),
-                        "gets File not found: TFTP names are case-sensitive",
-                        format!("rename it to {name}"),
+                        WRONG_CASE,
+                        format!("rename it to {name} (right on every server)"),
                     );
                 }
             }
@@ -133,8 +182,68 @@ impl Linter<'_> {
                     &name,
                     None,
                     format!("named {name}, but the phone asks for {canonical} (upper-case prefix and MAC)"),
-                    "never finds it",
-                    format!("rename it to {canonical}"),
+                    WRONG_CASE,
+                    format!("rename it to {canonical} (right on every server)"),
+                );
+            }
+        }
+    }
+
+    /// Files a phone reads that phoneup could not read: nothing about them was checked.
+    fn unread(&mut self) {
+        for (name, why) in &self.root.unread {
+            self.findings.push(Finding {
+                severity: Severity::Error,
+                file: name.clone(),
+                line: None,
+                problem: format!("phoneup could not read it ({why}), so nothing in it was checked"),
+                phone: "may get an error, or a file phoneup never checked".into(),
+                fix: "make it a readable regular file of a few kilobytes (phoneup reads up to 1 MiB), then lint again".into(),
+            });
+        }
+    }
+
+    /// What a stranger could fetch that a phone never asks for.
+    fn exposed(&mut self, dir: &Path) {
+        let names: Vec<String> = self
+            .root
+            .names()
+            .filter(|n| is_leftover(n))
+            .map(str::to_string)
+            .collect();
+        for name in names {
+            self.add(
+                Severity::Warning,
+                &name,
+                None,
+                "a backup copy or an editor's leftover, in the served directory".into(),
+                EXPOSED,
+                "move it out of the directory the TFTP server serves".into(),
+            );
+        }
+        let legacy = dir.join(LEGACY_DIR);
+        if std::fs::symlink_metadata(&legacy).is_ok() {
+            self.add(
+                Severity::Warning,
+                &format!("{LEGACY_DIR}/"),
+                None,
+                "an undo journal an older phoneup kept in the served directory: TFTP servers hand out the copies in it".into(),
+                EXPOSED,
+                format!(
+                    "the next `phoneup apply` or `phoneup undo --tftp-root {}` moves it to your state folder (~/.local/state/phoneup); or move it out yourself",
+                    crate::output::shell_word(&dir.display().to_string())
+                ),
+            );
+        }
+        for folder in [".git", ".svn", ".hg"] {
+            if std::fs::symlink_metadata(dir.join(folder)).is_ok_and(|m| m.is_dir()) {
+                self.add(
+                    Severity::Warning,
+                    &format!("{folder}/"),
+                    None,
+                    "a version-control folder, in the served directory: its history holds every old copy of your files".into(),
+                    EXPOSED,
+                    "keep the repository outside the directory the TFTP server serves (deploy a copy of the files)".into(),
                 );
             }
         }
@@ -299,14 +408,20 @@ impl Linter<'_> {
 }
 
 /// Lints a TFTP root: the default files, and the per-phone files of every phone, or with `mac`
-/// of that phone only.
-pub fn lint(dir: &Path, mac: Option<&str>) -> Result<Lint, Error> {
+/// of that phone only. `journal` is the undo journal's folder when apply was given one: a
+/// per-phone file that `apply --mac` wrote is meant to differ from the default files.
+pub fn lint(dir: &Path, mac: Option<&str>, journal: Option<&Path>) -> Result<Lint, Error> {
     let root = TftpRoot::from_dir(dir)?;
+    let written: BTreeSet<String> = UndoJournal::read_only(dir, journal)
+        .map(|j| j.written_files())
+        .unwrap_or_default();
     let mut linter = Linter {
         root: &root,
         findings: Vec::new(),
         mac,
     };
+    linter.unread();
+    linter.exposed(dir);
     linter.names();
     linter.os79xx();
     let xml_default = linter.xml(xml_default_cnf_xml::FILE_NAME);
@@ -341,7 +456,8 @@ pub fn lint(dir: &Path, mac: Option<&str>) -> Result<Lint, Error> {
         let sep_load = linter.xml(&sep);
         let sip_own = linter.sip(&sip);
         if let (Some(own), Some(default)) = (&sip_own, &sip_default) {
-            if own != default {
+            // A per-phone file phoneup apply --mac wrote is meant to differ.
+            if own != default && !written.contains(&sip) {
                 linter.add(
                     Severity::Warning,
                     &sip,
@@ -368,6 +484,9 @@ pub fn lint(dir: &Path, mac: Option<&str>) -> Result<Lint, Error> {
         } else {
             continue;
         };
+        if written.contains(file) {
+            continue;
+        }
         if let Some(load) = read.filter(|load| load != default_load) {
             linter.add(Severity::Warning, file, None,
                 format!("names {load} ({how}), XMLDefault.cnf.xml names {default_load}"),

@@ -1,13 +1,104 @@
 //! A TFTP root as a phone sees it: file names (case-sensitive) and, for the files a phone reads
-//! as text, their contents. It is read from a directory or built in memory for tests.
+//! as text, their contents. It is read from a directory or built in memory for tests. Reading
+//! is bounded: [`read_regular`] checks a file's type and size before it reads a byte, so a
+//! FIFO, a device or a huge file never hangs or floods phoneup.
 
 use std::collections::BTreeMap;
+use std::fs;
+use std::io::{self, Read};
+use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 
-/// Files larger than this are never read whole (firmware images are known by name and size).
-const READ_LIMIT: u64 = 1 << 20;
+/// Files larger than this are never read whole (firmware images are known by name and size). A
+/// phone's configuration file is a few kilobytes.
+pub const READ_LIMIT: u64 = 1 << 20;
+
+/// What [`read_regular`] found at a path.
+#[derive(Debug)]
+pub enum Contents {
+    /// A regular file, read whole.
+    Bytes(Vec<u8>, fs::Metadata),
+    /// Something that is not a regular file: "a FIFO (named pipe)", "a folder"...
+    NotRegular(&'static str),
+    /// A regular file over [`READ_LIMIT`], not read; its size.
+    TooLarge(u64),
+}
+
+/// What a file type is, in words.
+pub fn describe(file_type: fs::FileType) -> &'static str {
+    if file_type.is_symlink() {
+        "a symbolic link"
+    } else if file_type.is_dir() {
+        "a folder"
+    } else if file_type.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if file_type.is_char_device() {
+        "a character device"
+    } else if file_type.is_block_device() {
+        "a block device"
+    } else if file_type.is_socket() {
+        "a socket"
+    } else if file_type.is_file() {
+        "a regular file"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// "1.0 GiB", "2.0 MiB", "512 bytes".
+pub fn size_text(size: u64) -> String {
+    match size {
+        s if s >= 1 << 30 => format!("{:.1} GiB", s as f64 / f64::from(1u32 << 30)),
+        s if s >= 1 << 20 => format!("{:.1} MiB", s as f64 / f64::from(1u32 << 20)),
+        s if s >= 1 << 10 => format!("{:.1} KiB", s as f64 / f64::from(1u32 << 10)),
+        s => format!("{s} bytes"),
+    }
+}
+
+/// Reads a regular file of at most [`READ_LIMIT`] bytes. The type and size are checked before
+/// the file is opened (a device is never opened) and again on the open descriptor, which is
+/// opened without blocking (a FIFO swapped in meanwhile cannot hang the read) and, unless
+/// `follow`, without following a symbolic link.
+pub fn read_regular(path: &Path, follow: bool) -> io::Result<Contents> {
+    let metadata = if follow {
+        fs::metadata(path)?
+    } else {
+        fs::symlink_metadata(path)?
+    };
+    if !metadata.is_file() {
+        return Ok(Contents::NotRegular(describe(metadata.file_type())));
+    }
+    if metadata.len() > READ_LIMIT {
+        return Ok(Contents::TooLarge(metadata.len()));
+    }
+    let mut flags = libc::O_NONBLOCK | libc::O_NOCTTY;
+    if !follow {
+        flags |= libc::O_NOFOLLOW;
+    }
+    let file = match fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(flags)
+        .open(path)
+    {
+        Ok(file) => file,
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) && !follow => {
+            return Ok(Contents::NotRegular("a symbolic link"))
+        }
+        Err(e) => return Err(e),
+    };
+    let opened = file.metadata()?;
+    if !opened.is_file() || opened.ino() != metadata.ino() || opened.dev() != metadata.dev() {
+        return Ok(Contents::NotRegular(describe(opened.file_type())));
+    }
+    let mut bytes = Vec::with_capacity(opened.len() as usize);
+    file.take(READ_LIMIT + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > READ_LIMIT {
+        return Ok(Contents::TooLarge(bytes.len() as u64));
+    }
+    Ok(Contents::Bytes(bytes, opened))
+}
 
 /// One file of the root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +117,9 @@ pub struct TftpRoot {
     /// Things in the directory that a TFTP server would not serve as files (sub-directories,
     /// names that are not UTF-8, unreadable files).
     pub skipped: Vec<String>,
+    /// Files a phone reads as text that phoneup could not read (too large, unreadable, not a
+    /// regular file): `(name, why)`. Nothing about them was checked.
+    pub unread: Vec<(String, String)>,
 }
 
 /// Whether phoneup reads this file's bytes (text the phone parses, and `.loads` manifests).
@@ -70,9 +164,6 @@ impl TftpRoot {
         };
         for item in std::fs::read_dir(dir).map_err(read_error)? {
             let item = item.map_err(read_error)?;
-            if item.file_name() == crate::tftp_root::write::STATE_DIR {
-                continue;
-            }
             let Ok(name) = item.file_name().into_string() else {
                 root.skipped.push(format!(
                     "{}: the name is not UTF-8",
@@ -83,18 +174,53 @@ impl TftpRoot {
             let metadata = match std::fs::metadata(item.path()) {
                 Ok(m) => m,
                 Err(e) => {
-                    root.skipped.push(format!("{name}: {e}"));
+                    let why = match std::fs::read_link(item.path()) {
+                        Ok(target) if e.kind() == io::ErrorKind::NotFound => format!(
+                            "it is a symbolic link to {}, which does not exist",
+                            target.display()
+                        ),
+                        _ => e.to_string(),
+                    };
+                    if is_read(&name) {
+                        root.unread.push((name.clone(), why.clone()));
+                    }
+                    root.skipped.push(format!("{name}: {why}"));
                     continue;
                 }
             };
             if !metadata.is_file() {
-                root.skipped.push(format!("{name}: not a regular file"));
+                let what = describe(metadata.file_type());
+                if is_read(&name) {
+                    root.unread
+                        .push((name.clone(), format!("it is {what}, not a regular file")));
+                }
+                root.skipped
+                    .push(format!("{name}: not a regular file ({what})"));
                 continue;
             }
-            let contents = if is_read(&name) && metadata.len() <= READ_LIMIT {
-                match std::fs::read(item.path()) {
-                    Ok(bytes) => Some(bytes),
+            let contents = if is_read(&name) {
+                match read_regular(&item.path(), true) {
+                    Ok(Contents::Bytes(bytes, _)) => Some(bytes),
+                    Ok(Contents::TooLarge(size)) => {
+                        root.unread.push((
+                            name.clone(),
+                            format!(
+                                "it is {}, more than the {} phoneup reads",
+                                size_text(size),
+                                size_text(READ_LIMIT)
+                            ),
+                        ));
+                        None
+                    }
+                    Ok(Contents::NotRegular(what)) => {
+                        root.unread
+                            .push((name.clone(), format!("it is {what}, not a regular file")));
+                        root.skipped
+                            .push(format!("{name}: not a regular file ({what})"));
+                        continue;
+                    }
                     Err(e) => {
+                        root.unread.push((name.clone(), e.to_string()));
                         root.skipped.push(format!("{name}: {e}"));
                         continue;
                     }

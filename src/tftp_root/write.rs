@@ -1,270 +1,289 @@
-//! Changing a TFTP root safely: atomic writes (a temporary file and a rename in the same
-//! directory), and an undo journal under `.phoneup/undo/` that keeps every replaced or moved
-//! file, so `phoneup undo` puts the directory back byte for byte.
+//! Changing files of a TFTP root safely: what a file is before it changes ([`inspect`]: a
+//! regular file read within bounds, a link, or nothing; never a FIFO or a device), atomic
+//! writes that keep the replaced file's owner, group and mode ([`write_atomic`]), links put
+//! back as links ([`write_link`]), and the removal of temporary files a killed run left behind
+//! ([`clean_temporaries`]).
+//!
+//! May use: [`crate::error`] and [`crate::tftp_root::root`] only.
 
-use std::fs::{self, File, OpenOptions, Permissions};
-use std::io::{self, Write};
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, ErrorKind, Write};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
 use crate::error::Error;
+use crate::tftp_root::root::{read_regular, size_text, Contents, READ_LIMIT};
 
-/// The folder phoneup keeps its journal in, inside the TFTP root. A TFTP server serves files,
-/// not folders, so phones never see it.
-pub const STATE_DIR: &str = ".phoneup";
-const UNDO_DIR: &str = "undo";
-const MANIFEST: &str = "manifest.yaml";
-
-/// What an apply did to one file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Action {
-    /// The file did not exist and was written.
-    Created,
-    /// The file existed and was rewritten; the journal keeps the old bytes.
-    Modified,
-    /// The file had to be absent; it was moved into the journal.
-    MovedAside,
+/// Who owns a file and who may read it: kept when phoneup replaces the file, and put back by
+/// `undo`, so a TFTP daemon that could read the file before still can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Owner {
+    /// The permission bits (`0o640`).
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JournalEntry {
-    pub file: String,
-    pub action: Action,
+impl Owner {
+    pub fn of(metadata: &fs::Metadata) -> Owner {
+        Owner {
+            mode: metadata.mode() & 0o7777,
+            uid: metadata.uid(),
+            gid: metadata.gid(),
+        }
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Journal {
-    /// What was applied, for people reading `.phoneup/undo/*/manifest.yaml`.
-    pub description: String,
-    pub entries: Vec<JournalEntry>,
+/// What is at a path of the root before phoneup changes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Existing {
+    Absent,
+    /// A regular file, read whole, with its owner and its number of hard links.
+    File {
+        bytes: Vec<u8>,
+        owner: Owner,
+        links: u64,
+    },
+    /// A symbolic link: where it points, and the bytes of its target when that is a regular
+    /// file (`None` when the link dangles).
+    Link {
+        target: String,
+        bytes: Option<Vec<u8>>,
+    },
 }
 
-/// Writes `path` atomically: the bytes go to a temporary file in the same directory, which is
-/// synced and renamed over `path`. Readers see the old file or the new one, never a mix.
-/// `permissions` (the replaced file's) are given to the new file.
-pub fn write_atomic(path: &Path, bytes: &[u8], permissions: Option<Permissions>) -> io::Result<()> {
-    write_atomic_with(path, permissions, |file| file.write_all(bytes))
+impl Existing {
+    /// The bytes a reader of this path gets today, if any.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            Existing::Absent => None,
+            Existing::File { bytes, .. } => Some(bytes),
+            Existing::Link { bytes, .. } => bytes.as_deref(),
+        }
+    }
 }
 
-/// [`write_atomic`] with the contents written by `fill`; if `fill` fails, `path` is untouched
+fn unsafe_file(path: &Path, problem: String) -> Error {
+    Error::Unsafe {
+        path: path.to_path_buf(),
+        problem,
+        fix: "Replace it with the configuration file itself (or move it out of the directory), then run this again.".into(),
+    }
+}
+
+fn too_large(path: &Path, size: u64) -> Error {
+    unsafe_file(
+        path,
+        format!(
+            "is {}: a phone's configuration file is a few kilobytes, and phoneup reads at most {}",
+            size_text(size),
+            size_text(READ_LIMIT)
+        ),
+    )
+}
+
+/// Looks at `path` without following a link and reads it within bounds: a FIFO, a device, a
+/// folder or a file over the size limit is an error that says so, before a byte is read.
+pub fn inspect(path: &Path) -> Result<Existing, Error> {
+    let read_error = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let metadata = match fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Existing::Absent),
+        Err(source) => return Err(read_error(source)),
+    };
+    if metadata.file_type().is_symlink() {
+        let target = fs::read_link(path).map_err(read_error)?;
+        let Some(target) = target.to_str().map(str::to_string) else {
+            return Err(unsafe_file(
+                path,
+                "is a symbolic link whose target is not UTF-8".into(),
+            ));
+        };
+        let bytes = match read_regular(path, true) {
+            Ok(Contents::Bytes(bytes, _)) => Some(bytes),
+            Ok(Contents::TooLarge(size)) => return Err(too_large(path, size)),
+            Ok(Contents::NotRegular(what)) => {
+                return Err(unsafe_file(
+                    path,
+                    format!("is a symbolic link to {target}, which is {what}, not a regular file"),
+                ))
+            }
+            Err(e) if e.kind() == ErrorKind::NotFound => None,
+            Err(source) => return Err(read_error(source)),
+        };
+        return Ok(Existing::Link { target, bytes });
+    }
+    match read_regular(path, false).map_err(read_error)? {
+        Contents::Bytes(bytes, metadata) => Ok(Existing::File {
+            bytes,
+            owner: Owner::of(&metadata),
+            links: metadata.nlink(),
+        }),
+        Contents::TooLarge(size) => Err(too_large(path, size)),
+        Contents::NotRegular(what) => Err(unsafe_file(
+            path,
+            format!("is {what}, not a regular file: phoneup reads and replaces only regular files"),
+        )),
+    }
+}
+
+/// The temporary name a write to `path` goes through, in the same folder.
+fn temporary(path: &Path) -> io::Result<PathBuf> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(ErrorKind::InvalidInput, "no file name"))?
+        .to_string_lossy();
+    Ok(folder(path).join(format!(".{name}.phoneup-{}.tmp", std::process::id())))
+}
+
+fn folder(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Makes a rename in `dir` durable.
+fn sync_folder(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// Writes `path` atomically: the bytes go to a new temporary file in the same folder, which
+/// gets `owner`'s owner, group and mode (the replaced file's), is synced and renamed over
+/// `path`. Readers see the old file or the new one, never a mix; a link at `path` is replaced,
+/// never followed. Without `owner`, the new file is created as any new file is (umask).
+pub fn write_atomic(path: &Path, bytes: &[u8], owner: Option<Owner>) -> Result<(), Error> {
+    write_atomic_with(path, owner, |file| file.write_all(bytes))
+}
+
+/// [`write_atomic`] with the contents written by `fill`; if anything fails, `path` is untouched
 /// and the temporary file is removed.
 pub fn write_atomic_with(
     path: &Path,
-    permissions: Option<Permissions>,
+    owner: Option<Owner>,
     fill: impl FnOnce(&mut File) -> io::Result<()>,
-) -> io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))?
-        .to_string_lossy();
-    let temporary = dir.join(format!(".{name}.phoneup-{}.tmp", std::process::id()));
+) -> Result<(), Error> {
+    let temporary = temporary(path).map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    // Private while it is written; the owner's mode comes after the owner.
+    let mode = if owner.is_some() { 0o600 } else { 0o666 };
     let mut file = OpenOptions::new()
         .write(true)
         .create_new(true)
-        .open(&temporary)?;
+        .mode(mode)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&temporary)
+        .map_err(|source| Error::Write {
+            path: temporary.clone(),
+            source,
+        })?;
     let written = fill(&mut file)
-        .and_then(|()| file.sync_all())
-        .and_then(|()| match permissions {
-            Some(p) => fs::set_permissions(&temporary, p),
+        .and_then(|()| match owner {
+            Some(owner) => keep_owner(&file, owner),
             None => Ok(()),
-        });
+        })
+        .and_then(|()| file.sync_all());
     drop(file);
-    if let Err(error) = written.and_then(|()| fs::rename(&temporary, path)) {
+    let done = written
+        .map_err(|source| Error::Write {
+            path: temporary.clone(),
+            source,
+        })
+        .and_then(|()| {
+            fs::rename(&temporary, path).map_err(|source| Error::Write {
+                path: path.to_path_buf(),
+                source,
+            })
+        });
+    if let Err(error) = done {
         let _ = fs::remove_file(&temporary);
         return Err(error);
     }
+    let _ = sync_folder(folder(path));
     Ok(())
 }
 
-fn io_error(path: &Path) -> impl Fn(io::Error) -> Error + '_ {
-    move |source| Error::Write {
+fn keep_owner(file: &File, owner: Owner) -> io::Result<()> {
+    let now = file.metadata()?;
+    let uid = (now.uid() != owner.uid).then_some(owner.uid);
+    let gid = (now.gid() != owner.gid).then_some(owner.gid);
+    if uid.is_some() || gid.is_some() {
+        std::os::unix::fs::fchown(file, uid, gid).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!(
+                    "cannot give it the replaced file's owner {}:{} ({e}); run phoneup as that user or as root",
+                    owner.uid, owner.gid
+                ),
+            )
+        })?;
+    }
+    // After the owner: chown clears set-id bits.
+    file.set_permissions(fs::Permissions::from_mode(owner.mode))
+}
+
+/// Puts a symbolic link at `path` pointing to `target`, atomically (a temporary link renamed
+/// over `path`).
+pub fn write_link(path: &Path, target: &str) -> Result<(), Error> {
+    let write_error = |source| Error::Write {
         path: path.to_path_buf(),
         source,
-    }
-}
-
-fn undo_root(dir: &Path) -> PathBuf {
-    dir.join(STATE_DIR).join(UNDO_DIR)
-}
-
-/// The journal folders, oldest first.
-fn journals(dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let root = undo_root(dir);
-    if !root.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut found: Vec<(u64, PathBuf)> = Vec::new();
-    for entry in fs::read_dir(&root).map_err(|source| Error::Read {
-        path: root.clone(),
-        source,
-    })? {
-        let entry = entry.map_err(|source| Error::Read {
-            path: root.clone(),
-            source,
-        })?;
-        if let Some(n) = entry
-            .file_name()
-            .to_str()
-            .and_then(|n| n.parse::<u64>().ok())
-        {
-            found.push((n, entry.path()));
-        }
-    }
-    found.sort();
-    Ok(found.into_iter().map(|(_, path)| path).collect())
-}
-
-/// One planned change to a file of the root.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileChange {
-    pub file: String,
-    /// The new contents; `None` moves the file aside.
-    pub contents: Option<Vec<u8>>,
-}
-
-impl FileChange {
-    /// What applying this change to `dir` does; `None` when it does nothing (moving aside a
-    /// file that is not there).
-    pub fn action(&self, dir: &Path) -> Option<Action> {
-        match (&self.contents, dir.join(&self.file).is_file()) {
-            (None, false) => None,
-            (None, true) => Some(Action::MovedAside),
-            (Some(_), true) => Some(Action::Modified),
-            (Some(_), false) => Some(Action::Created),
-        }
-    }
-}
-
-/// Applies changes to `dir`, journaling them first so that [`undo`] can reverse them.
-pub fn apply_changes(
-    dir: &Path,
-    description: &str,
-    changes: &[FileChange],
-) -> Result<Journal, Error> {
-    let existing = journals(dir)?;
-    let next = existing
-        .last()
-        .and_then(|p| p.file_name()?.to_str()?.parse::<u64>().ok())
-        .map_or(1, |n| n + 1);
-    let journal_dir = undo_root(dir).join(format!("{next:04}"));
-    fs::create_dir_all(&journal_dir).map_err(io_error(&journal_dir))?;
-
-    let mut journal = Journal {
-        description: description.to_string(),
-        entries: Vec::new(),
     };
-    for change in changes {
-        let path = dir.join(&change.file);
-        let Some(action) = change.action(dir) else {
-            continue;
-        };
-        if action == Action::Modified {
-            // Keep the old bytes before anything changes.
-            let old = fs::read(&path).map_err(io_error(&path))?;
-            let saved = journal_dir.join(&change.file);
-            write_atomic(&saved, &old, None).map_err(io_error(&saved))?;
-        }
-        journal.entries.push(JournalEntry {
-            file: change.file.clone(),
-            action,
-        });
+    let temporary = temporary(path).map_err(write_error)?;
+    std::os::unix::fs::symlink(target, &temporary).map_err(|source| Error::Write {
+        path: temporary.clone(),
+        source,
+    })?;
+    if let Err(source) = fs::rename(&temporary, path) {
+        let _ = fs::remove_file(&temporary);
+        return Err(write_error(source));
     }
-    let manifest = journal_dir.join(MANIFEST);
-    let text = serde_yaml::to_string(&journal).expect("the journal serialises");
-    write_atomic(&manifest, text.as_bytes(), None).map_err(io_error(&manifest))?;
-
-    for change in changes {
-        let path = dir.join(&change.file);
-        match &change.contents {
-            Some(bytes) => {
-                let permissions = fs::metadata(&path).ok().map(|m| m.permissions());
-                write_atomic(&path, bytes, permissions).map_err(io_error(&path))?;
-            }
-            None if path.is_file() => {
-                let aside = journal_dir.join(&change.file);
-                fs::rename(&path, &aside).map_err(io_error(&path))?;
-            }
-            None => {}
-        }
-    }
-    Ok(journal)
+    let _ = sync_folder(folder(path));
+    Ok(())
 }
 
-/// The newest copy of `file` that an apply moved aside, so a later stage that needs the file
-/// again can start from the user's own version.
-pub fn latest_moved_aside(dir: &Path, file: &str) -> Option<Vec<u8>> {
-    for journal_dir in journals(dir).ok()?.into_iter().rev() {
-        let text = fs::read_to_string(journal_dir.join(MANIFEST)).ok()?;
-        let journal: Journal = serde_yaml::from_str(&text).ok()?;
-        if journal
-            .entries
-            .iter()
-            .any(|e| e.file == file && e.action == Action::MovedAside)
-        {
-            return fs::read(journal_dir.join(file)).ok();
-        }
-    }
-    None
+/// Whether `name` is a temporary file of [`write_atomic`] (`.NAME.phoneup-PID.tmp`).
+pub fn is_temporary(name: &str) -> bool {
+    let Some(inner) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
+        return false;
+    };
+    inner.rsplit_once(".phoneup-").is_some_and(|(file, pid)| {
+        !file.is_empty() && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+    })
 }
 
-/// Reverses the last [`apply_changes`]; `None` when there is nothing to undo.
-pub fn undo(dir: &Path) -> Result<Option<Journal>, Error> {
-    fs::read_dir(dir).map_err(|source| Error::Read {
+/// Removes the temporary files a run that was killed left in `dir` (call it only while
+/// holding the lock, so that no other run is writing them), and returns their names.
+pub fn clean_temporaries(dir: &Path) -> Result<Vec<String>, Error> {
+    let mut removed = Vec::new();
+    let entries = fs::read_dir(dir).map_err(|source| Error::Read {
         path: dir.to_path_buf(),
         source,
     })?;
-    let Some(journal_dir) = journals(dir)?.pop() else {
-        return Ok(None);
-    };
-    let manifest = journal_dir.join(MANIFEST);
-    if !manifest.is_file() {
-        // The manifest is written before any change: an apply that stopped before it changed
-        // nothing, so its folder is dropped and the apply before it is undone.
-        fs::remove_dir_all(&journal_dir).map_err(io_error(&journal_dir))?;
-        return undo(dir);
-    }
-    let text = fs::read_to_string(&manifest).map_err(|source| Error::Read {
-        path: manifest.clone(),
-        source,
-    })?;
-    let journal: Journal = serde_yaml::from_str(&text).map_err(|e| Error::Matrix {
-        origin: manifest.display().to_string(),
-        line: e.location().map(|l| l.line()),
-        message: format!("the undo journal is damaged: {e}"),
-    })?;
-    for entry in journal.entries.iter().rev() {
-        let path = dir.join(&entry.file);
-        let saved = journal_dir.join(&entry.file);
-        match entry.action {
-            // An apply that stopped halfway left some entries undone: skip what never happened.
-            Action::Created => {
-                if path.is_file() {
-                    fs::remove_file(&path).map_err(io_error(&path))?;
-                }
-            }
-            Action::Modified => {
-                let old = fs::read(&saved).map_err(io_error(&saved))?;
-                let permissions = fs::metadata(&path).ok().map(|m| m.permissions());
-                write_atomic(&path, &old, permissions).map_err(io_error(&path))?;
-            }
-            Action::MovedAside => {
-                if saved.is_file() {
-                    fs::rename(&saved, &path).map_err(io_error(&path))?;
-                }
-            }
+    for entry in entries.filter_map(Result::ok) {
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        if !is_temporary(&name) {
+            continue;
+        }
+        let Ok(metadata) = fs::symlink_metadata(entry.path()) else {
+            continue;
+        };
+        if metadata.is_file() || metadata.file_type().is_symlink() {
+            fs::remove_file(entry.path()).map_err(|source| Error::Write {
+                path: entry.path(),
+                source,
+            })?;
+            removed.push(name);
         }
     }
-    fs::remove_dir_all(&journal_dir).map_err(io_error(&journal_dir))?;
-    // Leave no empty state folders behind.
-    let _ = fs::remove_dir(undo_root(dir));
-    let _ = fs::remove_dir(dir.join(STATE_DIR));
-    Ok(Some(journal))
+    removed.sort();
+    Ok(removed)
 }
 
 #[cfg(test)]
@@ -299,92 +318,63 @@ mod tests {
         fs::remove_dir_all(&dir).unwrap();
     }
 
-    /// Modify SIPDefault.cnf, create OS79XX.TXT, move XMLDefault.cnf.xml aside: a stage's worth.
-    fn stage_like_changes() -> [FileChange; 3] {
-        [
-            FileChange {
-                file: "SIPDefault.cnf".into(),
-                contents: Some(b"changed".to_vec()),
-            },
-            FileChange {
-                file: "OS79XX.TXT".into(),
-                contents: Some(b"P0S3-06-3-00\n".to_vec()),
-            },
-            FileChange {
-                file: "XMLDefault.cnf.xml".into(),
-                contents: None,
-            },
-        ]
-    }
-
     #[test]
-    fn apply_then_undo_restores_every_byte() {
-        let dir = tempdir("undo");
-        fs::write(
-            dir.join("SIPDefault.cnf"),
-            "a: 1\r\nimage_version: X ; c\r\n",
-        )
-        .unwrap();
-        fs::write(dir.join("XMLDefault.cnf.xml"), "<Default/>").unwrap();
-        let changes = stage_like_changes();
-        let journal = apply_changes(&dir, "test", &changes).unwrap();
+    fn a_planted_temporary_name_fails_naming_the_temporary_and_touches_nothing() {
+        let dir = tempdir("planted");
+        let outside = dir.join("outside");
+        fs::write(&outside, "victim").unwrap();
+        let path = dir.join("SIPDefault.cnf");
+        let planted = temporary(&path).unwrap();
+        std::os::unix::fs::symlink(&outside, &planted).unwrap();
+        let error = write_atomic(&path, b"x", None).unwrap_err().to_string();
+        assert!(error.contains(".SIPDefault.cnf.phoneup-"), "{error}");
+        assert_eq!(fs::read_to_string(&outside).unwrap(), "victim");
+        assert!(!path.exists());
         assert_eq!(
-            journal.entries.iter().map(|e| e.action).collect::<Vec<_>>(),
-            [Action::Modified, Action::Created, Action::MovedAside]
+            clean_temporaries(&dir).unwrap(),
+            [planted.file_name().unwrap().to_str().unwrap()]
         );
-        assert!(!dir.join("XMLDefault.cnf.xml").exists());
-        assert_eq!(
-            fs::read_to_string(dir.join("SIPDefault.cnf")).unwrap(),
-            "changed"
-        );
-        undo(&dir).unwrap().unwrap();
-        assert_eq!(
-            fs::read_to_string(dir.join("SIPDefault.cnf")).unwrap(),
-            "a: 1\r\nimage_version: X ; c\r\n"
-        );
-        assert_eq!(
-            fs::read_to_string(dir.join("XMLDefault.cnf.xml")).unwrap(),
-            "<Default/>"
-        );
-        assert!(!dir.join("OS79XX.TXT").exists());
-        assert!(!dir.join(STATE_DIR).exists());
-        assert_eq!(undo(&dir).unwrap(), None);
+        assert_eq!(fs::read_to_string(&outside).unwrap(), "victim");
         fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
-    fn undo_after_an_apply_that_stopped_halfway_restores_what_it_changed() {
-        let dir = tempdir("halfway");
-        fs::create_dir_all(dir.join("OS79XX.TXT")).unwrap(); // a folder: writing it fails
-        fs::write(dir.join("SIPDefault.cnf"), "a: 1\n").unwrap();
-        fs::write(dir.join("XMLDefault.cnf.xml"), "<Default/>").unwrap();
-        let changes = stage_like_changes();
-        assert!(apply_changes(&dir, "halfway", &changes).is_err());
+    fn temporary_names_are_recognised_and_nothing_else() {
+        assert!(is_temporary(".SIPDefault.cnf.phoneup-123.tmp"));
+        assert!(is_temporary(".OS79XX.TXT.phoneup-9.tmp"));
+        assert!(!is_temporary("SIPDefault.cnf"));
+        assert!(!is_temporary(".phoneup-1.tmp"));
+        assert!(!is_temporary(".x.phoneup-.tmp"));
+        assert!(!is_temporary(".x.phoneup-12a.tmp"));
+    }
+
+    #[test]
+    fn fifos_devices_and_huge_files_are_refused_before_a_byte_is_read() {
+        let dir = tempdir("inspect");
+        let fifo = dir.join("SIPDefault.cnf");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo (coreutils) runs");
+        assert!(status.success());
+        let error = inspect(&fifo).unwrap_err().to_string();
+        assert!(error.contains("is a FIFO (named pipe)"), "{error}");
+        let link = dir.join("XMLDefault.cnf.xml");
+        std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+        let error = inspect(&link).unwrap_err().to_string();
+        assert!(error.contains("a character device"), "{error}");
+        let huge = dir.join("OS79XX.TXT");
+        File::create(&huge).unwrap().set_len(1 << 30).unwrap();
+        let error = inspect(&huge).unwrap_err().to_string();
+        assert!(error.contains("is 1.0 GiB"), "{error}");
+        let dangling = dir.join("SIP0018B9FFFFFF.cnf");
+        std::os::unix::fs::symlink("nowhere", &dangling).unwrap();
         assert_eq!(
-            fs::read_to_string(dir.join("SIPDefault.cnf")).unwrap(),
-            "changed"
-        );
-        undo(&dir).unwrap().unwrap();
-        assert_eq!(
-            fs::read_to_string(dir.join("SIPDefault.cnf")).unwrap(),
-            "a: 1\n"
-        );
-        assert_eq!(
-            fs::read_to_string(dir.join("XMLDefault.cnf.xml")).unwrap(),
-            "<Default/>"
-        );
-        assert!(
-            dir.join("OS79XX.TXT").is_dir(),
-            "the user's folder is left alone"
-        );
-        // A journal folder without a manifest (an apply that stopped while saving backups) is
-        // skipped, and undo goes on to the apply before it.
-        apply_changes(&dir, "first", &[changes[0].clone()]).unwrap();
-        fs::create_dir_all(undo_root(&dir).join("0099")).unwrap();
-        assert_eq!(undo(&dir).unwrap().unwrap().description, "first");
-        assert_eq!(
-            fs::read_to_string(dir.join("SIPDefault.cnf")).unwrap(),
-            "a: 1\n"
+            inspect(&dangling).unwrap(),
+            Existing::Link {
+                target: "nowhere".into(),
+                bytes: None
+            }
         );
         fs::remove_dir_all(&dir).unwrap();
     }

@@ -1,13 +1,22 @@
 //! `check` gives every verdict of the upgrade matrix (§5 of the domain model).
 
-use phoneup::knowledge::matrix::Matrix;
+use phoneup::knowledge::graph::Prefer;
+use phoneup::knowledge::load_id::{LoadId, Protocol};
+use phoneup::knowledge::matrix::{Confidence, Matrix};
 use phoneup::plan::check::{check, Verdict};
+use phoneup::plan::{plan, Outcome, Request};
 use phoneup::Model;
 
 fn verdict(from: &str, to: &str) -> (Verdict, Option<String>) {
     let matrix = Matrix::builtin().unwrap();
     let result = check(&matrix, from, to, Model::Both).unwrap();
     (result.verdict, result.rule)
+}
+
+fn confidence_of(from: &str, to: &str) -> (Verdict, Option<Confidence>) {
+    let matrix = Matrix::builtin().unwrap();
+    let result = check(&matrix, from, to, Model::Both).unwrap();
+    (result.verdict, result.confidence)
 }
 
 #[track_caller]
@@ -27,8 +36,19 @@ fn r1_sccp_before_5_to_sip_5_or_6() {
 }
 
 #[test]
-fn r2_sccp_before_5_to_sip_7_is_load_id_incorrect() {
+fn r2_sccp_before_5_to_sip_7_is_load_id_incorrect_but_its_loader_is_a_medium_route() {
     assert_verdict("P0030301MFG2", "P0S3-07-4-00", Verdict::Refused, Some("R2"));
+    assert_verdict("P0030301MFG2", "P003-07-4-00", Verdict::Safe, Some("R2a"));
+    assert_verdict("P00303020214", "P003-8-12-00", Verdict::Safe, Some("R2a"));
+    // Only the loader of a SIP package: MGCP's is not a way into SIP.
+    assert_verdict("P0030301MFG2", "P003-07-7-00", Verdict::Unknown, None);
+    let matrix = Matrix::builtin().unwrap();
+    let result = check(&matrix, "P0030301MFG2", "P0S3-07-4-00", Model::Both).unwrap();
+    assert!(
+        result.reason.as_deref().unwrap().contains("full .bin"),
+        "{:?}",
+        result.reason
+    );
 }
 
 #[test]
@@ -53,9 +73,12 @@ fn r4_sip_5_6_to_the_loader_then_its_own_application() {
 }
 
 #[test]
-fn r5_sip_7_and_later_up_or_down() {
+fn r5_sip_7_and_later_up_or_down_and_below_6_only_at_medium() {
     assert_verdict("P0S3-08-2-00", "P0S3-06-3-00", Verdict::Safe, Some("R5"));
     assert_verdict("P0S3-07-4-00", "P0S3-8-12-00", Verdict::Safe, Some("R5"));
+    assert_verdict("P0S3-08-2-00", "P0S3-05-3-00", Verdict::Safe, Some("R5a"));
+    let (_, confidence) = confidence_of("P0S3-08-2-00", "P0S3-05-3-00");
+    assert_eq!(confidence, Some(Confidence::Medium));
 }
 
 #[test]
@@ -74,9 +97,54 @@ fn r7_old_sip_goes_through_4_4_then_5_3() {
 }
 
 #[test]
-fn r8_sccp_5_to_sip_5_to_7() {
+fn r8_sccp_5_to_sip_5_or_6_directly_and_to_sip_7_or_8_only_through_the_loader() {
     assert_verdict("P00305000301", "P0S3-06-3-00", Verdict::Safe, Some("R8a"));
-    assert_verdict("P00305000301", "P0S3-07-4-00", Verdict::Safe, Some("R8b"));
+    assert_verdict("P00305000301", "P003-07-4-00", Verdict::Safe, Some("R8b"));
+    assert_verdict("P00305000301", "P003-08-11-00", Verdict::Safe, Some("R8b"));
+    assert_verdict(
+        "P00305000301",
+        "P0S3-07-4-00",
+        Verdict::Refused,
+        Some("R8c"),
+    );
+    assert_eq!(
+        confidence_of("P00305000301", "P003-07-4-00").1,
+        Some(Confidence::Medium)
+    );
+}
+
+#[test]
+fn no_sccp_5_to_sip_plan_has_a_one_stage_sccp_5_to_sip_7_step() {
+    let matrix = Matrix::builtin().unwrap();
+    let sip: Vec<&str> = matrix
+        .loads
+        .iter()
+        .filter(|l| l.id.protocol() == Some(Protocol::Sip))
+        .map(|l| l.name())
+        .collect();
+    for prefer in [Prefer::Safety, Prefer::Reboots] {
+        for to in &sip {
+            let request = Request {
+                prefer,
+                ..Request::new("P00305000301", *to)
+            };
+            let Outcome::Plan(plan) = plan(&matrix, &request).unwrap() else {
+                continue;
+            };
+            for stage in &plan.stages {
+                let from = LoadId::parse(&stage.from).unwrap();
+                let to = LoadId::parse(&stage.to).unwrap();
+                let sccp_5 = from.protocol() == Some(Protocol::Sccp) && from.major() == Some(5);
+                assert!(
+                    !(sccp_5 && to.protocol() == Some(Protocol::Sip) && to.major() == Some(7)),
+                    "{} -> {}: stage {} jumps from SCCP 5.x to SIP 7.x",
+                    plan.from,
+                    plan.to,
+                    stage.reboot
+                );
+            }
+        }
+    }
 }
 
 #[test]
@@ -86,12 +154,16 @@ fn r9_sccp_6_and_sip_7_both_ways() {
 }
 
 #[test]
-fn r10_sip_before_7_to_sccp_is_refused() {
+fn r10_sip_before_7_to_sccp_is_refused_at_medium() {
     assert_verdict(
         "P0S3-06-3-00",
         "P00308010200",
         Verdict::Refused,
         Some("R10"),
+    );
+    assert_eq!(
+        confidence_of("P0S3-06-3-00", "P00308010200").1,
+        Some(Confidence::Medium)
     );
 }
 
@@ -102,8 +174,28 @@ fn r11_signed_sccp_up_or_down() {
 }
 
 #[test]
-fn r12_old_sccp_to_sccp_5() {
+fn r12_old_sccp_to_sccp_5_is_low_and_r14_to_sccp_6_and_later_is_medium() {
     assert_verdict("P0030301MFG2", "P00305000301", Verdict::Safe, Some("R12"));
+    assert_eq!(
+        confidence_of("P0030301MFG2", "P00305000301").1,
+        Some(Confidence::Low)
+    );
+    assert_verdict("P0030301MFG2", "P00307020300", Verdict::Safe, Some("R14"));
+    assert_verdict("P00303020214", "P0030801SR02", Verdict::Safe, Some("R14"));
+    let matrix = Matrix::builtin().unwrap();
+    let stage = check(&matrix, "P0030301MFG2", "P0030801SR02", Model::Both)
+        .unwrap()
+        .stage
+        .unwrap();
+    assert_eq!(
+        stage.firmware,
+        [
+            "P0030801SR02.bin",
+            "P0030801SR02.loads",
+            "P0030801SR02.sbn",
+            "P0030801SR02.sb2"
+        ]
+    );
 }
 
 #[test]
@@ -117,8 +209,43 @@ fn the_same_load_twice_is_already_there_in_any_spelling() {
 }
 
 #[test]
-fn mgcp_is_unknown_not_guessed() {
-    assert_verdict("P0M3-07-4-00", "P0S3-08-11-00", Verdict::Unknown, None);
+fn mgcp_7_goes_to_sccp_by_mgcdefault_and_nothing_else_is_guessed() {
+    assert_verdict("P0M3-07-7-00", "P0030801SR02", Verdict::Safe, Some("R15"));
+    assert_verdict("P0M3-07-7-00", "P0S3-08-11-00", Verdict::Unknown, None);
+    assert_verdict("P0M3-06-1-00", "P0030801SR02", Verdict::Unknown, None);
+    assert_verdict("P0030801SR02", "P0M3-07-7-00", Verdict::Unknown, None);
+}
+
+#[test]
+fn sccp_to_sccp_names_load_information_not_os79xx() {
+    let matrix = Matrix::builtin().unwrap();
+    let result = check(&matrix, "P0030301MFG2", "P0S3-07-4-00", Model::Both).unwrap();
+    let stage = result.stage.as_ref().unwrap();
+    assert_eq!(stage.rule, "R1", "the all-high route is shown first");
+    let text = check(&matrix, "P00308000100", "P0030801SR02", Model::Both)
+        .unwrap()
+        .to_text(&phoneup::output::Style::plain());
+    assert!(text.starts_with("SAFE:"), "{text}");
+    let refused = check(&matrix, "P0S3-06-3-00", "P00308010200", Model::Both)
+        .unwrap()
+        .to_text(&phoneup::output::Style::plain());
+    assert!(
+        refused.contains("first     P0S3-06-3-00 -> P003-07-4-00"),
+        "{refused}"
+    );
+    assert!(
+        refused.contains("OS79XX.TXT names P003-07-4-00"),
+        "{refused}"
+    );
+    // From SCCP 5.x to the loader, the mechanism that acts is loadInformation: OS79XX.TXT
+    // starts P003 like the running image and is skipped.
+    let refused = check(&matrix, "P00305000301", "P0S3-07-4-00", Model::Both)
+        .unwrap()
+        .to_text(&phoneup::output::Style::plain());
+    assert!(
+        refused.contains("loadInformation in XMLDefault.cnf.xml names P003-07-4-00 (OS79XX.TXT starts P003 like the running image, so the phone skips it)"),
+        "{refused}"
+    );
 }
 
 #[test]

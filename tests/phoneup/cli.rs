@@ -78,13 +78,41 @@ fn plan_json_has_the_documented_schema() {
         assert!(stage["expect_requests"]
             .as_array()
             .is_some_and(|r| !r.is_empty()));
+        // `.files` holds only what phoneup writes whole (or null: must be absent); what it
+        // edits inside the user's file is in `.edits_in_place`, never as whole contents.
         let files = stage["files"].as_object().unwrap();
-        assert_eq!(files["XMLDefault.cnf.xml"].is_null(), xml.is_null());
         assert_eq!(
             files["OS79XX.TXT"],
             format!("{}\n", os79xx.as_str().unwrap())
         );
-        assert_eq!(files["SIPDefault.cnf"], format!("image_version: {to}\n"));
+        assert!(!files.contains_key("SIPDefault.cnf"), "{files:?}");
+        let edits = stage["edits_in_place"].as_array().unwrap();
+        let sip = edits
+            .iter()
+            .find(|e| e["file"] == "SIPDefault.cnf")
+            .expect("SIPDefault.cnf is edited in place");
+        assert_eq!(
+            sip["set"],
+            serde_json::json!([{"key": "image_version", "value": to}])
+        );
+        assert_eq!(sip["keep_rest_of_file"], true);
+        assert_eq!(sip["if_absent"], format!("image_version: {to}\n"));
+        let xml_edit = edits.iter().find(|e| e["file"] == "XMLDefault.cnf.xml");
+        if xml.is_null() {
+            assert!(files["XMLDefault.cnf.xml"].is_null(), "must be absent");
+            assert!(xml_edit.is_none());
+        } else {
+            assert!(!files.contains_key("XMLDefault.cnf.xml"), "{files:?}");
+            let xml_edit = xml_edit.expect("XMLDefault.cnf.xml is edited in place");
+            assert_eq!(
+                xml_edit["set"],
+                serde_json::json!([
+                    {"key": "loadInformation8", "model": "IP Phone 7940", "value": xml},
+                    {"key": "loadInformation7", "model": "IP Phone 7960", "value": xml},
+                ])
+            );
+            assert_eq!(xml_edit["keep_rest_of_file"], true);
+        }
     }
     assert_eq!(
         stages[0]["firmware"],
@@ -216,14 +244,22 @@ fn via_and_avoid_steer_the_route() {
     ]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("--via/--avoid"), "{stdout}");
+    assert!(
+        stdout.contains("then run: phoneup plan --from P0S3-06-3-00 --to P0S3-08-11-00\n"),
+        "the next step drops the waypoint: {stdout}"
+    );
 }
 
 #[test]
 fn model_narrows_xmldefault_to_one_phone() {
     let (_, value) = json(&card("plan", &["--model", "7960", "--format", "json"]));
-    let xml = value["stages"][2]["files"]["XMLDefault.cnf.xml"]
-        .as_str()
-        .unwrap();
+    let edit = &value["stages"][2]["edits_in_place"][1];
+    assert_eq!(edit["file"], "XMLDefault.cnf.xml");
+    assert_eq!(
+        edit["set"],
+        serde_json::json!([{"key": "loadInformation7", "model": "IP Phone 7960", "value": "P0S3-08-11-00"}])
+    );
+    let xml = edit["if_absent"].as_str().unwrap();
     assert!(
         xml.contains("<loadInformation7 model=\"IP Phone 7960\">P0S3-08-11-00</loadInformation7>")
     );

@@ -167,7 +167,19 @@ fn no_jump_is_both_allowed_and_refused() {
 fn every_load_is_connected_to_the_graph() {
     let matrix = builtin();
     let graph = UpgradeGraph::new(&matrix, None);
-    for load in &matrix.loads {
+    // A loader listed only as part of a package no rule leads into (MGCP: the sources show
+    // phones leaving it, never arriving) stands alone.
+    let arrives = |protocol| {
+        matrix
+            .rules
+            .iter()
+            .any(|r| r.verdict == Verdict::Allowed && r.to.protocol == protocol)
+    };
+    for load in matrix
+        .loads
+        .iter()
+        .filter(|l| l.id.kind() != Kind::Loader || arrives(l.package))
+    {
         let node = graph.node(load.name()).unwrap();
         let outgoing = graph.successors(node).count();
         let incoming = matrix
@@ -209,6 +221,35 @@ fn every_allowed_rule_yields_at_least_one_edge() {
 }
 
 #[test]
+fn spellings_and_inferred_files_are_kept_canonical() {
+    for load in builtin().loads {
+        let spellings: Vec<&str> = load.spellings.iter().map(|s| s.id.as_str()).collect();
+        let mut sorted = spellings.clone();
+        sorted.sort();
+        assert_eq!(spellings, sorted, "sort the spellings of {}", load.name());
+        let mut inferred = load.inferred.clone();
+        inferred.sort();
+        assert_eq!(
+            load.inferred,
+            inferred,
+            "sort the inferred files of {}",
+            load.name()
+        );
+    }
+}
+
+#[test]
+fn seed_004_spelling_is_recorded_with_its_evidence() {
+    let matrix = builtin();
+    for name in ["P0S3-8-11-00", "P003-8-11-00"] {
+        let load = matrix.by_name(name).expect("a recorded spelling");
+        let spelling = load.spellings.iter().find(|s| s.id == name).unwrap();
+        assert_eq!(spelling.evidence, ["seed-004"]);
+        assert!(load.name().contains("-08-11-"), "Cisco's spelling first");
+    }
+}
+
+#[test]
 fn loaders_belong_to_a_package() {
     let matrix = builtin();
     for loader in matrix.loads.iter().filter(|l| l.id.kind() == Kind::Loader) {
@@ -243,4 +284,23 @@ fn seed_sources_point_at_existing_seed_files_when_shared_is_beside_the_repo() {
             path.display()
         );
     }
+}
+
+#[test]
+fn caution_placeholders_are_filled_and_anything_else_is_kept() {
+    let text = phoneup::knowledge::matrix::BUILTIN_YAML.replacen(
+        "text: \"No way back: {to} is signed",
+        "text: \"{to}{from}{0}%s%n {unclosed {loader} No way back: {to} is signed",
+        1,
+    );
+    let matrix = Matrix::parse(&text, "placeholders.yaml").unwrap();
+    let filled = matrix.caution(
+        "no-way-back",
+        &[("to", "A"), ("from", "B"), ("loader", "C")],
+    );
+    assert!(
+        filled.starts_with("AB{0}%s%n {unclosed C No way back: A is signed"),
+        "{filled}"
+    );
+    assert!(filled.ends_with("[CME-INSTALL, DOC68244]"), "{filled}");
 }

@@ -68,6 +68,10 @@ fn imports(modules: &BTreeMap<String, PathBuf>) -> BTreeMap<String, BTreeSet<Str
         let parent: Vec<&str> = module.split("::").filter(|s| !s.is_empty()).collect();
         let mut used = BTreeSet::new();
         for c in path_re.captures_iter(&code) {
+            if c[2].is_empty() && c.get(3).is_none() {
+                // `pub(crate)`, `pub(super)`: a visibility, not an import.
+                continue;
+            }
             let base: Vec<String> = if &c[1] == "crate" {
                 Vec::new()
             } else {
@@ -180,7 +184,11 @@ fn layer(module: &str) -> usize {
         ("output", _) => 0,
         ("error", _) | ("knowledge", _) => 1,
         ("files", _) => 2,
-        (_, "tftp_root::root" | "tftp_root::write" | "tftp_root") => 3,
+        (
+            _,
+            "tftp_root::root" | "tftp_root::write" | "tftp_root::state" | "tftp_root::journal"
+            | "tftp_root",
+        ) => 3,
         (_, "tftp_root::inventory" | "tftp_root::lint") => 4,
         ("phone", _) => 4,
         ("plan", _) => 5,

@@ -241,7 +241,7 @@ fn every_stage_of_every_plan_replays_on_both_models() {
             if let Outcome::Plan(plan) = plan(&matrix, &request).unwrap() {
                 for stage in &plan.stages {
                     for model in [Model::M7940, Model::M7960] {
-                        verify_stage(stage, &matrix, model).unwrap_or_else(|e| panic!("{e}"));
+                        verify_stage(stage, model).unwrap_or_else(|e| panic!("{e}"));
                     }
                     stages += 1;
                 }
@@ -259,18 +259,18 @@ fn verification_rejects_a_tampered_stage() {
         panic!("the card has a plan")
     };
     let mut stage = plan.stages[2].clone();
-    verify_stage(&stage, &matrix, Model::M7940).unwrap();
+    verify_stage(&stage, Model::M7940).unwrap();
     // Without XMLDefault.cnf.xml the loader would follow image_version... set it to the loader.
     stage.files.insert("XMLDefault.cnf.xml".into(), None);
     stage.files.insert(
         "SIPDefault.cnf".into(),
         Some("image_version: P003-08-11-00\n".into()),
     );
-    assert!(verify_stage(&stage, &matrix, Model::M7940).is_err());
+    assert!(verify_stage(&stage, Model::M7940).is_err());
     // A stage whose expected requests are wrong is caught too.
     let mut stage = plan.stages[0].clone();
     stage.expect_requests.insert(1, "SIPDefault.cnf".into());
-    assert!(verify_stage(&stage, &matrix, Model::M7940)
+    assert!(verify_stage(&stage, Model::M7940)
         .unwrap_err()
         .contains("requests"));
     // A 7960-only XMLDefault does not move a 7940.
@@ -282,8 +282,8 @@ fn verification_rejects_a_tampered_stage() {
             Model::M7960,
         )),
     );
-    assert!(verify_stage(&stage, &matrix, Model::M7940).is_err());
-    assert!(verify_stage(&stage, &matrix, Model::M7960).is_ok());
+    assert!(verify_stage(&stage, Model::M7940).is_err());
+    assert!(verify_stage(&stage, Model::M7960).is_ok());
 }
 
 #[test]
@@ -426,7 +426,135 @@ fn image_version_left_on_the_loader_and_a_missing_sb2_are_reported() {
         simulation
             .problems
             .iter()
-            .any(|p| p.contains("case-sensitive")),
+            .any(|p| p.contains("match names exactly") && p.contains("Tftpd32")),
+        "{:?}",
+        simulation.problems
+    );
+}
+
+#[test]
+fn mgcp_7_7_follows_image_version_in_mgcdefault_to_sccp() {
+    // FRGTECH's root: the SCCP 8.1(2)SR2 zip and an MGCDefault.cnf naming it.
+    let mut root = TftpRoot::new();
+    root.insert(
+        "MGCDefault.cnf",
+        "# Generic MGCP Default Config File Options\n#\nimage_version: P0030801SR02\n",
+    );
+    root.insert(
+        "P0030801SR02.loads",
+        stand_in_loads("P0030801SR02", "P0030801SR02", "P0030801SR02"),
+    );
+    root.insert("P0030801SR02.sbn", STAND_IN_IMAGE);
+    root.insert("P0030801SR02.sb2", STAND_IN_IMAGE);
+    let simulation = simulate("P0M3-07-7-00", &root, 4);
+    assert_eq!(
+        requested(&simulation, 0),
+        [
+            "CTLSEP0018B9FFFFFF.tlv",
+            "SEP0018B9FFFFFF.cnf.xml",
+            "SIP0018B9FFFFFF.cnf",
+            "MGC0018B9FFFFFF.cnf",
+            "XMLDefault.cnf.xml",
+            "SIPDefault.cnf",
+            "MGCDefault.cnf",
+            "P0030801SR02.loads",
+            "P0030801SR02.sbn",
+            "P0030801SR02.sb2"
+        ]
+    );
+    assert_eq!(simulation.final_load, "P0030801SR02");
+    assert_eq!(simulation.ending, Ending::Stable);
+    // With nothing naming another load, the MGCP application reads its own files and stays.
+    let mut root = TftpRoot::new();
+    root.insert("MGCDefault.cnf", "image_version: P0M3-07-7-00\n");
+    let simulation = simulate("P0M3-07-7-00", &root, 4);
+    assert_eq!(simulation.ending, Ending::Stable, "{simulation:#?}");
+    assert_eq!(
+        &requested(&simulation, 0)[7..],
+        ["MGCDefault.cnf", "MGC0018B9FFFFFF.cnf"]
+    );
+    // A per-phone MGC file naming another load wins, as SIP<MAC>.cnf does for SIP.
+    root.insert(format!("MGC{MAC}.cnf"), "image_version: P0030801SR02\n");
+    let simulation = simulate("P0M3-07-7-00", &root, 2);
+    assert_eq!(
+        simulation.boots[0].stuck_on.as_deref(),
+        Some("P0030801SR02.loads")
+    );
+}
+
+#[test]
+fn sccp_3_takes_a_loader_bin_and_an_sccp_package_through_its_own_bin() {
+    // R2a: loadInformation naming the loader; the old image fetches the loader's .bin.
+    let mut root = TftpRoot::new();
+    root.insert(
+        "XMLDefault.cnf.xml",
+        phoneup::files::xml_default_cnf_xml::render("P003-07-4-00", Model::Both),
+    );
+    root.insert("P003-07-4-00.bin", STAND_IN_IMAGE);
+    let simulation = simulate("P0030301MFG2", &root, 3);
+    assert_eq!(
+        requested(&simulation, 0),
+        [
+            "OS79XX.TXT",
+            "SEP0018B9FFFFFF.cnf.xml",
+            "XMLDefault.cnf.xml",
+            "P003-07-4-00.bin"
+        ]
+    );
+    assert_eq!(simulation.boots[0].after, "P003-07-4-00");
+    // R14: the SCCP package's .bin, then the .loads set it names.
+    let mut root = TftpRoot::new();
+    root.insert(
+        "XMLDefault.cnf.xml",
+        phoneup::files::xml_default_cnf_xml::render("P00307020300", Model::Both),
+    );
+    for file in ["P00307020300.bin", "P00307020300.sbn", "P00307020300.sb2"] {
+        root.insert(file, STAND_IN_IMAGE);
+    }
+    root.insert(
+        "P00307020300.loads",
+        stand_in_loads("P00307020300", "P00307020300", "P00307020300"),
+    );
+    let simulation = simulate("P0030301MFG2", &root, 3);
+    assert_eq!(
+        simulation.boots[0].fetched,
+        [
+            "P00307020300.bin",
+            "P00307020300.loads",
+            "P00307020300.sbn",
+            "P00307020300.sb2"
+        ]
+    );
+    assert_eq!(simulation.final_load, "P00307020300");
+    assert_eq!(simulation.ending, Ending::Stable);
+}
+
+#[test]
+fn sccp_5_named_at_a_sip_7_application_finds_no_signed_image() {
+    // The old R8b: a signed SCCP 5.x image takes only .sbn, and no 7.x package ships a P0S3 one.
+    let mut root = TftpRoot::new();
+    root.insert(
+        "XMLDefault.cnf.xml",
+        phoneup::files::xml_default_cnf_xml::render("P0S3-07-4-00", Model::Both),
+    );
+    stand_in_package(&mut root, "P0S3-07-4-00", "P003-07-4-00");
+    let simulation = simulate("P00305000301", &root, 3);
+    assert_eq!(simulation.loop_file.as_deref(), Some("P0S3-07-4-00.sbn"));
+    assert_eq!(simulation.final_load, "P00305000301");
+}
+
+#[test]
+fn a_file_the_root_holds_in_another_spelling_is_named() {
+    let mut root = TftpRoot::new();
+    root.insert("OS79XX.TXT", "P003-08-11-00\n");
+    root.insert("P003-8-11-00.sbn", STAND_IN_IMAGE);
+    let simulation = simulate("P0S3-05-3-00", &root, 2);
+    assert_eq!(simulation.loop_file.as_deref(), Some("P003-08-11-00.sbn"));
+    assert!(
+        simulation
+            .problems
+            .iter()
+            .any(|p| p.contains("P003-8-11-00.sbn, the same file spelled another way")),
         "{:?}",
         simulation.problems
     );

@@ -94,5 +94,60 @@ fn simulate_seed_004_loader_on_an_empty_root_text() {
     ]);
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(code, 1, "{stderr}");
+    // The next step names the directory; the snapshot keeps it stable.
+    let stdout = stdout.replace(dir.to_str().unwrap(), "DIR");
     insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn seed_004_root_plan_text() {
+    let loads = phoneup::files::loads::stand_in("P0S3-8-11-00", "P003-8-11-00", "P0S3-8-11-00");
+    let image = phoneup::plan::replay::STAND_IN_IMAGE;
+    let dir = super::support::fixture(
+        "snap-seed-004",
+        &[
+            ("OS79XX.TXT", b"P003-8-11-00\n"),
+            ("P003-8-11-00.bin", image),
+            ("P003-8-11-00.sbn", image),
+            ("P0S3-8-11-00.loads", loads.as_bytes()),
+            ("P0S3-8-11-00.sb2", image),
+        ],
+    );
+    let stdout = stdout_of(
+        &[
+            "plan",
+            "--from",
+            "P0030301MFG2",
+            "--to",
+            "P0S3-08-11-00",
+            "--tftp-root",
+            dir.to_str().unwrap(),
+        ],
+        0,
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn mgcp_plan_text() {
+    insta::assert_snapshot!(stdout_of(
+        &["plan", "--from", "P0M3-07-7-00", "--to", "P0030801SR02"],
+        0
+    ));
+}
+
+#[test]
+fn identify_boot_dsp_version_lines_and_files_text() {
+    insta::assert_snapshot!(stdout_of(
+        &[
+            "identify",
+            "PC030301",
+            "PS03AT46",
+            "8.1(2)SR2",
+            "P0S3-8-12-00.bin",
+            "P0M3-07-7-00"
+        ],
+        0
+    ));
 }

@@ -2,10 +2,19 @@
 
 use assert_cmd::Command;
 
-/// The phoneup binary, with colour and the user's environment kept out of the way.
+/// The state folder the tests' phoneup keeps its undo journals in: never the real user's.
+pub fn state_home() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("phoneup-test-state-{}", std::process::id()))
+}
+
+/// The phoneup binary, with colour and the user's environment kept out of the way (its state
+/// goes to [`state_home`], not to the user's `~/.local/state`).
 pub fn phoneup() -> Command {
     let mut command = Command::cargo_bin("phoneup").expect("the binary builds");
-    command.env("NO_COLOR", "1").env_remove("TERM");
+    command
+        .env("NO_COLOR", "1")
+        .env_remove("TERM")
+        .env("XDG_STATE_HOME", state_home());
     command
 }
 
@@ -38,4 +47,163 @@ pub fn card<'a>(command: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![command, "--from", "P0030301MFG2", "--to", "P0S3-08-11-00"];
     args.extend_from_slice(extra);
     args
+}
+
+/// The hostile-input report's `SIPDefault.cnf`: CR LF, an inline comment and a line password.
+pub const REPORT_SIPDEFAULT: &str =
+    "proxy1_address: \"10.0.0.1\"\r\nimage_version: OLD ; c\r\nline1_password: \"secret\"\r\n";
+/// The hostile-input report's `XMLDefault.cnf.xml`.
+pub const REPORT_XMLDEFAULT: &str = "<Default>\n  <callManagerGroup/>\n  <loadInformation8 model=\"IP Phone 7940\">OLD</loadInformation8>\n</Default>\n";
+
+/// The hostile-input report's `mkroot`: a plausible TFTP root with the (empty, stand-in)
+/// firmware the card's plan needs, a `SIPDefault.cnf` and an `XMLDefault.cnf.xml`.
+pub fn report_root(tag: &str) -> std::path::PathBuf {
+    fixture(
+        tag,
+        &[
+            ("P0S3-06-3-00.bin", b""),
+            ("P003-08-11-00.sbn", b""),
+            ("P0S3-08-11-00.sb2", b""),
+            (
+                "P0S3-08-11-00.loads",
+                b"P003-08-11-00.sbn\nP0S3-08-11-00.sb2\n",
+            ),
+            ("SIPDefault.cnf", REPORT_SIPDEFAULT.as_bytes()),
+            ("XMLDefault.cnf.xml", REPORT_XMLDEFAULT.as_bytes()),
+        ],
+    )
+}
+
+/// The report's `$A --stage N --tftp-root DIR`: `apply --from P0030301MFG2 --to P0S3-08-11-00
+/// --force --stage N --tftp-root DIR`, then `extra`.
+pub fn report_apply(dir: &std::path::Path, stage: &str, extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = card("apply", &["--force", "--stage", stage, "--tftp-root"])
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    args.push(dir.to_str().unwrap().to_string());
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args
+}
+
+/// [`run`] with owned arguments.
+pub fn run_owned(args: &[String]) -> (i32, String, String) {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    run(&args)
+}
+
+/// What an entry of a directory tree is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Node {
+    File(Vec<u8>),
+    Link(std::path::PathBuf),
+    Folder,
+    Other,
+}
+
+/// Every entry below `dir` (links not followed), by path relative to `dir`.
+pub fn tree(dir: &std::path::Path) -> std::collections::BTreeMap<String, Node> {
+    fn walk(
+        base: &std::path::Path,
+        dir: &std::path::Path,
+        out: &mut std::collections::BTreeMap<String, Node>,
+    ) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let name = path
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let metadata = std::fs::symlink_metadata(&path).unwrap();
+            let node = if metadata.file_type().is_symlink() {
+                Node::Link(std::fs::read_link(&path).unwrap())
+            } else if metadata.is_dir() {
+                walk(base, &path, out);
+                Node::Folder
+            } else if metadata.is_file() {
+                Node::File(std::fs::read(&path).unwrap())
+            } else {
+                Node::Other
+            };
+            out.insert(name, node);
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// Where the tests' phoneup keeps the undo journal of `root`.
+pub fn journal_of(root: &std::path::Path) -> std::path::PathBuf {
+    let canonical = std::fs::canonicalize(root).unwrap();
+    state_home()
+        .join("phoneup/journal")
+        .join(phoneup::tftp_root::state::key(&canonical))
+}
+
+/// A phoneup process started in the background, killed if it is still running when dropped.
+pub struct Background(Option<std::process::Child>);
+
+impl Background {
+    /// Starts `phoneup ARGS` with the tests' environment.
+    pub fn start(args: &[String]) -> Background {
+        let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("phoneup"))
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env_remove("TERM")
+            .env("XDG_STATE_HOME", state_home())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("phoneup starts");
+        Background(Some(child))
+    }
+
+    /// Waits at most `limit` for the process; a process still running then is killed and the
+    /// test fails (a hang). Returns its exit code (`None` when a signal ended it) and output.
+    pub fn wait(mut self, limit: std::time::Duration) -> (Option<i32>, String, String) {
+        let mut child = self.0.take().unwrap();
+        let started = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed() > limit {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("phoneup did not finish within {limit:?}: it hangs");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let output = child.wait_with_output().unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
+    /// Sends SIGKILL now (`kill -9`), and reaps the process.
+    pub fn kill(mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Whether the tests run as root (some reproductions need to give files to another user).
+pub fn is_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
 }

@@ -1,0 +1,31 @@
+//! The built-in matrix: `data/matrix.yaml`, parsed and validated by `build.rs` when phoneup is
+//! built (a broken file fails the build) and compiled in as Rust data, so a run never parses YAML
+//! for it. `phoneup matrix` still prints the YAML text ([`BUILTIN_YAML`]).
+
+use crate::error::Error;
+use crate::knowledge::matrix::{Matrix, BUILTIN_ORIGIN, BUILTIN_YAML};
+
+include!(concat!(env!("OUT_DIR"), "/builtin_matrix.rs"));
+
+impl Matrix {
+    /// The matrix compiled into phoneup.
+    pub fn builtin() -> Result<Matrix, Error> {
+        Matrix::validate(raw(), BUILTIN_ORIGIN, BUILTIN_YAML, true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_compiled_data_is_the_yaml() {
+        let compiled = Matrix::builtin().unwrap();
+        let parsed = Matrix::parse(BUILTIN_YAML, BUILTIN_ORIGIN).unwrap();
+        assert_eq!(compiled.sources, parsed.sources);
+        assert_eq!(compiled.loads, parsed.loads);
+        assert_eq!(compiled.rules, parsed.rules);
+        assert_eq!(compiled.cautions, parsed.cautions);
+        assert!(compiled.is_builtin());
+    }
+}

@@ -1,0 +1,692 @@
+//! Answers a user can act on: `check --tftp-root` considers every phone in the root and says
+//! why it is NOT OK (seeds 002 and 003, their folders built from the seeds' own file contents);
+//! every ending that is not success says what to do next; and the smaller points of issue 10.
+
+use std::fs;
+use std::path::Path;
+
+use phoneup::plan::replay::STAND_IN_IMAGE;
+
+use super::support::{card, fixture, phoneup, run, run_owned};
+
+const MAC: &str = "0018B9FFFFFF";
+
+/// Seed 002's server after "1. Update SIPDefault.cnf ... 3. Modify OS79XX.TXT" for the downgrade
+/// to 6.3, but with step 2 forgotten: its SIP<mac>.cnf still sets image_version to the running
+/// 8.2 (with the seed's telnet lines).
+fn seed_002_root(tag: &str) -> std::path::PathBuf {
+    fixture(
+        tag,
+        &[
+            ("OS79XX.TXT", b"P0S3-06-3-00\n"),
+            (
+                "SIPDefault.cnf",
+                "image_version: P0S3-06-3-00\ntelnet_level: \u{201c}2\u{201d}\n".as_bytes(),
+            ),
+            (
+                &format!("SIP{MAC}.cnf"),
+                "image_version: P0S3-08-2-00\ntelnet_level: \u{201c}2\u{201d}\nphone_password: \u{201c}mypassword\u{201d}\n".as_bytes(),
+            ),
+            ("P0S3-06-3-00.sbn", STAND_IN_IMAGE),
+            ("P0S3-06-3-00.bin", STAND_IN_IMAGE),
+        ],
+    )
+}
+
+/// Seed 003's folder (a Windows TFTP server's): `OS79xx.TXT` and `xmlDefault.CNF.XML` in the
+/// wrong case, the seed's SIPDefault.cnf and SIP<mac>.cnf, RINGLIST.DAT and 6.3's image.
+fn seed_003_root(tag: &str) -> std::path::PathBuf {
+    fixture(
+        tag,
+        &[
+            ("OS79xx.TXT", b"P0S3-06-3-00\r\n"),
+            (
+                "xmlDefault.CNF.XML",
+                b"<Default>\n  <loadInformation8 model=\"IP Phone 7940\">P0S3-07-4-00</loadInformation8>\n</Default>\n",
+            ),
+            (
+                "SIPDefault.cnf",
+                ";begin\r\nimage_version: P0S3-08-2-00\r\nproxy_register: 1\r\ndial_template: dialplan\r\ntelnet_level: 2\r\n;end\r\n".as_bytes(),
+            ),
+            (
+                &format!("SIP{MAC}.cnf"),
+                ";begin\r\nimage_version: P0S3-08-2-00\r\nline1_name : \u{201c}sipgateid\u{201d} ; SIPgate device ID#\r\n;end\r\n".as_bytes(),
+            ),
+            ("RINGLIST.DAT", b"CTU CTU.raw\n"),
+            ("P0S3-06-3-00.bin", STAND_IN_IMAGE),
+        ],
+    )
+}
+
+fn check_json(args: &[&str]) -> (i32, serde_json::Value, String) {
+    let mut args = args.to_vec();
+    args.extend(["--format", "json"]);
+    let (code, stdout, stderr) = run(&args);
+    (
+        code,
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}{stderr}")),
+        stderr,
+    )
+}
+
+#[test]
+fn seed_002_a_per_phone_image_version_that_overrides_the_downgrade_is_not_ok() {
+    let dir = seed_002_root("seed002");
+    let root = dir.to_str().unwrap();
+    // Without --mac: the MAC in the root is a phone, and it is reported.
+    let (code, stdout, _) = run(&["check", "--from", "P0S3-08-2-00", "--tftp-root", root]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains(&format!("NOT OK: phone {MAC}")), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "stays on P0S3-08-2-00, but SIPDefault.cnf names P0S3-06-3-00: SIP{MAC}.cnf names P0S3-08-2-00"
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Next: "), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "then run: phoneup check --from P0S3-08-2-00 --tftp-root {root}"
+        )),
+        "{stdout}"
+    );
+    let (code, value, _) = check_json(&[
+        "check",
+        "--from",
+        "P0S3-08-2-00",
+        "--to",
+        "P0S3-06-3-00",
+        "--tftp-root",
+        root,
+        "--mac",
+        MAC,
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(value["ok"], false);
+    assert_eq!(value["phones"], serde_json::json!([MAC]));
+    assert_eq!(
+        value["simulations"].as_array().unwrap().len(),
+        2,
+        "both models"
+    );
+    let reasons = value["reasons"].as_array().unwrap();
+    assert!(
+        reasons.iter().any(|r| r
+            .as_str()
+            .unwrap()
+            .contains("ends on P0S3-08-2-00, not on P0S3-06-3-00")),
+        "{reasons:?}"
+    );
+    assert!(value["next_step"]["command"]
+        .as_str()
+        .unwrap()
+        .contains("--mac"));
+    // Step 2 done: the phone goes down to 6.3 and stays.
+    fs::write(
+        dir.join(format!("SIP{MAC}.cnf")),
+        "image_version: P0S3-06-3-00\ntelnet_level: \u{201c}2\u{201d}\n",
+    )
+    .unwrap();
+    let (code, stdout, _) = run(&[
+        "check",
+        "--from",
+        "P0S3-08-2-00",
+        "--to",
+        "P0S3-06-3-00",
+        "--tftp-root",
+        root,
+    ]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains(&format!("OK: phone {MAC} ends on P0S3-06-3-00.")),
+        "{stdout}"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn seed_003_a_misnamed_os79xx_that_keeps_the_phone_on_3_1_is_not_ok() {
+    let dir = seed_003_root("seed003");
+    let root = dir.to_str().unwrap();
+    let (code, stdout, _) = run(&["check", "--from", "P0030301MFG2", "--tftp-root", root]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(!stdout.contains("OK: the phone settles"), "{stdout}");
+    assert!(stdout.contains("NOT OK"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "stays on P0030301MFG2: it asks for OS79XX.TXT, but the root has OS79xx.TXT (naming P0S3-06-3-00)"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Tftpd32"), "{stdout}");
+    assert!(
+        stdout.contains("Rename OS79xx.TXT to OS79XX.TXT."),
+        "{stdout}"
+    );
+    // With --mac, the same, for that phone; with --to, it names where the phone ends.
+    let (code, stdout, _) = run(&[
+        "check",
+        "--from",
+        "P0030301MFG2",
+        "--to",
+        "P0S3-06-3-00",
+        "--tftp-root",
+        root,
+        "--mac",
+        MAC,
+    ]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "phone {MAC} (7940) ends on P0030301MFG2, not on P0S3-06-3-00."
+        )),
+        "{stdout}"
+    );
+    // Renamed as the phone asks: it takes 6.3.
+    fs::rename(dir.join("OS79xx.TXT"), dir.join("OS79XX.TXT")).unwrap();
+    fs::write(dir.join("OS79XX.TXT"), "P0S3-06-3-00\n").unwrap();
+    fs::write(dir.join("SIPDefault.cnf"), "image_version: P0S3-06-3-00\n").unwrap();
+    fs::write(dir.join(format!("SIP{MAC}.cnf")), "line1_name: 1\n").unwrap();
+    fs::remove_file(dir.join("xmlDefault.CNF.XML")).unwrap();
+    let (code, stdout, _) = run(&[
+        "check",
+        "--from",
+        "P0030301MFG2",
+        "--to",
+        "P0S3-06-3-00",
+        "--tftp-root",
+        root,
+    ]);
+    assert_eq!(code, 0, "{stdout}");
+    // lint names both wrong-case files, and says which servers care.
+    let dir2 = seed_003_root("seed003-lint");
+    let (code, stdout, _) = run(&["lint", dir2.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("error: OS79xx.TXT: named OS79xx.TXT, but the phone asks for OS79XX.TXT"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("tftpd-hpa, atftpd and dnsmasq"), "{stdout}");
+    assert!(stdout.contains("Tftpd32 ignores case"), "{stdout}");
+    assert!(!stdout.contains("case-sensitive"), "{stdout}");
+    fs::remove_dir_all(&dir).unwrap();
+    fs::remove_dir_all(&dir2).unwrap();
+}
+
+#[test]
+fn check_without_mac_reports_every_phone_in_the_root() {
+    let dir = fixture(
+        "every-phone",
+        &[
+            ("SIPDefault.cnf", b"image_version: P0S3-08-11-00\n"),
+            ("SIP0018B9000001.cnf", b"image_version: P0S3-08-11-00\n"),
+            ("SEP0018B9000002.cnf.xml", b"<Default/>\n"),
+            ("CTLSEP0018B9000003.tlv", b""),
+        ],
+    );
+    let (code, value, _) = check_json(&[
+        "check",
+        "--from",
+        "P0S3-08-11-00",
+        "--tftp-root",
+        dir.to_str().unwrap(),
+        "--model",
+        "7940",
+    ]);
+    assert_eq!(
+        value["phones"],
+        serde_json::json!(["0018B9000001", "0018B9000002", "0018B9000003"])
+    );
+    assert_eq!(value["simulations"].as_array().unwrap().len(), 3);
+    // The phone with an empty CTLSEP file loops: NOT OK, and the reason names it.
+    assert_eq!(code, 1);
+    let reasons = value["reasons"].as_array().unwrap();
+    assert!(
+        reasons.iter().any(|r| r
+            .as_str()
+            .unwrap()
+            .contains("phone 0018B9000003 (7940) loops on CTLSEP0018B9000003.tlv")),
+        "{reasons:?}"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn every_ending_that_is_not_success_says_what_to_do_next() {
+    // simulate: a phone on a signed load refuses an unsigned image.
+    let dir = fixture(
+        "next-refused",
+        &[
+            ("SIPDefault.cnf", b"image_version: P0S30202\n"),
+            ("P0S30202.sbn", STAND_IN_IMAGE),
+        ],
+    );
+    let root = dir.to_str().unwrap();
+    let (code, stdout, _) = run(&["simulate", "--from", "P0S3-06-3-00", "--tftp-root", root]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("refuses the image, every boot"), "{stdout}");
+    assert!(
+        stdout.contains("Next: P0S3-06-3-00 will not take P0S30202 directly"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "then run: phoneup plan --from P0S3-06-3-00 --to P0S30202 --tftp-root {root}"
+        )),
+        "{stdout}"
+    );
+    // simulate: the CTLSEP loop behind a server that answers missing files wrongly.
+    let (code, value, _) = check_json(&[
+        "simulate",
+        "--from",
+        "P003-08-11-00",
+        "--tftp-root",
+        root,
+        "--server",
+        "wrong-error",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(value["ending"], "loop");
+    assert!(value["next_step"]["fix"]
+        .as_str()
+        .unwrap()
+        .contains("TFTP error 1 (File not found)"));
+    assert!(value["next_step"]["command"]
+        .as_str()
+        .unwrap()
+        .starts_with("phoneup simulate --from P003-08-11-00"));
+    // check --tftp-root, NOT OK: see the seed tests; apply refusals:
+    let (code, stdout, _) = run_owned(
+        &card("apply", &["--stage", "1", "--tftp-root", root])
+            .into_iter()
+            .map(str::to_string)
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("Refused:"), "{stdout}");
+    assert!(stdout.contains("Next: Copy the firmware"), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "then run: phoneup apply --from P0030301MFG2 --to P0S3-08-11-00 --stage 1 --tftp-root {root}"
+        )),
+        "{stdout}"
+    );
+    let (code, stdout, _) = run(&card(
+        "apply",
+        &[
+            "--stage",
+            "1",
+            "--tftp-root",
+            root,
+            "--mac",
+            MAC,
+            "--format",
+            "json",
+        ],
+    ));
+    assert_eq!(code, 1, "{stdout}");
+    let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert!(value["next_step"]["fix"]
+        .as_str()
+        .unwrap()
+        .contains("without --mac"));
+    assert!(!value["next_step"]["command"]
+        .as_str()
+        .unwrap()
+        .contains("--mac"));
+    // plan's "no path".
+    let (code, value, _) = check_json(&["plan", "--from", "P0S3-08-2-00", "--to", "P0S30202"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        value["next_step"]["command"],
+        "phoneup plan --from P0S3-08-2-00 --to P0S3-05-3-00"
+    );
+    // (A route narrowed by --via: tests/phoneup/cli.rs, via_and_avoid_steer_the_route.)
+    // undo with nothing to undo.
+    let (code, stdout, _) = run(&["undo", "--tftp-root", root]);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("pass the same --journal"), "{stdout}");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn simulate_shows_a_sip_8_2_to_6_3_downgrade_as_the_plan_does() {
+    let dir = fixture(
+        "downgrade-screen",
+        &[
+            ("SIPDefault.cnf", b"image_version: P0S3-06-3-00\n"),
+            ("P0S3-06-3-00.sbn", STAND_IN_IMAGE),
+        ],
+    );
+    let (code, value, _) = check_json(&[
+        "simulate",
+        "--from",
+        "P0S3-08-2-00",
+        "--tftp-root",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(value["final_load"], "P0S3-06-3-00");
+    let screen = value["boots"][0]["screen"].as_array().unwrap();
+    assert_eq!(screen[0], "Upgrading Software", "{screen:?}");
+    assert!(!screen.iter().any(|s| s == "Universal Application Loader"));
+    let (_, plan, _) = check_json(&["plan", "--from", "P0S3-08-2-00", "--to", "P0S3-06-3-00"]);
+    assert!(plan["stages"][0]["screen"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("\"Upgrading Software\""));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn model_means_the_same_everywhere_and_help_offers_only_what_is_accepted() {
+    let (_, help, _) = run(&["simulate", "--help"]);
+    let model = help
+        .split("--model <MODEL>")
+        .nth(1)
+        .expect("simulate documents --model");
+    let model = &model[..model.find("--format").unwrap_or(model.len())];
+    assert!(model.contains("7940") && model.contains("7960"), "{model}");
+    assert!(
+        !model.contains("both"),
+        "simulate offers only what it accepts: {model}"
+    );
+    let (code, _, stderr) = run(&[
+        "simulate",
+        "--from",
+        "P0S3-06-3-00",
+        "--tftp-root",
+        ".",
+        "--model",
+        "both",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("[possible values: 7940, 7960]"), "{stderr}");
+    for command in ["plan", "check", "apply"] {
+        let (_, help, _) = run(&[command, "--help"]);
+        assert!(help.contains("both"), "{command} --help: {help}");
+    }
+}
+
+#[test]
+fn the_man_page_documents_every_subcommand_and_names_no_missing_page() {
+    let (code, man, _) = run(&["man"]);
+    assert_eq!(code, 0);
+    assert!(
+        !man.contains("phoneup-plan(1)"),
+        "no page that does not exist"
+    );
+    for (command, options) in [
+        ("plan", &["--via", "--avoid", "--tftp-root"][..]),
+        (
+            "apply",
+            &["--stage", "--dry-run", "--journal", "--replace-links"],
+        ),
+        ("undo", &["--journal"]),
+        ("check", &["--mac", "--boots"]),
+        ("simulate", &["--server", "--model"]),
+        ("lint", &["--mac", "--journal"]),
+        ("graph", &["--loads"]),
+    ] {
+        let section = man
+            .split(&format!(".SS \"phoneup {command}\""))
+            .nth(1)
+            .unwrap_or_else(|| panic!("no section for {command}"));
+        let section = &section[..section.find(".SS ").unwrap_or(section.len())];
+        for option in options {
+            let roff = option.replace('-', "\\-");
+            assert!(
+                section.contains(&roff) || section.contains(option),
+                "{command}'s section lacks {option}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_java_phone_message_names_its_phones_not_the_7940_and_7960() {
+    let (code, _, stderr) = run(&["identify", "SIP41.9-4-2SR3-1S"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("7941"), "{stderr}");
+    assert!(!stderr.contains("794x"), "{stderr}");
+}
+
+#[test]
+fn inventory_calls_a_load_complete_when_a_stage_finds_what_it_fetches() {
+    let dir = fixture("inventory-63", &[("P0S3-06-3-00.bin", STAND_IN_IMAGE)]);
+    let (_, value, _) = check_json(&["inventory", dir.to_str().unwrap()]);
+    let load = &value["loads"][0];
+    assert_eq!(load["load"], "P0S3-06-3-00");
+    assert_eq!(load["status"], "complete", "{load}");
+    assert!(load["notes"][0]
+        .as_str()
+        .unwrap()
+        .contains("no P0S3-06-3-00.sbn: a phone on a signed load"));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn apply_refuses_a_loads_file_that_is_not_a_manifest() {
+    let dir = fixture(
+        "loads-junk",
+        &[
+            ("P0S3-08-11-00.loads", b"x"),
+            ("P003-08-11-00.sbn", STAND_IN_IMAGE),
+            ("P0S3-08-11-00.sb2", STAND_IN_IMAGE),
+        ],
+    );
+    let root = dir.to_str().unwrap();
+    let (code, stdout, _) = run(&card("apply", &["--stage", "3", "--tftp-root", root]));
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("not a .loads manifest"), "{stdout}");
+    assert!(!Path::new(root).join("XMLDefault.cnf.xml").exists());
+    // A manifest naming a file that is not there is refused too.
+    fs::write(
+        dir.join("P0S3-08-11-00.loads"),
+        "P0S3-08-11-00\r\nP003-08-11-00.sbn\r\nP0S3-08-11-99.sb2\r\n",
+    )
+    .unwrap();
+    let (code, stdout, _) = run(&card("apply", &["--stage", "3", "--tftp-root", root]));
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("P0S3-08-11-99.sb2 (named by P0S3-08-11-00.loads)"),
+        "{stdout}"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn lint_after_apply_mac_does_not_ask_to_undo_what_apply_wrote() {
+    let files: Vec<(&str, &[u8])> = vec![
+        (
+            "XMLDefault.cnf.xml",
+            b"<Default>\n  <loadInformation8 model=\"IP Phone 7940\">P00308010200</loadInformation8>\n  <loadInformation7 model=\"IP Phone 7960\">P00308010200</loadInformation7>\n</Default>\n",
+        ),
+        ("P00308010200.sb2", STAND_IN_IMAGE),
+        ("P00308010200.sbn", STAND_IN_IMAGE),
+        ("P00308010200.loads", b"P00308010200\r\nP00308010200.sbn\r\nP00308010200.sb2\r\n"),
+        ("P0S3-08-11-00.loads", b"P0S3-08-11-00\r\nP003-08-11-00.sbn\r\nP0S3-08-11-00.sb2\r\n"),
+        ("P003-08-11-00.sbn", STAND_IN_IMAGE),
+        ("P0S3-08-11-00.sb2", STAND_IN_IMAGE),
+    ];
+    let dir = fixture("lint-mac", &files);
+    let root = dir.to_str().unwrap();
+    let (code, stdout, stderr) = run(&card(
+        "apply",
+        &["--stage", "3", "--tftp-root", root, "--mac", MAC],
+    ));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    for extra in [&["--mac", MAC][..], &[]] {
+        let mut args = vec!["lint", root];
+        args.extend(extra);
+        let (code, stdout, _) = run(&args);
+        assert_eq!(code, 0, "{args:?}: {stdout}");
+        assert!(!stdout.contains("move SEP"), "{stdout}");
+    }
+    // The same per-phone file, not written by phoneup, is still worth a warning.
+    let copy = fixture("lint-mac-copy", &files);
+    fs::copy(
+        dir.join(format!("SEP{MAC}.cnf.xml")),
+        copy.join(format!("SEP{MAC}.cnf.xml")),
+    )
+    .unwrap();
+    let (code, stdout, _) = run(&["lint", copy.to_str().unwrap(), "--mac", MAC]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("loader stops at SEP"), "{stdout}");
+    fs::remove_dir_all(&dir).unwrap();
+    fs::remove_dir_all(&copy).unwrap();
+}
+
+#[test]
+fn lint_warns_about_what_a_stranger_could_fetch() {
+    let dir = fixture(
+        "exposed",
+        &[
+            ("SIPDefault.cnf.orig", b"line1_password: \"secret\"\n"),
+            ("SIP0018B9FFFFFF.cnf~", b"line1_password: \"secret\"\n"),
+            (".SIPDefault.cnf.swp", b"x"),
+            ("XMLDefault.cnf.xml.bak", b"x"),
+            (".OS79XX.TXT.phoneup-12.tmp", b"x"),
+            ("P0S3-06-3-00.bin", STAND_IN_IMAGE),
+        ],
+    );
+    fs::create_dir_all(dir.join(".phoneup/undo/0001")).unwrap();
+    let (code, value, _) = check_json(&["lint", dir.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let flagged: Vec<&str> = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["phone"]
+                .as_str()
+                .unwrap()
+                .contains("anyone who can reach")
+        })
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        flagged,
+        [
+            ".OS79XX.TXT.phoneup-12.tmp",
+            ".SIPDefault.cnf.swp",
+            ".phoneup/",
+            "SIP0018B9FFFFFF.cnf~",
+            "SIPDefault.cnf.orig",
+            "XMLDefault.cnf.xml.bak"
+        ]
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn plan_json_files_hold_whole_files_only_and_a_root_without_xmldefault_gets_it_whole() {
+    let dir = fixture("plan-whole", &[]);
+    let (_, value, _) = check_json(&card("plan", &["--tftp-root", dir.to_str().unwrap()]));
+    let stage = &value["stages"][2];
+    assert!(stage["files"]["XMLDefault.cnf.xml"]
+        .as_str()
+        .unwrap()
+        .contains("<loadInformation8"));
+    assert!(stage["edits_in_place"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["file"] != "XMLDefault.cnf.xml"));
+    // A root with its own XMLDefault.cnf.xml: an edit, never whole contents to write over it.
+    fs::write(dir.join("XMLDefault.cnf.xml"), "<Default/>\n").unwrap();
+    let (_, value, _) = check_json(&card("plan", &["--tftp-root", dir.to_str().unwrap()]));
+    let stage = &value["stages"][2];
+    assert!(
+        stage["files"].get("XMLDefault.cnf.xml").is_none(),
+        "{stage}"
+    );
+    // A script that writes `.files` out keeps the user's SIPDefault.cnf settings.
+    assert!(stage["files"].get("SIPDefault.cnf").is_none());
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn journal_option_keeps_the_journal_where_the_user_says_and_never_inside_the_root() {
+    let dir = super::support::report_root("journal-option");
+    let journal = std::env::temp_dir().join(format!("phoneup-own-journal-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&journal);
+    let root = dir.to_str().unwrap();
+    let mut args = super::support::report_apply(&dir, "1", &["--journal"]);
+    args.push(journal.to_str().unwrap().to_string());
+    let (code, stdout, stderr) = run_owned(&args);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(journal.join("0001/manifest.yaml").is_file());
+    assert!(
+        stdout.contains(&format!(
+            "phoneup undo --tftp-root {root} --journal {}",
+            journal.display()
+        )),
+        "{stdout}"
+    );
+    // Another root cannot share it.
+    let other = fixture("journal-option-other", &[("P0S3-06-3-00.bin", b"")]);
+    let mut args = super::support::report_apply(&other, "1", &["--journal"]);
+    args.push(journal.to_str().unwrap().to_string());
+    let (code, _, stderr) = run_owned(&args);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("holds the undo journal of"), "{stderr}");
+    // Inside the root is refused.
+    let mut args = super::support::report_apply(&dir, "3", &["--journal"]);
+    args.push(format!("{root}/journal"));
+    let (code, _, stderr) = run_owned(&args);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("inside the TFTP root"), "{stderr}");
+    let (code, _, _) = run(&["undo", "--tftp-root", root]);
+    assert_eq!(code, 1, "the default journal holds nothing for this root");
+    let (code, _, _) = run(&[
+        "undo",
+        "--tftp-root",
+        root,
+        "--journal",
+        journal.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        fs::read_to_string(dir.join("SIPDefault.cnf")).unwrap(),
+        super::support::REPORT_SIPDEFAULT
+    );
+    let _ = phoneup;
+    for d in [&dir, &journal, &other] {
+        fs::remove_dir_all(d).unwrap();
+    }
+}
+
+#[test]
+fn a_journal_left_inside_the_root_by_an_older_phoneup_is_moved_out_on_first_use() {
+    let dir = super::support::report_root("legacy-journal");
+    let legacy = dir.join(".phoneup/undo/0001");
+    fs::create_dir_all(&legacy).unwrap();
+    // What an older phoneup left after `apply --stage 1`: SIPDefault.cnf edited, its copy kept.
+    fs::write(
+        legacy.join("SIPDefault.cnf"),
+        super::support::REPORT_SIPDEFAULT,
+    )
+    .unwrap();
+    fs::write(
+        legacy.join("manifest.yaml"),
+        "description: stage 1\nentries:\n- file: SIPDefault.cnf\n  action: modified\n",
+    )
+    .unwrap();
+    fs::write(dir.join("SIPDefault.cnf"), "image_version: P0S3-06-3-00\n").unwrap();
+    let (code, stdout, _) = run(&["lint", dir.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(stdout.contains(".phoneup/"), "{stdout}");
+    let (code, stdout, stderr) = run(&["undo", "--tftp-root", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("Moved 1 undo journal folder(s) out of"),
+        "{stdout}"
+    );
+    assert!(!dir.join(".phoneup").exists());
+    assert_eq!(
+        fs::read_to_string(dir.join("SIPDefault.cnf")).unwrap(),
+        super::support::REPORT_SIPDEFAULT
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}

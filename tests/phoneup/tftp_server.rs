@@ -1,0 +1,169 @@
+//! Issue 10's "done when", against a real TFTP server: Debian's atftpd serving the root on
+//! 127.0.0.1 (a high port), fetched with curl. After `apply` of each stage of the card's plan
+//! and a full `undo`, the root holds no file or folder phoneup made, and the server cannot hand
+//! out any old copy: not the journal an older phoneup kept inside the root, not a new one.
+
+use std::net::UdpSocket;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::support::{report_apply, report_root, run, run_owned, tree, REPORT_SIPDEFAULT};
+
+/// A binary the test needs: its path, or a failure that says how to install it.
+fn needs(binary: &str, package: &str) -> PathBuf {
+    for dir in ["/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/bin"] {
+        let path = Path::new(dir).join(binary);
+        if path.is_file() {
+            return path;
+        }
+    }
+    panic!("this test needs {binary}: install it with `apt-get install {package}` (Debian)");
+}
+
+/// atftpd serving `root` on 127.0.0.1, stopped when dropped (also when the test fails).
+struct Server {
+    child: Child,
+    port: u16,
+    curl: PathBuf,
+    scratch: PathBuf,
+}
+
+impl Server {
+    fn start(root: &Path) -> Server {
+        let atftpd = needs("atftpd", "atftpd");
+        let curl = needs("curl", "curl");
+        // A free UDP port on loopback, released just before atftpd takes it.
+        let port = UdpSocket::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut command = Command::new(atftpd);
+        command.args([
+            "--daemon",
+            "--no-fork",
+            "--no-multicast",
+            "--port",
+            &port.to_string(),
+            "--bind-address",
+            "127.0.0.1",
+        ]);
+        if super::support::is_root() {
+            command.args(["--user", "nobody", "--group", "nogroup"]);
+        }
+        let child = command
+            .arg(root)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("atftpd starts");
+        let scratch =
+            std::env::temp_dir().join(format!("phoneup-tftp-fetch-{}", std::process::id()));
+        std::fs::create_dir_all(&scratch).unwrap();
+        let server = Server {
+            child,
+            port,
+            curl,
+            scratch,
+        };
+        let started = Instant::now();
+        while server.fetch("SIPDefault.cnf").is_none() {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "atftpd did not serve SIPDefault.cnf on 127.0.0.1:{port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        server
+    }
+
+    /// The file as a TFTP client gets it, or `None` when the server does not hand it out.
+    fn fetch(&self, name: &str) -> Option<Vec<u8>> {
+        let out = self.scratch.join("fetched");
+        let _ = std::fs::remove_file(&out);
+        let status = Command::new(&self.curl)
+            .args(["--silent", "--max-time", "5", "--output"])
+            .arg(&out)
+            .arg(format!("tftp://127.0.0.1:{}/{name}", self.port))
+            .status()
+            .expect("curl runs");
+        status
+            .success()
+            .then(|| std::fs::read(&out).unwrap_or_default())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.scratch);
+    }
+}
+
+#[test]
+fn after_apply_of_each_stage_and_a_full_undo_a_real_tftp_server_hands_out_no_old_copy() {
+    let dir = report_root("tftp-server");
+    let original = tree(&dir);
+    // What an older phoneup left: SIPDefault.cnf edited, its copy (a line password) inside
+    // the root, where the server hands it out.
+    let legacy = dir.join(".phoneup/undo/0001");
+    std::fs::create_dir_all(&legacy).unwrap();
+    std::fs::write(legacy.join("SIPDefault.cnf"), REPORT_SIPDEFAULT).unwrap();
+    std::fs::write(
+        legacy.join("manifest.yaml"),
+        "description: stage 1 (older phoneup)\nentries:\n- file: SIPDefault.cnf\n  action: modified\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("SIPDefault.cnf"),
+        REPORT_SIPDEFAULT.replace("OLD", "P0S3-06-3-00"),
+    )
+    .unwrap();
+    let server = Server::start(&dir);
+    let old_copy = ".phoneup/undo/0001/SIPDefault.cnf";
+    assert_eq!(
+        server.fetch(old_copy).as_deref(),
+        Some(REPORT_SIPDEFAULT.as_bytes()),
+        "the leak issue 10 reports: the server hands out the old journal"
+    );
+    let phoneups_names = ["OS79XX.TXT", "SIPDefault.cnf", "XMLDefault.cnf.xml"];
+    for stage in ["1", "2", "3"] {
+        let (code, stdout, stderr) = run_owned(&report_apply(&dir, stage, &[]));
+        assert_eq!(code, 0, "stage {stage}: {stdout}{stderr}");
+        for n in 1..=stage.parse::<usize>().unwrap() + 1 {
+            for file in phoneups_names {
+                let copy = format!(".phoneup/undo/{n:04}/{file}");
+                assert_eq!(server.fetch(&copy), None, "stage {stage}: {copy} is served");
+            }
+        }
+        // Every file in the root is the user's or one phoneup writes for the phone: no copy, no
+        // journal, no temporary file.
+        for name in tree(&dir).keys() {
+            assert!(
+                original.contains_key(name) || phoneups_names.contains(&name.as_str()),
+                "stage {stage}: {name} is in the served root"
+            );
+        }
+        assert!(
+            server.fetch("SIPDefault.cnf").is_some(),
+            "the server still serves the root"
+        );
+    }
+    for _ in 0..6 {
+        match run(&["undo", "--tftp-root", dir.to_str().unwrap()]).0 {
+            0 => continue,
+            1 => break,
+            code => panic!("undo exited {code}"),
+        }
+    }
+    assert_eq!(tree(&dir), original, "the root holds nothing phoneup made");
+    assert_eq!(server.fetch(old_copy), None);
+    assert_eq!(
+        server.fetch("SIPDefault.cnf").as_deref(),
+        Some(REPORT_SIPDEFAULT.as_bytes())
+    );
+    drop(server);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
