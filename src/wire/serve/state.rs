@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::tftp_root::state::{folder_for, private_folder};
 use crate::tftp_root::write::write_atomic;
 use crate::wire::serve::files::Dir;
 use crate::wire::serve::registry::Phone;
@@ -27,15 +28,15 @@ struct StateFile {
 }
 
 /// Writes every phone.
-pub fn save(path: &Path, dir: &Dir, phones: &BTreeMap<String, Phone>) -> io::Result<()> {
+pub fn save(path: &Path, dir: &Dir, phones: &BTreeMap<String, Phone>) -> Result<(), String> {
     let file = StateFile {
         version: VERSION,
         root: dir.canonical.clone(),
         phones: phones.clone(),
     };
-    let mut text = serde_json::to_string_pretty(&file).map_err(io::Error::other)?;
+    let mut text = serde_json::to_string_pretty(&file).map_err(|e| e.to_string())?;
     text.push('\n');
-    write_atomic(path, text.as_bytes(), None)
+    write_atomic(path, text.as_bytes(), None).map_err(|e| e.to_string())
 }
 
 /// Reads the phones of a state file; `Ok(empty)` when there is none yet. A state file of
@@ -75,39 +76,18 @@ pub fn load(path: &Path, dir: &Dir) -> Result<BTreeMap<String, Phone>, String> {
     Ok(file.phones)
 }
 
-/// Where the state file goes by default: `$XDG_STATE_HOME/phoneup/serve/<folder>-<hash>.json`
-/// (or under `~/.local/state`), keyed by the served directory's canonical path.
+/// Where the state file goes by default: `state.json` in phoneup's state folder for this
+/// directory (`$XDG_STATE_HOME/phoneup/serve/<folder>-<hash>/`, or under `~/.local/state`, keyed
+/// by the directory's canonical path: the folder `tftp_root::state` keeps the undo journal in,
+/// for the purpose `serve`), created private (mode 0700) when missing.
 pub fn default_path(dir: &Dir) -> Result<PathBuf, String> {
-    let base = match std::env::var_os("XDG_STATE_HOME").map(PathBuf::from) {
-        Some(state) if state.is_absolute() => state,
-        _ => match std::env::var_os("HOME").map(PathBuf::from) {
-            Some(home) if home.is_absolute() => home.join(".local/state"),
-            _ => return Err("neither XDG_STATE_HOME nor HOME is set: give --state FILE (outside the served directory)".into()),
-        },
-    };
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in dir.canonical.to_string_lossy().bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    let folder = folder_for(&dir.canonical, "serve", None).map_err(|e| e.to_string())?;
+    if let Some(parent) = folder.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     }
-    let name: String = dir
-        .canonical
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "root".into())
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(40)
-        .collect();
-    Ok(base
-        .join("phoneup/serve")
-        .join(format!("{name}-{hash:016x}.json")))
+    private_folder(&folder).map_err(|e| e.to_string())?;
+    Ok(folder.join("state.json"))
 }
 
 /// Refuses a state file inside the served directory (where anyone could fetch it).
