@@ -227,10 +227,10 @@ impl Args {
             return Err(usage("give --root DIR and --to LOAD"));
         };
         let matrix = context.matrix()?;
-        let target = known(&matrix, &to, "--to")?;
+        let target = known(matrix, &to, "--to")?;
         let mut phones = BTreeMap::new();
         for entry in &self.phones {
-            let (mac, value) = phone_entry(&matrix, entry, "--phones")?;
+            let (mac, value) = phone_entry(matrix, entry, "--phones")?;
             phones.insert(mac, value);
         }
         if let Some(path) = &self.phones_file {
@@ -243,7 +243,7 @@ impl Args {
                 if line.is_empty() {
                     continue;
                 }
-                let (mac, value) = phone_entry(&matrix, line, "--phones-file")
+                let (mac, value) = phone_entry(matrix, line, "--phones-file")
                     .map_err(|e| usage(format!("{}:{}: {e}", path.display(), n + 1)))?;
                 phones.insert(mac, value);
             }
@@ -292,7 +292,7 @@ impl Args {
         let style = Style::detect();
         let (tx, rx) = mpsc::channel();
         let viewer = thread::spawn(move || view::run(rx, mode, style));
-        let knowledge = Knowledge::new(&matrix, dir.canonical.clone());
+        let knowledge = Knowledge::new(matrix, dir.canonical.clone());
         let roster = Roster {
             phones,
             all: self.all,
