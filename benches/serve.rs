@@ -32,19 +32,31 @@ impl Drop for Guard {
 }
 
 fn free_port() -> u16 {
-    UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn wait(address: SocketAddr) {
     let client = Client {
         server: address,
         bind: None,
-        policy: Policy { timeout: Duration::from_millis(100), retries: 0 },
+        policy: Policy {
+            timeout: Duration::from_millis(100),
+            retries: 0,
+        },
     };
     let until = Instant::now() + Duration::from_secs(10);
     while Instant::now() < until {
-        let fetch = client.read("readiness", Ask::default(), Want::Whole).unwrap();
-        if !matches!(fetch.outcome, Outcome::Failed(phoneup::wire::transfer::Failure::Timeout { .. })) {
+        let fetch = client
+            .read("readiness", Ask::default(), Want::Whole)
+            .unwrap();
+        if !matches!(
+            fetch.outcome,
+            Outcome::Failed(phoneup::wire::transfer::Failure::Timeout { .. })
+        ) {
             return;
         }
     }
@@ -53,7 +65,10 @@ fn wait(address: SocketAddr) {
 
 fn fetch(address: SocketAddr, name: &str, blksize: Option<u16>) -> u64 {
     let client = Client::new(address);
-    let ask = Ask { blksize, ..Ask::default() };
+    let ask = Ask {
+        blksize,
+        ..Ask::default()
+    };
     match client.read(name, ask, Want::Whole).unwrap().outcome {
         Outcome::Received { bytes } => bytes,
         other => panic!("{name} from {address}: {other:?}"),
@@ -114,19 +129,37 @@ fn main() {
     let _ = std::fs::remove_dir_all(&dir);
     let root: PathBuf = dir.join("root");
     std::fs::create_dir_all(&root).unwrap();
-    let big: Vec<u8> = (0..20u32 << 20).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    let big: Vec<u8> = (0..20u32 << 20)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
     std::fs::write(root.join("big20M.bin"), &big).unwrap();
     for (name, size) in PACKAGE {
         std::fs::write(root.join(name), vec![0x5a; size]).unwrap();
     }
     let tftpd = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tftpd-hpa/usr/sbin/in.tftpd");
-    assert!(tftpd.exists(), "tftpd-hpa is missing: sudo bash .ci/install-test-servers");
+    assert!(
+        tftpd.exists(),
+        "tftpd-hpa is missing: sudo bash .ci/install-test-servers"
+    );
 
     let serve_at: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
     let serve = Guard(
         Command::new(env!("CARGO_BIN_EXE_phoneup"))
-            .args(["serve", "--root", root.to_str().unwrap(), "--to", "P0S3-08-11-00"])
-            .args(["--phones", "0018B9FFFF99", "--listen", &serve_at.to_string(), "--events", "json"])
+            .args([
+                "serve",
+                "--root",
+                root.to_str().unwrap(),
+                "--to",
+                "P0S3-08-11-00",
+            ])
+            .args([
+                "--phones",
+                "0018B9FFFF99",
+                "--listen",
+                &serve_at.to_string(),
+                "--events",
+                "json",
+            ])
             .args(["--state", dir.join("state.json").to_str().unwrap()])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -134,7 +167,15 @@ fn main() {
             .unwrap(),
     );
     let hpa_at: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-    let user = if std::fs::read_to_string("/proc/self/status").unwrap_or_default().lines().any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0")) { "nobody" } else { "root" };
+    let user = if std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
+    {
+        "nobody"
+    } else {
+        "root"
+    };
     let _hpa = Guard(
         Command::new(&tftpd)
             .args(["-L", "--secure", "-u", user, "-a", &hpa_at.to_string()])
@@ -151,7 +192,10 @@ fn main() {
     let package_mb = PHONES as f64 * PACKAGE.iter().map(|(_, s)| *s as f64).sum::<f64>() / 1e6;
     println!("| case | phoneup serve | tftpd-hpa 5.2 |");
     println!("|---|---|---|");
-    for (label, blksize) in [("one 20 MiB file, blksize 512", None), ("one 20 MiB file, blksize 1428", Some(1428))] {
+    for (label, blksize) in [
+        ("one 20 MiB file, blksize 512", None),
+        ("one 20 MiB file, blksize 1428", Some(1428)),
+    ] {
         let ours = one_file(serve_at, blksize);
         let theirs = one_file(hpa_at, blksize);
         println!(

@@ -210,11 +210,21 @@ impl<'m> Registry<'m> {
         if phone.state == State::Done {
             return (format!("{done} of {done}"), Some((done, done)));
         }
-        let lead = phone
+        // The plan's length, when every load it may run has the same.
+        let lengths: Vec<usize> = phone
             .placement
-            .running()
-            .map(str::to_string)
-            .or_else(|| phone.placement.expected.clone());
+            .possible()
+            .iter()
+            .map(|c| match self.knowledge.proposal(c, &phone.target) {
+                Proposal::Stage { stages, .. } => stages,
+                _ => usize::MAX,
+            })
+            .collect();
+        let lead = if !lengths.is_empty() && lengths.iter().all(|n| *n == lengths[0]) {
+            phone.placement.possible().first().cloned()
+        } else {
+            phone.placement.expected.clone()
+        };
         match lead.map(|l| self.knowledge.proposal(&l, &phone.target)) {
             Some(Proposal::Stage { stages, .. }) => (
                 format!("{} of {}", done + 1, done + stages),
@@ -602,18 +612,18 @@ impl<'m> Registry<'m> {
                 if phone.state == State::Transferring {
                     phone.state = State::Waiting;
                 }
-                // The whole stage fetched: it writes the image and reboots now.
-                let lead = phone.placement.running().map(str::to_string);
-                if let Some(lead) = lead {
-                    if let Proposal::Stage { firmware, .. } =
-                        self.knowledge.proposal(&lead, &phone.target)
-                    {
-                        if !firmware.is_empty()
+                // The whole stage fetched, whichever load it runs: it writes the image and
+                // reboots now.
+                let possible = phone.placement.possible().to_vec();
+                let fetched = !possible.is_empty()
+                    && possible.iter().all(|c| {
+                        let proposal = self.knowledge.proposal(c, &phone.target);
+                        let firmware = proposal.firmware();
+                        !firmware.is_empty()
                             && firmware.iter().all(|f| phone.placement.sent.contains(f))
-                        {
-                            phone.state = State::Rebooting;
-                        }
-                    }
+                    });
+                if fetched {
+                    phone.state = State::Rebooting;
                 }
             }
             Err(_) => {
