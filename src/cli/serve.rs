@@ -21,7 +21,7 @@ use crate::wire::serve::events::State;
 use crate::wire::serve::files::Dir;
 use crate::wire::serve::neighbours::normalise_mac;
 use crate::wire::serve::placement::Knowledge;
-use crate::wire::serve::registry::{Registry, Roster, Wanted};
+use crate::wire::serve::registry::{Phone, Registry, Roster, Wanted};
 use crate::wire::serve::{state, view};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -266,7 +266,7 @@ impl Args {
                 source,
             })?;
         }
-        let resumed = state::load(&state_path, &dir).map_err(usage)?;
+        let resumed: BTreeMap<String, Phone> = state::load(&state_path, &dir).map_err(usage)?;
         let socket = listen(listen_at).map_err(|error| {
             let why = match error.kind() {
                 std::io::ErrorKind::PermissionDenied if listen_at.port() < 1024 => format!(

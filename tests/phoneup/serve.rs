@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 
 use phoneup::files::{loads, sip_default_cnf};
 use phoneup::knowledge::matrix::Matrix;
-use phoneup::wire::client::{Client, Outcome, Want};
-use phoneup::wire::transfer::{Ask, Policy};
+use phoneup::wire::client::{Client, Want};
+use phoneup::wire::transfer::Ask;
 
-use super::servers::free_port;
+use super::servers::{answers, free_port};
 
 /// A serve process, stopped (SIGTERM, then SIGKILL) when dropped.
 pub struct Serve {
@@ -50,14 +50,6 @@ impl Serve {
     }
 
     fn wait_until_answering(&mut self) {
-        let client = Client {
-            server: self.address,
-            bind: None,
-            policy: Policy {
-                timeout: Duration::from_millis(100),
-                retries: 0,
-            },
-        };
         let until = Instant::now() + Duration::from_secs(10);
         while Instant::now() < until {
             if let Some(status) = self.child.as_mut().unwrap().try_wait().unwrap() {
@@ -72,13 +64,7 @@ impl Serve {
                     .read_to_string(&mut err);
                 panic!("phoneup serve exited at start ({status}): {err}");
             }
-            let fetch = client
-                .read("phoneup-readiness-probe", Ask::default(), Want::Whole)
-                .unwrap();
-            if !matches!(
-                fetch.outcome,
-                Outcome::Failed(phoneup::wire::transfer::Failure::Timeout { .. })
-            ) {
+            if answers(self.address) {
                 return;
             }
         }

@@ -3,36 +3,44 @@
 //! change, so a serve that is stopped, or killed, resumes every phone where it was. It is never
 //! inside the served directory: serve refuses one there, as the TFTP server would serve it.
 //!
-//! May use: [`crate::tftp_root::write`], [`crate::wire::serve`]'s `registry` and `files`.
+//! May use: [`crate::tftp_root::write`], [`crate::tftp_root::state`], [`crate::wire::serve::files`].
 
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::tftp_root::state::{folder_for, private_folder};
 use crate::tftp_root::write::write_atomic;
 use crate::wire::serve::files::Dir;
-use crate::wire::serve::registry::Phone;
 
 /// The version of the state file's layout.
 pub const VERSION: u32 = 1;
 
 #[derive(Debug, Serialize, Deserialize)]
-struct StateFile {
+struct StateFile<P> {
     version: u32,
     /// The served directory, canonical.
     root: PathBuf,
-    phones: BTreeMap<String, Phone>,
+    /// Each phone's record, by MAC (the registry's `Phone`).
+    phones: BTreeMap<String, P>,
 }
 
 /// Writes every phone.
-pub fn save(path: &Path, dir: &Dir, phones: &BTreeMap<String, Phone>) -> Result<(), String> {
+pub fn save<P: Serialize>(
+    path: &Path,
+    dir: &Dir,
+    phones: &BTreeMap<String, P>,
+) -> Result<(), String> {
     let file = StateFile {
         version: VERSION,
         root: dir.canonical.clone(),
-        phones: phones.clone(),
+        phones: phones
+            .iter()
+            .map(|(mac, phone)| (mac.clone(), phone))
+            .collect(),
     };
     let mut text = serde_json::to_string_pretty(&file).map_err(|e| e.to_string())?;
     text.push('\n');
@@ -41,7 +49,7 @@ pub fn save(path: &Path, dir: &Dir, phones: &BTreeMap<String, Phone>) -> Result<
 
 /// Reads the phones of a state file; `Ok(empty)` when there is none yet. A state file of
 /// another directory is refused, so two benches never mix.
-pub fn load(path: &Path, dir: &Dir) -> Result<BTreeMap<String, Phone>, String> {
+pub fn load<P: DeserializeOwned>(path: &Path, dir: &Dir) -> Result<BTreeMap<String, P>, String> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
@@ -52,7 +60,7 @@ pub fn load(path: &Path, dir: &Dir) -> Result<BTreeMap<String, Phone>, String> {
             ))
         }
     };
-    let file: StateFile = serde_json::from_str(&text).map_err(|e| {
+    let file: StateFile<P> = serde_json::from_str(&text).map_err(|e| {
         format!(
             "the state file {} cannot be read ({e}); move it aside to start afresh",
             path.display()
@@ -92,38 +100,14 @@ pub fn default_path(dir: &Dir) -> Result<PathBuf, String> {
 
 /// Refuses a state file inside the served directory (where anyone could fetch it).
 pub fn check_outside(path: &Path, dir: &Dir) -> Result<(), String> {
-    let absolute = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map_err(|e| e.to_string())?
-            .join(path)
-    };
-    // The longest existing ancestor, resolved.
-    let mut existing = absolute.as_path();
-    let mut rest = Vec::new();
-    let resolved = loop {
-        if let Ok(canonical) = std::fs::canonicalize(existing) {
-            let mut out = canonical;
-            for part in rest.iter().rev() {
-                out.push(part);
-            }
-            break out;
-        }
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                existing = parent;
-            }
-            _ => break absolute.clone(),
-        }
-    };
-    if resolved.starts_with(&dir.canonical) {
-        return Err(format!(
-            "--state {} is inside the served directory {}, where any TFTP client could fetch it: give a file outside it",
-            path.display(),
-            dir.canonical.display()
-        ));
-    }
-    Ok(())
+    // `folder_for` resolves the longest existing ancestor and refuses a place inside the root.
+    folder_for(&dir.canonical, "serve", Some(path))
+        .map(drop)
+        .map_err(|_| {
+            format!(
+                "--state {} is inside the served directory {}, where any TFTP client could fetch it: give a file outside it",
+                path.display(),
+                dir.canonical.display()
+            )
+        })
 }
