@@ -129,6 +129,11 @@ impl<'m> Knowledge<'m> {
         }
     }
 
+    /// Whether the directory holds `load`'s `.loads` manifest, spelled as serve names it.
+    fn has_manifest(&self, load: &str) -> bool {
+        self.root.join(format!("{load}.loads")).is_file()
+    }
+
     /// Every managed file names `load`: the phone running it keeps it.
     pub fn naming(&self, load: &str) -> Directive {
         Directive::naming(load, &self.os79xx_image(load))
@@ -450,6 +455,16 @@ impl Placement {
             .iter()
             .find(|c| !self.probed.contains(c) && self.candidates.contains(c))
             .cloned();
+        if self.probe.is_none() && self.candidates.len() > 1 {
+            // Loads that look alike on the wire and held nothing back: name each in turn whose
+            // .loads the directory holds (the phone running it reads it and stops; any other
+            // goes on to ask for its images, which stay refused).
+            self.probe = self
+                .candidates
+                .iter()
+                .find(|c| !self.probed.contains(c) && k.has_manifest(c))
+                .cloned();
+        }
         if let Some(probe) = &self.probe {
             self.probed.push(probe.clone());
         }
@@ -551,7 +566,11 @@ impl Placement {
                 .filter(|(_, p)| !p.firmware().iter().any(|f| f == name))
                 .map(|(c, _)| c.clone())
                 .collect();
-            if missing.is_empty() {
+            // A manifest flashes nothing: serving the .loads of a load the phone may run tells
+            // that load (which stops there) from the others (which go on to ask for its images,
+            // and those stay refused).
+            let owned = narrowed.iter().any(|c| own_manifest(c, name));
+            if missing.is_empty() || owned {
                 Reply::FromDir
             } else {
                 for c in &missing {
@@ -681,6 +700,18 @@ impl Placement {
             .filter(|(_, next)| next.is_none())
             .map(|(c, _)| c)
             .collect()
+    }
+}
+
+/// Whether `name` is the `.loads` manifest of `load` itself, in any spelling: a phone told to
+/// run the load it runs still reads that load's `.loads`, and takes no image (seed 003).
+fn own_manifest(load: &str, name: &str) -> bool {
+    let Some(stem) = name.strip_suffix(".loads") else {
+        return false;
+    };
+    match (LoadId::parse(load), LoadId::parse(stem)) {
+        (Ok(a), Ok(b)) => a.match_key() == b.match_key(),
+        _ => false,
     }
 }
 
