@@ -13,6 +13,9 @@ mod phoneup {
     pub mod lint;
     pub mod matrix_input;
     pub mod robustness;
+    pub mod serve;
+    pub mod serve_clients;
+    pub mod serve_netns;
     pub mod servers;
     pub mod simulate;
     pub mod snapshots;

@@ -30,6 +30,7 @@ mod man;
 mod matrix;
 mod plan;
 mod probe;
+mod serve;
 mod simulate;
 mod undo;
 
@@ -84,6 +85,14 @@ enum Command {
                             phoneup probe 127.0.0.1:6969 --from P0S3-06-3-00 --to P0S3-08-11-00 --format json\n\n\
                             Exit codes: 0 the phone will get what it needs, 1 findings or no answer, 2 bad input.")]
     Probe(probe::Args),
+    /// Serve a TFTP directory and walk every managed phone through its own plan, live
+    #[command(
+        after_help = "Examples:\n  phoneup serve --root /srv/tftp --to P0S3-08-11-00 --phones-file bench.txt --leases /var/lib/misc/dnsmasq.leases\n  \
+                            phoneup serve --root /srv/tftp --to P0S3-08-11-00 --all --events json\n  \
+                            phoneup serve --print-dhcp dnsmasq --listen 192.0.2.10\n\n\
+                            Exit codes: 0 stopped with no phone failed or stuck, 1 some phone failed or is stuck, 2 bad input or the port cannot be opened."
+    )]
+    Serve(serve::Args),
     /// Write one stage's files into a TFTP root (edits keep your other lines; undo with `phoneup undo`)
     #[command(
         after_help = "Example:\n  phoneup apply --from P0030301MFG2 --to P0S3-08-11-00 --stage 1 --tftp-root /srv/tftp --dry-run\n\n\
@@ -124,6 +133,7 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
         Command::Check(args) => args.run(&context),
         Command::Simulate(args) => args.run(&context),
         Command::Probe(args) => args.run(&context),
+        Command::Serve(args) => args.run(&context),
         Command::Apply(args) => args.run(&context),
         Command::Undo(args) => args.run(),
         Command::Inventory(args) => args.run(&context),

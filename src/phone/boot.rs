@@ -444,7 +444,15 @@ impl BootRun<'_> {
                 ))
             }
             Some(None) => self.application_phase(),
-            Some(Some(load)) if self.is_running(&load) => self.application_phase(),
+            Some(Some(load)) if self.is_running(&load) => {
+                if self.running.kind() == Kind::Application {
+                    // The load it runs: the phone still reads its .loads, finds the loader and
+                    // application it has, and starts (seed 003's boot of 8.2: SIP<MAC>.cnf,
+                    // then P0S3-08-2-00.loads alone, then 22 s later SIPDefault.cnf).
+                    self.request(&format!("{load}.loads"))?;
+                }
+                self.application_phase()
+            }
             Some(Some(load)) => self.install(&load, false),
         }
     }

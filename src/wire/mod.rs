@@ -9,4 +9,5 @@ pub mod client;
 pub mod packet;
 pub mod probe;
 pub mod remote;
+pub mod serve;
 pub mod transfer;

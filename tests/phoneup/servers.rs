@@ -74,29 +74,33 @@ fn require(path: &Path, package: &str) {
     );
 }
 
-/// Waits until a TFTP server answers on `address` (any answer to a read request), at most
-/// 10 seconds.
-fn wait_until_answering(guard: &mut Guard) {
+/// Whether a TFTP server answers on `address` within 100 ms (any answer to a read request).
+pub fn answers(address: SocketAddr) -> bool {
     let client = Client {
-        server: guard.address,
+        server: address,
         bind: None,
         policy: Policy {
             timeout: Duration::from_millis(100),
             retries: 0,
         },
     };
+    let fetch = client
+        .read("phoneup-readiness-probe", Ask::default(), Want::Whole)
+        .unwrap();
+    !matches!(
+        fetch.outcome,
+        Outcome::Failed(phoneup::wire::transfer::Failure::Timeout { .. })
+    )
+}
+
+/// Waits until a TFTP server answers on `address`, at most 10 seconds.
+fn wait_until_answering(guard: &mut Guard) {
     let until = Instant::now() + Duration::from_secs(10);
     while Instant::now() < until {
         if let Some(status) = guard.child.try_wait().unwrap() {
             panic!("{} exited at start ({status})", guard.name);
         }
-        let fetch = client
-            .read("phoneup-readiness-probe", Ask::default(), Want::Whole)
-            .unwrap();
-        if !matches!(
-            fetch.outcome,
-            Outcome::Failed(phoneup::wire::transfer::Failure::Timeout { .. })
-        ) {
+        if answers(guard.address) {
             return;
         }
     }

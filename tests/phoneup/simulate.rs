@@ -108,11 +108,22 @@ fn seed_004_loader_fetches_the_p0s3_loads_named_by_xmldefault() {
         ["P0S3-8-12-00.loads", "P003-8-12-00.sbn", "P0S3-8-12-00.sb2"]
     );
     assert_eq!(simulation.final_load, "P0S3-8-12-00");
-    // Once SIP runs it reads its own files (seed 004: SIPDefault.cnf, then SIP<MAC>.cnf).
+    // On the next boot the hunt names the load it runs: the phone reads that load's .loads
+    // alone (seed 003's log of a boot of 8.2), then, once SIP runs, its own files (seed 004:
+    // SIPDefault.cnf, then SIP<MAC>.cnf).
     let last = simulation.boots.last().unwrap();
     assert_eq!(
         &requested(&simulation, simulation.boots.len() - 1)[5..],
-        ["SIPDefault.cnf", "SIP0018B9FFFFFF.cnf"]
+        [
+            "P0S3-8-12-00.loads",
+            "SIPDefault.cnf",
+            "SIP0018B9FFFFFF.cnf"
+        ]
+    );
+    assert!(
+        last.fetched.is_empty(),
+        "it takes no image: {:?}",
+        last.fetched
     );
     assert_eq!(last.result, BootResult::Stable);
 }
@@ -464,14 +475,19 @@ fn mgcp_7_7_follows_image_version_in_mgcdefault_to_sccp() {
     );
     assert_eq!(simulation.final_load, "P0030801SR02");
     assert_eq!(simulation.ending, Ending::Stable);
-    // With nothing naming another load, the MGCP application reads its own files and stays.
+    // With nothing naming another load, the MGCP application asks for the .loads of the load
+    // it runs (as seed 003's SIP 8.2 does), reads its own files and stays.
     let mut root = TftpRoot::new();
     root.insert("MGCDefault.cnf", "image_version: P0M3-07-7-00\n");
     let simulation = simulate("P0M3-07-7-00", &root, 4);
     assert_eq!(simulation.ending, Ending::Stable, "{simulation:#?}");
     assert_eq!(
         &requested(&simulation, 0)[7..],
-        ["MGCDefault.cnf", "MGC0018B9FFFFFF.cnf"]
+        [
+            "P0M3-07-7-00.loads",
+            "MGCDefault.cnf",
+            "MGC0018B9FFFFFF.cnf"
+        ]
     );
     // A per-phone MGC file naming another load wins, as SIP<MAC>.cnf does for SIP.
     root.insert(format!("MGC{MAC}.cnf"), "image_version: P0030801SR02\n");

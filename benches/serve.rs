@@ -1,0 +1,220 @@
+//! `phoneup serve` against Debian's tftpd-hpa, side by side in one run on loopback: one 20 MB
+//! file at blksize 512 and 1428, and 50 phones fetching a SIP 8.x package's firmware at once
+//! (plain RFC 1350, 512-byte blocks, as phones ask). Median of 5 rounds; serve's peak memory.
+//!
+//! Run: `cargo bench --bench serve` (needs tftpd-hpa unpacked by `.ci/install-test-servers`).
+//! Prints a Markdown table for the README.
+
+use std::net::{SocketAddr, UdpSocket};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use phoneup::wire::client::{Client, Outcome, Want};
+use phoneup::wire::transfer::{Ask, Policy};
+
+const ROUNDS: usize = 5;
+const PHONES: usize = 50;
+/// A SIP 8.x package as a phone fetches it: the .loads, the loader and the application (sizes
+/// of the real files the research capture shows).
+const PACKAGE: [(&str, usize); 3] = [
+    ("P0S3-08-11-00.loads", 458),
+    ("P003-08-11-00.sbn", 130_228),
+    ("P0S3-08-11-00.sb2", 705_536),
+];
+
+struct Guard(Child);
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wait(address: SocketAddr) {
+    let client = Client {
+        server: address,
+        bind: None,
+        policy: Policy {
+            timeout: Duration::from_millis(100),
+            retries: 0,
+        },
+    };
+    let until = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < until {
+        let fetch = client
+            .read("readiness", Ask::default(), Want::Whole)
+            .unwrap();
+        if !matches!(
+            fetch.outcome,
+            Outcome::Failed(phoneup::wire::transfer::Failure::Timeout { .. })
+        ) {
+            return;
+        }
+    }
+    panic!("no answer from {address}");
+}
+
+fn fetch(address: SocketAddr, name: &str, blksize: Option<u16>) -> u64 {
+    let client = Client::new(address);
+    let ask = Ask {
+        blksize,
+        ..Ask::default()
+    };
+    match client.read(name, ask, Want::Whole).unwrap().outcome {
+        Outcome::Received { bytes } => bytes,
+        other => panic!("{name} from {address}: {other:?}"),
+    }
+}
+
+fn median(mut times: Vec<f64>) -> f64 {
+    times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    times[times.len() / 2]
+}
+
+fn one_file(address: SocketAddr, blksize: Option<u16>) -> f64 {
+    median(
+        (0..ROUNDS)
+            .map(|_| {
+                let start = Instant::now();
+                assert_eq!(fetch(address, "big20M.bin", blksize), 20 << 20);
+                start.elapsed().as_secs_f64()
+            })
+            .collect(),
+    )
+}
+
+fn fifty_phones(address: SocketAddr) -> f64 {
+    median(
+        (0..ROUNDS)
+            .map(|_| {
+                let start = Instant::now();
+                let threads: Vec<_> = (0..PHONES)
+                    .map(|_| {
+                        std::thread::spawn(move || {
+                            for (name, size) in PACKAGE {
+                                assert_eq!(fetch(address, name, None), size as u64);
+                            }
+                        })
+                    })
+                    .collect();
+                for t in threads {
+                    t.join().unwrap();
+                }
+                start.elapsed().as_secs_f64()
+            })
+            .collect(),
+    )
+}
+
+fn peak_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .unwrap_or(0)
+}
+
+fn main() {
+    let dir = std::env::temp_dir().join(format!("phoneup-bench-serve-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let root: PathBuf = dir.join("root");
+    std::fs::create_dir_all(&root).unwrap();
+    let big: Vec<u8> = (0..20u32 << 20)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    std::fs::write(root.join("big20M.bin"), &big).unwrap();
+    for (name, size) in PACKAGE {
+        std::fs::write(root.join(name), vec![0x5a; size]).unwrap();
+    }
+    let tftpd = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tftpd-hpa/usr/sbin/in.tftpd");
+    assert!(
+        tftpd.exists(),
+        "tftpd-hpa is missing: sudo bash .ci/install-test-servers"
+    );
+
+    let serve_at: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let serve = Guard(
+        Command::new(env!("CARGO_BIN_EXE_phoneup"))
+            .args([
+                "serve",
+                "--root",
+                root.to_str().unwrap(),
+                "--to",
+                "P0S3-08-11-00",
+            ])
+            .args([
+                "--phones",
+                "0018B9FFFF99",
+                "--listen",
+                &serve_at.to_string(),
+                "--events",
+                "json",
+            ])
+            .args(["--state", dir.join("state.json").to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let hpa_at: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let user = if std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
+    {
+        "nobody"
+    } else {
+        "root"
+    };
+    let _hpa = Guard(
+        Command::new(&tftpd)
+            .args(["-L", "--secure", "-u", user, "-a", &hpa_at.to_string()])
+            .arg(&root)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait(serve_at);
+    wait(hpa_at);
+
+    let mb = 20.0 * 1.048_576;
+    let package_mb = PHONES as f64 * PACKAGE.iter().map(|(_, s)| *s as f64).sum::<f64>() / 1e6;
+    println!("| case | phoneup serve | tftpd-hpa 5.2 |");
+    println!("|---|---|---|");
+    for (label, blksize) in [
+        ("one 20 MiB file, blksize 512", None),
+        ("one 20 MiB file, blksize 1428", Some(1428)),
+    ] {
+        let ours = one_file(serve_at, blksize);
+        let theirs = one_file(hpa_at, blksize);
+        println!(
+            "| {label} | {ours:.2} s ({:.1} MB/s) | {theirs:.2} s ({:.1} MB/s) |",
+            mb / ours,
+            mb / theirs
+        );
+    }
+    let ours = fifty_phones(serve_at);
+    let theirs = fifty_phones(hpa_at);
+    println!(
+        "| {PHONES} phones at once, a SIP 8.x package each ({package_mb:.1} MB, blksize 512) | {ours:.2} s ({:.1} MB/s) | {theirs:.2} s ({:.1} MB/s) |",
+        package_mb / ours,
+        package_mb / theirs
+    );
+    println!(
+        "\nphoneup serve's peak memory (VmHWM) over the run: {} KiB",
+        peak_kib(serve.0.id())
+    );
+    drop(serve);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -1,0 +1,164 @@
+//! What serve answers, for one managed phone, when it asks for one of the five files that name a
+//! load: `OS79XX.TXT`, `XMLDefault.cnf.xml`, `SEP<MAC>.cnf.xml`, `SIPDefault.cnf` and
+//! `SIP<MAC>.cnf`. A [`Directive`] says which load each names (or that the file must be absent);
+//! the answer is the user's own file from the served directory with only that line changed, by
+//! the same editors as `phoneup apply`, or a file rendered the way `apply` renders it when the
+//! user has none (`OS79XX.TXT`, `XMLDefault.cnf.xml`, `SIPDefault.cnf`). Per-phone files the user
+//! does not have are never made up: they stay absent.
+//!
+//! May use: [`crate::files`], [`crate::knowledge`], [`crate::wire::serve::files`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::files::{os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
+use crate::knowledge::phones::Model;
+use crate::wire::serve::files::Dir;
+
+/// Which load each managed file names; `None`: the file must be absent (TFTP error 1).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct Directive {
+    /// The image `OS79XX.TXT` names.
+    pub os79xx: Option<String>,
+    /// The load `XMLDefault.cnf.xml` and `SEP<MAC>.cnf.xml` name.
+    pub xml_load: Option<String>,
+    /// The `image_version` of `SIPDefault.cnf` and `SIP<MAC>.cnf`.
+    pub image_version: Option<String>,
+}
+
+impl Directive {
+    /// Every managed file absent: nothing names another load, so nothing changes.
+    pub fn hold() -> Directive {
+        Directive::default()
+    }
+
+    /// Every managed file names `load` (and `OS79XX.TXT` the image `os79xx`): a phone running
+    /// `load` keeps it; any other asks for an image.
+    pub fn naming(load: &str, os79xx: &str) -> Directive {
+        Directive {
+            os79xx: Some(os79xx.to_string()),
+            xml_load: Some(load.to_string()),
+            image_version: Some(load.to_string()),
+        }
+    }
+}
+
+/// The files serve answers per phone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Managed {
+    Os79xx,
+    XmlDefault,
+    SepXml,
+    SipDefault,
+    SipMac,
+}
+
+impl Managed {
+    /// Which managed file `name` (relative, as asked) is for the phone with `mac`.
+    pub fn of(name: &str, mac: &str) -> Option<Managed> {
+        if name == os79xx_txt::FILE_NAME {
+            Some(Managed::Os79xx)
+        } else if name == xml_default_cnf_xml::FILE_NAME {
+            Some(Managed::XmlDefault)
+        } else if name == sip_default_cnf::FILE_NAME {
+            Some(Managed::SipDefault)
+        } else if name == format!("SEP{mac}.cnf.xml") {
+            Some(Managed::SepXml)
+        } else if name == format!("SIP{mac}.cnf") {
+            Some(Managed::SipMac)
+        } else {
+            None
+        }
+    }
+}
+
+/// The answer: `Ok(Some(bytes))` to send, `Ok(None)` for TFTP error 1, `Err(why)` when the
+/// user's own file cannot be edited (it is then answered as absent, and the reason reported).
+pub fn render(
+    file: Managed,
+    name: &str,
+    directive: &Directive,
+    dir: &Dir,
+) -> Result<Option<Vec<u8>>, String> {
+    let user = || {
+        dir.read_small(name)
+            .map(|bytes| String::from_utf8(bytes).map_err(|_| format!("{name} is not UTF-8 text")))
+            .transpose()
+    };
+    Ok(match file {
+        Managed::Os79xx => directive
+            .os79xx
+            .as_deref()
+            .map(|image| os79xx_txt::render(image).into_bytes()),
+        Managed::XmlDefault | Managed::SepXml => match &directive.xml_load {
+            None => None,
+            Some(load) => match (user()?, file) {
+                (Some(text), _) => Some(
+                    xml_default_cnf_xml::set_load(&text, load, Model::Both)
+                        .map_err(|why| format!("{name}: {why}"))?
+                        .into_bytes(),
+                ),
+                (None, Managed::XmlDefault) => {
+                    Some(xml_default_cnf_xml::render(load, Model::Both).into_bytes())
+                }
+                (None, _) => None,
+            },
+        },
+        Managed::SipDefault | Managed::SipMac => match &directive.image_version {
+            None => None,
+            Some(load) => match (user()?, file) {
+                (Some(text), _) => {
+                    Some(sip_default_cnf::set_image_version(&text, load).into_bytes())
+                }
+                (None, Managed::SipDefault) => Some(sip_default_cnf::render(load).into_bytes()),
+                (None, _) => None,
+            },
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_users_file_keeps_every_other_byte() {
+        let path =
+            std::env::temp_dir().join(format!("phoneup-serve-answers-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        std::fs::write(
+            path.join("SIPDefault.cnf"),
+            "# mine\r\nproxy1_address: 192.0.2.1\r\nimage_version: P0S3-06-3-00\r\n",
+        )
+        .unwrap();
+        let dir = Dir::new(&path).unwrap();
+        let directive = Directive::naming("P0S3-08-11-00", "P003-08-11-00");
+        let sip = render(Managed::SipDefault, "SIPDefault.cnf", &directive, &dir)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(sip).unwrap(),
+            "# mine\r\nproxy1_address: 192.0.2.1\r\nimage_version: P0S3-08-11-00\r\n"
+        );
+        // The user has no XMLDefault.cnf.xml: rendered; no SEP<MAC>.cnf.xml: stays absent.
+        assert!(
+            render(Managed::XmlDefault, "XMLDefault.cnf.xml", &directive, &dir)
+                .unwrap()
+                .is_some()
+        );
+        assert_eq!(
+            render(Managed::SepXml, "SEP0018B9FFFFFF.cnf.xml", &directive, &dir).unwrap(),
+            None
+        );
+        assert_eq!(
+            render(Managed::Os79xx, "OS79XX.TXT", &Directive::hold(), &dir).unwrap(),
+            None
+        );
+        assert_eq!(
+            Managed::of("SIP0018B9FFFFFF.cnf", "0018B9FFFFFF"),
+            Some(Managed::SipMac)
+        );
+        assert_eq!(Managed::of("SIP0018B9FFFFFE.cnf", "0018B9FFFFFF"), None);
+        let _ = std::fs::remove_dir_all(path);
+    }
+}

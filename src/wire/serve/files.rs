@@ -1,0 +1,284 @@
+//! Which file of the served directory a request names, and whether it may be served: regular
+//! files inside the directory only. Names are matched exactly, letter case included (as
+//! tftpd-hpa, atftpd and dnsmasq do by default); a leading `/` or `./` is ignored, and so is the
+//! directory's own absolute path in front of a name. A name with a `..` part, an absolute path
+//! elsewhere, a symbolic link that leads out of the directory, a folder, a device or a pipe, and
+//! phoneup's own bookkeeping (`.phoneup/`, its temporary files) are refused (TFTP error 2); a name
+//! that is not there is answered with error 1 at once, which is what a phone needs to move on.
+//!
+//! The file is opened without following a final symbolic link and checked again once open
+//! (through `/proc/self/fd`), so a link swapped in between the check and the open is caught.
+//!
+//! May use: the standard library and `libc` only.
+
+use std::fs::{File, OpenOptions};
+use std::io;
+use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::io::AsRawFd;
+use std::path::{Component, Path, PathBuf};
+
+/// The served directory.
+#[derive(Debug, Clone)]
+pub struct Dir {
+    /// Its canonical path (symbolic links resolved).
+    pub canonical: PathBuf,
+}
+
+/// What a request name comes to.
+#[derive(Debug)]
+pub enum Lookup {
+    /// A regular file inside the directory, open for reading, and its name relative to it.
+    Found { file: File, name: String },
+    /// Nothing by that name: TFTP error 1.
+    Missing { name: String },
+    /// A name that may not be served: TFTP error 2, with the reason (for the log, not the wire).
+    Refused { why: String },
+}
+
+/// The name a phone means: without a leading `/` or `./`, nor the directory's own path.
+pub fn relative_name<'a>(dir: &Path, requested: &'a str) -> Option<&'a str> {
+    let dir_text = dir.to_str().unwrap_or_default();
+    let mut name = requested;
+    if !dir_text.is_empty() && dir_text != "/" {
+        if let Some(rest) = name.strip_prefix(dir_text) {
+            if rest.starts_with('/') {
+                name = rest;
+            }
+        }
+    }
+    let name = name.trim_start_matches('/');
+    let name = name
+        .strip_prefix("./")
+        .unwrap_or(name)
+        .trim_start_matches('/');
+    (!name.is_empty()).then_some(name)
+}
+
+/// Whether a name is phoneup's own: its journal folder and the temporary files of its atomic
+/// writes. Never served.
+pub fn is_bookkeeping(name: &str) -> bool {
+    name.split('/').any(|part| {
+        part == ".phoneup"
+            || part.starts_with(".phoneup")
+            || (part.starts_with('.') && part.contains(".phoneup-") && part.ends_with(".tmp"))
+    })
+}
+
+impl Dir {
+    /// The directory at `path`, which must exist and be a folder.
+    pub fn new(path: &Path) -> io::Result<Dir> {
+        let canonical = std::fs::canonicalize(path)?;
+        if !canonical.is_dir() {
+            return Err(io::Error::new(
+                io::ErrorKind::NotADirectory,
+                format!("{} is not a folder", path.display()),
+            ));
+        }
+        Ok(Dir { canonical })
+    }
+
+    /// Looks a requested name up.
+    pub fn lookup(&self, requested: &str) -> Lookup {
+        let refused = |why: String| Lookup::Refused { why };
+        if requested.starts_with('/')
+            && !requested.starts_with(&format!("{}/", self.canonical.display()))
+            && requested.trim_start_matches('/').contains('/')
+        {
+            return refused(format!(
+                "{requested:?} is an absolute path outside the served directory"
+            ));
+        }
+        let Some(name) = relative_name(&self.canonical, requested) else {
+            return refused("the name is empty".into());
+        };
+        let path = Path::new(name);
+        for component in path.components() {
+            match component {
+                Component::Normal(_) => {}
+                Component::CurDir => {}
+                _ => return refused(format!("{requested:?} leads out of the served directory")),
+            }
+        }
+        if is_bookkeeping(name) {
+            return refused(format!("{requested:?} is phoneup's own bookkeeping"));
+        }
+        let joined = self.canonical.join(path);
+        let resolved = match std::fs::canonicalize(&joined) {
+            Ok(resolved) => resolved,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                // A dangling link is missing, unless it points outside.
+                if let Ok(target) = std::fs::read_link(&joined) {
+                    let target = joined.parent().unwrap_or(&self.canonical).join(target);
+                    if !lexically_inside(&target, &self.canonical) {
+                        return refused(format!(
+                            "{requested:?} is a symbolic link out of the served directory"
+                        ));
+                    }
+                }
+                return Lookup::Missing {
+                    name: name.to_string(),
+                };
+            }
+            Err(e) if e.raw_os_error() == Some(libc::ENOTDIR) => {
+                return Lookup::Missing {
+                    name: name.to_string(),
+                }
+            }
+            Err(e) => return refused(format!("{requested:?} cannot be looked up: {e}")),
+        };
+        if !resolved.starts_with(&self.canonical) {
+            return refused(format!(
+                "{requested:?} is a symbolic link out of the served directory"
+            ));
+        }
+        if resolved != joined {
+            // A link inside the directory: its target must not be bookkeeping either.
+            let inner = resolved
+                .strip_prefix(&self.canonical)
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if is_bookkeeping(&inner) {
+                return refused(format!("{requested:?} leads to phoneup's own bookkeeping"));
+            }
+        }
+        let file = match OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
+            .open(&resolved)
+        {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Lookup::Missing {
+                    name: name.to_string(),
+                }
+            }
+            Err(e) => return refused(format!("{requested:?} cannot be opened: {e}")),
+        };
+        match file.metadata() {
+            Ok(m) if m.is_file() => {}
+            Ok(m) if m.is_dir() => return refused(format!("{requested:?} is a folder")),
+            Ok(_) => {
+                return refused(format!(
+                    "{requested:?} is not a regular file (a device, pipe or socket)"
+                ))
+            }
+            Err(e) => return refused(format!("{requested:?} cannot be read: {e}")),
+        }
+        // The file actually opened must still be inside (a link swapped in meanwhile).
+        let opened = std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd()));
+        if let Ok(opened) = opened {
+            if !opened.starts_with(&self.canonical) {
+                return refused(format!(
+                    "{requested:?} was replaced by a link out of the served directory"
+                ));
+            }
+        }
+        Lookup::Found {
+            file,
+            name: name.to_string(),
+        }
+    }
+
+    /// The bytes of a small text file the phone reads (at most 1 MiB), if it is there and may be
+    /// served: the user's own copy of a file serve edits.
+    pub fn read_small(&self, name: &str) -> Option<Vec<u8>> {
+        use std::io::Read;
+        match self.lookup(name) {
+            Lookup::Found { file, .. } => {
+                let mut bytes = Vec::new();
+                file.take(1 << 20).read_to_end(&mut bytes).ok()?;
+                Some(bytes)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `path` without `.` and `..` parts (not touching the disk) starts with `dir`.
+fn lexically_inside(path: &Path, dir: &Path) -> bool {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out.starts_with(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dir(tag: &str) -> (PathBuf, Dir) {
+        let path =
+            std::env::temp_dir().join(format!("phoneup-serve-files-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(path.join("sub")).unwrap();
+        std::fs::create_dir_all(path.join(".phoneup")).unwrap();
+        std::fs::write(path.join("OS79XX.TXT"), "P0S3-06-3-00\n").unwrap();
+        std::fs::write(path.join("sub/inner.txt"), "x").unwrap();
+        std::fs::write(path.join(".phoneup/journal"), "secret").unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", path.join("out")).unwrap();
+        std::os::unix::fs::symlink("OS79XX.TXT", path.join("inside")).unwrap();
+        std::os::unix::fs::symlink("/nonexistent/x", path.join("dangling-out")).unwrap();
+        let d = Dir::new(&path).unwrap();
+        (path, d)
+    }
+
+    fn kind(lookup: Lookup) -> &'static str {
+        match lookup {
+            Lookup::Found { .. } => "found",
+            Lookup::Missing { .. } => "missing",
+            Lookup::Refused { .. } => "refused",
+        }
+    }
+
+    #[test]
+    fn only_regular_files_inside_the_directory_are_served() {
+        let (path, d) = dir("cases");
+        let full = format!("{}/OS79XX.TXT", d.canonical.display());
+        for (name, expected) in [
+            ("OS79XX.TXT", "found"),
+            ("/OS79XX.TXT", "found"),
+            ("./OS79XX.TXT", "found"),
+            (full.as_str(), "found"),
+            ("os79xx.txt", "missing"),
+            ("sub/inner.txt", "found"),
+            ("inside", "found"),
+            ("CTLSEP0018B9FFFFFF.tlv", "missing"),
+            ("P0S3-06-3-00\r.bin", "missing"),
+            ("..\\..\\etc\\passwd", "missing"),
+            ("../../etc/passwd", "refused"),
+            ("sub/../../etc/passwd", "refused"),
+            ("sub/../OS79XX.TXT", "refused"),
+            ("/etc/passwd", "refused"),
+            ("/etc", "missing"),
+            ("out", "refused"),
+            ("dangling-out", "refused"),
+            ("sub", "refused"),
+            (".phoneup/journal", "refused"),
+            (".OS79XX.TXT.phoneup-12.tmp", "refused"),
+            ("OS79XX.TXT/x", "missing"),
+        ] {
+            assert_eq!(kind(d.lookup(name)), expected, "{name:?}");
+        }
+        let _ = std::fs::remove_dir_all(path);
+    }
+
+    #[test]
+    fn devices_and_pipes_are_refused_without_blocking() {
+        let (path, d) = dir("fifo");
+        let fifo = path.join("fifo");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        assert_eq!(kind(d.lookup("fifo")), "refused");
+        std::os::unix::fs::symlink("/dev/zero", path.join("zero")).unwrap();
+        assert_eq!(kind(d.lookup("zero")), "refused");
+        let _ = std::fs::remove_dir_all(path);
+    }
+}

@@ -1,0 +1,769 @@
+//! Placing a phone: which load it runs, told from what it asks for, and what to answer so that
+//! it only ever takes an image the evidence backs.
+//!
+//! serve keeps, for each managed phone, the loads of the catalogue it may still be running (its
+//! *candidates*). Each request narrows them: a candidate stays only if the phone model
+//! ([`crate::phone`]), booting that load against the answers serve has given in this boot, asks
+//! for exactly the files the phone asked for, in that order. The old SCCP hunt, `OS79XX.TXT` then
+//! the SIP files, the UAL hunt from `CTLSEP<MAC>.tlv`, and the extension of the image a dual boot
+//! fetches (`.bin` from an unsigned image, `.sbn` from a signed one) all narrow it this way.
+//!
+//! Each candidate has its own plan to the phone's target (the planner, every stage replayed on
+//! the phone model); its first stage is the candidate's *proposal*: which load each managed file
+//! names, and which firmware files it fetches. The answers:
+//!
+//! - a managed file all remaining candidates answer alike gets that answer;
+//! - otherwise the *lead* group's answer (the candidates whose first stage fetches the same
+//!   firmware for the same next load: the load the phone should have come back on after a stage,
+//!   else the largest group), or, in a *probe* boot, an answer naming one dissenting candidate's
+//!   own load (a phone running it keeps it and shows itself; any other asks for an image);
+//! - **a firmware file is served only when it belongs to the first stage of every candidate
+//!   still consistent with the request for it.** Otherwise it gets TFTP error 1: the phone keeps
+//!   its image (seed 003: a missing image is skipped) and serve learns from the next boot.
+//!
+//! So a flash happens only when whichever of the remaining loads the phone runs, its own plan
+//! takes that very step. A boot that fetched its stage's firmware whole moves the phone to the
+//! stage's target; the next boot must show it (a phone that comes back on a load it left is
+//! *failed*, and held: nothing names another load for it again). A phone whose requests no
+//! catalogue load explains, or that no answer can narrow for [`MAX_FRUITLESS`] boots, is
+//! *unplaceable* and held too.
+//!
+//! May use: [`crate::knowledge`], [`crate::phone`], [`crate::plan`],
+//! [`crate::wire::serve::answers`].
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::knowledge::load_id::{Era, Kind, LoadId, Protocol};
+use crate::knowledge::matrix::Matrix;
+use crate::phone::{Answer, Phone, Server};
+use crate::plan::{Outcome, Planner, Request};
+use crate::wire::serve::answers::Directive;
+
+/// Boots in a row that narrow nothing before a phone is reported unplaceable.
+pub const MAX_FRUITLESS: u32 = 3;
+
+/// A candidate's first step towards the phone's target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Proposal {
+    /// The first stage of its plan.
+    Stage {
+        to: String,
+        rule: String,
+        firmware: Vec<String>,
+        directive: Directive,
+        /// Reboots of the whole plan from this load.
+        stages: usize,
+    },
+    /// It is the target: every managed file names it.
+    Done { directive: Directive },
+    /// No evidenced path: nothing may name another load for it.
+    NoPath { why: String },
+}
+
+impl Proposal {
+    pub fn directive(&self) -> Directive {
+        match self {
+            Proposal::Stage { directive, .. } | Proposal::Done { directive } => directive.clone(),
+            Proposal::NoPath { .. } => Directive::hold(),
+        }
+    }
+
+    pub fn firmware(&self) -> &[String] {
+        match self {
+            Proposal::Stage { firmware, .. } => firmware,
+            _ => &[],
+        }
+    }
+
+    /// Candidates with the same key take the same step.
+    fn group(&self, load: &str) -> String {
+        match self {
+            Proposal::Stage { to, firmware, .. } => format!("{to} {}", firmware.join(",")),
+            Proposal::Done { .. } => "done".into(),
+            Proposal::NoPath { .. } => format!("no path from {load}"),
+        }
+    }
+}
+
+/// What serve knows: the matrix, the planner and the served directory; plans are made once per
+/// (load, target).
+pub struct Knowledge<'m> {
+    pub matrix: &'m Matrix,
+    planner: Planner<'m>,
+    root: PathBuf,
+    proposals: RefCell<HashMap<(String, String), Proposal>>,
+}
+
+impl<'m> Knowledge<'m> {
+    pub fn new(matrix: &'m Matrix, root: PathBuf) -> Knowledge<'m> {
+        Knowledge {
+            matrix,
+            planner: Planner::new(matrix),
+            root,
+            proposals: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Every load a phone may run: the catalogue's applications and loaders the phone model
+    /// knows how to boot.
+    pub fn universe(&self) -> Vec<String> {
+        self.matrix
+            .loads
+            .iter()
+            .filter(|l| l.id.era().is_some() && l.id.kind() != Kind::Boot)
+            .map(|l| l.name().to_string())
+            .collect()
+    }
+
+    /// The image `OS79XX.TXT` names for a phone that should stay on `load`.
+    fn os79xx_image(&self, load: &str) -> String {
+        match self.matrix.by_name(load) {
+            Some(l) if l.id.protocol() == Some(Protocol::Sip) && l.id.era() == Some(Era::Ual) => {
+                l.loader.clone().unwrap_or_else(|| load.to_string())
+            }
+            _ => load.to_string(),
+        }
+    }
+
+    /// Whether the directory holds `load`'s `.loads` manifest, spelled as serve names it.
+    fn has_manifest(&self, load: &str) -> bool {
+        self.root.join(format!("{load}.loads")).is_file()
+    }
+
+    /// Every managed file names `load`: the phone running it keeps it.
+    pub fn naming(&self, load: &str) -> Directive {
+        Directive::naming(load, &self.os79xx_image(load))
+    }
+
+    /// The first step from `load` to `target`.
+    pub fn proposal(&self, load: &str, target: &str) -> Proposal {
+        let key = (load.to_string(), target.to_string());
+        if let Some(found) = self.proposals.borrow().get(&key) {
+            return found.clone();
+        }
+        let request = Request {
+            tftp_root: Some(self.root.clone()),
+            ..Request::new(load, target)
+        };
+        let proposal = match self.planner.plan(&request) {
+            Ok(Outcome::Plan(plan)) => match plan.stages.first() {
+                None => Proposal::Done {
+                    directive: self.naming(target),
+                },
+                Some(stage) => Proposal::Stage {
+                    to: stage.to.clone(),
+                    rule: stage.rule.clone(),
+                    firmware: stage.firmware.clone(),
+                    directive: Directive {
+                        os79xx: stage.os79xx.clone(),
+                        xml_load: stage.xmldefault_load.clone(),
+                        image_version: stage.image_version.clone(),
+                    },
+                    stages: plan.stages.len(),
+                },
+            },
+            Ok(Outcome::NoPath(no)) => Proposal::NoPath {
+                why: no.reasons.join(" "),
+            },
+            Err(error) => Proposal::NoPath {
+                why: error.to_string(),
+            },
+        };
+        self.proposals.borrow_mut().insert(key, proposal.clone());
+        proposal
+    }
+}
+
+/// One request of a boot, with serve's answer, as the phone model replays it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Logged {
+    pub name: String,
+    pub found: bool,
+    pub size: u64,
+    /// The text of a configuration file or `.loads` served (images are not kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// The phone model reading a boot's log: the logged answers in order, then nothing.
+struct Replay<'a> {
+    log: &'a [Logged],
+    at: usize,
+    diverged: bool,
+    next: Option<String>,
+}
+
+impl Server for Replay<'_> {
+    fn read(&mut self, name: &str) -> Answer {
+        if self.diverged || self.next.is_some() {
+            return Answer::NoAnswer { why: "end".into() };
+        }
+        match self.log.get(self.at) {
+            Some(logged) if logged.name == name => {
+                self.at += 1;
+                if logged.found {
+                    Answer::Served {
+                        size: logged.size,
+                        contents: logged.text.clone().map(String::into_bytes),
+                    }
+                } else {
+                    Answer::NotFound
+                }
+            }
+            Some(_) => {
+                self.diverged = true;
+                Answer::NoAnswer {
+                    why: "diverged".into(),
+                }
+            }
+            None => {
+                self.next = Some(name.to_string());
+                Answer::NoAnswer { why: "end".into() }
+            }
+        }
+    }
+}
+
+/// Whether the model, booting `load` against `log`, asks for exactly the logged files in order
+/// (`Some(next)`: and then `next`; `Some(None)`: and then nothing), or `None` when it does not.
+pub fn replay(load: &str, mac: &str, log: &[Logged]) -> Option<Option<String>> {
+    let id = LoadId::parse(load).ok()?;
+    let mut phone = Phone::new(crate::knowledge::phones::Model::Both);
+    phone.mac = Some(mac.to_string());
+    let mut server = Replay {
+        log,
+        at: 0,
+        diverged: false,
+        next: None,
+    };
+    phone.boot(1, &id, &mut server);
+    if server.diverged || server.at < log.len() {
+        return None;
+    }
+    Some(server.next)
+}
+
+/// Whether the phone model ever asks for `name` (relative) in a boot: the names that place a
+/// phone. Other names (ring tones, dial plans) are served from the directory and not logged.
+pub fn is_boot_file(name: &str, mac: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".bin", ".sbn", ".sb2", ".loads"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+        || [
+            "OS79XX.TXT",
+            "XMLDefault.cnf.xml",
+            "SIPDefault.cnf",
+            "SEPDefault.cnf",
+            "MGCDefault.cnf",
+        ]
+        .contains(&name)
+        || [
+            format!("CTLSEP{mac}.tlv"),
+            format!("SEP{mac}.cnf.xml"),
+            format!("SEP{mac}.cnf"),
+            format!("SIP{mac}.cnf"),
+            format!("MGC{mac}.cnf"),
+        ]
+        .iter()
+        .any(|n| n == name)
+}
+
+/// A name that starts a boot: `OS79XX.TXT` before the Universal Application Loader,
+/// `CTLSEP<MAC>.tlv` with it.
+pub fn is_boot_start(name: &str, mac: &str) -> bool {
+    name == "OS79XX.TXT" || name == format!("CTLSEP{mac}.tlv")
+}
+
+/// How a phone's placement stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Placement {
+    /// Loads it may run, as of the start of this boot (catalogue order, the expected load first).
+    pub candidates: Vec<String>,
+    /// After a boot that fetched a stage's firmware whole: the load it should come back on.
+    #[serde(default)]
+    pub expected: Option<String>,
+    /// And the loads it may have left.
+    #[serde(default)]
+    pub left: Vec<String>,
+    /// This boot names this candidate's own load to see whether the phone runs it.
+    #[serde(default)]
+    pub probe: Option<String>,
+    #[serde(default)]
+    pub probed: Vec<String>,
+    /// The group (next load and firmware) whose answers lead this boot.
+    #[serde(default)]
+    pub lead: Option<String>,
+    /// Boots in a row that narrowed nothing.
+    #[serde(default)]
+    pub fruitless: u32,
+    /// This boot's requests and answers.
+    #[serde(default)]
+    pub boot: Vec<Logged>,
+    /// Firmware files sent whole this boot.
+    #[serde(default)]
+    pub sent: Vec<String>,
+    /// Candidates that kept an image from being served this boot.
+    #[serde(default)]
+    pub blocked_by: Vec<String>,
+    /// The loads the requests so far leave (the candidates, narrowed by this boot).
+    #[serde(default)]
+    pub current: Vec<String>,
+    /// Candidates that kept the lead group's image from being served: probed one per boot.
+    #[serde(default)]
+    pub dissenters: Vec<String>,
+}
+
+/// What settling a finished boot found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Settled {
+    /// Nothing was logged.
+    Nothing,
+    /// It fetched a stage's firmware whole: it should come back on `to`.
+    Flashed {
+        from: Vec<String>,
+        to: String,
+        rule: String,
+    },
+    /// Fewer candidates than before.
+    Narrowed,
+    /// No load explains the boot.
+    Unexplained,
+    /// Nothing learnt for [`MAX_FRUITLESS`] boots.
+    Fruitless { candidates: Vec<String> },
+    /// Nothing learnt this boot.
+    Same,
+}
+
+/// What to answer a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// A managed file, as this directive says.
+    Managed(Directive),
+    /// The directory's file as it is (a firmware file only when every candidate's stage has it).
+    FromDir,
+    /// A firmware file not every remaining candidate's stage backs: TFTP error 1.
+    RefuseImage { why: String },
+}
+
+/// What a request showed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shown {
+    /// The candidates left.
+    Candidates(Vec<String>),
+    /// It came back on a load it had left: the stage did not take.
+    DidNotTake {
+        expected: String,
+        running: Vec<String>,
+    },
+    /// No candidate asks for this file here.
+    Unexplained,
+}
+
+impl Placement {
+    pub fn new(universe: Vec<String>) -> Placement {
+        Placement {
+            candidates: universe,
+            expected: None,
+            left: Vec::new(),
+            probe: None,
+            probed: Vec::new(),
+            lead: None,
+            fruitless: 0,
+            boot: Vec::new(),
+            sent: Vec::new(),
+            blocked_by: Vec::new(),
+            dissenters: Vec::new(),
+            current: Vec::new(),
+        }
+    }
+
+    /// The candidates the current boot's log leaves, each with what it asks for next.
+    fn consistent(&self, mac: &str) -> Vec<(String, Option<String>)> {
+        self.candidates
+            .iter()
+            .filter_map(|c| replay(c, mac, &self.boot).map(|next| (c.clone(), next)))
+            .collect()
+    }
+
+    /// Whether `name` starts a new boot (it is a boot's first name, and the log is not only
+    /// retries of it).
+    pub fn starts_boot(&self, name: &str, mac: &str) -> bool {
+        is_boot_start(name, mac)
+            && !self.boot.is_empty()
+            && self.boot.iter().any(|l| l.name != name)
+    }
+
+    /// Ends the current boot: what it showed, and the set-up of the next.
+    pub fn settle(&mut self, k: &Knowledge, target: &str, mac: &str) -> Settled {
+        if self.boot.is_empty() {
+            return Settled::Nothing;
+        }
+        let before = self.candidates.len();
+        // Loads whose boot ends where this one ended; failing any, those it is the start of
+        // (a phone switched off halfway).
+        let all = self.consistent(mac);
+        let ended: Vec<String> = all
+            .iter()
+            .filter(|(_, next)| next.is_none())
+            .map(|(c, _)| c.clone())
+            .collect();
+        let consistent: Vec<String> = if ended.is_empty() {
+            all.into_iter().map(|(c, _)| c).collect()
+        } else {
+            ended
+        };
+        let flashed = self.flashed(k, target, &consistent);
+        let was_probe = self.probe.take().is_some();
+        self.boot.clear();
+        self.lead = None;
+        self.sent.clear();
+        let blocked = std::mem::take(&mut self.blocked_by);
+        if let Some((to, rule)) = flashed {
+            self.expected = Some(to.clone());
+            self.left = consistent.clone();
+            let mut next = vec![to.clone()];
+            next.extend(consistent.iter().filter(|c| **c != to).cloned());
+            self.candidates = next;
+            self.fruitless = 0;
+            self.probed.clear();
+            self.dissenters.clear();
+            return Settled::Flashed {
+                from: consistent,
+                to,
+                rule,
+            };
+        }
+        if consistent.is_empty() {
+            self.candidates = k.universe();
+            self.fruitless += 1;
+            self.dissenters.clear();
+            return Settled::Unexplained;
+        }
+        self.candidates = consistent;
+        if !was_probe && !blocked.is_empty() {
+            self.dissenters = blocked;
+        }
+        // An image was held back by loads whose plans differ: ask one of them per boot whether
+        // it is the one running.
+        self.probe = self
+            .dissenters
+            .iter()
+            .find(|c| !self.probed.contains(c) && self.candidates.contains(c))
+            .cloned();
+        if self.probe.is_none() && self.candidates.len() > 1 {
+            // Loads that look alike on the wire and held nothing back: name each in turn whose
+            // .loads the directory holds (the phone running it reads it and stops; any other
+            // goes on to ask for its images, which stay refused).
+            self.probe = self
+                .candidates
+                .iter()
+                .find(|c| !self.probed.contains(c) && k.has_manifest(c))
+                .cloned();
+        }
+        if let Some(probe) = &self.probe {
+            self.probed.push(probe.clone());
+        }
+        if self.candidates.len() < before {
+            self.fruitless = 0;
+            Settled::Narrowed
+        } else if self.candidates.len() == 1 {
+            // Placed: a boot that changes nothing is no failure to learn.
+            self.fruitless = 0;
+            Settled::Same
+        } else {
+            self.fruitless += 1;
+            if self.fruitless >= MAX_FRUITLESS && self.probe.is_none() {
+                Settled::Fruitless {
+                    candidates: self.candidates.clone(),
+                }
+            } else {
+                Settled::Same
+            }
+        }
+    }
+
+    /// The stage whose firmware this boot fetched whole, for every consistent candidate alike.
+    fn flashed(
+        &self,
+        k: &Knowledge,
+        target: &str,
+        consistent: &[String],
+    ) -> Option<(String, String)> {
+        if self.sent.is_empty() || consistent.is_empty() {
+            return None;
+        }
+        let mut step: Option<(String, String)> = None;
+        for c in consistent {
+            match k.proposal(c, target) {
+                Proposal::Stage {
+                    to, rule, firmware, ..
+                } if firmware.iter().all(|f| self.sent.contains(f)) => match &step {
+                    None => step = Some((to, rule)),
+                    Some((t, _)) if *t == to => {}
+                    Some(_) => return None,
+                },
+                _ => return None,
+            }
+        }
+        step
+    }
+
+    /// Takes one boot file the phone asks for: narrows the candidates and says what to answer.
+    /// The caller logs the answer with [`Placement::log`].
+    pub fn request(
+        &mut self,
+        k: &Knowledge,
+        target: &str,
+        mac: &str,
+        name: &str,
+        managed: bool,
+    ) -> (Reply, Shown) {
+        if self.boot.last().is_some_and(|l| l.name == name) {
+            // A retry: decided again, logged once.
+            self.boot.pop();
+        }
+        let narrowed: Vec<String> = self
+            .consistent(mac)
+            .into_iter()
+            .filter(|(_, next)| next.as_deref() == Some(name))
+            .map(|(c, _)| c)
+            .collect();
+        if narrowed.is_empty() {
+            return (Reply::Managed(Directive::hold()), Shown::Unexplained);
+        }
+        if let Some(expected) = &self.expected {
+            if !narrowed.contains(expected) && narrowed.iter().all(|c| self.left.contains(c)) {
+                return (
+                    Reply::Managed(Directive::hold()),
+                    Shown::DidNotTake {
+                        expected: expected.clone(),
+                        running: narrowed,
+                    },
+                );
+            }
+            if narrowed.len() == 1 && narrowed[0] == *expected {
+                self.expected = None;
+                self.left.clear();
+            }
+        }
+        if self.boot.is_empty() {
+            self.lead = Some(self.lead_group(k, target, &narrowed));
+        }
+        let proposals: Vec<(String, Proposal)> = narrowed
+            .iter()
+            .map(|c| (c.clone(), k.proposal(c, target)))
+            .collect();
+        let reply = if managed {
+            Reply::Managed(self.directive(k, target, &proposals))
+        } else if is_image(name) {
+            let missing: Vec<String> = proposals
+                .iter()
+                .filter(|(_, p)| !p.firmware().iter().any(|f| f == name))
+                .map(|(c, _)| c.clone())
+                .collect();
+            // A manifest flashes nothing: serving the .loads of a load the phone may run tells
+            // that load (which stops there) from the others (which go on to ask for its images,
+            // and those stay refused).
+            let owned = narrowed.iter().any(|c| own_manifest(c, name));
+            if missing.is_empty() || owned {
+                Reply::FromDir
+            } else {
+                for c in &missing {
+                    if !self.blocked_by.contains(c) {
+                        self.blocked_by.push(c.clone());
+                    }
+                }
+                Reply::RefuseImage {
+                    why: if proposals.len() == 1 {
+                        format!("its plan from {} does not fetch {name} now", narrowed[0])
+                    } else {
+                        format!(
+                            "{} of the {} loads it may run ({}) do not fetch {name} in their next stage",
+                            missing.len(),
+                            narrowed.len(),
+                            short_list(&missing)
+                        )
+                    },
+                }
+            }
+        } else {
+            Reply::FromDir
+        };
+        self.current = narrowed.clone();
+        (reply, Shown::Candidates(narrowed))
+    }
+
+    /// The directive for a managed file: the one every candidate agrees on, the probe's, or the
+    /// lead group's.
+    fn directive(
+        &self,
+        k: &Knowledge,
+        target: &str,
+        proposals: &[(String, Proposal)],
+    ) -> Directive {
+        let directives: Vec<Directive> = proposals.iter().map(|(_, p)| p.directive()).collect();
+        if directives.windows(2).all(|w| w[0] == w[1]) {
+            return directives[0].clone();
+        }
+        if let Some(probe) = &self.probe {
+            return k.naming(probe);
+        }
+        let lead: Vec<&Directive> = proposals
+            .iter()
+            .zip(&directives)
+            .filter(|((c, p), _)| Some(p.group(c)) == self.lead)
+            .map(|(_, d)| d)
+            .collect();
+        let pool: Vec<&Directive> = if lead.is_empty() {
+            directives.iter().collect()
+        } else {
+            lead
+        };
+        // The most common; ties go to the first.
+        let mut counts: Vec<(&Directive, usize)> = Vec::new();
+        for d in pool {
+            match counts.iter_mut().find(|(x, _)| *x == d) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((d, 1)),
+            }
+        }
+        let best = counts.iter().map(|(_, n)| *n).max().unwrap_or(0);
+        let _ = target;
+        counts
+            .into_iter()
+            .find(|(_, n)| *n == best)
+            .map(|(d, _)| d.clone())
+            .unwrap_or_default()
+    }
+
+    /// The group that leads a boot: the expected load's, else the largest.
+    fn lead_group(&self, k: &Knowledge, target: &str, candidates: &[String]) -> String {
+        if let Some(expected) = &self.expected {
+            if candidates.contains(expected) {
+                return k.proposal(expected, target).group(expected);
+            }
+        }
+        let mut groups: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+        for (i, c) in candidates.iter().enumerate() {
+            let p = k.proposal(c, target);
+            if matches!(p, Proposal::NoPath { .. }) {
+                continue;
+            }
+            let entry = groups.entry(p.group(c)).or_insert((0, i));
+            entry.0 += 1;
+        }
+        groups
+            .into_iter()
+            .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1)))
+            .map(|(g, _)| g)
+            .unwrap_or_default()
+    }
+
+    /// Records the answer given to a boot file.
+    pub fn log(&mut self, logged: Logged) {
+        self.boot.push(logged);
+    }
+
+    /// A firmware file reached the phone whole.
+    pub fn sent_whole(&mut self, name: &str) {
+        if !self.sent.iter().any(|s| s == name) {
+            self.sent.push(name.to_string());
+        }
+    }
+
+    /// The loads it may run, as far as this boot has shown.
+    pub fn possible(&self) -> &[String] {
+        if self.current.is_empty() || self.boot.is_empty() {
+            &self.candidates
+        } else {
+            &self.current
+        }
+    }
+
+    /// The single load it runs, when placed.
+    pub fn running(&self) -> Option<&str> {
+        match self.possible() {
+            [one] => Some(one),
+            _ => None,
+        }
+    }
+
+    /// The loads whose boot would end where this one stands: a phone gone quiet runs one.
+    pub fn ended_here(&self, mac: &str) -> Vec<String> {
+        self.consistent(mac)
+            .into_iter()
+            .filter(|(_, next)| next.is_none())
+            .map(|(c, _)| c)
+            .collect()
+    }
+}
+
+/// Whether `name` is the `.loads` manifest of `load` itself, in any spelling: a phone told to
+/// run the load it runs still reads that load's `.loads`, and takes no image (seed 003).
+fn own_manifest(load: &str, name: &str) -> bool {
+    let Some(stem) = name.strip_suffix(".loads") else {
+        return false;
+    };
+    match (LoadId::parse(load), LoadId::parse(stem)) {
+        (Ok(a), Ok(b)) => a.match_key() == b.match_key(),
+        _ => false,
+    }
+}
+
+/// A firmware file (an image or a `.loads` manifest).
+pub fn is_image(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".bin", ".sbn", ".sb2", ".loads"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
+/// "A, B, C and 4 more".
+pub fn short_list(items: &[String]) -> String {
+    if items.len() <= 3 {
+        items.join(", ")
+    } else {
+        format!("{} and {} more", items[..3].join(", "), items.len() - 3)
+    }
+}
+
+/// The candidates in words: the load, or their era and how many.
+pub fn describe(candidates: &[String]) -> String {
+    match candidates {
+        [] => "unknown".into(),
+        [one] => one.clone(),
+        many => {
+            let eras: Vec<Option<Era>> = many
+                .iter()
+                .map(|c| LoadId::parse(c).ok().and_then(|id| id.era()))
+                .collect();
+            let era = if eras.iter().all(|e| *e == Some(Era::Ual)) {
+                "UAL era"
+            } else if eras.iter().all(|e| e.is_some_and(|e| e != Era::Ual)) {
+                "before the UAL"
+            } else {
+                "any era"
+            };
+            format!("{era}, {} loads possible", many.len())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_loads_is_the_manifest_of_its_own_load_in_any_spelling_only() {
+        assert!(own_manifest("P0S3-08-11-00", "P0S3-08-11-00.loads"));
+        assert!(own_manifest("P0S3-08-11-00", "P0S3-8-11-00.loads"));
+        assert!(!own_manifest("P0S3-08-11-00", "P0S3-8-12-00.loads"));
+        assert!(!own_manifest("P0S3-08-11-00", "P003-08-11-00.sbn"));
+        assert!(!own_manifest("P0S3-08-11-00", "junk.loads"));
+    }
+}

@@ -1,0 +1,549 @@
+//! `phoneup serve` over real UDP on loopback: the phone model booting as five phones at once,
+//! each from its own address and MAC, walked to its target through serve alone; a sixth phone
+//! the phones file does not name gets the directory as it is (and is walked with `--all`); and a
+//! serve killed mid-plan that a restart finishes. Every serve is stopped by a guard, also when a
+//! test fails; every loop is bounded.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use phoneup::files::{loads, sip_default_cnf};
+use phoneup::knowledge::matrix::Matrix;
+use phoneup::wire::client::{Client, Want};
+use phoneup::wire::transfer::Ask;
+
+use super::servers::{answers, free_port};
+
+/// A serve process, stopped (SIGTERM, then SIGKILL) when dropped.
+pub struct Serve {
+    pub child: Option<Child>,
+    pub address: SocketAddr,
+    pub events: PathBuf,
+}
+
+impl Serve {
+    /// Starts `phoneup serve --listen ADDRESS --events json ARGS...`, its events in a file, and
+    /// waits (at most 10 s) until it answers.
+    pub fn start(address: SocketAddr, args: &[&str], events: &Path) -> Serve {
+        let out = std::fs::File::create(events).unwrap();
+        let child = Command::new(assert_cmd::cargo::cargo_bin("phoneup"))
+            .arg("serve")
+            .args(["--listen", &address.to_string(), "--events", "json"])
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("phoneup serve starts");
+        let mut serve = Serve {
+            child: Some(child),
+            address,
+            events: events.to_path_buf(),
+        };
+        serve.wait_until_answering();
+        serve
+    }
+
+    fn wait_until_answering(&mut self) {
+        let until = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < until {
+            if let Some(status) = self.child.as_mut().unwrap().try_wait().unwrap() {
+                let mut err = String::new();
+                let _ = self
+                    .child
+                    .as_mut()
+                    .unwrap()
+                    .stderr
+                    .take()
+                    .unwrap()
+                    .read_to_string(&mut err);
+                panic!("phoneup serve exited at start ({status}): {err}");
+            }
+            if answers(self.address) {
+                return;
+            }
+        }
+        panic!(
+            "phoneup serve did not answer on {} within 10 s",
+            self.address
+        );
+    }
+
+    /// SIGTERM, and the exit code and summary (at most 10 s).
+    pub fn stop(mut self) -> (i32, String) {
+        let mut child = self.child.take().unwrap();
+        // SAFETY: a plain kill(2) of our own child.
+        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        let until = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                let mut err = String::new();
+                let _ = child.stderr.take().unwrap().read_to_string(&mut err);
+                return (status.code().unwrap_or(-1), err);
+            }
+            if Instant::now() > until {
+                let _ = child.kill();
+                panic!("phoneup serve did not stop within 10 s of SIGTERM");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// SIGKILL: no summary, no last write.
+    pub fn kill(mut self) {
+        let mut child = self.child.take().unwrap();
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+
+    /// The JSON events so far.
+    pub fn events(&self) -> Vec<serde_json::Value> {
+        read_events(&self.events)
+    }
+}
+
+pub fn read_events(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON event ({e}): {l}")))
+        .collect()
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A fresh directory for one test.
+pub fn scratch(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("phoneup-serve-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A TFTP root with stand-ins for every firmware file of the catalogue (no Cisco file), and the
+/// user's own OS79XX.TXT, SIPDefault.cnf and XMLDefault.cnf.xml with settings of theirs.
+pub fn bench_root(dir: &Path) -> PathBuf {
+    let root = dir.join("root");
+    std::fs::create_dir_all(&root).unwrap();
+    let matrix = Matrix::builtin().unwrap();
+    for load in &matrix.loads {
+        for file in &load.files {
+            let bytes = if file.ends_with(".loads") {
+                loads::stand_in(load.name(), load.loader_or_self(), load.name()).into_bytes()
+            } else {
+                format!("phoneup stand-in for {file}, not a Cisco image\n")
+                    .repeat(64)
+                    .into_bytes()
+            };
+            std::fs::write(root.join(file), bytes).unwrap();
+        }
+    }
+    std::fs::write(root.join("OS79XX.TXT"), "P0S3-06-3-00\n").unwrap();
+    std::fs::write(
+        root.join(sip_default_cnf::FILE_NAME),
+        "# the bench's own settings\r\nproxy1_address: \"192.0.2.1\"\r\nimage_version: P0S3-06-3-00 ; theirs\r\ntelnet_level: 2\r\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("XMLDefault.cnf.xml"),
+        "<Default>\n  <callManagerGroup><members/></callManagerGroup>\n  <loadInformation8 model=\"IP Phone 7940\">P00308010200</loadInformation8>\n</Default>\n",
+    )
+    .unwrap();
+    root
+}
+
+/// Every file of a directory and its bytes.
+pub fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// One phone of the bench.
+#[derive(Debug, Clone)]
+pub struct Bench {
+    pub ip: &'static str,
+    pub mac: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+}
+
+pub const TARGET: &str = "P0S3-08-11-00";
+
+/// The five phones of the issue, and a sixth the phones file does not name.
+pub fn phones() -> Vec<Bench> {
+    vec![
+        Bench {
+            ip: "127.0.0.11",
+            mac: "0018B9000011",
+            from: "P0030301MFG2",
+            to: TARGET,
+        },
+        Bench {
+            ip: "127.0.0.12",
+            mac: "0018B9000012",
+            from: "P0S3-06-3-00",
+            to: TARGET,
+        },
+        Bench {
+            ip: "127.0.0.13",
+            mac: "0018B9000013",
+            from: "P003-08-11-00",
+            to: TARGET,
+        },
+        Bench {
+            ip: "127.0.0.14",
+            mac: "0018B9000014",
+            from: "P0030801SR02",
+            to: TARGET,
+        },
+        Bench {
+            ip: "127.0.0.15",
+            mac: "0018B9000015",
+            from: "P0S3-07-4-00",
+            to: "P00308010200",
+        },
+    ]
+}
+
+pub fn sixth() -> Bench {
+    Bench {
+        ip: "127.0.0.16",
+        mac: "0018B9000016",
+        from: "P0S3-06-3-00",
+        to: TARGET,
+    }
+}
+
+/// A dnsmasq lease file giving each bench phone's MAC by its loopback address (127.x has no
+/// neighbour-table entries).
+pub fn leases(dir: &Path, bench: &[Bench]) -> PathBuf {
+    let path = dir.join("dnsmasq.leases");
+    let mut text = String::new();
+    for phone in bench {
+        let mac: Vec<String> = phone
+            .mac
+            .as_bytes()
+            .chunks(2)
+            .map(|c| String::from_utf8_lossy(c).to_lowercase())
+            .collect();
+        text.push_str(&format!(
+            "1999999999 {} {} phone *\n",
+            mac.join(":"),
+            phone.ip
+        ));
+    }
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// One power cycle of the phone model over the wire: the load it runs afterwards.
+pub fn power_cycle(server: SocketAddr, phone: &Bench, running: &str) -> String {
+    let output = Command::new(assert_cmd::cargo::cargo_bin("phoneup"))
+        .args([
+            "simulate",
+            "--from",
+            running,
+            "--server",
+            &server.to_string(),
+        ])
+        .args([
+            "--bind", phone.ip, "--mac", phone.mac, "--boots", "1", "--format", "json",
+        ])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "simulate gave no JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    result["final_load"].as_str().unwrap().to_string()
+}
+
+/// Power-cycles `phone` until it runs `until` or `cycles` run out; the loads it ran.
+pub fn walk(
+    server: SocketAddr,
+    phone: &Bench,
+    from: &str,
+    until: &str,
+    cycles: usize,
+) -> Vec<String> {
+    let mut path = vec![from.to_string()];
+    let mut running = from.to_string();
+    for _ in 0..cycles {
+        if running == until {
+            // Two more power cycles: the phone boots its target and serve sees it there.
+            for _ in 0..2 {
+                assert_eq!(
+                    power_cycle(server, phone, &running),
+                    until,
+                    "{} stays on {until}",
+                    phone.mac
+                );
+            }
+            break;
+        }
+        let next = power_cycle(server, phone, &running);
+        if next != running {
+            path.push(next.clone());
+        }
+        running = next;
+    }
+    path
+}
+
+/// Reads `name` from `server` as a client at `ip` would.
+pub fn fetch(server: SocketAddr, ip: &str, name: &str) -> Option<Vec<u8>> {
+    let mut client = Client::new(server);
+    client.bind = Some(ip.parse::<IpAddr>().unwrap());
+    client
+        .read(name, Ask::default(), Want::Whole)
+        .unwrap()
+        .contents
+}
+
+fn phones_file(dir: &Path, bench: &[Bench]) -> PathBuf {
+    let path = dir.join("phones.txt");
+    let mut text = String::from("# the bench: MAC[=TARGET]\n");
+    for phone in bench {
+        if phone.to == TARGET {
+            text.push_str(&format!("{}\n", phone.mac));
+        } else {
+            text.push_str(&format!(
+                "{}={}  # its own SCCP target\n",
+                phone.mac, phone.to
+            ));
+        }
+    }
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn address() -> SocketAddr {
+    format!("127.0.0.1:{}", free_port("127.0.0.1"))
+        .parse()
+        .unwrap()
+}
+
+/// Walks each phone on its own thread, at most `cycles` power cycles each.
+fn walk_all(server: SocketAddr, bench: &[Bench], cycles: usize) -> Vec<(Bench, Vec<String>)> {
+    let handles: Vec<_> = bench
+        .iter()
+        .cloned()
+        .map(|phone| {
+            std::thread::spawn(move || {
+                let path = walk(server, &phone, phone.from, phone.to, cycles);
+                (phone, path)
+            })
+        })
+        .collect();
+    handles.into_iter().map(|h| h.join().unwrap()).collect()
+}
+
+#[test]
+fn five_phones_at_once_reach_their_targets_through_serve_alone_and_a_sixth_gets_the_directory_as_it_is(
+) {
+    let dir = scratch("five");
+    let root = bench_root(&dir);
+    let before = snapshot(&root);
+    let mut everyone = phones();
+    everyone.push(sixth());
+    let leases = leases(&dir, &everyone);
+    let phones_file = phones_file(&dir, &phones());
+    let state = dir.join("state.json");
+    let serve = Serve::start(
+        address(),
+        &[
+            "--root",
+            root.to_str().unwrap(),
+            "--to",
+            TARGET,
+            "--phones-file",
+            phones_file.to_str().unwrap(),
+            "--leases",
+            leases.to_str().unwrap(),
+            "--state",
+            state.to_str().unwrap(),
+        ],
+        &dir.join("events.jsonl"),
+    );
+    let walked = walk_all(serve.address, &phones(), 30);
+    for (phone, path) in &walked {
+        assert_eq!(
+            path.last().map(String::as_str),
+            Some(phone.to),
+            "{} from {}: {path:?}",
+            phone.mac,
+            phone.from
+        );
+    }
+    // The design card's route, stage by stage, for the factory phone.
+    assert_eq!(
+        walked[0].1,
+        ["P0030301MFG2", "P0S3-06-3-00", "P003-08-11-00", TARGET]
+    );
+
+    // The sixth phone, not named: the directory's files exactly as they are, and it follows them.
+    let six = sixth();
+    for name in ["OS79XX.TXT", "SIPDefault.cnf", "XMLDefault.cnf.xml"] {
+        assert_eq!(
+            fetch(serve.address, six.ip, name).as_deref(),
+            Some(&before[name][..]),
+            "{name}"
+        );
+    }
+    assert_eq!(fetch(serve.address, six.ip, "SIP0018B9000016.cnf"), None);
+    assert_eq!(
+        walk(serve.address, &six, six.from, TARGET, 3),
+        [six.from],
+        "DIR names its own load"
+    );
+
+    let events = serve.events();
+    for phone in phones() {
+        assert!(
+            events
+                .iter()
+                .any(|e| e["event"] == "phone_done" && e["mac"] == phone.mac),
+            "no phone_done for {}",
+            phone.mac
+        );
+    }
+    assert!(events
+        .iter()
+        .all(|e| e["mac"] != six.mac || e["managed"] == false));
+    for e in &events {
+        assert!(
+            e["address"].is_string() && e.get("mac").is_some() && e["time_ms"].is_u64(),
+            "{e}"
+        );
+    }
+    let (code, summary) = serve.stop();
+    assert_eq!(code, 0, "{summary}");
+    assert!(summary.contains("5 done, 0 failed, 0 stuck"), "{summary}");
+    assert_eq!(snapshot(&root), before, "serve never writes DIR");
+    // The state file holds each phone's history, outside DIR.
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+    assert_eq!(
+        state["phones"]["0018B9000011"]["history"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(state["phones"]["0018B9000011"]["state"], "done");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn with_all_the_sixth_phone_is_walked_too() {
+    let dir = scratch("all");
+    let root = bench_root(&dir);
+    let before = snapshot(&root);
+    let six = sixth();
+    let leases = leases(&dir, std::slice::from_ref(&six));
+    let serve = Serve::start(
+        address(),
+        &[
+            "--root",
+            root.to_str().unwrap(),
+            "--to",
+            TARGET,
+            "--all",
+            "--leases",
+            leases.to_str().unwrap(),
+            "--state",
+            dir.join("state.json").to_str().unwrap(),
+        ],
+        &dir.join("events.jsonl"),
+    );
+    let path = walk(serve.address, &six, six.from, TARGET, 10);
+    assert_eq!(path, [six.from, "P003-08-11-00", TARGET]);
+    let (code, summary) = serve.stop();
+    assert_eq!(code, 0, "{summary}");
+    assert_eq!(snapshot(&root), before);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_serve_killed_mid_plan_is_finished_by_a_restarted_one() {
+    let dir = scratch("restart");
+    let root = bench_root(&dir);
+    let bench = vec![
+        phones()[0].clone(),
+        phones()[1].clone(),
+        phones()[4].clone(),
+    ];
+    let leases = leases(&dir, &bench);
+    let phones_file = phones_file(&dir, &bench);
+    let state = dir.join("state").join("serve.json");
+    let args = [
+        "--root",
+        root.to_str().unwrap(),
+        "--to",
+        TARGET,
+        "--phones-file",
+        phones_file.to_str().unwrap(),
+        "--leases",
+        leases.to_str().unwrap(),
+        "--state",
+        state.to_str().unwrap(),
+    ];
+    let first = Serve::start(address(), &args, &dir.join("events-1.jsonl"));
+    // Two power cycles each: every phone is mid-plan.
+    let mut running: Vec<String> = bench.iter().map(|p| p.from.to_string()).collect();
+    for _ in 0..2 {
+        for (phone, load) in bench.iter().zip(running.iter_mut()) {
+            *load = power_cycle(first.address, phone, load);
+        }
+    }
+    assert_eq!(
+        running[0], "P0S3-06-3-00",
+        "the factory phone is one stage in"
+    );
+    first.kill();
+    let second = Serve::start(address(), &args, &dir.join("events-2.jsonl"));
+    for (phone, load) in bench.iter().zip(&running) {
+        let path = walk(second.address, phone, load, phone.to, 25);
+        assert_eq!(
+            path.last().map(String::as_str),
+            Some(phone.to),
+            "{}: {path:?}",
+            phone.mac
+        );
+    }
+    let events = second.events();
+    // Resumed, not started afresh: the restarted serve knew that the factory phone had fetched
+    // its first stage's image whole before the kill.
+    let first_stage_done = events
+        .iter()
+        .find(|e| e["event"] == "stage_done" && e["mac"] == bench[0].mac)
+        .unwrap();
+    assert_eq!(first_stage_done["to"], "P0S3-06-3-00", "{first_stage_done}");
+    let (code, summary) = second.stop();
+    assert_eq!(code, 0, "{summary}");
+    assert!(summary.contains("3 done"), "{summary}");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -1,0 +1,183 @@
+//! serve places a phone by the kernel's neighbour table on its very first request, in network
+//! namespaces the test makes and deletes itself: one for serve, one per phone, joined by a veth
+//! pair whose phone end has the phone's own MAC. Addresses come from 10.99.0.0/24 and exist only
+//! inside those namespaces. Needs root (`ip netns`); the namespaces and serve are removed by a
+//! guard, also when the test fails.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::serve::{bench_root, read_events, scratch, TARGET};
+
+const INSTALL: &str = "sudo bash .ci/install-test-servers";
+
+/// The namespaces of one test, and the serve inside one; all removed when dropped.
+struct Namespaces {
+    names: Vec<String>,
+    serve: Option<Child>,
+}
+
+impl Drop for Namespaces {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.serve.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        for name in &self.names {
+            let _ = Command::new("ip").args(["netns", "del", name]).status();
+        }
+    }
+}
+
+fn ip(args: &[&str]) {
+    let output = Command::new("ip")
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run ip ({e}): install iproute2 ({INSTALL})"));
+    assert!(
+        output.status.success(),
+        "ip {}: {} (this test needs root for ip netns)",
+        args.join(" "),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn serve_places_a_phone_by_the_neighbour_table_on_its_very_first_os79xx_txt() {
+    assert!(
+        Path::new("/usr/sbin/ip").exists() || Path::new("/sbin/ip").exists(),
+        "ip is missing: {INSTALL}"
+    );
+    let tag = std::process::id() % 100_000;
+    let server_ns = format!("pu-srv-{tag}");
+    let phone_ns = format!("pu-ph-{tag}");
+    let mut guard = Namespaces {
+        names: vec![server_ns.clone(), phone_ns.clone()],
+        serve: None,
+    };
+    let (server_if, phone_if) = (format!("pus{tag}"), format!("pup{tag}"));
+    let mac = "02:00:5e:10:00:01";
+    let mac_digits = "02005E100001";
+    ip(&["netns", "add", &server_ns]);
+    ip(&["netns", "add", &phone_ns]);
+    ip(&[
+        "link", "add", &server_if, "netns", &server_ns, "type", "veth", "peer", "name", &phone_if,
+        "netns", &phone_ns,
+    ]);
+    ip(&[
+        "-n", &phone_ns, "link", "set", "dev", &phone_if, "address", mac,
+    ]);
+    ip(&[
+        "-n",
+        &server_ns,
+        "addr",
+        "add",
+        "10.99.0.1/24",
+        "dev",
+        &server_if,
+    ]);
+    ip(&[
+        "-n",
+        &phone_ns,
+        "addr",
+        "add",
+        "10.99.0.20/24",
+        "dev",
+        &phone_if,
+    ]);
+    for (ns, dev) in [(&server_ns, &server_if), (&phone_ns, &phone_if)] {
+        ip(&["-n", ns, "link", "set", "dev", dev, "up"]);
+        ip(&["-n", ns, "link", "set", "dev", "lo", "up"]);
+    }
+
+    let dir = scratch("netns");
+    let root = bench_root(&dir);
+    let events = dir.join("events.jsonl");
+    let phoneup = assert_cmd::cargo::cargo_bin("phoneup");
+    guard.serve = Some(
+        Command::new("ip")
+            .args(["netns", "exec", &server_ns])
+            .arg(&phoneup)
+            .args([
+                "serve",
+                "--root",
+                root.to_str().unwrap(),
+                "--to",
+                TARGET,
+                "--listen",
+                "0.0.0.0:6969",
+            ])
+            .args([
+                "--phones",
+                mac,
+                "--events",
+                "json",
+                "--state",
+                dir.join("state.json").to_str().unwrap(),
+            ])
+            .stdout(std::fs::File::create(&events).unwrap())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("serve starts in the namespace"),
+    );
+    // Each power cycle of the phone model runs inside the phone's namespace, at most 12.
+    let mut running = "P0030301MFG2".to_string();
+    let until = Instant::now() + Duration::from_secs(120);
+    let mut after = 0;
+    for _ in 0..30 {
+        if Instant::now() > until || after == 2 {
+            break;
+        }
+        if running == TARGET {
+            after += 1;
+        }
+        let output = Command::new("ip")
+            .args(["netns", "exec", &phone_ns])
+            .arg(&phoneup)
+            .args([
+                "simulate",
+                "--from",
+                &running,
+                "--server",
+                "10.99.0.1:6969",
+                "--bind",
+                "10.99.0.20",
+            ])
+            .args(["--mac", mac_digits, "--boots", "1", "--format", "json"])
+            .output()
+            .unwrap();
+        let result: serde_json::Value = match serde_json::from_slice(&output.stdout) {
+            Ok(result) => result,
+            Err(_) => {
+                // serve may still be starting.
+                std::thread::sleep(Duration::from_millis(200));
+                continue;
+            }
+        };
+        running = result["final_load"].as_str().unwrap().to_string();
+    }
+    let events = read_events(&events);
+    let first = events
+        .iter()
+        .find(|e| e["event"] == "request" && e["file"] == "OS79XX.TXT")
+        .expect("serve saw the phone's OS79XX.TXT");
+    assert_eq!(
+        first["mac"], mac_digits,
+        "the MAC from the neighbour table: {first}"
+    );
+    assert_eq!(first["managed"], true);
+    assert!(first["address"]
+        .as_str()
+        .unwrap()
+        .starts_with("10.99.0.20:"));
+    assert_eq!(
+        running, TARGET,
+        "walked to its target through serve in the namespaces"
+    );
+    assert!(events
+        .iter()
+        .any(|e| e["event"] == "phone_done" && e["mac"] == mac_digits));
+    drop(guard);
+    let _ = std::fs::remove_dir_all(dir);
+}
