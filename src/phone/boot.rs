@@ -715,4 +715,118 @@ mod tests {
         assert!(boot.problems.is_empty(), "{:?}", boot.problems);
         assert_eq!(boot.result, BootResult::Upgraded);
     }
+
+    fn package(root: &mut TftpRoot) {
+        root.insert(
+            "P0S3-08-11-00.loads",
+            "P0S3-08-11-00\r\nP003-08-11-00.sbn\r\nP0S3-08-11-00.sb2\r\n",
+        );
+        root.insert("P003-08-11-00.sbn", IMAGE);
+        root.insert("P0S3-08-11-00.sb2", IMAGE);
+    }
+
+    #[test]
+    fn the_loader_takes_the_image_of_sipdefault_when_sip_mac_cnf_names_none() {
+        let mut root = TftpRoot::new();
+        root.insert(format!("SIP{MAC}.cnf"), "line1_name: \"100\"\n");
+        root.insert("SIPDefault.cnf", "image_version: P0S3-08-11-00\n");
+        package(&mut root);
+        let boot = boot("P003-08-11-00", &root);
+        assert_eq!(
+            requested(&boot),
+            [
+                "CTLSEP0018B9FFFFFF.tlv",
+                "SEP0018B9FFFFFF.cnf.xml",
+                "SIP0018B9FFFFFF.cnf",
+                "SIPDefault.cnf",
+                "P0S3-08-11-00.loads",
+                "P003-08-11-00.sbn",
+                "P0S3-08-11-00.sb2",
+            ]
+        );
+        assert_eq!(boot.result, BootResult::Upgraded);
+        assert_eq!(boot.after, "P0S3-08-11-00");
+    }
+
+    #[test]
+    fn the_loader_takes_the_image_of_mgcdefault_when_mgc_mac_cnf_names_none() {
+        let mut root = TftpRoot::new();
+        root.insert(format!("MGC{MAC}.cnf"), "mgcp_call_agent: ca1\n");
+        root.insert("MGCDefault.cnf", "image_version: P0S3-08-11-00\n");
+        package(&mut root);
+        let boot = boot("P003-08-11-00", &root);
+        assert_eq!(
+            requested(&boot)[..5],
+            [
+                "CTLSEP0018B9FFFFFF.tlv",
+                "SEP0018B9FFFFFF.cnf.xml",
+                "SIP0018B9FFFFFF.cnf",
+                "MGC0018B9FFFFFF.cnf",
+                "MGCDefault.cnf",
+            ]
+        );
+        assert_eq!(boot.result, BootResult::Upgraded);
+        assert_eq!(boot.after, "P0S3-08-11-00");
+    }
+
+    #[test]
+    fn a_loader_whose_sipdefault_names_no_image_shows_protocol_application_invalid() {
+        let mut root = TftpRoot::new();
+        root.insert("SIPDefault.cnf", "proxy1_address: \"pbx\"\n");
+        let boot = boot("P003-08-11-00", &root);
+        // SIPDefault.cnf is read once; nothing else is asked for.
+        assert_eq!(
+            requested(&boot),
+            [
+                "CTLSEP0018B9FFFFFF.tlv",
+                "SEP0018B9FFFFFF.cnf.xml",
+                "SIP0018B9FFFFFF.cnf",
+                "MGC0018B9FFFFFF.cnf",
+                "XMLDefault.cnf.xml",
+                "SIPDefault.cnf",
+            ]
+        );
+        assert_eq!(boot.result, BootResult::ProtocolApplicationInvalid);
+        assert_eq!(
+            boot.screen,
+            [
+                "Universal Application Loader",
+                "Protocol Application Invalid"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_application_with_no_configuration_file_starts() {
+        let boot = boot("P0S3-08-11-00", &TftpRoot::new());
+        assert_eq!(boot.result, BootResult::Stable, "{boot:#?}");
+        assert!(boot.problems.is_empty());
+        assert_eq!(
+            boot.screen,
+            ["the SIP application starts (\"Phone Unprovisioned\" until it has a line)"]
+        );
+        // The loader on the same root stops: it has nothing to load.
+        let boot = super::tests::boot("P003-08-11-00", &TftpRoot::new());
+        assert_eq!(boot.result, BootResult::FileNotFound);
+        assert_eq!(
+            boot.screen,
+            ["Universal Application Loader", "TFTP file not found"]
+        );
+    }
+
+    #[test]
+    fn an_application_whose_xmldefault_names_no_load_starts() {
+        let mut root = TftpRoot::new();
+        root.insert(
+            "XMLDefault.cnf.xml",
+            "<Default><callManagerGroup/></Default>\n",
+        );
+        let boot = boot("P0S3-08-11-00", &root);
+        assert_eq!(boot.result, BootResult::Stable, "{boot:#?}");
+        assert!(requested(&boot).ends_with(&[
+            "XMLDefault.cnf.xml",
+            "SIPDefault.cnf",
+            "SIP0018B9FFFFFF.cnf"
+        ]));
+    }
 }
