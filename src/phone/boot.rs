@@ -829,4 +829,44 @@ mod tests {
             "SIP0018B9FFFFFF.cnf"
         ]));
     }
+
+    #[test]
+    fn an_sccp_application_settles_on_its_load_whatever_sipdefault_says() {
+        let mut root = TftpRoot::new();
+        root.insert(
+            "XMLDefault.cnf.xml",
+            "<Default><loadInformation8 model=\"IP Phone 7940\">P00308010200</loadInformation8></Default>\n",
+        );
+        root.insert("SIPDefault.cnf", "image_version: P0S3-08-11-00\n");
+        let boot = boot("P00308010200", &root);
+        assert_eq!(boot.result, BootResult::Stable, "{boot:#?}");
+        assert!(!requested(&boot).contains(&"SIPDefault.cnf"));
+        assert_eq!(
+            boot.screen,
+            ["the SCCP application starts and looks for a call manager (\"Configuring CM List\")"]
+        );
+    }
+
+    #[test]
+    fn each_load_that_settles_shows_its_own_screen() {
+        // A loader told to run itself waits, an MGCP application looks for its call agent.
+        let mut root = TftpRoot::new();
+        root.insert(
+            "XMLDefault.cnf.xml",
+            "<Default><loadInformation8 model=\"IP Phone 7940\">P003-08-11-00</loadInformation8></Default>\n",
+        );
+        let boot = boot("P003-08-11-00", &root);
+        assert_eq!(boot.result, BootResult::Stable, "{boot:#?}");
+        assert_eq!(boot.screen, ["Universal Application Loader"]);
+        assert_eq!(
+            boot.detail,
+            "P003-08-11-00 starts; nothing names another load"
+        );
+        let boot = super::tests::boot("P0M3-07-7-00", &TftpRoot::new());
+        assert_eq!(boot.result, BootResult::Stable, "{boot:#?}");
+        assert_eq!(
+            boot.screen,
+            ["the MGCP application starts and looks for its call agent"]
+        );
+    }
 }
