@@ -272,6 +272,27 @@ mod tests {
     }
 
     #[test]
+    fn broken_yaml_is_left_to_the_real_parse_to_explain() {
+        assert!(check("a: [unclosed\nb: 1\n", "t.yaml").is_ok());
+        assert!(check("a: 1\n\tb: 2\n", "t.yaml").is_ok());
+    }
+
+    #[test]
+    fn a_walk_that_spends_its_whole_budget_is_over_it() {
+        let text = "a: &v [x, y, z]\nb: [*v, *v, *v]\n";
+        let walk = |budget: usize| {
+            let cell = Cell::new(budget);
+            let result = Walk(&cell).deserialize(serde_yaml::Deserializer::from_str(text));
+            (result.is_ok(), cell.get())
+        };
+        let (ok, left) = walk(1000);
+        assert!(ok);
+        let cost = 1000 - left;
+        assert_eq!(walk(cost + 1), (true, 1));
+        assert_eq!(walk(cost), (false, 0));
+    }
+
+    #[test]
     fn ordinary_yaml_passes() {
         let text = "a: [1, 2, {b: c}]\nlist:\n  - x: 1\n    y: [a, b]\n";
         assert!(check(text, "t.yaml").is_ok());

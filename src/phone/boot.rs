@@ -869,4 +869,50 @@ mod tests {
             ["the MGCP application starts and looks for its call agent"]
         );
     }
+
+    fn sccp_8_1_2_package(root: &mut TftpRoot) {
+        root.insert(
+            "P00308010200.loads",
+            "P00308010200\r\nP00308010200.sbn\r\nP00308010200.sb2\r\n",
+        );
+        for extension in ["bin", "sbn", "sb2"] {
+            root.insert(format!("P00308010200.{extension}"), IMAGE);
+        }
+    }
+
+    #[test]
+    fn sccp_3_told_to_run_sccp_8_takes_the_packages_bin_loader_first() {
+        let mut root = TftpRoot::new();
+        root.insert(
+            "XMLDefault.cnf.xml",
+            "<Default><loadInformation8 model=\"IP Phone 7940\">P00308010200</loadInformation8></Default>\n",
+        );
+        sccp_8_1_2_package(&mut root);
+        let boot = boot("P0030301MFG2", &root);
+        assert_eq!(
+            boot.fetched,
+            [
+                "P00308010200.bin",
+                "P00308010200.loads",
+                "P00308010200.sbn",
+                "P00308010200.sb2"
+            ]
+        );
+        assert_eq!(boot.result, BootResult::Upgraded);
+        assert_eq!(
+            boot.detail,
+            "took the loader in P00308010200.bin, which fetched P00308010200 and rebooted into it"
+        );
+    }
+
+    #[test]
+    fn sip_6_told_to_run_sccp_8_fetches_it_as_an_image_of_its_own_era() {
+        let mut root = TftpRoot::new();
+        root.insert("SIPDefault.cnf", "image_version: P00308010200\n");
+        sccp_8_1_2_package(&mut root);
+        let boot = boot("P0S3-06-3-00", &root);
+        assert_eq!(boot.fetched, ["P00308010200.sbn"]);
+        assert_eq!(boot.result, BootResult::Upgraded);
+        assert_eq!(boot.after, "P00308010200");
+    }
 }

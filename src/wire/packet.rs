@@ -376,6 +376,12 @@ mod tests {
             block: 1,
             data: b"",
         });
+        // RFC 1350's third mode: an obsolete one, but a request in it is a request.
+        roundtrip(Packet::Wrq(Request {
+            filename: "root@localhost".into(),
+            mode: Mode::Mail,
+            options: Vec::new(),
+        }));
         roundtrip(Packet::Ack { block: 0 });
         roundtrip(Packet::Error {
             code: 1,
