@@ -399,6 +399,26 @@ mod tests {
     }
 
     #[test]
+    fn every_error_code_has_its_rfc_message_for_peers_that_send_none() {
+        let names: Vec<&str> = (0..=9).map(code_name).collect();
+        assert_eq!(
+            names,
+            [
+                "not defined",
+                "File not found",
+                "Access violation",
+                "Disk full or allocation exceeded",
+                "Illegal TFTP operation",
+                "Unknown transfer ID",
+                "File already exists",
+                "No such user",
+                "Options refused",
+                "unknown error code",
+            ]
+        );
+    }
+
+    #[test]
     fn a_phone_rrq_is_exactly_the_bytes_of_the_capture() {
         // SCRIBD-CAPTURE: 73-byte frame, 31 bytes of TFTP: opcode, 22-byte name, NUL, octet, NUL.
         let bytes = Packet::Rrq(Request::octet("CTLSEP0006537B84EF.tlv")).encode();
