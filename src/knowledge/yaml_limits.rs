@@ -328,6 +328,31 @@ mod tests {
     }
 
     #[test]
+    fn alias_bombs_of_any_kind_of_value_are_refused() {
+        for value in [
+            "true",
+            "-1",
+            "1",
+            "-100000000000000000000",
+            "100000000000000000000",
+            "1.5",
+            "~",
+            "x",
+            "!tag x",
+        ] {
+            let mut text = format!("a: &v [{}]\nb: [", vec![value; 200].join(", "));
+            text.push_str(&vec!["*v"; 200].join(", "));
+            text.push_str("]\n");
+            let err = check(&text, "bomb.yaml").map(|()| "passed".to_string());
+            assert!(
+                err.as_ref()
+                    .is_err_and(|e| e.to_string().contains("aliases")),
+                "{value}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
     fn alias_bombs_are_refused_before_they_expand() {
         let big = "x".repeat(65_536);
         let mut text = format!("a: &big \"{big}\"\nb: [");

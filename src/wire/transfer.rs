@@ -834,6 +834,53 @@ mod tests {
     fn server() -> SocketAddr {
         "127.0.0.1:69".parse().unwrap()
     }
+
+    #[test]
+    fn every_failure_reads_as_the_user_sees_it() {
+        let timeout = |malformed| Failure::Timeout {
+            waiting_for: "DATA block 3".into(),
+            sends: 5,
+            malformed,
+        };
+        let why = || "the reason".to_string();
+        let cases = [
+            (
+                Failure::Peer {
+                    code: 2,
+                    message: "Access violation".into(),
+                },
+                "TFTP error 2: Access violation",
+            ),
+            (
+                timeout(0),
+                "no answer: waited for DATA block 3 after 5 sends",
+            ),
+            (
+                timeout(1),
+                "no answer: waited for DATA block 3 after 5 sends (1 malformed datagrams ignored)",
+            ),
+            (
+                Failure::Unreachable { why: why() },
+                "unreachable: the reason",
+            ),
+            (
+                Failure::Refused { why: why() },
+                "options refused: the reason",
+            ),
+            (
+                Failure::Protocol { why: why() },
+                "protocol error: the reason",
+            ),
+            (Failure::Aborted { why: why() }, "aborted: the reason"),
+            (
+                Failure::Source { why: why() },
+                "cannot read the file: the reason",
+            ),
+        ];
+        for (failure, text) in cases {
+            assert_eq!(failure.to_string(), text);
+        }
+    }
     /// The server's transfer ID for this transfer.
     fn tid() -> SocketAddr {
         "127.0.0.1:40000".parse().unwrap()
