@@ -207,26 +207,8 @@ impl<'de> Visitor<'de> for Walk<'_> {
         self.spend(v.len() + 1)
     }
 
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<(), E> {
-        self.spend(v.len() + 1)
-    }
-
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
         self.spend(1)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        self.spend(1)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        self.spend(1)?;
-        deserializer.deserialize_any(self)
-    }
-
-    fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        self.spend(1)?;
-        deserializer.deserialize_any(self)
     }
 
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
@@ -338,6 +320,7 @@ mod tests {
             "1.5",
             "~",
             "x",
+            "\"\"",
             "!tag x",
         ] {
             let mut text = format!("a: &v [{}]\nb: [", vec![value; 200].join(", "));
