@@ -1561,13 +1561,16 @@ mod tests {
         let mut s = send_file(&[1; 100], &[], start);
         let data1 = s.poll_transmit().unwrap();
         let mut sends = 1;
-        while let Some(deadline) = s.poll_timeout() {
+        // One deadline per resend and one to give up: a sender that never gives up fails here.
+        for _ in 0..=Policy::default().retries {
+            let deadline = s.poll_timeout().expect("the sender waits for an ACK");
             s.handle_timeout(deadline);
             if let Some(again) = s.poll_transmit() {
                 assert_eq!(again, data1);
                 sends += 1;
             }
         }
+        assert_eq!(s.poll_timeout(), None, "the sender gave up");
         assert_eq!(sends, 1 + Policy::default().retries);
         assert!(matches!(
             events(|| s.poll_event()).last(),
@@ -1724,7 +1727,11 @@ mod tests {
         let mut blocks = Vec::new();
         let rrq = r.poll_transmit().unwrap();
         assert_eq!(rrq.to, server());
+        let mut rounds = 0u32;
         while !(s.is_finished() && r.is_finished()) {
+            // Every round moves a block; a transfer that never ends fails here, never hangs.
+            rounds += 1;
+            assert!(rounds < 1_000_000, "the transfer never ends");
             let mut moved = false;
             while let Some(t) = s.poll_transmit() {
                 if let Ok(Packet::Data { block, .. }) = Packet::decode(&t.bytes) {
