@@ -435,3 +435,48 @@ impl<'m> UpgradeGraph<'m> {
         (Reverse(confidences), missing, unconfirmed, plain, ranks)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::knowledge::matrix::BUILTIN_YAML;
+
+    fn successors<'m>(graph: &UpgradeGraph<'m>, name: &str) -> Vec<&'m str> {
+        let node = graph.node(name).expect("a catalogue load");
+        graph
+            .successors(node)
+            .map(|n| graph.load(n).name())
+            .collect()
+    }
+
+    #[test]
+    fn a_package_without_its_bin_is_reached_from_signed_images_only() {
+        // A user's matrix whose SIP 6.3 package holds only the signed image.
+        let text = BUILTIN_YAML.replacen(
+            "files: [P0S3-06-3-00.bin, P0S3-06-3-00.sbn]",
+            "files: [P0S3-06-3-00.sbn]",
+            1,
+        );
+        let matrix = Matrix::parse(&text, "signed-only.yaml").unwrap();
+        let graph = UpgradeGraph::new(&matrix, None);
+        assert!(successors(&graph, "P0S3-05-3-00").contains(&"P0S3-06-3-00"));
+        assert!(!successors(&graph, "P0030301MFG2").contains(&"P0S3-06-3-00"));
+        // With the whole package, the factory image gets there by dual boot.
+        let builtin = Matrix::builtin().unwrap();
+        let graph = UpgradeGraph::new(&builtin, None);
+        assert!(successors(&graph, "P0030301MFG2").contains(&"P0S3-06-3-00"));
+    }
+
+    #[test]
+    fn no_rule_takes_a_load_to_itself() {
+        let matrix = Matrix::builtin().unwrap();
+        let load = matrix
+            .find(&crate::knowledge::load_id::LoadId::parse("P0S3-08-11-00").unwrap())
+            .unwrap();
+        assert!(
+            matrix.allowances(load, load).next().is_some(),
+            "a rule's conditions hold for the pair"
+        );
+        assert!(best_rule(&matrix, load, load).is_none());
+    }
+}

@@ -118,3 +118,33 @@ impl Server for RootServer<'_> {
             .map(str::to_string)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::knowledge::load_id::LoadId;
+    use crate::knowledge::phones::Model;
+    use crate::phone::boot::Phone;
+
+    /// A server that answers reads and can list nothing, as a real one over the wire.
+    struct Reads;
+
+    impl Server for Reads {
+        fn read(&mut self, _name: &str) -> Answer {
+            Answer::NotFound
+        }
+    }
+
+    #[test]
+    fn a_server_that_cannot_list_its_files_suggests_no_other_name() {
+        let phone = Phone::new(Model::M7940);
+        let boot = phone.boot(1, &LoadId::parse("P003-08-11-00").unwrap(), &mut Reads);
+        assert!(
+            boot.problems.iter().all(|p| !p.contains("the root has")),
+            "{:?}",
+            boot.problems
+        );
+        assert_eq!(Reads.last_transfer(), None);
+        assert!(boot.requests.iter().all(|r| r.tftp.is_none()));
+    }
+}

@@ -836,6 +836,27 @@ mod tests {
     }
 
     #[test]
+    fn a_phones_plain_request_asks_for_no_option_and_any_one_option_is_an_ask() {
+        assert!(Ask::default().is_empty());
+        for ask in [
+            Ask {
+                blksize: Some(1428),
+                ..Ask::default()
+            },
+            Ask {
+                tsize: true,
+                ..Ask::default()
+            },
+            Ask {
+                timeout: Some(2),
+                ..Ask::default()
+            },
+        ] {
+            assert!(!ask.is_empty(), "{ask:?}");
+        }
+    }
+
+    #[test]
     fn every_failure_reads_as_the_user_sees_it() {
         let timeout = |malformed| Failure::Timeout {
             waiting_for: "DATA block 3".into(),
