@@ -468,6 +468,24 @@ mod tests {
     }
 
     #[test]
+    fn an_sccp_package_without_its_bin_loader_is_out_of_reach_of_sccp_3_only() {
+        // SCCP 3.x reaches an SCCP 8 package through its .bin (R14); SCCP 5.0 through the .loads.
+        let builtin = Matrix::builtin().unwrap();
+        let graph = UpgradeGraph::new(&builtin, None);
+        assert!(successors(&graph, "P0030301MFG2").contains(&"P00308010200"));
+        assert!(successors(&graph, "P00305000301").contains(&"P00308010200"));
+        let text = BUILTIN_YAML.replacen(
+            "files: [P00308010200.bin, P00308010200.loads",
+            "files: [P00308010200.loads",
+            1,
+        );
+        let matrix = Matrix::parse(&text, "no-bin.yaml").unwrap();
+        let graph = UpgradeGraph::new(&matrix, None);
+        assert!(!successors(&graph, "P0030301MFG2").contains(&"P00308010200"));
+        assert!(successors(&graph, "P00305000301").contains(&"P00308010200"));
+    }
+
+    #[test]
     fn no_rule_takes_a_load_to_itself() {
         let matrix = Matrix::builtin().unwrap();
         let load = matrix
