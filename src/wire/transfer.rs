@@ -1111,6 +1111,23 @@ mod tests {
             decoded(&r.poll_transmit().unwrap()),
             Packet::Ack { block: 1 }
         );
+        // The same block from another port is no lost ACK of ours: nothing goes out.
+        let stranger: SocketAddr = "127.0.0.1:40001".parse().unwrap();
+        assert_eq!(r.handle_datagram(now, stranger, &data(1, b"end")), None);
+        assert_eq!(r.poll_transmit(), None);
+    }
+
+    #[test]
+    fn after_a_failed_read_a_repeated_block_is_not_acknowledged() {
+        let now = Instant::now();
+        let mut r = plain(now);
+        r.poll_transmit();
+        r.handle_datagram(now, tid(), &data(1, &[1; 512]));
+        r.poll_transmit();
+        r.abort(code::NOT_DEFINED, "enough");
+        assert_eq!(sent(|| r.poll_transmit()).len(), 1, "the ERROR");
+        assert_eq!(r.handle_datagram(now, tid(), &data(1, &[1; 512])), None);
+        assert_eq!(r.poll_transmit(), None);
     }
 
     #[test]
