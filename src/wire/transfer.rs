@@ -1256,6 +1256,41 @@ mod tests {
     }
 
     #[test]
+    fn an_oack_once_blocks_flow_is_a_protocol_error() {
+        let now = Instant::now();
+        let ask = Ask {
+            tsize: true,
+            ..Ask::default()
+        };
+        // After DATA 1, an OACK cannot be a resend for a lost ACK 0.
+        let mut r = Receiver::new(server(), "OS79XX.TXT", ask, Policy::default(), now);
+        r.poll_transmit();
+        r.handle_datagram(now, tid(), &oack(&[("tsize", "2000")]));
+        r.handle_datagram(now, tid(), &data(1, &[0; 512]));
+        sent(|| r.poll_transmit());
+        r.handle_datagram(now, tid(), &oack(&[("tsize", "2000")]));
+        assert_eq!(
+            decoded(&r.poll_transmit().unwrap()),
+            Packet::Error {
+                code: code::ILLEGAL_OPERATION,
+                message: "Illegal TFTP operation".into()
+            }
+        );
+        assert!(r.is_finished());
+        // A server that ignored the options and started with DATA 1 sends no OACK either.
+        let mut r = Receiver::new(server(), "OS79XX.TXT", ask, Policy::default(), now);
+        r.poll_transmit();
+        r.handle_datagram(now, tid(), &data(1, &[0; 512]));
+        sent(|| r.poll_transmit());
+        r.handle_datagram(now, tid(), &oack(&[("tsize", "2000")]));
+        assert!(r.is_finished());
+        assert!(matches!(
+            events(|| r.poll_event()).last(),
+            Some(Event::Failed(Failure::Protocol { .. }))
+        ));
+    }
+
+    #[test]
     fn a_server_that_ignores_the_options_sends_data_1_at_once() {
         let now = Instant::now();
         let ask = Ask {
