@@ -486,6 +486,36 @@ mod tests {
     }
 
     #[test]
+    fn a_matrix_of_more_than_64_rules_allows_the_same_jumps() {
+        // 64 refusals that speak of no load put the real rules past the first word of the masks.
+        let mut padding = String::from("rules:\n");
+        for i in 0..64 {
+            padding.push_str(&format!(
+                "  - id: Z{i:02}\n    summary: padding\n    verdict: refused\n    from: {{ kind: loader, protocol: mgcp }}\n    to: {{ kind: loader, protocol: mgcp }}\n    confidence: low\n    reason: padding\n    evidence:\n      - source: seed-004\n        note: padding\n"
+            ));
+        }
+        let matrix = Matrix::parse(
+            &BUILTIN_YAML.replacen("rules:\n", &padding, 1),
+            "padded.yaml",
+        )
+        .unwrap();
+        assert_eq!(
+            matrix.rules.len(),
+            Matrix::builtin().unwrap().rules.len() + 64
+        );
+        let jumps = |matrix: &Matrix| -> Vec<(String, String, String)> {
+            UpgradeGraph::new(matrix, None)
+                .jumps()
+                .into_iter()
+                .map(|(a, b, rule)| (a.name().into(), b.name().into(), rule.id.clone()))
+                .collect()
+        };
+        let builtin = jumps(&Matrix::builtin().unwrap());
+        assert!(builtin.len() > 100);
+        assert_eq!(jumps(&matrix), builtin);
+    }
+
+    #[test]
     fn no_rule_takes_a_load_to_itself() {
         let matrix = Matrix::builtin().unwrap();
         let load = matrix

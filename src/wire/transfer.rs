@@ -1318,6 +1318,8 @@ mod tests {
         type Case<'a> = (Ask, &'a [(&'a str, &'a str)], &'a str);
         let cases: &[Case] = &[
             (Ask::default(), &[("blksize", "512")], "not asked for"),
+            (Ask::default(), &[("tsize", "10")], "not asked for"),
+            (Ask::default(), &[("timeout", "1")], "not asked for"),
             (
                 Ask {
                     tsize: true,
@@ -1449,6 +1451,12 @@ mod tests {
             Packet::Error { code: 4, .. }
         ));
         assert!(r.is_finished());
+        assert_eq!(
+            events(|| r.poll_event()).last(),
+            Some(&Event::Failed(Failure::Protocol {
+                why: "the server sent an ACK during a read".into()
+            }))
+        );
     }
 
     #[test]
