@@ -856,6 +856,57 @@ mod tests {
         }
     }
 
+    /// A reader that is interrupted before each chunk, or fails for good when `fails`.
+    struct Jumpy {
+        data: Vec<u8>,
+        interrupted: bool,
+        fails: bool,
+        reads: u32,
+    }
+
+    impl io::Read for Jumpy {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.reads += 1;
+            assert!(self.reads < 100, "read again and again after an error");
+            self.interrupted = !self.interrupted;
+            if self.interrupted {
+                return Err(io::Error::from(io::ErrorKind::Interrupted));
+            }
+            if self.fails {
+                return Err(io::Error::other("disk on fire"));
+            }
+            let n = buf.len().min(self.data.len()).min(3);
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data.drain(..n);
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_block_is_filled_across_interrupted_and_short_reads_and_a_read_error_ends_it() {
+        let mut reader = Jumpy {
+            data: b"P0S3-08-11-00".to_vec(),
+            interrupted: false,
+            fails: false,
+            reads: 0,
+        };
+        let mut buf = [0u8; 8];
+        assert_eq!(fill(&mut reader, &mut buf).unwrap(), 8);
+        assert_eq!(&buf, b"P0S3-08-");
+        assert_eq!(fill(&mut reader, &mut buf).unwrap(), 5);
+        assert_eq!(&buf[..5], b"11-00");
+        let mut reader = Jumpy {
+            data: Vec::new(),
+            interrupted: false,
+            fails: true,
+            reads: 0,
+        };
+        assert_eq!(
+            fill(&mut reader, &mut buf).unwrap_err().to_string(),
+            "disk on fire"
+        );
+    }
+
     #[test]
     fn every_failure_reads_as_the_user_sees_it() {
         let timeout = |malformed| Failure::Timeout {
