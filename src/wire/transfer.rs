@@ -1916,6 +1916,31 @@ mod tests {
     }
 
     #[test]
+    fn a_file_on_disk_is_offered_with_its_size_and_sent_whole() {
+        let now = Instant::now();
+        let path = std::env::temp_dir().join(format!("phoneup-send-{}.sb2", std::process::id()));
+        let contents: Vec<u8> = (0..1300u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &contents).unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let request = Request {
+            filename: "P0S3-08-11-00.sb2".into(),
+            mode: Mode::Octet,
+            options: vec![("tsize".into(), "0".into())],
+        };
+        let mut s = Sender::new(client(), &request, file, SendConfig::default(), now);
+        let ask = Ask {
+            tsize: true,
+            ..Ask::default()
+        };
+        let mut r = Receiver::new(server(), "P0S3-08-11-00.sb2", ask, Policy::default(), now);
+        let (received, blocks) = run(&mut s, &mut r, now);
+        assert_eq!(r.tsize(), Some(1300));
+        assert_eq!(blocks, [1, 2, 3]);
+        assert_eq!(received, contents);
+    }
+
+    #[test]
     fn a_sender_and_a_receiver_agree_and_the_file_is_streamed_a_block_at_a_time() {
         let now = Instant::now();
         let request = Request {
