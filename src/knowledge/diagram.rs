@@ -223,3 +223,31 @@ pub fn render(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::knowledge::matrix::Matrix;
+
+    /// The lines of the Mermaid subgraph `id`, up to its `end`.
+    fn subgraph<'a>(mermaid: &'a str, id: &str) -> Vec<&'a str> {
+        mermaid
+            .lines()
+            .skip_while(|line| !line.starts_with(&format!("  subgraph {id}[")))
+            .take_while(|line| *line != "  end")
+            .collect()
+    }
+
+    #[test]
+    fn each_load_is_drawn_in_the_box_of_its_era() {
+        let matrix = Matrix::builtin().unwrap();
+        let graph = UpgradeGraph::new(&matrix, None);
+        let mermaid = render(&graph, DiagramFormat::Mermaid, &[], true);
+        let unsigned = subgraph(&mermaid, "unsigned").join("\n");
+        let ual = subgraph(&mermaid, "ual").join("\n");
+        assert!(unsigned.contains("P0030301MFG2<br/>"), "{mermaid}");
+        assert!(!unsigned.contains("P0S3-08-11-00<br/>"), "{mermaid}");
+        assert!(ual.contains("P0S3-08-11-00<br/>"), "{mermaid}");
+        assert!(!ual.contains("P0030301MFG2<br/>"), "{mermaid}");
+    }
+}

@@ -516,6 +516,51 @@ mod tests {
     }
 
     #[test]
+    fn the_most_confident_rule_allows_a_jump_and_the_first_in_the_file_among_equals() {
+        // R1 (high) allows SCCP 3.x to SIP 6.3 by dual boot; a user adds a medium copy and a
+        // high copy after it.
+        let r1 = BUILTIN_YAML
+            .split("\n  - id: ")
+            .find(|rule| rule.starts_with("R1\n"))
+            .unwrap();
+        let copy = |id: &str, confidence: &str| {
+            format!("\n  - id: {}", r1.replacen("R1\n", &format!("{id}\n"), 1)).replacen(
+                "confidence: high",
+                &format!("confidence: {confidence}"),
+                1,
+            )
+        };
+        let text = BUILTIN_YAML.replacen(
+            "\n  - id: R2\n",
+            &format!(
+                "{}{}\n  - id: R2\n",
+                copy("R1a-medium", "medium"),
+                copy("R1b-high", "high")
+            ),
+            1,
+        );
+        let matrix = Matrix::parse(&text, "copies.yaml").unwrap();
+        let graph = UpgradeGraph::new(&matrix, None);
+        assert_eq!(graph.node_count(), matrix.loads.len());
+        let jump = graph
+            .jumps()
+            .into_iter()
+            .find(|(a, b, _)| a.name() == "P0030301MFG2" && b.name() == "P0S3-06-3-00")
+            .expect("the dual boot to SIP 6.3");
+        assert_eq!(jump.2.id, "R1");
+        for (from, to, rule) in graph.jumps() {
+            assert_eq!(best_rule(&matrix, from, to).map(|r| &r.id), Some(&rule.id));
+        }
+        // A starting load the catalogue lacks is one node more.
+        let extra =
+            Load::uncatalogued(crate::knowledge::load_id::LoadId::parse("P0S3-08-13-00").unwrap());
+        assert_eq!(
+            UpgradeGraph::new(&matrix, Some(&extra)).node_count(),
+            matrix.loads.len() + 1
+        );
+    }
+
+    #[test]
     fn no_rule_takes_a_load_to_itself() {
         let matrix = Matrix::builtin().unwrap();
         let load = matrix

@@ -1704,9 +1704,24 @@ mod tests {
         }
         assert_eq!(s.poll_timeout(), None, "the sender gave up");
         assert_eq!(sends, 1 + Policy::default().retries);
+        assert_eq!(
+            events(|| s.poll_event()).last(),
+            Some(&Event::Failed(Failure::Timeout {
+                waiting_for: "the ACK of block 1".into(),
+                sends: 6,
+                malformed: 0
+            }))
+        );
+        // A sender that answered with an OACK waits for its ACK 0.
+        let mut s = send_file(&[1; 100], &[("tsize", "0")], start);
+        s.poll_transmit();
+        for _ in 0..=Policy::default().retries {
+            let deadline = s.poll_timeout().expect("the sender waits for ACK 0");
+            s.handle_timeout(deadline);
+        }
         assert!(matches!(
             events(|| s.poll_event()).last(),
-            Some(Event::Failed(Failure::Timeout { sends: 6, .. }))
+            Some(Event::Failed(Failure::Timeout { waiting_for, .. })) if waiting_for == "the ACK of the OACK"
         ));
     }
 
