@@ -542,6 +542,7 @@ mod tests {
         let matrix = Matrix::parse(&text, "copies.yaml").unwrap();
         let graph = UpgradeGraph::new(&matrix, None);
         assert_eq!(graph.node_count(), matrix.loads.len());
+        assert_eq!(graph.edge_count(), graph.jumps().len());
         let jump = graph
             .jumps()
             .into_iter()

@@ -132,3 +132,29 @@ pub fn verify_stages(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{plan, Outcome, Request};
+
+    #[test]
+    fn a_stage_confirms_only_when_the_phone_settles_on_its_target() {
+        let matrix = Matrix::builtin().unwrap();
+        let Outcome::Plan(plan) =
+            plan(&matrix, &Request::new("P0S3-06-3-00", "P0S3-08-11-00")).unwrap()
+        else {
+            panic!("a plan")
+        };
+        let stage = &plan.stages[0];
+        assert_eq!(verify_stage(stage, Model::M7940), Ok(()));
+        // The same files, said to lead elsewhere: the phone settles, but not there.
+        let mut elsewhere = stage.clone();
+        elsewhere.to = "P0S3-08-12-00".into();
+        let error = verify_stage(&elsewhere, Model::M7940).unwrap_err();
+        assert!(
+            error.starts_with(&format!("the model ends on {} (Stable)", stage.to)),
+            "{error}"
+        );
+    }
+}
