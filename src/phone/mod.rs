@@ -8,6 +8,7 @@
 //! ([`crate::tftp_root::TftpRoot`]), [`crate::output`].
 
 pub mod boot;
+pub mod recognise;
 pub mod server;
 pub mod simulation;
 
