@@ -21,6 +21,7 @@ pub mod cli;
 pub mod error;
 pub mod files;
 pub mod knowledge;
+pub mod logs;
 pub mod output;
 pub mod phone;
 pub mod plan;

@@ -6,6 +6,7 @@ mod phoneup {
     pub mod check;
     pub mod cli;
     pub mod data;
+    pub mod diagnose;
     pub mod layers;
     pub mod lint;
     pub mod robustness;
