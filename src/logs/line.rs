@@ -107,6 +107,36 @@ fn number(digits: &[u8]) -> Option<u64> {
     std::str::from_utf8(digits).ok()?.parse().ok()
 }
 
+/// `text` split around the first `needle` (what `str::split_once` does, without building a
+/// searcher for a short line each time).
+fn split_first<'t>(text: &'t str, needle: &str) -> Option<(&'t str, &'t str)> {
+    let (hay, pin) = (text.as_bytes(), needle.as_bytes());
+    let first = *pin.first()?;
+    let mut from = 0;
+    while let Some(i) = hay[from..].iter().position(|&b| b == first) {
+        let at = from + i;
+        if hay[at..].starts_with(pin) {
+            return Some((&text[..at], &text[at + pin.len()..]));
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// `text` split around the last `needle`.
+fn split_last<'t>(text: &'t str, needle: &str) -> Option<(&'t str, &'t str)> {
+    let (hay, pin) = (text.as_bytes(), needle.as_bytes());
+    let first = *pin.first()?;
+    let mut to = hay.len();
+    while let Some(at) = hay[..to].iter().rposition(|&b| b == first) {
+        if hay[at..].starts_with(pin) {
+            return Some((&text[..at], &text[at + pin.len()..]));
+        }
+        to = at;
+    }
+    None
+}
+
 fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
     haystack
         .windows(needle.len())
@@ -204,8 +234,8 @@ type Make<'t, 'e> = dyn Fn(Source, Outcome, Option<&'t str>, Option<&'t str>) ->
 fn tftpd_hpa<'t>(text: &'t str, event: &Make<'t, '_>) -> Option<Parsed<'t>> {
     let hpa = Source::TftpdHpa;
     if let Some(rest) = text.strip_prefix("RRQ from ") {
-        let (client, file) = rest.split_once(" filename ")?;
-        let file = file.split(" remapped to ").next().unwrap_or(file);
+        let (client, file) = split_first(rest, " filename ")?;
+        let file = split_first(file, " remapped to ").map_or(file, |(f, _)| f);
         return Some(Parsed::Event(event(
             hpa,
             Outcome::Requested,
@@ -217,7 +247,7 @@ fn tftpd_hpa<'t>(text: &'t str, event: &Make<'t, '_>) -> Option<Parsed<'t>> {
         return Some(Parsed::Info(Info::Server(hpa)));
     }
     if let Some(rest) = text.strip_prefix("sending NAK (") {
-        let (inside, client) = rest.rsplit_once(") to ")?;
+        let (inside, client) = split_last(rest, ") to ")?;
         let (code, words) = inside.split_once(", ")?;
         let outcome = Outcome::error(code.parse().ok()?, words);
         return Some(Parsed::Event(event(hpa, outcome, Some(client), None)));
@@ -255,7 +285,7 @@ fn atftpd<'t>(text: &'t str, event: &Make<'t, '_>) -> Option<Parsed<'t>> {
     let a = Source::Atftpd;
     let info = || Some(Parsed::Info(Info::Server(a)));
     if let Some(rest) = text.strip_prefix("Serving ") {
-        let (file, address) = rest.rsplit_once(" to ")?;
+        let (file, address) = split_last(rest, " to ")?;
         let (client, port) = address.rsplit_once(':')?;
         let mut e = event(a, Outcome::Requested, Some(client), Some(file));
         e.port = Some(port.parse().ok()?);
@@ -358,7 +388,7 @@ fn dnsmasq<'t>(main: bool, text: &'t str, event: &Make<'t, '_>) -> Parsed<'t> {
     let d = Source::Dnsmasq;
     let parsed = (|| {
         if let Some(rest) = text.strip_prefix("sent ") {
-            let (path, client) = rest.rsplit_once(" to ")?;
+            let (path, client) = split_last(rest, " to ")?;
             return Some(Parsed::Event(event(
                 d,
                 Outcome::Sent,
@@ -374,7 +404,7 @@ fn dnsmasq<'t>(main: bool, text: &'t str, event: &Make<'t, '_>) -> Parsed<'t> {
             return Some(Parsed::Event(event(d, failed, Some(client), Some(path))));
         }
         if let Some(rest) = text.strip_prefix("file ") {
-            let (path, client) = rest.rsplit_once(" not found for ")?;
+            let (path, client) = split_last(rest, " not found for ")?;
             return Some(Parsed::Event(event(
                 d,
                 Outcome::NotFound,
@@ -723,6 +753,16 @@ mod tests {
             parse(b"Using local port 1203 [25/07 00:41:32.719]\r", 1),
             Parsed::Info(Info::Server(Source::Tftpd32))
         );
+    }
+
+    #[test]
+    fn splitting_at_the_first_or_last_needle() {
+        assert_eq!(split_first("a to b to c", " to "), Some(("a", "b to c")));
+        assert_eq!(split_last("a to b to c", " to "), Some(("a to b", "c")));
+        assert_eq!(split_first("a t o", " to "), None);
+        assert_eq!(split_last(" to", " to "), None);
+        assert_eq!(split_first("x", ""), None);
+        assert_eq!(split_last("é to é", " to "), Some(("é", "é")));
     }
 
     #[test]

@@ -2,12 +2,13 @@
 //! carry and handed to the parser and the story; one thread for a stream fed in pieces, two
 //! (reading and telling) for a whole input.
 
+use std::borrow::Cow;
 use std::io::{self, Read};
-use std::sync::mpsc;
+use std::sync::{mpsc, OnceLock};
 
 use regex::bytes::Regex;
 
-use crate::logs::event::Parsed;
+use crate::logs::event::{Event, Parsed};
 use crate::logs::line;
 use crate::logs::story::Story;
 use crate::tftp_root::TftpRoot;
@@ -40,7 +41,7 @@ const MARKERS: [&str; 17] = [
 
 /// A diagnosis in progress: feed it log bytes, then ask for the report.
 pub struct Diagnosis {
-    markers: Regex,
+    markers: &'static Regex,
     buffer: Vec<u8>,
     filled: usize,
     /// Skipping the rest of an overlong line.
@@ -54,13 +55,17 @@ impl Diagnosis {
     /// `root`: the user's TFTP root, to tell a name in the wrong case and to take it off the
     /// paths servers log.
     pub fn new(root: Option<TftpRoot>) -> Diagnosis {
-        let pattern = MARKERS
-            .iter()
-            .map(|m| regex::escape(m))
-            .collect::<Vec<_>>()
-            .join("|");
+        static FINDER: OnceLock<Regex> = OnceLock::new();
+        let markers = FINDER.get_or_init(|| {
+            let pattern = MARKERS
+                .iter()
+                .map(|m| regex::escape(m))
+                .collect::<Vec<_>>()
+                .join("|");
+            Regex::new(&pattern).expect("literal markers")
+        });
         Diagnosis {
-            markers: Regex::new(&pattern).expect("literal markers"),
+            markers,
             buffer: vec![0; BUFFER],
             filled: 0,
             skipping: false,
@@ -85,38 +90,32 @@ impl Diagnosis {
         Ok(n)
     }
 
-    /// Reads `reader` to its end (then [`Diagnosis::end_of_input`]). Two threads share the
-    /// work: this one reads, counts lines and finds the TFTP ones; another parses them and
-    /// tells the story, a buffer behind.
+    /// Reads `reader` to its end. Two threads share the work: this one reads, counts lines,
+    /// finds the TFTP ones and parses them; another tells the story, a buffer behind.
     pub fn read_all(&mut self, reader: &mut dyn Read) -> io::Result<()> {
         // A line begun by `feed` goes on in the first buffer.
         let carry = self.buffer[..self.filled].to_vec();
         let skipping = std::mem::take(&mut self.skipping);
         self.filled = 0;
-        let markers = &self.markers;
+        let markers = self.markers;
         let story = &mut self.story;
         let (lines_read, recognised) = std::thread::scope(|scope| {
             let (batches, received) = mpsc::sync_channel::<Batch>(2);
             let (spent, reuse) = mpsc::channel::<Vec<u8>>();
             let teller = scope.spawn(move || {
-                let mut recognised = 0u64;
                 for batch in received {
-                    for &(number, start, end) in &batch.lines {
-                        let parsed = line::parse(&batch.data[start..end], number);
-                        if parsed != Parsed::Unrecognised {
-                            recognised += 1;
-                        }
-                        story.take(parsed);
+                    let data = &batch.data[..batch.len];
+                    for parsed in batch.parsed {
+                        story.take(parsed.attach(data));
                     }
                     let _ = spent.send(batch.data);
                 }
-                recognised
             });
             let start = (carry, skipping, self.lines_read);
             let result = read_batches(reader, markers, &batches, &reuse, start);
             drop(batches);
-            let recognised = teller.join().expect("the story thread does not panic");
-            result.map(|lines_read| (lines_read, recognised))
+            teller.join().expect("the story thread does not panic");
+            result
         })?;
         self.lines_read = lines_read;
         self.lines_recognised += recognised;
@@ -182,7 +181,7 @@ impl Diagnosis {
     fn scan(&mut self, start: usize, end: usize) {
         let mut lines = Vec::new();
         self.lines_read = scan(
-            &self.markers,
+            self.markers,
             &self.buffer[start..end],
             self.lines_read,
             &mut lines,
@@ -197,10 +196,80 @@ impl Diagnosis {
     }
 }
 
-/// Complete lines for the story thread: the bytes, and where each TFTP line is.
+/// Complete lines for the story thread: a buffer, how much of it is lines, and the TFTP
+/// lines in it, parsed.
 struct Batch {
     data: Vec<u8>,
-    lines: Vec<(u64, usize, usize)>,
+    len: usize,
+    parsed: Vec<Detached>,
+}
+
+/// A name of a parsed line, apart from the buffer it is in: where it is, or (unescaped or
+/// made valid UTF-8) the name itself.
+enum Text {
+    At(usize, usize),
+    Own(String),
+}
+
+impl Text {
+    fn detach(text: Cow<'_, str>, data: &[u8]) -> Text {
+        if let Cow::Borrowed(s) = &text {
+            let start = (s.as_ptr() as usize).wrapping_sub(data.as_ptr() as usize);
+            if start <= data.len() && s.len() <= data.len() - start {
+                return Text::At(start, start + s.len());
+            }
+        }
+        Text::Own(text.into_owned())
+    }
+
+    fn attach(self, data: &[u8]) -> Cow<'_, str> {
+        match self {
+            Text::At(start, end) => match std::str::from_utf8(&data[start..end]) {
+                Ok(s) => Cow::Borrowed(s),
+                Err(_) => String::from_utf8_lossy(&data[start..end]),
+            },
+            Text::Own(s) => Cow::Owned(s),
+        }
+    }
+}
+
+/// A parsed line sent to the story thread without the buffer it borrows from.
+struct Detached {
+    parsed: Parsed<'static>,
+    client: Option<Text>,
+    file: Option<Text>,
+}
+
+impl Detached {
+    fn new(parsed: Parsed<'_>, data: &[u8]) -> Detached {
+        match parsed {
+            Parsed::Event(mut event) => {
+                let client = event.client.take().map(|c| Text::detach(c, data));
+                let file = event.file.take().map(|f| Text::detach(f, data));
+                Detached {
+                    parsed: Parsed::Event(event.into_owned()),
+                    client,
+                    file,
+                }
+            }
+            other => Detached {
+                parsed: other.into_owned(),
+                client: None,
+                file: None,
+            },
+        }
+    }
+
+    fn attach(self, data: &[u8]) -> Parsed<'_> {
+        match self.parsed {
+            Parsed::Event(event) => Parsed::Event(Event {
+                client: self.client.map(|c| c.attach(data)),
+                file: self.file.map(|f| f.attach(data)),
+                ..event
+            }),
+            other => other,
+        }
+    }
 }
 
 /// The reading side of [`Diagnosis::read_all`]: fills buffers (reusing the spent ones), cuts
@@ -211,16 +280,16 @@ fn read_batches(
     batches: &mpsc::SyncSender<Batch>,
     reuse: &mpsc::Receiver<Vec<u8>>,
     (mut carry, mut skipping, mut lines_read): (Vec<u8>, bool, u64),
-) -> io::Result<u64> {
+) -> io::Result<(u64, u64)> {
+    let mut recognised = 0;
     loop {
-        let mut data = reuse.try_recv().unwrap_or_default();
-        data.clear();
-        data.extend_from_slice(&carry);
-        data.resize(BUFFER, 0);
+        // A spent buffer keeps its length: nothing is cleared, only overwritten.
+        let mut data = reuse.try_recv().unwrap_or_else(|_| vec![0; BUFFER + 1]);
+        data[..carry.len()].copy_from_slice(&carry);
         let mut filled = carry.len();
         let mut at_end = false;
         while filled < BUFFER {
-            match reader.read(&mut data[filled..]) {
+            match reader.read(&mut data[filled..BUFFER]) {
                 Ok(0) => {
                     at_end = true;
                     break;
@@ -230,19 +299,19 @@ fn read_batches(
                 Err(e) => return Err(e),
             }
         }
-        data.truncate(filled);
-        if at_end && !data.is_empty() && data.last() != Some(&b'\n') {
-            data.push(b'\n');
+        if at_end && filled > 0 && data[filled - 1] != b'\n' {
+            data[filled] = b'\n';
+            filled += 1;
         }
-        let Some(last) = data.iter().rposition(|&b| b == b'\n') else {
+        let Some(last) = data[..filled].iter().rposition(|&b| b == b'\n') else {
             // No LF in a whole buffer: one overlong line, counted once and skipped.
-            if !data.is_empty() && !skipping {
+            if filled > 0 && !skipping {
                 lines_read += 1;
             }
-            skipping = !data.is_empty();
+            skipping = filled > 0;
             carry.clear();
             if at_end {
-                return Ok(lines_read);
+                return Ok((lines_read, recognised));
             }
             continue;
         };
@@ -252,16 +321,25 @@ fn read_batches(
             skipping = false;
         }
         carry.clear();
-        carry.extend_from_slice(&data[last + 1..]);
+        carry.extend_from_slice(&data[last + 1..filled]);
         let mut lines = Vec::new();
         lines_read = scan(markers, &data[start..last + 1], lines_read, &mut lines);
-        for line in &mut lines {
-            line.1 += start;
-            line.2 += start;
+        let text = &data[..last + 1];
+        let mut parsed = Vec::with_capacity(lines.len());
+        for (number, from, to) in lines {
+            let line = line::parse(&text[start + from..start + to], number);
+            if line != Parsed::Unrecognised {
+                recognised += 1;
+                parsed.push(Detached::new(line, text));
+            }
         }
-        data.truncate(last + 1);
-        if batches.send(Batch { data, lines }).is_err() || at_end {
-            return Ok(lines_read);
+        let batch = Batch {
+            data,
+            len: last + 1,
+            parsed,
+        };
+        if batches.send(batch).is_err() || at_end {
+            return Ok((lines_read, recognised));
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::logs::event::{Outcome, Source};
 use crate::logs::findings::{Context, Finding, Kind};
 use crate::logs::read::Diagnosis;
 use crate::logs::story::{
-    fetched, has_cr_or_space, key, Boot, Phone, Seen, Story, MAX_BOOTS, MAX_PHONES,
+    fetched, has_cr_or_space, key, Boot, Names, Phone, Seen, Story, MAX_BOOTS, MAX_PHONES,
 };
 use crate::output::Style;
 use crate::phone::recognise::{self, Era, ImageExt, Name};
@@ -140,7 +140,7 @@ impl Report {
             .iter()
             .enumerate()
             .map(|(index, phone)| {
-                let boots = boots(phone, hpa_answers);
+                let boots = boots(phone, hpa_answers, &story.names);
                 let last = boots.last();
                 let stage = match (target, &planner) {
                     (Some(target), Some(planner)) => Some(stage(&boots, target, planner)),
@@ -418,7 +418,7 @@ fn outcome_words(outcome: &Outcome) -> (&'static str, Option<u16>, Option<String
 
 /// The boots of a phone, with what runs at each: what the boot shows, or else the image the
 /// boot before fetched when this boot's era agrees with it.
-fn boots(phone: &Phone, hpa_answers: bool) -> Vec<BootReport> {
+fn boots(phone: &Phone, hpa_answers: bool, names: &Names) -> Vec<BootReport> {
     let mut out: Vec<BootReport> = Vec::new();
     let mut before: Option<(String, Option<String>)> = None; // (image load, .loads)
     for boot in &phone.boots {
@@ -449,12 +449,12 @@ fn boots(phone: &Phone, hpa_answers: bool) -> Vec<BootReport> {
             .requests
             .iter()
             .filter(
-                |r| matches!(Name::of(&r.file), Name::Image { ext, .. } if ext != ImageExt::Loads),
+                |r| matches!(Name::of(names.get(r.file)), Name::Image { ext, .. } if ext != ImageExt::Loads),
             )
             .filter(|r| fetched(r, hpa_answers))
-            .map(|r| r.file.to_string())
+            .map(|r| names.get(r.file).to_string())
             .collect();
-        before = last_image(boot, hpa_answers).map(|image| (image, None));
+        before = last_image(boot, hpa_answers, names).map(|image| (image, None));
         out.push(BootReport {
             boot: boot.number,
             first_line: boot.first_line,
@@ -472,7 +472,7 @@ fn boots(phone: &Phone, hpa_answers: bool) -> Vec<BootReport> {
                     let (outcome, code, detail) = outcome_words(&r.outcome);
                     RequestReport {
                         line: r.line,
-                        file: r.file.to_string(),
+                        file: names.get(r.file).to_string(),
                         outcome,
                         code,
                         detail,
@@ -488,12 +488,12 @@ fn boots(phone: &Phone, hpa_answers: bool) -> Vec<BootReport> {
 
 /// The image a boot installs, by load name: its `.sb2` (the application of a `.loads`), else
 /// its last `.bin` or `.sbn`; one the log shows it got.
-fn last_image(boot: &Boot, hpa_answers: bool) -> Option<String> {
+fn last_image(boot: &Boot, hpa_answers: bool, names: &Names) -> Option<String> {
     let images: Vec<(&str, ImageExt)> = boot
         .requests
         .iter()
-        .filter(|r| fetched(r, hpa_answers) && !has_cr_or_space(&r.file))
-        .filter_map(|r| match Name::of(&r.file) {
+        .filter(|r| fetched(r, hpa_answers) && !has_cr_or_space(names.get(r.file)))
+        .filter_map(|r| match Name::of(names.get(r.file)) {
             Name::Image { load, ext } if ext != ImageExt::Loads => Some((load, ext)),
             _ => None,
         })
@@ -621,7 +621,7 @@ fn stage(boots: &[BootReport], target: &Target, planner: &Planner) -> StageRepor
 pub fn finding_report(story: &Story, index: usize) -> FindingReport {
     let finding = &story.findings.list[index];
     let phone = &story.phones[finding.phone];
-    let (detail, fix) = words(finding, phone, &story.seen);
+    let (detail, fix) = words(finding, phone, story);
     FindingReport {
         kind: finding.kind,
         client: phone.client.clone(),
@@ -637,17 +637,17 @@ pub fn finding_report(story: &Story, index: usize) -> FindingReport {
 const FIREWALL_FIX: &str = "let the server's replies reach the phone: TFTP answers from a new UDP port of the server, not 69, which firewalls and NAT between them drop (seed 002); open UDP from the server to the phone, or put the phone on the server's side while it upgrades";
 
 /// What a finding rests on, and its fix, in words.
-fn words(finding: &Finding, phone: &Phone, seen: &Seen) -> (String, String) {
+fn words(finding: &Finding, phone: &Phone, story: &Story) -> (String, String) {
     let file = shown(&finding.file);
     let n = finding.count;
     let source = finding.source;
     match finding.kind {
-        Kind::RequestLoop => loop_words(&file, n, finding, phone, seen),
+        Kind::RequestLoop => loop_words(&file, n, finding, phone, story),
         Kind::MissingFile => match &finding.context {
             Context::LoaderHunt => (
                 format!(
                     "the Universal Application Loader asked for every file of its hunt, CTLSEP<MAC>.tlv to MGCDefault.cnf, and none was there: it stops at \"TFTP file not found\" (seed 004){}",
-                    later_loads(finding, phone)
+                    later_loads(finding, phone, &story.names)
                         .map(|line| format!("; a later boot read a .loads (line {line}), so a file naming the load was served since"))
                         .unwrap_or_default()
                 ),
@@ -731,7 +731,7 @@ fn words(finding: &Finding, phone: &Phone, seen: &Seen) -> (String, String) {
 }
 
 /// The line of a `.loads` request in a boot after the finding's lines.
-fn later_loads(finding: &Finding, phone: &Phone) -> Option<u64> {
+fn later_loads(finding: &Finding, phone: &Phone, names: &Names) -> Option<u64> {
     let after = finding.lines().last().copied()?;
     phone
         .boots
@@ -740,7 +740,7 @@ fn later_loads(finding: &Finding, phone: &Phone) -> Option<u64> {
         .find(|r| {
             r.line > after
                 && matches!(
-                    Name::of(&r.file),
+                    Name::of(names.get(r.file)),
                     Name::Image {
                         ext: ImageExt::Loads,
                         ..
@@ -755,11 +755,13 @@ fn loop_words(
     n: u64,
     finding: &Finding,
     phone: &Phone,
-    seen: &Seen,
+    story: &Story,
 ) -> (String, String) {
-    let tally = phone
-        .tallies
-        .get(key(&finding.file))
+    let seen: &Seen = &story.seen;
+    let tally = story
+        .names
+        .find(key(&finding.file))
+        .and_then(|id| phone.tallies.get(&id))
         .cloned()
         .unwrap_or_default();
     let head = format!("the phone asked for {file} {n} times in a row");
@@ -784,17 +786,15 @@ fn loop_words(
     }
     if tally.sent > 0 {
         let ctl = file.starts_with("CTLSEP");
+        let why = match (ctl, tally.sent_empty > 0) {
+            (true, true) => ": it is empty, and an empty CTLSEP<MAC>.tlv makes the phone fetch it every few seconds and go no further (seed 001)",
+            (true, false) => ": if it is empty, that is seed 001's loop (the phone fetches an empty CTLSEP<MAC>.tlv every few seconds and goes no further); if not, the data does not reach the phone (seed 002)",
+            _ => ": either the data does not reach the phone (seed 002) or the phone does not accept the file",
+        };
         return (
-            format!(
-                "{head} and the server logged it as sent each time{}",
-                if ctl {
-                    ": an empty CTLSEP<MAC>.tlv makes the phone fetch it every few seconds and go no further (seed 001)"
-                } else {
-                    ": either the data does not reach the phone (seed 002) or the phone does not accept the file"
-                }
-            ),
+            format!("{head} and the server logged it as sent each time{why}"),
             if ctl {
-                format!("remove {file} from the TFTP root: the phone needs only a File not found answer")
+                format!("remove {file} from the TFTP root (the phone needs only a File not found answer), then, if it still loops, {FIREWALL_FIX}")
             } else {
                 FIREWALL_FIX.into()
             },
@@ -887,6 +887,14 @@ fn notes(story: &Story) -> Vec<String> {
     {
         notes.push(format!(
             "each phone's last {MAX_BOOTS} boots are listed; findings count every boot"
+        ));
+    }
+    if story.names.overflow > 0 {
+        notes.push(format!(
+            "{} request(s) asked for names past the first {} different ones, which phoneup keeps; they are shown as \"{}\"",
+            story.names.overflow,
+            crate::logs::story::MAX_NAMES,
+            story.names.get(0)
         ));
     }
     if story.findings.dropped > 0 {

@@ -6,8 +6,7 @@
 //! [`MAX_REQUESTS`] requests, and at most [`MAX_PHONES`] phones are followed.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::Arc;
+use std::collections::{HashMap, VecDeque};
 
 use crate::files::per_phone::PerPhoneFile;
 use crate::logs::event::{Event, Info, Outcome, Parsed, Pid, Source};
@@ -24,16 +23,65 @@ const MAX_PENDING: usize = 1024;
 /// Different names one phone's counts are kept for.
 const MAX_TALLIES: usize = 512;
 /// Names kept once and shared (a phone asks the same few names at every boot).
-const MAX_NAMES: usize = 1 << 16;
+pub const MAX_NAMES: usize = 1 << 16;
 /// Requests of one file in a row that make a loop: a phone asks a file once per boot, or two
 /// or three times when it is missing (seed 002).
 pub const LOOP_AT: u32 = 4;
+
+/// The names phones asked for, each kept once: a request holds its number. Number 0 stands
+/// for any name past [`MAX_NAMES`].
+#[derive(Debug)]
+pub struct Names {
+    list: Vec<Box<str>>,
+    index: HashMap<Box<str>, u32>,
+    /// Requests whose name was past [`MAX_NAMES`].
+    pub overflow: u64,
+}
+
+impl Default for Names {
+    fn default() -> Names {
+        Names {
+            list: vec![Box::from("(one of too many names)")],
+            index: HashMap::new(),
+            overflow: 0,
+        }
+    }
+}
+
+impl Names {
+    /// The number of `name`, given one if it has none.
+    pub fn id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.index.get(name) {
+            return id;
+        }
+        if self.list.len() >= MAX_NAMES {
+            self.overflow += 1;
+            return 0;
+        }
+        let id = self.list.len() as u32;
+        self.list.push(Box::from(name));
+        self.index.insert(Box::from(name), id);
+        id
+    }
+
+    /// The number of `name`, if it has one.
+    pub fn find(&self, name: &str) -> Option<u32> {
+        self.index.get(name).copied()
+    }
+
+    pub fn get(&self, id: u32) -> &str {
+        self.list.get(id as usize).map_or("", |n| n)
+    }
+}
 
 /// One request and what became of it.
 #[derive(Debug, Clone)]
 pub struct Request {
     pub line: u64,
-    pub file: Arc<str>,
+    /// The name, by its number in [`Names`].
+    pub file: u32,
+    /// An image a phone installs (`.bin`, `.sbn`, `.sb2`) whose name holds no CR or space.
+    pub image: bool,
     pub source: Source,
     pub outcome: Outcome,
     pub bytes: Option<u64>,
@@ -55,14 +103,14 @@ pub struct Boot {
 impl Boot {
     /// The file read before request `index` that names what the phone asks for next:
     /// `OS79XX.TXT`, a configuration file of the hunt, or a `.loads`.
-    pub fn named_by(&self, index: usize) -> Option<String> {
+    pub fn named_by(&self, index: usize, names: &Names) -> Option<String> {
         self.requests
             .get(..index)?
             .iter()
             .rev()
             .find(|r| {
                 let names_a_load = matches!(
-                    Name::of(&r.file),
+                    Name::of(names.get(r.file)),
                     Name::Os79xx
                         | Name::XmlDefault
                         | Name::SipDefault
@@ -81,7 +129,7 @@ impl Boot {
                         Outcome::Requested | Outcome::Sent | Outcome::Ended
                     )
             })
-            .map(|r| r.file.to_string())
+            .map(|r| names.get(r.file).to_string())
     }
 }
 
@@ -98,7 +146,7 @@ pub struct Tally {
 /// A run of requests for the same file.
 #[derive(Debug, Clone, Default)]
 struct Run {
-    file: Option<Arc<str>>,
+    file: Option<u32>,
     count: u32,
     lines: Vec<u64>,
 }
@@ -111,11 +159,12 @@ pub struct Phone {
     pub boots: VecDeque<Boot>,
     pub boots_total: u64,
     pub last_time: Option<Time>,
-    pub tallies: HashMap<Arc<str>, Tally>,
+    /// By the number of the name (without its directory).
+    pub tallies: HashMap<u32, Tally>,
     run: Run,
     /// The image the previous boot fetched (file name, line, whether that boot was before the
     /// Universal Application Loader), for the next boot.
-    fetched_before: Option<(Arc<str>, u64, bool)>,
+    fetched_before: Option<(u32, u64, bool)>,
 }
 
 impl Phone {
@@ -139,7 +188,7 @@ struct Pending {
     phone: usize,
     boot: u64,
     index: usize,
-    key: Arc<str>,
+    key: u32,
     pid: Option<Pid>,
 }
 
@@ -168,7 +217,7 @@ pub struct Story {
     pub phones: Vec<Phone>,
     by_client: HashMap<String, usize>,
     by_mac: HashMap<String, usize>,
-    names: HashSet<Arc<str>>,
+    pub names: Names,
     hpa: VecDeque<Pending>,
     atftpd: VecDeque<Pending>,
     tftpd32: VecDeque<Pending>,
@@ -189,7 +238,7 @@ impl Story {
             phones: Vec::new(),
             by_client: HashMap::new(),
             by_mac: HashMap::new(),
-            names: HashSet::new(),
+            names: Names::default(),
             hpa: VecDeque::new(),
             atftpd: VecDeque::new(),
             tftpd32: VecDeque::new(),
@@ -221,18 +270,6 @@ impl Story {
             },
             Parsed::Unrecognised => {}
         }
-    }
-
-    /// The shared copy of a name.
-    fn intern(&mut self, name: &str) -> Arc<str> {
-        if let Some(known) = self.names.get(name) {
-            return known.clone();
-        }
-        let name: Arc<str> = Arc::from(name);
-        if self.names.len() < MAX_NAMES {
-            self.names.insert(name.clone());
-        }
-        name
     }
 
     fn event(&mut self, event: Event) {
@@ -298,7 +335,7 @@ impl Story {
                     .tftpd32
                     .iter()
                     .rev()
-                    .find(|p| file.is_none_or(|f| key(f) == &*p.key))
+                    .find(|p| file.is_none_or(|f| key(f) == self.names.get(p.key)))
                     .cloned();
                 match found {
                     Some(at) => self.outcome(&at, &event),
@@ -356,7 +393,7 @@ impl Story {
         };
         let matching = |p: &&Pending| {
             same_process(p)
-                && name.is_none_or(|f| key(f) == &*p.key)
+                && name.is_none_or(|f| key(f) == self.names.get(p.key))
                 && (event.client.is_none() || phone == Some(p.phone))
         };
         // Without a thread id, lines that name neither file nor client go to the latest
@@ -428,6 +465,8 @@ impl Story {
     ) -> Option<Pending> {
         let file = file?;
         let name = Name::of(file);
+        let image = matches!(name, Name::Image { ext, .. } if ext != ImageExt::Loads)
+            && !has_cr_or_space(file);
         let mac = name.mac().map(|mac| {
             if mac.bytes().any(|b| b.is_ascii_lowercase()) {
                 Cow::Owned(mac.to_ascii_uppercase())
@@ -436,11 +475,11 @@ impl Story {
             }
         });
         let index = self.phone_for(client, mac.as_deref())?;
-        let file = self.intern(file);
-        let file_key = if key(&file).len() == file.len() {
-            file.clone()
+        let file_key = self.names.id(key(file));
+        let file = if key(file).len() == file.len() {
+            file_key
         } else {
-            self.intern(key(&file))
+            self.names.id(file)
         };
         let phone = &mut self.phones[index];
         let quiet = match (&phone.last_time, &event.time) {
@@ -482,7 +521,8 @@ impl Story {
         let at = if boot.requests.len() < MAX_REQUESTS {
             boot.requests.push(Request {
                 line: event.line,
-                file: file.clone(),
+                file,
+                image,
                 source: event.source,
                 outcome: Outcome::Requested,
                 bytes: None,
@@ -491,7 +531,7 @@ impl Story {
                 phone: index,
                 boot: boot.number,
                 index: boot.requests.len() - 1,
-                key: file_key.clone(),
+                key: file_key,
                 pid: event.pid,
             })
         } else {
@@ -501,7 +541,7 @@ impl Story {
         if new_boot {
             self.check_new_boot(index, event.line);
         }
-        self.check_request(index, &file, &file_key, &name, event);
+        self.check_request(index, file, file_key, &name, event);
         let at = at?;
         let queue = match event.source {
             Source::TftpdHpa if event.pid.is_some() => &mut self.hpa,
@@ -521,28 +561,29 @@ impl Story {
     fn check_request(
         &mut self,
         index: usize,
-        file: &Arc<str>,
-        file_key: &Arc<str>,
+        file: u32,
+        file_key: u32,
         name: &Name,
         event: &Event,
     ) {
-        if has_cr_or_space(file) {
+        let text = self.names.get(file);
+        if has_cr_or_space(text) {
             let boot = self.phones[index].boots.back().expect("a request's boot");
-            let named_by = boot.named_by(boot.requests.len().saturating_sub(1));
+            let named_by = boot.named_by(boot.requests.len().saturating_sub(1), &self.names);
             self.findings.add(
                 Kind::NameHasCrOrSpace,
                 index,
-                file,
+                text,
                 &[event.line],
                 event.source,
                 named_by.map_or(Context::None, Context::NamedBy),
             );
         }
         let phone = &mut self.phones[index];
-        if phone.run.file.as_ref() == Some(file_key) {
+        if phone.run.file == Some(file_key) {
             phone.run.count += 1;
         } else {
-            phone.run.file = Some(file_key.clone());
+            phone.run.file = Some(file_key);
             phone.run.count = 1;
             phone.run.lines.clear();
         }
@@ -552,7 +593,7 @@ impl Story {
             self.findings.add(
                 Kind::RequestLoop,
                 index,
-                file,
+                self.names.get(file),
                 &lines,
                 event.source,
                 Context::None,
@@ -563,15 +604,15 @@ impl Story {
         let phone = &self.phones[index];
         let boot = phone.boots.back().expect("a request's boot");
         if let (Name::Image { ext, .. }, Some((before, line, pre_ual))) =
-            (name, &phone.fetched_before)
+            (name, phone.fetched_before)
         {
-            let same_era = boot.hunt.has_start() && boot.hunt.era().is_pre_ual() == *pre_ual;
-            if *ext != ImageExt::Loads && key(before) == &**file_key && same_era {
-                let lines = [*line, event.line];
+            let same_era = boot.hunt.has_start() && boot.hunt.era().is_pre_ual() == pre_ual;
+            if *ext != ImageExt::Loads && before == file && same_era {
+                let lines = [line, event.line];
                 self.findings.add(
                     Kind::ImageRefused,
                     index,
-                    file,
+                    self.names.get(file),
                     &lines,
                     event.source,
                     Context::None,
@@ -585,7 +626,7 @@ impl Story {
     /// A new boot began: was the image the last boot fetched refused?
     fn check_new_boot(&mut self, index: usize, line: u64) {
         let phone = &self.phones[index];
-        let Some((image, fetched_line, _)) = phone.fetched_before.clone() else {
+        let Some((image, fetched_line, _)) = phone.fetched_before else {
             return;
         };
         let boot = phone.boots.back().expect("a new boot");
@@ -593,7 +634,8 @@ impl Story {
             return;
         }
         let era = boot.hunt.era();
-        let Some(load) = image_stem(&image).and_then(recognise::image_load) else {
+        let image = self.names.get(image);
+        let Some(load) = image_stem(image).and_then(recognise::image_load) else {
             return;
         };
         if recognise::took_image(&load, era) == Some(false) {
@@ -601,7 +643,7 @@ impl Story {
             self.findings.add(
                 Kind::ImageRefused,
                 index,
-                &image,
+                image,
                 &[fetched_line, line],
                 source,
                 Context::None,
@@ -623,12 +665,8 @@ impl Story {
             .requests
             .iter()
             .rev()
-            .find(|r| {
-                matches!(Name::of(&r.file), Name::Image { ext, .. } if ext != ImageExt::Loads)
-                    && fetched(r, answers)
-                    && !has_cr_or_space(&r.file)
-            })
-            .map(|r| (r.file.clone(), r.line, era.is_pre_ual()));
+            .find(|r| r.image && fetched(r, answers))
+            .map(|r| (r.file, r.line, era.is_pre_ual()));
         if era == Era::Loader && !boot.requests.iter().any(|r| fetched(r, answers)) {
             let lines: Vec<u64> = boot.requests.iter().map(|r| r.line).collect();
             let source = boot.requests.first().map_or(Source::Atftpd, |r| r.source);
@@ -668,14 +706,14 @@ impl Story {
         if event.bytes.is_some() {
             request.bytes = event.bytes;
         }
-        let file = request.file.clone();
+        let file = request.file;
         let lines = [request.line, event.line];
         let source = request.source;
         let bytes = request.bytes;
         let tally_full = phone.tallies.len() >= MAX_TALLIES;
         let tally = match phone.tallies.get_mut(&at.key) {
             Some(t) => Some(t),
-            None if !tally_full => Some(phone.tallies.entry(at.key.clone()).or_default()),
+            None if !tally_full => Some(phone.tallies.entry(at.key).or_default()),
             None => None,
         };
         if let Some(tally) = tally {
@@ -692,17 +730,14 @@ impl Story {
         }
         let index = at.phone;
         match outcome {
-            Outcome::NotFound => {
-                let named_by = boot.named_by(at.index);
-                self.not_found(index, &file, &lines, source, named_by);
-            }
+            Outcome::NotFound => self.not_found(at, file, &lines, source),
             Outcome::Refused {
                 code: code @ Some(_),
                 text,
             } => self.findings.add(
                 Kind::WrongErrorCode,
                 index,
-                &file,
+                self.names.get(file),
                 &lines,
                 source,
                 Context::Error {
@@ -713,7 +748,7 @@ impl Story {
             Outcome::Failed { why } => self.findings.add(
                 Kind::TransferIncomplete,
                 index,
-                &file,
+                self.names.get(file),
                 &lines,
                 source,
                 Context::Failure(why.clone()),
@@ -724,37 +759,37 @@ impl Story {
 
     /// A "not found": a name in the wrong case, a name that exists without its CR or space,
     /// or a missing file the phone needs.
-    fn not_found(
-        &mut self,
-        index: usize,
-        file: &str,
-        lines: &[u64],
-        source: Source,
-        named_by: Option<String>,
-    ) {
-        if has_cr_or_space(file) {
+    fn not_found(&mut self, at: &Pending, file: u32, lines: &[u64], source: Source) {
+        let index = at.phone;
+        let text = self.names.get(file);
+        if has_cr_or_space(text) {
             return; // Reported as the name, on the request.
         }
         if let Some(root) = &self.root {
-            if let Some(variant) = root.case_variant(file) {
+            if let Some(variant) = root.case_variant(text) {
                 let context = Context::RootHas(variant.to_string());
                 self.findings
-                    .add(Kind::WrongCase, index, file, lines, source, context);
+                    .add(Kind::WrongCase, index, text, lines, source, context);
                 return;
             }
-            if root.contains(file) {
+            if root.contains(text) {
                 // The server says it is missing, the root has it: the name the phone sent
                 // differs in characters this log does not show (dnsmasq drops a CR).
-                let context = Context::RootHas(file.to_string());
+                let context = Context::RootHas(text.to_string());
                 self.findings
-                    .add(Kind::NameHasCrOrSpace, index, file, lines, source, context);
+                    .add(Kind::NameHasCrOrSpace, index, text, lines, source, context);
                 return;
             }
         }
-        if matches!(Name::of(file), Name::Image { .. }) {
+        if matches!(Name::of(text), Name::Image { .. }) {
+            let named_by = self.phones[index]
+                .boots
+                .iter()
+                .find(|b| b.number == at.boot)
+                .and_then(|b| b.named_by(at.index, &self.names));
             let context = named_by.map_or(Context::None, Context::NamedBy);
             self.findings
-                .add(Kind::MissingFile, index, file, lines, source, context);
+                .add(Kind::MissingFile, index, text, lines, source, context);
         }
     }
 
@@ -806,6 +841,107 @@ mod tests {
         }
         story.finish();
         story
+    }
+
+    fn kinds(story: &Story) -> Vec<(Kind, String, u64)> {
+        let mut kinds: Vec<_> = story
+            .findings
+            .list
+            .iter()
+            .map(|f| (f.kind, f.file.clone(), f.count))
+            .collect();
+        kinds.sort();
+        kinds
+    }
+
+    fn sent(file: &str) -> String {
+        format!("Nov 21 10:00:00 h dnsmasq-tftp[1]: sent /srv/tftp/{file} to 127.0.0.1")
+    }
+
+    #[test]
+    fn an_old_image_refuses_a_ual_era_image() {
+        // Seed 003: SCCP 3.x pointed at P0S3-07-4-00 fetched it and came back as before.
+        let lines: Vec<String> = [
+            "OS79XX.TXT",
+            "P0S3-07-4-00.bin",
+            "OS79XX.TXT",
+            "P0S3-07-4-00.bin",
+        ]
+        .iter()
+        .map(|f| sent(f))
+        .collect();
+        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let s = story(&refs);
+        assert_eq!(
+            kinds(&s),
+            vec![(Kind::ImageRefused, "P0S3-07-4-00.bin".into(), 1)]
+        );
+    }
+
+    #[test]
+    fn the_same_image_again_at_the_next_boot_of_the_same_era_was_refused() {
+        let lines: Vec<String> = [
+            "OS79XX.TXT",
+            "P0S3-05-3-00.sbn",
+            "OS79XX.TXT",
+            "P0S3-05-3-00.sbn",
+        ]
+        .iter()
+        .map(|f| sent(f))
+        .collect();
+        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+        assert_eq!(
+            kinds(&story(&refs)),
+            vec![(Kind::ImageRefused, "P0S3-05-3-00.sbn".into(), 1)]
+        );
+    }
+
+    #[test]
+    fn the_loader_fetched_again_by_its_own_hunt_is_the_next_stage_not_a_refusal() {
+        let files = [
+            "OS79XX.TXT",
+            "P003-08-11-00.sbn",
+            "CTLSEP0018B9000001.tlv",
+            "XMLDefault.cnf.xml",
+            "P0S3-08-11-00.loads",
+            "P003-08-11-00.sbn",
+            "P0S3-08-11-00.sb2",
+        ];
+        let lines: Vec<String> = files.iter().map(|f| sent(f)).collect();
+        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+        assert_eq!(kinds(&story(&refs)), vec![]);
+    }
+
+    #[test]
+    fn an_empty_trust_list_fetched_again_and_again() {
+        let mut lines = Vec::new();
+        for n in 0..5 {
+            lines.push(format!(
+                "Connection received from 127.0.0.1 on port {} [25/07 00:41:3{n}.672]",
+                50000 + n
+            ));
+            lines.push(format!(
+                "Read request for file <CTLSEP0018B9000001.tlv>. Mode octet [25/07 00:41:3{n}.672]"
+            ));
+            lines.push(format!("<CTLSEP0018B9000001.tlv>: sent 1 blk, 0 bytes in 0 s. 0 blk resent [25/07 00:41:3{n}.700]"));
+        }
+        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let s = story(&refs);
+        assert_eq!(
+            kinds(&s),
+            vec![(Kind::RequestLoop, "CTLSEP0018B9000001.tlv".into(), 5)]
+        );
+        let id = s.names.find("CTLSEP0018B9000001.tlv").unwrap();
+        assert_eq!(s.phones[0].tallies[&id].sent_empty, 5);
+    }
+
+    #[test]
+    fn a_refusal_with_no_request_line_is_still_the_phones() {
+        let s = story(&[
+            "Nov 21 09:27:15 vm in.tftpd[1]: RRQ from 127.0.0.1 filename OS79XX.TXT",
+            "Nov 21 09:27:16 vm in.tftpd[2]: sending NAK (4, Unknown mode) to 127.0.0.1",
+        ]);
+        assert_eq!(kinds(&s), vec![(Kind::WrongErrorCode, String::new(), 1)]);
     }
 
     #[test]

@@ -387,6 +387,19 @@ fn the_json_schema() {
 }
 
 #[test]
+fn a_journal_piped_in_reads_as_the_file() {
+    let file = log("tftpd-hpa.journal-short");
+    let named = run(&["diagnose", &file, "--to", "P0S3-08-11-00"]);
+    let piped = phoneup()
+        .args(["diagnose", "--to", "P0S3-08-11-00"])
+        .write_stdin(std::fs::read(&file).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(piped.status.code(), Some(named.0));
+    assert_eq!(String::from_utf8(piped.stdout).unwrap(), named.1);
+}
+
+#[test]
 fn a_journalctl_pipe_and_formats_mixed_in_one_input() {
     let mut mixed = std::fs::read(log("seed-003.tftpd32.log")).unwrap();
     mixed.extend(std::fs::read(log("tftpd-hpa.journal-short")).unwrap());
