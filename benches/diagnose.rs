@@ -1,8 +1,8 @@
-//! Speed of `diagnose` on a 1 GiB syslog, with divan: `cargo bench --bench diagnose`. The log
-//! is generated under `target/bench-data/` on the first run (not committed): RFC 3339 lines of
-//! cron, the kernel, sshd, systemd and Asterisk, with one line in five from tftpd-hpa, dnsmasq
-//! or atftpd serving 500 phones their boots. Results, beside `grep -c RRQ` on the same file,
-//! are in the README.
+//! Speed of `diagnose` on 1 GiB syslogs, with divan: `cargo bench --bench diagnose`. The logs
+//! are generated under `target/bench-data/` on the first run (not committed): RFC 3339 lines of
+//! cron, the kernel, sshd, systemd and Asterisk, mixed with lines of tftpd-hpa, dnsmasq and
+//! atftpd serving 500 phones their boots: one line in five (a day of upgrades) or one in fifty
+//! (a PBX's syslog). Results, beside `grep -c RRQ` on the same files, are in the README.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -17,16 +17,16 @@ fn main() {
 
 const SIZE: u64 = 1 << 30;
 
-/// The generated log's path, made once.
-fn log() -> PathBuf {
+/// The generated log with one TFTP line in `every`, made once.
+fn log(every: u64) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
-    let path = dir.join("syslog-1g.log");
+    let path = dir.join(format!("syslog-1g-tftp-1-in-{every}.log"));
     if std::fs::metadata(&path).is_ok_and(|m| m.len() >= SIZE) {
         return path;
     }
     std::fs::create_dir_all(&dir).unwrap();
-    let partial = dir.join("syslog-1g.log.partial");
-    generate(&partial, SIZE);
+    let partial = path.with_extension("partial");
+    generate(&partial, SIZE, every);
     std::fs::rename(&partial, &path).unwrap();
     path
 }
@@ -63,7 +63,7 @@ const HUNT: [&str; 12] = [
     "P0S3-06-3-00.bin",
 ];
 
-fn generate(path: &PathBuf, size: u64) {
+fn generate(path: &PathBuf, size: u64, every: u64) {
     let mut out = BufWriter::with_capacity(1 << 20, File::create(path).unwrap());
     let mut random = Random(0x9e37_79b9_7f4a_7c15);
     let mut written = 0u64;
@@ -81,8 +81,9 @@ fn generate(path: &PathBuf, size: u64) {
             random.below(1_000_000)
         );
         pid += 1;
-        let line = match random.below(10) {
-            0 | 1 => {
+        let tftp = random.below(every) == 0;
+        let line = match if tftp { 0 } else { 2 + random.below(8) } {
+            0 => {
                 let phone = random.below(500) as usize;
                 let ip = format!("{}.{}", if phone < 250 { "192.0.2" } else { "198.51.100" }, phone % 250 + 1);
                 let mac = format!("0018B9{:06X}", phone);
@@ -138,10 +139,11 @@ fn generate(path: &PathBuf, size: u64) {
     out.flush().unwrap();
 }
 
-/// The whole file, streamed, through the report (what `phoneup diagnose FILE` does).
-#[divan::bench(sample_count = 3, sample_size = 1)]
-fn diagnose_1g(bencher: Bencher) {
-    let path = log();
+/// The whole file, streamed, through the report (what `phoneup diagnose FILE` does), with
+/// one TFTP line in 5 and one in 50.
+#[divan::bench(args = [5, 50], sample_count = 3, sample_size = 1)]
+fn diagnose_1g(bencher: Bencher, every: u64) {
+    let path = log(every);
     bencher.bench(|| {
         let mut diagnosis = Diagnosis::new(None);
         diagnosis.read_all(&mut File::open(&path).unwrap()).unwrap();
