@@ -98,7 +98,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// The lines it rests on: the first [`KEEP_LINES`] and the latest ones, in order.
+    /// The lines it rests on: the first `KEEP_LINES` and the latest ones, in order.
     pub fn lines(&self) -> Vec<u64> {
         let mut lines = self.first_lines.clone();
         lines.extend(self.last_lines.iter().copied());
