@@ -6,15 +6,19 @@
 //! - [`knowledge`]: what we know. Load IDs, the evidenced upgrade matrix, the catalogue, the
 //!   graph of allowed jumps, the two phone models.
 //! - [`files`]: the text files a phone reads (`OS79XX.TXT`, `XMLDefault.cnf.xml`,
-//!   `SIPDefault.cnf`, `.loads` manifests, per-phone names), one module each, with both the
+//!   `SIPDefault.cnf`, `MGCDefault.cnf`, `.loads` manifests, per-phone names), one module each, with both the
 //!   writer and the reader of that file.
 //! - [`tftp_root`]: a TFTP directory on disk: reading it, the safe writer and its undo journal,
 //!   and the commands that look at or change it (`inventory`, `lint`, `apply`, `undo`).
-//! - [`phone`]: a model of the 7940/7960 booting from a TFTP root.
+//! - [`phone`]: a model of the 7940/7960 booting from a TFTP root, and how to recognise what a
+//!   phone runs from the names it asks for.
 //! - [`plan`]: stages (one per reboot), plans, `check`, and the replay of every stage on the
 //!   phone model.
 //! - [`wire`]: TFTP on the wire: the sans-IO protocol core, a blocking client, the phone model
-//!   reading a real server, and `probe`.
+//!   reading a real server, `probe`, and `serve` (one server walking every phone on the bench
+//!   through its own plan).
+//! - [`logs`]: `diagnose`: a TFTP server's log read line by line into each phone's story and
+//!   what went wrong.
 //! - [`cli`]: the command line, one file per subcommand.
 //!
 //! [`error`] and [`output`] are used by every layer.
@@ -23,6 +27,7 @@ pub mod cli;
 pub mod error;
 pub mod files;
 pub mod knowledge;
+pub mod logs;
 pub mod output;
 pub mod phone;
 pub mod plan;

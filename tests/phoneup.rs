@@ -7,6 +7,7 @@ mod phoneup {
     pub mod check;
     pub mod cli;
     pub mod data;
+    pub mod diagnose;
     pub mod hostile;
     pub mod knowledge;
     pub mod layers;

@@ -22,6 +22,7 @@ mod apply;
 mod args;
 mod check;
 mod completions;
+mod diagnose;
 mod graph;
 mod identify;
 mod inventory;
@@ -104,6 +105,14 @@ enum Command {
     Undo(undo::Args),
     /// List the loads in a TFTP root: complete, partial (and what is missing), and unknown files
     Inventory(inventory::Args),
+    /// Read a TFTP server's log: where each phone is, and why it is stuck
+    #[command(
+        after_help = "Examples:\n  phoneup diagnose /var/log/syslog --to P0S3-08-11-00\n  \
+                            journalctl -u tftpd-hpa | phoneup diagnose\n  \
+                            phoneup diagnose --follow /var/log/syslog\n\n\
+                            Exit codes: 0 no findings, 1 findings, 2 a log or the directory cannot be read."
+    )]
+    Diagnose(diagnose::Args),
     /// Find what in a TFTP root would make a phone loop or refuse its image
     #[command(after_help = "Exit codes: 0 clean, 1 findings, 2 the directory cannot be read.")]
     Lint(lint::Args),
@@ -138,6 +147,7 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
         Command::Undo(args) => args.run(),
         Command::Inventory(args) => args.run(&context),
         Command::Lint(args) => args.run(),
+        Command::Diagnose(args) => args.run(&context),
         Command::Graph(args) => args.run(&context),
         Command::Completions(args) => Ok(args.run(Cli::command())),
         Command::Man => Ok(man::run(Cli::command())),

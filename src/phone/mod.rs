@@ -3,11 +3,14 @@
 //! is a second, independent opinion. [`boot`] is one boot (the files it asks for, the image it
 //! takes, its screen); [`simulation`] boots again and again until the phone settles; it reads
 //! every file through a [`Server`] ([`server`]), a root in memory or a real server.
+//! [`recognise`] goes the other way: from the names a phone asks for to what it runs (used by
+//! `diagnose`).
 //!
 //! May use: [`crate::knowledge`], [`crate::files`], the reading side of [`crate::tftp_root`]
 //! ([`crate::tftp_root::TftpRoot`]), [`crate::output`].
 
 pub mod boot;
+pub mod recognise;
 pub mod server;
 pub mod simulation;
 

@@ -64,6 +64,8 @@ pub struct Check {
     pub plan_reboots: Option<usize>,
     pub plan_path: Vec<String>,
     pub notes: Vec<String>,
+    /// For a jump that is not safe: what to do instead, and the command to run next.
+    pub next_step: Option<NextStep>,
 }
 
 fn rule_fields(check: &mut Check, rule: &Rule, matrix: &Matrix) {
@@ -95,6 +97,7 @@ pub fn check(matrix: &Matrix, from: &str, to: &str, model: Model) -> Result<Chec
         plan_reboots: None,
         plan_path: Vec::new(),
         notes: Vec::new(),
+        next_step: None,
     };
 
     if from_load.id.match_key() == to_load.id.match_key() {
@@ -149,10 +152,22 @@ pub fn check(matrix: &Matrix, from: &str, to: &str, model: Model) -> Result<Chec
 }
 
 fn first_step_of_plan(matrix: &Matrix, check: &mut Check, from: &Load, to: &Load, model: Model) {
+    let plan_command = format!(
+        "phoneup plan --from {} --to {}",
+        shell_word(from.name()),
+        shell_word(to.name())
+    );
     if !to.in_catalogue {
         check.notes.push(format!(
             "{} is not in the catalogue, so phoneup cannot plan a route to it.",
             to.name()
+        ));
+        check.next_step = Some(NextStep::new(
+            format!(
+                "Add {} with its files and evidence to a copy of the matrix, then plan with --matrix.",
+                to.name()
+            ),
+            "phoneup matrix > my.yaml",
         ));
         return;
     }
@@ -162,16 +177,25 @@ fn first_step_of_plan(matrix: &Matrix, check: &mut Check, from: &Load, to: &Load
     };
     match plan::plan(matrix, &request) {
         Ok(Outcome::Plan(plan)) => {
+            check.next_step = Some(NextStep::new(
+                format!(
+                    "Take the safe route instead: {} ({}).",
+                    output::reboots(plan.reboots),
+                    plan.path.join(" -> ")
+                ),
+                plan_command,
+            ));
             check.plan_reboots = Some(plan.reboots);
             check.plan_path = plan.path;
             check.stage = plan.stages.into_iter().next();
         }
-        Ok(Outcome::NoPath(_)) => {
+        Ok(Outcome::NoPath(no_path)) => {
             check.notes.push(format!(
                 "No safe route leads there either; `phoneup plan --from {} --to {}` explains why.",
                 from.name(),
                 to.name()
             ));
+            check.next_step = Some(no_path.next_step);
         }
         Err(error) => check.notes.push(error.to_string()),
     }

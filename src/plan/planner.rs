@@ -1,5 +1,6 @@
 //! `phoneup plan`: the staged sequence of reboots from the running load to the wanted one.
 
+use std::cmp::Reverse;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -11,7 +12,7 @@ use crate::files::{mgc_default_cnf, sip_default_cnf, xml_default_cnf_xml};
 use crate::knowledge::catalogue;
 use crate::knowledge::graph::{Prefer, Step, UpgradeGraph};
 use crate::knowledge::load_id::{Era, Kind, Protocol};
-use crate::knowledge::matrix::{Load, Matrix};
+use crate::knowledge::matrix::{Confidence, Load, Matrix};
 use crate::knowledge::phones::Model;
 use crate::output::{self, shell_word, NextStep, Style};
 use crate::plan::replay;
@@ -318,19 +319,19 @@ fn has_xmldefault(root: &TftpRoot, dir: &Path) -> bool {
             .is_some()
 }
 
-/// The catalogue load of `wanted`'s kind and protocol, reachable from `start`, nearest to it:
-/// the newest at or below its version, else the oldest above. What "no path" offers instead.
+/// The load of the same kind and protocol as `wanted` that `start` can reach with the most
+/// confident route (its weakest step first), and among those the one nearest in version (at or
+/// below it first), with that route's weakest confidence.
 fn nearest_reachable(
     graph: &UpgradeGraph,
     start: NodeIndex,
     wanted: &Load,
     avoid: &HashSet<NodeIndex>,
-) -> Option<String> {
+) -> Option<(String, Confidence)> {
     let target = wanted.id.version()?;
     let mut seen = HashSet::from([start]);
     let mut queue = vec![start];
-    let mut below: Option<(crate::knowledge::load_id::Version, &Load)> = None;
-    let mut above: Option<(crate::knowledge::load_id::Version, &Load)> = None;
+    let mut reachable = Vec::new();
     while let Some(node) = queue.pop() {
         for next in graph.successors(node) {
             if avoid.contains(&next) || !seen.insert(next) {
@@ -341,19 +342,31 @@ fn nearest_reachable(
             let alike = load.in_catalogue
                 && load.id.kind() == wanted.id.kind()
                 && load.id.protocol() == wanted.id.protocol();
-            let Some(version) = load.id.version().filter(|_| alike) else {
-                continue;
-            };
-            if version <= target {
-                if below.is_none_or(|(v, l)| (version, load.name()) > (v, l.name())) {
-                    below = Some((version, load));
-                }
-            } else if above.is_none_or(|(v, l)| (version, load.name()) < (v, l.name())) {
-                above = Some((version, load));
+            if let Some(version) = load.id.version().filter(|_| alike) {
+                reachable.push((next, version, load));
             }
         }
     }
-    below.or(above).map(|(_, load)| load.name().to_string())
+    reachable
+        .into_iter()
+        .filter_map(|(node, version, load)| {
+            let path = graph.best_path(start, node, avoid, &HashSet::new(), Prefer::Safety)?;
+            let weakest = path.iter().map(|step| step.rule.confidence).min()?;
+            // Most confident first; then the newest at or below the wanted version, else the
+            // oldest above it; then the name.
+            let proximity = if version <= target {
+                (0, Some(Reverse(version)), None)
+            } else {
+                (1, None, Some(version))
+            };
+            Some((
+                (Reverse(weakest), proximity, load.name().to_string()),
+                load.name().to_string(),
+                weakest,
+            ))
+        })
+        .min_by(|a, b| a.0.cmp(&b.0))
+        .map(|(_, name, weakest)| (name, weakest))
 }
 
 /// Explains, as precisely as the matrix allows, why `a` cannot reach `b`.
@@ -366,7 +379,7 @@ fn no_path(
     b: &Load,
     via: &[Load],
     avoided: &[Load],
-    nearest: Option<String>,
+    nearest: Option<(String, Confidence)>,
 ) -> NoPath {
     let mut reasons = Vec::new();
     if (a.name(), b.name()) != (from.name(), to.name()) {
@@ -429,10 +442,15 @@ fn no_path(
             "Drop the --via and --avoid choices and let phoneup pick the route.",
             plan_command(""),
         )
-    } else if let Some(nearest) = nearest {
+    } else if let Some((nearest, weakest)) = nearest {
+        let caveat = if weakest < Confidence::High {
+            format!(" Its route has {weakest}-confidence steps: read their evidence first.")
+        } else {
+            String::new()
+        };
         NextStep::new(
             format!(
-                "Aim for {nearest} instead: of the loads like {} that phoneup can reach from {}, it is the nearest.",
+                "Aim for {nearest} instead: of the loads like {} that phoneup can reach from {}, it has the most confident route and is the nearest.{caveat}",
                 b.name(),
                 a.name()
             ),

@@ -334,12 +334,21 @@ fn every_ending_that_is_not_success_says_what_to_do_next() {
         .as_str()
         .unwrap()
         .contains("--mac"));
-    // plan's "no path".
+    // plan's "no path": the nearest load it can reach by the most confident route (6.0, all
+    // high, over 5.3, whose route down has a medium step).
     let (code, value, _) = check_json(&["plan", "--from", "P0S3-08-2-00", "--to", "P0S30202"]);
     assert_eq!(code, 1);
     assert_eq!(
         value["next_step"]["command"],
-        "phoneup plan --from P0S3-08-2-00 --to P0S3-05-3-00"
+        "phoneup plan --from P0S3-08-2-00 --to P0S3-06-0-00"
+    );
+    // check's "refused" says what to do instead, in JSON too.
+    let (code, value, _) =
+        check_json(&["check", "--from", "P0030301MFG2", "--to", "P0S3-08-11-00"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        value["next_step"]["command"],
+        "phoneup plan --from P0030301MFG2 --to P0S3-08-11-00"
     );
     // (A route narrowed by --via: tests/phoneup/cli.rs, via_and_avoid_steer_the_route.)
     // undo with nothing to undo.

@@ -1,0 +1,184 @@
+//! `phoneup diagnose [LOG...] [--tftp-root DIR] [--to LOAD] [--follow]`
+
+use std::fs::File;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use crate::cli::answer::{render, Answer, Context};
+use crate::error::Error;
+use crate::knowledge::catalogue;
+use crate::logs::report::{finding_report, InputReport};
+use crate::logs::{follow, Diagnosis, Report, Target};
+use crate::output::{Format, Style};
+use crate::tftp_root::TftpRoot;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Log files, read in this order (none, or `-`: standard input)
+    #[arg(value_name = "LOG")]
+    logs: Vec<PathBuf>,
+    /// Your TFTP directory: tells a name in the wrong case, and a "not found" for a file that is there
+    #[arg(long, value_name = "DIR")]
+    tftp_root: Option<PathBuf>,
+    /// The load the phones should end on: place each phone on its plan
+    #[arg(long, value_name = "LOAD")]
+    to: Option<String>,
+    /// Keep reading a growing log (as `tail -F`, across rotation), printing findings as they appear
+    #[arg(long, conflicts_with = "to")]
+    follow: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+/// How often `--follow` looks at the file.
+const POLL: Duration = Duration::from_millis(250);
+
+impl Args {
+    pub fn run(self, context: &Context) -> Result<Answer, Error> {
+        let target = match &self.to {
+            Some(to) => {
+                let matrix = context.matrix()?;
+                let load = catalogue::resolve_known(matrix, to, "--to")?;
+                Some(Target {
+                    to: load.name().to_string(),
+                    matrix,
+                })
+            }
+            None => None,
+        };
+        let root = match &self.tftp_root {
+            Some(dir) => Some(TftpRoot::from_dir(dir)?),
+            None => None,
+        };
+        let mut diagnosis = Diagnosis::new(root);
+        let stdin = Path::new("-");
+        let logs: Vec<&Path> = if self.logs.is_empty() {
+            vec![stdin]
+        } else {
+            self.logs.iter().map(PathBuf::as_path).collect()
+        };
+        if self.follow {
+            return self.follow(&mut diagnosis, &logs);
+        }
+        let mut inputs = Vec::new();
+        for log in logs {
+            let first_line = diagnosis.lines_read + 1;
+            read(&mut diagnosis, log, stdin)?;
+            diagnosis.end_of_input();
+            inputs.push(InputReport {
+                name: log.display().to_string(),
+                first_line,
+                last_line: diagnosis.lines_read,
+            });
+        }
+        diagnosis.finish();
+        let mut report = Report::new(&diagnosis, target.as_ref());
+        report.inputs = inputs;
+        Ok(Answer::new(
+            render(self.format, &report, |s| report.to_text(s)),
+            report.exit_code(),
+        ))
+    }
+
+    /// Prints each finding as it appears: a text block, or one JSON object a line.
+    fn follow(&self, diagnosis: &mut Diagnosis, logs: &[&Path]) -> Result<Answer, Error> {
+        let [log] = logs else {
+            return Err(Error::Usage {
+                message: "--follow reads one log: give one file (or none for standard input)"
+                    .into(),
+            });
+        };
+        let style = Style::detect();
+        let format = self.format;
+        let found_any = AtomicBool::new(false);
+        let mut print_new = |diagnosis: &mut Diagnosis| -> io::Result<()> {
+            let mut out = io::stdout().lock();
+            for index in diagnosis.story.findings.take_new() {
+                found_any.store(true, Ordering::Relaxed);
+                let finding = finding_report(&diagnosis.story, index);
+                let text = match format {
+                    Format::Text => finding.to_text(&style) + "\n",
+                    _ => serde_json::to_string(&finding).expect("plain data serialises") + "\n",
+                };
+                out.write_all(text.as_bytes())?;
+            }
+            out.flush()
+        };
+        let result = if *log == Path::new("-") {
+            let mut stdin = io::stdin().lock();
+            let mut result = Ok(());
+            loop {
+                match diagnosis.read_from(&mut stdin) {
+                    Ok(0) => break,
+                    Ok(_) => {
+                        if let Err(e) = print_new(diagnosis) {
+                            result = Err(e);
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        return Err(Error::Read {
+                            path: PathBuf::from("standard input"),
+                            source: e,
+                        })
+                    }
+                }
+            }
+            result
+        } else {
+            follow::follow(log, diagnosis, POLL, &|| false, &mut print_new)
+        };
+        diagnosis.finish();
+        let result = result.and_then(|()| print_new(diagnosis));
+        match result {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+            Err(e) => {
+                return Err(Error::Read {
+                    path: log.to_path_buf(),
+                    source: e,
+                })
+            }
+            Ok(()) => {}
+        }
+        Ok(Answer::new(
+            String::new(),
+            u8::from(found_any.load(Ordering::Relaxed)),
+        ))
+    }
+}
+
+/// Reads one input whole: a file, or standard input for `-`.
+fn read(diagnosis: &mut Diagnosis, log: &Path, stdin: &Path) -> Result<(), Error> {
+    let error = |source| Error::Read {
+        path: if log == stdin {
+            PathBuf::from("standard input")
+        } else {
+            log.to_path_buf()
+        },
+        source,
+    };
+    if log == stdin {
+        let mut input = io::stdin().lock();
+        if input.is_terminal() {
+            eprintln!("reading a log from standard input (end it with Ctrl-D; or give a file: phoneup diagnose /var/log/syslog)");
+        }
+        return diagnosis.read_all(&mut input).map_err(error);
+    }
+    let mut file = File::open(log).map_err(error)?;
+    let mut head = [0u8; 2];
+    let n = file.read(&mut head).map_err(error)?;
+    if n == 2 && head == [0x1f, 0x8b] {
+        return Err(Error::Usage {
+            message: format!(
+                "{} is compressed (gzip): read it with `zcat {} | phoneup diagnose`",
+                log.display(),
+                log.display()
+            ),
+        });
+    }
+    diagnosis.feed(&head[..n]);
+    diagnosis.read_all(&mut file).map_err(error)
+}

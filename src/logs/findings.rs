@@ -1,0 +1,228 @@
+//! What went wrong, as stable kinds: each finding is one kind, one phone and one file, with how
+//! many times it happened, the lines it rests on, what the log shows and the fix.
+
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::logs::event::Source;
+
+/// The kinds of finding. Their names are stable: scripts read them from the JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// The same file asked for again and again in a row (the CTLSEP loop of seeds 000-002).
+    RequestLoop,
+    /// A file the phone needs to go on was not found (an image, a `.loads`, or every
+    /// configuration file of the loader's hunt).
+    MissingFile,
+    /// A requested name holding a CR, TAB or space; or, with `--tftp-root`, a "not found" for
+    /// a file the root has (the log dropped the character).
+    NameHasCrOrSpace,
+    /// With `--tftp-root`: not found, but the root has the name in another case.
+    WrongCase,
+    /// A transfer that started and never finished.
+    TransferIncomplete,
+    /// A file answered with a TFTP error other than 1 (File not found).
+    WrongErrorCode,
+    /// The phone fetched an image and came back running the old one.
+    ImageRefused,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 7] = [
+        Kind::RequestLoop,
+        Kind::MissingFile,
+        Kind::NameHasCrOrSpace,
+        Kind::WrongCase,
+        Kind::TransferIncomplete,
+        Kind::WrongErrorCode,
+        Kind::ImageRefused,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::RequestLoop => "request_loop",
+            Kind::MissingFile => "missing_file",
+            Kind::NameHasCrOrSpace => "name_has_cr_or_space",
+            Kind::WrongCase => "wrong_case",
+            Kind::TransferIncomplete => "transfer_incomplete",
+            Kind::WrongErrorCode => "wrong_error_code",
+            Kind::ImageRefused => "image_refused",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What a finding's words need besides its kind and file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Context {
+    None,
+    /// The error the server answered with.
+    Error {
+        code: Option<u16>,
+        text: String,
+    },
+    /// Why the transfer failed, as the server logged it.
+    Failure(String),
+    /// The TFTP root has this name (in another case, or without what the log dropped).
+    RootHas(String),
+    /// The file the phone read just before, which named this one.
+    NamedBy(String),
+    /// The loader's whole hunt found nothing.
+    LoaderHunt,
+}
+
+/// Line numbers kept per finding: the first and the latest.
+const KEEP_LINES: usize = 10;
+/// Findings kept in all; more are counted.
+pub const MAX_FINDINGS: usize = 10_000;
+
+/// One finding, as it grows.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub kind: Kind,
+    pub phone: usize,
+    pub file: String,
+    pub count: u64,
+    first_lines: Vec<u64>,
+    last_lines: VecDeque<u64>,
+    pub source: Source,
+    pub context: Context,
+}
+
+impl Finding {
+    /// The lines it rests on: the first `KEEP_LINES` and the latest ones, in order.
+    pub fn lines(&self) -> Vec<u64> {
+        let mut lines = self.first_lines.clone();
+        lines.extend(self.last_lines.iter().copied());
+        lines.sort_unstable();
+        lines.dedup();
+        lines
+    }
+}
+
+/// All findings, one per kind, phone and file.
+#[derive(Debug, Default)]
+pub struct Findings {
+    index: HashMap<(Kind, usize, String), usize>,
+    pub list: Vec<Finding>,
+    /// Findings that appeared since [`Findings::take_new`] was last called.
+    new: Vec<usize>,
+    pub dropped: u64,
+}
+
+impl Findings {
+    /// Adds evidence: a request loop counts each of its lines, other kinds count one.
+    pub fn add(
+        &mut self,
+        kind: Kind,
+        phone: usize,
+        file: &str,
+        lines: &[u64],
+        source: Source,
+        context: Context,
+    ) {
+        let count = if kind == Kind::RequestLoop {
+            lines.len() as u64
+        } else {
+            1
+        };
+        let key = (kind, phone, file.to_string());
+        let at = match self.index.get(&key) {
+            Some(&at) => at,
+            None => {
+                if self.list.len() >= MAX_FINDINGS {
+                    self.dropped += 1;
+                    return;
+                }
+                self.list.push(Finding {
+                    kind,
+                    phone,
+                    file: file.to_string(),
+                    count: 0,
+                    first_lines: Vec::new(),
+                    last_lines: VecDeque::new(),
+                    source,
+                    context: context.clone(),
+                });
+                self.index.insert(key, self.list.len() - 1);
+                self.new.push(self.list.len() - 1);
+                self.list.len() - 1
+            }
+        };
+        let finding = &mut self.list[at];
+        finding.count += count;
+        if finding.context == Context::None {
+            finding.context = context;
+        }
+        for &line in lines {
+            if finding.first_lines.contains(&line) || finding.last_lines.contains(&line) {
+                continue;
+            }
+            if finding.first_lines.len() < KEEP_LINES {
+                finding.first_lines.push(line);
+            } else {
+                if finding.last_lines.len() == KEEP_LINES {
+                    finding.last_lines.pop_front();
+                }
+                finding.last_lines.push_back(line);
+            }
+        }
+    }
+
+    /// The findings that appeared since the last call, for `--follow`.
+    pub fn take_new(&mut self) -> Vec<usize> {
+        std::mem::take(&mut self.new)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_finding_per_kind_phone_and_file_with_bounded_lines() {
+        let mut findings = Findings::default();
+        for line in 1..=100 {
+            findings.add(
+                Kind::MissingFile,
+                0,
+                "a.bin",
+                &[line, line],
+                Source::Dnsmasq,
+                Context::None,
+            );
+        }
+        findings.add(
+            Kind::MissingFile,
+            1,
+            "a.bin",
+            &[7],
+            Source::Dnsmasq,
+            Context::None,
+        );
+        assert_eq!(findings.list.len(), 2);
+        assert_eq!(findings.list[0].count, 100);
+        let lines = findings.list[0].lines();
+        assert_eq!(lines.len(), 2 * KEEP_LINES);
+        assert_eq!((lines[0], lines[19]), (1, 100));
+        assert_eq!(findings.take_new(), vec![0, 1]);
+        assert!(findings.take_new().is_empty());
+        findings.add(
+            Kind::RequestLoop,
+            0,
+            "x",
+            &[1, 2, 3, 4],
+            Source::Atftpd,
+            Context::None,
+        );
+        assert_eq!(findings.list[2].count, 4);
+    }
+}

@@ -1,0 +1,144 @@
+//! `--follow`: reading a log file as it grows, as `tail -F` does: from where the reading got
+//! to, and on when the file is renamed and a new one takes its name (rotation), or when it is
+//! truncated. The caller is told after each read, to print what appeared.
+
+use std::fs::File;
+use std::io::{self, Seek, SeekFrom};
+use std::path::Path;
+use std::time::Duration;
+
+use crate::logs::read::Diagnosis;
+
+/// Which file a path names now: device and inode on Unix.
+fn identity(metadata: &std::fs::Metadata) -> (u64, u64) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        (metadata.dev(), metadata.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = metadata;
+        (0, 0)
+    }
+}
+
+/// Follows `path` until `stop` says so, polling every `poll`. `on_read` runs after every read
+/// that brought lines, and after a rotation or truncation. A path that does not exist yet, or
+/// not any more, is waited for.
+pub fn follow(
+    path: &Path,
+    diagnosis: &mut Diagnosis,
+    poll: Duration,
+    stop: &dyn Fn() -> bool,
+    on_read: &mut dyn FnMut(&mut Diagnosis) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut open: Option<(File, (u64, u64), u64)> = None;
+    while !stop() {
+        if open.is_none() {
+            if let Ok(file) = File::open(path) {
+                let id = identity(&file.metadata()?);
+                open = Some((file, id, 0));
+            }
+        }
+        let Some((file, id, offset)) = open.as_mut() else {
+            std::thread::sleep(poll);
+            continue;
+        };
+        let mut read_any = false;
+        loop {
+            let n = diagnosis.read_from(file)?;
+            if n == 0 {
+                break;
+            }
+            *offset += n as u64;
+            read_any = true;
+        }
+        if read_any {
+            on_read(diagnosis)?;
+        }
+        match std::fs::metadata(path) {
+            Ok(now) if identity(&now) != *id => {
+                // Rotated: the old file is read to its end; the new one is read from its start.
+                diagnosis.end_of_input();
+                on_read(diagnosis)?;
+                open = None;
+                continue;
+            }
+            Ok(now) if now.len() < *offset => {
+                // Truncated: start again at its beginning.
+                diagnosis.end_of_input();
+                file.seek(SeekFrom::Start(0))?;
+                *offset = 0;
+                continue;
+            }
+            _ => {}
+        }
+        std::thread::sleep(poll);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+    use std::io::Write;
+    use std::time::Instant;
+
+    const LINE: &str = "Nov 21 09:27:15 vm in.tftpd[1]: RRQ from 127.0.0.1 filename OS79XX.TXT\n";
+
+    #[test]
+    fn follows_growth_rotation_and_truncation_and_stops_in_time() {
+        let dir = std::env::temp_dir().join(format!("phoneup-follow-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("syslog");
+        let mut diagnosis = Diagnosis::new(None);
+        let step = Cell::new(0);
+        let started = Instant::now();
+        let stop = || step.get() > 6 || started.elapsed() > Duration::from_secs(10);
+        let mut on_read = |_: &mut Diagnosis| Ok(());
+        let path2 = path.clone();
+        let writer = std::thread::spawn(move || {
+            let append = |text: &str| {
+                let mut f = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&path2)
+                    .unwrap();
+                f.write_all(text.as_bytes()).unwrap();
+            };
+            let pause = || std::thread::sleep(Duration::from_millis(60));
+            append(LINE); // 1
+            pause();
+            append(&LINE[..20]); // half a line, completed next
+            pause();
+            append(&LINE[20..]); // 2
+            pause();
+            std::fs::rename(&path2, path2.with_extension("1")).unwrap();
+            append(LINE); // 3, in a new file
+            pause();
+            std::fs::write(&path2, "").unwrap(); // truncated
+            pause();
+            append(LINE); // 4
+            pause();
+        });
+        // Stop a few polls after the writer is done, or at 10 s whatever happens.
+        follow(
+            &path,
+            &mut diagnosis,
+            Duration::from_millis(10),
+            &|| {
+                step.set(step.get() + usize::from(writer.is_finished()));
+                stop()
+            },
+            &mut on_read,
+        )
+        .unwrap();
+        assert!(started.elapsed() < Duration::from_secs(10), "bounded");
+        assert_eq!(diagnosis.lines_read, 4);
+        assert_eq!(diagnosis.lines_recognised, 4);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,23 @@
+//! `phoneup diagnose`: a TFTP server's log read for each phone's story and what went wrong.
+//! [`read`] streams the input: a fixed buffer, lines found with a search for the few words
+//! every TFTP line carries, and only those parsed, one line at a time, formats mixed freely
+//! ([`line`](mod@line), [`journal`], [`time`]) into one event model ([`event`]); events become phones,
+//! boots and findings ([`story`], [`findings`]); [`report`] says it for people or scripts;
+//! [`follow`] keeps reading a growing file across rotation. Memory does not grow with the
+//! log, only with the phones (bounded, see [`story`]).
+//!
+//! May use: [`crate::knowledge`], [`crate::files`], [`crate::tftp_root`] (reading),
+//! [`crate::phone`], [`crate::plan`], [`crate::output`], [`crate::error`].
+
+pub mod event;
+pub mod findings;
+pub mod follow;
+pub mod journal;
+pub mod line;
+pub mod read;
+pub mod report;
+pub mod story;
+pub mod time;
+
+pub use read::Diagnosis;
+pub use report::{Report, Target};

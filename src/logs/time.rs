@@ -1,0 +1,366 @@
+//! Timestamps as TFTP logs write them, many without a year or a date: RFC 3339 (rsyslog on
+//! Debian 12), ISO with an offset without a colon (`journalctl -o short-iso`), `Nov 21 09:27:15`
+//! with or without fractions (traditional syslog, `journalctl -o short`/`short-precise`), epoch
+//! seconds (`short-unix`, journald JSON), Tftpd32's `25/07 00:41:32.672`, and a bare
+//! `12:45:17` (a log trimmed by hand, as seed 004's).
+
+use std::fmt;
+
+/// What the clock of a timestamp counts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Clock {
+    /// Microseconds since 1970-01-01 UTC.
+    Utc,
+    /// Microseconds since January 1 of a year the log does not say, in the log's local time.
+    NoYear,
+    /// Microseconds since a midnight the log does not say.
+    NoDate,
+}
+
+/// A point in time as far as the log tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Time {
+    clock: Clock,
+    micros: i64,
+    /// Digits of the fraction of a second the log wrote (0, 3 or 6), for showing it back.
+    digits: u8,
+}
+
+const MICROS: i64 = 1_000_000;
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+impl Time {
+    /// Seconds from `self` to `later`, when the two clocks can be compared; a clock that
+    /// went backwards by more than half a day wrapped (a new day or year), which counts as a
+    /// long time.
+    pub fn seconds_until(&self, later: &Time) -> Option<u64> {
+        if self.clock != later.clock {
+            return None;
+        }
+        let delta = later.micros - self.micros;
+        if delta >= 0 {
+            Some((delta / MICROS) as u64)
+        } else if -delta > 12 * 3600 * MICROS {
+            Some(u64::MAX)
+        } else {
+            // A few lines out of order (dnsmasq logs a transfer when it ends).
+            Some(0)
+        }
+    }
+
+    /// Microseconds since 1970 (UTC), from journald's `__REALTIME_TIMESTAMP`.
+    pub fn from_epoch_micros(micros: i64) -> Time {
+        Time {
+            clock: Clock::Utc,
+            micros,
+            digits: 6,
+        }
+    }
+
+    /// `2026-11-21T09:27:15.602874+00:00`, `2026-11-21T23:16:15+0000` or with `Z`; the rest of
+    /// the text after the stamp is returned.
+    pub fn parse_iso(text: &[u8]) -> Option<(Time, &[u8])> {
+        let year = number(text.get(0..4)?)?;
+        expect(text, 4, b'-')?;
+        let month = number(text.get(5..7)?)?;
+        expect(text, 7, b'-')?;
+        let day = number(text.get(8..10)?)?;
+        if !matches!(text.get(10), Some(b'T' | b' ')) {
+            return None;
+        }
+        let (seconds, digits, fraction, rest) = clock_time(&text[11..])?;
+        let (offset, rest) = match rest.first()? {
+            b'Z' => (0, &rest[1..]),
+            sign @ (b'+' | b'-') => {
+                let hours = number(rest.get(1..3)?)?;
+                let (minutes, used) = if rest.get(3) == Some(&b':') {
+                    (number(rest.get(4..6)?)?, 6)
+                } else {
+                    (number(rest.get(3..5)?)?, 5)
+                };
+                let offset = (hours * 3600 + minutes * 60) as i64;
+                (if *sign == b'-' { -offset } else { offset }, &rest[used..])
+            }
+            _ => return None,
+        };
+        if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+            return None;
+        }
+        let days = days_from_civil(year as i64, month, day);
+        let micros = (days * 86_400 + seconds - offset) * MICROS + fraction;
+        Some((
+            Time {
+                clock: Clock::Utc,
+                micros,
+                digits,
+            },
+            rest,
+        ))
+    }
+
+    /// `Nov 21 09:27:15` (day space- or zero-padded), with an optional fraction.
+    pub fn parse_month_day(text: &[u8]) -> Option<(Time, &[u8])> {
+        let month = MONTHS
+            .iter()
+            .position(|m| text.get(0..3) == Some(m.as_bytes()))? as u32
+            + 1;
+        expect(text, 3, b' ')?;
+        let day = match (text.get(4)?, text.get(5)?) {
+            (b' ', d) if d.is_ascii_digit() => u32::from(d - b'0'),
+            (a, b) if a.is_ascii_digit() && b.is_ascii_digit() => {
+                u32::from(a - b'0') * 10 + u32::from(b - b'0')
+            }
+            _ => return None,
+        };
+        expect(text, 6, b' ')?;
+        let (seconds, digits, fraction, rest) = clock_time(&text[7..])?;
+        if !(1..=31).contains(&day) {
+            return None;
+        }
+        Some((no_year(month, day, seconds, fraction, digits), rest))
+    }
+
+    /// Tftpd32's `25/07 00:41:32.672` (day before month).
+    pub fn parse_day_month(text: &[u8]) -> Option<Time> {
+        let day = number(text.get(0..2)?)?;
+        expect(text, 2, b'/')?;
+        let month = number(text.get(3..5)?)?;
+        expect(text, 5, b' ')?;
+        let (seconds, digits, fraction, rest) = clock_time(&text[6..])?;
+        if !rest.is_empty() || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+            return None;
+        }
+        Some(no_year(month, day, seconds, fraction, digits))
+    }
+
+    /// A bare `12:45:17`, with an optional fraction.
+    pub fn parse_clock(text: &[u8]) -> Option<(Time, &[u8])> {
+        let (seconds, digits, fraction, rest) = clock_time(text)?;
+        Some((
+            Time {
+                clock: Clock::NoDate,
+                micros: seconds * MICROS + fraction,
+                digits,
+            },
+            rest,
+        ))
+    }
+
+    /// `1795302975.787038` (epoch seconds with a fraction, `journalctl -o short-unix`).
+    pub fn parse_unix(text: &[u8]) -> Option<(Time, &[u8])> {
+        let dot = text.iter().position(|&b| b == b'.')?;
+        if !(9..=11).contains(&dot) {
+            return None;
+        }
+        let seconds = text[..dot].iter().try_fold(0i64, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + i64::from(d - b'0'))
+        })?;
+        let digits_len = text[dot + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if digits_len == 0 {
+            return None;
+        }
+        let fraction = fraction(&text[dot + 1..dot + 1 + digits_len]);
+        Some((
+            Time {
+                clock: Clock::Utc,
+                micros: seconds * MICROS + fraction,
+                digits: 6,
+            },
+            &text[dot + 1 + digits_len..],
+        ))
+    }
+}
+
+impl fmt::Display for Time {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let seconds = self.micros.div_euclid(MICROS);
+        let fraction = self.micros.rem_euclid(MICROS);
+        let (day_seconds, days) = (seconds.rem_euclid(86_400), seconds.div_euclid(86_400));
+        match self.clock {
+            Clock::Utc => {
+                let (y, m, d) = civil_from_days(days);
+                write!(f, "{y:04}-{m:02}-{d:02} ")?;
+            }
+            Clock::NoYear => {
+                let (_, m, d) = civil_from_days(days + days_from_civil(2001, 1, 1));
+                write!(f, "{} {d:2} ", MONTHS[(m - 1) as usize])?;
+            }
+            Clock::NoDate => {}
+        }
+        write!(
+            f,
+            "{:02}:{:02}:{:02}",
+            day_seconds / 3600,
+            day_seconds / 60 % 60,
+            day_seconds % 60
+        )?;
+        match self.digits {
+            0 => {}
+            3 => write!(f, ".{:03}", fraction / 1000)?,
+            _ => write!(f, ".{fraction:06}")?,
+        }
+        if self.clock == Clock::Utc {
+            f.write_str(" UTC")?;
+        }
+        Ok(())
+    }
+}
+
+/// A date without a year, counted in 2001 (not a leap year: a log's February 29 lands on
+/// March 1, which only matters for gaps across it).
+fn no_year(month: u32, day: u32, seconds: i64, fraction: i64, digits: u8) -> Time {
+    let days = days_from_civil(2001, month, day) - days_from_civil(2001, 1, 1);
+    Time {
+        clock: Clock::NoYear,
+        micros: (days * 86_400 + seconds) * MICROS + fraction,
+        digits,
+    }
+}
+
+fn expect(text: &[u8], at: usize, byte: u8) -> Option<()> {
+    (text.get(at) == Some(&byte)).then_some(())
+}
+
+fn number(digits: &[u8]) -> Option<u32> {
+    if digits.is_empty() || digits.len() > 9 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(
+        digits
+            .iter()
+            .fold(0u32, |n, d| n * 10 + u32::from(d - b'0')),
+    )
+}
+
+/// Microseconds from the digits after a decimal point (extra digits are dropped).
+fn fraction(digits: &[u8]) -> i64 {
+    let mut micros = 0i64;
+    for i in 0..6 {
+        micros = micros * 10 + digits.get(i).map_or(0, |d| i64::from(d - b'0'));
+    }
+    micros
+}
+
+/// `HH:MM:SS[.fff…]`: seconds of the day, digits of the fraction, the fraction in
+/// microseconds, and the rest.
+fn clock_time(text: &[u8]) -> Option<(i64, u8, i64, &[u8])> {
+    let hours = number(text.get(0..2)?)?;
+    expect(text, 2, b':')?;
+    let minutes = number(text.get(3..5)?)?;
+    expect(text, 5, b':')?;
+    let seconds = number(text.get(6..8)?)?;
+    if hours > 23 || minutes > 59 || seconds > 60 {
+        return None;
+    }
+    let mut rest = &text[8..];
+    let (mut digits, mut micros) = (0, 0);
+    if rest.first() == Some(&b'.') {
+        let n = rest[1..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if n == 0 {
+            return None;
+        }
+        micros = fraction(&rest[1..1 + n]);
+        digits = if n <= 3 { 3 } else { 6 };
+        rest = &rest[1 + n..];
+    }
+    Some((
+        i64::from(hours * 3600 + minutes * 60 + seconds),
+        digits,
+        micros,
+        rest,
+    ))
+}
+
+/// Days since 1970-01-01 of a date in the proleptic Gregorian calendar (Howard Hinnant's
+/// algorithm).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_form_parses_and_shows_back() {
+        let (t, rest) = Time::parse_iso(b"2026-11-21T09:27:15.602874+00:00 vm").unwrap();
+        assert_eq!(
+            (t.to_string().as_str(), rest),
+            ("2026-11-21 09:27:15.602874 UTC", &b" vm"[..])
+        );
+        let (t2, _) = Time::parse_iso(b"2026-11-21T10:27:20+0100 vm").unwrap();
+        assert_eq!(t.seconds_until(&t2), Some(4));
+        let (t, _) = Time::parse_month_day(b"Nov  1 09:27:15 vm").unwrap();
+        assert_eq!(t.to_string(), "Nov  1 09:27:15");
+        let (t, _) = Time::parse_month_day(b"Nov 21 23:16:15.787038 vm").unwrap();
+        assert_eq!(t.to_string(), "Nov 21 23:16:15.787038");
+        let t = Time::parse_day_month(b"25/07 00:41:32.672").unwrap();
+        assert_eq!(t.to_string(), "Jul 25 00:41:32.672");
+        let (t, _) = Time::parse_clock(b"12:45:17 atftpd").unwrap();
+        assert_eq!(t.to_string(), "12:45:17");
+        let (t, _) = Time::parse_unix(b"1795302975.787038 vm").unwrap();
+        assert_eq!(t.to_string(), "2026-11-21 23:16:15.787038 UTC");
+        assert_eq!(
+            Time::from_epoch_micros(1_795_302_975_787_038).to_string(),
+            "2026-11-21 23:16:15.787038 UTC"
+        );
+    }
+
+    #[test]
+    fn gaps() {
+        let a = Time::parse_day_month(b"25/07 00:41:32.781").unwrap();
+        let b = Time::parse_day_month(b"25/07 00:41:54.672").unwrap();
+        assert_eq!(a.seconds_until(&b), Some(21));
+        let (late, _) = Time::parse_clock(b"23:59:59").unwrap();
+        let (early, _) = Time::parse_clock(b"00:00:01").unwrap();
+        assert_eq!(late.seconds_until(&early), Some(u64::MAX), "midnight");
+        let (utc, _) = Time::parse_iso(b"2026-11-21T09:27:15Z").unwrap();
+        assert_eq!(
+            utc.seconds_until(&early),
+            None,
+            "clocks that cannot be compared"
+        );
+    }
+
+    #[test]
+    fn junk_is_not_a_time() {
+        for junk in [
+            &b""[..],
+            b"2026-13-21T09:27:15Z",
+            b"Foo 21 09:27:15",
+            b"Nov 21 9:27:15",
+            b"99:00:00",
+            b"25/07 00:41",
+            b"12345678.5",
+            b"2026-11-21T09:27:15",
+        ] {
+            assert!(Time::parse_iso(junk).is_none());
+            assert!(Time::parse_month_day(junk).is_none());
+            assert!(Time::parse_day_month(junk).is_none());
+            assert!(Time::parse_unix(junk).is_none());
+        }
+    }
+}

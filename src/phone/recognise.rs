@@ -1,0 +1,638 @@
+//! Recognising a phone from the names it asks a TFTP server for, one request at a time: what a
+//! name is ([`Name`]), whether it starts a new boot, and what image runs, as far as one boot's
+//! requests show it ([`Hunt`]). Built from the hunt orders of the field reports (seed 004's old
+//! SCCP and loader hunts, seed 003's UAL-era SIP boot) and §4 of the domain model.
+//!
+//! `diagnose` feeds it the requests of a server log; a server can feed it requests as they
+//! arrive:
+//!
+//! ```
+//! use phoneup::phone::recognise::{Era, Hunt, Name};
+//!
+//! let mut hunt = Hunt::new();
+//! for file in ["CTLSEP0018B9FFFFFF.tlv", "SEP0018B9FFFFFF.cnf.xml", "SIP0018B9FFFFFF.cnf",
+//!              "P0S3-08-2-00.loads", "SIPDefault.cnf", "RINGLIST.DAT"] {
+//!     let name = Name::of(file);
+//!     assert!(!hunt.starts_boot(&name, None) || hunt.is_empty());
+//!     hunt.push(&name);
+//! }
+//! assert_eq!(hunt.era(), Era::UalApplication);
+//! assert_eq!(hunt.running_load(), Some("P0S3-08-2-00"));
+//! assert_eq!(hunt.mac(), Some("0018B9FFFFFF"));
+//! ```
+//!
+//! May use: [`crate::knowledge`], [`crate::files`].
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::files::per_phone::{self, PerPhoneFile};
+use crate::files::{os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
+use crate::knowledge::load_id::{Era as LoadEra, Kind, LoadId, Protocol};
+
+/// A quiet time after which the next request belongs to a new boot, whatever its name: longer
+/// than the ~22 s a UAL-era SIP application is silent after its `.loads` while it starts (seed
+/// 003; 23 s in the LKML log of 8.12), well under a reboot that also fetched an image.
+pub const BOOT_GAP_SECS: u64 = 60;
+
+/// A firmware file's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImageExt {
+    /// An unsigned image, or a SIP 5.x-7.x package's image for dual boot.
+    Bin,
+    /// A signed image or the Universal Application Loader.
+    Sbn,
+    /// A UAL-era application.
+    Sb2,
+    /// A UAL-era manifest naming a `.sbn` and a `.sb2`.
+    Loads,
+}
+
+impl ImageExt {
+    fn of(extension: &str) -> Option<ImageExt> {
+        [
+            ("bin", ImageExt::Bin),
+            ("sbn", ImageExt::Sbn),
+            ("sb2", ImageExt::Sb2),
+            ("loads", ImageExt::Loads),
+        ]
+        .into_iter()
+        .find(|(e, _)| extension.eq_ignore_ascii_case(e))
+        .map(|(_, ext)| ext)
+    }
+}
+
+/// What a requested name is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Name<'a> {
+    /// `OS79XX.TXT`: the first request of a boot before the Universal Application Loader.
+    Os79xx,
+    /// A per-phone file; `mac` when the name carries a real one (upper or lower case).
+    PerPhone {
+        file: PerPhoneFile,
+        mac: Option<&'a str>,
+    },
+    /// `XMLDefault.cnf.xml`.
+    XmlDefault,
+    /// `SEPDefault.cnf`, read by old SCCP images.
+    SepDefault,
+    /// `SIPDefault.cnf`.
+    SipDefault,
+    /// `MGCDefault.cnf`.
+    MgcDefault,
+    /// A firmware file: `load` is the name before the extension, as asked (it may hold a CR
+    /// or a space when the file that named it did).
+    Image { load: &'a str, ext: ImageExt },
+    /// A file only a running SIP application asks for: `RINGLIST.DAT`, `dialplan.xml`,
+    /// `syncinfo.xml`, ring tones (`.raw`).
+    Application,
+    /// Anything else.
+    Other,
+}
+
+impl<'a> Name<'a> {
+    /// What `file` is, as a phone asked for it (a leading `./` or `/` is ignored; so is case,
+    /// as some servers log names lower-cased).
+    pub fn of(file: &'a str) -> Name<'a> {
+        let mut file = file;
+        while let Some(rest) = file.strip_prefix("./").or_else(|| file.strip_prefix('/')) {
+            file = rest;
+        }
+        let is = |known: &str| file.eq_ignore_ascii_case(known);
+        if is(os79xx_txt::FILE_NAME) {
+            return Name::Os79xx;
+        }
+        if is(xml_default_cnf_xml::FILE_NAME) {
+            return Name::XmlDefault;
+        }
+        if is(sip_default_cnf::FILE_NAME) {
+            return Name::SipDefault;
+        }
+        if is("SEPDefault.cnf") {
+            return Name::SepDefault;
+        }
+        if is("MGCDefault.cnf") {
+            return Name::MgcDefault;
+        }
+        if let Some((file, middle)) = PerPhoneFile::parse(file) {
+            return Name::PerPhone {
+                file,
+                mac: per_phone::is_mac(middle).then_some(middle),
+            };
+        }
+        if ["RINGLIST.DAT", "dialplan.xml", "syncinfo.xml"]
+            .iter()
+            .any(|known| is(known))
+        {
+            return Name::Application;
+        }
+        if let Some((load, extension)) = file.rsplit_once('.') {
+            if let Some(ext) = ImageExt::of(extension) {
+                if !load.is_empty() {
+                    return Name::Image { load, ext };
+                }
+            }
+            if extension.eq_ignore_ascii_case("raw") {
+                return Name::Application;
+            }
+        }
+        Name::Other
+    }
+
+    /// Whether a boot can start with this name: `OS79XX.TXT` before the Universal Application
+    /// Loader, `CTLSEP<MAC>.tlv` with it.
+    pub fn is_boot_start(&self) -> bool {
+        matches!(
+            self,
+            Name::Os79xx
+                | Name::PerPhone {
+                    file: PerPhoneFile::CtlSep,
+                    ..
+                }
+        )
+    }
+
+    /// The MAC the name carries.
+    pub fn mac(&self) -> Option<&'a str> {
+        match self {
+            Name::PerPhone { mac, .. } => *mac,
+            _ => None,
+        }
+    }
+
+    /// A configuration file of the UAL hunt or of the old images' hunts.
+    fn is_configuration(&self) -> bool {
+        matches!(
+            self,
+            Name::PerPhone { .. }
+                | Name::XmlDefault
+                | Name::SepDefault
+                | Name::SipDefault
+                | Name::MgcDefault
+        )
+    }
+}
+
+/// What a boot's requests say about the image running, from the hunt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Era {
+    /// An SCCP application before the Universal Application Loader: `OS79XX.TXT`, then
+    /// `SEP<MAC>.cnf.xml`, `XMLDefault.cnf.xml`, `SEP<MAC>.cnf`, `SEPDefault.cnf` (seed 004).
+    OldSccp,
+    /// A SIP application before 7.0: `OS79XX.TXT`, then `SIPDefault.cnf`, `SIP<MAC>.cnf`.
+    OldSip,
+    /// An image before the Universal Application Loader whose protocol the boot does not show
+    /// (it asked for `OS79XX.TXT` and then an image, or nothing else).
+    PreUal,
+    /// The Universal Application Loader: its whole hunt, `CTLSEP<MAC>.tlv` to
+    /// `MGCDefault.cnf`, found nothing (seed 004: "TFTP file not found").
+    Loader,
+    /// A UAL-era application (SIP 7.0+, SCCP 6.0+): after the hunt and its `.loads` it fetched
+    /// no image and asked for its own files (seed 003).
+    UalApplication,
+    /// The UAL hunt, from the loader or a UAL-era application: the boot does not tell which.
+    UalHunt,
+    /// The boot's start is not in the log, and what is there does not tell.
+    Unknown,
+}
+
+impl Era {
+    /// Before the Universal Application Loader.
+    pub fn is_pre_ual(self) -> bool {
+        matches!(self, Era::OldSccp | Era::OldSip | Era::PreUal)
+    }
+
+    /// With the Universal Application Loader (its hunt).
+    pub fn is_ual(self) -> bool {
+        matches!(self, Era::Loader | Era::UalApplication | Era::UalHunt)
+    }
+
+    /// For people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Era::OldSccp => "an old SCCP image (before the Universal Application Loader)",
+            Era::OldSip => "a SIP image before 7.0",
+            Era::PreUal => "an image before the Universal Application Loader",
+            Era::Loader => "the Universal Application Loader",
+            Era::UalApplication => "a UAL-era application",
+            Era::UalHunt => "the UAL hunt (the loader or a UAL-era application)",
+            Era::Unknown => "not shown (the boot's first requests are not in the log)",
+        }
+    }
+}
+
+impl fmt::Display for Era {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+/// How a boot began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Start {
+    Os79xx,
+    Ctl,
+    /// Some other name: the log does not show the boot's first request.
+    Elsewhere,
+}
+
+/// One boot's requests, as far as they have come. Feed it each request in order with
+/// [`Hunt::push`]; ask [`Hunt::starts_boot`] first whether a request begins a new boot (then
+/// start a new `Hunt`).
+#[derive(Debug, Clone, Default)]
+pub struct Hunt {
+    start: Option<Start>,
+    requests: u32,
+    /// Every request so far asked for the first name again (retries of the boot's start).
+    only_start: bool,
+    sccp_files: bool,
+    sip_files: bool,
+    /// The UAL hunt reached `MGCDefault.cnf`, its last file.
+    hunt_end: bool,
+    /// Something other than a hunt file came after the hunt.
+    after_hunt: bool,
+    loads: Option<String>,
+    image_after_loads: bool,
+    application_files: bool,
+    /// SIP files after a `.loads` with no image between: the application has started.
+    sip_after_loads: bool,
+    images: Vec<(String, ImageExt)>,
+    mac: Option<String>,
+}
+
+impl Hunt {
+    pub fn new() -> Hunt {
+        Hunt::default()
+    }
+
+    /// No request yet.
+    pub fn is_empty(&self) -> bool {
+        self.requests == 0
+    }
+
+    /// Whether `name` begins a new boot: the first request, a boot's first name
+    /// ([`Name::is_boot_start`]) unless every request so far was that same name (a phone
+    /// retrying it), or any name after `quiet_secs` of silence of [`BOOT_GAP_SECS`] or more.
+    pub fn starts_boot(&self, name: &Name, quiet_secs: Option<u64>) -> bool {
+        if self.is_empty() || quiet_secs.is_some_and(|q| q >= BOOT_GAP_SECS) {
+            return true;
+        }
+        if !name.is_boot_start() {
+            return false;
+        }
+        let same_as_start = matches!(
+            (self.start, name),
+            (Some(Start::Os79xx), Name::Os79xx) | (Some(Start::Ctl), Name::PerPhone { .. })
+        );
+        // `name` is a boot start here, so a per-phone name is CTLSEP<MAC>.tlv.
+        !(self.only_start && same_as_start)
+    }
+
+    /// Adds one request.
+    pub fn push(&mut self, name: &Name) {
+        let same_as_start = matches!(
+            (self.start, name),
+            (Some(Start::Os79xx), Name::Os79xx)
+                | (
+                    Some(Start::Ctl),
+                    Name::PerPhone {
+                        file: PerPhoneFile::CtlSep,
+                        ..
+                    }
+                )
+        );
+        if self.start.is_none() {
+            self.start = Some(match name {
+                Name::Os79xx => Start::Os79xx,
+                n if n.is_boot_start() => Start::Ctl,
+                _ => Start::Elsewhere,
+            });
+            self.only_start = name.is_boot_start();
+        } else if !same_as_start {
+            self.only_start = false;
+        }
+        self.requests = self.requests.saturating_add(1);
+        if let (None, Some(mac)) = (&self.mac, name.mac()) {
+            self.mac = Some(mac.to_ascii_uppercase());
+        }
+        if self.hunt_end && !name.is_configuration() {
+            self.after_hunt = true;
+        }
+        match name {
+            Name::PerPhone {
+                file: PerPhoneFile::SepXml | PerPhoneFile::SepCnf,
+                ..
+            }
+            | Name::XmlDefault
+            | Name::SepDefault => self.sccp_files = true,
+            Name::PerPhone {
+                file: PerPhoneFile::SipCnf,
+                ..
+            }
+            | Name::SipDefault => {
+                self.sip_files = true;
+                if self.loads.is_some() && !self.image_after_loads {
+                    self.sip_after_loads = true;
+                }
+            }
+            Name::MgcDefault => self.hunt_end = true,
+            Name::Application => self.application_files = true,
+            Name::Image { load, ext } => {
+                if *ext == ImageExt::Loads {
+                    self.loads = Some(load.to_string());
+                    self.image_after_loads = false;
+                    self.sip_after_loads = false;
+                } else {
+                    if self.loads.is_some() {
+                        self.image_after_loads = true;
+                    }
+                    self.images.push((load.to_string(), *ext));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The MAC, from the first per-phone name that carries one.
+    pub fn mac(&self) -> Option<&str> {
+        self.mac.as_deref()
+    }
+
+    /// What the requests so far say runs.
+    pub fn era(&self) -> Era {
+        let application_up = self.application_up();
+        match self.start {
+            None => Era::Unknown,
+            Some(Start::Os79xx) => {
+                // Old SCCP images read the SEP files; SEP<MAC>.cnf.xml alone is also in the
+                // UAL hunt, but the UAL hunt never starts with OS79XX.TXT.
+                if self.sccp_files && !self.sip_files {
+                    Era::OldSccp
+                } else if self.sip_files && !self.sccp_files {
+                    Era::OldSip
+                } else {
+                    Era::PreUal
+                }
+            }
+            Some(Start::Ctl) => {
+                if application_up {
+                    Era::UalApplication
+                } else if self.hunt_end && self.loads.is_none() && !self.after_hunt {
+                    Era::Loader
+                } else {
+                    Era::UalHunt
+                }
+            }
+            Some(Start::Elsewhere) => {
+                if self.loads.is_some() && application_up {
+                    Era::UalApplication
+                } else if self.loads.is_some() {
+                    Era::UalHunt
+                } else {
+                    Era::Unknown
+                }
+            }
+        }
+    }
+
+    /// The protocol of the running application, when the boot shows it.
+    pub fn protocol(&self) -> Option<Protocol> {
+        match self.era() {
+            Era::OldSccp => Some(Protocol::Sccp),
+            Era::OldSip => Some(Protocol::Sip),
+            Era::UalApplication if self.sip_after_loads || self.application_files => {
+                Some(Protocol::Sip)
+            }
+            Era::UalApplication => self
+                .loads
+                .as_deref()
+                .and_then(|l| LoadId::parse(l).ok())
+                .and_then(|id| id.protocol()),
+            _ => None,
+        }
+    }
+
+    /// For an image before the Universal Application Loader that asked for an image: whether it
+    /// is signed (it asked for a `.sbn`) or not (a `.bin`), as the running image picks the
+    /// extension (§4 of the domain model).
+    pub fn signed(&self) -> Option<bool> {
+        if !self.era().is_pre_ual() {
+            return None;
+        }
+        self.images.first().and_then(|(_, ext)| match ext {
+            ImageExt::Bin => Some(false),
+            ImageExt::Sbn => Some(true),
+            _ => None,
+        })
+    }
+
+    /// The application asked for its own files: it is up (seed 003's `RINGLIST.DAT` and
+    /// `dialplan.xml`, or SIP files after a `.loads` that fetched no image).
+    pub fn application_up(&self) -> bool {
+        self.application_files || self.sip_after_loads
+    }
+
+    /// The `.loads` the boot read (UAL era), by load name.
+    pub fn loads(&self) -> Option<&str> {
+        self.loads.as_deref()
+    }
+
+    /// Images asked for (`.bin`, `.sbn`, `.sb2`), in order, by load name and extension.
+    pub fn images(&self) -> &[(String, ImageExt)] {
+        &self.images
+    }
+
+    /// The load the boot shows running: the `.loads` it read when no image followed and the
+    /// application started.
+    pub fn running_load(&self) -> Option<&str> {
+        (self.era() == Era::UalApplication && !self.image_after_loads)
+            .then_some(self.loads.as_deref())
+            .flatten()
+    }
+
+    /// Whether the boot began with its first request in the log (`OS79XX.TXT` or
+    /// `CTLSEP<MAC>.tlv`), rather than mid-hunt.
+    pub fn has_start(&self) -> bool {
+        matches!(self.start, Some(Start::Os79xx | Start::Ctl))
+    }
+}
+
+/// The load an image file installs: its name without the extension, when it is a load ID.
+pub fn image_load(load: &str) -> Option<LoadId> {
+    LoadId::parse(load.trim())
+        .ok()
+        .filter(|id| id.extension().is_none() && id.kind() != Kind::Boot)
+}
+
+/// Whether a phone that fetched `image` in one boot took it, judged by the era of its next boot:
+/// `Some(false)` when the next boot is of another era than the image (a pre-UAL image and a UAL
+/// hunt, or a UAL-era image and `OS79XX.TXT`); `None` when the era agrees (a phone that keeps
+/// its old image of the same era shows it by fetching the image again).
+pub fn took_image(image: &LoadId, next: Era) -> Option<bool> {
+    let ual_image = image.era() == Some(LoadEra::Ual);
+    match (ual_image, next) {
+        (true, era) if era.is_pre_ual() => Some(false),
+        (false, era) if era.is_ual() => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hunt(files: &[&str]) -> Hunt {
+        let mut hunt = Hunt::new();
+        for file in files {
+            hunt.push(&Name::of(file));
+        }
+        hunt
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(Name::of("OS79XX.TXT"), Name::Os79xx);
+        assert_eq!(Name::of("os79xx.txt"), Name::Os79xx);
+        assert_eq!(
+            Name::of("./SIP0018B9FFFFFF.cnf").mac(),
+            Some("0018B9FFFFFF")
+        );
+        assert_eq!(
+            Name::of("P0S3-8-12-00.loads"),
+            Name::Image {
+                load: "P0S3-8-12-00",
+                ext: ImageExt::Loads
+            }
+        );
+        assert_eq!(
+            Name::of("P0S3-06-3-00\r.bin"),
+            Name::Image {
+                load: "P0S3-06-3-00\r",
+                ext: ImageExt::Bin
+            }
+        );
+        assert_eq!(Name::of("RINGLIST.DAT"), Name::Application);
+        assert_eq!(Name::of("CTU.raw"), Name::Application);
+        assert_eq!(Name::of("SEPDefault.cnf"), Name::SepDefault);
+        assert_eq!(Name::of(".bin"), Name::Other);
+        assert_eq!(Name::of("passwd"), Name::Other);
+    }
+
+    #[test]
+    fn seed_004_old_sccp_hunt() {
+        let h = hunt(&[
+            "OS79XX.TXT",
+            "SEP0018B9FFFFFF.cnf.xml",
+            "XMLDefault.cnf.xml",
+            "SEP0018B9FFFFFF.cnf",
+            "SEPDefault.cnf",
+        ]);
+        assert_eq!(h.era(), Era::OldSccp);
+        assert_eq!(h.protocol(), Some(Protocol::Sccp));
+        assert_eq!(h.mac(), Some("0018B9FFFFFF"));
+    }
+
+    #[test]
+    fn seed_004_loader_hunt_finds_nothing() {
+        let h = hunt(&[
+            "CTLSEP0018B9FFFFFF.tlv",
+            "SEP0018B9FFFFFF.cnf.xml",
+            "SIP0018B9FFFFFF.cnf",
+            "MGC0018B9FFFFFF.cnf",
+            "XMLDefault.cnf.xml",
+            "SIPDefault.cnf",
+            "MGCDefault.cnf",
+        ]);
+        assert_eq!(h.era(), Era::Loader);
+    }
+
+    #[test]
+    fn seed_003_ual_sip_application() {
+        let h = hunt(&[
+            "CTLSEPmacaddress.tlv",
+            "SEPmacaddress.cnf.xml",
+            "SIPmacaddress.cnf",
+            "P0S3-08-2-00.loads",
+            "SIPDefault.cnf",
+            "SIPmacaddress.cnf",
+            "RINGLIST.DAT",
+            "dialplan.xml",
+        ]);
+        assert_eq!(h.era(), Era::UalApplication);
+        assert_eq!(h.protocol(), Some(Protocol::Sip));
+        assert_eq!(h.running_load(), Some("P0S3-08-2-00"));
+        assert_eq!(h.mac(), None);
+        assert!(h.application_up());
+    }
+
+    #[test]
+    fn a_ual_install_is_the_hunt_not_yet_an_application() {
+        let h = hunt(&[
+            "CTLSEP0018B9FFFFFF.tlv",
+            "XMLDefault.cnf.xml",
+            "P0S3-08-11-00.loads",
+            "P003-08-11-00.sbn",
+            "P0S3-08-11-00.sb2",
+        ]);
+        assert_eq!(h.era(), Era::UalHunt);
+        assert_eq!(h.running_load(), None);
+        assert_eq!(h.images().len(), 2);
+    }
+
+    #[test]
+    fn dual_boot_tells_signed_from_unsigned() {
+        let h = hunt(&["OS79XX.TXT", "P0S3-06-3-00.bin"]);
+        assert_eq!((h.era(), h.signed()), (Era::PreUal, Some(false)));
+        let h = hunt(&["OS79XX.TXT", "P003-08-11-00.sbn"]);
+        assert_eq!(h.signed(), Some(true));
+        let h = hunt(&["OS79XX.TXT", "SIPDefault.cnf", "SIP0018B9FFFFFF.cnf"]);
+        assert_eq!(h.era(), Era::OldSip);
+    }
+
+    #[test]
+    fn a_boot_starts_at_its_first_name_but_not_at_a_retry_of_it() {
+        let mut h = Hunt::new();
+        let ctl = Name::of("CTLSEP0018B9FFFFFF.tlv");
+        assert!(h.starts_boot(&ctl, None));
+        h.push(&ctl);
+        assert!(!h.starts_boot(&ctl, Some(3)), "a retry");
+        h.push(&ctl);
+        assert!(
+            h.starts_boot(&ctl, Some(BOOT_GAP_SECS)),
+            "after a long quiet"
+        );
+        let sep = Name::of("SEP0018B9FFFFFF.cnf.xml");
+        assert!(!h.starts_boot(&sep, Some(1)));
+        h.push(&sep);
+        assert!(h.starts_boot(&ctl, Some(1)), "the hunt starts over");
+        assert!(!h.starts_boot(&Name::of("SIPDefault.cnf"), Some(30)));
+    }
+
+    #[test]
+    fn a_boot_seen_from_its_middle() {
+        let h = hunt(&[
+            "P0S3-8-12-00.loads",
+            "SIPDefault.cnf",
+            "SIP0018B9FFFFFF.cnf",
+        ]);
+        assert_eq!(h.era(), Era::UalApplication);
+        assert_eq!(h.running_load(), Some("P0S3-8-12-00"));
+        assert!(!h.has_start());
+        assert_eq!(hunt(&["SEPDefault.cnf"]).era(), Era::Unknown);
+    }
+
+    #[test]
+    fn an_image_of_another_era_than_the_next_boot_was_refused() {
+        let app = image_load("P0S3-07-4-00").unwrap();
+        assert_eq!(took_image(&app, Era::PreUal), Some(false));
+        assert_eq!(took_image(&app, Era::UalHunt), None);
+        let old = image_load("P0S3-06-3-00").unwrap();
+        assert_eq!(took_image(&old, Era::Loader), Some(false));
+        assert_eq!(took_image(&old, Era::OldSip), None);
+        assert!(image_load("P0S3-06-3-00\r").is_some(), "trimmed");
+        assert!(image_load("junk").is_none());
+    }
+}

@@ -1,0 +1,569 @@
+//! `phoneup diagnose` on logs of real servers (tests/fixtures/logs, made by make-fixtures.sh
+//! from tftpd-hpa, atftpd and dnsmasq on loopback, through rsyslog, journald and the servers'
+//! own files) and on the seeds' logs: the right findings for each phone, and nothing else.
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use super::support::{fixture, phoneup, run};
+
+fn log(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/logs")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// `diagnose ARGS --format json`: exit code and the report.
+fn diagnose(args: &[&str]) -> (i32, Value) {
+    let mut all = vec!["diagnose"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    let (code, stdout, stderr) = run(&all);
+    assert!(stderr.is_empty(), "{stderr}");
+    (code, serde_json::from_str(&stdout).expect("JSON"))
+}
+
+/// (client, kind, file, count) of every finding, sorted.
+fn findings(report: &Value) -> BTreeSet<(String, String, String, u64)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["client"].as_str().unwrap_or("-").to_string(),
+                f["kind"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().to_string(),
+                f["count"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn finding(client: &str, kind: &str, file: &str, count: u64) -> (String, String, String, u64) {
+    (client.into(), kind.into(), file.into(), count)
+}
+
+fn phone<'a>(report: &'a Value, client: &str) -> &'a Value {
+    report["phones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["client"] == client)
+        .unwrap_or_else(|| panic!("no phone {client} in {report:#}"))
+}
+
+/// The era of each boot, and what runs at each.
+fn eras(phone: &Value) -> Vec<(String, Option<String>)> {
+    phone["boots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["era"].as_str().unwrap().to_string(),
+                b["running"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}
+
+fn notes(report: &Value) -> String {
+    report["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+const CLEAN: &str = "127.0.0.11";
+const LOOP: &str = "127.0.0.12";
+const CR: &str = "127.0.0.13";
+const SILENT: &str = "127.0.0.14";
+const CR_NAME: &str = "P0S3-06-3-00\r.bin";
+const SILENT_FILE: &str = "SIP0018B9000004.cnf";
+
+/// The clean upgrade, when the log shows which files were sent: SCCP 3.1 takes SIP 6.3, which
+/// takes the loader, which takes SIP 8.11, which comes up.
+fn assert_clean_upgrade(report: &Value) {
+    let clean = phone(report, CLEAN);
+    assert_eq!(clean["mac"], "0018B9000001");
+    let expected: Vec<(String, Option<String>)> = vec![
+        ("pre_ual".into(), None),
+        ("old_sip".into(), Some("P0S3-06-3-00".into())),
+        ("loader".into(), Some("P003-08-11-00".into())),
+        ("ual_application".into(), Some("P0S3-08-11-00".into())),
+    ];
+    assert_eq!(eras(clean), expected, "{clean:#}");
+    assert_eq!(clean["boots"][3]["application_up"], true);
+    assert_eq!(clean["findings"], serde_json::json!([]));
+}
+
+#[test]
+fn tftpd_hpa_through_rsyslog() {
+    let (code, report) = diagnose(&[&log("tftpd-hpa.syslog")]);
+    assert_eq!(code, 1);
+    assert_eq!(report["lines_unrecognised"], 0);
+    assert_clean_upgrade(&report);
+    assert_eq!(
+        findings(&report),
+        BTreeSet::from([
+            finding(CR, "name_has_cr_or_space", CR_NAME, 2),
+            finding(SILENT, "request_loop", SILENT_FILE, 4),
+        ])
+    );
+    // tftpd-hpa logs nothing for a transfer whose ACKs never come: the loop is all there is.
+    let loop_detail = report["findings"][1]["detail"].as_str().unwrap();
+    assert!(
+        loop_detail.contains("tftpd-hpa logs no transfer's end"),
+        "{loop_detail}"
+    );
+}
+
+#[test]
+fn tftpd_hpa_through_journald_in_every_output_mode() {
+    for mode in [
+        "journal-short",
+        "journal-short-iso",
+        "journal-short-precise",
+        "journal-json",
+    ] {
+        let (code, report) = diagnose(&[&log(&format!("tftpd-hpa.{mode}"))]);
+        assert_eq!(code, 1, "{mode}");
+        assert_clean_upgrade(&report);
+        // journald's own lines are counted, not recognised.
+        assert_eq!(report["lines_unrecognised"], 3, "{mode}");
+        let mut expected = BTreeSet::from([finding(SILENT, "request_loop", SILENT_FILE, 4)]);
+        if mode == "journal-json" {
+            // The CR is in MESSAGE, given as bytes.
+            expected.insert(finding(CR, "name_has_cr_or_space", CR_NAME, 2));
+        } else {
+            // journalctl shows "[46B blob data]" instead: the log cannot show the name.
+            assert!(
+                notes(&report).contains("journalctl hid 2 message(s)"),
+                "{mode}"
+            );
+        }
+        assert_eq!(findings(&report), expected, "{mode}");
+    }
+}
+
+#[test]
+fn tftpd_hpa_without_secure_answers_error_2_and_the_phone_loops() {
+    let (code, report) = diagnose(&[&log("tftpd-hpa-nosecure.syslog-traditional")]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&report),
+        BTreeSet::from([
+            finding(LOOP, "request_loop", "CTLSEP0018B9000002.tlv", 6),
+            finding(LOOP, "wrong_error_code", "CTLSEP0018B9000002.tlv", 6),
+        ])
+    );
+    let text = run(&["diagnose", &log("tftpd-hpa-nosecure.syslog-traditional")]).1;
+    assert!(
+        text.contains("error 2 (Only absolute filenames allowed)"),
+        "{text}"
+    );
+    assert!(text.contains("TFTP_OPTIONS=\"--secure -v -v\""), "{text}");
+}
+
+#[test]
+fn tftpd_hpa_at_debians_default_verbosity_says_what_it_cannot_show() {
+    let (code, report) = diagnose(&[&log("tftpd-hpa-default.journal-short")]);
+    assert_eq!(code, 0);
+    assert_eq!(report["phones"], serde_json::json!([]));
+    let notes = notes(&report);
+    assert!(
+        notes.contains("Debian's default (TFTP_OPTIONS=\"--secure\") logs neither"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("1 tftpd-hpa line(s) about transfers name no request"),
+        "{notes}"
+    );
+}
+
+/// What atftpd's requests alone show: the loop whose answers are lost, the CR, the silent loop.
+fn atftpd_findings() -> BTreeSet<(String, String, String, u64)> {
+    BTreeSet::from([
+        finding(LOOP, "request_loop", "CTLSEP0018B9000002.tlv", 6),
+        finding(CR, "name_has_cr_or_space", CR_NAME, 2),
+        finding(SILENT, "request_loop", SILENT_FILE, 4),
+    ])
+}
+
+#[test]
+fn atftpd_through_syslog_and_its_own_log_file() {
+    for file in ["atftpd.syslog-traditional", "atftpd.logfile"] {
+        let (code, report) = diagnose(&[&log(file)]);
+        assert_eq!(code, 1, "{file}");
+        assert_eq!(report["lines_unrecognised"], 0, "{file}");
+        assert_clean_upgrade(&report);
+        let mut expected = atftpd_findings();
+        expected.insert(finding(SILENT, "transfer_incomplete", SILENT_FILE, 4));
+        assert_eq!(findings(&report), expected, "{file}");
+        // atftpd answered error 1 each time: the answers are lost on the way (seed 002).
+        let details: Vec<&str> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["detail"].as_str().unwrap())
+            .collect();
+        assert!(
+            details
+                .iter()
+                .any(|d| d.contains("although the server answered each time with error 1")),
+            "{details:?}"
+        );
+    }
+}
+
+#[test]
+fn atftpd_at_debians_default_verbosity_shows_requests_only() {
+    let (code, report) = diagnose(&[&log("atftpd-default.syslog")]);
+    assert_eq!(code, 1);
+    assert!(notes(&report).contains("at Debian's default --verbose=5"));
+    // Loops and names show in requests alone; transfers that never end do not.
+    assert_eq!(findings(&report), atftpd_findings());
+    // Without outcomes, what ran is shown only where the boot itself shows it.
+    let clean = phone(&report, CLEAN);
+    let expected: Vec<(String, Option<String>)> = vec![
+        ("pre_ual".into(), None),
+        ("pre_ual".into(), None),
+        ("ual_hunt".into(), None),
+        ("ual_application".into(), Some("P0S3-08-11-00".into())),
+    ];
+    assert_eq!(eras(clean), expected);
+    assert_eq!(phone(&report, CR)["running"], Value::Null);
+}
+
+#[test]
+fn dnsmasq_through_syslog_and_its_own_log_file() {
+    for file in ["dnsmasq.syslog", "dnsmasq.logfile"] {
+        let (code, report) = diagnose(&[&log(file)]);
+        assert_eq!(code, 1, "{file}");
+        assert_clean_upgrade(&report);
+        // dnsmasq logs "cannot access" without the address: the phone is known by the MAC.
+        let looping = report["phones"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["mac"] == "0018B9000002")
+            .unwrap();
+        assert_eq!(looping["client"], Value::Null);
+        let found = findings(&report);
+        assert_eq!(
+            found,
+            BTreeSet::from([
+                finding("-", "request_loop", "CTLSEP0018B9000002.tlv", 6),
+                finding("-", "wrong_error_code", "CTLSEP0018B9000002.tlv", 6),
+                // dnsmasq drops the CR from the name it logs: without the root, a missing image.
+                finding(CR, "missing_file", "P0S3-06-3-00.bin", 2),
+                finding(SILENT, "request_loop", SILENT_FILE, 4),
+                finding(SILENT, "transfer_incomplete", SILENT_FILE, 4),
+            ]),
+            "{file}"
+        );
+    }
+}
+
+/// The fixtures' TFTP root, as far as names go.
+fn root_with(tag: &str, names: &[&str]) -> PathBuf {
+    let files: Vec<(&str, &[u8])> = names.iter().map(|n| (*n, &b"x"[..])).collect();
+    fixture(tag, &files)
+}
+
+#[test]
+fn with_the_root_a_name_dnsmasq_cut_short_and_a_name_in_the_wrong_case() {
+    let root = root_with(
+        "diagnose-root",
+        &["P0S3-06-3-00.bin", "OS79XX.TXT", "sep0018b9000001.cnf.xml"],
+    );
+    let root = root.to_str().unwrap();
+    let (_, report) = diagnose(&[&log("dnsmasq.syslog"), "--tftp-root", root]);
+    let found = findings(&report);
+    assert!(
+        found.contains(&finding(CR, "name_has_cr_or_space", "P0S3-06-3-00.bin", 2)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&finding(CLEAN, "wrong_case", "SEP0018B9000001.cnf.xml", 2)),
+        "{found:?}"
+    );
+    assert!(!found.iter().any(|f| f.1 == "missing_file"), "{found:?}");
+}
+
+#[test]
+fn seed_003_tftpd32_a_sip_8_2_phone_that_comes_up() {
+    let (code, report) = diagnose(&[&log("seed-003.tftpd32.log")]);
+    assert_eq!(code, 0);
+    assert_eq!(report["lines_unrecognised"], 0);
+    let p = phone(&report, "ipaddress");
+    assert_eq!(p["mac"], Value::Null, "the seed's log hides the MAC");
+    assert_eq!(
+        eras(p),
+        vec![(
+            "ual_application".to_string(),
+            Some("P0S3-08-2-00".to_string())
+        )]
+    );
+    assert_eq!(p["boots"][0]["protocol"], "sip");
+    assert_eq!(p["boots"][0]["application_up"], true);
+    let (_, text, _) = run(&["diagnose", &log("seed-003.tftpd32.log")]);
+    insta::assert_snapshot!("diagnose_seed_003_text", text);
+}
+
+#[test]
+fn seed_004_atftpd_old_sccp_then_the_loader_then_sip() {
+    let (code, report) = diagnose(&[&log("seed-004.atftpd-syslog"), "--to", "P0S3-08-11-00"]);
+    assert_eq!(code, 1);
+    assert_eq!(report["lines_unrecognised"], 8, "the dhcpd lines");
+    let p = phone(&report, "192.168.1.12");
+    assert_eq!(p["mac"], "0018B9FFFFFF");
+    assert_eq!(
+        eras(p),
+        vec![
+            ("old_sccp".to_string(), None),
+            ("loader".to_string(), None),
+            (
+                "ual_application".to_string(),
+                Some("P0S3-8-12-00".to_string())
+            ),
+        ]
+    );
+    // The loader's hunt found nothing ("TFTP file not found" in the seed).
+    assert_eq!(
+        findings(&report),
+        BTreeSet::from([finding(
+            "192.168.1.12",
+            "missing_file",
+            "XMLDefault.cnf.xml",
+            1
+        )])
+    );
+    assert_eq!(p["stage"]["status"], "waiting");
+    assert_eq!(p["stage"]["plan_from"], "P0S3-8-12-00");
+    let (_, text, _) = run(&[
+        "diagnose",
+        &log("seed-004.atftpd-syslog"),
+        "--to",
+        "P0S3-08-11-00",
+    ]);
+    insta::assert_snapshot!("diagnose_seed_004_text", text);
+}
+
+#[test]
+fn the_json_schema() {
+    let output = phoneup()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "diagnose",
+            "tests/fixtures/logs/seed-003.tftpd32.log",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!(
+        "diagnose_seed_003_json",
+        String::from_utf8(output.stdout).unwrap()
+    );
+    let (_, report) = diagnose(&[&log("tftpd-hpa-nosecure.syslog-traditional")]);
+    let keys: Vec<&String> = report["findings"][0].as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        ["client", "count", "detail", "file", "fix", "kind", "lines", "mac"]
+    );
+}
+
+#[test]
+fn a_journal_piped_in_reads_as_the_file() {
+    let file = log("tftpd-hpa.journal-short");
+    let named = run(&["diagnose", &file, "--to", "P0S3-08-11-00"]);
+    let piped = phoneup()
+        .args(["diagnose", "--to", "P0S3-08-11-00"])
+        .write_stdin(std::fs::read(&file).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(piped.status.code(), Some(named.0));
+    assert_eq!(String::from_utf8(piped.stdout).unwrap(), named.1);
+}
+
+#[test]
+fn a_journalctl_pipe_and_formats_mixed_in_one_input() {
+    let mut mixed = std::fs::read(log("seed-003.tftpd32.log")).unwrap();
+    mixed.extend(std::fs::read(log("tftpd-hpa.journal-short")).unwrap());
+    mixed.extend(std::fs::read(log("dnsmasq.logfile")).unwrap());
+    let output = phoneup()
+        .args(["diagnose", "--format", "json"])
+        .write_stdin(mixed)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let sources: BTreeSet<&str> = report["sources"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(sources, BTreeSet::from(["Tftpd32", "dnsmasq", "tftpd-hpa"]));
+    assert!(report["phones"].as_array().unwrap().len() >= 5);
+}
+
+#[test]
+fn where_each_phone_is_on_its_plan() {
+    let (_, report) = diagnose(&[&log("tftpd-hpa.syslog"), "--to", "P0S3-08-11-00"]);
+    let stage = &phone(&report, CLEAN)["stage"];
+    assert_eq!(stage["status"], "done");
+    assert_eq!(stage["plan_from"], "P0S3-06-3-00");
+    assert_eq!(
+        (stage["done"].as_u64(), stage["reboots"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(phone(&report, CR)["stage"]["status"], "unknown");
+
+    // The same log, cut after the loader fetched the application: the last reboot is under way.
+    let text = std::fs::read_to_string(log("tftpd-hpa.syslog")).unwrap();
+    let second_hunt = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains("127.0.0.11 filename CTLSEP"))
+        .nth(1)
+        .unwrap()
+        .0;
+    let cut: String = text
+        .lines()
+        .take(second_hunt)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let dir = fixture("diagnose-cut", &[("syslog", cut.as_bytes())]);
+    let (_, report) = diagnose(&[
+        dir.join("syslog").to_str().unwrap(),
+        "--to",
+        "P0S3-08-11-00",
+    ]);
+    let stage = &phone(&report, CLEAN)["stage"];
+    assert_eq!(stage["status"], "rebooting", "{stage:#}");
+    assert_eq!(stage["done"], 1);
+}
+
+#[test]
+fn exit_codes_and_bad_input() {
+    let (code, _, stderr) = run(&["diagnose", "/nonexistent/syslog"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("cannot read /nonexistent/syslog"),
+        "{stderr}"
+    );
+    let dir = fixture("diagnose-bad", &[("syslog.2.gz", &[0x1f, 0x8b, 8, 0][..])]);
+    let (code, _, stderr) = run(&["diagnose", dir.join("syslog.2.gz").to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("zcat"), "{stderr}");
+    let (code, _, stderr) = run(&["diagnose", dir.to_str().unwrap()]);
+    assert_eq!(code, 2, "a directory: {stderr}");
+    let (code, _, stderr) = run(&["diagnose", &log("seed-003.tftpd32.log"), "--to", "P9"]);
+    assert_eq!(code, 2, "{stderr}");
+    let (code, _, _) = run(&["diagnose", &log("seed-003.tftpd32.log")]);
+    assert_eq!(code, 0);
+    let (code, _, _) = run(&["diagnose", &log("seed-004.atftpd-syslog")]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn junk_is_counted_never_an_error() {
+    let mut junk: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    junk.extend_from_slice(
+        b"\nNov 21 09:27:15 vm in.tftpd[1]: RRQ from \xff filename \x00\n{\"MESSAGE\":[1,2\n",
+    );
+    let output = phoneup()
+        .args(["diagnose", "--format", "json"])
+        .write_stdin(junk)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(report["lines_unrecognised"].as_u64().unwrap() > 200);
+}
+
+/// Kills the child when the test ends, passed or not.
+struct Guard(Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn follow_prints_findings_as_they_appear_across_rotation() {
+    let dir = fixture("diagnose-follow", &[]);
+    let path = dir.join("syslog");
+    std::fs::write(&path, "").unwrap();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_phoneup"));
+    command
+        .args([
+            "diagnose",
+            "--follow",
+            "--format",
+            "json",
+            path.to_str().unwrap(),
+        ])
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped());
+    let mut guard = Guard(command.spawn().unwrap());
+    let stdout = guard.0.stdout.take().unwrap();
+    let (send, receive) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if send.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    let nak = |n: u32| {
+        format!(
+            "Nov 21 09:27:{n:02} vm in.tftpd[{n}]: RRQ from 127.0.0.12 filename CTLSEP0018B9000002.tlv\n\
+             Nov 21 09:27:{n:02} vm in.tftpd[{n}]: sending NAK (2, Only absolute filenames allowed) to 127.0.0.12\n"
+        )
+    };
+    let append = |text: &str| {
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let expect = |kind: &str| -> Value {
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = receive
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no {kind} finding in time"));
+            let finding: Value = serde_json::from_str(&line).unwrap();
+            if finding["kind"] == kind {
+                return finding;
+            }
+        }
+    };
+    append(&nak(1));
+    assert_eq!(expect("wrong_error_code")["file"], "CTLSEP0018B9000002.tlv");
+    // Rotation: the old file moves away, a new one takes its name.
+    std::fs::rename(&path, dir.join("syslog.1")).unwrap();
+    std::fs::write(&path, nak(2) + &nak(3)).unwrap();
+    append(&nak(4));
+    let found = expect("request_loop");
+    assert_eq!(found["count"], 4);
+    assert_eq!(found["lines"], serde_json::json!([1, 3, 5, 7]));
+}
