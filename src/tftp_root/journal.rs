@@ -694,6 +694,45 @@ mod tests {
     }
 
     #[test]
+    fn a_later_stage_finds_the_newest_copy_an_apply_moved_aside() {
+        let (root, dir) = dirs("moved-aside");
+        let journal = UndoJournal::open(&root, Some(&dir)).unwrap();
+        assert_eq!(journal.latest_moved_aside("XMLDefault.cnf.xml"), None);
+        // The user's file is moved aside, comes back in another form and is moved aside again;
+        // in between, another apply only modifies it.
+        fs::write(root.join("XMLDefault.cnf.xml"), "<Default>user</Default>").unwrap();
+        let aside = |text: &str| {
+            journal
+                .apply_changes("aside", &[change(&root, "XMLDefault.cnf.xml", None)])
+                .unwrap();
+            fs::write(root.join("XMLDefault.cnf.xml"), text).unwrap();
+        };
+        aside("<Default>second</Default>");
+        assert_eq!(
+            journal.latest_moved_aside("XMLDefault.cnf.xml").as_deref(),
+            Some(&b"<Default>user</Default>"[..])
+        );
+        aside("<Default>third</Default>");
+        journal
+            .apply_changes(
+                "modify",
+                &[change(
+                    &root,
+                    "XMLDefault.cnf.xml",
+                    Some("<Default>fourth</Default>"),
+                )],
+            )
+            .unwrap();
+        assert_eq!(
+            journal.latest_moved_aside("XMLDefault.cnf.xml").as_deref(),
+            Some(&b"<Default>second</Default>"[..]),
+            "the newest copy moved aside, not one modified"
+        );
+        assert_eq!(journal.latest_moved_aside("SIPDefault.cnf"), None);
+        fs::remove_dir_all(root.parent().unwrap()).unwrap();
+    }
+
+    #[test]
     fn undo_after_an_apply_that_stopped_halfway_restores_what_it_changed() {
         let (root, dir) = dirs("halfway");
         fs::create_dir_all(root.join("OS79XX.TXT")).unwrap(); // a folder: writing it fails
