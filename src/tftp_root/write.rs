@@ -339,6 +339,26 @@ mod tests {
     }
 
     #[test]
+    fn the_temporary_is_written_beside_the_file_where_a_later_run_cleans_it() {
+        let dir = tempdir("beside");
+        let path = dir.join("SIPDefault.cnf");
+        write_atomic_with(&path, None, |file| {
+            // Killed here, a run would leave the temporary in the file's own folder.
+            let names: Vec<String> = fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect();
+            assert_eq!(names.len(), 1, "{names:?}");
+            assert!(is_temporary(&names[0]), "{names:?}");
+            assert!(names[0].starts_with(".SIPDefault.cnf.phoneup-"));
+            file.write_all(b"image_version: NEW\n")
+        })
+        .unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "image_version: NEW\n");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn temporary_names_are_recognised_and_nothing_else() {
         assert!(is_temporary(".SIPDefault.cnf.phoneup-123.tmp"));
         assert!(is_temporary(".OS79XX.TXT.phoneup-9.tmp"));
