@@ -617,3 +617,55 @@ impl RootCheck {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first_stage(matrix: &Matrix, from: &str, to: &str, model: Model) -> Stage {
+        let request = Request {
+            model,
+            ..Request::new(from, to)
+        };
+        match plan::plan(matrix, &request).unwrap() {
+            Outcome::Plan(plan) => plan.stages.into_iter().next().unwrap(),
+            Outcome::NoPath(_) => panic!("a plan"),
+        }
+    }
+
+    #[test]
+    fn a_jump_that_is_not_safe_shows_the_first_stage_for_the_phone_checked() {
+        let matrix = Matrix::builtin().unwrap();
+        let (from, to) = ("P00305000301", "P0S3-08-11-00");
+        let for_7940 = first_stage(&matrix, from, to, Model::M7940);
+        assert_ne!(for_7940, first_stage(&matrix, from, to, Model::Both));
+        let answer = check(&matrix, from, to, Model::M7940).unwrap();
+        assert!(!answer.safe);
+        assert_eq!(answer.stage, Some(for_7940));
+    }
+
+    #[test]
+    fn only_per_phone_configuration_files_name_a_phone() {
+        let mut root = TftpRoot::new();
+        for name in [
+            "SEP0018B9FFFFFF.cnf.xml",
+            "sip0018b9aaaaaa.cnf",
+            "CTLSEP0018B9BBBBBB.tlv",
+            "MGC0018B9CCCCCC.cnf",
+            "SEP0018B9DDDDDD.cnf.bak",
+            "SEPNOTAMACADDR.cnf",
+            "SIPDefault.cnf",
+        ] {
+            root.insert(name, "x");
+        }
+        assert_eq!(
+            macs_in(&root),
+            [
+                "0018B9AAAAAA",
+                "0018B9BBBBBB",
+                "0018B9CCCCCC",
+                "0018B9FFFFFF"
+            ]
+        );
+    }
+}

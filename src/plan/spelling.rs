@@ -242,6 +242,34 @@ mod tests {
     }
 
     #[test]
+    fn a_spelling_no_source_shows_is_followed_and_called_so() {
+        let matrix = Matrix::builtin().unwrap();
+        let mut root = TftpRoot::new();
+        root.insert("P003-8-2-00.sbn", "image");
+        let spelling = Spelling::new(Some(&root));
+        let six = matrix.by_name("P0S3-06-3-00").unwrap();
+        let step = spelling.step(six, matrix.by_name("P003-08-2-00").unwrap());
+        assert_eq!(step.firmware, ["P003-8-2-00.sbn"]);
+        assert!(
+            step.notes
+                .iter()
+                .any(|n| n.contains("as P003-8-2-00 (a spelling the catalogue does not record;")),
+            "{:?}",
+            step.notes
+        );
+        // seed 004's spelling of 8.11 is one the catalogue records.
+        let step = Spelling::new(Some(&seed_004_root()))
+            .step(six, matrix.by_name("P003-08-11-00").unwrap());
+        assert!(
+            step.notes
+                .iter()
+                .any(|n| n.contains("as P003-8-11-00 (a spelling seen in the field;")),
+            "{:?}",
+            step.notes
+        );
+    }
+
+    #[test]
     fn a_loads_naming_another_spelling_is_followed_and_explained() {
         let matrix = Matrix::builtin().unwrap();
         let mut root = seed_004_root();
