@@ -270,6 +270,40 @@ mod tests {
     }
 
     #[test]
+    fn a_file_in_another_spelling_is_named_with_what_names_it_only_when_a_loads_does() {
+        let matrix = Matrix::builtin().unwrap();
+        let six = matrix.by_name("P0S3-06-3-00").unwrap();
+        let app = matrix.by_name("P0S3-08-11-00").unwrap();
+        let notes = |files: &[&str]| {
+            let mut root = TftpRoot::new();
+            for file in files {
+                root.insert(*file, "image");
+            }
+            Spelling::new(Some(&root)).step(six, app).notes
+        };
+        // The user's .loads names the application it lacks.
+        let said = notes(&[
+            "P0S3-8-11-00.loads",
+            "P003-08-11-00.sbn",
+            "P0S3-08-11-00.sb2",
+        ]);
+        assert!(
+            said.iter().any(|n| n.ends_with(
+                "the phone asks for P0S3-8-11-00.sb2 exactly (P0S3-8-11-00.loads names it). Copy P0S3-08-11-00.sb2 to P0S3-8-11-00.sb2."
+            )),
+            "{said:?}"
+        );
+        // No .loads at all: the loader's .sbn in another spelling is named by nothing either.
+        let said = notes(&["P003-8-11-00.sbn", "P0S3-08-11-00.sb2", "P003-08-11-00.bin"]);
+        assert!(
+            said.iter().any(|n| n.ends_with(
+                "the phone asks for P003-08-11-00.sbn exactly. Copy P003-8-11-00.sbn to P003-08-11-00.sbn."
+            )),
+            "{said:?}"
+        );
+    }
+
+    #[test]
     fn a_loads_naming_another_spelling_is_followed_and_explained() {
         let matrix = Matrix::builtin().unwrap();
         let mut root = seed_004_root();
