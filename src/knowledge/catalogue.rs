@@ -221,6 +221,69 @@ mod tests {
     }
 
     #[test]
+    fn what_the_user_typed_is_kept_only_as_another_upper_case_spelling() {
+        let matrix = Matrix::builtin().unwrap();
+        let typed = |input| resolve_as_typed(&matrix, input, "--to").unwrap();
+        assert_eq!(typed("P0S3-8-11-00").name(), "P0S3-8-11-00");
+        assert_eq!(typed(" P0S3-8-11-00 ").name(), "P0S3-8-11-00");
+        assert_eq!(typed("p0s3-8-11-00").name(), "P0S3-08-11-00");
+        assert_eq!(typed("P0S3-8-11-00.loads").name(), "P0S3-08-11-00");
+        assert_eq!(typed("P0S3-08-11-00").name(), "P0S3-08-11-00");
+    }
+
+    #[test]
+    fn a_load_the_catalogue_lacks_is_answered_with_the_known_loads_of_its_kind() {
+        let matrix = Matrix::builtin().unwrap();
+        let error = |input| match resolve_known(&matrix, input, "--to").unwrap_err() {
+            Error::NotInCatalogue { what, known, .. } => (what, known),
+            other => panic!("{other}"),
+        };
+        let (what, known) = error("P003-08-13-00");
+        assert_eq!(what, "loaders");
+        assert!(known.contains(&"P003-08-11-00".to_string()), "{known:?}");
+        assert!(known.iter().all(|k| k.starts_with("P003-")), "{known:?}");
+        let (what, known) = error("P0S3-08-13-00");
+        assert_eq!(what, "SIP loads");
+        assert!(known.iter().all(|k| k.starts_with("P0S3")), "{known:?}");
+        assert!(known.contains(&"P0S3-08-11-00".to_string()), "{known:?}");
+        let (what, known) = error("P0M3-08-1-00");
+        assert_eq!(what, "MGCP loads");
+        assert_eq!(known, ["P0M3-07-7-00"]);
+    }
+
+    #[test]
+    fn a_typo_gets_the_nearest_load_and_a_version_line_its_load() {
+        let matrix = Matrix::builtin().unwrap();
+        let suggestion = |input| match resolve(&matrix, input, "--to").unwrap_err() {
+            Error::BadLoadId { suggestion, .. } => suggestion,
+            other => panic!("{other}"),
+        };
+        assert_eq!(suggestion("P0S3-08-11-0").as_deref(), Some("P0S3-08-11-00"));
+        assert_eq!(
+            suggestion(" 8.1(2)SR2 ").as_deref(),
+            Some("P0030801SR02 (the App Load ID of the Version line 8.1(2)SR2)")
+        );
+        assert_eq!(
+            nearest(&matrix, "P0S3-08-11-0.sb2").as_deref(),
+            Some("P0S3-08-11-00")
+        );
+        assert_eq!(nearest(&matrix, "P0S3-08-1"), None, "too far from any load");
+        assert_eq!(
+            nearest(&matrix, "P0S3-8-2-0").as_deref(),
+            Some("P0S3-08-2-00")
+        );
+        assert!(version_line(&matrix, "").is_empty());
+        assert!(version_line(&matrix, "SR2").is_empty());
+        assert_eq!(
+            version_line(&matrix, " 8.1 (2) SR2")
+                .iter()
+                .map(|l| l.name())
+                .collect::<Vec<_>>(),
+            ["P0030801SR02"]
+        );
+    }
+
+    #[test]
     fn version_lines_name_their_load() {
         let matrix = Matrix::builtin().unwrap();
         let names = |input| -> Vec<&str> {
