@@ -645,6 +645,14 @@ mod tests {
     }
 
     #[test]
+    fn a_file_naming_the_load_in_another_spelling_names_the_same_load() {
+        assert!(same_load("P0S3-8-11-00", "P0S3-08-11-00"));
+        assert!(!same_load("P0S3-8-12-00", "P0S3-08-11-00"));
+        assert!(same_load("not a load", "not a load"));
+        assert!(!same_load("not a load", "P0S3-08-11-00"));
+    }
+
+    #[test]
     fn only_per_phone_configuration_files_name_a_phone() {
         let mut root = TftpRoot::new();
         for name in [
