@@ -354,6 +354,21 @@ mod tests {
         assert_ne!(a, key(Path::new("/home/pi/tftp")));
         assert!(key(Path::new("/")).starts_with("root-"));
         assert!(key(Path::new("/srv/my tftp\n")).starts_with("my_tftp_-"));
+        // The same folder names in every version of phoneup: an undo after an upgrade finds
+        // the journal of the apply before it.
+        assert_eq!(a, "tftp-13140344e8e5e0de");
+        assert_eq!(
+            key(Path::new("/srv/my tftp.root")),
+            "my_tftp_root-9a7062c9bcb70c5e"
+        );
+        assert_eq!(key(Path::new("/")), "root-af63a24c860189fe");
+        let long = format!("/srv/{}", "a-b_c".repeat(20));
+        assert_eq!(
+            key(Path::new(&long)).len(),
+            40 + 1 + 16,
+            "the name is cut at 40"
+        );
+        assert!(key(Path::new(&long)).starts_with(&format!("{}-", "a-b_c".repeat(8))));
     }
 
     #[test]
