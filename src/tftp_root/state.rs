@@ -372,6 +372,50 @@ mod tests {
     }
 
     #[test]
+    fn a_journal_folder_is_claimed_once_for_one_root_only() {
+        let base = std::env::temp_dir().join(format!("phoneup-state-claim-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&base);
+        let (one, other, folder) = (base.join("one"), base.join("other"), base.join("journal"));
+        for dir in [&one, &other, &folder] {
+            fs::create_dir_all(dir).unwrap();
+        }
+        claim(&folder, &one).unwrap();
+        let marker = folder.join(MARKER);
+        assert_eq!(
+            fs::read_to_string(&marker).unwrap(),
+            format!("{}\n", one.display())
+        );
+        claim(&folder, &one).unwrap();
+        let error = claim(&folder, &other).unwrap_err().to_string();
+        assert!(
+            error.contains(&format!(
+                "holds the undo journal of {}, not of {}",
+                one.display(),
+                other.display()
+            )),
+            "{error}"
+        );
+        // A marker cut short by a killed run is written again.
+        fs::write(&marker, "/srv/tf").unwrap();
+        claim(&folder, &other).unwrap();
+        assert_eq!(
+            fs::read_to_string(&marker).unwrap(),
+            format!("{}\n", other.display())
+        );
+        // A folder that holds other things is not made a journal.
+        let busy = base.join("busy");
+        fs::create_dir_all(&busy).unwrap();
+        fs::write(busy.join("notes.txt"), "mine").unwrap();
+        let error = claim(&busy, &one).unwrap_err().to_string();
+        assert!(
+            error.contains("is not empty and is not a phoneup journal"),
+            "{error}"
+        );
+        assert!(!busy.join(MARKER).exists());
+        fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
     fn a_folder_inside_the_root_is_refused() {
         let root =
             std::env::temp_dir().join(format!("phoneup-state-inside-{}", std::process::id()));
