@@ -562,6 +562,31 @@ mod tests {
     }
 
     #[test]
+    fn among_equal_routes_the_one_fetching_fewer_files_no_source_shows_wins() {
+        // Without the catalogue's preferred ranks, SCCP 3.x reaches SIP 7.4 through SIP 5.3,
+        // 6.0 or 6.3 alike; here 5.3's .bin and 6.0's are files no source shows.
+        let mut text = BUILTIN_YAML.replacen(
+            "inferred: [P0S3-05-3-00.sbn]",
+            "inferred: [P0S3-05-3-00.bin, P0S3-05-3-00.sbn]",
+            1,
+        );
+        for rank in ["1", "2", "3"] {
+            text = text.replacen(&format!("    preferred: {rank}\n"), "", 1);
+        }
+        let matrix = Matrix::parse(&text, "no-ranks.yaml").unwrap();
+        let graph = UpgradeGraph::new(&matrix, None);
+        let (from, to) = (
+            graph.node("P0030301MFG2").unwrap(),
+            graph.node("P0S3-07-4-00").unwrap(),
+        );
+        let path = graph
+            .best_path(from, to, &HashSet::new(), &HashSet::new(), Prefer::Safety)
+            .unwrap();
+        let names: Vec<&str> = path.iter().map(|s| s.to.name()).collect();
+        assert_eq!(names, ["P0S3-06-3-00", "P003-07-4-00", "P0S3-07-4-00"]);
+    }
+
+    #[test]
     fn no_rule_takes_a_load_to_itself() {
         let matrix = Matrix::builtin().unwrap();
         let load = matrix
