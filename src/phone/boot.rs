@@ -915,4 +915,19 @@ mod tests {
         assert_eq!(boot.result, BootResult::Upgraded);
         assert_eq!(boot.after, "P00308010200");
     }
+
+    #[test]
+    fn sccp_3_told_by_xmldefault_to_run_a_sip_7_application_fetches_its_bin_and_refuses_it() {
+        // Seed 003: "Upgrading Software", then "Load ID Incorrect".
+        let mut root = TftpRoot::new();
+        root.insert(
+            "XMLDefault.cnf.xml",
+            "<Default><loadInformation8 model=\"IP Phone 7940\">P0S3-07-4-00</loadInformation8></Default>\n",
+        );
+        root.insert("P0S3-07-4-00.bin", IMAGE);
+        let boot = boot("P0030301MFG2", &root);
+        assert_eq!(boot.fetched, ["P0S3-07-4-00.bin"]);
+        assert_eq!(boot.result, BootResult::Refused);
+        assert_eq!(boot.screen, ["Upgrading Software", "Load ID Incorrect"]);
+    }
 }
