@@ -587,6 +587,51 @@ mod tests {
     }
 
     #[test]
+    fn among_equal_routes_the_one_whose_files_the_user_has_wins() {
+        // No preferred ranks and no file marked inferred: only the user's files tell apart
+        // SCCP 3.x to SIP 7.4 through SIP 5.3, 6.0 or 6.3.
+        let text: String = BUILTIN_YAML
+            .lines()
+            .filter(|line| {
+                !line.starts_with("    preferred: ") && !line.starts_with("    inferred: ")
+            })
+            .map(|line| format!("{line}\n"))
+            .collect();
+        let matrix = Matrix::parse(&text, "plain.yaml").unwrap();
+        let graph = UpgradeGraph::new(&matrix, None);
+        let (from, to) = (
+            graph.node("P0030301MFG2").unwrap(),
+            graph.node("P0S3-07-4-00").unwrap(),
+        );
+        let route = |present: &HashSet<FileKey>| -> Vec<&str> {
+            graph
+                .best_path(from, to, &HashSet::new(), present, Prefer::Safety)
+                .unwrap()
+                .iter()
+                .map(|s| s.to.name())
+                .collect()
+        };
+        assert_eq!(
+            route(&HashSet::new())[0],
+            "P0S3-05-3-00",
+            "the names decide"
+        );
+        let present: HashSet<FileKey> = [
+            "P0S3-06-0-00.bin",
+            "P003-07-4-00.sbn",
+            "P0S3-07-4-00.loads",
+            "P0S3-07-4-00.sb2",
+        ]
+        .iter()
+        .filter_map(|f| package::file_key(f))
+        .collect();
+        assert_eq!(
+            route(&present),
+            ["P0S3-06-0-00", "P003-07-4-00", "P0S3-07-4-00"]
+        );
+    }
+
+    #[test]
     fn no_rule_takes_a_load_to_itself() {
         let matrix = Matrix::builtin().unwrap();
         let load = matrix
