@@ -653,6 +653,30 @@ mod tests {
     }
 
     #[test]
+    fn a_file_the_phone_does_not_follow_is_blamed_on_the_file_read_after_it() {
+        // A SIP 6.3 phone reads OS79XX.TXT, SIPDefault.cnf, then SIP<MAC>.cnf, whose
+        // image_version wins (seed 002).
+        let mut root = TftpRoot::new();
+        root.insert("OS79XX.TXT", "P0S3-06-3-00\n");
+        root.insert("SIPDefault.cnf", "image_version: P0S3-05-3-00\n");
+        root.insert("SIP0018B9FFFFFF.cnf", "image_version: P0S3-06-3-00\n");
+        let phone = Phone {
+            mac: Some("0018B9FFFFFF".into()),
+            ..Phone::new(Model::M7940)
+        };
+        let simulation = phone.simulate(&LoadId::parse("P0S3-06-3-00").unwrap(), &root, 4);
+        assert_eq!(simulation.final_load, "P0S3-06-3-00");
+        let reasons = aims_elsewhere(&simulation, &root, "the phone");
+        assert_eq!(reasons.len(), 1, "{reasons:?}");
+        assert!(
+            reasons[0].contains(
+                "SIPDefault.cnf names P0S3-05-3-00: SIP0018B9FFFFFF.cnf names P0S3-06-3-00 and the phone reads it after SIPDefault.cnf, so it wins"
+            ),
+            "{reasons:?}"
+        );
+    }
+
+    #[test]
     fn only_per_phone_configuration_files_name_a_phone() {
         let mut root = TftpRoot::new();
         for name in [
