@@ -677,6 +677,33 @@ mod tests {
     }
 
     #[test]
+    fn a_root_checked_for_both_models_boots_a_7940_and_a_7960() {
+        let dir = std::env::temp_dir().join(format!("phoneup-check-both-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("XMLDefault.cnf.xml"),
+            "<Default><loadInformation8 model=\"IP Phone 7940\">P0S3-08-12-00</loadInformation8></Default>\n",
+        )
+        .unwrap();
+        let matrix = Matrix::builtin().unwrap();
+        let answer = check_root(
+            &matrix,
+            "P0S3-08-11-00",
+            None,
+            &dir,
+            &Phone::new(Model::Both),
+            4,
+        )
+        .unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        let models: Vec<Model> = answer.simulations.iter().map(|s| s.model).collect();
+        assert_eq!(models, [Model::M7940, Model::M7960]);
+        // Only the 7940 reads its own element; the 7960 stays.
+        assert_eq!(answer.simulations[1].final_load, "P0S3-08-11-00");
+    }
+
+    #[test]
     fn only_per_phone_configuration_files_name_a_phone() {
         let mut root = TftpRoot::new();
         for name in [
