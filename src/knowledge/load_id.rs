@@ -601,6 +601,64 @@ mod tests {
     }
 
     #[test]
+    fn names_of_protocols_kinds_and_eras_read_as_plans_and_json_print_them() {
+        let protocols: Vec<String> = [Protocol::Sccp, Protocol::Sip, Protocol::Mgcp]
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(protocols, ["SCCP", "SIP", "MGCP"]);
+        let kinds: Vec<String> = [Kind::Application, Kind::Loader, Kind::Boot, Kind::Dsp]
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(kinds, ["application", "loader", "boot", "dsp"]);
+        let eras: Vec<String> = [Era::Unsigned, Era::Signed, Era::Ual]
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(eras, ["unsigned", "signed", "ual"]);
+        assert!(!Era::Unsigned.is_signed() && Era::Signed.is_signed() && Era::Ual.is_signed());
+        assert!(Kind::Loader.is_plannable() && !Kind::Dsp.is_plannable());
+        assert_eq!(parse("P0S3-08-11-00").to_string(), "P0S3-08-11-00");
+        assert_eq!(Version::new(8, 11).to_string(), "8.11");
+    }
+
+    #[test]
+    fn the_version_line_and_the_order_of_loads_as_the_phone_and_the_catalogue_show_them() {
+        let shown = |name| parse(name).display_version().unwrap();
+        assert_eq!(shown("P00308010200"), "8.1(2)");
+        assert_eq!(shown("P00308000501"), "8.0(5.1)");
+        assert_eq!(shown("P0030801SR02"), "8.1(SR.2)");
+        assert_eq!(shown("P0030301MFG2"), "3.1(MF.G2)");
+        assert_eq!(shown("P0S3-08-11-00"), "8.11");
+        assert_eq!(shown("P0S3-07-4-01"), "7.4(1)");
+        assert_eq!(shown("P0S30202"), "2.2");
+        assert_eq!(parse("PC03A300").display_version(), None);
+        let mut loads: Vec<LoadId> = [
+            "P0030801SR02",
+            "P00308010200",
+            "P00308000500",
+            "P00308010201",
+            "P00305000301",
+        ]
+        .iter()
+        .map(|n| parse(n))
+        .collect();
+        loads.sort_by(LoadId::cmp_version);
+        let names: Vec<&str> = loads.iter().map(LoadId::name).collect();
+        assert_eq!(
+            names,
+            [
+                "P00305000301",
+                "P00308000500",
+                "P00308010200",
+                "P00308010201",
+                "P0030801SR02"
+            ]
+        );
+    }
+
+    #[test]
     fn sccp_long_form() {
         let id = parse("P00308010200");
         assert_eq!(id.kind(), Kind::Application);
