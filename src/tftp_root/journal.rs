@@ -669,6 +669,11 @@ mod tests {
             fs::read_to_string(root.join("SIPDefault.cnf")).unwrap(),
             "changed"
         );
+        // What phoneup wrote, not what it only moved aside.
+        assert_eq!(
+            journal.written_files().into_iter().collect::<Vec<_>>(),
+            ["OS79XX.TXT", "SIPDefault.cnf"]
+        );
         let mut names: Vec<String> = fs::read_dir(&root)
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -809,8 +814,22 @@ mod tests {
             "SEP0018B9FFFFFF.cnf.xml",
             "SIP0018b9ffffff.cnf",
             "xmlDefault.CNF.XML",
+            "MGCDefault.cnf",
+            "MGC0018B9FFFFFF.cnf",
+            "mgc0018b9ffffff.CNF",
         ] {
             assert!(is_phoneup_file(name), "{name}");
+        }
+        for name in [
+            "SEP0018B9FFFFFF.cnf",
+            "SIP0018B9FFFFFF.cnf.xml",
+            "XYZ0018B9FFFFFF.cnf",
+            "SEP0018B9GGGGGG.cnf.xml",
+            "SIP0018B9FFFFFF.txt",
+            "MGC0018B9FFFFF.cnf",
+            "MGCDefault.cnf.xml",
+        ] {
+            assert!(!is_phoneup_file(name), "{name:?}");
         }
         for name in [
             "",
