@@ -704,6 +704,45 @@ mod tests {
     }
 
     #[test]
+    fn a_file_phoneup_cannot_read_counts_only_where_the_phone_asks_for_it() {
+        let dir = std::env::temp_dir().join(format!("phoneup-check-unread-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for fifo in ["SIPDefault.cnf", "OS79XX.TXT"] {
+            let status = std::process::Command::new("mkfifo")
+                .arg(dir.join(fifo))
+                .status()
+                .expect("mkfifo runs (Debian's coreutils)");
+            assert!(status.success());
+        }
+        let matrix = Matrix::builtin().unwrap();
+        let answer = check_root(
+            &matrix,
+            "P0S3-08-11-00",
+            None,
+            &dir,
+            &Phone::new(Model::M7940),
+            4,
+        )
+        .unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        // A SIP 8.11 phone reads SIPDefault.cnf, and never OS79XX.TXT.
+        assert!(
+            answer
+                .reasons
+                .iter()
+                .any(|r| r.starts_with("phoneup could not read SIPDefault.cnf (")),
+            "{:?}",
+            answer.reasons
+        );
+        assert!(
+            answer.reasons.iter().all(|r| !r.contains("OS79XX.TXT")),
+            "{:?}",
+            answer.reasons
+        );
+    }
+
+    #[test]
     fn only_per_phone_configuration_files_name_a_phone() {
         let mut root = TftpRoot::new();
         for name in [
