@@ -650,3 +650,33 @@ impl UndoReport {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_to_run_next_names_the_model_planned_for() {
+        let request = |model| ApplyRequest {
+            plan: Request {
+                model,
+                ..Request::new("P0S3-06-3-00", "P0S3-08-11-00")
+            },
+            stage: 1,
+            dir: PathBuf::from("/srv/tftp"),
+            mac: None,
+            dry_run: false,
+            force: false,
+            journal: None,
+            replace_links: false,
+        };
+        let command = |model| request(model).command(&[], false);
+        assert_eq!(
+            command(Model::M7940),
+            "phoneup apply --from P0S3-06-3-00 --to P0S3-08-11-00 --model 7940 --stage 1 --tftp-root /srv/tftp"
+        );
+        assert!(command(Model::M7960).contains(" --model 7960 "));
+        assert!(!command(Model::Both).contains("--model"));
+        assert_eq!(model_word(Model::Both), "both");
+    }
+}

@@ -359,6 +359,30 @@ mod tests {
     }
 
     #[test]
+    fn a_path_that_cannot_be_looked_at_is_an_error_not_an_absent_file() {
+        let dir = tempdir("unreachable");
+        fs::write(dir.join("plain"), "a file").unwrap();
+        // Under a regular file nothing can exist: that is an error, not "no file there".
+        let error = inspect(&dir.join("plain/SIPDefault.cnf"))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("Not a directory"), "{error}");
+        // The same behind a link; a link that points nowhere is only dangling.
+        std::os::unix::fs::symlink(dir.join("plain/x"), dir.join("SIPDefault.cnf")).unwrap();
+        let error = inspect(&dir.join("SIPDefault.cnf"))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("Not a directory"), "{error}");
+        std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("OS79XX.TXT")).unwrap();
+        assert!(matches!(
+            inspect(&dir.join("OS79XX.TXT")).unwrap(),
+            Existing::Link { bytes: None, .. }
+        ));
+        assert_eq!(inspect(&dir.join("absent")).unwrap(), Existing::Absent);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn temporary_names_are_recognised_and_nothing_else() {
         assert!(is_temporary(".SIPDefault.cnf.phoneup-123.tmp"));
         assert!(is_temporary(".OS79XX.TXT.phoneup-9.tmp"));
