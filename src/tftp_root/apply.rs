@@ -656,6 +656,43 @@ mod tests {
     use super::*;
 
     #[test]
+    fn os79xx_txt_is_written_for_every_phone_and_left_alone_for_one_that_does_not_read_it() {
+        let base =
+            std::env::temp_dir().join(format!("phoneup-apply-os79xx-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let dir = base.join("root");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("OS79XX.TXT"), "P0S3-08-2-00\n").unwrap();
+        let request = |mac: Option<&str>| ApplyRequest {
+            plan: Request::new("P0S3-08-2-00", "P0S3-08-11-00"),
+            stage: 1,
+            dir: dir.clone(),
+            mac: mac.map(str::to_string),
+            dry_run: true,
+            force: true,
+            journal: Some(base.join("journal")),
+            replace_links: false,
+        };
+        let matrix = Matrix::builtin().unwrap();
+        // Without --mac every phone on the server reads the stage's OS79XX.TXT.
+        let report = apply(&matrix, &request(None)).unwrap();
+        let changed: Vec<&str> = report.changes.iter().map(|c| c.file.as_str()).collect();
+        assert!(changed.contains(&"OS79XX.TXT"), "{changed:?}");
+        // A UAL-era phone given its own files never reads it: it is left alone.
+        let report = apply(&matrix, &request(Some("0018B9FFFFFF"))).unwrap();
+        assert!(report.changes.iter().all(|c| c.file != "OS79XX.TXT"));
+        assert!(
+            report
+                .notes
+                .iter()
+                .any(|n| n.starts_with("OS79XX.TXT is left alone")),
+            "{:?}",
+            report.notes
+        );
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
     fn the_command_to_run_next_names_the_model_planned_for() {
         let request = |model| ApplyRequest {
             plan: Request {

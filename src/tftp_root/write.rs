@@ -383,6 +383,31 @@ mod tests {
     }
 
     #[test]
+    fn a_replaced_file_keeps_its_group_when_only_the_group_differs() {
+        // Only root can give a file another group; as another user the owner is checked by
+        // the tests of apply, which refuse another user's files.
+        let dir = tempdir("group");
+        let path = dir.join("SIPDefault.cnf");
+        fs::write(&path, "image_version: OLD\n").unwrap();
+        if fs::metadata(&path).unwrap().uid() != 0 {
+            fs::remove_dir_all(&dir).unwrap();
+            return;
+        }
+        std::os::unix::fs::chown(&path, Some(0), Some(65534)).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        let Existing::File { owner, .. } = inspect(&path).unwrap() else {
+            panic!("a regular file")
+        };
+        write_atomic(&path, b"image_version: NEW\n", Some(owner)).unwrap();
+        let now = fs::metadata(&path).unwrap();
+        assert_eq!(
+            (now.uid(), now.gid(), now.mode() & 0o7777),
+            (0, 65534, 0o640)
+        );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn temporary_names_are_recognised_and_nothing_else() {
         assert!(is_temporary(".SIPDefault.cnf.phoneup-123.tmp"));
         assert!(is_temporary(".OS79XX.TXT.phoneup-9.tmp"));

@@ -1712,16 +1712,17 @@ mod tests {
                 malformed: 0
             }))
         );
-        // A sender that answered with an OACK waits for its ACK 0.
+        // A sender that answered with an OACK waits for its ACK 0, and counts the junk it got.
         let mut s = send_file(&[1; 100], &[("tsize", "0")], start);
         s.poll_transmit();
+        s.handle_datagram(start, client(), b"\x00");
         for _ in 0..=Policy::default().retries {
             let deadline = s.poll_timeout().expect("the sender waits for ACK 0");
             s.handle_timeout(deadline);
         }
         assert!(matches!(
             events(|| s.poll_event()).last(),
-            Some(Event::Failed(Failure::Timeout { waiting_for, .. })) if waiting_for == "the ACK of the OACK"
+            Some(Event::Failed(Failure::Timeout { waiting_for, malformed: 1, .. })) if waiting_for == "the ACK of the OACK"
         ));
     }
 
