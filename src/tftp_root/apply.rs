@@ -678,6 +678,22 @@ mod tests {
         let report = apply(&matrix, &request(None)).unwrap();
         let changed: Vec<&str> = report.changes.iter().map(|c| c.file.as_str()).collect();
         assert!(changed.contains(&"OS79XX.TXT"), "{changed:?}");
+        assert!(
+            report.notes.iter().all(|n| !n.contains("hard links")),
+            "{:?}",
+            report.notes
+        );
+        // A second name for the file keeps the old bytes, and the user is told.
+        std::fs::hard_link(dir.join("OS79XX.TXT"), base.join("os79xx-backup")).unwrap();
+        let report = apply(&matrix, &request(None)).unwrap();
+        assert!(
+            report
+                .notes
+                .iter()
+                .any(|n| n.starts_with("OS79XX.TXT has 2 hard links")),
+            "{:?}",
+            report.notes
+        );
         // A UAL-era phone given its own files never reads it: it is left alone.
         let report = apply(&matrix, &request(Some("0018B9FFFFFF"))).unwrap();
         assert!(report.changes.iter().all(|c| c.file != "OS79XX.TXT"));
