@@ -18,6 +18,9 @@ pub enum Error {
     },
     #[error("cannot read {}: {source}", path.display())]
     Read { path: PathBuf, source: io::Error },
+    /// The TFTP root the user named cannot be read: what is wrong, and where to look.
+    #[error("cannot read the TFTP root {}: {source}\n{}", path.display(), root_hint(source))]
+    TftpRoot { path: PathBuf, source: io::Error },
     /// A load ID that does not parse.
     #[error("{}", BadLoadId { error, suggestion, flag })]
     BadLoadId {
@@ -81,7 +84,25 @@ pub enum Error {
     AvoidEndpoint { flag: &'static str, name: String },
 }
 
+/// What to do about a TFTP root that cannot be read, by what went wrong.
+fn root_hint(source: &io::Error) -> &'static str {
+    match source.kind() {
+        io::ErrorKind::NotFound => "Check the path: give the directory your TFTP server serves (often /srv/tftp; tftpd-hpa names it as TFTP_DIRECTORY in /etc/default/tftpd-hpa).",
+        io::ErrorKind::NotADirectory => "Give the directory your TFTP server serves, not a file in it (often /srv/tftp).",
+        io::ErrorKind::PermissionDenied => "Run phoneup as a user who may read that directory (its owner, or the TFTP server's group), or with sudo.",
+        _ => "Check that it is the directory your TFTP server serves (often /srv/tftp), and that you may read it.",
+    }
+}
+
 impl Error {
+    /// The TFTP root at `path` cannot be read.
+    pub fn tftp_root(path: &std::path::Path, source: io::Error) -> Error {
+        Error::TftpRoot {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
     /// Every error is an input or usage error (an inconsistency comes from the matrix in use).
     pub fn exit_code(&self) -> u8 {
         2

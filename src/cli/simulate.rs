@@ -79,7 +79,9 @@ impl Args {
                 return Err(usage("--bind is for --server HOST[:PORT]: the phone's requests go over the wire only then"))
             }
             (None, Some(dir)) => {
-                let mut simulation = phone.simulate(&start.id, &TftpRoot::from_dir(dir)?, boots);
+                let root = TftpRoot::from_dir(dir)?;
+                let mut simulation = phone.simulate(&start.id, &root, boots);
+                simulation.skipped = root.skipped;
                 simulation.suggest(&BootedFrom::Root(dir));
                 simulation
             }

@@ -46,6 +46,11 @@ pub struct Simulation {
     /// When the phone does not settle: the fix and the command to run next (see
     /// [`Simulation::suggest`]).
     pub next_step: Option<NextStep>,
+    /// Entries of the TFTP root a server would not serve, and why (a FIFO, a folder, a link
+    /// that leaves the directory): the phone found none of them. Set by whoever read the root
+    /// (`simulate --tftp-root`); left out of JSON when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
 }
 
 /// Where a simulated phone read its files: a directory, or a real server over the wire.
@@ -142,6 +147,7 @@ impl Phone {
             loop_file,
             problems,
             next_step: None,
+            skipped: Vec::new(),
         }
     }
 }
@@ -293,6 +299,12 @@ impl Simulation {
                 style.warning("still changing when the boots ran out (raise --boots)")
             }
         };
+        if !self.skipped.is_empty() {
+            out.push('\n');
+        }
+        for skipped in &self.skipped {
+            let _ = writeln!(out, "Not served: {skipped}");
+        }
         let _ = writeln!(out, "\nThe phone ends on {}: {ending}.", self.final_load);
         if !self.problems.is_empty() {
             let _ = writeln!(out, "{}", style.warning("To fix in the TFTP root:"));
