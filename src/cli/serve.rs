@@ -140,6 +140,44 @@ fn phone_entry(matrix: &Matrix, text: &str, flag: &'static str) -> Result<(Strin
     Ok((mac, (target, hint)))
 }
 
+/// A target the user asked for.
+struct Target {
+    /// As typed: `--to LOAD`, `--phones MAC=LOAD`, `FILE:LINE: MAC=LOAD`.
+    typed: String,
+    /// What goes before another load: `--to `, `--phones MAC=`, `MAC=`.
+    instead: String,
+    load: String,
+}
+
+/// Refuses a target no load of the catalogue can be walked to (a factory image, an MGCP load no
+/// rule leads to): serve would place such a phone and hold it, never flashing it. `plan` says no
+/// to the same pairs.
+fn refuse_unreachable(knowledge: &Knowledge, targets: &[Target]) -> Result<(), Error> {
+    let mut seen = std::collections::BTreeSet::new();
+    for target in targets {
+        if !seen.insert(target.load.clone()) {
+            continue;
+        }
+        let Err(reasons) = knowledge.reachable(&target.load) else {
+            continue;
+        };
+        let load = &target.load;
+        let why: String = reasons.iter().map(|r| format!(" {r}")).collect();
+        let instead = match knowledge.reachable_instead(load) {
+            Some(other) => format!(
+                "Give a target a plan reaches instead, e.g. {}{other}",
+                target.instead
+            ),
+            None => "Give a target a plan reaches instead (phoneup matrix lists the loads and their rules)".into(),
+        };
+        return Err(usage(format!(
+            "{}: serve could walk no phone there: no load phoneup knows has a safe path to {load}.{why}\n{instead}; phoneup plan --from LOAD --to {load} says why from a given load.",
+            target.typed
+        )));
+    }
+    Ok(())
+}
+
 /// This machine's IPv4 addresses other than loopback, for the DHCP lines.
 fn local_addresses() -> Vec<Ipv4Addr> {
     let mut found = Vec::new();
@@ -229,8 +267,21 @@ impl Args {
         let matrix = context.matrix()?;
         let target = known(matrix, &to, "--to")?;
         let mut phones = BTreeMap::new();
+        // Every target asked for: how the user wrote it, and how to write another instead.
+        let mut targets: Vec<Target> = vec![Target {
+            typed: format!("--to {to}"),
+            instead: "--to ".into(),
+            load: target.clone(),
+        }];
         for entry in &self.phones {
             let (mac, value) = phone_entry(matrix, entry, "--phones")?;
+            if let Some(load) = &value.0 {
+                targets.push(Target {
+                    typed: format!("--phones {entry}"),
+                    instead: format!("--phones {mac}="),
+                    load: load.clone(),
+                });
+            }
             phones.insert(mac, value);
         }
         if let Some(path) = &self.phones_file {
@@ -245,6 +296,13 @@ impl Args {
                 }
                 let (mac, value) = phone_entry(matrix, line, "--phones-file")
                     .map_err(|e| usage(format!("{}:{}: {e}", path.display(), n + 1)))?;
+                if let Some(load) = &value.0 {
+                    targets.push(Target {
+                        typed: format!("{}:{}: {line}", path.display(), n + 1),
+                        instead: format!("{mac}="),
+                        load: load.clone(),
+                    });
+                }
                 phones.insert(mac, value);
             }
         }
@@ -255,6 +313,8 @@ impl Args {
             path: root.clone(),
             source,
         })?;
+        let knowledge = Knowledge::new(matrix, dir.canonical.clone());
+        refuse_unreachable(&knowledge, &targets)?;
         let state_path = match self.state {
             Some(path) => path,
             None => state::default_path(&dir).map_err(usage)?,
@@ -292,7 +352,6 @@ impl Args {
         let style = Style::detect();
         let (tx, rx) = mpsc::channel();
         let viewer = thread::spawn(move || view::run(rx, mode, style));
-        let knowledge = Knowledge::new(matrix, dir.canonical.clone());
         let roster = Roster {
             phones,
             all: self.all,
