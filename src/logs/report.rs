@@ -636,6 +636,9 @@ pub fn finding_report(story: &Story, index: usize) -> FindingReport {
 
 const FIREWALL_FIX: &str = "let the server's replies reach the phone: TFTP answers from a new UDP port of the server, not 69, which firewalls and NAT between them drop (seed 002); open UDP from the server to the phone, or put the phone on the server's side while it upgrades";
 
+/// The files a name a phone asks for comes from, when the log does not say which.
+const NAMER: &str = "the file that names it (OS79XX.TXT, a .loads, or a configuration file)";
+
 /// What a finding rests on, and its fix, in words.
 fn words(finding: &Finding, phone: &Phone, story: &Story) -> (String, String) {
     let file = shown(&finding.file);
@@ -654,10 +657,22 @@ fn words(finding: &Finding, phone: &Phone, story: &Story) -> (String, String) {
                 format!("serve {file} naming the application to load (`phoneup plan --from <its loader> --to <the load you want>` prints it)"),
             ),
             context => {
-                let named = match context {
-                    Context::NamedBy(by) => format!(", which {} names", shown(by)),
-                    _ => String::new(),
+                let by = match context {
+                    Context::NamedBy(by) => Some(shown(by)),
+                    _ => None,
                 };
+                let named = by
+                    .as_ref()
+                    .map(|by| format!(", which {by} names"))
+                    .unwrap_or_default();
+                if source == Source::Dnsmasq && !story.has_root() {
+                    // dnsmasq logs "X.bin" for a request of "X.bin\r": two causes, one line.
+                    let by = by.unwrap_or_else(|| NAMER.into());
+                    return (
+                        format!("the server did not find {file}{named}, and the phone stops there: either the TFTP root has no {file}, or the phone asked for it with a CR after the name ({by} ends its line with a Windows CR, Cisco bug CSCdv19260), which dnsmasq leaves out of the names it logs; this log cannot tell the two apart"),
+                        format!("tell them apart: run again with --tftp-root DIR (a name the directory has is then name_has_cr_or_space), or run `phoneup lint DIR`; then copy {file} from its firmware package into the TFTP root, or rewrite {by} with the name alone and a plain LF"),
+                    );
+                }
                 (
                     format!("the server has no {file}{named}: the phone needs it to go on, and stops"),
                     format!("copy {file} from its firmware package into the TFTP root, or change the file that names it"),
@@ -667,7 +682,7 @@ fn words(finding: &Finding, phone: &Phone, story: &Story) -> (String, String) {
         Kind::NameHasCrOrSpace => {
             let by = match &finding.context {
                 Context::NamedBy(by) => shown(by),
-                _ => "the file that names it (OS79XX.TXT, a .loads, or a configuration file)".into(),
+                _ => NAMER.into(),
             };
             let detail = match &finding.context {
                 Context::RootHas(name) => format!(
@@ -861,6 +876,9 @@ fn notes(story: &Story) -> Vec<String> {
             "{} busybox tftpd line(s): busybox logs only errors, naming neither the phone nor the file, so they cannot be diagnosed; use tftpd-hpa (-v -v), atftpd (--verbose=7) or dnsmasq",
             seen.busybox
         ));
+    }
+    if seen.dnsmasq_not_found > 0 && !story.has_root() {
+        notes.push("dnsmasq leaves control characters out of the names it logs: a file it did not find may be in the TFTP root, asked for with a CR after its name (an OS79XX.TXT with Windows line ends); run again with --tftp-root DIR to tell".into());
     }
     if seen.blobs > 0 {
         notes.push(format!(

@@ -209,6 +209,8 @@ pub struct Seen {
     /// Requests from phones past [`MAX_PHONES`], not followed.
     pub untracked: u64,
     pub dnsmasq_root: Option<String>,
+    /// dnsmasq's "not found" answers: a name it logs has lost any control character.
+    pub dnsmasq_not_found: u64,
 }
 
 /// Everything the events told so far.
@@ -248,6 +250,11 @@ impl Story {
             root,
             root_prefix,
         }
+    }
+
+    /// Whether the user gave the TFTP root (`--tftp-root`).
+    pub fn has_root(&self) -> bool {
+        self.root.is_some()
     }
 
     /// Takes one parsed line.
@@ -301,6 +308,9 @@ impl Story {
                     return;
                 };
                 if !matches!(outcome, Outcome::ClientError { .. }) {
+                    if *outcome == Outcome::NotFound {
+                        self.seen.dnsmasq_not_found += 1;
+                    }
                     let name = self.strip_root(path, true);
                     if let Some(at) = self.request(&event, event.client.as_deref(), Some(name)) {
                         self.outcome(&at, &event);

@@ -274,6 +274,31 @@ fn dnsmasq_through_syslog_and_its_own_log_file() {
             ]),
             "{file}"
         );
+        // Without the root the log cannot tell a missing image from a name with a CR that
+        // dnsmasq did not log: the finding says both, and how to tell them apart.
+        let missing = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["kind"] == "missing_file")
+            .unwrap();
+        let detail = missing["detail"].as_str().unwrap();
+        assert!(
+            detail.contains("the TFTP root has no P0S3-06-3-00.bin")
+                && detail.contains("a CR after the name (OS79XX.TXT ends its line")
+                && detail.contains("cannot tell the two apart"),
+            "{detail}"
+        );
+        let fix = missing["fix"].as_str().unwrap();
+        assert!(
+            fix.contains("run again with --tftp-root DIR") && fix.contains("`phoneup lint DIR`"),
+            "{fix}"
+        );
+        assert!(
+            notes(&report).contains("dnsmasq leaves control characters out of the names it logs"),
+            "{file}: {}",
+            notes(&report)
+        );
     }
 }
 
@@ -301,6 +326,8 @@ fn with_the_root_a_name_dnsmasq_cut_short_and_a_name_in_the_wrong_case() {
         "{found:?}"
     );
     assert!(!found.iter().any(|f| f.1 == "missing_file"), "{found:?}");
+    // With the root the CR is told: no note asks for it.
+    assert!(!notes(&report).contains("dnsmasq leaves"), "{report:#}");
 }
 
 #[test]
