@@ -173,6 +173,7 @@ impl Report {
             .map(|index| finding_report(story, index))
             .collect();
         findings.sort_by_key(|f| (f.lines.first().copied(), f.kind));
+        findings.extend(no_requests(diagnosis));
         Report {
             inputs: Vec::new(),
             lines_read: diagnosis.lines_read,
@@ -189,7 +190,7 @@ impl Report {
         }
     }
 
-    /// 0 no findings, 1 findings.
+    /// 0 no findings, 1 findings (also `no_requests`: a log that shows no phone is no answer).
     pub fn exit_code(&self) -> u8 {
         u8::from(!self.findings.is_empty())
     }
@@ -254,20 +255,24 @@ impl FindingReport {
     /// The finding in a few lines, as text (also one `--follow` prints as it appears).
     pub fn to_text(&self, style: &Style) -> String {
         let mut out = String::new();
-        let who = phone_label(self.client.as_deref(), self.mac.as_deref());
-        let times = if self.count == 1 {
-            "once".to_string()
+        if self.kind == Kind::NoRequests {
+            let _ = writeln!(out, "{}  the whole input", style.error(self.kind.name()));
         } else {
-            format!("{} times", self.count)
-        };
-        let _ = writeln!(
-            out,
-            "{}  {who}  {}  {times}  (line{} {})",
-            style.error(self.kind.name()),
-            style.bold(&shown(&self.file)),
-            if self.lines.len() == 1 { "" } else { "s" },
-            join_lines(&self.lines)
-        );
+            let who = phone_label(self.client.as_deref(), self.mac.as_deref());
+            let times = if self.count == 1 {
+                "once".to_string()
+            } else {
+                format!("{} times", self.count)
+            };
+            let _ = writeln!(
+                out,
+                "{}  {who}  {}  {times}  (line{} {})",
+                style.error(self.kind.name()),
+                style.bold(&shown(&self.file)),
+                if self.lines.len() == 1 { "" } else { "s" },
+                join_lines(&self.lines)
+            );
+        }
         let _ = writeln!(out, "  {}", self.detail);
         let _ = writeln!(out, "  {} {}", style.bold("fix:"), self.fix);
         out
@@ -617,6 +622,61 @@ fn stage(boots: &[BootReport], target: &Target, planner: &Planner) -> StageRepor
     }
 }
 
+/// When no request of any phone is in the input: the finding that says so, and what to do.
+/// A log that shows no phone must not read as "no findings" (exit 0, all phones fine).
+pub fn no_requests(diagnosis: &Diagnosis) -> Option<FindingReport> {
+    let story = &diagnosis.story;
+    if !story.phones.is_empty() {
+        return None;
+    }
+    let seen = &story.seen;
+    let lines = diagnosis.lines_read;
+    let server_lines: u64 = seen.lines.values().sum();
+    let hpa_quiet =
+        seen.lines.get(&Source::TftpdHpa).copied().unwrap_or(0) > 0 && seen.hpa_requests == 0;
+    let detail = if lines == 0 {
+        "the input is empty: there is no line to read, so nothing can be said about any phone"
+            .to_string()
+    } else if server_lines == 0 {
+        format!(
+            "none of the {lines} line(s) read is from a TFTP server phoneup reads (tftpd-hpa, atftpd, dnsmasq, Tftpd32/64; through syslog, journalctl or the servers' own files), so nothing can be said about any phone"
+        )
+    } else if seen.requests == 0 {
+        let why = if hpa_quiet {
+            ": tftpd-hpa writes a request line only with -v"
+        } else {
+            ": no phone asked this server for a file while it logged, or the server does not log requests"
+        };
+        format!("the TFTP server's {server_lines} line(s) hold no request from a phone{why}")
+    } else {
+        format!(
+            "the log holds {} request(s), but none names the phone's address or a MAC, so none can be told as a phone's",
+            seen.requests
+        )
+    };
+    let unit = "read the log of the server the phones use, from the time they booted: `journalctl -u UNIT` (check the unit's name with `systemctl list-units --all '*tftp*' '*dnsmasq*'`) or /var/log/syslog";
+    let verbosity = if hpa_quiet {
+        "set TFTP_OPTIONS=\"--secure -v -v\" in /etc/default/tftpd-hpa and restart it (systemctl restart tftpd-hpa)"
+    } else {
+        "make sure the server logs each request: tftpd-hpa only with -v (TFTP_OPTIONS=\"--secure -v -v\" in /etc/default/tftpd-hpa), atftpd from --verbose=5 (Debian's default; --verbose=7 also logs outcomes), dnsmasq as it is"
+    };
+    let fix = if server_lines == 0 {
+        format!("{unit}; {verbosity}")
+    } else {
+        format!("{verbosity}; then {unit}")
+    };
+    Some(FindingReport {
+        kind: Kind::NoRequests,
+        client: None,
+        mac: None,
+        file: String::new(),
+        count: 1,
+        lines: Vec::new(),
+        detail,
+        fix,
+    })
+}
+
 /// Finding `index` of the story, in words.
 pub fn finding_report(story: &Story, index: usize) -> FindingReport {
     let finding = &story.findings.list[index];
@@ -742,6 +802,11 @@ fn words(finding: &Finding, phone: &Phone, story: &Story) -> (String, String) {
                 "a phone refuses an image its running load cannot take (an unsigned image on a signed load, a UAL-era image before the loader): check the jump with `phoneup check --from <App Load ID> --to <image>` and go through the plan's intermediate load".into(),
             )
         }
+        // About the whole input, never a phone's: made by `no_requests`, not kept in a story.
+        Kind::NoRequests => (
+            format!("{file}: a request no phone could be tied to"),
+            String::new(),
+        ),
     }
 }
 
@@ -854,9 +919,6 @@ fn notes(story: &Story) -> Vec<String> {
     let seen = &story.seen;
     let mut notes = Vec::new();
     let has = |s: Source| seen.lines.get(&s).copied().unwrap_or(0) > 0;
-    if seen.lines.values().sum::<u64>() == 0 {
-        notes.push("no TFTP server lines: phoneup reads tftpd-hpa, atftpd, dnsmasq and Tftpd32/64 logs, from syslog files, journalctl (short, short-iso, short-precise, short-unix, json) or the servers' own log files".into());
-    }
     if has(Source::TftpdHpa) && seen.hpa_requests == 0 {
         notes.push("tftpd-hpa logs requests only with -v and its answers only with -v -v; Debian's default (TFTP_OPTIONS=\"--secure\") logs neither: set TFTP_OPTIONS=\"--secure -v -v\" in /etc/default/tftpd-hpa and restart it".into());
     } else if seen.hpa_requests > 0 && seen.hpa_answers == 0 {

@@ -195,6 +195,8 @@ struct Pending {
 /// What the log shows about each server, for saying what it cannot show.
 #[derive(Debug, Clone, Default)]
 pub struct Seen {
+    /// Read requests (for dnsmasq, its lines about a transfer), tied to a phone or not.
+    pub requests: u64,
     pub lines: HashMap<Source, u64>,
     pub hpa_requests: u64,
     pub hpa_answers: u64,
@@ -474,6 +476,7 @@ impl Story {
         file: Option<&str>,
     ) -> Option<Pending> {
         let file = file?;
+        self.seen.requests += 1;
         let name = Name::of(file);
         let image = matches!(name, Name::Image { ext, .. } if ext != ImageExt::Loads)
             && !has_cr_or_space(file);

@@ -180,8 +180,31 @@ fn tftpd_hpa_without_secure_answers_error_2_and_the_phone_loops() {
 #[test]
 fn tftpd_hpa_at_debians_default_verbosity_says_what_it_cannot_show() {
     let (code, report) = diagnose(&[&log("tftpd-hpa-default.journal-short")]);
-    assert_eq!(code, 0);
+    // No request in the log is no clean bill of health: a script reads exit 0 as "all fine".
+    assert_eq!(code, 1);
     assert_eq!(report["phones"], serde_json::json!([]));
+    assert_eq!(
+        findings(&report),
+        BTreeSet::from([finding("-", "no_requests", "", 1)])
+    );
+    let only = &report["findings"][0];
+    assert!(
+        only["detail"]
+            .as_str()
+            .unwrap()
+            .contains("tftpd-hpa writes a request line only with -v"),
+        "{only:#}"
+    );
+    assert!(
+        only["fix"]
+            .as_str()
+            .unwrap()
+            .starts_with("set TFTP_OPTIONS=\"--secure -v -v\" in /etc/default/tftpd-hpa"),
+        "{only:#}"
+    );
+    let (_, text, _) = run(&["diagnose", &log("tftpd-hpa-default.journal-short")]);
+    assert!(!text.contains("No findings"), "{text}");
+    assert!(text.contains("no_requests  the whole input"), "{text}");
     let notes = notes(&report);
     assert!(
         notes.contains("Debian's default (TFTP_OPTIONS=\"--secure\") logs neither"),
@@ -520,6 +543,63 @@ fn junk_is_counted_never_an_error() {
     assert_eq!(output.status.code(), Some(0));
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert!(report["lines_unrecognised"].as_u64().unwrap() > 200);
+}
+
+/// `diagnose` with `input` on standard input: exit code, text and the JSON report.
+fn piped(input: &[u8]) -> (Option<i32>, String, Value) {
+    let text = phoneup()
+        .args(["diagnose"])
+        .env("NO_COLOR", "1")
+        .write_stdin(input.to_vec())
+        .output()
+        .unwrap();
+    let json = phoneup()
+        .args(["diagnose", "--format", "json"])
+        .write_stdin(input.to_vec())
+        .output()
+        .unwrap();
+    assert_eq!(text.status.code(), json.status.code());
+    (
+        text.status.code(),
+        String::from_utf8(text.stdout).unwrap(),
+        serde_json::from_slice(&json.stdout).unwrap(),
+    )
+}
+
+#[test]
+fn input_that_shows_no_phone_is_said_so_and_exits_1() {
+    // Binary junk (3 MB of xorshift bytes), nothing at all, and other programs' lines.
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let junk: Vec<u8> = (0..3_000_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    let cron = b"Nov 21 09:27:15 vm CRON[1]: (root) CMD (true)\n".repeat(3);
+    for (input, says) in [
+        (&junk[..], "is from a TFTP server phoneup reads"),
+        (&b""[..], "the input is empty"),
+        (
+            &cron[..],
+            "none of the 3 line(s) read is from a TFTP server",
+        ),
+    ] {
+        let (code, text, report) = piped(input);
+        assert_eq!(code, Some(1), "{text}");
+        assert!(!text.contains("No findings"), "{text}");
+        assert!(text.contains("no_requests  the whole input"), "{text}");
+        assert!(text.contains(says), "{text}");
+        assert!(text.contains("journalctl -u UNIT"), "{text}");
+        assert_eq!(
+            findings(&report),
+            BTreeSet::from([finding("-", "no_requests", "", 1)])
+        );
+    }
+    // An unreadable log is still an input error.
+    assert_eq!(run(&["diagnose", "/nonexistent/syslog"]).0, 2);
 }
 
 /// Kills the child when the test ends, passed or not.
