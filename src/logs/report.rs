@@ -195,15 +195,14 @@ impl Report {
         u8::from(!self.findings.is_empty())
     }
 
-    pub fn to_text(&self, style: &Style) -> String {
-        let mut out = String::new();
+    /// The first line: lines read, per server, and not recognised.
+    pub fn summary(&self) -> String {
         let sources: Vec<String> = self
             .sources
             .iter()
             .map(|(s, n)| format!("{s} {n}"))
             .collect();
-        let _ = writeln!(
-            out,
+        format!(
             "{} lines read ({}), {} not recognised.",
             self.lines_read,
             if sources.is_empty() {
@@ -212,7 +211,12 @@ impl Report {
                 sources.join(", ")
             },
             self.lines_unrecognised
-        );
+        )
+    }
+
+    pub fn to_text(&self, style: &Style) -> String {
+        let mut out = self.summary();
+        out.push('\n');
         if self.inputs.len() > 1 {
             let ranges: Vec<String> = self
                 .inputs

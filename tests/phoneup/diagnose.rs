@@ -627,7 +627,8 @@ fn follow_prints_findings_as_they_appear_across_rotation() {
             path.to_str().unwrap(),
         ])
         .env("NO_COLOR", "1")
-        .stdout(Stdio::piped());
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
     let mut guard = Guard(command.spawn().unwrap());
     let stdout = guard.0.stdout.take().unwrap();
     let (send, receive) = mpsc::channel();
@@ -673,4 +674,110 @@ fn follow_prints_findings_as_they_appear_across_rotation() {
     let found = expect("request_loop");
     assert_eq!(found["count"], 4);
     assert_eq!(found["lines"], serde_json::json!([1, 3, 5, 7]));
+}
+
+/// `diagnose --follow LOG` (text) stopped by `signal` once it printed `wait_for`: its exit code
+/// and what it printed. Bounded: 20 s in all, and the process is killed if it is still there.
+/// `log` `None` is standard input: `piped` is written to it, and it is kept open.
+fn follow_until(
+    log: Option<&Path>,
+    piped: &[u8],
+    signal: i32,
+    wait_for: &str,
+) -> (Option<i32>, String) {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_phoneup"));
+    command
+        .args(["diagnose", "--follow"])
+        .args(log)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut guard = Guard(command.spawn().unwrap());
+    let mut stdin = guard.0.stdin.take().unwrap();
+    stdin.write_all(piped).unwrap();
+    let (send, receive) = mpsc::channel();
+    for stream in [
+        Box::new(guard.0.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+        Box::new(guard.0.stderr.take().unwrap()),
+    ] {
+        let send = send.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines() {
+                if send.send(line.unwrap()).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    drop(send);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut printed = String::new();
+    while !printed.contains(wait_for) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match receive.recv_timeout(left) {
+            Ok(line) => printed += &(line + "\n"),
+            Err(_) => panic!("no {wait_for:?} in time: {printed}"),
+        }
+    }
+    // SAFETY: a signal to the child this test started and still holds.
+    unsafe { libc::kill(guard.0.id() as i32, signal) };
+    let code = loop {
+        if let Some(status) = guard.0.try_wait().unwrap() {
+            break status.code();
+        }
+        assert!(Instant::now() < deadline, "still running after the signal");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    // Both streams end with the process.
+    while let Ok(line) = receive.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+        printed += &(line + "\n");
+    }
+    drop(stdin);
+    (code, printed)
+}
+
+#[test]
+fn follow_stopped_by_ctrl_c_or_sigterm_sums_up_and_exits_by_its_findings() {
+    let dir = fixture(
+        "diagnose-follow-signal",
+        &[
+            (
+                "looping",
+                &std::fs::read(log("tftpd-hpa-nosecure.syslog-traditional")).unwrap()[..],
+            ),
+            (
+                "clean",
+                b"Nov 22 01:36:38 h dnsmasq-tftp[35]: sent /srv/tftp/OS79XX.TXT to 127.0.0.11\n",
+            ),
+        ],
+    );
+    // Ctrl-C after the findings: they stay printed, a summary follows, exit 1 (findings).
+    let looping = dir.join("looping");
+    let (code, printed) = follow_until(Some(&looping), b"", libc::SIGINT, "wrong_error_code");
+    assert_eq!(code, Some(1), "{printed}");
+    assert!(printed.contains("Stopped: 2 findings, above."), "{printed}");
+    // SIGTERM on a clean log: exit 0, not 143.
+    let clean = dir.join("clean");
+    let (code, printed) = follow_until(Some(&clean), b"", libc::SIGTERM, "Ctrl-C stops");
+    assert_eq!(code, Some(0), "{printed}");
+    assert!(
+        printed.contains("1 lines read (dnsmasq 1), 0 not recognised. Stopped: no findings."),
+        "{printed}"
+    );
+    // Standard input still open (journalctl -f | phoneup diagnose --follow): Ctrl-C stops it,
+    // after what it had was read; nothing from a phone is no_requests, exit 1.
+    let cron = b"Nov 21 09:27:15 vm CRON[1]: (root) CMD (true)\n";
+    let (code, printed) = follow_until(None, cron, libc::SIGINT, "following standard input");
+    assert_eq!(code, Some(1), "{printed}");
+    assert!(
+        printed.contains("no_requests  the whole input"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains(
+            "1 lines read (no TFTP server lines), 1 not recognised. Stopped: 1 finding, above."
+        ),
+        "{printed}"
+    );
 }
