@@ -13,8 +13,13 @@ use crate::logs::line;
 use crate::logs::story::Story;
 use crate::tftp_root::TftpRoot;
 
-/// Bytes read at a time; a line longer than this is counted and skipped.
+/// Bytes read at a time, and the longest line read: a line of this many bytes or more (before
+/// its LF) is counted, as too long, and skipped.
 const BUFFER: usize = 1 << 20;
+
+/// Lines of this many bytes or more are skipped (and counted in
+/// [`Diagnosis::lines_too_long`]).
+pub const MAX_LINE: usize = BUFFER;
 
 /// Words one of which every line phoneup reads holds: the servers' program names (`in.tftpd`,
 /// `atftpd`, `dnsmasq-tftp`, busybox's `tftpd`, also in journald's JSON) and Tftpd32's
@@ -48,6 +53,8 @@ pub struct Diagnosis {
     skipping: bool,
     pub lines_read: u64,
     pub lines_recognised: u64,
+    /// Lines of [`MAX_LINE`] bytes or more, skipped (counted in `lines_read` too).
+    pub lines_too_long: u64,
     pub story: Story,
 }
 
@@ -66,11 +73,13 @@ impl Diagnosis {
         });
         Diagnosis {
             markers,
-            buffer: vec![0; BUFFER],
+            // One byte more, for the LF `end_of_input` gives a last line.
+            buffer: vec![0; BUFFER + 1],
             filled: 0,
             skipping: false,
             lines_read: 0,
             lines_recognised: 0,
+            lines_too_long: 0,
             story: Story::new(root),
         }
     }
@@ -79,7 +88,7 @@ impl Diagnosis {
     /// kept for the next read. Returns the bytes read: 0 at the end of the input.
     pub fn read_from(&mut self, reader: &mut dyn Read) -> io::Result<usize> {
         let n = loop {
-            match reader.read(&mut self.buffer[self.filled..]) {
+            match reader.read(&mut self.buffer[self.filled..BUFFER]) {
                 Ok(n) => break n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
@@ -99,7 +108,7 @@ impl Diagnosis {
         self.filled = 0;
         let markers = self.markers;
         let story = &mut self.story;
-        let (lines_read, recognised) = std::thread::scope(|scope| {
+        let (lines_read, recognised, too_long) = std::thread::scope(|scope| {
             let (batches, received) = mpsc::sync_channel::<Batch>(2);
             let (spent, reuse) = mpsc::channel::<Vec<u8>>();
             let teller = scope.spawn(move || {
@@ -119,6 +128,7 @@ impl Diagnosis {
         })?;
         self.lines_read = lines_read;
         self.lines_recognised += recognised;
+        self.lines_too_long += too_long;
         Ok(())
     }
 
@@ -156,10 +166,11 @@ impl Diagnosis {
     fn take_lines(&mut self) {
         let data = &self.buffer[..self.filled];
         let Some(last) = data.iter().rposition(|&b| b == b'\n') else {
-            if self.filled >= BUFFER - 1 {
+            if self.filled >= BUFFER {
                 // One line fills the buffer: count it, and skip it up to its LF.
                 if !self.skipping {
                     self.lines_read += 1;
+                    self.lines_too_long += 1;
                 }
                 self.skipping = true;
                 self.filled = 0;
@@ -273,15 +284,17 @@ impl Detached {
 }
 
 /// The reading side of [`Diagnosis::read_all`]: fills buffers (reusing the spent ones), cuts
-/// them after their last LF, finds the TFTP lines and sends them on. Returns the lines read.
+/// them after their last LF, finds the TFTP lines and sends them on. Returns the lines read
+/// in all, and those recognised and too long in this input.
 fn read_batches(
     reader: &mut dyn Read,
     markers: &Regex,
     batches: &mpsc::SyncSender<Batch>,
     reuse: &mpsc::Receiver<Vec<u8>>,
     (mut carry, mut skipping, mut lines_read): (Vec<u8>, bool, u64),
-) -> io::Result<(u64, u64)> {
+) -> io::Result<(u64, u64, u64)> {
     let mut recognised = 0;
+    let mut too_long = 0;
     loop {
         // A spent buffer keeps its length: nothing is cleared, only overwritten.
         let mut data = reuse.try_recv().unwrap_or_else(|_| vec![0; BUFFER + 1]);
@@ -307,11 +320,12 @@ fn read_batches(
             // No LF in a whole buffer: one overlong line, counted once and skipped.
             if filled > 0 && !skipping {
                 lines_read += 1;
+                too_long += 1;
             }
             skipping = filled > 0;
             carry.clear();
             if at_end {
-                return Ok((lines_read, recognised));
+                return Ok((lines_read, recognised, too_long));
             }
             continue;
         };
@@ -339,7 +353,7 @@ fn read_batches(
             parsed,
         };
         if batches.send(batch).is_err() || at_end {
-            return Ok((lines_read, recognised));
+            return Ok((lines_read, recognised, too_long));
         }
     }
 }
@@ -454,8 +468,12 @@ mod tests {
         piped.finish();
         assert_eq!(piped.lines_read, 120_002);
         assert_eq!(
-            (piped.lines_read, piped.lines_recognised),
-            (plain.lines_read, plain.lines_recognised)
+            (
+                piped.lines_read,
+                piped.lines_recognised,
+                piped.lines_too_long
+            ),
+            (plain.lines_read, plain.lines_recognised, 1)
         );
         let boots = |d: &Diagnosis| {
             d.story
@@ -480,7 +498,36 @@ mod tests {
         d.feed(b"tftp\n");
         d.feed(text);
         d.finish();
-        assert_eq!((d.lines_read, d.lines_recognised), (3, 2));
+        assert_eq!(
+            (d.lines_read, d.lines_recognised, d.lines_too_long),
+            (3, 2, 1)
+        );
         assert_eq!(d.story.phones[0].boots[0].requests.len(), 2);
+    }
+
+    #[test]
+    fn both_readers_skip_lines_of_max_line_bytes_and_read_shorter_ones() {
+        let request = |length: usize| {
+            let head = b"Nov 21 09:27:15 vm in.tftpd[1]: RRQ from 127.0.0.1 filename ";
+            let mut line = head.to_vec();
+            line.resize(length, b'A');
+            line.push(b'\n');
+            line
+        };
+        for (length, too_long) in [(MAX_LINE - 1, 0), (MAX_LINE, 1), (5 * MAX_LINE, 1)] {
+            let mut text = request(length);
+            text.extend(request(100));
+            let plain = read(&text);
+            let mut piped = Diagnosis::new(None);
+            piped.read_all(&mut Trickle(&text)).unwrap();
+            piped.finish();
+            for d in [&plain, &piped] {
+                assert_eq!(
+                    (d.lines_read, d.lines_recognised, d.lines_too_long),
+                    (2, 2 - too_long, too_long),
+                    "{length}"
+                );
+            }
+        }
     }
 }

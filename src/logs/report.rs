@@ -11,7 +11,7 @@ use crate::knowledge::load_id::{Era as LoadEra, Kind as LoadKind, LoadId, Protoc
 use crate::knowledge::matrix::Matrix;
 use crate::logs::event::{Outcome, Source};
 use crate::logs::findings::{Context, Finding, Kind};
-use crate::logs::read::Diagnosis;
+use crate::logs::read::{Diagnosis, MAX_LINE};
 use crate::logs::story::{
     fetched, has_cr_or_space, key, Boot, Names, Phone, Seen, Story, MAX_BOOTS, MAX_PHONES,
 };
@@ -31,6 +31,9 @@ pub struct Report {
     pub inputs: Vec<InputReport>,
     pub lines_read: u64,
     pub lines_unrecognised: u64,
+    /// Lines of `max_line_bytes` or more: skipped unread (counted in `lines_unrecognised`).
+    pub lines_too_long: u64,
+    pub max_line_bytes: usize,
     /// Lines recognised per server.
     pub sources: BTreeMap<String, u64>,
     /// What this log cannot show, and lines phoneup could not tie to a phone.
@@ -178,6 +181,8 @@ impl Report {
             inputs: Vec::new(),
             lines_read: diagnosis.lines_read,
             lines_unrecognised: diagnosis.lines_unrecognised(),
+            lines_too_long: diagnosis.lines_too_long,
+            max_line_bytes: MAX_LINE,
             sources: story
                 .seen
                 .lines
@@ -195,15 +200,23 @@ impl Report {
         u8::from(!self.findings.is_empty())
     }
 
-    /// The first line: lines read, per server, and not recognised.
+    /// The first line: lines read, per server, not recognised, and too long to read.
     pub fn summary(&self) -> String {
         let sources: Vec<String> = self
             .sources
             .iter()
             .map(|(s, n)| format!("{s} {n}"))
             .collect();
+        let too_long = match self.lines_too_long {
+            0 => String::new(),
+            n => format!(
+                " ({n} of them {} bytes ({} MiB) or longer, skipped unread)",
+                self.max_line_bytes,
+                self.max_line_bytes >> 20
+            ),
+        };
         format!(
-            "{} lines read ({}), {} not recognised.",
+            "{} lines read ({}), {} not recognised{too_long}.",
             self.lines_read,
             if sources.is_empty() {
                 "no TFTP server lines".to_string()

@@ -781,3 +781,25 @@ fn follow_stopped_by_ctrl_c_or_sigterm_sums_up_and_exits_by_its_findings() {
         "{printed}"
     );
 }
+
+#[test]
+fn an_overlong_line_is_said_skipped_with_the_limit() {
+    // A request with a 5 MB name: skipped unread, and the summary says so.
+    let mut input = b"Nov 21 09:27:15 vm in.tftpd[1]: RRQ from 127.0.0.1 filename ".to_vec();
+    input.resize(5_000_000, b'A');
+    input.extend_from_slice(
+        b"\nNov 21 09:27:16 vm in.tftpd[2]: RRQ from 127.0.0.1 filename OS79XX.TXT\n",
+    );
+    let (code, text, report) = piped(&input);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.starts_with(
+            "2 lines read (tftpd-hpa 1), 1 not recognised (1 of them 1048576 bytes (1 MiB) or longer, skipped unread)."
+        ),
+        "{text}"
+    );
+    assert_eq!(
+        (&report["lines_too_long"], &report["max_line_bytes"]),
+        (&Value::from(1), &Value::from(1_048_576))
+    );
+}
