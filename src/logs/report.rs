@@ -183,11 +183,10 @@ impl Report {
             lines_unrecognised: diagnosis.lines_unrecognised(),
             lines_too_long: diagnosis.lines_too_long,
             max_line_bytes: MAX_LINE,
-            sources: story
-                .seen
-                .lines
-                .iter()
-                .map(|(s, n)| (s.name().to_string(), *n))
+            sources: Source::ALL
+                .into_iter()
+                .filter(|&s| story.seen.lines_of(s) > 0)
+                .map(|s| (s.name().to_string(), story.seen.lines_of(s)))
                 .collect(),
             notes: notes(story),
             phones,
@@ -471,7 +470,7 @@ fn boots(phone: &Phone, hpa_answers: bool, names: &Names) -> Vec<BootReport> {
             .requests
             .iter()
             .filter(
-                |r| matches!(Name::of(names.get(r.file)), Name::Image { ext, .. } if ext != ImageExt::Loads),
+                |r| matches!(names.name(r.file), Name::Image { ext, .. } if ext != ImageExt::Loads),
             )
             .filter(|r| fetched(r, hpa_answers))
             .map(|r| names.get(r.file).to_string())
@@ -515,7 +514,7 @@ fn last_image(boot: &Boot, hpa_answers: bool, names: &Names) -> Option<String> {
         .requests
         .iter()
         .filter(|r| fetched(r, hpa_answers) && !has_cr_or_space(names.get(r.file)))
-        .filter_map(|r| match Name::of(names.get(r.file)) {
+        .filter_map(|r| match names.name(r.file) {
             Name::Image { load, ext } if ext != ImageExt::Loads => Some((load, ext)),
             _ => None,
         })
@@ -648,9 +647,8 @@ pub fn no_requests(diagnosis: &Diagnosis) -> Option<FindingReport> {
     }
     let seen = &story.seen;
     let lines = diagnosis.lines_read;
-    let server_lines: u64 = seen.lines.values().sum();
-    let hpa_quiet =
-        seen.lines.get(&Source::TftpdHpa).copied().unwrap_or(0) > 0 && seen.hpa_requests == 0;
+    let server_lines = seen.server_lines();
+    let hpa_quiet = seen.lines_of(Source::TftpdHpa) > 0 && seen.hpa_requests == 0;
     let detail = if lines == 0 {
         "the input is empty: there is no line to read, so nothing can be said about any phone"
             .to_string()
@@ -837,7 +835,7 @@ fn later_loads(finding: &Finding, phone: &Phone, names: &Names) -> Option<u64> {
         .find(|r| {
             r.line > after
                 && matches!(
-                    Name::of(names.get(r.file)),
+                    names.name(r.file),
                     Name::Image {
                         ext: ImageExt::Loads,
                         ..
@@ -935,7 +933,7 @@ fn error_fix(text: &str, file: &str) -> String {
 fn notes(story: &Story) -> Vec<String> {
     let seen = &story.seen;
     let mut notes = Vec::new();
-    let has = |s: Source| seen.lines.get(&s).copied().unwrap_or(0) > 0;
+    let has = |s: Source| seen.lines_of(s) > 0;
     if has(Source::TftpdHpa) && seen.hpa_requests == 0 {
         notes.push("tftpd-hpa logs requests only with -v and its answers only with -v -v; Debian's default (TFTP_OPTIONS=\"--secure\") logs neither: set TFTP_OPTIONS=\"--secure -v -v\" in /etc/default/tftpd-hpa and restart it".into());
     } else if seen.hpa_requests > 0 && seen.hpa_answers == 0 {
