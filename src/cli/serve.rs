@@ -12,6 +12,7 @@ use std::thread;
 use std::time::Duration;
 
 use crate::cli::answer::{Answer, Context, EXIT_NO, EXIT_YES};
+use crate::cli::signals;
 use crate::error::Error;
 use crate::knowledge::catalogue;
 use crate::knowledge::matrix::Matrix;
@@ -71,24 +72,6 @@ pub struct Args {
     /// Print the DHCP lines (option 150 and 66) that point phones at this server, and exit
     #[arg(long, value_enum, value_name = "dnsmasq|isc")]
     print_dhcp: Option<Dhcp>,
-}
-
-static SIGNALLED: AtomicBool = AtomicBool::new(false);
-
-extern "C" fn on_signal(_: libc::c_int) {
-    SIGNALLED.store(true, Ordering::SeqCst);
-}
-
-fn catch_signals() {
-    for signal in [libc::SIGINT, libc::SIGTERM] {
-        // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
-        unsafe {
-            let mut action: libc::sigaction = std::mem::zeroed();
-            action.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as usize;
-            libc::sigemptyset(&mut action.sa_mask);
-            libc::sigaction(signal, &action, std::ptr::null_mut());
-        }
-    }
 }
 
 fn usage(message: impl Into<String>) -> Error {
@@ -363,12 +346,12 @@ impl Args {
         registry.stuck_after_ms = self.stuck_after.saturating_mul(1000);
         registry.resume(resumed);
 
-        catch_signals();
+        signals::catch();
         let stop = Arc::new(AtomicBool::new(false));
         let watcher = {
             let stop = stop.clone();
             thread::spawn(move || {
-                while !SIGNALLED.load(Ordering::SeqCst) && !stop.load(Ordering::SeqCst) {
+                while !signals::received() && !stop.load(Ordering::SeqCst) {
                     thread::sleep(Duration::from_millis(50));
                 }
                 stop.store(true, Ordering::SeqCst);
