@@ -53,9 +53,11 @@ fn wait(address: SocketAddr) {
         let fetch = client
             .read("readiness", Ask::default(), Want::Whole)
             .unwrap();
+        // Silence, or a port nothing listens on yet: not ready.
         if !matches!(
             fetch.outcome,
             Outcome::Failed(phoneup::wire::transfer::Failure::Timeout { .. })
+                | Outcome::PortClosed { .. }
         ) {
             return;
         }

@@ -16,8 +16,15 @@ pub enum Error {
         line: Option<usize>,
         message: String,
     },
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}: {source}", shown_path(path))]
     Read { path: PathBuf, source: io::Error },
+    /// The TFTP root the user named cannot be read: what is wrong, and where to look.
+    #[error(
+        "cannot read the TFTP root {}: {source}\n{}",
+        shown_path(path),
+        root_hint(source)
+    )]
+    TftpRoot { path: PathBuf, source: io::Error },
     /// A load ID that does not parse.
     #[error("{}", BadLoadId { error, suggestion, flag })]
     BadLoadId {
@@ -25,15 +32,15 @@ pub enum Error {
         error: LoadIdError,
         suggestion: Option<String>,
     },
-    #[error("{flag} `{input}` is a {what}, not firmware to plan from or to.\n\
-             Read the App Load ID instead: Settings > Status > Firmware Versions, the line above Boot Load ID.")]
+    #[error("{flag} `{}` is a {what}, not firmware to plan from or to.\n\
+             Read the App Load ID instead: Settings > Status > Firmware Versions, the line above Boot Load ID.", shown(input))]
     BootLoad {
         flag: &'static str,
         input: String,
         /// "Boot Load ID (the phone's boot ROM)" or "DSP Load ID (...)".
         what: &'static str,
     },
-    #[error("{flag} `{value}` is not a MAC address: give 12 hex digits, with or without : or - (00:18:B9:FF:FF:FF)")]
+    #[error("{flag} `{}` is not a MAC address: give 12 hex digits, with or without : or - (00:18:B9:FF:FF:FF)", shown(value))]
     BadMac { flag: &'static str, value: String },
     #[error("{flag} `{name}` is not in the catalogue, so phoneup does not know its files.\n\
              Known {what}: {}\n\
@@ -47,30 +54,30 @@ pub enum Error {
     },
     #[error("{message}")]
     Usage { message: String },
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}: {source}", shown_path(path))]
     Write { path: PathBuf, source: io::Error },
     /// A file phoneup will not read or replace (a FIFO, a device, a huge file, a link), with
     /// what to do about it.
-    #[error("{}: {problem}\n{fix}", path.display())]
+    #[error("{}: {problem}\n{fix}", shown_path(path))]
     Unsafe {
         path: PathBuf,
         problem: String,
         fix: String,
     },
     /// The undo journal is damaged, or holds something phoneup never writes.
-    #[error("the undo journal {} {problem}\n{fix}", path.display())]
+    #[error("the undo journal {} {problem}\n{fix}", shown_path(path))]
     Journal {
         path: PathBuf,
         problem: String,
         fix: String,
     },
     /// Another phoneup holds the lock on this TFTP root.
-    #[error("another phoneup apply or undo is changing {} (it holds the lock on {}); wait for it to finish, then run this again", root.display(), lock.display())]
+    #[error("another phoneup apply or undo is changing {} (it holds the lock on {}); wait for it to finish, then run this again", shown_path(root), shown_path(lock))]
     Busy { root: PathBuf, lock: PathBuf },
     /// A command that stopped halfway, and how to go on from there.
     #[error("{error}\n{next}")]
     Stopped { error: Box<Error>, next: String },
-    #[error("{} is not UTF-8 text; phoneup will not edit it", path.display())]
+    #[error("{} is not UTF-8 text; phoneup will not edit it", shown_path(path))]
     NotText { path: PathBuf },
     #[error(
         "internal inconsistency: the phone model does not confirm this plan: {details}\n\
@@ -81,7 +88,35 @@ pub enum Error {
     AvoidEndpoint { flag: &'static str, name: String },
 }
 
+/// Text the user gave, as an error shows it: a line break or a tab in it is escaped, so that it
+/// cannot pass for a line of the message.
+fn shown(text: &str) -> String {
+    text.replace('\n', "\\n").replace('\t', "\\t")
+}
+
+fn shown_path(path: &std::path::Path) -> String {
+    shown(&path.display().to_string())
+}
+
+/// What to do about a TFTP root that cannot be read, by what went wrong.
+fn root_hint(source: &io::Error) -> &'static str {
+    match source.kind() {
+        io::ErrorKind::NotFound => "Check the path: give the directory your TFTP server serves (often /srv/tftp; tftpd-hpa names it as TFTP_DIRECTORY in /etc/default/tftpd-hpa).",
+        io::ErrorKind::NotADirectory => "Give the directory your TFTP server serves, not a file in it (often /srv/tftp).",
+        io::ErrorKind::PermissionDenied => "Run phoneup as a user who may read that directory (its owner, or the TFTP server's group), or with sudo.",
+        _ => "Check that it is the directory your TFTP server serves (often /srv/tftp), and that you may read it.",
+    }
+}
+
 impl Error {
+    /// The TFTP root at `path` cannot be read.
+    pub fn tftp_root(path: &std::path::Path, source: io::Error) -> Error {
+        Error::TftpRoot {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
     /// Every error is an input or usage error (an inconsistency comes from the matrix in use).
     pub fn exit_code(&self) -> u8 {
         2

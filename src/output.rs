@@ -101,7 +101,17 @@ fn is_unsafe(c: char) -> bool {
 pub fn sanitize(text: &str, style: &Style) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(c) = rest.chars().next() {
+    loop {
+        // Printable ASCII, line feeds and tabs, the bulk of any text, go through a run at a time.
+        let plain = rest
+            .bytes()
+            .position(|b| !matches!(b, b' '..=b'~' | b'\n' | b'\t'))
+            .unwrap_or(rest.len());
+        out.push_str(&rest[..plain]);
+        rest = &rest[plain..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
         if c == '\x1b' && style.colour {
             let kept = STYLE_CODES.iter().find_map(|code| {
                 let sequence = format!("\x1b[{code}m");

@@ -13,6 +13,7 @@ mod phoneup {
     pub mod layers;
     pub mod lint;
     pub mod matrix_input;
+    pub mod review;
     pub mod robustness;
     pub mod serve;
     pub mod serve_clients;

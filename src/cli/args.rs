@@ -55,10 +55,10 @@ pub struct PhoneArgs {
     /// How many reboots to simulate at most
     #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u16).range(1..=100))]
     pub boots: u16,
-    /// The TFTP server: a model answering missing files with file-not-found or wrong-error, or
-    /// (simulate only) a real server at HOST[:PORT]
-    #[arg(long, value_name = "file-not-found|wrong-error|HOST[:PORT]", default_value = "file-not-found", value_parser = server_arg)]
-    server: ServerArg,
+    /// The TFTP server: a model answering missing files with file-not-found (the default) or
+    /// wrong-error, or (simulate only) a real server at HOST[:PORT]
+    #[arg(long, value_name = "file-not-found|wrong-error|HOST[:PORT]", value_parser = server_arg)]
+    server: Option<ServerArg>,
 }
 
 /// `--server`: how the model's server answers, or a real server's address.
@@ -78,6 +78,15 @@ fn server_arg(text: &str) -> Result<ServerArg, String> {
 }
 
 impl PhoneArgs {
+    /// `--server` as given on the command line, if it was.
+    pub fn server_given(&self) -> Option<String> {
+        self.server.as_ref().map(|server| match server {
+            ServerArg::Model(ServerBehaviour::FileNotFound) => "file-not-found".into(),
+            ServerArg::Model(ServerBehaviour::WrongError) => "wrong-error".into(),
+            ServerArg::Address(address) => address.clone(),
+        })
+    }
+
     /// The phone, for a server in memory.
     pub fn phone(&self, model: Model) -> Result<Phone, Error> {
         match self.phone_and_address(model)? {
@@ -93,8 +102,11 @@ impl PhoneArgs {
     /// The phone, and the address of the real server it boots from, if `--server` names one.
     pub fn phone_and_address(&self, model: Model) -> Result<(Phone, Option<&str>), Error> {
         let (server, address) = match &self.server {
-            ServerArg::Model(behaviour) => (*behaviour, None),
-            ServerArg::Address(address) => (ServerBehaviour::FileNotFound, Some(address.as_str())),
+            None => (ServerBehaviour::FileNotFound, None),
+            Some(ServerArg::Model(behaviour)) => (*behaviour, None),
+            Some(ServerArg::Address(address)) => {
+                (ServerBehaviour::FileNotFound, Some(address.as_str()))
+            }
         };
         let phone = Phone {
             model,

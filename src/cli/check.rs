@@ -36,6 +36,14 @@ impl Args {
         let format = self.format;
         match self.tftp_root {
             None => {
+                if let Some(server) = self.phone.server_given() {
+                    return Err(Error::Usage {
+                        message: format!(
+                            "--server {server} goes with --tftp-root DIR: it says how the TFTP server answers while the modelled phone boots from DIR; a jump checked without a directory asks no server.\nGive --tftp-root DIR, or boot the phone model from a real server with: phoneup simulate --from {} --server HOST[:PORT]",
+                            self.from
+                        ),
+                    });
+                }
                 let to = self.to.expect("clap requires --to without --tftp-root");
                 let check = check::check(matrix, &self.from, &to, self.model)?;
                 let code = check.verdict.exit_code();

@@ -2,14 +2,16 @@
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
+use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::cli::answer::{render, Answer, Context};
+use crate::cli::signals;
 use crate::error::Error;
 use crate::knowledge::catalogue;
-use crate::logs::report::{finding_report, InputReport};
+use crate::logs::findings::Kind;
+use crate::logs::report::{finding_report, FindingReport, InputReport};
 use crate::logs::{follow, Diagnosis, Report, Target};
 use crate::output::{Format, Style};
 use crate::tftp_root::TftpRoot;
@@ -83,7 +85,10 @@ impl Args {
         ))
     }
 
-    /// Prints each finding as it appears: a text block, or one JSON object a line.
+    /// Prints each finding as it appears: a text block, or one JSON object a line. Stops at
+    /// the end of standard input, or at SIGINT (Ctrl-C, how one stops following) or SIGTERM:
+    /// then prints what the end adds (findings of boots still open, `no_requests`) and, as
+    /// text, the summary; exits 1 when anything was found, else 0.
     fn follow(&self, diagnosis: &mut Diagnosis, logs: &[&Path]) -> Result<Answer, Error> {
         let [log] = logs else {
             return Err(Error::Usage {
@@ -91,62 +96,68 @@ impl Args {
                     .into(),
             });
         };
+        signals::catch();
+        let stop = signals::received;
+        eprintln!(
+            "following {}: findings are printed as they appear; Ctrl-C stops and sums up",
+            if *log == Path::new("-") {
+                "standard input".to_string()
+            } else {
+                log.display().to_string()
+            }
+        );
         let style = Style::detect();
         let format = self.format;
-        let found_any = AtomicBool::new(false);
+        let print = |out: &mut dyn Write, finding: &FindingReport| -> io::Result<()> {
+            let text = match format {
+                Format::Text => finding.to_text(&style) + "\n",
+                _ => serde_json::to_string(finding).expect("plain data serialises") + "\n",
+            };
+            out.write_all(text.as_bytes())
+        };
         let mut print_new = |diagnosis: &mut Diagnosis| -> io::Result<()> {
             let mut out = io::stdout().lock();
             for index in diagnosis.story.findings.take_new() {
-                found_any.store(true, Ordering::Relaxed);
-                let finding = finding_report(&diagnosis.story, index);
-                let text = match format {
-                    Format::Text => finding.to_text(&style) + "\n",
-                    _ => serde_json::to_string(&finding).expect("plain data serialises") + "\n",
-                };
-                out.write_all(text.as_bytes())?;
+                print(&mut out, &finding_report(&diagnosis.story, index))?;
             }
             out.flush()
         };
-        let result = if *log == Path::new("-") {
-            let mut stdin = io::stdin().lock();
-            let mut result = Ok(());
-            loop {
-                match diagnosis.read_from(&mut stdin) {
-                    Ok(0) => break,
-                    Ok(_) => {
-                        if let Err(e) = print_new(diagnosis) {
-                            result = Err(e);
-                            break;
-                        }
-                    }
-                    Err(e) => {
-                        return Err(Error::Read {
-                            path: PathBuf::from("standard input"),
-                            source: e,
-                        })
-                    }
-                }
-            }
-            result
+        let (result, path) = if *log == Path::new("-") {
+            let input = io::stdin().as_fd().try_clone_to_owned();
+            let result = input.and_then(|fd| {
+                let mut input = File::from(fd);
+                follow::follow_pipe(&mut input, diagnosis, POLL, &stop, &mut print_new)
+            });
+            (result, PathBuf::from("standard input"))
         } else {
-            follow::follow(log, diagnosis, POLL, &|| false, &mut print_new)
+            let result = follow::follow(log, diagnosis, POLL, &stop, &mut print_new);
+            (result, log.to_path_buf())
         };
         diagnosis.finish();
         let result = result.and_then(|()| print_new(diagnosis));
+        let ended = Report::new(diagnosis, None);
+        let result = result.and_then(|()| {
+            let mut out = io::stdout().lock();
+            for finding in ended.findings.iter().filter(|f| f.kind == Kind::NoRequests) {
+                print(&mut out, finding)?;
+            }
+            if format == Format::Text {
+                let found = match ended.findings.len() {
+                    0 => "no findings".to_string(),
+                    1 => "1 finding, above".to_string(),
+                    n => format!("{n} findings, above"),
+                };
+                writeln!(out, "{} Stopped: {found}.", ended.summary())?;
+            }
+            out.flush()
+        });
         match result {
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-            Err(e) => {
-                return Err(Error::Read {
-                    path: log.to_path_buf(),
-                    source: e,
-                })
-            }
+            Err(e) => return Err(Error::Read { path, source: e }),
             Ok(()) => {}
         }
-        Ok(Answer::new(
-            String::new(),
-            u8::from(found_any.load(Ordering::Relaxed)),
-        ))
+        let code = ended.exit_code();
+        Ok(Answer::new(String::new(), code))
     }
 }
 

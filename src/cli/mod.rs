@@ -32,6 +32,7 @@ mod matrix;
 mod plan;
 mod probe;
 mod serve;
+mod signals;
 mod simulate;
 mod undo;
 

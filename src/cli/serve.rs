@@ -12,6 +12,7 @@ use std::thread;
 use std::time::Duration;
 
 use crate::cli::answer::{Answer, Context, EXIT_NO, EXIT_YES};
+use crate::cli::signals;
 use crate::error::Error;
 use crate::knowledge::catalogue;
 use crate::knowledge::matrix::Matrix;
@@ -73,24 +74,6 @@ pub struct Args {
     print_dhcp: Option<Dhcp>,
 }
 
-static SIGNALLED: AtomicBool = AtomicBool::new(false);
-
-extern "C" fn on_signal(_: libc::c_int) {
-    SIGNALLED.store(true, Ordering::SeqCst);
-}
-
-fn catch_signals() {
-    for signal in [libc::SIGINT, libc::SIGTERM] {
-        // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
-        unsafe {
-            let mut action: libc::sigaction = std::mem::zeroed();
-            action.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as usize;
-            libc::sigemptyset(&mut action.sa_mask);
-            libc::sigaction(signal, &action, std::ptr::null_mut());
-        }
-    }
-}
-
 fn usage(message: impl Into<String>) -> Error {
     Error::Usage {
         message: message.into(),
@@ -138,6 +121,44 @@ fn phone_entry(matrix: &Matrix, text: &str, flag: &'static str) -> Result<(Strin
         }
     }
     Ok((mac, (target, hint)))
+}
+
+/// A target the user asked for.
+struct Target {
+    /// As typed: `--to LOAD`, `--phones MAC=LOAD`, `FILE:LINE: MAC=LOAD`.
+    typed: String,
+    /// What goes before another load: `--to `, `--phones MAC=`, `MAC=`.
+    instead: String,
+    load: String,
+}
+
+/// Refuses a target no load of the catalogue can be walked to (a factory image, an MGCP load no
+/// rule leads to): serve would place such a phone and hold it, never flashing it. `plan` says no
+/// to the same pairs.
+fn refuse_unreachable(knowledge: &Knowledge, targets: &[Target]) -> Result<(), Error> {
+    let mut seen = std::collections::BTreeSet::new();
+    for target in targets {
+        if !seen.insert(target.load.clone()) {
+            continue;
+        }
+        let Err(reasons) = knowledge.reachable(&target.load) else {
+            continue;
+        };
+        let load = &target.load;
+        let why: String = reasons.iter().map(|r| format!(" {r}")).collect();
+        let instead = match knowledge.reachable_instead(load) {
+            Some(other) => format!(
+                "Give a target a plan reaches instead, e.g. {}{other}",
+                target.instead
+            ),
+            None => "Give a target a plan reaches instead (phoneup matrix lists the loads and their rules)".into(),
+        };
+        return Err(usage(format!(
+            "{}: serve could walk no phone there: no load phoneup knows has a safe path to {load}.{why}\n{instead}; phoneup plan --from LOAD --to {load} says why from a given load.",
+            target.typed
+        )));
+    }
+    Ok(())
 }
 
 /// This machine's IPv4 addresses other than loopback, for the DHCP lines.
@@ -229,8 +250,21 @@ impl Args {
         let matrix = context.matrix()?;
         let target = known(matrix, &to, "--to")?;
         let mut phones = BTreeMap::new();
+        // Every target asked for: how the user wrote it, and how to write another instead.
+        let mut targets: Vec<Target> = vec![Target {
+            typed: format!("--to {to}"),
+            instead: "--to ".into(),
+            load: target.clone(),
+        }];
         for entry in &self.phones {
             let (mac, value) = phone_entry(matrix, entry, "--phones")?;
+            if let Some(load) = &value.0 {
+                targets.push(Target {
+                    typed: format!("--phones {entry}"),
+                    instead: format!("--phones {mac}="),
+                    load: load.clone(),
+                });
+            }
             phones.insert(mac, value);
         }
         if let Some(path) = &self.phones_file {
@@ -245,6 +279,13 @@ impl Args {
                 }
                 let (mac, value) = phone_entry(matrix, line, "--phones-file")
                     .map_err(|e| usage(format!("{}:{}: {e}", path.display(), n + 1)))?;
+                if let Some(load) = &value.0 {
+                    targets.push(Target {
+                        typed: format!("{}:{}: {line}", path.display(), n + 1),
+                        instead: format!("{mac}="),
+                        load: load.clone(),
+                    });
+                }
                 phones.insert(mac, value);
             }
         }
@@ -255,6 +296,8 @@ impl Args {
             path: root.clone(),
             source,
         })?;
+        let knowledge = Knowledge::new(matrix, dir.canonical.clone());
+        refuse_unreachable(&knowledge, &targets)?;
         let state_path = match self.state {
             Some(path) => path,
             None => state::default_path(&dir).map_err(usage)?,
@@ -292,7 +335,6 @@ impl Args {
         let style = Style::detect();
         let (tx, rx) = mpsc::channel();
         let viewer = thread::spawn(move || view::run(rx, mode, style));
-        let knowledge = Knowledge::new(matrix, dir.canonical.clone());
         let roster = Roster {
             phones,
             all: self.all,
@@ -304,12 +346,12 @@ impl Args {
         registry.stuck_after_ms = self.stuck_after.saturating_mul(1000);
         registry.resume(resumed);
 
-        catch_signals();
+        signals::catch();
         let stop = Arc::new(AtomicBool::new(false));
         let watcher = {
             let stop = stop.clone();
             thread::spawn(move || {
-                while !SIGNALLED.load(Ordering::SeqCst) && !stop.load(Ordering::SeqCst) {
+                while !signals::received() && !stop.load(Ordering::SeqCst) {
                     thread::sleep(Duration::from_millis(50));
                 }
                 stop.store(true, Ordering::SeqCst);

@@ -10,9 +10,10 @@ use crate::knowledge::catalogue;
 use crate::knowledge::phones::Model;
 use crate::output::Format;
 use crate::phone::simulation::BootedFrom;
-use crate::phone::Ending;
+use crate::phone::{BootResult, Ending, Simulation};
 use crate::tftp_root::TftpRoot;
 use crate::wire::client::{parse_bind, resolve, Client};
+use crate::wire::probe::server_fix;
 use crate::wire::remote::Remote;
 
 #[derive(Debug, clap::Args)]
@@ -54,6 +55,26 @@ impl From<OnePhone> for Model {
     }
 }
 
+/// Over the wire, a phone that loops on a request the server answered wrongly gets the fix for
+/// that server (tftpd-hpa without `--secure`, a directory it cannot read, nothing listening, a
+/// blocked data port) rather than the general one.
+fn name_the_server_fix(simulation: &mut Simulation) {
+    let Some(last) = simulation.boots.last() else {
+        return;
+    };
+    if simulation.ending != Ending::Loop || last.result != BootResult::Loop {
+        return;
+    }
+    let fix = last
+        .requests
+        .last()
+        .filter(|r| !r.found)
+        .and_then(|r| server_fix(&r.file, r.tftp.as_ref()?));
+    if let (Some(fix), Some(next)) = (fix, simulation.next_step.as_mut()) {
+        next.fix = fix;
+    }
+}
+
 impl Args {
     pub fn run(self, context: &Context) -> Result<Answer, Error> {
         let boots = usize::from(self.phone.boots);
@@ -69,7 +90,11 @@ impl Args {
                 client.check_bind()?;
                 let mut simulation =
                     phone.simulate_on(&start.id, &mut Remote::new(client), boots);
-                simulation.suggest(&BootedFrom::Server(address));
+                simulation.suggest(&BootedFrom::Server {
+                    address,
+                    bind: self.bind.as_deref(),
+                });
+                name_the_server_fix(&mut simulation);
                 simulation
             }
             (Some(_), Some(_)) => return Err(usage(
@@ -79,7 +104,9 @@ impl Args {
                 return Err(usage("--bind is for --server HOST[:PORT]: the phone's requests go over the wire only then"))
             }
             (None, Some(dir)) => {
-                let mut simulation = phone.simulate(&start.id, &TftpRoot::from_dir(dir)?, boots);
+                let root = TftpRoot::from_dir(dir)?;
+                let mut simulation = phone.simulate(&start.id, &root, boots);
+                simulation.skipped = root.skipped;
                 simulation.suggest(&BootedFrom::Root(dir));
                 simulation
             }

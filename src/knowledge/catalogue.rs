@@ -132,18 +132,25 @@ pub fn nearest(matrix: &Matrix, input: &str) -> Option<String> {
         .rsplit_once('.')
         .map_or(typed.as_str(), |(stem, _)| stem);
     let limit = (typed.chars().count() / 4).max(2);
+    // Among names as close, the one whose letters and digits match best: `P0S3-0811-00` is
+    // 8.11 with a dash missing, not 8.1 with a digit too many.
+    let alphanumeric =
+        |s: &str| -> String { s.chars().filter(char::is_ascii_alphanumeric).collect() };
+    let typed_alphanumeric = alphanumeric(typed);
     matrix
         .loads
         .iter()
         .map(|load| {
+            let name = load.name().to_ascii_uppercase();
             (
-                distance(typed, &load.name().to_ascii_uppercase()),
+                distance(typed, &name),
+                distance(&typed_alphanumeric, &alphanumeric(&name)),
                 load.name(),
             )
         })
-        .filter(|(d, _)| *d <= limit)
+        .filter(|(d, _, _)| *d <= limit)
         .min()
-        .map(|(_, name)| name.to_string())
+        .map(|(_, _, name)| name.to_string())
 }
 
 /// Levenshtein distance over characters.
@@ -186,6 +193,11 @@ mod tests {
             Some("P0S3-06-3-00")
         );
         assert_eq!(nearest(&matrix, "hello"), None);
+        // A dash missing: 8.11, not 8.1 (both are one edit away).
+        assert_eq!(
+            nearest(&matrix, "P0S3-0811-00").as_deref(),
+            Some("P0S3-08-11-00")
+        );
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub enum Source {
 }
 
 impl Source {
+    /// Every server, in the order of the enum (`source as usize` indexes this array).
     pub const ALL: [Source; 5] = [
         Source::TftpdHpa,
         Source::Atftpd,

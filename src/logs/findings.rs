@@ -28,10 +28,13 @@ pub enum Kind {
     WrongErrorCode,
     /// The phone fetched an image and came back running the old one.
     ImageRefused,
+    /// The whole input holds no request of a phone: not a TFTP server's log, the wrong one, or
+    /// a server that does not log requests at its verbosity. About no phone and no file.
+    NoRequests,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::RequestLoop,
         Kind::MissingFile,
         Kind::NameHasCrOrSpace,
@@ -39,6 +42,7 @@ impl Kind {
         Kind::TransferIncomplete,
         Kind::WrongErrorCode,
         Kind::ImageRefused,
+        Kind::NoRequests,
     ];
 
     pub fn name(self) -> &'static str {
@@ -50,6 +54,7 @@ impl Kind {
             Kind::TransferIncomplete => "transfer_incomplete",
             Kind::WrongErrorCode => "wrong_error_code",
             Kind::ImageRefused => "image_refused",
+            Kind::NoRequests => "no_requests",
         }
     }
 }

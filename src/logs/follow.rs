@@ -1,6 +1,7 @@
 //! `--follow`: reading a log file as it grows, as `tail -F` does: from where the reading got
 //! to, and on when the file is renamed and a new one takes its name (rotation), or when it is
-//! truncated. The caller is told after each read, to print what appeared.
+//! truncated; or a pipe as it comes. The caller is told after each read, to print what
+//! appeared, and says when to stop.
 
 use std::fs::File;
 use std::io::{self, Seek, SeekFrom};
@@ -23,7 +24,7 @@ fn identity(metadata: &std::fs::Metadata) -> (u64, u64) {
     }
 }
 
-/// Follows `path` until `stop` says so, polling every `poll`. `on_read` runs after every read
+/// Follows `path` until `stop` says so (asked after each read), polling every `poll`. `on_read` runs after every read
 /// that brought lines, and after a rotation or truncation. A path that does not exist yet, or
 /// not any more, is waited for.
 pub fn follow(
@@ -34,49 +35,97 @@ pub fn follow(
     on_read: &mut dyn FnMut(&mut Diagnosis) -> io::Result<()>,
 ) -> io::Result<()> {
     let mut open: Option<(File, (u64, u64), u64)> = None;
-    while !stop() {
+    loop {
         if open.is_none() {
             if let Ok(file) = File::open(path) {
                 let id = identity(&file.metadata()?);
                 open = Some((file, id, 0));
             }
         }
-        let Some((file, id, offset)) = open.as_mut() else {
-            std::thread::sleep(poll);
-            continue;
-        };
-        let mut read_any = false;
-        loop {
-            let n = diagnosis.read_from(file)?;
-            if n == 0 {
-                break;
+        if let Some((file, id, offset)) = open.as_mut() {
+            let mut read_any = false;
+            loop {
+                let n = diagnosis.read_from(file)?;
+                if n == 0 {
+                    break;
+                }
+                *offset += n as u64;
+                read_any = true;
             }
-            *offset += n as u64;
-            read_any = true;
-        }
-        if read_any {
-            on_read(diagnosis)?;
-        }
-        match std::fs::metadata(path) {
-            Ok(now) if identity(&now) != *id => {
-                // Rotated: the old file is read to its end; the new one is read from its start.
-                diagnosis.end_of_input();
+            if read_any {
                 on_read(diagnosis)?;
-                open = None;
-                continue;
             }
-            Ok(now) if now.len() < *offset => {
-                // Truncated: start again at its beginning.
-                diagnosis.end_of_input();
-                file.seek(SeekFrom::Start(0))?;
-                *offset = 0;
-                continue;
+            match std::fs::metadata(path) {
+                Ok(now) if identity(&now) != *id => {
+                    // Rotated: the old file is read to its end; the new one from its start.
+                    diagnosis.end_of_input();
+                    on_read(diagnosis)?;
+                    open = None;
+                    continue;
+                }
+                Ok(now) if now.len() < *offset => {
+                    // Truncated: start again at its beginning.
+                    diagnosis.end_of_input();
+                    file.seek(SeekFrom::Start(0))?;
+                    *offset = 0;
+                    continue;
+                }
+                _ => {}
             }
-            _ => {}
+        }
+        // Asked after each read, so what the file held when told to stop is read.
+        if stop() {
+            return Ok(());
         }
         std::thread::sleep(poll);
     }
-    Ok(())
+}
+
+/// Reads `input` (a pipe, or standard input) as it comes, until its end or until `stop` says
+/// so: it waits for data at most `poll` at a time, so that `stop` is asked also when nothing
+/// comes. `on_read` runs after every read that brought bytes.
+pub fn follow_pipe(
+    input: &mut File,
+    diagnosis: &mut Diagnosis,
+    poll: Duration,
+    stop: &dyn Fn() -> bool,
+    on_read: &mut dyn FnMut(&mut Diagnosis) -> io::Result<()>,
+) -> io::Result<()> {
+    loop {
+        if stop() {
+            // What is there already is still read, once.
+            if readable(input, Duration::ZERO) && diagnosis.read_from(input)? > 0 {
+                on_read(diagnosis)?;
+            }
+            return Ok(());
+        }
+        if readable(input, poll) {
+            if diagnosis.read_from(input)? == 0 {
+                return Ok(());
+            }
+            on_read(diagnosis)?;
+        }
+    }
+}
+
+/// Whether `input` has bytes (or its end) to read within `wait`; false also when a signal
+/// interrupted the wait.
+#[cfg(unix)]
+fn readable(input: &File, wait: Duration) -> bool {
+    use std::os::fd::AsRawFd;
+    let mut entry = libc::pollfd {
+        fd: input.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    let millis = libc::c_int::try_from(wait.as_millis()).unwrap_or(libc::c_int::MAX);
+    // SAFETY: one valid pollfd, alive for the whole call.
+    unsafe { libc::poll(&mut entry, 1, millis) > 0 }
+}
+
+#[cfg(not(unix))]
+fn readable(_: &File, _: Duration) -> bool {
+    true
 }
 
 #[cfg(test)]

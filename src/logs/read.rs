@@ -6,15 +6,20 @@ use std::borrow::Cow;
 use std::io::{self, Read};
 use std::sync::{mpsc, OnceLock};
 
-use regex::bytes::Regex;
+use aho_corasick::{packed, AhoCorasick, Input};
 
 use crate::logs::event::{Event, Parsed};
 use crate::logs::line;
 use crate::logs::story::Story;
 use crate::tftp_root::TftpRoot;
 
-/// Bytes read at a time; a line longer than this is counted and skipped.
+/// Bytes read at a time, and the longest line read: a line of this many bytes or more (before
+/// its LF) is counted, as too long, and skipped.
 const BUFFER: usize = 1 << 20;
+
+/// Lines of this many bytes or more are skipped (and counted in
+/// [`Diagnosis::lines_too_long`]).
+pub const MAX_LINE: usize = BUFFER;
 
 /// Words one of which every line phoneup reads holds: the servers' program names (`in.tftpd`,
 /// `atftpd`, `dnsmasq-tftp`, busybox's `tftpd`, also in journald's JSON) and Tftpd32's
@@ -39,15 +44,42 @@ const MARKERS: [&str; 17] = [
     "percent sign",
 ];
 
+/// The search for [`MARKERS`]: SIMD (Teddy) where the processor has it, else an automaton.
+enum Markers {
+    Packed(packed::Searcher),
+    Automaton(AhoCorasick),
+}
+
+impl Markers {
+    fn get() -> &'static Markers {
+        static MARKERS_SEARCH: OnceLock<Markers> = OnceLock::new();
+        MARKERS_SEARCH.get_or_init(|| match packed::Searcher::new(MARKERS) {
+            Some(searcher) => Markers::Packed(searcher),
+            None => Markers::Automaton(AhoCorasick::new(MARKERS).expect("literal markers")),
+        })
+    }
+
+    /// Where the first marker in `data[from..]` begins and ends.
+    fn find(&self, data: &[u8], from: usize) -> Option<(usize, usize)> {
+        let found = match self {
+            Markers::Packed(searcher) => {
+                searcher.find_in(data, aho_corasick::Span::from(from..data.len()))
+            }
+            Markers::Automaton(automaton) => {
+                automaton.find(Input::new(data).span(from..data.len()))
+            }
+        }?;
+        Some((found.start(), found.end()))
+    }
+}
+
 /// A diagnosis in progress: feed it log bytes, then ask for the report.
 pub struct Diagnosis {
-    markers: &'static Regex,
-    buffer: Vec<u8>,
-    filled: usize,
-    /// Skipping the rest of an overlong line.
-    skipping: bool,
+    lines: Lines,
     pub lines_read: u64,
     pub lines_recognised: u64,
+    /// Lines of [`MAX_LINE`] bytes or more, skipped (counted in `lines_read` too).
+    pub lines_too_long: u64,
     pub story: Story,
 }
 
@@ -55,22 +87,11 @@ impl Diagnosis {
     /// `root`: the user's TFTP root, to tell a name in the wrong case and to take it off the
     /// paths servers log.
     pub fn new(root: Option<TftpRoot>) -> Diagnosis {
-        static FINDER: OnceLock<Regex> = OnceLock::new();
-        let markers = FINDER.get_or_init(|| {
-            let pattern = MARKERS
-                .iter()
-                .map(|m| regex::escape(m))
-                .collect::<Vec<_>>()
-                .join("|");
-            Regex::new(&pattern).expect("literal markers")
-        });
         Diagnosis {
-            markers,
-            buffer: vec![0; BUFFER],
-            filled: 0,
-            skipping: false,
+            lines: Lines::new(),
             lines_read: 0,
             lines_recognised: 0,
+            lines_too_long: 0,
             story: Story::new(root),
         }
     }
@@ -78,14 +99,7 @@ impl Diagnosis {
     /// Reads `reader` once (as much as one read gives); complete lines are taken, the rest is
     /// kept for the next read. Returns the bytes read: 0 at the end of the input.
     pub fn read_from(&mut self, reader: &mut dyn Read) -> io::Result<usize> {
-        let n = loop {
-            match reader.read(&mut self.buffer[self.filled..]) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            }
-        };
-        self.filled += n;
+        let n = self.lines.read_once(reader)?;
         self.take_lines();
         Ok(n)
     }
@@ -93,41 +107,52 @@ impl Diagnosis {
     /// Reads `reader` to its end. Two threads share the work: this one reads, counts lines,
     /// finds the TFTP ones and parses them; another tells the story, a buffer behind.
     pub fn read_all(&mut self, reader: &mut dyn Read) -> io::Result<()> {
-        // A line begun by `feed` goes on in the first buffer.
-        let carry = self.buffer[..self.filled].to_vec();
-        let skipping = std::mem::take(&mut self.skipping);
-        self.filled = 0;
-        let markers = self.markers;
-        let story = &mut self.story;
-        let (lines_read, recognised) = std::thread::scope(|scope| {
+        let Diagnosis {
+            lines,
+            lines_read,
+            lines_recognised,
+            lines_too_long,
+            story,
+        } = self;
+        std::thread::scope(|scope| {
             let (batches, received) = mpsc::sync_channel::<Batch>(2);
-            let (spent, reuse) = mpsc::channel::<Vec<u8>>();
+            let (spent, reuse) = mpsc::channel::<Batch>();
             let teller = scope.spawn(move || {
-                for batch in received {
-                    let data = &batch.data[..batch.len];
-                    for parsed in batch.parsed {
-                        story.take(parsed.attach(data));
+                for mut batch in received {
+                    for parsed in batch.parsed.drain(..) {
+                        story.take(parsed.attach(&batch.text));
                     }
-                    let _ = spent.send(batch.data);
+                    let _ = spent.send(batch);
                 }
             });
-            let start = (carry, skipping, self.lines_read);
-            let result = read_batches(reader, markers, &batches, &reuse, start);
+            let result = (|| loop {
+                let at_end = lines.fill(reader)?;
+                if at_end {
+                    lines.end_line();
+                }
+                let mut batch = reuse.try_recv().unwrap_or_default();
+                batch.text.clear();
+                lines.take(lines_read, lines_too_long, &mut |number, bytes| {
+                    let parsed = line::parse(bytes, number);
+                    if parsed != Parsed::Unrecognised {
+                        *lines_recognised += 1;
+                        batch.parsed.push(Detached::new(parsed, &mut batch.text));
+                    }
+                });
+                if batches.send(batch).is_err() || at_end {
+                    return Ok(());
+                }
+            })();
             drop(batches);
             teller.join().expect("the story thread does not panic");
             result
-        })?;
-        self.lines_read = lines_read;
-        self.lines_recognised += recognised;
-        Ok(())
+        })
     }
 
     /// Takes bytes already in memory (tests, benchmarks, a fuzzer).
     pub fn feed(&mut self, mut bytes: &[u8]) {
         while !bytes.is_empty() {
-            let n = bytes.len().min(BUFFER - self.filled);
-            self.buffer[self.filled..self.filled + n].copy_from_slice(&bytes[..n]);
-            self.filled += n;
+            let n = self.lines.put(bytes);
             bytes = &bytes[n..];
             self.take_lines();
         }
@@ -135,12 +160,9 @@ impl Diagnosis {
 
     /// The end of one input: a last line without its LF is read.
     pub fn end_of_input(&mut self) {
-        if self.filled > 0 {
-            self.buffer[self.filled] = b'\n';
-            self.filled += 1;
-            self.take_lines();
-        }
-        self.skipping = false;
+        self.lines.end_line();
+        self.take_lines();
+        self.lines.skipping = false;
     }
 
     /// No more input: boots still open are closed (findings that wait for a boot's end).
@@ -153,13 +175,99 @@ impl Diagnosis {
         self.lines_read - self.lines_recognised
     }
 
+    /// The complete lines in the buffer, to the story on this thread.
     fn take_lines(&mut self) {
+        let (recognised, story) = (&mut self.lines_recognised, &mut self.story);
+        let tftp_line = &mut |number, bytes: &[u8]| {
+            let parsed = line::parse(bytes, number);
+            if parsed != Parsed::Unrecognised {
+                *recognised += 1;
+            }
+            story.take(parsed);
+        };
+        self.lines
+            .take(&mut self.lines_read, &mut self.lines_too_long, tftp_line);
+    }
+}
+
+/// The reading buffer: bytes in, complete lines out (the TFTP ones given to the caller), the
+/// start of a line kept for the next bytes, a line of [`MAX_LINE`] bytes or more skipped.
+struct Lines {
+    markers: &'static Markers,
+    /// One byte more than [`BUFFER`], for the LF [`Lines::end_line`] gives a last line.
+    buffer: Vec<u8>,
+    filled: usize,
+    /// Skipping the rest of an overlong line.
+    skipping: bool,
+    /// The TFTP lines of the last scan: number and range.
+    found: Vec<(u64, usize, usize)>,
+}
+
+impl Lines {
+    fn new() -> Lines {
+        Lines {
+            markers: Markers::get(),
+            buffer: vec![0; BUFFER + 1],
+            filled: 0,
+            skipping: false,
+            found: Vec::new(),
+        }
+    }
+
+    /// Copies what fits of `bytes` in; returns how much.
+    fn put(&mut self, bytes: &[u8]) -> usize {
+        let n = bytes.len().min(BUFFER - self.filled);
+        self.buffer[self.filled..self.filled + n].copy_from_slice(&bytes[..n]);
+        self.filled += n;
+        n
+    }
+
+    /// One read (retried when interrupted by a signal). Returns the bytes read.
+    fn read_once(&mut self, reader: &mut dyn Read) -> io::Result<usize> {
+        let n = loop {
+            match reader.read(&mut self.buffer[self.filled..BUFFER]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        };
+        self.filled += n;
+        Ok(n)
+    }
+
+    /// Reads until the buffer is full or the input ends; returns whether it ended.
+    fn fill(&mut self, reader: &mut dyn Read) -> io::Result<bool> {
+        while self.filled < BUFFER {
+            if self.read_once(reader)? == 0 {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Ends a last line that has no LF.
+    fn end_line(&mut self) {
+        if self.filled > 0 && self.buffer[self.filled - 1] != b'\n' {
+            self.buffer[self.filled] = b'\n';
+            self.filled += 1;
+        }
+    }
+
+    /// Counts the complete lines in the buffer and gives each TFTP one (its number, counting on
+    /// from `lines_read`, and its bytes without the LF) to `tftp_line`; keeps the rest.
+    fn take(
+        &mut self,
+        lines_read: &mut u64,
+        too_long: &mut u64,
+        tftp_line: &mut dyn FnMut(u64, &[u8]),
+    ) {
         let data = &self.buffer[..self.filled];
-        let Some(last) = data.iter().rposition(|&b| b == b'\n') else {
-            if self.filled >= BUFFER - 1 {
+        let Some(last) = memchr::memrchr(b'\n', data) else {
+            if self.filled >= BUFFER {
                 // One line fills the buffer: count it, and skip it up to its LF.
                 if !self.skipping {
-                    self.lines_read += 1;
+                    *lines_read += 1;
+                    *too_long += 1;
                 }
                 self.skipping = true;
                 self.filled = 0;
@@ -169,83 +277,50 @@ impl Diagnosis {
         let mut start = 0;
         if self.skipping {
             // The rest of an overlong line, already counted.
-            start = data.iter().position(|&b| b == b'\n').expect("a LF") + 1;
+            start = memchr::memchr(b'\n', data).expect("a LF") + 1;
             self.skipping = false;
         }
-        self.scan(start, last + 1);
+        let lines = &data[start..=last];
+        self.found.clear();
+        *lines_read = scan(self.markers, lines, *lines_read, &mut self.found);
+        for &(number, from, to) in &self.found {
+            tftp_line(number, &lines[from..to]);
+        }
         self.buffer.copy_within(last + 1..self.filled, 0);
         self.filled -= last + 1;
     }
-
-    /// Reads the complete lines in `buffer[start..end]`: only those with a marker are parsed.
-    fn scan(&mut self, start: usize, end: usize) {
-        let mut lines = Vec::new();
-        self.lines_read = scan(
-            self.markers,
-            &self.buffer[start..end],
-            self.lines_read,
-            &mut lines,
-        );
-        for (number, from, to) in lines {
-            let parsed = line::parse(&self.buffer[start + from..start + to], number);
-            if parsed != Parsed::Unrecognised {
-                self.lines_recognised += 1;
-            }
-            self.story.take(parsed);
-        }
-    }
 }
 
-/// Complete lines for the story thread: a buffer, how much of it is lines, and the TFTP
-/// lines in it, parsed.
+/// Parsed TFTP lines on their way to the story thread. Their names are copied out, as text
+/// already checked, so the reading buffer is free again at once and the story neither reads
+/// it nor checks the text again.
+#[derive(Default)]
 struct Batch {
-    data: Vec<u8>,
-    len: usize,
     parsed: Vec<Detached>,
+    /// The names of the parsed lines, one after the other.
+    text: String,
 }
 
-/// A name of a parsed line, apart from the buffer it is in: where it is, or (unescaped or
-/// made valid UTF-8) the name itself.
-enum Text {
-    At(usize, usize),
-    Own(String),
-}
-
-impl Text {
-    fn detach(text: Cow<'_, str>, data: &[u8]) -> Text {
-        if let Cow::Borrowed(s) = &text {
-            let start = (s.as_ptr() as usize).wrapping_sub(data.as_ptr() as usize);
-            if start <= data.len() && s.len() <= data.len() - start {
-                return Text::At(start, start + s.len());
-            }
-        }
-        Text::Own(text.into_owned())
-    }
-
-    fn attach(self, data: &[u8]) -> Cow<'_, str> {
-        match self {
-            Text::At(start, end) => match std::str::from_utf8(&data[start..end]) {
-                Ok(s) => Cow::Borrowed(s),
-                Err(_) => String::from_utf8_lossy(&data[start..end]),
-            },
-            Text::Own(s) => Cow::Owned(s),
-        }
-    }
-}
-
-/// A parsed line sent to the story thread without the buffer it borrows from.
+/// A parsed line without the buffer it borrowed from: its names are ranges of [`Batch::text`].
 struct Detached {
     parsed: Parsed<'static>,
-    client: Option<Text>,
-    file: Option<Text>,
+    client: Option<(usize, usize)>,
+    file: Option<(usize, usize)>,
 }
 
 impl Detached {
-    fn new(parsed: Parsed<'_>, data: &[u8]) -> Detached {
+    fn new(parsed: Parsed<'_>, text: &mut String) -> Detached {
+        let mut keep = |name: Option<Cow<'_, str>>| {
+            name.map(|name| {
+                let start = text.len();
+                text.push_str(&name);
+                (start, text.len())
+            })
+        };
         match parsed {
             Parsed::Event(mut event) => {
-                let client = event.client.take().map(|c| Text::detach(c, data));
-                let file = event.file.take().map(|f| Text::detach(f, data));
+                let client = keep(event.client.take());
+                let file = keep(event.file.take());
                 Detached {
                     parsed: Parsed::Event(event.into_owned()),
                     client,
@@ -260,11 +335,12 @@ impl Detached {
         }
     }
 
-    fn attach(self, data: &[u8]) -> Parsed<'_> {
+    fn attach(self, text: &str) -> Parsed<'_> {
+        let name = |range: Option<(usize, usize)>| range.map(|(s, e)| Cow::Borrowed(&text[s..e]));
         match self.parsed {
             Parsed::Event(event) => Parsed::Event(Event {
-                client: self.client.map(|c| c.attach(data)),
-                file: self.file.map(|f| f.attach(data)),
+                client: name(self.client),
+                file: name(self.file),
                 ..event
             }),
             other => other,
@@ -272,82 +348,10 @@ impl Detached {
     }
 }
 
-/// The reading side of [`Diagnosis::read_all`]: fills buffers (reusing the spent ones), cuts
-/// them after their last LF, finds the TFTP lines and sends them on. Returns the lines read.
-fn read_batches(
-    reader: &mut dyn Read,
-    markers: &Regex,
-    batches: &mpsc::SyncSender<Batch>,
-    reuse: &mpsc::Receiver<Vec<u8>>,
-    (mut carry, mut skipping, mut lines_read): (Vec<u8>, bool, u64),
-) -> io::Result<(u64, u64)> {
-    let mut recognised = 0;
-    loop {
-        // A spent buffer keeps its length: nothing is cleared, only overwritten.
-        let mut data = reuse.try_recv().unwrap_or_else(|_| vec![0; BUFFER + 1]);
-        data[..carry.len()].copy_from_slice(&carry);
-        let mut filled = carry.len();
-        let mut at_end = false;
-        while filled < BUFFER {
-            match reader.read(&mut data[filled..BUFFER]) {
-                Ok(0) => {
-                    at_end = true;
-                    break;
-                }
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        if at_end && filled > 0 && data[filled - 1] != b'\n' {
-            data[filled] = b'\n';
-            filled += 1;
-        }
-        let Some(last) = data[..filled].iter().rposition(|&b| b == b'\n') else {
-            // No LF in a whole buffer: one overlong line, counted once and skipped.
-            if filled > 0 && !skipping {
-                lines_read += 1;
-            }
-            skipping = filled > 0;
-            carry.clear();
-            if at_end {
-                return Ok((lines_read, recognised));
-            }
-            continue;
-        };
-        let mut start = 0;
-        if skipping {
-            start = data.iter().position(|&b| b == b'\n').expect("a LF") + 1;
-            skipping = false;
-        }
-        carry.clear();
-        carry.extend_from_slice(&data[last + 1..filled]);
-        let mut lines = Vec::new();
-        lines_read = scan(markers, &data[start..last + 1], lines_read, &mut lines);
-        let text = &data[..last + 1];
-        let mut parsed = Vec::with_capacity(lines.len());
-        for (number, from, to) in lines {
-            let line = line::parse(&text[start + from..start + to], number);
-            if line != Parsed::Unrecognised {
-                recognised += 1;
-                parsed.push(Detached::new(line, text));
-            }
-        }
-        let batch = Batch {
-            data,
-            len: last + 1,
-            parsed,
-        };
-        if batches.send(batch).is_err() || at_end {
-            return Ok((lines_read, recognised));
-        }
-    }
-}
-
 /// Finds the lines of `data` (complete lines) that hold a marker: their numbers (counting on
 /// from `lines_read`) and ranges go to `out`. Returns the lines read in all.
 fn scan(
-    markers: &Regex,
+    markers: &Markers,
     data: &[u8],
     mut lines_read: u64,
     out: &mut Vec<(u64, usize, usize)>,
@@ -355,18 +359,14 @@ fn scan(
     let end = data.len();
     let mut at = 0;
     while at < end {
-        let Some(found) = markers.find_at(data, at) else {
+        let Some((found_start, found_end)) = markers.find(data, at) else {
             lines_read += count_lines(&data[at..end]);
             break;
         };
-        let line_start = data[at..found.start()]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(at, |i| at + i + 1);
-        let line_end = data[found.end()..end]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(end - 1, |i| found.end() + i);
+        // A marker holds no LF: its line is the one around it.
+        let line_start = memchr::memrchr(b'\n', &data[at..found_start]).map_or(at, |i| at + i + 1);
+        let line_end =
+            memchr::memchr(b'\n', &data[found_end..end]).map_or(end - 1, |i| found_end + i);
         lines_read += count_lines(&data[at..line_start]) + 1;
         out.push((lines_read, line_start, line_end));
         at = line_end + 1;
@@ -454,8 +454,12 @@ mod tests {
         piped.finish();
         assert_eq!(piped.lines_read, 120_002);
         assert_eq!(
-            (piped.lines_read, piped.lines_recognised),
-            (plain.lines_read, plain.lines_recognised)
+            (
+                piped.lines_read,
+                piped.lines_recognised,
+                piped.lines_too_long
+            ),
+            (plain.lines_read, plain.lines_recognised, 1)
         );
         let boots = |d: &Diagnosis| {
             d.story
@@ -480,7 +484,59 @@ mod tests {
         d.feed(b"tftp\n");
         d.feed(text);
         d.finish();
-        assert_eq!((d.lines_read, d.lines_recognised), (3, 2));
+        assert_eq!(
+            (d.lines_read, d.lines_recognised, d.lines_too_long),
+            (3, 2, 1)
+        );
         assert_eq!(d.story.phones[0].boots[0].requests.len(), 2);
+    }
+
+    #[test]
+    fn the_simd_search_and_the_automaton_find_the_same_lines() {
+        let mut text = Vec::new();
+        for marker in MARKERS {
+            text.extend_from_slice(format!("a line with {marker} in it\nno marker\n").as_bytes());
+        }
+        text.extend_from_slice(b"tftp at the start\n\nend tftp\n");
+        let automaton = Markers::Automaton(AhoCorasick::new(MARKERS).unwrap());
+        let mut lines = Vec::new();
+        assert_eq!(scan(&automaton, &text, 10, &mut lines), 10 + 2 * 17 + 3);
+        let numbers: Vec<u64> = lines.iter().map(|l| l.0).collect();
+        let mut expected: Vec<u64> = (0..17).map(|n| 11 + 2 * n).collect();
+        expected.extend([45, 47]);
+        assert_eq!(numbers, expected);
+        let (_, from, to) = lines[17];
+        assert_eq!(&text[from..to], b"tftp at the start");
+        if let Some(searcher) = packed::Searcher::new(MARKERS) {
+            let mut simd = Vec::new();
+            scan(&Markers::Packed(searcher), &text, 10, &mut simd);
+            assert_eq!(simd, lines);
+        }
+    }
+
+    #[test]
+    fn both_readers_skip_lines_of_max_line_bytes_and_read_shorter_ones() {
+        let request = |length: usize| {
+            let head = b"Nov 21 09:27:15 vm in.tftpd[1]: RRQ from 127.0.0.1 filename ";
+            let mut line = head.to_vec();
+            line.resize(length, b'A');
+            line.push(b'\n');
+            line
+        };
+        for (length, too_long) in [(MAX_LINE - 1, 0), (MAX_LINE, 1), (5 * MAX_LINE, 1)] {
+            let mut text = request(length);
+            text.extend(request(100));
+            let plain = read(&text);
+            let mut piped = Diagnosis::new(None);
+            piped.read_all(&mut Trickle(&text)).unwrap();
+            piped.finish();
+            for d in [&plain, &piped] {
+                assert_eq!(
+                    (d.lines_read, d.lines_recognised, d.lines_too_long),
+                    (2, 2 - too_long, too_long),
+                    "{length}"
+                );
+            }
+        }
     }
 }

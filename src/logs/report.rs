@@ -11,7 +11,7 @@ use crate::knowledge::load_id::{Era as LoadEra, Kind as LoadKind, LoadId, Protoc
 use crate::knowledge::matrix::Matrix;
 use crate::logs::event::{Outcome, Source};
 use crate::logs::findings::{Context, Finding, Kind};
-use crate::logs::read::Diagnosis;
+use crate::logs::read::{Diagnosis, MAX_LINE};
 use crate::logs::story::{
     fetched, has_cr_or_space, key, Boot, Names, Phone, Seen, Story, MAX_BOOTS, MAX_PHONES,
 };
@@ -31,6 +31,9 @@ pub struct Report {
     pub inputs: Vec<InputReport>,
     pub lines_read: u64,
     pub lines_unrecognised: u64,
+    /// Lines of `max_line_bytes` or more: skipped unread (counted in `lines_unrecognised`).
+    pub lines_too_long: u64,
+    pub max_line_bytes: usize,
     /// Lines recognised per server.
     pub sources: BTreeMap<String, u64>,
     /// What this log cannot show, and lines phoneup could not tie to a phone.
@@ -173,15 +176,17 @@ impl Report {
             .map(|index| finding_report(story, index))
             .collect();
         findings.sort_by_key(|f| (f.lines.first().copied(), f.kind));
+        findings.extend(no_requests(diagnosis));
         Report {
             inputs: Vec::new(),
             lines_read: diagnosis.lines_read,
             lines_unrecognised: diagnosis.lines_unrecognised(),
-            sources: story
-                .seen
-                .lines
-                .iter()
-                .map(|(s, n)| (s.name().to_string(), *n))
+            lines_too_long: diagnosis.lines_too_long,
+            max_line_bytes: MAX_LINE,
+            sources: Source::ALL
+                .into_iter()
+                .filter(|&s| story.seen.lines_of(s) > 0)
+                .map(|s| (s.name().to_string(), story.seen.lines_of(s)))
                 .collect(),
             notes: notes(story),
             phones,
@@ -189,21 +194,28 @@ impl Report {
         }
     }
 
-    /// 0 no findings, 1 findings.
+    /// 0 no findings, 1 findings (also `no_requests`: a log that shows no phone is no answer).
     pub fn exit_code(&self) -> u8 {
         u8::from(!self.findings.is_empty())
     }
 
-    pub fn to_text(&self, style: &Style) -> String {
-        let mut out = String::new();
+    /// The first line: lines read, per server, not recognised, and too long to read.
+    pub fn summary(&self) -> String {
         let sources: Vec<String> = self
             .sources
             .iter()
             .map(|(s, n)| format!("{s} {n}"))
             .collect();
-        let _ = writeln!(
-            out,
-            "{} lines read ({}), {} not recognised.",
+        let too_long = match self.lines_too_long {
+            0 => String::new(),
+            n => format!(
+                " ({n} of them {} bytes ({} MiB) or longer, skipped unread)",
+                self.max_line_bytes,
+                self.max_line_bytes >> 20
+            ),
+        };
+        format!(
+            "{} lines read ({}), {} not recognised{too_long}.",
             self.lines_read,
             if sources.is_empty() {
                 "no TFTP server lines".to_string()
@@ -211,7 +223,12 @@ impl Report {
                 sources.join(", ")
             },
             self.lines_unrecognised
-        );
+        )
+    }
+
+    pub fn to_text(&self, style: &Style) -> String {
+        let mut out = self.summary();
+        out.push('\n');
         if self.inputs.len() > 1 {
             let ranges: Vec<String> = self
                 .inputs
@@ -254,20 +271,24 @@ impl FindingReport {
     /// The finding in a few lines, as text (also one `--follow` prints as it appears).
     pub fn to_text(&self, style: &Style) -> String {
         let mut out = String::new();
-        let who = phone_label(self.client.as_deref(), self.mac.as_deref());
-        let times = if self.count == 1 {
-            "once".to_string()
+        if self.kind == Kind::NoRequests {
+            let _ = writeln!(out, "{}  the whole input", style.error(self.kind.name()));
         } else {
-            format!("{} times", self.count)
-        };
-        let _ = writeln!(
-            out,
-            "{}  {who}  {}  {times}  (line{} {})",
-            style.error(self.kind.name()),
-            style.bold(&shown(&self.file)),
-            if self.lines.len() == 1 { "" } else { "s" },
-            join_lines(&self.lines)
-        );
+            let who = phone_label(self.client.as_deref(), self.mac.as_deref());
+            let times = if self.count == 1 {
+                "once".to_string()
+            } else {
+                format!("{} times", self.count)
+            };
+            let _ = writeln!(
+                out,
+                "{}  {who}  {}  {times}  (line{} {})",
+                style.error(self.kind.name()),
+                style.bold(&shown(&self.file)),
+                if self.lines.len() == 1 { "" } else { "s" },
+                join_lines(&self.lines)
+            );
+        }
         let _ = writeln!(out, "  {}", self.detail);
         let _ = writeln!(out, "  {} {}", style.bold("fix:"), self.fix);
         out
@@ -449,7 +470,7 @@ fn boots(phone: &Phone, hpa_answers: bool, names: &Names) -> Vec<BootReport> {
             .requests
             .iter()
             .filter(
-                |r| matches!(Name::of(names.get(r.file)), Name::Image { ext, .. } if ext != ImageExt::Loads),
+                |r| matches!(names.name(r.file), Name::Image { ext, .. } if ext != ImageExt::Loads),
             )
             .filter(|r| fetched(r, hpa_answers))
             .map(|r| names.get(r.file).to_string())
@@ -493,7 +514,7 @@ fn last_image(boot: &Boot, hpa_answers: bool, names: &Names) -> Option<String> {
         .requests
         .iter()
         .filter(|r| fetched(r, hpa_answers) && !has_cr_or_space(names.get(r.file)))
-        .filter_map(|r| match Name::of(names.get(r.file)) {
+        .filter_map(|r| match names.name(r.file) {
             Name::Image { load, ext } if ext != ImageExt::Loads => Some((load, ext)),
             _ => None,
         })
@@ -617,6 +638,60 @@ fn stage(boots: &[BootReport], target: &Target, planner: &Planner) -> StageRepor
     }
 }
 
+/// When no request of any phone is in the input: the finding that says so, and what to do.
+/// A log that shows no phone must not read as "no findings" (exit 0, all phones fine).
+pub fn no_requests(diagnosis: &Diagnosis) -> Option<FindingReport> {
+    let story = &diagnosis.story;
+    if !story.phones.is_empty() {
+        return None;
+    }
+    let seen = &story.seen;
+    let lines = diagnosis.lines_read;
+    let server_lines = seen.server_lines();
+    let hpa_quiet = seen.lines_of(Source::TftpdHpa) > 0 && seen.hpa_requests == 0;
+    let detail = if lines == 0 {
+        "the input is empty: there is no line to read, so nothing can be said about any phone"
+            .to_string()
+    } else if server_lines == 0 {
+        format!(
+            "none of the {lines} line(s) read is from a TFTP server phoneup reads (tftpd-hpa, atftpd, dnsmasq, Tftpd32/64; through syslog, journalctl or the servers' own files), so nothing can be said about any phone"
+        )
+    } else if seen.requests == 0 {
+        let why = if hpa_quiet {
+            ": tftpd-hpa writes a request line only with -v"
+        } else {
+            ": no phone asked this server for a file while it logged, or the server does not log requests"
+        };
+        format!("the TFTP server's {server_lines} line(s) hold no request from a phone{why}")
+    } else {
+        format!(
+            "the log holds {} request(s), but none names the phone's address or a MAC, so none can be told as a phone's",
+            seen.requests
+        )
+    };
+    let unit = "read the log of the server the phones use, from the time they booted: `journalctl -u UNIT` (check the unit's name with `systemctl list-units --all '*tftp*' '*dnsmasq*'`) or /var/log/syslog";
+    let verbosity = if hpa_quiet {
+        "set TFTP_OPTIONS=\"--secure -v -v\" in /etc/default/tftpd-hpa and restart it (systemctl restart tftpd-hpa)"
+    } else {
+        "make sure the server logs each request: tftpd-hpa only with -v (TFTP_OPTIONS=\"--secure -v -v\" in /etc/default/tftpd-hpa), atftpd from --verbose=5 (Debian's default; --verbose=7 also logs outcomes), dnsmasq as it is"
+    };
+    let fix = if server_lines == 0 {
+        format!("{unit}; {verbosity}")
+    } else {
+        format!("{verbosity}; then {unit}")
+    };
+    Some(FindingReport {
+        kind: Kind::NoRequests,
+        client: None,
+        mac: None,
+        file: String::new(),
+        count: 1,
+        lines: Vec::new(),
+        detail,
+        fix,
+    })
+}
+
 /// Finding `index` of the story, in words.
 pub fn finding_report(story: &Story, index: usize) -> FindingReport {
     let finding = &story.findings.list[index];
@@ -636,6 +711,9 @@ pub fn finding_report(story: &Story, index: usize) -> FindingReport {
 
 const FIREWALL_FIX: &str = "let the server's replies reach the phone: TFTP answers from a new UDP port of the server, not 69, which firewalls and NAT between them drop (seed 002); open UDP from the server to the phone, or put the phone on the server's side while it upgrades";
 
+/// The files a name a phone asks for comes from, when the log does not say which.
+const NAMER: &str = "the file that names it (OS79XX.TXT, a .loads, or a configuration file)";
+
 /// What a finding rests on, and its fix, in words.
 fn words(finding: &Finding, phone: &Phone, story: &Story) -> (String, String) {
     let file = shown(&finding.file);
@@ -654,10 +732,22 @@ fn words(finding: &Finding, phone: &Phone, story: &Story) -> (String, String) {
                 format!("serve {file} naming the application to load (`phoneup plan --from <its loader> --to <the load you want>` prints it)"),
             ),
             context => {
-                let named = match context {
-                    Context::NamedBy(by) => format!(", which {} names", shown(by)),
-                    _ => String::new(),
+                let by = match context {
+                    Context::NamedBy(by) => Some(shown(by)),
+                    _ => None,
                 };
+                let named = by
+                    .as_ref()
+                    .map(|by| format!(", which {by} names"))
+                    .unwrap_or_default();
+                if source == Source::Dnsmasq && !story.has_root() {
+                    // dnsmasq logs "X.bin" for a request of "X.bin\r": two causes, one line.
+                    let by = by.unwrap_or_else(|| NAMER.into());
+                    return (
+                        format!("the server did not find {file}{named}, and the phone stops there: either the TFTP root has no {file}, or the phone asked for it with a CR after the name ({by} ends its line with a Windows CR, Cisco bug CSCdv19260), which dnsmasq leaves out of the names it logs; this log cannot tell the two apart"),
+                        format!("tell them apart: run again with --tftp-root DIR (a name the directory has is then name_has_cr_or_space), or run `phoneup lint DIR`; then copy {file} from its firmware package into the TFTP root, or rewrite {by} with the name alone and a plain LF"),
+                    );
+                }
                 (
                     format!("the server has no {file}{named}: the phone needs it to go on, and stops"),
                     format!("copy {file} from its firmware package into the TFTP root, or change the file that names it"),
@@ -667,7 +757,7 @@ fn words(finding: &Finding, phone: &Phone, story: &Story) -> (String, String) {
         Kind::NameHasCrOrSpace => {
             let by = match &finding.context {
                 Context::NamedBy(by) => shown(by),
-                _ => "the file that names it (OS79XX.TXT, a .loads, or a configuration file)".into(),
+                _ => NAMER.into(),
             };
             let detail = match &finding.context {
                 Context::RootHas(name) => format!(
@@ -727,6 +817,11 @@ fn words(finding: &Finding, phone: &Phone, story: &Story) -> (String, String) {
                 "a phone refuses an image its running load cannot take (an unsigned image on a signed load, a UAL-era image before the loader): check the jump with `phoneup check --from <App Load ID> --to <image>` and go through the plan's intermediate load".into(),
             )
         }
+        // About the whole input, never a phone's: made by `no_requests`, not kept in a story.
+        Kind::NoRequests => (
+            format!("{file}: a request no phone could be tied to"),
+            String::new(),
+        ),
     }
 }
 
@@ -740,7 +835,7 @@ fn later_loads(finding: &Finding, phone: &Phone, names: &Names) -> Option<u64> {
         .find(|r| {
             r.line > after
                 && matches!(
-                    Name::of(names.get(r.file)),
+                    names.name(r.file),
                     Name::Image {
                         ext: ImageExt::Loads,
                         ..
@@ -838,10 +933,7 @@ fn error_fix(text: &str, file: &str) -> String {
 fn notes(story: &Story) -> Vec<String> {
     let seen = &story.seen;
     let mut notes = Vec::new();
-    let has = |s: Source| seen.lines.get(&s).copied().unwrap_or(0) > 0;
-    if seen.lines.values().sum::<u64>() == 0 {
-        notes.push("no TFTP server lines: phoneup reads tftpd-hpa, atftpd, dnsmasq and Tftpd32/64 logs, from syslog files, journalctl (short, short-iso, short-precise, short-unix, json) or the servers' own log files".into());
-    }
+    let has = |s: Source| seen.lines_of(s) > 0;
     if has(Source::TftpdHpa) && seen.hpa_requests == 0 {
         notes.push("tftpd-hpa logs requests only with -v and its answers only with -v -v; Debian's default (TFTP_OPTIONS=\"--secure\") logs neither: set TFTP_OPTIONS=\"--secure -v -v\" in /etc/default/tftpd-hpa and restart it".into());
     } else if seen.hpa_requests > 0 && seen.hpa_answers == 0 {
@@ -861,6 +953,9 @@ fn notes(story: &Story) -> Vec<String> {
             "{} busybox tftpd line(s): busybox logs only errors, naming neither the phone nor the file, so they cannot be diagnosed; use tftpd-hpa (-v -v), atftpd (--verbose=7) or dnsmasq",
             seen.busybox
         ));
+    }
+    if seen.dnsmasq_not_found > 0 && !story.has_root() {
+        notes.push("dnsmasq leaves control characters out of the names it logs: a file it did not find may be in the TFTP root, asked for with a CR after its name (an OS79XX.TXT with Windows line ends); run again with --tftp-root DIR to tell".into());
     }
     if seen.blobs > 0 {
         notes.push(format!(

@@ -7,12 +7,13 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::files::per_phone::PerPhoneFile;
 use crate::logs::event::{Event, Info, Outcome, Parsed, Pid, Source};
 use crate::logs::findings::{Context, Findings, Kind};
 use crate::logs::time::Time;
-use crate::phone::recognise::{self, Era, Hunt, ImageExt, Name};
+use crate::phone::recognise::{self, Era, Hunt, ImageExt, Name, Shape};
 use crate::tftp_root::TftpRoot;
 
 pub const MAX_PHONES: usize = 10_000;
@@ -28,11 +29,13 @@ pub const MAX_NAMES: usize = 1 << 16;
 /// or three times when it is missing (seed 002).
 pub const LOOP_AT: u32 = 4;
 
-/// The names phones asked for, each kept once: a request holds its number. Number 0 stands
-/// for any name past [`MAX_NAMES`].
+/// The names phones asked for, each kept once and read once: a request holds its number.
+/// Number 0 stands for any name past [`MAX_NAMES`].
 #[derive(Debug)]
 pub struct Names {
     list: Vec<Box<str>>,
+    /// By number: what the name is, and whether it holds a CR, LF, TAB or space.
+    facts: Vec<(Shape, bool)>,
     index: HashMap<Box<str>, u32>,
     /// Requests whose name was past [`MAX_NAMES`].
     pub overflow: u64,
@@ -40,15 +43,25 @@ pub struct Names {
 
 impl Default for Names {
     fn default() -> Names {
-        Names {
-            list: vec![Box::from("(one of too many names)")],
+        let mut names = Names {
+            list: Vec::new(),
+            facts: Vec::new(),
             index: HashMap::new(),
             overflow: 0,
-        }
+        };
+        names.keep("(one of too many names)");
+        names
     }
 }
 
 impl Names {
+    fn keep(&mut self, name: &str) -> u32 {
+        let id = self.list.len() as u32;
+        self.list.push(Box::from(name));
+        self.facts.push((Shape::of(name), has_cr_or_space(name)));
+        id
+    }
+
     /// The number of `name`, given one if it has none.
     pub fn id(&mut self, name: &str) -> u32 {
         if let Some(&id) = self.index.get(name) {
@@ -58,8 +71,7 @@ impl Names {
             self.overflow += 1;
             return 0;
         }
-        let id = self.list.len() as u32;
-        self.list.push(Box::from(name));
+        let id = self.keep(name);
         self.index.insert(Box::from(name), id);
         id
     }
@@ -72,7 +84,51 @@ impl Names {
     pub fn get(&self, id: u32) -> &str {
         self.list.get(id as usize).map_or("", |n| n)
     }
+
+    /// What name `id` is, as [`Name::of`] says, without reading it again.
+    pub fn name(&self, id: u32) -> Name<'_> {
+        self.name_of(id, self.get(id))
+    }
+
+    /// The same for `text`, which is name `id` as a request gave it (read again when `id` is
+    /// 0, one of too many names).
+    pub fn name_of<'a>(&self, id: u32, text: &'a str) -> Name<'a> {
+        match self.facts.get(id as usize) {
+            Some((shape, _)) if id != 0 => shape.name(text),
+            _ => Name::of(text),
+        }
+    }
+
+    /// Whether name `id` holds a CR, LF, TAB or space ([`has_cr_or_space`]).
+    pub fn odd(&self, id: u32) -> bool {
+        self.facts.get(id as usize).is_some_and(|&(_, odd)| odd)
+    }
 }
+
+/// Hashes a name's number: numbers are given out in order, never chosen by a log line, so a
+/// multiplication spreads them and no log can make them collide (names themselves, which a
+/// log chooses, keep the standard keyed hash).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(byte)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+/// A map by name number.
+pub type ByName<V> = HashMap<u32, V, BuildHasherDefault<IdHasher>>;
 
 /// One request and what became of it.
 #[derive(Debug, Clone)]
@@ -110,7 +166,7 @@ impl Boot {
             .rev()
             .find(|r| {
                 let names_a_load = matches!(
-                    Name::of(names.get(r.file)),
+                    names.name(r.file),
                     Name::Os79xx
                         | Name::XmlDefault
                         | Name::SipDefault
@@ -160,7 +216,7 @@ pub struct Phone {
     pub boots_total: u64,
     pub last_time: Option<Time>,
     /// By the number of the name (without its directory).
-    pub tallies: HashMap<u32, Tally>,
+    pub tallies: ByName<Tally>,
     run: Run,
     /// The image the previous boot fetched (file name, line, whether that boot was before the
     /// Universal Application Loader), for the next boot.
@@ -175,7 +231,7 @@ impl Phone {
             boots: VecDeque::new(),
             boots_total: 0,
             last_time: None,
-            tallies: HashMap::new(),
+            tallies: ByName::default(),
             run: Run::default(),
             fetched_before: None,
         }
@@ -195,7 +251,10 @@ struct Pending {
 /// What the log shows about each server, for saying what it cannot show.
 #[derive(Debug, Clone, Default)]
 pub struct Seen {
-    pub lines: HashMap<Source, u64>,
+    /// Read requests (for dnsmasq, its lines about a transfer), tied to a phone or not.
+    pub requests: u64,
+    /// Lines recognised per server, by [`Source`] in the order of [`Source::ALL`].
+    pub lines: [u64; Source::ALL.len()],
     pub hpa_requests: u64,
     pub hpa_answers: u64,
     /// tftpd-hpa lines about a transfer that name no request (no `-v`).
@@ -209,6 +268,24 @@ pub struct Seen {
     /// Requests from phones past [`MAX_PHONES`], not followed.
     pub untracked: u64,
     pub dnsmasq_root: Option<String>,
+    /// dnsmasq's "not found" answers: a name it logs has lost any control character.
+    pub dnsmasq_not_found: u64,
+}
+
+impl Seen {
+    /// Lines recognised from `source`.
+    pub fn lines_of(&self, source: Source) -> u64 {
+        self.lines[source as usize]
+    }
+
+    /// Lines recognised from any server.
+    pub fn server_lines(&self) -> u64 {
+        self.lines.iter().sum()
+    }
+
+    fn count(&mut self, source: Source) {
+        self.lines[source as usize] += 1;
+    }
 }
 
 /// Everything the events told so far.
@@ -250,21 +327,26 @@ impl Story {
         }
     }
 
+    /// Whether the user gave the TFTP root (`--tftp-root`).
+    pub fn has_root(&self) -> bool {
+        self.root.is_some()
+    }
+
     /// Takes one parsed line.
     pub fn take(&mut self, parsed: Parsed) {
         match parsed {
             Parsed::Event(event) => {
-                *self.seen.lines.entry(event.source).or_default() += 1;
+                self.seen.count(event.source);
                 self.event(event);
             }
             Parsed::Info(info) => match info {
-                Info::Server(source) => *self.seen.lines.entry(source).or_default() += 1,
+                Info::Server(source) => self.seen.count(source),
                 Info::Root(root) => {
-                    *self.seen.lines.entry(Source::Dnsmasq).or_default() += 1;
+                    self.seen.count(Source::Dnsmasq);
                     self.seen.dnsmasq_root = Some(root.trim_end_matches('/').to_string());
                 }
                 Info::Blob(source) => {
-                    *self.seen.lines.entry(source).or_default() += 1;
+                    self.seen.count(source);
                     self.seen.blobs += 1;
                 }
             },
@@ -301,6 +383,9 @@ impl Story {
                     return;
                 };
                 if !matches!(outcome, Outcome::ClientError { .. }) {
+                    if *outcome == Outcome::NotFound {
+                        self.seen.dnsmasq_not_found += 1;
+                    }
                     let name = self.strip_root(path, true);
                     if let Some(at) = self.request(&event, event.client.as_deref(), Some(name)) {
                         self.outcome(&at, &event);
@@ -412,6 +497,7 @@ impl Story {
             .get(at.phone)?
             .boots
             .iter()
+            .rev()
             .find(|b| b.number == at.boot)?
             .requests
             .get(at.index)
@@ -464,7 +550,15 @@ impl Story {
         file: Option<&str>,
     ) -> Option<Pending> {
         let file = file?;
-        let name = Name::of(file);
+        self.seen.requests += 1;
+        let bare = key(file);
+        let file_key = self.names.id(bare);
+        let file_id = if bare.len() == file.len() {
+            file_key
+        } else {
+            self.names.id(file)
+        };
+        let name = self.names.name_of(file_id, file);
         let image = matches!(name, Name::Image { ext, .. } if ext != ImageExt::Loads)
             && !has_cr_or_space(file);
         let mac = name.mac().map(|mac| {
@@ -475,12 +569,7 @@ impl Story {
             }
         });
         let index = self.phone_for(client, mac.as_deref())?;
-        let file_key = self.names.id(key(file));
-        let file = if key(file).len() == file.len() {
-            file_key
-        } else {
-            self.names.id(file)
-        };
+        let file = file_id;
         let phone = &mut self.phones[index];
         let quiet = match (&phone.last_time, &event.time) {
             (Some(before), Some(now)) => before.seconds_until(now),
@@ -566,8 +655,8 @@ impl Story {
         name: &Name,
         event: &Event,
     ) {
-        let text = self.names.get(file);
-        if has_cr_or_space(text) {
+        if self.names.odd(file) {
+            let text = self.names.get(file);
             let boot = self.phones[index].boots.back().expect("a request's boot");
             let named_by = boot.named_by(boot.requests.len().saturating_sub(1), &self.names);
             self.findings.add(
@@ -634,8 +723,12 @@ impl Story {
             return;
         }
         let era = boot.hunt.era();
+        let stem = match self.names.name(image) {
+            Name::Image { load, .. } => Some(load),
+            _ => None,
+        };
         let image = self.names.get(image);
-        let Some(load) = image_stem(image).and_then(recognise::image_load) else {
+        let Some(load) = stem.and_then(recognise::image_load) else {
             return;
         };
         if recognise::took_image(&load, era) == Some(false) {
@@ -686,7 +779,8 @@ impl Story {
         let Some(phone) = self.phones.get_mut(at.phone) else {
             return;
         };
-        let Some(boot) = phone.boots.iter_mut().find(|b| b.number == at.boot) else {
+        // Most lines are about the latest boot: look from the back.
+        let Some(boot) = phone.boots.iter_mut().rev().find(|b| b.number == at.boot) else {
             return;
         };
         let Some(request) = boot.requests.get_mut(at.index) else {
@@ -761,10 +855,10 @@ impl Story {
     /// or a missing file the phone needs.
     fn not_found(&mut self, at: &Pending, file: u32, lines: &[u64], source: Source) {
         let index = at.phone;
-        let text = self.names.get(file);
-        if has_cr_or_space(text) {
+        if self.names.odd(file) {
             return; // Reported as the name, on the request.
         }
+        let text = self.names.get(file);
         if let Some(root) = &self.root {
             if let Some(variant) = root.case_variant(text) {
                 let context = Context::RootHas(variant.to_string());
@@ -781,7 +875,7 @@ impl Story {
                 return;
             }
         }
-        if matches!(Name::of(text), Name::Image { .. }) {
+        if matches!(self.names.name(file), Name::Image { .. }) {
             let named_by = self.phones[index]
                 .boots
                 .iter()
@@ -813,13 +907,10 @@ pub fn fetched(request: &Request, hpa_shows_answers: bool) -> bool {
 
 /// The name without a directory: what matches across a server's lines.
 pub fn key(name: &str) -> &str {
-    name.rsplit('/').next().unwrap_or(name)
-}
-
-fn image_stem(file: &str) -> Option<&str> {
-    match Name::of(file) {
-        Name::Image { load, .. } => Some(load),
-        _ => None,
+    // A name is short: a plain loop beats a searcher here.
+    match name.bytes().rposition(|b| b == b'/') {
+        Some(slash) => &name[slash + 1..],
+        None => name,
     }
 }
 
@@ -856,6 +947,47 @@ mod tests {
 
     fn sent(file: &str) -> String {
         format!("Nov 21 10:00:00 h dnsmasq-tftp[1]: sent /srv/tftp/{file} to 127.0.0.1")
+    }
+
+    #[test]
+    fn names_are_kept_once_with_what_they_are() {
+        let mut names = Names::default();
+        let id = names.id("P0S3-08-11-00.loads");
+        assert_eq!(names.id("P0S3-08-11-00.loads"), id);
+        assert_eq!(
+            names.name(id),
+            Name::Image {
+                load: "P0S3-08-11-00",
+                ext: ImageExt::Loads
+            }
+        );
+        let odd = names.id("P0S3-06-3-00\r.bin");
+        assert!(names.odd(odd) && !names.odd(id));
+        // Number 0, one of too many names, is read from the text given.
+        assert_eq!(names.name_of(0, "OS79XX.TXT"), Name::Os79xx);
+        let mut by_name = ByName::default();
+        by_name.insert(id, 1);
+        by_name.insert(odd, 2);
+        assert_eq!((by_name[&id], by_name[&odd]), (1, 2));
+        let hash = |bytes: &[u8]| {
+            let mut hasher = IdHasher::default();
+            hasher.write(bytes);
+            hasher.finish()
+        };
+        assert_ne!(hash(b"ab"), hash(b"ba"));
+    }
+
+    #[test]
+    fn each_server_counts_its_own_lines() {
+        let mut seen = Seen::default();
+        for (n, &source) in Source::ALL.iter().enumerate() {
+            assert_eq!(source as usize, n);
+            for _ in 0..=n {
+                seen.count(source);
+            }
+        }
+        assert_eq!(seen.lines_of(Source::Busybox), 5);
+        assert_eq!(seen.server_lines(), 15);
     }
 
     #[test]

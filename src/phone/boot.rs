@@ -254,10 +254,10 @@ impl BootRun<'_> {
                 .map(|r| r.file.clone());
             let fix = match named_by {
                 Some(file) => format!(
-                    "{} is not in the TFTP root: copy it from the firmware package, or change {file}, which led the phone to it.",
+                    "{} is not on the TFTP server: copy it into the directory it serves from the firmware package, or change {file}, which led the phone to it.",
                     shown(name)
                 ),
-                None => format!("{} is not in the TFTP root: copy it from the firmware package.", shown(name)),
+                None => format!("{} is not on the TFTP server: copy it into the directory it serves from the firmware package.", shown(name)),
             };
             self.out.problems.push(fix);
             Err(self.finish(

@@ -175,6 +175,58 @@ impl<'a> Name<'a> {
     }
 }
 
+/// What a name is, kept apart from the name: a [`Name`] without its borrow, with where in the
+/// name its MAC or load is. For a caller that keeps each name once and reads it once
+/// ([`Shape::of`]), then makes the [`Name`] again from the same text ([`Shape::name`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    /// The name with its borrowed part (a MAC or a load) left empty.
+    name: Name<'static>,
+    /// Where that part is in the text.
+    part: (usize, usize),
+}
+
+impl Shape {
+    /// What `file` is: [`Name::of`], kept apart from `file`.
+    pub fn of(file: &str) -> Shape {
+        let at = |part: &str| {
+            let start = (part.as_ptr() as usize).saturating_sub(file.as_ptr() as usize);
+            (start, start + part.len())
+        };
+        let (name, part) = match Name::of(file) {
+            Name::Os79xx => (Name::Os79xx, (0, 0)),
+            Name::PerPhone { file: kind, mac } => (
+                Name::PerPhone {
+                    file: kind,
+                    mac: mac.map(|_| ""),
+                },
+                mac.map_or((0, 0), at),
+            ),
+            Name::XmlDefault => (Name::XmlDefault, (0, 0)),
+            Name::SepDefault => (Name::SepDefault, (0, 0)),
+            Name::SipDefault => (Name::SipDefault, (0, 0)),
+            Name::MgcDefault => (Name::MgcDefault, (0, 0)),
+            Name::Image { load, ext } => (Name::Image { load: "", ext }, at(load)),
+            Name::Application => (Name::Application, (0, 0)),
+            Name::Other => (Name::Other, (0, 0)),
+        };
+        Shape { name, part }
+    }
+
+    /// The [`Name`] of `file`, the text given to [`Shape::of`] (or the same name again).
+    pub fn name<'a>(&self, file: &'a str) -> Name<'a> {
+        let part = file.get(self.part.0..self.part.1).unwrap_or_default();
+        match self.name {
+            Name::PerPhone { file: kind, mac } => Name::PerPhone {
+                file: kind,
+                mac: mac.map(|_| part),
+            },
+            Name::Image { ext, .. } => Name::Image { load: part, ext },
+            other => other,
+        }
+    }
+}
+
 /// What a boot's requests say about the image running, from the hunt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -259,8 +311,11 @@ pub struct Hunt {
     application_files: bool,
     /// SIP files after a `.loads` with no image between: the application has started.
     sip_after_loads: bool,
-    images: Vec<(String, ImageExt)>,
-    mac: Option<String>,
+    /// Images asked for (`.bin`, `.sbn`, `.sb2`), and the first one's extension.
+    images: u32,
+    first_image: Option<ImageExt>,
+    /// Upper case: twelve hex digits (a boot keeps it without allocating).
+    mac: Option<[u8; 12]>,
 }
 
 impl Hunt {
@@ -316,7 +371,11 @@ impl Hunt {
         }
         self.requests = self.requests.saturating_add(1);
         if let (None, Some(mac)) = (&self.mac, name.mac()) {
-            self.mac = Some(mac.to_ascii_uppercase());
+            // A name's MAC is twelve hex digits (`per_phone::is_mac`).
+            self.mac = <[u8; 12]>::try_from(mac.as_bytes()).ok().map(|mut m| {
+                m.make_ascii_uppercase();
+                m
+            });
         }
         if self.hunt_end && !name.is_configuration() {
             self.after_hunt = true;
@@ -349,7 +408,8 @@ impl Hunt {
                     if self.loads.is_some() {
                         self.image_after_loads = true;
                     }
-                    self.images.push((load.to_string(), *ext));
+                    self.images = self.images.saturating_add(1);
+                    self.first_image.get_or_insert(*ext);
                 }
             }
             _ => {}
@@ -358,7 +418,7 @@ impl Hunt {
 
     /// The MAC, from the first per-phone name that carries one.
     pub fn mac(&self) -> Option<&str> {
-        self.mac.as_deref()
+        self.mac.as_ref().and_then(|m| std::str::from_utf8(m).ok())
     }
 
     /// What the requests so far say runs.
@@ -422,7 +482,7 @@ impl Hunt {
         if !self.era().is_pre_ual() {
             return None;
         }
-        self.images.first().and_then(|(_, ext)| match ext {
+        self.first_image.and_then(|ext| match ext {
             ImageExt::Bin => Some(false),
             ImageExt::Sbn => Some(true),
             _ => None,
@@ -440,9 +500,9 @@ impl Hunt {
         self.loads.as_deref()
     }
 
-    /// Images asked for (`.bin`, `.sbn`, `.sb2`), in order, by load name and extension.
-    pub fn images(&self) -> &[(String, ImageExt)] {
-        &self.images
+    /// How many images (`.bin`, `.sbn`, `.sb2`) the boot asked for.
+    pub fn images(&self) -> u32 {
+        self.images
     }
 
     /// The load the boot shows running: the `.loads` it read when no image followed and the
@@ -579,7 +639,31 @@ mod tests {
         ]);
         assert_eq!(h.era(), Era::UalHunt);
         assert_eq!(h.running_load(), None);
-        assert_eq!(h.images().len(), 2);
+        assert_eq!(h.images(), 2);
+    }
+
+    #[test]
+    fn a_shape_kept_apart_makes_the_same_name_again() {
+        for file in [
+            "OS79XX.TXT",
+            "./CTLSEP0018b9ffffff.tlv",
+            "SEPDefault.cnf",
+            "SIPmacaddress.cnf",
+            "/P0S3-08-11-00.loads",
+            "P0S3-06-3-00\r.bin",
+            "RINGLIST.DAT",
+            "ring.raw",
+            "x",
+        ] {
+            let kept = file.to_string();
+            assert_eq!(Shape::of(file).name(&kept), Name::of(file), "{file:?}");
+        }
+        assert_eq!(
+            Shape::of("SIP0018B9FFFFFF.cnf")
+                .name("SIP0018B9FFFFFF.cnf")
+                .mac(),
+            Some("0018B9FFFFFF")
+        );
     }
 
     #[test]

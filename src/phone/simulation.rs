@@ -46,13 +46,21 @@ pub struct Simulation {
     /// When the phone does not settle: the fix and the command to run next (see
     /// [`Simulation::suggest`]).
     pub next_step: Option<NextStep>,
+    /// Entries of the TFTP root a server would not serve, and why (a FIFO, a folder, a link
+    /// that leaves the directory): the phone found none of them. Set by whoever read the root
+    /// (`simulate --tftp-root`); left out of JSON when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
 }
 
 /// Where a simulated phone read its files: a directory, or a real server over the wire.
 pub enum BootedFrom<'a> {
     Root(&'a Path),
-    /// `HOST[:PORT]` as the user gave it.
-    Server(&'a str),
+    /// `HOST[:PORT]` as the user gave it, and the `--bind` address the requests came from.
+    Server {
+        address: &'a str,
+        bind: Option<&'a str>,
+    },
 }
 
 impl BootedFrom<'_> {
@@ -62,7 +70,18 @@ impl BootedFrom<'_> {
             BootedFrom::Root(dir) => {
                 format!("--tftp-root {}", shell_word(&dir.display().to_string()))
             }
-            BootedFrom::Server(server) => format!("--server {}", shell_word(server)),
+            BootedFrom::Server { .. } => format!("--server {}", self.server()),
+        }
+    }
+
+    /// `HOST[:PORT] [--bind ADDR]`: the server, as `probe` and `simulate` reach it again.
+    fn server(&self) -> String {
+        match self {
+            BootedFrom::Root(_) => String::new(),
+            BootedFrom::Server { address, bind } => match bind {
+                Some(bind) => format!("{} --bind {}", shell_word(address), shell_word(bind)),
+                None => shell_word(address),
+            },
         }
     }
 }
@@ -142,6 +161,7 @@ impl Phone {
             loop_file,
             problems,
             next_step: None,
+            skipped: Vec::new(),
         }
     }
 }
@@ -173,7 +193,7 @@ impl Simulation {
         let first_problem = self.problems.first().cloned();
         let root_option = match from {
             BootedFrom::Root(_) => format!(" {}", from.option()),
-            BootedFrom::Server(_) => String::new(),
+            BootedFrom::Server { .. } => String::new(),
         };
         let step = match (self.ending, last.result) {
             (Ending::Stable, _) => None,
@@ -204,9 +224,9 @@ impl Simulation {
                     match from {
                         BootedFrom::Root(_) => self.rerun(from, ""),
                         // probe names which of the two it is.
-                        BootedFrom::Server(server) => match &self.mac {
-                            Some(mac) => format!("phoneup probe {} --mac {mac}", shell_word(server)),
-                            None => format!("phoneup probe {}", shell_word(server)),
+                        BootedFrom::Server { .. } => match &self.mac {
+                            Some(mac) => format!("phoneup probe {} --mac {mac}", from.server()),
+                            None => format!("phoneup probe {}", from.server()),
                         },
                     },
                 ))
@@ -217,9 +237,9 @@ impl Simulation {
                     BootedFrom::Root(dir) => {
                         format!("phoneup lint {}", shell_word(&dir.display().to_string()))
                     }
-                    BootedFrom::Server(server) => format!(
+                    BootedFrom::Server { .. } => format!(
                         "phoneup probe {} --from {} --to LOAD",
-                        shell_word(server),
+                        from.server(),
                         shell_word(&self.from)
                     ),
                 },
@@ -293,9 +313,26 @@ impl Simulation {
                 style.warning("still changing when the boots ran out (raise --boots)")
             }
         };
+        if !self.skipped.is_empty() {
+            out.push('\n');
+        }
+        for skipped in &self.skipped {
+            let _ = writeln!(out, "Not served: {skipped}");
+        }
         let _ = writeln!(out, "\nThe phone ends on {}: {ending}.", self.final_load);
         if !self.problems.is_empty() {
-            let _ = writeln!(out, "{}", style.warning("To fix in the TFTP root:"));
+            // Over the wire, every request carries how the real server answered it.
+            let over_the_wire = self
+                .boots
+                .iter()
+                .flat_map(|b| &b.requests)
+                .any(|r| r.tftp.is_some());
+            let heading = if over_the_wire {
+                "To fix on the server:"
+            } else {
+                "To fix in the TFTP root:"
+            };
+            let _ = writeln!(out, "{}", style.warning(heading));
             for problem in &self.problems {
                 let _ = writeln!(out, "  - {problem}");
             }

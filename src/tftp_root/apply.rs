@@ -15,7 +15,8 @@ use crate::output::{shell_word, NextStep, Style};
 use crate::plan::stage::{self, Stage};
 use crate::plan::{self, Outcome, Request};
 use crate::tftp_root::journal::{Action, FileChange, UndoJournal};
-use crate::tftp_root::write::{self, Existing};
+use crate::tftp_root::root::leaves;
+use crate::tftp_root::write::{self, Existing, Owner};
 use crate::tftp_root::TftpRoot;
 
 /// What the user asks `apply` to do.
@@ -105,6 +106,42 @@ fn undo_command(dir: &Path, journal: Option<&Path>) -> String {
 pub struct ChangeSummary {
     pub file: String,
     pub action: Action,
+    /// A file created from the user's own copy that an earlier stage moved aside (text only:
+    /// in JSON the action stays `created`, and a note says so).
+    #[serde(skip)]
+    pub restored: bool,
+}
+
+/// What `undo` did to a file, in the words its text uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Undone {
+    /// The apply created it: undo removed it.
+    Removed,
+    /// The apply modified it: undo wrote back what it was.
+    Restored,
+    /// The apply moved it aside: undo put it back.
+    PutBack,
+}
+
+impl From<Action> for Undone {
+    fn from(action: Action) -> Undone {
+        match action {
+            Action::Created => Undone::Removed,
+            Action::Modified => Undone::Restored,
+            Action::MovedAside => Undone::PutBack,
+        }
+    }
+}
+
+/// One file `undo` put back.
+#[derive(Debug, Clone, Serialize)]
+pub struct UndoneFile {
+    pub file: String,
+    /// What the apply being undone did to it (apply's own words).
+    pub action: Action,
+    /// What undo did about it.
+    pub undone: Undone,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -170,6 +207,8 @@ fn diff(file: &str, old: Option<&str>, new: Option<&str>) -> String {
 struct Planned {
     change: FileChange,
     old: Option<String>,
+    /// The new file starts from the user's copy an earlier stage moved aside.
+    restored: bool,
 }
 
 /// The changes a stage makes to the files of `dir`, in file order, skipping files already
@@ -206,13 +245,21 @@ fn stage_changes(
         notes.push("OS79XX.TXT is left alone: this stage's phone does not read it.".into());
     }
     let (before, old) = look(&xml_name)?;
+    let mut xml_restored = None;
     let xml_new = match &stage.xmldefault_load {
         Some(load) => {
             // A file an earlier stage moved aside comes back with the user's settings.
             let base = old.clone().or_else(|| {
-                journal
+                let saved = journal
                     .latest_moved_aside(&xml_name)
-                    .and_then(|b| String::from_utf8(b).ok())
+                    .and_then(|b| String::from_utf8(b).ok());
+                if saved.is_some() {
+                    xml_restored = Some(xml_name.clone());
+                    notes.push(format!(
+                        "{xml_name} is your own copy, which an earlier stage moved aside into the undo journal, put back with only its loadInformation set to {load}."
+                    ));
+                }
+                saved
             });
             Some(match base {
                 Some(text) => xml_default_cnf_xml::set_load(&text, load, request.plan.model)
@@ -260,6 +307,7 @@ fn stage_changes(
                 ));
             }
         }
+        let restored = xml_restored.as_ref() == Some(&file);
         changes.push(Planned {
             change: FileChange {
                 file,
@@ -267,9 +315,35 @@ fn stage_changes(
                 before,
             },
             old,
+            restored,
         });
     }
     Ok((changes, notes))
+}
+
+/// What happens to a configuration file that is a symbolic link, and what the regular file in
+/// its place gets of its target's owner, group and mode.
+fn link_note(file: &str, target: &str, owner: Option<Owner>, written: bool) -> String {
+    if !written {
+        return format!(
+            "{file} is a symbolic link to {target}: it is removed (undo puts the link back)."
+        );
+    }
+    let Some(owner) = owner else {
+        return format!("{file} is a symbolic link to {target}: it becomes a regular file (undo puts the link back).");
+    };
+    let copy = owner.for_copy();
+    let mut note = format!(
+        "{file} is a symbolic link to {target}: it becomes a regular file with mode {:04o}, never more readable than {target} (undo puts the link back).",
+        copy.mode
+    );
+    if copy.gid != owner.gid {
+        note.push_str(&format!(
+            " phoneup cannot give it {target}'s group (gid {}), so that group loses its access: if your TFTP server read the file through it, run phoneup as root instead.",
+            owner.gid
+        ));
+    }
+    note
 }
 
 /// Firmware the stage needs that `root` lacks, or holds in a form the phone cannot use (a
@@ -440,24 +514,28 @@ pub fn apply(matrix: &Matrix, request: &ApplyRequest) -> Result<ApplyReport, Err
             p.change.action().map(|action| ChangeSummary {
                 file: p.change.file.clone(),
                 action,
+                restored: p.restored,
             })
         })
         .collect();
     for p in &planned {
         let new = p.change.contents.as_deref().map(String::from_utf8_lossy);
-        report
-            .diff
-            .push_str(&diff(&p.change.file, p.old.as_deref(), new.as_deref()));
-        if let Existing::Link { target, .. } = &p.change.before {
-            notes.push(format!(
-                "{} is a symbolic link to {target}: it {} (undo puts the link back).",
-                p.change.file,
-                if p.change.contents.is_some() {
-                    "becomes a regular file"
-                } else {
-                    "is removed"
-                }
-            ));
+        let outside = match &p.change.before {
+            Existing::Link { target, .. } if leaves(&request.dir, &p.change.file) => {
+                Some(target.as_str())
+            }
+            _ => None,
+        };
+        report.diff.push_str(&match outside {
+            // Nothing of a file outside the root is ever shown.
+            Some(target) if new.is_some() => format!(
+                "--- a/{file} (a link to {target}, outside the TFTP root)\n+++ b/{file}\n(its lines are not shown: they are outside the TFTP root; the new file holds them with this stage's change)\n",
+                file = p.change.file
+            ),
+            _ => diff(&p.change.file, p.old.as_deref(), new.as_deref()),
+        });
+        if let Existing::Link { target, owner, .. } = &p.change.before {
+            notes.push(link_note(&p.change.file, target, *owner, new.is_some()));
         }
     }
     if request.dry_run {
@@ -520,6 +598,14 @@ impl ApplyReport {
             out.push_str(&self.diff);
         }
         for change in &self.changes {
+            if change.restored {
+                let _ = writeln!(
+                    out,
+                    "  put back   {} (your copy, moved aside by an earlier stage, with loadInformation set)",
+                    change.file
+                );
+                continue;
+            }
             let what = match change.action {
                 Action::Created => "create    ",
                 Action::Modified => "modify    ",
@@ -559,7 +645,7 @@ pub struct UndoReport {
     /// Where the undo journal is kept.
     pub journal: String,
     pub undone: Option<String>,
-    pub files: Vec<ChangeSummary>,
+    pub files: Vec<UndoneFile>,
     pub notes: Vec<String>,
     /// When there was nothing to undo: what to check.
     pub next_step: Option<NextStep>,
@@ -602,9 +688,10 @@ pub fn undo(dir: &Path, journal_dir: Option<&Path>) -> Result<UndoReport, Error>
             .map(|j| {
                 j.entries
                     .into_iter()
-                    .map(|e| ChangeSummary {
+                    .map(|e| UndoneFile {
                         file: e.file,
                         action: e.action,
+                        undone: e.action.into(),
                     })
                     .collect()
             })
@@ -638,10 +725,10 @@ impl UndoReport {
             Some(description) => {
                 let _ = writeln!(out, "{} {description}", style.good("Undone:"));
                 for file in &self.files {
-                    let what = match file.action {
-                        Action::Created => "removed ",
-                        Action::Modified => "restored",
-                        Action::MovedAside => "put back",
+                    let what = match file.undone {
+                        Undone::Removed => "removed ",
+                        Undone::Restored => "restored",
+                        Undone::PutBack => "put back",
                     };
                     let _ = writeln!(out, "  {what} {}", file.file);
                 }

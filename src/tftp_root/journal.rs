@@ -214,7 +214,7 @@ fn read_manifest(folder: &Path) -> Result<Journal, Error> {
             return Err(journal_error(
                 &path,
                 format!(
-                    "names `{}`, which is not a file phoneup writes (OS79XX.TXT, XMLDefault.cnf.xml, SIPDefault.cnf, SEP<MAC>.cnf.xml, SIP<MAC>.cnf): it was not written by phoneup, or was tampered with",
+                    "names `{}`, which is not a file phoneup writes (OS79XX.TXT, XMLDefault.cnf.xml, SIPDefault.cnf, MGCDefault.cnf, SEP<MAC>.cnf.xml, SIP<MAC>.cnf, MGC<MAC>.cnf): it was not written by phoneup, or was tampered with",
                     entry.file.escape_debug()
                 ),
             ));
@@ -491,6 +491,13 @@ impl UndoJournal {
                 (Some(bytes), Existing::File { owner, .. }) => {
                     write::write_atomic(&path, bytes, Some(*owner))?
                 }
+                // A link's target: the new file is never more readable than the target was.
+                (
+                    Some(bytes),
+                    Existing::Link {
+                        owner: Some(owner), ..
+                    },
+                ) => write::write_atomic(&path, bytes, Some(owner.for_copy()))?,
                 (Some(bytes), _) => write::write_atomic(&path, bytes, None)?,
                 (None, Existing::Absent) => {}
                 (None, _) => fs::remove_file(&path).map_err(write_error(&path))?,

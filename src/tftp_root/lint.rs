@@ -14,9 +14,9 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::files::{os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
-use crate::knowledge::load_id::{Kind, LoadId};
+use crate::knowledge::load_id::{Era, Kind, LoadId, LoadIdError, Protocol};
 use crate::output::Style;
-use crate::tftp_root::inventory::missing_for;
+use crate::tftp_root::inventory::{is_config_name, missing_for};
 use crate::tftp_root::journal::UndoJournal;
 use crate::tftp_root::state::LEGACY_DIR;
 use crate::tftp_root::write::is_temporary;
@@ -71,8 +71,82 @@ pub enum Severity {
     Warning,
 }
 
+/// What a finding is about: a stable name for scripts (`kind` in JSON, listed in the README).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    /// A file a phone reads that phoneup could not read: nothing in it was checked.
+    Unreadable,
+    /// A symbolic link that leads out of the directory: never read, and not served by a server
+    /// confined to the directory.
+    LinkLeavesDirectory,
+    /// A backup copy, an editor's leftover or phoneup's temporary file, in the served directory.
+    Leftover,
+    /// An undo journal an older phoneup kept in the served directory.
+    LegacyJournal,
+    /// A version-control folder in the served directory.
+    VersionControl,
+    /// A file the phone asks for under another letter case.
+    WrongCase,
+    /// `OS79XX.TXT` ends its line with a CR.
+    CrLineEnding,
+    /// `OS79XX.TXT` ends its line with spaces or tabs.
+    TrailingWhitespace,
+    /// `OS79XX.TXT` has more than one line.
+    ExtraLines,
+    /// `OS79XX.TXT` is empty.
+    EmptyOs79xx,
+    /// `OS79XX.TXT` names the image with its extension.
+    NameWithExtension,
+    /// A value where a load ID belongs that is not one.
+    NotALoadId,
+    /// A load named whose files are not all in the directory.
+    LoadFilesMissing,
+    /// `image_version` names a signed load whose `.bin` is here but whose `.sbn` is not.
+    SbnMissing,
+    /// An XML file that is not well-formed.
+    MalformedXml,
+    /// A `loadInformation` element numbered for the other model.
+    WrongModelElement,
+    /// `SIP<MAC>.cnf` names another load than `SIPDefault.cnf`.
+    PerPhoneImageVersion,
+    /// A per-phone file the loader reads before `XMLDefault.cnf.xml` names another load.
+    PerPhoneFileFirst,
+    /// `image_version` names another load than `XMLDefault.cnf.xml`.
+    ImageVersionDisagrees,
+    /// An empty `CTLSEP<MAC>.tlv`.
+    EmptyTrustList,
+}
+
+impl FindingKind {
+    /// How bad it is: an error when a phone that reads the file loops, stops or refuses its
+    /// image (or nothing was checked); a warning when a phone may, or a stranger can fetch
+    /// what they should not. A link that leaves the directory is an error only for a name a
+    /// phone asks for.
+    pub fn severity(self) -> Severity {
+        use FindingKind::*;
+        match self {
+            Unreadable
+            | LinkLeavesDirectory
+            | WrongCase
+            | CrLineEnding
+            | TrailingWhitespace
+            | NameWithExtension
+            | NotALoadId
+            | LoadFilesMissing
+            | MalformedXml
+            | WrongModelElement
+            | ImageVersionDisagrees
+            | EmptyTrustList => Severity::Error,
+            Leftover | LegacyJournal | VersionControl | ExtraLines | EmptyOs79xx | SbnMissing
+            | PerPhoneImageVersion | PerPhoneFileFirst => Severity::Warning,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
+    pub kind: FindingKind,
     pub severity: Severity,
     pub file: String,
     pub line: Option<usize>,
@@ -112,7 +186,7 @@ impl Linter<'_> {
 
     fn add(
         &mut self,
-        severity: Severity,
+        kind: FindingKind,
         file: &str,
         line: Option<usize>,
         problem: String,
@@ -120,7 +194,8 @@ impl Linter<'_> {
         fix: String,
     ) {
         self.findings.push(Finding {
-            severity,
+            kind,
+            severity: kind.severity(),
             file: file.to_string(),
             line,
             problem,
@@ -129,17 +204,56 @@ impl Linter<'_> {
         });
     }
 
-    /// A load named in `file` must have its files in the root.
-    fn named_load(&mut self, file: &str, line: Option<usize>, load: &str) {
+    /// A load named in `file` (by `what`: `image_version`, `loadInformation`) must be a load ID
+    /// whose files are in the root.
+    fn named_load(&mut self, file: &str, line: Option<usize>, what: &str, load: &str) {
+        if let Err(e) = LoadId::parse(load) {
+            let problem = match e {
+                LoadIdError::Unrecognised { .. } => format!("{what} `{load}` is not a load ID"),
+                e => format!("{what} `{load}` is not a 7940/7960 load ID: {e}"),
+            };
+            self.add(
+                FindingKind::NotALoadId,
+                file,
+                line,
+                problem,
+                "asks for a file named after it, gets File not found and stops there on every boot",
+                format!("set {what} to the load ID of the image the phone should run, such as P0S3-08-11-00 (phoneup identify checks one)"),
+            );
+            return;
+        }
         let missing = missing_for(self.root, load);
         if !missing.is_empty() {
             self.add(
-                Severity::Error,
+                FindingKind::LoadFilesMissing,
                 file,
                 line,
                 format!("names {load}, whose files are not all here: {} missing", missing.join(", ")),
-                "asks for the missing file, gets File not found and stops there on every boot",
+                &format!("a phone already running {load} fetches nothing and stays on it; a phone on another load that reads this file asks for the missing file, gets File not found and stops there on every boot"),
                 "copy the missing files from the firmware package (exact names), or name a load you have".into(),
+            );
+        }
+    }
+
+    /// A signed load before the loader, named by `image_version`: every SIP image from 5.0 on
+    /// that reads it (the UAL applications included) fetches its `.sbn`; only SIP 4.x fetches
+    /// the `.bin` (domain model §3-4).
+    fn signed_image(&mut self, file: &str, line: Option<usize>, load: &str) {
+        let Ok(id) = LoadId::parse(load) else {
+            return;
+        };
+        if id.extension().is_some() || id.era() != Some(Era::Signed) {
+            return;
+        }
+        let (bin, sbn) = (format!("{}.bin", id.name()), format!("{}.sbn", id.name()));
+        if self.root.contains(&bin) && !self.root.contains(&sbn) {
+            self.add(
+                FindingKind::SbnMissing,
+                file,
+                line,
+                format!("names {}, but only {bin} is here: SIP images from 5.0 on fetch {sbn}", id.name()),
+                &format!("a phone already running {} stays on it; a SIP phone on 5.0 or later (a SIP 7.x/8.x application included) asks for {sbn}, gets File not found on every boot and never reaches {}", id.name(), id.name()),
+                format!("copy {sbn} from the firmware package (exact name)"),
             );
         }
     }
@@ -150,7 +264,7 @@ impl Linter<'_> {
                 if let Some(variant) = self.root.case_variant(name) {
                     let variant = variant.to_string();
                     self.add(
-                        Severity::Error,
+                        FindingKind::WrongCase,
                         &variant,
                         None,
                         format!("named {variant}, but the phone asks for {name}"),
@@ -178,7 +292,7 @@ impl Linter<'_> {
             );
             if canonical != name {
                 self.add(
-                    Severity::Error,
+                    FindingKind::WrongCase,
                     &name,
                     None,
                     format!("named {name}, but the phone asks for {canonical} (upper-case prefix and MAC)"),
@@ -193,12 +307,45 @@ impl Linter<'_> {
     fn unread(&mut self) {
         for (name, why) in &self.root.unread {
             self.findings.push(Finding {
+                kind: FindingKind::Unreadable,
                 severity: Severity::Error,
                 file: name.clone(),
                 line: None,
                 problem: format!("phoneup could not read it ({why}), so nothing in it was checked"),
                 phone: "may get an error, or a file phoneup never checked".into(),
                 fix: "make it a readable regular file of a few kilobytes (phoneup reads up to 1 MiB), then lint again".into(),
+            });
+        }
+    }
+
+    /// Links that lead out of the directory: never read, so never shown.
+    fn leaving(&mut self) {
+        for (name, target) in &self.root.leaving {
+            let asked = is_config_name(name)
+                || LoadId::parse(name).is_ok_and(|id| id.extension().is_some());
+            let (severity, phone, fix) = if asked {
+                (
+                    Severity::Error,
+                    format!("gets File not found from tftpd-hpa --secure and phoneup serve, which do not serve a link that leaves the directory; a server that follows it hands the phone, and anyone who asks, whatever {target} holds"),
+                    "put the file itself in the directory instead of the link (if it is what you mean to serve), or remove the link",
+                )
+            } else {
+                (
+                    Severity::Warning,
+                    format!("never asks for it, but a server that follows links out of its directory hands whatever {target} holds to anyone who asks (TFTP has no passwords)"),
+                    "remove the link from the directory the TFTP server serves",
+                )
+            };
+            self.findings.push(Finding {
+                kind: FindingKind::LinkLeavesDirectory,
+                severity,
+                file: name.clone(),
+                line: None,
+                problem: format!(
+                    "a symbolic link to {target}, outside the directory: lint did not read it"
+                ),
+                phone,
+                fix: fix.into(),
             });
         }
     }
@@ -213,7 +360,7 @@ impl Linter<'_> {
             .collect();
         for name in names {
             self.add(
-                Severity::Warning,
+                FindingKind::Leftover,
                 &name,
                 None,
                 "a backup copy or an editor's leftover, in the served directory".into(),
@@ -224,7 +371,7 @@ impl Linter<'_> {
         let legacy = dir.join(LEGACY_DIR);
         if std::fs::symlink_metadata(&legacy).is_ok() {
             self.add(
-                Severity::Warning,
+                FindingKind::LegacyJournal,
                 &format!("{LEGACY_DIR}/"),
                 None,
                 "an undo journal an older phoneup kept in the served directory: TFTP servers hand out the copies in it".into(),
@@ -238,7 +385,7 @@ impl Linter<'_> {
         for folder in [".git", ".svn", ".hg"] {
             if std::fs::symlink_metadata(dir.join(folder)).is_ok_and(|m| m.is_dir()) {
                 self.add(
-                    Severity::Warning,
+                    FindingKind::VersionControl,
                     &format!("{folder}/"),
                     None,
                     "a version-control folder, in the served directory: its history holds every old copy of your files".into(),
@@ -258,13 +405,13 @@ impl Linter<'_> {
         let mut lines = text.split('\n').skip(1);
         let name = first.trim_end_matches(['\r', ' ', '\t']);
         if first.contains('\r') {
-            self.add(Severity::Error, file, Some(1), "the line ends with a CR (a Windows line ending)".into(),
+            self.add(FindingKind::CrLineEnding, file, Some(1), "the line ends with a CR (a Windows line ending)".into(),
                 "asks for the name with the CR in it, a file that does not exist (Cisco bug CSCdv19260)",
                 "write the name followed by a plain LF (phoneup apply does)".into());
         }
         if first.trim_end_matches('\r') != first.trim_end_matches(['\r', ' ', '\t']) {
             self.add(
-                Severity::Error,
+                FindingKind::TrailingWhitespace,
                 file,
                 Some(1),
                 "the line ends with spaces or tabs".into(),
@@ -274,7 +421,7 @@ impl Linter<'_> {
         }
         if lines.any(|l| !l.trim().is_empty()) {
             self.add(
-                Severity::Warning,
+                FindingKind::ExtraLines,
                 file,
                 Some(2),
                 "more than one line".into(),
@@ -284,7 +431,7 @@ impl Linter<'_> {
         }
         if name.trim().is_empty() {
             self.add(
-                Severity::Warning,
+                FindingKind::EmptyOs79xx,
                 file,
                 Some(1),
                 "the file is empty".into(),
@@ -295,7 +442,7 @@ impl Linter<'_> {
         }
         match LoadId::parse(name.trim()) {
             Ok(id) if id.extension().is_some() => self.add(
-                Severity::Error,
+                FindingKind::NameWithExtension,
                 file,
                 Some(1),
                 format!("names {name} with its extension"),
@@ -306,14 +453,14 @@ impl Linter<'_> {
                 // A pre-UAL phone fetches the image itself, .bin or .sbn.
                 let (bin, sbn) = (format!("{}.bin", id.name()), format!("{}.sbn", id.name()));
                 if !self.root.contains(&bin) && !self.root.contains(&sbn) {
-                    self.add(Severity::Error, file, Some(1),
+                    self.add(FindingKind::LoadFilesMissing, file, Some(1),
                         format!("names {}, but neither {bin} nor {sbn} is here", id.name()),
-                        "a phone on an old image that boots this way gets File not found",
+                        &format!("a phone on an image before the loader whose load ID does not start with {} asks for it and gets File not found (a phone already on {} fetches nothing)", prefix(id.name()), id.name()),
                         "copy the image here, or name one you have (for SIP 7.x/8.x: the P003 loader)".into());
                 }
             }
             Err(e) => self.add(
-                Severity::Error,
+                FindingKind::NotALoadId,
                 file,
                 Some(1),
                 format!("does not name a 7940/7960 image: {e}"),
@@ -332,7 +479,7 @@ impl Linter<'_> {
                 .map_or(1, |s| s.matches('\n').count() + 1)
         };
         if let Err(why) = xml_default_cnf_xml::check_well_formed(&text) {
-            self.add(Severity::Error, file, None, format!("not well-formed XML: {why}"),
+            self.add(FindingKind::MalformedXml, file, None, format!("not well-formed XML: {why}"),
                 "cannot read it: an SCCP image or the loader stops, or shows \"Protocol Application Invalid\"",
                 "fix the XML (phoneup apply writes valid files)".into());
             return None;
@@ -359,7 +506,7 @@ impl Linter<'_> {
                     };
                     if let Some(expected) = expected.filter(|e| *e != number) {
                         let line = line_at(position);
-                        self.add(Severity::Error, file, Some(line),
+                        self.add(FindingKind::WrongModelElement, file, Some(line),
                             format!("<{name}> is marked model=\"{}\", which reads loadInformation{expected}", model.unwrap_or_default()),
                             "ignores the element: the 7940 reads loadInformation8, the 7960 loadInformation7",
                             format!("rename the element to loadInformation{expected}"));
@@ -369,7 +516,7 @@ impl Linter<'_> {
                 Ok(_) => {}
                 Err(e) => {
                     let line = line_at(reader.error_position() as usize);
-                    self.add(Severity::Error, file, Some(line), format!("not well-formed XML: {e}"),
+                    self.add(FindingKind::MalformedXml, file, Some(line), format!("not well-formed XML: {e}"),
                         "cannot read it: an SCCP image or the loader stops, or shows \"Protocol Application Invalid\"",
                         "fix the XML (phoneup apply writes valid files)".into());
                     return None;
@@ -383,7 +530,7 @@ impl Linter<'_> {
                     let line = text
                         .find(&load)
                         .map(|at| text[..at].matches('\n').count() + 1);
-                    self.named_load(file, line, &load);
+                    self.named_load(file, line, "loadInformation", &load);
                 }
                 named = Some(load);
             }
@@ -391,20 +538,66 @@ impl Linter<'_> {
         named
     }
 
+    /// `SIPDefault.cnf`'s `image_version` against the load `XMLDefault.cnf.xml` names: a SIP
+    /// application reads `image_version` once it runs and goes where it says (domain model
+    /// §4.2), so a phone the loader brought to `xml` never stays there. A phone running SCCP
+    /// does not read `image_version`.
+    fn image_version_disagrees(&mut self, xml: &str, sip: &str) {
+        let (Ok(xml_id), Ok(sip_id)) = (LoadId::parse(xml), LoadId::parse(sip)) else {
+            return;
+        };
+        let reads_it =
+            xml_id.kind() == Kind::Application && xml_id.protocol() == Some(Protocol::Sip);
+        if !reads_it || xml_id.match_key() == sip_id.match_key() {
+            return;
+        }
+        let problem = if sip_id.kind() == Kind::Loader {
+            format!("image_version names the loader {sip} while XMLDefault.cnf.xml names the application {xml}")
+        } else {
+            format!("image_version names {sip} while XMLDefault.cnf.xml names {xml}")
+        };
+        let line = self
+            .root
+            .text(sip_default_cnf::FILE_NAME)
+            .and_then(|text| image_version_line(&text));
+        self.add(
+            FindingKind::ImageVersionDisagrees,
+            sip_default_cnf::FILE_NAME,
+            line,
+            problem,
+            &format!("once {xml} runs it reads image_version and fetches {sip} instead, on every boot: the phone never stays on {xml}"),
+            format!("name the same load in both: set image_version: {xml} (or name {sip} in XMLDefault.cnf.xml)"),
+        );
+    }
+
     fn sip(&mut self, file: &str) -> Option<String> {
         let text = self.root.text(file)?;
         let value = sip_default_cnf::image_version(&text)?;
-        let line = text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| {
-                !l.trim_start().starts_with('#') && l.contains(sip_default_cnf::IMAGE_VERSION_KEY)
-            })
-            .last()
-            .map(|(i, _)| i + 1);
-        self.named_load(file, line, &value);
+        let line = image_version_line(&text);
+        self.named_load(file, line, sip_default_cnf::IMAGE_VERSION_KEY, &value);
+        self.signed_image(file, line, &value);
         Some(value)
     }
+}
+
+/// The first four characters of a load ID: a phone before the loader dual-boots to the image
+/// `OS79XX.TXT` names only when they differ from its own (domain model §4.1).
+fn prefix(load: &str) -> String {
+    load.chars()
+        .take(4)
+        .collect::<String>()
+        .to_ascii_uppercase()
+}
+
+/// The line of the `image_version` setting that counts (the last one), 1-based.
+fn image_version_line(text: &str) -> Option<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            !l.trim_start().starts_with('#') && l.contains(sip_default_cnf::IMAGE_VERSION_KEY)
+        })
+        .last()
+        .map(|(i, _)| i + 1)
 }
 
 /// Lints a TFTP root: the default files, and the per-phone files of every phone, or with `mac`
@@ -421,6 +614,7 @@ pub fn lint(dir: &Path, mac: Option<&str>, journal: Option<&Path>) -> Result<Lin
         mac,
     };
     linter.unread();
+    linter.leaving();
     linter.exposed(dir);
     linter.names();
     linter.os79xx();
@@ -439,7 +633,7 @@ pub fn lint(dir: &Path, mac: Option<&str>, journal: Option<&Path>) -> Result<Lin
         if &c[1] == "CTLSEP" {
             if root.get(name).is_some_and(|e| e.size == 0) {
                 linter.add(
-                    Severity::Error,
+                    FindingKind::EmptyTrustList,
                     name,
                     None,
                     "the file is empty".into(),
@@ -459,7 +653,7 @@ pub fn lint(dir: &Path, mac: Option<&str>, journal: Option<&Path>) -> Result<Lin
             // A per-phone file phoneup apply --mac wrote is meant to differ.
             if own != default && !written.contains(&sip) {
                 linter.add(
-                    Severity::Warning,
+                    FindingKind::PerPhoneImageVersion,
                     &sip,
                     None,
                     format!("image_version says {own}, SIPDefault.cnf says {default}"),
@@ -488,21 +682,14 @@ pub fn lint(dir: &Path, mac: Option<&str>, journal: Option<&Path>) -> Result<Lin
             continue;
         }
         if let Some(load) = read.filter(|load| load != default_load) {
-            linter.add(Severity::Warning, file, None,
+            linter.add(FindingKind::PerPhoneFileFirst, file, None,
                 format!("names {load} ({how}), XMLDefault.cnf.xml names {default_load}"),
                 &format!("phone {mac}'s loader stops at {file} before XMLDefault.cnf.xml and loads {load}"),
                 format!("name {default_load} in {file} too, or move {file} aside while upgrading"));
         }
     }
     if let (Some(xml), Some(sip)) = (&xml_default, &sip_default) {
-        let loader = LoadId::parse(sip).is_ok_and(|id| id.kind() == Kind::Loader);
-        let application = LoadId::parse(xml).is_ok_and(|id| id.kind() == Kind::Application);
-        if loader && application {
-            linter.add(Severity::Error, sip_default_cnf::FILE_NAME, None,
-                format!("image_version names the loader {sip} while XMLDefault.cnf.xml names the application {xml}"),
-                &format!("once {xml} runs it reads image_version and fetches the loader again, on every boot"),
-                format!("set image_version: {xml}"));
-        }
+        linter.image_version_disagrees(xml, sip);
     }
     linter
         .findings

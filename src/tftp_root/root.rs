@@ -1,12 +1,15 @@
 //! A TFTP root as a phone sees it: file names (case-sensitive) and, for the files a phone reads
 //! as text, their contents. It is read from a directory or built in memory for tests. Reading
 //! is bounded: [`read_regular`] checks a file's type and size before it reads a byte, so a
-//! FIFO, a device or a huge file never hangs or floods phoneup.
+//! FIFO, a device or a huge file never hangs or floods phoneup. A symbolic link that leads out
+//! of the directory is never read, as a TFTP server confined to the directory never serves it:
+//! no phoneup command shows a byte of a file outside the root.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Read};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt};
+use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
@@ -62,6 +65,17 @@ pub fn size_text(size: u64) -> String {
 /// opened without blocking (a FIFO swapped in meanwhile cannot hang the read) and, unless
 /// `follow`, without following a symbolic link.
 pub fn read_regular(path: &Path, follow: bool) -> io::Result<Contents> {
+    read_checked(path, follow, None)
+}
+
+/// [`read_regular`] of a file that must be inside the directory whose canonical path is
+/// `inside`: a final link is not followed, and the open file's own path is checked (through
+/// `/proc/self/fd`), so a folder swapped for a link on the way cannot lead the read outside.
+fn read_inside(path: &Path, inside: &Path) -> io::Result<Contents> {
+    read_checked(path, false, Some(inside))
+}
+
+fn read_checked(path: &Path, follow: bool, inside: Option<&Path>) -> io::Result<Contents> {
     let metadata = if follow {
         fs::metadata(path)?
     } else {
@@ -88,6 +102,12 @@ pub fn read_regular(path: &Path, follow: bool) -> io::Result<Contents> {
         }
         Err(e) => return Err(e),
     };
+    if let Some(inside) = inside {
+        let opened_at = fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd()));
+        if opened_at.is_ok_and(|at| !at.starts_with(inside)) {
+            return Err(io::Error::other(LEAVES));
+        }
+    }
     let opened = file.metadata()?;
     if !opened.is_file() || opened.ino() != metadata.ino() || opened.dev() != metadata.dev() {
         return Ok(Contents::NotRegular(describe(opened.file_type())));
@@ -98,6 +118,15 @@ pub fn read_regular(path: &Path, follow: bool) -> io::Result<Contents> {
         return Ok(Contents::TooLarge(bytes.len() as u64));
     }
     Ok(Contents::Bytes(bytes, opened))
+}
+
+/// Whether `name` in the directory `dir` is a symbolic link that leads out of it (the canonical
+/// path of what it points to is not inside the directory's). A link that dangles leads nowhere.
+pub fn leaves(dir: &Path, name: &str) -> bool {
+    match (fs::canonicalize(dir), fs::canonicalize(dir.join(name))) {
+        (Ok(dir), Ok(resolved)) => !resolved.starts_with(dir),
+        _ => false,
+    }
 }
 
 /// One file of the root.
@@ -120,7 +149,14 @@ pub struct TftpRoot {
     /// Files a phone reads as text that phoneup could not read (too large, unreadable, not a
     /// regular file): `(name, why)`. Nothing about them was checked.
     pub unread: Vec<(String, String)>,
+    /// Symbolic links that lead out of the directory, never read: `(name, where it points)`.
+    /// They are in [`TftpRoot::skipped`] too.
+    pub leaving: Vec<(String, String)>,
 }
+
+/// Why a link out of the directory is not read: what a server confined to the directory does.
+pub const LEAVES: &str =
+    "a link that leaves the directory: tftpd-hpa --secure and phoneup serve do not serve it";
 
 /// Whether phoneup reads this file's bytes (text the phone parses, and `.loads` manifests).
 fn is_read(name: &str) -> bool {
@@ -152,17 +188,17 @@ impl TftpRoot {
         self.files.remove(name);
     }
 
-    /// Reads a directory (not its sub-directories).
+    /// Reads a directory (not its sub-directories) as a TFTP server confined to it serves it:
+    /// a symbolic link that leads out of the directory is not read (its name goes to
+    /// [`TftpRoot::skipped`] and [`TftpRoot::leaving`]); a link to a file inside it is.
     pub fn from_dir(dir: &Path) -> Result<TftpRoot, Error> {
-        let read_error = |source| Error::Read {
-            path: dir.to_path_buf(),
-            source,
-        };
+        let read_error = |source| Error::tftp_root(dir, source);
+        let canonical = fs::canonicalize(dir).map_err(read_error)?;
         let mut root = TftpRoot {
             path: Some(dir.to_path_buf()),
             ..TftpRoot::default()
         };
-        for item in std::fs::read_dir(dir).map_err(read_error)? {
+        for item in fs::read_dir(dir).map_err(read_error)? {
             let item = item.map_err(read_error)?;
             let Ok(name) = item.file_name().into_string() else {
                 root.skipped.push(format!(
@@ -171,10 +207,29 @@ impl TftpRoot {
                 ));
                 continue;
             };
-            let metadata = match std::fs::metadata(item.path()) {
+            // What is read: the entry itself, or for a link the file inside the directory
+            // it leads to (read without following a link again).
+            let mut path = item.path();
+            if item.file_type().is_ok_and(|t| t.is_symlink()) {
+                match fs::canonicalize(&path) {
+                    Ok(resolved) if !resolved.starts_with(&canonical) => {
+                        let target = fs::read_link(&path)
+                            .map(|t| t.to_string_lossy().into_owned())
+                            .unwrap_or_else(|_| resolved.display().to_string());
+                        root.skipped
+                            .push(format!("{name}: {LEAVES} (it points to {target})"));
+                        root.leaving.push((name, target));
+                        continue;
+                    }
+                    Ok(resolved) => path = resolved,
+                    // Dangling, or a loop: said below.
+                    Err(_) => {}
+                }
+            }
+            let metadata = match fs::metadata(&path) {
                 Ok(m) => m,
                 Err(e) => {
-                    let why = match std::fs::read_link(item.path()) {
+                    let why = match fs::read_link(&path) {
                         Ok(target) if e.kind() == io::ErrorKind::NotFound => format!(
                             "it is a symbolic link to {}, which does not exist",
                             target.display()
@@ -199,7 +254,7 @@ impl TftpRoot {
                 continue;
             }
             let contents = if is_read(&name) {
-                match read_regular(&item.path(), true) {
+                match read_inside(&path, &canonical) {
                     Ok(Contents::Bytes(bytes, _)) => Some(bytes),
                     Ok(Contents::TooLarge(size)) => {
                         root.unread.push((
@@ -236,6 +291,10 @@ impl TftpRoot {
                 },
             );
         }
+        // In name order, whatever order the directory lists them in.
+        root.skipped.sort();
+        root.unread.sort();
+        root.leaving.sort();
         Ok(root)
     }
 

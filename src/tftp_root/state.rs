@@ -70,15 +70,12 @@ pub fn key(canonical_root: &Path) -> String {
 
 /// The canonical path of a TFTP root, which must be a folder.
 pub fn canonical_root(root: &Path) -> Result<PathBuf, Error> {
-    let canonical = fs::canonicalize(root).map_err(|source| Error::Read {
-        path: root.to_path_buf(),
-        source,
-    })?;
+    let canonical = fs::canonicalize(root).map_err(|source| Error::tftp_root(root, source))?;
     if !canonical.is_dir() {
-        return Err(Error::Read {
-            path: root.to_path_buf(),
-            source: io::Error::new(ErrorKind::NotADirectory, "not a directory"),
-        });
+        return Err(Error::tftp_root(
+            root,
+            io::Error::new(ErrorKind::NotADirectory, "not a directory"),
+        ));
     }
     Ok(canonical)
 }

@@ -32,6 +32,48 @@ impl Owner {
             gid: metadata.gid(),
         }
     }
+
+    /// What a new file holding a copy of this file's bytes gets, as far as this process may
+    /// give it: as root, this owner, group and mode; otherwise this user as owner, this group
+    /// if the user is in it, and this mode, never wider. Without the group, the group gets no
+    /// access. Set-id and sticky bits are never copied.
+    pub fn for_copy(self) -> Owner {
+        // SAFETY: geteuid and getegid have no preconditions and cannot fail.
+        let (euid, egid) = unsafe { (libc::geteuid(), libc::getegid()) };
+        self.copy_by(euid, egid, self.gid == egid || in_groups(self.gid))
+    }
+
+    /// [`Owner::for_copy`] for the user `euid` of group `egid`, a member of this file's group
+    /// or not.
+    fn copy_by(self, euid: u32, egid: u32, member: bool) -> Owner {
+        let mode = self.mode & 0o777;
+        match (euid, member) {
+            (0, _) => Owner { mode, ..self },
+            (_, true) => Owner {
+                mode,
+                uid: euid,
+                gid: self.gid,
+            },
+            (_, false) => Owner {
+                mode: mode & !0o070,
+                uid: euid,
+                gid: egid,
+            },
+        }
+    }
+}
+
+/// Whether this process is in the supplementary group `gid`.
+fn in_groups(gid: u32) -> bool {
+    // SAFETY: with a size of 0, getgroups writes nothing and returns the count.
+    let count = unsafe { libc::getgroups(0, std::ptr::null_mut()) };
+    let Ok(size) = usize::try_from(count) else {
+        return false;
+    };
+    let mut groups: Vec<libc::gid_t> = vec![0; size];
+    // SAFETY: the buffer holds `count` entries.
+    let count = unsafe { libc::getgroups(count, groups.as_mut_ptr()) };
+    usize::try_from(count).is_ok_and(|n| groups[..n.min(size)].contains(&gid))
 }
 
 /// What is at a path of the root before phoneup changes it.
@@ -44,11 +86,12 @@ pub enum Existing {
         owner: Owner,
         links: u64,
     },
-    /// A symbolic link: where it points, and the bytes of its target when that is a regular
-    /// file (`None` when the link dangles).
+    /// A symbolic link: where it points, and the bytes, owner, group and mode of its target
+    /// when that is a regular file (`None` when the link dangles).
     Link {
         target: String,
         bytes: Option<Vec<u8>>,
+        owner: Option<Owner>,
     },
 }
 
@@ -102,8 +145,8 @@ pub fn inspect(path: &Path) -> Result<Existing, Error> {
                 "is a symbolic link whose target is not UTF-8".into(),
             ));
         };
-        let bytes = match read_regular(path, true) {
-            Ok(Contents::Bytes(bytes, _)) => Some(bytes),
+        let (bytes, owner) = match read_regular(path, true) {
+            Ok(Contents::Bytes(bytes, metadata)) => (Some(bytes), Some(Owner::of(&metadata))),
             Ok(Contents::TooLarge(size)) => return Err(too_large(path, size)),
             Ok(Contents::NotRegular(what)) => {
                 return Err(unsafe_file(
@@ -111,10 +154,14 @@ pub fn inspect(path: &Path) -> Result<Existing, Error> {
                     format!("is a symbolic link to {target}, which is {what}, not a regular file"),
                 ))
             }
-            Err(e) if e.kind() == ErrorKind::NotFound => None,
+            Err(e) if e.kind() == ErrorKind::NotFound => (None, None),
             Err(source) => return Err(read_error(source)),
         };
-        return Ok(Existing::Link { target, bytes });
+        return Ok(Existing::Link {
+            target,
+            bytes,
+            owner,
+        });
     }
     match read_regular(path, false).map_err(read_error)? {
         Contents::Bytes(bytes, metadata) => Ok(Existing::File {
@@ -408,6 +455,35 @@ mod tests {
     }
 
     #[test]
+    fn a_copy_of_a_linked_file_is_never_more_readable_than_the_file() {
+        let target = Owner {
+            mode: 0o4640,
+            uid: 0,
+            gid: 42,
+        };
+        let (as_root, member, stranger) = (
+            target.copy_by(0, 0, false),
+            target.copy_by(1000, 1000, true),
+            target.copy_by(1000, 1000, false),
+        );
+        assert_eq!(
+            (as_root.mode, as_root.uid, as_root.gid),
+            (0o640, 0, 42),
+            "root keeps all but the set-id bit"
+        );
+        assert_eq!(
+            (member.mode, member.uid, member.gid),
+            (0o640, 1000, 42),
+            "a member of the group keeps the group"
+        );
+        assert_eq!(
+            (stranger.mode, stranger.uid, stranger.gid),
+            (0o600, 1000, 1000),
+            "without the group, the group gets nothing"
+        );
+    }
+
+    #[test]
     fn temporary_names_are_recognised_and_nothing_else() {
         assert!(is_temporary(".SIPDefault.cnf.phoneup-123.tmp"));
         assert!(is_temporary(".OS79XX.TXT.phoneup-9.tmp"));
@@ -442,7 +518,8 @@ mod tests {
             inspect(&dangling).unwrap(),
             Existing::Link {
                 target: "nowhere".into(),
-                bytes: None
+                bytes: None,
+                owner: None
             }
         );
         fs::remove_dir_all(&dir).unwrap();

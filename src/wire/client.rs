@@ -5,9 +5,12 @@
 //! Timeouts and retries are bounded ([`Policy`], default 1 s and 5 retries): a request or an ACK
 //! is sent at most six times, one second apart, so a silent server costs at most six seconds
 //! per file. Once the server has answered, the socket is connected to its transfer ID, so an
-//! ICMP "port unreachable" ends the transfer at once instead of after the retries.
+//! ICMP "port unreachable" ends the transfer at once instead of after the retries. Before that,
+//! on Linux, the socket asks for the errors of its unconnected sends (`IP_RECVERR`), so a request
+//! to a port nothing listens on ends at once too ([`Outcome::PortClosed`]), not after six seconds.
 //!
-//! May use: [`crate::wire::transfer`], [`crate::wire::packet`], [`crate::error`].
+//! May use: [`crate::wire::transfer`], [`crate::wire::packet`], [`crate::error`]; `libc` for
+//! `setsockopt`.
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs, UdpSocket};
@@ -55,6 +58,11 @@ pub enum Outcome {
         tsize: u64,
     },
     Failed(Failure),
+    /// The request itself was answered with ICMP "port unreachable": nothing listens on the
+    /// server's address and port (Linux only; elsewhere this is a silence, a timeout).
+    PortClosed {
+        why: String,
+    },
 }
 
 /// One file read.
@@ -101,7 +109,9 @@ impl Client {
             (None, SocketAddr::V4(_)) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
             (None, SocketAddr::V6(_)) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
         };
-        UdpSocket::bind((ip, 0))
+        let socket = UdpSocket::bind((ip, 0))?;
+        report_errors(&socket, self.server);
+        Ok(socket)
     }
 
     /// Reads `name`. `Err` is a local socket error (the source address cannot be bound); every
@@ -132,6 +142,8 @@ impl Client {
         let mut contents = Some(Vec::new());
         let mut outcome = None;
         let mut connected = false;
+        // ICMP port unreachable before the server answered: nothing listens on its port.
+        let mut closed = false;
         loop {
             absorb(&mut receiver, want, &mut outcome);
             while let Some(transmit) = receiver.poll_transmit() {
@@ -143,7 +155,11 @@ impl Client {
                 match sent {
                     Ok(_) => {}
                     Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
+                        closed |= !connected;
                         receiver.handle_unreachable(unreachable(self.server));
+                    }
+                    Err(e) if is_unreachable(&e) => {
+                        receiver.handle_unreachable(host_unreachable(self.server, &e));
                     }
                     Err(e) => return Err(e),
                 }
@@ -191,17 +207,26 @@ impl Client {
                     receiver.handle_timeout(Instant::now());
                 }
                 Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
+                    closed |= !connected;
                     receiver.handle_unreachable(unreachable(self.server));
+                }
+                Err(e) if is_unreachable(&e) => {
+                    receiver.handle_unreachable(host_unreachable(self.server, &e));
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }
         }
-        let outcome = outcome.unwrap_or_else(|| {
+        let mut outcome = outcome.unwrap_or_else(|| {
             Outcome::Failed(Failure::Aborted {
                 why: "the transfer ended without a result".into(),
             })
         });
+        if closed && matches!(outcome, Outcome::Failed(Failure::Unreachable { .. })) {
+            outcome = Outcome::PortClosed {
+                why: nothing_listens(self.server),
+            };
+        }
         if !matches!(outcome, Outcome::Received { .. }) {
             contents = None;
         }
@@ -239,6 +264,50 @@ fn absorb(receiver: &mut Receiver, want: Want, outcome: &mut Option<Outcome>) {
 
 fn unreachable(server: SocketAddr) -> String {
     format!("the network reports {server}'s transfer port unreachable (ICMP)")
+}
+
+/// What [`Outcome::PortClosed`] says.
+pub fn nothing_listens(server: SocketAddr) -> String {
+    format!("nothing listens on {server} (its machine answered the request at once with ICMP port unreachable)")
+}
+
+fn host_unreachable(server: SocketAddr, error: &io::Error) -> String {
+    format!("the network reports {} unreachable ({error})", server.ip())
+}
+
+/// ICMP host or network unreachable, reported by a send or a receive.
+fn is_unreachable(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::HostUnreachable | io::ErrorKind::NetworkUnreachable
+    )
+}
+
+/// Asks Linux to report ICMP errors on a socket that is not connected (`IP_RECVERR`,
+/// `IPV6_RECVERR`): the next receive then fails with "connection refused" when the request
+/// reached a port nothing listens on. Best effort: without it, that is a silence.
+fn report_errors(socket: &UdpSocket, server: SocketAddr) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::io::AsRawFd;
+        let (level, name) = match server {
+            SocketAddr::V4(_) => (libc::IPPROTO_IP, libc::IP_RECVERR),
+            SocketAddr::V6(_) => (libc::IPPROTO_IPV6, libc::IPV6_RECVERR),
+        };
+        let on: libc::c_int = 1;
+        // SAFETY: a valid socket, and an option pointer and length that match.
+        unsafe {
+            libc::setsockopt(
+                socket.as_raw_fd(),
+                level,
+                name,
+                &on as *const libc::c_int as *const libc::c_void,
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            );
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (socket, server);
 }
 
 /// `HOST`, `HOST:PORT`, `IPV4[:PORT]`, `IPV6` or `[IPV6]:PORT`, resolved; port 69 by default.

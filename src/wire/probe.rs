@@ -1,25 +1,30 @@
 //! `phoneup probe`: asks a real TFTP server what a phone will ask, and reports what the phone
 //! will get: the answer to a name that cannot exist (it must be ERROR 1, or the phone loops on
 //! `CTLSEP<MAC>.tlv`), `OS79XX.TXT` as served, whether names are matched without regard to
-//! case, and with a plan's first stage every file that stage needs, with its size.
+//! case, and with a plan's first stage every file that stage needs, with its size. The stage is
+//! then replayed on the phone model ([`crate::phone`]) over the wire, so every file the phone
+//! reads after it takes the image (the application's own `SIPDefault.cnf`, `SIP<MAC>.cnf`,
+//! `MGCDefault.cnf`) is asked for and checked too, and a stage the model does not see settle
+//! is a finding.
 //!
 //! May use: [`crate::wire::client`], [`crate::wire::remote`], [`crate::plan`],
-//! [`crate::files`], [`crate::knowledge`], [`crate::phone::server`], [`crate::output`].
+//! [`crate::files`], [`crate::knowledge`], [`crate::phone`], [`crate::output`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::files::{loads, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
+use crate::files::{loads, mgc_default_cnf, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
 use crate::knowledge::load_id::LoadId;
 use crate::knowledge::phones::Model;
 use crate::output::Style;
-use crate::phone::server::{Status, Transfer};
+use crate::phone::server::{Answer, Server, ServerBehaviour, Status, Transfer};
+use crate::phone::{Ending, Phone};
 use crate::plan::stage::Stage;
 use crate::wire::client::{Client, Fetch, Outcome, Want};
 use crate::wire::packet::code;
-use crate::wire::remote::{printable, transfer};
+use crate::wire::remote::{self, printable, transfer};
 use crate::wire::transfer::{Ask, Failure};
 
 /// No answer to the request itself (as opposed to a transfer that stopped).
@@ -50,6 +55,9 @@ pub enum Kind {
     StageFileContent,
     /// A file the stage needs absent is served.
     StageFileUnwanted,
+    /// Replayed on the phone model over the wire, the stage does not end with the phone settled
+    /// on the stage's load.
+    StageDoesNotSettle,
     /// A file is empty, or its size differs from the size the server announced.
     SizeMismatch,
     /// No answer: no server, or a firewall drops its data port, or it stopped sending.
@@ -105,11 +113,21 @@ struct Run<'a> {
     /// Requests that got no answer at all, in a row: after two, nothing more is asked.
     silent: u32,
     answered_any: bool,
+    /// Why nothing more is asked: a request found nothing listening on the server's port.
+    closed: Option<String>,
     /// Every file read, by name.
     fetched: HashMap<String, Fetch>,
+    /// The files whose contents were checked against the stage.
+    checked: HashSet<String>,
 }
 
+/// Boots of the stage's replay: the one that takes the image, the one that shows it holds, and
+/// one more to see a loop (as `plan`'s replay).
+const REPLAY_BOOTS: usize = 3;
+
 const NO_ANSWER_FIX: &str = "Check that the TFTP server runs and listens on that address and port. If it does, a firewall lets the request to port 69 through but drops the server's answers, which come from another port (seed 002): open UDP from the server's ports 1024-65535 to the phones, or load the TFTP connection-tracking helper (Linux: nf_conntrack_tftp with a CT helper rule; most routers: a TFTP ALG).";
+
+const NOTHING_LISTENS_FIX: &str = "Start the TFTP server (e.g. systemctl start tftpd-hpa), or give the address and port it listens on (ss -ulpn on the server lists them); phones always ask port 69.";
 
 impl Probe<'_> {
     pub fn run(&self) -> std::io::Result<Report> {
@@ -119,12 +137,15 @@ impl Probe<'_> {
             findings: Vec::new(),
             silent: 0,
             answered_any: false,
+            closed: None,
             fetched: HashMap::new(),
+            checked: HashSet::new(),
         };
         run.missing_file()?;
         run.os79xx()?;
         if let Some(stage) = self.stages.first() {
             run.stage(stage)?;
+            run.replay(stage)?;
         }
         for stage in self.stages.iter().skip(1) {
             run.later_firmware(stage)?;
@@ -148,7 +169,7 @@ impl Run<'_> {
     /// Reads `name` (with `tsize` when `sized`) and records it. After two requests in a row
     /// that got no answer at all, nothing more is asked: the file is recorded as a timeout.
     fn ask(&mut self, name: &str, sized: bool, want: Want) -> std::io::Result<Fetch> {
-        let skipped = self.silent >= 2;
+        let skipped = self.silent >= 2 || self.closed.is_some();
         let fetch = if skipped {
             Fetch {
                 outcome: Outcome::Failed(Failure::Timeout {
@@ -169,8 +190,13 @@ impl Run<'_> {
         };
         let mut record = transfer(&fetch);
         if skipped {
-            record.error_message =
-                Some("not asked: the server answered none of the requests before".into());
+            record.error_message = Some(if self.closed.is_some() {
+                "not asked: nothing listens on the server's port".into()
+            } else {
+                "not asked: the server answered none of the requests before".into()
+            });
+        } else if let Outcome::PortClosed { why } = &fetch.outcome {
+            self.closed = Some(why.clone());
         } else if is_silence(&fetch.outcome) {
             self.silent += 1;
         } else {
@@ -189,6 +215,18 @@ impl Run<'_> {
     /// anything at all.
     fn silences(&mut self) {
         let missing = format!("CTLSEP{}.tlv", self.probe.mac);
+        if let Some(why) = &self.closed {
+            self.findings.insert(
+                0,
+                Finding {
+                    kind: Kind::NoAnswer,
+                    file: None,
+                    detail: format!("{why}: no TFTP server runs there, or it listens on another address or port"),
+                    fix: NOTHING_LISTENS_FIX.into(),
+                },
+            );
+            return;
+        }
         if !self.answered_any {
             self.findings.insert(
                 0,
@@ -196,7 +234,7 @@ impl Run<'_> {
                     kind: Kind::NoAnswer,
                     file: None,
                     detail: format!(
-                        "{} answered none of the requests (each sent {} times, {} s apart): the data port is blocked or the server is unreachable",
+                        "{} answered none of the requests (each sent {} times, {} s apart): nothing listens there, or a firewall drops the requests or the answers (the data port is blocked or the server is unreachable)",
                         self.probe.server,
                         self.probe.client.policy.retries + 1,
                         self.probe.client.policy.timeout.as_secs_f32()
@@ -288,7 +326,7 @@ impl Run<'_> {
                 );
                 self.find(Kind::MissingFileAnswer, &name, detail, "Use a server that answers a missing file with TFTP error 1, File not found: Debian's tftpd-hpa (--secure), atftpd and dnsmasq do.");
             }
-            Outcome::Failed(_) => {}
+            Outcome::Failed(_) | Outcome::PortClosed { .. } => {}
         }
         Ok(())
     }
@@ -458,7 +496,7 @@ impl Run<'_> {
                     self.find(Kind::SizeMismatch, name, format!("the server announced {tsize} bytes for {name}{who} and sent {bytes}: the file changes while it is served, or the server is broken"), format!("Stop writing {name} while phones boot, copy it whole, and probe again."));
                 }
             }
-            Outcome::SizeOnly { .. } | Outcome::Failed(_) => {}
+            Outcome::SizeOnly { .. } | Outcome::Failed(_) | Outcome::PortClosed { .. } => {}
         }
     }
 
@@ -480,11 +518,127 @@ impl Run<'_> {
         Ok(())
     }
 
+    /// Replays `stage` on the phone model over the wire, once for each phone the plan addresses:
+    /// every file the model reads is a request (a name already asked gets the answer it got),
+    /// so the files the phone reads after it takes the image are asked for too; the contents of
+    /// every file it reads are checked against the stage, and a stage that does not leave the
+    /// model settled on the stage's load is a finding. Only a stage whose files were found right
+    /// so far is replayed: otherwise the findings already say what stops the phone.
+    fn replay(&mut self, stage: &Stage) -> std::io::Result<()> {
+        if !self.findings.is_empty() || self.any_timeout() {
+            return Ok(());
+        }
+        let (Ok(start), Ok(to)) = (LoadId::parse(&stage.from), LoadId::parse(&stage.to)) else {
+            return Ok(());
+        };
+        let stage_name = format!("stage {} ({} -> {})", stage.reboot, stage.from, stage.to);
+        let mac = self.probe.mac.clone();
+        for &model in self.probe.model.phones() {
+            let phone = Phone {
+                model,
+                mac: Some(mac.clone()),
+                server: ServerBehaviour::FileNotFound,
+            };
+            let mut wire = Wire {
+                run: self,
+                error: None,
+            };
+            let simulation = phone.simulate_on(&start, &mut wire, REPLAY_BOOTS);
+            if let Some(error) = wire.error {
+                return Err(error);
+            }
+            let read: Vec<String> = simulation
+                .boots
+                .iter()
+                .flat_map(|boot| &boot.requests)
+                .filter(|request| request.found)
+                .map(|request| request.file.clone())
+                .collect();
+            for file in read {
+                let per_phone = file.contains(&mac);
+                self.stage_content(stage, &stage_name, &file, per_phone);
+            }
+            if !self.findings.is_empty() || self.any_timeout() {
+                // Said by a finding, or by the silence the end reports.
+                return Ok(());
+            }
+            let settled = simulation.ending == Ending::Stable
+                && LoadId::parse(&simulation.final_load)
+                    .is_ok_and(|end| end.match_key() == to.match_key());
+            if !settled {
+                let ended = match simulation.ending {
+                    Ending::Stable => format!("settles on {}", simulation.final_load),
+                    Ending::Loop => format!(
+                        "loops on {}",
+                        simulation
+                            .loop_file
+                            .as_deref()
+                            .unwrap_or("the same request")
+                    ),
+                    Ending::Refused => "refuses its image".into(),
+                    Ending::Unknown => "does what phoneup has no evidence for".into(),
+                    Ending::Unfinished => "is still changing load".into(),
+                };
+                let boots: Vec<String> = simulation
+                    .boots
+                    .iter()
+                    .map(|b| format!("boot {} on {}: {}", b.boot, b.running, b.detail))
+                    .collect();
+                // A request the server answered wrongly: the fix for that server.
+                let refused = simulation
+                    .boots
+                    .last()
+                    .and_then(|b| b.requests.last())
+                    .filter(|r| !r.found)
+                    .and_then(|r| {
+                        let fetch = self.fetched.get(&r.file)?;
+                        server_fix(&r.file, &transfer(fetch))
+                    });
+                let mut fix = refused
+                    .or_else(|| simulation.problems.first().cloned())
+                    .unwrap_or_else(|| {
+                        format!(
+                            "Write this stage's files: {} --tftp-root DIR.",
+                            self.probe.apply
+                        )
+                    });
+                let _ = write!(
+                    fix,
+                    " Each boot as the phone sees it: phoneup simulate --from {} --server {} --mac {mac}{}.",
+                    stage.from,
+                    self.probe.server,
+                    if model == Model::M7960 { " --model 7960" } else { "" }
+                );
+                self.findings.push(Finding {
+                    kind: Kind::StageDoesNotSettle,
+                    file: None,
+                    detail: format!(
+                        "the phone model ({model}) booting {stage_name} from this server {ended} instead of settling on {}: {}",
+                        stage.to,
+                        boots.join("; ")
+                    ),
+                    fix,
+                });
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+
+    fn any_timeout(&self) -> bool {
+        self.files
+            .iter()
+            .any(|f| f.transfer.status == Status::Timeout)
+    }
+
     /// What a configuration file the phone reads this stage names, against the stage. A
     /// per-phone file (`SEP<MAC>.cnf.xml`, `SIP<MAC>.cnf`) must name the stage's load too, as
     /// the loader stops at it; a `SIP<MAC>.cnf` without `image_version` leaves it to
     /// `SIPDefault.cnf`.
     fn stage_content(&mut self, stage: &Stage, stage_name: &str, file: &str, per_phone: bool) {
+        if !self.checked.insert(file.to_string()) {
+            return;
+        }
         let Some(bytes) = self.fetched.get(file).and_then(|f| f.contents.as_ref()) else {
             return;
         };
@@ -507,7 +661,11 @@ impl Run<'_> {
                     .flatten(),
                 stage.xmldefault_load.clone(),
             )
-        } else if file.ends_with(".cnf") && (per_phone || file == sip_default_cnf::FILE_NAME) {
+        } else if file.ends_with(".cnf")
+            && (per_phone
+                || file == sip_default_cnf::FILE_NAME
+                || file == mgc_default_cnf::FILE_NAME)
+        {
             let names = sip_default_cnf::image_version(&text);
             if per_phone && names.is_none() {
                 return;
@@ -524,7 +682,9 @@ impl Run<'_> {
             .is_none_or(|k| Some(k) != key(&wanted))
         {
             let says = names.map_or_else(|| "names no load".into(), |n| format!("names {n}"));
-            let fix = if per_phone {
+            let fix = if per_phone && file.ends_with(".cnf") {
+                format!("Make the image_version line of {file} name {wanted} too, or remove that line: the phone follows its own file's image_version before the default file's (seed 002).")
+            } else if per_phone {
                 format!("Make {file} name {wanted} too, or move it aside for this reboot: the loader stops at the first per-phone file it finds.")
             } else {
                 format!(
@@ -539,6 +699,61 @@ impl Run<'_> {
                 fix,
             );
         }
+    }
+}
+
+/// The phone model's reads during the replay: a name already asked gets the answer it got; any
+/// other is asked over the wire (an image for its size only) and recorded with the rest.
+struct Wire<'r, 'a> {
+    run: &'r mut Run<'a>,
+    /// A local socket error: the replay stops and the probe fails with it.
+    error: Option<std::io::Error>,
+}
+
+impl Server for Wire<'_, '_> {
+    fn read(&mut self, name: &str) -> Answer {
+        if self.error.is_some() {
+            return Answer::NoAnswer {
+                why: "not asked: this machine cannot send".into(),
+            };
+        }
+        let fetch = match self.run.fetched.get(name) {
+            Some(fetch) => fetch.clone(),
+            None => {
+                let image = is_image(name);
+                let want = if image { Want::SizeOnly } else { Want::Whole };
+                match self.run.ask(name, image, want) {
+                    Ok(fetch) => fetch,
+                    Err(error) => {
+                        let why = format!("cannot send from this machine: {error}");
+                        self.error = Some(error);
+                        return Answer::NoAnswer { why };
+                    }
+                }
+            }
+        };
+        remote::answer(fetch)
+    }
+}
+
+/// What to change on a real server whose answer to `file` (the phone model's last request,
+/// `simulate --server`) leaves the phone asking again and again: an error other than 1, nothing
+/// listening, or silence. `None` for an answer the phone moves on from.
+pub fn server_fix(file: &str, transfer: &Transfer) -> Option<String> {
+    let message = transfer.error_message.as_deref().unwrap_or_default();
+    match (transfer.status, transfer.error_code) {
+        (Status::Error, Some(code)) if code != code::FILE_NOT_FOUND => Some(format!(
+            "The server answers {file} with TFTP error {code} ({message}) instead of error 1 (File not found), so the phone asks for it again and again (seeds 000-002). {}",
+            missing_file_fix(code, message)
+        )),
+        // `client::nothing_listens`: the request met a closed port.
+        (Status::Timeout, _) if message.starts_with("nothing listens") => {
+            Some(NOTHING_LISTENS_FIX.into())
+        }
+        (Status::Timeout, _) => Some(format!(
+            "The server does not answer {file}, so the phone asks for it again and again. {NO_ANSWER_FIX}"
+        )),
+        _ => None,
     }
 }
 

@@ -55,12 +55,37 @@ pub fn transfer(fetch: &Fetch) -> Transfer {
             (Status::Timeout, None, None, Some(failure.to_string()))
         }
         Outcome::Failed(other) => (Status::Error, None, None, Some(other.to_string())),
+        Outcome::PortClosed { why } => (Status::Timeout, None, None, Some(why.clone())),
     };
     Transfer {
         status,
         size,
         error_code,
         error_message,
+    }
+}
+
+/// A read as the phone receives it: the file (or, for a size query, its announced size), error 1,
+/// another error, or silence.
+pub fn answer(fetch: Fetch) -> Answer {
+    let record = transfer(&fetch);
+    match (fetch.outcome, record.status) {
+        (Outcome::Received { bytes }, _) => Answer::Served {
+            size: bytes,
+            contents: fetch.contents,
+        },
+        (Outcome::SizeOnly { tsize }, _) => Answer::Served {
+            size: tsize,
+            contents: None,
+        },
+        (_, Status::NotFound) => Answer::NotFound,
+        (_, Status::Timeout) => Answer::NoAnswer {
+            why: record.error_message.unwrap_or_default(),
+        },
+        _ => Answer::Error {
+            code: record.error_code.unwrap_or(code::NOT_DEFINED),
+            message: record.error_message.unwrap_or_default(),
+        },
     }
 }
 
@@ -80,20 +105,7 @@ impl Server for Remote {
             }
         };
         let record = transfer(&fetch);
-        let answer = match (&fetch.outcome, record.status) {
-            (Outcome::Received { bytes }, _) => Answer::Served {
-                size: *bytes,
-                contents: fetch.contents,
-            },
-            (_, Status::NotFound) => Answer::NotFound,
-            (_, Status::Timeout) => Answer::NoAnswer {
-                why: record.error_message.clone().unwrap_or_default(),
-            },
-            _ => Answer::Error {
-                code: record.error_code.unwrap_or(code::NOT_DEFINED),
-                message: record.error_message.clone().unwrap_or_default(),
-            },
-        };
+        let answer = answer(fetch);
         self.last = Some(record);
         answer
     }

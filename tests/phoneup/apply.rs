@@ -4,10 +4,9 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use phoneup::files::loads::stand_in as stand_in_loads;
 use phoneup::plan::replay::STAND_IN_IMAGE;
 
-use super::support::{card, fixture, run};
+use super::support::{card, firmware_for_the_card, fixture, run};
 
 /// Seed 003's SIPDefault.cnf: `;begin`/`;end`, inline `;` comments, curly quotes, CR LF here.
 const SEED_003_SIPDEFAULT: &str = ";begin\r\nimage_version: P0S3-08-2-00\r\nproxy_register: 1\r\ndial_template: dialplan\r\ntftp_cfg_dir: \u{201c}\u{201d}\r\nsntp_server: \u{201c}ntp.sipgate.net\u{201d}\r\n# NAT/Firewall Traversal\r\nnat_enable: 1 ; 0-Disabled (default), 1-Enabled\r\nvoip_control_port: 5060 ; UDP port used for SIP messages (default \u{2013} 5060)\r\ntelnet_level: 2\r\n;end\r\n";
@@ -28,19 +27,6 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             )
         })
         .collect()
-}
-
-fn firmware_for_the_card() -> Vec<(&'static str, Vec<u8>)> {
-    vec![
-        ("P0S3-06-3-00.bin", STAND_IN_IMAGE.to_vec()),
-        ("P003-08-11-00.sbn", STAND_IN_IMAGE.to_vec()),
-        ("P003-08-11-00.bin", STAND_IN_IMAGE.to_vec()),
-        ("P0S3-08-11-00.sb2", STAND_IN_IMAGE.to_vec()),
-        (
-            "P0S3-08-11-00.loads",
-            stand_in_loads("P0S3-08-11-00", "P003-08-11-00", "P0S3-08-11-00").into_bytes(),
-        ),
-    ]
 }
 
 fn apply(dir: &Path, stage: &str, extra: &[&str]) -> (i32, String, String) {

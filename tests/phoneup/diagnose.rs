@@ -180,8 +180,31 @@ fn tftpd_hpa_without_secure_answers_error_2_and_the_phone_loops() {
 #[test]
 fn tftpd_hpa_at_debians_default_verbosity_says_what_it_cannot_show() {
     let (code, report) = diagnose(&[&log("tftpd-hpa-default.journal-short")]);
-    assert_eq!(code, 0);
+    // No request in the log is no clean bill of health: a script reads exit 0 as "all fine".
+    assert_eq!(code, 1);
     assert_eq!(report["phones"], serde_json::json!([]));
+    assert_eq!(
+        findings(&report),
+        BTreeSet::from([finding("-", "no_requests", "", 1)])
+    );
+    let only = &report["findings"][0];
+    assert!(
+        only["detail"]
+            .as_str()
+            .unwrap()
+            .contains("tftpd-hpa writes a request line only with -v"),
+        "{only:#}"
+    );
+    assert!(
+        only["fix"]
+            .as_str()
+            .unwrap()
+            .starts_with("set TFTP_OPTIONS=\"--secure -v -v\" in /etc/default/tftpd-hpa"),
+        "{only:#}"
+    );
+    let (_, text, _) = run(&["diagnose", &log("tftpd-hpa-default.journal-short")]);
+    assert!(!text.contains("No findings"), "{text}");
+    assert!(text.contains("no_requests  the whole input"), "{text}");
     let notes = notes(&report);
     assert!(
         notes.contains("Debian's default (TFTP_OPTIONS=\"--secure\") logs neither"),
@@ -274,6 +297,31 @@ fn dnsmasq_through_syslog_and_its_own_log_file() {
             ]),
             "{file}"
         );
+        // Without the root the log cannot tell a missing image from a name with a CR that
+        // dnsmasq did not log: the finding says both, and how to tell them apart.
+        let missing = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["kind"] == "missing_file")
+            .unwrap();
+        let detail = missing["detail"].as_str().unwrap();
+        assert!(
+            detail.contains("the TFTP root has no P0S3-06-3-00.bin")
+                && detail.contains("a CR after the name (OS79XX.TXT ends its line")
+                && detail.contains("cannot tell the two apart"),
+            "{detail}"
+        );
+        let fix = missing["fix"].as_str().unwrap();
+        assert!(
+            fix.contains("run again with --tftp-root DIR") && fix.contains("`phoneup lint DIR`"),
+            "{fix}"
+        );
+        assert!(
+            notes(&report).contains("dnsmasq leaves control characters out of the names it logs"),
+            "{file}: {}",
+            notes(&report)
+        );
     }
 }
 
@@ -301,6 +349,8 @@ fn with_the_root_a_name_dnsmasq_cut_short_and_a_name_in_the_wrong_case() {
         "{found:?}"
     );
     assert!(!found.iter().any(|f| f.1 == "missing_file"), "{found:?}");
+    // With the root the CR is told: no note asks for it.
+    assert!(!notes(&report).contains("dnsmasq leaves"), "{report:#}");
 }
 
 #[test]
@@ -495,6 +545,63 @@ fn junk_is_counted_never_an_error() {
     assert!(report["lines_unrecognised"].as_u64().unwrap() > 200);
 }
 
+/// `diagnose` with `input` on standard input: exit code, text and the JSON report.
+fn piped(input: &[u8]) -> (Option<i32>, String, Value) {
+    let text = phoneup()
+        .args(["diagnose"])
+        .env("NO_COLOR", "1")
+        .write_stdin(input.to_vec())
+        .output()
+        .unwrap();
+    let json = phoneup()
+        .args(["diagnose", "--format", "json"])
+        .write_stdin(input.to_vec())
+        .output()
+        .unwrap();
+    assert_eq!(text.status.code(), json.status.code());
+    (
+        text.status.code(),
+        String::from_utf8(text.stdout).unwrap(),
+        serde_json::from_slice(&json.stdout).unwrap(),
+    )
+}
+
+#[test]
+fn input_that_shows_no_phone_is_said_so_and_exits_1() {
+    // Binary junk (3 MB of xorshift bytes), nothing at all, and other programs' lines.
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let junk: Vec<u8> = (0..3_000_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    let cron = b"Nov 21 09:27:15 vm CRON[1]: (root) CMD (true)\n".repeat(3);
+    for (input, says) in [
+        (&junk[..], "is from a TFTP server phoneup reads"),
+        (&b""[..], "the input is empty"),
+        (
+            &cron[..],
+            "none of the 3 line(s) read is from a TFTP server",
+        ),
+    ] {
+        let (code, text, report) = piped(input);
+        assert_eq!(code, Some(1), "{text}");
+        assert!(!text.contains("No findings"), "{text}");
+        assert!(text.contains("no_requests  the whole input"), "{text}");
+        assert!(text.contains(says), "{text}");
+        assert!(text.contains("journalctl -u UNIT"), "{text}");
+        assert_eq!(
+            findings(&report),
+            BTreeSet::from([finding("-", "no_requests", "", 1)])
+        );
+    }
+    // An unreadable log is still an input error.
+    assert_eq!(run(&["diagnose", "/nonexistent/syslog"]).0, 2);
+}
+
 /// Kills the child when the test ends, passed or not.
 struct Guard(Child);
 
@@ -520,7 +627,8 @@ fn follow_prints_findings_as_they_appear_across_rotation() {
             path.to_str().unwrap(),
         ])
         .env("NO_COLOR", "1")
-        .stdout(Stdio::piped());
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
     let mut guard = Guard(command.spawn().unwrap());
     let stdout = guard.0.stdout.take().unwrap();
     let (send, receive) = mpsc::channel();
@@ -566,4 +674,132 @@ fn follow_prints_findings_as_they_appear_across_rotation() {
     let found = expect("request_loop");
     assert_eq!(found["count"], 4);
     assert_eq!(found["lines"], serde_json::json!([1, 3, 5, 7]));
+}
+
+/// `diagnose --follow LOG` (text) stopped by `signal` once it printed `wait_for`: its exit code
+/// and what it printed. Bounded: 20 s in all, and the process is killed if it is still there.
+/// `log` `None` is standard input: `piped` is written to it, and it is kept open.
+fn follow_until(
+    log: Option<&Path>,
+    piped: &[u8],
+    signal: i32,
+    wait_for: &str,
+) -> (Option<i32>, String) {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_phoneup"));
+    command
+        .args(["diagnose", "--follow"])
+        .args(log)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut guard = Guard(command.spawn().unwrap());
+    let mut stdin = guard.0.stdin.take().unwrap();
+    stdin.write_all(piped).unwrap();
+    let (send, receive) = mpsc::channel();
+    for stream in [
+        Box::new(guard.0.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+        Box::new(guard.0.stderr.take().unwrap()),
+    ] {
+        let send = send.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines() {
+                if send.send(line.unwrap()).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    drop(send);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut printed = String::new();
+    while !printed.contains(wait_for) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match receive.recv_timeout(left) {
+            Ok(line) => printed += &(line + "\n"),
+            Err(_) => panic!("no {wait_for:?} in time: {printed}"),
+        }
+    }
+    // SAFETY: a signal to the child this test started and still holds.
+    unsafe { libc::kill(guard.0.id() as i32, signal) };
+    let code = loop {
+        if let Some(status) = guard.0.try_wait().unwrap() {
+            break status.code();
+        }
+        assert!(Instant::now() < deadline, "still running after the signal");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    // Both streams end with the process.
+    while let Ok(line) = receive.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+        printed += &(line + "\n");
+    }
+    drop(stdin);
+    (code, printed)
+}
+
+#[test]
+fn follow_stopped_by_ctrl_c_or_sigterm_sums_up_and_exits_by_its_findings() {
+    let dir = fixture(
+        "diagnose-follow-signal",
+        &[
+            (
+                "looping",
+                &std::fs::read(log("tftpd-hpa-nosecure.syslog-traditional")).unwrap()[..],
+            ),
+            (
+                "clean",
+                b"Nov 22 01:36:38 h dnsmasq-tftp[35]: sent /srv/tftp/OS79XX.TXT to 127.0.0.11\n",
+            ),
+        ],
+    );
+    // Ctrl-C after the findings: they stay printed, a summary follows, exit 1 (findings).
+    let looping = dir.join("looping");
+    let (code, printed) = follow_until(Some(&looping), b"", libc::SIGINT, "wrong_error_code");
+    assert_eq!(code, Some(1), "{printed}");
+    assert!(printed.contains("Stopped: 2 findings, above."), "{printed}");
+    // SIGTERM on a clean log: exit 0, not 143.
+    let clean = dir.join("clean");
+    let (code, printed) = follow_until(Some(&clean), b"", libc::SIGTERM, "Ctrl-C stops");
+    assert_eq!(code, Some(0), "{printed}");
+    assert!(
+        printed.contains("1 lines read (dnsmasq 1), 0 not recognised. Stopped: no findings."),
+        "{printed}"
+    );
+    // Standard input still open (journalctl -f | phoneup diagnose --follow): Ctrl-C stops it,
+    // after what it had was read; nothing from a phone is no_requests, exit 1.
+    let cron = b"Nov 21 09:27:15 vm CRON[1]: (root) CMD (true)\n";
+    let (code, printed) = follow_until(None, cron, libc::SIGINT, "following standard input");
+    assert_eq!(code, Some(1), "{printed}");
+    assert!(
+        printed.contains("no_requests  the whole input"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains(
+            "1 lines read (no TFTP server lines), 1 not recognised. Stopped: 1 finding, above."
+        ),
+        "{printed}"
+    );
+}
+
+#[test]
+fn an_overlong_line_is_said_skipped_with_the_limit() {
+    // A request with a 5 MB name: skipped unread, and the summary says so.
+    let mut input = b"Nov 21 09:27:15 vm in.tftpd[1]: RRQ from 127.0.0.1 filename ".to_vec();
+    input.resize(5_000_000, b'A');
+    input.extend_from_slice(
+        b"\nNov 21 09:27:16 vm in.tftpd[2]: RRQ from 127.0.0.1 filename OS79XX.TXT\n",
+    );
+    let (code, text, report) = piped(&input);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.starts_with(
+            "2 lines read (tftpd-hpa 1), 1 not recognised (1 of them 1048576 bytes (1 MiB) or longer, skipped unread)."
+        ),
+        "{text}"
+    );
+    assert_eq!(
+        (&report["lines_too_long"], &report["max_line_bytes"]),
+        (&Value::from(1), &Value::from(1_048_576))
+    );
 }

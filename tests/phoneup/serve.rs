@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use phoneup::files::{loads, sip_default_cnf};
 use phoneup::knowledge::matrix::Matrix;
 use phoneup::wire::client::{Client, Want};
+use phoneup::wire::serve::placement;
 use phoneup::wire::transfer::Ask;
 
 use super::servers::{answers, free_port};
@@ -346,6 +347,18 @@ fn address() -> SocketAddr {
         .unwrap()
 }
 
+/// serve of `root` to [`TARGET`] for the phones `roster` names (`--all`, `--phones MAC`), with
+/// `phone`'s lease, its state and events in `dir`.
+fn serve_one(dir: &Path, root: &Path, phone: &Bench, roster: &[&str]) -> Serve {
+    let leases = leases(dir, std::slice::from_ref(phone));
+    let state = dir.join("state.json");
+    let mut args = vec!["--root", root.to_str().unwrap(), "--to", TARGET];
+    args.extend_from_slice(roster);
+    args.extend(["--leases", leases.to_str().unwrap()]);
+    args.extend(["--state", state.to_str().unwrap()]);
+    Serve::start(address(), &args, &dir.join("events.jsonl"))
+}
+
 /// Walks each phone on its own thread, at most `cycles` power cycles each.
 fn walk_all(server: SocketAddr, bench: &[Bench], cycles: usize) -> Vec<(Bench, Vec<String>)> {
     let handles: Vec<_> = bench
@@ -438,6 +451,10 @@ fn five_phones_at_once_reach_their_targets_through_serve_alone_and_a_sixth_gets_
             e["address"].is_string() && e.get("mac").is_some() && e["time_ms"].is_u64(),
             "{e}"
         );
+        // Error 1 for a file DIR has always says why.
+        if e["event"] == "not_found" && before.contains_key(e["file"].as_str().unwrap()) {
+            assert!(e["why"].is_string(), "{e}");
+        }
     }
     let (code, summary) = serve.stop();
     assert_eq!(code, 0, "{summary}");
@@ -463,22 +480,7 @@ fn with_all_the_sixth_phone_is_walked_too() {
     let root = bench_root(&dir);
     let before = snapshot(&root);
     let six = sixth();
-    let leases = leases(&dir, std::slice::from_ref(&six));
-    let serve = Serve::start(
-        address(),
-        &[
-            "--root",
-            root.to_str().unwrap(),
-            "--to",
-            TARGET,
-            "--all",
-            "--leases",
-            leases.to_str().unwrap(),
-            "--state",
-            dir.join("state.json").to_str().unwrap(),
-        ],
-        &dir.join("events.jsonl"),
-    );
+    let serve = serve_one(&dir, &root, &six, &["--all"]);
     let path = walk(serve.address, &six, six.from, TARGET, 10);
     assert_eq!(path, [six.from, "P003-08-11-00", TARGET]);
     let (code, summary) = serve.stop();
@@ -545,5 +547,63 @@ fn a_serve_killed_mid_plan_is_finished_by_a_restarted_one() {
     let (code, summary) = second.stop();
     assert_eq!(code, 0, "{summary}");
     assert!(summary.contains("3 done"), "{summary}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_done_phone_that_comes_back_on_a_load_it_left_is_held_and_reported_not_walked_again() {
+    let dir = scratch("came-back");
+    let root = bench_root(&dir);
+    let phone = phones()[0].clone();
+    let serve = serve_one(&dir, &root, &phone, &["--phones", phone.mac]);
+    let path = walk(serve.address, &phone, phone.from, TARGET, 10);
+    assert_eq!(path.last().map(String::as_str), Some(TARGET), "{path:?}");
+    let done = serve.events().len();
+    assert!(serve.events().iter().any(|e| e["event"] == "phone_done"));
+
+    // Someone flashes the factory image back: the phone boots as P0030301MFG2 again, twice.
+    for _ in 0..2 {
+        assert_eq!(
+            power_cycle(serve.address, &phone, phone.from),
+            phone.from,
+            "serve names no other load for it"
+        );
+    }
+    let events = serve.events();
+    let after = &events[done..];
+    let failed: Vec<_> = after
+        .iter()
+        .filter(|e| e["event"] == "phone_failed")
+        .collect();
+    assert_eq!(failed.len(), 1, "{after:#?}");
+    let why = failed[0]["why"].as_str().unwrap();
+    assert!(
+        why.contains("came back on a load it left") && why.contains("reached P0S3-08-11-00"),
+        "{why}"
+    );
+    // Not walked again: no new stage, no image, nothing placed.
+    for e in after {
+        assert!(
+            !matches!(
+                e["event"].as_str(),
+                Some("stage_done" | "placed" | "phone_done")
+            ),
+            "{e}"
+        );
+        let file = e["file"].as_str().unwrap_or_default();
+        assert!(
+            e["event"] != "sent" || !placement::is_image(file),
+            "no firmware for it: {e}"
+        );
+        // Every error 1 for a file DIR has says why.
+        if e["event"] == "not_found" && root.join(e["file"].as_str().unwrap()).exists() {
+            assert!(e["why"].is_string(), "{e}");
+        }
+    }
+    let (code, summary) = serve.stop();
+    assert_eq!(code, 1, "{summary}");
+    assert!(summary.contains("0 done, 1 failed"), "{summary}");
+    assert!(summary.contains("stage 3 of 3"), "{summary}");
+    assert!(!summary.contains("of 6"), "{summary}");
     let _ = std::fs::remove_dir_all(dir);
 }

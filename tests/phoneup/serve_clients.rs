@@ -5,6 +5,7 @@
 
 use std::path::Path;
 use std::process::{Command, Output};
+use std::time::Duration;
 
 use super::serve::{scratch, Serve};
 use super::servers::free_port;
@@ -22,6 +23,35 @@ fn client(program: &str, args: &[&str]) -> Output {
         .args(args)
         .output()
         .unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
+}
+
+/// `atftp -g -r NAME -l OUT 127.0.0.1 PORT`: a plain read, no options.
+fn atftp_get(port: &str, name: &str, out: &Path) -> Output {
+    client(
+        "/usr/bin/atftp",
+        &[
+            "-g",
+            "-r",
+            name,
+            "-l",
+            out.to_str().unwrap(),
+            "127.0.0.1",
+            port,
+        ],
+    )
+}
+
+/// `curl -sS -o OUT tftp://127.0.0.1:PORT/NAME`, with curl's default options.
+fn curl_get(port: &str, name: &str, out: &Path) -> Output {
+    client(
+        "/usr/bin/curl",
+        &[
+            "-sS",
+            "-o",
+            out.to_str().unwrap(),
+            &format!("tftp://127.0.0.1:{port}/{name}"),
+        ],
+    )
 }
 
 fn text(output: &Output) -> String {
@@ -140,35 +170,13 @@ fn real_clients_get_files_whole_missing_files_error_1_and_refusals_for_paths_out
     );
     assert!(fetched.status.success(), "{}", text(&fetched));
     assert_eq!(got(), big, "atftp with blksize 1428 and tsize");
-    let missing = client(
-        atftp,
-        &[
-            "-g",
-            "-r",
-            "SEP0018B9FFFFFF.cnf.xml",
-            "-l",
-            out.to_str().unwrap(),
-            "127.0.0.1",
-            &port,
-        ],
-    );
+    let missing = atftp_get(&port, "SEP0018B9FFFFFF.cnf.xml", &out);
     assert!(
         text(&missing).contains("File not found"),
         "{}",
         text(&missing)
     );
-    let escaped = client(
-        atftp,
-        &[
-            "-g",
-            "-r",
-            "../secret.txt",
-            "-l",
-            out.to_str().unwrap(),
-            "127.0.0.1",
-            &port,
-        ],
-    );
+    let escaped = atftp_get(&port, "../secret.txt", &out);
     assert!(
         text(&escaped).contains("Access violation"),
         "{}",
@@ -191,15 +199,7 @@ fn real_clients_get_files_whole_missing_files_error_1_and_refusals_for_paths_out
         assert!(fetched.status.success(), "{extra:?}: {}", text(&fetched));
         assert_eq!(got(), b"P0S3-06-3-00\n", "{extra:?}");
     }
-    let missing = client(
-        curl,
-        &[
-            "-sS",
-            "-o",
-            out.to_str().unwrap(),
-            &format!("tftp://127.0.0.1:{port}/missing.cnf"),
-        ],
-    );
+    let missing = curl_get(&port, "missing.cnf", &out);
     // curl's exit code 68 is its "TFTP: File Not Found" (its message is garbled by a getpeername
     // call on the unconnected socket).
     assert_eq!(missing.status.code(), Some(68), "{}", text(&missing));
@@ -314,6 +314,195 @@ fn the_set_up_help_names_the_dhcp_options_and_the_port_69_fix() {
         let err = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{err}");
         assert!(err.contains("setcap cap_net_bind_service=+ep"), "{err}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn serve_gives_no_client_a_file_an_unprivileged_tftp_server_could_not_read() {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::serve::{leases, power_cycle, Bench};
+
+    let dir = scratch("modes");
+    let root = dir.join("root");
+    std::fs::create_dir_all(root.join("private")).unwrap();
+    let chmod = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    chmod(&root, 0o755);
+    let secret =
+        "proxy1_address: 192.0.2.1\nphone_password: \"hunter2\"\nimage_version: P0S3-06-3-00\n";
+    std::fs::write(root.join("SIPDefault.cnf"), secret).unwrap();
+    chmod(&root.join("SIPDefault.cnf"), 0o640);
+    std::fs::write(root.join("private/ring.raw"), "ring\n").unwrap();
+    chmod(&root.join("private/ring.raw"), 0o644);
+    chmod(&root.join("private"), 0o700);
+    std::fs::write(root.join("OS79XX.TXT"), "P0S3-06-3-00\n").unwrap();
+    chmod(&root.join("OS79XX.TXT"), 0o644);
+    // A phone on SIP 6.3 that should stay there: it reads SIPDefault.cnf every boot.
+    let phone = Bench {
+        ip: "127.0.0.31",
+        mac: "0018B9000031",
+        from: "P0S3-06-3-00",
+        to: "P0S3-06-3-00",
+    };
+    let leases = leases(&dir, std::slice::from_ref(&phone));
+    let port = free_port("127.0.0.1");
+    let serve = Serve::start(
+        format!("127.0.0.1:{port}").parse().unwrap(),
+        &[
+            "--root",
+            root.to_str().unwrap(),
+            "--to",
+            "P0S3-08-11-00",
+            "--phones",
+            &format!("{}={}", phone.mac, phone.to),
+            "--leases",
+            leases.to_str().unwrap(),
+            "--state",
+            dir.join("state.json").to_str().unwrap(),
+        ],
+        &dir.join("events.jsonl"),
+    );
+    let port = port.to_string();
+    let out = dir.join("out");
+
+    // tftp-hpa, atftp and curl: error 2 for both, and nothing of the file.
+    for name in ["SIPDefault.cnf", "private/ring.raw"] {
+        let _ = std::fs::remove_file(&out);
+        let tftp = client(
+            "/usr/bin/tftp",
+            &[
+                "127.0.0.1",
+                &port,
+                "-m",
+                "binary",
+                "-c",
+                "get",
+                name,
+                out.to_str().unwrap(),
+            ],
+        );
+        assert!(
+            text(&tftp).contains("Error code 2"),
+            "{name}: {}",
+            text(&tftp)
+        );
+        let atftp = atftp_get(&port, name, &out);
+        assert!(
+            text(&atftp).contains("Access violation"),
+            "{name}: {}",
+            text(&atftp)
+        );
+        let curl = curl_get(&port, name, &out);
+        // curl's exit code 69 is its "TFTP: Access Violation".
+        assert_eq!(curl.status.code(), Some(69), "{name}: {}", text(&curl));
+        let got = std::fs::read_to_string(&out).unwrap_or_default();
+        assert!(
+            !got.contains("hunter2") && !got.contains("ring"),
+            "{name}: {got}"
+        );
+    }
+    // A world-readable file beside them is served.
+    let _ = std::fs::remove_file(&out);
+    let fetched = curl_get(&port, "OS79XX.TXT", &out);
+    assert!(fetched.status.success(), "{}", text(&fetched));
+
+    // The managed phone is refused its SIPDefault.cnf too, never given a made-up one: it loops
+    // there, and serve says why.
+    assert_eq!(power_cycle(serve.address, &phone, phone.from), phone.from);
+    let events = serve.events();
+    let refused: Vec<_> = events.iter().filter(|e| e["event"] == "refused").collect();
+    for (name, mac, why) in [
+        (
+            "SIPDefault.cnf",
+            None,
+            "not readable by everyone (mode 0640)",
+        ),
+        (
+            "private/ring.raw",
+            None,
+            "not everyone may enter (mode 0700)",
+        ),
+        (
+            "SIPDefault.cnf",
+            Some(phone.mac),
+            "not readable by everyone (mode 0640)",
+        ),
+    ] {
+        assert!(
+            refused.iter().any(|e| e["file"] == name
+                && e["mac"].as_str() == mac
+                && e["why"]
+                    .as_str()
+                    .is_some_and(|w| w.contains(why) && w.contains("chmod"))),
+            "{name} {mac:?}: {refused:#?}"
+        );
+    }
+    assert!(!events
+        .iter()
+        .any(|e| e["event"] == "sent" && e["file"] == "SIPDefault.cnf"));
+    let (_, summary) = serve.stop();
+    assert!(summary.contains("0018B9000031"), "{summary}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn serve_refuses_at_start_a_target_no_plan_reaches_and_says_what_to_give_instead() {
+    use super::support::Background;
+
+    let dir = scratch("unreachable");
+    let root = dir.join("root");
+    std::fs::create_dir_all(&root).unwrap();
+    let state = dir.join("state.json");
+    for (extra, says) in [
+        (
+            &[
+                "--to",
+                "P0S3-08-11-00",
+                "--phones",
+                "0018B9000001=P0030301MFG2",
+            ][..],
+            &[
+                "--phones 0018B9000001=P0030301MFG2: serve could walk no phone there",
+                "No source lists the files of P0030301MFG2",
+                "e.g. --phones 0018B9000001=P",
+            ][..],
+        ),
+        (
+            &[
+                "--to",
+                "P0S3-08-11-00",
+                "--phones",
+                "0018B9000001=P0M3-07-7-00",
+            ][..],
+            &[
+                "--phones 0018B9000001=P0M3-07-7-00: serve could walk no phone there",
+                "No rule leads to an MGCP load",
+                "phoneup plan --from LOAD --to P0M3-07-7-00",
+            ][..],
+        ),
+        (
+            &["--to", "P0030301MFG2", "--all"][..],
+            &[
+                "--to P0030301MFG2: serve could walk no phone there",
+                "e.g. --to P",
+            ][..],
+        ),
+    ] {
+        let mut args: Vec<String> = ["serve", "--root", root.to_str().unwrap()]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        args.extend(extra.iter().map(|s| s.to_string()));
+        args.extend(["--listen".into(), "127.0.0.1:0".into(), "--state".into()]);
+        args.push(state.to_str().unwrap().into());
+        let (code, _, err) = Background::start(&args).wait(Duration::from_secs(20));
+        assert_eq!(code, Some(2), "{extra:?}: {err}");
+        for text in says {
+            assert!(err.contains(text), "{extra:?}: {err}");
+        }
     }
     let _ = std::fs::remove_dir_all(dir);
 }

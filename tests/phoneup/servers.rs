@@ -74,7 +74,8 @@ fn require(path: &Path, package: &str) {
     );
 }
 
-/// Whether a TFTP server answers on `address` within 100 ms (any answer to a read request).
+/// Whether a TFTP server answers on `address` within 100 ms (any answer to a read request; not
+/// silence, nor the ICMP "port unreachable" of a port nothing listens on yet).
 pub fn answers(address: SocketAddr) -> bool {
     let client = Client {
         server: address,
@@ -90,6 +91,7 @@ pub fn answers(address: SocketAddr) -> bool {
     !matches!(
         fetch.outcome,
         Outcome::Failed(phoneup::wire::transfer::Failure::Timeout { .. })
+            | Outcome::PortClosed { .. }
     )
 }
 
@@ -134,6 +136,12 @@ pub fn tftpd_hpa_binary() -> PathBuf {
 
 /// Debian's tftpd-hpa as Debian runs it (`--secure`), on `ip` (127.0.0.1 or ::1) and a free port.
 pub fn start_tftpd_hpa(root: &Path, ip: &str) -> Guard {
+    start_tftpd_hpa_with(root, ip, &["--secure"])
+}
+
+/// tftpd-hpa with `options` instead of `--secure` (none: paths are taken as absolute, and a
+/// missing file gets error 2 "Only absolute filenames allowed").
+pub fn start_tftpd_hpa_with(root: &Path, ip: &str, options: &[&str]) -> Guard {
     let binary = tftpd_hpa_binary();
     require(&binary, "tftpd-hpa");
     let port = free_port(ip);
@@ -146,7 +154,9 @@ pub fn start_tftpd_hpa(root: &Path, ip: &str) -> Guard {
     .unwrap();
     let mut command = Command::new(binary);
     command
-        .args(["-L", "--secure", "-u", &server_user(), "-a"])
+        .arg("-L")
+        .args(options)
+        .args(["-u", &server_user(), "-a"])
         .arg(address.to_string())
         .arg(root);
     spawn("tftpd-hpa", command, address)

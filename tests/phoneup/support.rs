@@ -49,6 +49,23 @@ pub fn card<'a>(command: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     args
 }
 
+/// Stand-ins for the firmware the card's plan needs: SIP 6.3's `.bin`, the 8.11 loader's `.bin`
+/// and `.sbn`, and the 8.11 `.loads` set.
+pub fn firmware_for_the_card() -> Vec<(&'static str, Vec<u8>)> {
+    use phoneup::plan::replay::STAND_IN_IMAGE;
+    vec![
+        ("P0S3-06-3-00.bin", STAND_IN_IMAGE.to_vec()),
+        ("P003-08-11-00.sbn", STAND_IN_IMAGE.to_vec()),
+        ("P003-08-11-00.bin", STAND_IN_IMAGE.to_vec()),
+        ("P0S3-08-11-00.sb2", STAND_IN_IMAGE.to_vec()),
+        (
+            "P0S3-08-11-00.loads",
+            phoneup::files::loads::stand_in("P0S3-08-11-00", "P003-08-11-00", "P0S3-08-11-00")
+                .into_bytes(),
+        ),
+    ]
+}
+
 /// The hostile-input report's `SIPDefault.cnf`: CR LF, an inline comment and a line password.
 pub const REPORT_SIPDEFAULT: &str =
     "proxy1_address: \"10.0.0.1\"\r\nimage_version: OLD ; c\r\nline1_password: \"secret\"\r\n";

@@ -10,9 +10,10 @@ use phoneup::files::loads::stand_in as stand_in_loads;
 use serde_json::Value;
 
 use super::servers::{
-    in_netns_with_dnsmasq, start_atftpd, start_tftpd_hpa, Guard, Wrong, WrongServer,
+    free_port, in_netns_with_dnsmasq, start_atftpd, start_tftpd_hpa, start_tftpd_hpa_with, Guard,
+    Wrong, WrongServer,
 };
-use super::support::{card, fixture, run};
+use super::support::{card, fixture, run, Background};
 
 const MAC: &str = "0018B9ABCDEF";
 
@@ -242,6 +243,14 @@ fn probe_and_the_phone_model_over_ipv6_loopback() {
     );
     let output = phoneup(&simulate_args("P0030301MFG2", &server.server()));
     check_boot(&output, "P0S3-06-3-00", "tftpd-hpa on ::1");
+}
+
+/// Asserts that `finding[field]` contains `text`.
+fn says(finding: &Value, field: &str, text: &str) {
+    assert!(
+        finding[field].as_str().unwrap_or_default().contains(text),
+        "{field} does not say {text:?}: {finding}"
+    );
 }
 
 fn kinds(report: &Value) -> Vec<String> {
@@ -672,4 +681,181 @@ fn probe_text_for_a_wrong_server() {
         .unwrap()
         .replace(&server.server(), "127.0.0.1:PORT");
     insta::assert_snapshot!(text);
+}
+
+/// The loader stage of the card on a root whose `SIPDefault.cnf` still names SIP 6.3: the loader
+/// reads `XMLDefault.cnf.xml` and takes 8.11, and the application then reads `SIPDefault.cnf`.
+fn loader_stage_root(tag: &str) -> std::path::PathBuf {
+    let root = card_root(tag);
+    for stage in ["1", "2", "3"] {
+        apply_stage(&root, stage);
+    }
+    std::fs::write(
+        root.join("SIPDefault.cnf"),
+        "proxy1_address: \"192.0.2.1\"\nimage_version: \"P0S3-06-3-00\"\n",
+    )
+    .unwrap();
+    root
+}
+
+const LOADER_STAGE: [&str; 4] = ["--from", "P003-08-11-00", "--to", "P0S3-08-11-00"];
+
+#[test]
+fn probe_checks_what_the_application_reads_after_it_takes_the_image() {
+    let root = loader_stage_root("probe-after-image");
+    let server = start_tftpd_hpa(&root, "127.0.0.1");
+    let output = phoneup(&probe_args(&server.server(), &LOADER_STAGE));
+    let report = json(&output);
+    assert_eq!(output.status.code(), Some(1), "{report}");
+    assert_eq!(kinds(&report), ["stage_file_content"], "{report}");
+    let finding = &report["findings"][0];
+    assert_eq!(finding["file"], "SIPDefault.cnf");
+    says(
+        finding,
+        "detail",
+        "names P0S3-06-3-00; stage 1 (P003-08-11-00 -> P0S3-08-11-00) needs P0S3-08-11-00",
+    );
+    says(
+        finding,
+        "fix",
+        "phoneup apply --from P003-08-11-00 --to P0S3-08-11-00 --stage 1",
+    );
+    // Asked for over the wire, as the phone asks after it reboots into 8.11.
+    let asked: Vec<&str> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert!(asked.contains(&"SIPDefault.cnf"), "{asked:?}");
+
+    // A per-phone SIP<MAC>.cnf whose image_version overrides SIPDefault.cnf (seed 002).
+    apply_stage(&root, "3");
+    std::fs::write(
+        root.join(format!("SIP{MAC}.cnf")),
+        "image_version: P0S3-07-5-00\n",
+    )
+    .unwrap();
+    let address = server.server();
+    let mut args = probe_args(&address, &LOADER_STAGE);
+    args.extend(["--mac", MAC]);
+    let report = json(&phoneup(&args));
+    assert_eq!(kinds(&report), ["stage_file_content"], "{report}");
+    assert_eq!(report["findings"][0]["file"], format!("SIP{MAC}.cnf"));
+    says(&report["findings"][0], "fix", "image_version line");
+
+    // A per-phone file the server cannot send (error 0): the model loops there, and so would
+    // the phone.
+    std::fs::remove_file(root.join(format!("SIP{MAC}.cnf"))).unwrap();
+    std::fs::create_dir(root.join(format!("SIP{MAC}.cnf"))).unwrap();
+    let output = phoneup(&args);
+    let report = json(&output);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(kinds(&report), ["stage_does_not_settle"], "{report}");
+    let finding = &report["findings"][0];
+    says(finding, "detail", &format!("loops on SIP{MAC}.cnf"));
+    says(finding, "fix", "error 0 (Is a directory)");
+
+    // With the stage's files as apply writes them: nothing to find.
+    std::fs::remove_dir(root.join(format!("SIP{MAC}.cnf"))).unwrap();
+    let output = phoneup(&args);
+    assert_eq!(kinds(&json(&output)), Vec::<String>::new());
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn probe_says_at_once_that_nothing_listens_on_a_closed_port() {
+    let port = free_port("127.0.0.1");
+    let server = format!("127.0.0.1:{port}");
+    let args: Vec<String> = ["probe", &server, "--format", "json"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    // Bounded: a probe that waited out its retries would still end, in about 18 s.
+    let (code, stdout, stderr) = Background::start(&args).wait(std::time::Duration::from_secs(60));
+    assert_eq!(code, Some(1), "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(kinds(&report), ["no_answer"], "{report}");
+    let finding = &report["findings"][0];
+    says(finding, "detail", &format!("nothing listens on {server}"));
+    says(finding, "fix", "Start the TFTP server");
+    // Nothing more is asked once the port is known closed.
+    let files = report["files"].as_array().unwrap();
+    assert!(files[1..]
+        .iter()
+        .all(|f| f["error_message"] == "not asked: nothing listens on the server's port"));
+}
+
+#[test]
+fn simulate_over_the_wire_says_what_to_fix_on_the_server_and_keeps_bind() {
+    let root = loader_stage_root("simulate-wire-next");
+    let server = start_tftpd_hpa(&root, "127.0.0.1");
+    let address = server.server();
+    let output = phoneup(&[
+        "simulate",
+        "--from",
+        "P003-08-11-00",
+        "--server",
+        &address,
+        "--bind",
+        "127.0.0.2",
+        "--mac",
+        MAC,
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("To fix on the server:"), "{text}");
+    assert!(!text.contains("To fix in the TFTP root"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "then run: phoneup simulate --from P003-08-11-00 --server {address} --bind 127.0.0.2 --mac {MAC}"
+        )),
+        "{text}"
+    );
+
+    // tftpd-hpa without --secure answers a missing file with error 2: the fix names --secure,
+    // and the probe it proposes sends from the same address.
+    let insecure = start_tftpd_hpa_with(&root, "127.0.0.1", &[]);
+    let output = phoneup(&[
+        "simulate",
+        "--from",
+        "P003-08-11-00",
+        "--server",
+        &insecure.server(),
+        "--bind",
+        "127.0.0.2",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("Next: The server answers CTLSEP<MAC>.tlv with TFTP error 2 (Only absolute filenames allowed)")
+            && text.contains("This is tftpd-hpa without --secure: set TFTP_OPTIONS=\"--secure\""),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "then run: phoneup probe {} --bind 127.0.0.2",
+            insecure.server()
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn check_without_a_directory_says_where_server_belongs() {
+    let (code, stdout, stderr) = run(&[
+        "check",
+        "--from",
+        "P0030301MFG2",
+        "--to",
+        "P0S3-08-11-00",
+        "--server",
+        "wrong-error",
+    ]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(
+        stderr.contains("--server wrong-error goes with --tftp-root DIR")
+            && stderr.contains("phoneup simulate --from P0030301MFG2 --server HOST[:PORT]"),
+        "{stderr}"
+    );
 }

@@ -6,6 +6,12 @@
 //! phoneup's own bookkeeping (`.phoneup/`, its temporary files) are refused (TFTP error 2); a name
 //! that is not there is answered with error 1 at once, which is what a phone needs to move on.
 //!
+//! Only what a TFTP server running as an unprivileged user could read is served, whoever runs
+//! serve (root, to bind port 69): a file readable by everyone (`o+r`), in folders everyone may
+//! enter (`o+x`) from the served directory down. Anything else (a `0640` `SIPDefault.cnf` with a
+//! phone password, in a root-owned directory) is refused with error 2, as tftpd-hpa `-u nobody`
+//! refuses it, and the reason says which mode to change.
+//!
 //! The file is opened without following a final symbolic link and checked again once open
 //! (through `/proc/self/fd`), so a link swapped in between the check and the open is caught.
 //!
@@ -13,7 +19,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io;
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::os::unix::io::AsRawFd;
 use std::path::{Component, Path, PathBuf};
 
@@ -155,6 +161,12 @@ impl Dir {
             Err(e) => return refused(format!("{requested:?} cannot be opened: {e}")),
         };
         match file.metadata() {
+            Ok(m) if m.is_file() && m.permissions().mode() & 0o004 == 0 => {
+                return refused(format!(
+                    "{requested:?} is not readable by everyone (mode {:04o}): a TFTP server running as an unprivileged user (tftpd-hpa -u nobody) could not read it, so serve does not serve it either; chmod a+r it if every phone may read it",
+                    m.permissions().mode() & 0o7777
+                ))
+            }
             Ok(m) if m.is_file() => {}
             Ok(m) if m.is_dir() => return refused(format!("{requested:?} is a folder")),
             Ok(_) => {
@@ -163,6 +175,13 @@ impl Dir {
                 ))
             }
             Err(e) => return refused(format!("{requested:?} cannot be read: {e}")),
+        }
+        if let Some(closed) = self.closed_folder(&resolved) {
+            return refused(format!(
+                "{requested:?} is in {}, which not everyone may enter (mode {:04o}): a TFTP server running as an unprivileged user (tftpd-hpa -u nobody) could not reach it, so serve does not serve it either; chmod a+x that folder if every phone may read what it holds",
+                closed.0.display(),
+                closed.1
+            ));
         }
         // The file actually opened must still be inside (a link swapped in meanwhile).
         let opened = std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd()));
@@ -177,6 +196,22 @@ impl Dir {
             file,
             name: name.to_string(),
         }
+    }
+
+    /// The first folder from the served directory down to `path` that not everyone may enter
+    /// (`o+x` unset), with its mode.
+    fn closed_folder(&self, path: &Path) -> Option<(PathBuf, u32)> {
+        let inner = path.parent()?.strip_prefix(&self.canonical).ok()?;
+        let mut folder = self.canonical.clone();
+        let mut folders = vec![folder.clone()];
+        for part in inner.components() {
+            folder.push(part);
+            folders.push(folder.clone());
+        }
+        folders.into_iter().find_map(|folder| {
+            let mode = std::fs::metadata(&folder).ok()?.permissions().mode();
+            (mode & 0o001 == 0).then_some((folder, mode & 0o7777))
+        })
     }
 
     /// The bytes of a small text file the phone reads (at most 1 MiB), if it is there and may be
@@ -266,6 +301,37 @@ mod tests {
         ] {
             assert_eq!(kind(d.lookup(name)), expected, "{name:?}");
         }
+        let _ = std::fs::remove_dir_all(path);
+    }
+
+    #[test]
+    fn only_what_an_unprivileged_server_could_read_is_served() {
+        use std::os::unix::fs::PermissionsExt;
+        let (path, d) = dir("modes");
+        let mode = |p: &Path, m: u32| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap()
+        };
+        std::fs::write(path.join("SIPDefault.cnf"), "phone_password: x\n").unwrap();
+        mode(&path.join("SIPDefault.cnf"), 0o640);
+        mode(&path.join("sub/inner.txt"), 0o644);
+        mode(&path.join("sub"), 0o700);
+        for (name, why) in [
+            ("SIPDefault.cnf", "not readable by everyone (mode 0640)"),
+            ("sub/inner.txt", "not everyone may enter (mode 0700)"),
+        ] {
+            match d.lookup(name) {
+                Lookup::Refused { why: said } => assert!(said.contains(why), "{said}"),
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+        mode(&path.join("sub"), 0o711);
+        mode(&path.join("SIPDefault.cnf"), 0o604);
+        assert_eq!(kind(d.lookup("sub/inner.txt")), "found");
+        assert_eq!(kind(d.lookup("SIPDefault.cnf")), "found");
+        // The served directory itself must be enterable too.
+        mode(&path, 0o750);
+        assert_eq!(kind(d.lookup("OS79XX.TXT")), "refused");
+        mode(&path, 0o755);
         let _ = std::fs::remove_dir_all(path);
     }
 

@@ -119,6 +119,56 @@ impl<'m> Knowledge<'m> {
             .collect()
     }
 
+    /// Whether a phone on some other load of [`Knowledge::universe`] can be walked to `target`
+    /// (the planner finds a plan). `Err` holds the reasons the planner gives for every load
+    /// alike: what keeps any phone from reaching it (an MGCP load no rule leads to, a factory
+    /// image with no files listed).
+    pub fn reachable(&self, target: &str) -> Result<(), Vec<String>> {
+        let key = LoadId::parse(target).ok().map(|id| id.match_key());
+        let mut common: Option<Vec<String>> = None;
+        for load in self.universe() {
+            if LoadId::parse(&load).ok().map(|id| id.match_key()) == key {
+                continue;
+            }
+            let request = Request {
+                tftp_root: Some(self.root.clone()),
+                ..Request::new(load, target)
+            };
+            let reasons = match self.planner.plan(&request) {
+                Ok(Outcome::Plan(_)) => return Ok(()),
+                Ok(Outcome::NoPath(no)) => no.reasons,
+                Err(error) => vec![error.to_string()],
+            };
+            common = Some(match common {
+                None => reasons,
+                Some(common) => common.into_iter().filter(|r| reasons.contains(r)).collect(),
+            });
+        }
+        Err(common.unwrap_or_default())
+    }
+
+    /// A load to aim for instead of `target`, which no phone can reach: the newest application of
+    /// the same protocol that one can, if any.
+    pub fn reachable_instead(&self, target: &str) -> Option<String> {
+        let wanted = LoadId::parse(target).ok()?;
+        let mut alike: Vec<(LoadId, String)> = self
+            .universe()
+            .into_iter()
+            .filter_map(|name| LoadId::parse(&name).ok().map(|id| (id, name)))
+            .filter(|(id, _)| {
+                id.kind() == Kind::Application
+                    && id.protocol() == wanted.protocol()
+                    && id.match_key() != wanted.match_key()
+                    && id.version().is_some()
+            })
+            .collect();
+        alike.sort_by_key(|(id, _)| std::cmp::Reverse(id.version()));
+        alike
+            .into_iter()
+            .map(|(_, name)| name)
+            .find(|name| self.reachable(name).is_ok())
+    }
+
     /// The image `OS79XX.TXT` names for a phone that should stay on `load`.
     fn os79xx_image(&self, load: &str) -> String {
         match self.matrix.by_name(load) {
@@ -674,6 +724,20 @@ impl Placement {
         if !self.sent.iter().any(|s| s == name) {
             self.sent.push(name.to_string());
         }
+    }
+
+    /// The loads of `universe` whose boot asks for this boot's files so far and then `name`: what
+    /// a phone may run whatever serve believed (a retry of the last name counts once).
+    pub fn explain(&self, universe: &[String], mac: &str, name: &str) -> Vec<String> {
+        let log = match self.boot.split_last() {
+            Some((last, before)) if last.name == name => before,
+            _ => &self.boot[..],
+        };
+        universe
+            .iter()
+            .filter(|load| replay(load, mac, log).is_some_and(|next| next.as_deref() == Some(name)))
+            .cloned()
+            .collect()
     }
 
     /// The loads it may run, as far as this boot has shown.

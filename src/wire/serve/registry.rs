@@ -86,6 +86,12 @@ pub struct Phone {
     pub last_seen_ms: u64,
     #[serde(default)]
     pub placed_reported: Option<String>,
+    /// It ran its target once (`phone_done`): any other load it shows later is one it left.
+    #[serde(default)]
+    pub reached: bool,
+    /// The reboots of its whole plan, as last known (at its last `stage_done` or `phone_done`).
+    #[serde(default)]
+    pub stages: Option<usize>,
     #[serde(skip)]
     repeat: (String, u32),
     #[serde(skip)]
@@ -210,6 +216,11 @@ impl<'m> Registry<'m> {
         if phone.state == State::Done {
             return (format!("{done} of {done}"), Some((done, done)));
         }
+        if let (State::Failed, Some(stages)) = (phone.state, phone.stages) {
+            // Held where it failed: the plan it was walking, not one from where it came back.
+            let at = (done + usize::from(!phone.reached)).min(stages);
+            return (format!("{at} of {stages}"), Some((at, stages)));
+        }
         // The plan's length, when every load it may run has the same.
         let lengths: Vec<usize> = phone
             .placement
@@ -268,17 +279,24 @@ impl<'m> Registry<'m> {
             address: from,
         };
         self.emit(Event::new(Kind::Request, mac.as_deref(), from, tag.managed).file(requested));
+        self.note = None;
         let serve = match managed {
             Some((mac, (target, hint))) => {
                 self.read_managed(from, &mac, target, hint, requested, &name)
             }
-            None if self.roster.all && Managed::of(&name, "").is_some() => Serve::NotFound,
+            None if self.roster.all && Managed::of(&name, "").is_some() => {
+                self.note = Some("--all: serve does not know this client's MAC yet, and serves nothing that names a load until it does (give --leases)".into());
+                Serve::NotFound
+            }
             None => self.as_in_dir(requested).0,
         };
         match &serve {
-            Serve::NotFound => self.emit(
-                Event::new(Kind::NotFound, tag.mac.as_deref(), from, tag.managed).file(requested),
-            ),
+            Serve::NotFound => {
+                let mut event = Event::new(Kind::NotFound, tag.mac.as_deref(), from, tag.managed)
+                    .file(requested);
+                event.why = self.note.take();
+                self.emit(event);
+            }
             Serve::Refused(why) => self.emit(
                 Event::new(Kind::Refused, tag.mac.as_deref(), from, tag.managed)
                     .file(requested)
@@ -350,6 +368,8 @@ impl<'m> Registry<'m> {
                     history: Vec::new(),
                     last_seen_ms: now,
                     placed_reported: None,
+                    reached: false,
+                    stages: None,
                     repeat: (String::new(), 0),
                     failures: 0,
                     transfer: None,
@@ -408,18 +428,38 @@ impl<'m> Registry<'m> {
         }
         let managed = Managed::of(name, mac);
         if phone.state == State::Failed {
-            // Held: nothing names another load, and no image is served.
-            let serve = if managed.is_some() || is_image(name) {
-                Serve::NotFound
-            } else {
-                self.as_in_dir(requested).0
-            };
-            return serve;
+            return self.held(requested, name, managed);
         }
         let (reply, shown) =
             phone
                 .placement
                 .request(&self.knowledge, &target, mac, name, managed.is_some());
+        // A phone done (also as a state file from before `reached` records it) ran its target
+        // once: any other load is one it left.
+        let ran_target = phone.reached || phone.state == State::Done;
+        if ran_target && !matches!(&shown, Shown::Candidates(c) if c.contains(&target)) {
+            let running = phone
+                .placement
+                .explain(&self.knowledge.universe(), mac, name);
+            let shows = if running.is_empty() {
+                "no load of the catalogue".to_string()
+            } else {
+                placement::short_list(&running)
+            };
+            let entry = match &self.state_path {
+                Some(path) => format!("its entry in the state file {}", path.display()),
+                None => "its entry in the state file".into(),
+            };
+            let why = format!(
+                "it came back on a load it left: it had reached {target} (phone_done), and now it asks for {name}, as {shows} does and {target} does not; serve holds it (to walk it again, stop serve and delete {entry})"
+            );
+            phone.placement.candidates = running.clone();
+            phone.placement.current = running;
+            phone.reached = true;
+            phone.stages.get_or_insert(phone.history.len());
+            self.fail(phone, from, why);
+            return self.held(requested, name, managed);
+        }
         match shown {
             Shown::Candidates(candidates) => {
                 if let [one] = candidates.as_slice() {
@@ -443,6 +483,9 @@ impl<'m> Registry<'m> {
                 self.fail(phone, from, why);
             }
             Shown::Unexplained => {
+                self.note = Some(format!(
+                    "serve cannot tell which load it runs from {name} (no load it may run asks for it here): nothing that names a load is served until it can"
+                ));
                 if phone.placement.fruitless + 1 >= MAX_FRUITLESS {
                     let why = format!(
                         "serve cannot place it: no load of the catalogue asks for {name} here (its requests this boot: {})",
@@ -459,6 +502,9 @@ impl<'m> Registry<'m> {
                 }
             }
         }
+        if phone.state == State::Failed {
+            return self.held(requested, name, managed);
+        }
         let (serve, logged) = match reply {
             Reply::Managed(directive) => {
                 self.managed_answer(managed, name, &directive, phone, from)
@@ -473,8 +519,22 @@ impl<'m> Registry<'m> {
         serve
     }
 
+    /// The answer to a held phone: nothing that names a load, no image; other files as DIR has
+    /// them.
+    fn held(&mut self, requested: &str, name: &str, managed: Option<Managed>) -> Serve {
+        if managed.is_some() || is_image(name) {
+            self.note = Some(
+                "held since phone_failed: nothing that names a load, and no image, is served to it"
+                    .into(),
+            );
+            Serve::NotFound
+        } else {
+            self.as_in_dir(requested).0
+        }
+    }
+
     fn managed_answer(
-        &self,
+        &mut self,
         managed: Option<Managed>,
         name: &str,
         directive: &Directive,
@@ -483,8 +543,22 @@ impl<'m> Registry<'m> {
     ) -> (Serve, Logged) {
         let Some(file) = managed else {
             // A boot file serve does not edit, asked while serve cannot place the phone.
+            self.note.get_or_insert_with(|| {
+                format!("serve does not serve {name} to a phone it has not placed")
+            });
             return (Serve::NotFound, missing(name));
         };
+        let names = match file {
+            Managed::Os79xx => &directive.os79xx,
+            Managed::XmlDefault | Managed::SepXml => &directive.xml_load,
+            Managed::SipDefault | Managed::SipMac => &directive.image_version,
+        };
+        if file != Managed::Os79xx && names.is_some() {
+            // The user's own copy is edited: one serve may not read is refused, never replaced.
+            if let Lookup::Refused { why } = self.dir.lookup(name) {
+                return (Serve::Refused(why), missing(name));
+            }
+        }
         match answers::render(file, name, directive, &self.dir) {
             Ok(Some(bytes)) => {
                 let logged = Logged {
@@ -495,8 +569,20 @@ impl<'m> Registry<'m> {
                 };
                 (Serve::Bytes(bytes), logged)
             }
-            Ok(None) => (Serve::NotFound, missing(name)),
+            Ok(None) => {
+                if *directive == Directive::hold() {
+                    self.note.get_or_insert_with(|| {
+                        "held: nothing that names a load is served until serve knows the load it runs".into()
+                    });
+                } else if names.is_none() {
+                    self.note
+                        .get_or_insert_with(|| format!("its stage needs {name} absent"));
+                }
+                // Otherwise a per-phone file DIR does not have: serve makes none up.
+                (Serve::NotFound, missing(name))
+            }
             Err(why) => {
+                self.note = Some(format!("{why}: answered File not found instead"));
                 self.emit(
                     Event::new(Kind::Stuck, Some(&phone.mac), from, true)
                         .file(name)
@@ -519,6 +605,8 @@ impl<'m> Registry<'m> {
         event.stage = Some(phone.history.len());
         event.stages = Some(phone.history.len());
         self.emit(event);
+        phone.reached = true;
+        phone.stages = Some(phone.history.len());
     }
 
     fn fail(&self, phone: &mut Phone, from: SocketAddr, why: String) {
@@ -556,6 +644,7 @@ impl<'m> Registry<'m> {
                 event.to = Some(to);
                 event.stage = Some(phone.history.len());
                 event.stages = stage.map(|(_, n)| n.max(phone.history.len()));
+                phone.stages = event.stages;
                 self.emit(event);
             }
             Settled::Fruitless { .. } | Settled::Unexplained
