@@ -618,7 +618,7 @@ fn plan_json_files_hold_whole_files_only_and_a_root_without_xmldefault_gets_it_w
 #[test]
 fn journal_option_keeps_the_journal_where_the_user_says_and_never_inside_the_root() {
     let dir = super::support::report_root("journal-option");
-    let journal = std::env::temp_dir().join(format!("phoneup-own-journal-{}", std::process::id()));
+    let journal = super::support::temp_base().join("own-journal");
     let _ = fs::remove_dir_all(&journal);
     let root = dir.to_str().unwrap();
     let mut args = super::support::report_apply(&dir, "1", &["--journal"]);

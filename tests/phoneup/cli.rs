@@ -429,11 +429,8 @@ fn no_colour_when_output_is_not_a_terminal_even_without_no_color() {
 fn tempdir() -> std::path::PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "phoneup-test-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    ));
+    let dir =
+        super::support::temp_base().join(format!("cli-{}", COUNTER.fetch_add(1, Ordering::SeqCst)));
     fs::create_dir_all(&dir).unwrap();
     dir
 }

@@ -14,7 +14,7 @@ use super::support::phoneup;
 
 /// A fresh directory for this test's files.
 fn dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("phoneup-matrix-{tag}-{}", std::process::id()));
+    let dir = super::support::temp_base().join(format!("matrix-{tag}"));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
     dir

@@ -127,7 +127,7 @@ impl Drop for Serve {
 
 /// A fresh directory for one test.
 pub fn scratch(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("phoneup-serve-{tag}-{}", std::process::id()));
+    let dir = super::support::temp_base().join(format!("serve-{tag}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir

@@ -299,7 +299,7 @@ fn verification_rejects_a_tampered_stage() {
 
 #[test]
 fn simulate_and_check_on_a_directory() {
-    let dir = std::env::temp_dir().join(format!("phoneup-sim-{}", std::process::id()));
+    let dir = super::support::temp_base().join("sim");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("OS79XX.TXT"), "P003-08-11-00\r\n").unwrap();
     std::fs::write(dir.join("P003-08-11-00.sbn"), STAND_IN_IMAGE).unwrap();

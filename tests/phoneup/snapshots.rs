@@ -81,7 +81,7 @@ fn boot_load_id_error() {
 
 #[test]
 fn simulate_seed_004_loader_on_an_empty_root_text() {
-    let dir = std::env::temp_dir().join(format!("phoneup-snap-{}", std::process::id()));
+    let dir = super::support::temp_base().join("snap");
     std::fs::create_dir_all(&dir).unwrap();
     let (code, stdout, stderr) = run(&[
         "simulate",

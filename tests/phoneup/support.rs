@@ -2,9 +2,33 @@
 
 use assert_cmd::Command;
 
+/// The folder this run of the tests keeps its files in: `phoneup-tests-PID` under the system
+/// temp dir. The first call removes the folders of earlier runs whose process is gone, so a run
+/// leaves at most its own behind (a test that fails keeps its files there to be looked at).
+pub fn temp_base() -> std::path::PathBuf {
+    static SWEPT: std::sync::Once = std::sync::Once::new();
+    let temp = std::env::temp_dir();
+    SWEPT.call_once(|| {
+        for entry in std::fs::read_dir(&temp).into_iter().flatten().flatten() {
+            let name = entry.file_name();
+            let Some(pid) = name.to_str().and_then(|n| n.strip_prefix("phoneup-tests-")) else {
+                continue;
+            };
+            let gone =
+                pid.parse::<u32>().is_ok() && !std::path::Path::new("/proc").join(pid).exists();
+            if gone && entry.file_type().is_ok_and(|t| t.is_dir()) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    });
+    let base = temp.join(format!("phoneup-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&base).expect("the tests' folder under the temp dir can be made");
+    base
+}
+
 /// The state folder the tests' phoneup keeps its undo journals in: never the real user's.
 pub fn state_home() -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("phoneup-test-state-{}", std::process::id()))
+    temp_base().join("state")
 }
 
 /// The phoneup binary, with colour and the user's environment kept out of the way (its state
@@ -33,7 +57,7 @@ pub fn run(args: &[&str]) -> (i32, String, String) {
 
 /// A fresh directory under the system temp dir holding `files`.
 pub fn fixture(tag: &str, files: &[(&str, &[u8])]) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("phoneup-{tag}-{}", std::process::id()));
+    let dir = temp_base().join(tag);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     for (name, bytes) in files {

@@ -58,8 +58,7 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .expect("atftpd starts");
-        let scratch =
-            std::env::temp_dir().join(format!("phoneup-tftp-fetch-{}", std::process::id()));
+        let scratch = super::support::temp_base().join("tftp-fetch");
         std::fs::create_dir_all(&scratch).unwrap();
         let server = Server {
             child,
