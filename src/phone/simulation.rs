@@ -347,6 +347,7 @@ impl Simulation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::phone::server::ServerBehaviour;
 
     #[test]
     fn an_empty_trust_list_is_fixed_in_the_root_not_in_the_server() {
@@ -368,6 +369,46 @@ mod tests {
         assert_eq!(
             next.command,
             "phoneup simulate --from P0S3-08-11-00 --tftp-root /srv/tftp --mac 0018B9FFFFFF"
+        );
+    }
+
+    #[test]
+    fn a_phone_looping_on_a_real_server_is_sent_to_probe_that_same_server() {
+        // A server that answers a missing file with the wrong error: the CTLSEP loop.
+        let mut root = TftpRoot::new();
+        root.insert("SIPDefault.cnf", "image_version: P0S3-08-11-00\n");
+        let looping = |mac: Option<&str>| {
+            let phone = Phone {
+                mac: mac.map(String::from),
+                server: ServerBehaviour::WrongError,
+                ..Phone::new(Model::M7940)
+            };
+            let simulation = phone.simulate(&LoadId::parse("P0S3-08-11-00").unwrap(), &root, 4);
+            assert_eq!(simulation.ending, Ending::Loop);
+            simulation
+        };
+        let command = |mut simulation: Simulation, from: &BootedFrom| {
+            simulation.suggest(from);
+            simulation
+                .next_step
+                .expect("a phone that loops gets a next step")
+                .command
+        };
+        let bound = BootedFrom::Server {
+            address: "127.0.0.1:6969",
+            bind: Some("127.0.0.2"),
+        };
+        assert_eq!(
+            command(looping(Some("0018B9FFFFFF")), &bound),
+            "phoneup probe 127.0.0.1:6969 --bind 127.0.0.2 --mac 0018B9FFFFFF"
+        );
+        let plain = BootedFrom::Server {
+            address: "tftp server",
+            bind: None,
+        };
+        assert_eq!(
+            command(looping(None), &plain),
+            "phoneup probe 'tftp server'"
         );
     }
 }
