@@ -237,7 +237,12 @@ impl Check {
     pub fn to_text(&self, style: &Style) -> String {
         let mut out = String::new();
         let head = match self.verdict {
-            Verdict::Safe => style.good("SAFE:"),
+            // A jump resting on thinner evidence says so before anything else.
+            Verdict::Safe => match self.confidence {
+                Some(Confidence::Low) => style.warning("SAFE (low confidence):"),
+                Some(Confidence::Medium) => style.good("SAFE (medium confidence):"),
+                _ => style.good("SAFE:"),
+            },
             Verdict::Already => style.good("ALREADY THERE:"),
             Verdict::Refused => style.error("REFUSED:"),
             Verdict::Unknown => style.warning("NOT KNOWN TO BE SAFE:"),

@@ -225,7 +225,8 @@ fn sccp_to_sccp_names_load_information_not_os79xx() {
     let text = check(&matrix, "P00308000100", "P0030801SR02", Model::Both)
         .unwrap()
         .to_text(&phoneup::output::Style::plain());
-    assert!(text.starts_with("SAFE:"), "{text}");
+    // R10 is medium: the first line says so.
+    assert!(text.starts_with("SAFE (medium confidence): "), "{text}");
     let refused = check(&matrix, "P0S3-06-3-00", "P00308010200", Model::Both)
         .unwrap()
         .to_text(&phoneup::output::Style::plain());
@@ -258,4 +259,25 @@ fn a_refusal_names_the_first_step_of_the_safe_plan() {
         ("P0S3-06-3-00", "P003-08-11-00")
     );
     assert_eq!(result.plan_reboots, Some(2));
+}
+
+#[test]
+fn a_safe_jump_says_in_its_first_line_how_confident_its_rule_is() {
+    let matrix = Matrix::builtin().unwrap();
+    let first_line = |from: &str, to: &str| {
+        let text = check(&matrix, from, to, Model::Both)
+            .unwrap()
+            .to_text(&phoneup::output::Style::plain());
+        text.lines().next().unwrap().to_string()
+    };
+    // R1, high: plain SAFE.
+    assert_eq!(
+        first_line("P0030301MFG2", "P0S3-06-3-00"),
+        "SAFE: P0030301MFG2 (SCCP 3.1(MF.G2)) -> P0S3-06-3-00 (SIP 6.3)"
+    );
+    // R12, low: one field report and a router's file list.
+    assert_eq!(
+        first_line("P0030301MFG2", "P00305000301"),
+        "SAFE (low confidence): P0030301MFG2 (SCCP 3.1(MF.G2)) -> P00305000301 (SCCP 5.0(3.1))"
+    );
 }
