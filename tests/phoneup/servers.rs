@@ -42,13 +42,31 @@ impl Guard {
     }
 }
 
-/// A UDP port free on 127.0.0.1 (or ::1) now.
+/// A UDP port free on 127.0.0.1 (or ::1) now, for a server to bind next. It is drawn at random
+/// from below the kernel's ephemeral range (`ip_local_port_range`), where the ports that clients
+/// bind to port 0 come from, so no client of another test can take it before the server binds
+/// it; and it is never handed out twice in one run.
 pub fn free_port(ip: &str) -> u16 {
-    UdpSocket::bind((ip, 0))
-        .expect("a loopback socket")
-        .local_addr()
-        .unwrap()
-        .port()
+    use std::hash::{BuildHasher, Hasher};
+    static GIVEN: Mutex<Vec<u16>> = Mutex::new(Vec::new());
+    let ephemeral_low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|range| range.split_whitespace().next()?.parse::<u16>().ok())
+        .unwrap_or(32768);
+    let low = ephemeral_low.saturating_sub(12_000).max(1024);
+    let span = u64::from(ephemeral_low.saturating_sub(low).max(1));
+    let mut given = GIVEN.lock().unwrap();
+    for _ in 0..1000 {
+        let random = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
+        let port = low + (random % span) as u16;
+        if !given.contains(&port) && UdpSocket::bind((ip, port)).is_ok() {
+            given.push(port);
+            return port;
+        }
+    }
+    panic!("no free UDP port on {ip} between {low} and {ephemeral_low}")
 }
 
 /// The user the servers run as: `nobody` as root (they drop to it), else the current user.
@@ -95,15 +113,16 @@ pub fn answers(address: SocketAddr) -> bool {
     )
 }
 
-/// Waits until a TFTP server answers on `address`, at most 10 seconds.
-fn wait_until_answering(guard: &mut Guard) {
+/// Waits until a TFTP server answers on `address`, at most 10 seconds. `Err` when it exited at
+/// start, with its exit status.
+fn wait_until_answering(guard: &mut Guard) -> Result<(), String> {
     let until = Instant::now() + Duration::from_secs(10);
     while Instant::now() < until {
         if let Some(status) = guard.child.try_wait().unwrap() {
-            panic!("{} exited at start ({status})", guard.name);
+            return Err(status.to_string());
         }
         if answers(guard.address) {
-            return;
+            return Ok(());
         }
     }
     panic!(
@@ -112,21 +131,42 @@ fn wait_until_answering(guard: &mut Guard) {
     );
 }
 
-fn spawn(name: &'static str, mut command: Command, address: SocketAddr) -> Guard {
-    command
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let child = command.spawn().unwrap_or_else(|e| {
-        panic!("cannot start {name}: {e}\nInstall the test servers with: {INSTALL}")
-    });
-    let mut guard = Guard {
-        child,
-        address,
-        name,
-    };
-    wait_until_answering(&mut guard);
-    guard
+/// Starts the server `command(address)` makes on a free port of `ip`. A port found free can be
+/// taken by another test before the server binds it, and the server then exits at start: it
+/// is started again on another port, five times at the most.
+fn spawn(name: &'static str, ip: &str, command: impl Fn(SocketAddr) -> Command) -> Guard {
+    let mut exits = Vec::new();
+    while exits.len() < 5 {
+        let port = free_port(ip);
+        let address: SocketAddr = if ip.contains(':') {
+            format!("[{ip}]:{port}")
+        } else {
+            format!("{ip}:{port}")
+        }
+        .parse()
+        .unwrap();
+        let mut command = command(address);
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let child = command.spawn().unwrap_or_else(|e| {
+            panic!("cannot start {name}: {e}\nInstall the test servers with: {INSTALL}")
+        });
+        let mut guard = Guard {
+            child,
+            address,
+            name,
+        };
+        match wait_until_answering(&mut guard) {
+            Ok(()) => return guard,
+            Err(status) => exits.push(format!("port {port}: {status}")),
+        }
+    }
+    panic!(
+        "{name} exited at start on five free ports: {}",
+        exits.join("; ")
+    )
 }
 
 /// The unpacked tftpd-hpa binary.
@@ -144,54 +184,48 @@ pub fn start_tftpd_hpa(root: &Path, ip: &str) -> Guard {
 pub fn start_tftpd_hpa_with(root: &Path, ip: &str, options: &[&str]) -> Guard {
     let binary = tftpd_hpa_binary();
     require(&binary, "tftpd-hpa");
-    let port = free_port(ip);
-    let address: SocketAddr = if ip.contains(':') {
-        format!("[{ip}]:{port}")
-    } else {
-        format!("{ip}:{port}")
-    }
-    .parse()
-    .unwrap();
-    let mut command = Command::new(binary);
-    command
-        .arg("-L")
-        .args(options)
-        .args(["-u", &server_user(), "-a"])
-        .arg(address.to_string())
-        .arg(root);
-    spawn("tftpd-hpa", command, address)
+    spawn("tftpd-hpa", ip, |address| {
+        let mut command = Command::new(&binary);
+        command
+            .arg("-L")
+            .args(options)
+            .args(["-u", &server_user(), "-a"])
+            .arg(address.to_string())
+            .arg(root);
+        command
+    })
 }
 
 /// Debian's atftpd in the foreground, multicast off, on 127.0.0.1 and a free port.
 pub fn start_atftpd(root: &Path) -> Guard {
     require(Path::new("/usr/sbin/atftpd"), "atftpd");
-    let port = free_port("127.0.0.1");
-    let address: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
     let user = server_user();
     let group = if user == "nobody" {
         "nogroup".to_string()
     } else {
         user.clone()
     };
-    let mut command = Command::new("/usr/sbin/atftpd");
-    command
-        .args([
-            "--daemon",
-            "--no-fork",
-            "--no-multicast",
-            "--bind-address",
-            "127.0.0.1",
-        ])
-        .args([
-            "--port",
-            &port.to_string(),
-            "--user",
-            &user,
-            "--group",
-            &group,
-        ])
-        .arg(root);
-    spawn("atftpd", command, address)
+    spawn("atftpd", "127.0.0.1", |address| {
+        let mut command = Command::new("/usr/sbin/atftpd");
+        command
+            .args([
+                "--daemon",
+                "--no-fork",
+                "--no-multicast",
+                "--bind-address",
+                "127.0.0.1",
+            ])
+            .args([
+                "--port",
+                &address.port().to_string(),
+                "--user",
+                &user,
+                "--group",
+                &group,
+            ])
+            .arg(root);
+        command
+    })
 }
 
 /// Runs `phoneup ARGS...` (with `{SERVER}` standing for dnsmasq's address) inside a network
