@@ -52,9 +52,9 @@ pub struct PhoneArgs {
     /// The phone's MAC address, for its per-phone files (SEP<MAC>.cnf.xml, SIP<MAC>.cnf)
     #[arg(long, value_name = "MAC")]
     mac: Option<String>,
-    /// How many reboots to simulate at most
-    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u16).range(1..=100))]
-    pub boots: u16,
+    /// How many reboots to simulate at most [default: 6]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=100))]
+    boots: Option<u16>,
     /// The TFTP server: a model answering missing files with file-not-found (the default) or
     /// wrong-error, or (simulate only) a real server at HOST[:PORT]
     #[arg(long, value_name = "file-not-found|wrong-error|HOST[:PORT]", value_parser = server_arg)]
@@ -78,8 +78,29 @@ fn server_arg(text: &str) -> Result<ServerArg, String> {
 }
 
 impl PhoneArgs {
+    /// How many reboots to simulate at most: `--boots`, or 6.
+    pub fn boots(&self) -> usize {
+        usize::from(self.boots.unwrap_or(6))
+    }
+
+    /// The options that only a simulated boot uses (`--mac`, `--boots`, `--server`), as given
+    /// on the command line, if any was.
+    pub fn boot_options_given(&self) -> Option<String> {
+        let mut given = Vec::new();
+        if let Some(mac) = &self.mac {
+            given.push(format!("--mac {mac}"));
+        }
+        if let Some(boots) = self.boots {
+            given.push(format!("--boots {boots}"));
+        }
+        if let Some(server) = self.server_given() {
+            given.push(format!("--server {server}"));
+        }
+        (!given.is_empty()).then(|| given.join(" "))
+    }
+
     /// `--server` as given on the command line, if it was.
-    pub fn server_given(&self) -> Option<String> {
+    fn server_given(&self) -> Option<String> {
         self.server.as_ref().map(|server| match server {
             ServerArg::Model(ServerBehaviour::FileNotFound) => "file-not-found".into(),
             ServerArg::Model(ServerBehaviour::WrongError) => "wrong-error".into(),

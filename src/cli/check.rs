@@ -6,7 +6,7 @@ use crate::cli::answer::{render, Answer, Context, EXIT_NO, EXIT_YES};
 use crate::cli::args::PhoneArgs;
 use crate::error::Error;
 use crate::knowledge::phones::Model;
-use crate::output::Format;
+use crate::output::{shell_word, Format};
 use crate::plan::check;
 
 #[derive(Debug, clap::Args)]
@@ -36,11 +36,11 @@ impl Args {
         let format = self.format;
         match self.tftp_root {
             None => {
-                if let Some(server) = self.phone.server_given() {
+                if let Some(given) = self.phone.boot_options_given() {
                     return Err(Error::Usage {
                         message: format!(
-                            "--server {server} goes with --tftp-root DIR: it says how the TFTP server answers while the modelled phone boots from DIR; a jump checked without a directory asks no server.\nGive --tftp-root DIR, or boot the phone model from a real server with: phoneup simulate --from {} --server HOST[:PORT]",
-                            self.from
+                            "{given} goes with --tftp-root DIR: the phone model boots from DIR with them; a jump checked without a directory boots no phone and asks no server.\nGive --tftp-root DIR, or boot the phone model from a real server with: phoneup simulate --from {} --server HOST[:PORT]",
+                            shell_word(&self.from)
                         ),
                     });
                 }
@@ -53,7 +53,7 @@ impl Args {
                 ))
             }
             Some(dir) => {
-                let boots = usize::from(self.phone.boots);
+                let boots = self.phone.boots();
                 let phone = self.phone.phone(self.model)?;
                 let report =
                     check::check_root(matrix, &self.from, self.to.as_deref(), &dir, &phone, boots)?;

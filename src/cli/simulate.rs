@@ -77,7 +77,7 @@ fn name_the_server_fix(simulation: &mut Simulation) {
 
 impl Args {
     pub fn run(self, context: &Context) -> Result<Answer, Error> {
-        let boots = usize::from(self.phone.boots);
+        let boots = self.phone.boots();
         let (phone, address) = self.phone.phone_and_address(self.model.into())?;
         let usage = |message: &str| Error::Usage {
             message: message.into(),

@@ -281,3 +281,26 @@ fn a_safe_jump_says_in_its_first_line_how_confident_its_rule_is() {
         "SAFE (low confidence): P0030301MFG2 (SCCP 3.1(MF.G2)) -> P00305000301 (SCCP 5.0(3.1))"
     );
 }
+
+#[test]
+fn options_of_a_simulated_boot_without_a_directory_are_a_usage_error() {
+    for (extra, given) in [
+        (
+            vec!["--mac", "0018b9ffffff"],
+            "--mac 0018b9ffffff goes with",
+        ),
+        (vec!["--boots", "3"], "--boots 3 goes with"),
+        (
+            vec!["--mac", "0018B9FFFFFF", "--boots", "2"],
+            "--mac 0018B9FFFFFF --boots 2 goes with",
+        ),
+    ] {
+        let mut args = vec!["check", "--from", "P0030301MFG2", "--to", "P0S3-06-3-00"];
+        args.extend(extra);
+        let (code, stdout, stderr) = super::support::run(&args);
+        assert_eq!(code, 2, "{stdout}{stderr}");
+        assert!(stdout.is_empty(), "{stdout}");
+        assert!(stderr.contains(given), "{stderr}");
+        assert!(stderr.contains("Give --tftp-root DIR"), "{stderr}");
+    }
+}
