@@ -13,7 +13,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::files::{os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
+use crate::files::{mgc_default_cnf, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
 use crate::knowledge::load_id::{Era, Kind, LoadId, LoadIdError, Protocol};
 use crate::output::Style;
 use crate::tftp_root::inventory::{is_config_name, missing_for};
@@ -538,40 +538,42 @@ impl Linter<'_> {
         named
     }
 
-    /// `SIPDefault.cnf`'s `image_version` against the load `XMLDefault.cnf.xml` names: a SIP
-    /// application reads `image_version` once it runs and goes where it says (domain model
-    /// §4.2), so a phone the loader brought to `xml` never stays there. A phone running SCCP
-    /// does not read `image_version`.
-    fn image_version_disagrees(&mut self, xml: &str, sip: &str) {
-        let (Ok(xml_id), Ok(sip_id)) = (LoadId::parse(xml), LoadId::parse(sip)) else {
+    /// The `image_version` of `file` against the load `XMLDefault.cnf.xml` names: a SIP
+    /// application reads `SIPDefault.cnf`'s, an MGCP application `MGCDefault.cnf`'s, once it
+    /// runs, and goes where it says (domain model §4.2; R15 for MGCP), so a phone the loader
+    /// brought to `xml` never stays there. A phone running SCCP reads neither.
+    fn image_version_disagrees(&mut self, file: &str, protocol: Protocol, xml: &str, other: &str) {
+        let (Ok(xml_id), Ok(other_id)) = (LoadId::parse(xml), LoadId::parse(other)) else {
             return;
         };
-        let reads_it =
-            xml_id.kind() == Kind::Application && xml_id.protocol() == Some(Protocol::Sip);
-        if !reads_it || xml_id.match_key() == sip_id.match_key() {
+        let reads_it = xml_id.kind() == Kind::Application && xml_id.protocol() == Some(protocol);
+        if !reads_it || xml_id.match_key() == other_id.match_key() {
             return;
         }
-        let problem = if sip_id.kind() == Kind::Loader {
-            format!("image_version names the loader {sip} while XMLDefault.cnf.xml names the application {xml}")
+        let problem = if other_id.kind() == Kind::Loader {
+            format!("image_version names the loader {other} while XMLDefault.cnf.xml names the application {xml}")
         } else {
-            format!("image_version names {sip} while XMLDefault.cnf.xml names {xml}")
+            format!("image_version names {other} while XMLDefault.cnf.xml names {xml}")
         };
         let line = self
             .root
-            .text(sip_default_cnf::FILE_NAME)
+            .text(file)
             .and_then(|text| image_version_line(&text));
         self.add(
             FindingKind::ImageVersionDisagrees,
-            sip_default_cnf::FILE_NAME,
+            file,
             line,
             problem,
-            &format!("once {xml} runs it reads image_version and fetches {sip} instead, on every boot: the phone never stays on {xml}"),
-            format!("name the same load in both: set image_version: {xml} (or name {sip} in XMLDefault.cnf.xml)"),
+            &format!("once {xml} runs it reads image_version and fetches {other} instead, on every boot: the phone never stays on {xml}"),
+            format!("name the same load in both: set image_version: {xml} in {file} (or name {other} in XMLDefault.cnf.xml)"),
         );
     }
 
+    /// The load `image_version` names in `file` (`SIPDefault.cnf`, `MGCDefault.cnf` or a
+    /// per-phone one), checked as every named load is.
     fn sip(&mut self, file: &str) -> Option<String> {
         let text = self.root.text(file)?;
+        // MGCDefault.cnf's image_version reads as SIPDefault.cnf's (files/mgc_default_cnf.rs).
         let value = sip_default_cnf::image_version(&text)?;
         let line = image_version_line(&text);
         self.named_load(file, line, sip_default_cnf::IMAGE_VERSION_KEY, &value);
@@ -620,6 +622,7 @@ pub fn lint(dir: &Path, mac: Option<&str>, journal: Option<&Path>) -> Result<Lin
     linter.os79xx();
     let xml_default = linter.xml(xml_default_cnf_xml::FILE_NAME);
     let sip_default = linter.sip(sip_default_cnf::FILE_NAME);
+    let mgc_default = linter.sip(mgc_default_cnf::FILE_NAME);
     let per_phone =
         Regex::new(r"^(SEP|SIP|CTLSEP)([0-9A-F]{12})\.(cnf\.xml|cnf|tlv)$").expect("valid regex");
     let mut phones: Vec<String> = Vec::new();
@@ -688,8 +691,15 @@ pub fn lint(dir: &Path, mac: Option<&str>, journal: Option<&Path>) -> Result<Lin
                 format!("name {default_load} in {file} too, or move {file} aside while upgrading"));
         }
     }
-    if let (Some(xml), Some(sip)) = (&xml_default, &sip_default) {
-        linter.image_version_disagrees(xml, sip);
+    if let Some(xml) = &xml_default {
+        for (file, protocol, named) in [
+            (sip_default_cnf::FILE_NAME, Protocol::Sip, &sip_default),
+            (mgc_default_cnf::FILE_NAME, Protocol::Mgcp, &mgc_default),
+        ] {
+            if let Some(named) = named {
+                linter.image_version_disagrees(file, protocol, xml, named);
+            }
+        }
     }
     linter
         .findings

@@ -649,3 +649,46 @@ fn i_a_tftp_root_that_does_not_exist_says_where_to_look() {
     assert!(stderr.contains("not a file in it"), "{stderr}");
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn mgcdefault_is_linted_for_an_mgcp_application_and_not_for_a_sip_one() {
+    // An MGCP 7.7 application reads MGCDefault.cnf's image_version (R15): naming another load
+    // there sends it away on every boot.
+    let dir = root(
+        "review-mgcp-disagree",
+        &[
+            ("XMLDefault.cnf.xml", Some(&xml_naming("P0M3-07-7-00"))),
+            (
+                "MGCDefault.cnf",
+                Some(b"# MGCP\nimage_version: P0030801SR02\n"),
+            ),
+            ("SIPDefault.cnf", Some(b"image_version: P0S3-06-3-00\n")),
+        ],
+    );
+    let (code, findings) = lint_findings(&dir);
+    assert_eq!(code, 1, "{findings:#?}");
+    let found = with_kind(&findings, "image_version_disagrees");
+    assert_eq!(found.len(), 1, "only MGCDefault.cnf counts: {findings:#?}");
+    assert_eq!(found[0]["file"], "MGCDefault.cnf");
+    assert_eq!(found[0]["line"], 2);
+    assert_eq!(
+        found[0]["problem"],
+        "image_version names P0030801SR02 while XMLDefault.cnf.xml names P0M3-07-7-00"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+    // A SIP application does not read MGCDefault.cnf.
+    let dir = root(
+        "review-mgcp-sip",
+        &[
+            ("XMLDefault.cnf.xml", Some(&xml_naming("P0S3-08-11-00"))),
+            ("MGCDefault.cnf", Some(b"image_version: P0030801SR02\n")),
+            ("SIPDefault.cnf", Some(b"image_version: P0S3-08-11-00\n")),
+        ],
+    );
+    let (_, findings) = lint_findings(&dir);
+    assert!(
+        with_kind(&findings, "image_version_disagrees").is_empty(),
+        "{findings:#?}"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
