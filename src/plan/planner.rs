@@ -290,6 +290,32 @@ fn plan_on(
                 to_obtain.push(file.clone());
             }
         }
+        // Entries the plan names that phoneup could not read as files: the plan treats them
+        // as absent, and apply or a TFTP server will not take them as they are either.
+        let named = |entry: &str| {
+            stages.iter().any(|s| {
+                let edited = s.edits_in_place.iter().map(|edit| &edit.file);
+                s.files.keys().chain(&s.firmware).chain(edited).any(|file| {
+                    entry
+                        .strip_prefix(file.as_str())
+                        .is_some_and(|rest| rest.starts_with(": "))
+                })
+            })
+        };
+        let unread: Vec<&str> = root
+            .skipped
+            .iter()
+            .map(String::as_str)
+            .filter(|entry| named(entry))
+            .collect();
+        if !unread.is_empty() {
+            let dir = root.path.as_deref().unwrap_or(Path::new("DIR"));
+            notes.push(format!(
+                "Not read from your TFTP root, so planned as if absent: {} (phoneup inventory {} lists every entry it skips).",
+                unread.join("; "),
+                output::shell_word(&dir.display().to_string())
+            ));
+        }
     }
     let plan = Plan {
         from: from.name().to_string(),

@@ -692,3 +692,51 @@ fn mgcdefault_is_linted_for_an_mgcp_application_and_not_for_a_sip_one() {
     );
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn plan_says_which_files_it_names_it_could_not_read_in_the_root() {
+    let dir = super::support::fixture("plan-unread", &[("OS79XX.TXT", b"P0S3-06-3-00\n")]);
+    std::os::unix::fs::symlink("/etc/passwd", dir.join("SIPDefault.cnf")).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(dir.join("XMLDefault.cnf.xml"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // Not named by the plan: not mentioned.
+    std::fs::create_dir(dir.join("backup")).unwrap();
+    let root = dir.to_str().unwrap();
+    let (code, stdout, stderr) = run(&[
+        "plan",
+        "--from",
+        "P0030301MFG2",
+        "--to",
+        "P0S3-06-3-00",
+        "--tftp-root",
+        root,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let note = stdout
+        .lines()
+        .find(|l| l.starts_with("Note: Not read from your TFTP root"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert_eq!(
+        note,
+        format!(
+            "Note: Not read from your TFTP root, so planned as if absent: SIPDefault.cnf: a link that leaves the directory: tftpd-hpa --secure and phoneup serve do not serve it (it points to /etc/passwd); XMLDefault.cnf.xml: not a regular file (a FIFO (named pipe)) (phoneup inventory {root} lists every entry it skips)."
+        )
+    );
+    // A clean root has no such note.
+    fs::remove_file(dir.join("SIPDefault.cnf")).unwrap();
+    fs::remove_file(dir.join("XMLDefault.cnf.xml")).unwrap();
+    let (_, stdout, _) = run(&[
+        "plan",
+        "--from",
+        "P0030301MFG2",
+        "--to",
+        "P0S3-06-3-00",
+        "--tftp-root",
+        root,
+    ]);
+    assert!(!stdout.contains("Not read from your TFTP root"), "{stdout}");
+    fs::remove_dir_all(&dir).unwrap();
+}
