@@ -1,6 +1,6 @@
 //! `phoneup plan`: the staged sequence of reboots from the running load to the wanted one.
 
-use std::cmp::Reverse;
+use std::cmp::Ordering;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -347,14 +347,15 @@ fn has_xmldefault(root: &TftpRoot, dir: &Path) -> bool {
 
 /// The load of the same kind and protocol as `wanted` that `start` can reach with the most
 /// confident route (its weakest step first), and among those the one nearest in version (at or
-/// below it first), with that route's weakest confidence.
+/// below it first, by the whole version: 8.0(5) is nearer 8.0(7) than 8.0(1) is), with that
+/// route's weakest confidence.
 fn nearest_reachable(
     graph: &UpgradeGraph,
     start: NodeIndex,
     wanted: &Load,
     avoid: &HashSet<NodeIndex>,
 ) -> Option<(String, Confidence)> {
-    let target = wanted.id.version()?;
+    wanted.id.version()?;
     let mut seen = HashSet::from([start]);
     let mut queue = vec![start];
     let mut reachable = Vec::new();
@@ -368,31 +369,35 @@ fn nearest_reachable(
             let alike = load.in_catalogue
                 && load.id.kind() == wanted.id.kind()
                 && load.id.protocol() == wanted.id.protocol();
-            if let Some(version) = load.id.version().filter(|_| alike) {
-                reachable.push((next, version, load));
+            if alike && load.id.version().is_some() {
+                reachable.push((next, load));
             }
         }
     }
-    reachable
+    let mut candidates: Vec<(&Load, Confidence)> = reachable
         .into_iter()
-        .filter_map(|(node, version, load)| {
+        .filter_map(|(node, load)| {
             let path = graph.best_path(start, node, avoid, &HashSet::new(), Prefer::Safety)?;
             let weakest = path.iter().map(|step| step.rule.confidence).min()?;
-            // Most confident first; then the newest at or below the wanted version, else the
-            // oldest above it; then the name.
-            let proximity = if version <= target {
-                (0, Some(Reverse(version)), None)
-            } else {
-                (1, None, Some(version))
-            };
-            Some((
-                (Reverse(weakest), proximity, load.name().to_string()),
-                load.name().to_string(),
-                weakest,
-            ))
+            Some((load, weakest))
         })
-        .min_by(|a, b| a.0.cmp(&b.0))
-        .map(|(_, name, weakest)| (name, weakest))
+        .collect();
+    // Most confident first; then the newest at or below the wanted version, else the oldest
+    // above it; then the name.
+    let below = |load: &Load| load.id.cmp_version(&wanted.id) != Ordering::Greater;
+    candidates.sort_by(|(a, a_weakest), (b, b_weakest)| {
+        b_weakest
+            .cmp(a_weakest)
+            .then_with(|| below(b).cmp(&below(a)))
+            .then_with(|| match below(a) {
+                true => b.id.cmp_version(&a.id),
+                false => a.id.cmp_version(&b.id),
+            })
+            .then_with(|| a.name().cmp(b.name()))
+    });
+    candidates
+        .first()
+        .map(|(load, weakest)| (load.name().to_string(), *weakest))
 }
 
 /// Explains, as precisely as the matrix allows, why `a` cannot reach `b`.
