@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::files::{mgc_default_cnf, sip_default_cnf, xml_default_cnf_xml};
+use crate::files::{sip_default_cnf, xml_default_cnf_xml};
 use crate::knowledge::catalogue;
 use crate::knowledge::graph::{Prefer, Step, UpgradeGraph};
 use crate::knowledge::load_id::{Era, Kind, Protocol};
@@ -654,10 +654,8 @@ fn stage_text(out: &mut String, style: &Style, stage: &Stage, total: usize) {
             edit_block(out, style, edit);
             continue;
         }
-        let why = if name == xml_default_cnf_xml::FILE_NAME
-            || (name == sip_default_cnf::FILE_NAME
-                && stage::image_version_file(stage) == mgc_default_cnf::FILE_NAME)
-        {
+        // Both are read by an image that then goes where they say.
+        let why = if name == xml_default_cnf_xml::FILE_NAME || name == sip_default_cnf::FILE_NAME {
             "move it aside for this reboot, or the image that reads it follows it instead"
         } else {
             "move it aside for this reboot"
