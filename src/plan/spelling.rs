@@ -347,4 +347,44 @@ mod tests {
             step.notes
         );
     }
+    #[test]
+    fn two_complete_spellings_pick_the_catalogues() {
+        let matrix = Matrix::builtin().unwrap();
+        let mut root = seed_004_root();
+        root.insert(
+            "P0S3-08-11-00.loads",
+            stand_in("P0S3-08-11-00", "P003-08-11-00", "P0S3-08-11-00"),
+        );
+        root.insert("P003-08-11-00.sbn", "image");
+        root.insert("P0S3-08-11-00.sb2", "image");
+        let loader = matrix.by_name("P003-08-11-00").unwrap();
+        let app = matrix.by_name("P0S3-08-11-00").unwrap();
+        let step = Spelling::new(Some(&root)).step(loader, app);
+        assert_eq!(step.to.name(), "P0S3-08-11-00");
+        assert!(
+            step.notes.iter().any(|n| n.ends_with(
+                "in 2 spellings (P0S3-08-11-00, P0S3-8-11-00): the plan names P0S3-08-11-00, whose files are all there."
+            )),
+            "{:?}",
+            step.notes
+        );
+    }
+
+    #[test]
+    fn a_loads_naming_the_loader_of_another_load_does_not_rename_the_loader() {
+        let matrix = Matrix::builtin().unwrap();
+        let mut root = TftpRoot::new();
+        root.insert(
+            "P0S3-08-11-00.loads",
+            stand_in("P0S3-08-11-00", "P003-08-12-00", "P0S3-08-11-00"),
+        );
+        root.insert("P003-08-12-00.sbn", "image");
+        root.insert("P0S3-08-11-00.sb2", "image");
+        let loader = matrix.by_name("P003-08-11-00").unwrap();
+        let app = matrix.by_name("P0S3-08-11-00").unwrap();
+        let step = Spelling::new(Some(&root)).step(loader, app);
+        // The phone fetches what the .loads names; the package's loader keeps its name.
+        assert_eq!(step.firmware[1], "P003-08-12-00.sbn");
+        assert_eq!(step.to.loader.as_deref(), Some("P003-08-11-00"));
+    }
 }

@@ -122,10 +122,11 @@ impl Stage {
     }
 }
 
-/// The image `OS79XX.TXT` names for a target: a SIP 7.x/8.x application is reached through
-/// its package's loader (no P0S3 image of those releases can be booted directly).
+/// The image `OS79XX.TXT` names for a target: an application of the loader's era whose package
+/// has a loader (SIP 7.x/8.x, MGCP 7.x) is reached through it (no P0S3 image of those releases
+/// can be booted directly).
 fn os79xx_image(to: &Load) -> String {
-    if to.id.protocol() == Some(Protocol::Sip) && to.id.era() == Some(Era::Ual) {
+    if to.id.era() == Some(Era::Ual) {
         if let Some(loader) = &to.loader {
             return loader.clone();
         }
