@@ -527,12 +527,16 @@ pub fn apply(matrix: &Matrix, request: &ApplyRequest) -> Result<ApplyReport, Err
             _ => None,
         };
         report.diff.push_str(&match outside {
-            // Nothing of a file outside the root is ever shown.
+            // Nothing of a file outside the root is ever shown, not even how long it is.
             Some(target) if new.is_some() => format!(
                 "--- a/{file} (a link to {target}, outside the TFTP root)\n+++ b/{file}\n(its lines are not shown: they are outside the TFTP root; the new file holds them with this stage's change)\n",
                 file = p.change.file
             ),
-            _ => diff(&p.change.file, p.old.as_deref(), new.as_deref()),
+            Some(target) => format!(
+                "--- a/{file} (a link to {target}, outside the TFTP root)\n+++ /dev/null\n(the link is moved aside into the undo journal; what it points to is not shown)\n",
+                file = p.change.file
+            ),
+            None => diff(&p.change.file, p.old.as_deref(), new.as_deref()),
         });
         if let Existing::Link { target, owner, .. } = &p.change.before {
             notes.push(link_note(&p.change.file, target, *owner, new.is_some()));

@@ -276,3 +276,64 @@ fn a_file_moved_aside_comes_back_with_the_users_settings_when_a_later_stage_need
     );
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn links_replaced_with_replace_links_show_their_diff_inside_the_root_and_nothing_outside() {
+    let dir = fixture(
+        "apply-links",
+        &[
+            (
+                "real-sip.cnf",
+                b"image_version: P0030301MFG2\nproxy1_address: pbx\n",
+            ),
+            ("P0S3-06-3-00.bin", STAND_IN_IMAGE),
+        ],
+    );
+    let root = dir.join("root");
+    fs::create_dir(&root).unwrap();
+    fs::rename(dir.join("real-sip.cnf"), root.join("real-sip.cnf")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(root.join("real-sip.cnf"), fs::Permissions::from_mode(0o644)).unwrap();
+    fs::rename(dir.join("P0S3-06-3-00.bin"), root.join("P0S3-06-3-00.bin")).unwrap();
+    // One link inside the root, one to a file outside it that names the old load.
+    std::os::unix::fs::symlink("real-sip.cnf", root.join("SIPDefault.cnf")).unwrap();
+    let outside = dir.join("xml-outside");
+    fs::write(
+        &outside,
+        "<Default>\n<loadInformation>P0030301MFG2</loadInformation>\n</Default>\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("XMLDefault.cnf.xml")).unwrap();
+    let (code, stdout, stderr) = apply(&root, "1", &["--replace-links", "--dry-run"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let outside = outside.display();
+    // The link inside the root: its lines, as any file's.
+    assert!(
+        stdout.contains(
+            "--- a/SIPDefault.cnf\n+++ b/SIPDefault.cnf\n@@ -1,2 +1,2 @@\n-image_version: P0030301MFG2\n+image_version: P0S3-06-3-00\n proxy1_address: pbx\n"
+        ),
+        "{stdout}"
+    );
+    // The link out of the root, moved aside: not a line of it, nor how many there are.
+    assert!(
+        stdout.contains(&format!(
+            "--- a/XMLDefault.cnf.xml (a link to {outside}, outside the TFTP root)\n+++ /dev/null\n(the link is moved aside into the undo journal; what it points to is not shown)\n"
+        )),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("loadInformation"), "{stdout}");
+    // What becomes of each link, with the mode the copy gets (its target's, 0644 here).
+    assert!(
+        stdout.contains(&format!(
+            "  note: XMLDefault.cnf.xml is a symbolic link to {outside}: it is removed (undo puts the link back).\n"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "  note: SIPDefault.cnf is a symbolic link to real-sip.cnf: it becomes a regular file with mode 0644, never more readable than real-sip.cnf (undo puts the link back).\n"
+        ),
+        "{stdout}"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
