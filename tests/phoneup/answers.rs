@@ -879,3 +879,28 @@ fn an_older_phoneups_journal_with_nothing_to_keep_is_dropped_without_a_word() {
     assert_eq!(fs::read_to_string(dir.join(".phoneup")).unwrap(), "mine\n");
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn only_folders_named_by_digits_alone_are_journal_folders() {
+    let dir = super::support::report_root("journal-digits");
+    let journal = super::support::temp_base().join("journal-digits-journal");
+    let _ = fs::remove_dir_all(&journal);
+    let mut args = super::support::report_apply(&dir, "1", &["--journal"]);
+    args.push(journal.to_str().unwrap().to_string());
+    let (code, stdout, stderr) = run_owned(&args);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    // "+1" reads as the number 1 to Rust's parser, but it is not a name phoneup gives.
+    fs::rename(journal.join("0001"), journal.join("+1")).unwrap();
+    let (code, stdout, stderr) = run(&[
+        "undo",
+        "--tftp-root",
+        dir.to_str().unwrap(),
+        "--journal",
+        journal.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("Nothing to undo"), "{stdout}");
+    assert!(journal.join("+1/manifest.yaml").exists());
+    fs::remove_dir_all(&dir).unwrap();
+    fs::remove_dir_all(&journal).unwrap();
+}
