@@ -904,3 +904,105 @@ fn only_folders_named_by_digits_alone_are_journal_folders() {
     fs::remove_dir_all(&dir).unwrap();
     fs::remove_dir_all(&journal).unwrap();
 }
+
+/// `apply` of the report root's stage 1 run in `cwd` with `env` (and XDG_STATE_HOME removed
+/// unless `env` sets it), and `extra` options.
+fn apply_with_env(
+    dir: &Path,
+    cwd: &Path,
+    env: &[(&str, &str)],
+    extra: &[&str],
+) -> (i32, String, String) {
+    let mut command = phoneup();
+    command.env_remove("XDG_STATE_HOME").current_dir(cwd);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = command
+        .args(super::support::report_apply(dir, "1", extra))
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn the_journal_lives_where_xdg_says_only_when_its_paths_are_absolute() {
+    let dir = super::support::report_root("state-xdg");
+    let base = super::support::temp_base().join("state-xdg-home");
+    let _ = fs::remove_dir_all(&base);
+    fs::create_dir_all(base.join("cwd")).unwrap();
+    let home = base.join("home");
+    // A relative XDG_STATE_HOME is ignored, as the XDG specification asks: HOME's is used.
+    let (code, stdout, stderr) = apply_with_env(
+        &dir,
+        &base.join("cwd"),
+        &[
+            ("XDG_STATE_HOME", "relative-state"),
+            ("HOME", home.to_str().unwrap()),
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(home.join(".local/state/phoneup/journal").is_dir());
+    assert!(!base.join("cwd/relative-state").exists());
+    // A relative HOME (and no XDG_STATE_HOME) names no place: a usage error saying what to set.
+    let (code, stdout, stderr) =
+        apply_with_env(&dir, &base.join("cwd"), &[("HOME", "relative-home")], &[]);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(
+        stderr.contains("neither XDG_STATE_HOME nor HOME is set"),
+        "{stderr}"
+    );
+    assert!(!base.join("cwd/relative-home").exists());
+    fs::remove_dir_all(&dir).unwrap();
+    fs::remove_dir_all(&base).unwrap();
+}
+
+#[test]
+fn a_journal_folder_given_with_journal_is_checked_before_anything_is_kept_there() {
+    let dir = super::support::report_root("state-journal-checks");
+    let base = super::support::temp_base().join("state-journal-checks-places");
+    let _ = fs::remove_dir_all(&base);
+    fs::create_dir_all(&base).unwrap();
+    let base_arg = |name: &str| base.join(name).to_str().unwrap().to_string();
+    // A relative --journal is taken from where phoneup runs, and named so in the error when
+    // that is inside the root.
+    let (code, _, stderr) = apply_with_env(&dir, &dir, &[], &["--journal", "inside"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "would keep its journal in {}/inside, inside the TFTP root",
+            dir.display()
+        )),
+        "{stderr}"
+    );
+    // A link, or a file, where the journal folder would be: refused, nothing written.
+    fs::create_dir(base.join("real")).unwrap();
+    std::os::unix::fs::symlink(base.join("real"), base.join("link")).unwrap();
+    fs::write(base.join("file"), "mine\n").unwrap();
+    let home = [("HOME", base.to_str().unwrap())];
+    for (name, problem) in [("link", "is a symbolic link"), ("file", "is not a folder")] {
+        let (code, stdout, stderr) =
+            apply_with_env(&dir, &base, &home, &["--journal", &base_arg(name)]);
+        assert_eq!(code, 2, "{name}: {stdout}{stderr}");
+        assert!(stderr.contains(problem), "{name}: {stderr}");
+    }
+    assert_eq!(fs::read_dir(base.join("real")).unwrap().count(), 0);
+    assert_eq!(fs::read_to_string(base.join("file")).unwrap(), "mine\n");
+    // Root may keep it in a folder of another user's; (as another user it is refused, which
+    // only root could set up here).
+    if super::support::is_root() {
+        let theirs = base.join("theirs");
+        fs::create_dir(&theirs).unwrap();
+        std::os::unix::fs::chown(&theirs, Some(65534), Some(65534)).unwrap();
+        let (code, stdout, stderr) =
+            apply_with_env(&dir, &base, &home, &["--journal", &base_arg("theirs")]);
+        assert_eq!(code, 0, "{stdout}{stderr}");
+    }
+    fs::remove_dir_all(&dir).unwrap();
+    fs::remove_dir_all(&base).unwrap();
+}
