@@ -40,7 +40,7 @@ impl Owner {
     pub fn for_copy(self) -> Owner {
         // SAFETY: geteuid and getegid have no preconditions and cannot fail.
         let (euid, egid) = unsafe { (libc::geteuid(), libc::getegid()) };
-        self.copy_by(euid, egid, self.gid == egid || in_groups(self.gid))
+        self.copy_by(euid, egid, member_of(self.gid, egid, &groups()))
     }
 
     /// [`Owner::for_copy`] for the user `euid` of group `egid`, a member of this file's group
@@ -63,17 +63,23 @@ impl Owner {
     }
 }
 
-/// Whether this process is in the supplementary group `gid`.
-fn in_groups(gid: u32) -> bool {
+/// Whether a process of group `egid` with the supplementary `groups` is in the group `gid`.
+fn member_of(gid: u32, egid: u32, groups: &[libc::gid_t]) -> bool {
+    gid == egid || groups.contains(&gid)
+}
+
+/// The supplementary groups of this process.
+fn groups() -> Vec<libc::gid_t> {
     // SAFETY: with a size of 0, getgroups writes nothing and returns the count.
     let count = unsafe { libc::getgroups(0, std::ptr::null_mut()) };
     let Ok(size) = usize::try_from(count) else {
-        return false;
+        return Vec::new();
     };
     let mut groups: Vec<libc::gid_t> = vec![0; size];
     // SAFETY: the buffer holds `count` entries.
     let count = unsafe { libc::getgroups(count, groups.as_mut_ptr()) };
-    usize::try_from(count).is_ok_and(|n| groups[..n.min(size)].contains(&gid))
+    groups.truncate(usize::try_from(count).unwrap_or(0).min(size));
+    groups
 }
 
 /// What is at a path of the root before phoneup changes it.
@@ -452,6 +458,28 @@ mod tests {
             (0, 65534, 0o640)
         );
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_process_is_in_a_group_that_is_its_own_or_one_of_its_supplementary_ones() {
+        assert!(member_of(42, 42, &[]));
+        assert!(member_of(42, 7, &[3, 42]));
+        assert!(!member_of(42, 7, &[3, 4]));
+        assert!(!member_of(42, 7, &[]));
+        // This process's groups are those `id -G` (coreutils) lists: its own and the others.
+        let mut mine = groups();
+        mine.push(unsafe { libc::getegid() });
+        mine.sort_unstable();
+        mine.dedup();
+        let id = std::process::Command::new("id").arg("-G").output().unwrap();
+        let mut listed: Vec<u32> = String::from_utf8(id.stdout)
+            .unwrap()
+            .split_whitespace()
+            .map(|g| g.parse().unwrap())
+            .collect();
+        listed.sort_unstable();
+        listed.dedup();
+        assert_eq!(mine, listed);
     }
 
     #[test]
