@@ -335,5 +335,20 @@ fn links_replaced_with_replace_links_show_their_diff_inside_the_root_and_nothing
         ),
         "{stdout}"
     );
+    // A link out of the root that the stage writes: none of its lines either.
+    let sip_outside = dir.join("sip-outside");
+    fs::rename(root.join("real-sip.cnf"), &sip_outside).unwrap();
+    fs::remove_file(root.join("SIPDefault.cnf")).unwrap();
+    std::os::unix::fs::symlink(&sip_outside, root.join("SIPDefault.cnf")).unwrap();
+    let (code, stdout, stderr) = apply(&root, "1", &["--replace-links", "--dry-run"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.contains(&format!(
+            "--- a/SIPDefault.cnf (a link to {}, outside the TFTP root)\n+++ b/SIPDefault.cnf\n(its lines are not shown: they are outside the TFTP root; the new file holds them with this stage's change)\n",
+            sip_outside.display()
+        )),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("proxy1_address"), "{stdout}");
     fs::remove_dir_all(&dir).unwrap();
 }
