@@ -918,15 +918,8 @@ fn apply_with_env(
     for (key, value) in env {
         command.env(key, value);
     }
-    let output = command
-        .args(super::support::report_apply(dir, "1", extra))
-        .output()
-        .unwrap();
-    (
-        output.status.code().unwrap(),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
+    command.args(super::support::report_apply(dir, "1", extra));
+    super::support::run_command(&mut command)
 }
 
 #[test]

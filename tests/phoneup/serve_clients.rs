@@ -284,11 +284,7 @@ fn the_set_up_help_names_the_dhcp_options_and_the_port_69_fix() {
     assert_eq!(code, 2);
     assert!(err.contains("not a MAC address"), "{err}");
     // Port 69 as a user without the capability: the error says how to get it.
-    let is_root = std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"));
-    if is_root {
+    if super::support::is_root() {
         let output = Command::new("setpriv")
             .args([
                 "--reuid=65534",

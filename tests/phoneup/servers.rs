@@ -71,12 +71,7 @@ pub fn free_port(ip: &str) -> u16 {
 
 /// The user the servers run as: `nobody` as root (they drop to it), else the current user.
 fn server_user() -> String {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let root = status
-        .lines()
-        .find(|l| l.starts_with("Uid:"))
-        .is_some_and(|l| l.split_whitespace().nth(1) == Some("0"));
-    if root {
+    if super::support::is_root() {
         "nobody".into()
     } else {
         let out = Command::new("id").arg("-un").output().expect("id runs");

@@ -44,7 +44,14 @@ pub fn phoneup() -> Command {
 
 /// Runs phoneup and returns (exit code, stdout, stderr).
 pub fn run(args: &[&str]) -> (i32, String, String) {
-    let output = phoneup().args(args).output().expect("phoneup runs");
+    let mut command = phoneup();
+    command.args(args);
+    run_command(&mut command)
+}
+
+/// Runs a phoneup `command` set up by the caller and returns (exit code, stdout, stderr).
+pub fn run_command(command: &mut Command) -> (i32, String, String) {
+    let output = command.output().expect("phoneup runs");
     (
         output
             .status
