@@ -99,9 +99,6 @@ pub fn not_in_catalogue(matrix: &Matrix, load: &Load, flag: &'static str) -> Err
 /// Firmware Versions), is `input`: `8.1(2)SR2`, `8.1(SR.2)`, `3.1(MF.G2)`, `8.1(2.0)`, `8.11`.
 pub fn version_line<'m>(matrix: &'m Matrix, input: &str) -> Vec<&'m Load> {
     let typed: String = input.chars().filter(|c| !c.is_whitespace()).collect();
-    if typed.is_empty() || !typed.starts_with(|c: char| c.is_ascii_digit()) {
-        return Vec::new();
-    }
     matrix
         .loads
         .iter()
@@ -179,6 +176,10 @@ mod tests {
         assert_eq!(distance("P0S3-08-11-0", "P0S3-08-11-00"), 1);
         assert_eq!(distance("", "abc"), 3);
         assert_eq!(distance("kitten", "sitting"), 3);
+        // The first character dropped, or one added in front.
+        assert_eq!(distance("P0S3-08-11-00", "0S3-08-11-00"), 1);
+        assert_eq!(distance("ab", "b"), 1);
+        assert_eq!(distance("b", "ab"), 1);
     }
 
     #[test]
@@ -280,6 +281,12 @@ mod tests {
             Some("P0S3-08-11-00")
         );
         assert_eq!(nearest(&matrix, "P0S3-08-1"), None, "too far from any load");
+        // A name of 13 characters may be three edits away (a quarter of its length).
+        assert_eq!(
+            nearest(&matrix, "PXS3-08-11-YY").as_deref(),
+            Some("P0S3-08-11-00")
+        );
+        assert_eq!(nearest(&matrix, "PXS3-X8-11-YY"), None, "four edits");
         assert_eq!(
             nearest(&matrix, "P0S3-8-2-0").as_deref(),
             Some("P0S3-08-2-00")

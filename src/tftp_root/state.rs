@@ -89,13 +89,10 @@ pub fn folder_for(
     explicit: Option<&Path>,
 ) -> Result<PathBuf, Error> {
     let folder = match explicit {
-        Some(dir) if dir.is_absolute() => dir.to_path_buf(),
-        Some(dir) => std::env::current_dir()
-            .map_err(|source| Error::Read {
-                path: dir.to_path_buf(),
-                source,
-            })?
-            .join(dir),
+        Some(dir) => std::path::absolute(dir).map_err(|source| Error::Read {
+            path: dir.to_path_buf(),
+            source,
+        })?,
         None => base()?.join(purpose).join(key(canonical_root)),
     };
     if resolved(&folder).starts_with(canonical_root) {
@@ -210,7 +207,8 @@ pub fn prepare(
             .and_then(Path::parent)
             .and_then(Path::parent),
     };
-    if let Some(parent) = users.filter(|p| !p.as_os_str().is_empty() && !p.exists()) {
+    // The folder is absolute (see folder_for): it has a parent unless it is `/`.
+    if let Some(parent) = users.filter(|p| !p.exists()) {
         DirBuilder::new()
             .recursive(true)
             .mode(0o700)

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use phoneup::plan::replay::STAND_IN_IMAGE;
 
-use super::support::{card, firmware_for_the_card, fixture, run};
+use super::support::{card, firmware_for_the_card, fixture, journal_of, run};
 
 /// Seed 003's SIPDefault.cnf: `;begin`/`;end`, inline `;` comments, curly quotes, CR LF here.
 const SEED_003_SIPDEFAULT: &str = ";begin\r\nimage_version: P0S3-08-2-00\r\nproxy_register: 1\r\ndial_template: dialplan\r\ntftp_cfg_dir: \u{201c}\u{201d}\r\nsntp_server: \u{201c}ntp.sipgate.net\u{201d}\r\n# NAT/Firewall Traversal\r\nnat_enable: 1 ; 0-Disabled (default), 1-Enabled\r\nvoip_control_port: 5060 ; UDP port used for SIP messages (default \u{2013} 5060)\r\ntelnet_level: 2\r\n;end\r\n";
@@ -245,13 +245,21 @@ fn bad_input_exits_2_and_writes_nothing() {
     fs::remove_dir_all(&dir).unwrap();
 }
 
-#[test]
-fn a_file_moved_aside_comes_back_with_the_users_settings_when_a_later_stage_needs_it() {
-    let users_xml = "<Default>\n  <callManagerGroup><members/></callManagerGroup>\n</Default>\n";
+/// The user's own `XMLDefault.cnf.xml`, with settings phoneup must keep.
+const USERS_XML: &str =
+    "<Default>\n  <callManagerGroup><members/></callManagerGroup>\n</Default>\n";
+
+/// A root with the card's (stand-in) firmware and [`USERS_XML`].
+fn card_root_with_users_xml(tag: &str) -> std::path::PathBuf {
     let firmware = firmware_for_the_card();
     let mut files: Vec<(&str, &[u8])> = firmware.iter().map(|(n, b)| (*n, b.as_slice())).collect();
-    files.push(("XMLDefault.cnf.xml", users_xml.as_bytes()));
-    let dir = fixture("apply-aside", &files);
+    files.push(("XMLDefault.cnf.xml", USERS_XML.as_bytes()));
+    fixture(tag, &files)
+}
+
+#[test]
+fn a_file_moved_aside_comes_back_with_the_users_settings_when_a_later_stage_needs_it() {
+    let dir = card_root_with_users_xml("apply-aside");
     assert_eq!(apply(&dir, "2", &[]).0, 0);
     assert!(
         !dir.join("XMLDefault.cnf.xml").exists(),
@@ -272,7 +280,112 @@ fn a_file_moved_aside_comes_back_with_the_users_settings_when_a_later_stage_need
     }
     assert_eq!(
         fs::read_to_string(dir.join("XMLDefault.cnf.xml")).unwrap(),
-        users_xml
+        USERS_XML
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_dry_run_reads_the_journal_an_older_phoneup_left_in_the_root_before_any_apply_moves_it_out() {
+    let dir = card_root_with_users_xml("apply-legacy-dry");
+    assert_eq!(apply(&dir, "2", &[]).0, 0);
+    let (code, expected, stderr) = apply(&dir, "3", &["--dry-run"]);
+    assert_eq!(code, 0, "{stderr}");
+    // As an older phoneup left it: the journal inside the root, and none in the state folder.
+    let journal = journal_of(&dir);
+    fs::create_dir_all(dir.join(".phoneup/undo")).unwrap();
+    fs::rename(journal.join("0001"), dir.join(".phoneup/undo/0001")).unwrap();
+    fs::remove_dir_all(&journal).unwrap();
+    let (code, stdout, stderr) = apply(&dir, "3", &["--dry-run"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout, expected,
+        "the same stage, read from the older journal"
+    );
+    assert!(
+        stdout
+            .contains("put back   XMLDefault.cnf.xml (your copy, moved aside by an earlier stage"),
+        "{stdout}"
+    );
+    assert!(!journal.exists(), "a dry run makes no journal");
+    // The real apply moves the older journal out of the root and puts the user's copy back.
+    let (code, stdout, stderr) = apply(&dir, "3", &[]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(!dir.join(".phoneup/undo/0001").exists(), "{stdout}");
+    let xml = fs::read_to_string(dir.join("XMLDefault.cnf.xml")).unwrap();
+    assert!(
+        xml.contains("<callManagerGroup><members/></callManagerGroup>"),
+        "{xml}"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn undo_leaves_a_file_that_is_already_as_it_was_untouched() {
+    use std::os::unix::fs::MetadataExt;
+    let sip = "image_version: P0030301MFG2\nproxy1_address: pbx\n";
+    let dir = fixture(
+        "undo-untouched",
+        &[
+            ("SIPDefault.cnf", sip.as_bytes()),
+            ("P0S3-06-3-00.bin", STAND_IN_IMAGE),
+        ],
+    );
+    assert_eq!(apply(&dir, "1", &[]).0, 0);
+    let file = dir.join("SIPDefault.cnf");
+    assert_ne!(fs::read_to_string(&file).unwrap(), sip);
+    // The user (or an apply that stopped half-way) put the old text back by hand.
+    fs::write(&file, sip).unwrap();
+    let inode = fs::metadata(&file).unwrap().ino();
+    let (code, stdout, stderr) = run(&["undo", "--tftp-root", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(fs::read_to_string(&file).unwrap(), sip);
+    assert_eq!(
+        fs::metadata(&file).unwrap().ino(),
+        inode,
+        "a file that is already as it was is not written again"
+    );
+    assert!(!dir.join("OS79XX.TXT").exists(), "the rest is undone");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_journal_folder_that_is_not_phoneups_to_use_is_refused_naming_it() {
+    let dir = fixture(
+        "apply-marker",
+        &[
+            ("SIPDefault.cnf", b"image_version: P0030301MFG2\n"),
+            ("P0S3-06-3-00.bin", STAND_IN_IMAGE),
+        ],
+    );
+    let root = dir.join("root");
+    fs::create_dir(&root).unwrap();
+    for name in ["SIPDefault.cnf", "P0S3-06-3-00.bin"] {
+        fs::rename(dir.join(name), root.join(name)).unwrap();
+    }
+    let journal = dir.join("journal");
+    fs::create_dir_all(journal.join("root.txt")).unwrap();
+    let (code, stdout, stderr) = apply(&root, "1", &["--journal", journal.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(
+        stderr.contains(&format!("{}", journal.join("root.txt").display())),
+        "{stderr}"
+    );
+    // A journal folder below a file.
+    let file = dir.join("a-file");
+    fs::write(&file, "mine\n").unwrap();
+    let below = file.join("journal");
+    let (code, stdout, stderr) = apply(&root, "1", &["--journal", below.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(
+        stderr.contains(&format!("{}: Not a directory", below.display())),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(&file).unwrap(), "mine\n");
+    assert_eq!(
+        fs::read_to_string(root.join("SIPDefault.cnf")).unwrap(),
+        "image_version: P0030301MFG2\n",
+        "nothing was changed"
     );
     fs::remove_dir_all(&dir).unwrap();
 }
