@@ -166,20 +166,6 @@ pub enum LoadIdError {
     Unrecognised { input: String },
 }
 
-impl LoadIdError {
-    /// The text the user typed.
-    pub fn input(&self) -> &str {
-        match self {
-            LoadIdError::Empty => "",
-            LoadIdError::LetterO { input, .. }
-            | LoadIdError::OtherPlatform { input, .. }
-            | LoadIdError::UnknownProtocol { input, .. }
-            | LoadIdError::OtherFamily { input, .. }
-            | LoadIdError::Unrecognised { input } => input,
-        }
-    }
-}
-
 /// How the name was written: it decides how its version fields read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Form {
