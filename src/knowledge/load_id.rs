@@ -658,6 +658,9 @@ mod tests {
             Some("5.0(3.1)")
         );
         assert_eq!(parse("P00305000301").era(), Some(Era::Signed));
+        let id = parse("P00305000301");
+        assert_eq!((id.maintenance(), id.maintenance_sub()), (Some(3), Some(1)));
+        assert_eq!(parse("P0S3-08-11-00").maintenance_sub(), None);
         assert_eq!(
             parse("P00303020214").display_version().as_deref(),
             Some("3.2(2.14)")
@@ -726,6 +729,7 @@ mod tests {
             "signed, but pre-UAL or UAL is unknown"
         );
         assert_eq!(parse("P0M3-04-1-00").era(), Some(Era::Unsigned));
+        assert_eq!(parse("P0M3-07-0-00").era(), Some(Era::Ual), "from 7.0 on");
     }
 
     #[test]

@@ -119,17 +119,6 @@ impl Mechanism {
     }
 }
 
-impl fmt::Display for Mechanism {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Mechanism::DualBoot => "dual_boot",
-            Mechanism::ImageVersion => "image_version",
-            Mechanism::UalHunt => "ual_hunt",
-            Mechanism::LoadInformation => "load_information",
-        })
-    }
-}
-
 /// One piece of evidence for a rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -188,34 +177,6 @@ impl Condition {
             }
         }
         true
-    }
-
-    /// "SIP application 5.0 to below 7.0", for people.
-    pub fn describe(&self) -> String {
-        let mut words = Vec::new();
-        if let Some(protocol) = self.protocol {
-            words.push(protocol.label().to_string());
-        }
-        match self.kind {
-            Some(Kind::Loader) => words.push("UAL loader".into()),
-            Some(Kind::Application) if self.protocol.is_none() => words.push("application".into()),
-            _ => {}
-        }
-        if let Some(eras) = &self.era {
-            let names: Vec<String> = eras.iter().map(ToString::to_string).collect();
-            words.push(format!("({} era)", names.join(" or ")));
-        }
-        match (self.min, self.below) {
-            (Some(min), Some(below)) => words.push(format!("{min} to below {below}")),
-            (Some(min), None) => words.push(format!("{min} or later")),
-            (None, Some(below)) => words.push(format!("below {below}")),
-            (None, None) => {}
-        }
-        if words.is_empty() {
-            "any load".into()
-        } else {
-            words.join(" ")
-        }
     }
 }
 
@@ -998,6 +959,20 @@ mod tests {
     //! is wrong, for each check the loader makes.
 
     use super::*;
+
+    #[test]
+    fn a_loader_named_in_another_spelling_is_the_same_load() {
+        let matrix = Matrix::builtin().unwrap();
+        let loader = matrix
+            .loads
+            .iter()
+            .find(|l| l.name() == "P003-08-11-00")
+            .unwrap();
+        assert!(same_load("P003-08-11-00", loader));
+        assert!(same_load("P003-8-11-00", loader), "a digit short");
+        assert!(!same_load("P003-08-12-00", loader));
+        assert!(!same_load("P003-8-2-00", loader));
+    }
 
     /// The 1-based line of the first line of `text` that contains `needle`.
     fn line_with(text: &str, needle: &str) -> usize {
