@@ -974,6 +974,36 @@ mod tests {
         assert!(!same_load("P003-8-2-00", loader));
     }
 
+    #[test]
+    fn a_load_spelled_otherwise_names_its_files_that_way() {
+        let matrix = Matrix::builtin().unwrap();
+        let sip = matrix
+            .loads
+            .iter()
+            .find(|l| l.name() == "P0S3-08-11-00")
+            .unwrap();
+        let spelled = sip.respelled("P0S3-8-11-00").with_loader("P003-8-11-00");
+        assert_eq!(spelled.name(), "P0S3-8-11-00");
+        assert_eq!(
+            spelled.files,
+            [
+                "P003-8-11-00.bin",
+                "P003-8-11-00.sbn",
+                "P0S3-8-11-00.loads",
+                "P0S3-8-11-00.sb2"
+            ]
+        );
+        let signed = matrix
+            .loads
+            .iter()
+            .find(|l| l.name() == "P0S3-06-3-00")
+            .unwrap();
+        assert_eq!(
+            signed.respelled("P0S3-6-3-00").inferred,
+            ["P0S3-6-3-00.sbn"]
+        );
+    }
+
     /// The 1-based line of the first line of `text` that contains `needle`.
     fn line_with(text: &str, needle: &str) -> usize {
         text.lines()
