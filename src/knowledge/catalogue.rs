@@ -180,6 +180,9 @@ mod tests {
         assert_eq!(distance("P0S3-08-11-00", "0S3-08-11-00"), 1);
         assert_eq!(distance("ab", "b"), 1);
         assert_eq!(distance("b", "ab"), 1);
+        // The last character dropped.
+        assert_eq!(distance("P0S3-08-11-00", "P0S3-08-11-0"), 1);
+        assert_eq!(distance("ab", "a"), 1);
     }
 
     #[test]
