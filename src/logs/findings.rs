@@ -193,6 +193,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn findings_past_the_limit_are_counted_not_kept() {
+        let mut findings = Findings::default();
+        for n in 0..MAX_FINDINGS + 3 {
+            findings.add(
+                Kind::MissingFile,
+                n,
+                "a.bin",
+                &[1],
+                Source::Dnsmasq,
+                Context::None,
+            );
+        }
+        assert_eq!(findings.list.len(), MAX_FINDINGS);
+        assert_eq!(findings.dropped, 3);
+    }
+
+    #[test]
     fn one_finding_per_kind_phone_and_file_with_bounded_lines() {
         let mut findings = Findings::default();
         for line in 1..=100 {

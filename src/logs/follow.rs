@@ -137,6 +137,42 @@ mod tests {
 
     const LINE: &str = "Nov 21 09:27:15 vm in.tftpd[1]: RRQ from 127.0.0.1 filename OS79XX.TXT\n";
 
+    /// `follow_pipe` on a pipe holding `lines` lines (its writer kept open when `open`), with
+    /// `stop`: the lines read, and the reads that brought bytes.
+    fn pipe_read(lines: usize, open: bool, stop: &dyn Fn() -> bool) -> (u64, usize) {
+        let (reader, mut writer) = std::io::pipe().unwrap();
+        writer.write_all(LINE.repeat(lines).as_bytes()).unwrap();
+        let writer = open.then_some(writer);
+        let mut input = File::from(std::os::fd::OwnedFd::from(reader));
+        let mut diagnosis = Diagnosis::new(None);
+        let reads = Cell::new(0);
+        let mut on_read = |_: &mut Diagnosis| {
+            reads.set(reads.get() + 1);
+            Ok(())
+        };
+        follow_pipe(
+            &mut input,
+            &mut diagnosis,
+            Duration::from_millis(10),
+            stop,
+            &mut on_read,
+        )
+        .unwrap();
+        drop(writer);
+        (diagnosis.lines_read, reads.get())
+    }
+
+    #[test]
+    fn a_pipe_is_read_to_its_end_and_what_it_holds_at_a_stop_is_read_once() {
+        // Its writer gone: read to the end, well before the stop.
+        let started = Instant::now();
+        let (lines, reads) = pipe_read(3, false, &|| started.elapsed() > Duration::from_secs(10));
+        assert_eq!(lines, 3);
+        assert!(reads >= 1);
+        // Its writer still there, and stopped at once: what it holds is read, once.
+        assert_eq!(pipe_read(2, true, &|| true), (2, 1));
+    }
+
     #[test]
     fn follows_growth_rotation_and_truncation_and_stops_in_time() {
         let dir = std::env::temp_dir().join(format!("phoneup-follow-{}", std::process::id()));

@@ -978,6 +978,30 @@ mod tests {
     }
 
     #[test]
+    fn a_line_naming_no_transfer_goes_to_the_one_still_open() {
+        // atftpd without thread ids: the second phone's file is not found, then a transfer
+        // ends: the first phone's, the only one still open.
+        let s = story(&[
+            "Nov 21 10:00:00 h atftpd[35]: Serving OS79XX.TXT to 127.0.0.13:40860",
+            "Nov 21 10:00:00 h atftpd[35]: Serving CTLSEP0018B9000004.tlv to 127.0.0.14:38250",
+            "Nov 21 10:00:00 h atftpd[35]: File /srv/tftp/CTLSEP0018B9000004.tlv not found",
+            "Nov 21 10:00:00 h atftpd[35]: End of transfer",
+        ]);
+        let mut outcomes: Vec<(u64, Outcome)> = s
+            .phones
+            .iter()
+            .flat_map(|p| p.boots.iter().flat_map(|b| b.requests.iter()))
+            .map(|r| (r.line, r.outcome.clone()))
+            .collect();
+        outcomes.sort_by_key(|(line, _)| *line);
+        assert_eq!(
+            outcomes,
+            [(1, Outcome::Ended), (2, Outcome::NotFound)],
+            "{outcomes:?}"
+        );
+    }
+
+    #[test]
     fn each_server_counts_its_own_lines() {
         let mut seen = Seen::default();
         for (n, &source) in Source::ALL.iter().enumerate() {
