@@ -101,7 +101,8 @@ fn tag(token: &[u8]) -> Option<(&[u8], Option<Pid>)> {
 }
 
 fn number(digits: &[u8]) -> Option<u64> {
-    if digits.is_empty() || digits.len() > 19 || !digits.iter().all(u8::is_ascii_digit) {
+    // Digits only (`parse` takes a sign too); none, or too many for a u64, fail to parse.
+    if !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
     std::str::from_utf8(digits).ok()?.parse().ok()
