@@ -757,6 +757,26 @@ mod tests {
     }
 
     #[test]
+    fn tftpd32_lines_need_their_exact_shape() {
+        for line in [
+            &b"Using local port 1203[25/07 00:41:32.719]"[..],
+            b"<x> was here [25/07 00:41:32.672]",
+            b"x>: rcvd 1 [25/07 00:41:32.672]",
+        ] {
+            assert_eq!(
+                parse(line, 1),
+                Parsed::Unrecognised,
+                "{}",
+                String::from_utf8_lossy(line)
+            );
+        }
+        assert_eq!(
+            parse(b"<x>: rcvd 1 [25/07 00:41:32.672]", 1),
+            Parsed::Info(Info::Server(Source::Tftpd32))
+        );
+    }
+
+    #[test]
     fn splitting_at_the_first_or_last_needle() {
         assert_eq!(split_first("a to b to c", " to "), Some(("a", "b to c")));
         assert_eq!(split_last("a to b to c", " to "), Some(("a to b", "c")));

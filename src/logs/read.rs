@@ -430,6 +430,31 @@ mod tests {
         }
     }
 
+    /// Interrupted by a signal before every read that brings bytes.
+    struct Interrupted<'a>(&'a [u8], bool);
+
+    impl Read for Interrupted<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.1 = !self.1;
+            if self.1 {
+                return Err(io::ErrorKind::Interrupted.into());
+            }
+            let n = buf.len().min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_read_interrupted_by_a_signal_is_tried_again() {
+        let text = b"Nov 21 09:27:15 vm in.tftpd[4262]: RRQ from 127.0.0.1 filename OS79XX.TXT\n";
+        let mut d = Diagnosis::new(None);
+        d.read_all(&mut Interrupted(text, false)).unwrap();
+        d.finish();
+        assert_eq!((d.lines_read, d.lines_recognised), (1, 1));
+    }
+
     #[test]
     fn the_two_thread_reader_reads_as_the_plain_one() {
         let mut text = Vec::new();
