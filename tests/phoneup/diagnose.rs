@@ -803,3 +803,73 @@ fn an_overlong_line_is_said_skipped_with_the_limit() {
         (&Value::from(1), &Value::from(1_048_576))
     );
 }
+
+/// Five lines `Nov 22 01:36:3N h TEXT` (with `#` in TEXT read as N), each followed by `pair`
+/// when given.
+fn five_times(text: &str, pair: Option<&str>) -> Vec<u8> {
+    let mut log = String::new();
+    for n in 1..=5 {
+        log.push_str(&format!(
+            "Nov 22 01:36:3{n} h {}\n",
+            text.replace('#', &n.to_string())
+        ));
+        if let Some(pair) = pair {
+            log.push_str(&format!("Nov 22 01:36:3{n} h {pair}\n"));
+        }
+    }
+    log.into_bytes()
+}
+
+#[test]
+fn a_request_loop_is_explained_by_what_the_server_answered() {
+    let explained = |log: Vec<u8>| -> String {
+        let (code, text, _) = piped(&log);
+        assert_eq!(code, Some(1), "{text}");
+        text.lines()
+            .skip_while(|l| !l.starts_with("request_loop"))
+            .take(3)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    // Sent each time: for a CTL file, seed 001's loop if it is empty (dnsmasq logs no size).
+    let text = explained(five_times(
+        "dnsmasq-tftp[35]: sent /srv/tftp/CTLSEP0018B9000009.tlv to 127.0.0.19",
+        None,
+    ));
+    assert!(
+        text.contains("logged it as sent each time: if it is empty, that is seed 001's loop"),
+        "{text}"
+    );
+    assert!(
+        text.contains("fix: remove CTLSEP0018B9000009.tlv from the TFTP root"),
+        "{text}"
+    );
+    // Never finished: a firewall.
+    let text = explained(five_times(
+        "dnsmasq-tftp[35]: failed sending /srv/tftp/SEP0018B9000009.cnf.xml to 127.0.0.19",
+        None,
+    ));
+    assert!(
+        text.contains("5 times in a row: its transfers never finished (see transfer_incomplete)"),
+        "{text}"
+    );
+    // tftpd-hpa with -v: requests, no answers, so the cause cannot be told.
+    let text = explained(five_times(
+        "in.tftpd[35]: RRQ from 127.0.0.19 filename SEP0018B9000009.cnf.xml",
+        None,
+    ));
+    assert!(
+        text.contains("5 times in a row; tftpd-hpa logs its answers only with -v -v, so which of the two known causes it is cannot be told"),
+        "{text}"
+    );
+    // atftpd refusing a path with `..`: a rule of the server.
+    let text = explained(five_times(
+        "atftpd[35]: Serving ../x to 127.0.0.19:4000#",
+        Some("atftpd[35]: File name with /../ are forbidden"),
+    ));
+    assert!(
+        text.contains("TFTP error 2 (Access violation)")
+            && text.contains("fix: a rule of the server refuses this name"),
+        "{text}"
+    );
+}
