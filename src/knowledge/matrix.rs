@@ -956,18 +956,19 @@ impl Matrix {
 #[cfg(test)]
 mod tests {
     //! A user's `--matrix` file broken in one place: the error names that place's line and what
-    //! is wrong, for each check the loader makes.
+    //! is wrong, for each check the loader makes. And the names of a load spelled otherwise.
 
     use super::*;
+
+    /// The built-in load named `name`.
+    fn builtin_load<'m>(matrix: &'m Matrix, name: &str) -> &'m Load {
+        matrix.find(&LoadId::parse(name).unwrap()).unwrap()
+    }
 
     #[test]
     fn a_loader_named_in_another_spelling_is_the_same_load() {
         let matrix = Matrix::builtin().unwrap();
-        let loader = matrix
-            .loads
-            .iter()
-            .find(|l| l.name() == "P003-08-11-00")
-            .unwrap();
+        let loader = builtin_load(&matrix, "P003-08-11-00");
         assert!(same_load("P003-08-11-00", loader));
         assert!(same_load("P003-8-11-00", loader), "a digit short");
         assert!(!same_load("P003-08-12-00", loader));
@@ -977,11 +978,7 @@ mod tests {
     #[test]
     fn a_load_spelled_otherwise_names_its_files_that_way() {
         let matrix = Matrix::builtin().unwrap();
-        let sip = matrix
-            .loads
-            .iter()
-            .find(|l| l.name() == "P0S3-08-11-00")
-            .unwrap();
+        let sip = builtin_load(&matrix, "P0S3-08-11-00");
         let spelled = sip.respelled("P0S3-8-11-00").with_loader("P003-8-11-00");
         assert_eq!(spelled.name(), "P0S3-8-11-00");
         assert_eq!(
@@ -993,11 +990,7 @@ mod tests {
                 "P0S3-8-11-00.sb2"
             ]
         );
-        let signed = matrix
-            .loads
-            .iter()
-            .find(|l| l.name() == "P0S3-06-3-00")
-            .unwrap();
+        let signed = builtin_load(&matrix, "P0S3-06-3-00");
         assert_eq!(
             signed.respelled("P0S3-6-3-00").inferred,
             ["P0S3-6-3-00.sbn"]
