@@ -6,6 +6,7 @@ use std::io;
 use std::path::PathBuf;
 
 use crate::knowledge::load_id::{LoadIdError, ACCEPTED_FORMS};
+use crate::output::Untrusted;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -16,12 +17,12 @@ pub enum Error {
         line: Option<usize>,
         message: String,
     },
-    #[error("cannot read {}: {source}", shown_path(path))]
+    #[error("cannot read {}: {source}", Untrusted(path.display()))]
     Read { path: PathBuf, source: io::Error },
     /// The TFTP root the user named cannot be read: what is wrong, and where to look.
     #[error(
         "cannot read the TFTP root {}: {source}\n{}",
-        shown_path(path),
+        Untrusted(path.display()),
         root_hint(source)
     )]
     TftpRoot { path: PathBuf, source: io::Error },
@@ -33,14 +34,14 @@ pub enum Error {
         suggestion: Option<String>,
     },
     #[error("{flag} `{}` is a {what}, not firmware to plan from or to.\n\
-             Read the App Load ID instead: Settings > Status > Firmware Versions, the line above Boot Load ID.", shown(input))]
+             Read the App Load ID instead: Settings > Status > Firmware Versions, the line above Boot Load ID.", Untrusted(input))]
     BootLoad {
         flag: &'static str,
         input: String,
         /// "Boot Load ID (the phone's boot ROM)" or "DSP Load ID (...)".
         what: &'static str,
     },
-    #[error("{flag} `{}` is not a MAC address: give 12 hex digits, with or without : or - (00:18:B9:FF:FF:FF)", shown(value))]
+    #[error("{flag} `{}` is not a MAC address: give 12 hex digits, with or without : or - (00:18:B9:FF:FF:FF)", Untrusted(value))]
     BadMac { flag: &'static str, value: String },
     #[error("{flag} `{name}` is not in the catalogue, so phoneup does not know its files.\n\
              Known {what}: {}\n\
@@ -54,30 +55,30 @@ pub enum Error {
     },
     #[error("{message}")]
     Usage { message: String },
-    #[error("cannot write {}: {source}", shown_path(path))]
+    #[error("cannot write {}: {source}", Untrusted(path.display()))]
     Write { path: PathBuf, source: io::Error },
     /// A file phoneup will not read or replace (a FIFO, a device, a huge file, a link), with
     /// what to do about it.
-    #[error("{}: {problem}\n{fix}", shown_path(path))]
+    #[error("{}: {problem}\n{fix}", Untrusted(path.display()))]
     Unsafe {
         path: PathBuf,
         problem: String,
         fix: String,
     },
     /// The undo journal is damaged, or holds something phoneup never writes.
-    #[error("the undo journal {} {problem}\n{fix}", shown_path(path))]
+    #[error("the undo journal {} {problem}\n{fix}", Untrusted(path.display()))]
     Journal {
         path: PathBuf,
         problem: String,
         fix: String,
     },
     /// Another phoneup holds the lock on this TFTP root.
-    #[error("another phoneup apply or undo is changing {} (it holds the lock on {}); wait for it to finish, then run this again", shown_path(root), shown_path(lock))]
+    #[error("another phoneup apply or undo is changing {} (it holds the lock on {}); wait for it to finish, then run this again", Untrusted(root.display()), Untrusted(lock.display()))]
     Busy { root: PathBuf, lock: PathBuf },
     /// A command that stopped halfway, and how to go on from there.
     #[error("{error}\n{next}")]
     Stopped { error: Box<Error>, next: String },
-    #[error("{} is not UTF-8 text; phoneup will not edit it", shown_path(path))]
+    #[error("{} is not UTF-8 text; phoneup will not edit it", Untrusted(path.display()))]
     NotText { path: PathBuf },
     #[error(
         "internal inconsistency: the phone model does not confirm this plan: {details}\n\
@@ -86,16 +87,6 @@ pub enum Error {
     Inconsistent { details: String },
     #[error("{flag} `{name}` is the start or the end of the plan; it cannot be avoided")]
     AvoidEndpoint { flag: &'static str, name: String },
-}
-
-/// Text the user gave, as an error shows it: a line break or a tab in it is escaped, so that it
-/// cannot pass for a line of the message.
-fn shown(text: &str) -> String {
-    text.replace('\n', "\\n").replace('\t', "\\t")
-}
-
-fn shown_path(path: &std::path::Path) -> String {
-    shown(&path.display().to_string())
 }
 
 /// What to do about a TFTP root that cannot be read, by what went wrong.

@@ -65,7 +65,7 @@ pub fn render<T: serde::Serialize>(
     text: impl FnOnce(&Style) -> String,
 ) -> String {
     match format {
-        Format::Text => text(&Style::detect()),
+        Format::Text => text(&Style::stdout()),
         _ => structured(format, value),
     }
 }

@@ -41,7 +41,7 @@ impl Args {
                     path = plan.stages.into_iter().map(|s| (s.from, s.to)).collect();
                 }
                 Outcome::NoPath(no_path) => {
-                    let style = Style::detect();
+                    let style = Style::stdout();
                     return Ok(Answer::new(no_path.to_text(&style), EXIT_NO));
                 }
             }

@@ -33,8 +33,8 @@ impl Args {
         }
         // Answers for the good names on stdout, errors for the bad ones on stderr.
         let (bad, good): (Vec<_>, Vec<_>) = identities.iter().partition(|i| i.error.is_some());
-        let stdout_style = Style::detect();
-        let stderr_style = Style::detect_stderr();
+        let stdout_style = Style::stdout();
+        let stderr_style = Style::stderr();
         let stdout: Vec<String> = good.iter().map(|i| i.to_text(&stdout_style)).collect();
         let stderr: Vec<String> = bad.iter().map(|i| i.to_text(&stderr_style)).collect();
         Ok(Answer {

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::error::Error;
-use crate::output::{self, Style};
+use crate::output::{Format, Out, Style};
 
 use answer::{Answer, Context, EXIT_INPUT, EXIT_YES};
 
@@ -156,15 +156,9 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
     }
 }
 
-/// Writes to standard output, through [`output::sanitize`]; a closed pipe
-/// (`phoneup plan ... | head`) is not an error.
-fn emit(text: &str) -> io::Result<()> {
-    let text = output::sanitize(text, &Style::detect());
-    let mut stdout = io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+/// Writes `text` to `out`, an [`Out`]; a closed pipe (`phoneup plan ... | head`) is not an error.
+fn emit<W: Write>(mut out: Out<W>, text: &str) -> io::Result<()> {
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
     }
@@ -176,8 +170,8 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    // Plain styles: clap's message then holds the arguments as typed, for the sanitiser to
-    // show escaped (its own rendering would drop an escape sequence, and what surrounds it).
+    // Plain styles: clap's message then holds the arguments as typed, for the writer to show
+    // escaped (its own rendering would drop an escape sequence, and what surrounds it).
     let parsed = Cli::command()
         .styles(clap::builder::Styles::plain())
         .try_get_matches_from(args)
@@ -185,35 +179,33 @@ where
     let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => {
-            // Help and --version go to stdout with 0; usage errors to stderr with 2, through
-            // the sanitiser since they echo the arguments.
+            // Help and --version go to stdout with 0; usage errors to stderr with 2. Both
+            // through the writer, since an error echoes the arguments.
+            let message = error.render().ansi().to_string();
             if !error.use_stderr() {
-                let _ = error.print();
+                let _ = emit(Out::text(io::stdout().lock(), Style::plain()), &message);
                 return EXIT_YES;
             }
-            let message = error.render().ansi().to_string();
-            eprint!("{}", output::sanitize(&message, &Style::plain()));
+            let _ = emit(Out::text(io::stderr().lock(), Style::plain()), &message);
             return EXIT_INPUT;
         }
     };
     match execute(cli) {
-        Ok(answer) => match emit(&answer.stdout) {
+        Ok(answer) => match emit(Out::stdout(Format::Text), &answer.stdout) {
             Ok(()) => {
-                eprint!(
-                    "{}",
-                    output::sanitize(&answer.stderr, &Style::detect_stderr())
-                );
+                let _ = emit(Out::stderr(), &answer.stderr);
                 answer.code
             }
             Err(error) => {
-                eprintln!("error: cannot write the output: {error}");
+                let message = format!("error: cannot write the output: {error}\n");
+                let _ = emit(Out::text(io::stderr().lock(), Style::plain()), &message);
                 EXIT_INPUT
             }
         },
         Err(error) => {
-            let style = Style::detect_stderr();
-            let message = format!("{} {error}", style.error("error:"));
-            eprintln!("{}", output::sanitize(&message, &style));
+            let style = Style::stderr();
+            let message = format!("{} {error}\n", style.error("error:"));
+            let _ = emit(Out::text(io::stderr().lock(), style), &message);
             error.exit_code()
         }
     }

@@ -233,7 +233,7 @@ impl Report {
             let ranges: Vec<String> = self
                 .inputs
                 .iter()
-                .map(|i| format!("{} {}-{}", i.name, i.first_line, i.last_line))
+                .map(|i| format!("{} {}-{}", shown(&i.name), i.first_line, i.last_line))
                 .collect();
             let _ = writeln!(
                 out,
@@ -314,7 +314,7 @@ fn join_lines(lines: &[u64]) -> String {
 
 /// A name as a log would show it, with CR, TAB and other controls escaped.
 fn shown(name: &str) -> String {
-    name.escape_debug().to_string()
+    crate::output::Untrusted(name).to_string()
 }
 
 fn phone_text(out: &mut String, phone: &PhoneReport, style: &Style) {

@@ -141,7 +141,7 @@ type Step<T = ()> = Result<T, Stop>;
 
 /// Shows a name as a log would, with CR and other controls escaped.
 fn shown(name: &str) -> String {
-    name.escape_debug().to_string()
+    crate::output::Untrusted(name).to_string()
 }
 
 fn prefix(name: &str) -> String {

@@ -215,7 +215,7 @@ fn read_manifest(folder: &Path) -> Result<Journal, Error> {
                 &path,
                 format!(
                     "names `{}`, which is not a file phoneup writes (OS79XX.TXT, XMLDefault.cnf.xml, SIPDefault.cnf, MGCDefault.cnf, SEP<MAC>.cnf.xml, SIP<MAC>.cnf, MGC<MAC>.cnf): it was not written by phoneup, or was tampered with",
-                    entry.file.escape_debug()
+                    crate::output::Untrusted(&entry.file)
                 ),
             ));
         }

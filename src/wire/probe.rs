@@ -360,7 +360,7 @@ impl Run<'_> {
         let name = os79xx_txt::FILE_NAME;
         let text = String::from_utf8_lossy(bytes);
         let line = os79xx_txt::first_line(&text);
-        let shown = line.escape_debug().to_string();
+        let shown = crate::output::Untrusted(line).to_string();
         let fix = format!(
             "Write OS79XX.TXT as the image name alone and one LF: `printf '{}\\n' > OS79XX.TXT` (phoneup apply writes it so).",
             line.trim().trim_end_matches(".bin").trim_end_matches(".sbn")
@@ -801,7 +801,7 @@ impl Report {
             let _ = writeln!(
                 out,
                 "  RRQ {:<28} {status}",
-                file.file.escape_debug().to_string()
+                crate::output::Untrusted(&file.file)
             );
         }
         if self.findings.is_empty() {

@@ -20,22 +20,13 @@ impl Remote {
     }
 }
 
-/// A server's error message as phoneup shows it: control characters escaped (a server must not
-/// drive the user's terminal), at most 200 characters.
+/// A server's error message as phoneup shows it: escaped (a server must not drive the user's
+/// terminal), at most 200 characters of it.
 pub fn printable(message: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in message.chars().enumerate() {
-        if i == 200 {
-            out.push_str("...");
-            break;
-        }
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
+    match message.char_indices().nth(200) {
+        Some((end, _)) => format!("{}...", crate::output::Untrusted(&message[..end])),
+        None => crate::output::Untrusted(message).to_string(),
     }
-    out
 }
 
 /// The record of one read: status, size, and the server's error.
