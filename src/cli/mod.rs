@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::error::Error;
-use crate::output::{Format, Out, Style};
+use crate::output::{self, Format, Out, Style};
 
 use answer::{Answer, Context, EXIT_INPUT, EXIT_YES};
 
@@ -49,6 +49,10 @@ pub struct Cli {
     /// Use this upgrade matrix instead of the built-in one (print the built-in one with `phoneup matrix`)
     #[arg(long, global = true, value_name = "FILE")]
     matrix: Option<PathBuf>,
+
+    /// When to colour the output: auto colours a terminal, unless NO_COLOR is set (CLICOLOR_FORCE colours a pipe too)
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t)]
+    color: output::When,
 
     #[command(subcommand)]
     command: Command,
@@ -190,6 +194,7 @@ where
             return EXIT_INPUT;
         }
     };
+    output::choose_colour(cli.color);
     match execute(cli) {
         Ok(answer) => match emit(Out::stdout(Format::Text), &answer.stdout) {
             Ok(()) => {
