@@ -1,7 +1,7 @@
 //! `phoneup diagnose [LOG...] [--tftp-root DIR] [--to LOAD] [--follow]`
 
 use std::fs::File;
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Read, Stdout, Write};
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -13,7 +13,7 @@ use crate::knowledge::catalogue;
 use crate::logs::findings::Kind;
 use crate::logs::report::{finding_report, FindingReport, InputReport};
 use crate::logs::{follow, Diagnosis, Report, Target};
-use crate::output::{Format, Style};
+use crate::output::{Format, Out, Untrusted};
 use crate::tftp_root::TftpRoot;
 
 #[derive(Debug, clap::Args)]
@@ -98,17 +98,23 @@ impl Args {
         };
         signals::catch();
         let stop = signals::received;
-        eprintln!(
-            "following {}: findings are printed as they appear; Ctrl-C stops and sums up",
-            if *log == Path::new("-") {
-                "standard input".to_string()
-            } else {
-                log.display().to_string()
-            }
+        let following = if *log == Path::new("-") {
+            "standard input".to_string()
+        } else {
+            Untrusted(log.display()).to_string()
+        };
+        let _ = writeln!(
+            Out::stderr(),
+            "following {following}: findings are printed as they appear; Ctrl-C stops and sums up"
         );
-        let style = Style::detect();
-        let format = self.format;
-        let print = |out: &mut dyn Write, finding: &FindingReport| -> io::Result<()> {
+        // Text for people, or one JSON object a line (also for --format yaml).
+        let format = match self.format {
+            Format::Text => Format::Text,
+            _ => Format::Json,
+        };
+        let mut out = Out::stdout(format);
+        let style = out.style();
+        let print = |out: &mut Out<Stdout>, finding: &FindingReport| -> io::Result<()> {
             let text = match format {
                 Format::Text => finding.to_text(&style) + "\n",
                 _ => serde_json::to_string(finding).expect("plain data serialises") + "\n",
@@ -116,7 +122,6 @@ impl Args {
             out.write_all(text.as_bytes())
         };
         let mut print_new = |diagnosis: &mut Diagnosis| -> io::Result<()> {
-            let mut out = io::stdout().lock();
             for index in diagnosis.story.findings.take_new() {
                 print(&mut out, &finding_report(&diagnosis.story, index))?;
             }
@@ -137,7 +142,6 @@ impl Args {
         let result = result.and_then(|()| print_new(diagnosis));
         let ended = Report::new(diagnosis, None);
         let result = result.and_then(|()| {
-            let mut out = io::stdout().lock();
             for finding in ended.findings.iter().filter(|f| f.kind == Kind::NoRequests) {
                 print(&mut out, finding)?;
             }
@@ -174,7 +178,10 @@ fn read(diagnosis: &mut Diagnosis, log: &Path, stdin: &Path) -> Result<(), Error
     if log == stdin {
         let mut input = io::stdin().lock();
         if input.is_terminal() {
-            eprintln!("reading a log from standard input (end it with Ctrl-D; or give a file: phoneup diagnose /var/log/syslog)");
+            let _ = writeln!(
+                Out::stderr(),
+                "reading a log from standard input (end it with Ctrl-D; or give a file: phoneup diagnose /var/log/syslog)"
+            );
         }
         return diagnosis.read_all(&mut input).map_err(error);
     }
@@ -185,8 +192,8 @@ fn read(diagnosis: &mut Diagnosis, log: &Path, stdin: &Path) -> Result<(), Error
         return Err(Error::Usage {
             message: format!(
                 "{} is compressed (gzip): read it with `zcat {} | phoneup diagnose`",
-                log.display(),
-                log.display()
+                Untrusted(log.display()),
+                Untrusted(log.display())
             ),
         });
     }
