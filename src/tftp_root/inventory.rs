@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::files::loads;
 use crate::knowledge::load_id::{Era, Kind, LoadId};
 use crate::knowledge::matrix::Matrix;
-use crate::output::Style;
+use crate::output::{Style, Untrusted};
 use crate::tftp_root::TftpRoot;
 
 /// How much longer a signed `.sbn` is than its `.bin`: the signature header (KLOBES, CME).
@@ -200,7 +200,11 @@ pub fn inventory_of(matrix: &Matrix, root: &TftpRoot, dir: &Path) -> Inventory {
 
 impl Inventory {
     pub fn to_text(&self, style: &Style) -> String {
-        let mut out = format!("{} {}\n", style.bold("TFTP root"), self.tftp_root);
+        let mut out = format!(
+            "{} {}\n",
+            style.bold("TFTP root"),
+            Untrusted(&self.tftp_root)
+        );
         if self.loads.is_empty() {
             out.push_str("No firmware files.\n");
         }
@@ -228,7 +232,12 @@ impl Inventory {
             let _ = writeln!(out, "  configuration: {}", self.config_files.join(" "));
         }
         if !self.unknown_files.is_empty() {
-            let _ = writeln!(out, "  unknown files: {}", self.unknown_files.join(" "));
+            let unknown: Vec<String> = self
+                .unknown_files
+                .iter()
+                .map(|f| Untrusted(f).to_string())
+                .collect();
+            let _ = writeln!(out, "  unknown files: {}", unknown.join(" "));
         }
         for skipped in &self.skipped {
             let _ = writeln!(out, "  not served: {skipped}");
