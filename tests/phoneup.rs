@@ -22,6 +22,7 @@ mod phoneup {
     pub mod simulate;
     pub mod snapshots;
     pub mod support;
+    pub mod terminal;
     pub mod tftp_server;
     pub mod wire;
 }
