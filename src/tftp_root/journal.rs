@@ -3,8 +3,7 @@
 //! root back byte for byte. One numbered folder per apply, in a private folder outside the
 //! root ([`crate::tftp_root::state`]), changed only under an exclusive lock. Every name read
 //! back from a journal is checked against the names phoneup writes, so a tampered journal can
-//! never make `undo` touch anything else. A journal an older phoneup left inside the root
-//! (`DIR/.phoneup/undo/`) is moved out on first use.
+//! never make `undo` touch anything else.
 //!
 //! May use: [`crate::error`], [`crate::tftp_root::root`], [`crate::tftp_root::write`] and
 //! [`crate::tftp_root::state`].
@@ -18,12 +17,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::tftp_root::root::{read_regular, Contents};
-use crate::tftp_root::state::{self, Lock, LEGACY_DIR};
+use crate::tftp_root::state::{self, Lock};
 use crate::tftp_root::write::{self, Existing, Owner};
 
 const MANIFEST: &str = "manifest.yaml";
-/// The folder under [`LEGACY_DIR`] that held the numbered journal folders.
-const LEGACY_UNDO: &str = "undo";
 
 /// What an apply did to one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,8 +39,8 @@ pub enum Action {
 pub struct JournalEntry {
     pub file: String,
     pub action: Action,
-    /// The file's permission bits, owner and group before (absent in journals of older
-    /// phoneup versions).
+    /// The file's permission bits, owner and group before (absent for a file that was not
+    /// there, or was a link).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -70,7 +67,7 @@ impl JournalEntry {
 pub struct Journal {
     /// What was applied, for people reading the manifest.
     pub description: String,
-    /// The TFTP root it changed (absent in journals of older phoneup versions).
+    /// The TFTP root it changed, for people reading the manifest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root: Option<String>,
     pub entries: Vec<JournalEntry>,
@@ -262,31 +259,6 @@ fn numbered(dir: &Path) -> Result<Vec<(u64, PathBuf)>, Error> {
     Ok(found)
 }
 
-/// `DIR/.phoneup/undo`, when an older phoneup left a journal there: checked, never followed.
-fn legacy_folder(root: &Path) -> Result<Option<PathBuf>, Error> {
-    let state = root.join(LEGACY_DIR);
-    let undo = state.join(LEGACY_UNDO);
-    for folder in [&state, &undo] {
-        match fs::symlink_metadata(folder) {
-            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
-            Err(source) => return Err(Error::Read {
-                path: folder.clone(),
-                source,
-            }),
-            Ok(m) if m.file_type().is_symlink() => {
-                return Err(Error::Unsafe {
-                    path: folder.clone(),
-                    problem: "is a symbolic link: older phoneup versions kept their undo journal in this folder, and phoneup never follows a link there".into(),
-                    fix: "It is not phoneup's: remove the link, then run this again.".into(),
-                })
-            }
-            Ok(m) if !m.is_dir() => return Ok(None),
-            Ok(_) => {}
-        }
-    }
-    Ok(Some(undo))
-}
-
 impl UndoJournal {
     /// The journal of `root` for reading only: nothing is created, locked or moved. With
     /// `explicit`, the journal is there (`--journal DIR`).
@@ -307,8 +279,7 @@ impl UndoJournal {
     }
 
     /// The journal of `root`, open for changes: its folder created, the root and the journal
-    /// locked against other runs, a journal left inside the root by an older phoneup moved out,
-    /// and temporary files of a killed run removed.
+    /// locked against other runs, and temporary files of a killed run removed.
     pub fn open(root: &Path, explicit: Option<&Path>) -> Result<UndoJournal, Error> {
         let root = state::canonical_root(root)?;
         let dir = state::prepare(&root, "journal", explicit)?;
@@ -320,7 +291,6 @@ impl UndoJournal {
             _lock: Some(lock),
             notes: Vec::new(),
         };
-        journal.move_legacy_out()?;
         for folder in [journal.root.clone(), journal.dir.clone()] {
             for name in write::clean_temporaries(&folder)? {
                 journal.notes.push(format!(
@@ -338,16 +308,9 @@ impl UndoJournal {
         &self.dir
     }
 
-    /// The journal folders, oldest first: this journal's, then (read-only) those an older
-    /// phoneup left inside the root, which [`UndoJournal::open`] moves after them.
+    /// The journal folders, oldest first.
     fn folders(&self) -> Result<Vec<PathBuf>, Error> {
-        let mut folders: Vec<PathBuf> = numbered(&self.dir)?.into_iter().map(|(_, p)| p).collect();
-        if self._lock.is_none() {
-            if let Some(legacy) = legacy_folder(&self.root)? {
-                folders.extend(numbered(&legacy)?.into_iter().map(|(_, p)| p));
-            }
-        }
-        Ok(folders)
+        Ok(numbered(&self.dir)?.into_iter().map(|(_, p)| p).collect())
     }
 
     /// The next free journal number.
@@ -373,60 +336,6 @@ impl UndoJournal {
             .create(&folder)
             .map_err(write_error(&folder))?;
         Ok(folder)
-    }
-
-    /// Moves journal folders an older phoneup kept in `DIR/.phoneup/undo/` (served to the
-    /// network) into this journal, after its own, and removes them from the root.
-    fn move_legacy_out(&mut self) -> Result<(), Error> {
-        let Some(legacy) = legacy_folder(&self.root)? else {
-            return Ok(());
-        };
-        let mut moved = 0;
-        for (_, old) in numbered(&legacy)? {
-            if !old.join(MANIFEST).exists() {
-                // An apply that stopped before it changed anything: nothing to keep.
-                fs::remove_dir_all(&old).map_err(write_error(&old))?;
-                continue;
-            }
-            let journal = read_manifest(&old)?;
-            let mut saved = Vec::new();
-            for entry in &journal.entries {
-                let backup = old.join(&entry.file);
-                if entry.action != Action::Created && entry.link.is_none() && backup.exists() {
-                    saved.push((entry.file.clone(), read_journal_file(&backup)?));
-                }
-            }
-            let folder = self.new_folder()?;
-            for (file, bytes) in &saved {
-                state::write_new(&folder.join(file), bytes)?;
-            }
-            let manifest = Journal {
-                root: Some(self.root.display().to_string()),
-                ..journal
-            };
-            write_manifest(&folder, &manifest)?;
-            let old_manifest = old.join(MANIFEST);
-            fs::remove_file(&old_manifest).map_err(write_error(&old_manifest))?;
-            fs::remove_dir_all(&old).map_err(write_error(&old))?;
-            moved += 1;
-        }
-        let state_dir = self.root.join(LEGACY_DIR);
-        let _ = fs::remove_dir(&legacy);
-        let _ = fs::remove_dir(&state_dir);
-        if moved > 0 {
-            self.notes.push(format!(
-                "Moved {moved} undo journal folder(s) out of {}, where the TFTP server served them, to {}.",
-                state_dir.display(),
-                self.dir.display()
-            ));
-        }
-        if state_dir.exists() {
-            self.notes.push(format!(
-                "{} still holds files phoneup did not write; look at them and remove the folder: the TFTP server serves it.",
-                state_dir.display()
-            ));
-        }
-        Ok(())
     }
 
     /// Applies `changes` to the root, recording them first so that [`UndoJournal::undo`] can

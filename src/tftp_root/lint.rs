@@ -1,7 +1,7 @@
 //! `phoneup lint`: everything in a TFTP root that would make a phone loop or refuse its image,
 //! what lint could not read (never "clean" over a file it did not check), and what a stranger
-//! could fetch that a phone never asks for (backup copies, editor leftovers, an old
-//! `.phoneup/` journal).
+//! could fetch that a phone never asks for (backup copies, editor leftovers, version-control
+//! folders).
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -18,7 +18,6 @@ use crate::knowledge::load_id::{Era, Kind, LoadId, LoadIdError, Protocol};
 use crate::output::Style;
 use crate::tftp_root::inventory::{is_config_name, missing_for};
 use crate::tftp_root::journal::UndoJournal;
-use crate::tftp_root::state::LEGACY_DIR;
 use crate::tftp_root::write::is_temporary;
 use crate::tftp_root::TftpRoot;
 
@@ -82,8 +81,6 @@ pub enum FindingKind {
     LinkLeavesDirectory,
     /// A backup copy, an editor's leftover or phoneup's temporary file, in the served directory.
     Leftover,
-    /// An undo journal an older phoneup kept in the served directory.
-    LegacyJournal,
     /// A version-control folder in the served directory.
     VersionControl,
     /// A file the phone asks for under another letter case.
@@ -138,7 +135,7 @@ impl FindingKind {
             | WrongModelElement
             | ImageVersionDisagrees
             | EmptyTrustList => Severity::Error,
-            Leftover | LegacyJournal | VersionControl | ExtraLines | EmptyOs79xx | SbnMissing
+            Leftover | VersionControl | ExtraLines | EmptyOs79xx | SbnMissing
             | PerPhoneImageVersion | PerPhoneFileFirst => Severity::Warning,
         }
     }
@@ -366,20 +363,6 @@ impl Linter<'_> {
                 "a backup copy or an editor's leftover, in the served directory".into(),
                 EXPOSED,
                 "move it out of the directory the TFTP server serves".into(),
-            );
-        }
-        let legacy = dir.join(LEGACY_DIR);
-        if std::fs::symlink_metadata(&legacy).is_ok() {
-            self.add(
-                FindingKind::LegacyJournal,
-                &format!("{LEGACY_DIR}/"),
-                None,
-                "an undo journal an older phoneup kept in the served directory: TFTP servers hand out the copies in it".into(),
-                EXPOSED,
-                format!(
-                    "the next `phoneup apply` or `phoneup undo --tftp-root {}` moves it to your state folder (~/.local/state/phoneup); or move it out yourself",
-                    crate::output::shell_word(&dir.display().to_string())
-                ),
             );
         }
         for folder in [".git", ".svn", ".hg"] {

@@ -16,10 +16,6 @@ use std::time::{Duration, Instant};
 
 use crate::error::Error;
 
-/// The folder older phoneup versions kept their journal in, inside the TFTP root (where every
-/// TFTP server served it). Found there, it is moved out on first use.
-pub const LEGACY_DIR: &str = ".phoneup";
-
 /// The file in a state folder that names the root it belongs to.
 const MARKER: &str = "root.txt";
 

@@ -559,7 +559,6 @@ fn lint_warns_about_what_a_stranger_could_fetch() {
             ("P0S3-06-3-00.bin", STAND_IN_IMAGE),
         ],
     );
-    fs::create_dir_all(dir.join(".phoneup/undo/0001")).unwrap();
     let (code, value, _) = check_json(&["lint", dir.to_str().unwrap()]);
     assert_eq!(code, 1);
     let flagged: Vec<&str> = value["findings"]
@@ -579,7 +578,6 @@ fn lint_warns_about_what_a_stranger_could_fetch() {
         [
             ".OS79XX.TXT.phoneup-12.tmp",
             ".SIPDefault.cnf.swp",
-            ".phoneup/",
             "SIP0018B9FFFFFF.cnf~",
             "SIPDefault.cnf.orig",
             "XMLDefault.cnf.xml.bak"
@@ -664,40 +662,6 @@ fn journal_option_keeps_the_journal_where_the_user_says_and_never_inside_the_roo
     for d in [&dir, &journal, &other] {
         fs::remove_dir_all(d).unwrap();
     }
-}
-
-#[test]
-fn a_journal_left_inside_the_root_by_an_older_phoneup_is_moved_out_on_first_use() {
-    let dir = super::support::report_root("legacy-journal");
-    let legacy = dir.join(".phoneup/undo/0001");
-    fs::create_dir_all(&legacy).unwrap();
-    // What an older phoneup left after `apply --stage 1`: SIPDefault.cnf edited, its copy kept.
-    fs::write(
-        legacy.join("SIPDefault.cnf"),
-        super::support::REPORT_SIPDEFAULT,
-    )
-    .unwrap();
-    fs::write(
-        legacy.join("manifest.yaml"),
-        "description: stage 1\nentries:\n- file: SIPDefault.cnf\n  action: modified\n",
-    )
-    .unwrap();
-    fs::write(dir.join("SIPDefault.cnf"), "image_version: P0S3-06-3-00\n").unwrap();
-    let (code, stdout, _) = run(&["lint", dir.to_str().unwrap()]);
-    assert_eq!(code, 1);
-    assert!(stdout.contains(".phoneup/"), "{stdout}");
-    let (code, stdout, stderr) = run(&["undo", "--tftp-root", dir.to_str().unwrap()]);
-    assert_eq!(code, 0, "{stdout}{stderr}");
-    assert!(
-        stdout.contains("Moved 1 undo journal folder(s) out of"),
-        "{stdout}"
-    );
-    assert!(!dir.join(".phoneup").exists());
-    assert_eq!(
-        fs::read_to_string(dir.join("SIPDefault.cnf")).unwrap(),
-        super::support::REPORT_SIPDEFAULT
-    );
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -792,91 +756,6 @@ fn no_path_says_why_and_aims_for_the_nearest_load_of_the_same_kind_and_protocol(
             generic("P0S3-08-11-00", "P00303020214", matrix),
         ])
     );
-    fs::remove_dir_all(&dir).unwrap();
-}
-
-#[test]
-fn an_older_phoneups_journal_is_moved_out_with_only_the_copies_undo_needs() {
-    let dir = super::support::report_root("legacy-journal-whole");
-    let root = dir.to_str().unwrap();
-    let legacy = dir.join(".phoneup/undo");
-    fs::create_dir_all(legacy.join("0001")).unwrap();
-    // An older phoneup's stage: SIPDefault.cnf modified (its copy kept), OS79XX.TXT created,
-    // XMLDefault.cnf.xml a link it replaced. Stray copies of the last two are not undo's to use.
-    for (file, text) in [
-        ("SIPDefault.cnf", super::support::REPORT_SIPDEFAULT),
-        ("OS79XX.TXT", "stray\n"),
-        ("XMLDefault.cnf.xml", "stray\n"),
-    ] {
-        fs::write(legacy.join("0001").join(file), text).unwrap();
-    }
-    fs::write(
-        legacy.join("0001/manifest.yaml"),
-        "description: stage 1\nentries:\n- file: SIPDefault.cnf\n  action: modified\n- file: OS79XX.TXT\n  action: created\n- file: XMLDefault.cnf.xml\n  action: modified\n  link: xml-real\n",
-    )
-    .unwrap();
-    // An apply that stopped before it changed anything: no manifest, nothing to keep.
-    fs::create_dir_all(legacy.join("0002")).unwrap();
-    fs::write(legacy.join("0002/SIPDefault.cnf"), "half\n").unwrap();
-    let journal = super::support::temp_base().join("legacy-journal-whole-journal");
-    let _ = fs::remove_dir_all(&journal);
-    let (code, stdout, stderr) = run(&[
-        "undo",
-        "--tftp-root",
-        root,
-        "--journal",
-        journal.to_str().unwrap(),
-        "--dry-run",
-    ]);
-    // undo has no dry run: the usage error says so and nothing moves.
-    assert_eq!(code, 2, "{stdout}{stderr}");
-    assert!(legacy.join("0001/manifest.yaml").exists());
-    let (code, stdout, stderr) = run(&["lint", root, "--journal", journal.to_str().unwrap()]);
-    assert_eq!(code, 1, "{stdout}{stderr}");
-    // The first command that writes moves the journal out: one folder, the stopped one dropped.
-    let mut args = super::support::report_apply(&dir, "1", &["--journal"]);
-    args.push(journal.to_str().unwrap().to_string());
-    let (code, stdout, stderr) = run_owned(&args);
-    assert_eq!(code, 0, "{stdout}{stderr}");
-    assert!(
-        stdout.contains("Moved 1 undo journal folder(s) out of"),
-        "{stdout}"
-    );
-    assert!(!dir.join(".phoneup").exists());
-    let moved = journal.join("0001");
-    let mut kept: Vec<String> = fs::read_dir(&moved)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    kept.sort();
-    assert_eq!(kept, ["SIPDefault.cnf", "manifest.yaml"]);
-    let manifest = fs::read_to_string(moved.join("manifest.yaml")).unwrap();
-    let canonical = fs::canonicalize(&dir).unwrap();
-    assert!(
-        manifest.contains(&format!("root: {}", canonical.display())),
-        "the moved journal is this root's: {manifest}"
-    );
-    fs::remove_dir_all(&dir).unwrap();
-    fs::remove_dir_all(&journal).unwrap();
-}
-
-#[test]
-fn an_older_phoneups_journal_with_nothing_to_keep_is_dropped_without_a_word() {
-    let dir = super::support::report_root("legacy-journal-empty");
-    fs::create_dir_all(dir.join(".phoneup/undo/0001")).unwrap();
-    let args = super::support::report_apply(&dir, "1", &[]);
-    let (code, stdout, stderr) = run_owned(&args);
-    assert_eq!(code, 0, "{stdout}{stderr}");
-    assert!(!stdout.contains("Moved"), "{stdout}");
-    assert!(!dir.join(".phoneup").exists());
-    fs::remove_dir_all(&dir).unwrap();
-    // A file named .phoneup is not an older phoneup's folder: left alone, and undo goes on.
-    let dir = super::support::report_root("legacy-journal-file");
-    fs::write(dir.join(".phoneup"), "mine\n").unwrap();
-    let (code, stdout, stderr) = run(&["undo", "--tftp-root", dir.to_str().unwrap()]);
-    assert_eq!(code, 1, "{stdout}{stderr}");
-    assert!(stdout.contains("Nothing to undo"), "{stdout}");
-    assert_eq!(fs::read_to_string(dir.join(".phoneup")).unwrap(), "mine\n");
     fs::remove_dir_all(&dir).unwrap();
 }
 

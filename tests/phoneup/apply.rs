@@ -6,7 +6,7 @@ use std::path::Path;
 
 use phoneup::plan::replay::STAND_IN_IMAGE;
 
-use super::support::{card, firmware_for_the_card, fixture, journal_of, run};
+use super::support::{card, firmware_for_the_card, fixture, run};
 
 /// Seed 003's SIPDefault.cnf: `;begin`/`;end`, inline `;` comments, curly quotes, CR LF here.
 const SEED_003_SIPDEFAULT: &str = ";begin\r\nimage_version: P0S3-08-2-00\r\nproxy_register: 1\r\ndial_template: dialplan\r\ntftp_cfg_dir: \u{201c}\u{201d}\r\nsntp_server: \u{201c}ntp.sipgate.net\u{201d}\r\n# NAT/Firewall Traversal\r\nnat_enable: 1 ; 0-Disabled (default), 1-Enabled\r\nvoip_control_port: 5060 ; UDP port used for SIP messages (default \u{2013} 5060)\r\ntelnet_level: 2\r\n;end\r\n";
@@ -281,41 +281,6 @@ fn a_file_moved_aside_comes_back_with_the_users_settings_when_a_later_stage_need
     assert_eq!(
         fs::read_to_string(dir.join("XMLDefault.cnf.xml")).unwrap(),
         USERS_XML
-    );
-    fs::remove_dir_all(&dir).unwrap();
-}
-
-#[test]
-fn a_dry_run_reads_the_journal_an_older_phoneup_left_in_the_root_before_any_apply_moves_it_out() {
-    let dir = card_root_with_users_xml("apply-legacy-dry");
-    assert_eq!(apply(&dir, "2", &[]).0, 0);
-    let (code, expected, stderr) = apply(&dir, "3", &["--dry-run"]);
-    assert_eq!(code, 0, "{stderr}");
-    // As an older phoneup left it: the journal inside the root, and none in the state folder.
-    let journal = journal_of(&dir);
-    fs::create_dir_all(dir.join(".phoneup/undo")).unwrap();
-    fs::rename(journal.join("0001"), dir.join(".phoneup/undo/0001")).unwrap();
-    fs::remove_dir_all(&journal).unwrap();
-    let (code, stdout, stderr) = apply(&dir, "3", &["--dry-run"]);
-    assert_eq!(code, 0, "{stderr}");
-    assert_eq!(
-        stdout, expected,
-        "the same stage, read from the older journal"
-    );
-    assert!(
-        stdout
-            .contains("put back   XMLDefault.cnf.xml (your copy, moved aside by an earlier stage"),
-        "{stdout}"
-    );
-    assert!(!journal.exists(), "a dry run makes no journal");
-    // The real apply moves the older journal out of the root and puts the user's copy back.
-    let (code, stdout, stderr) = apply(&dir, "3", &[]);
-    assert_eq!(code, 0, "{stdout}{stderr}");
-    assert!(!dir.join(".phoneup/undo/0001").exists(), "{stdout}");
-    let xml = fs::read_to_string(dir.join("XMLDefault.cnf.xml")).unwrap();
-    assert!(
-        xml.contains("<callManagerGroup><members/></callManagerGroup>"),
-        "{xml}"
     );
     fs::remove_dir_all(&dir).unwrap();
 }
