@@ -14,6 +14,7 @@ mod error;
 #[allow(dead_code)]
 #[path = "src/knowledge"]
 mod knowledge {
+    pub mod firmware;
     pub mod load_id;
     pub mod matrix;
     pub mod yaml_limits;
@@ -56,6 +57,7 @@ fn main() {
         "build.rs",
         "data/matrix.yaml",
         "src/error.rs",
+        "src/knowledge/firmware.rs",
         "src/knowledge/load_id.rs",
         "src/knowledge/matrix.rs",
         "src/knowledge/yaml_limits.rs",

@@ -3,8 +3,8 @@
 //! The crate is layered; each folder's module doc says what it owns and what it may use, and
 //! imports run one way, from the command line down to the knowledge:
 //!
-//! - [`knowledge`]: what we know. Load IDs, the evidenced upgrade matrix, the catalogue, the
-//!   graph of allowed jumps, the two phone models.
+//! - [`knowledge`]: what we know. Load IDs and firmware file names, the evidenced upgrade
+//!   matrix, the catalogue, the graph of allowed jumps, the two phone models.
 //! - [`files`]: the text files a phone reads (`OS79XX.TXT`, `XMLDefault.cnf.xml`,
 //!   `SIPDefault.cnf`, `MGCDefault.cnf`, `.loads` manifests, per-phone names), one module each, with both the
 //!   writer and the reader of that file.

@@ -9,6 +9,8 @@ use std::cmp::Ordering;
 use std::fmt;
 use thiserror::Error;
 
+use crate::knowledge::firmware;
+
 /// The protocol an application speaks, from the third character of its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -132,9 +134,6 @@ impl fmt::Display for Version {
     }
 }
 
-/// The firmware file extensions accepted in place of a bare load ID.
-pub const FIRMWARE_EXTENSIONS: [&str; 4] = ["bin", "sbn", "sb2", "loads"];
-
 /// The forms the parser accepts, for error messages.
 pub const ACCEPTED_FORMS: &str = "\
 accepted forms:
@@ -257,16 +256,12 @@ fn fixed_platform(upper: &str, prefix: &str, lengths: &[usize]) -> Option<char> 
     all_of(&rest[1..], lengths, true).then_some(digit)
 }
 
+/// The name before a firmware extension (in any case), and that extension as written.
 fn strip_extension(input: &str) -> (&str, Option<&str>) {
-    if let Some((stem, ext)) = input.rsplit_once('.') {
-        if FIRMWARE_EXTENSIONS
-            .iter()
-            .any(|known| known.eq_ignore_ascii_case(ext))
-        {
-            return (stem, Some(ext));
-        }
+    match firmware::split(input) {
+        Some((stem, _)) => (stem, input.get(stem.len() + 1..)),
+        None => (input, None),
     }
-    (input, None)
 }
 
 fn platform_device(digit: char) -> &'static str {

@@ -14,9 +14,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::knowledge::load_id::{
-    Era, Kind, LoadId, MatchKey, Protocol, Version, FIRMWARE_EXTENSIONS,
-};
+use crate::knowledge::firmware::FirmwareExt;
+use crate::knowledge::load_id::{Era, Kind, LoadId, MatchKey, Protocol, Version};
 use crate::knowledge::yaml_limits;
 use crate::output::Style;
 
@@ -608,7 +607,9 @@ impl Matrix {
                         format!(
                             "load `{}`: `{file}` is not a firmware file name (a load ID with {})",
                             raw_load.id,
-                            FIRMWARE_EXTENSIONS.map(|e| format!(".{e}")).join(", ")
+                            FirmwareExt::ALL
+                                .map(|e| format!(".{}", e.as_str()))
+                                .join(", ")
                         ),
                     ));
                 }

@@ -2,7 +2,8 @@
 //! an unsigned image, `.sbn` from a signed one, the `.loads` set in the UAL era), and how a file
 //! name is matched whatever its spelling.
 
-use crate::knowledge::load_id::{Era, Kind, LoadId, MatchKey, Protocol, FIRMWARE_EXTENSIONS};
+use crate::knowledge::firmware::FirmwareExt;
+use crate::knowledge::load_id::{Era, Kind, LoadId, MatchKey, Protocol};
 use crate::knowledge::matrix::Load;
 
 /// The firmware files the phone fetches to go from `from` to `to`, in order.
@@ -85,7 +86,7 @@ pub type FileKey = (MatchKey, String);
 /// lower-case extension (a server whose names are case-sensitive serves nothing else).
 pub fn file_key(name: &str) -> Option<FileKey> {
     let (stem, extension) = name.rsplit_once('.')?;
-    if !FIRMWARE_EXTENSIONS.contains(&extension) || stem != stem.to_ascii_uppercase() {
+    if FirmwareExt::exact(extension).is_none() || stem != stem.to_ascii_uppercase() {
         return None;
     }
     let id = LoadId::parse(name).ok()?;

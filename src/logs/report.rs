@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::knowledge::firmware::{FirmwareExt, FirmwareKind};
 use crate::knowledge::load_id::{Era as LoadEra, Kind as LoadKind, LoadId, Protocol};
 use crate::knowledge::matrix::Matrix;
 use crate::logs::event::{Outcome, Source};
@@ -16,7 +17,7 @@ use crate::logs::story::{
     fetched, has_cr_or_space, key, Boot, Names, Phone, Seen, Story, MAX_BOOTS, MAX_PHONES,
 };
 use crate::output::Style;
-use crate::phone::recognise::{self, Era, ImageExt, Name};
+use crate::phone::recognise::{self, Era, Name};
 use crate::plan::{Outcome as PlanOutcome, Planner, Request as PlanRequest};
 
 /// `--to LOAD`: where each phone should end.
@@ -470,7 +471,7 @@ fn boots(phone: &Phone, hpa_answers: bool, names: &Names) -> Vec<BootReport> {
             .requests
             .iter()
             .filter(
-                |r| matches!(names.name(r.file), Name::Image { ext, .. } if ext != ImageExt::Loads),
+                |r| matches!(names.name(r.file), Name::Image { ext, .. } if ext.kind() == FirmwareKind::Image),
             )
             .filter(|r| fetched(r, hpa_answers))
             .map(|r| names.get(r.file).to_string())
@@ -510,19 +511,19 @@ fn boots(phone: &Phone, hpa_answers: bool, names: &Names) -> Vec<BootReport> {
 /// The image a boot installs, by load name: its `.sb2` (the application of a `.loads`), else
 /// its last `.bin` or `.sbn`; one the log shows it got.
 fn last_image(boot: &Boot, hpa_answers: bool, names: &Names) -> Option<String> {
-    let images: Vec<(&str, ImageExt)> = boot
+    let images: Vec<(&str, FirmwareExt)> = boot
         .requests
         .iter()
         .filter(|r| fetched(r, hpa_answers) && !has_cr_or_space(names.get(r.file)))
         .filter_map(|r| match names.name(r.file) {
-            Name::Image { load, ext } if ext != ImageExt::Loads => Some((load, ext)),
+            Name::Image { load, ext } if ext.kind() == FirmwareKind::Image => Some((load, ext)),
             _ => None,
         })
         .collect();
     images
         .iter()
         .rev()
-        .find(|(_, ext)| *ext == ImageExt::Sb2)
+        .find(|(_, ext)| *ext == FirmwareExt::Sb2)
         .or(images.last())
         .map(|(load, _)| load.trim().to_string())
 }
@@ -604,7 +605,7 @@ fn stage(boots: &[BootReport], target: &Target, planner: &Planner) -> StageRepor
     let last = boots.last().expect("a known load means a boot");
     let fetched_next = last.running.as_deref().is_some_and(|r| same(r, latest))
         && last.fetched.iter().any(|f| {
-            matches!(Name::of(f), Name::Image { load, ext } if ext != ImageExt::Loads && same(load, next_load))
+            matches!(Name::of(f), Name::Image { load, ext } if ext.kind() == FirmwareKind::Image && same(load, next_load))
         });
     if fetched_next {
         return StageReport {
@@ -837,7 +838,7 @@ fn later_loads(finding: &Finding, phone: &Phone, names: &Names) -> Option<u64> {
                 && matches!(
                     names.name(r.file),
                     Name::Image {
-                        ext: ImageExt::Loads,
+                        ext: FirmwareExt::Loads,
                         ..
                     }
                 )

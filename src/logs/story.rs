@@ -10,10 +10,11 @@ use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::files::per_phone::PerPhoneFile;
+use crate::knowledge::firmware::{FirmwareExt, FirmwareKind};
 use crate::logs::event::{Event, Info, Outcome, Parsed, Pid, Source};
 use crate::logs::findings::{Context, Findings, Kind};
 use crate::logs::time::Time;
-use crate::phone::recognise::{self, Era, Hunt, ImageExt, Name, Shape};
+use crate::phone::recognise::{self, Era, Hunt, Name, Shape};
 use crate::tftp_root::TftpRoot;
 
 pub const MAX_PHONES: usize = 10_000;
@@ -171,7 +172,7 @@ impl Boot {
                         | Name::XmlDefault
                         | Name::SipDefault
                         | Name::Image {
-                            ext: ImageExt::Loads,
+                            ext: FirmwareExt::Loads,
                             ..
                         }
                         | Name::PerPhone {
@@ -559,7 +560,7 @@ impl Story {
             self.names.id(file)
         };
         let name = self.names.name_of(file_id, file);
-        let image = matches!(name, Name::Image { ext, .. } if ext != ImageExt::Loads)
+        let image = matches!(name, Name::Image { ext, .. } if ext.kind() == FirmwareKind::Image)
             && !has_cr_or_space(file);
         let mac = name.mac().map(|mac| {
             if mac.bytes().any(|b| b.is_ascii_lowercase()) {
@@ -696,7 +697,7 @@ impl Story {
             (name, phone.fetched_before)
         {
             let same_era = boot.hunt.has_start() && boot.hunt.era().is_pre_ual() == pre_ual;
-            if *ext != ImageExt::Loads && before == file && same_era {
+            if ext.kind() == FirmwareKind::Image && before == file && same_era {
                 let lines = [line, event.line];
                 self.findings.add(
                     Kind::ImageRefused,
@@ -958,7 +959,7 @@ mod tests {
             names.name(id),
             Name::Image {
                 load: "P0S3-08-11-00",
-                ext: ImageExt::Loads
+                ext: FirmwareExt::Loads
             }
         );
         let odd = names.id("P0S3-06-3-00\r.bin");

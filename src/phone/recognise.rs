@@ -29,40 +29,13 @@ use serde::Serialize;
 
 use crate::files::per_phone::{self, PerPhoneFile};
 use crate::files::{os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
+use crate::knowledge::firmware::{self, FirmwareExt, FirmwareKind};
 use crate::knowledge::load_id::{Era as LoadEra, Kind, LoadId, Protocol};
 
 /// A quiet time after which the next request belongs to a new boot, whatever its name: longer
 /// than the ~22 s a UAL-era SIP application is silent after its `.loads` while it starts (seed
 /// 003; 23 s in the LKML log of 8.12), well under a reboot that also fetched an image.
 pub const BOOT_GAP_SECS: u64 = 60;
-
-/// A firmware file's extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ImageExt {
-    /// An unsigned image, or a SIP 5.x-7.x package's image for dual boot.
-    Bin,
-    /// A signed image or the Universal Application Loader.
-    Sbn,
-    /// A UAL-era application.
-    Sb2,
-    /// A UAL-era manifest naming a `.sbn` and a `.sb2`.
-    Loads,
-}
-
-impl ImageExt {
-    fn of(extension: &str) -> Option<ImageExt> {
-        [
-            ("bin", ImageExt::Bin),
-            ("sbn", ImageExt::Sbn),
-            ("sb2", ImageExt::Sb2),
-            ("loads", ImageExt::Loads),
-        ]
-        .into_iter()
-        .find(|(e, _)| extension.eq_ignore_ascii_case(e))
-        .map(|(_, ext)| ext)
-    }
-}
 
 /// What a requested name is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,9 +55,9 @@ pub enum Name<'a> {
     SipDefault,
     /// `MGCDefault.cnf`.
     MgcDefault,
-    /// A firmware file: `load` is the name before the extension, as asked (it may hold a CR
-    /// or a space when the file that named it did).
-    Image { load: &'a str, ext: ImageExt },
+    /// A firmware file, an image or a `.loads` manifest: `load` is the name before the
+    /// extension, as asked (it may hold a CR or a space when the file that named it did).
+    Image { load: &'a str, ext: FirmwareExt },
     /// A file only a running SIP application asks for: `RINGLIST.DAT`, `dialplan.xml`,
     /// `syncinfo.xml`, ring tones (`.raw`).
     Application,
@@ -128,17 +101,17 @@ impl<'a> Name<'a> {
         {
             return Name::Application;
         }
-        if let Some((load, extension)) = file.rsplit_once('.') {
-            if let Some(ext) = ImageExt::of(extension) {
-                if !load.is_empty() {
-                    return Name::Image { load, ext };
-                }
+        match firmware::split(file) {
+            Some((load, ext)) if !load.is_empty() => Name::Image { load, ext },
+            Some(_) => Name::Other,
+            None if file
+                .rsplit_once('.')
+                .is_some_and(|(_, extension)| extension.eq_ignore_ascii_case("raw")) =>
+            {
+                Name::Application
             }
-            if extension.eq_ignore_ascii_case("raw") {
-                return Name::Application;
-            }
+            None => Name::Other,
         }
-        Name::Other
     }
 
     /// Whether a boot can start with this name: `OS79XX.TXT` before the Universal Application
@@ -313,7 +286,7 @@ pub struct Hunt {
     sip_after_loads: bool,
     /// Images asked for (`.bin`, `.sbn`, `.sb2`), and the first one's extension.
     images: u32,
-    first_image: Option<ImageExt>,
+    first_image: Option<FirmwareExt>,
     /// Upper case: twelve hex digits (a boot keeps it without allocating).
     mac: Option<[u8; 12]>,
 }
@@ -400,7 +373,7 @@ impl Hunt {
             Name::MgcDefault => self.hunt_end = true,
             Name::Application => self.application_files = true,
             Name::Image { load, ext } => {
-                if *ext == ImageExt::Loads {
+                if ext.kind() == FirmwareKind::Manifest {
                     self.loads = Some(load.to_string());
                     self.image_after_loads = false;
                     self.sip_after_loads = false;
@@ -483,8 +456,8 @@ impl Hunt {
             return None;
         }
         self.first_image.and_then(|ext| match ext {
-            ImageExt::Bin => Some(false),
-            ImageExt::Sbn => Some(true),
+            FirmwareExt::Bin => Some(false),
+            FirmwareExt::Sbn => Some(true),
             _ => None,
         })
     }
@@ -564,14 +537,14 @@ mod tests {
             Name::of("P0S3-8-12-00.loads"),
             Name::Image {
                 load: "P0S3-8-12-00",
-                ext: ImageExt::Loads
+                ext: FirmwareExt::Loads
             }
         );
         assert_eq!(
             Name::of("P0S3-06-3-00\r.bin"),
             Name::Image {
                 load: "P0S3-06-3-00\r",
-                ext: ImageExt::Bin
+                ext: FirmwareExt::Bin
             }
         );
         assert_eq!(Name::of("RINGLIST.DAT"), Name::Application);

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::files::{loads, mgc_default_cnf, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
+use crate::knowledge::firmware;
 use crate::knowledge::matrix::Matrix;
 use crate::knowledge::phones::Model;
 use crate::output::{shell_word, NextStep, Style};
@@ -358,7 +359,7 @@ fn missing_firmware(stage: &Stage, root: &TftpRoot) -> Vec<String> {
             });
             continue;
         }
-        if !file.ends_with(".loads") {
+        if !firmware::is_manifest(file) {
             continue;
         }
         match root.text(file).as_deref().and_then(loads::manifest) {

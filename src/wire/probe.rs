@@ -16,6 +16,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::files::{loads, mgc_default_cnf, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
+use crate::knowledge::firmware;
 use crate::knowledge::load_id::LoadId;
 use crate::knowledge::phones::Model;
 use crate::output::Style;
@@ -158,11 +159,6 @@ impl Probe<'_> {
             files: run.files,
         })
     }
-}
-
-fn is_image(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    [".bin", ".sbn", ".sb2"].iter().any(|e| lower.ends_with(e))
 }
 
 impl Run<'_> {
@@ -413,7 +409,7 @@ impl Run<'_> {
             let fetch = match self.fetched.get(name) {
                 Some(fetch) => fetch.clone(),
                 None => {
-                    let want = if is_image(name) {
+                    let want = if firmware::is_image(name) {
                         Want::SizeOnly
                     } else {
                         Want::Whole
@@ -430,7 +426,7 @@ impl Run<'_> {
             }
             self.stage_file(&stage_name, name, &fetch, None);
             self.stage_content(stage, &stage_name, name, false);
-            if name.ends_with(".loads") {
+            if firmware::is_manifest(name) {
                 if let Some(text) = fetch.contents.as_deref().map(String::from_utf8_lossy) {
                     match loads::manifest(&text) {
                         Some((sbn, sb2)) => {
@@ -474,7 +470,7 @@ impl Run<'_> {
                 code: code::FILE_NOT_FOUND,
                 ..
             }) => {
-                let fix = if is_image(name) || name.ends_with(".loads") {
+                let fix = if firmware::is_firmware(name) {
                     format!("Copy {name} from the firmware package into the server's directory, spelled exactly so (case matters).")
                 } else {
                     format!(
@@ -507,7 +503,7 @@ impl Run<'_> {
             if self.files.iter().any(|f| &f.file == name) {
                 continue;
             }
-            let want = if is_image(name) {
+            let want = if firmware::is_image(name) {
                 Want::SizeOnly
             } else {
                 Want::Whole
@@ -720,7 +716,7 @@ impl Server for Wire<'_, '_> {
         let fetch = match self.run.fetched.get(name) {
             Some(fetch) => fetch.clone(),
             None => {
-                let image = is_image(name);
+                let image = firmware::is_image(name);
                 let want = if image { Want::SizeOnly } else { Want::Whole };
                 match self.run.ask(name, image, want) {
                     Ok(fetch) => fetch,
