@@ -41,8 +41,10 @@ pub enum Error {
         /// "Boot Load ID (the phone's boot ROM)" or "DSP Load ID (...)".
         what: &'static str,
     },
-    #[error("{flag} `{}` is not a MAC address: give 12 hex digits, with or without : or - (00:18:B9:FF:FF:FF)", Untrusted(value))]
-    BadMac { flag: &'static str, value: String },
+    /// Text given for a MAC address that is not one: the flag, and why (`files::mac::MacError`,
+    /// which shows the text escaped).
+    #[error("{flag} {why}")]
+    BadMac { flag: &'static str, why: String },
     #[error("{flag} `{name}` is not in the catalogue, so phoneup does not know its files.\n\
              Known {what}: {}\n\
              To add a load you own: phoneup matrix > my-matrix.yaml, add it under `loads`, then pass --matrix my-matrix.yaml",

@@ -6,8 +6,9 @@
 //! - [`knowledge`]: what we know. Load IDs and firmware file names, the evidenced upgrade
 //!   matrix, the catalogue, the graph of allowed jumps, the two phone models.
 //! - [`files`]: the text files a phone reads (`OS79XX.TXT`, `XMLDefault.cnf.xml`,
-//!   `SIPDefault.cnf`, `MGCDefault.cnf`, `.loads` manifests, per-phone names), one module each, with both the
-//!   writer and the reader of that file.
+//!   `SIPDefault.cnf`, `MGCDefault.cnf`, `.loads` manifests, per-phone names), one module each,
+//!   with both the writer and the reader of that file, and the MAC address phones name their
+//!   own files after.
 //! - [`tftp_root`]: a TFTP directory on disk: reading it, the safe writer and its undo journal,
 //!   and the commands that look at or change it (`inventory`, `lint`, `apply`, `undo`).
 //! - [`phone`]: a model of the 7940/7960 booting from a TFTP root, and how to recognise what a

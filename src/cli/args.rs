@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::error::Error;
-use crate::files::per_phone;
+use crate::files::mac::{Mac, MacError};
 use crate::knowledge::graph::Prefer;
 use crate::knowledge::phones::Model;
 use crate::phone::{Phone, ServerBehaviour};
@@ -131,17 +131,23 @@ impl PhoneArgs {
         };
         let phone = Phone {
             model,
-            mac: mac(&self.mac)?,
+            mac: mac(&self.mac)?.map(|mac| mac.to_string()),
             server,
         };
         Ok((phone, address))
     }
 }
 
-/// `--mac`, as the phone spells it (upper case), if given.
-pub fn mac(value: &Option<String>) -> Result<Option<String>, Error> {
+/// `--mac`, if given. Parsed here rather than by clap, whose message would show the text as
+/// typed, line breaks and all.
+pub fn mac(value: &Option<String>) -> Result<Option<Mac>, Error> {
     value
         .as_deref()
-        .map(|v| per_phone::parse_mac(v, "--mac"))
+        .map(|text| {
+            text.parse().map_err(|e: MacError| Error::BadMac {
+                flag: "--mac",
+                why: e.to_string(),
+            })
+        })
         .transpose()
 }

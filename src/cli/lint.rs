@@ -26,8 +26,7 @@ pub struct Args {
 
 impl Args {
     pub fn run(self) -> Result<Answer, Error> {
-        let mac = args::mac(&self.mac)?;
-        let report = lint::lint(&self.dir, mac.as_deref(), self.journal.as_deref())?;
+        let report = lint::lint(&self.dir, args::mac(&self.mac)?, self.journal.as_deref())?;
         let code = report.exit_code();
         Ok(Answer::new(
             render(self.format, &report, |s| report.to_text(s)),

@@ -40,7 +40,7 @@ impl Args {
         let mut client = Client::new(server);
         client.bind = self.bind.as_deref().map(parse_bind).transpose()?;
         client.check_bind()?;
-        let mac = mac(&self.mac)?.unwrap_or_else(|| DEFAULT_MAC.to_string());
+        let mac = mac(&self.mac)?.unwrap_or(DEFAULT_MAC);
         let mut stages = Vec::new();
         let mut apply = String::new();
         if let (Some(from), Some(to)) = (&self.from, &self.to) {

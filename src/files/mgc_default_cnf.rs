@@ -6,11 +6,6 @@ use crate::files::sip_default_cnf;
 
 pub const FILE_NAME: &str = "MGCDefault.cnf";
 
-/// The per-phone file: `MGC<MAC>.cnf`.
-pub fn per_phone(mac: &str) -> String {
-    format!("MGC{mac}.cnf")
-}
-
 /// A minimal file holding only the line phoneup owns. Existing files are edited, not replaced.
 pub fn render(load: &str) -> String {
     sip_default_cnf::render(load)
@@ -45,6 +40,5 @@ mod tests {
             image_version(&render("P0030801SR02")).as_deref(),
             Some("P0030801SR02")
         );
-        assert_eq!(per_phone("0018B9FFFFFF"), "MGC0018B9FFFFFF.cnf");
     }
 }

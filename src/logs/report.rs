@@ -7,6 +7,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::files::mac::Mac;
+use crate::files::per_phone::PerPhoneFile;
 use crate::knowledge::firmware::{FirmwareExt, FirmwareKind};
 use crate::knowledge::load_id::{Era as LoadEra, Kind as LoadKind, LoadId, Protocol};
 use crate::knowledge::matrix::Matrix;
@@ -54,7 +56,7 @@ pub struct InputReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct PhoneReport {
     pub client: Option<String>,
-    pub mac: Option<String>,
+    pub mac: Option<Mac>,
     /// The era of the image running at its last boot.
     pub era: Era,
     pub protocol: Option<Protocol>,
@@ -126,7 +128,7 @@ pub struct PhoneFinding {
 pub struct FindingReport {
     pub kind: Kind,
     pub client: Option<String>,
-    pub mac: Option<String>,
+    pub mac: Option<Mac>,
     pub file: String,
     pub count: u64,
     pub lines: Vec<u64>,
@@ -152,7 +154,7 @@ impl Report {
                 };
                 PhoneReport {
                     client: phone.client.clone(),
-                    mac: phone.mac.clone(),
+                    mac: phone.mac,
                     era: last.map_or(Era::Unknown, |b| b.era),
                     protocol: last.and_then(|b| b.protocol),
                     running: last.and_then(|b| b.running.clone()),
@@ -275,7 +277,7 @@ impl FindingReport {
         if self.kind == Kind::NoRequests {
             let _ = writeln!(out, "{}  the whole input", style.error(self.kind.name()));
         } else {
-            let who = phone_label(self.client.as_deref(), self.mac.as_deref());
+            let who = phone_label(self.client.as_deref(), self.mac);
             let times = if self.count == 1 {
                 "once".to_string()
             } else {
@@ -296,7 +298,7 @@ impl FindingReport {
     }
 }
 
-fn phone_label(client: Option<&str>, mac: Option<&str>) -> String {
+fn phone_label(client: Option<&str>, mac: Option<Mac>) -> String {
     match (client, mac) {
         (Some(c), Some(m)) => format!("{c} (MAC {m})"),
         (Some(c), None) => format!("{c} (MAC not in the log)"),
@@ -327,7 +329,7 @@ fn phone_text(out: &mut String, phone: &PhoneReport, style: &Style) {
     let _ = writeln!(
         out,
         "{}  {now}",
-        style.heading(&phone_label(phone.client.as_deref(), phone.mac.as_deref()))
+        style.heading(&phone_label(phone.client.as_deref(), phone.mac))
     );
     if phone.boots_seen > phone.boots.len() as u64 {
         let _ = writeln!(
@@ -701,7 +703,7 @@ pub fn finding_report(story: &Story, index: usize) -> FindingReport {
     FindingReport {
         kind: finding.kind,
         client: phone.client.clone(),
-        mac: phone.mac.clone(),
+        mac: phone.mac,
         file: finding.file.clone(),
         count: finding.count,
         lines: finding.lines(),
@@ -881,7 +883,7 @@ fn loop_words(
         );
     }
     if tally.sent > 0 {
-        let ctl = file.starts_with("CTLSEP");
+        let ctl = PerPhoneFile::parse_any(file).is_some_and(|(f, _)| f == PerPhoneFile::CtlSep);
         let why = match (ctl, tally.sent_empty > 0) {
             (true, true) => ": it is empty, and an empty CTLSEP<MAC>.tlv makes the phone fetch it every few seconds and go no further (seed 001)",
             (true, false) => ": if it is empty, that is seed 001's loop (the phone fetches an empty CTLSEP<MAC>.tlv every few seconds and goes no further); if not, the data does not reach the phone (seed 002)",

@@ -5,10 +5,10 @@
 //! bounded: a phone keeps its last [`MAX_BOOTS`] boots, a boot its first
 //! [`MAX_REQUESTS`] requests, and at most [`MAX_PHONES`] phones are followed.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
+use crate::files::mac::Mac;
 use crate::files::per_phone::PerPhoneFile;
 use crate::knowledge::firmware::{FirmwareExt, FirmwareKind};
 use crate::logs::event::{Event, Info, Outcome, Parsed, Pid, Source};
@@ -212,7 +212,7 @@ struct Run {
 #[derive(Debug, Clone)]
 pub struct Phone {
     pub client: Option<String>,
-    pub mac: Option<String>,
+    pub mac: Option<Mac>,
     pub boots: VecDeque<Boot>,
     pub boots_total: u64,
     pub last_time: Option<Time>,
@@ -225,10 +225,10 @@ pub struct Phone {
 }
 
 impl Phone {
-    fn new(client: Option<&str>, mac: Option<&str>) -> Phone {
+    fn new(client: Option<&str>, mac: Option<Mac>) -> Phone {
         Phone {
             client: client.map(str::to_string),
-            mac: mac.map(str::to_string),
+            mac,
             boots: VecDeque::new(),
             boots_total: 0,
             last_time: None,
@@ -294,7 +294,7 @@ impl Seen {
 pub struct Story {
     pub phones: Vec<Phone>,
     by_client: HashMap<String, usize>,
-    by_mac: HashMap<String, usize>,
+    by_mac: HashMap<Mac, usize>,
     pub names: Names,
     hpa: VecDeque<Pending>,
     atftpd: VecDeque<Pending>,
@@ -505,23 +505,23 @@ impl Story {
     }
 
     /// The phone a request belongs to: by address, else by the MAC in its name.
-    fn phone_for(&mut self, client: Option<&str>, mac: Option<&str>) -> Option<usize> {
+    fn phone_for(&mut self, client: Option<&str>, mac: Option<Mac>) -> Option<usize> {
         if let Some(client) = client {
             if let Some(&index) = self.by_client.get(client) {
-                match (self.phones[index].mac.as_deref(), mac) {
+                match (self.phones[index].mac, mac) {
                     (Some(known), Some(mac)) if known != mac => {
                         // The address now belongs to another phone.
                         self.by_client.remove(client);
                     }
                     (None, Some(mac)) => {
-                        self.phones[index].mac = Some(mac.to_string());
-                        self.by_mac.entry(mac.to_string()).or_insert(index);
+                        self.phones[index].mac = Some(mac);
+                        self.by_mac.entry(mac).or_insert(index);
                         return Some(index);
                     }
                     _ => return Some(index),
                 }
             }
-        } else if let Some(&index) = mac.and_then(|m| self.by_mac.get(m)) {
+        } else if let Some(&index) = mac.and_then(|m| self.by_mac.get(&m)) {
             return Some(index);
         }
         if client.is_none() && mac.is_none() {
@@ -538,7 +538,7 @@ impl Story {
             self.by_client.insert(client.to_string(), index);
         }
         if let Some(mac) = mac {
-            self.by_mac.entry(mac.to_string()).or_insert(index);
+            self.by_mac.entry(mac).or_insert(index);
         }
         Some(index)
     }
@@ -562,14 +562,7 @@ impl Story {
         let name = self.names.name_of(file_id, file);
         let image = matches!(name, Name::Image { ext, .. } if ext.kind() == FirmwareKind::Image)
             && !has_cr_or_space(file);
-        let mac = name.mac().map(|mac| {
-            if mac.bytes().any(|b| b.is_ascii_lowercase()) {
-                Cow::Owned(mac.to_ascii_uppercase())
-            } else {
-                Cow::Borrowed(mac)
-            }
-        });
-        let index = self.phone_for(client, mac.as_deref())?;
+        let index = self.phone_for(client, name.mac())?;
         let file = file_id;
         let phone = &mut self.phones[index];
         let quiet = match (&phone.last_time, &event.time) {
@@ -1108,7 +1101,7 @@ mod tests {
             "Nov 21 09:28:15 vm in.tftpd[2]: RRQ from 127.0.0.1 filename CTLSEP0018B9000009.tlv",
         ]);
         assert_eq!(s.phones.len(), 2);
-        assert_eq!(s.phones[1].mac.as_deref(), Some("0018B9000009"));
+        assert_eq!(s.phones[1].mac, "0018B9000009".parse().ok());
     }
 
     #[test]

@@ -4,7 +4,11 @@
 
 use serde::Serialize;
 
-use crate::files::{loads, mgc_default_cnf, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
+use crate::files::mac::Mac;
+use crate::files::per_phone::PerPhoneFile;
+use crate::files::{
+    loads, mgc_default_cnf, os79xx_txt, sep_default_cnf, sip_default_cnf, xml_default_cnf_xml,
+};
 use crate::knowledge::load_id::{Era, Kind, LoadId, Protocol, Version};
 use crate::knowledge::phones::Model;
 use crate::phone::server::{Answer, Server, ServerBehaviour, Transfer};
@@ -64,7 +68,9 @@ pub struct Boot {
 #[derive(Debug, Clone)]
 pub struct Phone {
     pub model: Model,
-    /// Twelve upper-case hex digits, or `None` (per-phone files are then never found).
+    /// Twelve upper-case hex digits, or `None` (per-phone files are then never found). Text
+    /// rather than a [`Mac`] while `wire::serve::placement` sets it from text; read it through
+    /// [`Phone::mac`].
     pub mac: Option<String>,
     pub server: ServerBehaviour,
 }
@@ -78,8 +84,14 @@ impl Phone {
         }
     }
 
-    fn per_phone(&self, prefix: &str, suffix: &str) -> String {
-        format!("{prefix}{}{suffix}", self.mac.as_deref().unwrap_or("<MAC>"))
+    /// The phone's MAC, when it has one.
+    pub fn mac(&self) -> Option<Mac> {
+        self.mac.as_deref().and_then(|mac| mac.parse().ok())
+    }
+
+    /// The name this phone asks for `file` by (with `<MAC>` for a phone without a MAC).
+    fn per_phone(&self, file: PerPhoneFile) -> String {
+        file.name_or_template(self.mac())
     }
 
     /// The `loadInformation` element this phone reads (a single model; `Both` reads as a 7960).
@@ -306,12 +318,12 @@ impl BootRun<'_> {
 
     /// Old SCCP images: seed 004's hunt, then the load named by loadInformation.
     fn legacy_sccp(&mut self) -> Step {
-        let sep_xml = self.phone.per_phone("SEP", ".cnf.xml");
+        let sep_xml = self.phone.per_phone(PerPhoneFile::SepXml);
         let hunt = [
             sep_xml.clone(),
             xml_default_cnf_xml::FILE_NAME.to_string(),
-            self.phone.per_phone("SEP", ".cnf"),
-            "SEPDefault.cnf".to_string(),
+            self.phone.per_phone(PerPhoneFile::SepCnf),
+            sep_default_cnf::FILE_NAME.to_string(),
         ];
         for file in hunt {
             if !self.request(&file)? {
@@ -334,12 +346,12 @@ impl BootRun<'_> {
     /// A SIP image reads SIPDefault.cnf, then SIP<MAC>.cnf, whose image_version wins; an MGCP
     /// image MGCDefault.cnf, then MGC<MAC>.cnf (FRGTECH: the same key and syntax).
     fn own_image_version(&mut self) -> Step<Option<String>> {
-        let (default, prefix) = match self.running.protocol() {
-            Some(Protocol::Mgcp) => (mgc_default_cnf::FILE_NAME, "MGC"),
-            _ => (sip_default_cnf::FILE_NAME, "SIP"),
+        let (default, own) = match self.running.protocol() {
+            Some(Protocol::Mgcp) => (mgc_default_cnf::FILE_NAME, PerPhoneFile::MgcCnf),
+            _ => (sip_default_cnf::FILE_NAME, PerPhoneFile::SipCnf),
         };
         let mut image = None;
-        for file in [default.to_string(), self.phone.per_phone(prefix, ".cnf")] {
+        for file in [default.to_string(), self.phone.per_phone(own)] {
             if self.request(&file)? {
                 if let Some(value) = sip_default_cnf::image_version(&self.text(&file)) {
                     image = Some(value);
@@ -359,10 +371,10 @@ impl BootRun<'_> {
 
     /// UAL-era loads: the hunt of seed 004; the first file found decides.
     fn ual(&mut self) -> Step {
-        let ctl = self.phone.per_phone("CTLSEP", ".tlv");
-        let sep = self.phone.per_phone("SEP", ".cnf.xml");
-        let sip = self.phone.per_phone("SIP", ".cnf");
-        let mgc = self.phone.per_phone("MGC", ".cnf");
+        let ctl = self.phone.per_phone(PerPhoneFile::CtlSep);
+        let sep = self.phone.per_phone(PerPhoneFile::SepXml);
+        let sip = self.phone.per_phone(PerPhoneFile::SipCnf);
+        let mgc = self.phone.per_phone(PerPhoneFile::MgcCnf);
         let hunt = [
             ctl.clone(),
             sep.clone(),

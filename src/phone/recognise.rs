@@ -18,7 +18,7 @@
 //! }
 //! assert_eq!(hunt.era(), Era::UalApplication);
 //! assert_eq!(hunt.running_load(), Some("P0S3-08-2-00"));
-//! assert_eq!(hunt.mac(), Some("0018B9FFFFFF"));
+//! assert_eq!(hunt.mac(), "0018B9FFFFFF".parse().ok());
 //! ```
 //!
 //! May use: [`crate::knowledge`], [`crate::files`].
@@ -27,8 +27,11 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::files::per_phone::{self, PerPhoneFile};
-use crate::files::{os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
+use crate::files::mac::Mac;
+use crate::files::per_phone::PerPhoneFile;
+use crate::files::{
+    mgc_default_cnf, os79xx_txt, sep_default_cnf, sip_default_cnf, xml_default_cnf_xml,
+};
 use crate::knowledge::firmware::{self, FirmwareExt, FirmwareKind};
 use crate::knowledge::load_id::{Era as LoadEra, Kind, LoadId, Protocol};
 
@@ -45,7 +48,7 @@ pub enum Name<'a> {
     /// A per-phone file; `mac` when the name carries a real one (upper or lower case).
     PerPhone {
         file: PerPhoneFile,
-        mac: Option<&'a str>,
+        mac: Option<Mac>,
     },
     /// `XMLDefault.cnf.xml`.
     XmlDefault,
@@ -83,17 +86,14 @@ impl<'a> Name<'a> {
         if is(sip_default_cnf::FILE_NAME) {
             return Name::SipDefault;
         }
-        if is("SEPDefault.cnf") {
+        if is(sep_default_cnf::FILE_NAME) {
             return Name::SepDefault;
         }
-        if is("MGCDefault.cnf") {
+        if is(mgc_default_cnf::FILE_NAME) {
             return Name::MgcDefault;
         }
-        if let Some((file, middle)) = PerPhoneFile::parse(file) {
-            return Name::PerPhone {
-                file,
-                mac: per_phone::is_mac(middle).then_some(middle),
-            };
+        if let Some((file, mac)) = PerPhoneFile::parse_any(file) {
+            return Name::PerPhone { file, mac };
         }
         if ["RINGLIST.DAT", "dialplan.xml", "syncinfo.xml"]
             .iter()
@@ -128,7 +128,7 @@ impl<'a> Name<'a> {
     }
 
     /// The MAC the name carries.
-    pub fn mac(&self) -> Option<&'a str> {
+    pub fn mac(&self) -> Option<Mac> {
         match self {
             Name::PerPhone { mac, .. } => *mac,
             _ => None,
@@ -153,7 +153,7 @@ impl<'a> Name<'a> {
 /// ([`Shape::of`]), then makes the [`Name`] again from the same text ([`Shape::name`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shape {
-    /// The name with its borrowed part (a MAC or a load) left empty.
+    /// The name with its borrowed part (a load) left empty.
     name: Name<'static>,
     /// Where that part is in the text.
     part: (usize, usize),
@@ -168,13 +168,7 @@ impl Shape {
         };
         let (name, part) = match Name::of(file) {
             Name::Os79xx => (Name::Os79xx, (0, 0)),
-            Name::PerPhone { file: kind, mac } => (
-                Name::PerPhone {
-                    file: kind,
-                    mac: mac.map(|_| ""),
-                },
-                mac.map_or((0, 0), at),
-            ),
+            Name::PerPhone { file: kind, mac } => (Name::PerPhone { file: kind, mac }, (0, 0)),
             Name::XmlDefault => (Name::XmlDefault, (0, 0)),
             Name::SepDefault => (Name::SepDefault, (0, 0)),
             Name::SipDefault => (Name::SipDefault, (0, 0)),
@@ -190,10 +184,6 @@ impl Shape {
     pub fn name<'a>(&self, file: &'a str) -> Name<'a> {
         let part = file.get(self.part.0..self.part.1).unwrap_or_default();
         match self.name {
-            Name::PerPhone { file: kind, mac } => Name::PerPhone {
-                file: kind,
-                mac: mac.map(|_| part),
-            },
             Name::Image { ext, .. } => Name::Image { load: part, ext },
             other => other,
         }
@@ -287,8 +277,7 @@ pub struct Hunt {
     /// Images asked for (`.bin`, `.sbn`, `.sb2`), and the first one's extension.
     images: u32,
     first_image: Option<FirmwareExt>,
-    /// Upper case: twelve hex digits (a boot keeps it without allocating).
-    mac: Option<[u8; 12]>,
+    mac: Option<Mac>,
 }
 
 impl Hunt {
@@ -343,12 +332,8 @@ impl Hunt {
             self.only_start = false;
         }
         self.requests = self.requests.saturating_add(1);
-        if let (None, Some(mac)) = (&self.mac, name.mac()) {
-            // A name's MAC is twelve hex digits (`per_phone::is_mac`).
-            self.mac = <[u8; 12]>::try_from(mac.as_bytes()).ok().map(|mut m| {
-                m.make_ascii_uppercase();
-                m
-            });
+        if self.mac.is_none() {
+            self.mac = name.mac();
         }
         if self.hunt_end && !name.is_configuration() {
             self.after_hunt = true;
@@ -390,8 +375,8 @@ impl Hunt {
     }
 
     /// The MAC, from the first per-phone name that carries one.
-    pub fn mac(&self) -> Option<&str> {
-        self.mac.as_ref().and_then(|m| std::str::from_utf8(m).ok())
+    pub fn mac(&self) -> Option<Mac> {
+        self.mac
     }
 
     /// What the requests so far say runs.
@@ -517,6 +502,8 @@ pub fn took_image(image: &LoadId, next: Era) -> Option<bool> {
 mod tests {
     use super::*;
 
+    const MAC: Mac = Mac::from_bytes([0x00, 0x18, 0xB9, 0xFF, 0xFF, 0xFF]);
+
     fn hunt(files: &[&str]) -> Hunt {
         let mut hunt = Hunt::new();
         for file in files {
@@ -529,10 +516,8 @@ mod tests {
     fn names() {
         assert_eq!(Name::of("OS79XX.TXT"), Name::Os79xx);
         assert_eq!(Name::of("os79xx.txt"), Name::Os79xx);
-        assert_eq!(
-            Name::of("./SIP0018B9FFFFFF.cnf").mac(),
-            Some("0018B9FFFFFF")
-        );
+        assert_eq!(Name::of("./SIP0018B9FFFFFF.cnf").mac(), Some(MAC));
+        assert_eq!(Name::of("sip0018b9ffffff.CNF").mac(), Some(MAC));
         assert_eq!(
             Name::of("P0S3-8-12-00.loads"),
             Name::Image {
@@ -565,7 +550,7 @@ mod tests {
         ]);
         assert_eq!(h.era(), Era::OldSccp);
         assert_eq!(h.protocol(), Some(Protocol::Sccp));
-        assert_eq!(h.mac(), Some("0018B9FFFFFF"));
+        assert_eq!(h.mac(), Some(MAC));
     }
 
     #[test]
@@ -635,7 +620,7 @@ mod tests {
             Shape::of("SIP0018B9FFFFFF.cnf")
                 .name("SIP0018B9FFFFFF.cnf")
                 .mac(),
-            Some("0018B9FFFFFF")
+            Some(MAC)
         );
     }
 

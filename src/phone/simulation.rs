@@ -7,6 +7,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::files::mac::Mac;
+use crate::files::per_phone::MAC_PLACEHOLDER;
 use crate::knowledge::load_id::LoadId;
 use crate::knowledge::phones::Model;
 use crate::output::{shell_word, NextStep, Style};
@@ -35,7 +37,7 @@ pub enum Ending {
 pub struct Simulation {
     pub from: String,
     pub model: Model,
-    pub mac: Option<String>,
+    pub mac: Option<Mac>,
     pub boots: Vec<Boot>,
     pub final_load: String,
     pub ending: Ending,
@@ -154,7 +156,7 @@ impl Phone {
         Simulation {
             from: start.name().to_string(),
             model: self.model,
-            mac: self.mac.clone(),
+            mac: self.mac(),
             final_load: running.name().to_string(),
             boots,
             ending,
@@ -267,10 +269,10 @@ impl Simulation {
 
     pub fn to_text(&self, style: &Style) -> String {
         let mut out = String::new();
-        let mac = self
-            .mac
-            .as_deref()
-            .unwrap_or("<MAC>, none given: per-phone files are not looked at");
+        let mac = self.mac.map_or_else(
+            || format!("{MAC_PLACEHOLDER}, none given: per-phone files are not looked at"),
+            |mac| mac.to_string(),
+        );
         let _ = writeln!(
             out,
             "{} {} on a {} (MAC {mac})",

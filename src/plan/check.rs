@@ -6,6 +6,8 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::files::mac::Mac;
+use crate::files::per_phone::PerPhoneFile;
 use crate::files::{os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
 use crate::knowledge::catalogue;
 use crate::knowledge::graph;
@@ -329,7 +331,7 @@ pub struct RootCheck {
     pub ok: bool,
     /// The phones simulated: each MAC with a file of its own in the root (or the one given with
     /// `--mac`); `null` for a phone with no file of its own, when the root names no MAC.
-    pub phones: Vec<Option<String>>,
+    pub phones: Vec<Option<Mac>>,
     /// One simulation per phone and model.
     pub simulations: Vec<Simulation>,
     /// Why the answer is not OK, one sentence each; empty when it is.
@@ -340,19 +342,11 @@ pub struct RootCheck {
     pub skipped: Vec<String>,
 }
 
-/// The MACs of the per-phone files in `root` (upper case, sorted, once each).
-pub fn macs_in(root: &TftpRoot) -> Vec<String> {
-    let mut macs: Vec<String> = root
+/// The MACs of the per-phone files in `root`, in any letter case (sorted, once each).
+pub fn macs_in(root: &TftpRoot) -> Vec<Mac> {
+    let mut macs: Vec<Mac> = root
         .names()
-        .filter_map(|name| {
-            let upper = name.to_ascii_uppercase();
-            let rest = ["CTLSEP", "SEP", "SIP", "MGC"]
-                .iter()
-                .find_map(|prefix| upper.strip_prefix(prefix))?;
-            let (mac, ext) = rest.split_at_checked(12)?;
-            let known = [".CNF.XML", ".CNF", ".TLV"].contains(&ext);
-            (known && mac.bytes().all(|b| b.is_ascii_hexdigit())).then(|| mac.to_string())
-        })
+        .filter_map(|name| PerPhoneFile::parse(name).map(|(_, mac)| mac))
         .collect();
     macs.sort();
     macs.dedup();
@@ -455,8 +449,8 @@ pub fn check_root(
         .map(|t| catalogue::resolve_as_typed(matrix, t, "--to"))
         .transpose()?;
     let root = TftpRoot::from_dir(dir)?;
-    let phones: Vec<Option<String>> = match &phone.mac {
-        Some(mac) => vec![Some(mac.clone())],
+    let phones: Vec<Option<Mac>> = match phone.mac() {
+        Some(mac) => vec![Some(mac)],
         None => {
             let found = macs_in(&root);
             if found.is_empty() {
@@ -477,7 +471,7 @@ pub fn check_root(
         for &model in phone.model.phones() {
             let one = Phone {
                 model,
-                mac: mac.clone(),
+                mac: mac.map(|mac| mac.to_string()),
                 ..phone.clone()
             };
             let simulation = one.simulate(&start.id, &root, boots);
@@ -595,7 +589,7 @@ impl RootCheck {
                 "the phones ({})",
                 macs.iter()
                     .flatten()
-                    .cloned()
+                    .map(Mac::to_string)
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
@@ -762,7 +756,10 @@ mod tests {
             root.insert(name, "x");
         }
         assert_eq!(
-            macs_in(&root),
+            macs_in(&root)
+                .iter()
+                .map(Mac::to_string)
+                .collect::<Vec<_>>(),
             [
                 "0018B9AAAAAA",
                 "0018B9BBBBBB",

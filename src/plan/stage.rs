@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::files::per_phone::PerPhoneFile;
 use crate::files::{mgc_default_cnf, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
 use crate::knowledge::load_id::{Era, Kind, LoadId, Protocol};
 use crate::knowledge::matrix::{Confidence, Load, Matrix, Mechanism, Rule};
@@ -140,11 +141,11 @@ fn same_boot_prefix(a: &str, b: &str) -> bool {
 }
 
 /// The UAL hunt as seed 004's atftpd log shows it, up to the default files.
-const UAL_HUNT: [&str; 4] = [
-    "CTLSEP<MAC>.tlv",
-    "SEP<MAC>.cnf.xml",
-    "SIP<MAC>.cnf",
-    "MGC<MAC>.cnf",
+const UAL_HUNT: [PerPhoneFile; 4] = [
+    PerPhoneFile::CtlSep,
+    PerPhoneFile::SepXml,
+    PerPhoneFile::SipCnf,
+    PerPhoneFile::MgcCnf,
 ];
 
 /// Whether the phone, running `from`, takes its next image from `MGCDefault.cnf` (an MGCP
@@ -162,7 +163,7 @@ fn expected_requests(
     let present = |name: &str| files.get(name).is_some_and(Option::is_some);
     let mut requests: Vec<String> = Vec::new();
     if from.id.era() == Some(Era::Ual) {
-        requests.extend(UAL_HUNT.iter().map(|s| s.to_string()));
+        requests.extend(UAL_HUNT.map(PerPhoneFile::template));
         // The hunt goes on through the default files until one exists.
         for name in [
             xml_default_cnf_xml::FILE_NAME,
@@ -179,11 +180,11 @@ fn expected_requests(
         if same_boot_prefix(from.name(), os79xx) {
             // Same protocol: no dual boot; the image reads its own configuration.
             if from.id.protocol() == Some(Protocol::Sccp) {
-                requests.push("SEP<MAC>.cnf.xml".into());
+                requests.push(PerPhoneFile::SepXml.template());
                 requests.push(xml_default_cnf_xml::FILE_NAME.into());
             } else {
                 requests.push(sip_default_cnf::FILE_NAME.into());
-                requests.push("SIP<MAC>.cnf".into());
+                requests.push(PerPhoneFile::SipCnf.template());
             }
         }
     }

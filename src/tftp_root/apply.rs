@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::files::mac::Mac;
+use crate::files::per_phone::PerPhoneFile;
 use crate::files::{loads, mgc_default_cnf, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
 use crate::knowledge::firmware;
 use crate::knowledge::matrix::Matrix;
@@ -27,8 +29,9 @@ pub struct ApplyRequest {
     /// 1-based.
     pub stage: usize,
     pub dir: PathBuf,
-    /// Upper-case MAC: write `SEP<MAC>.cnf.xml` and `SIP<MAC>.cnf` instead of the defaults.
-    pub mac: Option<String>,
+    /// Write `SEP<MAC>.cnf.xml` and `SIP<MAC>.cnf` (or `MGC<MAC>.cnf`) for this MAC instead of
+    /// the defaults.
+    pub mac: Option<Mac>,
     pub dry_run: bool,
     pub force: bool,
     /// `--journal DIR`: keep the undo journal there instead of the user's state folder.
@@ -65,8 +68,8 @@ impl ApplyRequest {
             "--tftp-root".into(),
             shell_word(&self.dir.display().to_string()),
         ]);
-        if let Some(mac) = self.mac.as_ref().filter(|_| !without_mac) {
-            words.extend(["--mac".into(), mac.clone()]);
+        if let Some(mac) = self.mac.filter(|_| !without_mac) {
+            words.extend(["--mac".into(), mac.to_string()]);
         }
         words.extend(journal_words(self.journal.as_deref()));
         if self.replace_links {
@@ -220,8 +223,11 @@ fn stage_changes(
     journal: &UndoJournal,
 ) -> Result<(Vec<Planned>, Vec<String>), Error> {
     let mut notes = Vec::new();
-    let (xml_name, sip_name) = match &request.mac {
-        Some(mac) => (format!("SEP{mac}.cnf.xml"), format!("SIP{mac}.cnf")),
+    let (xml_name, sip_name) = match request.mac {
+        Some(mac) => (
+            PerPhoneFile::SepXml.name(mac),
+            PerPhoneFile::SipCnf.name(mac),
+        ),
         None => (
             xml_default_cnf_xml::FILE_NAME.to_string(),
             sip_default_cnf::FILE_NAME.to_string(),
@@ -279,9 +285,9 @@ fn stage_changes(
     // image_version goes into SIPDefault.cnf, or MGCDefault.cnf (same syntax) for a phone on
     // MGCP, which then needs SIPDefault.cnf out of its hunt's way for this reboot.
     let on_mgcp = stage::image_version_file(stage) == mgc_default_cnf::FILE_NAME;
-    let own_name = match (&request.mac, on_mgcp) {
+    let own_name = match (request.mac, on_mgcp) {
         (_, false) => sip_name.clone(),
-        (Some(mac), true) => mgc_default_cnf::per_phone(mac),
+        (Some(mac), true) => PerPhoneFile::MgcCnf.name(mac),
         (None, true) => mgc_default_cnf::FILE_NAME.to_string(),
     };
     if on_mgcp {
@@ -759,7 +765,7 @@ mod tests {
             plan: Request::new("P0S3-08-2-00", "P0S3-08-11-00"),
             stage: 1,
             dir: dir.clone(),
-            mac: mac.map(str::to_string),
+            mac: mac.map(|mac| mac.parse().unwrap()),
             dry_run: true,
             force: true,
             journal: Some(base.join("journal")),

@@ -4,13 +4,14 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
-use std::sync::OnceLock;
 
-use regex::Regex;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::files::loads;
+use crate::files::per_phone::PerPhoneFile;
+use crate::files::{
+    loads, mgc_default_cnf, os79xx_txt, sep_default_cnf, sip_default_cnf, xml_default_cnf_xml,
+};
 use crate::knowledge::load_id::{Era, Kind, LoadId};
 use crate::knowledge::matrix::Matrix;
 use crate::output::{Style, Untrusted};
@@ -19,18 +20,33 @@ use crate::tftp_root::TftpRoot;
 /// How much longer a signed `.sbn` is than its `.bin`: the signature header (KLOBES, CME).
 pub const SIGNATURE_HEADER: u64 = 404;
 
-/// Whether a name is a configuration or ring file a phone may ask for.
+/// The shared configuration files and the SIP application's own files a phone may ask for.
+const SHARED_FILES: [&str; 8] = [
+    os79xx_txt::FILE_NAME,
+    xml_default_cnf_xml::FILE_NAME,
+    sip_default_cnf::FILE_NAME,
+    sep_default_cnf::FILE_NAME,
+    mgc_default_cnf::FILE_NAME,
+    "RINGLIST.DAT",
+    "dialplan.xml",
+    "syncinfo.xml",
+];
+
+/// Whether a name is a configuration or ring file a phone may ask for, in any letter case: a
+/// shared file, a per-phone file, or a ring tone (`.raw`, `.pcm`).
 pub fn is_config_name(name: &str) -> bool {
-    // Compiled once: inventory asks for every name of the root.
-    static PATTERN: OnceLock<Regex> = OnceLock::new();
-    PATTERN
-        .get_or_init(|| {
-            Regex::new(
-                r"(?i)^(OS79XX\.TXT|XMLDefault\.cnf\.xml|SIPDefault\.cnf|SEPDefault\.cnf|MGCDefault\.cnf|RINGLIST\.DAT|dialplan\.xml|syncinfo\.xml|(SEP|SIP|MGC|CTLSEP)[0-9A-F]{12}\.(cnf\.xml|cnf|tlv)|.+\.(raw|pcm))$",
-            )
-            .expect("valid regex")
-        })
-        .is_match(name)
+    let ring = |(stem, extension): (&str, &str)| {
+        !stem.is_empty()
+            && !stem.contains('\n')
+            && ["raw", "pcm"]
+                .iter()
+                .any(|e| extension.eq_ignore_ascii_case(e))
+    };
+    SHARED_FILES
+        .iter()
+        .any(|known| known.eq_ignore_ascii_case(name))
+        || PerPhoneFile::parse(name).is_some()
+        || name.rsplit_once('.').is_some_and(ring)
 }
 
 /// The files a phone told to run `load` needs from `root` that are not there (exact case).
@@ -243,5 +259,42 @@ impl Inventory {
             let _ = writeln!(out, "  not served: {skipped}");
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn configuration_and_ring_files_in_any_case_are_what_a_phone_may_ask_for() {
+        for name in [
+            "OS79XX.TXT",
+            "os79xx.txt",
+            "XMLDefault.cnf.xml",
+            "SEPDefault.cnf",
+            "MGCDefault.cnf",
+            "dialplan.xml",
+            "SEP0018B9FFFFFF.cnf.xml",
+            "sep0018b9ffffff.cnf",
+            "CTLSEP0018B9FFFFFF.tlv",
+            "MGC0018B9FFFFFF.cnf",
+            "CTU.raw",
+            "ring.PCM",
+        ] {
+            assert!(is_config_name(name), "{name}");
+        }
+        for name in [
+            "P0S3-08-11-00.loads",
+            "SIPmacaddress.cnf",
+            "SIP0018B9FFFFFF.tlv",
+            "SEP0018B9FFFFFF.cnf.bak",
+            ".raw",
+            "a\n.raw",
+            "notes.txt",
+            "",
+        ] {
+            assert!(!is_config_name(name), "{name:?}");
+        }
     }
 }

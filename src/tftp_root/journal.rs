@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::files::per_phone::PerPhoneFile;
+use crate::files::{mgc_default_cnf, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
 use crate::tftp_root::root::{read_regular, Contents};
 use crate::tftp_root::state::{self, Lock};
 use crate::tftp_root::write::{self, Existing, Owner};
@@ -73,31 +75,37 @@ pub struct Journal {
     pub entries: Vec<JournalEntry>,
 }
 
-/// Whether `name` is a file phoneup writes into a TFTP root: `OS79XX.TXT`,
-/// `XMLDefault.cnf.xml`, `SIPDefault.cnf`, `MGCDefault.cnf`, `SEP<MAC>.cnf.xml`, `SIP<MAC>.cnf` or
-/// `MGC<MAC>.cnf` (in any case, as a case-insensitive server may hold them). Nothing with a
-/// separator, `..` or a path.
+/// The shared files phoneup writes into a TFTP root.
+const SHARED_FILES: [&str; 4] = [
+    os79xx_txt::FILE_NAME,
+    xml_default_cnf_xml::FILE_NAME,
+    sip_default_cnf::FILE_NAME,
+    mgc_default_cnf::FILE_NAME,
+];
+
+/// The per-phone files phoneup writes into a TFTP root (`apply --mac`).
+const PER_PHONE_FILES: [PerPhoneFile; 3] = [
+    PerPhoneFile::SepXml,
+    PerPhoneFile::SipCnf,
+    PerPhoneFile::MgcCnf,
+];
+
+/// Whether `name` is a file phoneup writes into a TFTP root ([`SHARED_FILES`] and
+/// [`PER_PHONE_FILES`], in any case, as a case-insensitive server may hold them). Nothing with
+/// a separator, `..` or a path.
 pub fn is_phoneup_file(name: &str) -> bool {
-    let fixed = [
-        "OS79XX.TXT",
-        "XMLDefault.cnf.xml",
-        "SIPDefault.cnf",
-        "MGCDefault.cnf",
-    ];
-    if fixed.iter().any(|f| f.eq_ignore_ascii_case(name)) {
-        return true;
-    }
-    let per_phone = |prefix: &str, suffix: &str| {
-        name.len() == prefix.len() + 12 + suffix.len()
-            && name.is_char_boundary(prefix.len())
-            && name.is_char_boundary(prefix.len() + 12)
-            && name[..prefix.len()].eq_ignore_ascii_case(prefix)
-            && name[prefix.len()..prefix.len() + 12]
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit())
-            && name[prefix.len() + 12..].eq_ignore_ascii_case(suffix)
-    };
-    per_phone("SEP", ".cnf.xml") || per_phone("SIP", ".cnf") || per_phone("MGC", ".cnf")
+    SHARED_FILES.iter().any(|f| f.eq_ignore_ascii_case(name))
+        || PerPhoneFile::parse(name).is_some_and(|(file, _)| PER_PHONE_FILES.contains(&file))
+}
+
+/// The files phoneup writes, for a message: `OS79XX.TXT, …, MGC<MAC>.cnf`.
+fn phoneup_files() -> String {
+    SHARED_FILES
+        .map(str::to_string)
+        .into_iter()
+        .chain(PER_PHONE_FILES.map(PerPhoneFile::template))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// One planned change to a file of the root, with what the file is now.
@@ -211,8 +219,9 @@ fn read_manifest(folder: &Path) -> Result<Journal, Error> {
             return Err(journal_error(
                 &path,
                 format!(
-                    "names `{}`, which is not a file phoneup writes (OS79XX.TXT, XMLDefault.cnf.xml, SIPDefault.cnf, MGCDefault.cnf, SEP<MAC>.cnf.xml, SIP<MAC>.cnf, MGC<MAC>.cnf): it was not written by phoneup, or was tampered with",
-                    crate::output::Untrusted(&entry.file)
+                    "names `{}`, which is not a file phoneup writes ({}): it was not written by phoneup, or was tampered with",
+                    crate::output::Untrusted(&entry.file),
+                    phoneup_files()
                 ),
             ));
         }

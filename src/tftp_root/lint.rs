@@ -13,7 +13,11 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::files::{mgc_default_cnf, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
+use crate::files::mac::Mac;
+use crate::files::per_phone::PerPhoneFile;
+use crate::files::{
+    mgc_default_cnf, os79xx_txt, sep_default_cnf, sip_default_cnf, xml_default_cnf_xml,
+};
 use crate::knowledge::load_id::{Era, Kind, LoadId, LoadIdError, Protocol};
 use crate::output::Style;
 use crate::tftp_root::inventory::{is_config_name, missing_for};
@@ -163,7 +167,7 @@ const FIXED_NAMES: [&str; 6] = [
     os79xx_txt::FILE_NAME,
     xml_default_cnf_xml::FILE_NAME,
     sip_default_cnf::FILE_NAME,
-    "SEPDefault.cnf",
+    sep_default_cnf::FILE_NAME,
     "RINGLIST.DAT",
     "dialplan.xml",
 ];
@@ -172,13 +176,13 @@ struct Linter<'a> {
     root: &'a TftpRoot,
     findings: Vec<Finding>,
     /// With `--mac`: only this phone's per-phone files are checked.
-    mac: Option<&'a str>,
+    mac: Option<Mac>,
 }
 
 impl Linter<'_> {
     /// Whether per-phone files with this MAC are checked.
-    fn checks_phone(&self, mac: &str) -> bool {
-        self.mac.is_none_or(|m| m.eq_ignore_ascii_case(mac))
+    fn checks_phone(&self, mac: Mac) -> bool {
+        self.mac.is_none_or(|m| m == mac)
     }
 
     fn add(
@@ -271,22 +275,14 @@ impl Linter<'_> {
                 }
             }
         }
-        let per_phone = Regex::new(r"(?i)^(CTLSEP|SEP|SIP|MGC)([0-9A-F]{12})\.(cnf\.xml|cnf|tlv)$")
-            .expect("valid regex");
         let names: Vec<String> = self.root.names().map(str::to_string).collect();
         for name in names {
-            let Some(c) = per_phone
-                .captures(&name)
-                .filter(|c| self.checks_phone(&c[2]))
+            let Some((file, mac)) =
+                PerPhoneFile::parse(&name).filter(|&(_, mac)| self.checks_phone(mac))
             else {
                 continue;
             };
-            let canonical = format!(
-                "{}{}.{}",
-                c[1].to_ascii_uppercase(),
-                c[2].to_ascii_uppercase(),
-                c[3].to_ascii_lowercase()
-            );
+            let canonical = file.name(mac);
             if canonical != name {
                 self.add(
                     FindingKind::WrongCase,
@@ -588,7 +584,7 @@ fn image_version_line(text: &str) -> Option<usize> {
 /// Lints a TFTP root: the default files, and the per-phone files of every phone, or with `mac`
 /// of that phone only. `journal` is the undo journal's folder when apply was given one: a
 /// per-phone file that `apply --mac` wrote is meant to differ from the default files.
-pub fn lint(dir: &Path, mac: Option<&str>, journal: Option<&Path>) -> Result<Lint, Error> {
+pub fn lint(dir: &Path, mac: Option<Mac>, journal: Option<&Path>) -> Result<Lint, Error> {
     let root = TftpRoot::from_dir(dir)?;
     let written: BTreeSet<String> = UndoJournal::read_only(dir, journal)
         .map(|j| j.written_files())
@@ -606,17 +602,15 @@ pub fn lint(dir: &Path, mac: Option<&str>, journal: Option<&Path>) -> Result<Lin
     let xml_default = linter.xml(xml_default_cnf_xml::FILE_NAME);
     let sip_default = linter.sip(sip_default_cnf::FILE_NAME);
     let mgc_default = linter.sip(mgc_default_cnf::FILE_NAME);
-    let per_phone =
-        Regex::new(r"^(SEP|SIP|CTLSEP)([0-9A-F]{12})\.(cnf\.xml|cnf|tlv)$").expect("valid regex");
-    let mut phones: Vec<String> = Vec::new();
+    // Exact names only: a phone never reads a file in another case (`names` says so).
+    let mut phones: Vec<Mac> = Vec::new();
     for name in root.names() {
-        let Some(c) = per_phone
-            .captures(name)
-            .filter(|c| linter.checks_phone(&c[2]))
+        let Some((file, mac)) =
+            PerPhoneFile::parse_exact(name).filter(|&(_, mac)| linter.checks_phone(mac))
         else {
             continue;
         };
-        if &c[1] == "CTLSEP" {
+        if file == PerPhoneFile::CtlSep {
             if root.get(name).is_some_and(|e| e.size == 0) {
                 linter.add(
                     FindingKind::EmptyTrustList,
@@ -627,12 +621,15 @@ pub fn lint(dir: &Path, mac: Option<&str>, journal: Option<&Path>) -> Result<Lin
                     "remove it: a File not found answer is all the phone needs".into(),
                 );
             }
-        } else if !phones.iter().any(|p| p == &c[2]) {
-            phones.push(c[2].to_string());
+        } else if !phones.contains(&mac) {
+            phones.push(mac);
         }
     }
     for mac in &phones {
-        let (sep, sip) = (format!("SEP{mac}.cnf.xml"), format!("SIP{mac}.cnf"));
+        let (sep, sip) = (
+            PerPhoneFile::SepXml.name(*mac),
+            PerPhoneFile::SipCnf.name(*mac),
+        );
         let sep_load = linter.xml(&sep);
         let sip_own = linter.sip(&sip);
         if let (Some(own), Some(default)) = (&sip_own, &sip_default) {

@@ -15,6 +15,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::files::mac::Mac;
+use crate::files::per_phone::PerPhoneFile;
 use crate::files::{loads, mgc_default_cnf, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
 use crate::knowledge::firmware;
 use crate::knowledge::load_id::LoadId;
@@ -35,7 +37,7 @@ fn is_silence(outcome: &Outcome) -> bool {
 
 /// The MAC in the name that cannot exist when `--mac` is not given: the anonymised MAC of the
 /// seeds' logs and of tftp-servers.md, which no phone on a bench is expected to have.
-pub const DEFAULT_MAC: &str = "0018B9FFFFFF";
+pub const DEFAULT_MAC: Mac = Mac::from_bytes([0x00, 0x18, 0xB9, 0xFF, 0xFF, 0xFF]);
 
 /// `OS79XX.TXT` in a spelling no one stores a file under, to see whether the server folds case.
 pub const CASE_PROBE: &str = "oS79xX.tXt";
@@ -96,8 +98,8 @@ pub struct Probe<'a> {
     pub client: Client,
     /// How the server was named on the command line.
     pub server: String,
-    /// The MAC in the per-phone names (upper-case hex).
-    pub mac: String,
+    /// The MAC in the per-phone names.
+    pub mac: Mac,
     /// The plan's stages, if any: the first is checked whole, the later ones' firmware for
     /// presence and size.
     pub stages: &'a [Stage],
@@ -210,7 +212,7 @@ impl Run<'_> {
     /// Findings for the requests that timed out, once it is known whether the server answers
     /// anything at all.
     fn silences(&mut self) {
-        let missing = format!("CTLSEP{}.tlv", self.probe.mac);
+        let missing = PerPhoneFile::CtlSep.name(self.probe.mac);
         if let Some(why) = &self.closed {
             self.findings.insert(
                 0,
@@ -278,7 +280,7 @@ impl Run<'_> {
 
     /// `CTLSEP<MAC>.tlv`: the first file of the loader's hunt, which must get ERROR 1.
     fn missing_file(&mut self) -> std::io::Result<()> {
-        let name = format!("CTLSEP{}.tlv", self.probe.mac);
+        let name = PerPhoneFile::CtlSep.name(self.probe.mac);
         let fetch = self.ask(&name, false, Want::Whole)?;
         let loop_note = "the phone asks for it again and again and never reaches its configuration (seeds 000-002)";
         match fetch.outcome {
@@ -392,20 +394,20 @@ impl Run<'_> {
 
     /// Every file of the stage, with its size, and the managed files' contents.
     fn stage(&mut self, stage: &Stage) -> std::io::Result<()> {
-        let mac = self.probe.mac.clone();
+        let mac = self.probe.mac;
         let requests: Vec<String> = stage
             .expect_requests
             .iter()
-            .map(|r| r.replace("<MAC>", &mac))
+            .map(|r| PerPhoneFile::from_template(r).map_or_else(|| r.clone(), |f| f.name(mac)))
             .collect();
         let stage_name = format!("stage {} ({} -> {})", stage.reboot, stage.from, stage.to);
         let mut named_by_loads: Vec<(String, String)> = Vec::new();
-        let ctlsep = format!("CTLSEP{mac}.tlv");
+        let ctlsep = PerPhoneFile::CtlSep.name(mac);
         for name in &requests {
             if *name == ctlsep {
                 continue; // asked first, as a name that cannot exist
             }
-            let per_phone = name.contains(&mac);
+            let per_phone = PerPhoneFile::parse(name).is_some();
             let fetch = match self.fetched.get(name) {
                 Some(fetch) => fetch.clone(),
                 None => {
@@ -528,11 +530,11 @@ impl Run<'_> {
             return Ok(());
         };
         let stage_name = format!("stage {} ({} -> {})", stage.reboot, stage.from, stage.to);
-        let mac = self.probe.mac.clone();
+        let mac = self.probe.mac;
         for &model in self.probe.model.phones() {
             let phone = Phone {
                 model,
-                mac: Some(mac.clone()),
+                mac: Some(mac.to_string()),
                 server: ServerBehaviour::FileNotFound,
             };
             let mut wire = Wire {
@@ -551,7 +553,7 @@ impl Run<'_> {
                 .map(|request| request.file.clone())
                 .collect();
             for file in read {
-                let per_phone = file.contains(&mac);
+                let per_phone = PerPhoneFile::parse(&file).is_some();
                 self.stage_content(stage, &stage_name, &file, per_phone);
             }
             if !self.findings.is_empty() || self.any_timeout() {
