@@ -238,18 +238,16 @@ mod tests {
 
     #[test]
     fn a_matrix_file_of_the_largest_size_is_read_and_a_bigger_one_refused_with_its_size() {
-        let dir = std::env::temp_dir().join(format!("phoneup-yaml-limits-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let largest = dir.join("largest.yaml");
+        let dir = tempfile::tempdir().unwrap();
+        let largest = dir.path().join("largest.yaml");
         let mut text = String::from("sources: []\n#");
         text.push_str(&"x".repeat(MAX_BYTES as usize - text.len() - 1));
         text.push('\n');
         std::fs::write(&largest, &text).unwrap();
         assert_eq!(read_file(&largest).unwrap().len() as u64, MAX_BYTES);
-        let bigger = dir.join("bigger.yaml");
+        let bigger = dir.path().join("bigger.yaml");
         std::fs::write(&bigger, "#".repeat(5 << 20)).unwrap();
         let err = read_file(&bigger).unwrap_err().to_string();
-        std::fs::remove_dir_all(&dir).unwrap();
         assert!(err.contains("holds 5242880 bytes or more"), "{err}");
     }
 

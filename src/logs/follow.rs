@@ -175,10 +175,8 @@ mod tests {
 
     #[test]
     fn follows_growth_rotation_and_truncation_and_stops_in_time() {
-        let dir = std::env::temp_dir().join(format!("phoneup-follow-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("syslog");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("syslog");
         let mut diagnosis = Diagnosis::new(None);
         let step = Cell::new(0);
         let started = Instant::now();
@@ -224,6 +222,5 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(10), "bounded");
         assert_eq!(diagnosis.lines_read, 4);
         assert_eq!(diagnosis.lines_recognised, 4);
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

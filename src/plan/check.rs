@@ -677,9 +677,8 @@ mod tests {
 
     #[test]
     fn a_root_checked_for_both_models_boots_a_7940_and_a_7960() {
-        let dir = std::env::temp_dir().join(format!("phoneup-check-both-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path();
         std::fs::write(
             dir.join("XMLDefault.cnf.xml"),
             "<Default><loadInformation8 model=\"IP Phone 7940\">P0S3-08-12-00</loadInformation8></Default>\n",
@@ -690,12 +689,11 @@ mod tests {
             &matrix,
             "P0S3-08-11-00",
             None,
-            &dir,
+            dir,
             &Phone::new(Model::Both),
             4,
         )
         .unwrap();
-        std::fs::remove_dir_all(&dir).unwrap();
         let models: Vec<Model> = answer.simulations.iter().map(|s| s.model).collect();
         assert_eq!(models, [Model::M7940, Model::M7960]);
         // Only the 7940 reads its own element; the 7960 stays.
@@ -704,9 +702,8 @@ mod tests {
 
     #[test]
     fn a_file_phoneup_cannot_read_counts_only_where_the_phone_asks_for_it() {
-        let dir = std::env::temp_dir().join(format!("phoneup-check-unread-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path();
         for fifo in ["SIPDefault.cnf", "OS79XX.TXT"] {
             let status = std::process::Command::new("mkfifo")
                 .arg(dir.join(fifo))
@@ -719,12 +716,11 @@ mod tests {
             &matrix,
             "P0S3-08-11-00",
             None,
-            &dir,
+            dir,
             &Phone::new(Model::M7940),
             4,
         )
         .unwrap();
-        std::fs::remove_dir_all(&dir).unwrap();
         // A SIP 8.11 phone reads SIPDefault.cnf, and never OS79XX.TXT.
         assert!(
             answer

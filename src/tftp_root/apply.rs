@@ -755,9 +755,8 @@ mod tests {
 
     #[test]
     fn os79xx_txt_is_written_for_every_phone_and_left_alone_for_one_that_does_not_read_it() {
-        let base =
-            std::env::temp_dir().join(format!("phoneup-apply-os79xx-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&base);
+        let temp = tempfile::tempdir().unwrap();
+        let base = temp.path();
         let dir = base.join("root");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("OS79XX.TXT"), "P0S3-08-2-00\n").unwrap();
@@ -803,7 +802,6 @@ mod tests {
             "{:?}",
             report.notes
         );
-        std::fs::remove_dir_all(&base).unwrap();
     }
 
     #[test]

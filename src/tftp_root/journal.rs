@@ -545,14 +545,13 @@ fn restore(path: &Path, bytes: &[u8], owner: Option<Owner>) -> Result<(), Error>
 mod tests {
     use super::*;
 
-    /// A TFTP root and a journal folder beside it (never the user's state folder).
-    fn dirs(tag: &str) -> (PathBuf, PathBuf) {
-        let base =
-            std::env::temp_dir().join(format!("phoneup-journal-{tag}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&base);
-        let (root, journal) = (base.join("root"), base.join("journal"));
+    /// A TFTP root and a journal folder beside it (never the user's state folder), in a
+    /// temporary folder that is removed when the returned [`tempfile::TempDir`] is dropped.
+    fn dirs() -> (tempfile::TempDir, PathBuf, PathBuf) {
+        let base = tempfile::tempdir().unwrap();
+        let (root, journal) = (base.path().join("root"), base.path().join("journal"));
         fs::create_dir_all(&root).unwrap();
-        (root, journal)
+        (base, root, journal)
     }
 
     fn change(root: &Path, file: &str, contents: Option<&str>) -> FileChange {
@@ -574,7 +573,7 @@ mod tests {
 
     #[test]
     fn apply_then_undo_restores_every_byte_and_leaves_nothing_in_the_root() {
-        let (root, dir) = dirs("undo");
+        let (_base, root, dir) = dirs();
         fs::write(
             root.join("SIPDefault.cnf"),
             "a: 1\r\nimage_version: X ; c\r\n",
@@ -620,12 +619,11 @@ mod tests {
         );
         assert!(!root.join("OS79XX.TXT").exists());
         assert_eq!(journal.undo().unwrap(), None);
-        fs::remove_dir_all(root.parent().unwrap()).unwrap();
     }
 
     #[test]
     fn a_later_stage_finds_the_newest_copy_an_apply_moved_aside() {
-        let (root, dir) = dirs("moved-aside");
+        let (_base, root, dir) = dirs();
         let journal = UndoJournal::open(&root, Some(&dir)).unwrap();
         assert_eq!(journal.latest_moved_aside("XMLDefault.cnf.xml"), None);
         // The user's file is moved aside, comes back in another form and is moved aside again;
@@ -659,12 +657,11 @@ mod tests {
             "the newest copy moved aside, not one modified"
         );
         assert_eq!(journal.latest_moved_aside("SIPDefault.cnf"), None);
-        fs::remove_dir_all(root.parent().unwrap()).unwrap();
     }
 
     #[test]
     fn undo_after_an_apply_that_stopped_halfway_restores_what_it_changed() {
-        let (root, dir) = dirs("halfway");
+        let (_base, root, dir) = dirs();
         fs::create_dir_all(root.join("OS79XX.TXT")).unwrap(); // a folder: writing it fails
         fs::write(root.join("SIPDefault.cnf"), "a: 1\n").unwrap();
         fs::write(root.join("XMLDefault.cnf.xml"), "<Default/>").unwrap();
@@ -707,12 +704,11 @@ mod tests {
             fs::read_to_string(root.join("SIPDefault.cnf")).unwrap(),
             "a: 1\n"
         );
-        fs::remove_dir_all(root.parent().unwrap()).unwrap();
     }
 
     #[test]
     fn the_largest_journal_number_is_never_wrapped_and_a_stray_file_is_ignored() {
-        let (root, dir) = dirs("wrap");
+        let (_base, root, dir) = dirs();
         fs::write(root.join("SIPDefault.cnf"), "a: 1\n").unwrap();
         let journal = UndoJournal::open(&root, Some(&dir)).unwrap();
         fs::write(dir.join("9999"), "not a folder").unwrap();
@@ -727,7 +723,6 @@ mod tests {
             "a: 1\n"
         );
         assert!(dir.join("9999").is_file(), "not phoneup's: left alone");
-        fs::remove_dir_all(root.parent().unwrap()).unwrap();
     }
 
     #[test]

@@ -364,8 +364,8 @@ mod tests {
 
     #[test]
     fn a_journal_folder_is_claimed_once_for_one_root_only() {
-        let base = std::env::temp_dir().join(format!("phoneup-state-claim-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&base);
+        let temp = tempfile::tempdir().unwrap();
+        let base = temp.path();
         let (one, other, folder) = (base.join("one"), base.join("other"), base.join("journal"));
         for dir in [&one, &other, &folder] {
             fs::create_dir_all(dir).unwrap();
@@ -403,13 +403,12 @@ mod tests {
             "{error}"
         );
         assert!(!busy.join(MARKER).exists());
-        fs::remove_dir_all(&base).unwrap();
     }
 
     #[test]
     fn a_folder_inside_the_root_is_refused() {
-        let root =
-            std::env::temp_dir().join(format!("phoneup-state-inside-{}", std::process::id()));
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path().join("root");
         fs::create_dir_all(&root).unwrap();
         let canonical = canonical_root(&root).unwrap();
         let inside = root.join("sub/journal");
@@ -418,11 +417,10 @@ mod tests {
             error.to_string().contains("inside the TFTP root"),
             "{error}"
         );
-        let outside = std::env::temp_dir().join("phoneup-state-elsewhere");
+        let outside = temp.path().join("elsewhere");
         assert_eq!(
             folder_for(&canonical, "journal", Some(&outside)).unwrap(),
             outside
         );
-        fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -343,16 +343,10 @@ pub fn clean_temporaries(dir: &Path) -> Result<Vec<String>, Error> {
 mod tests {
     use super::*;
 
-    fn tempdir(tag: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("phoneup-write-{tag}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
     #[test]
     fn an_interrupted_write_leaves_the_old_file_and_no_temporary() {
-        let dir = tempdir("interrupt");
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path();
         let path = dir.join("SIPDefault.cnf");
         fs::write(&path, "image_version: OLD\n").unwrap();
         let result = write_atomic_with(&path, None, |file| {
@@ -362,18 +356,18 @@ mod tests {
         assert!(result.is_err());
         assert_eq!(fs::read_to_string(&path).unwrap(), "image_version: OLD\n");
         assert_eq!(
-            fs::read_dir(&dir).unwrap().count(),
+            fs::read_dir(dir).unwrap().count(),
             1,
             "the temporary file is gone"
         );
         write_atomic(&path, b"image_version: NEW\n", None).unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "image_version: NEW\n");
-        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn a_planted_temporary_name_fails_naming_the_temporary_and_touches_nothing() {
-        let dir = tempdir("planted");
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path();
         let outside = dir.join("outside");
         fs::write(&outside, "victim").unwrap();
         let path = dir.join("SIPDefault.cnf");
@@ -384,20 +378,20 @@ mod tests {
         assert_eq!(fs::read_to_string(&outside).unwrap(), "victim");
         assert!(!path.exists());
         assert_eq!(
-            clean_temporaries(&dir).unwrap(),
+            clean_temporaries(dir).unwrap(),
             [planted.file_name().unwrap().to_str().unwrap()]
         );
         assert_eq!(fs::read_to_string(&outside).unwrap(), "victim");
-        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn the_temporary_is_written_beside_the_file_where_a_later_run_cleans_it() {
-        let dir = tempdir("beside");
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path();
         let path = dir.join("SIPDefault.cnf");
         write_atomic_with(&path, None, |file| {
             // Killed here, a run would leave the temporary in the file's own folder.
-            let names: Vec<String> = fs::read_dir(&dir)
+            let names: Vec<String> = fs::read_dir(dir)
                 .unwrap()
                 .map(|e| e.unwrap().file_name().into_string().unwrap())
                 .collect();
@@ -408,12 +402,12 @@ mod tests {
         })
         .unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "image_version: NEW\n");
-        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn a_path_that_cannot_be_looked_at_is_an_error_not_an_absent_file() {
-        let dir = tempdir("unreachable");
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path();
         fs::write(dir.join("plain"), "a file").unwrap();
         // Under a regular file nothing can exist: that is an error, not "no file there".
         let error = inspect(&dir.join("plain/SIPDefault.cnf"))
@@ -432,18 +426,17 @@ mod tests {
             Existing::Link { bytes: None, .. }
         ));
         assert_eq!(inspect(&dir.join("absent")).unwrap(), Existing::Absent);
-        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn a_replaced_file_keeps_its_group_when_only_the_group_differs() {
         // Only root can give a file another group; as another user the owner is checked by
         // the tests of apply, which refuse another user's files.
-        let dir = tempdir("group");
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path();
         let path = dir.join("SIPDefault.cnf");
         fs::write(&path, "image_version: OLD\n").unwrap();
         if fs::metadata(&path).unwrap().uid() != 0 {
-            fs::remove_dir_all(&dir).unwrap();
             return;
         }
         std::os::unix::fs::chown(&path, Some(0), Some(65534)).unwrap();
@@ -457,7 +450,6 @@ mod tests {
             (now.uid(), now.gid(), now.mode() & 0o7777),
             (0, 65534, 0o640)
         );
-        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
@@ -523,7 +515,8 @@ mod tests {
 
     #[test]
     fn fifos_devices_and_huge_files_are_refused_before_a_byte_is_read() {
-        let dir = tempdir("inspect");
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path();
         let fifo = dir.join("SIPDefault.cnf");
         let status = std::process::Command::new("mkfifo")
             .arg(&fifo)
@@ -550,6 +543,5 @@ mod tests {
                 owner: None
             }
         );
-        fs::remove_dir_all(&dir).unwrap();
     }
 }
