@@ -1,20 +1,20 @@
 //! phoneup's integration tests, in one crate so they build once.
 
 mod phoneup {
-    pub mod all_pairs;
     pub mod answers;
     pub mod apply;
+    pub mod apply_hostile;
     pub mod check;
     pub mod cli;
     pub mod data;
     pub mod diagnose;
-    pub mod hostile;
     pub mod knowledge;
     pub mod layers;
     pub mod lint;
-    pub mod matrix_input;
+    pub mod matrix_hostile;
     pub mod review;
     pub mod robustness;
+    pub mod routes;
     pub mod serve;
     pub mod serve_clients;
     pub mod serve_netns;
