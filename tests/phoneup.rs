@@ -4,6 +4,8 @@ mod phoneup {
     pub mod answers;
     pub mod apply;
     pub mod apply_hostile;
+    pub mod bench;
+    pub mod card;
     pub mod check;
     pub mod cli;
     pub mod data;
@@ -11,6 +13,7 @@ mod phoneup {
     pub mod knowledge;
     pub mod layers;
     pub mod lint;
+    pub mod loopback;
     pub mod matrix_hostile;
     pub mod review;
     pub mod robustness;

@@ -7,8 +7,8 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use super::serve::{scratch, Serve};
-use super::servers::free_port;
+use super::bench::{scratch, Serve};
+use super::loopback::free_port;
 
 const INSTALL: &str = "sudo bash .ci/install-test-servers";
 
@@ -318,7 +318,7 @@ fn the_set_up_help_names_the_dhcp_options_and_the_port_69_fix() {
 fn serve_gives_no_client_a_file_an_unprivileged_tftp_server_could_not_read() {
     use std::os::unix::fs::PermissionsExt;
 
-    use super::serve::{leases, power_cycle, Bench};
+    use super::bench::{leases, power_cycle, Bench};
 
     let dir = scratch("modes");
     let root = dir.join("root");

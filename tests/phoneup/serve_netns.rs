@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::serve::{bench_root, read_events, scratch, TARGET};
+use super::bench::{bench_root, read_events, scratch, TARGET};
 
 const INSTALL: &str = "sudo bash .ci/install-test-servers";
 

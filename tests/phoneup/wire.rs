@@ -4,133 +4,19 @@
 //! namespaces only.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-use phoneup::files::loads::stand_in as stand_in_loads;
 use serde_json::Value;
 
-use super::servers::{
-    free_port, in_netns_with_dnsmasq, start_atftpd, start_tftpd_hpa, start_tftpd_hpa_with, Guard,
-    Wrong, WrongServer,
+use super::card::{
+    apply_stage, card_root, check_boot, check_clean_probe, json_of, kinds, loader_stage_root,
+    probe_args, run_output, says, simulate_args, CARD, LOADER_STAGE, MAC, STAGES,
 };
-use super::support::{card, fixture, run, Background};
-
-const MAC: &str = "0018B9ABCDEF";
-
-/// Stand-in firmware of `len` bytes (several TFTP blocks), not a Cisco file.
-fn image(len: usize) -> Vec<u8> {
-    let text = b"phoneup stand-in firmware image, not a Cisco file\n";
-    text.iter().copied().cycle().take(len).collect()
-}
-
-/// A root with the card's firmware: sizes that end mid-block, on a block boundary, and an empty
-/// final block.
-fn card_root(tag: &str) -> std::path::PathBuf {
-    let loads = stand_in_loads("P0S3-08-11-00", "P003-08-11-00", "P0S3-08-11-00");
-    fixture(
-        tag,
-        &[
-            ("P0S3-06-3-00.bin", &image(3000)),
-            ("P003-08-11-00.sbn", &image(4096)),
-            ("P0S3-08-11-00.sb2", &image(70_000)),
-            ("P0S3-08-11-00.loads", loads.as_bytes()),
-        ],
-    )
-}
-
-fn apply_stage(root: &Path, stage: &str) {
-    let (code, _, stderr) = run(&card(
-        "apply",
-        &[
-            "--stage",
-            stage,
-            "--tftp-root",
-            root.to_str().unwrap(),
-            "--force",
-        ],
-    ));
-    assert_eq!(code, 0, "apply --stage {stage}: {stderr}");
-}
-
-fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
-}
-
-fn phoneup(args: &[&str]) -> Output {
-    super::support::phoneup().args(args).output().unwrap()
-}
-
-/// The stages of the card: (stage, the load it starts from, the load it ends on).
-const STAGES: [(&str, &str, &str); 3] = [
-    ("1", "P0030301MFG2", "P0S3-06-3-00"),
-    ("2", "P0S3-06-3-00", "P003-08-11-00"),
-    ("3", "P003-08-11-00", "P0S3-08-11-00"),
-];
-
-/// Checks one `simulate --format json` over the wire: the phone ends on `to`, every request
-/// went over the wire, and the missing files got error 1.
-fn check_boot(output: &Output, to: &str, server: &str) {
-    let simulation = json(output);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{server}: {}",
-        String::from_utf8_lossy(&output.stdout)
-    );
-    assert_eq!(simulation["final_load"], to, "{server}");
-    assert_eq!(simulation["ending"], "stable", "{server}");
-    let first = &simulation["boots"][0];
-    assert_eq!(first["result"], "upgraded", "{server}");
-    for request in first["requests"].as_array().unwrap() {
-        let tftp = &request["tftp"];
-        match tftp["status"].as_str().unwrap() {
-            "served" => {
-                assert_eq!(request["found"], true);
-                assert!(tftp["size"].as_u64().is_some());
-            }
-            "not_found" => {
-                assert_eq!(request["found"], false);
-                assert_eq!(tftp["error_code"], 1, "{server}: {request}");
-            }
-            other => panic!("{server}: {request} got {other}"),
-        }
-    }
-    // The firmware arrived whole: the 70 000-byte application too.
-    let sizes: Vec<(String, u64)> = first["requests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["tftp"]["status"] == "served")
-        .map(|r| {
-            (
-                r["file"].as_str().unwrap().to_string(),
-                r["tftp"]["size"].as_u64().unwrap(),
-            )
-        })
-        .collect();
-    if to == "P0S3-08-11-00" {
-        assert!(
-            sizes.contains(&("P0S3-08-11-00.sb2".into(), 70_000)),
-            "{server}: {sizes:?}"
-        );
-        assert!(
-            sizes.contains(&("P003-08-11-00.sbn".into(), 4096)),
-            "{server}: {sizes:?}"
-        );
-    }
-}
-
-fn simulate_args<'a>(from: &'a str, server: &'a str) -> Vec<&'a str> {
-    vec![
-        "simulate", "--from", from, "--server", server, "--mac", MAC, "--format", "json",
-    ]
-}
+use super::loopback::{free_port, Wrong, WrongServer};
+use super::servers::{
+    in_netns_with_dnsmasq, start_atftpd, start_tftpd_hpa, start_tftpd_hpa_with, Guard,
+};
+use super::support::{run, Background};
 
 /// Applies each stage of the card to a root served by the server `start` starts, and boots the
 /// phone model over the wire from the stage's start to its end.
@@ -139,7 +25,11 @@ fn walk_the_card(name: &str, start: impl Fn(&Path) -> Guard) {
     let server = start(&root);
     for (stage, from, to) in STAGES {
         apply_stage(&root, stage);
-        check_boot(&phoneup(&simulate_args(from, &server.server())), to, name);
+        check_boot(
+            &run_output(&simulate_args(from, &server.server())),
+            to,
+            name,
+        );
     }
 }
 
@@ -163,33 +53,6 @@ fn the_phone_model_walks_the_card_over_dnsmasq_in_a_network_namespace() {
     }
 }
 
-/// `probe` on a root with stage 1 applied: exit 0, no findings, with and without the plan.
-fn check_clean_probe(output: &Output, server: &str) {
-    let report = json(output);
-    assert_eq!(
-        report["findings"],
-        Value::Array(vec![]),
-        "{server}: {report}"
-    );
-    assert_eq!(report["ok"], true);
-    assert_eq!(output.status.code(), Some(0), "{server}");
-    let files = report["files"].as_array().unwrap();
-    assert_eq!(files[0]["file"], "CTLSEP0018B9FFFFFF.tlv");
-    assert_eq!(files[0]["status"], "not_found");
-    assert_eq!(files[0]["error_code"], 1);
-    assert!(files
-        .iter()
-        .any(|f| f["file"] == "OS79XX.TXT" && f["status"] == "served" && f["size"] == 13));
-}
-
-fn probe_args<'a>(server: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut args = vec!["probe", server, "--format", "json"];
-    args.extend_from_slice(extra);
-    args
-}
-
-const CARD: [&str; 4] = ["--from", "P0030301MFG2", "--to", "P0S3-08-11-00"];
-
 #[test]
 fn probe_finds_nothing_wrong_with_tftpd_hpa_atftpd_and_dnsmasq_on_a_correct_root() {
     let root = card_root("probe-clean");
@@ -200,11 +63,11 @@ fn probe_finds_nothing_wrong_with_tftpd_hpa_atftpd_and_dnsmasq_on_a_correct_root
         ("tftpd-hpa", tftpd_hpa.server()),
         ("atftpd", atftpd.server()),
     ] {
-        check_clean_probe(&phoneup(&probe_args(&server, &[])), name);
-        let output = phoneup(&probe_args(&server, &CARD));
+        check_clean_probe(&run_output(&probe_args(&server, &[])), name);
+        let output = run_output(&probe_args(&server, &CARD));
         check_clean_probe(&output, name);
         // The plan's firmware, every stage's, was asked for with its size.
-        let report = json(&output);
+        let report = json_of(&output);
         let sizes: Vec<_> = report["files"]
             .as_array()
             .unwrap()
@@ -238,28 +101,11 @@ fn probe_and_the_phone_model_over_ipv6_loopback() {
     apply_stage(&root, "1");
     let server = start_tftpd_hpa(&root, "::1");
     check_clean_probe(
-        &phoneup(&probe_args(&server.server(), &[])),
+        &run_output(&probe_args(&server.server(), &[])),
         "tftpd-hpa on ::1",
     );
-    let output = phoneup(&simulate_args("P0030301MFG2", &server.server()));
+    let output = run_output(&simulate_args("P0030301MFG2", &server.server()));
     check_boot(&output, "P0S3-06-3-00", "tftpd-hpa on ::1");
-}
-
-/// Asserts that `finding[field]` contains `text`.
-fn says(finding: &Value, field: &str, text: &str) {
-    assert!(
-        finding[field].as_str().unwrap_or_default().contains(text),
-        "{field} does not say {text:?}: {finding}"
-    );
-}
-
-fn kinds(report: &Value) -> Vec<String> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["kind"].as_str().unwrap().to_string())
-        .collect()
 }
 
 #[test]
@@ -269,9 +115,9 @@ fn a_server_answering_missing_files_with_code_2_is_caught_and_loops_the_phone() 
         apply_stage(&root, stage);
     }
     let server = WrongServer::start(&root, Wrong::MissingAnswered(2));
-    let output = phoneup(&probe_args(&server.server(), &[]));
+    let output = run_output(&probe_args(&server.server(), &[]));
     assert_eq!(output.status.code(), Some(1));
-    let report = json(&output);
+    let report = json_of(&output);
     assert_eq!(kinds(&report), ["missing_file_answer"]);
     let finding = &report["findings"][0];
     assert_eq!(finding["file"], "CTLSEP0018B9FFFFFF.tlv");
@@ -287,7 +133,7 @@ fn a_server_answering_missing_files_with_code_2_is_caught_and_loops_the_phone() 
     assert_eq!(report["files"][0]["error_code"], 2);
 
     // The text names the finding too.
-    let text = phoneup(&["probe", &server.server(), "--mac", MAC]);
+    let text = run_output(&["probe", &server.server(), "--mac", MAC]);
     let stdout = String::from_utf8_lossy(&text.stdout);
     assert!(
         stdout.contains("missing_file_answer: CTLSEP0018B9ABCDEF.tlv"),
@@ -295,9 +141,9 @@ fn a_server_answering_missing_files_with_code_2_is_caught_and_loops_the_phone() 
     );
 
     // The phone model, over the wire, loops on CTLSEP<MAC>.tlv as in seeds 000-002.
-    let output = phoneup(&simulate_args("P003-08-11-00", &server.server()));
+    let output = run_output(&simulate_args("P003-08-11-00", &server.server()));
     assert_eq!(output.status.code(), Some(1));
-    let simulation = json(&output);
+    let simulation = json_of(&output);
     assert_eq!(simulation["ending"], "loop");
     assert_eq!(simulation["loop_file"], format!("CTLSEP{MAC}.tlv"));
     let request = &simulation["boots"][0]["requests"][0];
@@ -311,9 +157,9 @@ fn a_silent_server_and_one_that_stops_after_a_block_are_no_answer() {
     apply_stage(&root, "1");
     std::fs::write(root.join("OS79XX.TXT"), "P0S3-06-3-00\n".repeat(60)).unwrap();
     let silent = WrongServer::start(&root, Wrong::Silent);
-    let output = phoneup(&probe_args(&silent.server(), &CARD));
+    let output = run_output(&probe_args(&silent.server(), &CARD));
     assert_eq!(output.status.code(), Some(1));
-    let report = json(&output);
+    let report = json_of(&output);
     assert_eq!(kinds(&report), ["no_answer"]);
     assert!(report["findings"][0]["detail"]
         .as_str()
@@ -326,7 +172,7 @@ fn a_silent_server_and_one_that_stops_after_a_block_are_no_answer() {
         .all(|f| f["status"] == "timeout"));
 
     let stalling = WrongServer::start(&root, Wrong::StopsAfterFirstBlock);
-    let report = json(&phoneup(&probe_args(&stalling.server(), &[])));
+    let report = json_of(&run_output(&probe_args(&stalling.server(), &[])));
     let stopped = report["findings"]
         .as_array()
         .unwrap()
@@ -349,12 +195,12 @@ fn probe_names_the_sb2_a_root_lacks() {
     apply_stage(&root, "2");
     std::fs::remove_file(root.join("P0S3-08-11-00.sb2")).unwrap();
     let server = start_tftpd_hpa(&root, "127.0.0.1");
-    let output = phoneup(&probe_args(
+    let output = run_output(&probe_args(
         &server.server(),
         &["--from", "P0S3-06-3-00", "--to", "P0S3-08-11-00"],
     ));
     assert_eq!(output.status.code(), Some(1));
-    let report = json(&output);
+    let report = json_of(&output);
     let missing: Vec<_> = report["findings"]
         .as_array()
         .unwrap()
@@ -371,9 +217,9 @@ fn probe_reports_os79xx_as_served_and_an_empty_ctlsep() {
     std::fs::write(root.join("OS79XX.TXT"), "P0S3-06-3-00 \r\nsecond line\n").unwrap();
     std::fs::write(root.join(format!("CTLSEP{MAC}.tlv")), "").unwrap();
     let server = start_atftpd(&root);
-    let output = phoneup(&probe_args(&server.server(), &["--mac", MAC]));
+    let output = run_output(&probe_args(&server.server(), &["--mac", MAC]));
     assert_eq!(output.status.code(), Some(1));
-    let report = json(&output);
+    let report = json_of(&output);
     assert_eq!(
         kinds(&report),
         ["missing_file_answer", "os79xx_format", "os79xx_format"],
@@ -396,13 +242,13 @@ fn probe_catches_a_case_folding_server_and_not_a_root_with_two_spellings() {
     apply_stage(&root, "1");
     // A server that matches names as Windows does (tftpd32).
     let folding = WrongServer::start(&root, Wrong::FoldsCase);
-    let report = json(&phoneup(&probe_args(&folding.server(), &[])));
+    let report = json_of(&run_output(&probe_args(&folding.server(), &[])));
     assert_eq!(kinds(&report), ["case_insensitive"], "{report}");
     // tftpd-hpa matches exactly, even when the root holds a lower-case copy.
     std::fs::copy(root.join("OS79XX.TXT"), root.join("os79xx.txt")).unwrap();
     let exact = start_tftpd_hpa(&root, "127.0.0.1");
-    let output = phoneup(&probe_args(&exact.server(), &[]));
-    assert_eq!(kinds(&json(&output)), Vec::<String>::new());
+    let output = run_output(&probe_args(&exact.server(), &[]));
+    assert_eq!(kinds(&json_of(&output)), Vec::<String>::new());
     assert_eq!(output.status.code(), Some(0));
 }
 
@@ -558,7 +404,7 @@ fn probe_checks_what_the_first_stage_reads_and_the_per_phone_file_the_loader_sto
     // OS79XX.TXT: stage 1 of the card cannot start.
     let root = card_root("probe-stage-files");
     let server = WrongServer::start(&root, Wrong::MissingAnswered(1));
-    let report = json(&phoneup(&probe_args(&server.server(), &CARD)));
+    let report = json_of(&run_output(&probe_args(&server.server(), &CARD)));
     let found: Vec<_> = report["findings"]
         .as_array()
         .unwrap()
@@ -580,7 +426,7 @@ fn probe_checks_what_the_first_stage_reads_and_the_per_phone_file_the_loader_sto
         "<Default>\n  <loadInformation>P0S3-07-5-00</loadInformation>\n</Default>\n",
     )
     .unwrap();
-    let output = phoneup(&probe_args(
+    let output = run_output(&probe_args(
         &server.server(),
         &[
             "--mac",
@@ -591,7 +437,7 @@ fn probe_checks_what_the_first_stage_reads_and_the_per_phone_file_the_loader_sto
             "P0S3-08-11-00",
         ],
     ));
-    let report = json(&output);
+    let report = json_of(&output);
     assert_eq!(kinds(&report), ["stage_file_content"], "{report}");
     assert_eq!(report["findings"][0]["file"], format!("SEP{MAC}.cnf.xml"));
     assert!(report["findings"][0]["detail"]
@@ -610,7 +456,7 @@ fn phones_on_distinct_loopback_addresses_with_bind() {
     for from in ["127.0.0.2", "127.0.0.3"] {
         let mut args = simulate_args("P0030301MFG2", &address);
         args.extend(["--bind", from]);
-        check_boot(&phoneup(&args), "P0S3-06-3-00", from);
+        check_boot(&run_output(&args), "P0S3-06-3-00", from);
     }
     let requests = server.requests.lock().unwrap().clone();
     for from in ["127.0.0.2", "127.0.0.3"] {
@@ -675,7 +521,7 @@ fn probe_text_for_a_wrong_server() {
     apply_stage(&root, "1");
     std::fs::write(root.join("OS79XX.TXT"), "P0S3-06-3-00\r\n").unwrap();
     let server = WrongServer::start(&root, Wrong::MissingAnswered(2));
-    let output = phoneup(&["probe", &server.server()]);
+    let output = run_output(&["probe", &server.server()]);
     assert_eq!(output.status.code(), Some(1));
     let text = String::from_utf8(output.stdout)
         .unwrap()
@@ -683,29 +529,12 @@ fn probe_text_for_a_wrong_server() {
     insta::assert_snapshot!(text);
 }
 
-/// The loader stage of the card on a root whose `SIPDefault.cnf` still names SIP 6.3: the loader
-/// reads `XMLDefault.cnf.xml` and takes 8.11, and the application then reads `SIPDefault.cnf`.
-fn loader_stage_root(tag: &str) -> std::path::PathBuf {
-    let root = card_root(tag);
-    for stage in ["1", "2", "3"] {
-        apply_stage(&root, stage);
-    }
-    std::fs::write(
-        root.join("SIPDefault.cnf"),
-        "proxy1_address: \"192.0.2.1\"\nimage_version: \"P0S3-06-3-00\"\n",
-    )
-    .unwrap();
-    root
-}
-
-const LOADER_STAGE: [&str; 4] = ["--from", "P003-08-11-00", "--to", "P0S3-08-11-00"];
-
 #[test]
 fn probe_checks_what_the_application_reads_after_it_takes_the_image() {
     let root = loader_stage_root("probe-after-image");
     let server = start_tftpd_hpa(&root, "127.0.0.1");
-    let output = phoneup(&probe_args(&server.server(), &LOADER_STAGE));
-    let report = json(&output);
+    let output = run_output(&probe_args(&server.server(), &LOADER_STAGE));
+    let report = json_of(&output);
     assert_eq!(output.status.code(), Some(1), "{report}");
     assert_eq!(kinds(&report), ["stage_file_content"], "{report}");
     let finding = &report["findings"][0];
@@ -739,7 +568,7 @@ fn probe_checks_what_the_application_reads_after_it_takes_the_image() {
     let address = server.server();
     let mut args = probe_args(&address, &LOADER_STAGE);
     args.extend(["--mac", MAC]);
-    let report = json(&phoneup(&args));
+    let report = json_of(&run_output(&args));
     assert_eq!(kinds(&report), ["stage_file_content"], "{report}");
     assert_eq!(report["findings"][0]["file"], format!("SIP{MAC}.cnf"));
     says(&report["findings"][0], "fix", "image_version line");
@@ -748,8 +577,8 @@ fn probe_checks_what_the_application_reads_after_it_takes_the_image() {
     // the phone.
     std::fs::remove_file(root.join(format!("SIP{MAC}.cnf"))).unwrap();
     std::fs::create_dir(root.join(format!("SIP{MAC}.cnf"))).unwrap();
-    let output = phoneup(&args);
-    let report = json(&output);
+    let output = run_output(&args);
+    let report = json_of(&output);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(kinds(&report), ["stage_does_not_settle"], "{report}");
     let finding = &report["findings"][0];
@@ -758,8 +587,8 @@ fn probe_checks_what_the_application_reads_after_it_takes_the_image() {
 
     // With the stage's files as apply writes them: nothing to find.
     std::fs::remove_dir(root.join(format!("SIP{MAC}.cnf"))).unwrap();
-    let output = phoneup(&args);
-    assert_eq!(kinds(&json(&output)), Vec::<String>::new());
+    let output = run_output(&args);
+    assert_eq!(kinds(&json_of(&output)), Vec::<String>::new());
     assert_eq!(output.status.code(), Some(0));
 }
 
@@ -791,7 +620,7 @@ fn simulate_over_the_wire_says_what_to_fix_on_the_server_and_keeps_bind() {
     let root = loader_stage_root("simulate-wire-next");
     let server = start_tftpd_hpa(&root, "127.0.0.1");
     let address = server.server();
-    let output = phoneup(&[
+    let output = run_output(&[
         "simulate",
         "--from",
         "P003-08-11-00",
@@ -816,7 +645,7 @@ fn simulate_over_the_wire_says_what_to_fix_on_the_server_and_keeps_bind() {
     // tftpd-hpa without --secure answers a missing file with error 2: the fix names --secure,
     // and the probe it proposes sends from the same address.
     let insecure = start_tftpd_hpa_with(&root, "127.0.0.1", &[]);
-    let output = phoneup(&[
+    let output = run_output(&[
         "simulate",
         "--from",
         "P003-08-11-00",
