@@ -15,6 +15,7 @@ mod phoneup {
     pub mod lint;
     pub mod loopback;
     pub mod matrix_hostile;
+    pub mod probe;
     pub mod review;
     pub mod robustness;
     pub mod routes;

@@ -1,4 +1,5 @@
-//! `check` gives every verdict of the upgrade matrix (§5 of the domain model).
+//! `check` gives every verdict of the upgrade matrix (the rules of data/matrix.yaml), its exit
+//! codes, and what it says when its options need a TFTP root.
 
 use phoneup::knowledge::graph::Prefer;
 use phoneup::knowledge::load_id::{LoadId, Protocol};
@@ -6,6 +7,8 @@ use phoneup::knowledge::matrix::{Confidence, Matrix};
 use phoneup::plan::check::{check, Verdict};
 use phoneup::plan::{plan, Outcome, Request};
 use phoneup::Model;
+
+use super::support::run;
 
 fn verdict(from: &str, to: &str) -> (Verdict, Option<String>) {
     let matrix = Matrix::builtin().unwrap();
@@ -297,10 +300,29 @@ fn options_of_a_simulated_boot_without_a_directory_are_a_usage_error() {
     ] {
         let mut args = vec!["check", "--from", "P0030301MFG2", "--to", "P0S3-06-3-00"];
         args.extend(extra);
-        let (code, stdout, stderr) = super::support::run(&args);
+        let (code, stdout, stderr) = run(&args);
         assert_eq!(code, 2, "{stdout}{stderr}");
         assert!(stdout.is_empty(), "{stdout}");
         assert!(stderr.contains(given), "{stderr}");
         assert!(stderr.contains("Give --tftp-root DIR"), "{stderr}");
     }
+}
+
+#[test]
+fn a_server_without_a_directory_says_where_server_belongs() {
+    let (code, stdout, stderr) = run(&[
+        "check",
+        "--from",
+        "P0030301MFG2",
+        "--to",
+        "P0S3-08-11-00",
+        "--server",
+        "wrong-error",
+    ]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(
+        stderr.contains("--server wrong-error goes with --tftp-root DIR")
+            && stderr.contains("phoneup simulate --from P0030301MFG2 --server HOST[:PORT]"),
+        "{stderr}"
+    );
 }

@@ -1,4 +1,5 @@
-//! The phone model against the field reports: the seeds' own TFTP log lines are the fixtures.
+//! The phone model (`simulate`) against the field reports, whose own TFTP log lines are the
+//! fixtures; on a TFTP root; and over real UDP on loopback (`--server`, `--bind`).
 
 use phoneup::files::loads::stand_in as stand_in_loads;
 use phoneup::knowledge::load_id::LoadId;
@@ -9,6 +10,8 @@ use phoneup::plan::{plan, Outcome, Request};
 use phoneup::tftp_root::TftpRoot;
 use phoneup::Model;
 
+use super::card::{apply_stage, card_root, check_boot, run_output, simulate_args};
+use super::loopback::{Wrong, WrongServer};
 use super::support::run;
 
 /// The (anonymised) MAC of seed 004.
@@ -574,4 +577,37 @@ fn a_file_the_root_holds_in_another_spelling_is_named() {
         "{:?}",
         simulation.problems
     );
+}
+
+#[test]
+fn over_the_wire_phones_on_distinct_loopback_addresses_with_bind() {
+    let root = card_root("wire-bind");
+    apply_stage(&root, "1");
+    let server = WrongServer::start(&root, Wrong::MissingAnswered(1));
+    let address = server.server();
+    for from in ["127.0.0.2", "127.0.0.3"] {
+        let mut args = simulate_args("P0030301MFG2", &address);
+        args.extend(["--bind", from]);
+        check_boot(&run_output(&args), "P0S3-06-3-00", from);
+    }
+    let requests = server.requests.lock().unwrap().clone();
+    for from in ["127.0.0.2", "127.0.0.3"] {
+        let asked: Vec<_> = requests
+            .iter()
+            .filter(|(client, _)| client.ip().to_string() == from)
+            .map(|(_, file)| file.as_str())
+            .collect();
+        assert_eq!(
+            asked[..2],
+            ["OS79XX.TXT", "P0S3-06-3-00.bin"],
+            "{from}: {requests:?}"
+        );
+        // Every request from a new port, as the phone does.
+        let ports: std::collections::HashSet<_> = requests
+            .iter()
+            .filter(|(client, _)| client.ip().to_string() == from)
+            .map(|(client, _)| client.port())
+            .collect();
+        assert_eq!(ports.len(), asked.len());
+    }
 }
