@@ -1,7 +1,6 @@
 //! phoneup's integration tests, in one crate so they build once.
 
 mod phoneup {
-    pub mod answers;
     pub mod apply;
     pub mod apply_hostile;
     pub mod bench;
@@ -10,11 +9,15 @@ mod phoneup {
     pub mod cli;
     pub mod data;
     pub mod diagnose;
+    pub mod identify;
+    pub mod inventory;
+    pub mod journal;
     pub mod knowledge;
     pub mod layers;
     pub mod lint;
     pub mod loopback;
     pub mod matrix_hostile;
+    pub mod plan;
     pub mod probe;
     pub mod review;
     pub mod robustness;

@@ -430,3 +430,33 @@ fn links_replaced_with_replace_links_show_their_diff_inside_the_root_and_nothing
     assert!(!stdout.contains("proxy1_address"), "{stdout}");
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_loads_file_that_is_not_a_manifest_is_refused() {
+    let dir = fixture(
+        "loads-junk",
+        &[
+            ("P0S3-08-11-00.loads", b"x"),
+            ("P003-08-11-00.sbn", STAND_IN_IMAGE),
+            ("P0S3-08-11-00.sb2", STAND_IN_IMAGE),
+        ],
+    );
+    let root = dir.to_str().unwrap();
+    let (code, stdout, _) = run(&card("apply", &["--stage", "3", "--tftp-root", root]));
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("not a .loads manifest"), "{stdout}");
+    assert!(!Path::new(root).join("XMLDefault.cnf.xml").exists());
+    // A manifest naming a file that is not there is refused too.
+    fs::write(
+        dir.join("P0S3-08-11-00.loads"),
+        "P0S3-08-11-00\r\nP003-08-11-00.sbn\r\nP0S3-08-11-99.sb2\r\n",
+    )
+    .unwrap();
+    let (code, stdout, _) = run(&card("apply", &["--stage", "3", "--tftp-root", root]));
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("P0S3-08-11-99.sb2 (named by P0S3-08-11-00.loads)"),
+        "{stdout}"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}

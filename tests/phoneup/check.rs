@@ -9,6 +9,9 @@ use phoneup::plan::{plan, Outcome, Request};
 use phoneup::Model;
 
 use super::support::run;
+use super::support::{fixture, run_json, MAC};
+use phoneup::plan::replay::STAND_IN_IMAGE;
+use std::fs;
 
 fn verdict(from: &str, to: &str) -> (Verdict, Option<String>) {
     let matrix = Matrix::builtin().unwrap();
@@ -325,4 +328,233 @@ fn a_server_without_a_directory_says_where_server_belongs() {
             && stderr.contains("phoneup simulate --from P0030301MFG2 --server HOST[:PORT]"),
         "{stderr}"
     );
+}
+
+/// Seed 002's server after "1. Update SIPDefault.cnf ... 3. Modify OS79XX.TXT" for the downgrade
+/// to 6.3, but with step 2 forgotten: its SIP<mac>.cnf still sets image_version to the running
+/// 8.2 (with the seed's telnet lines).
+fn seed_002_root(tag: &str) -> std::path::PathBuf {
+    fixture(
+        tag,
+        &[
+            ("OS79XX.TXT", b"P0S3-06-3-00\n"),
+            (
+                "SIPDefault.cnf",
+                "image_version: P0S3-06-3-00\ntelnet_level: \u{201c}2\u{201d}\n".as_bytes(),
+            ),
+            (
+                &format!("SIP{MAC}.cnf"),
+                "image_version: P0S3-08-2-00\ntelnet_level: \u{201c}2\u{201d}\nphone_password: \u{201c}mypassword\u{201d}\n".as_bytes(),
+            ),
+            ("P0S3-06-3-00.sbn", STAND_IN_IMAGE),
+            ("P0S3-06-3-00.bin", STAND_IN_IMAGE),
+        ],
+    )
+}
+
+/// Seed 003's folder (a Windows TFTP server's): `OS79xx.TXT` and `xmlDefault.CNF.XML` in the
+/// wrong case, the seed's SIPDefault.cnf and SIP<mac>.cnf, RINGLIST.DAT and 6.3's image.
+fn seed_003_root(tag: &str) -> std::path::PathBuf {
+    fixture(
+        tag,
+        &[
+            ("OS79xx.TXT", b"P0S3-06-3-00\r\n"),
+            (
+                "xmlDefault.CNF.XML",
+                b"<Default>\n  <loadInformation8 model=\"IP Phone 7940\">P0S3-07-4-00</loadInformation8>\n</Default>\n",
+            ),
+            (
+                "SIPDefault.cnf",
+                ";begin\r\nimage_version: P0S3-08-2-00\r\nproxy_register: 1\r\ndial_template: dialplan\r\ntelnet_level: 2\r\n;end\r\n".as_bytes(),
+            ),
+            (
+                &format!("SIP{MAC}.cnf"),
+                ";begin\r\nimage_version: P0S3-08-2-00\r\nline1_name : \u{201c}sipgateid\u{201d} ; SIPgate device ID#\r\n;end\r\n".as_bytes(),
+            ),
+            ("RINGLIST.DAT", b"CTU CTU.raw\n"),
+            ("P0S3-06-3-00.bin", STAND_IN_IMAGE),
+        ],
+    )
+}
+
+#[test]
+fn seed_002_a_per_phone_image_version_that_overrides_the_downgrade_is_not_ok() {
+    let dir = seed_002_root("seed002");
+    let root = dir.to_str().unwrap();
+    // Without --mac: the MAC in the root is a phone, and it is reported.
+    let (code, stdout, _) = run(&["check", "--from", "P0S3-08-2-00", "--tftp-root", root]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains(&format!("NOT OK: phone {MAC}")), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "stays on P0S3-08-2-00, but SIPDefault.cnf names P0S3-06-3-00: SIP{MAC}.cnf names P0S3-08-2-00"
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Next: "), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "then run: phoneup check --from P0S3-08-2-00 --tftp-root {root}"
+        )),
+        "{stdout}"
+    );
+    let (code, value, _) = run_json(&[
+        "check",
+        "--from",
+        "P0S3-08-2-00",
+        "--to",
+        "P0S3-06-3-00",
+        "--tftp-root",
+        root,
+        "--mac",
+        MAC,
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(value["ok"], false);
+    assert_eq!(value["phones"], serde_json::json!([MAC]));
+    assert_eq!(
+        value["simulations"].as_array().unwrap().len(),
+        2,
+        "both models"
+    );
+    let reasons = value["reasons"].as_array().unwrap();
+    assert!(
+        reasons.iter().any(|r| r
+            .as_str()
+            .unwrap()
+            .contains("ends on P0S3-08-2-00, not on P0S3-06-3-00")),
+        "{reasons:?}"
+    );
+    assert!(value["next_step"]["command"]
+        .as_str()
+        .unwrap()
+        .contains("--mac"));
+    // Step 2 done: the phone goes down to 6.3 and stays.
+    fs::write(
+        dir.join(format!("SIP{MAC}.cnf")),
+        "image_version: P0S3-06-3-00\ntelnet_level: \u{201c}2\u{201d}\n",
+    )
+    .unwrap();
+    let (code, stdout, _) = run(&[
+        "check",
+        "--from",
+        "P0S3-08-2-00",
+        "--to",
+        "P0S3-06-3-00",
+        "--tftp-root",
+        root,
+    ]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains(&format!("OK: phone {MAC} ends on P0S3-06-3-00.")),
+        "{stdout}"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn seed_003_a_misnamed_os79xx_that_keeps_the_phone_on_3_1_is_not_ok() {
+    let dir = seed_003_root("seed003");
+    let root = dir.to_str().unwrap();
+    let (code, stdout, _) = run(&["check", "--from", "P0030301MFG2", "--tftp-root", root]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(!stdout.contains("OK: the phone settles"), "{stdout}");
+    assert!(stdout.contains("NOT OK"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "stays on P0030301MFG2: it asks for OS79XX.TXT, but the root has OS79xx.TXT (naming P0S3-06-3-00)"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Tftpd32"), "{stdout}");
+    assert!(
+        stdout.contains("Rename OS79xx.TXT to OS79XX.TXT."),
+        "{stdout}"
+    );
+    // With --mac, the same, for that phone; with --to, it names where the phone ends.
+    let (code, stdout, _) = run(&[
+        "check",
+        "--from",
+        "P0030301MFG2",
+        "--to",
+        "P0S3-06-3-00",
+        "--tftp-root",
+        root,
+        "--mac",
+        MAC,
+    ]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "phone {MAC} (7940) ends on P0030301MFG2, not on P0S3-06-3-00."
+        )),
+        "{stdout}"
+    );
+    // Renamed as the phone asks: it takes 6.3.
+    fs::rename(dir.join("OS79xx.TXT"), dir.join("OS79XX.TXT")).unwrap();
+    fs::write(dir.join("OS79XX.TXT"), "P0S3-06-3-00\n").unwrap();
+    fs::write(dir.join("SIPDefault.cnf"), "image_version: P0S3-06-3-00\n").unwrap();
+    fs::write(dir.join(format!("SIP{MAC}.cnf")), "line1_name: 1\n").unwrap();
+    fs::remove_file(dir.join("xmlDefault.CNF.XML")).unwrap();
+    let (code, stdout, _) = run(&[
+        "check",
+        "--from",
+        "P0030301MFG2",
+        "--to",
+        "P0S3-06-3-00",
+        "--tftp-root",
+        root,
+    ]);
+    assert_eq!(code, 0, "{stdout}");
+    // lint names both wrong-case files, and says which servers care.
+    let dir2 = seed_003_root("seed003-lint");
+    let (code, stdout, _) = run(&["lint", dir2.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("error: OS79xx.TXT: named OS79xx.TXT, but the phone asks for OS79XX.TXT"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("tftpd-hpa, atftpd and dnsmasq"), "{stdout}");
+    assert!(stdout.contains("Tftpd32 ignores case"), "{stdout}");
+    assert!(!stdout.contains("case-sensitive"), "{stdout}");
+    fs::remove_dir_all(&dir).unwrap();
+    fs::remove_dir_all(&dir2).unwrap();
+}
+
+#[test]
+fn check_without_mac_reports_every_phone_in_the_root() {
+    let dir = fixture(
+        "every-phone",
+        &[
+            ("SIPDefault.cnf", b"image_version: P0S3-08-11-00\n"),
+            ("SIP0018B9000001.cnf", b"image_version: P0S3-08-11-00\n"),
+            ("SEP0018B9000002.cnf.xml", b"<Default/>\n"),
+            ("CTLSEP0018B9000003.tlv", b""),
+        ],
+    );
+    let (code, value, _) = run_json(&[
+        "check",
+        "--from",
+        "P0S3-08-11-00",
+        "--tftp-root",
+        dir.to_str().unwrap(),
+        "--model",
+        "7940",
+    ]);
+    assert_eq!(
+        value["phones"],
+        serde_json::json!(["0018B9000001", "0018B9000002", "0018B9000003"])
+    );
+    assert_eq!(value["simulations"].as_array().unwrap().len(), 3);
+    // The phone with an empty CTLSEP file loops: NOT OK, and the reason names it.
+    assert_eq!(code, 1);
+    let reasons = value["reasons"].as_array().unwrap();
+    assert!(
+        reasons.iter().any(|r| r
+            .as_str()
+            .unwrap()
+            .contains("phone 0018B9000003 (7940) loops on CTLSEP0018B9000003.tlv")),
+        "{reasons:?}"
+    );
+    fs::remove_dir_all(&dir).unwrap();
 }

@@ -6,6 +6,8 @@ use phoneup::knowledge::matrix::BUILTIN_YAML;
 use serde_json::Value;
 
 use super::support::{card, phoneup, run};
+use super::support::{fixture, run_json, run_owned, MAC};
+use phoneup::plan::replay::STAND_IN_IMAGE;
 
 fn json(args: &[&str]) -> (i32, Value) {
     let (code, stdout, stderr) = run(args);
@@ -595,4 +597,175 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
         plain.contains("SAFE:") && !plain.contains('\x1b'),
         "{plain:?}"
     );
+}
+
+#[test]
+fn every_ending_that_is_not_success_says_what_to_do_next() {
+    // simulate: a phone on a signed load refuses an unsigned image.
+    let dir = fixture(
+        "next-refused",
+        &[
+            ("SIPDefault.cnf", b"image_version: P0S30202\n"),
+            ("P0S30202.sbn", STAND_IN_IMAGE),
+        ],
+    );
+    let root = dir.to_str().unwrap();
+    let (code, stdout, _) = run(&["simulate", "--from", "P0S3-06-3-00", "--tftp-root", root]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("refuses the image, every boot"), "{stdout}");
+    assert!(
+        stdout.contains("Next: P0S3-06-3-00 will not take P0S30202 directly"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "then run: phoneup plan --from P0S3-06-3-00 --to P0S30202 --tftp-root {root}"
+        )),
+        "{stdout}"
+    );
+    // simulate: the CTLSEP loop behind a server that answers missing files wrongly.
+    let (code, value, _) = run_json(&[
+        "simulate",
+        "--from",
+        "P003-08-11-00",
+        "--tftp-root",
+        root,
+        "--server",
+        "wrong-error",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(value["ending"], "loop");
+    assert!(value["next_step"]["fix"]
+        .as_str()
+        .unwrap()
+        .contains("TFTP error 1 (File not found)"));
+    assert!(value["next_step"]["command"]
+        .as_str()
+        .unwrap()
+        .starts_with("phoneup simulate --from P003-08-11-00"));
+    // check --tftp-root, NOT OK: see the seed tests; apply refusals:
+    let (code, stdout, _) = run_owned(
+        &card("apply", &["--stage", "1", "--tftp-root", root])
+            .into_iter()
+            .map(str::to_string)
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("Refused:"), "{stdout}");
+    assert!(stdout.contains("Next: Copy the firmware"), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "then run: phoneup apply --from P0030301MFG2 --to P0S3-08-11-00 --stage 1 --tftp-root {root}"
+        )),
+        "{stdout}"
+    );
+    let (code, stdout, _) = run(&card(
+        "apply",
+        &[
+            "--stage",
+            "1",
+            "--tftp-root",
+            root,
+            "--mac",
+            MAC,
+            "--format",
+            "json",
+        ],
+    ));
+    assert_eq!(code, 1, "{stdout}");
+    let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert!(value["next_step"]["fix"]
+        .as_str()
+        .unwrap()
+        .contains("without --mac"));
+    assert!(!value["next_step"]["command"]
+        .as_str()
+        .unwrap()
+        .contains("--mac"));
+    // plan's "no path": the nearest load it can reach by the most confident route (6.0, all
+    // high, over 5.3, whose route down has a medium step).
+    let (code, value, _) = run_json(&["plan", "--from", "P0S3-08-2-00", "--to", "P0S30202"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        value["next_step"]["command"],
+        "phoneup plan --from P0S3-08-2-00 --to P0S3-06-0-00"
+    );
+    // check's "refused" says what to do instead, in JSON too.
+    let (code, value, _) = run_json(&["check", "--from", "P0030301MFG2", "--to", "P0S3-08-11-00"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        value["next_step"]["command"],
+        "phoneup plan --from P0030301MFG2 --to P0S3-08-11-00"
+    );
+    // (A route narrowed by --via: tests/phoneup/cli.rs, via_and_avoid_steer_the_route.)
+    // undo with nothing to undo.
+    let (code, stdout, _) = run(&["undo", "--tftp-root", root]);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("pass the same --journal"), "{stdout}");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn model_means_the_same_everywhere_and_help_offers_only_what_is_accepted() {
+    let (_, help, _) = run(&["simulate", "--help"]);
+    let model = help
+        .split("--model <MODEL>")
+        .nth(1)
+        .expect("simulate documents --model");
+    let model = &model[..model.find("--format").unwrap_or(model.len())];
+    assert!(model.contains("7940") && model.contains("7960"), "{model}");
+    assert!(
+        !model.contains("both"),
+        "simulate offers only what it accepts: {model}"
+    );
+    let (code, _, stderr) = run(&[
+        "simulate",
+        "--from",
+        "P0S3-06-3-00",
+        "--tftp-root",
+        ".",
+        "--model",
+        "both",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("[possible values: 7940, 7960]"), "{stderr}");
+    for command in ["plan", "check", "apply"] {
+        let (_, help, _) = run(&[command, "--help"]);
+        assert!(help.contains("both"), "{command} --help: {help}");
+    }
+}
+
+#[test]
+fn the_man_page_documents_every_subcommand_and_names_no_missing_page() {
+    let (code, man, _) = run(&["man"]);
+    assert_eq!(code, 0);
+    assert!(
+        !man.contains("phoneup-plan(1)"),
+        "no page that does not exist"
+    );
+    for (command, options) in [
+        ("plan", &["--via", "--avoid", "--tftp-root"][..]),
+        (
+            "apply",
+            &["--stage", "--dry-run", "--journal", "--replace-links"],
+        ),
+        ("undo", &["--journal"]),
+        ("check", &["--mac", "--boots"]),
+        ("simulate", &["--server", "--model"]),
+        ("lint", &["--mac", "--journal"]),
+        ("graph", &["--loads"]),
+    ] {
+        let section = man
+            .split(&format!(".SS \"phoneup {command}\""))
+            .nth(1)
+            .unwrap_or_else(|| panic!("no section for {command}"));
+        let section = &section[..section.find(".SS ").unwrap_or(section.len())];
+        for option in options {
+            let roff = option.replace('-', "\\-");
+            assert!(
+                section.contains(&roff) || section.contains(option),
+                "{command}'s section lacks {option}"
+            );
+        }
+    }
 }

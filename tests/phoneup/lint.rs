@@ -10,6 +10,7 @@ use phoneup::Model;
 use serde_json::Value;
 
 use super::support::{card, fixture, run};
+use super::support::{run_json, MAC};
 
 /// A root as it is after the card's third stage, with the whole 8.11 package.
 fn clean_root() -> Vec<(&'static str, Vec<u8>)> {
@@ -383,4 +384,86 @@ fn mac_checks_that_phone_only() {
     );
     let (code, _) = lint("mac-same", &files, &["--mac", "001122334455"]);
     assert_eq!(code, 1);
+}
+
+#[test]
+fn after_apply_mac_lint_does_not_ask_to_undo_what_apply_wrote() {
+    let files: Vec<(&str, &[u8])> = vec![
+        (
+            "XMLDefault.cnf.xml",
+            b"<Default>\n  <loadInformation8 model=\"IP Phone 7940\">P00308010200</loadInformation8>\n  <loadInformation7 model=\"IP Phone 7960\">P00308010200</loadInformation7>\n</Default>\n",
+        ),
+        ("P00308010200.sb2", STAND_IN_IMAGE),
+        ("P00308010200.sbn", STAND_IN_IMAGE),
+        ("P00308010200.loads", b"P00308010200\r\nP00308010200.sbn\r\nP00308010200.sb2\r\n"),
+        ("P0S3-08-11-00.loads", b"P0S3-08-11-00\r\nP003-08-11-00.sbn\r\nP0S3-08-11-00.sb2\r\n"),
+        ("P003-08-11-00.sbn", STAND_IN_IMAGE),
+        ("P0S3-08-11-00.sb2", STAND_IN_IMAGE),
+    ];
+    let dir = fixture("lint-mac", &files);
+    let root = dir.to_str().unwrap();
+    let (code, stdout, stderr) = run(&card(
+        "apply",
+        &["--stage", "3", "--tftp-root", root, "--mac", MAC],
+    ));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    for extra in [&["--mac", MAC][..], &[]] {
+        let mut args = vec!["lint", root];
+        args.extend(extra);
+        let (code, stdout, _) = run(&args);
+        assert_eq!(code, 0, "{args:?}: {stdout}");
+        assert!(!stdout.contains("move SEP"), "{stdout}");
+    }
+    // The same per-phone file, not written by phoneup, is still worth a warning.
+    let copy = fixture("lint-mac-copy", &files);
+    fs::copy(
+        dir.join(format!("SEP{MAC}.cnf.xml")),
+        copy.join(format!("SEP{MAC}.cnf.xml")),
+    )
+    .unwrap();
+    let (code, stdout, _) = run(&["lint", copy.to_str().unwrap(), "--mac", MAC]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("loader stops at SEP"), "{stdout}");
+    fs::remove_dir_all(&dir).unwrap();
+    fs::remove_dir_all(&copy).unwrap();
+}
+
+#[test]
+fn what_a_stranger_could_fetch_is_warned_about() {
+    let dir = fixture(
+        "exposed",
+        &[
+            ("SIPDefault.cnf.orig", b"line1_password: \"secret\"\n"),
+            ("SIP0018B9FFFFFF.cnf~", b"line1_password: \"secret\"\n"),
+            (".SIPDefault.cnf.swp", b"x"),
+            ("XMLDefault.cnf.xml.bak", b"x"),
+            (".OS79XX.TXT.phoneup-12.tmp", b"x"),
+            ("P0S3-06-3-00.bin", STAND_IN_IMAGE),
+        ],
+    );
+    let (code, value, _) = run_json(&["lint", dir.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let flagged: Vec<&str> = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["phone"]
+                .as_str()
+                .unwrap()
+                .contains("anyone who can reach")
+        })
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        flagged,
+        [
+            ".OS79XX.TXT.phoneup-12.tmp",
+            ".SIPDefault.cnf.swp",
+            "SIP0018B9FFFFFF.cnf~",
+            "SIPDefault.cnf.orig",
+            "XMLDefault.cnf.xml.bak"
+        ]
+    );
+    fs::remove_dir_all(&dir).unwrap();
 }

@@ -13,6 +13,8 @@ use phoneup::Model;
 use super::card::{apply_stage, card_root, check_boot, run_output, simulate_args};
 use super::loopback::{Wrong, WrongServer};
 use super::support::run;
+use super::support::{fixture, run_json};
+use std::fs;
 
 /// The (anonymised) MAC of seed 004.
 const MAC: &str = "0018B9FFFFFF";
@@ -610,4 +612,33 @@ fn over_the_wire_phones_on_distinct_loopback_addresses_with_bind() {
             .collect();
         assert_eq!(ports.len(), asked.len());
     }
+}
+
+#[test]
+fn simulate_shows_a_sip_8_2_to_6_3_downgrade_as_the_plan_does() {
+    let dir = fixture(
+        "downgrade-screen",
+        &[
+            ("SIPDefault.cnf", b"image_version: P0S3-06-3-00\n"),
+            ("P0S3-06-3-00.sbn", STAND_IN_IMAGE),
+        ],
+    );
+    let (code, value, _) = run_json(&[
+        "simulate",
+        "--from",
+        "P0S3-08-2-00",
+        "--tftp-root",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(value["final_load"], "P0S3-06-3-00");
+    let screen = value["boots"][0]["screen"].as_array().unwrap();
+    assert_eq!(screen[0], "Upgrading Software", "{screen:?}");
+    assert!(!screen.iter().any(|s| s == "Universal Application Loader"));
+    let (_, plan, _) = run_json(&["plan", "--from", "P0S3-08-2-00", "--to", "P0S3-06-3-00"]);
+    assert!(plan["stages"][0]["screen"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("\"Upgrading Software\""));
+    fs::remove_dir_all(&dir).unwrap();
 }

@@ -255,3 +255,42 @@ pub fn is_root() -> bool {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
 }
+
+/// The MAC the tests give a phone of their own when one is needed.
+pub const MAC: &str = "0018B9FFFFFF";
+
+/// Runs phoneup with `args`, which ask for JSON, and returns the exit code and the JSON printed.
+pub fn json(args: &[&str]) -> (i32, serde_json::Value) {
+    let (code, stdout, stderr) = run(args);
+    let value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}{stderr}"));
+    (code, value)
+}
+
+/// Runs `phoneup ARGS --format json` and returns the exit code, the JSON printed and stderr.
+pub fn run_json(args: &[&str]) -> (i32, serde_json::Value, String) {
+    let mut args = args.to_vec();
+    args.extend(["--format", "json"]);
+    let (code, stdout, stderr) = run(&args);
+    (
+        code,
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}{stderr}")),
+        stderr,
+    )
+}
+
+/// `phoneup plan --from FROM --to TO --format json EXTRA...`: the exit code and the plan.
+pub fn plan_json(from: &str, to: &str, extra: &[&str]) -> (i32, serde_json::Value) {
+    let mut args = vec!["plan", "--from", from, "--to", to, "--format", "json"];
+    args.extend(extra);
+    json(&args)
+}
+
+/// A JSON array of strings, as strings.
+pub fn strings(value: &serde_json::Value) -> Vec<String> {
+    value
+        .as_array()
+        .unwrap_or_else(|| panic!("not an array: {value}"))
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}

@@ -1,0 +1,179 @@
+//! The undo journal `apply` keeps and `undo` reads: outside the TFTP root, in
+//! `$XDG_STATE_HOME/phoneup` or the folder `--journal` names (checked before anything is kept
+//! there), in folders named by digits alone.
+
+use std::fs;
+use std::path::Path;
+
+use super::support::{fixture, phoneup, run, run_owned};
+
+#[test]
+fn journal_option_keeps_the_journal_where_the_user_says_and_never_inside_the_root() {
+    let dir = super::support::report_root("journal-option");
+    let journal = super::support::temp_base().join("own-journal");
+    let _ = fs::remove_dir_all(&journal);
+    let root = dir.to_str().unwrap();
+    let mut args = super::support::report_apply(&dir, "1", &["--journal"]);
+    args.push(journal.to_str().unwrap().to_string());
+    let (code, stdout, stderr) = run_owned(&args);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(journal.join("0001/manifest.yaml").is_file());
+    assert!(
+        stdout.contains(&format!(
+            "phoneup undo --tftp-root {root} --journal {}",
+            journal.display()
+        )),
+        "{stdout}"
+    );
+    // Another root cannot share it.
+    let other = fixture("journal-option-other", &[("P0S3-06-3-00.bin", b"")]);
+    let mut args = super::support::report_apply(&other, "1", &["--journal"]);
+    args.push(journal.to_str().unwrap().to_string());
+    let (code, _, stderr) = run_owned(&args);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("holds the undo journal of"), "{stderr}");
+    // Inside the root is refused.
+    let mut args = super::support::report_apply(&dir, "3", &["--journal"]);
+    args.push(format!("{root}/journal"));
+    let (code, _, stderr) = run_owned(&args);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("inside the TFTP root"), "{stderr}");
+    let (code, _, _) = run(&["undo", "--tftp-root", root]);
+    assert_eq!(code, 1, "the default journal holds nothing for this root");
+    let (code, _, _) = run(&[
+        "undo",
+        "--tftp-root",
+        root,
+        "--journal",
+        journal.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        fs::read_to_string(dir.join("SIPDefault.cnf")).unwrap(),
+        super::support::REPORT_SIPDEFAULT
+    );
+    let _ = phoneup;
+    for d in [&dir, &journal, &other] {
+        fs::remove_dir_all(d).unwrap();
+    }
+}
+
+#[test]
+fn only_folders_named_by_digits_alone_are_journal_folders() {
+    let dir = super::support::report_root("journal-digits");
+    let journal = super::support::temp_base().join("journal-digits-journal");
+    let _ = fs::remove_dir_all(&journal);
+    let mut args = super::support::report_apply(&dir, "1", &["--journal"]);
+    args.push(journal.to_str().unwrap().to_string());
+    let (code, stdout, stderr) = run_owned(&args);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    // "+1" reads as the number 1 to Rust's parser, but it is not a name phoneup gives.
+    fs::rename(journal.join("0001"), journal.join("+1")).unwrap();
+    let (code, stdout, stderr) = run(&[
+        "undo",
+        "--tftp-root",
+        dir.to_str().unwrap(),
+        "--journal",
+        journal.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("Nothing to undo"), "{stdout}");
+    assert!(journal.join("+1/manifest.yaml").exists());
+    fs::remove_dir_all(&dir).unwrap();
+    fs::remove_dir_all(&journal).unwrap();
+}
+
+/// `apply` of the report root's stage 1 run in `cwd` with `env` (and XDG_STATE_HOME removed
+/// unless `env` sets it), and `extra` options.
+fn apply_with_env(
+    dir: &Path,
+    cwd: &Path,
+    env: &[(&str, &str)],
+    extra: &[&str],
+) -> (i32, String, String) {
+    let mut command = phoneup();
+    command.env_remove("XDG_STATE_HOME").current_dir(cwd);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.args(super::support::report_apply(dir, "1", extra));
+    super::support::run_command(&mut command)
+}
+
+#[test]
+fn the_journal_lives_where_xdg_says_only_when_its_paths_are_absolute() {
+    let dir = super::support::report_root("state-xdg");
+    let base = super::support::temp_base().join("state-xdg-home");
+    let _ = fs::remove_dir_all(&base);
+    fs::create_dir_all(base.join("cwd")).unwrap();
+    let home = base.join("home");
+    // A relative XDG_STATE_HOME is ignored, as the XDG specification asks: HOME's is used.
+    let (code, stdout, stderr) = apply_with_env(
+        &dir,
+        &base.join("cwd"),
+        &[
+            ("XDG_STATE_HOME", "relative-state"),
+            ("HOME", home.to_str().unwrap()),
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(home.join(".local/state/phoneup/journal").is_dir());
+    assert!(!base.join("cwd/relative-state").exists());
+    // A relative HOME (and no XDG_STATE_HOME) names no place: a usage error saying what to set.
+    let (code, stdout, stderr) =
+        apply_with_env(&dir, &base.join("cwd"), &[("HOME", "relative-home")], &[]);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(
+        stderr.contains("neither XDG_STATE_HOME nor HOME is set"),
+        "{stderr}"
+    );
+    assert!(!base.join("cwd/relative-home").exists());
+    fs::remove_dir_all(&dir).unwrap();
+    fs::remove_dir_all(&base).unwrap();
+}
+
+#[test]
+fn a_journal_folder_given_with_journal_is_checked_before_anything_is_kept_there() {
+    let dir = super::support::report_root("state-journal-checks");
+    let base = super::support::temp_base().join("state-journal-checks-places");
+    let _ = fs::remove_dir_all(&base);
+    fs::create_dir_all(&base).unwrap();
+    let base_arg = |name: &str| base.join(name).to_str().unwrap().to_string();
+    // A relative --journal is taken from where phoneup runs, and named so in the error when
+    // that is inside the root.
+    let (code, _, stderr) = apply_with_env(&dir, &dir, &[], &["--journal", "inside"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "would keep its journal in {}/inside, inside the TFTP root",
+            dir.display()
+        )),
+        "{stderr}"
+    );
+    // A link, or a file, where the journal folder would be: refused, nothing written.
+    fs::create_dir(base.join("real")).unwrap();
+    std::os::unix::fs::symlink(base.join("real"), base.join("link")).unwrap();
+    fs::write(base.join("file"), "mine\n").unwrap();
+    let home = [("HOME", base.to_str().unwrap())];
+    for (name, problem) in [("link", "is a symbolic link"), ("file", "is not a folder")] {
+        let (code, stdout, stderr) =
+            apply_with_env(&dir, &base, &home, &["--journal", &base_arg(name)]);
+        assert_eq!(code, 2, "{name}: {stdout}{stderr}");
+        assert!(stderr.contains(problem), "{name}: {stderr}");
+    }
+    assert_eq!(fs::read_dir(base.join("real")).unwrap().count(), 0);
+    assert_eq!(fs::read_to_string(base.join("file")).unwrap(), "mine\n");
+    // Root may keep it in a folder of another user's; (as another user it is refused, which
+    // only root could set up here).
+    if super::support::is_root() {
+        let theirs = base.join("theirs");
+        fs::create_dir(&theirs).unwrap();
+        std::os::unix::fs::chown(&theirs, Some(65534), Some(65534)).unwrap();
+        let (code, stdout, stderr) =
+            apply_with_env(&dir, &base, &home, &["--journal", &base_arg("theirs")]);
+        assert_eq!(code, 0, "{stdout}{stderr}");
+    }
+    fs::remove_dir_all(&dir).unwrap();
+    fs::remove_dir_all(&base).unwrap();
+}
