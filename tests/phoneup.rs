@@ -12,6 +12,7 @@ mod phoneup {
     pub mod identify;
     pub mod inventory;
     pub mod journal;
+    pub mod journal_hostile;
     pub mod knowledge;
     pub mod layers;
     pub mod lint;
@@ -19,7 +20,6 @@ mod phoneup {
     pub mod matrix_hostile;
     pub mod plan;
     pub mod probe;
-    pub mod review;
     pub mod robustness;
     pub mod routes;
     pub mod serve;
@@ -30,6 +30,7 @@ mod phoneup {
     pub mod snapshots;
     pub mod support;
     pub mod terminal;
+    pub mod tftp_root;
     pub mod tftp_server;
     pub mod wire;
 }

@@ -7,6 +7,8 @@ use std::path::Path;
 use phoneup::plan::replay::STAND_IN_IMAGE;
 
 use super::support::{card, firmware_for_the_card, fixture, run};
+use super::support::{json, report_apply, report_root, run_owned};
+use serde_json::Value;
 
 /// Seed 003's SIPDefault.cnf: `;begin`/`;end`, inline `;` comments, curly quotes, CR LF here.
 const SEED_003_SIPDEFAULT: &str = ";begin\r\nimage_version: P0S3-08-2-00\r\nproxy_register: 1\r\ndial_template: dialplan\r\ntftp_cfg_dir: \u{201c}\u{201d}\r\nsntp_server: \u{201c}ntp.sipgate.net\u{201d}\r\n# NAT/Firewall Traversal\r\nnat_enable: 1 ; 0-Disabled (default), 1-Enabled\r\nvoip_control_port: 5060 ; UDP port used for SIP messages (default \u{2013} 5060)\r\ntelnet_level: 2\r\n;end\r\n";
@@ -458,5 +460,75 @@ fn a_loads_file_that_is_not_a_manifest_is_refused() {
         stdout.contains("P0S3-08-11-99.sb2 (named by P0S3-08-11-00.loads)"),
         "{stdout}"
     );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn undo_json_says_what_undo_did_to_each_file() {
+    let dir = report_root("review-f");
+    assert_eq!(run_owned(&report_apply(&dir, "1", &[])).0, 0);
+    let (code, value) = json(&[
+        "undo",
+        "--tftp-root",
+        dir.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{value:#}");
+    let files: Vec<(&str, &str, &str)> = value["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap(),
+                f["action"].as_str().unwrap(),
+                f["undone"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("OS79XX.TXT", "created", "removed"),
+            ("XMLDefault.cnf.xml", "moved-aside", "put-back"),
+            ("SIPDefault.cnf", "modified", "restored"),
+        ]
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_file_put_back_from_the_journal_is_not_called_created() {
+    let dir = report_root("review-g");
+    for stage in ["1", "2"] {
+        assert_eq!(run_owned(&report_apply(&dir, stage, &[])).0, 0);
+    }
+    assert!(!dir.join("XMLDefault.cnf.xml").exists(), "moved aside");
+    let (code, stdout, stderr) = run_owned(&report_apply(&dir, "3", &["--dry-run"]));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("  put back   XMLDefault.cnf.xml (your copy, moved aside by an earlier stage, with loadInformation set)"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("create     XMLDefault.cnf.xml"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("note: XMLDefault.cnf.xml is your own copy, which an earlier stage moved aside into the undo journal, put back with only its loadInformation set to P0S3-08-11-00."),
+        "{stdout}"
+    );
+    // JSON keeps apply's action.
+    let (_, stdout, _) = run_owned(&report_apply(&dir, "3", &["--dry-run", "--format", "json"]));
+    let value: Value = serde_json::from_str(&stdout).unwrap();
+    let change = value["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["file"] == "XMLDefault.cnf.xml")
+        .unwrap();
+    assert_eq!(change["action"], "created");
+    assert!(change.get("restored").is_none(), "{change:#}");
     fs::remove_dir_all(&dir).unwrap();
 }

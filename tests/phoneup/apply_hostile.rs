@@ -671,3 +671,52 @@ fn f16_a_dry_run_never_prints_what_a_link_points_to() {
     }
     remove(&[&dir]);
 }
+
+/// The mode bits of `path`, without following a link.
+fn mode(path: &Path) -> u32 {
+    fs::symlink_metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+#[test]
+fn a_linked_configuration_file_replaced_keeps_its_targets_mode_never_wider() {
+    let dir = report_root("review-b");
+    let secret = dir.parent().unwrap().join(format!(
+        "phoneup-review-b-target-{}.cnf",
+        std::process::id()
+    ));
+    fs::write(&secret, REPORT_SIPDEFAULT).unwrap();
+    fs::set_permissions(&secret, fs::Permissions::from_mode(0o640)).unwrap();
+    fs::remove_file(dir.join("SIPDefault.cnf")).unwrap();
+    symlink(&secret, dir.join("SIPDefault.cnf")).unwrap();
+    let (code, stdout, stderr) = run_owned(&report_apply(&dir, "1", &["--replace-links"]));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("it becomes a regular file with mode 0640"),
+        "{stdout}"
+    );
+    let sip = dir.join("SIPDefault.cnf");
+    assert!(fs::symlink_metadata(&sip).unwrap().is_file());
+    assert_eq!(mode(&sip), 0o640, "as private as the link's target");
+    assert!(fs::read_to_string(&sip).unwrap().contains("line1_password"));
+    // The next stage keeps it so, and its journal copy is private.
+    let (code, stdout, stderr) = run_owned(&report_apply(&dir, "2", &[]));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(mode(&sip), 0o640);
+    let journal = journal_of(&dir);
+    for folder in fs::read_dir(&journal).unwrap().map(|e| e.unwrap().path()) {
+        if !folder.is_dir() {
+            continue;
+        }
+        for file in fs::read_dir(&folder).unwrap().map(|e| e.unwrap().path()) {
+            assert_eq!(mode(&file) & 0o077, 0, "{} is private", file.display());
+        }
+    }
+    for _ in 0..2 {
+        assert_eq!(run(&["undo", "--tftp-root", dir.to_str().unwrap()]).0, 0);
+    }
+    assert_eq!(fs::read_link(&sip).unwrap(), secret, "the link is back");
+    assert_eq!(mode(&secret), 0o640);
+    assert_eq!(fs::read_to_string(&secret).unwrap(), REPORT_SIPDEFAULT);
+    fs::remove_dir_all(&dir).unwrap();
+    fs::remove_file(&secret).unwrap();
+}

@@ -10,7 +10,9 @@ use phoneup::Model;
 use serde_json::Value;
 
 use super::support::{card, fixture, run};
+use super::support::{firmware_root, lint_findings, with_kind, xml_naming};
 use super::support::{run_json, MAC};
+use std::os::unix::fs::symlink;
 
 /// A root as it is after the card's third stage, with the whole 8.11 package.
 fn clean_root() -> Vec<(&'static str, Vec<u8>)> {
@@ -464,6 +466,266 @@ fn what_a_stranger_could_fetch_is_warned_about() {
             "SIPDefault.cnf.orig",
             "XMLDefault.cnf.xml.bak"
         ]
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_image_version_that_disagrees_with_xmldefault_is_an_error_saying_the_phone_never_stays() {
+    let dir = firmware_root(
+        "review-a-disagree",
+        &[
+            ("XMLDefault.cnf.xml", Some(&xml_naming("P0S3-08-11-00"))),
+            ("SIPDefault.cnf", Some(b"image_version: \"P0S3-06-3-00\"\n")),
+            ("OS79XX.TXT", Some(b"P003-08-11-00\n")),
+        ],
+    );
+    let (code, findings) = lint_findings(&dir);
+    assert_eq!(code, 1, "{findings:#?}");
+    let found = with_kind(&findings, "image_version_disagrees");
+    assert_eq!(found.len(), 1, "{findings:#?}");
+    let f = found[0];
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["file"], "SIPDefault.cnf");
+    assert_eq!(f["line"], 1);
+    assert_eq!(
+        f["problem"],
+        "image_version names P0S3-06-3-00 while XMLDefault.cnf.xml names P0S3-08-11-00"
+    );
+    assert_eq!(
+        f["phone"],
+        "once P0S3-08-11-00 runs it reads image_version and fetches P0S3-06-3-00 instead, on every boot: the phone never stays on P0S3-08-11-00"
+    );
+    assert!(
+        f["fix"]
+            .as_str()
+            .unwrap()
+            .starts_with("name the same load in both: set image_version: P0S3-08-11-00"),
+        "{f:#}"
+    );
+    // simulate agrees: the phone does not settle on those files.
+    let (code, stdout, _) = run(&[
+        "simulate",
+        "--from",
+        "P003-08-11-00",
+        "--tftp-root",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stdout}");
+    fs::remove_dir_all(&dir).unwrap();
+
+    // The same load spelled two ways, and an SCCP load in XMLDefault.cnf.xml (SCCP never
+    // reads image_version), are no disagreement.
+    for (tag, xml, sip) in [
+        ("review-a-spelling", "P0S3-08-11-00", "P0S3-8-11-00"),
+        ("review-a-sccp", "P00308010200", "P0S3-08-11-00"),
+    ] {
+        let dir = firmware_root(
+            tag,
+            &[
+                ("XMLDefault.cnf.xml", Some(&xml_naming(xml))),
+                (
+                    "SIPDefault.cnf",
+                    Some(format!("image_version: {sip}\n").as_bytes()),
+                ),
+            ],
+        );
+        let (_, findings) = lint_findings(&dir);
+        assert!(
+            with_kind(&findings, "image_version_disagrees").is_empty(),
+            "{tag}: {findings:#?}"
+        );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+#[test]
+fn a_signed_load_named_by_image_version_needs_its_sbn() {
+    // Only the .bin of SIP 6.3: a SIP phone on 5.0 or later fetches the .sbn.
+    let dir = firmware_root(
+        "review-a-sbn",
+        &[
+            ("SIPDefault.cnf", Some(b"image_version: P0S3-06-3-00\n")),
+            ("P0S3-06-3-00.sbn", None),
+        ],
+    );
+    let (code, findings) = lint_findings(&dir);
+    assert_eq!(code, 1, "{findings:#?}");
+    let found = with_kind(&findings, "sbn_missing");
+    assert_eq!(found.len(), 1, "{findings:#?}");
+    assert_eq!(found[0]["file"], "SIPDefault.cnf");
+    assert_eq!(
+        found[0]["problem"],
+        "names P0S3-06-3-00, but only P0S3-06-3-00.bin is here: SIP images from 5.0 on fetch P0S3-06-3-00.sbn"
+    );
+    assert!(found[0]["phone"]
+        .as_str()
+        .unwrap()
+        .contains("a phone already running P0S3-06-3-00 stays on it"));
+    fs::remove_dir_all(&dir).unwrap();
+    // OS79XX.TXT is read by images before 5.0 too: the .bin alone is enough there.
+    let dir = firmware_root(
+        "review-a-os79xx",
+        &[
+            ("OS79XX.TXT", Some(b"P0S3-06-3-00\n")),
+            ("P0S3-06-3-00.sbn", None),
+        ],
+    );
+    let (code, findings) = lint_findings(&dir);
+    assert_eq!((code, findings.len()), (0, 0), "{findings:#?}");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn every_lint_finding_has_a_stable_kind() {
+    let loader = xml_naming("P003-08-11-00");
+    let cases: Vec<(&str, &str, &[u8], &str)> = vec![
+        ("cr", "OS79XX.TXT", b"P003-08-11-00\r\n", "cr_line_ending"),
+        ("space", "OS79XX.TXT", b"P003-08-11-00 \n", "trailing_whitespace"),
+        ("lines", "OS79XX.TXT", b"P003-08-11-00\nP0S3-06-3-00\n", "extra_lines"),
+        ("empty", "OS79XX.TXT", b"\n", "empty_os79xx"),
+        ("ext", "OS79XX.TXT", b"P003-08-11-00.sbn\n", "name_with_extension"),
+        ("gone", "OS79XX.TXT", b"P0S3-07-4-00\n", "load_files_missing"),
+        ("junk", "OS79XX.TXT", b"hello\n", "not_a_load_id"),
+        ("case", "os79xx.txt", b"P003-08-11-00\n", "wrong_case"),
+        ("xml", "XMLDefault.cnf.xml", b"<Default>\n<a></b>\n", "malformed_xml"),
+        ("model", "XMLDefault.cnf.xml", b"<Default><loadInformation7 model=\"IP Phone 7940\">P0S3-08-11-00</loadInformation7></Default>", "wrong_model_element"),
+        ("ctl", "CTLSEP0018B9FFFFFF.tlv", b"", "empty_trust_list"),
+        ("backup", "SIPDefault.cnf.orig", b"x", "leftover"),
+        ("per-phone", "SIP0018B9FFFFFF.cnf", b"image_version: P0S3-06-3-00\n", "per_phone_image_version"),
+        ("first", "SEP0018B9FFFFFF.cnf.xml", &loader, "per_phone_file_first"),
+        ("version", "SIPDefault.cnf", b"image_version: P0S3-06-3-00\n", "image_version_disagrees"),
+    ];
+    let mut seen = Vec::new();
+    for (tag, file, bytes, kind) in cases {
+        let dir = firmware_root(
+            &format!("review-kind-{tag}"),
+            &[
+                ("XMLDefault.cnf.xml", Some(&xml_naming("P0S3-08-11-00"))),
+                ("SIPDefault.cnf", Some(b"image_version: P0S3-08-11-00\n")),
+                (file, Some(bytes)),
+            ],
+        );
+        let (_, findings) = lint_findings(&dir);
+        assert!(
+            !with_kind(&findings, kind).is_empty(),
+            "{tag}: no {kind}: {findings:#?}"
+        );
+        seen.push(kind);
+        fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("{tag}: {e}"));
+    }
+    let dir = firmware_root("review-e-more", &[]);
+    fs::create_dir_all(dir.join(".git")).unwrap();
+    fs::create_dir_all(dir.join("SIPDefault.cnf")).unwrap();
+    let outside = fixture("review-e-outside", &[("notes.txt", b"x")]);
+    symlink(outside.join("notes.txt"), dir.join("elsewhere.txt")).unwrap();
+    let (_, findings) = lint_findings(&dir);
+    for kind in ["version_control", "unreadable", "link_leaves_directory"] {
+        assert!(
+            !with_kind(&findings, kind).is_empty(),
+            "{kind}: {findings:#?}"
+        );
+        seen.push(kind);
+    }
+    // A link out that no phone asks for is a warning about what a stranger could fetch.
+    assert_eq!(
+        with_kind(&findings, "link_leaves_directory")[0]["severity"],
+        "warning"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+    fs::remove_dir_all(&outside).unwrap();
+    // Every finding has one of the kinds the README lists, and the README lists every kind.
+    let readme = include_str!("../../README.md");
+    for kind in &seen {
+        assert!(
+            readme.contains(&format!("`{kind}`")),
+            "README lacks `{kind}`"
+        );
+    }
+    seen.push("sbn_missing");
+    assert!(readme.contains("`sbn_missing`"));
+    seen.sort();
+    seen.dedup();
+    assert_eq!(
+        seen.len(),
+        19,
+        "every kind is made by a case above: {seen:?}"
+    );
+}
+
+#[test]
+fn the_image_the_phone_runs_and_a_value_that_is_no_load_id_are_told_apart() {
+    // The factory image, with no files: a phone on it fetches nothing.
+    let dir = fixture(
+        "review-e-mfg",
+        &[("XMLDefault.cnf.xml", &xml_naming("P0030301MFG2"))],
+    );
+    let (_, findings) = lint_findings(&dir);
+    let found = with_kind(&findings, "load_files_missing");
+    assert_eq!(found.len(), 1, "{findings:#?}");
+    let phone = found[0]["phone"].as_str().unwrap();
+    assert!(
+        phone.starts_with("a phone already running P0030301MFG2 fetches nothing and stays on it;"),
+        "{phone}"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+    // A password where the load belongs.
+    let dir = fixture(
+        "review-e-junk",
+        &[("SIPDefault.cnf", b"image_version: TOPSECRET-password-123\n")],
+    );
+    let (code, findings) = lint_findings(&dir);
+    assert_eq!(code, 1);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0]["kind"], "not_a_load_id");
+    assert_eq!(
+        findings[0]["problem"],
+        "image_version `TOPSECRET-password-123` is not a load ID"
+    );
+    let (_, stdout, _) = run(&["lint", dir.to_str().unwrap()]);
+    assert!(!stdout.contains("whose files are"), "{stdout}");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn mgcdefault_is_linted_for_an_mgcp_application_and_not_for_a_sip_one() {
+    // An MGCP 7.7 application reads MGCDefault.cnf's image_version (R15): naming another load
+    // there sends it away on every boot.
+    let dir = firmware_root(
+        "review-mgcp-disagree",
+        &[
+            ("XMLDefault.cnf.xml", Some(&xml_naming("P0M3-07-7-00"))),
+            (
+                "MGCDefault.cnf",
+                Some(b"# MGCP\nimage_version: P0030801SR02\n"),
+            ),
+            ("SIPDefault.cnf", Some(b"image_version: P0S3-06-3-00\n")),
+        ],
+    );
+    let (code, findings) = lint_findings(&dir);
+    assert_eq!(code, 1, "{findings:#?}");
+    let found = with_kind(&findings, "image_version_disagrees");
+    assert_eq!(found.len(), 1, "only MGCDefault.cnf counts: {findings:#?}");
+    assert_eq!(found[0]["file"], "MGCDefault.cnf");
+    assert_eq!(found[0]["line"], 2);
+    assert_eq!(
+        found[0]["problem"],
+        "image_version names P0030801SR02 while XMLDefault.cnf.xml names P0M3-07-7-00"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+    // A SIP application does not read MGCDefault.cnf.
+    let dir = firmware_root(
+        "review-mgcp-sip",
+        &[
+            ("XMLDefault.cnf.xml", Some(&xml_naming("P0S3-08-11-00"))),
+            ("MGCDefault.cnf", Some(b"image_version: P0030801SR02\n")),
+            ("SIPDefault.cnf", Some(b"image_version: P0S3-08-11-00\n")),
+        ],
+    );
+    let (_, findings) = lint_findings(&dir);
+    assert!(
+        with_kind(&findings, "image_version_disagrees").is_empty(),
+        "{findings:#?}"
     );
     fs::remove_dir_all(&dir).unwrap();
 }

@@ -294,3 +294,42 @@ pub fn strings(value: &serde_json::Value) -> Vec<String> {
         .map(|v| v.as_str().unwrap().to_string())
         .collect()
 }
+
+/// The card's firmware and SIP 6.3's `.sbn`, stand-ins all.
+fn firmware() -> Vec<(&'static str, Vec<u8>)> {
+    let mut files = firmware_for_the_card();
+    files.push((
+        "P0S3-06-3-00.sbn",
+        phoneup::plan::replay::STAND_IN_IMAGE.to_vec(),
+    ));
+    files
+}
+
+/// An `XMLDefault.cnf.xml` that names `load` for both models.
+pub fn xml_naming(load: &str) -> Vec<u8> {
+    phoneup::files::xml_default_cnf_xml::render(load, phoneup::Model::Both).into_bytes()
+}
+
+/// A root of [`firmware`] with `files` added (`None` removes a file).
+pub fn firmware_root(tag: &str, files: &[(&str, Option<&[u8]>)]) -> std::path::PathBuf {
+    let mut all = firmware();
+    for (name, bytes) in files {
+        all.retain(|(n, _)| n != name);
+        if let Some(bytes) = bytes {
+            all.push((name, bytes.to_vec()));
+        }
+    }
+    let borrowed: Vec<(&str, &[u8])> = all.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    fixture(tag, &borrowed)
+}
+
+/// `phoneup lint DIR --format json`: the exit code and the findings.
+pub fn lint_findings(dir: &std::path::Path) -> (i32, Vec<serde_json::Value>) {
+    let (code, value) = json(&["lint", dir.to_str().unwrap(), "--format", "json"]);
+    (code, value["findings"].as_array().unwrap().clone())
+}
+
+/// The findings of one `kind`.
+pub fn with_kind<'a>(findings: &'a [serde_json::Value], kind: &str) -> Vec<&'a serde_json::Value> {
+    findings.iter().filter(|f| f["kind"] == kind).collect()
+}

@@ -1,0 +1,288 @@
+//! How every command reads the user's TFTP root: a path that is not there says where to look,
+//! a link that leaves the root is never read or shown, and FIFOs, huge and unreadable files are
+//! named as not read instead of hanging the command or passing as clean.
+
+use std::fs;
+use std::os::unix::fs::symlink;
+
+use super::support::{card, firmware_root, fixture, json, lint_findings, run, with_kind};
+
+/// A root whose configuration files are links to files outside it, holding secrets.
+fn root_with_links_out(tag: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let outside = fixture(
+        &format!("{tag}-outside"),
+        &[
+            (
+                "outside.xml",
+                b"<Default>\n<loadInformation8 model=\"IP Phone 7940\">TOPSECRET-xml</loadInformation8>\n</Default>\n",
+            ),
+            ("shadow", b"root:$6$TOPSECRET-hash:19000:0:99999:7:::\n"),
+            ("sip.cnf", b"image_version: P0S3-06-3-00\nline1_password: \"TOPSECRET-sip\"\n"),
+        ],
+    );
+    let dir = firmware_root(tag, &[]);
+    symlink(outside.join("outside.xml"), dir.join("XMLDefault.cnf.xml")).unwrap();
+    symlink(outside.join("shadow"), dir.join("SEP0018B9000001.cnf.xml")).unwrap();
+    symlink(
+        format!(
+            "../{}/sip.cnf",
+            outside.file_name().unwrap().to_str().unwrap()
+        ),
+        dir.join("SIPDefault.cnf"),
+    )
+    .unwrap();
+    // A link inside the directory is served as the file it points to.
+    fs::write(dir.join("os.txt"), "P0S3-06-3-00\n").unwrap();
+    symlink("os.txt", dir.join("OS79XX.TXT")).unwrap();
+    (dir, outside)
+}
+
+#[test]
+fn no_command_shows_a_byte_of_a_file_a_link_leads_to_outside_the_root() {
+    let (dir, outside) = root_with_links_out("review-c");
+    let root = dir.to_str().unwrap();
+    let mac = "0018B9000001";
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["lint", root],
+        vec!["lint", root, "--format", "json"],
+        vec!["inventory", root, "--format", "json"],
+        vec![
+            "simulate",
+            "--from",
+            "P003-08-11-00",
+            "--tftp-root",
+            root,
+            "--mac",
+            mac,
+        ],
+        vec![
+            "simulate",
+            "--from",
+            "P003-08-11-00",
+            "--tftp-root",
+            root,
+            "--format",
+            "json",
+            "--mac",
+            mac,
+        ],
+        vec!["check", "--from", "P0S3-06-3-00", "--tftp-root", root],
+        vec![
+            "check",
+            "--from",
+            "P0S3-06-3-00",
+            "--tftp-root",
+            root,
+            "--format",
+            "json",
+        ],
+        card("plan", &["--tftp-root", root]),
+        card(
+            "apply",
+            &[
+                "--stage",
+                "3",
+                "--tftp-root",
+                root,
+                "--dry-run",
+                "--replace-links",
+                "--force",
+            ],
+        ),
+        card(
+            "apply",
+            &[
+                "--stage",
+                "1",
+                "--tftp-root",
+                root,
+                "--dry-run",
+                "--replace-links",
+                "--force",
+                "--format",
+                "json",
+            ],
+        ),
+    ];
+    for args in &runs {
+        let (code, stdout, stderr) = run(args);
+        assert!(code <= 1, "{args:?}: {stdout}{stderr}");
+        for shown in [&stdout, &stderr] {
+            assert!(!shown.contains("TOPSECRET"), "{args:?}: {shown}");
+            assert!(!shown.contains("well-formed"), "{args:?}: {shown}");
+        }
+    }
+    // lint names each link that leaves and says what the servers do; the link inside is read.
+    let (code, findings) = lint_findings(&dir);
+    assert_eq!(code, 1);
+    let links = with_kind(&findings, "link_leaves_directory");
+    let files: Vec<&str> = links.iter().map(|f| f["file"].as_str().unwrap()).collect();
+    assert_eq!(
+        files,
+        [
+            "SEP0018B9000001.cnf.xml",
+            "SIPDefault.cnf",
+            "XMLDefault.cnf.xml"
+        ],
+        "{findings:#?}"
+    );
+    for f in &links {
+        assert_eq!(f["severity"], "error");
+        assert!(
+            f["problem"]
+                .as_str()
+                .unwrap()
+                .ends_with("outside the directory: lint did not read it"),
+            "{f:#}"
+        );
+        assert!(
+            f["phone"]
+                .as_str()
+                .unwrap()
+                .starts_with("gets File not found from tftpd-hpa --secure and phoneup serve"),
+            "{f:#}"
+        );
+    }
+    // simulate: the phone does not find them, and says why.
+    let (_, stdout, _) = run(&runs[3]);
+    assert!(
+        stdout.contains("RRQ SEP0018B9000001.cnf.xml      not found"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("RRQ XMLDefault.cnf.xml           not found"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(
+        "Not served: XMLDefault.cnf.xml: a link that leaves the directory: tftpd-hpa --secure and phoneup serve do not serve it"
+    ), "{stdout}");
+    // A legacy image reads OS79XX.TXT through the link inside the directory.
+    let (_, value) = json(&[
+        "simulate",
+        "--from",
+        "P0030301MFG2",
+        "--tftp-root",
+        root,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(value["boots"][0]["requests"][0]["file"], "OS79XX.TXT");
+    assert_eq!(value["boots"][0]["requests"][0]["found"], true);
+    assert_eq!(value["boots"][0]["after"], "P0S3-06-3-00", "{value:#}");
+    fs::remove_dir_all(&dir).unwrap();
+    fs::remove_dir_all(&outside).unwrap();
+}
+
+#[test]
+fn simulate_names_what_it_did_not_serve() {
+    let dir = firmware_root("review-d", &[]);
+    let status = std::process::Command::new("mkfifo")
+        .arg(dir.join("OS79XX.TXT"))
+        .status()
+        .expect("mkfifo (coreutils) runs");
+    assert!(status.success());
+    let root = dir.to_str().unwrap();
+    let args = ["simulate", "--from", "P0S3-06-3-00", "--tftp-root", root];
+    let (code, stdout, _) = run(&args);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("RRQ OS79XX.TXT"), "{stdout}");
+    assert!(
+        stdout.contains("Not served: OS79XX.TXT: not a regular file (a FIFO (named pipe))"),
+        "{stdout}"
+    );
+    let (_, value) = json(&[&args[..], &["--format", "json"]].concat());
+    assert_eq!(
+        value["skipped"],
+        serde_json::json!(["OS79XX.TXT: not a regular file (a FIFO (named pipe))"])
+    );
+    fs::remove_file(dir.join("OS79XX.TXT")).unwrap();
+    let (_, value) = json(&[&args[..], &["--format", "json"]].concat());
+    assert!(
+        value.get("skipped").is_none(),
+        "left out when empty: {value:#}"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_tftp_root_that_does_not_exist_says_where_to_look() {
+    let missing = "/nonexistent/phoneup-review";
+    let runs: Vec<Vec<&str>> = vec![
+        card("apply", &["--stage", "1", "--tftp-root", missing]),
+        vec!["undo", "--tftp-root", missing],
+        vec!["inventory", missing],
+        vec!["lint", missing],
+        vec!["simulate", "--from", "P0S3-06-3-00", "--tftp-root", missing],
+        vec!["check", "--from", "P0S3-06-3-00", "--tftp-root", missing],
+        card("plan", &["--tftp-root", missing]),
+    ];
+    for args in &runs {
+        let (code, stdout, stderr) = run(args);
+        assert_eq!(code, 2, "{args:?}: {stdout}{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "cannot read the TFTP root {missing}: No such file or directory"
+            )),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains(
+                "Check the path: give the directory your TFTP server serves (often /srv/tftp"
+            ),
+            "{args:?}: {stderr}"
+        );
+    }
+    let dir = fixture("review-i", &[("OS79XX.TXT", b"P0S3-06-3-00\n")]);
+    let (code, _, stderr) = run(&["lint", dir.join("OS79XX.TXT").to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not a file in it"), "{stderr}");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn plan_says_which_files_it_names_it_could_not_read_in_the_root() {
+    let dir = super::support::fixture("plan-unread", &[("OS79XX.TXT", b"P0S3-06-3-00\n")]);
+    std::os::unix::fs::symlink("/etc/passwd", dir.join("SIPDefault.cnf")).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(dir.join("XMLDefault.cnf.xml"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // Not named by the plan: not mentioned.
+    std::fs::create_dir(dir.join("backup")).unwrap();
+    let root = dir.to_str().unwrap();
+    let (code, stdout, stderr) = run(&[
+        "plan",
+        "--from",
+        "P0030301MFG2",
+        "--to",
+        "P0S3-06-3-00",
+        "--tftp-root",
+        root,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let note = stdout
+        .lines()
+        .find(|l| l.starts_with("Note: Not read from your TFTP root"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert_eq!(
+        note,
+        format!(
+            "Note: Not read from your TFTP root, so planned as if absent: SIPDefault.cnf: a link that leaves the directory: tftpd-hpa --secure and phoneup serve do not serve it (it points to /etc/passwd); XMLDefault.cnf.xml: not a regular file (a FIFO (named pipe)) (phoneup inventory {root} lists every entry it skips)."
+        )
+    );
+    // A clean root has no such note.
+    fs::remove_file(dir.join("SIPDefault.cnf")).unwrap();
+    fs::remove_file(dir.join("XMLDefault.cnf.xml")).unwrap();
+    let (_, stdout, _) = run(&[
+        "plan",
+        "--from",
+        "P0030301MFG2",
+        "--to",
+        "P0S3-06-3-00",
+        "--tftp-root",
+        root,
+    ]);
+    assert!(!stdout.contains("Not read from your TFTP root"), "{stdout}");
+    fs::remove_dir_all(&dir).unwrap();
+}
