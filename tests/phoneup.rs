@@ -13,7 +13,6 @@ mod phoneup {
     pub mod inventory;
     pub mod journal;
     pub mod journal_hostile;
-    pub mod knowledge;
     pub mod layers;
     pub mod lint;
     pub mod loopback;

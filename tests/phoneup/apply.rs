@@ -5,10 +5,11 @@ use std::fs;
 use std::path::Path;
 
 use phoneup::plan::replay::STAND_IN_IMAGE;
-
-use super::support::{card, firmware_for_the_card, fixture, run};
-use super::support::{json, report_apply, report_root, run_owned};
 use serde_json::Value;
+
+use super::support::{
+    card, firmware_for_the_card, fixture, json, report_apply, report_root, run, run_owned,
+};
 
 /// Seed 003's SIPDefault.cnf: `;begin`/`;end`, inline `;` comments, curly quotes, CR LF here.
 const SEED_003_SIPDEFAULT: &str = ";begin\r\nimage_version: P0S3-08-2-00\r\nproxy_register: 1\r\ndial_template: dialplan\r\ntftp_cfg_dir: \u{201c}\u{201d}\r\nsntp_server: \u{201c}ntp.sipgate.net\u{201d}\r\n# NAT/Firewall Traversal\r\nnat_enable: 1 ; 0-Disabled (default), 1-Enabled\r\nvoip_control_port: 5060 ; UDP port used for SIP messages (default \u{2013} 5060)\r\ntelnet_level: 2\r\n;end\r\n";

@@ -1,17 +1,17 @@
 //! `check` gives every verdict of the upgrade matrix (the rules of data/matrix.yaml), its exit
 //! codes, and what it says when its options need a TFTP root.
 
+use std::fs;
+
 use phoneup::knowledge::graph::Prefer;
 use phoneup::knowledge::load_id::{LoadId, Protocol};
 use phoneup::knowledge::matrix::{Confidence, Matrix};
 use phoneup::plan::check::{check, Verdict};
+use phoneup::plan::replay::STAND_IN_IMAGE;
 use phoneup::plan::{plan, Outcome, Request};
 use phoneup::Model;
 
-use super::support::run;
-use super::support::{fixture, run_json, MAC};
-use phoneup::plan::replay::STAND_IN_IMAGE;
-use std::fs;
+use super::support::{fixture, run, run_json, MAC};
 
 fn verdict(from: &str, to: &str) -> (Verdict, Option<String>) {
     let matrix = Matrix::builtin().unwrap();

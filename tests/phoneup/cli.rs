@@ -3,11 +3,10 @@
 use std::fs;
 
 use phoneup::knowledge::matrix::BUILTIN_YAML;
+use phoneup::plan::replay::STAND_IN_IMAGE;
 use serde_json::Value;
 
-use super::support::{card, phoneup, run};
-use super::support::{fixture, run_json, run_owned, MAC};
-use phoneup::plan::replay::STAND_IN_IMAGE;
+use super::support::{card, fixture, phoneup, run, run_json, run_owned, MAC};
 
 fn json(args: &[&str]) -> (i32, Value) {
     let (code, stdout, stderr) = run(args);

@@ -1,7 +1,7 @@
 //! `identify`: what a load ID, a firmware file name or a version line is, in text and JSON;
 //! Boot, DSP and Java-phone IDs are told apart from App Load IDs.
 
-use super::support::run;
+use super::support::{json, run, strings};
 
 #[test]
 fn the_java_phone_message_names_its_phones_not_the_7940_and_7960() {
@@ -9,4 +9,59 @@ fn the_java_phone_message_names_its_phones_not_the_7940_and_7960() {
     assert_eq!(code, 2);
     assert!(stderr.contains("7941"), "{stderr}");
     assert!(!stderr.contains("794x"), "{stderr}");
+}
+
+#[test]
+fn explains_boot_dsp_and_version_lines_and_flags_files_no_package_ships() {
+    for (input, what) in [
+        ("PC030301", "Boot Load ID"),
+        ("PC03A300", "Boot Load ID"),
+        ("PS03AT46", "DSP Load ID"),
+    ] {
+        let (code, stdout, _) = run(&["identify", input]);
+        assert_eq!(code, 0, "{input}");
+        assert!(
+            stdout.contains(&format!("This is the {what}"))
+                && stdout.contains("not the App Load ID"),
+            "{input}: {stdout}"
+        );
+        let (code, _, stderr) = run(&["plan", "--from", input, "--to", "P0S3-08-11-00"]);
+        assert_eq!(code, 2);
+        assert!(
+            stderr.contains(what) && stderr.contains("App Load ID"),
+            "{stderr}"
+        );
+    }
+    for (line, load) in [
+        ("8.1(2)SR2", "P0030801SR02"),
+        ("3.1(MF.G2)", "P0030301MFG2"),
+        ("8.1(2.0)", "P00308010200"),
+    ] {
+        let (code, value) = json(&["identify", line, "--format", "json"]);
+        assert_eq!(code, 0, "{line}");
+        assert_eq!(value[0]["input"], line);
+        assert_eq!(value[0]["catalogue_id"], load, "{line}");
+        assert!(strings(&value[0]["notes"])[0].contains(&format!("App Load ID {load}")));
+        let (code, _, stderr) = run(&["plan", "--from", line, "--to", "P0S3-08-11-00"]);
+        assert_eq!(code, 2);
+        assert!(
+            stderr.contains(&format!("did you mean `{load}")),
+            "{stderr}"
+        );
+    }
+    let (code, value) = json(&[
+        "identify",
+        "P0S3-8-12-00.bin",
+        "P0S3-8-12-00.loads",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(value[0]["in_package"], false);
+    assert!(strings(&value[0]["notes"]).iter().any(|n| n
+        .contains("No package of SIP 8.12 ships P0S3-8-12-00.bin")
+        && n.contains("name the loader P003-8-12-00")));
+    assert_eq!(value[1]["in_package"], true);
+    let (_, stdout, _) = run(&["identify", "P0S3-8-12-00.bin"]);
+    assert!(stdout.contains("in package   no"), "{stdout}");
 }

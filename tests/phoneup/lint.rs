@@ -1,6 +1,7 @@
 //! `lint`, `inventory` and `plan --tftp-root` on fixture roots made to contain each problem.
 
 use std::fs;
+use std::os::unix::fs::symlink;
 use std::path::Path;
 
 use phoneup::files::loads::stand_in as stand_in_loads;
@@ -9,10 +10,9 @@ use phoneup::plan::replay::STAND_IN_IMAGE;
 use phoneup::Model;
 use serde_json::Value;
 
-use super::support::{card, fixture, run};
-use super::support::{firmware_root, lint_findings, with_kind, xml_naming};
-use super::support::{run_json, MAC};
-use std::os::unix::fs::symlink;
+use super::support::{
+    card, firmware_root, fixture, lint_findings, run, run_json, with_kind, xml_naming, MAC,
+};
 
 /// A root as it is after the card's third stage, with the whole 8.11 package.
 fn clean_root() -> Vec<(&'static str, Vec<u8>)> {

@@ -1,12 +1,17 @@
 //! Every pair of catalogue loads gets either a plan that chains through allowed rules, or a
 //! clear "no path".
 
-use super::support::{fixture, run, run_json};
+use std::fs;
+
+use phoneup::files::loads::stand_in as stand_in_loads;
 use phoneup::knowledge::graph;
 use phoneup::knowledge::matrix::{Matrix, Verdict};
 use phoneup::knowledge::package as stage;
+use phoneup::plan::replay::STAND_IN_IMAGE;
 use phoneup::plan::{plan, Outcome, Planner, Request};
-use std::fs;
+use serde_json::Value;
+
+use super::support::{fixture, plan_json, root_args, run, run_json, strings};
 
 #[test]
 fn every_pair_gets_a_chained_plan_of_allowed_steps_or_a_reasoned_no() {
@@ -204,4 +209,248 @@ fn no_path_says_why_and_aims_for_the_nearest_load_of_the_same_kind_and_protocol(
         ])
     );
     fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn safety_first_the_factory_image_to_sip_7_4_is_all_high_and_reboots_first_takes_the_loader() {
+    let (code, plan) = plan_json("P0030301MFG2", "P0S3-07-4-00", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        strings(&plan["path"]),
+        [
+            "P0030301MFG2",
+            "P0S3-06-3-00",
+            "P003-07-4-00",
+            "P0S3-07-4-00"
+        ]
+    );
+    for stage in plan["stages"].as_array().unwrap() {
+        assert_eq!(stage["confidence"], "high", "{stage:#}");
+    }
+    assert_eq!(plan["prefer"], "safety");
+    let (code, plan) = plan_json("P0030301MFG2", "P0S3-07-4-00", &["--prefer", "reboots"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        strings(&plan["path"]),
+        ["P0030301MFG2", "P003-07-4-00", "P0S3-07-4-00"]
+    );
+    assert_eq!(plan["stages"][0]["rule"], "R2a");
+    assert_eq!(plan["stages"][0]["confidence"], "medium");
+    assert_eq!(
+        strings(&plan["stages"][0]["firmware"]),
+        ["P003-07-4-00.bin"]
+    );
+    // The card stays three high-confidence reboots.
+    let (_, card) = plan_json("P0030301MFG2", "P0S3-08-11-00", &[]);
+    assert_eq!(card["reboots"], 3);
+    assert!(card["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["confidence"] == "high"));
+}
+
+#[test]
+fn intermediates_avoid_7_2_and_prefer_7_4() {
+    let (_, plan) = plan_json("P0S3-06-3-00", "P00308010200", &[]);
+    assert_eq!(
+        strings(&plan["path"]),
+        [
+            "P0S3-06-3-00",
+            "P003-07-4-00",
+            "P0S3-07-4-00",
+            "P00308010200"
+        ]
+    );
+    // SCCP 5.x to SIP 8.x goes through the target's own loader, never SIP 7.2.
+    let (_, plan) = plan_json("P00305000301", "P0S3-8-12-00", &[]);
+    assert_eq!(
+        strings(&plan["path"]),
+        ["P00305000301", "P003-8-12-00", "P0S3-8-12-00"]
+    );
+    assert_eq!(plan["stages"][0]["rule"], "R8b");
+    assert_eq!(
+        strings(&plan["stages"][0]["firmware"]),
+        ["P003-8-12-00.sbn"]
+    );
+}
+
+#[test]
+fn an_mgcp_7_7_phone_gets_a_plan_to_sccp_8_1_2_sr2_by_mgcdefault() {
+    let (code, plan) = plan_json("P0M3-07-7-00", "P0030801SR02", &[]);
+    assert_eq!(code, 0, "{plan:#}");
+    let stage = &plan["stages"][0];
+    assert_eq!(plan["reboots"], 1);
+    assert_eq!(stage["rule"], "R15");
+    assert_eq!(stage["confidence"], "medium");
+    // MGCDefault.cnf is edited in place (only its image_version line is phoneup's).
+    let edit = stage["edits_in_place"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["file"] == "MGCDefault.cnf")
+        .expect("MGCDefault.cnf is edited");
+    assert_eq!(edit["set"][0]["key"], "image_version");
+    assert_eq!(edit["set"][0]["value"], "P0030801SR02");
+    assert_eq!(edit["if_absent"], "image_version: P0030801SR02\n");
+    assert_eq!(stage["files"].get("MGCDefault.cnf"), None);
+    assert_eq!(stage["files"]["SIPDefault.cnf"], Value::Null);
+    assert_eq!(stage["files"]["XMLDefault.cnf.xml"], Value::Null);
+    assert_eq!(
+        strings(&stage["expect_requests"])[4..7],
+        ["XMLDefault.cnf.xml", "SIPDefault.cnf", "MGCDefault.cnf"]
+    );
+    let (_, stdout, _) = run(&["plan", "--from", "P0M3-07-7-00", "--to", "P0030801SR02"]);
+    assert!(
+        stdout.contains("how       image_version in MGCDefault.cnf"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("In MGCDefault.cnf only the values named above are phoneup's"),
+        "{stdout}"
+    );
+
+    // apply writes MGCDefault.cnf (keeping the user's other lines) and sets SIPDefault.cnf
+    // aside; the phone model then ends on SCCP 8.1(2)SR2.
+    let loads = stand_in_loads("P0030801SR02", "P0030801SR02", "P0030801SR02");
+    let dir = fixture(
+        "mgcp",
+        &[
+            ("P0030801SR02.bin", STAND_IN_IMAGE),
+            ("P0030801SR02.loads", loads.as_bytes()),
+            ("P0030801SR02.sb2", STAND_IN_IMAGE),
+            ("P0030801SR02.sbn", STAND_IN_IMAGE),
+            (
+                "SIPDefault.cnf",
+                b"image_version: P0S3-8-12-00\nproxy1_address: x\n",
+            ),
+            (
+                "MGCDefault.cnf",
+                b"# Generic MGCP Default Config File Options\nimage_version: P0M3-07-7-00\n",
+            ),
+        ],
+    );
+    let (code, stdout, stderr) = run(&root_args(
+        &[
+            "apply",
+            "--from",
+            "P0M3-07-7-00",
+            "--to",
+            "P0030801SR02",
+            "--stage",
+            "1",
+        ],
+        &dir,
+    ));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(
+        fs::read_to_string(dir.join("MGCDefault.cnf")).unwrap(),
+        "# Generic MGCP Default Config File Options\nimage_version: P0030801SR02\n"
+    );
+    assert!(!dir.join("SIPDefault.cnf").exists());
+    let (code, stdout, _) = run(&root_args(
+        &["check", "--from", "P0M3-07-7-00", "--to", "P0030801SR02"],
+        &dir,
+    ));
+    assert_eq!(code, 0, "{stdout}");
+    let (code, _, _) = run(&root_args(&["undo"], &dir));
+    assert_eq!(code, 0);
+    assert!(dir.join("SIPDefault.cnf").exists());
+    fs::remove_dir_all(&dir).unwrap();
+    // Nothing leads to MGCP, and MGCP before 7.0 stays unknown.
+    let (code, stdout, _) = run(&["plan", "--from", "P0S3-08-11-00", "--to", "P0M3-07-7-00"]);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("No rule leads to an MGCP load"), "{stdout}");
+    let (code, stdout, _) = run(&["plan", "--from", "P0M3-06-1-00", "--to", "P0030801SR02"]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("whether it runs on the Universal Application Loader is unknown"),
+        "{stdout}"
+    );
+}
+
+/// The warnings of the stage of `plan --from FROM --to TO` that ends on `stage_to`.
+fn warnings(from: &str, to: &str, stage_to: &str) -> Vec<String> {
+    warnings_with(from, to, stage_to, &[])
+}
+
+fn warnings_with(from: &str, to: &str, stage_to: &str, extra: &[&str]) -> Vec<String> {
+    let (_, plan) = plan_json(from, to, extra);
+    let stage = plan["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["to"] == stage_to)
+        .unwrap_or_else(|| panic!("{from} -> {to} has no stage to {stage_to}: {plan:#}"));
+    strings(&stage["warnings"])
+}
+
+#[test]
+fn the_new_cautions_appear_where_they_apply() {
+    let loader = warnings("P0S3-06-3-00", "P0S3-08-11-00", "P003-08-11-00");
+    assert!(loader.iter().any(|w| w.contains("no settings menu")
+        && w.contains("option 150")
+        && w.contains("123456789*0#")));
+    assert!(loader
+        .iter()
+        .any(|w| w.contains("image_version names the loader")));
+    let app = warnings("P0S3-06-3-00", "P0S3-08-11-00", "P0S3-08-11-00");
+    assert!(app.iter().any(|w| w.contains("xmlDefault.CNF.XML")));
+    assert!(
+        !app.iter().any(|w| w.contains("no settings menu")),
+        "{app:?}"
+    );
+    // SCCP 3.x through the SCCP package's own .bin loader enters the loader too.
+    let bin_loader = warnings_with(
+        "P0030301MFG2",
+        "P00307020300",
+        "P00307020300",
+        &["--prefer", "reboots"],
+    );
+    assert!(
+        bin_loader.iter().any(|w| w.contains("no settings menu")),
+        "{bin_loader:?}"
+    );
+    // SCCP 8.0(5) and later: the silent fallback of STRANGEFAIL.
+    let sccp = warnings("P0S3-08-11-00", "P0030801SR02", "P0030801SR02");
+    assert!(sccp
+        .iter()
+        .any(|w| w.contains("[STRANGEFAIL]") && w.contains("8.0(5)")));
+    let older = warnings("P0S3-08-11-00", "P00307020300", "P00307020300");
+    assert!(!older.iter().any(|w| w.contains("8.0(5) or later")));
+    // A file no source shows.
+    let nine = warnings("P0S3-06-3-00", "P0S3-08-9-00", "P003-08-9-00");
+    assert!(nine
+        .iter()
+        .any(|w| w.contains("No source shows a file named P003-08-9-00.sbn")));
+    // Shared files: every plan says so once.
+    let (_, plan) = plan_json("P0S3-08-2-00", "P0S3-06-3-00", &[]);
+    assert!(strings(&plan["notes"])
+        .iter()
+        .any(|n| n.contains("read by every 7940/7960")));
+    // A plan from a loader: CDP may have shown the loader for a SIP phone.
+    let (_, plan) = plan_json("P003-08-8-00", "P0S3-08-8-00", &[]);
+    assert!(
+        strings(&plan["notes"])
+            .iter()
+            .any(|n| n.contains("Settings > Status > Firmware Versions")
+                && n.contains("[VOIPHOPPER]"))
+    );
+}
+
+#[test]
+fn a_target_the_catalogue_lacks_gets_no_when_the_era_settles_it() {
+    let (code, value) = plan_json("P0S3-08-2-00", "P0S30203", &[]);
+    assert_eq!(code, 1, "{value:#}");
+    let reasons = strings(&value["reasons"]);
+    assert!(
+        reasons.iter().any(|r| r.starts_with("Rule R6")),
+        "{reasons:?}"
+    );
+    let (code, _) = plan_json("P0030801SR02", "P0S30203", &[]);
+    assert_eq!(code, 1);
+    // From an unsigned load the answer needs the target's files: an input error.
+    let (code, _, stderr) = run(&["plan", "--from", "P0030301MFG2", "--to", "P0S30203"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not in the catalogue"), "{stderr}");
 }

@@ -1,6 +1,8 @@
 //! The phone model (`simulate`) against the field reports, whose own TFTP log lines are the
 //! fixtures; on a TFTP root; and over real UDP on loopback (`--server`, `--bind`).
 
+use std::fs;
+
 use phoneup::files::loads::stand_in as stand_in_loads;
 use phoneup::knowledge::load_id::LoadId;
 use phoneup::knowledge::matrix::Matrix;
@@ -12,9 +14,7 @@ use phoneup::Model;
 
 use super::card::{apply_stage, card_root, check_boot, run_output, simulate_args};
 use super::loopback::{Wrong, WrongServer};
-use super::support::run;
-use super::support::{fixture, run_json};
-use std::fs;
+use super::support::{fixture, run, run_json};
 
 /// The (anonymised) MAC of seed 004.
 const MAC: &str = "0018B9FFFFFF";

@@ -333,3 +333,10 @@ pub fn lint_findings(dir: &std::path::Path) -> (i32, Vec<serde_json::Value>) {
 pub fn with_kind<'a>(findings: &'a [serde_json::Value], kind: &str) -> Vec<&'a serde_json::Value> {
     findings.iter().filter(|f| f["kind"] == kind).collect()
 }
+
+/// `ARGS --tftp-root DIR`.
+pub fn root_args<'a>(args: &[&'a str], dir: &'a std::path::Path) -> Vec<&'a str> {
+    let mut all = args.to_vec();
+    all.extend(["--tftp-root", dir.to_str().unwrap()]);
+    all
+}
