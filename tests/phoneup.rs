@@ -9,6 +9,7 @@ mod phoneup {
     pub mod cli;
     pub mod data;
     pub mod diagnose;
+    pub mod graph;
     pub mod identify;
     pub mod inventory;
     pub mod journal;
@@ -16,7 +17,9 @@ mod phoneup {
     pub mod layers;
     pub mod lint;
     pub mod loopback;
+    pub mod matrix;
     pub mod matrix_hostile;
+    pub mod output;
     pub mod plan;
     pub mod probe;
     pub mod robustness;

@@ -11,7 +11,7 @@ use phoneup::plan::replay::STAND_IN_IMAGE;
 use phoneup::plan::{plan, Outcome, Request};
 use phoneup::Model;
 
-use super::support::{fixture, run, run_json, MAC};
+use super::support::{fixture, json, run, run_json, MAC};
 
 fn verdict(from: &str, to: &str) -> (Verdict, Option<String>) {
     let matrix = Matrix::builtin().unwrap();
@@ -557,4 +557,41 @@ fn check_without_mac_reports_every_phone_in_the_root() {
         "{reasons:?}"
     );
     fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn exit_codes() {
+    assert_eq!(
+        run(&["check", "--from", "P0S3-06-3-00", "--to", "P003-08-11-00"]).0,
+        0
+    );
+    assert_eq!(
+        run(&["check", "--from", "P0030301MFG2", "--to", "P0S3-07-4-00"]).0,
+        1
+    );
+    assert_eq!(
+        run(&["check", "--from", "P003-08-11-00", "--to", "P0S3-08-2-00"]).0,
+        1
+    );
+    assert_eq!(
+        run(&["check", "--from", "junk", "--to", "P0S3-08-2-00"]).0,
+        2
+    );
+    let (code, value) = json(&[
+        "check",
+        "--from",
+        "P0030301MFG2",
+        "--to",
+        "P0S3-07-4-00",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(value["verdict"], "refused");
+    assert_eq!(value["rule"], "R2");
+    assert_eq!(value["safe"], false);
+    assert!(
+        value["stage"]["rule"].is_string(),
+        "the first safe step is included"
+    );
 }

@@ -1,6 +1,8 @@
 //! `identify`: what a load ID, a firmware file name or a version line is, in text and JSON;
 //! Boot, DSP and Java-phone IDs are told apart from App Load IDs.
 
+use serde_json::Value;
+
 use super::support::{json, run, strings};
 
 #[test]
@@ -64,4 +66,42 @@ fn explains_boot_dsp_and_version_lines_and_flags_files_no_package_ships() {
     assert_eq!(value[1]["in_package"], true);
     let (_, stdout, _) = run(&["identify", "P0S3-8-12-00.bin"]);
     assert!(stdout.contains("in package   no"), "{stdout}");
+}
+
+#[test]
+fn json_lists_objects_with_the_documented_fields() {
+    let (code, value) = json(&[
+        "identify",
+        "P0030801SR02",
+        "P003-08-2-00.sbn",
+        "PC0303010200",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    let items = value.as_array().unwrap();
+    assert_eq!(items[0]["input"], "P0030801SR02");
+    assert_eq!(items[0]["kind"], "application");
+    assert_eq!(items[0]["protocol"], "sccp");
+    assert_eq!(
+        (items[0]["major"].as_u64(), items[0]["minor"].as_u64()),
+        (Some(8), Some(1))
+    );
+    assert_eq!(items[0]["service_release"], "SR2");
+    assert_eq!(items[0]["era"], "ual");
+    assert_eq!(items[0]["version"], "8.1(2)SR2");
+    assert_eq!(items[0]["in_catalogue"], true);
+    assert_eq!(items[1]["kind"], "loader");
+    assert_eq!(items[1]["protocol"], Value::Null);
+    assert_eq!(items[2]["kind"], "boot");
+    assert_eq!(items[2]["era"], Value::Null);
+}
+
+#[test]
+fn bad_ids_exit_2_and_the_good_ones_are_still_answered() {
+    let (code, stdout, stderr) = run(&["identify", "P0S3-06-3-00", "P0S3-06-3-0"]);
+    assert_eq!(code, 2);
+    assert!(stdout.contains("protocol     SIP"), "{stdout}");
+    assert!(!stdout.contains("P0S3-06-3-0\n"), "{stdout}");
+    assert!(stderr.contains("did you mean `P0S3-06-3-00`?"), "{stderr}");
 }

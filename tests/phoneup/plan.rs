@@ -7,6 +7,7 @@ use std::fs;
 
 use phoneup::files::loads::stand_in as stand_in_loads;
 use phoneup::plan::replay::STAND_IN_IMAGE;
+use serde_json::Value;
 
 use super::support::{card, fixture, json, plan_json, root_args, run, run_json, strings};
 
@@ -202,4 +203,134 @@ fn two_spellings_in_one_root_are_reported_and_the_complete_one_is_named() {
     );
     assert!(!stdout.contains("Still to obtain"), "{stdout}");
     fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn json_has_the_documented_schema() {
+    let (code, plan) = json(&card("plan", &["--format", "json"]));
+    assert_eq!(code, 0);
+    assert_eq!(plan["from"], "P0030301MFG2");
+    assert_eq!(plan["to"], "P0S3-08-11-00");
+    let stages = plan["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 3);
+    let expected = [
+        (
+            "P0030301MFG2",
+            "P0S3-06-3-00",
+            "R1",
+            Value::from("P0S3-06-3-00"),
+            Value::Null,
+        ),
+        (
+            "P0S3-06-3-00",
+            "P003-08-11-00",
+            "R4a",
+            Value::from("P003-08-11-00"),
+            Value::Null,
+        ),
+        (
+            "P003-08-11-00",
+            "P0S3-08-11-00",
+            "R4b",
+            Value::from("P003-08-11-00"),
+            Value::from("P0S3-08-11-00"),
+        ),
+    ];
+    for (i, (stage, (from, to, rule, os79xx, xml))) in stages.iter().zip(expected).enumerate() {
+        assert_eq!(stage["reboot"], i + 1);
+        assert_eq!(stage["from"], from);
+        assert_eq!(stage["to"], to);
+        assert_eq!(stage["rule"], rule);
+        assert_eq!(stage["confidence"], "high");
+        assert_eq!(stage["os79xx"], os79xx);
+        assert_eq!(stage["xmldefault_load"], xml);
+        assert_eq!(stage["image_version"], to);
+        assert!(stage["firmware"].as_array().is_some_and(|f| !f.is_empty()));
+        assert!(stage["expect_requests"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty()));
+        // `.files` holds only what phoneup writes whole (or null: must be absent); what it
+        // edits inside the user's file is in `.edits_in_place`, never as whole contents.
+        let files = stage["files"].as_object().unwrap();
+        assert_eq!(
+            files["OS79XX.TXT"],
+            format!("{}\n", os79xx.as_str().unwrap())
+        );
+        assert!(!files.contains_key("SIPDefault.cnf"), "{files:?}");
+        let edits = stage["edits_in_place"].as_array().unwrap();
+        let sip = edits
+            .iter()
+            .find(|e| e["file"] == "SIPDefault.cnf")
+            .expect("SIPDefault.cnf is edited in place");
+        assert_eq!(
+            sip["set"],
+            serde_json::json!([{"key": "image_version", "value": to}])
+        );
+        assert_eq!(sip["keep_rest_of_file"], true);
+        assert_eq!(sip["if_absent"], format!("image_version: {to}\n"));
+        let xml_edit = edits.iter().find(|e| e["file"] == "XMLDefault.cnf.xml");
+        if xml.is_null() {
+            assert!(files["XMLDefault.cnf.xml"].is_null(), "must be absent");
+            assert!(xml_edit.is_none());
+        } else {
+            assert!(!files.contains_key("XMLDefault.cnf.xml"), "{files:?}");
+            let xml_edit = xml_edit.expect("XMLDefault.cnf.xml is edited in place");
+            assert_eq!(
+                xml_edit["set"],
+                serde_json::json!([
+                    {"key": "loadInformation8", "model": "IP Phone 7940", "value": xml},
+                    {"key": "loadInformation7", "model": "IP Phone 7960", "value": xml},
+                ])
+            );
+            assert_eq!(xml_edit["keep_rest_of_file"], true);
+        }
+    }
+    assert_eq!(
+        stages[0]["firmware"],
+        serde_json::json!(["P0S3-06-3-00.bin"])
+    );
+    assert_eq!(
+        stages[0]["expect_requests"],
+        serde_json::json!(["OS79XX.TXT", "P0S3-06-3-00.bin"])
+    );
+    assert_eq!(
+        stages[1]["firmware"],
+        serde_json::json!(["P003-08-11-00.sbn"])
+    );
+    assert_eq!(
+        stages[2]["firmware"],
+        serde_json::json!([
+            "P0S3-08-11-00.loads",
+            "P003-08-11-00.sbn",
+            "P0S3-08-11-00.sb2"
+        ])
+    );
+}
+
+#[test]
+fn yaml_carries_the_same_plan() {
+    let (code, stdout, _) = run(&card("plan", &["--format", "yaml"]));
+    assert_eq!(code, 0);
+    let value: serde_yaml::Value = serde_yaml::from_str(&stdout).unwrap();
+    assert_eq!(
+        value["stages"][2]["xmldefault_load"].as_str(),
+        Some("P0S3-08-11-00")
+    );
+    assert_eq!(value["reboots"].as_u64(), Some(3));
+}
+
+#[test]
+fn model_narrows_xmldefault_to_one_phone() {
+    let (_, value) = json(&card("plan", &["--model", "7960", "--format", "json"]));
+    let edit = &value["stages"][2]["edits_in_place"][1];
+    assert_eq!(edit["file"], "XMLDefault.cnf.xml");
+    assert_eq!(
+        edit["set"],
+        serde_json::json!([{"key": "loadInformation7", "model": "IP Phone 7960", "value": "P0S3-08-11-00"}])
+    );
+    let xml = edit["if_absent"].as_str().unwrap();
+    assert!(
+        xml.contains("<loadInformation7 model=\"IP Phone 7960\">P0S3-08-11-00</loadInformation7>")
+    );
+    assert!(!xml.contains("loadInformation8"));
 }

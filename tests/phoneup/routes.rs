@@ -11,7 +11,7 @@ use phoneup::plan::replay::STAND_IN_IMAGE;
 use phoneup::plan::{plan, Outcome, Planner, Request};
 use serde_json::Value;
 
-use super::support::{fixture, plan_json, root_args, run, run_json, strings};
+use super::support::{fixture, json, plan_json, root_args, run, run_json, strings};
 
 #[test]
 fn every_pair_gets_a_chained_plan_of_allowed_steps_or_a_reasoned_no() {
@@ -453,4 +453,69 @@ fn a_target_the_catalogue_lacks_gets_no_when_the_era_settles_it() {
     let (code, _, stderr) = run(&["plan", "--from", "P0030301MFG2", "--to", "P0S30203"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("not in the catalogue"), "{stderr}");
+}
+
+#[test]
+fn no_path_exits_1_and_says_why() {
+    let (code, stdout, _) = run(&["plan", "--from", "P0S3-08-2-00", "--to", "P0S30202"]);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("below 5.0"), "{stdout}");
+    let (code, value) = json(&[
+        "plan",
+        "--from",
+        "P0S3-08-2-00",
+        "--to",
+        "P0S30202",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    assert!(value["reasons"].as_array().is_some_and(|r| !r.is_empty()));
+}
+
+/// `phoneup plan --from FROM --to TO EXTRA... --format json`, parsed.
+fn plan_value(from: &str, to: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["plan", "--from", from, "--to", to, "--format", "json"];
+    args.extend(extra);
+    super::support::json(&args).1
+}
+
+#[test]
+fn via_and_avoid_steer_the_route() {
+    let value = plan_value(
+        "P0030301MFG2",
+        "P0S3-08-11-00",
+        &["--avoid", "P0S3-06-3-00"],
+    );
+    assert_eq!(value["path"][1], "P0S3-05-3-00");
+    let value = plan_value("P0030301MFG2", "P0S3-08-11-00", &["--via", "P0S3-06-0-00"]);
+    assert_eq!(value["path"][1], "P0S3-06-0-00");
+    // Without the 8.11 loader, the route goes through another package and R5.
+    let value = plan_value(
+        "P0S3-06-3-00",
+        "P0S3-08-11-00",
+        &["--avoid", "P003-08-11-00"],
+    );
+    assert_eq!(value["reboots"], 3);
+    assert!(value["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|l| l != "P003-08-11-00"));
+    // A waypoint that cannot be reached explains itself.
+    let (code, stdout, _) = run(&[
+        "plan",
+        "--from",
+        "P0S3-06-3-00",
+        "--to",
+        "P0S3-08-11-00",
+        "--via",
+        "P0S30202",
+    ]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("--via/--avoid"), "{stdout}");
+    assert!(
+        stdout.contains("then run: phoneup plan --from P0S3-06-3-00 --to P0S3-08-11-00\n"),
+        "the next step drops the waypoint: {stdout}"
+    );
 }

@@ -1,0 +1,129 @@
+//! `phoneup matrix` and `--matrix FILE`: the built-in data printed as it is, a user's matrix
+//! that adds loads, and a broken one named by file and line.
+
+use std::fs;
+
+use phoneup::knowledge::matrix::BUILTIN_YAML;
+
+use super::support::run;
+
+fn tempdir() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let dir =
+        super::support::temp_base().join(format!("cli-{}", COUNTER.fetch_add(1, Ordering::SeqCst)));
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn prints_the_builtin_data() {
+    let (code, stdout, _) = run(&["matrix"]);
+    assert_eq!(code, 0);
+    assert_eq!(stdout, BUILTIN_YAML);
+}
+
+#[test]
+fn a_user_matrix_can_add_loads_they_own() {
+    let dir = tempdir();
+    let path = dir.join("mine.yaml");
+    let added = BUILTIN_YAML.replace(
+        "  - id: P0S3-8-12-00\n",
+        "  - id: P0S3-08-3-00\n    version: \"8.3\"\n    loader: P003-08-3-00\n    files: [P003-08-3-00.bin, P003-08-3-00.sbn, P0S3-08-3-00.loads, P0S3-08-3-00.sb2]\n    evidence: [seed-004]\n  - id: P0S3-8-12-00\n",
+    ).replace(
+        "  - id: P003-08-4-00\n",
+        "  - id: P003-08-3-00\n    version: \"8.3\"\n    files: [P003-08-3-00.bin, P003-08-3-00.sbn]\n    evidence: [seed-004]\n  - id: P003-08-4-00\n",
+    );
+    fs::write(&path, added).unwrap();
+    let path = path.to_str().unwrap();
+    let (code, stdout, stderr) = run(&[
+        "--matrix",
+        path,
+        "plan",
+        "--from",
+        "P0030301MFG2",
+        "--to",
+        "P0S3-08-3-00",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("P003-08-3-00.sbn"), "{stdout}");
+    // Without the user's matrix the load is unknown.
+    let (code, _, stderr) = run(&["plan", "--from", "P0030301MFG2", "--to", "P0S3-08-3-00"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not in the catalogue"), "{stderr}");
+}
+
+#[test]
+fn a_broken_matrix_names_the_file_and_line() {
+    let dir = tempdir();
+    let cases = [
+        (
+            "syntax.yaml",
+            BUILTIN_YAML.replacen("loads:\n", "loads:\n  - [unclosed\n", 1),
+            "syntax.yaml:",
+        ),
+        (
+            "unknown-source.yaml",
+            BUILTIN_YAML.replacen(
+                "evidence: [seed-004]\n    note: the factory",
+                "evidence: [NOPE]\n    note: the factory",
+                1,
+            ),
+            "source `NOPE`",
+        ),
+        (
+            "bad-load.yaml",
+            BUILTIN_YAML.replacen("  - id: P00303020214\n", "  - id: P00403020214\n", 1),
+            "another phone",
+        ),
+        (
+            "no-mechanism.yaml",
+            BUILTIN_YAML.replacen(
+                "    mechanism: dual_boot\n    confidence: high\n",
+                "    confidence: high\n",
+                1,
+            ),
+            "needs a `mechanism`",
+        ),
+        (
+            "bad-confidence.yaml",
+            BUILTIN_YAML.replacen("confidence: high", "confidence: certain", 1),
+            "unknown variant `certain`",
+        ),
+        (
+            "bad-range.yaml",
+            BUILTIN_YAML.replacen("below: \"5.0\"", "below: \"five\"", 1),
+            "not a version",
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let path = dir.join(name);
+        fs::write(&path, &text).unwrap();
+        let (code, _, stderr) = run(&[
+            "--matrix",
+            path.to_str().unwrap(),
+            "plan",
+            "--from",
+            "P0030301MFG2",
+            "--to",
+            "P0S3-08-11-00",
+        ]);
+        assert_eq!(code, 2, "{name}: {stderr}");
+        assert!(stderr.contains(expected), "{name}: {stderr}");
+        let line: String = stderr
+            .split(&format!("{name}:"))
+            .nth(1)
+            .unwrap_or_else(|| panic!("{name}: no file:line in {stderr}"))
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        assert!(!line.is_empty(), "{name}: no line number in {stderr}");
+    }
+    let (code, _, stderr) = run(&[
+        "--matrix",
+        dir.join("missing.yaml").to_str().unwrap(),
+        "matrix",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot read"), "{stderr}");
+}
