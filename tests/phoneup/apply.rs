@@ -1,4 +1,6 @@
-//! `apply` and `undo` on fixture TFTP roots with stand-in firmware (never real Cisco images).
+//! `apply` and `undo` on fixture TFTP roots with stand-in firmware (never real Cisco images):
+//! the card walked stage by stage, dry runs and their diffs, refusals, per-phone files, modes,
+//! links replaced with consent, and what undo says it did.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -8,7 +10,8 @@ use phoneup::plan::replay::STAND_IN_IMAGE;
 use serde_json::Value;
 
 use super::support::{
-    card, firmware_for_the_card, fixture, json, report_apply, report_root, run, run_owned,
+    apply_card, card, card_root_with_users_xml, firmware_for_the_card, fixture, json, report_apply,
+    report_root, run, run_owned, USERS_XML,
 };
 
 /// Seed 003's SIPDefault.cnf: `;begin`/`;end`, inline `;` comments, curly quotes, CR LF here.
@@ -32,13 +35,6 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-fn apply(dir: &Path, stage: &str, extra: &[&str]) -> (i32, String, String) {
-    let root = dir.to_str().unwrap();
-    let mut args = card("apply", &["--stage", stage, "--tftp-root", root]);
-    args.extend(extra);
-    run(&args)
-}
-
 #[test]
 fn the_card_walk_plan_apply_reboot_until_the_target_keeps_the_users_settings() {
     let firmware = firmware_for_the_card();
@@ -50,10 +46,10 @@ fn the_card_walk_plan_apply_reboot_until_the_target_keeps_the_users_settings() {
     let root = dir.to_str().unwrap();
     let mut running = "P0030301MFG2".to_string();
     for stage in ["1", "2", "3"] {
-        let (code, stdout, stderr) = apply(&dir, stage, &["--dry-run"]);
+        let (code, stdout, stderr) = apply_card(&dir, stage, &["--dry-run"]);
         assert_eq!(code, 0, "{stdout}{stderr}");
         assert!(stdout.contains("Dry run: nothing was written."));
-        let (code, stdout, stderr) = apply(&dir, stage, &[]);
+        let (code, stdout, stderr) = apply_card(&dir, stage, &[]);
         assert_eq!(code, 0, "stage {stage}: {stdout}{stderr}");
         // Reboot, simulated: the phone must end on this stage's target.
         let (_, json, _) = run(&[
@@ -107,7 +103,7 @@ fn seed_003_sipdefault_with_crlf_and_inline_comments_changes_in_one_value_only()
     files.push(("OS79XX.TXT", b"P003-08-2-00\r\n"));
     let dir = fixture("apply-seed003", &files);
     let before = snapshot(&dir);
-    let (code, stdout, _) = apply(&dir, "2", &[]);
+    let (code, stdout, _) = apply_card(&dir, "2", &[]);
     assert_eq!(code, 0, "{stdout}");
     let sip = fs::read_to_string(dir.join("SIPDefault.cnf")).unwrap();
     assert_eq!(
@@ -137,7 +133,7 @@ fn dry_run_writes_nothing_and_shows_a_unified_diff() {
         ],
     );
     let before = snapshot(&dir);
-    let (code, stdout, _) = apply(&dir, "1", &["--dry-run"]);
+    let (code, stdout, _) = apply_card(&dir, "1", &["--dry-run"]);
     assert_eq!(code, 0);
     assert!(
         stdout.contains("--- /dev/null\n+++ b/OS79XX.TXT\n"),
@@ -153,14 +149,14 @@ fn dry_run_writes_nothing_and_shows_a_unified_diff() {
 fn missing_firmware_is_refused_unless_forced() {
     let dir = fixture("apply-missing", &[("p0s3-06-3-00.BIN", STAND_IN_IMAGE)]);
     let before = snapshot(&dir);
-    let (code, stdout, _) = apply(&dir, "1", &[]);
+    let (code, stdout, _) = apply_card(&dir, "1", &[]);
     assert_eq!(code, 1);
     assert!(
         stdout.contains("P0S3-06-3-00.bin (the root has p0s3-06-3-00.BIN: rename it)"),
         "{stdout}"
     );
     assert_eq!(snapshot(&dir), before);
-    let (code, _, _) = apply(&dir, "1", &["--force"]);
+    let (code, _, _) = apply_card(&dir, "1", &["--force"]);
     assert_eq!(code, 0);
     assert!(dir.join("OS79XX.TXT").exists());
     fs::remove_dir_all(&dir).unwrap();
@@ -171,10 +167,10 @@ fn per_phone_files_and_stages_that_need_the_global_os79xx() {
     let firmware = firmware_for_the_card();
     let files: Vec<(&str, &[u8])> = firmware.iter().map(|(n, b)| (*n, b.as_slice())).collect();
     let dir = fixture("apply-mac", &files);
-    let (code, stdout, _) = apply(&dir, "1", &["--mac", "00:18:b9:ff:ff:ff"]);
+    let (code, stdout, _) = apply_card(&dir, "1", &["--mac", "00:18:b9:ff:ff:ff"]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("cannot be per-phone"), "{stdout}");
-    let (code, stdout, _) = apply(&dir, "3", &["--mac", "00:18:b9:ff:ff:ff"]);
+    let (code, stdout, _) = apply_card(&dir, "3", &["--mac", "00:18:b9:ff:ff:ff"]);
     assert_eq!(code, 0, "{stdout}");
     assert!(dir.join("SEP0018B9FFFFFF.cnf.xml").is_file());
     assert_eq!(
@@ -205,7 +201,7 @@ fn a_read_only_file_is_replaced_keeping_its_mode_and_restored() {
         fs::Permissions::from_mode(0o444),
     )
     .unwrap();
-    let (code, stdout, stderr) = apply(&dir, "1", &[]);
+    let (code, stdout, stderr) = apply_card(&dir, "1", &[]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     let mode = fs::metadata(dir.join("SIPDefault.cnf"))
         .unwrap()
@@ -232,15 +228,15 @@ fn bad_input_exits_2_and_writes_nothing() {
         ],
     );
     let before = snapshot(&dir);
-    let (code, _, stderr) = apply(&dir, "3", &[]);
+    let (code, _, stderr) = apply_card(&dir, "3", &[]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("not well-formed XML"), "{stderr}");
     for stage in ["0", "4"] {
-        let (code, _, stderr) = apply(&dir, stage, &[]);
+        let (code, _, stderr) = apply_card(&dir, stage, &[]);
         assert_eq!(code, 2);
         assert!(stderr.contains("give 1 to 3"), "{stderr}");
     }
-    let (code, _, _) = apply(&dir, "1", &["--mac", "nope"]);
+    let (code, _, _) = apply_card(&dir, "1", &["--mac", "nope"]);
     assert_eq!(code, 2);
     assert_eq!(snapshot(&dir), before);
     let (code, _, stderr) = run(&["undo", "--tftp-root", "/nonexistent/phoneup"]);
@@ -248,27 +244,15 @@ fn bad_input_exits_2_and_writes_nothing() {
     fs::remove_dir_all(&dir).unwrap();
 }
 
-/// The user's own `XMLDefault.cnf.xml`, with settings phoneup must keep.
-const USERS_XML: &str =
-    "<Default>\n  <callManagerGroup><members/></callManagerGroup>\n</Default>\n";
-
-/// A root with the card's (stand-in) firmware and [`USERS_XML`].
-fn card_root_with_users_xml(tag: &str) -> std::path::PathBuf {
-    let firmware = firmware_for_the_card();
-    let mut files: Vec<(&str, &[u8])> = firmware.iter().map(|(n, b)| (*n, b.as_slice())).collect();
-    files.push(("XMLDefault.cnf.xml", USERS_XML.as_bytes()));
-    fixture(tag, &files)
-}
-
 #[test]
 fn a_file_moved_aside_comes_back_with_the_users_settings_when_a_later_stage_needs_it() {
     let dir = card_root_with_users_xml("apply-aside");
-    assert_eq!(apply(&dir, "2", &[]).0, 0);
+    assert_eq!(apply_card(&dir, "2", &[]).0, 0);
     assert!(
         !dir.join("XMLDefault.cnf.xml").exists(),
         "stage 2 needs it absent"
     );
-    assert_eq!(apply(&dir, "3", &[]).0, 0);
+    assert_eq!(apply_card(&dir, "3", &[]).0, 0);
     let xml = fs::read_to_string(dir.join("XMLDefault.cnf.xml")).unwrap();
     assert!(
         xml.contains("<callManagerGroup><members/></callManagerGroup>"),
@@ -299,7 +283,7 @@ fn undo_leaves_a_file_that_is_already_as_it_was_untouched() {
             ("P0S3-06-3-00.bin", STAND_IN_IMAGE),
         ],
     );
-    assert_eq!(apply(&dir, "1", &[]).0, 0);
+    assert_eq!(apply_card(&dir, "1", &[]).0, 0);
     let file = dir.join("SIPDefault.cnf");
     assert_ne!(fs::read_to_string(&file).unwrap(), sip);
     // The user (or an apply that stopped half-way) put the old text back by hand.
@@ -314,47 +298,6 @@ fn undo_leaves_a_file_that_is_already_as_it_was_untouched() {
         "a file that is already as it was is not written again"
     );
     assert!(!dir.join("OS79XX.TXT").exists(), "the rest is undone");
-    fs::remove_dir_all(&dir).unwrap();
-}
-
-#[test]
-fn a_journal_folder_that_is_not_phoneups_to_use_is_refused_naming_it() {
-    let dir = fixture(
-        "apply-marker",
-        &[
-            ("SIPDefault.cnf", b"image_version: P0030301MFG2\n"),
-            ("P0S3-06-3-00.bin", STAND_IN_IMAGE),
-        ],
-    );
-    let root = dir.join("root");
-    fs::create_dir(&root).unwrap();
-    for name in ["SIPDefault.cnf", "P0S3-06-3-00.bin"] {
-        fs::rename(dir.join(name), root.join(name)).unwrap();
-    }
-    let journal = dir.join("journal");
-    fs::create_dir_all(journal.join("root.txt")).unwrap();
-    let (code, stdout, stderr) = apply(&root, "1", &["--journal", journal.to_str().unwrap()]);
-    assert_eq!(code, 2, "{stdout}{stderr}");
-    assert!(
-        stderr.contains(&format!("{}", journal.join("root.txt").display())),
-        "{stderr}"
-    );
-    // A journal folder below a file.
-    let file = dir.join("a-file");
-    fs::write(&file, "mine\n").unwrap();
-    let below = file.join("journal");
-    let (code, stdout, stderr) = apply(&root, "1", &["--journal", below.to_str().unwrap()]);
-    assert_eq!(code, 2, "{stdout}{stderr}");
-    assert!(
-        stderr.contains(&format!("{}: Not a directory", below.display())),
-        "{stderr}"
-    );
-    assert_eq!(fs::read_to_string(&file).unwrap(), "mine\n");
-    assert_eq!(
-        fs::read_to_string(root.join("SIPDefault.cnf")).unwrap(),
-        "image_version: P0030301MFG2\n",
-        "nothing was changed"
-    );
     fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -385,7 +328,7 @@ fn links_replaced_with_replace_links_show_their_diff_inside_the_root_and_nothing
     )
     .unwrap();
     std::os::unix::fs::symlink(&outside, root.join("XMLDefault.cnf.xml")).unwrap();
-    let (code, stdout, stderr) = apply(&root, "1", &["--replace-links", "--dry-run"]);
+    let (code, stdout, stderr) = apply_card(&root, "1", &["--replace-links", "--dry-run"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     let outside = outside.display();
     // The link inside the root: its lines, as any file's.
@@ -421,7 +364,7 @@ fn links_replaced_with_replace_links_show_their_diff_inside_the_root_and_nothing
     fs::rename(root.join("real-sip.cnf"), &sip_outside).unwrap();
     fs::remove_file(root.join("SIPDefault.cnf")).unwrap();
     std::os::unix::fs::symlink(&sip_outside, root.join("SIPDefault.cnf")).unwrap();
-    let (code, stdout, stderr) = apply(&root, "1", &["--replace-links", "--dry-run"]);
+    let (code, stdout, stderr) = apply_card(&root, "1", &["--replace-links", "--dry-run"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(
         stdout.contains(&format!(

@@ -5,7 +5,9 @@
 use std::fs;
 use std::path::Path;
 
-use super::support::{fixture, phoneup, run, run_owned};
+use phoneup::plan::replay::STAND_IN_IMAGE;
+
+use super::support::{apply_card, fixture, phoneup, run, run_owned};
 
 #[test]
 fn journal_option_keeps_the_journal_where_the_user_says_and_never_inside_the_root() {
@@ -176,4 +178,45 @@ fn a_journal_folder_given_with_journal_is_checked_before_anything_is_kept_there(
     }
     fs::remove_dir_all(&dir).unwrap();
     fs::remove_dir_all(&base).unwrap();
+}
+
+#[test]
+fn a_journal_folder_that_is_not_phoneups_to_use_is_refused_naming_it() {
+    let dir = fixture(
+        "apply-marker",
+        &[
+            ("SIPDefault.cnf", b"image_version: P0030301MFG2\n"),
+            ("P0S3-06-3-00.bin", STAND_IN_IMAGE),
+        ],
+    );
+    let root = dir.join("root");
+    fs::create_dir(&root).unwrap();
+    for name in ["SIPDefault.cnf", "P0S3-06-3-00.bin"] {
+        fs::rename(dir.join(name), root.join(name)).unwrap();
+    }
+    let journal = dir.join("journal");
+    fs::create_dir_all(journal.join("root.txt")).unwrap();
+    let (code, stdout, stderr) = apply_card(&root, "1", &["--journal", journal.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(
+        stderr.contains(&format!("{}", journal.join("root.txt").display())),
+        "{stderr}"
+    );
+    // A journal folder below a file.
+    let file = dir.join("a-file");
+    fs::write(&file, "mine\n").unwrap();
+    let below = file.join("journal");
+    let (code, stdout, stderr) = apply_card(&root, "1", &["--journal", below.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(
+        stderr.contains(&format!("{}: Not a directory", below.display())),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(&file).unwrap(), "mine\n");
+    assert_eq!(
+        fs::read_to_string(root.join("SIPDefault.cnf")).unwrap(),
+        "image_version: P0030301MFG2\n",
+        "nothing was changed"
+    );
+    fs::remove_dir_all(&dir).unwrap();
 }

@@ -3,8 +3,13 @@
 //! file outside the root, and says how to go on.
 
 use std::fs;
+use std::os::unix::fs::symlink;
+use std::path::Path;
 
-use super::support::{journal_of, report_apply, report_root, run, run_owned};
+use super::support::{
+    fixture, journal_of, originals_restored, remove, report_apply, report_root, run, run_owned,
+    tree, undo, undo_all,
+};
 
 #[test]
 fn a_tampered_journal_is_refused_naming_every_file_phoneup_writes() {
@@ -23,4 +28,161 @@ fn a_tampered_journal_is_refused_naming_every_file_phoneup_writes() {
         "{stderr}"
     );
     fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_planted_phoneup_link_is_never_followed_and_the_journal_lives_outside_the_root() {
+    for variant in ["phoneup", "undo"] {
+        let dir = report_root(&format!("f01-{variant}"));
+        let outside = fixture(&format!("f01-outside-{variant}"), &[]);
+        if variant == "phoneup" {
+            symlink(&outside, dir.join(".phoneup")).unwrap();
+        } else {
+            fs::create_dir(dir.join(".phoneup")).unwrap();
+            symlink(&outside, dir.join(".phoneup/undo")).unwrap();
+        }
+        // Not phoneup's: apply and undo never look into it.
+        let before = tree(&dir);
+        let (code, stdout, stderr) = run_owned(&report_apply(&dir, "1", &[]));
+        assert_eq!(code, 0, "{stdout}{stderr}");
+        let (code, stdout, stderr) = undo(&dir);
+        assert_eq!(code, 0, "{stdout}{stderr}");
+        assert!(
+            tree(&outside).is_empty(),
+            "nothing was written where the link points"
+        );
+        assert_eq!(tree(&dir), before, "the root is as it was, the link too");
+        remove(&[&dir, &outside]);
+    }
+    // Without a planted link, the journal is written outside the root, never inside it.
+    let dir = report_root("f01-clean");
+    let (code, stdout, stderr) = run_owned(&report_apply(&dir, "1", &[]));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let names: Vec<String> = tree(&dir).into_keys().collect();
+    assert!(
+        !names.iter().any(|n| n.starts_with(".phoneup")),
+        "{names:?}"
+    );
+    let journal = journal_of(&dir);
+    assert!(journal.join("0001/manifest.yaml").is_file());
+    assert!(journal.join("0001/SIPDefault.cnf").is_file());
+    assert!(stdout.contains(journal.to_str().unwrap()), "{stdout}");
+    assert_eq!(undo(&dir).0, 0);
+    remove(&[&dir]);
+}
+
+/// The five manifests of the report that escaped the root.
+fn evil_manifests(outside: &Path) -> Vec<(String, &'static str)> {
+    let relative = format!(
+        "../{}/precious.txt",
+        outside.file_name().unwrap().to_str().unwrap()
+    );
+    vec![
+        (format!("{}/precious.txt", outside.display()), "created"),
+        (relative.clone(), "created"),
+        (relative, "modified"),
+        ("link/precious.txt".to_string(), "modified"),
+        ("../x".to_string(), "moved-aside"),
+    ]
+}
+
+fn write_manifest(folder: &Path, file: &str, action: &str) {
+    fs::create_dir_all(folder).unwrap();
+    fs::write(
+        folder.join("manifest.yaml"),
+        format!("description: evil\nentries:\n- file: \"{file}\"\n  action: {action}\n"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_tampered_manifest_never_makes_undo_touch_a_file_outside_the_root() {
+    let dir = report_root("f02");
+    let outside = fixture("f02-outside", &[("precious.txt", b"precious\n")]);
+    symlink(&outside, dir.join("link")).unwrap();
+    // A real apply makes the journal; then its manifest is replaced.
+    assert_eq!(run_owned(&report_apply(&dir, "1", &[])).0, 0);
+    for (file, action) in evil_manifests(&outside) {
+        let folder = journal_of(&dir).join("0001");
+        write_manifest(&folder, &file, action);
+        fs::write(folder.join("precious.txt"), "ATTACKER BYTES\n").unwrap();
+        let before = tree(&dir);
+        let (code, _, stderr) = undo(&dir);
+        assert_eq!(code, 2, "{file} ({action}): {stderr}");
+        assert!(
+            stderr.contains("not a file phoneup writes"),
+            "{file}: {stderr}"
+        );
+        assert_eq!(
+            fs::read_to_string(outside.join("precious.txt")).unwrap(),
+            "precious\n",
+            "{file} ({action})"
+        );
+        assert_eq!(tree(&outside).len(), 1, "{file}: nothing added outside");
+        assert_eq!(tree(&dir), before, "{file}: nothing changed");
+    }
+    remove(&[&dir, &outside]);
+}
+
+#[test]
+fn the_largest_journal_number_never_wraps_over_a_backup() {
+    // A folder named 2^64-1 in the journal: the number is refused, never wrapped to 0000.
+    let dir = report_root("f04-journal");
+    let before = tree(&dir);
+    assert_eq!(run_owned(&report_apply(&dir, "1", &[])).0, 0);
+    let after_stage_1 = tree(&dir);
+    fs::create_dir(journal_of(&dir).join(u64::MAX.to_string())).unwrap();
+    let (code, _, stderr) = run_owned(&report_apply(&dir, "3", &[]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("largest journal number"), "{stderr}");
+    assert_eq!(tree(&dir), after_stage_1, "stage 3 changed nothing");
+    assert!(
+        journal_of(&dir).join("0001/SIPDefault.cnf").is_file(),
+        "the backup is whole"
+    );
+    undo_all(&dir, 3);
+    originals_restored(&dir, &before);
+    remove(&[&dir]);
+}
+
+#[test]
+fn journal_errors_say_what_failed_and_how_to_go_on() {
+    let dir = report_root("f10");
+    let before = tree(&dir);
+    assert_eq!(run_owned(&report_apply(&dir, "1", &[])).0, 0);
+    fs::write(journal_of(&dir).join("9999"), "x").unwrap();
+    assert_eq!(
+        undo(&dir).0,
+        0,
+        "a file named like a journal number blocks nothing"
+    );
+    originals_restored(&dir, &before);
+    assert_eq!(run_owned(&report_apply(&dir, "1", &[])).0, 0);
+    let copy = fs::read_dir(journal_of(&dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.join("manifest.yaml").is_file())
+        .unwrap()
+        .join("SIPDefault.cnf");
+    fs::remove_file(&copy).unwrap();
+    let (code, _, stderr) = undo(&dir);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot read"), "{stderr}");
+    assert!(!stderr.contains("cannot write"), "{stderr}");
+    assert!(stderr.contains("run `phoneup undo"), "{stderr}");
+    remove(&[&dir]);
+    // F8: an undo that cannot write says how to go on with undo, not with an apply.
+    let dir = report_root("f08");
+    assert_eq!(run_owned(&report_apply(&dir, "1", &[])).0, 0);
+    fs::remove_file(dir.join("SIPDefault.cnf")).unwrap();
+    fs::create_dir(dir.join("SIPDefault.cnf")).unwrap();
+    let (code, _, stderr) = undo(&dir);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot write"), "{stderr}");
+    assert!(
+        stderr.contains("then run `phoneup undo --tftp-root"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("stopped an apply"), "{stderr}");
+    remove(&[&dir]);
 }

@@ -1,8 +1,9 @@
-//! `lint`, `inventory` and `plan --tftp-root` on fixture roots made to contain each problem.
+//! `lint` on roots made to contain each problem: every finding with its kind, file, line and
+//! fix; the seed directories as their authors had them; per-phone files and `--mac`; and what a
+//! stranger could fetch from the server.
 
 use std::fs;
 use std::os::unix::fs::symlink;
-use std::path::Path;
 
 use phoneup::files::loads::stand_in as stand_in_loads;
 use phoneup::files::xml_default_cnf_xml;
@@ -11,43 +12,9 @@ use phoneup::Model;
 use serde_json::Value;
 
 use super::support::{
-    card, firmware_root, fixture, lint_findings, run, run_json, with_kind, xml_naming, MAC,
+    card, clean_root, clean_root_with, firmware_root, fixture, lint_findings, run, run_json,
+    with_kind, xml_naming, MAC,
 };
-
-/// A root as it is after the card's third stage, with the whole 8.11 package.
-fn clean_root() -> Vec<(&'static str, Vec<u8>)> {
-    vec![
-        ("OS79XX.TXT", b"P003-08-11-00\n".to_vec()),
-        (
-            "XMLDefault.cnf.xml",
-            xml_default_cnf_xml::render("P0S3-08-11-00", Model::Both).into_bytes(),
-        ),
-        (
-            "SIPDefault.cnf",
-            b"# mine\nproxy1_address: 10.0.0.1 ; pbx\nimage_version: P0S3-08-11-00\n".to_vec(),
-        ),
-        ("SIP0018B9FFFFFF.cnf", b"line1_name: 100\n".to_vec()),
-        ("P003-08-11-00.bin", vec![0; 100]),
-        ("P003-08-11-00.sbn", vec![0; 504]),
-        (
-            "P0S3-08-11-00.loads",
-            stand_in_loads("P0S3-08-11-00", "P003-08-11-00", "P0S3-08-11-00").into_bytes(),
-        ),
-        ("P0S3-08-11-00.sb2", STAND_IN_IMAGE.to_vec()),
-        ("RINGLIST.DAT", b"CTU CTU.raw\n".to_vec()),
-    ]
-}
-
-fn with(changes: &[(&'static str, Option<&[u8]>)]) -> Vec<(&'static str, Vec<u8>)> {
-    let mut files = clean_root();
-    for (name, bytes) in changes {
-        files.retain(|(n, _)| n != name);
-        if let Some(bytes) = bytes {
-            files.push((name, bytes.to_vec()));
-        }
-    }
-    files
-}
 
 fn lint(tag: &str, files: &[(&'static str, Vec<u8>)], extra: &[&str]) -> (i32, Vec<Value>) {
     let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
@@ -84,31 +51,31 @@ fn a_clean_root_has_no_findings() {
 fn every_problem_is_found_on_a_root_made_to_contain_it() {
     assert_finds(
         "cr",
-        &with(&[("OS79XX.TXT", Some(b"P003-08-11-00\r\n"))]),
+        &clean_root_with(&[("OS79XX.TXT", Some(b"P003-08-11-00\r\n"))]),
         "OS79XX.TXT",
         "CR",
     );
     assert_finds(
         "space",
-        &with(&[("OS79XX.TXT", Some(b"P003-08-11-00 \n"))]),
+        &clean_root_with(&[("OS79XX.TXT", Some(b"P003-08-11-00 \n"))]),
         "OS79XX.TXT",
         "spaces",
     );
     assert_finds(
         "second",
-        &with(&[("OS79XX.TXT", Some(b"P003-08-11-00\nP0S3-06-3-00\n"))]),
+        &clean_root_with(&[("OS79XX.TXT", Some(b"P003-08-11-00\nP0S3-06-3-00\n"))]),
         "OS79XX.TXT",
         "more than one line",
     );
     assert_finds(
         "ext",
-        &with(&[("OS79XX.TXT", Some(b"P003-08-11-00.sbn\n"))]),
+        &clean_root_with(&[("OS79XX.TXT", Some(b"P003-08-11-00.sbn\n"))]),
         "OS79XX.TXT",
         "extension",
     );
     assert_finds(
         "os-missing",
-        &with(&[("OS79XX.TXT", Some(b"P0S3-06-3-00\n"))]),
+        &clean_root_with(&[("OS79XX.TXT", Some(b"P0S3-06-3-00\n"))]),
         "OS79XX.TXT",
         "neither",
     );
@@ -119,14 +86,14 @@ fn every_problem_is_found_on_a_root_made_to_contain_it() {
         .1;
     assert_finds(
         "os-case",
-        &with(&[("OS79XX.TXT", None), ("OS79xx.txt", Some(&os))]),
+        &clean_root_with(&[("OS79XX.TXT", None), ("OS79xx.txt", Some(&os))]),
         "OS79xx.txt",
         "asks for OS79XX.TXT",
     );
     let xml = xml_default_cnf_xml::render("P0S3-08-11-00", Model::Both).into_bytes();
     assert_finds(
         "xml-case",
-        &with(&[
+        &clean_root_with(&[
             ("XMLDefault.cnf.xml", None),
             ("xmlDefault.CNF.XML", Some(&xml)),
         ]),
@@ -135,7 +102,7 @@ fn every_problem_is_found_on_a_root_made_to_contain_it() {
     );
     assert_finds(
         "mac-case",
-        &with(&[
+        &clean_root_with(&[
             ("SIP0018B9FFFFFF.cnf", None),
             ("SIP0018b9ffffff.cnf", Some(b"line1_name: 1\n")),
         ]),
@@ -144,7 +111,7 @@ fn every_problem_is_found_on_a_root_made_to_contain_it() {
     );
     assert_finds(
         "malformed",
-        &with(&[(
+        &clean_root_with(&[(
             "XMLDefault.cnf.xml",
             Some(b"<Default>\n<loadInformation8>P0S3-08-11-00</Default>\n"),
         )]),
@@ -153,31 +120,31 @@ fn every_problem_is_found_on_a_root_made_to_contain_it() {
     );
     assert_finds(
         "number",
-        &with(&[("XMLDefault.cnf.xml", Some(b"<Default>\n<loadInformation7 model=\"IP Phone 7940\">P0S3-08-11-00</loadInformation7>\n</Default>\n"))]),
+        &clean_root_with(&[("XMLDefault.cnf.xml", Some(b"<Default>\n<loadInformation7 model=\"IP Phone 7940\">P0S3-08-11-00</loadInformation7>\n</Default>\n"))]),
         "XMLDefault.cnf.xml",
         "loadInformation8",
     );
     assert_finds(
         "sb2",
-        &with(&[("P0S3-08-11-00.sb2", None)]),
+        &clean_root_with(&[("P0S3-08-11-00.sb2", None)]),
         "XMLDefault.cnf.xml",
         "P0S3-08-11-00.sb2",
     );
     assert_finds(
         "image-missing",
-        &with(&[("SIPDefault.cnf", Some(b"image_version: P0S3-8-12-00\n"))]),
+        &clean_root_with(&[("SIPDefault.cnf", Some(b"image_version: P0S3-8-12-00\n"))]),
         "SIPDefault.cnf",
         "P0S3-8-12-00.loads",
     );
     assert_finds(
         "loader",
-        &with(&[("SIPDefault.cnf", Some(b"image_version: P003-08-11-00\n"))]),
+        &clean_root_with(&[("SIPDefault.cnf", Some(b"image_version: P003-08-11-00\n"))]),
         "SIPDefault.cnf",
         "names the loader",
     );
     assert_finds(
         "disagree",
-        &with(&[(
+        &clean_root_with(&[(
             "SIP0018B9FFFFFF.cnf",
             Some(b"image_version: P003-08-11-00\n"),
         )]),
@@ -186,7 +153,7 @@ fn every_problem_is_found_on_a_root_made_to_contain_it() {
     );
     assert_finds(
         "ctl",
-        &with(&[("CTLSEP0018B9FFFFFF.tlv", Some(b""))]),
+        &clean_root_with(&[("CTLSEP0018B9FFFFFF.tlv", Some(b""))]),
         "CTLSEP0018B9FFFFFF.tlv",
         "empty",
     );
@@ -196,7 +163,7 @@ fn every_problem_is_found_on_a_root_made_to_contain_it() {
 fn lint_line_numbers_point_at_the_line() {
     let (_, findings) = lint(
         "line",
-        &with(&[(
+        &clean_root_with(&[(
             "SIPDefault.cnf",
             Some(b"# a\n# b\nimage_version: P0S3-8-12-00\n"),
         )]),
@@ -207,96 +174,6 @@ fn lint_line_numbers_point_at_the_line() {
         .find(|f| f["file"] == "SIPDefault.cnf")
         .unwrap();
     assert_eq!(finding["line"], 3);
-}
-
-#[test]
-fn an_unreadable_directory_exits_2() {
-    let (code, _, stderr) = run(&["lint", "/nonexistent/phoneup"]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("cannot read"), "{stderr}");
-    assert_eq!(run(&["inventory", "/nonexistent/phoneup"]).0, 2);
-}
-
-fn inventory(dir: &Path) -> Value {
-    let (code, stdout, _) = run(&["inventory", dir.to_str().unwrap(), "--format", "json"]);
-    assert_eq!(code, 0);
-    serde_json::from_str(&stdout).unwrap()
-}
-
-#[test]
-fn inventory_tells_complete_from_partial_and_unknown() {
-    let mut files = with(&[
-        ("P0S3-06-3-00.bin", Some(&[0; 10])),
-        ("P0S3-06-3-00.sbn", Some(&[0; 414])),
-        ("notes.doc", Some(b"x")),
-    ]);
-    files.push((
-        "P0S3-07-4-00.loads",
-        stand_in_loads("P0S3-07-4-00", "P003-07-4-00", "P0S3-07-4-00").into_bytes(),
-    ));
-    files.push(("P003-08-2-00.bin", vec![0; 10]));
-    files.push(("P003-08-2-00.sbn", vec![0; 10]));
-    let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
-    let dir = fixture("lint-inventory", &borrowed);
-    let value = inventory(&dir);
-    let status = |load: &str| {
-        value["loads"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|l| l["load"] == load)
-            .unwrap_or_else(|| panic!("{load}: {value:#}"))
-            .clone()
-    };
-    assert_eq!(status("P0S3-08-11-00")["status"], "complete");
-    assert_eq!(status("P0S3-06-3-00")["status"], "complete");
-    assert_eq!(status("P0S3-06-3-00")["notes"], serde_json::json!([]));
-    let partial = status("P0S3-07-4-00");
-    assert_eq!(partial["status"], "partial");
-    assert_eq!(
-        partial["missing"],
-        serde_json::json!(["P003-07-4-00.sbn", "P0S3-07-4-00.sb2"])
-    );
-    assert!(status("P003-08-2-00")["notes"][0]
-        .as_str()
-        .unwrap()
-        .contains("404"));
-    assert_eq!(value["unknown_files"], serde_json::json!(["notes.doc"]));
-    fs::remove_dir_all(&dir).unwrap();
-}
-
-#[test]
-fn plan_with_a_tftp_root_prefers_what_is_there_and_lists_the_rest() {
-    let dir = fixture("lint-prefer", &[("P0S3-05-3-00.bin", STAND_IN_IMAGE)]);
-    let (code, stdout, _) = run(&card(
-        "plan",
-        &["--tftp-root", dir.to_str().unwrap(), "--format", "json"],
-    ));
-    assert_eq!(code, 0);
-    let value: Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(
-        value["path"][1], "P0S3-05-3-00",
-        "the intermediate the user has wins the tie"
-    );
-    assert_eq!(
-        value["to_obtain"],
-        serde_json::json!([
-            "P003-08-11-00.sbn",
-            "P0S3-08-11-00.loads",
-            "P0S3-08-11-00.sb2"
-        ])
-    );
-    // apply follows the same plan for the same directory.
-    let (code, stdout, _) = run(&card(
-        "apply",
-        &["--stage", "1", "--tftp-root", dir.to_str().unwrap()],
-    ));
-    assert_eq!(code, 0, "{stdout}");
-    assert_eq!(
-        fs::read_to_string(dir.join("OS79XX.TXT")).unwrap(),
-        "P0S3-05-3-00\n"
-    );
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -347,7 +224,7 @@ fn the_seed_directories_as_their_authors_had_them() {
 #[test]
 fn a_per_phone_file_read_before_xmldefault_must_name_the_same_load() {
     // Seed 003: the loader stopped at SIP<MAC>.cnf and followed its image_version.
-    let files = with(&[(
+    let files = clean_root_with(&[(
         "SIP0018B9FFFFFF.cnf",
         Some(b"image_version: P0S3-08-2-00\n"),
     )]);
@@ -360,7 +237,7 @@ fn a_per_phone_file_read_before_xmldefault_must_name_the_same_load() {
     let sep = xml_default_cnf_xml::render("P0S3-08-2-00", Model::Both).into_bytes();
     assert_finds(
         "hunt-sep",
-        &with(&[("SEP0018B9FFFFFF.cnf.xml", Some(&sep))]),
+        &clean_root_with(&[("SEP0018B9FFFFFF.cnf.xml", Some(&sep))]),
         "SEP0018B9FFFFFF.cnf.xml",
         "XMLDefault.cnf.xml names P0S3-08-11-00",
     );
@@ -368,7 +245,7 @@ fn a_per_phone_file_read_before_xmldefault_must_name_the_same_load() {
 
 #[test]
 fn mac_checks_that_phone_only() {
-    let files = with(&[(
+    let files = clean_root_with(&[(
         "SIP001122334455.cnf",
         Some(b"image_version: P0S3-8-12-00\n"),
     )]);

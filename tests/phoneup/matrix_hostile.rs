@@ -1,6 +1,6 @@
-//! A `--matrix` file is read within bounds (hostile-input report F17 to F21): a regular file of
-//! bounded size, bounded nesting and alias expansion, a bounded number of loads, and a user's
-//! rule that the phone model does not confirm is reported as the file's problem.
+//! A `--matrix` file is read within bounds: a regular file of bounded size, bounded nesting and
+//! alias expansion, a bounded number of loads; a user's rule that the phone model does not
+//! confirm is reported as the file's problem.
 //!
 //! The timeouts below only stop a hang from blocking the suite; they measure nothing.
 

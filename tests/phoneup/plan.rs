@@ -334,3 +334,37 @@ fn model_narrows_xmldefault_to_one_phone() {
     );
     assert!(!xml.contains("loadInformation8"));
 }
+
+#[test]
+fn with_a_tftp_root_it_prefers_what_is_there_and_lists_the_rest() {
+    let dir = fixture("lint-prefer", &[("P0S3-05-3-00.bin", STAND_IN_IMAGE)]);
+    let (code, stdout, _) = run(&card(
+        "plan",
+        &["--tftp-root", dir.to_str().unwrap(), "--format", "json"],
+    ));
+    assert_eq!(code, 0);
+    let value: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        value["path"][1], "P0S3-05-3-00",
+        "the intermediate the user has wins the tie"
+    );
+    assert_eq!(
+        value["to_obtain"],
+        serde_json::json!([
+            "P003-08-11-00.sbn",
+            "P0S3-08-11-00.loads",
+            "P0S3-08-11-00.sb2"
+        ])
+    );
+    // apply follows the same plan for the same directory.
+    let (code, stdout, _) = run(&card(
+        "apply",
+        &["--stage", "1", "--tftp-root", dir.to_str().unwrap()],
+    ));
+    assert_eq!(code, 0, "{stdout}");
+    assert_eq!(
+        fs::read_to_string(dir.join("OS79XX.TXT")).unwrap(),
+        "P0S3-05-3-00\n"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}

@@ -119,15 +119,3 @@ fn a_closed_pipe_is_not_a_crash() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(status.code(), Some(0), "{stderr}");
 }
-
-#[test]
-fn a_line_break_in_an_argument_is_shown_escaped_in_the_error() {
-    let (code, _, stderr) = run(&["lint", "/tmp", "--mac", "0018B9FFFFFF\nfake: line"]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("`0018B9FFFFFF\\nfake: line`"), "{stderr}");
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    let (code, _, stderr) = run(&["inventory", "/nonexistent\nfake: line"]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("/nonexistent\\nfake: line"), "{stderr}");
-    assert!(!stderr.lines().any(|l| l.starts_with("fake")), "{stderr}");
-}

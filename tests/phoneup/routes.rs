@@ -1,5 +1,7 @@
-//! Every pair of catalogue loads gets either a plan that chains through allowed rules, or a
-//! clear "no path".
+//! Which route `plan` takes: every pair of catalogue loads gets a chain of allowed rules or a
+//! reasoned no; the fewest reboots, safety first, `--via` and `--avoid`, the cautions of each
+//! stage, MGCP 7.x by MGCDefault.cnf, and a "no path" that aims for the nearest load it can
+//! reach.
 
 use std::fs;
 
@@ -475,9 +477,7 @@ fn no_path_exits_1_and_says_why() {
 
 /// `phoneup plan --from FROM --to TO EXTRA... --format json`, parsed.
 fn plan_value(from: &str, to: &str, extra: &[&str]) -> Value {
-    let mut args = vec!["plan", "--from", from, "--to", to, "--format", "json"];
-    args.extend(extra);
-    super::support::json(&args).1
+    plan_json(from, to, extra).1
 }
 
 #[test]

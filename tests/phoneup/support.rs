@@ -1,6 +1,13 @@
 //! Helpers shared by the integration tests.
 
+use std::fs;
+use std::path::Path;
+
 use assert_cmd::Command;
+use phoneup::files::loads::stand_in as stand_in_loads;
+use phoneup::files::xml_default_cnf_xml;
+use phoneup::plan::replay::STAND_IN_IMAGE;
+use phoneup::Model;
 
 /// The folder this run of the tests keeps its files in: `phoneup-tests-PID` under the system
 /// temp dir. The first call removes the folders of earlier runs whose process is gone, so a run
@@ -339,4 +346,103 @@ pub fn root_args<'a>(args: &[&'a str], dir: &'a std::path::Path) -> Vec<&'a str>
     let mut all = args.to_vec();
     all.extend(["--tftp-root", dir.to_str().unwrap()]);
     all
+}
+
+/// `phoneup undo --tftp-root DIR`.
+pub fn undo(dir: &Path) -> (i32, String, String) {
+    run(&["undo", "--tftp-root", dir.to_str().unwrap()])
+}
+
+/// Runs `undo` until there is nothing left to undo (at most `most` times).
+pub fn undo_all(dir: &Path, most: usize) {
+    for _ in 0..most {
+        let (code, stdout, stderr) = undo(dir);
+        match code {
+            0 => continue,
+            1 => return,
+            _ => panic!("undo failed: {stdout}{stderr}"),
+        }
+    }
+    panic!("undo still had something to undo after {most} runs");
+}
+
+/// Removes these folders and all they hold, if they are there.
+pub fn remove(dirs: &[&Path]) {
+    for dir in dirs {
+        let _ = fs::remove_dir_all(dir);
+    }
+}
+
+/// Asserts that the report root `dir` holds its original files again, and nothing else has
+/// changed since `before`.
+pub fn originals_restored(dir: &Path, before: &std::collections::BTreeMap<String, Node>) {
+    assert_eq!(
+        fs::read_to_string(dir.join("XMLDefault.cnf.xml")).unwrap(),
+        REPORT_XMLDEFAULT
+    );
+    assert_eq!(
+        fs::read_to_string(dir.join("SIPDefault.cnf")).unwrap(),
+        REPORT_SIPDEFAULT
+    );
+    assert_eq!(
+        &tree(dir),
+        before,
+        "the root is as it was, and nothing was left in it"
+    );
+}
+
+/// `phoneup apply` of the card's stage `stage` to `dir` (no `--force`), then `extra`.
+pub fn apply_card(dir: &Path, stage: &str, extra: &[&str]) -> (i32, String, String) {
+    let root = dir.to_str().unwrap();
+    let mut args = card("apply", &["--stage", stage, "--tftp-root", root]);
+    args.extend(extra);
+    run(&args)
+}
+
+/// The user's own `XMLDefault.cnf.xml`, with settings phoneup must keep.
+pub const USERS_XML: &str =
+    "<Default>\n  <callManagerGroup><members/></callManagerGroup>\n</Default>\n";
+
+/// A root with the card's (stand-in) firmware and [`USERS_XML`].
+pub fn card_root_with_users_xml(tag: &str) -> std::path::PathBuf {
+    let firmware = firmware_for_the_card();
+    let mut files: Vec<(&str, &[u8])> = firmware.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    files.push(("XMLDefault.cnf.xml", USERS_XML.as_bytes()));
+    fixture(tag, &files)
+}
+
+/// A root as it is after the card's third stage, with the whole 8.11 package.
+pub fn clean_root() -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("OS79XX.TXT", b"P003-08-11-00\n".to_vec()),
+        (
+            "XMLDefault.cnf.xml",
+            xml_default_cnf_xml::render("P0S3-08-11-00", Model::Both).into_bytes(),
+        ),
+        (
+            "SIPDefault.cnf",
+            b"# mine\nproxy1_address: 10.0.0.1 ; pbx\nimage_version: P0S3-08-11-00\n".to_vec(),
+        ),
+        ("SIP0018B9FFFFFF.cnf", b"line1_name: 100\n".to_vec()),
+        ("P003-08-11-00.bin", vec![0; 100]),
+        ("P003-08-11-00.sbn", vec![0; 504]),
+        (
+            "P0S3-08-11-00.loads",
+            stand_in_loads("P0S3-08-11-00", "P003-08-11-00", "P0S3-08-11-00").into_bytes(),
+        ),
+        ("P0S3-08-11-00.sb2", STAND_IN_IMAGE.to_vec()),
+        ("RINGLIST.DAT", b"CTU CTU.raw\n".to_vec()),
+    ]
+}
+
+/// [`clean_root`] with `changes` made (`None` removes a file).
+pub fn clean_root_with(changes: &[(&'static str, Option<&[u8]>)]) -> Vec<(&'static str, Vec<u8>)> {
+    let mut files = clean_root();
+    for (name, bytes) in changes {
+        files.retain(|(n, _)| n != name);
+        if let Some(bytes) = bytes {
+            files.push((name, bytes.to_vec()));
+        }
+    }
+    files
 }

@@ -3,9 +3,11 @@
 //! named as not read instead of hanging the command or passing as clean.
 
 use std::fs;
-use std::os::unix::fs::symlink;
+use std::os::unix::fs::{symlink, PermissionsExt};
 
-use super::support::{card, firmware_root, fixture, json, lint_findings, run, with_kind};
+use super::support::{
+    card, firmware_root, fixture, is_root, json, lint_findings, remove, report_root, run, with_kind,
+};
 
 /// A root whose configuration files are links to files outside it, holding secrets.
 fn root_with_links_out(tag: &str) -> (std::path::PathBuf, std::path::PathBuf) {
@@ -285,4 +287,73 @@ fn plan_says_which_files_it_names_it_could_not_read_in_the_root() {
     ]);
     assert!(!stdout.contains("Not read from your TFTP root"), "{stdout}");
     fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn lint_reports_what_it_could_not_read_instead_of_clean() {
+    let dir = report_root("f13-big");
+    fs::remove_file(dir.join("XMLDefault.cnf.xml")).unwrap();
+    fs::write(dir.join("SIPDefault.cnf"), "image_version: P0S3-06-3-00\n").unwrap();
+    let mut big = b"P0S3-06-3-00\r\n".to_vec();
+    big.extend(std::iter::repeat_n(b'J', 2_000_000));
+    fs::write(dir.join("OS79XX.TXT"), &big).unwrap();
+    let root = dir.to_str().unwrap();
+    let (code, stdout, _) = run(&["lint", root]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("OS79XX.TXT: phoneup could not read it"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1.9 MiB"), "{stdout}");
+    let (code, stdout, _) = run(&["check", "--from", "P0030301MFG2", "--tftp-root", root]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("phoneup could not read OS79XX.TXT"),
+        "{stdout}"
+    );
+    remove(&[&dir]);
+    if !is_root() {
+        eprintln!("not root: the unreadable-file half of this test needs root to run as nobody");
+        return;
+    }
+    // As the report: unreadable files, linted by an unprivileged user.
+    let dir = report_root("f13-perm");
+    fs::write(dir.join("OS79XX.TXT"), "P0S3-06-3-00\n").unwrap();
+    for name in ["OS79XX.TXT", "SIPDefault.cnf", "XMLDefault.cnf.xml"] {
+        fs::set_permissions(dir.join(name), fs::Permissions::from_mode(0o000)).unwrap();
+    }
+    let output = {
+        use std::os::unix::process::CommandExt;
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("phoneup"))
+            .args(["lint", dir.to_str().unwrap(), "--format", "json"])
+            .env("NO_COLOR", "1")
+            .uid(65534)
+            .gid(65534)
+            .output()
+            .unwrap()
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let files: Vec<&str> = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["problem"].as_str().unwrap().contains("Permission denied"))
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        ["OS79XX.TXT", "SIPDefault.cnf", "XMLDefault.cnf.xml"],
+        "{stdout}"
+    );
+    remove(&[&dir]);
+}
+
+#[test]
+fn lint_and_inventory_of_a_directory_that_is_not_there_exit_2() {
+    let (code, _, stderr) = run(&["lint", "/nonexistent/phoneup"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot read"), "{stderr}");
+    assert_eq!(run(&["inventory", "/nonexistent/phoneup"]).0, 2);
 }
