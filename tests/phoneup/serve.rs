@@ -1,11 +1,14 @@
 //! `phoneup serve` over real UDP on loopback: the phone model booting as five phones at once,
 //! each from its own address and MAC, walked to its target through serve alone; a sixth phone
-//! the phones file does not name gets the directory as it is (and is walked with `--all`); and a
-//! serve killed mid-plan that a restart finishes. Every serve is stopped by a guard, also when a
+//! the phones file does not name gets the directory as it is (and is walked with `--all`); a
+//! serve killed mid-plan that a restart finishes; and what serve says before it starts (the DHCP
+//! options, port 69, a target no plan reaches). Every serve is stopped by a guard, also when a
 //! test fails; every loop is bounded.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
 
 use phoneup::wire::serve::placement;
 
@@ -296,5 +299,147 @@ fn a_done_phone_that_comes_back_on_a_load_it_left_is_held_and_reported_not_walke
     assert!(summary.contains("0 done, 1 failed"), "{summary}");
     assert!(summary.contains("stage 3 of 3"), "{summary}");
     assert!(!summary.contains("of 6"), "{summary}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn the_set_up_help_names_the_dhcp_options_and_the_port_69_fix() {
+    let (code, out, _) =
+        super::support::run(&["serve", "--print-dhcp", "dnsmasq", "--listen", "127.0.0.1"]);
+    assert_eq!(code, 0);
+    assert_eq!(out, "# dnsmasq: point the phones at phoneup serve on 127.0.0.1\ndhcp-option=150,127.0.0.1\ndhcp-option=66,\"127.0.0.1\"\n");
+    let (code, out, _) =
+        super::support::run(&["serve", "--print-dhcp", "isc", "--listen", "127.0.0.1:6969"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("option cisco-tftp-servers code 150 = array of ip-address;"),
+        "{out}"
+    );
+    assert!(
+        out.contains("option tftp-server-name \"127.0.0.1\";"),
+        "{out}"
+    );
+    assert!(out.contains("Phones always ask port 69"), "{out}");
+    let dir = scratch("usage");
+    let root = dir.join("root");
+    std::fs::create_dir_all(&root).unwrap();
+    let root_arg = root.to_str().unwrap();
+    let (code, _, err) =
+        super::support::run(&["serve", "--root", root_arg, "--to", "P0S3-08-11-00"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--phones"), "{err}");
+    let inside = root.join("state.json");
+    let (code, _, err) = super::support::run(&[
+        "serve",
+        "--root",
+        root_arg,
+        "--to",
+        "P0S3-08-11-00",
+        "--all",
+        "--listen",
+        "127.0.0.1:0",
+        "--state",
+        inside.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("inside the served directory"), "{err}");
+    let (code, _, err) = super::support::run(&[
+        "serve",
+        "--root",
+        root_arg,
+        "--to",
+        "P0S3-08-11-00",
+        "--phones",
+        "00:18:b9:zz",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not a MAC address"), "{err}");
+    // Port 69 as a user without the capability: the error says how to get it.
+    if super::support::is_root() {
+        let output = Command::new("setpriv")
+            .args([
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                "--inh-caps=-all",
+                "--bounding-set=-net_bind_service",
+            ])
+            .arg(assert_cmd::cargo::cargo_bin("phoneup"))
+            .args([
+                "serve",
+                "--root",
+                root_arg,
+                "--to",
+                "P0S3-08-11-00",
+                "--all",
+                "--listen",
+                "127.0.0.1:69",
+            ])
+            .args(["--state", "/tmp/phoneup-serve-port69-state.json"])
+            .output()
+            .expect("setpriv runs (util-linux)");
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{err}");
+        assert!(err.contains("setcap cap_net_bind_service=+ep"), "{err}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn serve_refuses_at_start_a_target_no_plan_reaches_and_says_what_to_give_instead() {
+    use super::support::Background;
+
+    let dir = scratch("unreachable");
+    let root = dir.join("root");
+    std::fs::create_dir_all(&root).unwrap();
+    let state = dir.join("state.json");
+    for (extra, says) in [
+        (
+            &[
+                "--to",
+                "P0S3-08-11-00",
+                "--phones",
+                "0018B9000001=P0030301MFG2",
+            ][..],
+            &[
+                "--phones 0018B9000001=P0030301MFG2: serve could walk no phone there",
+                "No source lists the files of P0030301MFG2",
+                "e.g. --phones 0018B9000001=P",
+            ][..],
+        ),
+        (
+            &[
+                "--to",
+                "P0S3-08-11-00",
+                "--phones",
+                "0018B9000001=P0M3-07-7-00",
+            ][..],
+            &[
+                "--phones 0018B9000001=P0M3-07-7-00: serve could walk no phone there",
+                "No rule leads to an MGCP load",
+                "phoneup plan --from LOAD --to P0M3-07-7-00",
+            ][..],
+        ),
+        (
+            &["--to", "P0030301MFG2", "--all"][..],
+            &[
+                "--to P0030301MFG2: serve could walk no phone there",
+                "e.g. --to P",
+            ][..],
+        ),
+    ] {
+        let mut args: Vec<String> = ["serve", "--root", root.to_str().unwrap()]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        args.extend(extra.iter().map(|s| s.to_string()));
+        args.extend(["--listen".into(), "127.0.0.1:0".into(), "--state".into()]);
+        args.push(state.to_str().unwrap().into());
+        let (code, _, err) = Background::start(&args).wait(Duration::from_secs(20));
+        assert_eq!(code, Some(2), "{extra:?}: {err}");
+        for text in says {
+            assert!(err.contains(text), "{extra:?}: {err}");
+        }
+    }
     let _ = std::fs::remove_dir_all(dir);
 }

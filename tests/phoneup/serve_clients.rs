@@ -1,14 +1,15 @@
-//! Real TFTP clients (Debian's tftp-hpa `tftp`, `atftp` and `curl`) against `phoneup serve`:
-//! files byte-identical (with and without options), TFTP error 1 for a missing file, and a
-//! refusal for `../`, an absolute path outside the directory, a symbolic link out of it, and a
-//! write. A missing client FAILS the test with the command that installs it.
+//! Real TFTP clients (Debian's tftp-hpa `tftp`, `atftp` and `curl`) against phoneup's own
+//! sender and against `phoneup serve`: files byte-identical (with and without options), TFTP
+//! error 1 for a missing file, and a refusal for `../`, an absolute path outside the directory, a
+//! symbolic link out of it, a file not everyone may read, and a write. A missing client FAILS the
+//! test with the command that installs it.
 
 use std::path::Path;
 use std::process::{Command, Output};
-use std::time::Duration;
 
 use super::bench::{scratch, Serve};
-use super::loopback::free_port;
+use super::card::{card_root, MAC};
+use super::loopback::{free_port, Wrong, WrongServer};
 
 const INSTALL: &str = "sudo bash .ci/install-test-servers";
 
@@ -60,6 +61,108 @@ fn text(output: &Output) -> String {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     )
+}
+
+/// Real clients against phoneup's own sender (the core `phoneup serve` builds on).
+#[test]
+fn curl_atftp_and_tftp_hpa_read_files_from_phoneups_sender_byte_for_byte() {
+    let root = card_root("wire-clients");
+    let server = WrongServer::start(&root, Wrong::MissingAnswered(1));
+    let port = server.address.port().to_string();
+    let out = root
+        .parent()
+        .unwrap()
+        .join(format!("phoneup-client-out-{}", std::process::id()));
+    for (file, len) in [("P0S3-08-11-00.sb2", 70_000), ("P003-08-11-00.sbn", 4096)] {
+        let url = format!("tftp://127.0.0.1:{port}/{file}");
+        let runs: Vec<(&str, Vec<String>)> = vec![
+            (
+                "curl",
+                vec![
+                    "-sS".into(),
+                    "--max-time".into(),
+                    "30".into(),
+                    "--tftp-blksize".into(),
+                    "1428".into(),
+                    "-o".into(),
+                    out.display().to_string(),
+                    url.clone(),
+                ],
+            ),
+            (
+                "curl",
+                vec![
+                    "-sS".into(),
+                    "--max-time".into(),
+                    "30".into(),
+                    "--tftp-no-options".into(),
+                    "-o".into(),
+                    out.display().to_string(),
+                    url,
+                ],
+            ),
+            (
+                "atftp",
+                vec![
+                    "--option".into(),
+                    "blksize 1428".into(),
+                    "--option".into(),
+                    "tsize 0".into(),
+                    "-g".into(),
+                    "-r".into(),
+                    file.into(),
+                    "-l".into(),
+                    out.display().to_string(),
+                    "127.0.0.1".into(),
+                    port.clone(),
+                ],
+            ),
+            (
+                "tftp",
+                vec![
+                    "127.0.0.1".into(),
+                    port.clone(),
+                    "-m".into(),
+                    "binary".into(),
+                    "-c".into(),
+                    "get".into(),
+                    file.into(),
+                    out.display().to_string(),
+                ],
+            ),
+        ];
+        for (client, args) in runs {
+            let _ = std::fs::remove_file(&out);
+            let status = Command::new("timeout")
+                .arg("60")
+                .arg(client)
+                .args(&args)
+                .output()
+                .unwrap_or_else(|e| {
+                    panic!("{client}: {e}\nInstall it with: sudo bash .ci/install-test-servers")
+                });
+            assert!(
+                status.status.success(),
+                "{client} {args:?}: {}",
+                String::from_utf8_lossy(&status.stderr)
+            );
+            let got = std::fs::read(&out).unwrap();
+            assert_eq!(got.len(), len, "{client} {file}");
+            assert_eq!(
+                got,
+                std::fs::read(root.join(file)).unwrap(),
+                "{client} {file}"
+            );
+        }
+    }
+    // A missing file: ERROR 1, which curl reports with its exit code 68 (TFTP file not found).
+    let url = format!("tftp://127.0.0.1:{port}/CTLSEP{MAC}.tlv");
+    let status = Command::new("timeout")
+        .args(["60", "curl", "-sS", "-o", "/dev/null", &url])
+        .output()
+        .unwrap();
+    assert_eq!(status.status.code(), Some(68), "{status:?}");
+    let _ = std::fs::remove_file(&out);
 }
 
 #[test]
@@ -232,89 +335,6 @@ fn real_clients_get_files_whole_missing_files_error_1_and_refusals_for_paths_out
 }
 
 #[test]
-fn the_set_up_help_names_the_dhcp_options_and_the_port_69_fix() {
-    let (code, out, _) =
-        super::support::run(&["serve", "--print-dhcp", "dnsmasq", "--listen", "127.0.0.1"]);
-    assert_eq!(code, 0);
-    assert_eq!(out, "# dnsmasq: point the phones at phoneup serve on 127.0.0.1\ndhcp-option=150,127.0.0.1\ndhcp-option=66,\"127.0.0.1\"\n");
-    let (code, out, _) =
-        super::support::run(&["serve", "--print-dhcp", "isc", "--listen", "127.0.0.1:6969"]);
-    assert_eq!(code, 0);
-    assert!(
-        out.contains("option cisco-tftp-servers code 150 = array of ip-address;"),
-        "{out}"
-    );
-    assert!(
-        out.contains("option tftp-server-name \"127.0.0.1\";"),
-        "{out}"
-    );
-    assert!(out.contains("Phones always ask port 69"), "{out}");
-    let dir = scratch("usage");
-    let root = dir.join("root");
-    std::fs::create_dir_all(&root).unwrap();
-    let root_arg = root.to_str().unwrap();
-    let (code, _, err) =
-        super::support::run(&["serve", "--root", root_arg, "--to", "P0S3-08-11-00"]);
-    assert_eq!(code, 2);
-    assert!(err.contains("--phones"), "{err}");
-    let inside = root.join("state.json");
-    let (code, _, err) = super::support::run(&[
-        "serve",
-        "--root",
-        root_arg,
-        "--to",
-        "P0S3-08-11-00",
-        "--all",
-        "--listen",
-        "127.0.0.1:0",
-        "--state",
-        inside.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 2);
-    assert!(err.contains("inside the served directory"), "{err}");
-    let (code, _, err) = super::support::run(&[
-        "serve",
-        "--root",
-        root_arg,
-        "--to",
-        "P0S3-08-11-00",
-        "--phones",
-        "00:18:b9:zz",
-    ]);
-    assert_eq!(code, 2);
-    assert!(err.contains("not a MAC address"), "{err}");
-    // Port 69 as a user without the capability: the error says how to get it.
-    if super::support::is_root() {
-        let output = Command::new("setpriv")
-            .args([
-                "--reuid=65534",
-                "--regid=65534",
-                "--clear-groups",
-                "--inh-caps=-all",
-                "--bounding-set=-net_bind_service",
-            ])
-            .arg(assert_cmd::cargo::cargo_bin("phoneup"))
-            .args([
-                "serve",
-                "--root",
-                root_arg,
-                "--to",
-                "P0S3-08-11-00",
-                "--all",
-                "--listen",
-                "127.0.0.1:69",
-            ])
-            .args(["--state", "/tmp/phoneup-serve-port69-state.json"])
-            .output()
-            .expect("setpriv runs (util-linux)");
-        let err = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{err}");
-        assert!(err.contains("setcap cap_net_bind_service=+ep"), "{err}");
-    }
-    let _ = std::fs::remove_dir_all(dir);
-}
-
-#[test]
 fn serve_gives_no_client_a_file_an_unprivileged_tftp_server_could_not_read() {
     use std::os::unix::fs::PermissionsExt;
 
@@ -441,64 +461,5 @@ fn serve_gives_no_client_a_file_an_unprivileged_tftp_server_could_not_read() {
         .any(|e| e["event"] == "sent" && e["file"] == "SIPDefault.cnf"));
     let (_, summary) = serve.stop();
     assert!(summary.contains("0018B9000031"), "{summary}");
-    let _ = std::fs::remove_dir_all(dir);
-}
-
-#[test]
-fn serve_refuses_at_start_a_target_no_plan_reaches_and_says_what_to_give_instead() {
-    use super::support::Background;
-
-    let dir = scratch("unreachable");
-    let root = dir.join("root");
-    std::fs::create_dir_all(&root).unwrap();
-    let state = dir.join("state.json");
-    for (extra, says) in [
-        (
-            &[
-                "--to",
-                "P0S3-08-11-00",
-                "--phones",
-                "0018B9000001=P0030301MFG2",
-            ][..],
-            &[
-                "--phones 0018B9000001=P0030301MFG2: serve could walk no phone there",
-                "No source lists the files of P0030301MFG2",
-                "e.g. --phones 0018B9000001=P",
-            ][..],
-        ),
-        (
-            &[
-                "--to",
-                "P0S3-08-11-00",
-                "--phones",
-                "0018B9000001=P0M3-07-7-00",
-            ][..],
-            &[
-                "--phones 0018B9000001=P0M3-07-7-00: serve could walk no phone there",
-                "No rule leads to an MGCP load",
-                "phoneup plan --from LOAD --to P0M3-07-7-00",
-            ][..],
-        ),
-        (
-            &["--to", "P0030301MFG2", "--all"][..],
-            &[
-                "--to P0030301MFG2: serve could walk no phone there",
-                "e.g. --to P",
-            ][..],
-        ),
-    ] {
-        let mut args: Vec<String> = ["serve", "--root", root.to_str().unwrap()]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        args.extend(extra.iter().map(|s| s.to_string()));
-        args.extend(["--listen".into(), "127.0.0.1:0".into(), "--state".into()]);
-        args.push(state.to_str().unwrap().into());
-        let (code, _, err) = Background::start(&args).wait(Duration::from_secs(20));
-        assert_eq!(code, Some(2), "{extra:?}: {err}");
-        for text in says {
-            assert!(err.contains(text), "{extra:?}: {err}");
-        }
-    }
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -4,7 +4,6 @@
 //! namespaces only.
 
 use std::path::Path;
-use std::process::Command;
 
 use super::card::{
     apply_stage, card_root, check_boot, check_clean_probe, json_of, kinds, loader_stage_root,
@@ -166,108 +165,6 @@ fn probe_catches_a_case_folding_server_and_not_a_root_with_two_spellings() {
     let output = run_output(&probe_args(&exact.server(), &[]));
     assert_eq!(kinds(&json_of(&output)), Vec::<String>::new());
     assert_eq!(output.status.code(), Some(0));
-}
-
-/// Real clients against phoneup's own sender (the core `phoneup serve` builds on).
-#[test]
-fn curl_atftp_and_tftp_hpa_read_files_from_phoneups_sender_byte_for_byte() {
-    let root = card_root("wire-clients");
-    let server = WrongServer::start(&root, Wrong::MissingAnswered(1));
-    let port = server.address.port().to_string();
-    let out = root
-        .parent()
-        .unwrap()
-        .join(format!("phoneup-client-out-{}", std::process::id()));
-    for (file, len) in [("P0S3-08-11-00.sb2", 70_000), ("P003-08-11-00.sbn", 4096)] {
-        let url = format!("tftp://127.0.0.1:{port}/{file}");
-        let runs: Vec<(&str, Vec<String>)> = vec![
-            (
-                "curl",
-                vec![
-                    "-sS".into(),
-                    "--max-time".into(),
-                    "30".into(),
-                    "--tftp-blksize".into(),
-                    "1428".into(),
-                    "-o".into(),
-                    out.display().to_string(),
-                    url.clone(),
-                ],
-            ),
-            (
-                "curl",
-                vec![
-                    "-sS".into(),
-                    "--max-time".into(),
-                    "30".into(),
-                    "--tftp-no-options".into(),
-                    "-o".into(),
-                    out.display().to_string(),
-                    url,
-                ],
-            ),
-            (
-                "atftp",
-                vec![
-                    "--option".into(),
-                    "blksize 1428".into(),
-                    "--option".into(),
-                    "tsize 0".into(),
-                    "-g".into(),
-                    "-r".into(),
-                    file.into(),
-                    "-l".into(),
-                    out.display().to_string(),
-                    "127.0.0.1".into(),
-                    port.clone(),
-                ],
-            ),
-            (
-                "tftp",
-                vec![
-                    "127.0.0.1".into(),
-                    port.clone(),
-                    "-m".into(),
-                    "binary".into(),
-                    "-c".into(),
-                    "get".into(),
-                    file.into(),
-                    out.display().to_string(),
-                ],
-            ),
-        ];
-        for (client, args) in runs {
-            let _ = std::fs::remove_file(&out);
-            let status = Command::new("timeout")
-                .arg("60")
-                .arg(client)
-                .args(&args)
-                .output()
-                .unwrap_or_else(|e| {
-                    panic!("{client}: {e}\nInstall it with: sudo bash .ci/install-test-servers")
-                });
-            assert!(
-                status.status.success(),
-                "{client} {args:?}: {}",
-                String::from_utf8_lossy(&status.stderr)
-            );
-            let got = std::fs::read(&out).unwrap();
-            assert_eq!(got.len(), len, "{client} {file}");
-            assert_eq!(
-                got,
-                std::fs::read(root.join(file)).unwrap(),
-                "{client} {file}"
-            );
-        }
-    }
-    // A missing file: ERROR 1, which curl reports with its exit code 68 (TFTP file not found).
-    let url = format!("tftp://127.0.0.1:{port}/CTLSEP{MAC}.tlv");
-    let status = Command::new("timeout")
-        .args(["60", "curl", "-sS", "-o", "/dev/null", &url])
-        .output()
-        .unwrap();
-    assert_eq!(status.status.code(), Some(68), "{status:?}");
-    let _ = std::fs::remove_file(&out);
 }
 
 #[test]
