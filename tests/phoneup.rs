@@ -25,14 +25,9 @@ mod phoneup {
     pub mod robustness;
     pub mod routes;
     pub mod serve;
-    pub mod serve_clients;
-    pub mod serve_netns;
-    pub mod servers;
     pub mod simulate;
     pub mod snapshots;
     pub mod support;
     pub mod terminal;
     pub mod tftp_root;
-    pub mod tftp_server;
-    pub mod wire;
 }

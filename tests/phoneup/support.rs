@@ -1,4 +1,6 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests, in both test targets (`phoneup` and `system`), so
+//! each uses a part of them.
+#![allow(dead_code)]
 
 use std::fs;
 use std::path::Path;
