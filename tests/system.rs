@@ -17,6 +17,7 @@ mod system {
     pub mod probe;
     pub mod serve_netns;
     pub mod servers;
+    pub mod simulate;
     #[path = "../phoneup/support.rs"]
     pub mod support;
 }

@@ -1,7 +1,7 @@
-//! Issue 10's "done when", against a real TFTP server: Debian's atftpd serving the root on
-//! 127.0.0.1 (a high port), fetched with curl. After `apply` of each stage of the card's plan
-//! and a full `undo`, the root holds no file or folder phoneup made, and the server cannot hand
-//! out any old copy: not the journal an older phoneup kept inside the root, not a new one.
+//! The undo journal behind a real TFTP server: Debian's atftpd serves the root on 127.0.0.1 (a
+//! high port), fetched with curl. After `apply` of each stage of the card's plan and a full
+//! `undo`, the root holds no file or folder phoneup made, and the server cannot hand out any old
+//! copy: not the journal an older phoneup kept inside the root, not a new one.
 
 use std::net::UdpSocket;
 use std::path::{Path, PathBuf};

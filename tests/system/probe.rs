@@ -1,56 +1,17 @@
-//! TFTP over real UDP: the phone model booting through the card's three stages against Debian's
-//! tftpd-hpa, atftpd and dnsmasq, `probe` against each and against wrong servers, and real
-//! clients (curl, atftp, tftp-hpa) against phoneup's own sender. Loopback and test-made network
-//! namespaces only.
-
-use std::path::Path;
+//! `phoneup probe` against Debian's tftpd-hpa (on 127.0.0.1 and ::1) and atftpd on loopback,
+//! and dnsmasq in a network namespace of the test's own: nothing wrong on a correct root; the
+//! stage files a root lacks or names wrongly, OS79XX.TXT as served, an empty CTLSEP file; a
+//! server that folds case told apart from a root with two spellings.
 
 use super::card::{
     apply_stage, card_root, check_boot, check_clean_probe, json_of, kinds, loader_stage_root,
-    probe_args, run_output, says, simulate_args, CARD, LOADER_STAGE, MAC, STAGES,
+    probe_args, run_output, says, simulate_args, CARD, LOADER_STAGE, MAC,
 };
 use super::loopback::{Wrong, WrongServer};
-use super::servers::{
-    in_netns_with_dnsmasq, start_atftpd, start_tftpd_hpa, start_tftpd_hpa_with, Guard,
-};
-
-/// Applies each stage of the card to a root served by the server `start` starts, and boots the
-/// phone model over the wire from the stage's start to its end.
-fn walk_the_card(name: &str, start: impl Fn(&Path) -> Guard) {
-    let root = card_root(&format!("wire-{name}"));
-    let server = start(&root);
-    for (stage, from, to) in STAGES {
-        apply_stage(&root, stage);
-        check_boot(
-            &run_output(&simulate_args(from, &server.server())),
-            to,
-            name,
-        );
-    }
-}
+use super::servers::{in_netns_with_dnsmasq, start_atftpd, start_tftpd_hpa};
 
 #[test]
-fn the_phone_model_walks_the_card_over_tftpd_hpa() {
-    walk_the_card("tftpd-hpa", |root| start_tftpd_hpa(root, "127.0.0.1"));
-}
-
-#[test]
-fn the_phone_model_walks_the_card_over_atftpd() {
-    walk_the_card("atftpd", start_atftpd);
-}
-
-#[test]
-fn the_phone_model_walks_the_card_over_dnsmasq_in_a_network_namespace() {
-    let root = card_root("wire-dnsmasq");
-    for (stage, from, to) in STAGES {
-        apply_stage(&root, stage);
-        let output = in_netns_with_dnsmasq(&root, &simulate_args(from, "{SERVER}"));
-        check_boot(&output, to, "dnsmasq");
-    }
-}
-
-#[test]
-fn probe_finds_nothing_wrong_with_tftpd_hpa_atftpd_and_dnsmasq_on_a_correct_root() {
+fn finds_nothing_wrong_with_tftpd_hpa_atftpd_and_dnsmasq_on_a_correct_root() {
     let root = card_root("probe-clean");
     apply_stage(&root, "1");
     let tftpd_hpa = start_tftpd_hpa(&root, "127.0.0.1");
@@ -92,7 +53,7 @@ fn probe_finds_nothing_wrong_with_tftpd_hpa_atftpd_and_dnsmasq_on_a_correct_root
 }
 
 #[test]
-fn probe_and_the_phone_model_over_ipv6_loopback() {
+fn over_ipv6_loopback_with_the_phone_model() {
     let root = card_root("probe-ipv6");
     apply_stage(&root, "1");
     let server = start_tftpd_hpa(&root, "::1");
@@ -105,7 +66,7 @@ fn probe_and_the_phone_model_over_ipv6_loopback() {
 }
 
 #[test]
-fn probe_names_the_sb2_a_root_lacks() {
+fn names_the_sb2_a_root_lacks() {
     let root = card_root("probe-no-sb2");
     apply_stage(&root, "2");
     std::fs::remove_file(root.join("P0S3-08-11-00.sb2")).unwrap();
@@ -127,7 +88,7 @@ fn probe_names_the_sb2_a_root_lacks() {
 }
 
 #[test]
-fn probe_reports_os79xx_as_served_and_an_empty_ctlsep() {
+fn reports_os79xx_as_served_and_an_empty_ctlsep() {
     let root = card_root("probe-os79xx");
     std::fs::write(root.join("OS79XX.TXT"), "P0S3-06-3-00 \r\nsecond line\n").unwrap();
     std::fs::write(root.join(format!("CTLSEP{MAC}.tlv")), "").unwrap();
@@ -152,7 +113,7 @@ fn probe_reports_os79xx_as_served_and_an_empty_ctlsep() {
 }
 
 #[test]
-fn probe_catches_a_case_folding_server_and_not_a_root_with_two_spellings() {
+fn catches_a_case_folding_server_and_not_a_root_with_two_spellings() {
     let root = card_root("probe-case");
     apply_stage(&root, "1");
     // A server that matches names as Windows does (tftpd32).
@@ -168,7 +129,7 @@ fn probe_catches_a_case_folding_server_and_not_a_root_with_two_spellings() {
 }
 
 #[test]
-fn probe_checks_what_the_application_reads_after_it_takes_the_image() {
+fn checks_what_the_application_reads_after_it_takes_the_image() {
     let root = loader_stage_root("probe-after-image");
     let server = start_tftpd_hpa(&root, "127.0.0.1");
     let output = run_output(&probe_args(&server.server(), &LOADER_STAGE));
@@ -228,59 +189,4 @@ fn probe_checks_what_the_application_reads_after_it_takes_the_image() {
     let output = run_output(&args);
     assert_eq!(kinds(&json_of(&output)), Vec::<String>::new());
     assert_eq!(output.status.code(), Some(0));
-}
-
-#[test]
-fn simulate_over_the_wire_says_what_to_fix_on_the_server_and_keeps_bind() {
-    let root = loader_stage_root("simulate-wire-next");
-    let server = start_tftpd_hpa(&root, "127.0.0.1");
-    let address = server.server();
-    let output = run_output(&[
-        "simulate",
-        "--from",
-        "P003-08-11-00",
-        "--server",
-        &address,
-        "--bind",
-        "127.0.0.2",
-        "--mac",
-        MAC,
-    ]);
-    assert_eq!(output.status.code(), Some(1));
-    let text = String::from_utf8_lossy(&output.stdout);
-    assert!(text.contains("To fix on the server:"), "{text}");
-    assert!(!text.contains("To fix in the TFTP root"), "{text}");
-    assert!(
-        text.contains(&format!(
-            "then run: phoneup simulate --from P003-08-11-00 --server {address} --bind 127.0.0.2 --mac {MAC}"
-        )),
-        "{text}"
-    );
-
-    // tftpd-hpa without --secure answers a missing file with error 2: the fix names --secure,
-    // and the probe it proposes sends from the same address.
-    let insecure = start_tftpd_hpa_with(&root, "127.0.0.1", &[]);
-    let output = run_output(&[
-        "simulate",
-        "--from",
-        "P003-08-11-00",
-        "--server",
-        &insecure.server(),
-        "--bind",
-        "127.0.0.2",
-    ]);
-    assert_eq!(output.status.code(), Some(1));
-    let text = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        text.contains("Next: The server answers CTLSEP<MAC>.tlv with TFTP error 2 (Only absolute filenames allowed)")
-            && text.contains("This is tftpd-hpa without --secure: set TFTP_OPTIONS=\"--secure\""),
-        "{text}"
-    );
-    assert!(
-        text.contains(&format!(
-            "then run: phoneup probe {} --bind 127.0.0.2",
-            insecure.server()
-        )),
-        "{text}"
-    );
 }

@@ -1,9 +1,9 @@
-//! Real TFTP servers for the tests, on loopback only, each stopped by a guard's Drop (also when
-//! a test panics): Debian's tftpd-hpa and atftpd on free high ports, dnsmasq on port 69 of a
-//! network namespace of the test's own, and a deliberately wrong server written here.
+//! Debian's TFTP servers for the system tests, on loopback only, each stopped by a guard's Drop
+//! (also when a test panics): tftpd-hpa and atftpd on free high ports, and dnsmasq on port 69 of
+//! a network namespace of the test's own.
 //!
 //! A server binary that is missing FAILS the test with the command that installs it:
-//! `sudo bash .ci/install-test-servers` (tftpd-hpa is unpacked into target/tftpd-hpa, as it
+//! `bash .ci/install-test-servers` (tftpd-hpa is unpacked into target/tftpd-hpa, as it
 //! conflicts with atftpd as a Debian package).
 
 use std::net::SocketAddr;
