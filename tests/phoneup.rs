@@ -19,7 +19,6 @@ mod phoneup {
     pub mod loopback;
     pub mod matrix;
     pub mod matrix_hostile;
-    pub mod output;
     pub mod plan;
     pub mod probe;
     pub mod robustness;
