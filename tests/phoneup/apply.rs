@@ -9,10 +9,7 @@ use std::path::Path;
 use phoneup::plan::replay::STAND_IN_IMAGE;
 use serde_json::Value;
 
-use super::support::{
-    apply_card, card, card_root_with_users_xml, firmware_for_the_card, fixture, json, report_apply,
-    report_root, run, run_owned, USERS_XML,
-};
+use super::support::{card, firmware_for_the_card, forced_apply, Test, USERS_XML};
 
 /// Seed 003's SIPDefault.cnf: `;begin`/`;end`, inline `;` comments, curly quotes, CR LF here.
 const SEED_003_SIPDEFAULT: &str = ";begin\r\nimage_version: P0S3-08-2-00\r\nproxy_register: 1\r\ndial_template: dialplan\r\ntftp_cfg_dir: \u{201c}\u{201d}\r\nsntp_server: \u{201c}ntp.sipgate.net\u{201d}\r\n# NAT/Firewall Traversal\r\nnat_enable: 1 ; 0-Disabled (default), 1-Enabled\r\nvoip_control_port: 5060 ; UDP port used for SIP messages (default \u{2013} 5060)\r\ntelnet_level: 2\r\n;end\r\n";
@@ -37,22 +34,23 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 #[test]
 fn the_card_walk_plan_apply_reboot_until_the_target_keeps_the_users_settings() {
+    let test = Test::new();
     let firmware = firmware_for_the_card();
     let mut files: Vec<(&str, &[u8])> = firmware.iter().map(|(n, b)| (*n, b.as_slice())).collect();
     files.push(("SIPDefault.cnf", SEED_004_SIPDEFAULT.as_bytes()));
     files.push(("RINGLIST.DAT", b"CTU CTU.raw\n"));
-    let dir = fixture("apply-walk", &files);
+    let dir = test.dir("apply-walk", &files);
     let before = snapshot(&dir);
     let root = dir.to_str().unwrap();
     let mut running = "P0030301MFG2".to_string();
     for stage in ["1", "2", "3"] {
-        let (code, stdout, stderr) = apply_card(&dir, stage, &["--dry-run"]);
+        let (code, stdout, stderr) = test.apply_card(&dir, stage, &["--dry-run"]);
         assert_eq!(code, 0, "{stdout}{stderr}");
         assert!(stdout.contains("Dry run: nothing was written."));
-        let (code, stdout, stderr) = apply_card(&dir, stage, &[]);
+        let (code, stdout, stderr) = test.apply_card(&dir, stage, &[]);
         assert_eq!(code, 0, "stage {stage}: {stdout}{stderr}");
         // Reboot, simulated: the phone must end on this stage's target.
-        let (_, json, _) = run(&[
+        let (_, json, _) = test.run(&[
             "simulate",
             "--from",
             &running,
@@ -83,27 +81,27 @@ fn the_card_walk_plan_apply_reboot_until_the_target_keeps_the_users_settings() {
         );
     }
     for _ in 0..3 {
-        assert_eq!(run(&["undo", "--tftp-root", root]).0, 0);
+        assert_eq!(test.run(&["undo", "--tftp-root", root]).0, 0);
     }
     assert_eq!(snapshot(&dir), before, "apply then undo is byte-identical");
     assert!(!dir.join(".phoneup").exists());
     assert_eq!(
-        run(&["undo", "--tftp-root", root]).0,
+        test.run(&["undo", "--tftp-root", root]).0,
         1,
         "nothing left to undo"
     );
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn seed_003_sipdefault_with_crlf_and_inline_comments_changes_in_one_value_only() {
+    let test = Test::new();
     let firmware = firmware_for_the_card();
     let mut files: Vec<(&str, &[u8])> = firmware.iter().map(|(n, b)| (*n, b.as_slice())).collect();
     files.push(("SIPDefault.cnf", SEED_003_SIPDEFAULT.as_bytes()));
     files.push(("OS79XX.TXT", b"P003-08-2-00\r\n"));
-    let dir = fixture("apply-seed003", &files);
+    let dir = test.dir("apply-seed003", &files);
     let before = snapshot(&dir);
-    let (code, stdout, _) = apply_card(&dir, "2", &[]);
+    let (code, stdout, _) = test.apply_card(&dir, "2", &[]);
     assert_eq!(code, 0, "{stdout}");
     let sip = fs::read_to_string(dir.join("SIPDefault.cnf")).unwrap();
     assert_eq!(
@@ -118,14 +116,14 @@ fn seed_003_sipdefault_with_crlf_and_inline_comments_changes_in_one_value_only()
         fs::read(dir.join("OS79XX.TXT")).unwrap(),
         b"P003-08-11-00\n"
     );
-    run(&["undo", "--tftp-root", dir.to_str().unwrap()]);
+    test.run(&["undo", "--tftp-root", dir.to_str().unwrap()]);
     assert_eq!(snapshot(&dir), before);
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn dry_run_writes_nothing_and_shows_a_unified_diff() {
-    let dir = fixture(
+    let test = Test::new();
+    let dir = test.dir(
         "dry",
         &[
             ("SIPDefault.cnf", SEED_004_SIPDEFAULT.as_bytes()),
@@ -133,7 +131,7 @@ fn dry_run_writes_nothing_and_shows_a_unified_diff() {
         ],
     );
     let before = snapshot(&dir);
-    let (code, stdout, _) = apply_card(&dir, "1", &["--dry-run"]);
+    let (code, stdout, _) = test.apply_card(&dir, "1", &["--dry-run"]);
     assert_eq!(code, 0);
     assert!(
         stdout.contains("--- /dev/null\n+++ b/OS79XX.TXT\n"),
@@ -142,35 +140,35 @@ fn dry_run_writes_nothing_and_shows_a_unified_diff() {
     assert!(stdout.contains("+image_version: P0S3-06-3-00"), "{stdout}");
     assert_eq!(snapshot(&dir), before);
     assert!(!dir.join(".phoneup").exists());
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn missing_firmware_is_refused_unless_forced() {
-    let dir = fixture("apply-missing", &[("p0s3-06-3-00.BIN", STAND_IN_IMAGE)]);
+    let test = Test::new();
+    let dir = test.dir("apply-missing", &[("p0s3-06-3-00.BIN", STAND_IN_IMAGE)]);
     let before = snapshot(&dir);
-    let (code, stdout, _) = apply_card(&dir, "1", &[]);
+    let (code, stdout, _) = test.apply_card(&dir, "1", &[]);
     assert_eq!(code, 1);
     assert!(
         stdout.contains("P0S3-06-3-00.bin (the root has p0s3-06-3-00.BIN: rename it)"),
         "{stdout}"
     );
     assert_eq!(snapshot(&dir), before);
-    let (code, _, _) = apply_card(&dir, "1", &["--force"]);
+    let (code, _, _) = test.apply_card(&dir, "1", &["--force"]);
     assert_eq!(code, 0);
     assert!(dir.join("OS79XX.TXT").exists());
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn per_phone_files_and_stages_that_need_the_global_os79xx() {
+    let test = Test::new();
     let firmware = firmware_for_the_card();
     let files: Vec<(&str, &[u8])> = firmware.iter().map(|(n, b)| (*n, b.as_slice())).collect();
-    let dir = fixture("apply-mac", &files);
-    let (code, stdout, _) = apply_card(&dir, "1", &["--mac", "00:18:b9:ff:ff:ff"]);
+    let dir = test.dir("apply-mac", &files);
+    let (code, stdout, _) = test.apply_card(&dir, "1", &["--mac", "00:18:b9:ff:ff:ff"]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("cannot be per-phone"), "{stdout}");
-    let (code, stdout, _) = apply_card(&dir, "3", &["--mac", "00:18:b9:ff:ff:ff"]);
+    let (code, stdout, _) = test.apply_card(&dir, "3", &["--mac", "00:18:b9:ff:ff:ff"]);
     assert_eq!(code, 0, "{stdout}");
     assert!(dir.join("SEP0018B9FFFFFF.cnf.xml").is_file());
     assert_eq!(
@@ -182,14 +180,14 @@ fn per_phone_files_and_stages_that_need_the_global_os79xx() {
         "the UAL does not read it: left alone"
     );
     assert!(!dir.join("XMLDefault.cnf.xml").exists());
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[cfg(unix)]
 #[test]
 fn a_read_only_file_is_replaced_keeping_its_mode_and_restored() {
+    let test = Test::new();
     use std::os::unix::fs::PermissionsExt;
-    let dir = fixture(
+    let dir = test.dir(
         "ro",
         &[
             ("SIPDefault.cnf", b"a: 1\n"),
@@ -201,21 +199,21 @@ fn a_read_only_file_is_replaced_keeping_its_mode_and_restored() {
         fs::Permissions::from_mode(0o444),
     )
     .unwrap();
-    let (code, stdout, stderr) = apply_card(&dir, "1", &[]);
+    let (code, stdout, stderr) = test.apply_card(&dir, "1", &[]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     let mode = fs::metadata(dir.join("SIPDefault.cnf"))
         .unwrap()
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o444);
-    run(&["undo", "--tftp-root", dir.to_str().unwrap()]);
+    test.run(&["undo", "--tftp-root", dir.to_str().unwrap()]);
     assert_eq!(fs::read(dir.join("SIPDefault.cnf")).unwrap(), b"a: 1\n");
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn bad_input_exits_2_and_writes_nothing() {
-    let dir = fixture(
+    let test = Test::new();
+    let dir = test.dir(
         "bad",
         &[
             (
@@ -228,31 +226,31 @@ fn bad_input_exits_2_and_writes_nothing() {
         ],
     );
     let before = snapshot(&dir);
-    let (code, _, stderr) = apply_card(&dir, "3", &[]);
+    let (code, _, stderr) = test.apply_card(&dir, "3", &[]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("not well-formed XML"), "{stderr}");
     for stage in ["0", "4"] {
-        let (code, _, stderr) = apply_card(&dir, stage, &[]);
+        let (code, _, stderr) = test.apply_card(&dir, stage, &[]);
         assert_eq!(code, 2);
         assert!(stderr.contains("give 1 to 3"), "{stderr}");
     }
-    let (code, _, _) = apply_card(&dir, "1", &["--mac", "nope"]);
+    let (code, _, _) = test.apply_card(&dir, "1", &["--mac", "nope"]);
     assert_eq!(code, 2);
     assert_eq!(snapshot(&dir), before);
-    let (code, _, stderr) = run(&["undo", "--tftp-root", "/nonexistent/phoneup"]);
+    let (code, _, stderr) = test.run(&["undo", "--tftp-root", "/nonexistent/phoneup"]);
     assert_eq!(code, 2, "{stderr}");
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn a_file_moved_aside_comes_back_with_the_users_settings_when_a_later_stage_needs_it() {
-    let dir = card_root_with_users_xml("apply-aside");
-    assert_eq!(apply_card(&dir, "2", &[]).0, 0);
+    let test = Test::new();
+    let dir = test.card_root_with_users_xml("apply-aside");
+    assert_eq!(test.apply_card(&dir, "2", &[]).0, 0);
     assert!(
         !dir.join("XMLDefault.cnf.xml").exists(),
         "stage 2 needs it absent"
     );
-    assert_eq!(apply_card(&dir, "3", &[]).0, 0);
+    assert_eq!(test.apply_card(&dir, "3", &[]).0, 0);
     let xml = fs::read_to_string(dir.join("XMLDefault.cnf.xml")).unwrap();
     assert!(
         xml.contains("<callManagerGroup><members/></callManagerGroup>"),
@@ -263,33 +261,33 @@ fn a_file_moved_aside_comes_back_with_the_users_settings_when_a_later_stage_need
         "{xml}"
     );
     for _ in 0..2 {
-        run(&["undo", "--tftp-root", dir.to_str().unwrap()]);
+        test.run(&["undo", "--tftp-root", dir.to_str().unwrap()]);
     }
     assert_eq!(
         fs::read_to_string(dir.join("XMLDefault.cnf.xml")).unwrap(),
         USERS_XML
     );
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn undo_leaves_a_file_that_is_already_as_it_was_untouched() {
+    let test = Test::new();
     use std::os::unix::fs::MetadataExt;
     let sip = "image_version: P0030301MFG2\nproxy1_address: pbx\n";
-    let dir = fixture(
+    let dir = test.dir(
         "undo-untouched",
         &[
             ("SIPDefault.cnf", sip.as_bytes()),
             ("P0S3-06-3-00.bin", STAND_IN_IMAGE),
         ],
     );
-    assert_eq!(apply_card(&dir, "1", &[]).0, 0);
+    assert_eq!(test.apply_card(&dir, "1", &[]).0, 0);
     let file = dir.join("SIPDefault.cnf");
     assert_ne!(fs::read_to_string(&file).unwrap(), sip);
     // The user (or an apply that stopped half-way) put the old text back by hand.
     fs::write(&file, sip).unwrap();
     let inode = fs::metadata(&file).unwrap().ino();
-    let (code, stdout, stderr) = run(&["undo", "--tftp-root", dir.to_str().unwrap()]);
+    let (code, stdout, stderr) = test.run(&["undo", "--tftp-root", dir.to_str().unwrap()]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert_eq!(fs::read_to_string(&file).unwrap(), sip);
     assert_eq!(
@@ -298,12 +296,12 @@ fn undo_leaves_a_file_that_is_already_as_it_was_untouched() {
         "a file that is already as it was is not written again"
     );
     assert!(!dir.join("OS79XX.TXT").exists(), "the rest is undone");
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn links_replaced_with_replace_links_show_their_diff_inside_the_root_and_nothing_outside() {
-    let dir = fixture(
+    let test = Test::new();
+    let dir = test.dir(
         "apply-links",
         &[
             (
@@ -328,7 +326,7 @@ fn links_replaced_with_replace_links_show_their_diff_inside_the_root_and_nothing
     )
     .unwrap();
     std::os::unix::fs::symlink(&outside, root.join("XMLDefault.cnf.xml")).unwrap();
-    let (code, stdout, stderr) = apply_card(&root, "1", &["--replace-links", "--dry-run"]);
+    let (code, stdout, stderr) = test.apply_card(&root, "1", &["--replace-links", "--dry-run"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     let outside = outside.display();
     // The link inside the root: its lines, as any file's.
@@ -364,7 +362,7 @@ fn links_replaced_with_replace_links_show_their_diff_inside_the_root_and_nothing
     fs::rename(root.join("real-sip.cnf"), &sip_outside).unwrap();
     fs::remove_file(root.join("SIPDefault.cnf")).unwrap();
     std::os::unix::fs::symlink(&sip_outside, root.join("SIPDefault.cnf")).unwrap();
-    let (code, stdout, stderr) = apply_card(&root, "1", &["--replace-links", "--dry-run"]);
+    let (code, stdout, stderr) = test.apply_card(&root, "1", &["--replace-links", "--dry-run"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(
         stdout.contains(&format!(
@@ -374,12 +372,12 @@ fn links_replaced_with_replace_links_show_their_diff_inside_the_root_and_nothing
         "{stdout}"
     );
     assert!(!stdout.contains("proxy1_address"), "{stdout}");
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn a_loads_file_that_is_not_a_manifest_is_refused() {
-    let dir = fixture(
+    let test = Test::new();
+    let dir = test.dir(
         "loads-junk",
         &[
             ("P0S3-08-11-00.loads", b"x"),
@@ -388,7 +386,7 @@ fn a_loads_file_that_is_not_a_manifest_is_refused() {
         ],
     );
     let root = dir.to_str().unwrap();
-    let (code, stdout, _) = run(&card("apply", &["--stage", "3", "--tftp-root", root]));
+    let (code, stdout, _) = test.run(&card("apply", &["--stage", "3", "--tftp-root", root]));
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("not a .loads manifest"), "{stdout}");
     assert!(!Path::new(root).join("XMLDefault.cnf.xml").exists());
@@ -398,20 +396,20 @@ fn a_loads_file_that_is_not_a_manifest_is_refused() {
         "P0S3-08-11-00\r\nP003-08-11-00.sbn\r\nP0S3-08-11-99.sb2\r\n",
     )
     .unwrap();
-    let (code, stdout, _) = run(&card("apply", &["--stage", "3", "--tftp-root", root]));
+    let (code, stdout, _) = test.run(&card("apply", &["--stage", "3", "--tftp-root", root]));
     assert_eq!(code, 1, "{stdout}");
     assert!(
         stdout.contains("P0S3-08-11-99.sb2 (named by P0S3-08-11-00.loads)"),
         "{stdout}"
     );
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn undo_json_says_what_undo_did_to_each_file() {
-    let dir = report_root("review-f");
-    assert_eq!(run_owned(&report_apply(&dir, "1", &[])).0, 0);
-    let (code, value) = json(&[
+    let test = Test::new();
+    let dir = test.users_root("root");
+    assert_eq!(test.run_owned(&forced_apply(&dir, "1", &[])).0, 0);
+    let (code, value) = test.json(&[
         "undo",
         "--tftp-root",
         dir.to_str().unwrap(),
@@ -439,17 +437,17 @@ fn undo_json_says_what_undo_did_to_each_file() {
             ("SIPDefault.cnf", "modified", "restored"),
         ]
     );
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn a_file_put_back_from_the_journal_is_not_called_created() {
-    let dir = report_root("review-g");
+    let test = Test::new();
+    let dir = test.users_root("root");
     for stage in ["1", "2"] {
-        assert_eq!(run_owned(&report_apply(&dir, stage, &[])).0, 0);
+        assert_eq!(test.run_owned(&forced_apply(&dir, stage, &[])).0, 0);
     }
     assert!(!dir.join("XMLDefault.cnf.xml").exists(), "moved aside");
-    let (code, stdout, stderr) = run_owned(&report_apply(&dir, "3", &["--dry-run"]));
+    let (code, stdout, stderr) = test.run_owned(&forced_apply(&dir, "3", &["--dry-run"]));
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(
         stdout.contains("  put back   XMLDefault.cnf.xml (your copy, moved aside by an earlier stage, with loadInformation set)"),
@@ -464,7 +462,8 @@ fn a_file_put_back_from_the_journal_is_not_called_created() {
         "{stdout}"
     );
     // JSON keeps apply's action.
-    let (_, stdout, _) = run_owned(&report_apply(&dir, "3", &["--dry-run", "--format", "json"]));
+    let (_, stdout, _) =
+        test.run_owned(&forced_apply(&dir, "3", &["--dry-run", "--format", "json"]));
     let value: Value = serde_json::from_str(&stdout).unwrap();
     let change = value["changes"]
         .as_array()
@@ -474,5 +473,4 @@ fn a_file_put_back_from_the_journal_is_not_called_created() {
         .unwrap();
     assert_eq!(change["action"], "created");
     assert!(change.get("restored").is_none(), "{change:#}");
-    fs::remove_dir_all(&dir).unwrap();
 }

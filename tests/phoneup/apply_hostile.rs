@@ -9,8 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::support::{
-    fixture, is_root, journal_of, originals_restored, phoneup, remove, report_apply, report_root,
-    run, run_owned, tree, undo, undo_all, Background, REPORT_SIPDEFAULT, REPORT_XMLDEFAULT,
+    forced_apply, is_root, originals_restored, tree, Test, USERS_SIPDEFAULT, USERS_XMLDEFAULT,
 };
 
 /// Long enough for any run on a slow machine; a run that takes longer hangs.
@@ -26,19 +25,20 @@ fn mkfifo(path: &Path) {
 
 #[test]
 fn two_applies_at_once_and_apply_racing_undo_never_lose_an_original() {
+    let test = Test::new();
     // Both processes are started by one loop, as `a & b & wait` does; the lock makes the
     // second wait for the first, so they never share a journal folder.
     for trial in 0..12 {
-        let dir = report_root(&format!("f03-pair-{trial}"));
+        let dir = test.users_root(&format!("pair-{trial}"));
         let before = tree(&dir);
         let second = if trial % 3 == 2 { "1" } else { "3" };
-        let a = Background::start(&report_apply(&dir, "1", &[]));
-        let b = Background::start(&report_apply(&dir, second, &[]));
+        let a = test.start(&forced_apply(&dir, "1", &[]));
+        let b = test.start(&forced_apply(&dir, second, &[]));
         let (code_a, out_a, err_a) = a.wait(LIMIT);
         let (code_b, out_b, err_b) = b.wait(LIMIT);
         assert_eq!(code_a, Some(0), "{out_a}{err_a}");
         assert_eq!(code_b, Some(0), "{out_b}{err_b}");
-        let journals = fs::read_dir(journal_of(&dir))
+        let journals = fs::read_dir(test.journal_of(&dir))
             .unwrap()
             .filter(|e| e.as_ref().unwrap().path().is_dir())
             .count();
@@ -47,16 +47,15 @@ fn two_applies_at_once_and_apply_racing_undo_never_lose_an_original() {
             journals, expected,
             "trial {trial}: one journal folder per apply"
         );
-        undo_all(&dir, 5);
+        test.undo_all(&dir, 5);
         originals_restored(&dir, &before);
-        remove(&[&dir]);
     }
     for trial in 0..12 {
-        let dir = report_root(&format!("f03-undo-{trial}"));
+        let dir = test.users_root(&format!("undo-{trial}"));
         let before = tree(&dir);
-        assert_eq!(run_owned(&report_apply(&dir, "1", &[])).0, 0);
-        let a = Background::start(&report_apply(&dir, "3", &[]));
-        let u = Background::start(&[
+        assert_eq!(test.run_owned(&forced_apply(&dir, "1", &[])).0, 0);
+        let a = test.start(&forced_apply(&dir, "3", &[]));
+        let u = test.start(&[
             "undo".to_string(),
             "--tftp-root".to_string(),
             dir.to_str().unwrap().to_string(),
@@ -65,19 +64,19 @@ fn two_applies_at_once_and_apply_racing_undo_never_lose_an_original() {
         let (code_u, out_u, err_u) = u.wait(LIMIT);
         assert_eq!(code_a, Some(0), "{out_a}{err_a}");
         assert_eq!(code_u, Some(0), "{out_u}{err_u}");
-        undo_all(&dir, 5);
+        test.undo_all(&dir, 5);
         originals_restored(&dir, &before);
-        remove(&[&dir]);
     }
 }
 
 #[test]
 fn symlinked_configuration_files_are_refused_or_replaced_with_consent_and_restored_as_links() {
-    let outside = fixture(
-        "f05-outside",
+    let test = Test::new();
+    let outside = test.dir(
+        "outside",
         &[
-            ("sip.cnf", REPORT_SIPDEFAULT.as_bytes()),
-            ("xml", REPORT_XMLDEFAULT.as_bytes()),
+            ("sip.cnf", USERS_SIPDEFAULT.as_bytes()),
+            ("xml", USERS_XMLDEFAULT.as_bytes()),
         ],
     );
     let outside_before = tree(&outside);
@@ -95,23 +94,24 @@ fn symlinked_configuration_files_are_refused_or_replaced_with_consent_and_restor
         ("XMLDefault.cnf.xml", beside("xml"), "1"),
     ];
     for (i, (name, target, stage)) in cases.iter().enumerate() {
-        let dir = report_root(&format!("f05-{i}"));
+        let dir = test.users_root(&format!("root-{i}"));
         fs::remove_file(dir.join(name)).ok();
         symlink(target, dir.join(name)).unwrap();
         let before = tree(&dir);
-        let (code, stdout, _) = run_owned(&report_apply(&dir, stage, &[]));
+        let (code, stdout, _) = test.run_owned(&forced_apply(&dir, stage, &[]));
         assert_eq!(code, 1, "{name}: {stdout}");
         assert!(stdout.contains("symbolic link"), "{stdout}");
         assert!(stdout.contains("then run: phoneup apply"), "{stdout}");
         assert!(stdout.contains("--replace-links"), "{stdout}");
         assert_eq!(tree(&dir), before, "{name}: refused, nothing changed");
-        let (code, stdout, stderr) = run_owned(&report_apply(&dir, stage, &["--replace-links"]));
+        let (code, stdout, stderr) =
+            test.run_owned(&forced_apply(&dir, stage, &["--replace-links"]));
         assert_eq!(code, 0, "{name}: {stdout}{stderr}");
         match fs::symlink_metadata(dir.join(name)) {
             Ok(m) => assert!(m.is_file(), "{name} is a regular file now"),
             Err(_) => assert_eq!(*stage, "1", "{name} was moved aside"),
         }
-        undo_all(&dir, 3);
+        test.undo_all(&dir, 3);
         assert_eq!(
             fs::read_link(dir.join(name)).unwrap(),
             *target,
@@ -119,25 +119,24 @@ fn symlinked_configuration_files_are_refused_or_replaced_with_consent_and_restor
         );
         assert_eq!(tree(&dir), before, "{name}: the root is as it was");
         assert_eq!(tree(&outside), outside_before, "nothing outside changed");
-        remove(&[&dir]);
     }
     // A dangling link where the stage needs no file is absent already, for the phone too: it is
     // left alone.
-    let dir = report_root("f05-dangling");
+    let dir = test.users_root("dangling");
     fs::remove_file(dir.join("XMLDefault.cnf.xml")).unwrap();
     symlink("nowhere", dir.join("XMLDefault.cnf.xml")).unwrap();
-    assert_eq!(run_owned(&report_apply(&dir, "1", &[])).0, 0);
+    assert_eq!(test.run_owned(&forced_apply(&dir, "1", &[])).0, 0);
     assert_eq!(
         fs::read_link(dir.join("XMLDefault.cnf.xml")).unwrap(),
         Path::new("nowhere")
     );
-    undo_all(&dir, 2);
-    remove(&[&dir, &outside]);
+    test.undo_all(&dir, 2);
 }
 
 #[test]
 fn owner_group_and_mode_are_kept_and_journal_copies_are_private() {
-    let dir = report_root("f06");
+    let test = Test::new();
+    let dir = test.users_root("root");
     let sip = dir.join("SIPDefault.cnf");
     let xml = dir.join("XMLDefault.cnf.xml");
     let root = is_root();
@@ -153,13 +152,13 @@ fn owner_group_and_mode_are_kept_and_journal_copies_are_private() {
         (m.uid(), m.gid(), m.mode() & 0o7777)
     };
     let sip_before = owner(&sip);
-    let (code, stdout, stderr) = run_owned(&report_apply(&dir, "1", &[]));
+    let (code, stdout, stderr) = test.run_owned(&forced_apply(&dir, "1", &[]));
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert_eq!(owner(&sip), sip_before, "apply keeps owner, group and mode");
     if root {
         assert_eq!((sip_before.0, sip_before.1), (65534, 65534));
     }
-    let journal = journal_of(&dir).join("0001");
+    let journal = test.journal_of(&dir).join("0001");
     for copy in ["SIPDefault.cnf", "XMLDefault.cnf.xml"] {
         let mode = fs::metadata(journal.join(copy)).unwrap().mode() & 0o777;
         assert_eq!(
@@ -170,14 +169,14 @@ fn owner_group_and_mode_are_kept_and_journal_copies_are_private() {
     }
     let folder_mode = fs::metadata(&journal).unwrap().mode() & 0o777;
     assert_eq!(folder_mode, 0o700);
-    undo_all(&dir, 2);
+    test.undo_all(&dir, 2);
     assert_eq!(
         owner(&sip),
         sip_before,
         "undo puts owner, group and mode back"
     );
     assert_eq!(owner(&xml).2, 0o600);
-    assert_eq!(fs::read_to_string(&sip).unwrap(), REPORT_SIPDEFAULT);
+    assert_eq!(fs::read_to_string(&sip).unwrap(), USERS_SIPDEFAULT);
     if root {
         // Run by a user who cannot give the file back to its owner: refused before anything
         // changes, with the command to run instead.
@@ -187,11 +186,11 @@ fn owner_group_and_mode_are_kept_and_journal_copies_are_private() {
         for file in [&sip, &xml] {
             fs::set_permissions(file, fs::Permissions::from_mode(0o644)).unwrap();
         }
-        let state = fixture("f06-state", &[]);
+        let state = test.dir("nobody-state", &[]);
         fs::set_permissions(&state, fs::Permissions::from_mode(0o777)).unwrap();
         let before = tree(&dir);
         let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("phoneup"))
-            .args(report_apply(&dir, "1", &[]))
+            .args(forced_apply(&dir, "1", &[]))
             .env("NO_COLOR", "1")
             .env("XDG_STATE_HOME", &state)
             .uid(65534)
@@ -204,39 +203,37 @@ fn owner_group_and_mode_are_kept_and_journal_copies_are_private() {
         assert!(stdout.contains("SIPDefault.cnf (owner uid 0)"), "{stdout}");
         assert!(stdout.contains("then run: sudo phoneup apply"), "{stdout}");
         assert_eq!(tree(&dir), before);
-        remove(&[&state]);
     }
-    remove(&[&dir]);
 }
 
 #[test]
 fn a_killed_run_leaves_no_temporary_file_once_phoneup_runs_again() {
+    let test = Test::new();
     // The state a kill leaves: a temporary file beside the one being written.
-    let dir = report_root("f07-stray");
+    let dir = test.users_root("stray");
     let before = tree(&dir);
     let stray = ".XMLDefault.cnf.xml.phoneup-4242.tmp";
-    fs::write(dir.join(stray), REPORT_XMLDEFAULT).unwrap();
-    let (code, stdout, _) = undo(&dir);
+    fs::write(dir.join(stray), USERS_XMLDEFAULT).unwrap();
+    let (code, stdout, _) = test.undo(&dir);
     assert_eq!(code, 1, "nothing to undo: {stdout}");
     assert!(stdout.contains(stray), "the note names it: {stdout}");
     assert_eq!(tree(&dir), before);
-    remove(&[&dir]);
     // And real `kill -9`s at varying moments: after undo the root is as it was.
     for trial in 0..12u64 {
-        let dir = report_root(&format!("f07-kill-{trial}"));
+        let dir = test.users_root(&format!("kill-{trial}"));
         let before = tree(&dir);
         let stage = if trial % 2 == 0 { "1" } else { "3" };
-        let child = Background::start(&report_apply(&dir, stage, &[]));
+        let child = test.start(&forced_apply(&dir, stage, &[]));
         std::thread::sleep(Duration::from_millis(trial * 4));
         child.kill();
-        undo_all(&dir, 3);
+        test.undo_all(&dir, 3);
         originals_restored(&dir, &before);
-        remove(&[&dir]);
     }
 }
 
 #[test]
 fn a_fifo_named_like_a_configuration_file_never_hangs_apply() {
+    let test = Test::new();
     for (i, name) in [
         "OS79XX.TXT",
         "SIPDefault.cnf",
@@ -247,7 +244,7 @@ fn a_fifo_named_like_a_configuration_file_never_hangs_apply() {
     .iter()
     .enumerate()
     {
-        let dir = report_root(&format!("f11-{i}"));
+        let dir = test.users_root(&format!("root-{i}"));
         fs::remove_file(dir.join(name)).ok();
         mkfifo(&dir.join(name));
         let before = tree(&dir);
@@ -261,58 +258,55 @@ fn a_fifo_named_like_a_configuration_file_never_hangs_apply() {
             if dry {
                 extra.push("--dry-run");
             }
-            let (code, _, stderr) =
-                Background::start(&report_apply(&dir, stage, &extra)).wait(LIMIT);
+            let (code, _, stderr) = test.start(&forced_apply(&dir, stage, &extra)).wait(LIMIT);
             assert_eq!(code, Some(2), "{name}: {stderr}");
             assert!(stderr.contains("FIFO"), "{name}: {stderr}");
         }
         assert_eq!(tree(&dir), before);
         // The readers list it and lint says it could not read it.
-        let (code, stdout, _) =
-            Background::start(&["lint".to_string(), dir.to_str().unwrap().to_string()]).wait(LIMIT);
+        let (code, stdout, _) = test
+            .start(&["lint".to_string(), dir.to_str().unwrap().to_string()])
+            .wait(LIMIT);
         assert_eq!(code, Some(1), "{stdout}");
         assert!(stdout.contains("could not read"), "{stdout}");
-        remove(&[&dir]);
     }
 }
 
 #[test]
 fn devices_and_huge_files_are_refused_before_they_are_read() {
-    let dir = report_root("f12-zero");
+    let test = Test::new();
+    let dir = test.users_root("zero");
     fs::remove_file(dir.join("XMLDefault.cnf.xml")).unwrap();
     symlink("/dev/zero", dir.join("XMLDefault.cnf.xml")).unwrap();
     for stage in ["1", "3"] {
         for extra in [&["--dry-run"][..], &[], &["--replace-links"]] {
-            let (code, _, stderr) =
-                Background::start(&report_apply(&dir, stage, extra)).wait(LIMIT);
+            let (code, _, stderr) = test.start(&forced_apply(&dir, stage, extra)).wait(LIMIT);
             assert_eq!(code, Some(2), "stage {stage} {extra:?}: {stderr}");
             assert!(stderr.contains("a character device"), "{stderr}");
         }
     }
-    remove(&[&dir]);
-    let dir = report_root("f12-urandom");
+    let dir = test.users_root("urandom");
     fs::remove_file(dir.join("SIPDefault.cnf")).unwrap();
     symlink("/dev/urandom", dir.join("SIPDefault.cnf")).unwrap();
-    let (code, _, stderr) = Background::start(&report_apply(&dir, "1", &[])).wait(LIMIT);
+    let (code, _, stderr) = test.start(&forced_apply(&dir, "1", &[])).wait(LIMIT);
     assert_eq!(code, Some(2), "{stderr}");
-    remove(&[&dir]);
     // A sparse 1 GiB file: refused by its size, never read (the report saw 4.2 GB of memory).
     for name in ["SIPDefault.cnf", "XMLDefault.cnf.xml"] {
-        let dir = report_root(&format!("f12-huge-{name}"));
+        let dir = test.users_root(&format!("huge-{name}"));
         fs::File::create(dir.join(name))
             .unwrap()
             .set_len(1 << 30)
             .unwrap();
         let before = tree_names(&dir);
         for stage in ["1", "3"] {
-            let (code, _, stderr) =
-                Background::start(&report_apply(&dir, stage, &["--dry-run"])).wait(LIMIT);
+            let (code, _, stderr) = test
+                .start(&forced_apply(&dir, stage, &["--dry-run"]))
+                .wait(LIMIT);
             assert_eq!(code, Some(2), "{name} stage {stage}: {stderr}");
             assert!(stderr.contains("is 1.0 GiB"), "{stderr}");
             assert!(stderr.contains("phoneup reads at most 1.0 MiB"), "{stderr}");
         }
         assert_eq!(tree_names(&dir), before);
-        remove(&[&dir]);
     }
 }
 
@@ -328,13 +322,15 @@ fn tree_names(dir: &Path) -> Vec<String> {
 
 #[test]
 fn a_dry_run_never_prints_what_a_link_points_to() {
-    let dir = report_root("f16");
+    let test = Test::new();
+    let dir = test.users_root("root");
     fs::remove_file(dir.join("XMLDefault.cnf.xml")).unwrap();
     symlink("/proc/self/environ", dir.join("XMLDefault.cnf.xml")).unwrap();
     let secret = "PHONEUP_TEST_SECRET=do-not-print-me";
     for extra in [&["--dry-run"][..], &["--dry-run", "--replace-links"]] {
-        let output = phoneup()
-            .args(report_apply(&dir, "1", extra))
+        let output = test
+            .phoneup()
+            .args(forced_apply(&dir, "1", extra))
             .env("PHONEUP_TEST_SECRET", "do-not-print-me")
             .output()
             .unwrap();
@@ -342,7 +338,6 @@ fn a_dry_run_never_prints_what_a_link_points_to() {
         assert!(!stdout.contains(secret), "{extra:?}: {stdout}");
         assert!(output.status.code().unwrap() <= 1, "{stdout}");
     }
-    remove(&[&dir]);
 }
 
 /// The mode bits of `path`, without following a link.
@@ -352,16 +347,14 @@ fn mode(path: &Path) -> u32 {
 
 #[test]
 fn a_linked_configuration_file_replaced_keeps_its_targets_mode_never_wider() {
-    let dir = report_root("review-b");
-    let secret = dir.parent().unwrap().join(format!(
-        "phoneup-review-b-target-{}.cnf",
-        std::process::id()
-    ));
-    fs::write(&secret, REPORT_SIPDEFAULT).unwrap();
+    let test = Test::new();
+    let dir = test.users_root("root");
+    let secret = test.path().join("target.cnf");
+    fs::write(&secret, USERS_SIPDEFAULT).unwrap();
     fs::set_permissions(&secret, fs::Permissions::from_mode(0o640)).unwrap();
     fs::remove_file(dir.join("SIPDefault.cnf")).unwrap();
     symlink(&secret, dir.join("SIPDefault.cnf")).unwrap();
-    let (code, stdout, stderr) = run_owned(&report_apply(&dir, "1", &["--replace-links"]));
+    let (code, stdout, stderr) = test.run_owned(&forced_apply(&dir, "1", &["--replace-links"]));
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(
         stdout.contains("it becomes a regular file with mode 0640"),
@@ -372,10 +365,10 @@ fn a_linked_configuration_file_replaced_keeps_its_targets_mode_never_wider() {
     assert_eq!(mode(&sip), 0o640, "as private as the link's target");
     assert!(fs::read_to_string(&sip).unwrap().contains("line1_password"));
     // The next stage keeps it so, and its journal copy is private.
-    let (code, stdout, stderr) = run_owned(&report_apply(&dir, "2", &[]));
+    let (code, stdout, stderr) = test.run_owned(&forced_apply(&dir, "2", &[]));
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert_eq!(mode(&sip), 0o640);
-    let journal = journal_of(&dir);
+    let journal = test.journal_of(&dir);
     for folder in fs::read_dir(&journal).unwrap().map(|e| e.unwrap().path()) {
         if !folder.is_dir() {
             continue;
@@ -385,11 +378,12 @@ fn a_linked_configuration_file_replaced_keeps_its_targets_mode_never_wider() {
         }
     }
     for _ in 0..2 {
-        assert_eq!(run(&["undo", "--tftp-root", dir.to_str().unwrap()]).0, 0);
+        assert_eq!(
+            test.run(&["undo", "--tftp-root", dir.to_str().unwrap()]).0,
+            0
+        );
     }
     assert_eq!(fs::read_link(&sip).unwrap(), secret, "the link is back");
     assert_eq!(mode(&secret), 0o640);
-    assert_eq!(fs::read_to_string(&secret).unwrap(), REPORT_SIPDEFAULT);
-    fs::remove_dir_all(&dir).unwrap();
-    fs::remove_file(&secret).unwrap();
+    assert_eq!(fs::read_to_string(&secret).unwrap(), USERS_SIPDEFAULT);
 }

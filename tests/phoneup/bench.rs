@@ -17,6 +17,7 @@ use phoneup::wire::client::{Client, Want};
 use phoneup::wire::transfer::Ask;
 
 use super::loopback::answers;
+use super::support::Test;
 
 /// A serve process, stopped (SIGTERM, then SIGKILL) when dropped.
 pub struct Serve {
@@ -124,12 +125,10 @@ impl Drop for Serve {
     }
 }
 
-/// A fresh directory for one test.
-pub fn scratch(tag: &str) -> PathBuf {
-    let dir = super::support::temp_base().join(format!("serve-{tag}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh folder for one test (`phoneup-serve-TAG-...` under the temp dir), removed when it is
+/// dropped, also when the test fails; it derefs to its path.
+pub fn scratch(tag: &str) -> Test {
+    Test::named(&format!("serve-{tag}"))
 }
 
 /// A TFTP root with stand-ins for every firmware file of the catalogue (no Cisco file), and the

@@ -9,7 +9,7 @@ use std::process::Output;
 use phoneup::files::loads::stand_in as stand_in_loads;
 use serde_json::Value;
 
-use super::support::{card, fixture, run};
+use super::support::{card, phoneup, Test};
 
 pub const MAC: &str = "0018B9ABCDEF";
 
@@ -21,9 +21,9 @@ pub fn image(len: usize) -> Vec<u8> {
 
 /// A root with the card's firmware: sizes that end mid-block, on a block boundary, and an empty
 /// final block.
-pub fn card_root(tag: &str) -> std::path::PathBuf {
+pub fn card_root(test: &Test, tag: &str) -> std::path::PathBuf {
     let loads = stand_in_loads("P0S3-08-11-00", "P003-08-11-00", "P0S3-08-11-00");
-    fixture(
+    test.dir(
         tag,
         &[
             ("P0S3-06-3-00.bin", &image(3000)),
@@ -34,8 +34,8 @@ pub fn card_root(tag: &str) -> std::path::PathBuf {
     )
 }
 
-pub fn apply_stage(root: &Path, stage: &str) {
-    let (code, _, stderr) = run(&card(
+pub fn apply_stage(test: &Test, root: &Path, stage: &str) {
+    let (code, _, stderr) = test.run(&card(
         "apply",
         &[
             "--stage",
@@ -59,7 +59,7 @@ pub fn json_of(output: &Output) -> Value {
 }
 
 pub fn run_output(args: &[&str]) -> Output {
-    super::support::phoneup().args(args).output().unwrap()
+    phoneup().args(args).output().unwrap()
 }
 
 /// The stages of the card: (stage, the load it starts from, the load it ends on).
@@ -174,10 +174,10 @@ pub fn kinds(report: &Value) -> Vec<String> {
 
 /// The loader stage of the card on a root whose `SIPDefault.cnf` still names SIP 6.3: the loader
 /// reads `XMLDefault.cnf.xml` and takes 8.11, and the application then reads `SIPDefault.cnf`.
-pub fn loader_stage_root(tag: &str) -> std::path::PathBuf {
-    let root = card_root(tag);
+pub fn loader_stage_root(test: &Test, tag: &str) -> std::path::PathBuf {
+    let root = card_root(test, tag);
     for stage in ["1", "2", "3"] {
-        apply_stage(&root, stage);
+        apply_stage(test, &root, stage);
     }
     std::fs::write(
         root.join("SIPDefault.cnf"),

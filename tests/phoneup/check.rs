@@ -11,7 +11,7 @@ use phoneup::plan::replay::STAND_IN_IMAGE;
 use phoneup::plan::{plan, Outcome, Request};
 use phoneup::Model;
 
-use super::support::{fixture, json, run, run_json, MAC};
+use super::support::{json, run, Test, MAC};
 
 fn verdict(from: &str, to: &str) -> (Verdict, Option<String>) {
     let matrix = Matrix::builtin().unwrap();
@@ -333,8 +333,8 @@ fn a_server_without_a_directory_says_where_server_belongs() {
 /// Seed 002's server after "1. Update SIPDefault.cnf ... 3. Modify OS79XX.TXT" for the downgrade
 /// to 6.3, but with step 2 forgotten: its SIP<mac>.cnf still sets image_version to the running
 /// 8.2 (with the seed's telnet lines).
-fn seed_002_root(tag: &str) -> std::path::PathBuf {
-    fixture(
+fn seed_002_root(test: &Test, tag: &str) -> std::path::PathBuf {
+    test.dir(
         tag,
         &[
             ("OS79XX.TXT", b"P0S3-06-3-00\n"),
@@ -354,8 +354,8 @@ fn seed_002_root(tag: &str) -> std::path::PathBuf {
 
 /// Seed 003's folder (a Windows TFTP server's): `OS79xx.TXT` and `xmlDefault.CNF.XML` in the
 /// wrong case, the seed's SIPDefault.cnf and SIP<mac>.cnf, RINGLIST.DAT and 6.3's image.
-fn seed_003_root(tag: &str) -> std::path::PathBuf {
-    fixture(
+fn seed_003_root(test: &Test, tag: &str) -> std::path::PathBuf {
+    test.dir(
         tag,
         &[
             ("OS79xx.TXT", b"P0S3-06-3-00\r\n"),
@@ -379,10 +379,11 @@ fn seed_003_root(tag: &str) -> std::path::PathBuf {
 
 #[test]
 fn seed_002_a_per_phone_image_version_that_overrides_the_downgrade_is_not_ok() {
-    let dir = seed_002_root("seed002");
+    let test = Test::new();
+    let dir = seed_002_root(&test, "seed002");
     let root = dir.to_str().unwrap();
     // Without --mac: the MAC in the root is a phone, and it is reported.
-    let (code, stdout, _) = run(&["check", "--from", "P0S3-08-2-00", "--tftp-root", root]);
+    let (code, stdout, _) = test.run(&["check", "--from", "P0S3-08-2-00", "--tftp-root", root]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains(&format!("NOT OK: phone {MAC}")), "{stdout}");
     assert!(
@@ -398,7 +399,7 @@ fn seed_002_a_per_phone_image_version_that_overrides_the_downgrade_is_not_ok() {
         )),
         "{stdout}"
     );
-    let (code, value, _) = run_json(&[
+    let (code, value, _) = test.run_json(&[
         "check",
         "--from",
         "P0S3-08-2-00",
@@ -435,7 +436,7 @@ fn seed_002_a_per_phone_image_version_that_overrides_the_downgrade_is_not_ok() {
         "image_version: P0S3-06-3-00\ntelnet_level: \u{201c}2\u{201d}\n",
     )
     .unwrap();
-    let (code, stdout, _) = run(&[
+    let (code, stdout, _) = test.run(&[
         "check",
         "--from",
         "P0S3-08-2-00",
@@ -449,14 +450,14 @@ fn seed_002_a_per_phone_image_version_that_overrides_the_downgrade_is_not_ok() {
         stdout.contains(&format!("OK: phone {MAC} ends on P0S3-06-3-00.")),
         "{stdout}"
     );
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn seed_003_a_misnamed_os79xx_that_keeps_the_phone_on_3_1_is_not_ok() {
-    let dir = seed_003_root("seed003");
+    let test = Test::new();
+    let dir = seed_003_root(&test, "seed003");
     let root = dir.to_str().unwrap();
-    let (code, stdout, _) = run(&["check", "--from", "P0030301MFG2", "--tftp-root", root]);
+    let (code, stdout, _) = test.run(&["check", "--from", "P0030301MFG2", "--tftp-root", root]);
     assert_eq!(code, 1, "{stdout}");
     assert!(!stdout.contains("OK: the phone settles"), "{stdout}");
     assert!(stdout.contains("NOT OK"), "{stdout}");
@@ -472,7 +473,7 @@ fn seed_003_a_misnamed_os79xx_that_keeps_the_phone_on_3_1_is_not_ok() {
         "{stdout}"
     );
     // With --mac, the same, for that phone; with --to, it names where the phone ends.
-    let (code, stdout, _) = run(&[
+    let (code, stdout, _) = test.run(&[
         "check",
         "--from",
         "P0030301MFG2",
@@ -496,7 +497,7 @@ fn seed_003_a_misnamed_os79xx_that_keeps_the_phone_on_3_1_is_not_ok() {
     fs::write(dir.join("SIPDefault.cnf"), "image_version: P0S3-06-3-00\n").unwrap();
     fs::write(dir.join(format!("SIP{MAC}.cnf")), "line1_name: 1\n").unwrap();
     fs::remove_file(dir.join("xmlDefault.CNF.XML")).unwrap();
-    let (code, stdout, _) = run(&[
+    let (code, stdout, _) = test.run(&[
         "check",
         "--from",
         "P0030301MFG2",
@@ -507,8 +508,8 @@ fn seed_003_a_misnamed_os79xx_that_keeps_the_phone_on_3_1_is_not_ok() {
     ]);
     assert_eq!(code, 0, "{stdout}");
     // lint names both wrong-case files, and says which servers care.
-    let dir2 = seed_003_root("seed003-lint");
-    let (code, stdout, _) = run(&["lint", dir2.to_str().unwrap()]);
+    let dir2 = seed_003_root(&test, "seed003-lint");
+    let (code, stdout, _) = test.run(&["lint", dir2.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(
         stdout.contains("error: OS79xx.TXT: named OS79xx.TXT, but the phone asks for OS79XX.TXT"),
@@ -517,13 +518,12 @@ fn seed_003_a_misnamed_os79xx_that_keeps_the_phone_on_3_1_is_not_ok() {
     assert!(stdout.contains("tftpd-hpa, atftpd and dnsmasq"), "{stdout}");
     assert!(stdout.contains("Tftpd32 ignores case"), "{stdout}");
     assert!(!stdout.contains("case-sensitive"), "{stdout}");
-    fs::remove_dir_all(&dir).unwrap();
-    fs::remove_dir_all(&dir2).unwrap();
 }
 
 #[test]
 fn check_without_mac_reports_every_phone_in_the_root() {
-    let dir = fixture(
+    let test = Test::new();
+    let dir = test.dir(
         "every-phone",
         &[
             ("SIPDefault.cnf", b"image_version: P0S3-08-11-00\n"),
@@ -532,7 +532,7 @@ fn check_without_mac_reports_every_phone_in_the_root() {
             ("CTLSEP0018B9000003.tlv", b""),
         ],
     );
-    let (code, value, _) = run_json(&[
+    let (code, value, _) = test.run_json(&[
         "check",
         "--from",
         "P0S3-08-11-00",
@@ -556,7 +556,6 @@ fn check_without_mac_reports_every_phone_in_the_root() {
             .contains("phone 0018B9000003 (7940) loops on CTLSEP0018B9000003.tlv")),
         "{reasons:?}"
     );
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::fs;
 
 use phoneup::plan::replay::STAND_IN_IMAGE;
 
-use super::support::{card, fixture, run, run_json, run_owned, MAC};
+use super::support::{card, run, Test, MAC};
 
 #[test]
 fn help_and_version_work_for_every_command() {
@@ -54,15 +54,16 @@ fn readme_examples_are_real_output() {
 
 #[test]
 fn completions_and_man_page_come_from_the_clap_definition() {
+    let test = Test::new();
     for shell in ["bash", "zsh", "fish"] {
-        let (code, stdout, stderr) = run(&["completions", shell]);
+        let (code, stdout, stderr) = test.run(&["completions", shell]);
         assert_eq!(code, 0, "{shell}: {stderr}");
         for word in ["plan", "check", "simulate", "apply", "lint", "tftp-root"] {
             assert!(stdout.contains(word), "{shell} completions lack {word}");
         }
     }
-    let (_, bash, _) = run(&["completions", "bash"]);
-    let dir = super::support::fixture("completions", &[("phoneup.bash", bash.as_bytes())]);
+    let (_, bash, _) = test.run(&["completions", "bash"]);
+    let dir = test.dir("completions", &[("phoneup.bash", bash.as_bytes())]);
     let status = std::process::Command::new("bash")
         .arg("-n")
         .arg(dir.join("phoneup.bash"))
@@ -72,8 +73,7 @@ fn completions_and_man_page_come_from_the_clap_definition() {
         status.success(),
         "the bash completion script does not parse"
     );
-    fs::remove_dir_all(&dir).unwrap();
-    let (code, man, _) = run(&["man"]);
+    let (code, man, _) = test.run(&["man"]);
     assert_eq!(code, 0);
     assert!(man.contains(".TH phoneup 1"), "{man}");
     for command in [
@@ -89,13 +89,14 @@ fn completions_and_man_page_come_from_the_clap_definition() {
     ] {
         assert!(man.contains(command), "the man page lacks {command}");
     }
-    assert_eq!(run(&["completions", "tcsh"]).0, 2);
+    assert_eq!(test.run(&["completions", "tcsh"]).0, 2);
 }
 
 #[test]
 fn every_ending_that_is_not_success_says_what_to_do_next() {
+    let test = Test::new();
     // simulate: a phone on a signed load refuses an unsigned image.
-    let dir = fixture(
+    let dir = test.dir(
         "next-refused",
         &[
             ("SIPDefault.cnf", b"image_version: P0S30202\n"),
@@ -103,7 +104,7 @@ fn every_ending_that_is_not_success_says_what_to_do_next() {
         ],
     );
     let root = dir.to_str().unwrap();
-    let (code, stdout, _) = run(&["simulate", "--from", "P0S3-06-3-00", "--tftp-root", root]);
+    let (code, stdout, _) = test.run(&["simulate", "--from", "P0S3-06-3-00", "--tftp-root", root]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("refuses the image, every boot"), "{stdout}");
     assert!(
@@ -117,7 +118,7 @@ fn every_ending_that_is_not_success_says_what_to_do_next() {
         "{stdout}"
     );
     // simulate: the CTLSEP loop behind a server that answers missing files wrongly.
-    let (code, value, _) = run_json(&[
+    let (code, value, _) = test.run_json(&[
         "simulate",
         "--from",
         "P003-08-11-00",
@@ -137,7 +138,7 @@ fn every_ending_that_is_not_success_says_what_to_do_next() {
         .unwrap()
         .starts_with("phoneup simulate --from P003-08-11-00"));
     // check --tftp-root, NOT OK: see the seed tests; apply refusals:
-    let (code, stdout, _) = run_owned(
+    let (code, stdout, _) = test.run_owned(
         &card("apply", &["--stage", "1", "--tftp-root", root])
             .into_iter()
             .map(str::to_string)
@@ -152,7 +153,7 @@ fn every_ending_that_is_not_success_says_what_to_do_next() {
         )),
         "{stdout}"
     );
-    let (code, stdout, _) = run(&card(
+    let (code, stdout, _) = test.run(&card(
         "apply",
         &[
             "--stage",
@@ -177,14 +178,15 @@ fn every_ending_that_is_not_success_says_what_to_do_next() {
         .contains("--mac"));
     // plan's "no path": the nearest load it can reach by the most confident route (6.0, all
     // high, over 5.3, whose route down has a medium step).
-    let (code, value, _) = run_json(&["plan", "--from", "P0S3-08-2-00", "--to", "P0S30202"]);
+    let (code, value, _) = test.run_json(&["plan", "--from", "P0S3-08-2-00", "--to", "P0S30202"]);
     assert_eq!(code, 1);
     assert_eq!(
         value["next_step"]["command"],
         "phoneup plan --from P0S3-08-2-00 --to P0S3-06-0-00"
     );
     // check's "refused" says what to do instead, in JSON too.
-    let (code, value, _) = run_json(&["check", "--from", "P0030301MFG2", "--to", "P0S3-08-11-00"]);
+    let (code, value, _) =
+        test.run_json(&["check", "--from", "P0030301MFG2", "--to", "P0S3-08-11-00"]);
     assert_eq!(code, 1);
     assert_eq!(
         value["next_step"]["command"],
@@ -192,10 +194,9 @@ fn every_ending_that_is_not_success_says_what_to_do_next() {
     );
     // (A route narrowed by --via: tests/phoneup/cli.rs, via_and_avoid_steer_the_route.)
     // undo with nothing to undo.
-    let (code, stdout, _) = run(&["undo", "--tftp-root", root]);
+    let (code, stdout, _) = test.run(&["undo", "--tftp-root", root]);
     assert_eq!(code, 1);
     assert!(stdout.contains("pass the same --journal"), "{stdout}");
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::support::{fixture, phoneup, run};
+use super::support::{phoneup, run, Test};
 
 fn log(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -326,14 +326,16 @@ fn dnsmasq_through_syslog_and_its_own_log_file() {
 }
 
 /// The fixtures' TFTP root, as far as names go.
-fn root_with(tag: &str, names: &[&str]) -> PathBuf {
+fn root_with(test: &Test, tag: &str, names: &[&str]) -> PathBuf {
     let files: Vec<(&str, &[u8])> = names.iter().map(|n| (*n, &b"x"[..])).collect();
-    fixture(tag, &files)
+    test.dir(tag, &files)
 }
 
 #[test]
 fn with_the_root_a_name_dnsmasq_cut_short_and_a_name_in_the_wrong_case() {
+    let test = Test::new();
     let root = root_with(
+        &test,
         "diagnose-root",
         &["P0S3-06-3-00.bin", "OS79XX.TXT", "sep0018b9000001.cnf.xml"],
     );
@@ -472,6 +474,7 @@ fn a_journalctl_pipe_and_formats_mixed_in_one_input() {
 
 #[test]
 fn where_each_phone_is_on_its_plan() {
+    let test = Test::new();
     let (_, report) = diagnose(&[&log("tftpd-hpa.syslog"), "--to", "P0S3-08-11-00"]);
     let stage = &phone(&report, CLEAN)["stage"];
     assert_eq!(stage["status"], "done");
@@ -496,7 +499,7 @@ fn where_each_phone_is_on_its_plan() {
         .take(second_hunt)
         .map(|l| format!("{l}\n"))
         .collect();
-    let dir = fixture("diagnose-cut", &[("syslog", cut.as_bytes())]);
+    let dir = test.dir("diagnose-cut", &[("syslog", cut.as_bytes())]);
     let (_, report) = diagnose(&[
         dir.join("syslog").to_str().unwrap(),
         "--to",
@@ -509,23 +512,24 @@ fn where_each_phone_is_on_its_plan() {
 
 #[test]
 fn exit_codes_and_bad_input() {
-    let (code, _, stderr) = run(&["diagnose", "/nonexistent/syslog"]);
+    let test = Test::new();
+    let (code, _, stderr) = test.run(&["diagnose", "/nonexistent/syslog"]);
     assert_eq!(code, 2);
     assert!(
         stderr.contains("cannot read /nonexistent/syslog"),
         "{stderr}"
     );
-    let dir = fixture("diagnose-bad", &[("syslog.2.gz", &[0x1f, 0x8b, 8, 0][..])]);
-    let (code, _, stderr) = run(&["diagnose", dir.join("syslog.2.gz").to_str().unwrap()]);
+    let dir = test.dir("diagnose-bad", &[("syslog.2.gz", &[0x1f, 0x8b, 8, 0][..])]);
+    let (code, _, stderr) = test.run(&["diagnose", dir.join("syslog.2.gz").to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(stderr.contains("zcat"), "{stderr}");
-    let (code, _, stderr) = run(&["diagnose", dir.to_str().unwrap()]);
+    let (code, _, stderr) = test.run(&["diagnose", dir.to_str().unwrap()]);
     assert_eq!(code, 2, "a directory: {stderr}");
-    let (code, _, stderr) = run(&["diagnose", &log("seed-003.tftpd32.log"), "--to", "P9"]);
+    let (code, _, stderr) = test.run(&["diagnose", &log("seed-003.tftpd32.log"), "--to", "P9"]);
     assert_eq!(code, 2, "{stderr}");
-    let (code, _, _) = run(&["diagnose", &log("seed-003.tftpd32.log")]);
+    let (code, _, _) = test.run(&["diagnose", &log("seed-003.tftpd32.log")]);
     assert_eq!(code, 0);
-    let (code, _, _) = run(&["diagnose", &log("seed-004.atftpd-syslog")]);
+    let (code, _, _) = test.run(&["diagnose", &log("seed-004.atftpd-syslog")]);
     assert_eq!(code, 1);
 }
 
@@ -614,7 +618,8 @@ impl Drop for Guard {
 
 #[test]
 fn follow_prints_findings_as_they_appear_across_rotation() {
-    let dir = fixture("diagnose-follow", &[]);
+    let test = Test::new();
+    let dir = test.dir("diagnose-follow", &[]);
     let path = dir.join("syslog");
     std::fs::write(&path, "").unwrap();
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_phoneup"));
@@ -739,7 +744,8 @@ fn follow_until(
 
 #[test]
 fn follow_stopped_by_ctrl_c_or_sigterm_sums_up_and_exits_by_its_findings() {
-    let dir = fixture(
+    let test = Test::new();
+    let dir = test.dir(
         "diagnose-follow-signal",
         &[
             (

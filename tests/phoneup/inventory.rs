@@ -1,19 +1,19 @@
 //! `inventory`: which loads a TFTP root holds whole, which in part, and which files it does
 //! not know.
 
-use std::fs;
 use std::path::Path;
 
 use phoneup::files::loads::stand_in as stand_in_loads;
 use phoneup::plan::replay::STAND_IN_IMAGE;
 use serde_json::Value;
 
-use super::support::{clean_root_with, fixture, run, run_json};
+use super::support::{clean_root_with, Test};
 
 #[test]
 fn a_load_is_complete_when_a_stage_finds_what_it_fetches() {
-    let dir = fixture("inventory-63", &[("P0S3-06-3-00.bin", STAND_IN_IMAGE)]);
-    let (_, value, _) = run_json(&["inventory", dir.to_str().unwrap()]);
+    let test = Test::new();
+    let dir = test.dir("inventory-63", &[("P0S3-06-3-00.bin", STAND_IN_IMAGE)]);
+    let (_, value, _) = test.run_json(&["inventory", dir.to_str().unwrap()]);
     let load = &value["loads"][0];
     assert_eq!(load["load"], "P0S3-06-3-00");
     assert_eq!(load["status"], "complete", "{load}");
@@ -21,17 +21,17 @@ fn a_load_is_complete_when_a_stage_finds_what_it_fetches() {
         .as_str()
         .unwrap()
         .contains("no P0S3-06-3-00.sbn: a phone on a signed load"));
-    fs::remove_dir_all(&dir).unwrap();
 }
 
-fn inventory(dir: &Path) -> Value {
-    let (code, stdout, _) = run(&["inventory", dir.to_str().unwrap(), "--format", "json"]);
+fn inventory(test: &Test, dir: &Path) -> Value {
+    let (code, stdout, _) = test.run(&["inventory", dir.to_str().unwrap(), "--format", "json"]);
     assert_eq!(code, 0);
     serde_json::from_str(&stdout).unwrap()
 }
 
 #[test]
 fn complete_partial_and_unknown_loads_are_told_apart() {
+    let test = Test::new();
     let mut files = clean_root_with(&[
         ("P0S3-06-3-00.bin", Some(&[0; 10])),
         ("P0S3-06-3-00.sbn", Some(&[0; 414])),
@@ -44,8 +44,8 @@ fn complete_partial_and_unknown_loads_are_told_apart() {
     files.push(("P003-08-2-00.bin", vec![0; 10]));
     files.push(("P003-08-2-00.sbn", vec![0; 10]));
     let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
-    let dir = fixture("lint-inventory", &borrowed);
-    let value = inventory(&dir);
+    let dir = test.dir("lint-inventory", &borrowed);
+    let value = inventory(&test, &dir);
     let status = |load: &str| {
         value["loads"]
             .as_array()
@@ -69,5 +69,4 @@ fn complete_partial_and_unknown_loads_are_told_apart() {
         .unwrap()
         .contains("404"));
     assert_eq!(value["unknown_files"], serde_json::json!(["notes.doc"]));
-    fs::remove_dir_all(&dir).unwrap();
 }

@@ -7,17 +7,17 @@ use std::path::Path;
 
 use phoneup::plan::replay::STAND_IN_IMAGE;
 
-use super::support::{apply_card, fixture, phoneup, run, run_owned};
+use super::support::{forced_apply, phoneup, Test, USERS_SIPDEFAULT};
 
 #[test]
 fn journal_option_keeps_the_journal_where_the_user_says_and_never_inside_the_root() {
-    let dir = super::support::report_root("journal-option");
-    let journal = super::support::temp_base().join("own-journal");
-    let _ = fs::remove_dir_all(&journal);
+    let test = Test::new();
+    let dir = test.users_root("journal-option");
+    let journal = test.path().join("own-journal");
     let root = dir.to_str().unwrap();
-    let mut args = super::support::report_apply(&dir, "1", &["--journal"]);
+    let mut args = forced_apply(&dir, "1", &["--journal"]);
     args.push(journal.to_str().unwrap().to_string());
-    let (code, stdout, stderr) = run_owned(&args);
+    let (code, stdout, stderr) = test.run_owned(&args);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(journal.join("0001/manifest.yaml").is_file());
     assert!(
@@ -28,21 +28,21 @@ fn journal_option_keeps_the_journal_where_the_user_says_and_never_inside_the_roo
         "{stdout}"
     );
     // Another root cannot share it.
-    let other = fixture("journal-option-other", &[("P0S3-06-3-00.bin", b"")]);
-    let mut args = super::support::report_apply(&other, "1", &["--journal"]);
+    let other = test.dir("journal-option-other", &[("P0S3-06-3-00.bin", b"")]);
+    let mut args = forced_apply(&other, "1", &["--journal"]);
     args.push(journal.to_str().unwrap().to_string());
-    let (code, _, stderr) = run_owned(&args);
+    let (code, _, stderr) = test.run_owned(&args);
     assert_eq!(code, 2);
     assert!(stderr.contains("holds the undo journal of"), "{stderr}");
     // Inside the root is refused.
-    let mut args = super::support::report_apply(&dir, "3", &["--journal"]);
+    let mut args = forced_apply(&dir, "3", &["--journal"]);
     args.push(format!("{root}/journal"));
-    let (code, _, stderr) = run_owned(&args);
+    let (code, _, stderr) = test.run_owned(&args);
     assert_eq!(code, 2);
     assert!(stderr.contains("inside the TFTP root"), "{stderr}");
-    let (code, _, _) = run(&["undo", "--tftp-root", root]);
+    let (code, _, _) = test.run(&["undo", "--tftp-root", root]);
     assert_eq!(code, 1, "the default journal holds nothing for this root");
-    let (code, _, _) = run(&[
+    let (code, _, _) = test.run(&[
         "undo",
         "--tftp-root",
         root,
@@ -52,26 +52,23 @@ fn journal_option_keeps_the_journal_where_the_user_says_and_never_inside_the_roo
     assert_eq!(code, 0);
     assert_eq!(
         fs::read_to_string(dir.join("SIPDefault.cnf")).unwrap(),
-        super::support::REPORT_SIPDEFAULT
+        USERS_SIPDEFAULT
     );
     let _ = phoneup;
-    for d in [&dir, &journal, &other] {
-        fs::remove_dir_all(d).unwrap();
-    }
 }
 
 #[test]
 fn only_folders_named_by_digits_alone_are_journal_folders() {
-    let dir = super::support::report_root("journal-digits");
-    let journal = super::support::temp_base().join("journal-digits-journal");
-    let _ = fs::remove_dir_all(&journal);
-    let mut args = super::support::report_apply(&dir, "1", &["--journal"]);
+    let test = Test::new();
+    let dir = test.users_root("journal-digits");
+    let journal = test.path().join("journal-digits-journal");
+    let mut args = forced_apply(&dir, "1", &["--journal"]);
     args.push(journal.to_str().unwrap().to_string());
-    let (code, stdout, stderr) = run_owned(&args);
+    let (code, stdout, stderr) = test.run_owned(&args);
     assert_eq!(code, 0, "{stdout}{stderr}");
     // "+1" reads as the number 1 to Rust's parser, but it is not a name phoneup gives.
     fs::rename(journal.join("0001"), journal.join("+1")).unwrap();
-    let (code, stdout, stderr) = run(&[
+    let (code, stdout, stderr) = test.run(&[
         "undo",
         "--tftp-root",
         dir.to_str().unwrap(),
@@ -81,36 +78,36 @@ fn only_folders_named_by_digits_alone_are_journal_folders() {
     assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(stdout.contains("Nothing to undo"), "{stdout}");
     assert!(journal.join("+1/manifest.yaml").exists());
-    fs::remove_dir_all(&dir).unwrap();
-    fs::remove_dir_all(&journal).unwrap();
 }
 
 /// `apply` of the report root's stage 1 run in `cwd` with `env` (and XDG_STATE_HOME removed
 /// unless `env` sets it), and `extra` options.
 fn apply_with_env(
+    test: &Test,
     dir: &Path,
     cwd: &Path,
     env: &[(&str, &str)],
     extra: &[&str],
 ) -> (i32, String, String) {
-    let mut command = phoneup();
+    let mut command = test.phoneup();
     command.env_remove("XDG_STATE_HOME").current_dir(cwd);
     for (key, value) in env {
         command.env(key, value);
     }
-    command.args(super::support::report_apply(dir, "1", extra));
+    command.args(forced_apply(dir, "1", extra));
     super::support::run_command(&mut command)
 }
 
 #[test]
 fn the_journal_lives_where_xdg_says_only_when_its_paths_are_absolute() {
-    let dir = super::support::report_root("state-xdg");
-    let base = super::support::temp_base().join("state-xdg-home");
-    let _ = fs::remove_dir_all(&base);
+    let test = Test::new();
+    let dir = test.users_root("state-xdg");
+    let base = test.path().join("state-xdg-home");
     fs::create_dir_all(base.join("cwd")).unwrap();
     let home = base.join("home");
     // A relative XDG_STATE_HOME is ignored, as the XDG specification asks: HOME's is used.
     let (code, stdout, stderr) = apply_with_env(
+        &test,
         &dir,
         &base.join("cwd"),
         &[
@@ -123,28 +120,31 @@ fn the_journal_lives_where_xdg_says_only_when_its_paths_are_absolute() {
     assert!(home.join(".local/state/phoneup/journal").is_dir());
     assert!(!base.join("cwd/relative-state").exists());
     // A relative HOME (and no XDG_STATE_HOME) names no place: a usage error saying what to set.
-    let (code, stdout, stderr) =
-        apply_with_env(&dir, &base.join("cwd"), &[("HOME", "relative-home")], &[]);
+    let (code, stdout, stderr) = apply_with_env(
+        &test,
+        &dir,
+        &base.join("cwd"),
+        &[("HOME", "relative-home")],
+        &[],
+    );
     assert_eq!(code, 2, "{stdout}{stderr}");
     assert!(
         stderr.contains("neither XDG_STATE_HOME nor HOME is set"),
         "{stderr}"
     );
     assert!(!base.join("cwd/relative-home").exists());
-    fs::remove_dir_all(&dir).unwrap();
-    fs::remove_dir_all(&base).unwrap();
 }
 
 #[test]
 fn a_journal_folder_given_with_journal_is_checked_before_anything_is_kept_there() {
-    let dir = super::support::report_root("state-journal-checks");
-    let base = super::support::temp_base().join("state-journal-checks-places");
-    let _ = fs::remove_dir_all(&base);
+    let test = Test::new();
+    let dir = test.users_root("state-journal-checks");
+    let base = test.path().join("state-journal-checks-places");
     fs::create_dir_all(&base).unwrap();
     let base_arg = |name: &str| base.join(name).to_str().unwrap().to_string();
     // A relative --journal is taken from where phoneup runs, and named so in the error when
     // that is inside the root.
-    let (code, _, stderr) = apply_with_env(&dir, &dir, &[], &["--journal", "inside"]);
+    let (code, _, stderr) = apply_with_env(&test, &dir, &dir, &[], &["--journal", "inside"]);
     assert_eq!(code, 2, "{stderr}");
     assert!(
         stderr.contains(&format!(
@@ -160,7 +160,7 @@ fn a_journal_folder_given_with_journal_is_checked_before_anything_is_kept_there(
     let home = [("HOME", base.to_str().unwrap())];
     for (name, problem) in [("link", "is a symbolic link"), ("file", "is not a folder")] {
         let (code, stdout, stderr) =
-            apply_with_env(&dir, &base, &home, &["--journal", &base_arg(name)]);
+            apply_with_env(&test, &dir, &base, &home, &["--journal", &base_arg(name)]);
         assert_eq!(code, 2, "{name}: {stdout}{stderr}");
         assert!(stderr.contains(problem), "{name}: {stderr}");
     }
@@ -172,17 +172,21 @@ fn a_journal_folder_given_with_journal_is_checked_before_anything_is_kept_there(
         let theirs = base.join("theirs");
         fs::create_dir(&theirs).unwrap();
         std::os::unix::fs::chown(&theirs, Some(65534), Some(65534)).unwrap();
-        let (code, stdout, stderr) =
-            apply_with_env(&dir, &base, &home, &["--journal", &base_arg("theirs")]);
+        let (code, stdout, stderr) = apply_with_env(
+            &test,
+            &dir,
+            &base,
+            &home,
+            &["--journal", &base_arg("theirs")],
+        );
         assert_eq!(code, 0, "{stdout}{stderr}");
     }
-    fs::remove_dir_all(&dir).unwrap();
-    fs::remove_dir_all(&base).unwrap();
 }
 
 #[test]
 fn a_journal_folder_that_is_not_phoneups_to_use_is_refused_naming_it() {
-    let dir = fixture(
+    let test = Test::new();
+    let dir = test.dir(
         "apply-marker",
         &[
             ("SIPDefault.cnf", b"image_version: P0030301MFG2\n"),
@@ -196,7 +200,8 @@ fn a_journal_folder_that_is_not_phoneups_to_use_is_refused_naming_it() {
     }
     let journal = dir.join("journal");
     fs::create_dir_all(journal.join("root.txt")).unwrap();
-    let (code, stdout, stderr) = apply_card(&root, "1", &["--journal", journal.to_str().unwrap()]);
+    let (code, stdout, stderr) =
+        test.apply_card(&root, "1", &["--journal", journal.to_str().unwrap()]);
     assert_eq!(code, 2, "{stdout}{stderr}");
     assert!(
         stderr.contains(&format!("{}", journal.join("root.txt").display())),
@@ -206,7 +211,8 @@ fn a_journal_folder_that_is_not_phoneups_to_use_is_refused_naming_it() {
     let file = dir.join("a-file");
     fs::write(&file, "mine\n").unwrap();
     let below = file.join("journal");
-    let (code, stdout, stderr) = apply_card(&root, "1", &["--journal", below.to_str().unwrap()]);
+    let (code, stdout, stderr) =
+        test.apply_card(&root, "1", &["--journal", below.to_str().unwrap()]);
     assert_eq!(code, 2, "{stdout}{stderr}");
     assert!(
         stderr.contains(&format!("{}: Not a directory", below.display())),
@@ -218,5 +224,4 @@ fn a_journal_folder_that_is_not_phoneups_to_use_is_refused_naming_it() {
         "image_version: P0030301MFG2\n",
         "nothing was changed"
     );
-    fs::remove_dir_all(&dir).unwrap();
 }

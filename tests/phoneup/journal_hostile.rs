@@ -6,35 +6,33 @@ use std::fs;
 use std::os::unix::fs::symlink;
 use std::path::Path;
 
-use super::support::{
-    fixture, journal_of, originals_restored, remove, report_apply, report_root, run, run_owned,
-    tree, undo, undo_all,
-};
+use super::support::{forced_apply, originals_restored, tree, Test};
 
 #[test]
 fn a_tampered_journal_is_refused_naming_every_file_phoneup_writes() {
-    let dir = report_root("review-h");
-    assert_eq!(run_owned(&report_apply(&dir, "1", &[])).0, 0);
-    let folder = journal_of(&dir).join("0001");
+    let test = Test::new();
+    let dir = test.users_root("root");
+    assert_eq!(test.run_owned(&forced_apply(&dir, "1", &[])).0, 0);
+    let folder = test.journal_of(&dir).join("0001");
     fs::write(
         folder.join("manifest.yaml"),
         "description: evil\nentries:\n- file: evil.txt\n  action: created\n",
     )
     .unwrap();
-    let (code, _, stderr) = run(&["undo", "--tftp-root", dir.to_str().unwrap()]);
+    let (code, _, stderr) = test.run(&["undo", "--tftp-root", dir.to_str().unwrap()]);
     assert_eq!(code, 2, "{stderr}");
     assert!(
         stderr.contains("(OS79XX.TXT, XMLDefault.cnf.xml, SIPDefault.cnf, MGCDefault.cnf, SEP<MAC>.cnf.xml, SIP<MAC>.cnf, MGC<MAC>.cnf)"),
         "{stderr}"
     );
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn a_planted_phoneup_link_is_never_followed_and_the_journal_lives_outside_the_root() {
+    let test = Test::new();
     for variant in ["phoneup", "undo"] {
-        let dir = report_root(&format!("f01-{variant}"));
-        let outside = fixture(&format!("f01-outside-{variant}"), &[]);
+        let dir = test.users_root(&format!("root-{variant}"));
+        let outside = test.dir(&format!("outside-{variant}"), &[]);
         if variant == "phoneup" {
             symlink(&outside, dir.join(".phoneup")).unwrap();
         } else {
@@ -43,32 +41,30 @@ fn a_planted_phoneup_link_is_never_followed_and_the_journal_lives_outside_the_ro
         }
         // Not phoneup's: apply and undo never look into it.
         let before = tree(&dir);
-        let (code, stdout, stderr) = run_owned(&report_apply(&dir, "1", &[]));
+        let (code, stdout, stderr) = test.run_owned(&forced_apply(&dir, "1", &[]));
         assert_eq!(code, 0, "{stdout}{stderr}");
-        let (code, stdout, stderr) = undo(&dir);
+        let (code, stdout, stderr) = test.undo(&dir);
         assert_eq!(code, 0, "{stdout}{stderr}");
         assert!(
             tree(&outside).is_empty(),
             "nothing was written where the link points"
         );
         assert_eq!(tree(&dir), before, "the root is as it was, the link too");
-        remove(&[&dir, &outside]);
     }
     // Without a planted link, the journal is written outside the root, never inside it.
-    let dir = report_root("f01-clean");
-    let (code, stdout, stderr) = run_owned(&report_apply(&dir, "1", &[]));
+    let dir = test.users_root("clean");
+    let (code, stdout, stderr) = test.run_owned(&forced_apply(&dir, "1", &[]));
     assert_eq!(code, 0, "{stdout}{stderr}");
     let names: Vec<String> = tree(&dir).into_keys().collect();
     assert!(
         !names.iter().any(|n| n.starts_with(".phoneup")),
         "{names:?}"
     );
-    let journal = journal_of(&dir);
+    let journal = test.journal_of(&dir);
     assert!(journal.join("0001/manifest.yaml").is_file());
     assert!(journal.join("0001/SIPDefault.cnf").is_file());
     assert!(stdout.contains(journal.to_str().unwrap()), "{stdout}");
-    assert_eq!(undo(&dir).0, 0);
-    remove(&[&dir]);
+    assert_eq!(test.undo(&dir).0, 0);
 }
 
 /// The five manifests of the report that escaped the root.
@@ -97,17 +93,18 @@ fn write_manifest(folder: &Path, file: &str, action: &str) {
 
 #[test]
 fn a_tampered_manifest_never_makes_undo_touch_a_file_outside_the_root() {
-    let dir = report_root("f02");
-    let outside = fixture("f02-outside", &[("precious.txt", b"precious\n")]);
+    let test = Test::new();
+    let dir = test.users_root("root");
+    let outside = test.dir("outside", &[("precious.txt", b"precious\n")]);
     symlink(&outside, dir.join("link")).unwrap();
     // A real apply makes the journal; then its manifest is replaced.
-    assert_eq!(run_owned(&report_apply(&dir, "1", &[])).0, 0);
+    assert_eq!(test.run_owned(&forced_apply(&dir, "1", &[])).0, 0);
     for (file, action) in evil_manifests(&outside) {
-        let folder = journal_of(&dir).join("0001");
+        let folder = test.journal_of(&dir).join("0001");
         write_manifest(&folder, &file, action);
         fs::write(folder.join("precious.txt"), "ATTACKER BYTES\n").unwrap();
         let before = tree(&dir);
-        let (code, _, stderr) = undo(&dir);
+        let (code, _, stderr) = test.undo(&dir);
         assert_eq!(code, 2, "{file} ({action}): {stderr}");
         assert!(
             stderr.contains("not a file phoneup writes"),
@@ -121,62 +118,61 @@ fn a_tampered_manifest_never_makes_undo_touch_a_file_outside_the_root() {
         assert_eq!(tree(&outside).len(), 1, "{file}: nothing added outside");
         assert_eq!(tree(&dir), before, "{file}: nothing changed");
     }
-    remove(&[&dir, &outside]);
 }
 
 #[test]
 fn the_largest_journal_number_never_wraps_over_a_backup() {
+    let test = Test::new();
     // A folder named 2^64-1 in the journal: the number is refused, never wrapped to 0000.
-    let dir = report_root("f04-journal");
+    let dir = test.users_root("root");
     let before = tree(&dir);
-    assert_eq!(run_owned(&report_apply(&dir, "1", &[])).0, 0);
+    assert_eq!(test.run_owned(&forced_apply(&dir, "1", &[])).0, 0);
     let after_stage_1 = tree(&dir);
-    fs::create_dir(journal_of(&dir).join(u64::MAX.to_string())).unwrap();
-    let (code, _, stderr) = run_owned(&report_apply(&dir, "3", &[]));
+    fs::create_dir(test.journal_of(&dir).join(u64::MAX.to_string())).unwrap();
+    let (code, _, stderr) = test.run_owned(&forced_apply(&dir, "3", &[]));
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("largest journal number"), "{stderr}");
     assert_eq!(tree(&dir), after_stage_1, "stage 3 changed nothing");
     assert!(
-        journal_of(&dir).join("0001/SIPDefault.cnf").is_file(),
+        test.journal_of(&dir).join("0001/SIPDefault.cnf").is_file(),
         "the backup is whole"
     );
-    undo_all(&dir, 3);
+    test.undo_all(&dir, 3);
     originals_restored(&dir, &before);
-    remove(&[&dir]);
 }
 
 #[test]
 fn journal_errors_say_what_failed_and_how_to_go_on() {
-    let dir = report_root("f10");
+    let test = Test::new();
+    let dir = test.users_root("copy-gone");
     let before = tree(&dir);
-    assert_eq!(run_owned(&report_apply(&dir, "1", &[])).0, 0);
-    fs::write(journal_of(&dir).join("9999"), "x").unwrap();
+    assert_eq!(test.run_owned(&forced_apply(&dir, "1", &[])).0, 0);
+    fs::write(test.journal_of(&dir).join("9999"), "x").unwrap();
     assert_eq!(
-        undo(&dir).0,
+        test.undo(&dir).0,
         0,
         "a file named like a journal number blocks nothing"
     );
     originals_restored(&dir, &before);
-    assert_eq!(run_owned(&report_apply(&dir, "1", &[])).0, 0);
-    let copy = fs::read_dir(journal_of(&dir))
+    assert_eq!(test.run_owned(&forced_apply(&dir, "1", &[])).0, 0);
+    let copy = fs::read_dir(test.journal_of(&dir))
         .unwrap()
         .map(|e| e.unwrap().path())
         .find(|p| p.join("manifest.yaml").is_file())
         .unwrap()
         .join("SIPDefault.cnf");
     fs::remove_file(&copy).unwrap();
-    let (code, _, stderr) = undo(&dir);
+    let (code, _, stderr) = test.undo(&dir);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("cannot read"), "{stderr}");
     assert!(!stderr.contains("cannot write"), "{stderr}");
     assert!(stderr.contains("run `phoneup undo"), "{stderr}");
-    remove(&[&dir]);
     // F8: an undo that cannot write says how to go on with undo, not with an apply.
-    let dir = report_root("f08");
-    assert_eq!(run_owned(&report_apply(&dir, "1", &[])).0, 0);
+    let dir = test.users_root("unwritable");
+    assert_eq!(test.run_owned(&forced_apply(&dir, "1", &[])).0, 0);
     fs::remove_file(dir.join("SIPDefault.cnf")).unwrap();
     fs::create_dir(dir.join("SIPDefault.cnf")).unwrap();
-    let (code, _, stderr) = undo(&dir);
+    let (code, _, stderr) = test.undo(&dir);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("cannot write"), "{stderr}");
     assert!(
@@ -184,5 +180,4 @@ fn journal_errors_say_what_failed_and_how_to_go_on() {
         "{stderr}"
     );
     assert!(!stderr.contains("stopped an apply"), "{stderr}");
-    remove(&[&dir]);
 }

@@ -11,26 +11,33 @@ use phoneup::plan::replay::STAND_IN_IMAGE;
 use phoneup::Model;
 use serde_json::Value;
 
-use super::support::{
-    card, clean_root, clean_root_with, firmware_root, fixture, lint_findings, run, run_json,
-    with_kind, xml_naming, MAC,
-};
+use super::support::{card, clean_root, clean_root_with, with_kind, xml_naming, Test, MAC};
 
-fn lint(tag: &str, files: &[(&'static str, Vec<u8>)], extra: &[&str]) -> (i32, Vec<Value>) {
+fn lint(
+    test: &Test,
+    tag: &str,
+    files: &[(&'static str, Vec<u8>)],
+    extra: &[&str],
+) -> (i32, Vec<Value>) {
     let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
-    let dir = fixture(tag, &borrowed);
+    let dir = test.dir(tag, &borrowed);
     let mut args = vec!["lint", dir.to_str().unwrap(), "--format", "json"];
     args.extend(extra);
-    let (code, stdout, stderr) = run(&args);
-    fs::remove_dir_all(&dir).unwrap();
+    let (code, stdout, stderr) = test.run(&args);
     let value: Value =
         serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}{stderr}"));
     (code, value["findings"].as_array().unwrap().clone())
 }
 
 #[track_caller]
-fn assert_finds(tag: &str, files: &[(&'static str, Vec<u8>)], file: &str, needle: &str) {
-    let (code, findings) = lint(tag, files, &[]);
+fn assert_finds(
+    test: &Test,
+    tag: &str,
+    files: &[(&'static str, Vec<u8>)],
+    file: &str,
+    needle: &str,
+) {
+    let (code, findings) = lint(test, tag, files, &[]);
     assert_eq!(code, 1, "{tag}: {findings:#?}");
     assert!(
         findings.iter().any(|f| f["file"] == file
@@ -43,37 +50,44 @@ fn assert_finds(tag: &str, files: &[(&'static str, Vec<u8>)], file: &str, needle
 
 #[test]
 fn a_clean_root_has_no_findings() {
-    let (code, findings) = lint("clean", &clean_root(), &["--mac", "0018B9FFFFFF"]);
+    let test = Test::new();
+    let (code, findings) = lint(&test, "clean", &clean_root(), &["--mac", "0018B9FFFFFF"]);
     assert_eq!((code, findings.len()), (0, 0), "{findings:#?}");
 }
 
 #[test]
 fn every_problem_is_found_on_a_root_made_to_contain_it() {
+    let test = Test::new();
     assert_finds(
+        &test,
         "cr",
         &clean_root_with(&[("OS79XX.TXT", Some(b"P003-08-11-00\r\n"))]),
         "OS79XX.TXT",
         "CR",
     );
     assert_finds(
+        &test,
         "space",
         &clean_root_with(&[("OS79XX.TXT", Some(b"P003-08-11-00 \n"))]),
         "OS79XX.TXT",
         "spaces",
     );
     assert_finds(
+        &test,
         "second",
         &clean_root_with(&[("OS79XX.TXT", Some(b"P003-08-11-00\nP0S3-06-3-00\n"))]),
         "OS79XX.TXT",
         "more than one line",
     );
     assert_finds(
+        &test,
         "ext",
         &clean_root_with(&[("OS79XX.TXT", Some(b"P003-08-11-00.sbn\n"))]),
         "OS79XX.TXT",
         "extension",
     );
     assert_finds(
+        &test,
         "os-missing",
         &clean_root_with(&[("OS79XX.TXT", Some(b"P0S3-06-3-00\n"))]),
         "OS79XX.TXT",
@@ -85,6 +99,7 @@ fn every_problem_is_found_on_a_root_made_to_contain_it() {
         .unwrap()
         .1;
     assert_finds(
+        &test,
         "os-case",
         &clean_root_with(&[("OS79XX.TXT", None), ("OS79xx.txt", Some(&os))]),
         "OS79xx.txt",
@@ -92,6 +107,7 @@ fn every_problem_is_found_on_a_root_made_to_contain_it() {
     );
     let xml = xml_default_cnf_xml::render("P0S3-08-11-00", Model::Both).into_bytes();
     assert_finds(
+        &test,
         "xml-case",
         &clean_root_with(&[
             ("XMLDefault.cnf.xml", None),
@@ -101,6 +117,7 @@ fn every_problem_is_found_on_a_root_made_to_contain_it() {
         "asks for XMLDefault.cnf.xml",
     );
     assert_finds(
+        &test,
         "mac-case",
         &clean_root_with(&[
             ("SIP0018B9FFFFFF.cnf", None),
@@ -110,6 +127,7 @@ fn every_problem_is_found_on_a_root_made_to_contain_it() {
         "upper-case",
     );
     assert_finds(
+        &test,
         "malformed",
         &clean_root_with(&[(
             "XMLDefault.cnf.xml",
@@ -118,31 +136,35 @@ fn every_problem_is_found_on_a_root_made_to_contain_it() {
         "XMLDefault.cnf.xml",
         "not well-formed",
     );
-    assert_finds(
+    assert_finds(&test,
         "number",
         &clean_root_with(&[("XMLDefault.cnf.xml", Some(b"<Default>\n<loadInformation7 model=\"IP Phone 7940\">P0S3-08-11-00</loadInformation7>\n</Default>\n"))]),
         "XMLDefault.cnf.xml",
         "loadInformation8",
     );
     assert_finds(
+        &test,
         "sb2",
         &clean_root_with(&[("P0S3-08-11-00.sb2", None)]),
         "XMLDefault.cnf.xml",
         "P0S3-08-11-00.sb2",
     );
     assert_finds(
+        &test,
         "image-missing",
         &clean_root_with(&[("SIPDefault.cnf", Some(b"image_version: P0S3-8-12-00\n"))]),
         "SIPDefault.cnf",
         "P0S3-8-12-00.loads",
     );
     assert_finds(
+        &test,
         "loader",
         &clean_root_with(&[("SIPDefault.cnf", Some(b"image_version: P003-08-11-00\n"))]),
         "SIPDefault.cnf",
         "names the loader",
     );
     assert_finds(
+        &test,
         "disagree",
         &clean_root_with(&[(
             "SIP0018B9FFFFFF.cnf",
@@ -152,6 +174,7 @@ fn every_problem_is_found_on_a_root_made_to_contain_it() {
         "SIPDefault.cnf says",
     );
     assert_finds(
+        &test,
         "ctl",
         &clean_root_with(&[("CTLSEP0018B9FFFFFF.tlv", Some(b""))]),
         "CTLSEP0018B9FFFFFF.tlv",
@@ -161,7 +184,9 @@ fn every_problem_is_found_on_a_root_made_to_contain_it() {
 
 #[test]
 fn lint_line_numbers_point_at_the_line() {
+    let test = Test::new();
     let (_, findings) = lint(
+        &test,
         "line",
         &clean_root_with(&[(
             "SIPDefault.cnf",
@@ -178,6 +203,7 @@ fn lint_line_numbers_point_at_the_line() {
 
 #[test]
 fn the_seed_directories_as_their_authors_had_them() {
+    let test = Test::new();
     // Seed 003: OS79XX.TXT on the loader, SIP files naming 8.2, and xmlDefault.CNF.XML.
     let seed_003 = [
         ("OS79XX.TXT", b"P003-08-2-00\n".to_vec()),
@@ -190,7 +216,7 @@ fn the_seed_directories_as_their_authors_had_them() {
         ("P0S3-08-2-00.loads", stand_in_loads("P0S3-08-2-00", "P003-08-2-00", "P0S3-08-2-00").into_bytes()),
         ("P0S3-08-2-00.sb2", STAND_IN_IMAGE.to_vec()),
     ];
-    let (code, findings) = lint("seed003", &seed_003, &[]);
+    let (code, findings) = lint(&test, "seed003", &seed_003, &[]);
     assert_eq!(code, 1);
     assert_eq!(findings.len(), 1, "{findings:#?}");
     assert_eq!(findings[0]["file"], "xmlDefault.CNF.XML");
@@ -209,7 +235,7 @@ fn the_seed_directories_as_their_authors_had_them() {
             b"<Default>\n  <loadInformation>P0S3-8-12-00</loadInformation>\n</Default>\n".to_vec(),
         ),
     ];
-    let (code, findings) = lint("seed004", &seed_004, &[]);
+    let (code, findings) = lint(&test, "seed004", &seed_004, &[]);
     assert_eq!(code, 1);
     assert!(
         findings.iter().any(|f| f["file"] == "XMLDefault.cnf.xml"
@@ -223,12 +249,14 @@ fn the_seed_directories_as_their_authors_had_them() {
 
 #[test]
 fn a_per_phone_file_read_before_xmldefault_must_name_the_same_load() {
+    let test = Test::new();
     // Seed 003: the loader stopped at SIP<MAC>.cnf and followed its image_version.
     let files = clean_root_with(&[(
         "SIP0018B9FFFFFF.cnf",
         Some(b"image_version: P0S3-08-2-00\n"),
     )]);
     assert_finds(
+        &test,
         "hunt-sip",
         &files,
         "SIP0018B9FFFFFF.cnf",
@@ -236,6 +264,7 @@ fn a_per_phone_file_read_before_xmldefault_must_name_the_same_load() {
     );
     let sep = xml_default_cnf_xml::render("P0S3-08-2-00", Model::Both).into_bytes();
     assert_finds(
+        &test,
         "hunt-sep",
         &clean_root_with(&[("SEP0018B9FFFFFF.cnf.xml", Some(&sep))]),
         "SEP0018B9FFFFFF.cnf.xml",
@@ -245,28 +274,30 @@ fn a_per_phone_file_read_before_xmldefault_must_name_the_same_load() {
 
 #[test]
 fn mac_checks_that_phone_only() {
+    let test = Test::new();
     let files = clean_root_with(&[(
         "SIP001122334455.cnf",
         Some(b"image_version: P0S3-8-12-00\n"),
     )]);
-    let (code, findings) = lint("mac-all", &files, &[]);
+    let (code, findings) = lint(&test, "mac-all", &files, &[]);
     assert_eq!(code, 1);
     assert!(
         findings.iter().all(|f| f["file"] == "SIP001122334455.cnf"),
         "{findings:#?}"
     );
-    let (code, findings) = lint("mac-other", &files, &["--mac", "00:18:b9:ff:ff:ff"]);
+    let (code, findings) = lint(&test, "mac-other", &files, &["--mac", "00:18:b9:ff:ff:ff"]);
     assert_eq!(
         (code, findings.len()),
         (0, 0),
         "another phone's file is not this phone's problem: {findings:#?}"
     );
-    let (code, _) = lint("mac-same", &files, &["--mac", "001122334455"]);
+    let (code, _) = lint(&test, "mac-same", &files, &["--mac", "001122334455"]);
     assert_eq!(code, 1);
 }
 
 #[test]
 fn after_apply_mac_lint_does_not_ask_to_undo_what_apply_wrote() {
+    let test = Test::new();
     let files: Vec<(&str, &[u8])> = vec![
         (
             "XMLDefault.cnf.xml",
@@ -279,9 +310,9 @@ fn after_apply_mac_lint_does_not_ask_to_undo_what_apply_wrote() {
         ("P003-08-11-00.sbn", STAND_IN_IMAGE),
         ("P0S3-08-11-00.sb2", STAND_IN_IMAGE),
     ];
-    let dir = fixture("lint-mac", &files);
+    let dir = test.dir("lint-mac", &files);
     let root = dir.to_str().unwrap();
-    let (code, stdout, stderr) = run(&card(
+    let (code, stdout, stderr) = test.run(&card(
         "apply",
         &["--stage", "3", "--tftp-root", root, "--mac", MAC],
     ));
@@ -289,27 +320,26 @@ fn after_apply_mac_lint_does_not_ask_to_undo_what_apply_wrote() {
     for extra in [&["--mac", MAC][..], &[]] {
         let mut args = vec!["lint", root];
         args.extend(extra);
-        let (code, stdout, _) = run(&args);
+        let (code, stdout, _) = test.run(&args);
         assert_eq!(code, 0, "{args:?}: {stdout}");
         assert!(!stdout.contains("move SEP"), "{stdout}");
     }
     // The same per-phone file, not written by phoneup, is still worth a warning.
-    let copy = fixture("lint-mac-copy", &files);
+    let copy = test.dir("lint-mac-copy", &files);
     fs::copy(
         dir.join(format!("SEP{MAC}.cnf.xml")),
         copy.join(format!("SEP{MAC}.cnf.xml")),
     )
     .unwrap();
-    let (code, stdout, _) = run(&["lint", copy.to_str().unwrap(), "--mac", MAC]);
+    let (code, stdout, _) = test.run(&["lint", copy.to_str().unwrap(), "--mac", MAC]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("loader stops at SEP"), "{stdout}");
-    fs::remove_dir_all(&dir).unwrap();
-    fs::remove_dir_all(&copy).unwrap();
 }
 
 #[test]
 fn what_a_stranger_could_fetch_is_warned_about() {
-    let dir = fixture(
+    let test = Test::new();
+    let dir = test.dir(
         "exposed",
         &[
             ("SIPDefault.cnf.orig", b"line1_password: \"secret\"\n"),
@@ -320,7 +350,7 @@ fn what_a_stranger_could_fetch_is_warned_about() {
             ("P0S3-06-3-00.bin", STAND_IN_IMAGE),
         ],
     );
-    let (code, value, _) = run_json(&["lint", dir.to_str().unwrap()]);
+    let (code, value, _) = test.run_json(&["lint", dir.to_str().unwrap()]);
     assert_eq!(code, 1);
     let flagged: Vec<&str> = value["findings"]
         .as_array()
@@ -344,20 +374,20 @@ fn what_a_stranger_could_fetch_is_warned_about() {
             "XMLDefault.cnf.xml.bak"
         ]
     );
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn an_image_version_that_disagrees_with_xmldefault_is_an_error_saying_the_phone_never_stays() {
-    let dir = firmware_root(
-        "review-a-disagree",
+    let test = Test::new();
+    let dir = test.firmware_root(
+        "disagree",
         &[
             ("XMLDefault.cnf.xml", Some(&xml_naming("P0S3-08-11-00"))),
             ("SIPDefault.cnf", Some(b"image_version: \"P0S3-06-3-00\"\n")),
             ("OS79XX.TXT", Some(b"P003-08-11-00\n")),
         ],
     );
-    let (code, findings) = lint_findings(&dir);
+    let (code, findings) = test.lint_findings(&dir);
     assert_eq!(code, 1, "{findings:#?}");
     let found = with_kind(&findings, "image_version_disagrees");
     assert_eq!(found.len(), 1, "{findings:#?}");
@@ -381,7 +411,7 @@ fn an_image_version_that_disagrees_with_xmldefault_is_an_error_saying_the_phone_
         "{f:#}"
     );
     // simulate agrees: the phone does not settle on those files.
-    let (code, stdout, _) = run(&[
+    let (code, stdout, _) = test.run(&[
         "simulate",
         "--from",
         "P003-08-11-00",
@@ -389,15 +419,14 @@ fn an_image_version_that_disagrees_with_xmldefault_is_an_error_saying_the_phone_
         dir.to_str().unwrap(),
     ]);
     assert_eq!(code, 1, "{stdout}");
-    fs::remove_dir_all(&dir).unwrap();
 
     // The same load spelled two ways, and an SCCP load in XMLDefault.cnf.xml (SCCP never
     // reads image_version), are no disagreement.
     for (tag, xml, sip) in [
-        ("review-a-spelling", "P0S3-08-11-00", "P0S3-8-11-00"),
-        ("review-a-sccp", "P00308010200", "P0S3-08-11-00"),
+        ("spelling", "P0S3-08-11-00", "P0S3-8-11-00"),
+        ("sccp", "P00308010200", "P0S3-08-11-00"),
     ] {
-        let dir = firmware_root(
+        let dir = test.firmware_root(
             tag,
             &[
                 ("XMLDefault.cnf.xml", Some(&xml_naming(xml))),
@@ -407,26 +436,26 @@ fn an_image_version_that_disagrees_with_xmldefault_is_an_error_saying_the_phone_
                 ),
             ],
         );
-        let (_, findings) = lint_findings(&dir);
+        let (_, findings) = test.lint_findings(&dir);
         assert!(
             with_kind(&findings, "image_version_disagrees").is_empty(),
             "{tag}: {findings:#?}"
         );
-        fs::remove_dir_all(&dir).unwrap();
     }
 }
 
 #[test]
 fn a_signed_load_named_by_image_version_needs_its_sbn() {
+    let test = Test::new();
     // Only the .bin of SIP 6.3: a SIP phone on 5.0 or later fetches the .sbn.
-    let dir = firmware_root(
-        "review-a-sbn",
+    let dir = test.firmware_root(
+        "sbn",
         &[
             ("SIPDefault.cnf", Some(b"image_version: P0S3-06-3-00\n")),
             ("P0S3-06-3-00.sbn", None),
         ],
     );
-    let (code, findings) = lint_findings(&dir);
+    let (code, findings) = test.lint_findings(&dir);
     assert_eq!(code, 1, "{findings:#?}");
     let found = with_kind(&findings, "sbn_missing");
     assert_eq!(found.len(), 1, "{findings:#?}");
@@ -439,22 +468,21 @@ fn a_signed_load_named_by_image_version_needs_its_sbn() {
         .as_str()
         .unwrap()
         .contains("a phone already running P0S3-06-3-00 stays on it"));
-    fs::remove_dir_all(&dir).unwrap();
     // OS79XX.TXT is read by images before 5.0 too: the .bin alone is enough there.
-    let dir = firmware_root(
-        "review-a-os79xx",
+    let dir = test.firmware_root(
+        "os79xx",
         &[
             ("OS79XX.TXT", Some(b"P0S3-06-3-00\n")),
             ("P0S3-06-3-00.sbn", None),
         ],
     );
-    let (code, findings) = lint_findings(&dir);
+    let (code, findings) = test.lint_findings(&dir);
     assert_eq!((code, findings.len()), (0, 0), "{findings:#?}");
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn every_lint_finding_has_a_stable_kind() {
+    let test = Test::new();
     let loader = xml_naming("P003-08-11-00");
     let cases: Vec<(&str, &str, &[u8], &str)> = vec![
         ("cr", "OS79XX.TXT", b"P003-08-11-00\r\n", "cr_line_ending"),
@@ -475,28 +503,27 @@ fn every_lint_finding_has_a_stable_kind() {
     ];
     let mut seen = Vec::new();
     for (tag, file, bytes, kind) in cases {
-        let dir = firmware_root(
-            &format!("review-kind-{tag}"),
+        let dir = test.firmware_root(
+            &format!("kind-{tag}"),
             &[
                 ("XMLDefault.cnf.xml", Some(&xml_naming("P0S3-08-11-00"))),
                 ("SIPDefault.cnf", Some(b"image_version: P0S3-08-11-00\n")),
                 (file, Some(bytes)),
             ],
         );
-        let (_, findings) = lint_findings(&dir);
+        let (_, findings) = test.lint_findings(&dir);
         assert!(
             !with_kind(&findings, kind).is_empty(),
             "{tag}: no {kind}: {findings:#?}"
         );
         seen.push(kind);
-        fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("{tag}: {e}"));
     }
-    let dir = firmware_root("review-e-more", &[]);
+    let dir = test.firmware_root("more", &[]);
     fs::create_dir_all(dir.join(".git")).unwrap();
     fs::create_dir_all(dir.join("SIPDefault.cnf")).unwrap();
-    let outside = fixture("review-e-outside", &[("notes.txt", b"x")]);
+    let outside = test.dir("outside", &[("notes.txt", b"x")]);
     symlink(outside.join("notes.txt"), dir.join("elsewhere.txt")).unwrap();
-    let (_, findings) = lint_findings(&dir);
+    let (_, findings) = test.lint_findings(&dir);
     for kind in ["version_control", "unreadable", "link_leaves_directory"] {
         assert!(
             !with_kind(&findings, kind).is_empty(),
@@ -509,8 +536,6 @@ fn every_lint_finding_has_a_stable_kind() {
         with_kind(&findings, "link_leaves_directory")[0]["severity"],
         "warning"
     );
-    fs::remove_dir_all(&dir).unwrap();
-    fs::remove_dir_all(&outside).unwrap();
     // Every finding has one of the kinds the README lists, and the README lists every kind.
     let readme = include_str!("../../README.md");
     for kind in &seen {
@@ -532,12 +557,13 @@ fn every_lint_finding_has_a_stable_kind() {
 
 #[test]
 fn the_image_the_phone_runs_and_a_value_that_is_no_load_id_are_told_apart() {
+    let test = Test::new();
     // The factory image, with no files: a phone on it fetches nothing.
-    let dir = fixture(
-        "review-e-mfg",
+    let dir = test.dir(
+        "mfg",
         &[("XMLDefault.cnf.xml", &xml_naming("P0030301MFG2"))],
     );
-    let (_, findings) = lint_findings(&dir);
+    let (_, findings) = test.lint_findings(&dir);
     let found = with_kind(&findings, "load_files_missing");
     assert_eq!(found.len(), 1, "{findings:#?}");
     let phone = found[0]["phone"].as_str().unwrap();
@@ -545,13 +571,12 @@ fn the_image_the_phone_runs_and_a_value_that_is_no_load_id_are_told_apart() {
         phone.starts_with("a phone already running P0030301MFG2 fetches nothing and stays on it;"),
         "{phone}"
     );
-    fs::remove_dir_all(&dir).unwrap();
     // A password where the load belongs.
-    let dir = fixture(
-        "review-e-junk",
+    let dir = test.dir(
+        "junk",
         &[("SIPDefault.cnf", b"image_version: TOPSECRET-password-123\n")],
     );
-    let (code, findings) = lint_findings(&dir);
+    let (code, findings) = test.lint_findings(&dir);
     assert_eq!(code, 1);
     assert_eq!(findings.len(), 1, "{findings:#?}");
     assert_eq!(findings[0]["kind"], "not_a_load_id");
@@ -559,17 +584,17 @@ fn the_image_the_phone_runs_and_a_value_that_is_no_load_id_are_told_apart() {
         findings[0]["problem"],
         "image_version `TOPSECRET-password-123` is not a load ID"
     );
-    let (_, stdout, _) = run(&["lint", dir.to_str().unwrap()]);
+    let (_, stdout, _) = test.run(&["lint", dir.to_str().unwrap()]);
     assert!(!stdout.contains("whose files are"), "{stdout}");
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn mgcdefault_is_linted_for_an_mgcp_application_and_not_for_a_sip_one() {
+    let test = Test::new();
     // An MGCP 7.7 application reads MGCDefault.cnf's image_version (R15): naming another load
     // there sends it away on every boot.
-    let dir = firmware_root(
-        "review-mgcp-disagree",
+    let dir = test.firmware_root(
+        "mgcp-disagree",
         &[
             ("XMLDefault.cnf.xml", Some(&xml_naming("P0M3-07-7-00"))),
             (
@@ -579,7 +604,7 @@ fn mgcdefault_is_linted_for_an_mgcp_application_and_not_for_a_sip_one() {
             ("SIPDefault.cnf", Some(b"image_version: P0S3-06-3-00\n")),
         ],
     );
-    let (code, findings) = lint_findings(&dir);
+    let (code, findings) = test.lint_findings(&dir);
     assert_eq!(code, 1, "{findings:#?}");
     let found = with_kind(&findings, "image_version_disagrees");
     assert_eq!(found.len(), 1, "only MGCDefault.cnf counts: {findings:#?}");
@@ -589,20 +614,18 @@ fn mgcdefault_is_linted_for_an_mgcp_application_and_not_for_a_sip_one() {
         found[0]["problem"],
         "image_version names P0030801SR02 while XMLDefault.cnf.xml names P0M3-07-7-00"
     );
-    fs::remove_dir_all(&dir).unwrap();
     // A SIP application does not read MGCDefault.cnf.
-    let dir = firmware_root(
-        "review-mgcp-sip",
+    let dir = test.firmware_root(
+        "mgcp-sip",
         &[
             ("XMLDefault.cnf.xml", Some(&xml_naming("P0S3-08-11-00"))),
             ("MGCDefault.cnf", Some(b"image_version: P0030801SR02\n")),
             ("SIPDefault.cnf", Some(b"image_version: P0S3-08-11-00\n")),
         ],
     );
-    let (_, findings) = lint_findings(&dir);
+    let (_, findings) = test.lint_findings(&dir);
     assert!(
         with_kind(&findings, "image_version_disagrees").is_empty(),
         "{findings:#?}"
     );
-    fs::remove_dir_all(&dir).unwrap();
 }

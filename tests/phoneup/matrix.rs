@@ -5,13 +5,14 @@ use std::fs;
 
 use phoneup::knowledge::matrix::BUILTIN_YAML;
 
-use super::support::run;
+use super::support::{run, Test};
 
-fn tempdir() -> std::path::PathBuf {
+fn tempdir(test: &Test) -> std::path::PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let dir =
-        super::support::temp_base().join(format!("cli-{}", COUNTER.fetch_add(1, Ordering::SeqCst)));
+    let dir = test
+        .path()
+        .join(format!("cli-{}", COUNTER.fetch_add(1, Ordering::SeqCst)));
     fs::create_dir_all(&dir).unwrap();
     dir
 }
@@ -25,7 +26,8 @@ fn prints_the_builtin_data() {
 
 #[test]
 fn a_user_matrix_can_add_loads_they_own() {
-    let dir = tempdir();
+    let test = Test::new();
+    let dir = tempdir(&test);
     let path = dir.join("mine.yaml");
     let added = BUILTIN_YAML.replace(
         "  - id: P0S3-8-12-00\n",
@@ -36,7 +38,7 @@ fn a_user_matrix_can_add_loads_they_own() {
     );
     fs::write(&path, added).unwrap();
     let path = path.to_str().unwrap();
-    let (code, stdout, stderr) = run(&[
+    let (code, stdout, stderr) = test.run(&[
         "--matrix",
         path,
         "plan",
@@ -48,14 +50,15 @@ fn a_user_matrix_can_add_loads_they_own() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("P003-08-3-00.sbn"), "{stdout}");
     // Without the user's matrix the load is unknown.
-    let (code, _, stderr) = run(&["plan", "--from", "P0030301MFG2", "--to", "P0S3-08-3-00"]);
+    let (code, _, stderr) = test.run(&["plan", "--from", "P0030301MFG2", "--to", "P0S3-08-3-00"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("not in the catalogue"), "{stderr}");
 }
 
 #[test]
 fn a_broken_matrix_names_the_file_and_line() {
-    let dir = tempdir();
+    let test = Test::new();
+    let dir = tempdir(&test);
     let cases = [
         (
             "syntax.yaml",
@@ -99,7 +102,7 @@ fn a_broken_matrix_names_the_file_and_line() {
     for (name, text, expected) in cases {
         let path = dir.join(name);
         fs::write(&path, &text).unwrap();
-        let (code, _, stderr) = run(&[
+        let (code, _, stderr) = test.run(&[
             "--matrix",
             path.to_str().unwrap(),
             "plan",
@@ -119,7 +122,7 @@ fn a_broken_matrix_names_the_file_and_line() {
             .collect();
         assert!(!line.is_empty(), "{name}: no line number in {stderr}");
     }
-    let (code, _, stderr) = run(&[
+    let (code, _, stderr) = test.run(&[
         "--matrix",
         dir.join("missing.yaml").to_str().unwrap(),
         "matrix",

@@ -5,20 +5,12 @@
 //! The timeouts below only stop a hang from blocking the suite; they measure nothing.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use phoneup::knowledge::matrix::BUILTIN_YAML;
 
-use super::support::phoneup;
-
-/// A fresh directory for this test's files.
-fn dir(tag: &str) -> PathBuf {
-    let dir = super::support::temp_base().join(format!("matrix-{tag}"));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use super::support::{phoneup, Test};
 
 /// `phoneup --matrix PATH plan --from P0030301MFG2 --to TO`, stopped after `seconds`.
 fn plan_with(path: &Path, to: &str, seconds: u64) -> (i32, String, String) {
@@ -40,24 +32,25 @@ fn plan_with(path: &Path, to: &str, seconds: u64) -> (i32, String, String) {
 
 #[test]
 fn a_fifo_a_device_and_a_directory_are_refused_without_reading() {
-    let dir = dir("special");
+    let test = Test::new();
+    let dir = test.path();
     let fifo = dir.join("fifo.yaml");
     let status = std::process::Command::new("mkfifo")
         .arg(&fifo)
         .status()
         .expect("mkfifo runs (Debian's coreutils)");
     assert!(status.success());
-    for path in [fifo.as_path(), Path::new("/dev/zero"), dir.as_path()] {
+    for path in [fifo.as_path(), Path::new("/dev/zero"), dir] {
         let (code, _, stderr) = plan_with(path, "P0S3-08-11-00", 30);
         assert_eq!(code, 2, "{}: {stderr}", path.display());
         assert!(stderr.contains("not a regular file"), "{stderr}");
     }
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn an_oversized_file_is_refused_before_it_is_parsed() {
-    let dir = dir("big");
+    let test = Test::new();
+    let dir = test.path();
     let path = dir.join("big.yaml");
     let mut text = BUILTIN_YAML.to_string();
     let filler = format!("# {}\n", "x".repeat(1022));
@@ -71,12 +64,12 @@ fn an_oversized_file_is_refused_before_it_is_parsed() {
         stderr.contains("a matrix may hold at most 4194304"),
         "{stderr}"
     );
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn alias_amplification_is_refused_before_it_expands() {
-    let dir = dir("alias");
+    let test = Test::new();
+    let dir = test.path();
     let path = dir.join("alias.yaml");
     // One 64 KiB scalar, referenced 2 000 times in a load's files: 128 MiB once expanded.
     let big = "x".repeat(65_536);
@@ -96,12 +89,12 @@ fn alias_amplification_is_refused_before_it_expands() {
         stderr.contains("alias.yaml:"),
         "the file and line are named: {stderr}"
     );
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn deep_nesting_is_refused_quickly_with_its_line() {
-    let dir = dir("deep");
+    let test = Test::new();
+    let dir = test.path();
     let path = dir.join("deep.yaml");
     let depth = 100_000;
     fs::write(
@@ -115,7 +108,6 @@ fn deep_nesting_is_refused_quickly_with_its_line() {
         stderr.contains("deep.yaml:1: nested more than 64 levels"),
         "{stderr}"
     );
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 /// The built-in matrix with `count` SIP 9.x packages (an application and its loader each)
@@ -135,7 +127,8 @@ fn with_packages(count: usize) -> String {
 
 #[test]
 fn a_large_matrix_is_planned_and_too_many_loads_are_refused() {
-    let dir = dir("large");
+    let test = Test::new();
+    let dir = test.path();
     let builtin_loads = BUILTIN_YAML.matches("\n  - id: P0").count();
     // Up to the cap: validated and planned (every pair of loads is compared once).
     let room = (1_000 - builtin_loads) / 2;
@@ -155,12 +148,12 @@ fn a_large_matrix_is_planned_and_too_many_loads_are_refused() {
         "{stderr}"
     );
     assert!(stderr.contains("too-large.yaml:"), "{stderr}");
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn a_users_rule_the_phone_model_does_not_confirm_is_the_matrix_s_problem() {
-    let dir = dir("allow-all");
+    let test = Test::new();
+    let dir = test.path();
     let path = dir.join("allow-all.yaml");
     let rule = "  - id: R0-ALL\n    summary: every jump\n    verdict: allowed\n    from: {}\n    to: {}\n    mechanism: dual_boot\n    confidence: high\n    evidence:\n      - source: seed-004\n        note: none\n";
     let text = BUILTIN_YAML.replacen("\ncautions:\n", &format!("{rule}\ncautions:\n"), 1);
@@ -175,5 +168,4 @@ fn a_users_rule_the_phone_model_does_not_confirm_is_the_matrix_s_problem() {
     assert!(stderr.contains("narrow or remove the rule"), "{stderr}");
     assert!(!stderr.contains("internal inconsistency"), "{stderr}");
     assert!(!stderr.contains("please report"), "{stderr}");
-    fs::remove_dir_all(&dir).unwrap();
 }

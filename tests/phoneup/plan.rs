@@ -9,12 +9,13 @@ use phoneup::files::loads::stand_in as stand_in_loads;
 use phoneup::plan::replay::STAND_IN_IMAGE;
 use serde_json::Value;
 
-use super::support::{card, fixture, json, plan_json, root_args, run, run_json, strings};
+use super::support::{card, json, plan_json, root_args, run, strings, Test};
 
 #[test]
 fn json_files_hold_whole_files_only_and_a_root_without_xmldefault_gets_it_whole() {
-    let dir = fixture("plan-whole", &[]);
-    let (_, value, _) = run_json(&card("plan", &["--tftp-root", dir.to_str().unwrap()]));
+    let test = Test::new();
+    let dir = test.dir("plan-whole", &[]);
+    let (_, value, _) = test.run_json(&card("plan", &["--tftp-root", dir.to_str().unwrap()]));
     let stage = &value["stages"][2];
     assert!(stage["files"]["XMLDefault.cnf.xml"]
         .as_str()
@@ -27,7 +28,7 @@ fn json_files_hold_whole_files_only_and_a_root_without_xmldefault_gets_it_whole(
         .all(|e| e["file"] != "XMLDefault.cnf.xml"));
     // A root with its own XMLDefault.cnf.xml: an edit, never whole contents to write over it.
     fs::write(dir.join("XMLDefault.cnf.xml"), "<Default/>\n").unwrap();
-    let (_, value, _) = run_json(&card("plan", &["--tftp-root", dir.to_str().unwrap()]));
+    let (_, value, _) = test.run_json(&card("plan", &["--tftp-root", dir.to_str().unwrap()]));
     let stage = &value["stages"][2];
     assert!(
         stage["files"].get("XMLDefault.cnf.xml").is_none(),
@@ -35,14 +36,13 @@ fn json_files_hold_whole_files_only_and_a_root_without_xmldefault_gets_it_whole(
     );
     // A script that writes `.files` out keeps the user's SIPDefault.cnf settings.
     assert!(stage["files"].get("SIPDefault.cnf").is_none());
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 /// Seed 004's TFTP directory as its author left it (stand-ins for the images): the files are
 /// spelled `-8-11-`, Cisco's 8.11 package `-08-11-`.
-fn seed_004_root(tag: &str) -> std::path::PathBuf {
+fn seed_004_root(test: &Test, tag: &str) -> std::path::PathBuf {
     let loads = stand_in_loads("P0S3-8-11-00", "P003-8-11-00", "P0S3-8-11-00");
-    fixture(
+    test.dir(
         tag,
         &[
             ("OS79XX.TXT", b"P003-8-11-00\n"),
@@ -60,12 +60,13 @@ fn seed_004_root(tag: &str) -> std::path::PathBuf {
 
 #[test]
 fn seed_004_gets_a_plan_in_its_own_spelling_that_apply_accepts_and_the_phone_completes() {
-    let dir = seed_004_root("seed-004-spelling");
+    let test = Test::new();
+    let dir = seed_004_root(&test, "seed-004-spelling");
     let route = ["--from", "P0S3-05-3-00", "--to", "P0S3-08-11-00"];
     let mut args = vec!["plan"];
     args.extend(route);
     args.extend(["--format", "json"]);
-    let (code, plan) = json(&root_args(&args, &dir));
+    let (code, plan) = test.json(&root_args(&args, &dir));
     assert_eq!(code, 0);
     assert_eq!(
         strings(&plan["path"]),
@@ -97,10 +98,10 @@ fn seed_004_gets_a_plan_in_its_own_spelling_that_apply_accepts_and_the_phone_com
         let mut args = vec!["apply"];
         args.extend(route);
         args.extend(["--stage", stage]);
-        let (code, stdout, stderr) = run(&root_args(&args, &dir));
+        let (code, stdout, stderr) = test.run(&root_args(&args, &dir));
         assert_eq!(code, 0, "stage {stage}: {stdout}{stderr}");
         assert!(!stdout.contains("firmware not in the root"), "{stdout}");
-        let (code, sim) = json(&root_args(
+        let (code, sim) = test.json(&root_args(
             &[
                 "simulate",
                 "--from",
@@ -131,13 +132,13 @@ fn seed_004_gets_a_plan_in_its_own_spelling_that_apply_accepts_and_the_phone_com
         fs::read_to_string(dir.join("OS79XX.TXT")).unwrap(),
         "P003-8-11-00\n"
     );
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn a_loads_in_another_spelling_than_the_files_is_explained_and_listed_to_obtain() {
+    let test = Test::new();
     let loads = stand_in_loads("P0S3-8-11-00", "P003-08-11-00", "P0S3-8-11-00");
-    let dir = fixture(
+    let dir = test.dir(
         "spelling-mismatch",
         &[
             ("P003-8-11-00.sbn", STAND_IN_IMAGE),
@@ -145,7 +146,7 @@ fn a_loads_in_another_spelling_than_the_files_is_explained_and_listed_to_obtain(
             ("P0S3-8-11-00.sb2", STAND_IN_IMAGE),
         ],
     );
-    let (code, plan) = json(&root_args(
+    let (code, plan) = test.json(&root_args(
         &[
             "plan",
             "--from",
@@ -176,14 +177,14 @@ fn a_loads_in_another_spelling_than_the_files_is_explained_and_listed_to_obtain(
     );
     // A plan from a loader reminds the user that CDP shows the loader for a SIP phone.
     assert!(strings(&plan["notes"]).iter().any(|n| n.contains("CDP")));
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn two_spellings_in_one_root_are_reported_and_the_complete_one_is_named() {
+    let test = Test::new();
     let good = stand_in_loads("P0S3-8-11-00", "P003-8-11-00", "P0S3-8-11-00");
     let stray = stand_in_loads("P0S3-08-11-00", "P003-08-11-00", "P0S3-08-11-00");
-    let dir = fixture(
+    let dir = test.dir(
         "two-spellings",
         &[
             ("P003-8-11-00.sbn", STAND_IN_IMAGE),
@@ -192,7 +193,7 @@ fn two_spellings_in_one_root_are_reported_and_the_complete_one_is_named() {
             ("P0S3-08-11-00.loads", stray.as_bytes()),
         ],
     );
-    let (code, stdout, _) = run(&root_args(
+    let (code, stdout, _) = test.run(&root_args(
         &["plan", "--from", "P003-8-11-00", "--to", "P0S3-08-11-00"],
         &dir,
     ));
@@ -202,7 +203,6 @@ fn two_spellings_in_one_root_are_reported_and_the_complete_one_is_named() {
         "{stdout}"
     );
     assert!(!stdout.contains("Still to obtain"), "{stdout}");
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -337,8 +337,9 @@ fn model_narrows_xmldefault_to_one_phone() {
 
 #[test]
 fn with_a_tftp_root_it_prefers_what_is_there_and_lists_the_rest() {
-    let dir = fixture("lint-prefer", &[("P0S3-05-3-00.bin", STAND_IN_IMAGE)]);
-    let (code, stdout, _) = run(&card(
+    let test = Test::new();
+    let dir = test.dir("lint-prefer", &[("P0S3-05-3-00.bin", STAND_IN_IMAGE)]);
+    let (code, stdout, _) = test.run(&card(
         "plan",
         &["--tftp-root", dir.to_str().unwrap(), "--format", "json"],
     ));
@@ -357,7 +358,7 @@ fn with_a_tftp_root_it_prefers_what_is_there_and_lists_the_rest() {
         ])
     );
     // apply follows the same plan for the same directory.
-    let (code, stdout, _) = run(&card(
+    let (code, stdout, _) = test.run(&card(
         "apply",
         &["--stage", "1", "--tftp-root", dir.to_str().unwrap()],
     ));
@@ -366,5 +367,4 @@ fn with_a_tftp_root_it_prefers_what_is_there_and_lists_the_rest() {
         fs::read_to_string(dir.join("OS79XX.TXT")).unwrap(),
         "P0S3-05-3-00\n"
     );
-    fs::remove_dir_all(&dir).unwrap();
 }

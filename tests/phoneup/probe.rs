@@ -9,13 +9,14 @@ use super::card::{
     apply_stage, card_root, json_of, kinds, probe_args, run_output, says, simulate_args, CARD, MAC,
 };
 use super::loopback::{free_port, Wrong, WrongServer};
-use super::support::{run, Background};
+use super::support::{run, Background, Test};
 
 #[test]
 fn a_server_answering_missing_files_with_code_2_is_caught_and_loops_the_phone() {
-    let root = card_root("wire-wrong");
+    let test = Test::new();
+    let root = card_root(&test, "wire-wrong");
     for stage in ["1", "2", "3"] {
-        apply_stage(&root, stage);
+        apply_stage(&test, &root, stage);
     }
     let server = WrongServer::start(&root, Wrong::MissingAnswered(2));
     let output = run_output(&probe_args(&server.server(), &[]));
@@ -56,8 +57,9 @@ fn a_server_answering_missing_files_with_code_2_is_caught_and_loops_the_phone() 
 
 #[test]
 fn a_silent_server_and_one_that_stops_after_a_block_are_no_answer() {
-    let root = card_root("wire-silent");
-    apply_stage(&root, "1");
+    let test = Test::new();
+    let root = card_root(&test, "wire-silent");
+    apply_stage(&test, &root, "1");
     std::fs::write(root.join("OS79XX.TXT"), "P0S3-06-3-00\n".repeat(60)).unwrap();
     let silent = WrongServer::start(&root, Wrong::Silent);
     let output = run_output(&probe_args(&silent.server(), &CARD));
@@ -94,9 +96,10 @@ fn a_silent_server_and_one_that_stops_after_a_block_are_no_answer() {
 
 #[test]
 fn checks_what_the_first_stage_reads_and_the_per_phone_file_the_loader_stops_at() {
+    let test = Test::new();
     // A correct server (phoneup's sender, error 1 for missing files) on a root lacking
     // OS79XX.TXT: stage 1 of the card cannot start.
-    let root = card_root("probe-stage-files");
+    let root = card_root(&test, "probe-stage-files");
     let server = WrongServer::start(&root, Wrong::MissingAnswered(1));
     let report = json_of(&run_output(&probe_args(&server.server(), &CARD)));
     let found: Vec<_> = report["findings"]
@@ -113,7 +116,7 @@ fn checks_what_the_first_stage_reads_and_the_per_phone_file_the_loader_stops_at(
 
     // At the loader's stage, a SEP<MAC>.cnf.xml naming another load stops the hunt there.
     for stage in ["1", "2", "3"] {
-        apply_stage(&root, stage);
+        apply_stage(&test, &root, stage);
     }
     std::fs::write(
         root.join(format!("SEP{MAC}.cnf.xml")),
@@ -201,8 +204,9 @@ fn a_server_whose_transfer_port_closes_is_unreachable_at_once_not_after_the_retr
 /// OS79XX.TXT was saved by a Windows editor (seed 003).
 #[test]
 fn text_for_a_wrong_server() {
-    let root = card_root("probe-text");
-    apply_stage(&root, "1");
+    let test = Test::new();
+    let root = card_root(&test, "probe-text");
+    apply_stage(&test, &root, "1");
     std::fs::write(root.join("OS79XX.TXT"), "P0S3-06-3-00\r\n").unwrap();
     let server = WrongServer::start(&root, Wrong::MissingAnswered(2));
     let output = run_output(&["probe", &server.server()]);

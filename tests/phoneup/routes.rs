@@ -13,7 +13,7 @@ use phoneup::plan::replay::STAND_IN_IMAGE;
 use phoneup::plan::{plan, Outcome, Planner, Request};
 use serde_json::Value;
 
-use super::support::{fixture, json, plan_json, root_args, run, run_json, strings};
+use super::support::{json, plan_json, root_args, run, strings, Test};
 
 #[test]
 fn every_pair_gets_a_chained_plan_of_allowed_steps_or_a_reasoned_no() {
@@ -120,12 +120,14 @@ fn plans_take_the_fewest_reboots() {
 
 #[test]
 fn no_path_says_why_and_aims_for_the_nearest_load_of_the_same_kind_and_protocol() {
+    let test = Test::new();
     let generic = |from: &str, to: &str, origin: &str| {
         format!("No chain of evidenced rules leads from {from} to {to} in {origin}. phoneup does not guess: if you know a route that works, add its rule and evidence to a copy of the matrix (phoneup matrix > my.yaml) and pass --matrix my.yaml.")
     };
     // SIP 8.11 cannot go back to SCCP 3.x (R6). The nearest SCCP application it reaches is
     // 7.2(3), the oldest above 3.1: not the SCCP loader P003-07-2-00, older still but a loader.
-    let (code, value, _) = run_json(&["plan", "--from", "P0S3-08-11-00", "--to", "P0030301MFG2"]);
+    let (code, value, _) =
+        test.run_json(&["plan", "--from", "P0S3-08-11-00", "--to", "P0030301MFG2"]);
     assert_eq!(code, 1);
     assert_eq!(
         value["reasons"],
@@ -141,7 +143,8 @@ fn no_path_says_why_and_aims_for_the_nearest_load_of_the_same_kind_and_protocol(
     );
     // 8.0(7) has no files: nearest below it is 8.0(5), by the whole version (8.0(1) shares
     // only the 8.0). No refusal and no signed-to-unsigned step: only those two reasons.
-    let (code, value, _) = run_json(&["plan", "--from", "P0S3-08-11-00", "--to", "P00308000700"]);
+    let (code, value, _) =
+        test.run_json(&["plan", "--from", "P0S3-08-11-00", "--to", "P00308000700"]);
     assert_eq!(code, 1);
     assert_eq!(
         value["reasons"],
@@ -162,24 +165,24 @@ fn no_path_says_why_and_aims_for_the_nearest_load_of_the_same_kind_and_protocol(
         "an all-high route has no caveat: {value:#}"
     );
     // From SCCP 5.0(3.1) every route to 8.0 has a medium step: the fix says so.
-    let (_, value, _) = run_json(&["plan", "--from", "P00305000301", "--to", "P00308000700"]);
+    let (_, value, _) = test.run_json(&["plan", "--from", "P00305000301", "--to", "P00308000700"]);
     assert_eq!(
         value["next_step"]["fix"],
         "Aim for P00308000500 instead: of the loads like P00308000700 that phoneup can reach from P00305000301, it has the most confident route and is the nearest. Its route has medium-confidence steps: read their evidence first."
     );
     // MGCP 7.7 has an era (the loader): it is not called an MGCP load before 7.0.
-    let (_, value, _) = run_json(&["plan", "--from", "P0M3-07-7-00", "--to", "P0030301MFG2"]);
+    let (_, value, _) = test.run_json(&["plan", "--from", "P0M3-07-7-00", "--to", "P0030301MFG2"]);
     let reasons = value["reasons"].to_string();
     assert!(!reasons.contains("before 7.0"), "{reasons}");
     assert!(reasons.contains("Rule R6"), "{reasons}");
-    let (_, value, _) = run_json(&["plan", "--from", "P0M3-06-1-00", "--to", "P0S3-08-11-00"]);
+    let (_, value, _) = test.run_json(&["plan", "--from", "P0M3-06-1-00", "--to", "P0S3-08-11-00"]);
     assert_eq!(
         value["reasons"][0],
         "P0M3-06-1-00 is a signed MGCP load before 7.0: whether it runs on the Universal Application Loader is unknown, and no rule covers it."
     );
     // A matrix of the user's without R6: phoneup still says why signed to unsigned has no path.
-    let dir = fixture("no-path-without-r6", &[]);
-    let (_, full, _) = run(&["matrix"]);
+    let dir = test.dir("no-path-without-r6", &[]);
+    let (_, full, _) = test.run(&["matrix"]);
     let lines: Vec<&str> = full.lines().collect();
     let r6 = lines.iter().position(|l| *l == "  - id: R6").unwrap();
     let next = r6
@@ -193,7 +196,7 @@ fn no_path_says_why_and_aims_for_the_nearest_load_of_the_same_kind_and_protocol(
     let matrix = dir.join("no-r6.yaml");
     fs::write(&matrix, without.join("\n") + "\n").unwrap();
     let matrix = matrix.to_str().unwrap();
-    let (code, value, _) = run_json(&[
+    let (code, value, _) = test.run_json(&[
         "--matrix",
         matrix,
         "plan",
@@ -210,7 +213,6 @@ fn no_path_says_why_and_aims_for_the_nearest_load_of_the_same_kind_and_protocol(
             generic("P0S3-08-11-00", "P00303020214", matrix),
         ])
     );
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -279,6 +281,7 @@ fn intermediates_avoid_7_2_and_prefer_7_4() {
 
 #[test]
 fn an_mgcp_7_7_phone_gets_a_plan_to_sccp_8_1_2_sr2_by_mgcdefault() {
+    let test = Test::new();
     let (code, plan) = plan_json("P0M3-07-7-00", "P0030801SR02", &[]);
     assert_eq!(code, 0, "{plan:#}");
     let stage = &plan["stages"][0];
@@ -302,7 +305,7 @@ fn an_mgcp_7_7_phone_gets_a_plan_to_sccp_8_1_2_sr2_by_mgcdefault() {
         strings(&stage["expect_requests"])[4..7],
         ["XMLDefault.cnf.xml", "SIPDefault.cnf", "MGCDefault.cnf"]
     );
-    let (_, stdout, _) = run(&["plan", "--from", "P0M3-07-7-00", "--to", "P0030801SR02"]);
+    let (_, stdout, _) = test.run(&["plan", "--from", "P0M3-07-7-00", "--to", "P0030801SR02"]);
     assert!(
         stdout.contains("how       image_version in MGCDefault.cnf"),
         "{stdout}"
@@ -315,7 +318,7 @@ fn an_mgcp_7_7_phone_gets_a_plan_to_sccp_8_1_2_sr2_by_mgcdefault() {
     // apply writes MGCDefault.cnf (keeping the user's other lines) and sets SIPDefault.cnf
     // aside; the phone model then ends on SCCP 8.1(2)SR2.
     let loads = stand_in_loads("P0030801SR02", "P0030801SR02", "P0030801SR02");
-    let dir = fixture(
+    let dir = test.dir(
         "mgcp",
         &[
             ("P0030801SR02.bin", STAND_IN_IMAGE),
@@ -332,7 +335,7 @@ fn an_mgcp_7_7_phone_gets_a_plan_to_sccp_8_1_2_sr2_by_mgcdefault() {
             ),
         ],
     );
-    let (code, stdout, stderr) = run(&root_args(
+    let (code, stdout, stderr) = test.run(&root_args(
         &[
             "apply",
             "--from",
@@ -350,20 +353,19 @@ fn an_mgcp_7_7_phone_gets_a_plan_to_sccp_8_1_2_sr2_by_mgcdefault() {
         "# Generic MGCP Default Config File Options\nimage_version: P0030801SR02\n"
     );
     assert!(!dir.join("SIPDefault.cnf").exists());
-    let (code, stdout, _) = run(&root_args(
+    let (code, stdout, _) = test.run(&root_args(
         &["check", "--from", "P0M3-07-7-00", "--to", "P0030801SR02"],
         &dir,
     ));
     assert_eq!(code, 0, "{stdout}");
-    let (code, _, _) = run(&root_args(&["undo"], &dir));
+    let (code, _, _) = test.run(&root_args(&["undo"], &dir));
     assert_eq!(code, 0);
     assert!(dir.join("SIPDefault.cnf").exists());
-    fs::remove_dir_all(&dir).unwrap();
     // Nothing leads to MGCP, and MGCP before 7.0 stays unknown.
-    let (code, stdout, _) = run(&["plan", "--from", "P0S3-08-11-00", "--to", "P0M3-07-7-00"]);
+    let (code, stdout, _) = test.run(&["plan", "--from", "P0S3-08-11-00", "--to", "P0M3-07-7-00"]);
     assert_eq!(code, 1);
     assert!(stdout.contains("No rule leads to an MGCP load"), "{stdout}");
-    let (code, stdout, _) = run(&["plan", "--from", "P0M3-06-1-00", "--to", "P0030801SR02"]);
+    let (code, stdout, _) = test.run(&["plan", "--from", "P0M3-06-1-00", "--to", "P0030801SR02"]);
     assert_eq!(code, 1);
     assert!(
         stdout.contains("whether it runs on the Universal Application Loader is unknown"),

@@ -1,8 +1,6 @@
 //! The phone model (`simulate`) against the field reports, whose own TFTP log lines are the
 //! fixtures; on a TFTP root; and over real UDP on loopback (`--server`, `--bind`).
 
-use std::fs;
-
 use phoneup::files::loads::stand_in as stand_in_loads;
 use phoneup::knowledge::load_id::LoadId;
 use phoneup::knowledge::matrix::Matrix;
@@ -14,7 +12,7 @@ use phoneup::Model;
 
 use super::card::{apply_stage, card_root, check_boot, run_output, simulate_args};
 use super::loopback::{Wrong, WrongServer};
-use super::support::{fixture, run, run_json};
+use super::support::Test;
 
 /// The (anonymised) MAC of seed 004.
 const MAC: &str = "0018B9FFFFFF";
@@ -304,13 +302,14 @@ fn verification_rejects_a_tampered_stage() {
 
 #[test]
 fn simulate_and_check_on_a_directory() {
-    let dir = super::support::temp_base().join("sim");
+    let test = Test::new();
+    let dir = test.path().join("sim");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("OS79XX.TXT"), "P003-08-11-00\r\n").unwrap();
     std::fs::write(dir.join("P003-08-11-00.sbn"), STAND_IN_IMAGE).unwrap();
     std::fs::create_dir_all(dir.join("subdir")).unwrap();
     let root = dir.to_str().unwrap();
-    let (code, stdout, _) = run(&[
+    let (code, stdout, _) = test.run(&[
         "check",
         "--from",
         "P0S3-06-3-00",
@@ -339,7 +338,7 @@ fn simulate_and_check_on_a_directory() {
     )
     .unwrap();
     std::fs::write(dir.join("P0S3-08-11-00.sb2"), STAND_IN_IMAGE).unwrap();
-    let (code, stdout, _) = run(&[
+    let (code, stdout, _) = test.run(&[
         "check",
         "--from",
         "P0S3-06-3-00",
@@ -349,7 +348,7 @@ fn simulate_and_check_on_a_directory() {
         "P0S3-08-11-00",
     ]);
     assert_eq!(code, 0, "{stdout}");
-    let (code, stdout, _) = run(&[
+    let (code, stdout, _) = test.run(&[
         "simulate",
         "--from",
         "P0S3-06-3-00",
@@ -401,11 +400,10 @@ fn simulate_and_check_on_a_directory() {
         ],
         vec!["check", "--from", "P0S3-06-3-00"],
     ] {
-        let (code, _, stderr) = run(&args);
+        let (code, _, stderr) = test.run(&args);
         assert_eq!(code, 2, "{args:?}: {stderr}");
         assert!(!stderr.is_empty());
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -583,8 +581,9 @@ fn a_file_the_root_holds_in_another_spelling_is_named() {
 
 #[test]
 fn over_the_wire_phones_on_distinct_loopback_addresses_with_bind() {
-    let root = card_root("wire-bind");
-    apply_stage(&root, "1");
+    let test = Test::new();
+    let root = card_root(&test, "wire-bind");
+    apply_stage(&test, &root, "1");
     let server = WrongServer::start(&root, Wrong::MissingAnswered(1));
     let address = server.server();
     for from in ["127.0.0.2", "127.0.0.3"] {
@@ -616,14 +615,15 @@ fn over_the_wire_phones_on_distinct_loopback_addresses_with_bind() {
 
 #[test]
 fn simulate_shows_a_sip_8_2_to_6_3_downgrade_as_the_plan_does() {
-    let dir = fixture(
+    let test = Test::new();
+    let dir = test.dir(
         "downgrade-screen",
         &[
             ("SIPDefault.cnf", b"image_version: P0S3-06-3-00\n"),
             ("P0S3-06-3-00.sbn", STAND_IN_IMAGE),
         ],
     );
-    let (code, value, _) = run_json(&[
+    let (code, value, _) = test.run_json(&[
         "simulate",
         "--from",
         "P0S3-08-2-00",
@@ -635,10 +635,9 @@ fn simulate_shows_a_sip_8_2_to_6_3_downgrade_as_the_plan_does() {
     let screen = value["boots"][0]["screen"].as_array().unwrap();
     assert_eq!(screen[0], "Upgrading Software", "{screen:?}");
     assert!(!screen.iter().any(|s| s == "Universal Application Loader"));
-    let (_, plan, _) = run_json(&["plan", "--from", "P0S3-08-2-00", "--to", "P0S3-06-3-00"]);
+    let (_, plan, _) = test.run_json(&["plan", "--from", "P0S3-08-2-00", "--to", "P0S3-06-3-00"]);
     assert!(plan["stages"][0]["screen"][0]
         .as_str()
         .unwrap()
         .starts_with("\"Upgrading Software\""));
-    fs::remove_dir_all(&dir).unwrap();
 }

@@ -1,6 +1,6 @@
 //! Whole outputs as users see them. Review changes with `cargo insta review`; never accept blindly.
 
-use super::support::{card, run};
+use super::support::{card, run, Test};
 
 fn stdout_of(args: &[&str], expected_code: i32) -> String {
     let (code, stdout, stderr) = run(args);
@@ -83,9 +83,10 @@ fn boot_load_id_error() {
 
 #[test]
 fn simulate_seed_004_loader_on_an_empty_root_text() {
-    let dir = super::support::temp_base().join("snap");
+    let test = Test::new();
+    let dir = test.path().join("snap");
     std::fs::create_dir_all(&dir).unwrap();
-    let (code, stdout, stderr) = run(&[
+    let (code, stdout, stderr) = test.run(&[
         "simulate",
         "--from",
         "P003-8-11-00",
@@ -94,7 +95,6 @@ fn simulate_seed_004_loader_on_an_empty_root_text() {
         "--mac",
         "00:18:b9:ff:ff:ff",
     ]);
-    std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(code, 1, "{stderr}");
     // The next step names the directory; the snapshot keeps it stable.
     let stdout = stdout.replace(dir.to_str().unwrap(), "DIR");
@@ -103,9 +103,10 @@ fn simulate_seed_004_loader_on_an_empty_root_text() {
 
 #[test]
 fn seed_004_root_plan_text() {
+    let test = Test::new();
     let loads = phoneup::files::loads::stand_in("P0S3-8-11-00", "P003-8-11-00", "P0S3-8-11-00");
     let image = phoneup::plan::replay::STAND_IN_IMAGE;
-    let dir = super::support::fixture(
+    let dir = test.dir(
         "snap-seed-004",
         &[
             ("OS79XX.TXT", b"P003-8-11-00\n"),
@@ -127,7 +128,6 @@ fn seed_004_root_plan_text() {
         ],
         0,
     );
-    std::fs::remove_dir_all(&dir).unwrap();
     insta::assert_snapshot!(stdout);
 }
 

@@ -1,61 +1,227 @@
-//! Helpers shared by the integration tests, in both test targets (`phoneup` and `system`), so
-//! each uses a part of them.
+//! What the integration tests are built on: [`Test`], one test's own folder (removed when the
+//! test ends, also when it fails) and the phoneup it runs there; phoneup for commands that keep no
+//! state; and the fixtures the tests share. Used by both test targets (`phoneup` and `system`),
+//! so each uses a part of it.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use phoneup::files::loads::stand_in as stand_in_loads;
 use phoneup::files::xml_default_cnf_xml;
 use phoneup::plan::replay::STAND_IN_IMAGE;
 use phoneup::Model;
+use serde_json::Value;
+use tempfile::TempDir;
 
-/// The folder this run of the tests keeps its files in: `phoneup-tests-PID` under the system
-/// temp dir. The first call removes the folders of earlier runs whose process is gone, so a run
-/// leaves at most its own behind (a test that fails keeps its files there to be looked at).
-pub fn temp_base() -> std::path::PathBuf {
-    static SWEPT: std::sync::Once = std::sync::Once::new();
-    let temp = std::env::temp_dir();
-    SWEPT.call_once(|| {
-        for entry in std::fs::read_dir(&temp).into_iter().flatten().flatten() {
-            let name = entry.file_name();
-            let Some(pid) = name.to_str().and_then(|n| n.strip_prefix("phoneup-tests-")) else {
-                continue;
-            };
-            let gone =
-                pid.parse::<u32>().is_ok() && !std::path::Path::new("/proc").join(pid).exists();
-            if gone && entry.file_type().is_ok_and(|t| t.is_dir()) {
-                let _ = std::fs::remove_dir_all(entry.path());
+/// One test: a folder of its own under the system temp dir, removed when the test ends, also
+/// when it panics (a [`TempDir`] is removed on drop), and phoneup run with its state (undo
+/// journals) in `state/` there, never in the user's `~/.local/state`. It derefs to its folder.
+pub struct Test {
+    temp: TempDir,
+}
+
+impl Test {
+    pub fn new() -> Test {
+        Test::named("test")
+    }
+
+    /// A test whose folder's name starts with `phoneup-NAME-`, to tell it apart when it is kept
+    /// (a process still writing there) or looked at while the test runs.
+    pub fn named(name: &str) -> Test {
+        let temp = tempfile::Builder::new()
+            .prefix(&format!("phoneup-{name}-"))
+            .tempdir()
+            .expect("a folder under the temp dir can be made");
+        Test { temp }
+    }
+
+    /// The test's folder.
+    pub fn path(&self) -> &Path {
+        self.temp.path()
+    }
+
+    /// A fresh folder `name` in the test's folder, holding `files`.
+    pub fn dir(&self, name: &str, files: &[(&str, &[u8])]) -> PathBuf {
+        let dir = self.path().join(name);
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        for (name, bytes) in files {
+            fs::write(dir.join(name), bytes).unwrap();
+        }
+        dir
+    }
+
+    /// A user's plausible TFTP root, `name`: the (empty, stand-in) firmware the card's plan
+    /// needs, [`USERS_SIPDEFAULT`] and [`USERS_XMLDEFAULT`].
+    pub fn users_root(&self, name: &str) -> PathBuf {
+        self.dir(
+            name,
+            &[
+                ("P0S3-06-3-00.bin", b""),
+                ("P003-08-11-00.sbn", b""),
+                ("P0S3-08-11-00.sb2", b""),
+                (
+                    "P0S3-08-11-00.loads",
+                    b"P003-08-11-00.sbn\nP0S3-08-11-00.sb2\n",
+                ),
+                ("SIPDefault.cnf", USERS_SIPDEFAULT.as_bytes()),
+                ("XMLDefault.cnf.xml", USERS_XMLDEFAULT.as_bytes()),
+            ],
+        )
+    }
+
+    /// A root `name` of the card's firmware and SIP 6.3's `.sbn` (stand-ins all), with `files`
+    /// added (`None` removes a file).
+    pub fn firmware_root(&self, name: &str, files: &[(&str, Option<&[u8]>)]) -> PathBuf {
+        let mut all = firmware_for_the_card();
+        all.push(("P0S3-06-3-00.sbn", STAND_IN_IMAGE.to_vec()));
+        for (file, bytes) in files {
+            all.retain(|(n, _)| n != file);
+            if let Some(bytes) = bytes {
+                all.push((file, bytes.to_vec()));
             }
         }
-    });
-    let base = temp.join(format!("phoneup-tests-{}", std::process::id()));
-    std::fs::create_dir_all(&base).expect("the tests' folder under the temp dir can be made");
-    base
+        let borrowed: Vec<(&str, &[u8])> = all.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+        self.dir(name, &borrowed)
+    }
+
+    /// A root `name` with the card's (stand-in) firmware and [`USERS_XML`].
+    pub fn card_root_with_users_xml(&self, name: &str) -> PathBuf {
+        let firmware = firmware_for_the_card();
+        let mut files: Vec<(&str, &[u8])> =
+            firmware.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+        files.push(("XMLDefault.cnf.xml", USERS_XML.as_bytes()));
+        self.dir(name, &files)
+    }
+
+    /// The folder this test's phoneup keeps its state in (`XDG_STATE_HOME`).
+    pub fn state_home(&self) -> PathBuf {
+        self.path().join("state")
+    }
+
+    /// Where this test's phoneup keeps the undo journal of `root`.
+    pub fn journal_of(&self, root: &Path) -> PathBuf {
+        let canonical = fs::canonicalize(root).unwrap();
+        self.state_home()
+            .join("phoneup/journal")
+            .join(phoneup::tftp_root::state::key(&canonical))
+    }
+
+    /// The phoneup binary, with colour and the user's environment kept out of the way and its
+    /// state in [`Test::state_home`].
+    pub fn phoneup(&self) -> Command {
+        let mut command = Command::cargo_bin("phoneup").expect("the binary builds");
+        command
+            .env("NO_COLOR", "1")
+            .env_remove("TERM")
+            .env("XDG_STATE_HOME", self.state_home());
+        command
+    }
+
+    /// Runs phoneup and returns (exit code, stdout, stderr).
+    pub fn run(&self, args: &[&str]) -> (i32, String, String) {
+        run_command(self.phoneup().args(args))
+    }
+
+    /// [`Test::run`] with owned arguments.
+    pub fn run_owned(&self, args: &[String]) -> (i32, String, String) {
+        run_command(self.phoneup().args(args))
+    }
+
+    /// Runs phoneup with `args`, which ask for JSON: the exit code and the JSON printed.
+    pub fn json(&self, args: &[&str]) -> (i32, Value) {
+        parsed(self.run(args))
+    }
+
+    /// Runs `phoneup ARGS --format json`: the exit code, the JSON printed and stderr.
+    pub fn run_json(&self, args: &[&str]) -> (i32, Value, String) {
+        let (code, stdout, stderr) = self.run(&[args, &["--format", "json"]].concat());
+        let (code, value) = parsed((code, stdout, stderr.clone()));
+        (code, value, stderr)
+    }
+
+    /// Starts `phoneup ARGS` in the background with this test's state.
+    pub fn start(&self, args: &[String]) -> Background {
+        Background::spawn(args, &self.state_home())
+    }
+
+    /// `phoneup undo --tftp-root DIR`.
+    pub fn undo(&self, dir: &Path) -> (i32, String, String) {
+        self.run(&["undo", "--tftp-root", dir.to_str().unwrap()])
+    }
+
+    /// Runs `undo` until there is nothing left to undo (at most `most` times).
+    pub fn undo_all(&self, dir: &Path, most: usize) {
+        for _ in 0..most {
+            let (code, stdout, stderr) = self.undo(dir);
+            match code {
+                0 => continue,
+                1 => return,
+                _ => panic!("undo failed: {stdout}{stderr}"),
+            }
+        }
+        panic!("undo still had something to undo after {most} runs");
+    }
+
+    /// `phoneup apply` of the card's stage `stage` to `dir` (no `--force`), then `extra`.
+    pub fn apply_card(&self, dir: &Path, stage: &str, extra: &[&str]) -> (i32, String, String) {
+        let root = dir.to_str().unwrap();
+        let mut args = card("apply", &["--stage", stage, "--tftp-root", root]);
+        args.extend(extra);
+        self.run(&args)
+    }
+
+    /// `phoneup lint DIR --format json`: the exit code and the findings.
+    pub fn lint_findings(&self, dir: &Path) -> (i32, Vec<Value>) {
+        let (code, value) = self.json(&["lint", dir.to_str().unwrap(), "--format", "json"]);
+        (code, value["findings"].as_array().unwrap().clone())
+    }
 }
 
-/// The state folder the tests' phoneup keeps its undo journals in: never the real user's.
-pub fn state_home() -> std::path::PathBuf {
-    temp_base().join("state")
+impl Deref for Test {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        self.path()
+    }
 }
 
-/// The phoneup binary, with colour and the user's environment kept out of the way (its state
-/// goes to [`state_home`], not to the user's `~/.local/state`).
+impl AsRef<Path> for Test {
+    fn as_ref(&self) -> &Path {
+        self.path()
+    }
+}
+
+/// `XDG_STATE_HOME` for a phoneup run outside any [`Test`]: a place where no folder can be made,
+/// so that a command which keeps state fails there (and its test is told to use a `Test`)
+/// instead of writing to the user's `~/.local/state`.
+const NO_STATE: &str = "/dev/null/phoneup-tests-keep-no-state";
+
+/// The phoneup binary for a command that keeps no state (plan, check, identify, ...), with
+/// colour and the user's environment kept out of the way.
 pub fn phoneup() -> Command {
     let mut command = Command::cargo_bin("phoneup").expect("the binary builds");
     command
         .env("NO_COLOR", "1")
         .env_remove("TERM")
-        .env("XDG_STATE_HOME", state_home());
+        .env("XDG_STATE_HOME", NO_STATE);
     command
 }
 
-/// Runs phoneup and returns (exit code, stdout, stderr).
+/// Runs a command that keeps no state and returns (exit code, stdout, stderr).
 pub fn run(args: &[&str]) -> (i32, String, String) {
-    let mut command = phoneup();
-    command.args(args);
-    run_command(&mut command)
+    run_command(phoneup().args(args))
+}
+
+/// [`run`] with owned arguments.
+pub fn run_owned(args: &[String]) -> (i32, String, String) {
+    run_command(phoneup().args(args))
 }
 
 /// Runs a phoneup `command` set up by the caller and returns (exit code, stdout, stderr).
@@ -71,150 +237,49 @@ pub fn run_command(command: &mut Command) -> (i32, String, String) {
     )
 }
 
-/// A fresh directory under the system temp dir holding `files`.
-pub fn fixture(tag: &str, files: &[(&str, &[u8])]) -> std::path::PathBuf {
-    let dir = temp_base().join(tag);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    for (name, bytes) in files {
-        std::fs::write(dir.join(name), bytes).unwrap();
-    }
-    dir
+/// The exit code and the JSON on stdout of a run.
+fn parsed((code, stdout, stderr): (i32, String, String)) -> (i32, Value) {
+    let value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}{stderr}"));
+    (code, value)
 }
 
-/// `COMMAND --from P0030301MFG2 --to P0S3-08-11-00 EXTRA...`: the design card's route.
-pub fn card<'a>(command: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut args = vec![command, "--from", "P0030301MFG2", "--to", "P0S3-08-11-00"];
-    args.extend_from_slice(extra);
-    args
+/// Runs phoneup with `args`, which ask for JSON and keep no state: the exit code and the JSON.
+pub fn json(args: &[&str]) -> (i32, Value) {
+    parsed(run(args))
 }
 
-/// Stand-ins for the firmware the card's plan needs: SIP 6.3's `.bin`, the 8.11 loader's `.bin`
-/// and `.sbn`, and the 8.11 `.loads` set.
-pub fn firmware_for_the_card() -> Vec<(&'static str, Vec<u8>)> {
-    use phoneup::plan::replay::STAND_IN_IMAGE;
-    vec![
-        ("P0S3-06-3-00.bin", STAND_IN_IMAGE.to_vec()),
-        ("P003-08-11-00.sbn", STAND_IN_IMAGE.to_vec()),
-        ("P003-08-11-00.bin", STAND_IN_IMAGE.to_vec()),
-        ("P0S3-08-11-00.sb2", STAND_IN_IMAGE.to_vec()),
-        (
-            "P0S3-08-11-00.loads",
-            phoneup::files::loads::stand_in("P0S3-08-11-00", "P003-08-11-00", "P0S3-08-11-00")
-                .into_bytes(),
-        ),
-    ]
+/// Runs `phoneup ARGS --format json`, which keeps no state: the exit code, the JSON printed and
+/// stderr.
+pub fn run_json(args: &[&str]) -> (i32, Value, String) {
+    let (code, stdout, stderr) = run(&[args, &["--format", "json"]].concat());
+    let (code, value) = parsed((code, stdout, stderr.clone()));
+    (code, value, stderr)
 }
 
-/// The hostile-input report's `SIPDefault.cnf`: CR LF, an inline comment and a line password.
-pub const REPORT_SIPDEFAULT: &str =
-    "proxy1_address: \"10.0.0.1\"\r\nimage_version: OLD ; c\r\nline1_password: \"secret\"\r\n";
-/// The hostile-input report's `XMLDefault.cnf.xml`.
-pub const REPORT_XMLDEFAULT: &str = "<Default>\n  <callManagerGroup/>\n  <loadInformation8 model=\"IP Phone 7940\">OLD</loadInformation8>\n</Default>\n";
-
-/// The hostile-input report's `mkroot`: a plausible TFTP root with the (empty, stand-in)
-/// firmware the card's plan needs, a `SIPDefault.cnf` and an `XMLDefault.cnf.xml`.
-pub fn report_root(tag: &str) -> std::path::PathBuf {
-    fixture(
-        tag,
-        &[
-            ("P0S3-06-3-00.bin", b""),
-            ("P003-08-11-00.sbn", b""),
-            ("P0S3-08-11-00.sb2", b""),
-            (
-                "P0S3-08-11-00.loads",
-                b"P003-08-11-00.sbn\nP0S3-08-11-00.sb2\n",
-            ),
-            ("SIPDefault.cnf", REPORT_SIPDEFAULT.as_bytes()),
-            ("XMLDefault.cnf.xml", REPORT_XMLDEFAULT.as_bytes()),
-        ],
-    )
-}
-
-/// The report's `$A --stage N --tftp-root DIR`: `apply --from P0030301MFG2 --to P0S3-08-11-00
-/// --force --stage N --tftp-root DIR`, then `extra`.
-pub fn report_apply(dir: &std::path::Path, stage: &str, extra: &[&str]) -> Vec<String> {
-    let mut args: Vec<String> = card("apply", &["--force", "--stage", stage, "--tftp-root"])
-        .into_iter()
-        .map(str::to_string)
-        .collect();
-    args.push(dir.to_str().unwrap().to_string());
-    args.extend(extra.iter().map(|s| s.to_string()));
-    args
-}
-
-/// [`run`] with owned arguments.
-pub fn run_owned(args: &[String]) -> (i32, String, String) {
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    run(&args)
-}
-
-/// What an entry of a directory tree is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Node {
-    File(Vec<u8>),
-    Link(std::path::PathBuf),
-    Folder,
-    Other,
-}
-
-/// Every entry below `dir` (links not followed), by path relative to `dir`.
-pub fn tree(dir: &std::path::Path) -> std::collections::BTreeMap<String, Node> {
-    fn walk(
-        base: &std::path::Path,
-        dir: &std::path::Path,
-        out: &mut std::collections::BTreeMap<String, Node>,
-    ) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            let name = path
-                .strip_prefix(base)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            let metadata = std::fs::symlink_metadata(&path).unwrap();
-            let node = if metadata.file_type().is_symlink() {
-                Node::Link(std::fs::read_link(&path).unwrap())
-            } else if metadata.is_dir() {
-                walk(base, &path, out);
-                Node::Folder
-            } else if metadata.is_file() {
-                Node::File(std::fs::read(&path).unwrap())
-            } else {
-                Node::Other
-            };
-            out.insert(name, node);
-        }
-    }
-    let mut out = std::collections::BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
-
-/// Where the tests' phoneup keeps the undo journal of `root`.
-pub fn journal_of(root: &std::path::Path) -> std::path::PathBuf {
-    let canonical = std::fs::canonicalize(root).unwrap();
-    state_home()
-        .join("phoneup/journal")
-        .join(phoneup::tftp_root::state::key(&canonical))
+/// `phoneup plan --from FROM --to TO --format json EXTRA...`: the exit code and the plan.
+pub fn plan_json(from: &str, to: &str, extra: &[&str]) -> (i32, Value) {
+    let mut args = vec!["plan", "--from", from, "--to", to, "--format", "json"];
+    args.extend(extra);
+    json(&args)
 }
 
 /// A phoneup process started in the background, killed if it is still running when dropped.
-pub struct Background(Option<std::process::Child>);
+pub struct Background(Option<Child>);
 
 impl Background {
-    /// Starts `phoneup ARGS` with the tests' environment.
+    /// Starts `phoneup ARGS`, a command that keeps no state ([`Test::start`] for one that does).
     pub fn start(args: &[String]) -> Background {
+        Background::spawn(args, Path::new(NO_STATE))
+    }
+
+    fn spawn(args: &[String], state_home: &Path) -> Background {
         let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("phoneup"))
             .args(args)
             .env("NO_COLOR", "1")
             .env_remove("TERM")
-            .env("XDG_STATE_HOME", state_home())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
+            .env("XDG_STATE_HOME", state_home)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("phoneup starts");
         Background(Some(child))
@@ -222,16 +287,16 @@ impl Background {
 
     /// Waits at most `limit` for the process; a process still running then is killed and the
     /// test fails (a hang). Returns its exit code (`None` when a signal ended it) and output.
-    pub fn wait(mut self, limit: std::time::Duration) -> (Option<i32>, String, String) {
+    pub fn wait(mut self, limit: Duration) -> (Option<i32>, String, String) {
         let mut child = self.0.take().unwrap();
-        let started = std::time::Instant::now();
+        let started = Instant::now();
         while child.try_wait().unwrap().is_none() {
             if started.elapsed() > limit {
                 let _ = child.kill();
                 let _ = child.wait();
                 panic!("phoneup did not finish within {limit:?}: it hangs");
             }
-            std::thread::sleep(std::time::Duration::from_millis(10));
+            std::thread::sleep(Duration::from_millis(10));
         }
         let output = child.wait_with_output().unwrap();
         (
@@ -259,168 +324,76 @@ impl Drop for Background {
     }
 }
 
-/// Whether the tests run as root (some reproductions need to give files to another user).
+/// Whether the tests run as root (some tests give files to another user, or run as one).
 pub fn is_root() -> bool {
     use std::os::unix::fs::MetadataExt;
-    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+    fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
 }
 
 /// The MAC the tests give a phone of their own when one is needed.
 pub const MAC: &str = "0018B9FFFFFF";
 
-/// Runs phoneup with `args`, which ask for JSON, and returns the exit code and the JSON printed.
-pub fn json(args: &[&str]) -> (i32, serde_json::Value) {
-    let (code, stdout, stderr) = run(args);
-    let value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}{stderr}"));
-    (code, value)
+/// `COMMAND --from P0030301MFG2 --to P0S3-08-11-00 EXTRA...`: the design card's route.
+pub fn card<'a>(command: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![command, "--from", "P0030301MFG2", "--to", "P0S3-08-11-00"];
+    args.extend_from_slice(extra);
+    args
 }
 
-/// Runs `phoneup ARGS --format json` and returns the exit code, the JSON printed and stderr.
-pub fn run_json(args: &[&str]) -> (i32, serde_json::Value, String) {
-    let mut args = args.to_vec();
-    args.extend(["--format", "json"]);
-    let (code, stdout, stderr) = run(&args);
-    (
-        code,
-        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}{stderr}")),
-        stderr,
-    )
-}
-
-/// `phoneup plan --from FROM --to TO --format json EXTRA...`: the exit code and the plan.
-pub fn plan_json(from: &str, to: &str, extra: &[&str]) -> (i32, serde_json::Value) {
-    let mut args = vec!["plan", "--from", from, "--to", to, "--format", "json"];
-    args.extend(extra);
-    json(&args)
-}
-
-/// A JSON array of strings, as strings.
-pub fn strings(value: &serde_json::Value) -> Vec<String> {
-    value
-        .as_array()
-        .unwrap_or_else(|| panic!("not an array: {value}"))
-        .iter()
-        .map(|v| v.as_str().unwrap().to_string())
-        .collect()
-}
-
-/// The card's firmware and SIP 6.3's `.sbn`, stand-ins all.
-fn firmware() -> Vec<(&'static str, Vec<u8>)> {
-    let mut files = firmware_for_the_card();
-    files.push((
-        "P0S3-06-3-00.sbn",
-        phoneup::plan::replay::STAND_IN_IMAGE.to_vec(),
-    ));
-    files
-}
-
-/// An `XMLDefault.cnf.xml` that names `load` for both models.
-pub fn xml_naming(load: &str) -> Vec<u8> {
-    phoneup::files::xml_default_cnf_xml::render(load, phoneup::Model::Both).into_bytes()
-}
-
-/// A root of [`firmware`] with `files` added (`None` removes a file).
-pub fn firmware_root(tag: &str, files: &[(&str, Option<&[u8]>)]) -> std::path::PathBuf {
-    let mut all = firmware();
-    for (name, bytes) in files {
-        all.retain(|(n, _)| n != name);
-        if let Some(bytes) = bytes {
-            all.push((name, bytes.to_vec()));
-        }
-    }
-    let borrowed: Vec<(&str, &[u8])> = all.iter().map(|(n, b)| (*n, b.as_slice())).collect();
-    fixture(tag, &borrowed)
-}
-
-/// `phoneup lint DIR --format json`: the exit code and the findings.
-pub fn lint_findings(dir: &std::path::Path) -> (i32, Vec<serde_json::Value>) {
-    let (code, value) = json(&["lint", dir.to_str().unwrap(), "--format", "json"]);
-    (code, value["findings"].as_array().unwrap().clone())
-}
-
-/// The findings of one `kind`.
-pub fn with_kind<'a>(findings: &'a [serde_json::Value], kind: &str) -> Vec<&'a serde_json::Value> {
-    findings.iter().filter(|f| f["kind"] == kind).collect()
+/// `apply --from P0030301MFG2 --to P0S3-08-11-00 --force --stage STAGE --tftp-root DIR EXTRA...`:
+/// a stage of the card, whether its firmware is there or not.
+pub fn forced_apply(dir: &Path, stage: &str, extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = card("apply", &["--force", "--stage", stage, "--tftp-root"])
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    args.push(dir.to_str().unwrap().to_string());
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args
 }
 
 /// `ARGS --tftp-root DIR`.
-pub fn root_args<'a>(args: &[&'a str], dir: &'a std::path::Path) -> Vec<&'a str> {
+pub fn root_args<'a>(args: &[&'a str], dir: &'a Path) -> Vec<&'a str> {
     let mut all = args.to_vec();
     all.extend(["--tftp-root", dir.to_str().unwrap()]);
     all
 }
 
-/// `phoneup undo --tftp-root DIR`.
-pub fn undo(dir: &Path) -> (i32, String, String) {
-    run(&["undo", "--tftp-root", dir.to_str().unwrap()])
+/// Stand-ins for the firmware the card's plan needs: SIP 6.3's `.bin`, the 8.11 loader's `.bin`
+/// and `.sbn`, and the 8.11 `.loads` set.
+pub fn firmware_for_the_card() -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("P0S3-06-3-00.bin", STAND_IN_IMAGE.to_vec()),
+        ("P003-08-11-00.sbn", STAND_IN_IMAGE.to_vec()),
+        ("P003-08-11-00.bin", STAND_IN_IMAGE.to_vec()),
+        ("P0S3-08-11-00.sb2", STAND_IN_IMAGE.to_vec()),
+        (
+            "P0S3-08-11-00.loads",
+            stand_in_loads("P0S3-08-11-00", "P003-08-11-00", "P0S3-08-11-00").into_bytes(),
+        ),
+    ]
 }
 
-/// Runs `undo` until there is nothing left to undo (at most `most` times).
-pub fn undo_all(dir: &Path, most: usize) {
-    for _ in 0..most {
-        let (code, stdout, stderr) = undo(dir);
-        match code {
-            0 => continue,
-            1 => return,
-            _ => panic!("undo failed: {stdout}{stderr}"),
-        }
-    }
-    panic!("undo still had something to undo after {most} runs");
-}
+/// A user's `SIPDefault.cnf`: CR LF, an inline comment and a line password.
+pub const USERS_SIPDEFAULT: &str =
+    "proxy1_address: \"10.0.0.1\"\r\nimage_version: OLD ; c\r\nline1_password: \"secret\"\r\n";
+/// A user's `XMLDefault.cnf.xml`, naming an old load.
+pub const USERS_XMLDEFAULT: &str = "<Default>\n  <callManagerGroup/>\n  <loadInformation8 model=\"IP Phone 7940\">OLD</loadInformation8>\n</Default>\n";
 
-/// Removes these folders and all they hold, if they are there.
-pub fn remove(dirs: &[&Path]) {
-    for dir in dirs {
-        let _ = fs::remove_dir_all(dir);
-    }
-}
-
-/// Asserts that the report root `dir` holds its original files again, and nothing else has
-/// changed since `before`.
-pub fn originals_restored(dir: &Path, before: &std::collections::BTreeMap<String, Node>) {
-    assert_eq!(
-        fs::read_to_string(dir.join("XMLDefault.cnf.xml")).unwrap(),
-        REPORT_XMLDEFAULT
-    );
-    assert_eq!(
-        fs::read_to_string(dir.join("SIPDefault.cnf")).unwrap(),
-        REPORT_SIPDEFAULT
-    );
-    assert_eq!(
-        &tree(dir),
-        before,
-        "the root is as it was, and nothing was left in it"
-    );
-}
-
-/// `phoneup apply` of the card's stage `stage` to `dir` (no `--force`), then `extra`.
-pub fn apply_card(dir: &Path, stage: &str, extra: &[&str]) -> (i32, String, String) {
-    let root = dir.to_str().unwrap();
-    let mut args = card("apply", &["--stage", stage, "--tftp-root", root]);
-    args.extend(extra);
-    run(&args)
-}
-
-/// The user's own `XMLDefault.cnf.xml`, with settings phoneup must keep.
+/// The user's own `XMLDefault.cnf.xml`, with settings phoneup must keep, and no load.
 pub const USERS_XML: &str =
     "<Default>\n  <callManagerGroup><members/></callManagerGroup>\n</Default>\n";
 
-/// A root with the card's (stand-in) firmware and [`USERS_XML`].
-pub fn card_root_with_users_xml(tag: &str) -> std::path::PathBuf {
-    let firmware = firmware_for_the_card();
-    let mut files: Vec<(&str, &[u8])> = firmware.iter().map(|(n, b)| (*n, b.as_slice())).collect();
-    files.push(("XMLDefault.cnf.xml", USERS_XML.as_bytes()));
-    fixture(tag, &files)
+/// An `XMLDefault.cnf.xml` that names `load` for both models.
+pub fn xml_naming(load: &str) -> Vec<u8> {
+    xml_default_cnf_xml::render(load, Model::Both).into_bytes()
 }
 
 /// A root as it is after the card's third stage, with the whole 8.11 package.
 pub fn clean_root() -> Vec<(&'static str, Vec<u8>)> {
     vec![
         ("OS79XX.TXT", b"P003-08-11-00\n".to_vec()),
-        (
-            "XMLDefault.cnf.xml",
-            xml_default_cnf_xml::render("P0S3-08-11-00", Model::Both).into_bytes(),
-        ),
+        ("XMLDefault.cnf.xml", xml_naming("P0S3-08-11-00")),
         (
             "SIPDefault.cnf",
             b"# mine\nproxy1_address: 10.0.0.1 ; pbx\nimage_version: P0S3-08-11-00\n".to_vec(),
@@ -447,4 +420,78 @@ pub fn clean_root_with(changes: &[(&'static str, Option<&[u8]>)]) -> Vec<(&'stat
         }
     }
     files
+}
+
+/// A JSON array of strings, as strings.
+pub fn strings(value: &Value) -> Vec<String> {
+    value
+        .as_array()
+        .unwrap_or_else(|| panic!("not an array: {value}"))
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The findings of one `kind`.
+pub fn with_kind<'a>(findings: &'a [Value], kind: &str) -> Vec<&'a Value> {
+    findings.iter().filter(|f| f["kind"] == kind).collect()
+}
+
+/// What an entry of a directory tree is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Node {
+    File(Vec<u8>),
+    Link(PathBuf),
+    Folder,
+    Other,
+}
+
+/// Every entry below `dir` (links not followed), by path relative to `dir`.
+pub fn tree(dir: &Path) -> BTreeMap<String, Node> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Node>) {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let name = path
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let metadata = fs::symlink_metadata(&path).unwrap();
+            let node = if metadata.file_type().is_symlink() {
+                Node::Link(fs::read_link(&path).unwrap())
+            } else if metadata.is_dir() {
+                walk(base, &path, out);
+                Node::Folder
+            } else if metadata.is_file() {
+                Node::File(fs::read(&path).unwrap())
+            } else {
+                Node::Other
+            };
+            out.insert(name, node);
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// Asserts that the user's root `dir` ([`Test::users_root`]) holds its original files again,
+/// and nothing else has changed since `before`.
+pub fn originals_restored(dir: &Path, before: &BTreeMap<String, Node>) {
+    assert_eq!(
+        fs::read_to_string(dir.join("XMLDefault.cnf.xml")).unwrap(),
+        USERS_XMLDEFAULT
+    );
+    assert_eq!(
+        fs::read_to_string(dir.join("SIPDefault.cnf")).unwrap(),
+        USERS_SIPDEFAULT
+    );
+    assert_eq!(
+        &tree(dir),
+        before,
+        "the root is as it was, and nothing was left in it"
+    );
 }

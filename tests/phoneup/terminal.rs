@@ -9,7 +9,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command as Process;
 
-use crate::phoneup::support::{card, fixture, phoneup, remove, report_root, run, run_command};
+use crate::phoneup::support::{card, phoneup, run, run_command, Test};
 
 /// Names a client asked for, as they arrive and as phoneup must show them.
 const HOSTILE: [(&str, &str); 6] = [
@@ -33,7 +33,7 @@ const OWN_SEQUENCES: [&str; 6] = [
 
 /// A journald log (`journalctl -o json`, which can carry a line feed in a name) of a phone at
 /// 127.0.0.13 asking four times for each hostile name and told File not found each time.
-fn hostile_log(tag: &str) -> std::path::PathBuf {
+fn hostile_log(test: &Test, tag: &str) -> std::path::PathBuf {
     let mut lines = String::new();
     let mut time = 1_795_310_784_349_791_u64;
     for _ in 0..4 {
@@ -54,7 +54,8 @@ fn hostile_log(tag: &str) -> std::path::PathBuf {
             }
         }
     }
-    fixture(tag, &[("tftpd.json", lines.as_bytes())]).join("tftpd.json")
+    test.dir(tag, &[("tftpd.json", lines.as_bytes())])
+        .join("tftpd.json")
 }
 
 /// What a person sees holds every hostile name escaped and nothing raw: no control but line
@@ -125,7 +126,8 @@ fn diagnose_command(log: &Path, extra: &str) -> String {
 
 #[test]
 fn diagnose_shows_hostile_names_escaped_in_a_pipe_with_and_without_colour() {
-    let log = hostile_log("terminal-pipe");
+    let test = Test::new();
+    let log = hostile_log(&test, "terminal-pipe");
     for (colour, coloured) in [("auto", false), ("always", true)] {
         let (code, stdout, stderr) =
             run_command(bare().args(["diagnose", "--color", colour]).arg(&log));
@@ -136,7 +138,8 @@ fn diagnose_shows_hostile_names_escaped_in_a_pipe_with_and_without_colour() {
 
 #[test]
 fn diagnose_json_stays_valid_and_holds_each_name_exactly() {
-    let log = hostile_log("terminal-json");
+    let test = Test::new();
+    let log = hostile_log(&test, "terminal-json");
     for format in ["json", "yaml"] {
         let (code, stdout, stderr) = run_command(
             bare()
@@ -168,7 +171,8 @@ fn diagnose_json_stays_valid_and_holds_each_name_exactly() {
 
 #[test]
 fn diagnose_follow_shows_hostile_names_escaped_as_text_and_as_json_lines() {
-    let log = hostile_log("terminal-follow");
+    let test = Test::new();
+    let log = hostile_log(&test, "terminal-follow");
     let input = std::fs::read(&log).unwrap();
     // Standard input ends, so --follow stops by itself.
     let (code, text, stderr) = run_command(
@@ -199,7 +203,9 @@ fn diagnose_follow_shows_hostile_names_escaped_as_text_and_as_json_lines() {
         "{files:?}"
     );
     // The path it follows, echoed on standard error, is escaped too.
-    let odd = fixture("terminal-follow-path", &[]).join("log\x1b]0;x\x07");
+    let odd = test
+        .dir("terminal-follow-path", &[])
+        .join("log\x1b]0;x\x07");
     std::fs::copy(&log, &odd).unwrap();
     let stderr = follow_stopped(&odd);
     assert!(stderr.contains("log\\u{1b}]0;x\\u{7}"), "{stderr:?}");
@@ -236,7 +242,8 @@ fn follow_stopped(path: &Path) -> String {
 
 #[test]
 fn on_a_terminal_diagnose_and_follow_show_hostile_names_escaped_in_colour() {
-    let log = hostile_log("terminal-pty");
+    let test = Test::new();
+    let log = hostile_log(&test, "terminal-pty");
     let text = on_terminal(&diagnose_command(&log, ""), &[]);
     assert_shown_escaped(&text, true, &HOSTILE);
     let follow = format!("{} diagnose --follow < {}", binary(), log.display());
@@ -250,7 +257,8 @@ fn on_a_terminal_diagnose_and_follow_show_hostile_names_escaped_in_colour() {
 
 #[test]
 fn file_names_from_a_directory_are_shown_escaped_with_and_without_colour() {
-    let dir = fixture(
+    let test = Test::new();
+    let dir = test.dir(
         "terminal-names",
         &[
             ("P0S3-08-11-00\x1b[1;31mRED.bin", b""),
@@ -403,12 +411,13 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
 
 #[test]
 fn terminal_escape_sequences_from_names_contents_matrices_and_arguments_never_print_raw() {
-    let dir = report_root("f15");
+    let test = Test::new();
+    let dir = test.users_root("root");
     fs::write(dir.join("P0S3-08-11-00\x1b]0;PWNED\x07\x1b[2J.bin"), b"").unwrap();
     fs::write(dir.join("OS79XX.TXT"), "P0S3-06-3-00\x1b[2J\n").unwrap();
     let root = dir.to_str().unwrap();
     let matrix = dir.join("matrix.yaml");
-    let (_, builtin, _) = run(&["matrix"]);
+    let (_, builtin, _) = test.run(&["matrix"]);
     let hostile = builtin.replacen(
         "summary: SCCP before 5.0 to SIP 5.x or 6.x, directly by dual boot",
         "summary: \"\\e]0;PWNED\\a\\e[2J\"",
@@ -450,7 +459,7 @@ fn terminal_escape_sequences_from_names_contents_matrices_and_arguments_never_pr
     ];
     for args in runs {
         let from_matrix = args[0] == "--matrix";
-        let output = phoneup().args(&args).output().unwrap();
+        let output = test.phoneup().args(&args).output().unwrap();
         for (stream, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
             assert!(
                 !bytes.contains(&0x1b) && !bytes.contains(&0x07),
@@ -469,7 +478,6 @@ fn terminal_escape_sequences_from_names_contents_matrices_and_arguments_never_pr
             "{args:?}: shown escaped: {all}"
         );
     }
-    remove(&[&dir]);
 }
 
 #[test]

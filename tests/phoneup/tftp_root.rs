@@ -5,13 +5,12 @@
 use std::fs;
 use std::os::unix::fs::{symlink, PermissionsExt};
 
-use super::support::{
-    card, firmware_root, fixture, is_root, json, lint_findings, remove, report_root, run, with_kind,
-};
+use super::support::{card, is_root, run, with_kind, Test};
 
-/// A root whose configuration files are links to files outside it, holding secrets.
-fn root_with_links_out(tag: &str) -> (std::path::PathBuf, std::path::PathBuf) {
-    let outside = fixture(
+/// A root whose configuration files are links to files outside it (in `TAG-outside`), holding
+/// secrets.
+fn root_with_links_out(test: &Test, tag: &str) -> std::path::PathBuf {
+    let outside = test.dir(
         &format!("{tag}-outside"),
         &[
             (
@@ -22,7 +21,7 @@ fn root_with_links_out(tag: &str) -> (std::path::PathBuf, std::path::PathBuf) {
             ("sip.cnf", b"image_version: P0S3-06-3-00\nline1_password: \"TOPSECRET-sip\"\n"),
         ],
     );
-    let dir = firmware_root(tag, &[]);
+    let dir = test.firmware_root(tag, &[]);
     symlink(outside.join("outside.xml"), dir.join("XMLDefault.cnf.xml")).unwrap();
     symlink(outside.join("shadow"), dir.join("SEP0018B9000001.cnf.xml")).unwrap();
     symlink(
@@ -36,12 +35,13 @@ fn root_with_links_out(tag: &str) -> (std::path::PathBuf, std::path::PathBuf) {
     // A link inside the directory is served as the file it points to.
     fs::write(dir.join("os.txt"), "P0S3-06-3-00\n").unwrap();
     symlink("os.txt", dir.join("OS79XX.TXT")).unwrap();
-    (dir, outside)
+    dir
 }
 
 #[test]
 fn no_command_shows_a_byte_of_a_file_a_link_leads_to_outside_the_root() {
-    let (dir, outside) = root_with_links_out("review-c");
+    let test = Test::new();
+    let dir = root_with_links_out(&test, "root");
     let root = dir.to_str().unwrap();
     let mac = "0018B9000001";
     let runs: Vec<Vec<&str>> = vec![
@@ -107,7 +107,7 @@ fn no_command_shows_a_byte_of_a_file_a_link_leads_to_outside_the_root() {
         ),
     ];
     for args in &runs {
-        let (code, stdout, stderr) = run(args);
+        let (code, stdout, stderr) = test.run(args);
         assert!(code <= 1, "{args:?}: {stdout}{stderr}");
         for shown in [&stdout, &stderr] {
             assert!(!shown.contains("TOPSECRET"), "{args:?}: {shown}");
@@ -115,7 +115,7 @@ fn no_command_shows_a_byte_of_a_file_a_link_leads_to_outside_the_root() {
         }
     }
     // lint names each link that leaves and says what the servers do; the link inside is read.
-    let (code, findings) = lint_findings(&dir);
+    let (code, findings) = test.lint_findings(&dir);
     assert_eq!(code, 1);
     let links = with_kind(&findings, "link_leaves_directory");
     let files: Vec<&str> = links.iter().map(|f| f["file"].as_str().unwrap()).collect();
@@ -146,7 +146,7 @@ fn no_command_shows_a_byte_of_a_file_a_link_leads_to_outside_the_root() {
         );
     }
     // simulate: the phone does not find them, and says why.
-    let (_, stdout, _) = run(&runs[3]);
+    let (_, stdout, _) = test.run(&runs[3]);
     assert!(
         stdout.contains("RRQ SEP0018B9000001.cnf.xml      not found"),
         "{stdout}"
@@ -159,7 +159,7 @@ fn no_command_shows_a_byte_of_a_file_a_link_leads_to_outside_the_root() {
         "Not served: XMLDefault.cnf.xml: a link that leaves the directory: tftpd-hpa --secure and phoneup serve do not serve it"
     ), "{stdout}");
     // A legacy image reads OS79XX.TXT through the link inside the directory.
-    let (_, value) = json(&[
+    let (_, value) = test.json(&[
         "simulate",
         "--from",
         "P0030301MFG2",
@@ -171,13 +171,12 @@ fn no_command_shows_a_byte_of_a_file_a_link_leads_to_outside_the_root() {
     assert_eq!(value["boots"][0]["requests"][0]["file"], "OS79XX.TXT");
     assert_eq!(value["boots"][0]["requests"][0]["found"], true);
     assert_eq!(value["boots"][0]["after"], "P0S3-06-3-00", "{value:#}");
-    fs::remove_dir_all(&dir).unwrap();
-    fs::remove_dir_all(&outside).unwrap();
 }
 
 #[test]
 fn simulate_names_what_it_did_not_serve() {
-    let dir = firmware_root("review-d", &[]);
+    let test = Test::new();
+    let dir = test.firmware_root("root", &[]);
     let status = std::process::Command::new("mkfifo")
         .arg(dir.join("OS79XX.TXT"))
         .status()
@@ -185,29 +184,29 @@ fn simulate_names_what_it_did_not_serve() {
     assert!(status.success());
     let root = dir.to_str().unwrap();
     let args = ["simulate", "--from", "P0S3-06-3-00", "--tftp-root", root];
-    let (code, stdout, _) = run(&args);
+    let (code, stdout, _) = test.run(&args);
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.contains("RRQ OS79XX.TXT"), "{stdout}");
     assert!(
         stdout.contains("Not served: OS79XX.TXT: not a regular file (a FIFO (named pipe))"),
         "{stdout}"
     );
-    let (_, value) = json(&[&args[..], &["--format", "json"]].concat());
+    let (_, value) = test.json(&[&args[..], &["--format", "json"]].concat());
     assert_eq!(
         value["skipped"],
         serde_json::json!(["OS79XX.TXT: not a regular file (a FIFO (named pipe))"])
     );
     fs::remove_file(dir.join("OS79XX.TXT")).unwrap();
-    let (_, value) = json(&[&args[..], &["--format", "json"]].concat());
+    let (_, value) = test.json(&[&args[..], &["--format", "json"]].concat());
     assert!(
         value.get("skipped").is_none(),
         "left out when empty: {value:#}"
     );
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn a_tftp_root_that_does_not_exist_says_where_to_look() {
+    let test = Test::new();
     let missing = "/nonexistent/phoneup-review";
     let runs: Vec<Vec<&str>> = vec![
         card("apply", &["--stage", "1", "--tftp-root", missing]),
@@ -219,7 +218,7 @@ fn a_tftp_root_that_does_not_exist_says_where_to_look() {
         card("plan", &["--tftp-root", missing]),
     ];
     for args in &runs {
-        let (code, stdout, stderr) = run(args);
+        let (code, stdout, stderr) = test.run(args);
         assert_eq!(code, 2, "{args:?}: {stdout}{stderr}");
         assert!(
             stderr.contains(&format!(
@@ -234,16 +233,16 @@ fn a_tftp_root_that_does_not_exist_says_where_to_look() {
             "{args:?}: {stderr}"
         );
     }
-    let dir = fixture("review-i", &[("OS79XX.TXT", b"P0S3-06-3-00\n")]);
-    let (code, _, stderr) = run(&["lint", dir.join("OS79XX.TXT").to_str().unwrap()]);
+    let dir = test.dir("root", &[("OS79XX.TXT", b"P0S3-06-3-00\n")]);
+    let (code, _, stderr) = test.run(&["lint", dir.join("OS79XX.TXT").to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(stderr.contains("not a file in it"), "{stderr}");
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn plan_says_which_files_it_names_it_could_not_read_in_the_root() {
-    let dir = super::support::fixture("plan-unread", &[("OS79XX.TXT", b"P0S3-06-3-00\n")]);
+    let test = Test::new();
+    let dir = test.dir("plan-unread", &[("OS79XX.TXT", b"P0S3-06-3-00\n")]);
     std::os::unix::fs::symlink("/etc/passwd", dir.join("SIPDefault.cnf")).unwrap();
     let status = std::process::Command::new("mkfifo")
         .arg(dir.join("XMLDefault.cnf.xml"))
@@ -253,7 +252,7 @@ fn plan_says_which_files_it_names_it_could_not_read_in_the_root() {
     // Not named by the plan: not mentioned.
     std::fs::create_dir(dir.join("backup")).unwrap();
     let root = dir.to_str().unwrap();
-    let (code, stdout, stderr) = run(&[
+    let (code, stdout, stderr) = test.run(&[
         "plan",
         "--from",
         "P0030301MFG2",
@@ -276,7 +275,7 @@ fn plan_says_which_files_it_names_it_could_not_read_in_the_root() {
     // A clean root has no such note.
     fs::remove_file(dir.join("SIPDefault.cnf")).unwrap();
     fs::remove_file(dir.join("XMLDefault.cnf.xml")).unwrap();
-    let (_, stdout, _) = run(&[
+    let (_, stdout, _) = test.run(&[
         "plan",
         "--from",
         "P0030301MFG2",
@@ -286,38 +285,37 @@ fn plan_says_which_files_it_names_it_could_not_read_in_the_root() {
         root,
     ]);
     assert!(!stdout.contains("Not read from your TFTP root"), "{stdout}");
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn lint_reports_what_it_could_not_read_instead_of_clean() {
-    let dir = report_root("f13-big");
+    let test = Test::new();
+    let dir = test.users_root("big");
     fs::remove_file(dir.join("XMLDefault.cnf.xml")).unwrap();
     fs::write(dir.join("SIPDefault.cnf"), "image_version: P0S3-06-3-00\n").unwrap();
     let mut big = b"P0S3-06-3-00\r\n".to_vec();
     big.extend(std::iter::repeat_n(b'J', 2_000_000));
     fs::write(dir.join("OS79XX.TXT"), &big).unwrap();
     let root = dir.to_str().unwrap();
-    let (code, stdout, _) = run(&["lint", root]);
+    let (code, stdout, _) = test.run(&["lint", root]);
     assert_eq!(code, 1, "{stdout}");
     assert!(
         stdout.contains("OS79XX.TXT: phoneup could not read it"),
         "{stdout}"
     );
     assert!(stdout.contains("1.9 MiB"), "{stdout}");
-    let (code, stdout, _) = run(&["check", "--from", "P0030301MFG2", "--tftp-root", root]);
+    let (code, stdout, _) = test.run(&["check", "--from", "P0030301MFG2", "--tftp-root", root]);
     assert_eq!(code, 1, "{stdout}");
     assert!(
         stdout.contains("phoneup could not read OS79XX.TXT"),
         "{stdout}"
     );
-    remove(&[&dir]);
     if !is_root() {
         eprintln!("not root: the unreadable-file half of this test needs root to run as nobody");
         return;
     }
     // As the report: unreadable files, linted by an unprivileged user.
-    let dir = report_root("f13-perm");
+    let dir = test.users_root("perm");
     fs::write(dir.join("OS79XX.TXT"), "P0S3-06-3-00\n").unwrap();
     for name in ["OS79XX.TXT", "SIPDefault.cnf", "XMLDefault.cnf.xml"] {
         fs::set_permissions(dir.join(name), fs::Permissions::from_mode(0o000)).unwrap();
@@ -347,7 +345,6 @@ fn lint_reports_what_it_could_not_read_instead_of_clean() {
         ["OS79XX.TXT", "SIPDefault.cnf", "XMLDefault.cnf.xml"],
         "{stdout}"
     );
-    remove(&[&dir]);
 }
 
 #[test]

@@ -10,6 +10,7 @@ use std::process::{Command, Output};
 use super::bench::{scratch, Serve};
 use super::card::{card_root, MAC};
 use super::loopback::{free_port, Wrong, WrongServer};
+use super::support::Test;
 
 const INSTALL: &str = "sudo bash .ci/install-test-servers";
 
@@ -66,13 +67,11 @@ fn text(output: &Output) -> String {
 /// Real clients against phoneup's own sender (the core `phoneup serve` builds on).
 #[test]
 fn curl_atftp_and_tftp_hpa_read_files_from_phoneups_sender_byte_for_byte() {
-    let root = card_root("wire-clients");
+    let test = Test::new();
+    let root = card_root(&test, "root");
     let server = WrongServer::start(&root, Wrong::MissingAnswered(1));
     let port = server.address.port().to_string();
-    let out = root
-        .parent()
-        .unwrap()
-        .join(format!("phoneup-client-out-{}", std::process::id()));
+    let out = test.path().join("client-out");
     for (file, len) in [("P0S3-08-11-00.sb2", 70_000), ("P003-08-11-00.sbn", 4096)] {
         let url = format!("tftp://127.0.0.1:{port}/{file}");
         let runs: Vec<(&str, Vec<String>)> = vec![
@@ -162,7 +161,6 @@ fn curl_atftp_and_tftp_hpa_read_files_from_phoneups_sender_byte_for_byte() {
         .output()
         .unwrap();
     assert_eq!(status.status.code(), Some(68), "{status:?}");
-    let _ = std::fs::remove_file(&out);
 }
 
 #[test]

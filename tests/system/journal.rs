@@ -1,14 +1,14 @@
 //! The undo journal behind a real TFTP server: Debian's atftpd serves the root on 127.0.0.1 (a
 //! high port), fetched with curl. After `apply` of each stage of the card's plan and a full
-//! `undo`, the root holds no file or folder phoneup made, and the server cannot hand out any old
-//! copy: not the journal an older phoneup kept inside the root, not a new one.
+//! `undo`, the root holds no file or folder phoneup made: no copy, no journal, no temporary file
+//! the server could hand out.
 
 use std::net::UdpSocket;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::support::{report_apply, report_root, run, run_owned, tree, REPORT_SIPDEFAULT};
+use super::support::{forced_apply, tree, Test, USERS_SIPDEFAULT};
 
 /// A binary the test needs: its path, or a failure that says how to install it.
 fn needs(binary: &str, package: &str) -> PathBuf {
@@ -30,7 +30,7 @@ struct Server {
 }
 
 impl Server {
-    fn start(root: &Path) -> Server {
+    fn start(root: &Path, scratch: PathBuf) -> Server {
         let atftpd = needs("atftpd", "atftpd");
         let curl = needs("curl", "curl");
         // A free UDP port on loopback, released just before atftpd takes it.
@@ -58,7 +58,6 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .expect("atftpd starts");
-        let scratch = super::support::temp_base().join("tftp-fetch");
         std::fs::create_dir_all(&scratch).unwrap();
         let server = Server {
             child,
@@ -97,18 +96,18 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.scratch);
     }
 }
 
 #[test]
 fn after_apply_of_each_stage_and_a_full_undo_a_real_tftp_server_hands_out_no_old_copy() {
-    let dir = report_root("tftp-server");
+    let test = Test::new();
+    let dir = test.users_root("tftp-server");
     let original = tree(&dir);
-    let server = Server::start(&dir);
+    let server = Server::start(&dir, test.path().join("fetch"));
     let phoneups_names = ["OS79XX.TXT", "SIPDefault.cnf", "XMLDefault.cnf.xml"];
     for stage in ["1", "2", "3"] {
-        let (code, stdout, stderr) = run_owned(&report_apply(&dir, stage, &[]));
+        let (code, stdout, stderr) = test.run_owned(&forced_apply(&dir, stage, &[]));
         assert_eq!(code, 0, "stage {stage}: {stdout}{stderr}");
         // Every file in the root is the user's or one phoneup writes for the phone: no copy, no
         // journal, no temporary file.
@@ -124,7 +123,7 @@ fn after_apply_of_each_stage_and_a_full_undo_a_real_tftp_server_hands_out_no_old
         );
     }
     for _ in 0..6 {
-        match run(&["undo", "--tftp-root", dir.to_str().unwrap()]).0 {
+        match test.run(&["undo", "--tftp-root", dir.to_str().unwrap()]).0 {
             0 => continue,
             1 => break,
             code => panic!("undo exited {code}"),
@@ -133,8 +132,7 @@ fn after_apply_of_each_stage_and_a_full_undo_a_real_tftp_server_hands_out_no_old
     assert_eq!(tree(&dir), original, "the root holds nothing phoneup made");
     assert_eq!(
         server.fetch("SIPDefault.cnf").as_deref(),
-        Some(REPORT_SIPDEFAULT.as_bytes())
+        Some(USERS_SIPDEFAULT.as_bytes())
     );
     drop(server);
-    std::fs::remove_dir_all(&dir).unwrap();
 }

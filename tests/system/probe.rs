@@ -9,11 +9,13 @@ use super::card::{
 };
 use super::loopback::{Wrong, WrongServer};
 use super::servers::{in_netns_with_dnsmasq, start_atftpd, start_tftpd_hpa};
+use super::support::Test;
 
 #[test]
 fn finds_nothing_wrong_with_tftpd_hpa_atftpd_and_dnsmasq_on_a_correct_root() {
-    let root = card_root("probe-clean");
-    apply_stage(&root, "1");
+    let test = Test::new();
+    let root = card_root(&test, "probe-clean");
+    apply_stage(&test, &root, "1");
     let tftpd_hpa = start_tftpd_hpa(&root, "127.0.0.1");
     let atftpd = start_atftpd(&root);
     for (name, server) in [
@@ -54,8 +56,9 @@ fn finds_nothing_wrong_with_tftpd_hpa_atftpd_and_dnsmasq_on_a_correct_root() {
 
 #[test]
 fn over_ipv6_loopback_with_the_phone_model() {
-    let root = card_root("probe-ipv6");
-    apply_stage(&root, "1");
+    let test = Test::new();
+    let root = card_root(&test, "probe-ipv6");
+    apply_stage(&test, &root, "1");
     let server = start_tftpd_hpa(&root, "::1");
     check_clean_probe(
         &run_output(&probe_args(&server.server(), &[])),
@@ -67,8 +70,9 @@ fn over_ipv6_loopback_with_the_phone_model() {
 
 #[test]
 fn names_the_sb2_a_root_lacks() {
-    let root = card_root("probe-no-sb2");
-    apply_stage(&root, "2");
+    let test = Test::new();
+    let root = card_root(&test, "probe-no-sb2");
+    apply_stage(&test, &root, "2");
     std::fs::remove_file(root.join("P0S3-08-11-00.sb2")).unwrap();
     let server = start_tftpd_hpa(&root, "127.0.0.1");
     let output = run_output(&probe_args(
@@ -89,7 +93,8 @@ fn names_the_sb2_a_root_lacks() {
 
 #[test]
 fn reports_os79xx_as_served_and_an_empty_ctlsep() {
-    let root = card_root("probe-os79xx");
+    let test = Test::new();
+    let root = card_root(&test, "probe-os79xx");
     std::fs::write(root.join("OS79XX.TXT"), "P0S3-06-3-00 \r\nsecond line\n").unwrap();
     std::fs::write(root.join(format!("CTLSEP{MAC}.tlv")), "").unwrap();
     let server = start_atftpd(&root);
@@ -114,8 +119,9 @@ fn reports_os79xx_as_served_and_an_empty_ctlsep() {
 
 #[test]
 fn catches_a_case_folding_server_and_not_a_root_with_two_spellings() {
-    let root = card_root("probe-case");
-    apply_stage(&root, "1");
+    let test = Test::new();
+    let root = card_root(&test, "probe-case");
+    apply_stage(&test, &root, "1");
     // A server that matches names as Windows does (tftpd32).
     let folding = WrongServer::start(&root, Wrong::FoldsCase);
     let report = json_of(&run_output(&probe_args(&folding.server(), &[])));
@@ -130,7 +136,8 @@ fn catches_a_case_folding_server_and_not_a_root_with_two_spellings() {
 
 #[test]
 fn checks_what_the_application_reads_after_it_takes_the_image() {
-    let root = loader_stage_root("probe-after-image");
+    let test = Test::new();
+    let root = loader_stage_root(&test, "probe-after-image");
     let server = start_tftpd_hpa(&root, "127.0.0.1");
     let output = run_output(&probe_args(&server.server(), &LOADER_STAGE));
     let report = json_of(&output);
@@ -158,7 +165,7 @@ fn checks_what_the_application_reads_after_it_takes_the_image() {
     assert!(asked.contains(&"SIPDefault.cnf"), "{asked:?}");
 
     // A per-phone SIP<MAC>.cnf whose image_version overrides SIPDefault.cnf (seed 002).
-    apply_stage(&root, "3");
+    apply_stage(&test, &root, "3");
     std::fs::write(
         root.join(format!("SIP{MAC}.cnf")),
         "image_version: P0S3-07-5-00\n",

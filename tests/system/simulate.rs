@@ -10,14 +10,15 @@ use super::card::{
 use super::servers::{
     in_netns_with_dnsmasq, start_atftpd, start_tftpd_hpa, start_tftpd_hpa_with, Guard,
 };
+use super::support::Test;
 
 /// Applies each stage of the card to a root served by the server `start` starts, and boots the
 /// phone model over the wire from the stage's start to its end.
-fn walk_the_card(name: &str, start: impl Fn(&Path) -> Guard) {
-    let root = card_root(&format!("wire-{name}"));
+fn walk_the_card(test: &Test, name: &str, start: impl Fn(&Path) -> Guard) {
+    let root = card_root(test, &format!("wire-{name}"));
     let server = start(&root);
     for (stage, from, to) in STAGES {
-        apply_stage(&root, stage);
+        apply_stage(test, &root, stage);
         check_boot(
             &run_output(&simulate_args(from, &server.server())),
             to,
@@ -28,19 +29,24 @@ fn walk_the_card(name: &str, start: impl Fn(&Path) -> Guard) {
 
 #[test]
 fn the_phone_model_walks_the_card_over_tftpd_hpa() {
-    walk_the_card("tftpd-hpa", |root| start_tftpd_hpa(root, "127.0.0.1"));
+    let test = Test::new();
+    walk_the_card(&test, "tftpd-hpa", |root| {
+        start_tftpd_hpa(root, "127.0.0.1")
+    });
 }
 
 #[test]
 fn the_phone_model_walks_the_card_over_atftpd() {
-    walk_the_card("atftpd", start_atftpd);
+    let test = Test::new();
+    walk_the_card(&test, "atftpd", start_atftpd);
 }
 
 #[test]
 fn the_phone_model_walks_the_card_over_dnsmasq_in_a_network_namespace() {
-    let root = card_root("wire-dnsmasq");
+    let test = Test::new();
+    let root = card_root(&test, "wire-dnsmasq");
     for (stage, from, to) in STAGES {
-        apply_stage(&root, stage);
+        apply_stage(&test, &root, stage);
         let output = in_netns_with_dnsmasq(&root, &simulate_args(from, "{SERVER}"));
         check_boot(&output, to, "dnsmasq");
     }
@@ -48,7 +54,8 @@ fn the_phone_model_walks_the_card_over_dnsmasq_in_a_network_namespace() {
 
 #[test]
 fn says_what_to_fix_on_the_server_and_keeps_bind() {
-    let root = loader_stage_root("simulate-wire-next");
+    let test = Test::new();
+    let root = loader_stage_root(&test, "simulate-wire-next");
     let server = start_tftpd_hpa(&root, "127.0.0.1");
     let address = server.server();
     let output = run_output(&[
