@@ -14,6 +14,7 @@ mod system {
     pub mod journal;
     #[path = "../phoneup/loopback.rs"]
     pub mod loopback;
+    pub mod owners;
     pub mod probe;
     pub mod serve_netns;
     pub mod servers;

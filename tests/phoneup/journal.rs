@@ -166,21 +166,7 @@ fn a_journal_folder_given_with_journal_is_checked_before_anything_is_kept_there(
     }
     assert_eq!(fs::read_dir(base.join("real")).unwrap().count(), 0);
     assert_eq!(fs::read_to_string(base.join("file")).unwrap(), "mine\n");
-    // Root may keep it in a folder of another user's; (as another user it is refused, which
-    // only root could set up here).
-    if super::support::is_root() {
-        let theirs = base.join("theirs");
-        fs::create_dir(&theirs).unwrap();
-        std::os::unix::fs::chown(&theirs, Some(65534), Some(65534)).unwrap();
-        let (code, stdout, stderr) = apply_with_env(
-            &test,
-            &dir,
-            &base,
-            &home,
-            &["--journal", &base_arg("theirs")],
-        );
-        assert_eq!(code, 0, "{stdout}{stderr}");
-    }
+    // (Root keeping it in a folder of another user's: system::owners.)
 }
 
 #[test]
