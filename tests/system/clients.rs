@@ -12,7 +12,7 @@ use super::card::{card_root, MAC};
 use super::loopback::{free_port, Wrong, WrongServer};
 use super::support::Test;
 
-const INSTALL: &str = "sudo bash .ci/install-test-servers";
+const INSTALL: &str = "bash .ci/install-test-servers";
 
 fn client(program: &str, args: &[&str]) -> Output {
     assert!(
@@ -137,9 +137,7 @@ fn curl_atftp_and_tftp_hpa_read_files_from_phoneups_sender_byte_for_byte() {
                 .arg(client)
                 .args(&args)
                 .output()
-                .unwrap_or_else(|e| {
-                    panic!("{client}: {e}\nInstall it with: sudo bash .ci/install-test-servers")
-                });
+                .unwrap_or_else(|e| panic!("{client}: {e}\nInstall it with: {INSTALL}"));
             assert!(
                 status.status.success(),
                 "{client} {args:?}: {}",

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use super::bench::{bench_root, read_events, scratch, TARGET};
 
-const INSTALL: &str = "sudo bash .ci/install-test-servers";
+const INSTALL: &str = "bash .ci/install-test-servers";
 
 /// The namespaces of one test, and the serve inside one; all removed when dropped.
 struct Namespaces {
