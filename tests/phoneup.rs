@@ -1,4 +1,7 @@
-//! phoneup's integration tests, in one crate so they build once.
+//! phoneup's integration tests that need nothing but the Rust toolchain, one file per command or
+//! feature (hostile input beside the feature it attacks), in one crate so they build once. The
+//! tests that need Debian's TFTP servers and clients, root or network namespaces are the
+//! `system` target (tests/system.rs).
 
 mod phoneup {
     pub mod apply;

@@ -255,7 +255,7 @@ fn devices_and_huge_files_are_refused_before_they_are_read() {
     symlink("/dev/urandom", dir.join("SIPDefault.cnf")).unwrap();
     let (code, _, stderr) = test.start(&forced_apply(&dir, "1", &[])).wait(LIMIT);
     assert_eq!(code, Some(2), "{stderr}");
-    // A sparse 1 GiB file: refused by its size, never read (the report saw 4.2 GB of memory).
+    // A sparse 1 GiB file: refused by its size, never read (read whole, such a file once took 4.2 GB of memory).
     for name in ["SIPDefault.cnf", "XMLDefault.cnf.xml"] {
         let dir = test.users_root(&format!("huge-{name}"));
         fs::File::create(dir.join(name))

@@ -80,7 +80,7 @@ fn only_folders_named_by_digits_alone_are_journal_folders() {
     assert!(journal.join("+1/manifest.yaml").exists());
 }
 
-/// `apply` of the report root's stage 1 run in `cwd` with `env` (and XDG_STATE_HOME removed
+/// `apply` of a user's root's stage 1 run in `cwd` with `env` (and XDG_STATE_HOME removed
 /// unless `env` sets it), and `extra` options.
 fn apply_with_env(
     test: &Test,

@@ -67,7 +67,9 @@ fn a_planted_phoneup_link_is_never_followed_and_the_journal_lives_outside_the_ro
     assert_eq!(test.undo(&dir).0, 0);
 }
 
-/// The five manifests of the report that escaped the root.
+/// Five tampered manifest entries that would reach outside the root: an absolute path, a
+/// relative path out (created and modified), a path through a link, and a file moved aside to
+/// `../x`.
 fn evil_manifests(outside: &Path) -> Vec<(String, &'static str)> {
     let relative = format!(
         "../{}/precious.txt",

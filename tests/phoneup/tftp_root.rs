@@ -207,7 +207,7 @@ fn simulate_names_what_it_did_not_serve() {
 #[test]
 fn a_tftp_root_that_does_not_exist_says_where_to_look() {
     let test = Test::new();
-    let missing = "/nonexistent/phoneup-review";
+    let missing = "/nonexistent/phoneup-root";
     let runs: Vec<Vec<&str>> = vec![
         card("apply", &["--stage", "1", "--tftp-root", missing]),
         vec!["undo", "--tftp-root", missing],
