@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::support::{
-    forced_apply, originals_restored, tree, Test, USERS_SIPDEFAULT, USERS_XMLDEFAULT,
+    forced_apply, originals_restored, owner_and_mode, tree, Test, USERS_SIPDEFAULT,
+    USERS_XMLDEFAULT,
 };
 
 /// Long enough for any run on a slow machine; a run that takes longer hangs.
@@ -142,14 +143,14 @@ fn mode_is_kept_and_journal_copies_are_private() {
     let xml = dir.join("XMLDefault.cnf.xml");
     fs::set_permissions(&sip, fs::Permissions::from_mode(0o640)).unwrap();
     fs::set_permissions(&xml, fs::Permissions::from_mode(0o600)).unwrap();
-    let owner = |path: &Path| {
-        let m = fs::metadata(path).unwrap();
-        (m.uid(), m.gid(), m.mode() & 0o7777)
-    };
-    let sip_before = owner(&sip);
+    let sip_before = owner_and_mode(&sip);
     let (code, stdout, stderr) = test.run_owned(&forced_apply(&dir, "1", &[]));
     assert_eq!(code, 0, "{stdout}{stderr}");
-    assert_eq!(owner(&sip), sip_before, "apply keeps owner, group and mode");
+    assert_eq!(
+        owner_and_mode(&sip),
+        sip_before,
+        "apply keeps owner, group and mode"
+    );
     let journal = test.journal_of(&dir).join("0001");
     for copy in ["SIPDefault.cnf", "XMLDefault.cnf.xml"] {
         let mode = fs::metadata(journal.join(copy)).unwrap().mode() & 0o777;
@@ -163,11 +164,11 @@ fn mode_is_kept_and_journal_copies_are_private() {
     assert_eq!(folder_mode, 0o700);
     test.undo_all(&dir, 2);
     assert_eq!(
-        owner(&sip),
+        owner_and_mode(&sip),
         sip_before,
         "undo puts owner, group and mode back"
     );
-    assert_eq!(owner(&xml).2, 0o600);
+    assert_eq!(owner_and_mode(&xml).2, 0o600);
     assert_eq!(fs::read_to_string(&sip).unwrap(), USERS_SIPDEFAULT);
 }
 

@@ -324,6 +324,13 @@ impl Drop for Background {
     }
 }
 
+/// A file's owner, group and mode bits.
+pub fn owner_and_mode(path: &Path) -> (u32, u32, u32) {
+    use std::os::unix::fs::MetadataExt;
+    let m = fs::metadata(path).unwrap();
+    (m.uid(), m.gid(), m.mode() & 0o7777)
+}
+
 /// Whether the tests run as root (some tests give files to another user, or run as one).
 pub fn is_root() -> bool {
     use std::os::unix::fs::MetadataExt;

@@ -4,11 +4,12 @@
 //! saying so.
 
 use std::fs;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
-use std::path::Path;
 
-use super::support::{forced_apply, is_root, run_command, tree, Test, USERS_SIPDEFAULT};
+use super::support::{
+    forced_apply, is_root, owner_and_mode, run_command, tree, Test, USERS_SIPDEFAULT,
+};
 
 /// Fails the test unless it runs as root.
 fn needs_root() {
@@ -30,18 +31,18 @@ fn owner_and_group_are_kept_and_a_user_who_cannot_give_a_file_back_is_refused() 
     std::os::unix::fs::chown(&sip, Some(65534), Some(65534)).unwrap();
     fs::set_permissions(&sip, fs::Permissions::from_mode(0o640)).unwrap();
     fs::set_permissions(&xml, fs::Permissions::from_mode(0o600)).unwrap();
-    let owner = |path: &Path| {
-        let m = fs::metadata(path).unwrap();
-        (m.uid(), m.gid(), m.mode() & 0o7777)
-    };
-    let sip_before = owner(&sip);
+    let sip_before = owner_and_mode(&sip);
     assert_eq!((sip_before.0, sip_before.1), (65534, 65534));
     let (code, stdout, stderr) = test.run_owned(&forced_apply(&dir, "1", &[]));
     assert_eq!(code, 0, "{stdout}{stderr}");
-    assert_eq!(owner(&sip), sip_before, "apply keeps owner, group and mode");
+    assert_eq!(
+        owner_and_mode(&sip),
+        sip_before,
+        "apply keeps owner, group and mode"
+    );
     test.undo_all(&dir, 2);
     assert_eq!(
-        owner(&sip),
+        owner_and_mode(&sip),
         sip_before,
         "undo puts owner, group and mode back"
     );
