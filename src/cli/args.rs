@@ -27,7 +27,8 @@ pub struct RouteArgs {
     /// Which phones: the files' loadInformation entries address them
     #[arg(long, value_enum, default_value_t)]
     model: Model,
-    /// Choose the route for safety (the weakest step's confidence first) or for the fewest reboots
+    /// Choose the route for safety (the fewest risky events: reboots, protocol conversions, loader
+    /// hunts, steps below high confidence) or for the fewest reboots
     #[arg(long, value_enum, default_value_t)]
     prefer: Prefer,
 }

@@ -1,10 +1,11 @@
 //! The upgrade matrix as a petgraph graph: loads are nodes, allowed direct jumps are edges. The
-//! search is safety first: the route whose weakest step is most confident, then the fewest
-//! reboots, then the files the user has, then the target's own package and the well-trodden
-//! intermediates (see [`UpgradeGraph::best_path`]).
+//! search is safety first: the route with the fewest risky events ([`risk`]: reboots, protocol
+//! conversions, loader hunts, steps below high confidence), then the most confident steps, then
+//! the files the user has, then the target's own package and the well-trodden intermediates
+//! (see [`UpgradeGraph::best_path`]).
 
 use std::cmp::Reverse;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 
 use clap::ValueEnum;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -12,7 +13,7 @@ use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 use serde::Serialize;
 
-use crate::knowledge::matrix::{Confidence, Load, Matrix, Rule, Verdict};
+use crate::knowledge::matrix::{Confidence, Load, Matrix, Mechanism, Rule, Verdict};
 use crate::knowledge::package::{self, FileKey};
 
 /// How many equally short paths the search compares at most (the built-in matrix has a few
@@ -23,13 +24,38 @@ const MAX_CANDIDATES: usize = 10_000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Prefer {
-    /// The route whose weakest step is most confident, then the fewest reboots.
+    /// The route with the fewest risky events (reboots, protocol conversions, loader hunts,
+    /// steps below high confidence), then the most confident steps.
     #[default]
     Safety,
-    /// The fewest reboots, then the most confident weakest step (medium steps are taken when
-    /// they save a reboot).
+    /// The fewest reboots, then the fewest risky events (medium steps are taken when they save
+    /// a reboot).
     Reboots,
 }
+
+/// How many risky events one jump is: one for the reboot, one more for a protocol conversion
+/// (SCCP to SIP or back: other configuration files, the loader's hunt, CTLSEP and DHCP option
+/// 150 on the way), one more for a loader hunt (the loader, or an SCCP package's `.bin` loader,
+/// hunting for its configuration), and two more for a medium-confidence rule (four for a low
+/// one): a step that rests on thinner evidence weighs more than a reboot.
+pub fn risk(from: &Load, to: &Load, rule: &Rule) -> u32 {
+    let mut events = 1;
+    if let (Some(a), Some(b)) = (from.protocol(), to.protocol()) {
+        events += u32::from(a != b);
+    }
+    let hunts = rule.mechanism == Some(Mechanism::UalHunt) || package::through_bin_loader(from, to);
+    events += u32::from(hunts);
+    events
+        + match rule.confidence {
+            Confidence::High => 0,
+            Confidence::Medium => 2,
+            Confidence::Low => 4,
+        }
+}
+
+/// What a path costs, compared first by its first field: the risky events then nothing for
+/// [`Prefer::Safety`], the reboots then the risky events for [`Prefer::Reboots`].
+type Cost = (u32, u32);
 
 /// The rule that allows the direct jump `from` to `to`: no refusal may speak about the jump,
 /// the catalogue must list the firmware it needs, and the most confident allowing rule wins
@@ -91,7 +117,14 @@ pub struct UpgradeGraph<'m> {
 }
 
 /// See [`UpgradeGraph::path_key`]; the names along the path break the last ties.
-type PathKey = (Reverse<Vec<Confidence>>, usize, usize, usize, Vec<u32>);
+type PathKey = (
+    Reverse<Vec<Confidence>>,
+    usize,
+    usize,
+    usize,
+    usize,
+    Vec<u32>,
+);
 
 /// One step of a path: the loads it joins and the rule that allows it.
 #[derive(Debug, Clone, Copy)]
@@ -249,13 +282,14 @@ impl<'m> UpgradeGraph<'m> {
     /// The best path from `from` to `to` that avoids the `avoid` nodes, as steps; `None` when
     /// no chain of allowed jumps joins them. An empty path means `from == to`.
     ///
-    /// With [`Prefer::Safety`], the path whose weakest step is most confident wins (any all-high
-    /// path beats any path with a medium step), then the fewest reboots; with
-    /// [`Prefer::Reboots`] the fewest reboots come first. Among those: more high-confidence
-    /// steps, then fewer firmware files missing from `present` (the user's files, in any
-    /// spelling), then fewer files no source shows, then intermediates from the target's own
-    /// package or well trodden (`preferred`), then the names, so the choice never depends on
-    /// the order of the data.
+    /// With [`Prefer::Safety`], the path with the fewest risky events wins ([`risk`]: every
+    /// reboot, protocol conversion and loader hunt, and the steps below high confidence), then
+    /// the most confident steps (the weakest first), then the fewest reboots; with
+    /// [`Prefer::Reboots`] the fewest reboots come first, then the fewest risky events. Among
+    /// those: fewer firmware files missing from `present` (the user's files, in any spelling),
+    /// then fewer files no source shows, then intermediates from the target's own package or
+    /// well trodden (`preferred`), then the names, so the choice never depends on the order of
+    /// the data.
     pub fn best_path(
         &self,
         from: NodeIndex,
@@ -267,88 +301,85 @@ impl<'m> UpgradeGraph<'m> {
         if from == to {
             return Some(Vec::new());
         }
-        let floors: &[Confidence] = match prefer {
-            Prefer::Safety => &[Confidence::High, Confidence::Medium, Confidence::Low],
-            Prefer::Reboots => &[Confidence::Low],
-        };
-        for &floor in floors {
-            let remaining = self.distances_to(to, floor, avoid);
-            if remaining[from.index()].is_none() {
+        let remaining = self.costs_to(to, prefer, avoid);
+        remaining[from.index()]?;
+        let mut candidates = Vec::new();
+        let mut current = vec![from];
+        self.collect_cheapest(to, prefer, &remaining, avoid, &mut current, &mut candidates);
+        let best = candidates
+            .into_iter()
+            .map(|path| (self.path_key(&path, to, present), path))
+            .min_by(|a, b| a.0.cmp(&b.0).then_with(|| self.by_names(&a.1, &b.1)))?
+            .1;
+        Some(
+            best.windows(2)
+                .map(|pair| {
+                    let edge = self
+                        .graph
+                        .find_edge(pair[0], pair[1])
+                        .expect("paths follow edges");
+                    Step {
+                        from: self.graph[pair[0]],
+                        to: self.graph[pair[1]],
+                        rule: self.graph[edge],
+                    }
+                })
+                .collect(),
+        )
+    }
+
+    /// What one jump costs under `prefer`, compared first by its first field.
+    fn cost(&self, edge: petgraph::graph::EdgeReference<'_, &'m Rule>, prefer: Prefer) -> Cost {
+        let events = risk(
+            self.graph[edge.source()],
+            self.graph[edge.target()],
+            edge.weight(),
+        );
+        match prefer {
+            Prefer::Safety => (events, 0),
+            Prefer::Reboots => (1, events),
+        }
+    }
+
+    /// The least cost from each node (by index) to `to` (Dijkstra, backwards); `None` where
+    /// `to` cannot be reached.
+    fn costs_to(
+        &self,
+        to: NodeIndex,
+        prefer: Prefer,
+        avoid: &HashSet<NodeIndex>,
+    ) -> Vec<Option<Cost>> {
+        let mut costs: Vec<Option<Cost>> = vec![None; self.graph.node_count()];
+        let mut done = vec![false; self.graph.node_count()];
+        costs[to.index()] = Some((0, 0));
+        let mut queue = BinaryHeap::from([Reverse(((0, 0), to))]);
+        while let Some(Reverse((cost, here))) = queue.pop() {
+            if std::mem::replace(&mut done[here.index()], true) {
                 continue;
             }
-            let mut candidates = Vec::new();
-            let mut current = vec![from];
-            self.collect_shortest(to, floor, &remaining, avoid, &mut current, &mut candidates);
-            let best = candidates
-                .into_iter()
-                .map(|path| (self.path_key(&path, to, present), path))
-                .min_by(|a, b| a.0.cmp(&b.0).then_with(|| self.by_names(&a.1, &b.1)))?
-                .1;
-            return Some(
-                best.windows(2)
-                    .map(|pair| {
-                        let rule = self.edge_rule_between(pair[0], pair[1], floor);
-                        Step {
-                            from: self.graph[pair[0]],
-                            to: self.graph[pair[1]],
-                            rule,
-                        }
-                    })
-                    .collect(),
-            );
-        }
-        None
-    }
-
-    fn usable(
-        &self,
-        edge: petgraph::graph::EdgeReference<'_, &'m Rule>,
-        floor: Confidence,
-    ) -> bool {
-        edge.weight().confidence >= floor
-    }
-
-    fn edge_rule_between(&self, a: NodeIndex, b: NodeIndex, floor: Confidence) -> &'m Rule {
-        self.graph
-            .edges_connecting(a, b)
-            .find(|e| self.usable(*e, floor))
-            .map(|e| *e.weight())
-            .expect("paths follow usable edges")
-    }
-
-    /// Reboots still needed from each node (by index) to `to`, over edges at least `floor`
-    /// confident; `None` where `to` cannot be reached.
-    fn distances_to(
-        &self,
-        to: NodeIndex,
-        floor: Confidence,
-        avoid: &HashSet<NodeIndex>,
-    ) -> Vec<Option<usize>> {
-        let mut distances = vec![None; self.graph.node_count()];
-        distances[to.index()] = Some(0);
-        let mut queue = VecDeque::from([to]);
-        while let Some(here) = queue.pop_front() {
-            let next_distance = distances[here.index()].map(|d| d + 1);
             for edge in self.graph.edges_directed(here, Direction::Incoming) {
                 let source = edge.source();
-                if !self.usable(edge, floor)
-                    || avoid.contains(&source)
-                    || distances[source.index()].is_some()
-                {
+                if avoid.contains(&source) || done[source.index()] {
                     continue;
                 }
-                distances[source.index()] = next_distance;
-                queue.push_back(source);
+                let step = self.cost(edge, prefer);
+                let through = (cost.0 + step.0, cost.1 + step.1);
+                if costs[source.index()].is_none_or(|known| through < known) {
+                    costs[source.index()] = Some(through);
+                    queue.push(Reverse((through, source)));
+                }
             }
         }
-        distances
+        costs
     }
 
-    fn collect_shortest(
+    /// Every path of least cost from the end of `current` to `to` (at most
+    /// [`MAX_CANDIDATES`]): each step is one on which the least cost left drops by its own cost.
+    fn collect_cheapest(
         &self,
         to: NodeIndex,
-        floor: Confidence,
-        remaining: &[Option<usize>],
+        prefer: Prefer,
+        remaining: &[Option<Cost>],
         avoid: &HashSet<NodeIndex>,
         current: &mut Vec<NodeIndex>,
         out: &mut Vec<Vec<NodeIndex>>,
@@ -365,15 +396,19 @@ impl<'m> UpgradeGraph<'m> {
         let mut next: Vec<NodeIndex> = self
             .graph
             .edges(here)
-            .filter(|e| self.usable(*e, floor))
+            .filter(|e| !avoid.contains(&e.target()))
+            .filter(|e| {
+                let step = self.cost(*e, prefer);
+                remaining[e.target().index()]
+                    .is_some_and(|rest| (rest.0 + step.0, rest.1 + step.1) == left)
+            })
             .map(|e| e.target())
-            .filter(|n| !avoid.contains(n) && remaining[n.index()] == Some(left - 1))
             .collect();
         next.sort();
         next.dedup();
         for node in next {
             current.push(node);
-            self.collect_shortest(to, floor, remaining, avoid, current, out);
+            self.collect_cheapest(to, prefer, remaining, avoid, current, out);
             current.pop();
         }
     }
@@ -387,10 +422,10 @@ impl<'m> UpgradeGraph<'m> {
         names(a).cmp(&names(b))
     }
 
-    /// The sort key of one of several equally long paths, best lowest: more confident steps
-    /// (the weakest first), then fewer firmware files the user lacks (with `--tftp-root`), then
-    /// fewer files no source shows, then fewer intermediates that are neither in the target's
-    /// package nor well trodden, then the better-ranked ones.
+    /// The sort key of one of several paths of least cost, best lowest: more confident steps
+    /// (the weakest first), then fewer reboots, then fewer firmware files the user lacks (with
+    /// `--tftp-root`), then fewer files no source shows, then fewer intermediates that are
+    /// neither in the target's package nor well trodden, then the better-ranked ones.
     fn path_key(&self, path: &[NodeIndex], to: NodeIndex, present: &HashSet<FileKey>) -> PathKey {
         let mut confidences: Vec<Confidence> = path
             .windows(2)
@@ -432,7 +467,15 @@ impl<'m> UpgradeGraph<'m> {
             .iter()
             .filter(|&&n| self.graph[n].preferred.is_none() && !own_package(self.graph[n]))
             .count();
-        (Reverse(confidences), missing, unconfirmed, plain, ranks)
+        let reboots = path.len() - 1;
+        (
+            Reverse(confidences),
+            reboots,
+            missing,
+            unconfirmed,
+            plain,
+            ranks,
+        )
     }
 }
 

@@ -175,8 +175,21 @@ fn r10_sip_before_7_to_sccp_is_refused_at_medium() {
 
 #[test]
 fn r11_signed_sccp_up_or_down() {
+    // From SCCP 6.0 on, a routine update is high (CME guide, tech note 5278); from or to 5.x,
+    // medium.
     assert_verdict("P00308010200", "P00308000500", Verdict::Safe, Some("R11"));
-    assert_verdict("P00305000301", "P00308010200", Verdict::Safe, Some("R11"));
+    assert_eq!(
+        confidence_of("P00308010200", "P00308000500").1,
+        Some(Confidence::High)
+    );
+    assert_verdict("P00305000301", "P00308010200", Verdict::Safe, Some("R11a"));
+    assert_verdict("P00308010200", "P00305000301", Verdict::Safe, Some("R11b"));
+    for (from, to) in [
+        ("P00305000301", "P00308010200"),
+        ("P00308010200", "P00305000301"),
+    ] {
+        assert_eq!(confidence_of(from, to).1, Some(Confidence::Medium));
+    }
 }
 
 #[test]
@@ -228,10 +241,10 @@ fn sccp_to_sccp_names_load_information_not_os79xx() {
     let result = check(&matrix, "P0030301MFG2", "P0S3-07-4-00", Model::Both).unwrap();
     let stage = result.stage.as_ref().unwrap();
     assert_eq!(stage.rule, "R1", "the all-high route is shown first");
-    let text = check(&matrix, "P00308000100", "P0030801SR02", Model::Both)
+    let text = check(&matrix, "P00305000301", "P0030801SR02", Model::Both)
         .unwrap()
         .to_text(&phoneup::output::Style::plain());
-    // R10 is medium: the first line says so.
+    // R11a is medium: the first line says so.
     assert!(text.starts_with("SAFE (medium confidence): "), "{text}");
     let refused = check(&matrix, "P0S3-06-3-00", "P00308010200", Model::Both)
         .unwrap()
@@ -244,13 +257,13 @@ fn sccp_to_sccp_names_load_information_not_os79xx() {
         refused.contains("OS79XX.TXT names P003-07-4-00"),
         "{refused}"
     );
-    // From SCCP 5.x to the loader, the mechanism that acts is loadInformation: OS79XX.TXT
-    // starts P003 like the running image and is skipped.
+    // From SCCP 5.x to SCCP 7.2(3), the first step of the route to SIP 7.4, the mechanism that
+    // acts is loadInformation: OS79XX.TXT starts P003 like the running image and is skipped.
     let refused = check(&matrix, "P00305000301", "P0S3-07-4-00", Model::Both)
         .unwrap()
         .to_text(&phoneup::output::Style::plain());
     assert!(
-        refused.contains("loadInformation in XMLDefault.cnf.xml names P003-07-4-00 (OS79XX.TXT starts P003 like the running image, so the phone skips it)"),
+        refused.contains("loadInformation in XMLDefault.cnf.xml names P00307020300 (OS79XX.TXT starts P003 like the running image, so the phone skips it)"),
         "{refused}"
     );
 }

@@ -266,17 +266,23 @@ fn intermediates_avoid_7_2_and_prefer_7_4() {
             "P00308010200"
         ]
     );
-    // SCCP 5.x to SIP 8.x goes through the target's own loader, never SIP 7.2.
+    // SCCP 5.x to SIP 8.x: an SCCP update (medium either way) and then the conversion by
+    // load information, with no loader hunt on the way; never SIP 7.2.
     let (_, plan) = plan_json("P00305000301", "P0S3-8-12-00", &[]);
     assert_eq!(
         strings(&plan["path"]),
-        ["P00305000301", "P003-8-12-00", "P0S3-8-12-00"]
+        ["P00305000301", "P00307020300", "P0S3-8-12-00"]
     );
-    assert_eq!(plan["stages"][0]["rule"], "R8b");
+    assert_eq!(plan["stages"][0]["rule"], "R11a");
+    assert_eq!(plan["stages"][1]["rule"], "R9a");
     assert_eq!(
-        strings(&plan["stages"][0]["firmware"]),
-        ["P003-8-12-00.sbn"]
+        strings(&plan["stages"][1]["firmware"]),
+        ["P0S3-8-12-00.loads", "P003-8-12-00.sbn", "P0S3-8-12-00.sb2"]
     );
+    // With the fewest reboots first, the same: both routes are two reboots, and the loader's
+    // hunt is one risky event more.
+    let (_, plan) = plan_json("P00305000301", "P0S3-8-12-00", &["--prefer", "reboots"]);
+    assert_eq!(plan["stages"][1]["rule"], "R9a");
 }
 
 #[test]

@@ -1,0 +1,63 @@
+//! Field truth (issue 21): what reports and logs nobody on this project wrote say, phoneup says
+//! too. Routine updates are one stage, load IDs pasted from the web are read, every locator
+//! opens for a user, advice names only files a package ships, and impostor files are caught.
+
+use phoneup::knowledge::graph;
+use phoneup::knowledge::load_id::Kind;
+use phoneup::knowledge::matrix::Matrix;
+use phoneup::plan::{Outcome, Planner, Request};
+
+fn path_of(planner: &Planner, from: &str, to: &str) -> Vec<String> {
+    match planner.plan(&Request::new(from, to)).unwrap() {
+        Outcome::Plan(plan) => plan.path,
+        Outcome::NoPath(no) => panic!("{from} -> {to}: no plan: {:?}", no.reasons),
+    }
+}
+
+#[test]
+fn routine_sccp_updates_are_one_stage() {
+    let matrix = Matrix::builtin().unwrap();
+    let planner = Planner::new(&matrix);
+    for (from, to) in [
+        ("P00308000400", "P00308000500"),
+        ("P00308000500", "P0030801SR02"),
+        ("P0030801SR02", "P00308000500"),
+    ] {
+        assert_eq!(path_of(&planner, from, to), [from, to]);
+    }
+}
+
+/// No plan between two applications of one protocol converts to the other protocol and back
+/// while a rule allows the direct jump: two conversions, each with its loader hunt, are not
+/// safer than one routine update.
+#[test]
+fn no_plan_between_loads_of_one_protocol_leaves_it_while_a_direct_rule_exists() {
+    let matrix = Matrix::builtin().unwrap();
+    let planner = Planner::new(&matrix);
+    let mut direct = 0;
+    for from in &matrix.loads {
+        for to in &matrix.loads {
+            let same_protocol = from.id.kind() == Kind::Application
+                && to.id.kind() == Kind::Application
+                && from.protocol() == to.protocol()
+                && from.name() != to.name();
+            if !same_protocol || graph::best_rule(&matrix, from, to).is_none() {
+                continue;
+            }
+            direct += 1;
+            let path = path_of(&planner, from.name(), to.name());
+            for name in &path {
+                let load = matrix.by_name(name).unwrap();
+                assert_eq!(
+                    load.protocol(),
+                    from.protocol(),
+                    "{} -> {}: {path:?} leaves {:?} on {name}",
+                    from.name(),
+                    to.name(),
+                    from.protocol()
+                );
+            }
+        }
+    }
+    assert!(direct > 100, "only {direct} pairs with a direct rule");
+}
