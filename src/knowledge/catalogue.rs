@@ -1,8 +1,17 @@
-//! Turning what a user typed into a load of the catalogue, with help when it does not fit.
+//! Turning what a user typed into a load of the catalogue, with help when it does not fit. A
+//! load ID pasted from the web, with typographic dashes, is read as the ID it shows
+//! ([`crate::knowledge::typography`]; [`typography_note`] says so).
 
 use crate::error::Error;
 use crate::knowledge::load_id::{Kind, LoadId, LoadIdError};
 use crate::knowledge::matrix::{Load, Matrix};
+use crate::knowledge::typography;
+
+/// The note for a load given to `flag` with typographic dashes or invisible characters, which
+/// [`resolve`] read as the ID they show; `None` for a plain one.
+pub fn typography_note(flag: &str, input: &str) -> Option<String> {
+    typography::note(flag, input)
+}
 
 /// What a Boot or DSP Load ID is, for the message that says it is not the App Load ID.
 pub fn not_an_application(kind: Kind) -> Option<&'static str> {
@@ -16,6 +25,7 @@ pub fn not_an_application(kind: Kind) -> Option<&'static str> {
 /// Resolves a load named on the command line. A valid load ID that the catalogue lacks still
 /// resolves (as a starting point it needs no files); a boot or DSP load ID, or junk, does not.
 pub fn resolve(matrix: &Matrix, input: &str, flag: &'static str) -> Result<Load, Error> {
+    let input = &*typography::folded(input);
     let id = LoadId::parse(input).map_err(|error| {
         let suggestion = match &error {
             LoadIdError::Unrecognised { .. } | LoadIdError::UnknownProtocol { .. } => {
@@ -53,7 +63,8 @@ pub fn resolve(matrix: &Matrix, input: &str, flag: &'static str) -> Result<Load,
 /// of the catalogue's load (`P003-8-11-00`): for commands that show the user's own names.
 pub fn resolve_as_typed(matrix: &Matrix, input: &str, flag: &'static str) -> Result<Load, Error> {
     let load = resolve(matrix, input, flag)?;
-    let typed = input.trim();
+    let folded = typography::folded(input);
+    let typed = folded.trim();
     match LoadId::parse(typed) {
         Ok(id)
             if id.extension().is_none()

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::knowledge::catalogue;
 use crate::knowledge::load_id::{Era, Kind, LoadId, MatchKey, Protocol};
 use crate::knowledge::matrix::{Load, Matrix};
+use crate::knowledge::typography;
 use crate::output::Style;
 
 /// Everything phoneup reads from one name.
@@ -49,8 +50,15 @@ fn file_key(name: &str) -> Option<(MatchKey, String)> {
     Some((id.match_key(), id.extension()?.to_ascii_lowercase()))
 }
 
-/// Identifies one name. Never fails: a bad name is reported in `error`.
+/// Identifies one name. Never fails: a bad name is reported in `error`. A name pasted with
+/// typographic dashes is identified as the name it shows, with a note saying so.
 pub fn identify(matrix: &Matrix, input: &str) -> Identity {
+    if let Some(folded) = typography::fold(input) {
+        let mut identity = identify(matrix, &folded.text);
+        identity.input = input.to_string();
+        identity.notes.splice(0..0, typography::note("", input));
+        return identity;
+    }
     let mut identity = Identity {
         input: input.to_string(),
         load: None,

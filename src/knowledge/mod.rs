@@ -14,4 +14,5 @@ pub mod load_id;
 pub mod matrix;
 pub mod package;
 pub mod phones;
+pub mod typography;
 pub mod yaml_limits;

@@ -98,7 +98,10 @@ pub fn check(matrix: &Matrix, from: &str, to: &str, model: Model) -> Result<Chec
         stage: None,
         plan_reboots: None,
         plan_path: Vec::new(),
-        notes: Vec::new(),
+        notes: [("--from", from), ("--to", to)]
+            .into_iter()
+            .filter_map(|(flag, input)| catalogue::typography_note(flag, input))
+            .collect(),
         next_step: None,
     };
 

@@ -234,7 +234,14 @@ fn plan_on(
         }
     }
 
-    let mut notes = Vec::new();
+    // Load IDs pasted with typographic dashes were read as the IDs they show: say so.
+    let typed = [("--from", &request.from), ("--to", &request.to)]
+        .into_iter()
+        .chain(request.via.iter().map(|via| ("--via", via)))
+        .chain(request.avoid.iter().map(|avoid| ("--avoid", avoid)));
+    let mut notes: Vec<String> = typed
+        .filter_map(|(flag, input)| catalogue::typography_note(flag, input))
+        .collect();
     let mut stages: Vec<Stage> = Vec::new();
     let mut at = from.clone();
     for (i, step) in steps.iter().enumerate() {

@@ -61,3 +61,49 @@ fn no_plan_between_loads_of_one_protocol_leaves_it_while_a_direct_rule_exists() 
     }
     assert!(direct > 100, "only {direct} pairs with a direct rule");
 }
+
+fn phoneup(args: &[&str]) -> (i32, String) {
+    let output = assert_cmd::Command::cargo_bin("phoneup")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+/// tcg.com prints `P0S3-08–2‑00` (an en dash and a non-breaking hyphen): plan, check and
+/// identify read it as P0S3-08-2-00 and say so.
+#[test]
+fn load_ids_pasted_with_typographic_dashes_plan_with_a_note() {
+    let pasted = "P0S3-08\u{2013}2\u{2011}00";
+    let (code, text) = phoneup(&["plan", "--from", pasted, "--to", "P0S3-08-11-00"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.starts_with("Plan: P0S3-08-2-00 (SIP 8.2) -> P0S3-08-11-00"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("Note: --from `{pasted}` was read as P0S3-08-2-00: its U+2013 (en dash) and U+2011 (non-breaking hyphen) were read as `-`")),
+        "{text}"
+    );
+    let (code, text) = phoneup(&[
+        "plan",
+        "--from",
+        "P0S3-08-2-00",
+        "--to",
+        "P0S3\u{2212}08\u{2010}11\u{00AD}-00",
+    ]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("Note: --to `"), "{text}");
+    let (code, text) = phoneup(&["check", "--from", pasted, "--to", "P0S3-08-11-00"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("note      --from `"), "{text}");
+    let (code, text) = phoneup(&["identify", pasted]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("catalogue    yes, as P0S3-08-2-00"), "{text}");
+    assert!(text.contains("was read as P0S3-08-2-00"), "{text}");
+}
