@@ -534,7 +534,7 @@ mod tests {
         let mut padding = String::from("rules:\n");
         for i in 0..64 {
             padding.push_str(&format!(
-                "  - id: Z{i:02}\n    summary: padding\n    verdict: refused\n    from: {{ kind: loader, protocol: mgcp }}\n    to: {{ kind: loader, protocol: mgcp }}\n    confidence: low\n    reason: padding\n    evidence:\n      - source: seed-004\n        note: padding\n"
+                "  - id: Z{i:02}\n    summary: padding\n    verdict: refused\n    from: {{ kind: loader, protocol: mgcp }}\n    to: {{ kind: loader, protocol: mgcp }}\n    confidence: low\n    reason: padding\n    evidence:\n      - source: FUSSYLOGIC-7940\n        note: padding\n"
             ));
         }
         let matrix = Matrix::parse(

@@ -191,7 +191,7 @@ fn package_file(identity: &mut Identity, load: &Load, input: &str) {
                     .as_deref(),
             ) {
                 note.push_str(&format!(
-                    " An image before the loader asks for it when OS79XX.TXT names the application: name the loader {loader} there instead (seed 003)."
+                    " An image before the loader asks for it when OS79XX.TXT names the application: name the loader {loader} there instead (MARKWILSON-2008)."
                 ));
             }
             identity.notes.push(note);

@@ -1015,7 +1015,7 @@ mod tests {
     /// Each edit breaks one thing: the error says what, at the first line that holds `at`.
     #[test]
     fn a_broken_matrix_names_the_line_of_what_is_wrong() {
-        let r2_evidence = "    evidence:\n      - source: seed-003\n        note: an SCCP 3.x 7940 pointed at P0S3-07-4-00 showed \"Upgrading software\", then \"Load ID Incorrect\"\n";
+        let r2_evidence = "    evidence:\n      - source: MARKWILSON-2008\n        note: an SCCP 3.x 7940 pointed at P0S3-07-4-00 by OS79XX.TXT and an XMLDefault.cnf.xml showed \"Upgrading software\", never finished, then \"Load ID Incorrect\"\n";
         let cases: &[(&str, &str, &str, &str)] = &[
             // YAML that does not fit the schema: serde's line, without serde's own "at line".
             (
@@ -1081,20 +1081,20 @@ mod tests {
                 "id: P0S3-08-11-00",
             ),
             (
-                "      - id: P0S3-8-11-00\n        evidence: [seed-004]\n",
+                "      - id: P0S3-8-11-00\n        evidence: [FUSSYLOGIC-7940]\n",
                 "      - id: P0S3-8-11-00\n        evidence: []\n",
                 "load `P0S3-08-11-00`: spelling `P0S3-8-11-00` names no evidence",
                 "id: P0S3-08-11-00",
             ),
             (
-                "      - id: P0S3-8-11-00\n        evidence: [seed-004]\n",
+                "      - id: P0S3-8-11-00\n        evidence: [FUSSYLOGIC-7940]\n",
                 "      - id: P0S3-8-11-00\n        evidence: [NOPE]\n",
                 "evidence names source `NOPE`",
                 "id: P0S3-08-11-00",
             ),
             (
-                "      - id: P0S3-8-11-00\n        evidence: [seed-004]\n",
-                "      - id: P0S3-8-11-00\n        evidence: [seed-004]\n      - id: P0S3-8-11-00\n        evidence: [seed-004]\n",
+                "      - id: P0S3-8-11-00\n        evidence: [FUSSYLOGIC-7940]\n",
+                "      - id: P0S3-8-11-00\n        evidence: [FUSSYLOGIC-7940]\n      - id: P0S3-8-11-00\n        evidence: [FUSSYLOGIC-7940]\n",
                 "spelling `P0S3-8-11-00` is listed twice",
                 "id: P0S3-08-11-00",
             ),
@@ -1133,8 +1133,8 @@ mod tests {
             ("  - id: R2\n", "  - id: R1\n", "rule `R1` is listed twice", "id: R1"),
             ("below: \"5.0\"", "below: \"five\"", "rule `R1`: `from.below: five` is not a version like \"5.0\"", "id: R1"),
             (
-                "    reason: naming the P0S3 application makes",
-                "    note: naming the P0S3 application makes",
+                "    reason: an SCCP 3.x phone pointed at P0S3-07-4-00",
+                "    note: an SCCP 3.x phone pointed at P0S3-07-4-00",
                 "refused rule `R2` needs a `reason` (what the phone does)",
                 "id: R2",
             ),

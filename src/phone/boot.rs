@@ -176,7 +176,7 @@ impl BootRun<'_> {
     }
 
     /// Asks the server for a file. A missing file answered with anything but TFTP error 1, or
-    /// not answered at all, is a loop: the phone asks again and again (seeds 000 to 002).
+    /// not answered at all, is a loop: the phone asks again and again (MCLEAN-CTLSEP, VI-FWISSUES and TCG-7960).
     fn request(&mut self, name: &str) -> Step<bool> {
         let answer = self.server.read(name);
         let found = matches!(answer, Answer::Served { .. });
@@ -316,7 +316,7 @@ impl BootRun<'_> {
         }
     }
 
-    /// Old SCCP images: seed 004's hunt, then the load named by loadInformation.
+    /// Old SCCP images: FUSSYLOGIC-7940's hunt, then the load named by loadInformation.
     fn legacy_sccp(&mut self) -> Step {
         let sep_xml = self.phone.per_phone(PerPhoneFile::SepXml);
         let hunt = [
@@ -369,7 +369,7 @@ impl BootRun<'_> {
         }
     }
 
-    /// UAL-era loads: the hunt of seed 004; the first file found decides.
+    /// UAL-era loads: the hunt of FUSSYLOGIC-7940; the first file found decides.
     fn ual(&mut self) -> Step {
         let ctl = self.phone.per_phone(PerPhoneFile::CtlSep);
         let sep = self.phone.per_phone(PerPhoneFile::SepXml);
@@ -393,7 +393,7 @@ impl BootRun<'_> {
                 if self.size(file) == Some(0) {
                     self.out.stuck_on = Some(file.clone());
                     self.out.problems.push(format!(
-                        "{file} is empty: the phone fetches it every few seconds and goes no further (seed 001). Remove it: a File not found answer is all it needs."
+                        "{file} is empty: the phone fetches it every few seconds and goes no further (VI-FWISSUES). Remove it: a File not found answer is all it needs."
                     ));
                     return Err(self.finish(
                         BootResult::Loop,
@@ -459,7 +459,7 @@ impl BootRun<'_> {
             Some(Some(load)) if self.is_running(&load) => {
                 if self.running.kind() == Kind::Application {
                     // The load it runs: the phone still reads its .loads, finds the loader and
-                    // application it has, and starts (seed 003's boot of 8.2: SIP<MAC>.cnf,
+                    // application it has, and starts (MARKWILSON-2008's boot of 8.2: SIP<MAC>.cnf,
                     // then P0S3-08-2-00.loads alone, then 22 s later SIPDefault.cnf).
                     self.request(&format!("{load}.loads"))?;
                 }
@@ -469,7 +469,7 @@ impl BootRun<'_> {
         }
     }
 
-    /// A UAL-era SIP application reads its own files once it starts (seed 004, LKML), an MGCP
+    /// A UAL-era SIP application reads its own files once it starts (FUSSYLOGIC-7940, LKML), an MGCP
     /// one its MGCP files (FRGTECH), and follows image_version if it names another load.
     fn application_phase(&mut self) -> Step {
         if !matches!(
@@ -628,7 +628,7 @@ impl BootRun<'_> {
             ));
         }
         // An image before 5.0 takes a loader's .bin: Cisco ships it "for upgrades from images
-        // earlier than 5.x" (seed 003). A UAL-era application it cannot take.
+        // earlier than 5.x" (MARKWILSON-2008). A UAL-era application it cannot take.
         if running_era == Era::Unsigned
             && target.era() == Some(Era::Ual)
             && target.kind() == Kind::Application
@@ -636,7 +636,7 @@ impl BootRun<'_> {
             return Err(self.finish(
                 BootResult::Refused,
                 format!(
-                    "{} cannot take the UAL-era image {} (seed 003)",
+                    "{} cannot take the UAL-era image {} (MARKWILSON-2008)",
                     self.running.name(),
                     target.name()
                 ),
@@ -930,7 +930,7 @@ mod tests {
 
     #[test]
     fn sccp_3_told_by_xmldefault_to_run_a_sip_7_application_fetches_its_bin_and_refuses_it() {
-        // Seed 003: "Upgrading Software", then "Load ID Incorrect".
+        // MARKWILSON-2008: "Upgrading Software", then "Load ID Incorrect".
         let mut root = TftpRoot::new();
         root.insert(
             "XMLDefault.cnf.xml",

@@ -1,7 +1,7 @@
 //! Recognising a phone from the names it asks a TFTP server for, one request at a time: what a
 //! name is ([`Name`]), whether it starts a new boot, and what image runs, as far as one boot's
-//! requests show it ([`Hunt`]). Built from the hunt orders of the field reports (seed 004's old
-//! SCCP and loader hunts, seed 003's UAL-era SIP boot) and §4 of the domain model.
+//! requests show it ([`Hunt`]). Built from the hunt orders of the field reports (FUSSYLOGIC-7940's old
+//! SCCP and loader hunts, MARKWILSON-2008's UAL-era SIP boot) and §4 of the domain model.
 //!
 //! `diagnose` feeds it the requests of a server log; a server can feed it requests as they
 //! arrive:
@@ -36,8 +36,9 @@ use crate::knowledge::firmware::{self, FirmwareExt, FirmwareKind};
 use crate::knowledge::load_id::{Era as LoadEra, Kind, LoadId, Protocol};
 
 /// A quiet time after which the next request belongs to a new boot, whatever its name: longer
-/// than the ~22 s a UAL-era SIP application is silent after its `.loads` while it starts (seed
-/// 003; 23 s in the LKML log of 8.12), well under a reboot that also fetched an image.
+/// than the ~22 s a UAL-era SIP application is silent after its `.loads` while it starts
+/// (MARKWILSON-2008; 23 s in the LKML log of 8.12), well under a reboot that also fetched an
+/// image.
 pub const BOOT_GAP_SECS: u64 = 60;
 
 /// What a requested name is.
@@ -195,7 +196,7 @@ impl Shape {
 #[serde(rename_all = "snake_case")]
 pub enum Era {
     /// An SCCP application before the Universal Application Loader: `OS79XX.TXT`, then
-    /// `SEP<MAC>.cnf.xml`, `XMLDefault.cnf.xml`, `SEP<MAC>.cnf`, `SEPDefault.cnf` (seed 004).
+    /// `SEP<MAC>.cnf.xml`, `XMLDefault.cnf.xml`, `SEP<MAC>.cnf`, `SEPDefault.cnf` (FUSSYLOGIC-7940).
     OldSccp,
     /// A SIP application before 7.0: `OS79XX.TXT`, then `SIPDefault.cnf`, `SIP<MAC>.cnf`.
     OldSip,
@@ -203,10 +204,10 @@ pub enum Era {
     /// (it asked for `OS79XX.TXT` and then an image, or nothing else).
     PreUal,
     /// The Universal Application Loader: its whole hunt, `CTLSEP<MAC>.tlv` to
-    /// `MGCDefault.cnf`, found nothing (seed 004: "TFTP file not found").
+    /// `MGCDefault.cnf`, found nothing (FUSSYLOGIC-7940: "TFTP file not found").
     Loader,
     /// A UAL-era application (SIP 7.0+, SCCP 6.0+): after the hunt and its `.loads` it fetched
-    /// no image and asked for its own files (seed 003).
+    /// no image and asked for its own files (MARKWILSON-2008).
     UalApplication,
     /// The UAL hunt, from the loader or a UAL-era application: the boot does not tell which.
     UalHunt,
@@ -447,7 +448,7 @@ impl Hunt {
         })
     }
 
-    /// The application asked for its own files: it is up (seed 003's `RINGLIST.DAT` and
+    /// The application asked for its own files: it is up (MARKWILSON-2008's `RINGLIST.DAT` and
     /// `dialplan.xml`, or SIP files after a `.loads` that fetched no image).
     pub fn application_up(&self) -> bool {
         self.application_files || self.sip_after_loads

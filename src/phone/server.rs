@@ -14,7 +14,7 @@ pub enum ServerBehaviour {
     /// TFTP error 1, File not found: the phone moves on to the next file.
     #[default]
     FileNotFound,
-    /// Another error or a broken reply (seeds 000 and 002): the phone asks again and again.
+    /// Another error or a broken reply (MCLEAN-CTLSEP and TCG-7960): the phone asks again and again.
     WrongError,
 }
 
@@ -29,10 +29,10 @@ pub enum Answer {
     },
     /// TFTP error 1, File not found: the answer the phone needs to move on.
     NotFound,
-    /// Any other TFTP error: the phone does not move on (seeds 000 to 002).
+    /// Any other TFTP error: the phone does not move on (MCLEAN-CTLSEP, VI-FWISSUES and TCG-7960).
     Error { code: u16, message: String },
     /// No answer, or a transfer that never finished: a blocked data port or an unreachable
-    /// server (seed 002).
+    /// server (TCG-7960).
     NoAnswer { why: String },
 }
 

@@ -222,7 +222,7 @@ impl Simulation {
                 if last.requests.last().is_some_and(|r| !r.found) =>
             {
                 Some(NextStep::new(
-                    "Make the TFTP server answer a missing file with TFTP error 1 (File not found), as tftpd-hpa, atftpd and dnsmasq do, and let its data port through any firewall (seeds 000 to 002).",
+                    "Make the TFTP server answer a missing file with TFTP error 1 (File not found), as tftpd-hpa, atftpd and dnsmasq do, and let its data port through any firewall (MCLEAN-CTLSEP, VI-FWISSUES and TCG-7960).",
                     match from {
                         BootedFrom::Root(_) => self.rerun(from, ""),
                         // probe names which of the two it is.

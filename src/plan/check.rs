@@ -31,8 +31,11 @@ pub enum Verdict {
     Already,
     /// A rule with evidence says the jump fails.
     Refused,
-    /// No rule speaks about it, or the files it needs are not known to exist.
+    /// No rule speaks about it.
     Unknown,
+    /// A rule allows it, but no source lists the files it needs, so phoneup cannot name them:
+    /// nothing is known against the jump.
+    FilesUnknown,
 }
 
 impl Verdict {
@@ -40,7 +43,7 @@ impl Verdict {
     pub fn exit_code(self) -> u8 {
         match self {
             Verdict::Safe | Verdict::Already => 0,
-            Verdict::Refused | Verdict::Unknown => 1,
+            Verdict::Refused | Verdict::Unknown | Verdict::FilesUnknown => 1,
         }
     }
 }
@@ -126,13 +129,22 @@ pub fn check(matrix: &Matrix, from: &str, to: &str, model: Model) -> Result<Chec
     } else if let Some(rule) = matrix.allowances(&from_load, &to_load).next() {
         let needed = package::firmware(&from_load, &to_load);
         if to_load.in_catalogue {
+            check.verdict = Verdict::FilesUnknown;
             check.reason = Some(format!(
-                "rule {} allows this jump, but it needs {}, and the catalogue does not list {} in the package of {}",
+                "rule {} allows this jump, but no source lists the package of {}, so phoneup cannot name the files the phone will ask for ({} are what its kind of package holds). nothing says the jump is unsafe, only what to flash is unknown",
                 rule.id,
-                needed.join(", "),
+                to_load.name(),
                 package::missing_firmware(&from_load, &to_load).join(", "),
-                to_load.name()
             ));
+            check.next_step = Some(NextStep::new(
+                format!(
+                    "If you have the package of {}, list its files in a copy of the matrix (with their source), then check again with --matrix.",
+                    to_load.name()
+                ),
+                "phoneup matrix > my.yaml",
+            ));
+            rule_fields(&mut check, rule, matrix);
+            return Ok(check);
         } else {
             check.verdict = Verdict::Safe;
             check.safe = true;
@@ -251,6 +263,7 @@ impl Check {
             Verdict::Already => style.good("ALREADY THERE:"),
             Verdict::Refused => style.error("REFUSED:"),
             Verdict::Unknown => style.warning("NOT KNOWN TO BE SAFE:"),
+            Verdict::FilesUnknown => style.warning("ALLOWED, BUT ITS FILES ARE NOT KNOWN:"),
         };
         let _ = writeln!(
             out,
@@ -292,6 +305,15 @@ impl Check {
         }
         for note in &self.notes {
             let _ = writeln!(out, "  note      {note}");
+        }
+        // The cautions `plan` prints for the same stage.
+        if let Some(stage) = self.stage.as_ref().filter(|_| self.safe) {
+            if !stage.warnings.is_empty() {
+                let _ = writeln!(out, "  {}", style.warning("warnings"));
+                for warning in &stage.warnings {
+                    let _ = writeln!(out, "    ! {warning}");
+                }
+            }
         }
         let plan_command = format!("phoneup plan --from {} --to {}", self.from, self.to);
         if self.safe {
@@ -410,7 +432,7 @@ fn aims_elsewhere(simulation: &Simulation, root: &TftpRoot, label: &str) -> Vec<
             .find(|(_, n)| n.as_deref().is_some_and(|n| same_load(n, staying)));
         let why = match winner {
             Some((later, _)) => format!(
-                ": {later} names {staying} and the phone reads it after {file}, so it wins (seed 002). Name {load} in {later} too, or remove the line there"
+                ": {later} names {staying} and the phone reads it after {file}, so it wins (TCG-7960). Name {load} in {later} too, or remove the line there"
             ),
             None => format!(
                 ": {staying} does not follow it. Name the load the phone should run in every file it reads, or let phoneup apply write them"
@@ -657,7 +679,7 @@ mod tests {
     #[test]
     fn a_file_the_phone_does_not_follow_is_blamed_on_the_file_read_after_it() {
         // A SIP 6.3 phone reads OS79XX.TXT, SIPDefault.cnf, then SIP<MAC>.cnf, whose
-        // image_version wins (seed 002).
+        // image_version wins (TCG-7960).
         let mut root = TftpRoot::new();
         root.insert("OS79XX.TXT", "P0S3-06-3-00\n");
         root.insert("SIPDefault.cnf", "image_version: P0S3-05-3-00\n");

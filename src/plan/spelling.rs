@@ -1,5 +1,5 @@
 //! The names a plan writes and asks for. A load may be spelled more than one way in the field
-//! (`P0S3-8-11-00`, as seed 004's files, and Cisco's `P0S3-08-11-00`): with a TFTP root, every
+//! (`P0S3-8-11-00`, as FUSSYLOGIC-7940's files, and Cisco's `P0S3-08-11-00`): with a TFTP root, every
 //! name follows the user's own files, and a `.loads` is read for the exact names the phone will
 //! fetch after it; without one, names are the catalogue's.
 
@@ -257,7 +257,7 @@ mod tests {
             "{:?}",
             step.notes
         );
-        // seed 004's spelling of 8.11 is one the catalogue records.
+        // FUSSYLOGIC-7940's spelling of 8.11 is one the catalogue records.
         let step = Spelling::new(Some(&seed_004_root()))
             .step(six, matrix.by_name("P003-08-11-00").unwrap());
         assert!(

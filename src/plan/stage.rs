@@ -140,7 +140,7 @@ fn same_boot_prefix(a: &str, b: &str) -> bool {
     prefix(a) == prefix(b)
 }
 
-/// The UAL hunt as seed 004's atftpd log shows it, up to the default files.
+/// The UAL hunt as FUSSYLOGIC-7940's atftpd log shows it, up to the default files.
 const UAL_HUNT: [PerPhoneFile; 4] = [
     PerPhoneFile::CtlSep,
     PerPhoneFile::SepXml,

@@ -51,7 +51,11 @@ fn r2_sccp_before_5_to_sip_7_is_load_id_incorrect_but_its_loader_is_a_medium_rou
     let matrix = Matrix::builtin().unwrap();
     let result = check(&matrix, "P0030301MFG2", "P0S3-07-4-00", Model::Both).unwrap();
     assert!(
-        result.reason.as_deref().unwrap().contains("full .bin"),
+        result
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("Load ID Incorrect"),
         "{:?}",
         result.reason
     );

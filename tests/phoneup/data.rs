@@ -244,7 +244,7 @@ fn seed_004_spelling_is_recorded_with_its_evidence() {
     for name in ["P0S3-8-11-00", "P003-8-11-00"] {
         let load = matrix.by_name(name).expect("a recorded spelling");
         let spelling = load.spellings.iter().find(|s| s.id == name).unwrap();
-        assert_eq!(spelling.evidence, ["seed-004"]);
+        assert_eq!(spelling.evidence, ["FUSSYLOGIC-7940"]);
         assert!(load.name().contains("-08-11-"), "Cisco's spelling first");
     }
 }

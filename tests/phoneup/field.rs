@@ -107,3 +107,87 @@ fn load_ids_pasted_with_typographic_dashes_plan_with_a_note() {
     assert!(text.contains("catalogue    yes, as P0S3-08-2-00"), "{text}");
     assert!(text.contains("was read as P0S3-08-2-00"), "{text}");
 }
+
+/// Whether a `where` citation reads as a path on somebody's machine or in a crawl, not as
+/// something a reader can find.
+fn local_path(locator: &str) -> bool {
+    let lower = locator.to_ascii_lowercase();
+    lower.contains("shared/")
+        || lower.contains("seeds/")
+        || lower.contains("crawl id")
+        || lower.contains("crawled")
+        || lower.starts_with('/')
+        || lower.starts_with("./")
+        || lower.starts_with("../")
+        || lower.starts_with('~')
+        || lower.starts_with("file:")
+        || lower.contains(".txt")
+}
+
+/// Every source of the built-in matrix opens for a user: a public web address, or a citation
+/// (title, site, date) to search for; none names a path on our machines.
+#[test]
+fn every_evidence_locator_opens_for_a_user() {
+    let matrix = Matrix::builtin().unwrap();
+    for source in &matrix.sources {
+        let locator = source.locator();
+        match &source.url {
+            Some(url) => assert!(
+                url.starts_with("https://") || url.starts_with("http://"),
+                "{}: {url} is not a web address",
+                source.key
+            ),
+            None => {
+                let citation = source.location.as_deref().unwrap_or_default();
+                assert!(
+                    citation.contains('"') && citation.chars().any(|c| c.is_ascii_digit()),
+                    "{}: `{citation}` is not a citation with a title and a date",
+                    source.key
+                );
+            }
+        }
+        assert!(
+            !local_path(locator),
+            "{}: `{locator}` points at a local path",
+            source.key
+        );
+        assert!(
+            !source.key.starts_with("seed"),
+            "{}: name it by its origin",
+            source.key
+        );
+    }
+    // The test catches what it is for.
+    assert!(local_path("shared/seeds/004_d70bdb30d670336c.txt"));
+    assert!(local_path("crawled GitHub file, crawl id 19936779969"));
+}
+
+/// Nothing phoneup ships names the team's copies of the public pages.
+#[test]
+fn no_source_or_data_file_names_the_team_s_copies() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut stack = vec![root.join("src"), root.join("data")];
+    let mut read = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            read += 1;
+            for needle in [
+                "shared/seeds",
+                "shared/research",
+                "shared/domain",
+                "crawl id",
+            ] {
+                assert!(!text.contains(needle), "{} names {needle}", path.display());
+            }
+        }
+    }
+    assert!(read > 50, "only {read} files read");
+}

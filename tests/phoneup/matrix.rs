@@ -31,10 +31,10 @@ fn a_user_matrix_can_add_loads_they_own() {
     let path = dir.join("mine.yaml");
     let added = BUILTIN_YAML.replace(
         "  - id: P0S3-8-12-00\n",
-        "  - id: P0S3-08-3-00\n    version: \"8.3\"\n    loader: P003-08-3-00\n    files: [P003-08-3-00.bin, P003-08-3-00.sbn, P0S3-08-3-00.loads, P0S3-08-3-00.sb2]\n    evidence: [seed-004]\n  - id: P0S3-8-12-00\n",
+        "  - id: P0S3-08-3-00\n    version: \"8.3\"\n    loader: P003-08-3-00\n    files: [P003-08-3-00.bin, P003-08-3-00.sbn, P0S3-08-3-00.loads, P0S3-08-3-00.sb2]\n    evidence: [FUSSYLOGIC-7940]\n  - id: P0S3-8-12-00\n",
     ).replace(
         "  - id: P003-08-4-00\n",
-        "  - id: P003-08-3-00\n    version: \"8.3\"\n    files: [P003-08-3-00.bin, P003-08-3-00.sbn]\n    evidence: [seed-004]\n  - id: P003-08-4-00\n",
+        "  - id: P003-08-3-00\n    version: \"8.3\"\n    files: [P003-08-3-00.bin, P003-08-3-00.sbn]\n    evidence: [FUSSYLOGIC-7940]\n  - id: P003-08-4-00\n",
     );
     fs::write(&path, added).unwrap();
     let path = path.to_str().unwrap();
@@ -68,8 +68,8 @@ fn a_broken_matrix_names_the_file_and_line() {
         (
             "unknown-source.yaml",
             BUILTIN_YAML.replacen(
-                "evidence: [seed-004]\n    note: the factory",
-                "evidence: [NOPE]\n    note: the factory",
+                "evidence: [FUSSYLOGIC-7940]\n    note: the manufacturing",
+                "evidence: [NOPE]\n    note: the manufacturing",
                 1,
             ),
             "source `NOPE`",

@@ -119,7 +119,7 @@ fn with_packages(count: usize) -> String {
         let app = format!("P0S3-09-{minor}-{sub:02}");
         let loader = format!("P003-09-{minor}-{sub:02}");
         loads.push_str(&format!(
-            "  - id: {app}\n    version: \"9.{minor}\"\n    loader: {loader}\n    files: [{loader}.bin, {loader}.sbn, {app}.loads, {app}.sb2]\n    evidence: [seed-004]\n  - id: {loader}\n    version: \"9.{minor}\"\n    files: [{loader}.bin, {loader}.sbn]\n    evidence: [seed-004]\n"
+            "  - id: {app}\n    version: \"9.{minor}\"\n    loader: {loader}\n    files: [{loader}.bin, {loader}.sbn, {app}.loads, {app}.sb2]\n    evidence: [FUSSYLOGIC-7940]\n  - id: {loader}\n    version: \"9.{minor}\"\n    files: [{loader}.bin, {loader}.sbn]\n    evidence: [FUSSYLOGIC-7940]\n"
         ));
     }
     BUILTIN_YAML.replacen("\nrules:\n", &format!("{loads}\nrules:\n"), 1)
@@ -155,7 +155,7 @@ fn a_users_rule_the_phone_model_does_not_confirm_is_the_matrix_s_problem() {
     let test = Test::new();
     let dir = test.path();
     let path = dir.join("allow-all.yaml");
-    let rule = "  - id: R0-ALL\n    summary: every jump\n    verdict: allowed\n    from: {}\n    to: {}\n    mechanism: dual_boot\n    confidence: high\n    evidence:\n      - source: seed-004\n        note: none\n";
+    let rule = "  - id: R0-ALL\n    summary: every jump\n    verdict: allowed\n    from: {}\n    to: {}\n    mechanism: dual_boot\n    confidence: high\n    evidence:\n      - source: FUSSYLOGIC-7940\n        note: none\n";
     let text = BUILTIN_YAML.replacen("\ncautions:\n", &format!("{rule}\ncautions:\n"), 1);
     let line = text.lines().position(|l| l == "  - id: R0-ALL").unwrap() + 1;
     fs::write(&path, text).unwrap();
