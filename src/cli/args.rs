@@ -134,6 +134,7 @@ impl PhoneArgs {
             model,
             mac: mac(&self.mac)?.map(|mac| mac.to_string()),
             server,
+            ..Phone::new(model)
         };
         Ok((phone, address))
     }

@@ -78,7 +78,8 @@ fn name_the_server_fix(simulation: &mut Simulation) {
 impl Args {
     pub fn run(self, context: &Context) -> Result<Answer, Error> {
         let boots = self.phone.boots();
-        let (phone, address) = self.phone.phone_and_address(self.model.into())?;
+        let (mut phone, address) = self.phone.phone_and_address(self.model.into())?;
+        phone.packages = crate::knowledge::package::Packages::of(context.matrix()?);
         let usage = |message: &str| Error::Usage {
             message: message.into(),
         };

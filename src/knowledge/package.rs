@@ -93,6 +93,77 @@ pub fn file_key(name: &str) -> Option<FileKey> {
     Some((id.match_key(), extension.to_string()))
 }
 
+/// What the catalogue says about a firmware file a phone asks for or a user is told to copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shipped<'a> {
+    /// The package of this load lists the file (in any spelling of the load).
+    Yes(&'a Load),
+    /// The catalogue knows the load, and its package holds no such file: nobody can copy it
+    /// from the firmware package.
+    NotInPackage(&'a Load),
+    /// Not a firmware file of a load the catalogue knows.
+    Unknown,
+}
+
+/// The packages of a catalogue, shared cheaply: which one ships a file. The phone model asks
+/// before it tells a user to copy a file from the firmware package.
+#[derive(Debug, Clone)]
+pub struct Packages {
+    loads: std::sync::Arc<Vec<Load>>,
+}
+
+impl Packages {
+    /// The packages of `matrix`'s catalogue.
+    pub fn of(matrix: &crate::knowledge::matrix::Matrix) -> Packages {
+        Packages {
+            loads: std::sync::Arc::new(matrix.loads.clone()),
+        }
+    }
+
+    /// The packages of the built-in catalogue.
+    pub fn builtin() -> Packages {
+        static BUILTIN: std::sync::LazyLock<Packages> = std::sync::LazyLock::new(|| {
+            Packages::of(
+                &crate::knowledge::matrix::Matrix::builtin()
+                    .expect("the built-in matrix is valid (build.rs checked it)"),
+            )
+        });
+        BUILTIN.clone()
+    }
+
+    /// Which package ships `file` (a name as the phone asks for it).
+    pub fn ships(&self, file: &str) -> Shipped<'_> {
+        let Ok(id) = LoadId::parse(file) else {
+            return Shipped::Unknown;
+        };
+        let Some(extension) = id.extension().map(str::to_ascii_lowercase) else {
+            return Shipped::Unknown;
+        };
+        let key = id.match_key();
+        let Some(load) = self.loads.iter().find(|l| l.id.match_key() == key) else {
+            return Shipped::Unknown;
+        };
+        let listed = load.files.iter().any(|f| {
+            LoadId::parse(f).is_ok_and(|other| {
+                other.match_key() == key
+                    && other.extension().map(str::to_ascii_lowercase).as_deref()
+                        == Some(extension.as_str())
+            })
+        });
+        if listed {
+            Shipped::Yes(load)
+        } else {
+            Shipped::NotInPackage(load)
+        }
+    }
+}
+
+impl Default for Packages {
+    fn default() -> Packages {
+        Packages::builtin()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,5 +196,33 @@ mod tests {
         );
         assert_eq!(file_key("P003-8-11-00.SBN"), None);
         assert_eq!(file_key("OS79XX.TXT"), None);
+    }
+
+    #[test]
+    fn the_catalogue_says_which_package_ships_a_file() {
+        let packages = Packages::builtin();
+        let name = |shipped: Shipped| match shipped {
+            Shipped::Yes(load) => format!("yes {}", load.name()),
+            Shipped::NotInPackage(load) => format!("not in {}", load.name()),
+            Shipped::Unknown => "unknown".into(),
+        };
+        assert_eq!(name(packages.ships("P003-8-12-00.sbn")), "yes P003-8-12-00");
+        assert_eq!(name(packages.ships("P0S3-8-12-00.sb2")), "yes P0S3-8-12-00");
+        // No 8.12 package ships the application as a .sbn or .bin (LKML, CISCOPROV).
+        assert_eq!(
+            name(packages.ships("P0S3-8-12-00.sbn")),
+            "not in P0S3-8-12-00"
+        );
+        assert_eq!(
+            name(packages.ships("P0S3-08-12-00.bin")),
+            "not in P0S3-8-12-00"
+        );
+        // FUSSYLOGIC-7940's spelling of 8.11 is the same package.
+        assert_eq!(
+            name(packages.ships("P003-8-11-00.sbn")),
+            "yes P003-08-11-00"
+        );
+        assert_eq!(name(packages.ships("P0S3-08-13-00.sbn")), "unknown");
+        assert_eq!(name(packages.ships("SIPDefault.cnf")), "unknown");
     }
 }

@@ -86,6 +86,12 @@ fn list(chars: &[char]) -> String {
     }
 }
 
+/// The characters folding changed, for people: `U+2013 (en dash) and U+2011 (non-breaking
+/// hyphen)`.
+pub fn characters(folded: &Folded) -> String {
+    list(&folded.changed)
+}
+
 /// What folding did, for people: `its U+2013 (en dash) and U+2011 (non-breaking hyphen) were
 /// read as \`-\``, `its U+00AD (soft hyphen) was dropped`.
 pub fn describe(folded: &Folded) -> String {

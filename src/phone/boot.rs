@@ -10,7 +10,9 @@ use crate::files::{
     loads, mgc_default_cnf, os79xx_txt, sep_default_cnf, sip_default_cnf, xml_default_cnf_xml,
 };
 use crate::knowledge::load_id::{Era, Kind, LoadId, Protocol, Version};
+use crate::knowledge::package::{Packages, Shipped};
 use crate::knowledge::phones::Model;
+use crate::knowledge::typography;
 use crate::phone::server::{Answer, Server, ServerBehaviour, Transfer};
 
 /// One request, as a TFTP server log shows it.
@@ -73,14 +75,19 @@ pub struct Phone {
     /// [`Phone::mac`].
     pub mac: Option<String>,
     pub server: ServerBehaviour,
+    /// The catalogue's packages: a fix never tells the user to copy a file none of them ships.
+    pub packages: Packages,
 }
 
 impl Phone {
+    /// A phone of `model` with no MAC, on a server that answers File not found, checking its
+    /// advice against the built-in catalogue.
     pub fn new(model: Model) -> Phone {
         Phone {
             model,
             mac: None,
             server: ServerBehaviour::FileNotFound,
+            packages: Packages::builtin(),
         }
     }
 
@@ -221,7 +228,11 @@ impl BootRun<'_> {
                 "The phone asks for {} but the root has {variant}: tftpd-hpa, atftpd and dnsmasq match names exactly and answer File not found (a Windows server such as Tftpd32 ignores case); rename it.",
                 shown(name)
             ));
-        } else if let Some(variant) = self.server.spelling_variant(name) {
+        } else if let Some(variant) = self
+            .server
+            .spelling_variant(name)
+            .filter(|_| matches!(self.phone.packages.ships(name), Shipped::Yes(_)))
+        {
             self.out.problems.push(format!(
                 "The phone asks for {} but the root has {variant}, the same file spelled another way: the phone asks for names exactly. Copy {variant} to {}, or name {} in the file that led the phone here (phoneup plan --tftp-root follows your spelling).",
                 shown(name),
@@ -264,13 +275,7 @@ impl BootRun<'_> {
                 .rev()
                 .find(|r| r.found)
                 .map(|r| r.file.clone());
-            let fix = match named_by {
-                Some(file) => format!(
-                    "{} is not on the TFTP server: copy it into the directory it serves from the firmware package, or change {file}, which led the phone to it.",
-                    shown(name)
-                ),
-                None => format!("{} is not on the TFTP server: copy it into the directory it serves from the firmware package.", shown(name)),
-            };
+            let fix = self.missing_fix(name, named_by.as_deref());
             self.out.problems.push(fix);
             Err(self.finish(
                 BootResult::FileNotFound,
@@ -278,6 +283,69 @@ impl BootRun<'_> {
                 &["TFTP File Not Found"],
             ))
         }
+    }
+
+    /// What to do about a file the phone needs and the server lacks, as the catalogue allows:
+    /// copy it from its package when one ships it; otherwise name what the package does hold
+    /// (the loader, for an image before the loader pointed at a UAL-era application).
+    fn missing_fix(&self, name: &str, named_by: Option<&str>) -> String {
+        let packages = &self.phone.packages;
+        let by = named_by.unwrap_or("the file that named it");
+        let missing = format!("{} is not on the TFTP server", shown(name));
+        // A name pasted from a web page: the phone asks for its dashes as they are.
+        let typographic =
+            typography::fold(name).filter(|f| packages.ships(&f.text) != Shipped::Unknown);
+        let asked = typographic.as_ref().map_or(name, |f| f.text.as_str());
+        let mut fix = match &typographic {
+            Some(folded) => format!(
+                "{missing}: {by} names it with {} from a web page, and the phone asks for those characters as they are; write {} with plain hyphens.",
+                typography::characters(folded),
+                asked.rsplit_once('.').map_or(asked, |(stem, _)| stem)
+            ),
+            None => missing.clone(),
+        };
+        match packages.ships(asked) {
+            Shipped::Yes(_) if typographic.is_some() => {}
+            Shipped::Yes(_) => {
+                let led = named_by
+                    .map(|file| format!(", or change {file}, which led the phone to it"))
+                    .unwrap_or_default();
+                fix.push_str(&format!(
+                    ": copy it into the directory it serves from the firmware package{led}."
+                ));
+            }
+            Shipped::NotInPackage(load) => {
+                let image = asked.rsplit_once('.').is_some_and(|(_, ext)| {
+                    matches!(ext.to_ascii_lowercase().as_str(), "bin" | "sbn")
+                });
+                let holds = format!(
+                    "No package of {} ships {asked} (it holds {})",
+                    load.label(),
+                    load.files.join(", ")
+                );
+                let plan = format!(
+                    "phoneup plan --from {} --to {}",
+                    self.running.name(),
+                    load.name()
+                );
+                let advice = match load.loader.as_deref().filter(|_| image) {
+                    Some(loader) => format!(
+                        "{holds}: an image before the loader cannot take {} directly. Point it at the loader {loader} instead ({by} led it here), and the loader's hunt fetches the rest: {plan} writes every stage.",
+                        load.name()
+                    ),
+                    None => format!(
+                        "{holds}: name a load whose files you have in {by} ({plan} lists them)."
+                    ),
+                };
+                let joiner = if typographic.is_some() { " " } else { ". " };
+                fix.push_str(joiner);
+                fix.push_str(&advice);
+            }
+            Shipped::Unknown => fix.push_str(&format!(
+                ", and no package phoneup knows ships it: check the name in {by}, which led the phone to it."
+            )),
+        }
+        fix
     }
 
     /// Pre-UAL images: OS79XX.TXT first, then the protocol's own files.

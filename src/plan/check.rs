@@ -497,6 +497,7 @@ pub fn check_root(
             let one = Phone {
                 model,
                 mac: mac.map(|mac| mac.to_string()),
+                packages: package::Packages::of(matrix),
                 ..phone.clone()
             };
             let simulation = one.simulate(&start.id, &root, boots);

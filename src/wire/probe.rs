@@ -536,6 +536,7 @@ impl Run<'_> {
                 model,
                 mac: Some(mac.to_string()),
                 server: ServerBehaviour::FileNotFound,
+                ..Phone::new(model)
             };
             let mut wire = Wire {
                 run: self,

@@ -191,3 +191,138 @@ fn no_source_or_data_file_names_the_team_s_copies() {
     }
     assert!(read > 50, "only {read} files read");
 }
+
+/// The firmware file names in `text` (load IDs with a firmware extension).
+fn firmware_names(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '.'))
+        .map(|word| word.trim_end_matches('.'))
+        .filter(|word| {
+            phoneup::knowledge::load_id::LoadId::parse(word)
+                .is_ok_and(|id| id.extension().is_some())
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every sentence of `text` that tells the user to copy or obtain a file names only files a
+/// package of the catalogue ships.
+fn assert_copies_only_shipped(
+    packages: &phoneup::knowledge::package::Packages,
+    text: &str,
+    context: &str,
+) -> usize {
+    use phoneup::knowledge::package::Shipped;
+    let mut checked = 0;
+    for sentence in text.split(". ") {
+        let lower = sentence.to_ascii_lowercase();
+        if !(lower.contains("copy") || lower.contains("obtain")) {
+            continue;
+        }
+        for file in firmware_names(sentence) {
+            checked += 1;
+            assert!(
+                matches!(packages.ships(&file), Shipped::Yes(_)),
+                "{context}: `{sentence}` names {file}, which no package ships"
+            );
+        }
+    }
+    checked
+}
+
+/// No stage of any plan tells a user to fetch a file no package of the catalogue ships: its
+/// firmware, its notes and its warnings.
+#[test]
+fn every_stage_names_only_files_a_package_ships() {
+    use phoneup::knowledge::package::{Packages, Shipped};
+    let matrix = Matrix::builtin().unwrap();
+    let packages = Packages::of(&matrix);
+    let planner = Planner::new(&matrix);
+    let mut stages = 0;
+    for from in &matrix.loads {
+        for to in &matrix.loads {
+            let Outcome::Plan(plan) = planner.plan(&Request::new(from.name(), to.name())).unwrap()
+            else {
+                continue;
+            };
+            let context = format!("{} -> {}", from.name(), to.name());
+            for note in &plan.notes {
+                assert_copies_only_shipped(&packages, note, &context);
+            }
+            for stage in &plan.stages {
+                stages += 1;
+                for file in &stage.firmware {
+                    assert!(
+                        matches!(packages.ships(file), Shipped::Yes(_)),
+                        "{context}: stage {} fetches {file}",
+                        stage.reboot
+                    );
+                }
+                for text in stage.warnings.iter().chain([&stage.confirm]) {
+                    for file in firmware_names(text) {
+                        assert!(
+                            matches!(packages.ships(&file), Shipped::Yes(_)),
+                            "{context}: stage {} says `{text}`",
+                            stage.reboot
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(stages > 2000, "only {stages} stages");
+}
+
+/// No finding of `simulate` tells a user to copy a file no package ships: a phone on each
+/// catalogue load, pointed by OS79XX.TXT, SIPDefault.cnf and XMLDefault.cnf.xml at each other
+/// load with none of its firmware served (a SIP 6.3 phone pointed at P0S3-8-12-00 is told to
+/// name the loader, not to copy P0S3-8-12-00.sbn).
+#[test]
+fn every_simulate_finding_names_only_files_a_package_ships() {
+    use phoneup::knowledge::load_id::LoadId;
+    use phoneup::knowledge::package::Packages;
+    use phoneup::knowledge::phones::Model;
+    use phoneup::phone::simulation::BootedFrom;
+    use phoneup::phone::Phone;
+    use phoneup::tftp_root::TftpRoot;
+    let matrix = Matrix::builtin().unwrap();
+    let packages = Packages::of(&matrix);
+    let mut checked = 0;
+    for from in matrix.loads.iter().filter(|l| l.id.era().is_some()) {
+        for to in &matrix.loads {
+            let mut root = TftpRoot::new();
+            root.insert("OS79XX.TXT", format!("{}\n", to.name()));
+            root.insert("SIPDefault.cnf", format!("image_version: {}\n", to.name()));
+            root.insert(
+                "XMLDefault.cnf.xml",
+                format!(
+                    "<Default><loadInformation8 model=\"IP Phone 7940\">{}</loadInformation8></Default>\n",
+                    to.name()
+                ),
+            );
+            let phone = Phone::new(Model::M7940);
+            let start = LoadId::parse(from.name()).unwrap();
+            let mut simulation = phone.simulate(&start, &root, 4);
+            simulation.suggest(&BootedFrom::Root(std::path::Path::new("/srv/tftp")));
+            let context = format!("{} pointed at {}", from.name(), to.name());
+            for problem in &simulation.problems {
+                checked += assert_copies_only_shipped(&packages, problem, &context);
+            }
+            if let Some(next) = &simulation.next_step {
+                checked += assert_copies_only_shipped(&packages, &next.fix, &context);
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} files checked");
+    // The field's case: the loader is named, and no copy of a file no package ships.
+    let mut root = TftpRoot::new();
+    root.insert("OS79XX.TXT", "P0S3-8-12-00\n");
+    root.insert("SIPDefault.cnf", "image_version: P0S3-8-12-00\n");
+    let simulation =
+        Phone::new(Model::M7940).simulate(&LoadId::parse("P0S3-06-3-00").unwrap(), &root, 4);
+    let text = simulation.problems.join("\n");
+    assert!(
+        text.contains("Point it at the loader P003-8-12-00"),
+        "{text}"
+    );
+    assert!(!text.to_ascii_lowercase().contains("copy"), "{text}");
+}

@@ -22,6 +22,7 @@ fn phone(model: Model) -> Phone {
         model,
         mac: Some(MAC.into()),
         server: ServerBehaviour::FileNotFound,
+        ..Phone::new(model)
     }
 }
 
