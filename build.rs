@@ -17,6 +17,7 @@ mod knowledge {
     pub mod firmware;
     pub mod load_id;
     pub mod matrix;
+    pub mod models;
     pub mod yaml_limits;
 }
 
@@ -60,6 +61,7 @@ fn main() {
         "src/knowledge/firmware.rs",
         "src/knowledge/load_id.rs",
         "src/knowledge/matrix.rs",
+        "src/knowledge/models.rs",
         "src/knowledge/yaml_limits.rs",
         "src/output/escape.rs",
     ] {

@@ -9,7 +9,7 @@ use std::cmp::Ordering;
 use std::fmt;
 use thiserror::Error;
 
-use crate::knowledge::firmware;
+use crate::knowledge::{firmware, models};
 
 /// The protocol an application speaks, from the third character of its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -159,8 +159,8 @@ pub enum LoadIdError {
     },
     #[error("`{input}` has protocol character `{ch}`; 7940/7960 loads have 0 (SCCP), S (SIP) or M (MGCP) as their third character")]
     UnknownProtocol { input: String, ch: char },
-    #[error("`{input}` is {family}; phoneup plans upgrades for the 7940 and 7960 only")]
-    OtherFamily { input: String, family: &'static str },
+    #[error("`{input}` is {family}: phoneup plans upgrades for the 7940 and 7960 only")]
+    OtherFamily { input: String, family: String },
     #[error("`{input}` is not a load ID phoneup recognises")]
     Unrecognised { input: String },
 }
@@ -272,28 +272,10 @@ fn platform_device(digit: char) -> &'static str {
     }
 }
 
-fn other_family(upper: &str) -> Option<&'static str> {
-    const FAMILIES: [(&str, &str); 6] = [
-        (
-            "SCCP",
-            "a load for a Java-based phone (7906, 7911, 7941, 7942, 7945, 7961, 7962, 7965, 7970, 7971 or 7975)",
-        ),
-        (
-            "SIP",
-            "a load for a Java-based phone (7906, 7911, 7941, 7942, 7945, 7961, 7962, 7965, 7970, 7971 or 7975)",
-        ),
-        (
-            "TERM",
-            "a load for a Java-based phone (7906, 7911, 7941, 7942, 7945, 7961, 7962, 7965, 7970, 7971 or 7975)",
-        ),
-        ("CP79", "a 7902/7905/7912 load"),
-        ("ATA", "an ATA adaptor load"),
-        ("LD-V", "a 7905 H.323 load"),
-    ];
-    FAMILIES
-        .iter()
-        .find(|(prefix, _)| upper.starts_with(prefix))
-        .map(|(_, family)| *family)
+/// What another phone's name is ([`models::other_model`]): `a 7906 load, not planned by
+/// phoneup`.
+fn other_family(name: &str) -> Option<String> {
+    models::other_model(name).map(|other| other.describe())
 }
 
 fn two_digits(text: &str) -> u32 {
@@ -314,7 +296,7 @@ impl LoadId {
             input: trimmed.to_string(),
         };
 
-        if let Some(family) = other_family(&upper) {
+        if let Some(family) = other_family(trimmed) {
             return Err(LoadIdError::OtherFamily {
                 input: trimmed.to_string(),
                 family,

@@ -12,6 +12,7 @@ pub mod graph;
 pub mod identify;
 pub mod load_id;
 pub mod matrix;
+pub mod models;
 pub mod package;
 pub mod phones;
 pub mod typography;

@@ -10,6 +10,7 @@ use crate::files::{
     loads, mgc_default_cnf, os79xx_txt, sep_default_cnf, sip_default_cnf, xml_default_cnf_xml,
 };
 use crate::knowledge::load_id::{Era, Kind, LoadId, Protocol, Version};
+use crate::knowledge::models;
 use crate::knowledge::package::{Packages, Shipped};
 use crate::knowledge::phones::Model;
 use crate::knowledge::typography;
@@ -341,9 +342,15 @@ impl BootRun<'_> {
                 fix.push_str(joiner);
                 fix.push_str(&advice);
             }
-            Shipped::Unknown => fix.push_str(&format!(
-                ", and no package phoneup knows ships it: check the name in {by}, which led the phone to it."
-            )),
+            Shipped::Unknown => match models::other_model(asked) {
+                Some(other) => fix.push_str(&format!(
+                    ": it is {}, which a 7940/7960 never runs; name a 7940/7960 load in {by}, which led the phone to it.",
+                    other.describe()
+                )),
+                None => fix.push_str(&format!(
+                    ", and no package phoneup knows ships it: check the name in {by}, which led the phone to it."
+                )),
+            },
         }
         fix
     }
@@ -626,10 +633,13 @@ impl BootRun<'_> {
         let file = format!("{name}.{extension}");
         self.fetch(&file)?;
         let Some(target) = target else {
-            return Err(self.unknown(format!(
-                "{} is not a load ID phoneup knows how the phone treats",
-                shown(name)
-            )));
+            return Err(self.unknown(match models::other_model(name) {
+                Some(other) => format!("{} is {}", shown(name), other.describe()),
+                None => format!(
+                    "{} is not a load ID phoneup knows how the phone treats",
+                    shown(name)
+                ),
+            }));
         };
         self.accept(&target)
     }
