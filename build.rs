@@ -129,8 +129,20 @@ fn load(l: &RawLoad) -> String {
             )
         })
         .collect();
+    let sizes: Vec<String> = l
+        .sizes
+        .iter()
+        .map(|size| {
+            format!(
+                "{M}::FileSize {{ file: {}, bytes: {}, source: {} }}",
+                s(&size.file),
+                size.bytes,
+                s(&size.source)
+            )
+        })
+        .collect();
     format!(
-        "{M}::RawLoad {{ id: {}, version: {}, loader: {}, files: {}, inferred: {}, spellings: vec![{}], evidence: {}, note: {}, preferred: {:?} }}",
+        "{M}::RawLoad {{ id: {}, version: {}, loader: {}, files: {}, inferred: {}, spellings: vec![{}], evidence: {}, note: {}, preferred: {:?}, sizes: vec![{}] }}",
         s(&l.id),
         s(&l.version),
         opt(&l.loader),
@@ -140,6 +152,7 @@ fn load(l: &RawLoad) -> String {
         strings(&l.evidence),
         opt(&l.note),
         l.preferred,
+        sizes.join(", "),
     )
 }
 

@@ -243,6 +243,16 @@ pub struct Spelling {
     pub evidence: Vec<String>,
 }
 
+/// The size of one file of a package, as a source gives it: a file of another size with that
+/// name is not the one Cisco shipped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSize {
+    pub file: String,
+    pub bytes: u64,
+    pub source: String,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawLoad {
@@ -260,6 +270,8 @@ pub(crate) struct RawLoad {
     pub(crate) note: Option<String>,
     #[serde(default)]
     pub(crate) preferred: Option<u32>,
+    #[serde(default)]
+    pub(crate) sizes: Vec<FileSize>,
 }
 
 /// A load of the catalogue (or, for a starting point the catalogue lacks, one made from its name).
@@ -280,6 +292,8 @@ pub struct Load {
     pub note: Option<String>,
     /// A well-trodden intermediate: lower ranks are preferred when paths tie.
     pub preferred: Option<u32>,
+    /// The sizes the sources give for files of `files` named after this load.
+    pub sizes: Vec<FileSize>,
     /// For a loader: the protocol of the application whose package ships it.
     pub package: Option<Protocol>,
     pub in_catalogue: bool,
@@ -299,6 +313,7 @@ impl Load {
             evidence: Vec::new(),
             note: None,
             preferred: None,
+            sizes: Vec::new(),
             in_catalogue: false,
         }
     }
@@ -354,6 +369,14 @@ impl Load {
     }
 
     fn rename_files(&mut self, old: &str, new: &str) {
+        let sizes = self.sizes.iter_mut().map(|size| &mut size.file);
+        for file in sizes {
+            if let Some((stem, extension)) = file.rsplit_once('.') {
+                if stem == old {
+                    *file = format!("{new}.{extension}");
+                }
+            }
+        }
         for list in [&mut self.files, &mut self.inferred] {
             for file in list.iter_mut() {
                 if let Some((stem, extension)) = file.rsplit_once('.') {
@@ -614,6 +637,18 @@ impl Matrix {
                     ));
                 }
             }
+            for size in &raw_load.sizes {
+                if !raw_load.files.contains(&size.file) || size.bytes == 0 {
+                    return Err(checker.fail(
+                        line(),
+                        format!(
+                            "load `{}`: the size of `{}` must be of one of its `files`, in bytes",
+                            raw_load.id, size.file
+                        ),
+                    ));
+                }
+                known_source(&size.source, &line)?;
+            }
             if let Some(file) = raw_load
                 .inferred
                 .iter()
@@ -687,6 +722,7 @@ impl Matrix {
                 evidence: raw_load.evidence,
                 note: raw_load.note,
                 preferred: raw_load.preferred,
+                sizes: raw_load.sizes,
                 in_catalogue: true,
             });
         }

@@ -158,6 +158,81 @@ impl Packages {
     }
 }
 
+/// Why a firmware file is not the file its name says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Impostor<'a> {
+    /// A source gives this file another size: it is some other file renamed (a `.sb2` copied
+    /// to a `.bin` name), or damaged.
+    WrongSize {
+        load: &'a Load,
+        expected: u64,
+        source: &'a str,
+    },
+    /// A `.bin` or `.sbn` named for a load whose package has no such file: whatever it holds,
+    /// Cisco never shipped it (a pre-loader phone would fetch it and take it for an image).
+    NoSuchFile { load: &'a Load },
+}
+
+impl Impostor<'_> {
+    /// What is wrong with `file` (of `size` bytes), for people.
+    pub fn describe(&self, file: &str, size: u64) -> String {
+        match self {
+            Impostor::WrongSize {
+                load,
+                expected,
+                source,
+            } => format!(
+                "{file} is {size} bytes, but the {} package's {file} is {expected} bytes ({source}): it is another file under that name, or damaged",
+                load.label()
+            ),
+            Impostor::NoSuchFile { load } => format!(
+                "no package of {} ships a file named {file} (it holds {}): whatever it holds, it is not Cisco's",
+                load.label(),
+                load.files.join(", ")
+            ),
+        }
+    }
+}
+
+impl Packages {
+    /// Whether `file`, of `size` bytes, is not what its name says: a size the sources contradict,
+    /// or a `.bin`/`.sbn` no package ships. `None` when nothing known speaks against it.
+    pub fn impostor(&self, file: &str, size: u64) -> Option<Impostor<'_>> {
+        let extension = file.rsplit_once('.')?.1.to_ascii_lowercase();
+        match self.ships(file) {
+            Shipped::Yes(load) => {
+                let wanted = identify_file(file);
+                let known = load
+                    .sizes
+                    .iter()
+                    .find(|known| identify_file(&known.file) == wanted)?;
+                (known.bytes != size).then_some(Impostor::WrongSize {
+                    load,
+                    expected: known.bytes,
+                    source: &known.source,
+                })
+            }
+            Shipped::NotInPackage(load) if matches!(extension.as_str(), "bin" | "sbn") => {
+                // Only where the package has neither: SIP 7.5 ships a P0S3 .bin and no .sbn
+                // in the one root that shows it, which says too little about a .sbn.
+                let key = load.id.match_key();
+                let has_image = load.files.iter().any(|f| {
+                    identify_file(f)
+                        .is_some_and(|(k, ext)| k == key && matches!(ext.as_str(), "bin" | "sbn"))
+                });
+                (!has_image).then_some(Impostor::NoSuchFile { load })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A file name's load and extension, whatever their spelling and case.
+fn identify_file(name: &str) -> Option<(MatchKey, String)> {
+    let id = LoadId::parse(name).ok()?;
+    Some((id.match_key(), id.extension()?.to_ascii_lowercase()))
+}
+
 impl Default for Packages {
     fn default() -> Packages {
         Packages::builtin()
@@ -224,5 +299,68 @@ mod tests {
         );
         assert_eq!(name(packages.ships("P0S3-08-13-00.sbn")), "unknown");
         assert_eq!(name(packages.ships("SIPDefault.cnf")), "unknown");
+    }
+
+    #[test]
+    fn impostors_are_caught_by_size_and_by_name() {
+        let packages = Packages::builtin();
+        // CISCOPROV's sizes of 8.1(2)SR2.
+        assert_eq!(packages.impostor("P0030801SR02.bin", 130_552), None);
+        assert_eq!(packages.impostor("P0030801SR02.sbn", 130_956), None);
+        // The .sb2 renamed to a .bin.
+        let renamed = packages.impostor("P0030801SR02.bin", 708_460).unwrap();
+        assert!(matches!(
+            renamed,
+            Impostor::WrongSize {
+                expected: 130_552,
+                source: "CISCOPROV",
+                ..
+            }
+        ));
+        assert!(renamed
+            .describe("P0030801SR02.bin", 708_460)
+            .contains("is 130552 bytes (CISCOPROV)"));
+        // No size known: nothing to say.
+        assert_eq!(packages.impostor("P00308010200.bin", 1), None);
+        // A .bin or .sbn no package ships, whatever its size.
+        for file in ["P0S3-8-12-00.bin", "P0S3-08-11-00.sbn", "P0S3-08-2-00.bin"] {
+            assert!(
+                matches!(
+                    packages.impostor(file, 130_552),
+                    Some(Impostor::NoSuchFile { .. })
+                ),
+                "{file}"
+            );
+        }
+        // A package with an image of that name but not this extension says too little.
+        assert_eq!(packages.impostor("P0S3-07-5-00.sbn", 5), None);
+        // Other files no package lists are not called impostors here.
+        assert_eq!(packages.impostor("P0S3-08-13-00.bin", 5), None);
+        assert_eq!(packages.impostor("OS79XX.TXT", 13), None);
+    }
+
+    #[test]
+    fn a_signed_file_is_its_unsigned_twin_plus_404_bytes_wherever_the_sources_give_both() {
+        let matrix = crate::knowledge::matrix::Matrix::builtin().unwrap();
+        let mut pairs = 0;
+        for load in &matrix.loads {
+            let size = |extension: &str| {
+                load.sizes
+                    .iter()
+                    .find(|s| s.file == format!("{}.{extension}", load.name()))
+                    .map(|s| s.bytes)
+            };
+            if let (Some(bin), Some(sbn)) = (size("bin"), size("sbn")) {
+                assert_eq!(sbn, bin + 404, "{}", load.name());
+                pairs += 1;
+            }
+            if let (Some(bin), Some(sb2)) = (size("bin"), size("sb2")) {
+                // SIP 7.5 ships a full-size application .bin beside its .sb2 (KLOBES).
+                if bin > 500_000 {
+                    assert_eq!(sb2, bin + 404, "{}", load.name());
+                }
+            }
+        }
+        assert!(pairs >= 5, "only {pairs} pairs");
     }
 }
