@@ -195,6 +195,18 @@ impl Impostor<'_> {
 }
 
 impl Packages {
+    /// The size the sources give for `file`, in any spelling of its load.
+    pub fn size_of(&self, file: &str) -> Option<u64> {
+        let Shipped::Yes(load) = self.ships(file) else {
+            return None;
+        };
+        let wanted = identify_file(file);
+        load.sizes
+            .iter()
+            .find(|known| identify_file(&known.file) == wanted)
+            .map(|known| known.bytes)
+    }
+
     /// Whether `file`, of `size` bytes, is not what its name says: a size the sources contradict,
     /// or a `.bin`/`.sbn` no package ships. `None` when nothing known speaks against it.
     pub fn impostor(&self, file: &str, size: u64) -> Option<Impostor<'_>> {

@@ -546,6 +546,18 @@ pub fn check_root(
             for problem in &simulation.problems {
                 add(problem.clone());
             }
+            // A file the phone fetched that is not what its name says.
+            let packages = package::Packages::of(matrix);
+            for file in simulation.boots.iter().flat_map(|b| &b.fetched) {
+                if let Some(entry) = root.get(file) {
+                    if let Some(impostor) = packages.impostor(file, entry.size) {
+                        add(format!(
+                            "{label} fetches {file}, and {}.",
+                            impostor.describe(file, entry.size)
+                        ));
+                    }
+                }
+            }
             for (name, why) in &root.unread {
                 let asked = simulation
                     .boots

@@ -20,6 +20,21 @@ const BOOTS: usize = 3;
 /// Bytes for stand-in firmware images (no Cisco firmware is ever shipped or needed).
 pub const STAND_IN_IMAGE: &[u8] = b"phoneup stand-in firmware image, not a Cisco file\n";
 
+/// `contents` padded to the size the sources give for `file` (with line ends for a `.loads`,
+/// whose text must still read, and zeros for an image), so that a stand-in is not taken for an
+/// impostor; as they are when no size is known or they are longer.
+pub fn stand_in_sized(file: &str, contents: &[u8]) -> Vec<u8> {
+    let mut bytes = contents.to_vec();
+    let known = crate::knowledge::package::Packages::builtin()
+        .size_of(file)
+        .and_then(|size| usize::try_from(size).ok());
+    if let Some(size) = known.filter(|&size| size > bytes.len()) {
+        let fill = if file.ends_with(".loads") { b'\n' } else { 0 };
+        bytes.resize(size, fill);
+    }
+    bytes
+}
+
 /// A TFTP root holding a stage's files and stand-ins for the firmware it lists, and nothing
 /// else: the stage must be enough on its own. A `.loads` stand-in names the `.sbn` and `.sb2`
 /// listed after it, as the stage says the phone will fetch them.

@@ -14,6 +14,8 @@ use crate::files::{
 };
 use crate::knowledge::load_id::{Era, Kind, LoadId};
 use crate::knowledge::matrix::Matrix;
+use crate::knowledge::models;
+use crate::knowledge::package::Packages;
 use crate::output::{Style, Untrusted};
 use crate::tftp_root::TftpRoot;
 
@@ -81,6 +83,9 @@ pub fn missing_for(root: &TftpRoot, load: &str) -> Vec<String> {
 pub enum Status {
     Complete,
     Partial,
+    /// A file of it is not what its name says ([`Packages::impostor`]): of another size than
+    /// the sources give, or a `.bin`/`.sbn` no package ships.
+    Suspect,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -93,6 +98,8 @@ pub struct LoadStatus {
     pub present: Vec<String>,
     pub missing: Vec<String>,
     pub catalogue_id: Option<String>,
+    /// The files of `present` that are not what their names say, each with why.
+    pub impostors: Vec<String>,
     pub notes: Vec<String>,
 }
 
@@ -130,6 +137,7 @@ pub fn inventory_of(matrix: &Matrix, root: &TftpRoot, dir: &Path) -> Inventory {
             unknown_files.push(name.to_string());
         }
     }
+    let packages = Packages::of(matrix);
     let mut loads = Vec::new();
     for (stem, present) in groups {
         let id = LoadId::parse(&stem).expect("grouped names parse");
@@ -188,16 +196,26 @@ pub fn inventory_of(matrix: &Matrix, root: &TftpRoot, dir: &Path) -> Inventory {
                 ));
             }
         }
+        let impostors: Vec<String> = present
+            .iter()
+            .filter_map(|file| {
+                let size = root.get(file)?.size;
+                Some(packages.impostor(file, size)?.describe(file, size))
+            })
+            .collect();
         loads.push(LoadStatus {
             kind: id.kind(),
             version: catalogued
                 .map(|l| l.version.clone())
                 .or_else(|| id.display_version()),
-            status: if missing.is_empty() {
+            status: if !impostors.is_empty() {
+                Status::Suspect
+            } else if missing.is_empty() {
                 Status::Complete
             } else {
                 Status::Partial
             },
+            impostors,
             present,
             missing,
             catalogue_id: catalogued.map(|l| l.name().to_string()),
@@ -228,6 +246,7 @@ impl Inventory {
             let status = match load.status {
                 Status::Complete => style.good("complete"),
                 Status::Partial => style.warning("partial"),
+                Status::Suspect => style.error("suspect"),
             };
             let _ = writeln!(
                 out,
@@ -240,6 +259,9 @@ impl Inventory {
             if !load.missing.is_empty() {
                 let _ = writeln!(out, "      missing: {}", load.missing.join(", "));
             }
+            for impostor in &load.impostors {
+                let _ = writeln!(out, "      not Cisco's file: {impostor}");
+            }
             for note in &load.notes {
                 let _ = writeln!(out, "      note: {note}");
             }
@@ -251,7 +273,10 @@ impl Inventory {
             let unknown: Vec<String> = self
                 .unknown_files
                 .iter()
-                .map(|f| Untrusted(f).to_string())
+                .map(|f| match models::other_model(f) {
+                    Some(other) => format!("{} ({})", Untrusted(f), other.describe()),
+                    None => Untrusted(f).to_string(),
+                })
                 .collect();
             let _ = writeln!(out, "  unknown files: {}", unknown.join(" "));
         }

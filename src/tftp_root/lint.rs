@@ -19,6 +19,8 @@ use crate::files::{
     mgc_default_cnf, os79xx_txt, sep_default_cnf, sip_default_cnf, xml_default_cnf_xml,
 };
 use crate::knowledge::load_id::{Era, Kind, LoadId, LoadIdError, Protocol};
+use crate::knowledge::package::{Impostor, Packages};
+use crate::knowledge::typography;
 use crate::output::Style;
 use crate::tftp_root::inventory::{is_config_name, missing_for};
 use crate::tftp_root::journal::UndoJournal;
@@ -117,6 +119,11 @@ pub enum FindingKind {
     ImageVersionDisagrees,
     /// An empty `CTLSEP<MAC>.tlv`.
     EmptyTrustList,
+    /// A firmware file that is not the file its name says: of another size than the sources
+    /// give, or a `.bin`/`.sbn` no package ships.
+    Impostor,
+    /// A load named with typographic dashes (pasted from a web page): the phone asks for them.
+    TypographicDash,
 }
 
 impl FindingKind {
@@ -138,7 +145,9 @@ impl FindingKind {
             | MalformedXml
             | WrongModelElement
             | ImageVersionDisagrees
-            | EmptyTrustList => Severity::Error,
+            | EmptyTrustList
+            | Impostor
+            | TypographicDash => Severity::Error,
             Leftover | VersionControl | ExtraLines | EmptyOs79xx | SbnMissing
             | PerPhoneImageVersion | PerPhoneFileFirst => Severity::Warning,
         }
@@ -208,6 +217,20 @@ impl Linter<'_> {
     /// A load named in `file` (by `what`: `image_version`, `loadInformation`) must be a load ID
     /// whose files are in the root.
     fn named_load(&mut self, file: &str, line: Option<usize>, what: &str, load: &str) {
+        if let Some(folded) = typography::fold(load).filter(|f| LoadId::parse(&f.text).is_ok()) {
+            self.add(
+                FindingKind::TypographicDash,
+                file,
+                line,
+                format!(
+                    "{what} `{load}` is written with {} (pasted from a web page?)",
+                    typography::characters(&folded)
+                ),
+                "asks for a file named with those characters, gets File not found and stops there on every boot",
+                format!("write {} with plain ASCII hyphens", folded.text.trim()),
+            );
+            return;
+        }
         if let Err(e) = LoadId::parse(load) {
             let problem = match e {
                 LoadIdError::Unrecognised { .. } => format!("{what} `{load}` is not a load ID"),
@@ -293,6 +316,42 @@ impl Linter<'_> {
                     format!("rename it to {canonical} (right on every server)"),
                 );
             }
+        }
+    }
+
+    /// Firmware files that are not what their names say ([`Packages::impostor`]).
+    fn impostors(&mut self) {
+        let packages = Packages::builtin();
+        let found: Vec<(String, String, String)> = self
+            .root
+            .names()
+            .filter_map(|name| {
+                let size = self.root.get(name)?.size;
+                let impostor = packages.impostor(name, size)?;
+                let fix = match impostor {
+                    Impostor::WrongSize { .. } => format!(
+                        "replace {name} with the file of that name from the firmware package"
+                    ),
+                    Impostor::NoSuchFile { load } => match &load.loader {
+                        Some(loader) => format!(
+                            "remove it; an image before the loader reaches {} through the loader {loader} (phoneup plan names every file)",
+                            load.name()
+                        ),
+                        None => format!("remove it; {} comes as {}", load.name(), load.files.join(", ")),
+                    },
+                };
+                Some((name.to_string(), impostor.describe(name, size), fix))
+            })
+            .collect();
+        for (name, problem, fix) in found {
+            self.add(
+                FindingKind::Impostor,
+                &name,
+                None,
+                problem,
+                "fetches it when a file names its load and takes it for what its name says: an image before the loader may write it where it expects a loader",
+                fix,
+            );
         }
     }
 
@@ -417,6 +476,11 @@ impl Linter<'_> {
                 "finds no image to boot",
                 "write the image name, or remove the file".into(),
             );
+            return;
+        }
+        if typography::fold(name.trim()).is_some() {
+            // A name pasted from a web page: said once, as for every file naming a load.
+            self.named_load(file, Some(1), "the image", name.trim());
             return;
         }
         match LoadId::parse(name.trim()) {
@@ -598,6 +662,7 @@ pub fn lint(dir: &Path, mac: Option<Mac>, journal: Option<&Path>) -> Result<Lint
     linter.leaving();
     linter.exposed(dir);
     linter.names();
+    linter.impostors();
     linter.os79xx();
     let xml_default = linter.xml(xml_default_cnf_xml::FILE_NAME);
     let sip_default = linter.sip(sip_default_cnf::FILE_NAME);

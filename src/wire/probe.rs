@@ -20,6 +20,8 @@ use crate::files::per_phone::PerPhoneFile;
 use crate::files::{loads, mgc_default_cnf, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
 use crate::knowledge::firmware;
 use crate::knowledge::load_id::LoadId;
+use crate::knowledge::models;
+use crate::knowledge::package::Packages;
 use crate::knowledge::phones::Model;
 use crate::output::Style;
 use crate::phone::server::{Answer, Server, ServerBehaviour, Status, Transfer};
@@ -65,6 +67,9 @@ pub enum Kind {
     SizeMismatch,
     /// No answer: no server, or a firewall drops its data port, or it stopped sending.
     NoAnswer,
+    /// A firmware file that is not what its name says: of another size than the sources give,
+    /// or a `.bin`/`.sbn` no package ships.
+    Impostor,
 }
 
 /// One thing the phone will trip over, and what to change on the server.
@@ -390,6 +395,18 @@ impl Run<'_> {
         if LoadId::parse(line.trim()).is_ok_and(|id| id.extension().is_some()) {
             self.find(Kind::Os79xxFormat, name, format!("OS79XX.TXT names \"{}\" with its extension: the phone adds .bin or .sbn itself", line.trim()), fix);
         }
+        if let Some(other) = models::other_model(line.trim()) {
+            self.find(
+                Kind::Os79xxFormat,
+                name,
+                format!(
+                    "OS79XX.TXT names \"{}\", {}: a 7940/7960 cannot run it",
+                    printable(line.trim()),
+                    other.describe()
+                ),
+                fix,
+            );
+        }
     }
 
     /// Every file of the stage, with its size, and the managed files' contents.
@@ -492,9 +509,25 @@ impl Run<'_> {
             Outcome::Received { bytes } => {
                 if let Some(tsize) = fetch.tsize.filter(|t| t != bytes) {
                     self.find(Kind::SizeMismatch, name, format!("the server announced {tsize} bytes for {name}{who} and sent {bytes}: the file changes while it is served, or the server is broken"), format!("Stop writing {name} while phones boot, copy it whole, and probe again."));
+                } else {
+                    self.impostor(name, *bytes);
                 }
             }
-            Outcome::SizeOnly { .. } | Outcome::Failed(_) | Outcome::PortClosed { .. } => {}
+            Outcome::SizeOnly { tsize } => self.impostor(name, *tsize),
+            Outcome::Failed(_) | Outcome::PortClosed { .. } => {}
+        }
+    }
+
+    /// A firmware file served with a size the sources contradict, or one no package ships.
+    fn impostor(&mut self, name: &str, size: u64) {
+        if let Some(impostor) = Packages::builtin().impostor(name, size) {
+            let detail = impostor.describe(name, size);
+            self.find(
+                Kind::Impostor,
+                name,
+                format!("the server serves {detail}"),
+                format!("Replace {name} in the server's directory with the file of that name from the firmware package, or remove it if no package ships one."),
+            );
         }
     }
 

@@ -326,3 +326,69 @@ fn every_simulate_finding_names_only_files_a_package_ships() {
     );
     assert!(!text.to_ascii_lowercase().contains("copy"), "{text}");
 }
+
+/// A `.bin` that is the `.sb2` renamed, and a `.bin` no 8.12 package ships: inventory calls
+/// the loads suspect, lint flags both, and check --tftp-root says the phone fetches one.
+#[test]
+fn impostor_files_are_flagged_by_inventory_lint_and_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, bytes: Vec<u8>| std::fs::write(dir.path().join(name), bytes).unwrap();
+    // CISCOPROV's 8.1(2)SR2: the .sb2 is 708,460 bytes, the .bin 130,552.
+    write("P0030801SR02.bin", vec![0; 708_460]);
+    write("P0030801SR02.sb2", vec![0; 708_460]);
+    write("P0030801SR02.sbn", vec![0; 130_956]);
+    write(
+        "P0030801SR02.loads",
+        phoneup::plan::replay::stand_in_sized(
+            "P0030801SR02.loads",
+            b"P0030801SR02\r\nP0030801SR02.sbn\r\nP0030801SR02.sb2\r\n",
+        ),
+    );
+    write("P0S3-8-12-00.bin", vec![0; 130_552]);
+    write(
+        "XMLDefault.cnf.xml",
+        b"<Default><loadInformation8 model=\"IP Phone 7940\">P0030801SR02</loadInformation8><loadInformation7 model=\"IP Phone 7960\">P0030801SR02</loadInformation7></Default>\n".to_vec(),
+    );
+    let root = dir.path().to_str().unwrap();
+    let (code, text) = phoneup(&["inventory", root]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("suspect: P0030801SR02.bin"), "{text}");
+    assert!(
+        text.contains("P0030801SR02.bin is 708460 bytes, but the SCCP 8.1(2)SR2 package's P0030801SR02.bin is 130552 bytes (CISCOPROV)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("no package of SIP 8.12 ships a file named P0S3-8-12-00.bin"),
+        "{text}"
+    );
+    let (code, text) = phoneup(&["lint", root, "--format", "json"]);
+    assert_eq!(code, 1, "{text}");
+    let findings: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let impostors: Vec<&str> = findings["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "impostor")
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        impostors,
+        ["P0030801SR02.bin", "P0S3-8-12-00.bin"],
+        "{text}"
+    );
+    // A factory phone takes the package's .bin loader first (R14): here it is the .sb2.
+    let (code, text) = phoneup(&["check", "--from", "P0030301MFG2", "--tftp-root", root]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("fetches P0030801SR02.bin, and P0030801SR02.bin is 708460 bytes"),
+        "{text}"
+    );
+    // The right sizes pass.
+    write("P0030801SR02.bin", vec![0; 130_552]);
+    std::fs::remove_file(dir.path().join("P0S3-8-12-00.bin")).unwrap();
+    let (code, text) = phoneup(&["inventory", root]);
+    assert_eq!(code, 0, "{text}");
+    assert!(!text.contains("suspect"), "{text}");
+    let (code, text) = phoneup(&["check", "--from", "P0030301MFG2", "--tftp-root", root]);
+    assert_eq!(code, 0, "{text}");
+}

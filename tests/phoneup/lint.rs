@@ -213,7 +213,8 @@ fn the_seed_directories_as_their_authors_had_them() {
         ("xmlDefault.CNF.XML", b"<Default>\n<loadInformation8 model=\"IP Phone 7940\">P0S3-07-4-00</loadInformation8>\n</Default>\n".to_vec()),
         ("P003-08-2-00.bin", vec![0; 10]),
         ("P003-08-2-00.sbn", vec![0; 414]),
-        ("P0S3-08-2-00.loads", stand_in_loads("P0S3-08-2-00", "P003-08-2-00", "P0S3-08-2-00").into_bytes()),
+        // Its .loads of the 461 bytes the blog's log shows.
+        ("P0S3-08-2-00.loads", phoneup::plan::replay::stand_in_sized("P0S3-08-2-00.loads", stand_in_loads("P0S3-08-2-00", "P003-08-2-00", "P0S3-08-2-00").as_bytes())),
         ("P0S3-08-2-00.sb2", STAND_IN_IMAGE.to_vec()),
     ];
     let (code, findings) = lint(&test, "seed003", &seed_003, &[]);

@@ -323,14 +323,28 @@ fn an_mgcp_7_7_phone_gets_a_plan_to_sccp_8_1_2_sr2_by_mgcdefault() {
 
     // apply writes MGCDefault.cnf (keeping the user's other lines) and sets SIPDefault.cnf
     // aside; the phone model then ends on SCCP 8.1(2)SR2.
+    // Stand-ins of the sizes the sources give, as Cisco's files are: check flags others.
     let loads = stand_in_loads("P0030801SR02", "P0030801SR02", "P0030801SR02");
+    let sized = phoneup::plan::replay::stand_in_sized;
     let dir = test.dir(
         "mgcp",
         &[
-            ("P0030801SR02.bin", STAND_IN_IMAGE),
-            ("P0030801SR02.loads", loads.as_bytes()),
-            ("P0030801SR02.sb2", STAND_IN_IMAGE),
-            ("P0030801SR02.sbn", STAND_IN_IMAGE),
+            (
+                "P0030801SR02.bin",
+                &sized("P0030801SR02.bin", STAND_IN_IMAGE),
+            ),
+            (
+                "P0030801SR02.loads",
+                &sized("P0030801SR02.loads", loads.as_bytes()),
+            ),
+            (
+                "P0030801SR02.sb2",
+                &sized("P0030801SR02.sb2", STAND_IN_IMAGE),
+            ),
+            (
+                "P0030801SR02.sbn",
+                &sized("P0030801SR02.sbn", STAND_IN_IMAGE),
+            ),
             (
                 "SIPDefault.cnf",
                 b"image_version: P0S3-8-12-00\nproxy1_address: x\n",
