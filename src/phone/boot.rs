@@ -362,7 +362,7 @@ impl BootRun<'_> {
             let line = os79xx_txt::first_line(&text).to_string();
             if line.ends_with('\r') || line.ends_with(' ') || line.ends_with('\t') {
                 self.out.problems.push(
-                    "OS79XX.TXT ends its line with a CR or a space: the phone takes it as part of the name and asks for a file that does not exist (CSCdv19260). Write the name and a plain LF."
+                    "OS79XX.TXT ends its line with a CR or a space: a trailing space becomes part of the name the phone asks for, a file that does not exist (Cisco bug CSCdv19260), and a CR (a Windows line ending) is best avoided too, though no report shows one failing. Write the name and a plain LF."
                         .into(),
                 );
             }

@@ -380,7 +380,7 @@ impl Run<'_> {
             return;
         }
         if line.ends_with('\r') {
-            self.find(Kind::Os79xxFormat, name, format!("OS79XX.TXT ends its line with a CR (a Windows line ending): the phone asks for \"{shown}\" with the CR, a file that does not exist (CSCdv19260, seed 003)"), fix);
+            self.find(Kind::Os79xxFormat, name, format!("OS79XX.TXT ends its line with a CR (a Windows line ending): the phone may ask for \"{shown}\" with the CR, a file that does not exist, as it does with a trailing space (CSCdv19260); no report shows a CR failing, but it is best avoided"), fix);
         } else if line.ends_with([' ', '\t']) {
             self.find(Kind::Os79xxFormat, name, format!("OS79XX.TXT has trailing whitespace: the phone asks for \"{shown}\", a file that does not exist (CSCdv19260)"), fix);
         }
