@@ -9,6 +9,7 @@
 //! May use: [`crate::knowledge`], [`crate::files`], the reading side of [`crate::tftp_root`]
 //! ([`crate::tftp_root::TftpRoot`]), [`crate::output`].
 
+pub mod advice;
 pub mod boot;
 pub mod recognise;
 pub mod server;
