@@ -120,8 +120,14 @@ impl Args {
         } else {
             EXIT_NO
         };
+        // A --from pasted with typographic dashes was read as the ID it shows: say so.
+        let note = catalogue::typography_note("--from", &self.from)
+            .map(|note| format!("Note: {note}\n"))
+            .unwrap_or_default();
         Ok(Answer::new(
-            render(self.format, &simulation, |s| simulation.to_text(s)),
+            render(self.format, &simulation, |s| {
+                format!("{note}{}", simulation.to_text(s))
+            }),
             code,
         ))
     }

@@ -102,6 +102,16 @@ fn load_ids_pasted_with_typographic_dashes_plan_with_a_note() {
     let (code, text) = phoneup(&["check", "--from", pasted, "--to", "P0S3-08-11-00"]);
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("note      --from `"), "{text}");
+    let root = tempfile::tempdir().unwrap();
+    let (_, text) = phoneup(&[
+        "simulate",
+        "--from",
+        pasted,
+        "--tftp-root",
+        root.path().to_str().unwrap(),
+    ]);
+    assert!(text.starts_with("Note: --from `"), "{text}");
+    assert!(text.contains("Simulating P0S3-08-2-00 on a 7940"), "{text}");
     let (code, text) = phoneup(&["identify", pasted]);
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("catalogue    yes, as P0S3-08-2-00"), "{text}");
