@@ -31,6 +31,11 @@ impl Mac {
         Mac(bytes)
     }
 
+    /// Its six bytes, as they go on the wire.
+    pub const fn octets(self) -> [u8; 6] {
+        self.0
+    }
+
     /// Twelve hex digits in either letter case and nothing else: the form a MAC takes inside
     /// a file name.
     pub fn from_digits(digits: &str) -> Option<Mac> {
@@ -132,6 +137,7 @@ mod tests {
         let zero = Mac::from_bytes([0; 6]);
         assert_eq!(zero.to_string(), "000000000000");
         assert_eq!(zero.to_string().parse::<Mac>(), Ok(zero));
+        assert_eq!(PHONE.octets(), [0x00, 0x18, 0xB9, 0xFF, 0xFF, 0x42]);
     }
 
     #[test]
