@@ -5,6 +5,7 @@
 //! May use: [`crate::knowledge`], [`crate::files`], [`crate::tftp_root`], [`crate::phone`],
 //! [`crate::plan`], [`crate::error`], [`crate::output`].
 
+pub mod cdp;
 pub mod client;
 pub mod packet;
 pub mod probe;
