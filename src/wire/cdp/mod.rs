@@ -45,8 +45,10 @@
 pub mod announcement;
 pub mod builder;
 pub mod checksum;
+pub mod listener;
 
 pub use announcement::{
     parse_frame, CdpAnnouncement, CdpError, Checksum, DeviceId, DevicePrefix, Platform, Software,
 };
 pub use builder::{CdpFrame, PhoneSays};
+pub use listener::{CdpListener, Heard, Interface, ListenError};
