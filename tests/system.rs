@@ -10,10 +10,12 @@ mod system {
     pub mod bench;
     #[path = "../phoneup/card.rs"]
     pub mod card;
+    pub mod cdp_netns;
     pub mod clients;
     pub mod journal;
     #[path = "../phoneup/loopback.rs"]
     pub mod loopback;
+    pub mod netns;
     pub mod owners;
     pub mod probe;
     pub mod serve_netns;

@@ -5,43 +5,13 @@
 //! guard, also when the test fails.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::bench::{bench_root, read_events, scratch, TARGET};
+use super::netns::{ip, up, veth, Namespaces};
 
 const INSTALL: &str = "bash .ci/install-test-servers";
-
-/// The namespaces of one test, and the serve inside one; all removed when dropped.
-struct Namespaces {
-    names: Vec<String>,
-    serve: Option<Child>,
-}
-
-impl Drop for Namespaces {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.serve.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        for name in &self.names {
-            let _ = Command::new("ip").args(["netns", "del", name]).status();
-        }
-    }
-}
-
-fn ip(args: &[&str]) {
-    let output = Command::new("ip")
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run ip ({e}): install iproute2 ({INSTALL})"));
-    assert!(
-        output.status.success(),
-        "ip {}: {} (this test needs root for ip netns)",
-        args.join(" "),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
 
 #[test]
 fn serve_places_a_phone_by_the_neighbour_table_on_its_very_first_os79xx_txt() {
@@ -52,19 +22,11 @@ fn serve_places_a_phone_by_the_neighbour_table_on_its_very_first_os79xx_txt() {
     let tag = std::process::id() % 100_000;
     let server_ns = format!("pu-srv-{tag}");
     let phone_ns = format!("pu-ph-{tag}");
-    let mut guard = Namespaces {
-        names: vec![server_ns.clone(), phone_ns.clone()],
-        serve: None,
-    };
+    let mut guard = Namespaces::add(&[&server_ns, &phone_ns]);
     let (server_if, phone_if) = (format!("pus{tag}"), format!("pup{tag}"));
     let mac = "02:00:5e:10:00:01";
     let mac_digits = "02005E100001";
-    ip(&["netns", "add", &server_ns]);
-    ip(&["netns", "add", &phone_ns]);
-    ip(&[
-        "link", "add", &server_if, "netns", &server_ns, "type", "veth", "peer", "name", &phone_if,
-        "netns", &phone_ns,
-    ]);
+    veth(&server_ns, &server_if, &phone_ns, &phone_if);
     ip(&[
         "-n", &phone_ns, "link", "set", "dev", &phone_if, "address", mac,
     ]);
@@ -86,16 +48,14 @@ fn serve_places_a_phone_by_the_neighbour_table_on_its_very_first_os79xx_txt() {
         "dev",
         &phone_if,
     ]);
-    for (ns, dev) in [(&server_ns, &server_if), (&phone_ns, &phone_if)] {
-        ip(&["-n", ns, "link", "set", "dev", dev, "up"]);
-        ip(&["-n", ns, "link", "set", "dev", "lo", "up"]);
-    }
+    up(&server_ns, &server_if);
+    up(&phone_ns, &phone_if);
 
     let dir = scratch("netns");
     let root = bench_root(&dir);
     let events = dir.join("events.jsonl");
     let phoneup = assert_cmd::cargo::cargo_bin("phoneup");
-    guard.serve = Some(
+    guard.child = Some(
         Command::new("ip")
             .args(["netns", "exec", &server_ns])
             .arg(&phoneup)

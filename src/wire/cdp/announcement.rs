@@ -41,7 +41,9 @@ const PLATFORM: u16 = 0x0006;
 pub struct CdpAnnouncement {
     /// The Ethernet source address of the frame.
     pub source: Mac,
-    /// The VLAN of an 802.1Q tag the frame still carried (a phone left with a voice VLAN).
+    /// The VLAN of an 802.1Q tag the frame still carries (a phone left with a voice VLAN).
+    /// Linux takes the tag off before a packet socket sees the frame, so from
+    /// [`super::listener`] this is `None`; a capture read from elsewhere may have it.
     pub vlan: Option<u16>,
     /// CDP version, 1 or 2 (every phone sample is 2).
     pub version: u8,
