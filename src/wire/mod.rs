@@ -7,6 +7,7 @@
 
 pub mod cdp;
 pub mod client;
+pub mod device_info;
 pub mod packet;
 pub mod probe;
 pub mod remote;
