@@ -49,6 +49,7 @@ pub mod listener;
 
 pub use announcement::{
     parse_frame, CdpAnnouncement, CdpError, Checksum, DeviceId, DevicePrefix, Platform, Software,
+    MAX_FRAME_LEN,
 };
 pub use builder::{CdpFrame, PhoneSays};
 pub use listener::{CdpListener, Heard, Interface, ListenError};
