@@ -13,3 +13,6 @@ pub mod probe;
 pub mod remote;
 pub mod serve;
 pub mod transfer;
+
+#[cfg(test)]
+mod test_bytes;

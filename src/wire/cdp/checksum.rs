@@ -41,14 +41,7 @@ pub fn compute(cdp: &[u8]) -> u16 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn hex(text: &str) -> Vec<u8> {
-        let digits: Vec<u8> = text.bytes().filter(u8::is_ascii_hexdigit).collect();
-        digits
-            .chunks(2)
-            .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap())
-            .collect()
-    }
+    use crate::wire::test_bytes::hex;
 
     #[test]
     fn an_even_cdp_part_sums_as_the_internet_checksum_does() {

@@ -2,14 +2,7 @@ use super::*;
 use crate::knowledge::load_id::Kind;
 use crate::knowledge::matrix::Matrix;
 use crate::wire::cdp::builder::{tlv, CdpFrame, PhoneSays};
-
-fn hex(text: &str) -> Vec<u8> {
-    let digits: Vec<u8> = text.bytes().filter(u8::is_ascii_hexdigit).collect();
-    digits
-        .chunks(2)
-        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap())
-        .collect()
-}
+use crate::wire::test_bytes::{hex, noise};
 
 fn mac(digits: &str) -> Mac {
     Mac::from_digits(digits).unwrap()
@@ -517,19 +510,6 @@ fn text_that_is_not_utf8_or_not_a_load_is_kept_and_not_read_further() {
         "P003-8-12-00",
         "spelled as said"
     );
-}
-
-/// A small deterministic generator, so that a failure names its case.
-fn noise(seed: u64) -> impl Iterator<Item = u8> {
-    let mut state = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    std::iter::repeat_with(move || {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (state >> 33) as u8
-    })
 }
 
 #[test]

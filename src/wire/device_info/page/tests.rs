@@ -1,5 +1,6 @@
 use super::*;
 use crate::knowledge::load_id::{Kind, Protocol};
+use crate::wire::test_bytes::noise;
 
 /// A CP-7940 on SCCP 8.1(2), as FusionInventory's "Specs for POIP" publishes it
 /// (github.com/fusioninventory/fusioninventory.github.io `_documentation/dev/spec/poip.md`;
@@ -213,19 +214,6 @@ fn values_with_controls_are_kept_and_shown_escaped() {
     let line = tricky.to_string();
     assert!(line.contains("CP-7940\\u{202e}"), "{line}");
     assert_eq!(tricky.model(), None);
-}
-
-/// A small deterministic generator, so that a failure names its case.
-fn noise(seed: u64) -> impl Iterator<Item = u8> {
-    let mut state = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    std::iter::repeat_with(move || {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (state >> 33) as u8
-    })
 }
 
 #[test]
