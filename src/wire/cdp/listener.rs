@@ -295,8 +295,10 @@ mod sys {
             };
             if len < 0 {
                 let error = io::Error::last_os_error();
-                return match error.kind() {
-                    io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock => Ok(None),
+                // ENETDOWN is reported once when the interface goes down (a cable pulled):
+                // frames come again when it is back up.
+                return match error.raw_os_error() {
+                    Some(libc::EINTR | libc::EAGAIN | libc::ENETDOWN) => Ok(None),
                     _ => Err(error),
                 };
             }

@@ -6,7 +6,7 @@
 //! May use: [`super::page`], [`crate::output::Untrusted`].
 
 use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use crate::output::Untrusted;
@@ -115,9 +115,12 @@ pub fn fetch(address: SocketAddr, limits: &Limits) -> Result<DeviceInfo, FetchEr
     stream
         .set_write_timeout(Some(limits.idle.max(Duration::from_millis(1))))
         .map_err(io_error)?;
+    let host = match address.ip() {
+        IpAddr::V4(ip) => ip.to_string(),
+        IpAddr::V6(ip) => format!("[{ip}]"),
+    };
     let request = format!(
-        "GET {PATH} HTTP/1.0\r\nHost: {}\r\nUser-Agent: phoneup\r\nConnection: close\r\n\r\n",
-        address.ip()
+        "GET {PATH} HTTP/1.0\r\nHost: {host}\r\nUser-Agent: phoneup\r\nConnection: close\r\n\r\n"
     );
     stream.write_all(request.as_bytes()).map_err(io_error)?;
     let answer = read_answer(&mut stream, limits, started).map_err(|e| match e {

@@ -16,7 +16,15 @@ struct Seen {
 /// A server that reads one request, answers with `reply`, closes, and counts further
 /// connections for 300 ms.
 fn server(reply: impl FnOnce(&mut TcpStream) + Send + 'static) -> (SocketAddr, JoinHandle<Seen>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    server_on("127.0.0.1:0", reply)
+}
+
+/// [`server`] on another loopback address.
+fn server_on(
+    bind: &str,
+    reply: impl FnOnce(&mut TcpStream) + Send + 'static,
+) -> (SocketAddr, JoinHandle<Seen>) {
+    let listener = TcpListener::bind(bind).unwrap();
     listener.set_nonblocking(true).unwrap();
     let address = listener.local_addr().unwrap();
     let thread = std::thread::spawn(move || {
@@ -96,6 +104,13 @@ fn a_phone_that_answers_as_a_7940_does_gives_its_page() {
         "GET /DeviceInformationX HTTP/1.0\r\nHost: 127.0.0.1\r\nUser-Agent: phoneup\r\nConnection: close\r\n\r\n"
     );
     assert_eq!(seen.connections, 1);
+    // Over IPv6 the Host header brackets the address.
+    let (address, seen) = server_on(
+        "[::1]:0",
+        answer("HTTP/1.0 200 OK\n", CP_7940_SCCP_8_1_2.as_bytes()),
+    );
+    assert!(fetch(address, &quick()).is_ok());
+    assert!(seen.join().unwrap().request.contains("\r\nHost: [::1]\r\n"));
     // No length, no type: the body runs to the end of the connection.
     let (address, seen) = server(answer("HTTP/1.0 200 OK\n", CP_7940_SCCP_8_1_2.as_bytes()));
     assert_eq!(
