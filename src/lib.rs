@@ -10,7 +10,7 @@
 //!   with both the writer and the reader of that file, and the MAC address phones name their
 //!   own files after.
 //! - [`tftp_root`]: a TFTP directory on disk: reading it, the safe writer and its undo journal,
-//!   and the commands that look at or change it (`inventory`, `lint`, `apply`, `undo`).
+//!   the loads it holds and what in it would make a phone loop.
 //! - [`phone`]: a model of the 7940/7960 booting from a TFTP root, and how to recognise what a
 //!   phone runs from the names it asks for.
 //! - [`plan`]: stages (one per reboot), plans, `check`, and the replay of every stage on the
@@ -20,11 +20,14 @@
 //!   through its own plan).
 //! - [`logs`]: `diagnose`: a TFTP server's log read line by line into each phone's story and
 //!   what went wrong.
+//! - [`commands`]: what each command does above the domain, and what it answers: data for
+//!   scripts, text for people, an exit code.
 //! - [`cli`]: the command line, one file per subcommand.
 //!
 //! [`error`] and [`output`] are used by every layer.
 
 pub mod cli;
+pub mod commands;
 pub mod error;
 pub mod files;
 pub mod knowledge;

@@ -3,16 +3,11 @@
 
 use std::path::PathBuf;
 
+use crate::commands::Report;
+pub use crate::commands::{EXIT_INPUT, EXIT_NO, EXIT_YES};
 use crate::error::Error;
 use crate::knowledge::matrix::Matrix;
 use crate::output::{structured, Format, Style};
-
-/// Exit code: yes / done.
-pub const EXIT_YES: u8 = 0;
-/// Exit code: the answer is no.
-pub const EXIT_NO: u8 = 1;
-/// Exit code: usage or input error.
-pub const EXIT_INPUT: u8 = 2;
 
 /// What every subcommand may need from the top level: the matrix, loaded only when asked for.
 pub struct Context {
@@ -55,6 +50,14 @@ impl Answer {
             stderr: String::new(),
             code,
         }
+    }
+
+    /// A command's report as `format` asks, with the exit code its answer means.
+    pub fn report<R: Report>(format: Format, report: &R) -> Answer {
+        Answer::new(
+            render(format, report, |style| report.to_text(style)),
+            report.exit_code(),
+        )
     }
 }
 

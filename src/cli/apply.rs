@@ -2,11 +2,11 @@
 
 use std::path::PathBuf;
 
-use crate::cli::answer::{render, Answer, Context};
+use crate::cli::answer::{Answer, Context};
 use crate::cli::args::{self, RouteArgs};
+use crate::commands::apply::{self, ApplyRequest};
 use crate::error::Error;
 use crate::output::Format;
-use crate::tftp_root::apply::{self, ApplyRequest};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -52,10 +52,6 @@ impl Args {
             replace_links: self.replace_links,
         };
         let report = apply::apply(context.matrix()?, &request)?;
-        let code = report.exit_code();
-        Ok(Answer::new(
-            render(self.format, &report, |s| report.to_text(s)),
-            code,
-        ))
+        Ok(Answer::report(self.format, &report))
     }
 }

@@ -2,10 +2,10 @@
 
 use std::path::PathBuf;
 
-use crate::cli::answer::{render, Answer};
+use crate::cli::answer::Answer;
+use crate::commands::undo;
 use crate::error::Error;
 use crate::output::Format;
-use crate::tftp_root::apply;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -22,11 +22,7 @@ pub struct Args {
 
 impl Args {
     pub fn run(self) -> Result<Answer, Error> {
-        let report = apply::undo(&self.tftp_root, self.journal.as_deref())?;
-        let code = report.exit_code();
-        Ok(Answer::new(
-            render(self.format, &report, |s| report.to_text(s)),
-            code,
-        ))
+        let report = undo::undo(&self.tftp_root, self.journal.as_deref())?;
+        Ok(Answer::report(self.format, &report))
     }
 }

@@ -1,14 +1,14 @@
 //! The user's TFTP directory: reading it as a phone would see it ([`root`]), changing it safely
 //! ([`write`](mod@write): bounded reads, atomic writes that keep owner and mode), the undo
 //! journal ([`journal`]) kept outside the served directory ([`state`]: where phoneup keeps what
-//! it remembers about a root, and the lock), and the commands that look at it or change it:
-//! [`inventory`], [`lint`], [`apply`] (which writes a stage of a plan, and `undo`).
+//! it remembers about a root, and the lock), and what is in it: the loads it holds
+//! ([`inventory`]) and what would make a phone loop or refuse its image ([`lint`]). The commands
+//! that show these or change a root (`inventory`, `lint`, `apply`, `undo`) are in
+//! [`crate::commands`].
 //!
-//! [`root`], [`write`](mod@write), [`state`] and [`journal`] may use [`crate::knowledge`] and
-//! [`crate::files`] only, so the phone model and the planner can read a root. [`inventory`] and
-//! [`lint`] may use those too; [`apply`] sits on top of [`crate::plan`].
+//! May use: [`crate::knowledge`], [`crate::files`], [`crate::error`] and [`crate::output`]
+//! only, so the phone model and the planner can read a root.
 
-pub mod apply;
 pub mod inventory;
 pub mod journal;
 pub mod lint;
