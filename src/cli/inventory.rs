@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::cli::answer::{render, Answer, Context, EXIT_YES};
+use crate::cli::answer::{Answer, Context};
 use crate::error::Error;
 use crate::output::Format;
 use crate::tftp_root::inventory;
@@ -20,9 +20,6 @@ pub struct Args {
 impl Args {
     pub fn run(self, context: &Context) -> Result<Answer, Error> {
         let report = inventory::inventory(context.matrix()?, &self.dir)?;
-        Ok(Answer::new(
-            render(self.format, &report, |s| report.to_text(s)),
-            EXIT_YES,
-        ))
+        Ok(Answer::report(self.format, &report))
     }
 }

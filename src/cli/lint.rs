@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::cli::answer::{render, Answer};
+use crate::cli::answer::Answer;
 use crate::cli::args;
 use crate::error::Error;
 use crate::output::Format;
@@ -27,10 +27,6 @@ pub struct Args {
 impl Args {
     pub fn run(self) -> Result<Answer, Error> {
         let report = lint::lint(&self.dir, args::mac(&self.mac)?, self.journal.as_deref())?;
-        let code = report.exit_code();
-        Ok(Answer::new(
-            render(self.format, &report, |s| report.to_text(s)),
-            code,
-        ))
+        Ok(Answer::report(self.format, &report))
     }
 }

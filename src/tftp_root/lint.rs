@@ -1,10 +1,9 @@
-//! `phoneup lint`: everything in a TFTP root that would make a phone loop or refuse its image,
-//! what lint could not read (never "clean" over a file it did not check), and what a stranger
+//! The checks of `phoneup lint`: everything in a TFTP root that would make a phone loop or refuse
+//! its image, what lint could not read (never "clean" over a file it did not check), and what a stranger
 //! could fetch that a phone never asks for (backup copies, editor leftovers, version-control
-//! folders).
+//! folders). Its text and exit code are the command's ([`crate::commands::lint`]).
 
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
 use std::path::Path;
 
 use quick_xml::events::Event;
@@ -21,7 +20,6 @@ use crate::files::{
 use crate::knowledge::load_id::{Era, Kind, LoadId, LoadIdError, Protocol};
 use crate::knowledge::package::{Impostor, Packages};
 use crate::knowledge::typography;
-use crate::output::Style;
 use crate::tftp_root::inventory::{is_config_name, missing_for};
 use crate::tftp_root::journal::UndoJournal;
 use crate::tftp_root::write::is_temporary;
@@ -260,8 +258,8 @@ impl Linter<'_> {
     }
 
     /// A signed load before the loader, named by `image_version`: every SIP image from 5.0 on
-    /// that reads it (the UAL applications included) fetches its `.sbn`; only SIP 4.x fetches
-    /// the `.bin` (domain model §3-4).
+    /// that reads it (the UAL applications included) fetches its `.sbn`, since a signed image
+    /// takes only signed images; only SIP 4.x, unsigned itself, fetches the `.bin`.
     fn signed_image(&mut self, file: &str, line: Option<usize>, load: &str) {
         let Ok(id) = LoadId::parse(load) else {
             return;
@@ -583,7 +581,7 @@ impl Linter<'_> {
 
     /// The `image_version` of `file` against the load `XMLDefault.cnf.xml` names: a SIP
     /// application reads `SIPDefault.cnf`'s, an MGCP application `MGCDefault.cnf`'s, once it
-    /// runs, and goes where it says (domain model §4.2; R15 for MGCP), so a phone the loader
+    /// runs, and goes where it says (for MGCP, rule R15 of the matrix), so a phone the loader
     /// brought to `xml` never stays there. A phone running SCCP reads neither.
     fn image_version_disagrees(&mut self, file: &str, protocol: Protocol, xml: &str, other: &str) {
         let (Ok(xml_id), Ok(other_id)) = (LoadId::parse(xml), LoadId::parse(other)) else {
@@ -626,7 +624,7 @@ impl Linter<'_> {
 }
 
 /// The first four characters of a load ID: a phone before the loader dual-boots to the image
-/// `OS79XX.TXT` names only when they differ from its own (domain model §4.1).
+/// `OS79XX.TXT` names only when they differ from its own.
 fn prefix(load: &str) -> String {
     load.chars()
         .take(4)
@@ -753,43 +751,4 @@ pub fn lint(dir: &Path, mac: Option<Mac>, journal: Option<&Path>) -> Result<Lint
         tftp_root: dir.display().to_string(),
         findings: linter.findings,
     })
-}
-
-impl Lint {
-    pub fn exit_code(&self) -> u8 {
-        u8::from(!self.findings.is_empty())
-    }
-
-    pub fn to_text(&self, style: &Style) -> String {
-        if self.findings.is_empty() {
-            return format!(
-                "{} {}: nothing that would make a phone loop or refuse its image.\n",
-                style.good("Clean:"),
-                self.tftp_root
-            );
-        }
-        let mut out = String::new();
-        for f in &self.findings {
-            let severity = match f.severity {
-                Severity::Error => style.error("error"),
-                Severity::Warning => style.warning("warning"),
-            };
-            let place = match f.line {
-                Some(line) => format!("{}:{line}", f.file),
-                None => f.file.clone(),
-            };
-            let _ = writeln!(
-                out,
-                "{severity}: {place}: {}\n  the phone: {}\n  fix: {}",
-                f.problem, f.phone, f.fix
-            );
-        }
-        let _ = writeln!(
-            out,
-            "{} finding(s) in {}",
-            self.findings.len(),
-            self.tftp_root
-        );
-        out
-    }
 }

@@ -1,0 +1,64 @@
+//! `phoneup inventory`: the loads of a TFTP root ([`crate::tftp_root::inventory`]), complete or
+//! partial, and the files that are neither firmware nor configuration, as people read them.
+
+use std::fmt::Write as _;
+
+use crate::commands::Report;
+use crate::knowledge::models;
+use crate::output::{Style, Untrusted};
+use crate::tftp_root::inventory::{Inventory, Status};
+
+impl Report for Inventory {
+    fn to_text(&self, style: &Style) -> String {
+        let mut out = format!(
+            "{} {}\n",
+            style.bold("TFTP root"),
+            Untrusted(&self.tftp_root)
+        );
+        if self.loads.is_empty() {
+            out.push_str("No firmware files.\n");
+        }
+        for load in &self.loads {
+            let status = match load.status {
+                Status::Complete => style.good("complete"),
+                Status::Partial => style.warning("partial"),
+                Status::Suspect => style.error("suspect"),
+            };
+            let _ = writeln!(
+                out,
+                "  {:<15} {:<12} {:<8} {status}: {}",
+                load.load,
+                load.kind.to_string(),
+                load.version.as_deref().unwrap_or(""),
+                load.present.join(" ")
+            );
+            if !load.missing.is_empty() {
+                let _ = writeln!(out, "      missing: {}", load.missing.join(", "));
+            }
+            for impostor in &load.impostors {
+                let _ = writeln!(out, "      not Cisco's file: {impostor}");
+            }
+            for note in &load.notes {
+                let _ = writeln!(out, "      note: {note}");
+            }
+        }
+        if !self.config_files.is_empty() {
+            let _ = writeln!(out, "  configuration: {}", self.config_files.join(" "));
+        }
+        if !self.unknown_files.is_empty() {
+            let unknown: Vec<String> = self
+                .unknown_files
+                .iter()
+                .map(|f| match models::other_model(f) {
+                    Some(other) => format!("{} ({})", Untrusted(f), other.describe()),
+                    None => Untrusted(f).to_string(),
+                })
+                .collect();
+            let _ = writeln!(out, "  unknown files: {}", unknown.join(" "));
+        }
+        for skipped in &self.skipped {
+            let _ = writeln!(out, "  not served: {skipped}");
+        }
+        out
+    }
+}
