@@ -1,4 +1,6 @@
-//! Arguments more than one subcommand takes: the route of a plan and the simulated phone.
+//! Arguments more than one subcommand takes: the route of a plan and the simulated phone, and
+//! the command line's names for the domain's choices (`--model`, `--prefer`): mirrors of
+//! [`Model`] and [`Prefer`], which know nothing of clap.
 
 use std::path::PathBuf;
 
@@ -26,11 +28,55 @@ pub struct RouteArgs {
     avoid: Vec<String>,
     /// Which phones: the files' loadInformation entries address them
     #[arg(long, value_enum, default_value_t)]
-    model: Model,
+    model: ModelArg,
     /// Choose the route for safety (the fewest risky events: reboots, protocol conversions, loader
     /// hunts, steps below high confidence) or for the fewest reboots
     #[arg(long, value_enum, default_value_t)]
-    prefer: Prefer,
+    prefer: PreferArg,
+}
+
+/// `--model`: which phones, as the command line spells [`Model`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ModelArg {
+    /// Both the 7940 and the 7960 (the files name each).
+    #[default]
+    #[value(name = "both")]
+    Both,
+    #[value(name = "7940")]
+    M7940,
+    #[value(name = "7960")]
+    M7960,
+}
+
+impl From<ModelArg> for Model {
+    fn from(model: ModelArg) -> Model {
+        match model {
+            ModelArg::Both => Model::Both,
+            ModelArg::M7940 => Model::M7940,
+            ModelArg::M7960 => Model::M7960,
+        }
+    }
+}
+
+/// `--prefer`: what a route is chosen for first, as the command line spells [`Prefer`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum PreferArg {
+    /// The route with the fewest risky events (reboots, protocol conversions, loader hunts,
+    /// steps below high confidence), then the most confident steps.
+    #[default]
+    Safety,
+    /// The fewest reboots, then the fewest risky events (medium steps are taken when they save
+    /// a reboot).
+    Reboots,
+}
+
+impl From<PreferArg> for Prefer {
+    fn from(prefer: PreferArg) -> Prefer {
+        match prefer {
+            PreferArg::Safety => Prefer::Safety,
+            PreferArg::Reboots => Prefer::Reboots,
+        }
+    }
 }
 
 impl RouteArgs {
@@ -40,9 +86,9 @@ impl RouteArgs {
             to: self.to,
             via: self.via,
             avoid: self.avoid,
-            model: self.model,
+            model: self.model.into(),
             tftp_root,
-            prefer: self.prefer,
+            prefer: self.prefer.into(),
         }
     }
 }

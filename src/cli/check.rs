@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::cli::answer::{render, Answer, Context, EXIT_NO, EXIT_YES};
-use crate::cli::args::PhoneArgs;
+use crate::cli::args::{ModelArg, PhoneArgs};
 use crate::error::Error;
 use crate::knowledge::phones::Model;
 use crate::output::{shell_word, Format};
@@ -24,7 +24,7 @@ pub struct Args {
     phone: PhoneArgs,
     /// Which phones: the files' loadInformation entries address them, and with --tftp-root each is simulated
     #[arg(long, value_enum, default_value_t)]
-    model: Model,
+    model: ModelArg,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     format: Format,
@@ -45,7 +45,7 @@ impl Args {
                     });
                 }
                 let to = self.to.expect("clap requires --to without --tftp-root");
-                let check = check::check(matrix, &self.from, &to, self.model)?;
+                let check = check::check(matrix, &self.from, &to, Model::from(self.model))?;
                 let code = check.verdict.exit_code();
                 Ok(Answer::new(
                     render(format, &check, |s| check.to_text(s)),
@@ -54,7 +54,7 @@ impl Args {
             }
             Some(dir) => {
                 let boots = self.phone.boots();
-                let phone = self.phone.phone(self.model)?;
+                let phone = self.phone.phone(Model::from(self.model))?;
                 let report =
                     check::check_root(matrix, &self.from, self.to.as_deref(), &dir, &phone, boots)?;
                 let code = if report.ok { EXIT_YES } else { EXIT_NO };

@@ -1,9 +1,9 @@
 //! `phoneup graph [--format dot|mermaid] [--from LOAD --to LOAD] [--loads]`
 
 use crate::cli::answer::{Answer, Context, EXIT_NO, EXIT_YES};
+use crate::commands::graph::{self, DiagramFormat};
 use crate::error::Error;
 use crate::knowledge::catalogue;
-use crate::knowledge::diagram::{self, DiagramFormat};
 use crate::knowledge::graph::UpgradeGraph;
 use crate::output::Style;
 use crate::plan::{self, Outcome, Request};
@@ -12,7 +12,7 @@ use crate::plan::{self, Outcome, Request};
 pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value_t)]
-    format: DiagramFormat,
+    format: GraphFormat,
     /// Highlight the plan from this load
     #[arg(long, value_name = "LOAD", requires = "to")]
     from: Option<String>,
@@ -22,6 +22,25 @@ pub struct Args {
     /// Draw every load and jump instead of families of loads the rules treat alike
     #[arg(long)]
     loads: bool,
+}
+
+/// `--format` of `graph`: as the command line spells [`DiagramFormat`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+enum GraphFormat {
+    /// Graphviz DOT (render with `dot -Tsvg`)
+    #[default]
+    Dot,
+    /// Mermaid flowchart (renders on GitHub and in many wikis)
+    Mermaid,
+}
+
+impl From<GraphFormat> for DiagramFormat {
+    fn from(format: GraphFormat) -> DiagramFormat {
+        match format {
+            GraphFormat::Dot => DiagramFormat::Dot,
+            GraphFormat::Mermaid => DiagramFormat::Mermaid,
+        }
+    }
 }
 
 impl Args {
@@ -48,7 +67,7 @@ impl Args {
         }
         let graph = UpgradeGraph::new(matrix, extra.as_ref());
         Ok(Answer::new(
-            diagram::render(&graph, self.format, &path, self.loads),
+            graph::render(&graph, self.format.into(), &path, self.loads),
             EXIT_YES,
         ))
     }

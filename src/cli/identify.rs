@@ -1,6 +1,7 @@
 //! `phoneup identify ID...`
 
-use crate::cli::answer::{Answer, Context, EXIT_INPUT, EXIT_YES};
+use crate::cli::answer::{Answer, Context, EXIT_YES};
+use crate::commands::Report;
 use crate::error::Error;
 use crate::knowledge::identify;
 use crate::output::{structured, Format, Style};
@@ -23,11 +24,11 @@ impl Args {
             .iter()
             .map(|id| identify::identify(matrix, id))
             .collect();
-        let code = if identities.iter().any(|i| i.error.is_some()) {
-            EXIT_INPUT
-        } else {
-            EXIT_YES
-        };
+        let code = identities
+            .iter()
+            .map(Report::exit_code)
+            .max()
+            .unwrap_or(EXIT_YES);
         if self.format != Format::Text {
             return Ok(Answer::new(structured(self.format, &identities), code));
         }

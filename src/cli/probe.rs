@@ -1,7 +1,7 @@
 //! `phoneup probe SERVER[:PORT] [--mac MAC] [--from LOAD --to LOAD]`
 
 use crate::cli::answer::{render, Answer, Context, EXIT_NO, EXIT_YES};
-use crate::cli::args::mac;
+use crate::cli::args::{mac, ModelArg};
 use crate::error::Error;
 use crate::knowledge::phones::Model;
 use crate::output::Format;
@@ -25,7 +25,7 @@ pub struct Args {
     to: Option<String>,
     /// Which phones the plan's loadInformation entries address
     #[arg(long, value_enum, default_value_t)]
-    model: Model,
+    model: ModelArg,
     /// Send from this local address (e.g. 127.0.0.2)
     #[arg(long, value_name = "ADDR")]
     bind: Option<String>,
@@ -45,7 +45,7 @@ impl Args {
         let mut apply = String::new();
         if let (Some(from), Some(to)) = (&self.from, &self.to) {
             let request = Request {
-                model: self.model,
+                model: Model::from(self.model),
                 ..Request::new(from, to)
             };
             match plan(context.matrix()?, &request)? {
@@ -71,7 +71,7 @@ impl Args {
             server: self.server.clone(),
             mac,
             stages: &stages,
-            model: self.model,
+            model: Model::from(self.model),
             apply,
         };
         let report = probe.run().map_err(|error| Error::Usage {

@@ -25,6 +25,8 @@ use serde::Serialize;
 use crate::output::Style;
 
 pub mod apply;
+pub mod graph;
+pub mod identify;
 pub mod inventory;
 pub mod lint;
 pub mod undo;

@@ -7,7 +7,6 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 
-use clap::ValueEnum;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
@@ -21,7 +20,7 @@ use crate::knowledge::package::{self, FileKey};
 const MAX_CANDIDATES: usize = 10_000;
 
 /// What a route is chosen for first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, ValueEnum, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Prefer {
     /// The route with the fewest risky events (reboots, protocol conversions, loader hunts,

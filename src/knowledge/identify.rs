@@ -1,6 +1,5 @@
-//! `phoneup identify`: what a load ID or firmware file name means.
-
-use std::fmt::Write as _;
+//! What a load ID or firmware file name means, as `phoneup identify` answers it (its text is
+//! the command's, [`crate::commands::identify`]).
 
 use serde::Serialize;
 
@@ -8,7 +7,6 @@ use crate::knowledge::catalogue;
 use crate::knowledge::load_id::{Era, Kind, LoadId, MatchKey, Protocol};
 use crate::knowledge::matrix::{Load, Matrix};
 use crate::knowledge::typography;
-use crate::output::Style;
 
 /// Everything phoneup reads from one name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -196,59 +194,5 @@ fn package_file(identity: &mut Identity, load: &Load, input: &str) {
             }
             identity.notes.push(note);
         }
-    }
-}
-
-impl Identity {
-    pub fn to_text(&self, style: &Style) -> String {
-        let mut out = String::new();
-        if let Some(error) = &self.error {
-            let _ = writeln!(out, "{} {error}", style.error("error:"));
-            return out;
-        }
-        let _ = writeln!(out, "{}", style.bold(&self.input));
-        let mut row = |label: &str, value: String| {
-            let _ = writeln!(out, "  {label:<13}{value}");
-        };
-        let kind = self.kind.map(|k| k.to_string()).unwrap_or_default();
-        row("kind", kind);
-        if let Some(protocol) = self.protocol {
-            row("protocol", protocol.to_string());
-        }
-        if let Some(version) = &self.version {
-            row("version", version.clone());
-        }
-        if self.display_version != self.version {
-            if let Some(shown) = &self.display_version {
-                row("phone shows", shown.clone());
-            }
-        }
-        if let Some(era) = self.era {
-            row("era", era.to_string());
-        }
-        let catalogue = match (&self.catalogue_id, self.kind) {
-            (Some(id), _) => format!("yes, as {id}"),
-            (None, Some(kind)) if !kind.is_plannable() => "not applicable".into(),
-            (None, _) => "no".into(),
-        };
-        row("catalogue", catalogue);
-        if !self.files.is_empty() {
-            row("files", self.files.join(" "));
-        }
-        if let Some(in_package) = self.in_package {
-            row(
-                "in package",
-                if in_package {
-                    "yes"
-                } else {
-                    "no: no package ships this file"
-                }
-                .to_string(),
-            );
-        }
-        for note in &self.notes {
-            let _ = writeln!(out, "  note: {note}");
-        }
-        out
     }
 }

@@ -6,7 +6,6 @@
 
 pub mod builtin;
 pub mod catalogue;
-pub mod diagram;
 pub mod firmware;
 pub mod graph;
 pub mod identify;

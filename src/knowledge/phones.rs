@@ -2,21 +2,17 @@
 
 use std::fmt;
 
-use clap::ValueEnum;
 use serde::Serialize;
 
 /// Which phones a plan's files address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, ValueEnum, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 pub enum Model {
     /// Both the 7940 and the 7960 (the files name each).
     #[default]
-    #[value(name = "both")]
     #[serde(rename = "both")]
     Both,
-    #[value(name = "7940")]
     #[serde(rename = "7940")]
     M7940,
-    #[value(name = "7960")]
     #[serde(rename = "7960")]
     M7960,
 }

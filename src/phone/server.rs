@@ -8,7 +8,7 @@ use crate::knowledge::package;
 use crate::tftp_root::TftpRoot;
 
 /// How the in-memory server answers a request for a file it does not have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ServerBehaviour {
     /// TFTP error 1, File not found: the phone moves on to the next file.

@@ -1,20 +1,20 @@
-//! `phoneup graph`: the upgrade matrix as a picture, in Graphviz DOT or Mermaid.
+//! `phoneup graph`: the upgrade matrix ([`crate::knowledge::graph`]) as a picture, in Graphviz
+//! DOT or Mermaid, with a plan's route drawn highlighted.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
-
-use clap::ValueEnum;
 
 use crate::knowledge::graph::UpgradeGraph;
 use crate::knowledge::load_id::Era;
 use crate::knowledge::matrix::Load;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+/// How the picture is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DiagramFormat {
-    /// Graphviz DOT (render with `dot -Tsvg`)
+    /// Graphviz DOT (render with `dot -Tsvg`).
     #[default]
     Dot,
-    /// Mermaid flowchart (renders on GitHub and in many wikis)
+    /// A Mermaid flowchart (renders on GitHub and in many wikis).
     Mermaid,
 }
 
