@@ -26,24 +26,10 @@ mod knowledge {
 mod escape;
 
 /// What the loader needs from `src/output/`, without its command-line dependencies: the
-/// escaping of untrusted text (the file itself) and a `Style` that paints nothing.
+/// escaping of untrusted text (the file itself).
 #[allow(dead_code)]
 mod output {
     pub use crate::escape::Untrusted;
-
-    pub struct Style;
-
-    impl Style {
-        pub fn good(&self, text: &str) -> String {
-            text.to_string()
-        }
-        pub fn warning(&self, text: &str) -> String {
-            text.to_string()
-        }
-        pub fn error(&self, text: &str) -> String {
-            text.to_string()
-        }
-    }
 }
 
 use knowledge::matrix::{

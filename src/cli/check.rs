@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::cli::answer::{render, Answer, Context, EXIT_NO, EXIT_YES};
+use crate::cli::answer::{Answer, Context};
 use crate::cli::args::{ModelArg, PhoneArgs};
 use crate::error::Error;
 use crate::knowledge::phones::Model;
@@ -46,22 +46,14 @@ impl Args {
                 }
                 let to = self.to.expect("clap requires --to without --tftp-root");
                 let check = check::check(matrix, &self.from, &to, Model::from(self.model))?;
-                let code = check.verdict.exit_code();
-                Ok(Answer::new(
-                    render(format, &check, |s| check.to_text(s)),
-                    code,
-                ))
+                Ok(Answer::report(format, &check))
             }
             Some(dir) => {
                 let boots = self.phone.boots();
                 let phone = self.phone.phone(Model::from(self.model))?;
                 let report =
                     check::check_root(matrix, &self.from, self.to.as_deref(), &dir, &phone, boots)?;
-                let code = if report.ok { EXIT_YES } else { EXIT_NO };
-                Ok(Answer::new(
-                    render(format, &report, |s| report.to_text(s)),
-                    code,
-                ))
+                Ok(Answer::report(format, &report))
             }
         }
     }

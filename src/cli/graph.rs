@@ -1,7 +1,8 @@
 //! `phoneup graph [--format dot|mermaid] [--from LOAD --to LOAD] [--loads]`
 
-use crate::cli::answer::{Answer, Context, EXIT_NO, EXIT_YES};
+use crate::cli::answer::{Answer, Context, EXIT_YES};
 use crate::commands::graph::{self, DiagramFormat};
+use crate::commands::Report;
 use crate::error::Error;
 use crate::knowledge::catalogue;
 use crate::knowledge::graph::UpgradeGraph;
@@ -61,7 +62,7 @@ impl Args {
                 }
                 Outcome::NoPath(no_path) => {
                     let style = Style::stdout();
-                    return Ok(Answer::new(no_path.to_text(&style), EXIT_NO));
+                    return Ok(Answer::new(no_path.to_text(&style), no_path.exit_code()));
                 }
             }
         }

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::cli::answer::{render, Answer, Context, EXIT_NO, EXIT_YES};
+use crate::cli::answer::{Answer, Context};
 use crate::cli::args::RouteArgs;
 use crate::error::Error;
 use crate::output::Format;
@@ -24,13 +24,8 @@ impl Args {
     pub fn run(self, context: &Context) -> Result<Answer, Error> {
         let request = self.route.request(self.tftp_root);
         Ok(match plan::plan(context.matrix()?, &request)? {
-            Outcome::Plan(plan) => {
-                Answer::new(render(self.format, &plan, |s| plan.to_text(s)), EXIT_YES)
-            }
-            Outcome::NoPath(no_path) => Answer::new(
-                render(self.format, &no_path, |s| no_path.to_text(s)),
-                EXIT_NO,
-            ),
+            Outcome::Plan(plan) => Answer::report(self.format, &plan),
+            Outcome::NoPath(no_path) => Answer::report(self.format, &no_path),
         })
     }
 }

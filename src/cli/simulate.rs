@@ -3,13 +3,14 @@
 
 use std::path::PathBuf;
 
-use crate::cli::answer::{render, Answer, Context, EXIT_NO, EXIT_YES};
+use crate::cli::answer::{render, Answer, Context};
 use crate::cli::args::PhoneArgs;
+use crate::commands::simulate::{suggest, BootedFrom};
+use crate::commands::Report;
 use crate::error::Error;
 use crate::knowledge::catalogue;
 use crate::knowledge::phones::Model;
 use crate::output::Format;
-use crate::phone::simulation::BootedFrom;
 use crate::phone::{BootResult, Ending, Simulation};
 use crate::tftp_root::TftpRoot;
 use crate::wire::client::{parse_bind, resolve, Client};
@@ -91,7 +92,7 @@ impl Args {
                 client.check_bind()?;
                 let mut simulation =
                     phone.simulate_on(&start.id, &mut Remote::new(client), boots);
-                simulation.suggest(&BootedFrom::Server {
+                suggest(&mut simulation, &BootedFrom::Server {
                     address,
                     bind: self.bind.as_deref(),
                 });
@@ -108,17 +109,12 @@ impl Args {
                 let root = TftpRoot::from_dir(dir)?;
                 let mut simulation = phone.simulate(&start.id, &root, boots);
                 simulation.skipped = root.skipped;
-                simulation.suggest(&BootedFrom::Root(dir));
+                suggest(&mut simulation, &BootedFrom::Root(dir));
                 simulation
             }
             (None, None) => return Err(usage(
                 "give --tftp-root DIR to boot the model from a directory, or --server HOST[:PORT] to boot it from a real TFTP server",
             )),
-        };
-        let code = if simulation.ending == Ending::Stable {
-            EXIT_YES
-        } else {
-            EXIT_NO
         };
         // A --from pasted with typographic dashes was read as the ID it shows: say so.
         let note = catalogue::typography_note("--from", &self.from)
@@ -128,7 +124,7 @@ impl Args {
             render(self.format, &simulation, |s| {
                 format!("{note}{}", simulation.to_text(s))
             }),
-            code,
+            simulation.exit_code(),
         ))
     }
 }

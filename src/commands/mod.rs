@@ -22,13 +22,17 @@
 
 use serde::Serialize;
 
+use crate::knowledge::matrix::Confidence;
 use crate::output::Style;
 
 pub mod apply;
+pub mod check;
 pub mod graph;
 pub mod identify;
 pub mod inventory;
 pub mod lint;
+pub mod plan;
+pub mod simulate;
 pub mod undo;
 
 /// Exit code: yes / done.
@@ -37,6 +41,16 @@ pub const EXIT_YES: u8 = 0;
 pub const EXIT_NO: u8 = 1;
 /// Exit code: usage or input error.
 pub const EXIT_INPUT: u8 = 2;
+
+/// A confidence in words, green, yellow or red when `style` has colour.
+pub fn painted(confidence: Confidence, style: &Style) -> String {
+    let text = confidence.to_string();
+    match confidence {
+        Confidence::High => style.good(&text),
+        Confidence::Medium => style.warning(&text),
+        Confidence::Low => style.error(&text),
+    }
+}
 
 /// What a command answers: data for scripts (`Serialize`), text for people, and an exit code.
 pub trait Report: Serialize {

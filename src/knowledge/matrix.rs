@@ -17,7 +17,6 @@ use crate::error::Error;
 use crate::knowledge::firmware::FirmwareExt;
 use crate::knowledge::load_id::{Era, Kind, LoadId, MatchKey, Protocol, Version};
 use crate::knowledge::yaml_limits;
-use crate::output::Style;
 
 /// The built-in matrix, `data/matrix.yaml`, as text (`phoneup matrix` prints it).
 pub const BUILTIN_YAML: &str = include_str!("../../data/matrix.yaml");
@@ -61,18 +60,6 @@ pub enum Confidence {
     Low,
     Medium,
     High,
-}
-
-impl Confidence {
-    /// The word, in green, yellow or red when `style` has colour.
-    pub fn painted(self, style: &Style) -> String {
-        let text = self.to_string();
-        match self {
-            Confidence::High => style.good(&text),
-            Confidence::Medium => style.warning(&text),
-            Confidence::Low => style.error(&text),
-        }
-    }
 }
 
 impl fmt::Display for Confidence {

@@ -1,4 +1,6 @@
-//! `phoneup check`: is this one direct jump safe to flash?
+//! `phoneup check`'s answers: is this one direct jump safe to flash, and (with a TFTP root) what
+//! the next reboots do with the files the user has. Their text is the command's
+//! ([`crate::commands::check`]).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -15,7 +17,7 @@ use crate::knowledge::load_id::LoadId;
 use crate::knowledge::matrix::{Confidence, Load, Matrix, Mechanism, Rule};
 use crate::knowledge::package;
 use crate::knowledge::phones::Model;
-use crate::output::{self, shell_word, NextStep, Style};
+use crate::output::{self, shell_word, NextStep};
 use crate::phone::{Ending, Phone, Simulation};
 use crate::plan::stage::{self, EvidenceRef, Stage};
 use crate::plan::{self, Outcome, Request};
@@ -36,16 +38,6 @@ pub enum Verdict {
     /// A rule allows it, but no source lists the files it needs, so phoneup cannot name them:
     /// nothing is known against the jump.
     FilesUnknown,
-}
-
-impl Verdict {
-    /// 0 for yes, 1 for no.
-    pub fn exit_code(self) -> u8 {
-        match self {
-            Verdict::Safe | Verdict::Already => 0,
-            Verdict::Refused | Verdict::Unknown | Verdict::FilesUnknown => 1,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -218,133 +210,6 @@ fn first_step_of_plan(matrix: &Matrix, check: &mut Check, from: &Load, to: &Load
     }
 }
 
-/// The file whose line makes the phone take the stage's image, as `check` names it: the
-/// mechanism that acts, not every file the stage writes.
-fn acting_file(stage: &Stage) -> String {
-    let named = |value: &Option<String>| value.clone().unwrap_or_else(|| "nothing".into());
-    match stage.mechanism {
-        Mechanism::DualBoot => format!("OS79XX.TXT names {}", named(&stage.os79xx)),
-        Mechanism::ImageVersion => format!(
-            "image_version in {} names {}",
-            stage::image_version_file(stage),
-            named(&stage.image_version)
-        ),
-        Mechanism::LoadInformation | Mechanism::UalHunt => {
-            let mut text = format!(
-                "loadInformation in XMLDefault.cnf.xml names {}",
-                named(&stage.xmldefault_load)
-            );
-            let prefix = |s: &str| s.chars().take(4).collect::<String>();
-            let reads_os79xx = stage.expect_requests.first().map(String::as_str)
-                == Some(crate::files::os79xx_txt::FILE_NAME);
-            if let Some(os79xx) = stage.os79xx.as_deref().filter(|_| reads_os79xx) {
-                if prefix(os79xx) == prefix(&stage.from) {
-                    text.push_str(&format!(
-                        " (OS79XX.TXT starts {} like the running image, so the phone skips it)",
-                        prefix(os79xx)
-                    ));
-                }
-            }
-            text
-        }
-    }
-}
-
-impl Check {
-    pub fn to_text(&self, style: &Style) -> String {
-        let mut out = String::new();
-        let head = match self.verdict {
-            // A jump resting on thinner evidence says so before anything else.
-            Verdict::Safe => match self.confidence {
-                Some(Confidence::Low) => style.warning("SAFE (low confidence):"),
-                Some(Confidence::Medium) => style.good("SAFE (medium confidence):"),
-                _ => style.good("SAFE:"),
-            },
-            Verdict::Already => style.good("ALREADY THERE:"),
-            Verdict::Refused => style.error("REFUSED:"),
-            Verdict::Unknown => style.warning("NOT KNOWN TO BE SAFE:"),
-            Verdict::FilesUnknown => style.warning("ALLOWED, BUT ITS FILES ARE NOT KNOWN:"),
-        };
-        let _ = writeln!(
-            out,
-            "{head} {} ({}) -> {} ({})",
-            self.from, self.from_label, self.to, self.to_label
-        );
-        if self.verdict == Verdict::Already {
-            let _ = writeln!(
-                out,
-                "  The phone already runs {}: nothing to flash.",
-                self.to
-            );
-            return out;
-        }
-        if let (Some(rule), Some(summary), Some(confidence)) =
-            (&self.rule, &self.rule_summary, self.confidence)
-        {
-            let _ = writeln!(
-                out,
-                "  rule      {rule} ({} confidence): {summary}",
-                confidence.painted(style)
-            );
-        }
-        if let Some(mechanism) = self.mechanism.filter(|_| self.safe) {
-            let how = match &self.stage {
-                Some(stage) => stage::how(stage),
-                None => mechanism.describe(),
-            };
-            let _ = writeln!(out, "  how       {how}");
-        }
-        if let Some(reason) = &self.reason {
-            let _ = writeln!(out, "  why not   {reason}");
-        }
-        if !self.evidence.is_empty() {
-            let _ = writeln!(out, "  evidence");
-            for e in &self.evidence {
-                let _ = writeln!(out, "    - {}: {} <{}>", e.source, e.note, e.locator);
-            }
-        }
-        for note in &self.notes {
-            let _ = writeln!(out, "  note      {note}");
-        }
-        // The cautions `plan` prints for the same stage.
-        if let Some(stage) = self.stage.as_ref().filter(|_| self.safe) {
-            if !stage.warnings.is_empty() {
-                let _ = writeln!(out, "  {}", style.warning("warnings"));
-                for warning in &stage.warnings {
-                    let _ = writeln!(out, "    ! {warning}");
-                }
-            }
-        }
-        let plan_command = format!("phoneup plan --from {} --to {}", self.from, self.to);
-        if self.safe {
-            if self.stage.is_some() {
-                let _ = writeln!(out, "  files     {plan_command}");
-            }
-            return out;
-        }
-        if let (Some(reboots), Some(stage)) = (self.plan_reboots, &self.stage) {
-            let _ = writeln!(
-                out,
-                "  instead   {}: {}",
-                output::reboots(reboots),
-                self.plan_path.join(" -> ")
-            );
-            let _ = writeln!(
-                out,
-                "  first     {} -> {} ({}, {} confidence): {}; firmware {}",
-                stage.from,
-                stage.to,
-                stage.rule,
-                stage.confidence,
-                acting_file(stage),
-                stage.firmware.join(", ")
-            );
-            let _ = writeln!(out, "  all steps {plan_command}");
-        }
-        out
-    }
-}
-
 /// `check --tftp-root`: what the next reboots will do with the files the user has now.
 #[derive(Debug, Clone, Serialize)]
 pub struct RootCheck {
@@ -459,6 +324,106 @@ fn aims_elsewhere(simulation: &Simulation, root: &TftpRoot, label: &str) -> Vec<
     reasons
 }
 
+/// Why one simulated phone does not end where it should, one sentence each (in order, maybe
+/// with repeats): how its run ended, the load it ends on against `target`, files that name
+/// another load, the model's problems, and files it asks for that phoneup could not read.
+fn why_not(
+    simulation: &Simulation,
+    target: Option<&Load>,
+    root: &TftpRoot,
+    packages: &package::Packages,
+    label: &str,
+    boots: usize,
+) -> Vec<String> {
+    let mut reasons = Vec::new();
+    let last = simulation.boots.last();
+    match simulation.ending {
+        Ending::Stable => {}
+        Ending::Loop => reasons.push(format!(
+            "{label} loops on {}.",
+            simulation
+                .loop_file
+                .as_deref()
+                .unwrap_or("the same request")
+        )),
+        Ending::Refused => reasons.push(format!(
+            "{label} refuses its image on every boot: {}.",
+            last.map(|b| b.detail.as_str()).unwrap_or_default()
+        )),
+        Ending::Unknown => reasons.push(format!(
+            "{label}: the model cannot say what happens ({}).",
+            last.map(|b| b.detail.as_str()).unwrap_or_default()
+        )),
+        Ending::Unfinished => reasons.push(format!(
+            "{label} is still changing load after {boots} boots (raise --boots)."
+        )),
+    }
+    if let Some(target) = target {
+        let reached = LoadId::parse(&simulation.final_load)
+            .is_ok_and(|id| id.match_key() == target.id.match_key());
+        if !reached {
+            reasons.push(format!(
+                "{label} ends on {}, not on {}.",
+                simulation.final_load,
+                target.name()
+            ));
+        }
+    }
+    if simulation.ending == Ending::Stable {
+        reasons.extend(aims_elsewhere(simulation, root, label));
+    }
+    reasons.extend(simulation.problems.iter().cloned());
+    // A file the phone fetched that is not what its name says.
+    for file in simulation.boots.iter().flat_map(|b| &b.fetched) {
+        if let Some(entry) = root.get(file) {
+            if let Some(impostor) = packages.impostor(file, entry.size) {
+                reasons.push(format!(
+                    "{label} fetches {file}, and {}.",
+                    impostor.describe(file, entry.size)
+                ));
+            }
+        }
+    }
+    for (name, why) in &root.unread {
+        let asked = simulation
+            .boots
+            .iter()
+            .any(|b| b.requests.iter().any(|r| &r.file == name));
+        if asked {
+            reasons.push(format!(
+                "phoneup could not read {name} ({why}), which the phone asks for: what the phone does with it is unknown."
+            ));
+        }
+    }
+    reasons
+}
+
+/// What to do when a root does not check out: fix it, and check again.
+fn next_step(start: &Load, target: Option<&Load>, dir: &Path, phone: &Phone) -> NextStep {
+    let mut command = format!(
+        "phoneup check --from {} --tftp-root {}",
+        shell_word(start.name()),
+        shell_word(&dir.display().to_string())
+    );
+    if let Some(target) = target {
+        let _ = write!(command, " --to {}", shell_word(target.name()));
+    }
+    if let Some(mac) = &phone.mac {
+        let _ = write!(command, " --mac {mac}");
+    }
+    NextStep::new(
+        match target {
+            Some(t) => format!(
+                "Fix what is listed above; `phoneup plan --from {} --to {} --tftp-root DIR` lists each stage's files and `phoneup apply` writes them. Then check again.",
+                start.name(),
+                t.name()
+            ),
+            None => "Fix what is listed above, then check again.".into(),
+        },
+        command,
+    )
+}
+
 /// Simulates each phone booting from the user's directory: every MAC that has a file of its
 /// own in the root (or the one `phone.mac` names), on each model `phone.model` stands for.
 pub fn check_root(
@@ -485,6 +450,7 @@ pub fn check_root(
             }
         }
     };
+    let packages = package::Packages::of(matrix);
     let mut simulations = Vec::new();
     let mut reasons: Vec<String> = Vec::new();
     let mut add = |reason: String| {
@@ -505,98 +471,21 @@ pub fn check_root(
                 Some(mac) => format!("phone {mac} ({model})"),
                 None => format!("a {model} with no file of its own"),
             };
-            let last = simulation.boots.last();
-            match simulation.ending {
-                Ending::Stable => {}
-                Ending::Loop => add(format!(
-                    "{label} loops on {}.",
-                    simulation
-                        .loop_file
-                        .as_deref()
-                        .unwrap_or("the same request")
-                )),
-                Ending::Refused => add(format!(
-                    "{label} refuses its image on every boot: {}.",
-                    last.map(|b| b.detail.as_str()).unwrap_or_default()
-                )),
-                Ending::Unknown => add(format!(
-                    "{label}: the model cannot say what happens ({}).",
-                    last.map(|b| b.detail.as_str()).unwrap_or_default()
-                )),
-                Ending::Unfinished => add(format!(
-                    "{label} is still changing load after {boots} boots (raise --boots)."
-                )),
-            }
-            if let Some(target) = &target {
-                let reached = LoadId::parse(&simulation.final_load)
-                    .is_ok_and(|id| id.match_key() == target.id.match_key());
-                if !reached {
-                    add(format!(
-                        "{label} ends on {}, not on {}.",
-                        simulation.final_load,
-                        target.name()
-                    ));
-                }
-            }
-            if simulation.ending == Ending::Stable {
-                aims_elsewhere(&simulation, &root, &label)
-                    .into_iter()
-                    .for_each(&mut add);
-            }
-            for problem in &simulation.problems {
-                add(problem.clone());
-            }
-            // A file the phone fetched that is not what its name says.
-            let packages = package::Packages::of(matrix);
-            for file in simulation.boots.iter().flat_map(|b| &b.fetched) {
-                if let Some(entry) = root.get(file) {
-                    if let Some(impostor) = packages.impostor(file, entry.size) {
-                        add(format!(
-                            "{label} fetches {file}, and {}.",
-                            impostor.describe(file, entry.size)
-                        ));
-                    }
-                }
-            }
-            for (name, why) in &root.unread {
-                let asked = simulation
-                    .boots
-                    .iter()
-                    .any(|b| b.requests.iter().any(|r| &r.file == name));
-                if asked {
-                    add(format!(
-                        "phoneup could not read {name} ({why}), which the phone asks for: what the phone does with it is unknown."
-                    ));
-                }
-            }
+            why_not(
+                &simulation,
+                target.as_ref(),
+                &root,
+                &packages,
+                &label,
+                boots,
+            )
+            .into_iter()
+            .for_each(&mut add);
             simulations.push(simulation);
         }
     }
     let ok = reasons.is_empty();
-    let next_step = (!ok).then(|| {
-        let mut command = format!(
-            "phoneup check --from {} --tftp-root {}",
-            shell_word(start.name()),
-            shell_word(&dir.display().to_string())
-        );
-        if let Some(target) = &target {
-            let _ = write!(command, " --to {}", shell_word(target.name()));
-        }
-        if let Some(mac) = &phone.mac {
-            let _ = write!(command, " --mac {mac}");
-        }
-        NextStep::new(
-            match &target {
-                Some(t) => format!(
-                    "Fix what is listed above; `phoneup plan --from {} --to {} --tftp-root DIR` lists each stage's files and `phoneup apply` writes them. Then check again.",
-                    start.name(),
-                    t.name()
-                ),
-                None => "Fix what is listed above, then check again.".into(),
-            },
-            command,
-        )
-    });
+    let next_step = (!ok).then(|| next_step(&start, target.as_ref(), dir, phone));
     Ok(RootCheck {
         from: start.name().to_string(),
         to: target.map(|t| t.name().to_string()),
@@ -608,51 +497,6 @@ pub fn check_root(
         next_step,
         skipped: root.skipped,
     })
-}
-
-impl RootCheck {
-    pub fn to_text(&self, style: &Style) -> String {
-        let mut out = String::new();
-        for simulation in &self.simulations {
-            out.push_str(&simulation.to_text(style));
-            out.push('\n');
-        }
-        for skipped in &self.skipped {
-            let _ = writeln!(out, "Not served: {skipped}");
-        }
-        let who = match self.phones.as_slice() {
-            [None] => "the phone".to_string(),
-            [Some(mac)] => format!("phone {mac}"),
-            macs => format!(
-                "the phones ({})",
-                macs.iter()
-                    .flatten()
-                    .map(Mac::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
-        if self.ok {
-            let verdict = match &self.to {
-                Some(to) => format!("OK: {who} ends on {to}."),
-                None => format!("OK: {who} settles on a load, and nothing it reads names another."),
-            };
-            let _ = writeln!(out, "{}", style.good(&verdict));
-            return out;
-        }
-        let verdict = match &self.to {
-            Some(to) => format!("NOT OK: {who} does not end on {to}:"),
-            None => format!("NOT OK: {who} does not settle where the files say:"),
-        };
-        let _ = writeln!(out, "{}", style.error(&verdict));
-        for reason in &self.reasons {
-            let _ = writeln!(out, "  - {reason}");
-        }
-        if let Some(next) = &self.next_step {
-            out.push_str(&next.to_text(style));
-        }
-        out
-    }
 }
 
 #[cfg(test)]

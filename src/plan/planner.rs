@@ -1,23 +1,23 @@
-//! `phoneup plan`: the staged sequence of reboots from the running load to the wanted one.
+//! The plan: the staged sequence of reboots from the running load to the wanted one, or why
+//! there is none (its text is the command's, [`crate::commands::plan`]).
 
 use std::cmp::Ordering;
 use std::collections::HashSet;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::files::{sip_default_cnf, xml_default_cnf_xml};
+use crate::files::xml_default_cnf_xml;
 use crate::knowledge::catalogue;
 use crate::knowledge::graph::{Prefer, Step, UpgradeGraph};
 use crate::knowledge::load_id::{Era, Kind, Protocol};
 use crate::knowledge::matrix::{Confidence, Load, Matrix};
 use crate::knowledge::phones::Model;
-use crate::output::{self, shell_word, NextStep, Style};
+use crate::output::{self, shell_word, NextStep};
 use crate::plan::replay;
 use crate::plan::spelling::Spelling;
-use crate::plan::stage::{self, Edit, Stage};
+use crate::plan::stage::{self, Stage};
 use crate::tftp_root::journal::UndoJournal;
 use crate::tftp_root::TftpRoot;
 use petgraph::graph::NodeIndex;
@@ -161,45 +161,9 @@ fn plan_on(
 ) -> Result<Outcome, Error> {
     let to = catalogue::resolve(matrix, &request.to, "--to")?;
     if !to.in_catalogue {
-        return match settled_by_era(matrix, graph, from, &to) {
-            Some(mut reasons) => {
-                reasons.push(format!(
-                    "{} is not in the catalogue, and it need not be: a rule refuses it from every load {} can reach.",
-                    to.name(),
-                    from.name()
-                ));
-                Ok(Outcome::NoPath(NoPath {
-                    from: from.name().to_string(),
-                    to: to.name().to_string(),
-                    reasons,
-                    next_step: NextStep::new(
-                        format!(
-                            "Pick a target {} can take: the loads phoneup knows, with their rules, are in the matrix.",
-                            from.name()
-                        ),
-                        "phoneup matrix",
-                    ),
-                }))
-            }
-            None => Err(catalogue::not_in_catalogue(matrix, &to, "--to")),
-        };
+        return uncatalogued_target(matrix, graph, from, &to);
     }
-    let mut waypoints = Vec::new();
-    for via in &request.via {
-        waypoints.push(catalogue::resolve_known(matrix, via, "--via")?);
-    }
-    let mut avoided = Vec::new();
-    for avoid in &request.avoid {
-        let load = catalogue::resolve(matrix, avoid, "--avoid")?;
-        if load.id.match_key() == from.id.match_key() || load.id.match_key() == to.id.match_key() {
-            return Err(Error::AvoidEndpoint {
-                flag: "--avoid",
-                name: load.name().to_string(),
-            });
-        }
-        avoided.push(load);
-    }
-
+    let (waypoints, avoided) = waypoints_and_avoided(matrix, request, from, &to)?;
     let root = match &request.tftp_root {
         Some(dir) => Some(TftpRoot::from_dir(dir)?),
         None => None,
@@ -269,6 +233,95 @@ fn plan_on(
     }
     let mut path = vec![from.name().to_string()];
     path.extend(stages.iter().map(|s| s.to.clone()));
+    general_notes(matrix, from, &to, &stages, &mut notes);
+    let to_obtain = match &root {
+        Some(root) => to_obtain(root, &stages, &mut notes),
+        None => Vec::new(),
+    };
+    let plan = Plan {
+        from: from.name().to_string(),
+        from_label: from.label(),
+        to: at.name().to_string(),
+        to_label: to.label(),
+        model: request.model,
+        prefer: request.prefer,
+        reboots: stages.len(),
+        path,
+        stages,
+        to_obtain,
+        notes,
+    };
+    replay::verify_stages(&plan.stages, plan.model, matrix, verified)?;
+    Ok(Outcome::Plan(plan))
+}
+
+/// The answer for a target the catalogue lacks: no plan when a rule refuses it from every load
+/// the phone could reach, otherwise the error that asks for its files.
+fn uncatalogued_target(
+    matrix: &Matrix,
+    graph: &UpgradeGraph,
+    from: &Load,
+    to: &Load,
+) -> Result<Outcome, Error> {
+    match settled_by_era(matrix, graph, from, to) {
+        Some(mut reasons) => {
+            reasons.push(format!(
+                "{} is not in the catalogue, and it need not be: a rule refuses it from every load {} can reach.",
+                to.name(),
+                from.name()
+            ));
+            Ok(Outcome::NoPath(NoPath {
+                from: from.name().to_string(),
+                to: to.name().to_string(),
+                reasons,
+                next_step: NextStep::new(
+                    format!(
+                        "Pick a target {} can take: the loads phoneup knows, with their rules, are in the matrix.",
+                        from.name()
+                    ),
+                    "phoneup matrix",
+                ),
+            }))
+        }
+        None => Err(catalogue::not_in_catalogue(matrix, to, "--to")),
+    }
+}
+
+/// The loads to go through (catalogue loads) and to keep away from (never the start or the
+/// end), as the request names them.
+fn waypoints_and_avoided(
+    matrix: &Matrix,
+    request: &Request,
+    from: &Load,
+    to: &Load,
+) -> Result<(Vec<Load>, Vec<Load>), Error> {
+    let mut waypoints = Vec::new();
+    for via in &request.via {
+        waypoints.push(catalogue::resolve_known(matrix, via, "--via")?);
+    }
+    let mut avoided = Vec::new();
+    for avoid in &request.avoid {
+        let load = catalogue::resolve(matrix, avoid, "--avoid")?;
+        if load.id.match_key() == from.id.match_key() || load.id.match_key() == to.id.match_key() {
+            return Err(Error::AvoidEndpoint {
+                flag: "--avoid",
+                name: load.name().to_string(),
+            });
+        }
+        avoided.push(load);
+    }
+    Ok((waypoints, avoided))
+}
+
+/// The notes every plan from `from` to `to` carries: a start the catalogue lacks, a loader
+/// named by its CDP name, nothing to do, or the files every phone on the server shares.
+fn general_notes(
+    matrix: &Matrix,
+    from: &Load,
+    to: &Load,
+    stages: &[Stage],
+    notes: &mut Vec<String>,
+) {
     if !from.in_catalogue {
         notes.insert(
             0,
@@ -290,55 +343,44 @@ fn plan_on(
     } else {
         notes.push(matrix.caution("shared-files", &[]));
     }
+}
+
+/// The firmware the plan needs that `root` lacks, in the order the stages fetch it; and a note
+/// for the entries the plan names that phoneup could not read as files.
+fn to_obtain(root: &TftpRoot, stages: &[Stage], notes: &mut Vec<String>) -> Vec<String> {
     let mut to_obtain = Vec::new();
-    if let Some(root) = &root {
-        for file in stages.iter().flat_map(|s| s.firmware.iter()) {
-            if !root.contains(file) && !to_obtain.contains(file) {
-                to_obtain.push(file.clone());
-            }
-        }
-        // Entries the plan names that phoneup could not read as files: the plan treats them
-        // as absent, and apply or a TFTP server will not take them as they are either.
-        let named = |entry: &str| {
-            stages.iter().any(|s| {
-                let edited = s.edits_in_place.iter().map(|edit| &edit.file);
-                s.files.keys().chain(&s.firmware).chain(edited).any(|file| {
-                    entry
-                        .strip_prefix(file.as_str())
-                        .is_some_and(|rest| rest.starts_with(": "))
-                })
-            })
-        };
-        let unread: Vec<&str> = root
-            .skipped
-            .iter()
-            .map(String::as_str)
-            .filter(|entry| named(entry))
-            .collect();
-        if !unread.is_empty() {
-            let dir = root.path.as_deref().unwrap_or(Path::new("DIR"));
-            notes.push(format!(
-                "Not read from your TFTP root, so planned as if absent: {} (phoneup inventory {} lists every entry it skips).",
-                unread.join("; "),
-                output::shell_word(&dir.display().to_string())
-            ));
+    for file in stages.iter().flat_map(|s| s.firmware.iter()) {
+        if !root.contains(file) && !to_obtain.contains(file) {
+            to_obtain.push(file.clone());
         }
     }
-    let plan = Plan {
-        from: from.name().to_string(),
-        from_label: from.label(),
-        to: at.name().to_string(),
-        to_label: to.label(),
-        model: request.model,
-        prefer: request.prefer,
-        reboots: stages.len(),
-        path,
-        stages,
-        to_obtain,
-        notes,
+    // Entries the plan names that phoneup could not read as files: the plan treats them
+    // as absent, and apply or a TFTP server will not take them as they are either.
+    let named = |entry: &str| {
+        stages.iter().any(|s| {
+            let edited = s.edits_in_place.iter().map(|edit| &edit.file);
+            s.files.keys().chain(&s.firmware).chain(edited).any(|file| {
+                entry
+                    .strip_prefix(file.as_str())
+                    .is_some_and(|rest| rest.starts_with(": "))
+            })
+        })
     };
-    replay::verify_stages(&plan.stages, plan.model, matrix, verified)?;
-    Ok(Outcome::Plan(plan))
+    let unread: Vec<&str> = root
+        .skipped
+        .iter()
+        .map(String::as_str)
+        .filter(|entry| named(entry))
+        .collect();
+    if !unread.is_empty() {
+        let dir = root.path.as_deref().unwrap_or(Path::new("DIR"));
+        notes.push(format!(
+            "Not read from your TFTP root, so planned as if absent: {} (phoneup inventory {} lists every entry it skips).",
+            unread.join("; "),
+            output::shell_word(&dir.display().to_string())
+        ));
+    }
+    to_obtain
 }
 
 /// Whether the user has an `XMLDefault.cnf.xml` phoneup would edit: in the root, or moved aside
@@ -509,190 +551,5 @@ fn no_path(
         to: to.name().to_string(),
         reasons,
         next_step,
-    }
-}
-
-fn file_block(
-    out: &mut String,
-    style: &Style,
-    name: &str,
-    contents: &Option<String>,
-    absent_why: &str,
-) {
-    match contents {
-        Some(text) => {
-            let _ = writeln!(out, "    {}", style.bold(name));
-            for line in text.lines() {
-                let _ = writeln!(out, "      | {line}");
-            }
-        }
-        None => {
-            let _ = writeln!(
-                out,
-                "    {}  must be absent: {absent_why}",
-                style.bold(name)
-            );
-        }
-    }
-}
-
-/// An edit in place: the value(s) to set in the user's file, and the file to write without one.
-fn edit_block(out: &mut String, style: &Style, edit: &Edit) {
-    if edit.file == sip_default_cnf::FILE_NAME && edit.set.len() == 1 {
-        let _ = writeln!(
-            out,
-            "    {}  set the one line: {}",
-            style.bold(&edit.file),
-            sip_default_cnf::image_version_line(&edit.set[0].value)
-        );
-        return;
-    }
-    let values: Vec<String> = edit
-        .set
-        .iter()
-        .map(|v| match &v.model {
-            Some(model) => format!("{} ({model})", v.key),
-            None => v.key.clone(),
-        })
-        .collect();
-    let value = edit
-        .set
-        .first()
-        .map(|v| v.value.as_str())
-        .unwrap_or_default();
-    let _ = writeln!(
-        out,
-        "    {}  in yours, set {} to {value}; without one, write:",
-        style.bold(&edit.file),
-        values.join(" and ")
-    );
-    for line in edit.if_absent.lines() {
-        let _ = writeln!(out, "      | {line}");
-    }
-}
-
-impl Plan {
-    /// The plan as people read it.
-    pub fn to_text(&self, style: &Style) -> String {
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "{} {} ({}) -> {} ({})",
-            style.bold("Plan:"),
-            self.from,
-            self.from_label,
-            self.to,
-            self.to_label
-        );
-        let _ = writeln!(
-            out,
-            "{}: {}",
-            output::reboots(self.reboots),
-            self.path.join(" -> ")
-        );
-        if self.model != Model::Both {
-            let _ = writeln!(out, "Files address the {} only.", self.model);
-        }
-        if self.prefer == Prefer::Reboots {
-            let _ = writeln!(
-                out,
-                "Chosen for the fewest reboots (--prefer reboots): a medium-confidence step is taken where it saves one."
-            );
-        }
-        for note in &self.notes {
-            let _ = writeln!(out, "Note: {note}");
-        }
-        for stage in &self.stages {
-            stage_text(&mut out, style, stage, self.reboots);
-        }
-        if !self.to_obtain.is_empty() {
-            let _ = writeln!(
-                out,
-                "\nStill to obtain for your TFTP root: {}",
-                self.to_obtain.join(", ")
-            );
-        }
-        // The files phoneup edits inside the user's copy, over the whole plan.
-        let mut edited: Vec<&str> = Vec::new();
-        for edit in self.stages.iter().flat_map(|s| &s.edits_in_place) {
-            if !edited.contains(&edit.file.as_str()) {
-                edited.push(&edit.file);
-            }
-        }
-        if !edited.is_empty() {
-            let _ = writeln!(
-                out,
-                "\nIn {} only the values named above are phoneup's: keep every other line of yours.",
-                edited.join(" and ")
-            );
-        }
-        out
-    }
-}
-
-fn stage_text(out: &mut String, style: &Style, stage: &Stage, total: usize) {
-    let _ = writeln!(
-        out,
-        "\n{} {} ({}) -> {} ({})",
-        style.heading(&format!("Reboot {} of {total}:", stage.reboot)),
-        stage.from,
-        stage.from_label,
-        stage.to,
-        stage.to_label
-    );
-    let _ = writeln!(
-        out,
-        "  rule      {} ({} confidence): {}",
-        stage.rule,
-        stage.confidence.painted(style),
-        stage.rule_summary
-    );
-    let _ = writeln!(out, "  how       {}", stage::how(stage));
-    let _ = writeln!(out, "  evidence");
-    for e in &stage.evidence {
-        let _ = writeln!(out, "    - {}: {} <{}>", e.source, e.note, e.locator);
-    }
-    let _ = writeln!(out, "  files on the TFTP server");
-    let mut names: Vec<&String> = stage.files.keys().collect();
-    names.extend(stage.edits_in_place.iter().map(|e| &e.file));
-    names.sort();
-    for name in names {
-        if let Some(edit) = stage.edits_in_place.iter().find(|e| &e.file == name) {
-            edit_block(out, style, edit);
-            continue;
-        }
-        // Both are read by an image that then goes where they say.
-        let why = if name == xml_default_cnf_xml::FILE_NAME || name == sip_default_cnf::FILE_NAME {
-            "move it aside for this reboot, or the image that reads it follows it instead"
-        } else {
-            "move it aside for this reboot"
-        };
-        file_block(out, style, name, &stage.files[name], why);
-    }
-    let _ = writeln!(out, "  firmware  {}", stage.firmware.join(", "));
-    let _ = writeln!(out, "  requests  {}", stage.expect_requests.join(" -> "));
-    let _ = writeln!(out, "  screen    {}", stage.screen.join("; then "));
-    let _ = writeln!(out, "  confirm   {}", stage.confirm);
-    if !stage.warnings.is_empty() {
-        let _ = writeln!(out, "  {}", style.warning("warnings"));
-        for warning in &stage.warnings {
-            let _ = writeln!(out, "    ! {warning}");
-        }
-    }
-}
-
-impl NoPath {
-    pub fn to_text(&self, style: &Style) -> String {
-        let mut out = format!(
-            "{} no safe path from {} to {}.\n",
-            style.error("No plan:"),
-            self.from,
-            self.to
-        );
-        for reason in &self.reasons {
-            let _ = writeln!(out, "  - {reason}");
-        }
-        out.push_str(&self.next_step.to_text(style));
-        out
     }
 }

@@ -3,6 +3,7 @@
 
 use std::fs;
 
+use phoneup::commands::Report;
 use phoneup::knowledge::graph::Prefer;
 use phoneup::knowledge::load_id::{LoadId, Protocol};
 use phoneup::knowledge::matrix::{Confidence, Matrix};

@@ -288,10 +288,10 @@ fn every_stage_names_only_files_a_package_ships() {
 /// name the loader, not to copy P0S3-8-12-00.sbn).
 #[test]
 fn every_simulate_finding_names_only_files_a_package_ships() {
+    use phoneup::commands::simulate::{suggest, BootedFrom};
     use phoneup::knowledge::load_id::LoadId;
     use phoneup::knowledge::package::Packages;
     use phoneup::knowledge::phones::Model;
-    use phoneup::phone::simulation::BootedFrom;
     use phoneup::phone::Phone;
     use phoneup::tftp_root::TftpRoot;
     let matrix = Matrix::builtin().unwrap();
@@ -312,7 +312,10 @@ fn every_simulate_finding_names_only_files_a_package_ships() {
             let phone = Phone::new(Model::M7940);
             let start = LoadId::parse(from.name()).unwrap();
             let mut simulation = phone.simulate(&start, &root, 4);
-            simulation.suggest(&BootedFrom::Root(std::path::Path::new("/srv/tftp")));
+            suggest(
+                &mut simulation,
+                &BootedFrom::Root(std::path::Path::new("/srv/tftp")),
+            );
             let context = format!("{} pointed at {}", from.name(), to.name());
             for problem in &simulation.problems {
                 checked += assert_copies_only_shipped(&packages, problem, &context);

@@ -1,0 +1,202 @@
+//! `phoneup check`: whether one direct jump is safe ([`crate::plan::check::check`]), or what the
+//! next reboots do with a TFTP root ([`crate::plan::check::check_root`]), as people read it,
+//! and the exit code of each answer.
+
+use std::fmt::Write as _;
+
+use crate::commands::{painted, Report, EXIT_NO, EXIT_YES};
+use crate::files::mac::Mac;
+use crate::files::os79xx_txt;
+use crate::knowledge::matrix::{Confidence, Mechanism};
+use crate::output::{self, Style};
+use crate::plan::check::{Check, RootCheck, Verdict};
+use crate::plan::stage::{self, Stage};
+
+/// The file whose line makes the phone take the stage's image, as `check` names it: the
+/// mechanism that acts, not every file the stage writes.
+fn acting_file(stage: &Stage) -> String {
+    let named = |value: &Option<String>| value.clone().unwrap_or_else(|| "nothing".into());
+    match stage.mechanism {
+        Mechanism::DualBoot => format!("OS79XX.TXT names {}", named(&stage.os79xx)),
+        Mechanism::ImageVersion => format!(
+            "image_version in {} names {}",
+            stage::image_version_file(stage),
+            named(&stage.image_version)
+        ),
+        Mechanism::LoadInformation | Mechanism::UalHunt => {
+            let mut text = format!(
+                "loadInformation in XMLDefault.cnf.xml names {}",
+                named(&stage.xmldefault_load)
+            );
+            let prefix = |s: &str| s.chars().take(4).collect::<String>();
+            let reads_os79xx =
+                stage.expect_requests.first().map(String::as_str) == Some(os79xx_txt::FILE_NAME);
+            if let Some(os79xx) = stage.os79xx.as_deref().filter(|_| reads_os79xx) {
+                if prefix(os79xx) == prefix(&stage.from) {
+                    text.push_str(&format!(
+                        " (OS79XX.TXT starts {} like the running image, so the phone skips it)",
+                        prefix(os79xx)
+                    ));
+                }
+            }
+            text
+        }
+    }
+}
+
+impl Report for Check {
+    /// 0 safe (or already there), 1 refused, not known to be safe, or its files unknown.
+    fn exit_code(&self) -> u8 {
+        match self.verdict {
+            Verdict::Safe | Verdict::Already => EXIT_YES,
+            Verdict::Refused | Verdict::Unknown | Verdict::FilesUnknown => EXIT_NO,
+        }
+    }
+
+    fn to_text(&self, style: &Style) -> String {
+        let mut out = String::new();
+        let head = match self.verdict {
+            // A jump resting on thinner evidence says so before anything else.
+            Verdict::Safe => match self.confidence {
+                Some(Confidence::Low) => style.warning("SAFE (low confidence):"),
+                Some(Confidence::Medium) => style.good("SAFE (medium confidence):"),
+                _ => style.good("SAFE:"),
+            },
+            Verdict::Already => style.good("ALREADY THERE:"),
+            Verdict::Refused => style.error("REFUSED:"),
+            Verdict::Unknown => style.warning("NOT KNOWN TO BE SAFE:"),
+            Verdict::FilesUnknown => style.warning("ALLOWED, BUT ITS FILES ARE NOT KNOWN:"),
+        };
+        let _ = writeln!(
+            out,
+            "{head} {} ({}) -> {} ({})",
+            self.from, self.from_label, self.to, self.to_label
+        );
+        if self.verdict == Verdict::Already {
+            let _ = writeln!(
+                out,
+                "  The phone already runs {}: nothing to flash.",
+                self.to
+            );
+            return out;
+        }
+        if let (Some(rule), Some(summary), Some(confidence)) =
+            (&self.rule, &self.rule_summary, self.confidence)
+        {
+            let _ = writeln!(
+                out,
+                "  rule      {rule} ({} confidence): {summary}",
+                painted(confidence, style)
+            );
+        }
+        if let Some(mechanism) = self.mechanism.filter(|_| self.safe) {
+            let how = match &self.stage {
+                Some(stage) => stage::how(stage),
+                None => mechanism.describe(),
+            };
+            let _ = writeln!(out, "  how       {how}");
+        }
+        if let Some(reason) = &self.reason {
+            let _ = writeln!(out, "  why not   {reason}");
+        }
+        if !self.evidence.is_empty() {
+            let _ = writeln!(out, "  evidence");
+            for e in &self.evidence {
+                let _ = writeln!(out, "    - {}: {} <{}>", e.source, e.note, e.locator);
+            }
+        }
+        for note in &self.notes {
+            let _ = writeln!(out, "  note      {note}");
+        }
+        // The cautions `plan` prints for the same stage.
+        if let Some(stage) = self.stage.as_ref().filter(|_| self.safe) {
+            if !stage.warnings.is_empty() {
+                let _ = writeln!(out, "  {}", style.warning("warnings"));
+                for warning in &stage.warnings {
+                    let _ = writeln!(out, "    ! {warning}");
+                }
+            }
+        }
+        let plan_command = format!("phoneup plan --from {} --to {}", self.from, self.to);
+        if self.safe {
+            if self.stage.is_some() {
+                let _ = writeln!(out, "  files     {plan_command}");
+            }
+            return out;
+        }
+        if let (Some(reboots), Some(stage)) = (self.plan_reboots, &self.stage) {
+            let _ = writeln!(
+                out,
+                "  instead   {}: {}",
+                output::reboots(reboots),
+                self.plan_path.join(" -> ")
+            );
+            let _ = writeln!(
+                out,
+                "  first     {} -> {} ({}, {} confidence): {}; firmware {}",
+                stage.from,
+                stage.to,
+                stage.rule,
+                stage.confidence,
+                acting_file(stage),
+                stage.firmware.join(", ")
+            );
+            let _ = writeln!(out, "  all steps {plan_command}");
+        }
+        out
+    }
+}
+
+impl Report for RootCheck {
+    /// 0 when every phone simulated ends where it should, 1 otherwise.
+    fn exit_code(&self) -> u8 {
+        if self.ok {
+            EXIT_YES
+        } else {
+            EXIT_NO
+        }
+    }
+
+    fn to_text(&self, style: &Style) -> String {
+        let mut out = String::new();
+        for simulation in &self.simulations {
+            out.push_str(&simulation.to_text(style));
+            out.push('\n');
+        }
+        for skipped in &self.skipped {
+            let _ = writeln!(out, "Not served: {skipped}");
+        }
+        let who = match self.phones.as_slice() {
+            [None] => "the phone".to_string(),
+            [Some(mac)] => format!("phone {mac}"),
+            macs => format!(
+                "the phones ({})",
+                macs.iter()
+                    .flatten()
+                    .map(Mac::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        if self.ok {
+            let verdict = match &self.to {
+                Some(to) => format!("OK: {who} ends on {to}."),
+                None => format!("OK: {who} settles on a load, and nothing it reads names another."),
+            };
+            let _ = writeln!(out, "{}", style.good(&verdict));
+            return out;
+        }
+        let verdict = match &self.to {
+            Some(to) => format!("NOT OK: {who} does not end on {to}:"),
+            None => format!("NOT OK: {who} does not settle where the files say:"),
+        };
+        let _ = writeln!(out, "{}", style.error(&verdict));
+        for reason in &self.reasons {
+            let _ = writeln!(out, "  - {reason}");
+        }
+        if let Some(next) = &self.next_step {
+            out.push_str(&next.to_text(style));
+        }
+        out
+    }
+}
