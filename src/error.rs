@@ -27,16 +27,16 @@ pub enum Error {
     )]
     TftpRoot { path: PathBuf, source: io::Error },
     /// A load ID that does not parse.
-    #[error("{}", BadLoadId { error, suggestion, flag })]
+    #[error("{}", BadLoadId { error, suggestion, given })]
     BadLoadId {
-        flag: &'static str,
+        given: Input,
         error: LoadIdError,
         suggestion: Option<String>,
     },
-    #[error("{flag} `{}` is a {what}, not firmware to plan from or to.\n\
+    #[error("{given} `{}` is a {what}, not firmware to plan from or to.\n\
              Read the App Load ID instead: Settings > Status > Firmware Versions, the line above Boot Load ID.", Untrusted(input))]
     BootLoad {
-        flag: &'static str,
+        given: Input,
         input: String,
         /// "Boot Load ID (the phone's boot ROM)" or "DSP Load ID (...)".
         what: &'static str,
@@ -45,12 +45,12 @@ pub enum Error {
     /// which shows the text escaped).
     #[error("{flag} {why}")]
     BadMac { flag: &'static str, why: String },
-    #[error("{flag} `{name}` is not in the catalogue, so phoneup does not know its files.\n\
+    #[error("{given} `{name}` is not in the catalogue, so phoneup does not know its files.\n\
              Known {what}: {}\n\
              To add a load you own: phoneup matrix > my-matrix.yaml, add it under `loads`, then pass --matrix my-matrix.yaml",
              known.join(", "))]
     NotInCatalogue {
-        flag: &'static str,
+        given: Input,
         name: String,
         what: String,
         known: Vec<String>,
@@ -87,8 +87,41 @@ pub enum Error {
              phoneup prints no plan it cannot replay; please report this with the command you ran"
     )]
     Inconsistent { details: String },
-    #[error("{flag} `{name}` is the start or the end of the plan; it cannot be avoided")]
-    AvoidEndpoint { flag: &'static str, name: String },
+    #[error("{given} `{name}` is the start or the end of the plan; it cannot be avoided")]
+    AvoidEndpoint { given: Input, name: String },
+}
+
+/// Which input of a command an error is about. Below the command line an input has a role: the
+/// load a plan starts from, the one it ends on, one to go through or avoid. The command line
+/// names it by the flag the user gave it with ([`Error::name_inputs`]), and the message starts
+/// with that name; unnamed, a role reads as words (`the start`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// The load the phone runs now, where a plan or a check starts.
+    From,
+    /// The load wanted at the end.
+    To,
+    /// A load to go through on the way.
+    Via,
+    /// A load to keep away from.
+    Avoid,
+    /// A name read on its own (`identify`): the message names no input.
+    Name,
+    /// As the command line names it: a flag (`--to`), an argument, a line of a file.
+    Named(&'static str),
+}
+
+impl fmt::Display for Input {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Input::From => "the start",
+            Input::To => "the target",
+            Input::Via => "a load to go through",
+            Input::Avoid => "a load to avoid",
+            Input::Name => "",
+            Input::Named(name) => name,
+        })
+    }
 }
 
 /// What to do about a TFTP root that cannot be read, by what went wrong.
@@ -114,20 +147,61 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         2
     }
+
+    /// The same error, with the input it is about named by `name` (the command line's flag for
+    /// each role), here or in the error it wraps.
+    pub fn name_inputs(self, name: impl Fn(Input) -> &'static str) -> Error {
+        let named = |given: Input| Input::Named(name(given));
+        match self {
+            Error::BadLoadId {
+                given,
+                error,
+                suggestion,
+            } => Error::BadLoadId {
+                given: named(given),
+                error,
+                suggestion,
+            },
+            Error::BootLoad { given, input, what } => Error::BootLoad {
+                given: named(given),
+                input,
+                what,
+            },
+            Error::NotInCatalogue {
+                given,
+                name,
+                what,
+                known,
+            } => Error::NotInCatalogue {
+                given: named(given),
+                name,
+                what,
+                known,
+            },
+            Error::AvoidEndpoint { given, name } => Error::AvoidEndpoint {
+                given: named(given),
+                name,
+            },
+            Error::Stopped { error, next } => Error::Stopped {
+                error: Box::new(error.name_inputs(name)),
+                next,
+            },
+            other => other,
+        }
+    }
 }
 
 struct BadLoadId<'a> {
-    flag: &'a str,
+    given: &'a Input,
     error: &'a LoadIdError,
     suggestion: &'a Option<String>,
 }
 
 impl fmt::Display for BadLoadId<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.flag.is_empty() {
-            write!(f, "{}", self.error)?;
-        } else {
-            write!(f, "{}: {}", self.flag, self.error)?;
+        match self.given.to_string().as_str() {
+            "" => write!(f, "{}", self.error)?,
+            given => write!(f, "{given}: {}", self.error)?,
         }
         if let Some(suggestion) = self.suggestion {
             write!(f, "\ndid you mean `{suggestion}`?")?;

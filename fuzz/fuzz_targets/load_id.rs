@@ -1,6 +1,7 @@
 #![no_main]
 //! The load-ID parser and what users type: never a panic, and a parsed name keeps its text.
 use libfuzzer_sys::fuzz_target;
+use phoneup::error::Input;
 use phoneup::knowledge::catalogue;
 use phoneup::knowledge::load_id::LoadId;
 use phoneup::knowledge::matrix::Matrix;
@@ -13,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
     }
     thread_local!(static MATRIX: Matrix = Matrix::builtin().unwrap());
     MATRIX.with(|m| {
-        if let Err(e) = catalogue::resolve(m, text, "--from") {
+        if let Err(e) = catalogue::resolve(m, text, Input::From) {
             assert!(!e.to_string().is_empty());
         }
     });

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::error::Error;
+use crate::error::{Error, Input};
 use crate::files::mac::{Mac, MacError};
 use crate::knowledge::graph::Prefer;
 use crate::knowledge::phones::Model;
@@ -183,6 +183,18 @@ impl PhoneArgs {
             ..Phone::new(model)
         };
         Ok((phone, address))
+    }
+}
+
+/// The flag that gives each input a command takes: how an error about it names it.
+pub fn flag(input: Input) -> &'static str {
+    match input {
+        Input::From => "--from",
+        Input::To => "--to",
+        Input::Via => "--via",
+        Input::Avoid => "--avoid",
+        Input::Name => "",
+        Input::Named(name) => name,
     }
 }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::cli::answer::{render, Answer, Context};
 use crate::cli::signals;
-use crate::error::Error;
+use crate::error::{Error, Input};
 use crate::knowledge::catalogue;
 use crate::logs::findings::Kind;
 use crate::logs::report::{finding_report, FindingReport, InputReport};
@@ -43,7 +43,7 @@ impl Args {
         let target = match &self.to {
             Some(to) => {
                 let matrix = context.matrix()?;
-                let load = catalogue::resolve_known(matrix, to, "--to")?;
+                let load = catalogue::resolve_known(matrix, to, Input::To)?;
                 Some(Target {
                     to: load.name().to_string(),
                     matrix,

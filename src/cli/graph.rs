@@ -3,7 +3,7 @@
 use crate::cli::answer::{Answer, Context, EXIT_YES};
 use crate::commands::graph::{self, DiagramFormat};
 use crate::commands::Report;
-use crate::error::Error;
+use crate::error::{Error, Input};
 use crate::knowledge::catalogue;
 use crate::knowledge::graph::UpgradeGraph;
 use crate::output::Style;
@@ -50,7 +50,7 @@ impl Args {
         let mut path = Vec::new();
         // A start the catalogue lacks is drawn too, as plan treats it.
         let start = match &self.from {
-            Some(from) => Some(catalogue::resolve(matrix, from, "--from")?),
+            Some(from) => Some(catalogue::resolve(matrix, from, Input::From)?),
             None => None,
         };
         let extra = start.filter(|load| !load.in_catalogue);

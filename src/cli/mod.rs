@@ -195,7 +195,7 @@ where
         }
     };
     output::choose_colour(cli.color);
-    match execute(cli) {
+    match execute(cli).map_err(|error| error.name_inputs(args::flag)) {
         Ok(answer) => match emit(Out::stdout(Format::Text), &answer.stdout) {
             Ok(()) => {
                 let _ = emit(Out::stderr(), &answer.stderr);

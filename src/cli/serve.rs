@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use crate::cli::answer::{Answer, Context, EXIT_NO, EXIT_YES};
 use crate::cli::signals;
-use crate::error::Error;
+use crate::error::{Error, Input};
 use crate::knowledge::catalogue;
 use crate::knowledge::matrix::Matrix;
 use crate::output::Style;
@@ -94,7 +94,7 @@ fn listen_address(text: &str) -> Result<SocketAddr, Error> {
 
 /// A target or hint: a load of the catalogue, by its catalogue name.
 fn known(matrix: &Matrix, text: &str, flag: &'static str) -> Result<String, Error> {
-    Ok(catalogue::resolve_known(matrix, text, flag)?
+    Ok(catalogue::resolve_known(matrix, text, Input::Named(flag))?
         .name()
         .to_string())
 }

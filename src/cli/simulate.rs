@@ -7,7 +7,7 @@ use crate::cli::answer::{render, Answer, Context};
 use crate::cli::args::PhoneArgs;
 use crate::commands::simulate::{suggest, BootedFrom};
 use crate::commands::Report;
-use crate::error::Error;
+use crate::error::{Error, Input};
 use crate::knowledge::catalogue;
 use crate::knowledge::phones::Model;
 use crate::output::Format;
@@ -84,7 +84,7 @@ impl Args {
         let usage = |message: &str| Error::Usage {
             message: message.into(),
         };
-        let start = catalogue::resolve_as_typed(context.matrix()?, &self.from, "--from")?;
+        let start = catalogue::resolve_as_typed(context.matrix()?, &self.from, Input::From)?;
         let simulation = match (address, &self.tftp_root) {
             (Some(address), None) => {
                 let mut client = Client::new(resolve(address, "--server")?);

@@ -2,7 +2,7 @@
 //! load ID pasted from the web, with typographic dashes, is read as the ID it shows
 //! ([`crate::knowledge::typography`]; [`typography_note`] says so).
 
-use crate::error::Error;
+use crate::error::{Error, Input};
 use crate::knowledge::load_id::{Kind, LoadId, LoadIdError};
 use crate::knowledge::matrix::{Load, Matrix};
 use crate::knowledge::typography;
@@ -22,9 +22,9 @@ pub fn not_an_application(kind: Kind) -> Option<&'static str> {
     }
 }
 
-/// Resolves a load named on the command line. A valid load ID that the catalogue lacks still
+/// Resolves a load the user named, as the input `given`. A valid load ID that the catalogue lacks still
 /// resolves (as a starting point it needs no files); a boot or DSP load ID, or junk, does not.
-pub fn resolve(matrix: &Matrix, input: &str, flag: &'static str) -> Result<Load, Error> {
+pub fn resolve(matrix: &Matrix, input: &str, given: Input) -> Result<Load, Error> {
     let input = &*typography::folded(input);
     let id = LoadId::parse(input).map_err(|error| {
         let suggestion = match &error {
@@ -41,14 +41,14 @@ pub fn resolve(matrix: &Matrix, input: &str, flag: &'static str) -> Result<Load,
             _ => None,
         };
         Error::BadLoadId {
-            flag,
+            given,
             error,
             suggestion,
         }
     })?;
     if let Some(what) = not_an_application(id.kind()) {
         return Err(Error::BootLoad {
-            flag,
+            given,
             input: input.trim().to_string(),
             what,
         });
@@ -61,8 +61,8 @@ pub fn resolve(matrix: &Matrix, input: &str, flag: &'static str) -> Result<Load,
 
 /// Like [`resolve`], but spelled as the user typed it when that is another upper-case spelling
 /// of the catalogue's load (`P003-8-11-00`): for commands that show the user's own names.
-pub fn resolve_as_typed(matrix: &Matrix, input: &str, flag: &'static str) -> Result<Load, Error> {
-    let load = resolve(matrix, input, flag)?;
+pub fn resolve_as_typed(matrix: &Matrix, input: &str, given: Input) -> Result<Load, Error> {
+    let load = resolve(matrix, input, given)?;
     let folded = typography::folded(input);
     let typed = folded.trim();
     match LoadId::parse(typed) {
@@ -78,16 +78,16 @@ pub fn resolve_as_typed(matrix: &Matrix, input: &str, flag: &'static str) -> Res
 }
 
 /// Like [`resolve`], but the load must be in the catalogue (a plan's target or `--via`).
-pub fn resolve_known(matrix: &Matrix, input: &str, flag: &'static str) -> Result<Load, Error> {
-    let load = resolve(matrix, input, flag)?;
+pub fn resolve_known(matrix: &Matrix, input: &str, given: Input) -> Result<Load, Error> {
+    let load = resolve(matrix, input, given)?;
     if load.in_catalogue {
         return Ok(load);
     }
-    Err(not_in_catalogue(matrix, &load, flag))
+    Err(not_in_catalogue(matrix, &load, given))
 }
 
 /// The error for a load the catalogue lacks where its files are needed.
-pub fn not_in_catalogue(matrix: &Matrix, load: &Load, flag: &'static str) -> Error {
+pub fn not_in_catalogue(matrix: &Matrix, load: &Load, given: Input) -> Error {
     let same_kind: Vec<&Load> = matrix
         .loads
         .iter()
@@ -99,7 +99,7 @@ pub fn not_in_catalogue(matrix: &Matrix, load: &Load, flag: &'static str) -> Err
         _ => "loads".to_string(),
     };
     Error::NotInCatalogue {
-        flag,
+        given,
         name: load.name().to_string(),
         what,
         known: same_kind.iter().map(|l| l.name().to_string()).collect(),
@@ -218,18 +218,18 @@ mod tests {
     #[test]
     fn spelling_variants_resolve_to_the_catalogue_spelling() {
         let matrix = Matrix::builtin().unwrap();
-        let load = resolve(&matrix, "P0S3-8-11-00", "--to").unwrap();
+        let load = resolve(&matrix, "P0S3-8-11-00", Input::To).unwrap();
         assert_eq!(load.name(), "P0S3-08-11-00");
-        let load = resolve(&matrix, "P0S3-08-12-00.loads", "--to").unwrap();
+        let load = resolve(&matrix, "P0S3-08-12-00.loads", Input::To).unwrap();
         assert_eq!(load.name(), "P0S3-8-12-00");
     }
 
     #[test]
     fn unknown_loads_start_plans_but_cannot_end_them() {
         let matrix = Matrix::builtin().unwrap();
-        let load = resolve(&matrix, "P0S3-06-1-00", "--from").unwrap();
+        let load = resolve(&matrix, "P0S3-06-1-00", Input::From).unwrap();
         assert!(!load.in_catalogue);
-        let err = resolve_known(&matrix, "P0S3-06-1-00", "--to").unwrap_err();
+        let err = resolve_known(&matrix, "P0S3-06-1-00", Input::To).unwrap_err();
         assert!(err.to_string().contains("P0S3-06-3-00"), "{err}");
     }
 
@@ -242,7 +242,9 @@ mod tests {
             ("PC03A300", "Boot Load ID"),
             ("PS03AT46", "DSP Load ID"),
         ] {
-            let err = resolve(&matrix, input, "--from").unwrap_err().to_string();
+            let err = resolve(&matrix, input, Input::From)
+                .unwrap_err()
+                .to_string();
             assert!(err.contains("App Load ID") && err.contains(what), "{err}");
         }
     }
@@ -250,7 +252,7 @@ mod tests {
     #[test]
     fn what_the_user_typed_is_kept_only_as_another_upper_case_spelling() {
         let matrix = Matrix::builtin().unwrap();
-        let typed = |input| resolve_as_typed(&matrix, input, "--to").unwrap();
+        let typed = |input| resolve_as_typed(&matrix, input, Input::To).unwrap();
         assert_eq!(typed("P0S3-8-11-00").name(), "P0S3-8-11-00");
         assert_eq!(typed(" P0S3-8-11-00 ").name(), "P0S3-8-11-00");
         assert_eq!(typed("p0s3-8-11-00").name(), "P0S3-08-11-00");
@@ -261,7 +263,7 @@ mod tests {
     #[test]
     fn a_load_the_catalogue_lacks_is_answered_with_the_known_loads_of_its_kind() {
         let matrix = Matrix::builtin().unwrap();
-        let error = |input| match resolve_known(&matrix, input, "--to").unwrap_err() {
+        let error = |input| match resolve_known(&matrix, input, Input::To).unwrap_err() {
             Error::NotInCatalogue { what, known, .. } => (what, known),
             other => panic!("{other}"),
         };
@@ -281,7 +283,7 @@ mod tests {
     #[test]
     fn a_typo_gets_the_nearest_load_and_a_version_line_its_load() {
         let matrix = Matrix::builtin().unwrap();
-        let suggestion = |input| match resolve(&matrix, input, "--to").unwrap_err() {
+        let suggestion = |input| match resolve(&matrix, input, Input::To).unwrap_err() {
             Error::BadLoadId { suggestion, .. } => suggestion,
             other => panic!("{other}"),
         };
@@ -331,7 +333,7 @@ mod tests {
         assert_eq!(names("8.1(2.0)"), ["P00308010200"]);
         assert_eq!(names("8.11"), ["P0S3-08-11-00"]);
         assert!(names("9.9").is_empty());
-        let err = resolve(&matrix, "8.1(2)SR2", "--from").unwrap_err();
+        let err = resolve(&matrix, "8.1(2)SR2", Input::From).unwrap_err();
         assert!(err.to_string().contains("P0030801SR02"), "{err}");
     }
 }

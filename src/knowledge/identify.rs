@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::error::Input;
 use crate::knowledge::catalogue;
 use crate::knowledge::load_id::{Era, Kind, LoadId, MatchKey, Protocol};
 use crate::knowledge::matrix::{Load, Matrix};
@@ -95,7 +96,7 @@ pub fn identify(matrix: &Matrix, input: &str) -> Identity {
                 );
                 return identity;
             }
-            let error = catalogue::resolve(matrix, input, "")
+            let error = catalogue::resolve(matrix, input, Input::Name)
                 .err()
                 .map(|e| e.to_string());
             identity.error = error;

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::error::Error;
+use crate::error::{Error, Input};
 use crate::files::mac::Mac;
 use crate::files::per_phone::PerPhoneFile;
 use crate::files::{os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
@@ -75,8 +75,8 @@ fn rule_fields(check: &mut Check, rule: &Rule, matrix: &Matrix) {
 
 /// Checks the direct jump `from` to `to`.
 pub fn check(matrix: &Matrix, from: &str, to: &str, model: Model) -> Result<Check, Error> {
-    let from_load = catalogue::resolve(matrix, from, "--from")?;
-    let to_load = catalogue::resolve(matrix, to, "--to")?;
+    let from_load = catalogue::resolve(matrix, from, Input::From)?;
+    let to_load = catalogue::resolve(matrix, to, Input::To)?;
     let mut check = Check {
         from: from_load.name().to_string(),
         from_label: from_load.label(),
@@ -434,9 +434,9 @@ pub fn check_root(
     phone: &Phone,
     boots: usize,
 ) -> Result<RootCheck, Error> {
-    let start = catalogue::resolve_as_typed(matrix, from, "--from")?;
+    let start = catalogue::resolve_as_typed(matrix, from, Input::From)?;
     let target = to
-        .map(|t| catalogue::resolve_as_typed(matrix, t, "--to"))
+        .map(|t| catalogue::resolve_as_typed(matrix, t, Input::To))
         .transpose()?;
     let root = TftpRoot::from_dir(dir)?;
     let phones: Vec<Option<Mac>> = match phone.mac() {

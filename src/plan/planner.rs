@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::error::Error;
+use crate::error::{Error, Input};
 use crate::files::xml_default_cnf_xml;
 use crate::knowledge::catalogue;
 use crate::knowledge::graph::{Prefer, Step, UpgradeGraph};
@@ -104,7 +104,7 @@ impl<'m> Planner<'m> {
 
     /// Plans the reboots from `request.from` to `request.to`.
     pub fn plan(&self, request: &Request) -> Result<Outcome, Error> {
-        let from = catalogue::resolve(self.matrix, &request.from, "--from")?;
+        let from = catalogue::resolve(self.matrix, &request.from, Input::From)?;
         if from.in_catalogue {
             plan_on(self.matrix, &self.graph, &from, request, &self.verified)
         } else {
@@ -159,7 +159,7 @@ fn plan_on(
     request: &Request,
     verified: &replay::Verified,
 ) -> Result<Outcome, Error> {
-    let to = catalogue::resolve(matrix, &request.to, "--to")?;
+    let to = catalogue::resolve(matrix, &request.to, Input::To)?;
     if !to.in_catalogue {
         return uncatalogued_target(matrix, graph, from, &to);
     }
@@ -283,7 +283,7 @@ fn uncatalogued_target(
                 ),
             }))
         }
-        None => Err(catalogue::not_in_catalogue(matrix, to, "--to")),
+        None => Err(catalogue::not_in_catalogue(matrix, to, Input::To)),
     }
 }
 
@@ -297,14 +297,14 @@ fn waypoints_and_avoided(
 ) -> Result<(Vec<Load>, Vec<Load>), Error> {
     let mut waypoints = Vec::new();
     for via in &request.via {
-        waypoints.push(catalogue::resolve_known(matrix, via, "--via")?);
+        waypoints.push(catalogue::resolve_known(matrix, via, Input::Via)?);
     }
     let mut avoided = Vec::new();
     for avoid in &request.avoid {
-        let load = catalogue::resolve(matrix, avoid, "--avoid")?;
+        let load = catalogue::resolve(matrix, avoid, Input::Avoid)?;
         if load.id.match_key() == from.id.match_key() || load.id.match_key() == to.id.match_key() {
             return Err(Error::AvoidEndpoint {
-                flag: "--avoid",
+                given: Input::Avoid,
                 name: load.name().to_string(),
             });
         }

@@ -1,5 +1,6 @@
 //! No input panics: the parser and the commands on odd, broken and hostile input.
 
+use phoneup::error::Input;
 use phoneup::knowledge::catalogue;
 use phoneup::knowledge::load_id::LoadId;
 use phoneup::knowledge::matrix::Matrix;
@@ -44,7 +45,7 @@ fn single_edits_of_every_catalogue_load_never_panic_and_resolve_or_explain() {
                 let mut edited = name.clone();
                 edited[i] = replacement;
                 let text: String = edited.iter().collect();
-                if let Err(error) = catalogue::resolve(&matrix, &text, "--from") {
+                if let Err(error) = catalogue::resolve(&matrix, &text, Input::From) {
                     assert!(!error.to_string().is_empty());
                 }
             }
@@ -54,7 +55,7 @@ fn single_edits_of_every_catalogue_load_never_panic_and_resolve_or_explain() {
                 .filter(|(j, _)| *j != i)
                 .map(|(_, c)| c)
                 .collect();
-            let _ = catalogue::resolve(&matrix, &deleted, "--from");
+            let _ = catalogue::resolve(&matrix, &deleted, Input::From);
         }
     }
 }
