@@ -1,38 +1,12 @@
-//! Checks the built-in upgrade matrix, `data/matrix.yaml`, with the same parser and validation
-//! phoneup uses for `--matrix` (a broken file fails the build, with its line), and writes it out
-//! as Rust data (`$OUT_DIR/builtin_matrix.rs`, included by `src/knowledge/builtin.rs`), so a run
-//! of phoneup never parses YAML for the built-in matrix.
+//! Checks the built-in upgrade matrix, `data/matrix.yaml`, with the same loader phoneup uses for
+//! `--matrix` (the crate `phoneup-matrix`, `crates/matrix/`: a broken file fails the build, with
+//! its line), and writes it out as Rust data (`$OUT_DIR/builtin_matrix.rs`, included by
+//! `src/knowledge/builtin.rs`), so a run of phoneup never parses YAML for the built-in matrix.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
-// The matrix loader itself, compiled into this build script.
-#[allow(dead_code)]
-#[path = "src/error.rs"]
-mod error;
-
-#[allow(dead_code)]
-#[path = "src/knowledge"]
-mod knowledge {
-    pub mod firmware;
-    pub mod load_id;
-    pub mod matrix;
-    pub mod models;
-    pub mod yaml_limits;
-}
-
-#[allow(dead_code)]
-#[path = "src/output/escape.rs"]
-mod escape;
-
-/// What the loader needs from `src/output/`, without its command-line dependencies: the
-/// escaping of untrusted text (the file itself).
-#[allow(dead_code)]
-mod output {
-    pub use crate::escape::Untrusted;
-}
-
-use knowledge::matrix::{
+use phoneup_matrix::matrix::{
     Matrix, RawCondition, RawLoad, RawMatrix, RawRule, BUILTIN_ORIGIN, BUILTIN_YAML,
 };
 
@@ -40,17 +14,8 @@ const M: &str = "crate::knowledge::matrix";
 const L: &str = "crate::knowledge::load_id";
 
 fn main() {
-    for path in [
-        "build.rs",
-        "data/matrix.yaml",
-        "src/error.rs",
-        "src/knowledge/firmware.rs",
-        "src/knowledge/load_id.rs",
-        "src/knowledge/matrix.rs",
-        "src/knowledge/models.rs",
-        "src/knowledge/yaml_limits.rs",
-        "src/output/escape.rs",
-    ] {
+    // The loader is a build-dependency: a change to it builds and runs this script again.
+    for path in ["build.rs", "data/matrix.yaml"] {
         println!("cargo:rerun-if-changed={path}");
     }
     if let Err(error) = Matrix::parse(BUILTIN_YAML, BUILTIN_ORIGIN) {

@@ -3,6 +3,7 @@
 use divan::{black_box, Bencher};
 use phoneup::knowledge::load_id::LoadId;
 use phoneup::knowledge::matrix::{Matrix, BUILTIN_YAML};
+use phoneup::knowledge::Builtin;
 use phoneup::plan::{plan, Planner, Request};
 
 fn main() {

@@ -3,6 +3,7 @@
 //! Run with: cargo run --example plan_card
 
 use phoneup::knowledge::matrix::Matrix;
+use phoneup::knowledge::Builtin;
 use phoneup::plan::{plan, Outcome, Request};
 
 fn main() -> Result<(), phoneup::Error> {

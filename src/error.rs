@@ -5,7 +5,8 @@ use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
-use crate::knowledge::load_id::{LoadIdError, ACCEPTED_FORMS};
+use phoneup_matrix::load_id::{LoadIdError, ACCEPTED_FORMS};
+
 use crate::output::Untrusted;
 
 #[derive(Debug, thiserror::Error)]
@@ -121,6 +122,23 @@ impl fmt::Display for Input {
             Input::Name => "",
             Input::Named(name) => name,
         })
+    }
+}
+
+impl From<phoneup_matrix::Error> for Error {
+    fn from(error: phoneup_matrix::Error) -> Error {
+        match error {
+            phoneup_matrix::Error::Matrix {
+                origin,
+                line,
+                message,
+            } => Error::Matrix {
+                origin,
+                line,
+                message,
+            },
+            phoneup_matrix::Error::Read { path, source } => Error::Read { path, source },
+        }
     }
 }
 

@@ -5,6 +5,7 @@ use phoneup::error::Input;
 use phoneup::knowledge::catalogue;
 use phoneup::knowledge::load_id::LoadId;
 use phoneup::knowledge::matrix::Matrix;
+use phoneup::knowledge::Builtin;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };

@@ -7,6 +7,7 @@ use crate::commands::Report;
 pub use crate::commands::{EXIT_INPUT, EXIT_NO, EXIT_YES};
 use crate::error::Error;
 use crate::knowledge::matrix::Matrix;
+use crate::knowledge::Builtin;
 use crate::output::{structured, Format, Style};
 
 /// What every subcommand may need from the top level: the matrix, loaded only when asked for.
@@ -29,7 +30,7 @@ impl Context {
     /// ends, and is never taken apart piece by piece on the way out.
     pub fn matrix(&self) -> Result<&'static Matrix, Error> {
         let matrix = match &self.matrix {
-            Some(path) => Matrix::from_file(path),
+            Some(path) => Matrix::from_file(path).map_err(Error::from),
             None => Matrix::builtin(),
         }?;
         Ok(Box::leak(Box::new(matrix)))

@@ -457,6 +457,7 @@ impl Report for ApplyReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::knowledge::Builtin;
 
     #[test]
     fn os79xx_txt_is_written_for_every_phone_and_left_alone_for_one_that_does_not_read_it() {

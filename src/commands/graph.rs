@@ -228,6 +228,7 @@ pub fn render(
 mod tests {
     use super::*;
     use crate::knowledge::matrix::Matrix;
+    use crate::knowledge::Builtin;
 
     /// The lines of the Mermaid subgraph `id`, up to its `end`.
     fn subgraph<'a>(mermaid: &'a str, id: &str) -> Vec<&'a str> {

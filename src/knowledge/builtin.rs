@@ -1,16 +1,25 @@
 //! The built-in matrix: `data/matrix.yaml`, parsed and validated by `build.rs` when phoneup is
 //! built (a broken file fails the build) and compiled in as Rust data, so a run never parses YAML
 //! for it. `phoneup matrix` still prints the YAML text ([`BUILTIN_YAML`]).
+//!
+//! `Matrix` is the loader crate's type, so the built-in one comes through a trait:
+//! `use phoneup::knowledge::Builtin` and call `Matrix::builtin()`.
+
+use phoneup_matrix::matrix::{Matrix, BUILTIN_ORIGIN, BUILTIN_YAML};
 
 use crate::error::Error;
-use crate::knowledge::matrix::{Matrix, BUILTIN_ORIGIN, BUILTIN_YAML};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_matrix.rs"));
 
-impl Matrix {
+/// The matrix compiled into phoneup.
+pub trait Builtin: Sized {
     /// The matrix compiled into phoneup.
-    pub fn builtin() -> Result<Matrix, Error> {
-        Matrix::validate(raw(), BUILTIN_ORIGIN, BUILTIN_YAML, true)
+    fn builtin() -> Result<Self, Error>;
+}
+
+impl Builtin for Matrix {
+    fn builtin() -> Result<Matrix, Error> {
+        Ok(Matrix::validate(raw(), BUILTIN_ORIGIN, BUILTIN_YAML, true)?)
     }
 }
 

@@ -180,6 +180,7 @@ fn distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::knowledge::Builtin;
 
     #[test]
     fn distance_counts_edits() {

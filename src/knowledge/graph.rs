@@ -482,6 +482,7 @@ impl<'m> UpgradeGraph<'m> {
 mod tests {
     use super::*;
     use crate::knowledge::matrix::BUILTIN_YAML;
+    use crate::knowledge::Builtin;
 
     fn successors<'m>(graph: &UpgradeGraph<'m>, name: &str) -> Vec<&'m str> {
         let node = graph.node(name).expect("a catalogue load");

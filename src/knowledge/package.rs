@@ -2,6 +2,7 @@
 //! an unsigned image, `.sbn` from a signed one, the `.loads` set in the UAL era), and how a file
 //! name is matched whatever its spelling.
 
+use crate::knowledge::builtin::Builtin;
 use crate::knowledge::firmware::FirmwareExt;
 use crate::knowledge::load_id::{Era, Kind, LoadId, MatchKey, Protocol};
 use crate::knowledge::matrix::Load;
@@ -255,6 +256,7 @@ impl Default for Packages {
 mod tests {
     use super::*;
     use crate::knowledge::matrix::Matrix;
+    use crate::knowledge::Builtin;
 
     #[test]
     fn has_firmware_agrees_with_the_names() {

@@ -502,6 +502,7 @@ pub fn check_root(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::knowledge::Builtin;
 
     fn first_stage(matrix: &Matrix, from: &str, to: &str, model: Model) -> Stage {
         let request = Request {

@@ -151,6 +151,7 @@ pub fn verify_stages(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::knowledge::Builtin;
     use crate::plan::{plan, Outcome, Request};
 
     #[test]

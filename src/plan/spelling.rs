@@ -200,6 +200,7 @@ mod tests {
     use super::*;
     use crate::files::loads::stand_in;
     use crate::knowledge::matrix::Matrix;
+    use crate::knowledge::Builtin;
 
     fn seed_004_root() -> TftpRoot {
         let mut root = TftpRoot::new();

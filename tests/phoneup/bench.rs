@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use phoneup::files::{loads, sip_default_cnf};
 use phoneup::knowledge::matrix::Matrix;
+use phoneup::knowledge::Builtin;
 use phoneup::wire::client::{Client, Want};
 use phoneup::wire::transfer::Ask;
 

@@ -7,6 +7,7 @@ use phoneup::commands::Report;
 use phoneup::knowledge::graph::Prefer;
 use phoneup::knowledge::load_id::{LoadId, Protocol};
 use phoneup::knowledge::matrix::{Confidence, Matrix};
+use phoneup::knowledge::Builtin;
 use phoneup::plan::check::{check, Verdict};
 use phoneup::plan::replay::STAND_IN_IMAGE;
 use phoneup::plan::{plan, Outcome, Request};

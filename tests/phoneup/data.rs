@@ -5,6 +5,7 @@ use std::path::Path;
 use phoneup::knowledge::graph::UpgradeGraph;
 use phoneup::knowledge::load_id::Kind;
 use phoneup::knowledge::matrix::{Matrix, Verdict};
+use phoneup::knowledge::Builtin;
 
 #[track_caller]
 fn assert_sorted(items: Vec<&str>, key: impl Fn(&&str) -> (u32, String), what: &str) {

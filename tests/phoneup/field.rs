@@ -5,6 +5,7 @@
 use phoneup::knowledge::graph;
 use phoneup::knowledge::load_id::Kind;
 use phoneup::knowledge::matrix::Matrix;
+use phoneup::knowledge::Builtin;
 use phoneup::plan::{Outcome, Planner, Request};
 
 fn path_of(planner: &Planner, from: &str, to: &str) -> Vec<String> {

@@ -4,6 +4,7 @@ use phoneup::error::Input;
 use phoneup::knowledge::catalogue;
 use phoneup::knowledge::load_id::LoadId;
 use phoneup::knowledge::matrix::Matrix;
+use phoneup::knowledge::Builtin;
 
 use super::support::{card, run};
 

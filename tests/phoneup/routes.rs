@@ -9,6 +9,7 @@ use phoneup::files::loads::stand_in as stand_in_loads;
 use phoneup::knowledge::graph;
 use phoneup::knowledge::matrix::{Matrix, Verdict};
 use phoneup::knowledge::package as stage;
+use phoneup::knowledge::Builtin;
 use phoneup::plan::replay::STAND_IN_IMAGE;
 use phoneup::plan::{plan, Outcome, Planner, Request};
 use serde_json::Value;

@@ -4,6 +4,7 @@
 use phoneup::files::loads::stand_in as stand_in_loads;
 use phoneup::knowledge::load_id::LoadId;
 use phoneup::knowledge::matrix::Matrix;
+use phoneup::knowledge::Builtin;
 use phoneup::phone::{BootResult, Ending, Phone, ServerBehaviour, Simulation};
 use phoneup::plan::replay::{verify_stage, STAND_IN_IMAGE};
 use phoneup::plan::{plan, Outcome, Request};

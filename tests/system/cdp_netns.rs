@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use phoneup::files::mac::Mac;
 use phoneup::knowledge::matrix::Matrix;
+use phoneup::knowledge::Builtin;
 use phoneup::wire::cdp::{
     CdpError, CdpFrame, CdpListener, Checksum, DevicePrefix, Heard, Interface, ListenError,
 };

@@ -1,6 +1,7 @@
 use super::*;
 use crate::knowledge::load_id::Kind;
 use crate::knowledge::matrix::Matrix;
+use crate::knowledge::Builtin;
 use crate::wire::cdp::builder::{tlv, CdpFrame, PhoneSays};
 use crate::wire::test_bytes::{hex, noise};
 

@@ -1,11 +1,11 @@
 //! The upgrade matrix as data: the sources, the catalogue of loads and the transition rules,
-//! read from `data/matrix.yaml` (validated by `build.rs` and compiled in as Rust data, see
-//! [`crate::knowledge::builtin`]) or from a YAML file given with `--matrix`.
+//! read from `data/matrix.yaml` (validated by phoneup's `build.rs` and compiled in as Rust data,
+//! see phoneup's `knowledge::builtin`) or from a YAML file given with `--matrix`.
 //!
 //! Loading validates everything a plan relies on, and a broken file is reported with its name,
-//! the line and what is wrong. A file is read within bounds ([`crate::knowledge::yaml_limits`])
+//! the line and what is wrong. A file is read within bounds ([`crate::yaml_limits`])
 //! and may list at most [`MAX_LOADS`] loads and [`MAX_RULES`] rules, so validation and planning
-//! stay fast on any input. This file is also compiled into `build.rs`.
+//! stay fast on any input. phoneup's `build.rs` uses it too.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
@@ -14,12 +14,12 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::knowledge::firmware::FirmwareExt;
-use crate::knowledge::load_id::{Era, Kind, LoadId, MatchKey, Protocol, Version};
-use crate::knowledge::yaml_limits;
+use crate::firmware::FirmwareExt;
+use crate::load_id::{Era, Kind, LoadId, MatchKey, Protocol, Version};
+use crate::yaml_limits;
 
 /// The built-in matrix, `data/matrix.yaml`, as text (`phoneup matrix` prints it).
-pub const BUILTIN_YAML: &str = include_str!("../../data/matrix.yaml");
+pub const BUILTIN_YAML: &str = include_str!("../../../data/matrix.yaml");
 /// How errors and plans name the built-in matrix.
 pub const BUILTIN_ORIGIN: &str = "built-in data/matrix.yaml";
 
@@ -115,12 +115,12 @@ pub struct Evidence {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct RawCondition {
-    pub(crate) kind: Option<Kind>,
-    pub(crate) protocol: Option<Protocol>,
-    pub(crate) min: Option<String>,
-    pub(crate) below: Option<String>,
-    pub(crate) era: Option<Vec<Era>>,
+pub struct RawCondition {
+    pub kind: Option<Kind>,
+    pub protocol: Option<Protocol>,
+    pub min: Option<String>,
+    pub below: Option<String>,
+    pub era: Option<Vec<Era>>,
 }
 
 /// Which loads one side of a rule covers. Every field that is set must hold.
@@ -168,19 +168,19 @@ impl Condition {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct RawRule {
-    pub(crate) id: String,
-    pub(crate) summary: String,
-    pub(crate) verdict: Verdict,
-    pub(crate) from: RawCondition,
-    pub(crate) to: RawCondition,
+pub struct RawRule {
+    pub id: String,
+    pub summary: String,
+    pub verdict: Verdict,
+    pub from: RawCondition,
+    pub to: RawCondition,
     #[serde(default)]
-    pub(crate) same_package: bool,
-    pub(crate) mechanism: Option<Mechanism>,
-    pub(crate) confidence: Confidence,
-    pub(crate) reason: Option<String>,
-    pub(crate) note: Option<String>,
-    pub(crate) evidence: Vec<Evidence>,
+    pub same_package: bool,
+    pub mechanism: Option<Mechanism>,
+    pub confidence: Confidence,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    pub evidence: Vec<Evidence>,
 }
 
 /// One transition rule of the upgrade matrix.
@@ -242,23 +242,23 @@ pub struct FileSize {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct RawLoad {
-    pub(crate) id: String,
-    pub(crate) version: String,
+pub struct RawLoad {
+    pub id: String,
+    pub version: String,
     #[serde(default)]
-    pub(crate) loader: Option<String>,
-    pub(crate) files: Vec<String>,
+    pub loader: Option<String>,
+    pub files: Vec<String>,
     #[serde(default)]
-    pub(crate) inferred: Vec<String>,
+    pub inferred: Vec<String>,
     #[serde(default)]
-    pub(crate) spellings: Vec<Spelling>,
-    pub(crate) evidence: Vec<String>,
+    pub spellings: Vec<Spelling>,
+    pub evidence: Vec<String>,
     #[serde(default)]
-    pub(crate) note: Option<String>,
+    pub note: Option<String>,
     #[serde(default)]
-    pub(crate) preferred: Option<u32>,
+    pub preferred: Option<u32>,
     #[serde(default)]
-    pub(crate) sizes: Vec<FileSize>,
+    pub sizes: Vec<FileSize>,
 }
 
 /// A load of the catalogue (or, for a starting point the catalogue lacks, one made from its name).
@@ -405,11 +405,11 @@ pub const REQUIRED_CAUTIONS: [&str; 13] = [
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct RawMatrix {
-    pub(crate) sources: Vec<Source>,
-    pub(crate) loads: Vec<RawLoad>,
-    pub(crate) rules: Vec<RawRule>,
-    pub(crate) cautions: Vec<Caution>,
+pub struct RawMatrix {
+    pub sources: Vec<Source>,
+    pub loads: Vec<RawLoad>,
+    pub rules: Vec<RawRule>,
+    pub cautions: Vec<Caution>,
 }
 
 /// The whole upgrade matrix.
@@ -517,7 +517,7 @@ impl Matrix {
     /// Validates a parsed matrix; `text` is its YAML, for the line numbers of errors. With
     /// `checked_at_build` (the built-in matrix, which `build.rs` validated in full), the checks
     /// of each file name and spelling are not repeated.
-    pub(crate) fn validate(
+    pub fn validate(
         raw: RawMatrix,
         origin: &str,
         text: &str,
@@ -991,7 +991,7 @@ mod tests {
 
     #[test]
     fn a_loader_named_in_another_spelling_is_the_same_load() {
-        let matrix = Matrix::builtin().unwrap();
+        let matrix = Matrix::parse(BUILTIN_YAML, BUILTIN_ORIGIN).unwrap();
         let loader = builtin_load(&matrix, "P003-08-11-00");
         assert!(same_load("P003-08-11-00", loader));
         assert!(same_load("P003-8-11-00", loader), "a digit short");
@@ -1001,7 +1001,7 @@ mod tests {
 
     #[test]
     fn a_load_spelled_otherwise_names_its_files_that_way() {
-        let matrix = Matrix::builtin().unwrap();
+        let matrix = Matrix::parse(BUILTIN_YAML, BUILTIN_ORIGIN).unwrap();
         let sip = builtin_load(&matrix, "P0S3-08-11-00");
         let spelled = sip.respelled("P0S3-8-11-00").with_loader("P003-8-11-00");
         assert_eq!(spelled.name(), "P0S3-8-11-00");

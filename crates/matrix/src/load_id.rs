@@ -2,14 +2,14 @@
 //! them (`P0S3-08-11-00.loads`, `P003-08-2-00.sbn`, ...).
 //!
 //! Parsing is purely syntactic: it says what a name means, not whether the load exists. The
-//! catalogue ([`crate::knowledge::catalogue`]) says which loads are known and how their files are spelled.
+//! catalogue of the matrix ([`crate::matrix`]) says which loads are known and how their files are spelled.
 
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::fmt;
 use thiserror::Error;
 
-use crate::knowledge::{firmware, models};
+use crate::{firmware, models};
 
 /// The protocol an application speaks, from the third character of its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
