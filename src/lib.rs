@@ -1,10 +1,16 @@
 //! phoneup: plans safe firmware upgrades for Cisco 7940/7960 IP phones.
 //!
+//! This library is internal: it is phoneup's code, split from the binary (`src/main.rs` calls
+//! [`cli::run`]) so that phoneup's tests, benches and fuzz targets can reach its parts. It makes
+//! no promise of a stable interface, semver or otherwise, and is not meant to be used by other
+//! crates. Items only phoneup itself uses are `pub(crate)` (`unreachable_pub` warns otherwise).
+//!
 //! The crate is layered; each folder's module doc says what it owns and what it may use, and
 //! imports run one way, from the command line down to the knowledge:
 //!
 //! - [`knowledge`]: what we know. Load IDs and firmware file names, the evidenced upgrade
-//!   matrix, the catalogue, the graph of allowed jumps, the two phone models.
+//!   matrix (its loader is the workspace crate `phoneup-matrix`, which `build.rs` shares), the
+//!   catalogue, the graph of allowed jumps, the two phone models.
 //! - [`files`]: the text files a phone reads (`OS79XX.TXT`, `XMLDefault.cnf.xml`,
 //!   `SIPDefault.cnf`, `MGCDefault.cnf`, `.loads` manifests, per-phone names), one module each,
 //!   with both the writer and the reader of that file, and the MAC address phones name their
@@ -25,6 +31,8 @@
 //! - [`cli`]: the command line, one file per subcommand.
 //!
 //! [`error`] and [`output`] are used by every layer.
+
+#![warn(unreachable_pub)]
 
 pub mod cli;
 pub mod commands;

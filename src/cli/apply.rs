@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::output::Format;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     route: RouteArgs,
     /// Which stage (reboot) of the plan to write, from 1
@@ -39,7 +39,7 @@ pub struct Args {
 }
 
 impl Args {
-    pub fn run(self, context: &Context) -> Result<Answer, Error> {
+    pub(crate) fn run(self, context: &Context) -> Result<Answer, Error> {
         let request = ApplyRequest {
             // The same directory steers the plan, so apply and plan --tftp-root agree.
             plan: self.route.request(Some(self.tftp_root.clone())),

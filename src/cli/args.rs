@@ -13,7 +13,7 @@ use crate::plan::Request;
 
 /// The route a plan takes, shared by `plan` and `apply`.
 #[derive(Debug, clap::Args)]
-pub struct RouteArgs {
+pub(crate) struct RouteArgs {
     /// The App Load ID the phone shows (at the start of the plan)
     #[arg(long, value_name = "LOAD")]
     from: String,
@@ -80,7 +80,7 @@ impl From<PreferArg> for Prefer {
 }
 
 impl RouteArgs {
-    pub fn request(self, tftp_root: Option<PathBuf>) -> Request {
+    pub(crate) fn request(self, tftp_root: Option<PathBuf>) -> Request {
         Request {
             from: self.from,
             to: self.to,
@@ -95,7 +95,7 @@ impl RouteArgs {
 
 /// How the simulated phone and server behave.
 #[derive(Debug, clap::Args)]
-pub struct PhoneArgs {
+pub(crate) struct PhoneArgs {
     /// The phone's MAC address, for its per-phone files (SEP<MAC>.cnf.xml, SIP<MAC>.cnf)
     #[arg(long, value_name = "MAC")]
     mac: Option<String>,
@@ -110,7 +110,7 @@ pub struct PhoneArgs {
 
 /// `--server`: how the model's server answers, or a real server's address.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ServerArg {
+pub(crate) enum ServerArg {
     Model(ServerBehaviour),
     Address(String),
 }
@@ -126,13 +126,13 @@ fn server_arg(text: &str) -> Result<ServerArg, String> {
 
 impl PhoneArgs {
     /// How many reboots to simulate at most: `--boots`, or 6.
-    pub fn boots(&self) -> usize {
+    pub(crate) fn boots(&self) -> usize {
         usize::from(self.boots.unwrap_or(6))
     }
 
     /// The options that only a simulated boot uses (`--mac`, `--boots`, `--server`), as given
     /// on the command line, if any was.
-    pub fn boot_options_given(&self) -> Option<String> {
+    pub(crate) fn boot_options_given(&self) -> Option<String> {
         let mut given = Vec::new();
         if let Some(mac) = &self.mac {
             given.push(format!("--mac {mac}"));
@@ -156,7 +156,7 @@ impl PhoneArgs {
     }
 
     /// The phone, for a server in memory.
-    pub fn phone(&self, model: Model) -> Result<Phone, Error> {
+    pub(crate) fn phone(&self, model: Model) -> Result<Phone, Error> {
         match self.phone_and_address(model)? {
             (phone, None) => Ok(phone),
             (_, Some(address)) => Err(Error::Usage {
@@ -168,7 +168,7 @@ impl PhoneArgs {
     }
 
     /// The phone, and the address of the real server it boots from, if `--server` names one.
-    pub fn phone_and_address(&self, model: Model) -> Result<(Phone, Option<&str>), Error> {
+    pub(crate) fn phone_and_address(&self, model: Model) -> Result<(Phone, Option<&str>), Error> {
         let (server, address) = match &self.server {
             None => (ServerBehaviour::FileNotFound, None),
             Some(ServerArg::Model(behaviour)) => (*behaviour, None),
@@ -187,7 +187,7 @@ impl PhoneArgs {
 }
 
 /// The flag that gives each input a command takes: how an error about it names it.
-pub fn flag(input: Input) -> &'static str {
+pub(crate) fn flag(input: Input) -> &'static str {
     match input {
         Input::From => "--from",
         Input::To => "--to",
@@ -200,7 +200,7 @@ pub fn flag(input: Input) -> &'static str {
 
 /// `--mac`, if given. Parsed here rather than by clap, whose message would show the text as
 /// typed, line breaks and all.
-pub fn mac(value: &Option<String>) -> Result<Option<Mac>, Error> {
+pub(crate) fn mac(value: &Option<String>) -> Result<Option<Mac>, Error> {
     value
         .as_deref()
         .map(|text| {

@@ -10,7 +10,7 @@ use crate::output::{shell_word, Format};
 use crate::plan::check;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The App Load ID the phone shows now
     #[arg(long, value_name = "LOAD")]
     from: String,
@@ -31,7 +31,7 @@ pub struct Args {
 }
 
 impl Args {
-    pub fn run(self, context: &Context) -> Result<Answer, Error> {
+    pub(crate) fn run(self, context: &Context) -> Result<Answer, Error> {
         let matrix = context.matrix()?;
         let format = self.format;
         match self.tftp_root {

@@ -17,7 +17,7 @@ use crate::output::{Format, Out, Untrusted};
 use crate::tftp_root::TftpRoot;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Log files, read in this order (none, or `-`: standard input)
     #[arg(value_name = "LOG")]
     logs: Vec<PathBuf>,
@@ -39,7 +39,7 @@ pub struct Args {
 const POLL: Duration = Duration::from_millis(250);
 
 impl Args {
-    pub fn run(self, context: &Context) -> Result<Answer, Error> {
+    pub(crate) fn run(self, context: &Context) -> Result<Answer, Error> {
         let target = match &self.to {
             Some(to) => {
                 let matrix = context.matrix()?;

@@ -10,7 +10,7 @@ use crate::output::Style;
 use crate::plan::{self, Outcome, Request};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     format: GraphFormat,
@@ -45,7 +45,7 @@ impl From<GraphFormat> for DiagramFormat {
 }
 
 impl Args {
-    pub fn run(self, context: &Context) -> Result<Answer, Error> {
+    pub(crate) fn run(self, context: &Context) -> Result<Answer, Error> {
         let matrix = context.matrix()?;
         let mut path = Vec::new();
         // A start the catalogue lacks is drawn too, as plan treats it.

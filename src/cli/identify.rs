@@ -7,7 +7,7 @@ use crate::knowledge::identify;
 use crate::output::{structured, Format, Style};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Load IDs (P0S3-08-11-00, P00308010200, ...) or firmware file names (P0S3-8-12-00.loads)
     #[arg(required = true, value_name = "ID")]
     ids: Vec<String>,
@@ -17,7 +17,7 @@ pub struct Args {
 }
 
 impl Args {
-    pub fn run(self, context: &Context) -> Result<Answer, Error> {
+    pub(crate) fn run(self, context: &Context) -> Result<Answer, Error> {
         let matrix = context.matrix()?;
         let identities: Vec<_> = self
             .ids

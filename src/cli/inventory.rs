@@ -8,7 +8,7 @@ use crate::output::Format;
 use crate::tftp_root::inventory;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The directory your TFTP server serves
     #[arg(value_name = "DIR")]
     dir: PathBuf,
@@ -18,7 +18,7 @@ pub struct Args {
 }
 
 impl Args {
-    pub fn run(self, context: &Context) -> Result<Answer, Error> {
+    pub(crate) fn run(self, context: &Context) -> Result<Answer, Error> {
         let report = inventory::inventory(context.matrix()?, &self.dir)?;
         Ok(Answer::report(self.format, &report))
     }

@@ -9,7 +9,7 @@ use crate::output::Format;
 use crate::tftp_root::lint;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The directory your TFTP server serves
     #[arg(value_name = "DIR")]
     dir: PathBuf,
@@ -25,7 +25,7 @@ pub struct Args {
 }
 
 impl Args {
-    pub fn run(self) -> Result<Answer, Error> {
+    pub(crate) fn run(self) -> Result<Answer, Error> {
         let report = lint::lint(&self.dir, args::mac(&self.mac)?, self.journal.as_deref())?;
         Ok(Answer::report(self.format, &report))
     }

@@ -9,7 +9,7 @@ use clap_mangen::Man;
 use crate::cli::answer::{Answer, EXIT_YES};
 
 /// `command` is phoneup's own clap definition.
-pub fn run(command: clap::Command) -> Answer {
+pub(crate) fn run(command: clap::Command) -> Answer {
     let mut buffer = Vec::new();
     render(command, &mut buffer).expect("rendering into memory cannot fail");
     Answer::new(String::from_utf8_lossy(&buffer).into_owned(), EXIT_YES)

@@ -5,7 +5,7 @@ use crate::error::Error;
 use crate::knowledge::matrix::BUILTIN_YAML;
 
 /// Prints the matrix in use, once it has loaded cleanly.
-pub fn run(context: &Context) -> Result<Answer, Error> {
+pub(crate) fn run(context: &Context) -> Result<Answer, Error> {
     context.matrix()?;
     let text = match context.matrix_path() {
         Some(path) => std::fs::read_to_string(path).map_err(|source| Error::Read {

@@ -9,7 +9,7 @@ use crate::output::Format;
 use crate::plan::{self, Outcome};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     route: RouteArgs,
     /// Your TFTP directory: prefer intermediates whose files are there, and list what is not
@@ -21,7 +21,7 @@ pub struct Args {
 }
 
 impl Args {
-    pub fn run(self, context: &Context) -> Result<Answer, Error> {
+    pub(crate) fn run(self, context: &Context) -> Result<Answer, Error> {
         let request = self.route.request(self.tftp_root);
         Ok(match plan::plan(context.matrix()?, &request)? {
             Outcome::Plan(plan) => Answer::report(self.format, &plan),

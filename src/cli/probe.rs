@@ -10,7 +10,7 @@ use crate::wire::client::{parse_bind, resolve, Client};
 use crate::wire::probe::{Probe, DEFAULT_MAC};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The TFTP server the phones use: HOST or HOST:PORT (port 69 unless given)
     #[arg(value_name = "SERVER[:PORT]")]
     server: String,
@@ -35,7 +35,7 @@ pub struct Args {
 }
 
 impl Args {
-    pub fn run(self, context: &Context) -> Result<Answer, Error> {
+    pub(crate) fn run(self, context: &Context) -> Result<Answer, Error> {
         let server = resolve(&self.server, "SERVER")?;
         let mut client = Client::new(server);
         client.bind = self.bind.as_deref().map(parse_bind).transpose()?;

@@ -38,7 +38,7 @@ enum Dhcp {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The directory to serve (read only: serve never writes it)
     #[arg(long, value_name = "DIR", required_unless_present = "print_dhcp")]
     root: Option<PathBuf>,
@@ -239,7 +239,7 @@ fn dhcp_lines(kind: Dhcp, listen: SocketAddr) -> String {
 }
 
 impl Args {
-    pub fn run(self, context: &Context) -> Result<Answer, Error> {
+    pub(crate) fn run(self, context: &Context) -> Result<Answer, Error> {
         let listen_at = listen_address(&self.listen)?;
         if let Some(kind) = self.print_dhcp {
             return Ok(Answer::new(dhcp_lines(kind, listen_at), EXIT_YES));

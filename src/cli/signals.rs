@@ -14,7 +14,7 @@ extern "C" fn on_signal(_: libc::c_int) {
 
 /// From now on SIGINT and SIGTERM are noted, not fatal. A blocking call they interrupt returns
 /// `EINTR` (no `SA_RESTART`).
-pub fn catch() {
+pub(crate) fn catch() {
     for signal in [libc::SIGINT, libc::SIGTERM] {
         // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
         unsafe {
@@ -27,6 +27,6 @@ pub fn catch() {
 }
 
 /// Whether SIGINT or SIGTERM came since [`catch`].
-pub fn received() -> bool {
+pub(crate) fn received() -> bool {
     RECEIVED.load(Ordering::SeqCst)
 }

@@ -18,7 +18,7 @@ use crate::wire::probe::server_fix;
 use crate::wire::remote::Remote;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The App Load ID the phone shows now
     #[arg(long, value_name = "LOAD")]
     from: String,
@@ -77,7 +77,7 @@ fn name_the_server_fix(simulation: &mut Simulation) {
 }
 
 impl Args {
-    pub fn run(self, context: &Context) -> Result<Answer, Error> {
+    pub(crate) fn run(self, context: &Context) -> Result<Answer, Error> {
         let boots = self.phone.boots();
         let (mut phone, address) = self.phone.phone_and_address(self.model.into())?;
         phone.packages = crate::knowledge::package::Packages::of(context.matrix()?);

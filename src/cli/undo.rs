@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::output::Format;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The directory your TFTP server serves
     #[arg(long, value_name = "DIR")]
     tftp_root: PathBuf,
@@ -21,7 +21,7 @@ pub struct Args {
 }
 
 impl Args {
-    pub fn run(self) -> Result<Answer, Error> {
+    pub(crate) fn run(self) -> Result<Answer, Error> {
         let report = undo::undo(&self.tftp_root, self.journal.as_deref())?;
         Ok(Answer::report(self.format, &report))
     }

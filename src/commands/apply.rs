@@ -1,5 +1,5 @@
 //! `phoneup apply`: write one stage of a plan into a TFTP root, safely: the stage's files as
-//! [`changes`] works them out, refused (with the command to run instead) when a file is
+//! `changes` works them out, refused (with the command to run instead) when a file is
 //! another user's, a link, global where the user asked for one phone, or when the firmware is
 //! missing; shown as a diff with `--dry-run`; otherwise written through the undo journal
 //! ([`crate::tftp_root::journal`]), holding the root's lock, so that `phoneup undo`

@@ -2,7 +2,7 @@
 //! failing case is named by its seed.
 
 /// The bytes of hex digits, whatever stands between them (spaces, line breaks).
-pub fn hex(text: &str) -> Vec<u8> {
+pub(super) fn hex(text: &str) -> Vec<u8> {
     let digits: Vec<u8> = text.bytes().filter(u8::is_ascii_hexdigit).collect();
     digits
         .chunks(2)
@@ -11,7 +11,7 @@ pub fn hex(text: &str) -> Vec<u8> {
 }
 
 /// An endless run of bytes from `seed` (a linear congruential generator).
-pub fn noise(seed: u64) -> impl Iterator<Item = u8> {
+pub(super) fn noise(seed: u64) -> impl Iterator<Item = u8> {
     let mut state = seed
         .wrapping_mul(6364136223846793005)
         .wrapping_add(1442695040888963407);

@@ -168,7 +168,7 @@ mod sys {
     /// arrive (they cannot be asked for by their SNAP protocol).
     const PROTOCOL: u16 = (libc::ETH_P_802_2 as u16).to_be();
 
-    pub struct Socket {
+    pub(super) struct Socket {
         fd: OwnedFd,
         index: libc::c_int,
     }
@@ -192,7 +192,7 @@ mod sys {
     }
 
     impl Socket {
-        pub fn open(name: &str) -> Result<Socket, ListenError> {
+        pub(super) fn open(name: &str) -> Result<Socket, ListenError> {
             let missing = || ListenError::NoSuchInterface(name.to_string());
             if name.is_empty() || name.len() >= libc::IFNAMSIZ || name.contains('/') {
                 return Err(missing());
@@ -260,7 +260,11 @@ mod sys {
 
         /// One frame within `wait` into `buffer`: its whole length (more than the buffer when
         /// it was cut), or `None`. Frames this host sent are not counted.
-        pub fn receive(&self, buffer: &mut [u8], wait: Duration) -> io::Result<Option<usize>> {
+        pub(super) fn receive(
+            &self,
+            buffer: &mut [u8],
+            wait: Duration,
+        ) -> io::Result<Option<usize>> {
             let mut entry = libc::pollfd {
                 fd: self.fd.as_raw_fd(),
                 events: libc::POLLIN,
@@ -308,7 +312,7 @@ mod sys {
             Ok(Some(len.unsigned_abs()))
         }
 
-        pub fn send(&self, frame: &[u8]) -> io::Result<()> {
+        pub(super) fn send(&self, frame: &[u8]) -> io::Result<()> {
             let address = link_address(self.index);
             // SAFETY: frame and address are valid for reads of the lengths given.
             let sent = unsafe {
@@ -333,7 +337,7 @@ mod sys {
     }
 
     /// The name of the interface that holds `wanted`.
-    pub fn interface_holding(wanted: IpAddr) -> Result<String, ListenError> {
+    pub(super) fn interface_holding(wanted: IpAddr) -> Result<String, ListenError> {
         let mut list: *mut libc::ifaddrs = std::ptr::null_mut();
         // SAFETY: getifaddrs fills `list`, freed below with freeifaddrs.
         if unsafe { libc::getifaddrs(&mut list) } < 0 {

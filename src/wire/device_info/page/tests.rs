@@ -5,7 +5,7 @@ use crate::wire::test_bytes::noise;
 /// A CP-7940 on SCCP 8.1(2), as FusionInventory's "Specs for POIP" publishes it
 /// (github.com/fusioninventory/fusioninventory.github.io `_documentation/dev/spec/poip.md`;
 /// the serial number masked there, `MessageWaiting` ` OUI` on a French phone).
-pub const CP_7940_SCCP_8_1_2: &str = r#"<?xml version="1.0" encoding="iso-8859-1"?>
+pub(crate) const CP_7940_SCCP_8_1_2: &str = r#"<?xml version="1.0" encoding="iso-8859-1"?>
 <DeviceInformation>
    <MACAddress>0003E369A125</MACAddress>
    <HostName>SEP0003E369A125</HostName>
