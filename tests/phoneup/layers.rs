@@ -236,3 +236,60 @@ fn the_readme_code_map_names_every_folder_and_top_level_file_of_src() {
     }
     assert_eq!(listed, present, "update the code map in README.md");
 }
+
+/// The subcommands the README documents (`### \`phoneup NAME ...\``): `cli/` and `commands/`
+/// hold one file for each.
+fn subcommands(readme: &str) -> BTreeSet<String> {
+    let re = Regex::new(r"`phoneup ([a-z]+)").unwrap();
+    readme
+        .lines()
+        .filter(|l| l.starts_with("### "))
+        .flat_map(|l| {
+            re.captures_iter(l)
+                .map(|c| c[1].to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn the_readme_code_map_names_every_module_of_each_folder() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let map = readme
+        .split("```text\nsrc/\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README has a code map starting with src/");
+    let subcommands = subcommands(&readme);
+    assert!(subcommands.contains("plan") && subcommands.contains("man"));
+    let mut missing = Vec::new();
+    for line in map.lines() {
+        let Some(folder) = line.split_whitespace().next().filter(|w| w.ends_with('/')) else {
+            continue;
+        };
+        let words: BTreeSet<&str> = line
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .collect();
+        for entry in std::fs::read_dir(root.join("src").join(folder)).unwrap() {
+            let path = entry.unwrap().path();
+            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+            if stem == "mod" {
+                continue;
+            }
+            let per_subcommand =
+                matches!(folder, "cli/" | "commands/") && subcommands.contains(&stem);
+            if !words.contains(stem.as_str()) && !per_subcommand {
+                missing.push(format!(
+                    "{folder}{}",
+                    path.file_name().unwrap().to_string_lossy()
+                ));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "the README code map does not name {}: name each in its folder's line",
+        missing.join(", ")
+    );
+}
