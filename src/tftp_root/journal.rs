@@ -5,7 +5,8 @@
 //! back from a journal is checked against the names phoneup writes, so a tampered journal can
 //! never make `undo` touch anything else.
 //!
-//! May use: [`crate::error`], [`crate::tftp_root::root`], [`crate::tftp_root::write`] and
+//! May use: [`crate::error`], [`crate::output`] (to show a name escaped), [`crate::files`] (the
+//! names phoneup writes), [`crate::tftp_root::root`], [`crate::tftp_root::write`] and
 //! [`crate::tftp_root::state`].
 
 use std::collections::BTreeSet;
