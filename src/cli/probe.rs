@@ -1,6 +1,6 @@
 //! `phoneup probe SERVER[:PORT] [--mac MAC] [--from LOAD --to LOAD]`
 
-use crate::cli::answer::{render, Answer, Context, EXIT_NO, EXIT_YES};
+use crate::cli::answer::{Answer, Context};
 use crate::cli::args::{mac, ModelArg};
 use crate::error::Error;
 use crate::knowledge::phones::Model;
@@ -77,10 +77,6 @@ impl Args {
         let report = probe.run().map_err(|error| Error::Usage {
             message: format!("cannot talk to {}: {error}", self.server),
         })?;
-        let code = if report.ok { EXIT_YES } else { EXIT_NO };
-        Ok(Answer::new(
-            render(self.format, &report, |s| report.to_text(s)),
-            code,
-        ))
+        Ok(Answer::report(self.format, &report))
     }
 }

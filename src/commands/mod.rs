@@ -32,6 +32,7 @@ pub mod identify;
 pub mod inventory;
 pub mod lint;
 pub mod plan;
+pub mod probe;
 pub mod simulate;
 pub mod undo;
 

@@ -1,14 +1,15 @@
-//! `phoneup probe`: asks a real TFTP server what a phone will ask, and reports what the phone
-//! will get: the answer to a name that cannot exist (it must be ERROR 1, or the phone loops on
+//! What `phoneup probe` does: asks a real TFTP server what a phone will ask, and reports what
+//! the phone will get: the answer to a name that cannot exist (it must be ERROR 1, or the phone loops on
 //! `CTLSEP<MAC>.tlv`), `OS79XX.TXT` as served, whether names are matched without regard to
 //! case, and with a plan's first stage every file that stage needs, with its size. The stage is
 //! then replayed on the phone model ([`crate::phone`]) over the wire, so every file the phone
 //! reads after it takes the image (the application's own `SIPDefault.cnf`, `SIP<MAC>.cnf`,
 //! `MGCDefault.cnf`) is asked for and checked too, and a stage the model does not see settle
-//! is a finding.
+//! is a finding. The report's text is the command's ([`crate::commands::probe`]).
 //!
-//! May use: [`crate::wire::client`], [`crate::wire::remote`], [`crate::plan`],
-//! [`crate::files`], [`crate::knowledge`], [`crate::phone`], [`crate::output`].
+//! May use: [`crate::wire::client`], [`crate::wire::remote`], [`crate::wire::packet`],
+//! [`crate::wire::transfer`], [`crate::plan`], [`crate::files`], [`crate::knowledge`],
+//! [`crate::phone`].
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -23,7 +24,6 @@ use crate::knowledge::load_id::LoadId;
 use crate::knowledge::models;
 use crate::knowledge::package::Packages;
 use crate::knowledge::phones::Model;
-use crate::output::Style;
 use crate::phone::server::{Answer, Server, ServerBehaviour, Status, Transfer};
 use crate::phone::{Ending, Phone};
 use crate::plan::stage::Stage;
@@ -800,67 +800,5 @@ fn missing_file_fix(code: u16, message: &str) -> String {
         "The server answers a missing file with error 2 (Access violation) instead of 1, the kind of wrong answer that looped the phones of seeds 000-002: check that its directory and files are readable by its user, and if they are, replace it with one that answers error 1, e.g. Debian's tftpd-hpa with --secure, atftpd or dnsmasq --enable-tftp.".into()
     } else {
         "Configure or replace the server so that a missing file gets TFTP error 1, File not found: Debian's tftpd-hpa (--secure), atftpd and dnsmasq do.".into()
-    }
-}
-
-impl Report {
-    pub fn to_text(&self, style: &Style) -> String {
-        let mut out = String::new();
-        let _ = writeln!(out, "{} {}", style.bold("Probing"), self.server);
-        for file in &self.files {
-            let t = &file.transfer;
-            let status = match t.status {
-                Status::Served => format!("served, {} bytes", t.size.unwrap_or(0)),
-                Status::NotFound => format!(
-                    "not found (error 1: {})",
-                    t.error_message.as_deref().unwrap_or_default()
-                ),
-                Status::Error => match t.error_code {
-                    Some(code) => style.warning(&format!(
-                        "error {code}: {}",
-                        t.error_message.as_deref().unwrap_or_default()
-                    )),
-                    None => style.warning(&format!(
-                        "error: {}",
-                        t.error_message.as_deref().unwrap_or_default()
-                    )),
-                },
-                Status::Timeout => style.warning(&format!(
-                    "no answer ({})",
-                    t.error_message.as_deref().unwrap_or_default()
-                )),
-            };
-            let _ = writeln!(
-                out,
-                "  RRQ {:<28} {status}",
-                crate::output::Untrusted(&file.file)
-            );
-        }
-        if self.findings.is_empty() {
-            let _ = writeln!(
-                out,
-                "\n{}",
-                style.good("No findings: the phone will get what it asks for.")
-            );
-        } else {
-            let _ = writeln!(
-                out,
-                "\n{}",
-                style.error(&format!(
-                    "{} finding{}:",
-                    self.findings.len(),
-                    if self.findings.len() == 1 { "" } else { "s" }
-                ))
-            );
-            for finding in &self.findings {
-                let kind = serde_json::to_value(finding.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default();
-                let _ = writeln!(out, "  ! {kind}: {}", finding.detail);
-                let _ = writeln!(out, "    fix: {}", finding.fix);
-            }
-        }
-        out
     }
 }
