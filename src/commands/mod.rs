@@ -5,17 +5,25 @@
 //! [`crate::files::mac::Mac`]), calls the domain, and returns a report. A report is plain data
 //! that derives `Serialize` (what `--format json` and `--format yaml` print, under names that
 //! stay stable) and implements [`Report`]: its text for people, painted with a [`Style`], and
-//! the exit code its answer means ([`EXIT_YES`], [`EXIT_NO`]). A report that belongs to the
-//! domain (a [`crate::plan::Plan`], a [`crate::tftp_root::lint::Lint`]) gets its [`Report`] here,
-//! beside the command; a report only the command makes ([`apply::ApplyReport`]) is defined here
-//! too. The command line chooses the format and prints the answer through
-//! [`crate::output::Out`]; nothing here parses arguments, knows clap, or prints.
+//! the exit code its answer means ([`EXIT_YES`], [`EXIT_NO`]). The command line chooses the
+//! format and prints the answer through [`crate::output::Out`] (`cli::answer`'s
+//! `Answer::report(format, &report)`); nothing here parses arguments, knows clap, or prints.
 //!
-//! What stays below is what the commands share and no command owns: the checks and
-//! computations (lint's findings, a plan, a simulation). The domain knows no command line: no
-//! clap, no [`Style`], no flag names. A command line a report suggests (`phoneup apply ...`,
-//! `phoneup undo ...`) is composed here; an error about one of the loads a command was given
-//! says which by its role ([`crate::error::Input`]), and `cli` names the flag.
+//! Two shapes, by who computes the answer:
+//!
+//! - The domain computes it (lint's findings, a plan, a simulation, a probe): the report type
+//!   stays in the domain, and the command is its [`Report`] impl here, in `commands/NAME.rs`,
+//!   with the text helpers only it uses ([`lint`], [`plan`], [`check`], [`simulate`],
+//!   [`probe`], [`identify`], [`inventory`]). `cli` calls the domain and prints the report.
+//! - The command computes it (what `apply` writes, what `undo` put back): the command's
+//!   function, its report type and its impl live here ([`apply`], [`undo`]).
+//!
+//! To move a command up: take its `to_text(&Style)` (and anything else that only renders, or
+//! composes `phoneup ...` command lines to suggest) out of the domain file into
+//! `commands/NAME.rs` as `impl Report for ItsReport`, move the exit code there from `cli`, and
+//! let the domain file keep the data and the logic. The domain below knows no command line: no
+//! clap, no [`Style`], no flag names. An error about one of the inputs a command was given
+//! says which by its role ([`crate::error::Input`]); `cli` names the flag.
 //!
 //! May use every layer below it (knowledge, files, tftp_root, phone, plan, wire, logs) and
 //! [`crate::error`] and [`crate::output`]; only [`crate::cli`] uses it.

@@ -91,8 +91,8 @@ const PER_PHONE_FILES: [PerPhoneFile; 3] = [
     PerPhoneFile::MgcCnf,
 ];
 
-/// Whether `name` is a file phoneup writes into a TFTP root ([`SHARED_FILES`] and
-/// [`PER_PHONE_FILES`], in any case, as a case-insensitive server may hold them). Nothing with
+/// Whether `name` is a file phoneup writes into a TFTP root (`SHARED_FILES` and
+/// `PER_PHONE_FILES`, in any case, as a case-insensitive server may hold them). Nothing with
 /// a separator, `..` or a path.
 pub fn is_phoneup_file(name: &str) -> bool {
     SHARED_FILES.iter().any(|f| f.eq_ignore_ascii_case(name))
