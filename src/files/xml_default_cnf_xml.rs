@@ -182,21 +182,7 @@ fn set_load_body(text: &str, load: &str, model: Model) -> Result<String, String>
                 }
                 let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
                 if name == "loadInformation" || wanted.contains(&name.as_str()) {
-                    // <loadInformation8 model="..."/> becomes <loadInformation8 model="...">load</...>,
-                    // the opening tag rebuilt from its parsed attributes.
-                    let mut opening = format!("<{name}");
-                    for attribute in e.attributes() {
-                        let attribute = attribute
-                            .map_err(|e| format!("<{name}/> has unreadable attributes: {e}"))?;
-                        let value = attribute.unescape_value().map_err(|e| e.to_string())?;
-                        opening.push_str(&format!(
-                            " {}=\"{}\"",
-                            String::from_utf8_lossy(attribute.key.as_ref()),
-                            escape(value.as_ref())
-                        ));
-                    }
-                    opening.push('>');
-                    edits.push((before, after, format!("{opening}{escaped}</{name}>")));
+                    edits.push((before, after, filled(&e, &name, &escaped)?));
                     if let Some(w) = wanted.iter().find(|w| **w == name) {
                         seen.push(w);
                     }
@@ -231,6 +217,31 @@ fn set_load_body(text: &str, load: &str, model: Model) -> Result<String, String>
             edits.push((close, close, format!("{ending}{missing}")));
         }
     }
+    with_edits(text, edits)
+}
+
+/// `<loadInformation8 model="..."/>` as `<loadInformation8 model="...">load</...>`, the opening
+/// tag rebuilt from its parsed attributes; `escaped` is the load, escaped.
+fn filled(empty: &BytesStart, name: &str, escaped: &str) -> Result<String, String> {
+    use quick_xml::escape::escape;
+
+    let mut opening = format!("<{name}");
+    for attribute in empty.attributes() {
+        let attribute =
+            attribute.map_err(|e| format!("<{name}/> has unreadable attributes: {e}"))?;
+        let value = attribute.unescape_value().map_err(|e| e.to_string())?;
+        opening.push_str(&format!(
+            " {}=\"{}\"",
+            String::from_utf8_lossy(attribute.key.as_ref()),
+            escape(value.as_ref())
+        ));
+    }
+    opening.push('>');
+    Ok(format!("{opening}{escaped}</{name}>"))
+}
+
+/// `text` with each byte range of `edits` replaced, in order; ranges may not overlap.
+fn with_edits(text: &str, mut edits: Vec<(usize, usize, String)>) -> Result<String, String> {
     edits.sort_by_key(|(start, _, _)| *start);
     let mut out = String::with_capacity(text.len() + 64);
     let mut cursor = 0;
