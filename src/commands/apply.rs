@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::commands::undo::{self, journal_words};
-use crate::commands::{Report, EXIT_NO, EXIT_YES};
+use crate::commands::{yes_or_no, Report};
 use crate::error::Error;
 use crate::files::mac::Mac;
 use crate::files::os79xx_txt;
@@ -380,11 +380,7 @@ fn write(
 impl Report for ApplyReport {
     /// 0 done (or shown), 1 refused.
     fn exit_code(&self) -> u8 {
-        if self.refused.is_some() {
-            EXIT_NO
-        } else {
-            EXIT_YES
-        }
+        yes_or_no(self.refused.is_none())
     }
 
     fn to_text(&self, style: &Style) -> String {

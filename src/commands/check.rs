@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::commands::{painted, Report, EXIT_NO, EXIT_YES};
+use crate::commands::{painted, yes_or_no, Report, EXIT_NO, EXIT_YES};
 use crate::files::mac::Mac;
 use crate::files::os79xx_txt;
 use crate::knowledge::matrix::{Confidence, Mechanism};
@@ -150,11 +150,7 @@ impl Report for Check {
 impl Report for RootCheck {
     /// 0 when every phone simulated ends where it should, 1 otherwise.
     fn exit_code(&self) -> u8 {
-        if self.ok {
-            EXIT_YES
-        } else {
-            EXIT_NO
-        }
+        yes_or_no(self.ok)
     }
 
     fn to_text(&self, style: &Style) -> String {

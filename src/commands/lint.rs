@@ -3,18 +3,14 @@
 
 use std::fmt::Write as _;
 
-use crate::commands::{Report, EXIT_NO, EXIT_YES};
+use crate::commands::{yes_or_no, Report};
 use crate::output::Style;
 use crate::tftp_root::lint::{Lint, Severity};
 
 impl Report for Lint {
     /// 0 clean, 1 findings.
     fn exit_code(&self) -> u8 {
-        if self.findings.is_empty() {
-            EXIT_YES
-        } else {
-            EXIT_NO
-        }
+        yes_or_no(self.findings.is_empty())
     }
 
     fn to_text(&self, style: &Style) -> String {

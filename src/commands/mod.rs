@@ -51,6 +51,15 @@ pub const EXIT_NO: u8 = 1;
 /// Exit code: usage or input error.
 pub const EXIT_INPUT: u8 = 2;
 
+/// [`EXIT_YES`] when the answer is yes, [`EXIT_NO`] when it is no.
+pub fn yes_or_no(yes: bool) -> u8 {
+    if yes {
+        EXIT_YES
+    } else {
+        EXIT_NO
+    }
+}
+
 /// A confidence in words, green, yellow or red when `style` has colour.
 pub fn painted(confidence: Confidence, style: &Style) -> String {
     let text = confidence.to_string();

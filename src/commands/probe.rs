@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::commands::{Report, EXIT_NO, EXIT_YES};
+use crate::commands::{yes_or_no, Report};
 use crate::output::{Style, Untrusted};
 use crate::phone::Status;
 use crate::wire::probe::Report as Probe;
@@ -11,11 +11,7 @@ use crate::wire::probe::Report as Probe;
 impl Report for Probe {
     /// 0 when the phone will get what it needs, 1 for findings or no answer.
     fn exit_code(&self) -> u8 {
-        if self.ok {
-            EXIT_YES
-        } else {
-            EXIT_NO
-        }
+        yes_or_no(self.ok)
     }
 
     fn to_text(&self, style: &Style) -> String {

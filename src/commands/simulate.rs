@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::commands::{Report, EXIT_NO, EXIT_YES};
+use crate::commands::{yes_or_no, Report};
 use crate::files::per_phone::MAC_PLACEHOLDER;
 use crate::knowledge::load_id::LoadId;
 use crate::knowledge::phones::Model;
@@ -147,11 +147,7 @@ impl Report for Simulation {
     /// 0 when the phone settles on a load; 1 when it loops, refuses its image or does not
     /// settle.
     fn exit_code(&self) -> u8 {
-        if self.ending == Ending::Stable {
-            EXIT_YES
-        } else {
-            EXIT_NO
-        }
+        yes_or_no(self.ending == Ending::Stable)
     }
 
     fn to_text(&self, style: &Style) -> String {

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::commands::{Report, EXIT_NO, EXIT_YES};
+use crate::commands::{yes_or_no, Report};
 use crate::error::Error;
 use crate::output::{shell_word, NextStep, Style};
 use crate::tftp_root::journal::{Action, UndoJournal};
@@ -127,11 +127,7 @@ pub fn undo(dir: &Path, journal_dir: Option<&Path>) -> Result<UndoReport, Error>
 impl Report for UndoReport {
     /// 0 undone, 1 nothing to undo.
     fn exit_code(&self) -> u8 {
-        if self.undone.is_some() {
-            EXIT_YES
-        } else {
-            EXIT_NO
-        }
+        yes_or_no(self.undone.is_some())
     }
 
     fn to_text(&self, style: &Style) -> String {

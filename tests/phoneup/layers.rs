@@ -210,15 +210,20 @@ fn imports_run_one_way_from_the_command_line_down_to_the_knowledge() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// The README's code map: the lines after `src/` in its text block.
+fn code_map(readme: &str) -> &str {
+    readme
+        .split("```text\nsrc/\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README has a code map starting with src/")
+}
+
 #[test]
 fn the_readme_code_map_names_every_folder_and_top_level_file_of_src() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let map = readme
-        .split("```text\nsrc/\n")
-        .nth(1)
-        .and_then(|rest| rest.split("```").next())
-        .expect("the README has a code map starting with src/");
+    let map = code_map(&readme);
     let listed: BTreeSet<String> = map
         .lines()
         .filter_map(|l| l.split_whitespace().next())
@@ -256,11 +261,7 @@ fn subcommands(readme: &str) -> BTreeSet<String> {
 fn the_readme_code_map_names_every_module_of_each_folder() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let map = readme
-        .split("```text\nsrc/\n")
-        .nth(1)
-        .and_then(|rest| rest.split("```").next())
-        .expect("the README has a code map starting with src/");
+    let map = code_map(&readme);
     let subcommands = subcommands(&readme);
     assert!(subcommands.contains("plan") && subcommands.contains("man"));
     let mut missing = Vec::new();
