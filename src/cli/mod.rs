@@ -1,8 +1,12 @@
 //! The command line: the top-level parser, dispatch to one file per subcommand, output and exit
-//! codes. Each subcommand's file holds its clap arguments and its `run`.
+//! codes. Each subcommand's file holds its clap arguments and its `run`, which checks what was
+//! given, calls the command ([`crate::commands`]) or the domain, and prints the report
+//! (`answer.rs`). Errors about an input are named here by the flag that gave it
+//! (`args::flag`); the command line's enums (`--model`, `--prefer`, graph's `--format`) are
+//! its own mirrors of the domain's.
 //!
-//! Exit codes (`answer.rs`): 0 yes / done; 1 the answer is no (refused jump, no path); 2 usage or
-//! input error.
+//! Exit codes ([`crate::commands::EXIT_YES`] and the others): 0 yes / done; 1 the answer is no
+//! (refused jump, no path); 2 usage or input error.
 //!
 //! May use every other module; nothing uses it but `main.rs`.
 
