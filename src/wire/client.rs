@@ -9,14 +9,15 @@
 //! on Linux, the socket asks for the errors of its unconnected sends (`IP_RECVERR`), so a request
 //! to a port nothing listens on ends at once too ([`Outcome::PortClosed`]), not after six seconds.
 //!
-//! May use: [`crate::wire::transfer`], [`crate::wire::packet`], [`crate::error`]; `libc` for
-//! `setsockopt`.
+//! May use: [`crate::wire::drive`], [`crate::wire::transfer`], [`crate::wire::packet`],
+//! [`crate::error`]; `libc` for `setsockopt`.
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs, UdpSocket};
 use std::time::Instant;
 
 use crate::error::Error;
+use crate::wire::drive::{drive, Hooks, Io};
 use crate::wire::packet::code;
 use crate::wire::transfer::{Ask, Event, Failure, Policy, Receiver};
 
@@ -138,85 +139,20 @@ impl Client {
     fn read_once(&self, name: &str, ask: Ask, want: Want) -> io::Result<Fetch> {
         let socket = self.socket()?;
         let mut receiver = Receiver::new(self.server, name, ask, self.policy, Instant::now());
-        let mut buf = vec![0u8; 1 << 16];
-        let mut contents = Some(Vec::new());
-        let mut outcome = None;
-        let mut connected = false;
-        // ICMP port unreachable before the server answered: nothing listens on its port.
-        let mut closed = false;
-        loop {
-            absorb(&mut receiver, want, &mut outcome);
-            while let Some(transmit) = receiver.poll_transmit() {
-                let sent = if connected {
-                    socket.send(&transmit.bytes)
-                } else {
-                    socket.send_to(&transmit.bytes, transmit.to)
-                };
-                match sent {
-                    Ok(_) => {}
-                    Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
-                        closed |= !connected;
-                        receiver.handle_unreachable(unreachable(self.server));
-                    }
-                    Err(e) if is_unreachable(&e) => {
-                        receiver.handle_unreachable(host_unreachable(self.server, &e));
-                    }
-                    Err(e) => return Err(e),
-                }
-            }
-            if receiver.is_finished() {
-                absorb(&mut receiver, want, &mut outcome);
-                break;
-            }
-            let Some(deadline) = receiver.poll_timeout() else {
-                continue;
-            };
-            let now = Instant::now();
-            if deadline <= now {
-                receiver.handle_timeout(now);
-                continue;
-            }
-            socket.set_read_timeout(Some(deadline - now))?;
-            match socket.recv_from(&mut buf) {
-                Ok((len, from)) => {
-                    if let Some(data) = receiver.handle_datagram(Instant::now(), from, &buf[..len])
-                    {
-                        if let Some(kept) = contents.as_mut() {
-                            kept.extend_from_slice(data);
-                            if kept.len() as u64 > KEEP_LIMIT {
-                                contents = None;
-                            }
-                        }
-                        if receiver.bytes() > MAX_FILE {
-                            receiver.abort(code::NOT_DEFINED, "phoneup: the file is too large");
-                        }
-                    }
-                    if !connected {
-                        if let Some(peer) = receiver.peer() {
-                            socket.connect(peer)?;
-                            connected = true;
-                        }
-                    }
-                }
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                    ) =>
-                {
-                    receiver.handle_timeout(Instant::now());
-                }
-                Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
-                    closed |= !connected;
-                    receiver.handle_unreachable(unreachable(self.server));
-                }
-                Err(e) if is_unreachable(&e) => {
-                    receiver.handle_unreachable(host_unreachable(self.server, &e));
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
+        let mut reading = Reading {
+            server: self.server,
+            want,
+            contents: Some(Vec::new()),
+            outcome: None,
+            closed: false,
+        };
+        drive(&socket, false, &mut receiver, &mut reading)?;
+        let Reading {
+            outcome,
+            mut contents,
+            closed,
+            ..
+        } = reading;
         let mut outcome = outcome.unwrap_or_else(|| {
             Outcome::Failed(Failure::Aborted {
                 why: "the transfer ended without a result".into(),
@@ -239,26 +175,69 @@ impl Client {
     }
 }
 
-/// Takes the receiver's events into the outcome; asks for the end once the size is known
-/// when that is all that is wanted.
-fn absorb(receiver: &mut Receiver, want: Want, outcome: &mut Option<Outcome>) {
-    while let Some(event) = receiver.poll_event() {
+/// One read as it runs: the contents kept so far, and how it ended.
+struct Reading {
+    server: SocketAddr,
+    want: Want,
+    /// The bytes so far, while at most [`KEEP_LIMIT`].
+    contents: Option<Vec<u8>>,
+    outcome: Option<Outcome>,
+    /// ICMP port unreachable before the server answered: nothing listens on its port.
+    closed: bool,
+}
+
+impl Hooks<Receiver> for Reading {
+    /// Takes the receiver's events into the outcome; asks for the end once the size is known
+    /// when that is all that is wanted.
+    fn event(&mut self, receiver: &mut Receiver, event: Event) {
         match event {
             Event::Started {
                 tsize: Some(tsize), ..
-            } if want == Want::SizeOnly => {
+            } if self.want == Want::SizeOnly => {
                 receiver.abort(
                     code::NOT_DEFINED,
                     "phoneup probe: the size was all it asked",
                 );
-                *outcome = Some(Outcome::SizeOnly { tsize });
+                self.outcome = Some(Outcome::SizeOnly { tsize });
             }
-            Event::Done { bytes } => *outcome = Some(Outcome::Received { bytes }),
+            Event::Done { bytes } => self.outcome = Some(Outcome::Received { bytes }),
             Event::Failed(failure) => {
-                outcome.get_or_insert(Outcome::Failed(failure));
+                self.outcome.get_or_insert(Outcome::Failed(failure));
             }
             Event::Started { .. } | Event::Progress { .. } => {}
         }
+    }
+
+    fn datagram(&mut self, receiver: &mut Receiver, now: Instant, from: SocketAddr, bytes: &[u8]) {
+        if let Some(data) = receiver.handle_datagram(now, from, bytes) {
+            if let Some(kept) = self.contents.as_mut() {
+                kept.extend_from_slice(data);
+                if kept.len() as u64 > KEEP_LIMIT {
+                    self.contents = None;
+                }
+            }
+            if receiver.bytes() > MAX_FILE {
+                receiver.abort(code::NOT_DEFINED, "phoneup: the file is too large");
+            }
+        }
+    }
+
+    fn error(
+        &mut self,
+        receiver: &mut Receiver,
+        error: io::Error,
+        _during: Io,
+        connected: bool,
+    ) -> io::Result<()> {
+        if error.kind() == io::ErrorKind::ConnectionRefused {
+            self.closed |= !connected;
+            receiver.handle_unreachable(unreachable(self.server));
+        } else if is_unreachable(&error) {
+            receiver.handle_unreachable(host_unreachable(self.server, &error));
+        } else {
+            return Err(error);
+        }
+        Ok(())
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod cdp;
 pub mod client;
 pub mod device_info;
+pub mod drive;
 pub mod packet;
 pub mod probe;
 pub mod remote;

@@ -23,10 +23,11 @@ use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use crate::wire::drive::{drive, Hooks, Io};
 use crate::wire::packet::{self, code, Mode, Packet, Request, MAX_DATAGRAM};
 use crate::wire::serve::events::now_ms;
 use crate::wire::serve::registry::{Registry, Serve, Tag};
-use crate::wire::transfer::{Event as TransferEvent, Policy, SendConfig, Sender, Source};
+use crate::wire::transfer::{Event as TransferEvent, Failure, Policy, SendConfig, Sender, Source};
 
 /// How serve's transfers wait for a phone.
 pub const POLICY: Policy = Policy {
@@ -163,7 +164,7 @@ pub enum Report {
     },
     Finished {
         tag: Tag,
-        outcome: Result<u64, String>,
+        outcome: Result<u64, Failure>,
     },
 }
 
@@ -185,6 +186,70 @@ fn send_error(local: IpAddr, peer: SocketAddr, code: u16, message: &str) {
     }
 }
 
+/// One transfer as it runs: its progress, reported at most five times a second, and its end.
+struct Sending {
+    tag: Tag,
+    reports: Channel<Report>,
+    stop: Arc<AtomicBool>,
+    last_progress: Instant,
+    outcome: Option<Result<u64, Failure>>,
+}
+
+impl Hooks<Sender<Body>> for Sending {
+    fn event(&mut self, _sender: &mut Sender<Body>, event: TransferEvent) {
+        match event {
+            TransferEvent::Progress { bytes } => {
+                if self.last_progress.elapsed() >= Duration::from_millis(200) {
+                    self.last_progress = Instant::now();
+                    let _ = self.reports.send(Report::Progress {
+                        tag: self.tag.clone(),
+                        bytes,
+                        size: None,
+                    });
+                }
+            }
+            TransferEvent::Done { bytes } => self.outcome = Some(Ok(bytes)),
+            TransferEvent::Failed(failure) => self.outcome = Some(Err(failure)),
+            TransferEvent::Started { .. } => {}
+        }
+    }
+
+    fn datagram(
+        &mut self,
+        sender: &mut Sender<Body>,
+        now: Instant,
+        from: SocketAddr,
+        bytes: &[u8],
+    ) {
+        sender.handle_datagram(now, from, bytes);
+    }
+
+    fn error(
+        &mut self,
+        sender: &mut Sender<Body>,
+        error: io::Error,
+        during: Io,
+        _connected: bool,
+    ) -> io::Result<()> {
+        if error.kind() == io::ErrorKind::ConnectionRefused {
+            sender.handle_unreachable("the phone's port is closed (ICMP unreachable)");
+        } else if during == Io::Receive {
+            sender.handle_timeout(Instant::now());
+        }
+        Ok(())
+    }
+
+    fn turn(&mut self, sender: &mut Sender<Body>) {
+        if self.stop.load(Ordering::Relaxed) {
+            sender.abort(code::NOT_DEFINED, "the server is stopping");
+        }
+    }
+
+    fn max_wait(&self) -> Option<Duration> {
+        Some(Duration::from_millis(250))
+    }
+}
+
 /// Runs one transfer to its end.
 fn transfer(
     socket: UdpSocket,
@@ -200,68 +265,27 @@ fn transfer(
         ..SendConfig::default()
     };
     let mut sender = Sender::new(peer, &request, body, config, Instant::now());
-    let mut buf = vec![0u8; MAX_DATAGRAM];
-    let mut outcome: Option<Result<u64, String>> = None;
-    let mut last_progress = Instant::now();
-    loop {
-        while let Some(transmit) = sender.poll_transmit() {
-            if let Err(e) = socket.send(&transmit.bytes) {
-                if e.kind() == io::ErrorKind::ConnectionRefused {
-                    sender.handle_unreachable("the phone's port is closed (ICMP unreachable)");
-                }
-            }
-        }
-        while let Some(event) = sender.poll_event() {
-            match event {
-                TransferEvent::Progress { bytes } => {
-                    if last_progress.elapsed() >= Duration::from_millis(200) {
-                        last_progress = Instant::now();
-                        let _ = reports.send(Report::Progress {
-                            tag: tag.clone(),
-                            bytes,
-                            size: sender_size(&request),
-                        });
-                    }
-                }
-                TransferEvent::Done { bytes } => outcome = Some(Ok(bytes)),
-                TransferEvent::Failed(failure) => outcome = Some(Err(failure.to_string())),
-                TransferEvent::Started { .. } => {}
-            }
-        }
-        if sender.is_finished() {
-            while let Some(transmit) = sender.poll_transmit() {
-                let _ = socket.send(&transmit.bytes);
-            }
-            break;
-        }
-        if stop.load(Ordering::Relaxed) {
-            sender.abort(code::NOT_DEFINED, "the server is stopping");
-            continue;
-        }
-        let Some(deadline) = sender.poll_timeout() else {
-            break;
-        };
-        let now = Instant::now();
-        if deadline <= now {
-            sender.handle_timeout(now);
-            continue;
-        }
-        let wait = (deadline - now).min(Duration::from_millis(250));
-        let _ = socket.set_read_timeout(Some(wait.max(Duration::from_millis(1))));
-        match socket.recv(&mut buf) {
-            Ok(len) => sender.handle_datagram(Instant::now(), peer, &buf[..len]),
-            Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
-                sender.handle_unreachable("the phone's port is closed (ICMP unreachable)")
-            }
-            Err(_) => sender.handle_timeout(Instant::now()),
-        }
-    }
-    let outcome = outcome.unwrap_or_else(|| Err("the transfer ended without a result".into()));
-    let _ = reports.send(Report::Finished { tag, outcome });
-}
-
-fn sender_size(_request: &Request) -> Option<u64> {
-    None
+    let mut sending = Sending {
+        tag,
+        reports,
+        stop,
+        last_progress: Instant::now(),
+        outcome: None,
+    };
+    let ran = drive(&socket, true, &mut sender, &mut sending);
+    let outcome = match (sending.outcome, ran) {
+        (Some(outcome), _) => outcome,
+        (None, Err(error)) => Err(Failure::Local {
+            why: format!("the transfer socket failed: {error}"),
+        }),
+        (None, Ok(())) => Err(Failure::Local {
+            why: "the transfer ended without a result".into(),
+        }),
+    };
+    let _ = sending.reports.send(Report::Finished {
+        tag: sending.tag,
+        outcome,
+    });
 }
 
 /// The server: the listening socket, the registry and the transfers.
@@ -398,7 +422,8 @@ fn handle(
     let socket = match reply_socket(local, peer) {
         Ok(socket) => socket,
         Err(error) => {
-            registry.finished(&tag, Err(format!("cannot open a transfer socket: {error}")));
+            let why = format!("cannot open a transfer socket: {error}");
+            registry.finished(&tag, Err(Failure::Local { why }));
             return None;
         }
     };

@@ -28,6 +28,7 @@ use crate::wire::serve::placement::{
     MAX_FRUITLESS,
 };
 use crate::wire::serve::state;
+use crate::wire::transfer::Failure;
 
 /// A file asked for this many times in a row is a loop.
 pub const REPEATS: u32 = 4;
@@ -664,7 +665,7 @@ impl<'m> Registry<'m> {
     }
 
     /// A transfer ended: `Ok(bytes)` when the last block was acknowledged.
-    pub fn finished(&mut self, tag: &Tag, outcome: Result<u64, String>) {
+    pub fn finished(&mut self, tag: &Tag, outcome: Result<u64, Failure>) {
         let mac = tag.mac.clone();
         match &outcome {
             Ok(bytes) => {
@@ -681,7 +682,7 @@ impl<'m> Registry<'m> {
                     tag.managed,
                 )
                 .file(&tag.file)
-                .why(why.clone()),
+                .why(why.to_string()),
             ),
         }
         if !tag.managed {

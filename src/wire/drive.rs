@@ -1,0 +1,129 @@
+//! The one loop that runs a transfer on a UDP socket, for both sides: the client reading a file
+//! ([`crate::wire::client`]) and serve sending one ([`crate::wire::serve::driver`]). It sends
+//! what the [`Machine`] has to send, hands it the datagrams that arrive and the time when its
+//! deadline passes, and gives every event and datagram to the caller's [`Hooks`], until the
+//! transfer is over. Waits are bounded by the machine's deadline (and the caller's
+//! [`Hooks::max_wait`]), so the loop ends within the policy's retries.
+//!
+//! May use: [`crate::wire::transfer`], [`crate::wire::packet`].
+
+use std::io;
+use std::net::{SocketAddr, UdpSocket};
+use std::time::{Duration, Instant};
+
+use crate::wire::transfer::{Event, Machine};
+
+/// Large enough for any datagram: a longer DATA than agreed is seen whole, and refused.
+const BUFFER: usize = 1 << 16;
+
+/// Which socket call failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Io {
+    Send,
+    Receive,
+}
+
+/// What the caller does with a transfer as it runs.
+pub trait Hooks<M: Machine> {
+    /// An event of the transfer (the caller may end it: [`Machine::abort`]).
+    fn event(&mut self, machine: &mut M, event: Event);
+
+    /// A datagram from `from`, for the machine (each side takes it its own way).
+    fn datagram(&mut self, machine: &mut M, now: Instant, from: SocketAddr, datagram: &[u8]);
+
+    /// A send or a receive failed (not a receive timeout): tell the machine, and go on with
+    /// `Ok`, or stop the loop with `Err`. `connected`: the socket was connected to the peer.
+    fn error(
+        &mut self,
+        machine: &mut M,
+        error: io::Error,
+        during: Io,
+        connected: bool,
+    ) -> io::Result<()>;
+
+    /// Called once a turn, before waiting: the caller may end the transfer here.
+    fn turn(&mut self, _machine: &mut M) {}
+
+    /// The longest wait for one datagram, if shorter than the machine's deadline.
+    fn max_wait(&self) -> Option<Duration> {
+        None
+    }
+}
+
+/// Runs `machine` on `socket` until it is over. `connected`: the socket is connected to the
+/// peer already (serve); otherwise it is connected once the peer's transfer ID is known (the
+/// client), so that an ICMP error reaches it. `Err` only when a hook or the socket says stop.
+pub fn drive<M: Machine, H: Hooks<M>>(
+    socket: &UdpSocket,
+    mut connected: bool,
+    machine: &mut M,
+    hooks: &mut H,
+) -> io::Result<()> {
+    let mut buf = vec![0u8; BUFFER];
+    loop {
+        while let Some(event) = machine.poll_event() {
+            hooks.event(machine, event);
+        }
+        while let Some(transmit) = machine.poll_transmit() {
+            let sent = if connected {
+                socket.send(&transmit.bytes)
+            } else {
+                socket.send_to(&transmit.bytes, transmit.to)
+            };
+            if let Err(error) = sent {
+                hooks.error(machine, error, Io::Send, connected)?;
+            }
+        }
+        if machine.is_finished() {
+            while let Some(event) = machine.poll_event() {
+                hooks.event(machine, event);
+            }
+            // A last ERROR or ACK, queued as it ended.
+            while let Some(transmit) = machine.poll_transmit() {
+                let _ = match connected {
+                    true => socket.send(&transmit.bytes),
+                    false => socket.send_to(&transmit.bytes, transmit.to),
+                };
+            }
+            return Ok(());
+        }
+        hooks.turn(machine);
+        if machine.is_finished() {
+            continue;
+        }
+        let Some(deadline) = machine.poll_timeout() else {
+            return Ok(());
+        };
+        let now = Instant::now();
+        if deadline <= now {
+            machine.handle_timeout(now);
+            continue;
+        }
+        let mut wait = deadline - now;
+        if let Some(max) = hooks.max_wait() {
+            wait = wait.min(max);
+        }
+        socket.set_read_timeout(Some(wait.max(Duration::from_millis(1))))?;
+        match socket.recv_from(&mut buf) {
+            Ok((len, from)) => {
+                hooks.datagram(machine, Instant::now(), from, &buf[..len]);
+                if !connected {
+                    if let Some(peer) = machine.peer() {
+                        socket.connect(peer)?;
+                        connected = true;
+                    }
+                }
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                machine.handle_timeout(Instant::now());
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => hooks.error(machine, error, Io::Receive, connected)?,
+        }
+    }
+}
