@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
@@ -17,12 +17,13 @@ use crate::error::{Error, Input};
 use crate::knowledge::catalogue;
 use crate::knowledge::matrix::Matrix;
 use crate::output::Style;
-use crate::wire::serve::driver::{listen, Server};
+use crate::wire::serve::driver::{listen, Clock, Server};
 use crate::wire::serve::events::State;
 use crate::wire::serve::files::Dir;
 use crate::wire::serve::neighbours::normalise_mac;
+use crate::wire::serve::phones::{Phone, Roster, Wanted};
 use crate::wire::serve::placement::Knowledge;
-use crate::wire::serve::registry::{Phone, Registry, Roster, Wanted};
+use crate::wire::serve::registry::Registry;
 use crate::wire::serve::{state, view};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -189,6 +190,22 @@ fn local_addresses() -> Vec<Ipv4Addr> {
     found
 }
 
+/// Why serve cannot listen, and what to do.
+fn listen_error(listen_at: SocketAddr, error: &std::io::Error) -> Error {
+    let why = match error.kind() {
+        std::io::ErrorKind::PermissionDenied if listen_at.port() < 1024 => format!(
+            "cannot listen on {listen_at}: {error}.\nPort {} needs root, or once: sudo setcap cap_net_bind_service=+ep {}\n(or listen on a high port for a test: --listen 127.0.0.1:6969)",
+            listen_at.port(),
+            std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "phoneup".into())
+        ),
+        std::io::ErrorKind::AddrInUse => format!(
+            "cannot listen on {listen_at}: another TFTP server (tftpd-hpa, atftpd, dnsmasq) is listening there; stop it while serve runs, or give --listen ADDR:PORT"
+        ),
+        _ => format!("cannot listen on {listen_at}: {error}"),
+    };
+    usage(why)
+}
+
 fn dhcp_lines(kind: Dhcp, listen: SocketAddr) -> String {
     let ips: Vec<String> = if listen.ip().is_unspecified() {
         local_addresses().iter().map(Ipv4Addr::to_string).collect()
@@ -244,17 +261,58 @@ impl Args {
         if let Some(kind) = self.print_dhcp {
             return Ok(Answer::new(dhcp_lines(kind, listen_at), EXIT_YES));
         }
-        let (Some(root), Some(to)) = (self.root, self.to) else {
+        let (Some(root), Some(to)) = (self.root.clone(), self.to.clone()) else {
             return Err(usage("give --root DIR and --to LOAD"));
         };
         let matrix = context.matrix()?;
         let target = known(matrix, &to, "--to")?;
+        let (phones, targets) = self.roster(matrix, &to, &target)?;
+        if phones.is_empty() && !self.all {
+            return Err(usage("name the phones to walk with --phones MAC[=LOAD],... or --phones-file FILE, or walk every phone with --all; any other client gets DIR as it is"));
+        }
+        let dir = Dir::new(&root).map_err(|source| Error::Read {
+            path: root.clone(),
+            source,
+        })?;
+        let knowledge = Knowledge::new(matrix, Some(dir.canonical.clone()));
+        refuse_unreachable(&knowledge, &targets)?;
+        let state_path = match &self.state {
+            Some(path) => path.clone(),
+            None => state::default_path(&dir).map_err(usage)?,
+        };
+        state::check_outside(&state_path, &dir).map_err(usage)?;
+        if let Some(parent) = state_path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| Error::Write {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        let resumed: BTreeMap<String, Phone> = state::load(&state_path, &dir).map_err(usage)?;
+        let socket = listen(listen_at).map_err(|error| listen_error(listen_at, &error))?;
+        let roster = Roster {
+            phones,
+            all: self.all,
+            target,
+        };
+        let mut registry = Registry::new(knowledge, dir, roster);
+        registry.state_path = Some(state_path);
+        registry.stuck_after_ms = self.stuck_after.saturating_mul(1000);
+        self.serve(socket, registry, resumed)
+    }
+
+    /// The managed phones (MAC -> target and hint) of `--phones` and `--phones-file`, and every
+    /// target asked for: how the user wrote it, and how to write another instead.
+    fn roster(
+        &self,
+        matrix: &Matrix,
+        to: &str,
+        target: &str,
+    ) -> Result<(BTreeMap<String, Wanted>, Vec<Target>), Error> {
         let mut phones = BTreeMap::new();
-        // Every target asked for: how the user wrote it, and how to write another instead.
         let mut targets: Vec<Target> = vec![Target {
             typed: format!("--to {to}"),
             instead: "--to ".into(),
-            load: target.clone(),
+            load: target.to_string(),
         }];
         for entry in &self.phones {
             let (mac, value) = phone_entry(matrix, entry, "--phones")?;
@@ -289,42 +347,16 @@ impl Args {
                 phones.insert(mac, value);
             }
         }
-        if phones.is_empty() && !self.all {
-            return Err(usage("name the phones to walk with --phones MAC[=LOAD],... or --phones-file FILE, or walk every phone with --all; any other client gets DIR as it is"));
-        }
-        let dir = Dir::new(&root).map_err(|source| Error::Read {
-            path: root.clone(),
-            source,
-        })?;
-        let knowledge = Knowledge::new(matrix, dir.canonical.clone());
-        refuse_unreachable(&knowledge, &targets)?;
-        let state_path = match self.state {
-            Some(path) => path,
-            None => state::default_path(&dir).map_err(usage)?,
-        };
-        state::check_outside(&state_path, &dir).map_err(usage)?;
-        if let Some(parent) = state_path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|source| Error::Write {
-                path: parent.to_path_buf(),
-                source,
-            })?;
-        }
-        let resumed: BTreeMap<String, Phone> = state::load(&state_path, &dir).map_err(usage)?;
-        let socket = listen(listen_at).map_err(|error| {
-            let why = match error.kind() {
-                std::io::ErrorKind::PermissionDenied if listen_at.port() < 1024 => format!(
-                    "cannot listen on {listen_at}: {error}.\nPort {} needs root, or once: sudo setcap cap_net_bind_service=+ep {}\n(or listen on a high port for a test: --listen 127.0.0.1:6969)",
-                    listen_at.port(),
-                    std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "phoneup".into())
-                ),
-                std::io::ErrorKind::AddrInUse => format!(
-                    "cannot listen on {listen_at}: another TFTP server (tftpd-hpa, atftpd, dnsmasq) is listening there; stop it while serve runs, or give --listen ADDR:PORT"
-                ),
-                _ => format!("cannot listen on {listen_at}: {error}"),
-            };
-            usage(why)
-        })?;
+        Ok((phones, targets))
+    }
 
+    /// Serves until a signal: the view on its thread, the server on this one; the summary.
+    fn serve(
+        &self,
+        socket: UdpSocket,
+        mut registry: Registry<'_, Dir>,
+        resumed: BTreeMap<String, Phone>,
+    ) -> Result<Answer, Error> {
         let mode = if self.events.is_some() {
             view::Mode::Json
         } else if std::io::stdout().is_terminal() {
@@ -335,16 +367,8 @@ impl Args {
         let style = Style::detect();
         let (tx, rx) = mpsc::channel();
         let viewer = thread::spawn(move || view::run(rx, mode, style));
-        let roster = Roster {
-            phones,
-            all: self.all,
-            target,
-        };
-        let mut registry = Registry::new(knowledge, dir, roster, tx);
-        registry.leases = self.leases;
-        registry.state_path = Some(state_path);
-        registry.stuck_after_ms = self.stuck_after.saturating_mul(1000);
-        registry.resume(resumed);
+        let clock = Clock::start();
+        registry.resume(clock.now(), resumed);
 
         signals::catch();
         let stop = Arc::new(AtomicBool::new(false));
@@ -361,6 +385,9 @@ impl Args {
             socket,
             registry: &mut registry,
             stop: stop.clone(),
+            leases: self.leases.clone(),
+            view: tx,
+            clock,
         }
         .run();
         stop.store(true, Ordering::SeqCst);

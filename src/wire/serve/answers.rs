@@ -6,13 +6,13 @@
 //! user has none (`OS79XX.TXT`, `XMLDefault.cnf.xml`, `SIPDefault.cnf`). Per-phone files the user
 //! does not have are never made up: they stay absent.
 //!
-//! May use: [`crate::files`], [`crate::knowledge`], [`crate::wire::serve::files`].
+//! May use: [`crate::files`], [`crate::knowledge`], [`crate::wire::serve::directory`].
 
 use serde::{Deserialize, Serialize};
 
 use crate::files::{os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
 use crate::knowledge::phones::Model;
-use crate::wire::serve::files::Dir;
+use crate::wire::serve::directory::Directory;
 
 /// Which load each managed file names; `None`: the file must be absent (TFTP error 1).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -77,7 +77,7 @@ pub fn render(
     file: Managed,
     name: &str,
     directive: &Directive,
-    dir: &Dir,
+    dir: &impl Directory,
 ) -> Result<Option<Vec<u8>>, String> {
     let user = || {
         dir.read_small(name)
@@ -119,19 +119,15 @@ pub fn render(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wire::serve::memory::Memory;
 
     #[test]
     fn the_users_file_keeps_every_other_byte() {
-        let path =
-            std::env::temp_dir().join(format!("phoneup-serve-answers-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        std::fs::write(
-            path.join("SIPDefault.cnf"),
+        let mut dir = Memory::new();
+        dir.insert(
+            "SIPDefault.cnf",
             "# mine\r\nproxy1_address: 192.0.2.1\r\nimage_version: P0S3-06-3-00\r\n",
-        )
-        .unwrap();
-        let dir = Dir::new(&path).unwrap();
+        );
         let directive = Directive::naming("P0S3-08-11-00", "P003-08-11-00");
         let sip = render(Managed::SipDefault, "SIPDefault.cnf", &directive, &dir)
             .unwrap()
@@ -159,6 +155,5 @@ mod tests {
             Some(Managed::SipMac)
         );
         assert_eq!(Managed::of("SIP0018B9FFFFFE.cnf", "0018B9FFFFFF"), None);
-        let _ = std::fs::remove_dir_all(path);
     }
 }

@@ -1,15 +1,23 @@
-//! The sockets: one listening socket (port 69 by default, every address), which learns for each
-//! request the local address it came to (`IP_PKTINFO` / `IPV6_RECVPKTINFO`), and one thread per
-//! transfer, each with its own socket bound to that address (so the phone hears back from the
-//! address it asked) and connected to the phone, driving a [`Sender`]: one slow phone never holds
-//! up another, and a file is read block by block ([`Source`]), never whole.
+//! serve's I/O around its decisions ([`Registry`], which does none): the sockets, the clocks,
+//! the reads of each client's MAC (the kernel's neighbour table and `--leases`, read again for
+//! every request), the state file's writes, and the channel to the view. It hands the registry
+//! each request, transfer end and tick with the time ([`Clock`]) and does what comes back
+//! ([`Effect`]).
+//!
+//! One listening socket (port 69 by default, every address) learns for each request the local
+//! address it came to (`IP_PKTINFO` / `IPV6_RECVPKTINFO`); each transfer runs on its own thread,
+//! with its own socket bound to that address (so the phone hears back from the address it
+//! asked) and connected to the phone, driving a [`Sender`] through the shared loop
+//! ([`crate::wire::drive`]): one slow phone never holds up another, and a file is read block by
+//! block ([`Source`]), never whole.
 //!
 //! Retransmits are bounded: each packet is sent at most six times, one second apart (the
 //! client's `timeout` option changes the interval), so a silent phone costs a transfer thread at
 //! most about six seconds. A request repeated by a phone while its transfer runs is ignored.
 //!
-//! May use: [`crate::wire::packet`], [`crate::wire::transfer`], [`crate::wire::serve`]'s
-//! `registry` and `events`; `libc` for `recvmsg`.
+//! May use: [`crate::wire::packet`], [`crate::wire::transfer`], [`crate::wire::drive`],
+//! [`crate::wire::serve`]'s `registry`, `files`, `neighbours` (its reads), `state` and `events`;
+//! `libc` for `recvmsg`.
 
 use std::collections::HashSet;
 use std::fs::File;
@@ -17,16 +25,20 @@ use std::io::{self, Cursor};
 use std::mem;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6, UdpSocket};
 use std::os::unix::io::AsRawFd;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender as Channel};
 use std::sync::Arc;
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::wire::drive::{drive, Hooks, Io};
 use crate::wire::packet::{self, code, Mode, Packet, Request, MAX_DATAGRAM};
-use crate::wire::serve::events::now_ms;
-use crate::wire::serve::registry::{Registry, Serve, Tag};
+use crate::wire::serve::events::{Event, Kind, Message};
+use crate::wire::serve::files::Dir;
+use crate::wire::serve::neighbours;
+use crate::wire::serve::registry::{Client, Effect, Now, Registry, Serve, Tag};
+use crate::wire::serve::state;
 use crate::wire::transfer::{Event as TransferEvent, Failure, Policy, SendConfig, Sender, Source};
 
 /// How serve's transfers wait for a phone.
@@ -288,11 +300,71 @@ fn transfer(
     });
 }
 
+/// The driver's clocks: a monotonic one for every wait and "quiet for" (counted on from the
+/// wall clock's reading at start, so that it never runs back and a state file's times fit it),
+/// and the wall clock for what is kept and shown.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    start: Instant,
+    wall_at_start: u64,
+}
+
+impl Clock {
+    pub fn start() -> Clock {
+        Clock {
+            start: Instant::now(),
+            wall_at_start: wall_ms(),
+        }
+    }
+
+    /// Now, on both clocks.
+    pub fn now(&self) -> Now {
+        let elapsed = u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX);
+        Now {
+            ms: self.wall_at_start.saturating_add(elapsed),
+            wall_ms: wall_ms(),
+        }
+    }
+}
+
+/// The wall clock: milliseconds since 1970-01-01 UTC.
+pub fn wall_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+/// The facts about a client the registry needs: its MAC in the kernel's neighbour table and in
+/// the lease file, both read now.
+fn client(address: SocketAddr, leases: Option<&Path>) -> Client {
+    Client {
+        address,
+        neighbour: neighbours::neighbour(address.ip()),
+        lease: leases.and_then(|path| neighbours::lease(path, address.ip())),
+    }
+}
+
 /// The server: the listening socket, the registry and the transfers.
 pub struct Server<'r, 'm> {
     pub socket: UdpSocket,
-    pub registry: &'r mut Registry<'m>,
+    pub registry: &'r mut Registry<'m, Dir>,
     pub stop: Arc<AtomicBool>,
+    /// The lease file each client's MAC is read from (`--leases`).
+    pub leases: Option<PathBuf>,
+    /// Where the events, rows and progress go (the view).
+    pub view: Channel<Message>,
+    pub clock: Clock,
+}
+
+/// What the loop holds while serve runs.
+struct Running<'r, 'm> {
+    registry: &'r mut Registry<'m, Dir>,
+    leases: Option<PathBuf>,
+    view: Channel<Message>,
+    clock: Clock,
+    /// The clients whose transfer runs.
+    active: HashSet<SocketAddr>,
 }
 
 impl Server<'_, '_> {
@@ -302,11 +374,21 @@ impl Server<'_, '_> {
             socket,
             registry,
             stop,
+            leases,
+            view,
+            clock,
         } = self;
+        let mut running = Running {
+            registry,
+            leases,
+            view,
+            clock,
+            active: HashSet::new(),
+        };
+        running.apply();
         let _ = socket.set_read_timeout(Some(Duration::from_millis(100)));
         let listen_ip = socket.local_addr().map(|a| a.ip()).ok();
         let (reports_tx, reports): (Channel<Report>, Receiver<Report>) = mpsc::channel();
-        let mut active: HashSet<SocketAddr> = HashSet::new();
         let mut threads: Vec<JoinHandle<()>> = Vec::new();
         let mut buf = vec![0u8; MAX_DATAGRAM];
         let mut last_tick = Instant::now();
@@ -321,7 +403,7 @@ impl Server<'_, '_> {
                         } else {
                             IpAddr::V6(Ipv6Addr::UNSPECIFIED)
                         });
-                    if active.contains(&peer) {
+                    if running.active.contains(&peer) {
                         // The phone repeated its request while we answer it.
                         continue;
                     }
@@ -329,16 +411,18 @@ impl Server<'_, '_> {
                     // just had its last ACK, so its end is taken in before the new request (at
                     // most 300 ms).
                     let until = Instant::now() + Duration::from_millis(300);
-                    while active.iter().any(|a| a.ip() == peer.ip()) && Instant::now() < until {
+                    while running.active.iter().any(|a| a.ip() == peer.ip())
+                        && Instant::now() < until
+                    {
                         match reports.recv_timeout(until - Instant::now()) {
-                            Ok(report) => absorb(report, registry, &mut active),
+                            Ok(report) => running.absorb(report),
                             Err(_) => break,
                         }
                     }
                     if let Some(handle) =
-                        handle(&buf[..len], peer, local, registry, &reports_tx, &stop)
+                        running.handle(&buf[..len], peer, local, &reports_tx, &stop)
                     {
-                        active.insert(peer);
+                        running.active.insert(peer);
                         threads.push(handle);
                     }
                 }
@@ -352,12 +436,13 @@ impl Server<'_, '_> {
                 Err(_) => thread::sleep(Duration::from_millis(10)),
             }
             while let Ok(report) = reports.try_recv() {
-                absorb(report, registry, &mut active);
+                running.absorb(report);
             }
             threads.retain(|t| !t.is_finished());
             if last_tick.elapsed() >= Duration::from_millis(500) {
                 last_tick = Instant::now();
-                registry.tick(now_ms());
+                running.registry.tick(running.clock.now());
+                running.apply();
             }
         }
         drop(reports_tx);
@@ -366,71 +451,115 @@ impl Server<'_, '_> {
         }
         while let Ok(report) = reports.try_recv() {
             if let Report::Finished { tag, outcome } = report {
-                registry.finished(&tag, outcome);
+                running
+                    .registry
+                    .finished(running.clock.now(), &tag, outcome);
+                running.apply();
             }
         }
     }
 }
 
-fn absorb(report: Report, registry: &mut Registry, active: &mut HashSet<SocketAddr>) {
-    match report {
-        Report::Progress { tag, bytes, size } => registry.progress(&tag, bytes, size),
-        Report::Finished { tag, outcome } => {
-            active.remove(&tag.address);
-            registry.finished(&tag, outcome);
+impl Running<'_, '_> {
+    /// Does what the registry asks: tells the view, writes the state file.
+    fn apply(&mut self) {
+        while let Some(effect) = self.registry.poll_effect() {
+            match effect {
+                Effect::Show(message) => {
+                    let _ = self.view.send(message);
+                }
+                Effect::Save => self.save(),
+            }
         }
     }
-}
 
-/// Answers one datagram to the listening port; a transfer's thread when one starts.
-fn handle(
-    datagram: &[u8],
-    peer: SocketAddr,
-    local: IpAddr,
-    registry: &mut Registry,
-    reports: &Channel<Report>,
-    stop: &Arc<AtomicBool>,
-) -> Option<JoinHandle<()>> {
-    let request = match Packet::decode(datagram) {
-        Ok(Packet::Rrq(request)) => request,
-        Ok(Packet::Wrq(request)) => {
-            let message = "phoneup serve is read-only: writes are refused";
-            registry.refused_write(peer, &request.filename, message);
-            send_error(local, peer, code::ACCESS_VIOLATION, message);
-            return None;
+    fn save(&self) {
+        let registry = &self.registry;
+        let Some(path) = &registry.state_path else {
+            return;
+        };
+        if let Err(error) = state::save(path, &registry.dir, &registry.phones) {
+            let mut event = Event::new(Kind::Stuck, None, "-", false).why(format!(
+                "cannot write the state file {}: {error}",
+                path.display()
+            ));
+            event.time_ms = wall_ms();
+            let _ = self.view.send(Message::Event(event));
         }
-        // Not a request: no transfer of ours starts on port 69.
-        _ => return None,
-    };
-    if request.mode == Mode::Mail {
-        send_error(local, peer, code::ILLEGAL_OPERATION, "Unknown mode");
-        return None;
     }
-    let (serve, tag) = registry.read(peer, &request.filename);
-    let body = match serve {
-        Serve::NotFound => {
-            send_error(local, peer, code::FILE_NOT_FOUND, "File not found");
+
+    fn absorb(&mut self, report: Report) {
+        match report {
+            Report::Progress { tag, bytes, size } => self.registry.progress(&tag, bytes, size),
+            Report::Finished { tag, outcome } => {
+                self.active.remove(&tag.address);
+                self.registry.finished(self.clock.now(), &tag, outcome);
+            }
+        }
+        self.apply();
+    }
+
+    /// Answers one datagram to the listening port; a transfer's thread when one starts.
+    fn handle(
+        &mut self,
+        datagram: &[u8],
+        peer: SocketAddr,
+        local: IpAddr,
+        reports: &Channel<Report>,
+        stop: &Arc<AtomicBool>,
+    ) -> Option<JoinHandle<()>> {
+        let request = match Packet::decode(datagram) {
+            Ok(Packet::Rrq(request)) => request,
+            Ok(Packet::Wrq(request)) => {
+                let message = "phoneup serve is read-only: writes are refused";
+                let client = client(peer, self.leases.as_deref());
+                let now = self.clock.now();
+                self.registry
+                    .refused_write(now, &client, &request.filename, message);
+                self.apply();
+                send_error(local, peer, code::ACCESS_VIOLATION, message);
+                return None;
+            }
+            // Not a request: no transfer of ours starts on port 69.
+            _ => return None,
+        };
+        if request.mode == Mode::Mail {
+            send_error(local, peer, code::ILLEGAL_OPERATION, "Unknown mode");
             return None;
         }
-        Serve::Refused(_) => {
-            send_error(local, peer, code::ACCESS_VIOLATION, "Access violation");
-            return None;
-        }
-        Serve::Bytes(bytes) => Body::Bytes(Cursor::new(bytes)),
-        Serve::File(file) => Body::File(file),
-    };
-    let socket = match reply_socket(local, peer) {
-        Ok(socket) => socket,
-        Err(error) => {
-            let why = format!("cannot open a transfer socket: {error}");
-            registry.finished(&tag, Err(Failure::Local { why }));
-            return None;
-        }
-    };
-    let reports = reports.clone();
-    let stop = stop.clone();
-    let spawned = thread::Builder::new()
-        .name("phoneup-transfer".into())
-        .spawn(move || transfer(socket, peer, request, body, tag, reports, stop));
-    spawned.ok()
+        let client = client(peer, self.leases.as_deref());
+        let (serve, tag) = self
+            .registry
+            .read(self.clock.now(), &client, &request.filename);
+        self.apply();
+        let body = match serve {
+            Serve::NotFound => {
+                send_error(local, peer, code::FILE_NOT_FOUND, "File not found");
+                return None;
+            }
+            Serve::Refused(_) => {
+                send_error(local, peer, code::ACCESS_VIOLATION, "Access violation");
+                return None;
+            }
+            Serve::Bytes(bytes) => Body::Bytes(Cursor::new(bytes)),
+            Serve::File(file) => Body::File(file),
+        };
+        let socket = match reply_socket(local, peer) {
+            Ok(socket) => socket,
+            Err(error) => {
+                let why = format!("cannot open a transfer socket: {error}");
+                let now = self.clock.now();
+                self.registry
+                    .finished(now, &tag, Err(Failure::Local { why }));
+                self.apply();
+                return None;
+            }
+        };
+        let reports = reports.clone();
+        let stop = stop.clone();
+        let spawned = thread::Builder::new()
+            .name("phoneup-transfer".into())
+            .spawn(move || transfer(socket, peer, request, body, tag, reports, stop));
+        spawned.ok()
+    }
 }

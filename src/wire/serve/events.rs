@@ -5,9 +5,7 @@
 //! Event names (`event` in JSON): `request`, `sent`, `not_found`, `refused`,
 //! `transfer_failed`, `placed`, `stage_done`, `phone_done`, `phone_failed`, `stuck`.
 //!
-//! May use: the standard library and serde only.
-
-use std::time::{SystemTime, UNIX_EPOCH};
+//! May use: [`crate::wire::remote::printable`] (names from the network), serde.
 
 use serde::{Deserialize, Serialize};
 
@@ -68,18 +66,12 @@ pub struct Event {
     pub why: Option<String>,
 }
 
-pub fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
-}
-
 impl Event {
+    /// An event with no time yet: whoever emits it stamps it (`time_ms`).
     pub fn new(event: Kind, mac: Option<&str>, address: impl ToString, managed: bool) -> Event {
         Event {
             event,
-            time_ms: now_ms(),
+            time_ms: 0,
             mac: mac.map(str::to_string),
             address: address.to_string(),
             managed,

@@ -15,13 +15,16 @@
 //! The file is opened without following a final symbolic link and checked again once open
 //! (through `/proc/self/fd`), so a link swapped in between the check and the open is caught.
 //!
-//! May use: the standard library and `libc` only.
+//! May use: [`crate::wire::serve::directory`] (the [`Directory`] it is), the standard library
+//! and `libc`.
 
 use std::fs::{File, OpenOptions};
-use std::io;
+use std::io::{self, Read, Seek, SeekFrom};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::os::unix::io::AsRawFd;
 use std::path::{Component, Path, PathBuf};
+
+use crate::wire::serve::directory::{Directory, Opened, TEXT_LIMIT};
 
 /// The served directory.
 #[derive(Debug, Clone)]
@@ -213,19 +216,47 @@ impl Dir {
             (mode & 0o001 == 0).then_some((folder, mode & 0o7777))
         })
     }
+}
 
-    /// The bytes of a small text file the phone reads (at most 1 MiB), if it is there and may be
-    /// served: the user's own copy of a file serve edits.
-    pub fn read_small(&self, name: &str) -> Option<Vec<u8>> {
-        use std::io::Read;
+impl Directory for Dir {
+    type File = File;
+
+    fn canonical(&self) -> &Path {
+        &self.canonical
+    }
+
+    fn open(&self, requested: &str, text: bool) -> Opened<File> {
+        match self.lookup(requested) {
+            Lookup::Found { mut file, .. } => {
+                let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+                let mut bytes = Vec::new();
+                let text = (text
+                    && size <= TEXT_LIMIT
+                    && (&mut file).take(TEXT_LIMIT).read_to_end(&mut bytes).is_ok())
+                .then(|| {
+                    let _ = file.seek(SeekFrom::Start(0));
+                    String::from_utf8_lossy(&bytes).into_owned()
+                });
+                Opened::Found { file, size, text }
+            }
+            Lookup::Missing { .. } => Opened::Missing,
+            Lookup::Refused { why } => Opened::Refused { why },
+        }
+    }
+
+    fn read_small(&self, name: &str) -> Option<Vec<u8>> {
         match self.lookup(name) {
             Lookup::Found { file, .. } => {
                 let mut bytes = Vec::new();
-                file.take(1 << 20).read_to_end(&mut bytes).ok()?;
+                file.take(TEXT_LIMIT).read_to_end(&mut bytes).ok()?;
                 Some(bytes)
             }
             _ => None,
         }
+    }
+
+    fn is_file(&self, name: &str) -> bool {
+        self.canonical.join(name).is_file()
     }
 }
 

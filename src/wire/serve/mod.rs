@@ -12,10 +12,13 @@
 //! [`crate::wire::remote`].
 
 pub mod answers;
+pub mod directory;
 pub mod driver;
 pub mod events;
 pub mod files;
+pub mod memory;
 pub mod neighbours;
+pub mod phones;
 pub mod placement;
 pub mod registry;
 pub mod state;

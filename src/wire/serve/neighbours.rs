@@ -6,7 +6,7 @@
 //!
 //! May use: the standard library only.
 
-use std::net::IpAddr;
+use core::net::IpAddr;
 use std::path::Path;
 
 /// Twelve upper-case hex digits from `00:18:b9:ff:ff:ff`, `00-18-B9-FF-FF-FF`,

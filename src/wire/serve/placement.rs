@@ -65,6 +65,11 @@ pub enum Proposal {
 }
 
 impl Proposal {
+    /// Whether a plan reaches the target (it may be there already).
+    pub fn reaches(&self) -> bool {
+        !matches!(self, Proposal::NoPath { .. })
+    }
+
     pub fn directive(&self) -> Directive {
         match self {
             Proposal::Stage { directive, .. } | Proposal::Done { directive } => directive.clone(),
@@ -89,17 +94,18 @@ impl Proposal {
     }
 }
 
-/// What serve knows: the matrix, the planner and the served directory; plans are made once per
-/// (load, target).
+/// What serve knows: the matrix and the planner; plans are made once per (load, target).
 pub struct Knowledge<'m> {
     pub matrix: &'m Matrix,
     planner: Planner<'m>,
-    root: PathBuf,
+    /// The served directory, whose spelling of each file the plans follow (the planner reads
+    /// it, once per plan); `None`: the catalogue's spelling.
+    root: Option<PathBuf>,
     proposals: RefCell<HashMap<(String, String), Proposal>>,
 }
 
 impl<'m> Knowledge<'m> {
-    pub fn new(matrix: &'m Matrix, root: PathBuf) -> Knowledge<'m> {
+    pub fn new(matrix: &'m Matrix, root: Option<PathBuf>) -> Knowledge<'m> {
         Knowledge {
             matrix,
             planner: Planner::new(matrix),
@@ -131,7 +137,7 @@ impl<'m> Knowledge<'m> {
                 continue;
             }
             let request = Request {
-                tftp_root: Some(self.root.clone()),
+                tftp_root: self.root.clone(),
                 ..Request::new(load, target)
             };
             let reasons = match self.planner.plan(&request) {
@@ -179,11 +185,6 @@ impl<'m> Knowledge<'m> {
         }
     }
 
-    /// Whether the directory holds `load`'s `.loads` manifest, spelled as serve names it.
-    fn has_manifest(&self, load: &str) -> bool {
-        self.root.join(format!("{load}.loads")).is_file()
-    }
-
     /// Every managed file names `load`: the phone running it keeps it.
     pub fn naming(&self, load: &str) -> Directive {
         Directive::naming(load, &self.os79xx_image(load))
@@ -196,7 +197,7 @@ impl<'m> Knowledge<'m> {
             return found.clone();
         }
         let request = Request {
-            tftp_root: Some(self.root.clone()),
+            tftp_root: self.root.clone(),
             ..Request::new(load, target)
         };
         let proposal = match self.planner.plan(&request) {
@@ -448,8 +449,15 @@ impl Placement {
             && self.boot.iter().any(|l| l.name != name)
     }
 
-    /// Ends the current boot: what it showed, and the set-up of the next.
-    pub fn settle(&mut self, k: &Knowledge, target: &str, mac: &str) -> Settled {
+    /// Ends the current boot: what it showed, and the set-up of the next. `manifest`: whether
+    /// the directory holds a load's `.loads`, spelled as serve names it.
+    pub fn settle(
+        &mut self,
+        k: &Knowledge,
+        target: &str,
+        mac: &str,
+        manifest: &dyn Fn(&str) -> bool,
+    ) -> Settled {
         if self.boot.is_empty() {
             return Settled::Nothing;
         }
@@ -512,7 +520,7 @@ impl Placement {
             self.probe = self
                 .candidates
                 .iter()
-                .find(|c| !self.probed.contains(c) && k.has_manifest(c))
+                .find(|c| !self.probed.contains(c) && manifest(c))
                 .cloned();
         }
         if let Some(probe) = &self.probe {
@@ -819,15 +827,4 @@ pub fn describe(candidates: &[String]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_loads_is_the_manifest_of_its_own_load_in_any_spelling_only() {
-        assert!(own_manifest("P0S3-08-11-00", "P0S3-08-11-00.loads"));
-        assert!(own_manifest("P0S3-08-11-00", "P0S3-8-11-00.loads"));
-        assert!(!own_manifest("P0S3-08-11-00", "P0S3-8-12-00.loads"));
-        assert!(!own_manifest("P0S3-08-11-00", "P003-08-11-00.sbn"));
-        assert!(!own_manifest("P0S3-08-11-00", "junk.loads"));
-    }
-}
+mod tests;

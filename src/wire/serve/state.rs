@@ -3,6 +3,9 @@
 //! change, so a serve that is stopped, or killed, resumes every phone where it was. It is never
 //! inside the served directory: serve refuses one there, as the TFTP server would serve it.
 //!
+//! Its text is made and read without I/O ([`to_text`], [`from_text`]); [`save`], [`load`],
+//! [`default_path`] and [`check_outside`] are the driver's thin reads and writes around them.
+//!
 //! May use: [`crate::tftp_root::write`], [`crate::tftp_root::state`], [`crate::wire::serve::files`].
 
 use std::collections::BTreeMap;
@@ -28,15 +31,11 @@ struct StateFile<P> {
     phones: BTreeMap<String, P>,
 }
 
-/// Writes every phone.
-pub fn save<P: Serialize>(
-    path: &Path,
-    dir: &Dir,
-    phones: &BTreeMap<String, P>,
-) -> Result<(), String> {
+/// The state file's text: every phone, and the served directory `root` they belong to.
+pub fn to_text<P: Serialize>(root: &Path, phones: &BTreeMap<String, P>) -> Result<String, String> {
     let file = StateFile {
         version: VERSION,
-        root: dir.canonical.clone(),
+        root: root.to_path_buf(),
         phones: phones
             .iter()
             .map(|(mac, phone)| (mac.clone(), phone))
@@ -44,23 +43,17 @@ pub fn save<P: Serialize>(
     };
     let mut text = serde_json::to_string_pretty(&file).map_err(|e| e.to_string())?;
     text.push('\n');
-    write_atomic(path, text.as_bytes(), None).map_err(|e| e.to_string())
+    Ok(text)
 }
 
-/// Reads the phones of a state file; `Ok(empty)` when there is none yet. A state file of
-/// another directory is refused, so two benches never mix.
-pub fn load<P: DeserializeOwned>(path: &Path, dir: &Dir) -> Result<BTreeMap<String, P>, String> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
-        Err(e) => {
-            return Err(format!(
-                "cannot read the state file {}: {e}",
-                path.display()
-            ))
-        }
-    };
-    let file: StateFile<P> = serde_json::from_str(&text).map_err(|e| {
+/// The phones of a state file's text (read from `path`, named in the errors). A state file of
+/// another directory than `root` is refused, so two benches never mix.
+pub fn from_text<P: DeserializeOwned>(
+    text: &str,
+    path: &Path,
+    root: &Path,
+) -> Result<BTreeMap<String, P>, String> {
+    let file: StateFile<P> = serde_json::from_str(text).map_err(|e| {
         format!(
             "the state file {} cannot be read ({e}); move it aside to start afresh",
             path.display()
@@ -73,15 +66,37 @@ pub fn load<P: DeserializeOwned>(path: &Path, dir: &Dir) -> Result<BTreeMap<Stri
             file.version
         ));
     }
-    if file.root != dir.canonical {
+    if file.root != root {
         return Err(format!(
             "the state file {} belongs to {}, not {}: give --state another file",
             path.display(),
             file.root.display(),
-            dir.canonical.display()
+            root.display()
         ));
     }
     Ok(file.phones)
+}
+
+/// Writes every phone.
+pub fn save<P: Serialize>(
+    path: &Path,
+    dir: &Dir,
+    phones: &BTreeMap<String, P>,
+) -> Result<(), String> {
+    let text = to_text(&dir.canonical, phones)?;
+    write_atomic(path, text.as_bytes(), None).map_err(|e| e.to_string())
+}
+
+/// Reads the phones of a state file; `Ok(empty)` when there is none yet.
+pub fn load<P: DeserializeOwned>(path: &Path, dir: &Dir) -> Result<BTreeMap<String, P>, String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => from_text(&text, path, &dir.canonical),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(BTreeMap::new()),
+        Err(e) => Err(format!(
+            "cannot read the state file {}: {e}",
+            path.display()
+        )),
+    }
 }
 
 /// Where the state file goes by default: `state.json` in phoneup's state folder for this

@@ -5,7 +5,8 @@
 //! never with `NO_COLOR`. Not on a terminal: one line per event. `--events json`: one JSON object
 //! per event and line.
 //!
-//! May use: [`crate::output`], [`crate::wire::serve::events`].
+//! May use: [`crate::output`], [`crate::wire::serve::events`], the wall clock of
+//! [`crate::wire::serve::driver`].
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -13,7 +14,8 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use crate::output::Style;
-use crate::wire::serve::events::{now_ms, Message, Row, State};
+use crate::wire::serve::driver::wall_ms;
+use crate::wire::serve::events::{Message, Row, State};
 
 /// How progress is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,7 +167,7 @@ pub fn run(messages: Receiver<Message>, mode: Mode, style: Style) -> Board {
             Err(RecvTimeoutError::Disconnected) => break,
         }
         if mode == Mode::Table && dirty && last_draw.elapsed() >= Duration::from_millis(250) {
-            let lines = board.table(&style, now_ms());
+            let lines = board.table(&style, wall_ms());
             let mut frame = String::new();
             if drawn > 0 {
                 frame.push_str(&format!("\x1b[{drawn}A"));

@@ -1,0 +1,76 @@
+//! Every load of the catalogue, as the load a phone really runs, walked through serve in memory
+//! to every target a plan reaches from it, with serve told the load and not: each phone arrives,
+//! serve says it is done, and no phone ever takes an image `phoneup check` does not call safe
+//! from the load it really ran. One test per kind of target, so that they run side by side.
+
+use super::*;
+use crate::knowledge::load_id::{Kind, Protocol};
+use crate::plan::check::{check, Verdict};
+
+/// Walks every load to the targets `wanted` takes; fails with every walk that went wrong.
+fn walks_arrive_safely(wanted: impl Fn(&LoadId) -> bool) -> Vec<Walked> {
+    let matrix = Matrix::builtin().unwrap();
+    let walked = walk_catalogue(&matrix, wanted);
+    let mut wrong = Vec::new();
+    for w in &walked {
+        let who = format!("{} -> {} (told: {})", w.from, w.target, w.told);
+        if w.walk.boots.is_none() || w.walk.loads.last() != Some(&w.target) {
+            wrong.push(format!("{who}: did not arrive: {:?}", w.walk.loads));
+        }
+        if w.state != Some(State::Done) {
+            wrong.push(format!("{who}: serve says {:?}", w.state));
+        }
+        for (from, to) in &w.walk.flashes {
+            let verdict = check(&matrix, from, to, Model::M7940).unwrap().verdict;
+            if verdict != Verdict::Safe {
+                wrong.push(format!(
+                    "{who}: flashed {from} -> {to}, which check calls {verdict:?}"
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    walked
+}
+
+fn application(id: &LoadId, protocol: Protocol) -> bool {
+    id.kind() == Kind::Application && id.protocol() == Some(protocol)
+}
+
+/// Every application of `protocol` some other load can be walked to (serve refuses any other
+/// target at start) is one of the targets walked to.
+fn every_target_walked(walked: &[Walked], protocol: Protocol) {
+    let matrix = Matrix::builtin().unwrap();
+    let knowledge = Knowledge::new(&matrix, None);
+    let mut targets = 0;
+    for load in knowledge.universe() {
+        let id = LoadId::parse(&load).unwrap();
+        if application(&id, protocol) && knowledge.reachable(&load).is_ok() {
+            targets += 1;
+            assert!(
+                walked.iter().any(|w| w.target == load),
+                "no phone was walked to {load}"
+            );
+        }
+    }
+    assert!(targets >= 5, "{targets} targets");
+}
+
+#[test]
+fn every_load_reaches_every_sccp_target_by_safe_steps() {
+    let walked = walks_arrive_safely(|id| application(id, Protocol::Sccp));
+    every_target_walked(&walked, Protocol::Sccp);
+}
+
+#[test]
+fn every_load_reaches_every_sip_target_by_safe_steps() {
+    let walked = walks_arrive_safely(|id| application(id, Protocol::Sip));
+    every_target_walked(&walked, Protocol::Sip);
+}
+
+#[test]
+fn every_load_reaches_every_loader_and_mgcp_target_by_safe_steps() {
+    let walked =
+        walks_arrive_safely(|id| id.kind() == Kind::Loader || application(id, Protocol::Mgcp));
+    assert!(!walked.is_empty());
+}
