@@ -163,6 +163,27 @@ mod tests {
     }
 
     #[test]
+    fn a_lease_file_is_read_for_each_lookup() {
+        let path =
+            std::env::temp_dir().join(format!("phoneup-serve-leases-{}", std::process::id()));
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        std::fs::write(&path, "1750000000 00:18:b9:ff:ff:01 127.0.0.11 * *\n").unwrap();
+        assert_eq!(
+            lease(&path, ip("127.0.0.11")).as_deref(),
+            Some("0018B9FFFF01")
+        );
+        std::fs::write(&path, "1750000000 00:18:b9:ff:ff:02 127.0.0.11 * *\n").unwrap();
+        assert_eq!(
+            lease(&path, ip("127.0.0.11")).as_deref(),
+            Some("0018B9FFFF02")
+        );
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(lease(&path, ip("127.0.0.11")), None, "no file: no MAC");
+        // The neighbour table holds IPv4 clients only.
+        assert_eq!(neighbour(ip("::1")), None);
+    }
+
+    #[test]
     fn macs_in_names() {
         assert_eq!(
             mac_in_name("CTLSEP0018B9FFFFFF.tlv").as_deref(),

@@ -3,7 +3,7 @@
 //! when it was last seen), which the state file holds; and a phone's stage and row as people
 //! see them.
 //!
-//! May use: [`crate::wire::serve`]'s `placement` and `events`.
+//! May use: [`crate::wire::serve`]'s `placement`, `events` and the registry's [`Now`].
 
 use std::collections::BTreeMap;
 
@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::wire::serve::events::{Row, State};
 use crate::wire::serve::placement::{describe, Knowledge, Placement, Proposal};
+use crate::wire::serve::registry::Now;
 
 /// A managed phone's own target and running-load hint, when the phones file gives them.
 pub type Wanted = (Option<String>, Option<String>);
@@ -70,10 +71,11 @@ pub struct Phone {
     /// The reboots of its whole plan, as last known (at its last `stage_done` or `phone_done`).
     #[serde(default)]
     pub stages: Option<usize>,
-    /// When it last asked for something on the driver's monotonic clock (ms), which every
-    /// "quiet for" is measured on; `None` when never.
+    /// When it last asked for something on the driver's monotonic clock (ms; before the clock
+    /// began, for a phone resumed from a state file), which every "quiet for" is measured on;
+    /// `None` when never.
     #[serde(skip)]
-    pub(crate) seen: Option<u64>,
+    pub(crate) seen: Option<i64>,
     /// The file it asked for last, and how many times in a row.
     #[serde(skip)]
     pub(crate) repeat: (String, u32),
@@ -104,6 +106,14 @@ impl Phone {
             repeat: (String::new(), 0),
             failures: 0,
             transfer: None,
+        }
+    }
+
+    /// How long it has been quiet at `now` (ms on the monotonic clock; for ever when never seen).
+    pub fn quiet_for(&self, now: Now) -> u64 {
+        match self.seen {
+            None => u64::MAX,
+            Some(seen) => u64::try_from(i128::from(now.ms) - i128::from(seen)).unwrap_or(0),
         }
     }
 

@@ -173,7 +173,7 @@ impl<'m, D: Directory> Registry<'m, D> {
             }
             if phone.last_seen_ms > 0 {
                 let ago = now.wall_ms.saturating_sub(phone.last_seen_ms);
-                phone.seen = Some(now.ms.saturating_sub(ago));
+                phone.seen = Some(signed(now.ms).saturating_sub(signed(ago)));
             }
             self.phones.insert(mac, phone);
         }
@@ -304,7 +304,7 @@ impl<'m, D: Directory> Registry<'m, D> {
         };
         phone.address = Some(from.to_string());
         phone.last_seen_ms = self.now.wall_ms;
-        phone.seen = Some(self.now.ms);
+        phone.seen = Some(signed(self.now.ms));
         if phone.state == State::Rebooting || phone.state == State::Stuck {
             phone.state = State::Waiting;
             phone.why = None;
@@ -438,12 +438,11 @@ impl<'m, D: Directory> Registry<'m, D> {
     /// done; phones silent for too long while they should be working are stuck.
     pub fn tick(&mut self, now: Now) {
         self.now = now;
-        let quiet_for = |phone: &Phone| phone.seen.map_or(u64::MAX, |s| now.ms.saturating_sub(s));
         let done: Vec<String> = self
             .phones
             .iter()
             .filter(|(mac, phone)| {
-                quiet_for(phone) >= QUIET_MS
+                phone.quiet_for(now) >= QUIET_MS
                     && !phone.placement.boot.is_empty()
                     && !matches!(phone.state, State::Done | State::Failed)
                     && phone.placement.ended_here(mac) == [phone.target.clone()]
@@ -466,7 +465,7 @@ impl<'m, D: Directory> Registry<'m, D> {
                     phone.state,
                     State::Waiting | State::Transferring | State::Rebooting
                 ) && phone.seen.is_some()
-                    && quiet_for(phone) >= self.stuck_after_ms
+                    && phone.quiet_for(now) >= self.stuck_after_ms
             })
             .map(|(mac, _)| mac.clone())
             .collect();
@@ -492,6 +491,11 @@ impl<'m, D: Directory> Registry<'m, D> {
         let address = phone.address.clone().unwrap_or_else(|| "-".into());
         self.emit(Event::new(Kind::Stuck, Some(mac), address, true).why(why));
     }
+}
+
+/// A time in ms as the signed number a phone's last request is kept as.
+fn signed(ms: u64) -> i64 {
+    i64::try_from(ms).unwrap_or(i64::MAX)
 }
 
 fn missing(name: &str) -> Logged {

@@ -126,3 +126,80 @@ pub fn check_outside(path: &Path, dir: &Dir) -> Result<(), String> {
             )
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn phones() -> BTreeMap<String, u32> {
+        [
+            ("0018B9000001".to_string(), 7),
+            ("0018B9000002".to_string(), 8),
+        ]
+        .into()
+    }
+
+    #[test]
+    fn the_text_holds_the_layout_the_directory_and_every_phone() {
+        let root = Path::new("/srv/tftp");
+        let text = to_text(root, &phones()).unwrap();
+        assert!(text.ends_with("}\n"), "{text}");
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["version"], VERSION);
+        assert_eq!(value["root"], "/srv/tftp");
+        assert_eq!(value["phones"]["0018B9000002"], 8);
+        let back: BTreeMap<String, u32> = from_text(&text, Path::new("s.json"), root).unwrap();
+        assert_eq!(back, phones());
+    }
+
+    #[test]
+    fn a_state_file_of_another_layout_or_directory_or_none_at_all_is_refused() {
+        let root = Path::new("/srv/tftp");
+        let path = Path::new("/var/lib/s.json");
+        let text = to_text(root, &phones()).unwrap();
+        let other = from_text::<u32>(&text, path, Path::new("/srv/other")).unwrap_err();
+        assert_eq!(
+            other,
+            "the state file /var/lib/s.json belongs to /srv/tftp, not /srv/other: give --state another file"
+        );
+        let newer = text.replace(&format!("\"version\": {VERSION}"), "\"version\": 99");
+        assert_eq!(
+            from_text::<u32>(&newer, path, root).unwrap_err(),
+            format!("the state file /var/lib/s.json has layout 99 (this phoneup reads {VERSION}); move it aside to start afresh")
+        );
+        let garbage = from_text::<u32>("{", path, root).unwrap_err();
+        assert!(
+            garbage.starts_with("the state file /var/lib/s.json cannot be read (")
+                && garbage.ends_with("); move it aside to start afresh"),
+            "{garbage}"
+        );
+    }
+
+    #[test]
+    fn save_then_load_gives_every_phone_back_and_no_file_is_no_phone() {
+        let folder =
+            std::env::temp_dir().join(format!("phoneup-serve-state-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&folder);
+        std::fs::create_dir_all(folder.join("root")).unwrap();
+        let dir = Dir::new(&folder.join("root")).unwrap();
+        let path = folder.join("state.json");
+        assert_eq!(load::<u32>(&path, &dir).unwrap(), BTreeMap::new());
+        save(&path, &dir, &phones()).unwrap();
+        assert_eq!(load::<u32>(&path, &dir).unwrap(), phones());
+        // A folder where the file should be cannot be read.
+        let error = load::<u32>(&folder, &dir).unwrap_err();
+        assert!(error.starts_with("cannot read the state file "), "{error}");
+        // Never inside the served directory, where any client could fetch it.
+        assert_eq!(check_outside(&path, &dir), Ok(()));
+        let inside = dir.canonical.join("state.json");
+        let error = check_outside(&inside, &dir).unwrap_err();
+        assert!(
+            error.starts_with(&format!(
+                "--state {} is inside the served directory",
+                inside.display()
+            )),
+            "{error}"
+        );
+        let _ = std::fs::remove_dir_all(folder);
+    }
+}

@@ -56,6 +56,44 @@ fn every_target_walked(walked: &[Walked], protocol: Protocol) {
     assert!(targets >= 5, "{targets} targets");
 }
 
+/// A quick one, for mutation testing: every load to one SCCP target.
+#[test]
+fn every_load_reaches_an_sccp_target_by_safe_steps() {
+    let walked = walks_arrive_safely(|id| id.name() == "P00308010200");
+    // Told and not, from each of the 41 loads a plan leads from to it.
+    assert_eq!(walked.len(), 2 * 41);
+    assert!(walked.iter().all(|w| w.target == "P00308010200"));
+    let by_start = boots_by_start(&walked);
+    assert!(by_start
+        .values()
+        .all(|(walks, boots, most)| *walks == 1 && boots == most));
+}
+
+/// A quick one, for mutation testing: every load to one SIP target.
+#[test]
+fn every_load_reaches_a_sip_target_by_safe_steps() {
+    let walked = walks_arrive_safely(|id| id.name() == "P0S3-08-11-00");
+    assert!(walked.iter().any(|w| !w.walk.flashes.is_empty()));
+    // Told its load, the factory phone walks the design card's route, one boot a stage.
+    let card = walked
+        .iter()
+        .find(|w| w.from == "P0030301MFG2" && w.told && w.target == "P0S3-08-11-00")
+        .unwrap();
+    assert_eq!(
+        card.walk.loads,
+        [
+            "P0030301MFG2",
+            "P0S3-06-3-00",
+            "P003-08-11-00",
+            "P0S3-08-11-00"
+        ]
+    );
+    assert_eq!(card.walk.boots, Some(3));
+    assert_eq!(card.walk.done_after, Some(4), "serve sees it on its target");
+    let by_start = boots_by_start(&walked);
+    assert_eq!(by_start[&("P0030301MFG2".to_string(), true)], (1, 3, 3));
+}
+
 #[test]
 fn every_load_reaches_every_sccp_target_by_safe_steps() {
     let walked = walks_arrive_safely(|id| application(id, Protocol::Sccp));

@@ -2,6 +2,8 @@
 //! settles.
 
 use super::*;
+use crate::knowledge::load_id::Kind;
+use crate::phone::{Answer, Phone, Server};
 
 #[test]
 fn a_loads_is_the_manifest_of_its_own_load_in_any_spelling_only() {
@@ -10,4 +12,290 @@ fn a_loads_is_the_manifest_of_its_own_load_in_any_spelling_only() {
     assert!(!own_manifest("P0S3-08-11-00", "P0S3-8-12-00.loads"));
     assert!(!own_manifest("P0S3-08-11-00", "P003-08-11-00.sbn"));
     assert!(!own_manifest("P0S3-08-11-00", "junk.loads"));
+}
+
+const MAC: &str = "0018B9000001";
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn the_files_that_place_a_phone_and_the_ones_that_start_a_boot() {
+    for name in [
+        "P0S3-08-11-00.loads",
+        "P003-08-11-00.SBN",
+        "x.sb2",
+        "P00308010200.bin",
+        "OS79XX.TXT",
+        "XMLDefault.cnf.xml",
+        "SIPDefault.cnf",
+        "SEPDefault.cnf",
+        "MGCDefault.cnf",
+        "CTLSEP0018B9000001.tlv",
+        "SEP0018B9000001.cnf.xml",
+        "SEP0018B9000001.cnf",
+        "SIP0018B9000001.cnf",
+        "MGC0018B9000001.cnf",
+    ] {
+        assert!(is_boot_file(name, MAC), "{name}");
+    }
+    for name in [
+        "RINGLIST.DAT",
+        "os79xx.txt",
+        "SIP0018B9000002.cnf",
+        "CTLSEP0018B9000002.tlv",
+        "dialplan.xml",
+    ] {
+        assert!(!is_boot_file(name, MAC), "{name}");
+    }
+    assert!(is_boot_start("OS79XX.TXT", MAC));
+    assert!(is_boot_start("CTLSEP0018B9000001.tlv", MAC));
+    assert!(!is_boot_start("CTLSEP0018B9000002.tlv", MAC));
+    assert!(!is_boot_start("SIPDefault.cnf", MAC));
+    assert!(is_image("a.LOADS") && is_image("a.bin") && !is_image("a.cnf"));
+}
+
+#[test]
+fn candidates_in_words() {
+    assert_eq!(short_list(&strings(&["A", "B", "C"])), "A, B, C");
+    assert_eq!(
+        short_list(&strings(&["A", "B", "C", "D", "E"])),
+        "A, B, C and 2 more"
+    );
+    assert_eq!(describe(&[]), "unknown");
+    assert_eq!(describe(&strings(&["P0S3-08-11-00"])), "P0S3-08-11-00");
+    assert_eq!(
+        describe(&strings(&["P0S3-08-11-00", "P0S3-08-9-00"])),
+        "UAL era, 2 loads possible"
+    );
+    assert_eq!(
+        describe(&strings(&["P0S3-06-3-00", "P00303020214"])),
+        "before the UAL, 2 loads possible"
+    );
+    assert_eq!(
+        describe(&strings(&["P0S3-06-3-00", "P0S3-08-11-00", "P0S3-07-4-00"])),
+        "any era, 3 loads possible"
+    );
+    assert_eq!(
+        describe(&strings(&["P0S3-06-3-00", "not a load"])),
+        "any era, 2 loads possible"
+    );
+}
+
+#[test]
+fn what_serve_knows_of_loads_and_targets() {
+    let matrix = Matrix::builtin().unwrap();
+    let k = Knowledge::new(&matrix, None);
+    let universe = k.universe();
+    assert!(universe.contains(&"P0030301MFG2".to_string()));
+    assert!(
+        universe.contains(&"P003-08-11-00".to_string()),
+        "loaders are run too"
+    );
+    for name in &universe {
+        let id = LoadId::parse(name).unwrap();
+        assert!(id.era().is_some() && id.kind() != Kind::Boot, "{name}");
+    }
+    // Boot ROMs and DSP firmware are shown on a phone, never run as its load.
+    let mut more = Matrix::builtin().unwrap();
+    for other in ["PC0303010200", "PS03AT46"] {
+        let id = LoadId::parse(other).unwrap();
+        assert!(id.kind() == Kind::Boot || id.era().is_none(), "{other}");
+        more.loads
+            .push(crate::knowledge::matrix::Load::uncatalogued(id));
+    }
+    assert_eq!(Knowledge::new(&more, None).universe(), universe);
+    assert_eq!(k.reachable("P0S3-08-11-00"), Ok(()));
+    let reasons = k.reachable("P0030301MFG2").unwrap_err();
+    assert!(!reasons.is_empty());
+    assert_eq!(
+        k.reachable_instead("P0030301MFG2").as_deref(),
+        Some("P00308010200")
+    );
+    assert_eq!(
+        k.reachable_instead("P0S3-08-11-00").as_deref(),
+        Some("P0S3-8-12-00")
+    );
+    assert_eq!(k.reachable_instead("not a load"), None);
+    // OS79XX.TXT names the loader for a UAL SIP load, the load itself otherwise.
+    assert_eq!(
+        k.naming("P0S3-08-11-00"),
+        Directive::naming("P0S3-08-11-00", "P003-08-11-00")
+    );
+    assert_eq!(
+        k.naming("P00308010200"),
+        Directive::naming("P00308010200", "P00308010200")
+    );
+    assert_eq!(
+        k.naming("P0S3-06-3-00"),
+        Directive::naming("P0S3-06-3-00", "P0S3-06-3-00")
+    );
+}
+
+#[test]
+fn a_proposal_is_a_plans_first_stage_made_once() {
+    let matrix = Matrix::builtin().unwrap();
+    let k = Knowledge::new(&matrix, None);
+    let stage = k.proposal("P0030301MFG2", "P0S3-08-11-00");
+    let Proposal::Stage {
+        to,
+        rule,
+        firmware,
+        directive,
+        stages,
+    } = &stage
+    else {
+        panic!("{stage:?}");
+    };
+    assert_eq!((to.as_str(), *stages), ("P0S3-06-3-00", 3));
+    assert!(!rule.is_empty());
+    assert_eq!(stage.firmware(), &firmware[..]);
+    assert!(!firmware.is_empty());
+    assert_eq!(stage.directive(), *directive);
+    assert_eq!(
+        stage.group("P0030301MFG2"),
+        format!("P0S3-06-3-00 {}", firmware.join(","))
+    );
+    assert!(stage.reaches());
+    assert_eq!(
+        k.proposal("P0030301MFG2", "P0S3-08-11-00"),
+        stage,
+        "the same, from the cache"
+    );
+    let done = k.proposal("P0S3-08-11-00", "P0S3-08-11-00");
+    assert_eq!(
+        done,
+        Proposal::Done {
+            directive: k.naming("P0S3-08-11-00")
+        }
+    );
+    assert_eq!(done.group("P0S3-08-11-00"), "done");
+    assert!(done.firmware().is_empty() && done.reaches());
+    let none = k.proposal("P0S3-08-11-00", "P0030301MFG2");
+    assert!(matches!(&none, Proposal::NoPath { why } if !why.is_empty()));
+    assert!(!none.reaches());
+    assert_eq!(none.directive(), Directive::hold());
+    assert_eq!(none.group("X"), "no path from X");
+    assert!(none.firmware().is_empty());
+    assert!(matches!(
+        k.proposal("bogus", "P0S3-08-11-00"),
+        Proposal::NoPath { .. }
+    ));
+}
+
+/// The log of a boot of `load` as serve would answer it with the directory `dir`: each request
+/// answered from `dir`, or not found.
+fn boot_log(load: &str, dir: &[(&str, &str)]) -> Vec<Logged> {
+    struct Dir<'a>(&'a [(&'a str, &'a str)], Vec<Logged>);
+    impl Server for Dir<'_> {
+        fn read(&mut self, name: &str) -> Answer {
+            let found = self.0.iter().find(|(n, _)| *n == name);
+            self.1.push(Logged {
+                name: name.to_string(),
+                found: found.is_some(),
+                size: found.map_or(0, |(_, t)| t.len() as u64),
+                text: found.map(|(_, t)| t.to_string()),
+            });
+            match found {
+                Some((_, text)) => Answer::Served {
+                    size: text.len() as u64,
+                    contents: Some(text.as_bytes().to_vec()),
+                },
+                None => Answer::NotFound,
+            }
+        }
+    }
+    let mut dir = Dir(dir, Vec::new());
+    let phone = Phone {
+        mac: Some(MAC.into()),
+        ..Phone::new(crate::knowledge::phones::Model::Both)
+    };
+    phone.boot(1, &LoadId::parse(load).unwrap(), &mut dir);
+    dir.1
+}
+
+#[test]
+fn a_replay_follows_a_boots_log_and_says_what_comes_next() {
+    let log = boot_log("P0S3-08-11-00", &[]);
+    assert!(log.len() > 2, "{log:?}");
+    assert_eq!(
+        replay("P0S3-08-11-00", MAC, &log),
+        Some(None),
+        "the whole boot, then nothing"
+    );
+    assert_eq!(
+        replay("P0S3-08-11-00", MAC, &log[..1]),
+        Some(Some(log[1].name.clone()))
+    );
+    assert_eq!(
+        replay("P0S3-06-3-00", MAC, &log),
+        None,
+        "a pre-UAL load asks otherwise"
+    );
+    assert_eq!(replay("bogus", MAC, &log), None);
+    // A log longer than the boot does not fit either.
+    let mut longer = log.clone();
+    longer.push(log[0].clone());
+    assert_eq!(replay("P0S3-08-11-00", MAC, &longer), None);
+}
+
+#[test]
+fn requests_narrow_the_candidates_and_a_retry_counts_once() {
+    let matrix = Matrix::builtin().unwrap();
+    let k = Knowledge::new(&matrix, None);
+    let mut p = Placement::new(k.universe());
+    assert_eq!(p.possible(), &k.universe()[..]);
+    assert_eq!(p.running(), None);
+    let log = boot_log("P00308010200", &[]);
+    for logged in &log {
+        let (_, shown) = p.request(
+            &k,
+            "P0S3-08-11-00",
+            MAC,
+            &logged.name,
+            logged.name == "XMLDefault.cnf.xml",
+        );
+        assert!(
+            matches!(shown, Shown::Candidates(ref c) if !c.is_empty()),
+            "{shown:?}"
+        );
+        // Asked twice in a row: the log keeps it once.
+        p.request(&k, "P0S3-08-11-00", MAC, &logged.name, false);
+        p.log(logged.clone());
+    }
+    assert_eq!(p.boot, log);
+    assert!(p.possible().contains(&"P00308010200".to_string()));
+    assert!(p.possible().len() < k.universe().len());
+    assert!(p.ended_here(MAC).contains(&"P00308010200".to_string()));
+    assert!(!p.starts_boot(&log[1].name, MAC));
+    assert!(p.starts_boot(&log[0].name, MAC) || !is_boot_start(&log[0].name, MAC));
+    // A name nothing asks for now.
+    let (reply, shown) = p.request(&k, "P0S3-08-11-00", MAC, "P0S3-08-11-00.sb2", false);
+    assert_eq!(
+        (reply, shown),
+        (Reply::Managed(Directive::hold()), Shown::Unexplained)
+    );
+    let explained = p.explain(&k.universe(), MAC, &log[log.len() - 1].name);
+    assert!(
+        explained.contains(&"P00308010200".to_string()),
+        "{explained:?}"
+    );
+    assert!(p.explain(&k.universe(), MAC, "nothing.bin").is_empty());
+    p.sent_whole("P00308010200.sbn");
+    p.sent_whole("P00308010200.sbn");
+    assert_eq!(p.sent, ["P00308010200.sbn"]);
+}
+
+#[test]
+fn a_boot_with_nothing_logged_settles_nothing() {
+    let matrix = Matrix::builtin().unwrap();
+    let k = Knowledge::new(&matrix, None);
+    let mut p = Placement::new(k.universe());
+    assert_eq!(
+        p.settle(&k, "P0S3-08-11-00", MAC, &|_| false),
+        Settled::Nothing
+    );
+    assert_eq!(p, Placement::new(k.universe()));
+    assert!(!p.starts_boot("OS79XX.TXT", MAC), "nothing before it");
 }
