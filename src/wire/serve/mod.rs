@@ -1,15 +1,19 @@
 //! `phoneup serve`: a read-only TFTP server for the user's directory that walks each managed
 //! phone through its own plan, answering the files that name a load with that phone's stage.
 //!
-//! One module per idea: [`files`] (which names may be served), [`neighbours`] (a client's MAC),
-//! [`answers`] (a managed file as a stage wants it), [`placement`] (which load a phone runs,
-//! and what may be answered), [`registry`] (the phones, their state and every answer),
-//! [`driver`] (sockets and a thread per transfer), [`events`] and [`view`] (what people and
-//! scripts see), [`state`] (the state file a restart resumes from).
+//! Its decisions do no I/O, in the manner of quinn-proto: [`registry`] (the phones and the answer
+//! to every request, time and facts passed in, effects handed back) with [`placement`] (which
+//! load a phone runs, and what may be answered), [`phones`] (what is kept of each phone),
+//! [`answers`] (a managed file as a stage wants it), [`directory`] (the served files as the
+//! decisions see them) and the pure lookups of [`neighbours`] (a client's MAC). [`driver`] does
+//! all of serve's I/O around them: sockets, a thread per transfer, the clocks, the neighbour
+//! table and lease reads, the state file's writes ([`state`]) and the channel to [`view`];
+//! [`files`] is the directory on disk, [`events`] what people and scripts see, and [`memory`]
+//! runs the decisions against the phone model with no socket, file or clock.
 //!
 //! May use: [`crate::knowledge`], [`crate::files`], [`crate::tftp_root`], [`crate::phone`],
 //! [`crate::plan`], [`crate::output`], [`crate::wire::packet`], [`crate::wire::transfer`],
-//! [`crate::wire::remote`].
+//! [`crate::wire::drive`], [`crate::wire::remote`].
 
 pub mod answers;
 pub mod directory;

@@ -4,6 +4,9 @@
 //! and DHCP lease files (dnsmasq's `dnsmasq.leases`, ISC dhcpd's `dhcpd.leases`), also read
 //! again for every request. And the MAC in a per-phone file name.
 //!
+//! The lookups ([`mac_in_name`], [`arp_lookup`], [`lease_lookup`]) read text they are given;
+//! [`neighbour`] and [`lease`] are the thin reads of the files that serve's driver makes.
+//!
 //! May use: the standard library only.
 
 use core::net::IpAddr;

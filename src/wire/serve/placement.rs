@@ -28,6 +28,10 @@
 //! catalogue load explains, or that no answer can narrow for [`MAX_FRUITLESS`] boots, is
 //! *unplaceable* and held too.
 //!
+//! It does no I/O: the planner is given the served directory's path only to follow its
+//! spelling of each file (plans are made once per load and target), and whether a `.loads` is
+//! there comes in as an argument.
+//!
 //! May use: [`crate::knowledge`], [`crate::phone`], [`crate::plan`],
 //! [`crate::wire::serve::answers`].
 
