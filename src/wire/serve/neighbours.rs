@@ -137,6 +137,10 @@ mod tests {
             Some("26C6F55FD0A2")
         );
         assert_eq!(arp_lookup(table, ip("10.99.0.21")), None);
+        // An incomplete entry that still shows an address is no answer either.
+        let incomplete = "IP address HW type Flags HW address Mask Device\n\
+                          10.99.0.22 0x1 0x0 26:c6:f5:5f:d0:a3 * pu0\n";
+        assert_eq!(arp_lookup(incomplete, ip("10.99.0.22")), None);
         assert_eq!(arp_lookup(table, ip("10.99.0.2")), None);
         assert_eq!(arp_lookup("garbage", ip("10.99.0.2")), None);
     }
@@ -151,6 +155,12 @@ mod tests {
             Some("0018B9FFFF02")
         );
         assert_eq!(lease_lookup(dnsmasq, ip("127.0.0.13")), None);
+        // A host named "lease" makes no ISC file of a dnsmasq one.
+        let named = "1750000000 00:18:b9:ff:ff:03 127.0.0.13 lease *\n";
+        assert_eq!(
+            lease_lookup(named, ip("127.0.0.13")).as_deref(),
+            Some("0018B9FFFF03")
+        );
         let isc = "lease 127.0.0.11 {\n  starts 4 2026/11/19 10:00:00;\n  binding state active;\n  hardware ethernet 00:18:b9:ff:ff:01;\n  set vendor-class-identifier = \"Cisco Systems, Inc. IP Phone CP-7940G\\000\";\n}\n\
                    lease 127.0.0.12 {\n  binding state active;\n  hardware ethernet 00:18:b9:ff:ff:02;\n}\n\
                    lease 127.0.0.12 {\n  binding state free;\n  hardware ethernet 00:18:b9:ff:ff:02;\n}\n";
@@ -204,6 +214,15 @@ mod tests {
         assert_eq!(mac_in_name("SEP0018b9ffffff.cnf"), None);
         assert_eq!(
             normalise_mac("0018.b9ff.ffff").as_deref(),
+            Some("0018B9FFFFFF")
+        );
+        // Twelve characters that are not all hex, or hex that is not twelve digits: no MAC.
+        assert_eq!(normalise_mac("zz:zz:zz:zz:zz:zz"), None);
+        assert_eq!(normalise_mac("00:18:b9"), None);
+        assert_eq!(mac_in_name("SEPzzzzzzzzzzzz.cnf"), None);
+        assert_eq!(mac_in_name("SEP0018B9.cnf"), None);
+        assert_eq!(
+            mac_in_name("MGC0018B9FFFFFF.cnf").as_deref(),
             Some("0018B9FFFFFF")
         );
     }

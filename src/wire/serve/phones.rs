@@ -168,3 +168,137 @@ impl Phone {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::knowledge::matrix::Matrix;
+
+    const TARGET: &str = "P0S3-08-11-00";
+
+    fn phone(candidates: &[&str]) -> Phone {
+        let candidates = candidates.iter().map(|c| c.to_string()).collect();
+        Phone::new("0018B9000001", TARGET, candidates)
+    }
+
+    #[test]
+    fn a_phones_stage_is_its_plans_when_every_load_it_may_run_has_the_same_length() {
+        let matrix = Matrix::builtin().unwrap();
+        let k = Knowledge::new(&matrix, None);
+        // P0S3-06-3-00 and P0S3-06-0-00 both take two stages to the target.
+        let mut same = phone(&["P0S3-06-3-00", "P0S3-06-0-00"]);
+        assert_eq!(same.stage(&k), ("1 of 2".into(), Some((1, 2))));
+        same.history.push(StageRecord {
+            from: "P0030301MFG2".into(),
+            to: "P0S3-06-3-00".into(),
+            rule: "r".into(),
+            time_ms: 1,
+        });
+        assert_eq!(same.stage(&k), ("2 of 3".into(), Some((2, 3))));
+        // Plans of different lengths (or none, for the target itself): the expected load's.
+        let mut mixed = phone(&["P0S3-06-3-00", TARGET]);
+        assert_eq!(mixed.stage(&k), ("1 of ?".into(), None));
+        mixed.placement.expected = Some("P0S3-06-3-00".into());
+        assert_eq!(mixed.stage(&k), ("1 of 2".into(), Some((1, 2))));
+        mixed.placement.expected = Some(TARGET.into());
+        assert_eq!(mixed.stage(&k), ("0 of 0".into(), Some((0, 0))));
+        assert_eq!(phone(&[]).stage(&k), ("1 of ?".into(), None));
+        let from_nowhere = Phone::new("0018B9000001", "P0030301MFG2", vec![TARGET.into()]);
+        assert_eq!(from_nowhere.stage(&k), ("no path".into(), None));
+    }
+
+    #[test]
+    fn a_done_or_failed_phone_shows_where_it_stopped() {
+        let matrix = Matrix::builtin().unwrap();
+        let k = Knowledge::new(&matrix, None);
+        let mut p = phone(&["P0S3-06-3-00"]);
+        let record = StageRecord {
+            from: "a".into(),
+            to: "b".into(),
+            rule: "r".into(),
+            time_ms: 1,
+        };
+        p.history = vec![record.clone(), record];
+        p.state = State::Done;
+        assert_eq!(p.stage(&k), ("2 of 2".into(), Some((2, 2))));
+        p.state = State::Failed;
+        p.stages = Some(4);
+        assert_eq!(
+            p.stage(&k),
+            ("3 of 4".into(), Some((3, 4))),
+            "failed on its third"
+        );
+        p.reached = true;
+        assert_eq!(
+            p.stage(&k),
+            ("2 of 4".into(), Some((2, 4))),
+            "left its target"
+        );
+        p.stages = Some(2);
+        p.reached = false;
+        assert_eq!(
+            p.stage(&k),
+            ("2 of 2".into(), Some((2, 2))),
+            "never past its plan"
+        );
+        p.stages = None;
+        assert_eq!(
+            p.stage(&k),
+            ("3 of 4".into(), Some((3, 4))),
+            "its plan from here"
+        );
+    }
+
+    #[test]
+    fn a_phones_row_and_how_long_it_has_been_quiet() {
+        let matrix = Matrix::builtin().unwrap();
+        let k = Knowledge::new(&matrix, None);
+        let mut p = phone(&["P0S3-06-3-00"]);
+        let now = Now {
+            ms: 10_000,
+            wall_ms: 1,
+        };
+        assert_eq!(p.quiet_for(now), u64::MAX, "never seen");
+        p.seen = Some(4_000);
+        assert_eq!(p.quiet_for(now), 6_000);
+        p.seen = Some(-5_000);
+        assert_eq!(p.quiet_for(now), 15_000, "seen before the clock began");
+        p.seen = Some(20_000);
+        assert_eq!(p.quiet_for(now), 0);
+        p.address = Some("10.0.0.1:50000".into());
+        p.why = Some("why".into());
+        p.last_seen_ms = 77;
+        p.transfer = Some(("f".into(), 1, None));
+        let row = p.row(&k);
+        assert_eq!(
+            (row.mac.as_str(), row.address.as_str(), row.running.as_str()),
+            ("0018B9000001", "10.0.0.1:50000", "P0S3-06-3-00")
+        );
+        assert_eq!((row.stage.as_str(), row.last_seen_ms), ("1 of 2", 77));
+        assert_eq!((row.why.as_deref(), row.model), (Some("why"), None));
+        assert_eq!(row.file, Some(("f".into(), 1, None)));
+        assert_eq!(phone(&[]).row(&k).address, "-");
+    }
+
+    #[test]
+    fn the_roster_gives_each_managed_phone_its_target_and_hint() {
+        let mut roster = Roster {
+            target: TARGET.into(),
+            ..Roster::default()
+        };
+        roster
+            .phones
+            .insert("A".into(), (None, Some("P0S3-06-3-00".into())));
+        roster
+            .phones
+            .insert("B".into(), (Some("P00308010200".into()), None));
+        assert_eq!(
+            roster.target_of("A"),
+            Some((TARGET.into(), Some("P0S3-06-3-00".into())))
+        );
+        assert_eq!(roster.target_of("B"), Some(("P00308010200".into(), None)));
+        assert_eq!(roster.target_of("C"), None);
+        roster.all = true;
+        assert_eq!(roster.target_of("C"), Some((TARGET.into(), None)));
+    }
+}

@@ -510,23 +510,7 @@ impl Placement {
         if !was_probe && !blocked.is_empty() {
             self.dissenters = blocked;
         }
-        // An image was held back by loads whose plans differ: ask one of them per boot whether
-        // it is the one running.
-        self.probe = self
-            .dissenters
-            .iter()
-            .find(|c| !self.probed.contains(c) && self.candidates.contains(c))
-            .cloned();
-        if self.probe.is_none() && self.candidates.len() > 1 {
-            // Loads that look alike on the wire and held nothing back: name each in turn whose
-            // .loads the directory holds (the phone running it reads it and stops; any other
-            // goes on to ask for its images, which stay refused).
-            self.probe = self
-                .candidates
-                .iter()
-                .find(|c| !self.probed.contains(c) && manifest(c))
-                .cloned();
-        }
+        self.probe = self.next_probe(manifest);
         if let Some(probe) = &self.probe {
             self.probed.push(probe.clone());
         }
@@ -547,6 +531,26 @@ impl Placement {
                 Settled::Same
             }
         }
+    }
+
+    /// The load the next boot names to see whether the phone runs it, if any.
+    fn next_probe(&self, manifest: &dyn Fn(&str) -> bool) -> Option<String> {
+        // An image was held back by loads whose plans differ: ask one of them per boot whether
+        // it is the one running.
+        let dissenter = self
+            .dissenters
+            .iter()
+            .find(|c| !self.probed.contains(c) && self.candidates.contains(c));
+        if dissenter.is_some() || self.candidates.len() <= 1 {
+            return dissenter.cloned();
+        }
+        // Loads that look alike on the wire and held nothing back: name each in turn whose
+        // .loads the directory holds (the phone running it reads it and stops; any other goes
+        // on to ask for its images, which stay refused).
+        self.candidates
+            .iter()
+            .find(|c| !self.probed.contains(c) && manifest(c))
+            .cloned()
     }
 
     /// The stage whose firmware this boot fetched whole, for every consistent candidate alike.
@@ -623,41 +627,44 @@ impl Placement {
         let reply = if managed {
             Reply::Managed(self.directive(k, target, &proposals))
         } else if is_image(name) {
-            let missing: Vec<String> = proposals
-                .iter()
-                .filter(|(_, p)| !p.firmware().iter().any(|f| f == name))
-                .map(|(c, _)| c.clone())
-                .collect();
-            // A manifest flashes nothing: serving the .loads of a load the phone may run tells
-            // that load (which stops there) from the others (which go on to ask for its images,
-            // and those stay refused).
-            let owned = narrowed.iter().any(|c| own_manifest(c, name));
-            if missing.is_empty() || owned {
-                Reply::FromDir
-            } else {
-                for c in &missing {
-                    if !self.blocked_by.contains(c) {
-                        self.blocked_by.push(c.clone());
-                    }
-                }
-                Reply::RefuseImage {
-                    why: if proposals.len() == 1 {
-                        format!("its plan from {} does not fetch {name} now", narrowed[0])
-                    } else {
-                        format!(
-                            "{} of the {} loads it may run ({}) do not fetch {name} in their next stage",
-                            missing.len(),
-                            narrowed.len(),
-                            short_list(&missing)
-                        )
-                    },
-                }
-            }
+            self.image_reply(name, &proposals)
         } else {
             Reply::FromDir
         };
         self.current = narrowed.clone();
         (reply, Shown::Candidates(narrowed))
+    }
+
+    /// A firmware file is served only when every candidate's next stage fetches it (or it is
+    /// the manifest of one of them); otherwise those that do not kept it back.
+    fn image_reply(&mut self, name: &str, proposals: &[(String, Proposal)]) -> Reply {
+        let missing: Vec<String> = proposals
+            .iter()
+            .filter(|(_, p)| !p.firmware().iter().any(|f| f == name))
+            .map(|(c, _)| c.clone())
+            .collect();
+        // A manifest flashes nothing: serving the .loads of a load the phone may run tells that
+        // load (which stops there) from the others (which go on to ask for its images, and
+        // those stay refused).
+        let owned = proposals.iter().any(|(c, _)| own_manifest(c, name));
+        if missing.is_empty() || owned {
+            return Reply::FromDir;
+        }
+        for c in &missing {
+            if !self.blocked_by.contains(c) {
+                self.blocked_by.push(c.clone());
+            }
+        }
+        let why = match proposals {
+            [(only, _)] => format!("its plan from {only} does not fetch {name} now"),
+            _ => format!(
+                "{} of the {} loads it may run ({}) do not fetch {name} in their next stage",
+                missing.len(),
+                proposals.len(),
+                short_list(&missing)
+            ),
+        };
+        Reply::RefuseImage { why }
     }
 
     /// The directive for a managed file: the one every candidate agrees on, the probe's, or the

@@ -131,6 +131,31 @@ fn what_serve_knows_of_loads_and_targets() {
         k.naming("P0S3-06-3-00"),
         Directive::naming("P0S3-06-3-00", "P0S3-06-3-00")
     );
+    // An MGCP load of the UAL era has a loader too, but OS79XX.TXT names the load.
+    assert!(matrix.by_name("P0M3-07-7-00").unwrap().loader.is_some());
+    assert_eq!(
+        k.naming("P0M3-07-7-00"),
+        Directive::naming("P0M3-07-7-00", "P0M3-07-7-00")
+    );
+}
+
+#[test]
+fn a_directory_that_cannot_be_read_makes_no_plan() {
+    let matrix = Matrix::builtin().unwrap();
+    let gone = std::path::PathBuf::from("/nonexistent/phoneup-serve-root");
+    let k = Knowledge::new(&matrix, Some(gone));
+    let reasons = k.reachable("P0S3-08-11-00").unwrap_err();
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("/nonexistent/phoneup-serve-root")),
+        "{reasons:?}"
+    );
+    let proposal = k.proposal("P0030301MFG2", "P0S3-08-11-00");
+    assert!(
+        matches!(&proposal, Proposal::NoPath { why } if why.contains("/nonexistent/phoneup-serve-root")),
+        "{proposal:?}"
+    );
 }
 
 #[test]
@@ -298,4 +323,72 @@ fn a_boot_with_nothing_logged_settles_nothing() {
     );
     assert_eq!(p, Placement::new(k.universe()));
     assert!(!p.starts_boot("OS79XX.TXT", MAC), "nothing before it");
+}
+
+/// Three loads no source lists the files of boot alike: serve tells them apart only by naming
+/// each in turn (a probe).
+const ALIKE: [&str; 3] = ["P0030702T023", "P00308000400", "P00308000700"];
+
+/// A placement among [`ALIKE`] after one boot of the last of them, from an empty directory.
+fn alike_after_a_boot() -> Placement {
+    let mut p = Placement::new(strings(&ALIKE));
+    p.boot = boot_log(ALIKE[2], &[]);
+    p
+}
+
+#[test]
+fn loads_that_boot_alike_are_probed_one_a_boot_by_their_manifests() {
+    let matrix = Matrix::builtin().unwrap();
+    let k = Knowledge::new(&matrix, None);
+    let target = "P0S3-08-11-00";
+    // No manifest in the directory: nothing to probe with, and nothing learnt.
+    let mut p = alike_after_a_boot();
+    assert_eq!(p.settle(&k, target, MAC, &|_| false), Settled::Same);
+    assert_eq!(p.candidates, strings(&ALIKE));
+    assert_eq!((p.probe.clone(), p.fruitless), (None, 1));
+    assert!(p.boot.is_empty() && p.sent.is_empty() && p.lead.is_none());
+    // Every manifest there: the first not probed yet is named next boot.
+    let mut p = alike_after_a_boot();
+    p.probed = strings(&ALIKE[..1]);
+    p.settle(&k, target, MAC, &|_| true);
+    assert_eq!(p.probe.as_deref(), Some(ALIKE[1]));
+    assert_eq!(p.probed, strings(&ALIKE[..2]));
+    // Only the last one's manifest.
+    let mut p = alike_after_a_boot();
+    p.settle(&k, target, MAC, &|load| load == ALIKE[2]);
+    assert_eq!(p.probe.as_deref(), Some(ALIKE[2]));
+    // One candidate left: nothing to tell apart.
+    let mut p = Placement::new(strings(&ALIKE[2..]));
+    p.boot = boot_log(ALIKE[2], &[]);
+    assert_eq!(p.settle(&k, target, MAC, &|_| true), Settled::Same);
+    assert_eq!((p.probe.clone(), p.fruitless), (None, 0));
+}
+
+#[test]
+fn loads_that_held_an_image_back_are_probed_before_the_manifests() {
+    let matrix = Matrix::builtin().unwrap();
+    let k = Knowledge::new(&matrix, None);
+    let target = "P0S3-08-11-00";
+    // They kept an image from being served this boot: each is asked in turn.
+    let mut p = alike_after_a_boot();
+    p.blocked_by = strings(&ALIKE[1..]);
+    p.settle(&k, target, MAC, &|_| true);
+    assert_eq!(p.dissenters, strings(&ALIKE[1..]));
+    assert_eq!(p.probe.as_deref(), Some(ALIKE[1]));
+    assert!(p.blocked_by.is_empty());
+    // The next boot (not a probe) held nothing back: the dissenters stay, the next one is asked.
+    let mut p = alike_after_a_boot();
+    p.dissenters = strings(&ALIKE[1..]);
+    p.probed = strings(&ALIKE[1..2]);
+    p.settle(&k, target, MAC, &|_| false);
+    assert_eq!(p.probe.as_deref(), Some(ALIKE[2]));
+    // A probe boot's own refusals do not replace them.
+    let mut p = alike_after_a_boot();
+    p.probe = Some(ALIKE[1].into());
+    p.dissenters = strings(&ALIKE[1..]);
+    p.probed = strings(&ALIKE[1..2]);
+    p.blocked_by = strings(&ALIKE[..1]);
+    p.settle(&k, target, MAC, &|_| false);
+    assert_eq!(p.dissenters, strings(&ALIKE[1..]));
+    assert_eq!(p.probe.as_deref(), Some(ALIKE[2]));
 }
