@@ -768,14 +768,6 @@ impl Placement {
         }
     }
 
-    /// The single load it runs, when placed.
-    pub fn running(&self) -> Option<&str> {
-        match self.possible() {
-            [one] => Some(one),
-            _ => None,
-        }
-    }
-
     /// The loads whose boot would end where this one stands: a phone gone quiet runs one.
     pub fn ended_here(&self, mac: &str) -> Vec<String> {
         self.consistent(mac)

@@ -271,7 +271,6 @@ fn requests_narrow_the_candidates_and_a_retry_counts_once() {
     let k = Knowledge::new(&matrix, None);
     let mut p = Placement::new(k.universe());
     assert_eq!(p.possible(), &k.universe()[..]);
-    assert_eq!(p.running(), None);
     let log = boot_log("P00308010200", &[]);
     for logged in &log {
         let (_, shown) = p.request(
@@ -307,6 +306,11 @@ fn requests_narrow_the_candidates_and_a_retry_counts_once() {
         "{explained:?}"
     );
     assert!(p.explain(&k.universe(), MAC, "nothing.bin").is_empty());
+    // Halfway through the boot: the next name is explained by what came before it.
+    let mut half = Placement::new(k.universe());
+    half.boot = log[..2].to_vec();
+    let next = half.explain(&k.universe(), MAC, &log[2].name);
+    assert!(next.contains(&"P00308010200".to_string()), "{next:?}");
     p.sent_whole("P00308010200.sbn");
     p.sent_whole("P00308010200.sbn");
     assert_eq!(p.sent, ["P00308010200.sbn"]);
@@ -391,4 +395,186 @@ fn loads_that_held_an_image_back_are_probed_before_the_manifests() {
     p.settle(&k, target, MAC, &|_| false);
     assert_eq!(p.dissenters, strings(&ALIKE[1..]));
     assert_eq!(p.probe.as_deref(), Some(ALIKE[2]));
+}
+
+#[test]
+fn a_boot_flashed_only_when_every_load_it_may_run_fetched_the_same_stage_whole() {
+    let matrix = Matrix::builtin().unwrap();
+    let k = Knowledge::new(&matrix, None);
+    let target = "P0S3-08-11-00";
+    let firmware = |load: &str| k.proposal(load, target).firmware().to_vec();
+    let mut p = Placement::new(Vec::new());
+    // The factory loads take the same first stage, to SIP 6.3.
+    let factory = strings(&["P0030301MFG2", "P00303010102"]);
+    p.sent = firmware("P0030301MFG2");
+    let (to, rule) = p.flashed(&k, target, &factory).unwrap();
+    assert_eq!(to, "P0S3-06-3-00");
+    assert!(!rule.is_empty());
+    assert_eq!(p.flashed(&k, target, &[]), None);
+    // Part of a stage is no stage.
+    p.sent.pop();
+    assert_eq!(p.flashed(&k, target, &factory), None);
+    // Two stages to two loads, both fetched whole: the phone ran one of them, not known which.
+    let apart = strings(&["P0030301MFG2", "P0S3-06-3-00"]);
+    p.sent = firmware(&apart[0]);
+    p.sent.extend(firmware(&apart[1]));
+    assert_ne!(
+        k.proposal(&apart[0], target).group(&apart[0]),
+        k.proposal(&apart[1], target).group(&apart[1])
+    );
+    assert_eq!(p.flashed(&k, target, &apart), None);
+    // A load already on its target takes no stage.
+    assert_eq!(p.flashed(&k, target, &strings(&[target])), None);
+}
+
+#[test]
+fn after_a_stage_the_expected_load_is_kept_until_the_phone_shows_it() {
+    let matrix = Matrix::builtin().unwrap();
+    let k = Knowledge::new(&matrix, None);
+    let target = "P0S3-08-11-00";
+    let ctl = format!("CTLSEP{MAC}.tlv");
+    // Two loads apart: only the UAL one asks for the trust list first.
+    let two = strings(&["P0S3-08-11-00", "P0S3-06-3-00"]);
+    let mut p = Placement::new(two.clone());
+    p.expected = Some("P0S3-06-3-00".into());
+    p.left = strings(&["P0030301MFG2"]);
+    let (_, shown) = p.request(&k, target, MAC, &ctl, false);
+    assert_eq!(shown, Shown::Candidates(strings(&["P0S3-08-11-00"])));
+    assert_eq!(p.expected.as_deref(), Some("P0S3-06-3-00"), "not shown yet");
+    assert_eq!(p.left, ["P0030301MFG2"]);
+    // It shows the expected load: the stage took.
+    let mut p = Placement::new(two.clone());
+    p.expected = Some("P0S3-08-11-00".into());
+    p.left = strings(&["P0S3-06-3-00"]);
+    p.request(&k, target, MAC, &ctl, false);
+    assert_eq!((p.expected.clone(), p.left.len()), (None, 0));
+    // It shows only loads it left: the stage did not take.
+    let mut p = Placement::new(two);
+    p.expected = Some("P0S3-06-3-00".into());
+    p.left = strings(&["P0S3-08-11-00"]);
+    let (reply, shown) = p.request(&k, target, MAC, &ctl, true);
+    assert_eq!(reply, Reply::Managed(Directive::hold()));
+    assert_eq!(
+        shown,
+        Shown::DidNotTake {
+            expected: "P0S3-06-3-00".into(),
+            running: strings(&["P0S3-08-11-00"]),
+        }
+    );
+}
+
+#[test]
+fn an_image_is_served_only_when_every_load_it_may_run_fetches_it_next() {
+    let matrix = Matrix::builtin().unwrap();
+    let k = Knowledge::new(&matrix, None);
+    let target = "P0S3-08-11-00";
+    let proposals = |loads: &[&str]| -> Vec<(String, Proposal)> {
+        loads
+            .iter()
+            .map(|l| (l.to_string(), k.proposal(l, target)))
+            .collect()
+    };
+    let mut p = Placement::new(Vec::new());
+    let factory = proposals(&["P0030301MFG2", "P00303010102"]);
+    let image = factory[0].1.firmware()[0].clone();
+    assert_eq!(p.image_reply(&image, &factory), Reply::FromDir);
+    assert!(p.blocked_by.is_empty());
+    let one = proposals(&[target]);
+    assert_eq!(
+        p.image_reply(&image, &one),
+        Reply::RefuseImage {
+            why: format!("its plan from {target} does not fetch {image} now")
+        }
+    );
+    assert_eq!(p.blocked_by, [target]);
+    let mixed = proposals(&["P0030301MFG2", target, "P0S3-8-12-00"]);
+    assert_eq!(
+        p.image_reply(&image, &mixed),
+        Reply::RefuseImage {
+            why: format!("2 of the 3 loads it may run ({target}, P0S3-8-12-00) do not fetch {image} in their next stage")
+        }
+    );
+    assert_eq!(p.blocked_by, [target, "P0S3-8-12-00"], "each once");
+    // A load's own manifest, in any spelling, flashes nothing: it is served.
+    assert_eq!(p.image_reply("P0S3-8-11-00.loads", &one), Reply::FromDir);
+}
+
+#[test]
+fn a_managed_file_names_what_every_load_agrees_on_else_the_probe_else_the_most_common() {
+    let matrix = Matrix::builtin().unwrap();
+    let k = Knowledge::new(&matrix, None);
+    let stage = |to: &str, load: &str| Proposal::Stage {
+        to: to.into(),
+        rule: "r".into(),
+        firmware: vec![format!("{to}.bin")],
+        directive: Directive::naming(load, load),
+        stages: 1,
+    };
+    let proposals = |list: &[(&str, Proposal)]| -> Vec<(String, Proposal)> {
+        list.iter()
+            .map(|(c, p)| (c.to_string(), p.clone()))
+            .collect()
+    };
+    let mut p = Placement::new(Vec::new());
+    let same = proposals(&[("A", stage("X", "X")), ("B", stage("X", "X"))]);
+    assert_eq!(p.directive(&k, "T", &same), Directive::naming("X", "X"));
+    // They disagree: the most common answer, ties to the first.
+    let most = proposals(&[
+        ("A", stage("X", "X")),
+        ("B", stage("Y", "Y")),
+        ("C", stage("Y", "Y")),
+    ]);
+    assert_eq!(p.directive(&k, "T", &most), Directive::naming("Y", "Y"));
+    let tie = proposals(&[("A", stage("X", "X")), ("B", stage("Y", "Y"))]);
+    assert_eq!(p.directive(&k, "T", &tie), Directive::naming("X", "X"));
+    // The lead group's answer, however few.
+    p.lead = Some(stage("X", "X").group("A"));
+    assert_eq!(p.directive(&k, "T", &most), Directive::naming("X", "X"));
+    // A group nobody is in leads nothing.
+    p.lead = Some("Z".into());
+    assert_eq!(p.directive(&k, "T", &most), Directive::naming("Y", "Y"));
+    // In a probe boot, the probed load's own name.
+    p.probe = Some("P0S3-08-11-00".into());
+    assert_eq!(p.directive(&k, "T", &most), k.naming("P0S3-08-11-00"));
+    assert_eq!(
+        p.directive(&k, "T", &same),
+        Directive::naming("X", "X"),
+        "agreed"
+    );
+}
+
+#[test]
+fn the_lead_group_is_the_expected_loads_else_the_largest_else_the_first() {
+    let matrix = Matrix::builtin().unwrap();
+    let k = Knowledge::new(&matrix, None);
+    let target = "P0S3-08-11-00";
+    let group = |load: &str| k.proposal(load, target).group(load);
+    let mut p = Placement::new(Vec::new());
+    let factory = strings(&["P0S3-06-3-00", "P0030301MFG2", "P00303010102"]);
+    assert_eq!(
+        p.lead_group(&k, target, &factory),
+        group("P0030301MFG2"),
+        "the largest"
+    );
+    let pair = strings(&["P0S3-06-3-00", "P0030301MFG2"]);
+    assert_eq!(
+        p.lead_group(&k, target, &pair),
+        group("P0S3-06-3-00"),
+        "a tie: the first"
+    );
+    p.expected = Some("P0S3-06-3-00".into());
+    assert_eq!(
+        p.lead_group(&k, target, &factory),
+        group("P0S3-06-3-00"),
+        "the expected"
+    );
+    p.expected = Some("P0S3-07-4-00".into());
+    assert_eq!(
+        p.lead_group(&k, target, &factory),
+        group("P0030301MFG2"),
+        "not among them"
+    );
+    // Loads with no path lead nothing.
+    let none = strings(&["P0S3-08-11-00"]);
+    assert_eq!(p.lead_group(&k, "P0030301MFG2", &none), "");
 }
