@@ -429,12 +429,16 @@ fn a_transfers_progress_shows_in_its_phones_row() {
 #[test]
 fn the_same_file_again_and_again_is_a_loop_and_the_phone_is_stuck() {
     let matrix = Matrix::builtin().unwrap();
-    let mut bench = bench(&matrix, &[("0018B9000001", Some("P0S3-08-11-00"))], false);
+    let mut bench = bench(&matrix, &[("0018B9000001", Some("P0S3-07-4-00"))], false);
     let client = leased(ip(1), "0018B9000001");
     for n in 1..=REPEATS {
         bench.read(&client, "CTLSEP0018B9000001.tlv");
         let stuck = !events(&bench, Kind::Stuck).is_empty();
         assert_eq!(stuck, n == REPEATS, "after {n} requests");
+        if n == 1 {
+            // Answered File not found: nothing is on its way.
+            assert_eq!(bench.registry.phones["0018B9000001"].state, State::Waiting);
+        }
     }
     let stuck = &events(&bench, Kind::Stuck)[0];
     assert!(stuck.why.as_deref().unwrap().starts_with("CTLSEP loop"));
@@ -525,8 +529,17 @@ fn a_phone_that_fetched_its_stage_and_went_quiet_is_stuck_rebooting() {
         Some("no progress for 600 s: it fetched its stage's firmware and has not asked for anything since (image refused, or the phone is off)")
     );
     // It asks again: on its way.
-    bench.power_cycle(&mut handset, 2);
-    assert_ne!(bench.registry.phones[&handset.mac].state, State::Stuck);
+    let client = leased(handset.address, &handset.mac);
+    bench.read(&client, "CTLSEP0018B9000001.tlv");
+    let phone = &bench.registry.phones[&handset.mac];
+    assert_eq!((phone.state, phone.why.as_deref()), (State::Waiting, None));
+    // A phone that fetched its stage asks again when it has rebooted: no longer rebooting.
+    let mut bench = self::bench(&matrix, &[("0018B9000001", Some("P0S3-06-3-00"))], false);
+    let mut handset = Handset::new(1, "P0S3-06-3-00");
+    bench.power_cycle(&mut handset, 1);
+    assert_eq!(bench.registry.phones[&handset.mac].state, State::Rebooting);
+    bench.read(&client, "CTLSEP0018B9000001.tlv");
+    assert_eq!(bench.registry.phones[&handset.mac].state, State::Waiting);
 }
 
 #[test]
@@ -730,4 +743,28 @@ fn a_phone_resumed_long_after_its_last_request_is_stuck_at_once() {
     );
     assert_eq!(second.registry.phones["0018B9000009"].state, State::Waiting);
     assert_eq!(second.rows.len(), 2);
+}
+
+#[test]
+fn a_file_from_the_directory_is_logged_with_its_text_unless_it_is_an_image() {
+    let matrix = Matrix::builtin().unwrap();
+    let mut bench = bench(&matrix, &[], false);
+    bench
+        .registry
+        .dir
+        .insert("SEPDefault.cnf", "image_version: x\n");
+    let registry = &bench.registry;
+    let (serve, logged) = registry.as_in_dir("SEPDefault.cnf");
+    assert!(matches!(serve, Serve::File(_)));
+    assert_eq!(logged.text.as_deref(), Some("image_version: x\n"));
+    assert_eq!((logged.found, logged.size), (true, 17));
+    let (_, logged) = registry.as_in_dir("/P0S3-08-11-00.loads");
+    assert_eq!(logged.name, "P0S3-08-11-00.loads");
+    assert!(logged.text.unwrap().starts_with("P0S3-08-11-00"));
+    let (_, logged) = registry.as_in_dir("P003-08-11-00.sbn");
+    assert_eq!(logged.text, None, "images are not kept");
+    assert!(logged.found && logged.size > 0);
+    let (serve, logged) = registry.as_in_dir("nothing.cnf");
+    assert!(matches!(serve, Serve::NotFound));
+    assert_eq!(logged, missing("nothing.cnf"));
 }
