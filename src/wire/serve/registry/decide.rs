@@ -157,7 +157,7 @@ impl<D: Directory> Registry<'_, D> {
         }
     }
 
-    fn managed_answer(
+    pub(super) fn managed_answer(
         &mut self,
         managed: Option<Managed>,
         name: &str,

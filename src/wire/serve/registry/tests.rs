@@ -5,6 +5,7 @@
 use super::*;
 use crate::knowledge::matrix::Matrix;
 use crate::phone::Answer;
+use crate::wire::serve::answers::{Directive, Managed};
 use crate::wire::serve::events::Kind;
 use crate::wire::serve::memory::{Bench, Handset, Memory, REBOOT_MS, REQUEST_MS};
 use crate::wire::serve::placement::MAX_FRUITLESS;
@@ -767,4 +768,95 @@ fn a_file_from_the_directory_is_logged_with_its_text_unless_it_is_an_image() {
     let (serve, logged) = registry.as_in_dir("nothing.cnf");
     assert!(matches!(serve, Serve::NotFound));
     assert_eq!(logged, missing("nothing.cnf"));
+}
+
+#[test]
+fn a_managed_file_is_made_from_the_users_own_as_its_directive_says() {
+    let matrix = Matrix::builtin().unwrap();
+    let mut bench = bench(&matrix, &[], false);
+    bench
+        .registry
+        .dir
+        .refuse("OS79XX.TXT", "not readable by everyone (mode 0640)");
+    let phone = Phone::new("0018B9000001", TARGET, Vec::new());
+    let registry = &mut bench.registry;
+    let mut answer = |file, name: &str, directive: &Directive| {
+        registry.note = None;
+        let (serve, logged) = registry.managed_answer(file, name, directive, &phone, ip(1));
+        (serve, logged, registry.note.take())
+    };
+    let stage = Directive::naming("P0S3-08-11-00", "P003-08-11-00");
+    // OS79XX.TXT is serve's own: the user's copy is not read, even one it may not serve.
+    let (serve, logged, note) = answer(Some(Managed::Os79xx), "OS79XX.TXT", &stage);
+    assert!(
+        matches!(serve, Serve::Bytes(ref b) if b == b"P003-08-11-00\n"),
+        "{serve:?}"
+    );
+    assert_eq!(logged.text.as_deref(), Some("P003-08-11-00\n"));
+    assert_eq!((logged.found, logged.size, note), (true, 14, None));
+    // SIPDefault.cnf edited from the user's: their settings stay.
+    let (serve, _, _) = answer(Some(Managed::SipDefault), "SIPDefault.cnf", &stage);
+    let Serve::Bytes(bytes) = serve else {
+        panic!("{serve:?}")
+    };
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(
+        text.contains("proxy1_address: \"192.0.2.1\"")
+            && text.contains("image_version: P0S3-08-11-00"),
+        "{text}"
+    );
+    // A per-phone file the user does not have is never made up.
+    let (serve, logged, note) = answer(Some(Managed::SipMac), "SIP0018B9000001.cnf", &stage);
+    assert!(matches!(serve, Serve::NotFound));
+    assert_eq!((logged.found, note), (false, None));
+    // Held: nothing names a load.
+    let (serve, _, note) = answer(
+        Some(Managed::SipDefault),
+        "SIPDefault.cnf",
+        &Directive::hold(),
+    );
+    assert!(matches!(serve, Serve::NotFound));
+    assert_eq!(
+        note.as_deref(),
+        Some("held: nothing that names a load is served until serve knows the load it runs")
+    );
+    // A stage that needs the file absent (an SCCP stage and SIPDefault.cnf).
+    let sccp = Directive {
+        image_version: None,
+        ..stage.clone()
+    };
+    let (serve, _, note) = answer(Some(Managed::SipDefault), "SIPDefault.cnf", &sccp);
+    assert!(matches!(serve, Serve::NotFound));
+    assert_eq!(
+        note.as_deref(),
+        Some("its stage needs SIPDefault.cnf absent")
+    );
+    // A boot file serve does not edit, for a phone it has not placed.
+    let (serve, _, note) = answer(None, "SEPDefault.cnf", &stage);
+    assert!(matches!(serve, Serve::NotFound));
+    assert_eq!(
+        note.as_deref(),
+        Some("serve does not serve SEPDefault.cnf to a phone it has not placed")
+    );
+}
+
+#[test]
+fn an_old_state_files_done_phone_that_comes_back_on_a_load_it_left_is_held_too() {
+    let matrix = Matrix::builtin().unwrap();
+    let (mut bench, mut handset) = walked(&matrix);
+    // A state file from before `reached` was kept: done, not marked reached.
+    bench.registry.phones.get_mut(&handset.mac).unwrap().reached = false;
+    handset.running = "P0030301MFG2".into();
+    bench.power_cycle(&mut handset, 9);
+    assert_eq!(handset.running, "P0030301MFG2");
+    let failed = events(&bench, Kind::PhoneFailed);
+    assert_eq!(failed.len(), 1);
+    assert!(failed[0]
+        .why
+        .as_deref()
+        .unwrap()
+        .starts_with("it came back on a load it left"));
+    let phone = &bench.registry.phones[&handset.mac];
+    assert!(phone.reached);
+    assert_eq!(phone.stages, Some(3));
 }
