@@ -3,15 +3,15 @@
 //! when it was last seen), which the state file holds; and a phone's stage and row as people
 //! see them.
 //!
-//! May use: [`crate::wire::serve`]'s `placement`, `events` and the registry's [`Now`].
+//! May use: [`crate::wire::serve`]'s `placement`, `events` and `now`.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::wire::serve::events::{Row, State};
+use crate::wire::serve::now::Now;
 use crate::wire::serve::placement::{describe, Knowledge, Placement, Proposal};
-use crate::wire::serve::registry::Now;
 
 /// A managed phone's own target and running-load hint, when the phones file gives them.
 pub type Wanted = (Option<String>, Option<String>);

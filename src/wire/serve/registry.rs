@@ -12,7 +12,7 @@
 //! not managed, or unknown, gets the directory exactly as it is (with `--all`, an unknown MAC
 //! gets nothing that names a load until serve knows it).
 //!
-//! May use: [`crate::wire::serve`]'s `answers`, `directory`, `placement`, `phones`,
+//! May use: [`crate::wire::serve`]'s `answers`, `directory`, `placement`, `phones`, `now`,
 //! `neighbours` (its lookups in names), `files` (the names), `events`;
 //! [`crate::wire::transfer::Failure`], [`crate::knowledge`].
 
@@ -25,6 +25,7 @@ use crate::wire::serve::directory::{Directory, Opened};
 use crate::wire::serve::events::{Event, Kind, Message, State};
 use crate::wire::serve::files::relative_name;
 use crate::wire::serve::neighbours;
+pub use crate::wire::serve::now::Now;
 use crate::wire::serve::phones::{Phone, Roster};
 use crate::wire::serve::placement::{is_image, Knowledge, Logged};
 use crate::wire::transfer::Failure;
@@ -40,16 +41,6 @@ pub const REPEATS: u32 = 4;
 pub const QUIET_MS: u64 = 30_000;
 /// Transfers failing in a row before a phone is stuck on a blocked data port.
 pub const FAILURES: u32 = 3;
-
-/// The time of a call, as the driver read its clocks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Now {
-    /// A monotonic clock, in ms: how long a phone has been quiet is measured on it alone, so a
-    /// step of the wall clock marks no phone stuck or done.
-    pub ms: u64,
-    /// The wall clock, ms since 1970: only what is kept in the state file and shown.
-    pub wall_ms: u64,
-}
 
 /// What the driver knows of a client when its request arrives.
 #[derive(Debug, Clone, PartialEq, Eq)]
