@@ -173,6 +173,7 @@ impl Phone {
 mod tests {
     use super::*;
     use crate::knowledge::matrix::Matrix;
+    use crate::knowledge::Builtin;
 
     const TARGET: &str = "P0S3-08-11-00";
 

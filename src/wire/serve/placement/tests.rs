@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::knowledge::load_id::Kind;
+use crate::knowledge::Builtin;
 use crate::phone::{Answer, Phone, Server};
 
 #[test]
