@@ -14,6 +14,7 @@ pub mod findings;
 pub mod follow;
 pub mod journal;
 pub mod line;
+pub mod names;
 pub mod read;
 pub mod report;
 pub mod story;

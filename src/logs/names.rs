@@ -1,0 +1,161 @@
+//! The names phones asked for, each kept once and read once: a request holds a number, the
+//! name's facts ([`Shape`], whether it holds a CR or a space) are worked out once; and what
+//! makes two servers' spellings of a name the same ([`key`]).
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::phone::recognise::{Name, Shape};
+
+/// Names kept once and shared (a phone asks the same few names at every boot).
+pub const MAX_NAMES: usize = 1 << 16;
+
+/// The names phones asked for, each kept once and read once: a request holds its number.
+/// Number 0 stands for any name past [`MAX_NAMES`].
+#[derive(Debug)]
+pub struct Names {
+    list: Vec<Box<str>>,
+    /// By number: what the name is, and whether it holds a CR, LF, TAB or space.
+    facts: Vec<(Shape, bool)>,
+    index: HashMap<Box<str>, u32>,
+    /// Requests whose name was past [`MAX_NAMES`].
+    pub overflow: u64,
+}
+
+impl Default for Names {
+    fn default() -> Names {
+        let mut names = Names {
+            list: Vec::new(),
+            facts: Vec::new(),
+            index: HashMap::new(),
+            overflow: 0,
+        };
+        names.keep("(one of too many names)");
+        names
+    }
+}
+
+impl Names {
+    fn keep(&mut self, name: &str) -> u32 {
+        let id = self.list.len() as u32;
+        self.list.push(Box::from(name));
+        self.facts.push((Shape::of(name), has_cr_or_space(name)));
+        id
+    }
+
+    /// The number of `name`, given one if it has none.
+    pub fn id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.index.get(name) {
+            return id;
+        }
+        if self.list.len() >= MAX_NAMES {
+            self.overflow += 1;
+            return 0;
+        }
+        let id = self.keep(name);
+        self.index.insert(Box::from(name), id);
+        id
+    }
+
+    /// The number of `name`, if it has one.
+    pub fn find(&self, name: &str) -> Option<u32> {
+        self.index.get(name).copied()
+    }
+
+    pub fn get(&self, id: u32) -> &str {
+        self.list.get(id as usize).map_or("", |n| n)
+    }
+
+    /// What name `id` is, as [`Name::of`] says, without reading it again.
+    pub fn name(&self, id: u32) -> Name<'_> {
+        self.name_of(id, self.get(id))
+    }
+
+    /// The same for `text`, which is name `id` as a request gave it (read again when `id` is
+    /// 0, one of too many names).
+    pub fn name_of<'a>(&self, id: u32, text: &'a str) -> Name<'a> {
+        match self.facts.get(id as usize) {
+            Some((shape, _)) if id != 0 => shape.name(text),
+            _ => Name::of(text),
+        }
+    }
+
+    /// Whether name `id` holds a CR, LF, TAB or space ([`has_cr_or_space`]).
+    pub fn odd(&self, id: u32) -> bool {
+        self.facts.get(id as usize).is_some_and(|&(_, odd)| odd)
+    }
+}
+
+/// Hashes a name's number: numbers are given out in order, never chosen by a log line, so a
+/// multiplication spreads them and no log can make them collide (names themselves, which a
+/// log chooses, keep the standard keyed hash).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(byte)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+/// A map by name number.
+pub type ByName<V> = HashMap<u32, V, BuildHasherDefault<IdHasher>>;
+
+/// The name without a directory: what matches across a server's lines.
+pub fn key(name: &str) -> &str {
+    // A name is short: a plain loop beats a searcher here.
+    match name.bytes().rposition(|b| b == b'/') {
+        Some(slash) => &name[slash + 1..],
+        None => name,
+    }
+}
+
+/// A CR, LF, TAB or space anywhere in a name: no name a phone needs has one.
+pub fn has_cr_or_space(name: &str) -> bool {
+    name.bytes()
+        .any(|b| matches!(b, b'\r' | b'\n' | b'\t' | b' '))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::knowledge::firmware::FirmwareExt;
+
+    #[test]
+    fn names_are_kept_once_with_what_they_are() {
+        let mut names = Names::default();
+        let id = names.id("P0S3-08-11-00.loads");
+        assert_eq!(names.id("P0S3-08-11-00.loads"), id);
+        assert_eq!(
+            names.name(id),
+            Name::Image {
+                load: "P0S3-08-11-00",
+                ext: FirmwareExt::Loads
+            }
+        );
+        let odd = names.id("P0S3-06-3-00\r.bin");
+        assert!(names.odd(odd) && !names.odd(id));
+        // Number 0, one of too many names, is read from the text given.
+        assert_eq!(names.name_of(0, "OS79XX.TXT"), Name::Os79xx);
+        let mut by_name = ByName::default();
+        by_name.insert(id, 1);
+        by_name.insert(odd, 2);
+        assert_eq!((by_name[&id], by_name[&odd]), (1, 2));
+        let hash = |bytes: &[u8]| {
+            let mut hasher = IdHasher::default();
+            hasher.write(bytes);
+            hasher.finish()
+        };
+        assert_ne!(hash(b"ab"), hash(b"ba"));
+    }
+}
