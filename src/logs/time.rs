@@ -2,7 +2,9 @@
 //! Debian 12), ISO with an offset without a colon (`journalctl -o short-iso`), `Nov 21 09:27:15`
 //! with or without fractions (traditional syslog, `journalctl -o short`/`short-precise`), epoch
 //! seconds (`short-unix`, journald JSON), Tftpd32's `25/07 00:41:32.672`, and a bare
-//! `12:45:17` (a log trimmed by hand, as seed 004's).
+//! `12:45:17` (a log trimmed by hand, as seed 004's); PumpKIN's `2021-07-03 10:03:20 +0000`, and
+//! a packet list's times (`tshark`, Wireshark): seconds into the capture, or a date and time in
+//! the local time of the machine that shows it.
 
 use std::fmt;
 
@@ -15,6 +17,11 @@ enum Clock {
     NoYear,
     /// Microseconds since a midnight the log does not say.
     NoDate,
+    /// Microseconds since 1970-01-01 in a local time the log does not say (a packet list's
+    /// absolute times).
+    Local,
+    /// Microseconds since a capture's first packet (a packet list's relative times).
+    Capture,
 }
 
 /// A point in time as far as the log tells it.
@@ -71,6 +78,11 @@ impl Time {
             return None;
         }
         let (seconds, digits, fraction, rest) = clock_time(&text[11..])?;
+        // PumpKIN writes a space before the offset.
+        let rest = match rest {
+            [b' ', b'+' | b'-', ..] if text[10] == b' ' => &rest[1..],
+            _ => rest,
+        };
         let (offset, rest) = match rest.first()? {
             b'Z' => (0, &rest[1..]),
             sign @ (b'+' | b'-') => {
@@ -97,6 +109,63 @@ impl Time {
                 digits,
             },
             rest,
+        ))
+    }
+
+    /// A packet list's time: seconds into the capture (`342.912717`), epoch seconds
+    /// (`1700000000.013000`, `tshark -t e`), a date and local time (`2023-11-14
+    /// 22:13:20.013000`, `-t ad`) or a time of day (`22:13:20.013000`, `-t t`); the rest is
+    /// returned.
+    pub fn parse_capture(text: &[u8]) -> Option<(Time, &[u8])> {
+        if let Some(parsed) = Time::parse_unix(text) {
+            return Some(parsed);
+        }
+        if let Some(parsed) = Time::parse_iso(text) {
+            return Some(parsed);
+        }
+        if text.len() >= 19 && text[4] == b'-' && text[7] == b'-' && text[10] == b' ' {
+            // A date and time with no offset: the local time of whoever exported it.
+            let mut stamp = [0u8; 27];
+            let n = text
+                .iter()
+                .skip(19)
+                .take_while(|b| b.is_ascii_digit() || **b == b'.')
+                .count();
+            let used = 19 + n.min(7);
+            stamp[..used].copy_from_slice(&text[..used]);
+            stamp[used] = b'Z';
+            let (time, _) = Time::parse_iso(&stamp[..used + 1])?;
+            let time = Time {
+                clock: Clock::Local,
+                ..time
+            };
+            return Some((time, &text[used..]));
+        }
+        if let Some(parsed) = Time::parse_clock(text) {
+            return Some(parsed);
+        }
+        let whole = text.iter().take_while(|b| b.is_ascii_digit()).count();
+        if whole == 0 || whole > 9 || text.get(whole) != Some(&b'.') {
+            return None;
+        }
+        let digits = text[whole + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if digits == 0 {
+            return None;
+        }
+        let seconds = text[..whole]
+            .iter()
+            .fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
+        let fraction = fraction(&text[whole + 1..whole + 1 + digits]);
+        Some((
+            Time {
+                clock: Clock::Capture,
+                micros: seconds * MICROS + fraction,
+                digits: 6,
+            },
+            &text[whole + 1 + digits..],
         ))
     }
 
@@ -180,9 +249,12 @@ impl fmt::Display for Time {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let seconds = self.micros.div_euclid(MICROS);
         let fraction = self.micros.rem_euclid(MICROS);
+        if self.clock == Clock::Capture {
+            return write!(f, "{seconds}.{fraction:06} s into the capture");
+        }
         let (day_seconds, days) = (seconds.rem_euclid(86_400), seconds.div_euclid(86_400));
         match self.clock {
-            Clock::Utc => {
+            Clock::Utc | Clock::Local => {
                 let (y, m, d) = civil_from_days(days);
                 write!(f, "{y:04}-{m:02}-{d:02} ")?;
             }
@@ -190,7 +262,7 @@ impl fmt::Display for Time {
                 let (_, m, d) = civil_from_days(days + days_from_civil(2001, 1, 1));
                 write!(f, "{} {d:2} ", MONTHS[(m - 1) as usize])?;
             }
-            Clock::NoDate => {}
+            Clock::NoDate | Clock::Capture => {}
         }
         write!(
             f,
@@ -327,6 +399,42 @@ mod tests {
             Time::from_epoch_micros(1_795_302_975_787_038).to_string(),
             "2026-11-21 23:16:15.787038 UTC"
         );
+        let (t, rest) = Time::parse_iso(b"2021-07-03 10:03:20 +0000] x").unwrap();
+        assert_eq!(
+            (t.to_string().as_str(), rest),
+            ("2021-07-03 10:03:20 UTC", &b"] x"[..])
+        );
+    }
+
+    #[test]
+    fn a_packet_lists_times() {
+        let (t, rest) = Time::parse_capture(b"342.912717 10.0.0.1").unwrap();
+        assert_eq!(
+            (t.to_string().as_str(), rest),
+            ("342.912717 s into the capture", &b" 10.0.0.1"[..])
+        );
+        let (u, _) = Time::parse_capture(b"403.1").unwrap();
+        assert_eq!(t.seconds_until(&u), Some(60));
+        let (t, rest) = Time::parse_capture(b"2023-11-14 22:13:20.013000 10.0.0.1").unwrap();
+        assert_eq!(
+            (t.to_string().as_str(), rest),
+            ("2023-11-14 22:13:20.013000", &b" 10.0.0.1"[..])
+        );
+        let (t, _) = Time::parse_capture(b"2023-11-14 22:13:20 x").unwrap();
+        assert_eq!(t.to_string(), "2023-11-14 22:13:20");
+        let (t, _) = Time::parse_capture(b"1700000000.013000 x").unwrap();
+        assert_eq!(t.to_string(), "2023-11-14 22:13:20.013000 UTC");
+        let (t, _) = Time::parse_capture(b"22:13:20.013000 x").unwrap();
+        assert_eq!(t.to_string(), "22:13:20.013000");
+        for junk in [
+            &b"x"[..],
+            b".5",
+            b"5.",
+            b"1234567890123.5",
+            b"2023-11-14 2x:13:20",
+        ] {
+            assert!(Time::parse_capture(junk).is_none(), "{junk:?}");
+        }
     }
 
     #[test]
