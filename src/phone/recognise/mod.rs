@@ -21,7 +21,11 @@
 //! assert_eq!(hunt.mac(), "0018B9FFFFFF".parse().ok());
 //! ```
 //!
+//! Names of other phones' files are in [`other`].
+//!
 //! May use: [`crate::knowledge`], [`crate::files`].
+
+pub mod other;
 
 use std::fmt;
 
@@ -34,6 +38,8 @@ use crate::files::{
 };
 use crate::knowledge::firmware::{self, FirmwareExt, FirmwareKind};
 use crate::knowledge::load_id::{Era as LoadEra, Kind, LoadId, Protocol};
+
+pub use other::OtherPhone;
 
 /// A quiet time after which the next request belongs to a new boot, whatever its name: longer
 /// than the ~22 s a UAL-era SIP application is silent after its `.loads` while it starts
@@ -65,6 +71,9 @@ pub enum Name<'a> {
     /// A file only a running SIP application asks for: `RINGLIST.DAT`, `dialplan.xml`,
     /// `syncinfo.xml`, ring tones (`.raw`).
     Application,
+    /// A file of another phone (the 79x1 family): `term06.default.loads`, `SCCP41...loads`,
+    /// `Jar11sip...sbn`, `ITLSEP<MAC>.tlv`.
+    OtherPhone(OtherPhone),
     /// Anything else.
     Other,
 }
@@ -92,6 +101,9 @@ impl<'a> Name<'a> {
         }
         if is(mgc_default_cnf::FILE_NAME) {
             return Name::MgcDefault;
+        }
+        if let Some(other) = OtherPhone::of(file) {
+            return Name::OtherPhone(other);
         }
         if let Some((file, mac)) = PerPhoneFile::parse_any(file) {
             return Name::PerPhone { file, mac };
@@ -176,6 +188,7 @@ impl Shape {
             Name::MgcDefault => (Name::MgcDefault, (0, 0)),
             Name::Image { load, ext } => (Name::Image { load: "", ext }, at(load)),
             Name::Application => (Name::Application, (0, 0)),
+            Name::OtherPhone(other) => (Name::OtherPhone(other), (0, 0)),
             Name::Other => (Name::Other, (0, 0)),
         };
         Shape { name, part }
@@ -211,6 +224,10 @@ pub enum Era {
     UalApplication,
     /// The UAL hunt, from the loader or a UAL-era application: the boot does not tell which.
     UalHunt,
+    /// A phone of another model: it asked for a 79x1 phone's file (`term06.default.loads`,
+    /// its load's files, `ITLSEP<MAC>.tlv`), which no 7940/7960 boot does ([`Hunt::other`]
+    /// says which).
+    OtherPhone,
     /// The boot's start is not in the log, and what is there does not tell.
     Unknown,
 }
@@ -235,6 +252,7 @@ impl Era {
             Era::Loader => "the Universal Application Loader",
             Era::UalApplication => "a UAL-era application",
             Era::UalHunt => "the UAL hunt (the loader or a UAL-era application)",
+            Era::OtherPhone => "another model's load or hunt (79x1 family), not planned by phoneup",
             Era::Unknown => "not shown (the boot's first requests are not in the log)",
         }
     }
@@ -279,6 +297,8 @@ pub struct Hunt {
     images: u32,
     first_image: Option<FirmwareExt>,
     mac: Option<Mac>,
+    /// Another phone's file it asked for, the one that says most.
+    other: Option<OtherPhone>,
 }
 
 impl Hunt {
@@ -357,6 +377,13 @@ impl Hunt {
                 }
             }
             Name::MgcDefault => self.hunt_end = true,
+            Name::OtherPhone(other) => {
+                let says =
+                    |o: &OtherPhone| u8::from(o.family.is_some()) + u8::from(o.phone.is_some());
+                if self.other.is_none_or(|known| says(other) > says(&known)) {
+                    self.other = Some(*other);
+                }
+            }
             Name::Application => self.application_files = true,
             Name::Image { load, ext } => {
                 if ext.kind() == FirmwareKind::Manifest {
@@ -380,8 +407,16 @@ impl Hunt {
         self.mac
     }
 
+    /// Another phone's file the boot asked for: the phone is of another model.
+    pub fn other(&self) -> Option<OtherPhone> {
+        self.other
+    }
+
     /// What the requests so far say runs.
     pub fn era(&self) -> Era {
+        if self.other.is_some() {
+            return Era::OtherPhone;
+        }
         let application_up = self.application_up();
         match self.start {
             None => Era::Unknown,
