@@ -22,16 +22,29 @@ pub enum Source {
     Tftpd32,
     /// busybox's tftpd.
     Busybox,
+    /// xinetd starting tftpd-hpa's `in.tftpd` (FreePBX, Red Hat): who connected, and refusals.
+    Xinetd,
+    /// PumpKIN (macOS and Windows): its log file.
+    PumpKin,
+    /// A packet list: Wireshark's text or CSV export, `tshark`'s one-line output.
+    Capture,
+    /// A server phoneup does not know: lines naming a phone's address and one of its files,
+    /// read by the fallback as requests.
+    Fallback,
 }
 
 impl Source {
     /// Every server, in the order of the enum (`source as usize` indexes this array).
-    pub const ALL: [Source; 5] = [
+    pub const ALL: [Source; 9] = [
         Source::TftpdHpa,
         Source::Atftpd,
         Source::Dnsmasq,
         Source::Tftpd32,
         Source::Busybox,
+        Source::Xinetd,
+        Source::PumpKin,
+        Source::Capture,
+        Source::Fallback,
     ];
 
     pub fn name(self) -> &'static str {
@@ -41,6 +54,10 @@ impl Source {
             Source::Dnsmasq => "dnsmasq",
             Source::Tftpd32 => "Tftpd32",
             Source::Busybox => "busybox tftpd",
+            Source::Xinetd => "xinetd",
+            Source::PumpKin => "PumpKIN",
+            Source::Capture => "packet capture",
+            Source::Fallback => "fallback (a server phoneup does not know)",
         }
     }
 }
@@ -63,7 +80,8 @@ pub struct Pid {
 pub enum Outcome {
     /// A read request (tftpd-hpa `RRQ`, atftpd `Serving`, Tftpd32 `Read request`).
     Requested,
-    /// Tftpd32's `Connection received from A on port P`: the next read request is from it.
+    /// Tftpd32's `Connection received from A on port P` (the next read request is from it), or
+    /// xinetd's `START: tftp ... from=A` (it started `in.tftpd` for A).
     Connected,
     /// The server logged the file as sent whole (dnsmasq `sent`, Tftpd32 `sent N blks`).
     Sent,
@@ -73,12 +91,20 @@ pub enum Outcome {
     Refused { code: Option<u16>, text: String },
     /// The transfer started and did not finish (no acknowledgement, port closed, aborted).
     Failed { why: String },
-    /// atftpd's `End of transfer`: written after a finished transfer and after one it gave up.
+    /// Written at a transfer's end whatever the end was: atftpd's `End of transfer` (after a
+    /// finished transfer and after one it gave up), PumpKIN's `Transfer of 'NAME' finished.`
+    /// (also after an error it answered, a missing file among them).
     Ended,
     /// The server resent a block that was not acknowledged (not yet a failure).
     Resent,
+    /// The server sent a block of the file, not its last: the transfer is under way (a packet
+    /// list shows each block).
+    Sending,
     /// The client sent an error (a probe that stops after learning the size, or an abort).
     ClientError { text: String },
+    /// The client asked again for a transfer the server was still answering (PumpKIN's `I'm
+    /// already processing the request`): the server's data is not reaching it.
+    Retried,
 }
 
 impl Outcome {
@@ -148,6 +174,9 @@ impl Event<'_> {
 pub enum Parsed<'a> {
     Event(Event<'a>),
     Info(Info),
+    /// A server's line cut short, as a mail archive or a web page breaks long lines, that no
+    /// next line completes: a request with no file name, which is never read as a request.
+    Incomplete(Source),
     /// Not a TFTP server line phoneup knows.
     Unrecognised,
 }
@@ -158,6 +187,7 @@ impl Parsed<'_> {
         match self {
             Parsed::Event(e) => Parsed::Event(e.into_owned()),
             Parsed::Info(i) => Parsed::Info(i),
+            Parsed::Incomplete(s) => Parsed::Incomplete(s),
             Parsed::Unrecognised => Parsed::Unrecognised,
         }
     }

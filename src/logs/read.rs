@@ -22,9 +22,10 @@ const BUFFER: usize = 1 << 20;
 pub const MAX_LINE: usize = BUFFER;
 
 /// Words one of which every line phoneup reads holds: the servers' program names (`in.tftpd`,
-/// `atftpd`, `dnsmasq-tftp`, busybox's `tftpd`, also in journald's JSON) and Tftpd32's
-/// messages, which name no program.
-const MARKERS: [&str; 17] = [
+/// `atftpd`, `dnsmasq-tftp`, busybox's `tftpd`, also in journald's JSON, and the service
+/// xinetd names), a packet list's protocol column (`TFTP`), Tftpd32's and PumpKIN's messages,
+/// which name no program, and the names of a phone's files for the fallback.
+const MARKERS: [&str; 30] = [
     "tftp",
     "TFTP",
     "Connection received from ",
@@ -42,6 +43,19 @@ const MARKERS: [&str; 17] = [
     "duplicated request",
     "max number of threads",
     "percent sign",
+    "' is requested from ",
+    "' is coming from ",
+    "Transfer of '",
+    "Transmission of '",
+    "I'm already processing the request",
+    "Connection timeout for '",
+    ".tlv",
+    ".cnf",
+    ".loads",
+    "OS79XX",
+    ".sbn",
+    ".sb2",
+    ".bin",
 ];
 
 /// The search for [`MARKERS`]: SIMD (Teddy) where the processor has it, else an automaton.
@@ -73,11 +87,18 @@ impl Markers {
     }
 }
 
+/// A line a reader holds back, because it may go on in a line not read yet, is at most this
+/// long.
+const MAX_HELD: usize = 4096;
+
 /// A diagnosis in progress: feed it log bytes, then ask for the report.
 pub struct Diagnosis {
     lines: Lines,
     pub lines_read: u64,
+    /// Lines read as a server's (a line broken in two and joined again counts both halves).
     pub lines_recognised: u64,
+    /// Lines that were the second half of a line broken in two, joined to the line before.
+    pub lines_joined: u64,
     /// Lines of [`MAX_LINE`] bytes or more, skipped (counted in `lines_read` too).
     pub lines_too_long: u64,
     pub story: Story,
@@ -91,6 +112,7 @@ impl Diagnosis {
             lines: Lines::new(),
             lines_read: 0,
             lines_recognised: 0,
+            lines_joined: 0,
             lines_too_long: 0,
             story: Story::new(root),
         }
@@ -100,7 +122,7 @@ impl Diagnosis {
     /// kept for the next read. Returns the bytes read: 0 at the end of the input.
     pub fn read_from(&mut self, reader: &mut dyn Read) -> io::Result<usize> {
         let n = self.lines.read_once(reader)?;
-        self.take_lines();
+        self.take_lines(false);
         Ok(n)
     }
 
@@ -111,6 +133,7 @@ impl Diagnosis {
             lines,
             lines_read,
             lines_recognised,
+            lines_joined,
             lines_too_long,
             story,
         } = self;
@@ -125,6 +148,7 @@ impl Diagnosis {
                     let _ = spent.send(batch);
                 }
             });
+            let mut scratch = Vec::new();
             let result = (|| loop {
                 let at_end = lines.fill(reader)?;
                 if at_end {
@@ -132,12 +156,18 @@ impl Diagnosis {
                 }
                 let mut batch = reuse.try_recv().unwrap_or_default();
                 batch.text.clear();
-                lines.take(lines_read, lines_too_long, &mut |number, bytes| {
-                    let parsed = line::parse(bytes, number);
+                let counts = Counts {
+                    read: &mut *lines_read,
+                    too_long: &mut *lines_too_long,
+                    joined: &mut *lines_joined,
+                };
+                lines.take(at_end, counts, &mut |number, bytes, next| {
+                    let (parsed, took) = line::parse_joined(bytes, next, number, &mut scratch);
                     if parsed != Parsed::Unrecognised {
-                        *lines_recognised += 1;
+                        *lines_recognised += 1 + u64::from(took);
                         batch.parsed.push(Detached::new(parsed, &mut batch.text));
                     }
+                    took
                 });
                 if batches.send(batch).is_err() || at_end {
                     return Ok(());
@@ -154,14 +184,14 @@ impl Diagnosis {
         while !bytes.is_empty() {
             let n = self.lines.put(bytes);
             bytes = &bytes[n..];
-            self.take_lines();
+            self.take_lines(false);
         }
     }
 
     /// The end of one input: a last line without its LF is read.
     pub fn end_of_input(&mut self) {
         self.lines.end_line();
-        self.take_lines();
+        self.take_lines(true);
         self.lines.skipping = false;
     }
 
@@ -175,18 +205,25 @@ impl Diagnosis {
         self.lines_read - self.lines_recognised
     }
 
-    /// The complete lines in the buffer, to the story on this thread.
-    fn take_lines(&mut self) {
+    /// The complete lines in the buffer, to the story on this thread; `at_end`: the input
+    /// ends with them (no line is held back for the next read).
+    fn take_lines(&mut self, at_end: bool) {
         let (recognised, story) = (&mut self.lines_recognised, &mut self.story);
-        let tftp_line = &mut |number, bytes: &[u8]| {
-            let parsed = line::parse(bytes, number);
+        let mut scratch = Vec::new();
+        let tftp_line = &mut |number, bytes: &[u8], next: Option<&[u8]>| {
+            let (parsed, took) = line::parse_joined(bytes, next, number, &mut scratch);
             if parsed != Parsed::Unrecognised {
-                *recognised += 1;
+                *recognised += 1 + u64::from(took);
             }
             story.take(parsed);
+            took
         };
-        self.lines
-            .take(&mut self.lines_read, &mut self.lines_too_long, tftp_line);
+        let counts = Counts {
+            read: &mut self.lines_read,
+            too_long: &mut self.lines_too_long,
+            joined: &mut self.lines_joined,
+        };
+        self.lines.take(at_end, counts, tftp_line);
     }
 }
 
@@ -254,20 +291,23 @@ impl Lines {
     }
 
     /// Counts the complete lines in the buffer and gives each TFTP one (its number, counting on
-    /// from `lines_read`, and its bytes without the LF) to `tftp_line`; keeps the rest.
+    /// from `counts.read`, its bytes without the LF, and the line after it when it is in the
+    /// buffer) to `tftp_line`, which says whether it took that next line too (a line broken
+    /// in two); keeps the rest. Unless `at_end`, a last TFTP line that may go on in the next
+    /// line ([`line::may_continue`]) is kept for the next call.
     fn take(
         &mut self,
-        lines_read: &mut u64,
-        too_long: &mut u64,
-        tftp_line: &mut dyn FnMut(u64, &[u8]),
+        at_end: bool,
+        counts: Counts,
+        tftp_line: &mut dyn FnMut(u64, &[u8], Option<&[u8]>) -> bool,
     ) {
         let data = &self.buffer[..self.filled];
         let Some(last) = memchr::memrchr(b'\n', data) else {
             if self.filled >= BUFFER {
                 // One line fills the buffer: count it, and skip it up to its LF.
                 if !self.skipping {
-                    *lines_read += 1;
-                    *too_long += 1;
+                    *counts.read += 1;
+                    *counts.too_long += 1;
                 }
                 self.skipping = true;
                 self.filled = 0;
@@ -282,13 +322,40 @@ impl Lines {
         }
         let lines = &data[start..=last];
         self.found.clear();
-        *lines_read = scan(self.markers, lines, *lines_read, &mut self.found);
+        *counts.read = scan(self.markers, lines, *counts.read, &mut self.found);
+        // The bytes of `lines` taken: all, or up to a last line held back.
+        let mut end = lines.len();
+        let mut joined = None;
         for &(number, from, to) in &self.found {
-            tftp_line(number, &lines[from..to]);
+            if joined == Some(number) {
+                continue;
+            }
+            let last = to + 1 == lines.len();
+            if last && !at_end && to - from < MAX_HELD && line::may_continue(&lines[from..to]) {
+                // It may go on in a line not read yet: kept for the next call.
+                *counts.read -= 1;
+                end = from;
+                break;
+            }
+            let next = (!last).then(|| {
+                let rest = &lines[to + 1..];
+                &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())]
+            });
+            if tftp_line(number, &lines[from..to], next) {
+                *counts.joined += 1;
+                joined = Some(number + 1);
+            }
         }
-        self.buffer.copy_within(last + 1..self.filled, 0);
-        self.filled -= last + 1;
+        self.buffer.copy_within(start + end..self.filled, 0);
+        self.filled -= start + end;
     }
+}
+
+/// What [`Lines::take`] counts.
+struct Counts<'a> {
+    read: &'a mut u64,
+    too_long: &'a mut u64,
+    joined: &'a mut u64,
 }
 
 /// Parsed TFTP lines on their way to the story thread. Their names are copied out, as text
@@ -395,6 +462,7 @@ fn count_lines(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::logs::event::Outcome;
 
     fn read(text: &[u8]) -> Diagnosis {
         let mut d = Diagnosis::new(None);
@@ -525,18 +593,50 @@ mod tests {
         text.extend_from_slice(b"tftp at the start\n\nend tftp\n");
         let automaton = Markers::Automaton(AhoCorasick::new(MARKERS).unwrap());
         let mut lines = Vec::new();
-        assert_eq!(scan(&automaton, &text, 10, &mut lines), 10 + 2 * 17 + 3);
+        let n = MARKERS.len() as u64;
+        assert_eq!(scan(&automaton, &text, 10, &mut lines), 10 + 2 * n + 3);
         let numbers: Vec<u64> = lines.iter().map(|l| l.0).collect();
-        let mut expected: Vec<u64> = (0..17).map(|n| 11 + 2 * n).collect();
-        expected.extend([45, 47]);
+        let mut expected: Vec<u64> = (0..n).map(|i| 11 + 2 * i).collect();
+        expected.extend([11 + 2 * n, 13 + 2 * n]);
         assert_eq!(numbers, expected);
-        let (_, from, to) = lines[17];
+        let (_, from, to) = lines[MARKERS.len()];
         assert_eq!(&text[from..to], b"tftp at the start");
         if let Some(searcher) = packed::Searcher::new(MARKERS) {
             let mut simd = Vec::new();
             scan(&Markers::Packed(searcher), &text, 10, &mut simd);
             assert_eq!(simd, lines);
         }
+    }
+
+    #[test]
+    fn a_line_broken_in_two_is_joined_however_the_reads_cut_it() {
+        let text = b"Dec 20 03:25:25 h in.tftpd[8214]: RRQ from 192.168.1.130 filename \n\
+                     CTLSEP000E84C060A6.tlv\n\
+                     Dec 20 03:25:25 h in.tftpd[8214]: Client 192.168.1.130 File not \n\
+                     found CTLSEP000E84C060A6.tlv\n\
+                     Dec 20 03:25:26 h in.tftpd[8215]: RRQ from 192.168.1.130 filename ";
+        let check = |d: &Diagnosis| {
+            assert_eq!(
+                (d.lines_read, d.lines_recognised, d.lines_joined),
+                (5, 5, 2)
+            );
+            assert_eq!(d.story.seen.cut_short, 1);
+            let requests = &d.story.phones[0].boots[0].requests;
+            assert_eq!(requests.len(), 1);
+            assert_eq!(requests[0].outcome, Outcome::NotFound);
+        };
+        check(&read(text));
+        for cut in 1..text.len() {
+            let mut d = Diagnosis::new(None);
+            d.feed(&text[..cut]);
+            d.feed(&text[cut..]);
+            d.finish();
+            check(&d);
+        }
+        let mut piped = Diagnosis::new(None);
+        piped.read_all(&mut Trickle(text)).unwrap();
+        piped.finish();
+        check(&piped);
     }
 
     #[test]

@@ -36,6 +36,9 @@ pub struct Report {
     pub lines_unrecognised: u64,
     /// Lines of `max_line_bytes` or more: skipped unread (counted in `lines_unrecognised`).
     pub lines_too_long: u64,
+    /// Lines that were the second half of a line broken in two (as mail archives and web pages
+    /// break long lines), read joined to the line before.
+    pub lines_joined: u64,
     pub max_line_bytes: usize,
     /// Lines recognised per server.
     pub sources: BTreeMap<String, u64>,
@@ -60,6 +63,9 @@ pub struct PhoneReport {
     /// The era of the image running at its last boot.
     pub era: Era,
     pub protocol: Option<Protocol>,
+    /// With era `other_phone`: the phones whose file it asked for (`7906G`, `7906G/7911G`,
+    /// or `79x1` for a trust list any of them asks for).
+    pub other_phone: Option<String>,
     /// The load it runs, when the log shows it.
     pub running: Option<String>,
     /// Boots seen in all (the last ones are listed).
@@ -78,6 +84,11 @@ pub struct BootReport {
     pub start: Option<String>,
     pub era: Era,
     pub protocol: Option<Protocol>,
+    /// With era `other_phone`: the phones whose file it asked for.
+    pub other_phone: Option<String>,
+    /// What the boot is, in words, for another phone's boot.
+    #[serde(skip)]
+    other_words: Option<String>,
     /// The load running, when the boot shows it or the image the boot before fetched does.
     pub running: Option<String>,
     /// Images fetched (`.bin`, `.sbn`, `.sb2`), when the log shows the server sent them.
@@ -140,7 +151,7 @@ impl Report {
     pub fn new(diagnosis: &Diagnosis, target: Option<&Target>) -> Report {
         let story = &diagnosis.story;
         let planner = target.map(|t| Planner::new(t.matrix));
-        let hpa_answers = story.seen.hpa_answers > 0;
+        let hpa_answers = story.seen.hpa_silence_is_sent();
         let phones = story
             .phones
             .iter()
@@ -157,6 +168,7 @@ impl Report {
                     mac: phone.mac,
                     era: last.map_or(Era::Unknown, |b| b.era),
                     protocol: last.and_then(|b| b.protocol),
+                    other_phone: last.and_then(|b| b.other_phone.clone()),
                     running: last.and_then(|b| b.running.clone()),
                     boots_seen: phone.boots_total,
                     stage,
@@ -185,6 +197,7 @@ impl Report {
             lines_read: diagnosis.lines_read,
             lines_unrecognised: diagnosis.lines_unrecognised(),
             lines_too_long: diagnosis.lines_too_long,
+            lines_joined: diagnosis.lines_joined,
             max_line_bytes: MAX_LINE,
             sources: Source::ALL
                 .into_iter()
@@ -217,8 +230,12 @@ impl Report {
                 self.max_line_bytes >> 20
             ),
         };
+        let joined = match self.lines_joined {
+            0 => String::new(),
+            n => format!("; {n} line(s) broken in two joined again"),
+        };
         format!(
-            "{} lines read ({}), {} not recognised{too_long}.",
+            "{} lines read ({}), {} not recognised{too_long}{joined}.",
             self.lines_read,
             if sources.is_empty() {
                 "no TFTP server lines".to_string()
@@ -303,7 +320,7 @@ fn phone_label(client: Option<&str>, mac: Option<Mac>) -> String {
         (Some(c), Some(m)) => format!("{c} (MAC {m})"),
         (Some(c), None) => format!("{c} (MAC not in the log)"),
         (None, Some(m)) => format!("MAC {m} (address not in the log)"),
-        (None, None) => "an unknown phone".into(),
+        (None, None) => "requests with no address nor MAC in the log".into(),
     }
 }
 
@@ -321,7 +338,8 @@ fn shown(name: &str) -> String {
 }
 
 fn phone_text(out: &mut String, phone: &PhoneReport, style: &Style) {
-    let era = era_words(phone.era, phone.protocol);
+    let last_words = phone.boots.last().and_then(|b| b.other_words.as_deref());
+    let era = era_words(phone.era, phone.protocol, last_words);
     let now = match &phone.running {
         Some(load) => format!("runs {load}, {era}"),
         None => format!("runs {era}"),
@@ -340,9 +358,10 @@ fn phone_text(out: &mut String, phone: &PhoneReport, style: &Style) {
         );
     }
     for boot in &phone.boots {
+        let words = era_words(boot.era, boot.protocol, boot.other_words.as_deref());
         let running = match &boot.running {
-            Some(load) => format!("{load}, {}", era_words(boot.era, boot.protocol)),
-            None => era_words(boot.era, boot.protocol),
+            Some(load) => format!("{load}, {words}"),
+            None => words,
         };
         let up = if boot.application_up {
             "; the application is up"
@@ -420,18 +439,22 @@ fn compress(requests: &[RequestReport]) -> Vec<String> {
         .collect()
 }
 
-fn era_words(era: Era, protocol: Option<Protocol>) -> String {
-    match (era, protocol) {
-        (Era::UalApplication, Some(p)) => format!("a UAL-era {p} application"),
+fn era_words(era: Era, protocol: Option<Protocol>, other: Option<&str>) -> String {
+    match (era, protocol, other) {
+        (Era::OtherPhone, _, Some(other)) => other.to_string(),
+        (Era::UalApplication, Some(p), _) => format!("a UAL-era {p} application"),
         _ => era.describe().to_string(),
     }
 }
 
 fn outcome_words(outcome: &Outcome) -> (&'static str, Option<u16>, Option<String>) {
     match outcome {
-        Outcome::Requested | Outcome::Connected | Outcome::Resent | Outcome::ClientError { .. } => {
-            ("requested", None, None)
-        }
+        Outcome::Requested
+        | Outcome::Connected
+        | Outcome::Resent
+        | Outcome::Sending
+        | Outcome::Retried
+        | Outcome::ClientError { .. } => ("requested", None, None),
         Outcome::Sent => ("sent", None, None),
         Outcome::NotFound => ("not_found", None, None),
         Outcome::Refused { code, text } => ("refused", *code, Some(text.clone())),
@@ -486,6 +509,8 @@ fn boots(phone: &Phone, hpa_answers: bool, names: &Names) -> Vec<BootReport> {
             start: boot.start.map(|t| t.to_string()),
             era,
             protocol,
+            other_phone: boot.hunt.other().map(|o| o.phones().to_string()),
+            other_words: boot.hunt.other().map(|o| o.to_string()),
             running,
             fetched: fetched_files,
             application_up: boot.hunt.application_up(),
@@ -657,7 +682,7 @@ pub fn no_requests(diagnosis: &Diagnosis) -> Option<FindingReport> {
             .to_string()
     } else if server_lines == 0 {
         format!(
-            "none of the {lines} line(s) read is from a TFTP server phoneup reads (tftpd-hpa, atftpd, dnsmasq, Tftpd32/64; through syslog, journalctl or the servers' own files), so nothing can be said about any phone"
+            "none of the {lines} line(s) read is from a TFTP server phoneup reads (tftpd-hpa, also under xinetd, atftpd, dnsmasq, Tftpd32/64, PumpKIN; through syslog, journalctl or the servers' own files; or a packet list of Wireshark or tshark), and none names a phone's address and one of its files, so nothing can be said about any phone"
         )
     } else if seen.requests == 0 {
         let why = if hpa_quiet {
@@ -717,8 +742,26 @@ const FIREWALL_FIX: &str = "let the server's replies reach the phone: TFTP answe
 /// The files a name a phone asks for comes from, when the log does not say which.
 const NAMER: &str = "the file that names it (OS79XX.TXT, a .loads, or a configuration file)";
 
-/// What a finding rests on, and its fix, in words.
+/// What a finding rests on, and its fix, in words; for another model's file, and for requests
+/// that name no phone, what that means for them.
 fn words(finding: &Finding, phone: &Phone, story: &Story) -> (String, String) {
+    let (mut detail, fix) = kind_words(finding, phone, story);
+    if let Name::OtherPhone(other) = Name::of(key(&finding.file)) {
+        let _ = write!(
+            detail,
+            " ({} is {}, not a 7940/7960's: phoneup does not plan upgrades for that phone)",
+            shown(&finding.file),
+            other.file_words()
+        );
+    }
+    if phone.client.is_none() && phone.mac.is_none() && finding.kind == Kind::RequestLoop {
+        detail.push_str(" (these requests name no address nor MAC: if they are more than one phone's, this is no loop)");
+    }
+    (detail, fix)
+}
+
+/// What a finding of its kind rests on, and its fix, in words.
+fn kind_words(finding: &Finding, phone: &Phone, story: &Story) -> (String, String) {
     let file = shown(&finding.file);
     let n = finding.count;
     let source = finding.source;
@@ -791,10 +834,14 @@ fn words(finding: &Finding, phone: &Phone, story: &Story) -> (String, String) {
                 Context::Failure(why) => why.clone(),
                 _ => "no end".into(),
             };
+            let server = match source {
+                Source::Capture | Source::Fallback => "the server",
+                named => named.name(),
+            };
             let detail = if why.contains("Connection refused") {
-                format!("{source} started sending {file} and the phone's port was closed when the data came ({why}): the phone restarted, or something between them rejects the server's packets")
+                format!("{server} started sending {file} and the phone's port was closed when the data came ({why}): the phone restarted, or something between them rejects the server's packets")
             } else {
-                format!("{source} started sending {file} and the phone never acknowledged the data ({why})")
+                format!("{server} started sending {file} and the phone never acknowledged the data ({why})")
             };
             (detail, FIREWALL_FIX.into())
         }
@@ -810,7 +857,7 @@ fn words(finding: &Finding, phone: &Phone, story: &Story) -> (String, String) {
             )
         }
         Kind::ImageRefused => {
-            let shows = if source == Source::TftpdHpa {
+            let shows = if source == Source::TftpdHpa && story.seen.hpa_finished == 0 {
                 " (tftpd-hpa logs no transfer's end: if the transfer broke off, the phone never had the image)"
             } else {
                 ""
@@ -882,6 +929,19 @@ fn loop_words(
             FIREWALL_FIX.into(),
         );
     }
+    if tally.ended > 0 && finding.source == Source::PumpKin {
+        let head = format!("{head}, and PumpKIN logged each transfer as finished, which it also writes after an error it answered, a missing file among them (it logs no \"not found\")");
+        if file.starts_with("CTLSEP") {
+            return (
+                format!("{head}: PumpKIN answers a missing file with error 1 (File not found), which lets the phone go on, so either it sent a {file} the phone does not take (an empty one makes it ask again, seed 001) or its answers do not reach the phone (seed 002)"),
+                format!("if {file} is in the TFTP root, remove it (the phone needs only a File not found answer); if it is not, {FIREWALL_FIX}"),
+            );
+        }
+        return (
+            format!("{head}: either the server has no {file}, or its data does not reach the phone (seed 002)"),
+            format!("if {file} is missing, copy it from its firmware package into the TFTP root; if it is there, {FIREWALL_FIX}"),
+        );
+    }
     if tally.sent > 0 {
         let ctl = PerPhoneFile::parse_any(file).is_some_and(|(f, _)| f == PerPhoneFile::CtlSep);
         let why = match (ctl, tally.sent_empty > 0) {
@@ -899,7 +959,19 @@ fn loop_words(
         );
     }
     let source = finding.source;
+    if tally.started > 0 {
+        return (
+            format!("{head}: the packet list shows the server sending its first blocks and no end to the transfer: the data does not reach the phone, or its acknowledgements do not reach the server (seed 002: a firewall on the TFTP data port)"),
+            FIREWALL_FIX.into(),
+        );
+    }
     let shows = match source {
+        Source::TftpdHpa if seen.hpa_finished > 0 => {
+            return (
+                format!("{head}: the server logged no end for these transfers (its build writes \"Client ADDR finished NAME\" when one ends, and an error answer as \"Client ADDR File not found NAME\"), so they never finished: the data does not reach the phone (seed 002: a firewall on the TFTP data port)"),
+                FIREWALL_FIX.into(),
+            );
+        }
         Source::TftpdHpa if seen.hpa_answers > 0 => {
             return (
                 format!("{head}: the server answered no error, so it sent the file; tftpd-hpa logs no transfer's end, and a phone that never gets the data asks again (seed 002: a firewall on the TFTP data port)"),
@@ -908,6 +980,9 @@ fn loop_words(
         }
         Source::TftpdHpa => "tftpd-hpa logs its answers only with -v -v",
         Source::Atftpd => "atftpd logs its answers only from --verbose=6",
+        Source::Fallback => {
+            "phoneup does not know this server and read only its requests (the fallback)"
+        }
         _ => "this log does not show the server's answers",
     };
     (
@@ -932,15 +1007,59 @@ fn error_fix(text: &str, file: &str) -> String {
     }
 }
 
+/// Where the options of an `in.tftpd` that xinetd starts are set.
+const XINETD_ARGS: &str =
+    "; under xinetd, as FreePBX and Red Hat run it, they go in server_args in /etc/xinetd.d/tftp";
+
+/// What logs as users have them (xinetd's, PumpKIN's, packet lists, a server phoneup does not
+/// know, lines broken by a mail archive or a web page) cannot show.
+fn field_notes(story: &Story) -> Vec<String> {
+    let seen = &story.seen;
+    let mut notes = Vec::new();
+    let list = |clients: &[String]| {
+        clients
+            .iter()
+            .map(|c| shown(c))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if seen.cut_short > 0 {
+        notes.push(format!("{} line(s) were cut short (a request with no file name, as a mail archive or a web page breaks long lines) and no next line completed them: they are not read as requests", seen.cut_short));
+    }
+    if seen.anonymous > 0 {
+        notes.push(format!("{} request(s) name neither an address nor a MAC (a web page may have dropped the address): they are told as one phone's, which they may not be", seen.anonymous));
+    }
+    if seen.xinetd_starts > 0 && seen.hpa_requests == 0 {
+        notes.push(format!("xinetd started in.tftpd {} time(s) (for {}) but in.tftpd logged no request: add -v to server_args in /etc/xinetd.d/tftp and restart xinetd", seen.xinetd_starts, list(&seen.xinetd_clients)));
+    }
+    if seen.xinetd_refused > 0 {
+        notes.push(format!("xinetd refused {} TFTP connection(s) (FAIL: {}; from {}): those phones got no answer at all, and a phone that gets none asks again; check /etc/hosts.allow and /etc/hosts.deny, and only_from, instances and cps in /etc/xinetd.d/tftp", seen.xinetd_refused, seen.xinetd_refusal.as_deref().map(shown).unwrap_or_default(), list(&seen.xinetd_refused_clients)));
+    }
+    if seen.lines_of(Source::PumpKin) > 0 {
+        notes.push("PumpKIN writes \"Transfer of 'NAME' finished.\" at every transfer's end, also after an error it answered, a missing file among them (it logs no \"not found\"): \"ended\" does not say the phone got the file".into());
+    }
+    if seen.retried > 0 {
+        notes.push(format!("{} time(s) a phone asked again for a file the server was still sending (PumpKIN's \"I'm already processing the request\"): the server's data was not reaching it", seen.retried));
+    }
+    if seen.lines_of(Source::Capture) > 0 {
+        notes.push("read as a packet list (Wireshark or tshark): each request is paired with the server's packets to the phone's address that follow it; a capture taken at the server shows what it sent, not what reached the phone".into());
+    }
+    if seen.lines_of(Source::Fallback) > 0 {
+        notes.push(format!("{} line(s) are of a server phoneup does not know, read by the fallback ({} request(s)): a line naming an address and one of a phone's files is a request; what the server answered is not read, so only request loops and boots can be told", seen.lines_of(Source::Fallback), seen.fallback_requests));
+    }
+    notes
+}
+
 /// What the log's format cannot show, and lines no phone could be tied to.
 fn notes(story: &Story) -> Vec<String> {
     let seen = &story.seen;
     let mut notes = Vec::new();
     let has = |s: Source| seen.lines_of(s) > 0;
+    let xinetd = if has(Source::Xinetd) { XINETD_ARGS } else { "" };
     if has(Source::TftpdHpa) && seen.hpa_requests == 0 {
-        notes.push("tftpd-hpa logs requests only with -v and its answers only with -v -v; Debian's default (TFTP_OPTIONS=\"--secure\") logs neither: set TFTP_OPTIONS=\"--secure -v -v\" in /etc/default/tftpd-hpa and restart it".into());
-    } else if seen.hpa_requests > 0 && seen.hpa_answers == 0 {
-        notes.push("tftpd-hpa logged requests but no answers (they need -v -v): which files were missing cannot be told".into());
+        notes.push(format!("tftpd-hpa logs requests only with -v and its answers only with -v -v; Debian's default (TFTP_OPTIONS=\"--secure\") logs neither: set TFTP_OPTIONS=\"--secure -v -v\" in /etc/default/tftpd-hpa and restart it{xinetd}"));
+    } else if seen.hpa_requests > 0 && seen.hpa_answers == 0 && seen.hpa_finished == 0 {
+        notes.push(format!("tftpd-hpa logged requests but no answers (they need -v -v{xinetd}): which files were missing cannot be told"));
     }
     if seen.hpa_unattributed > 0 && seen.hpa_requests == 0 {
         notes.push(format!(
@@ -948,6 +1067,7 @@ fn notes(story: &Story) -> Vec<String> {
             seen.hpa_unattributed
         ));
     }
+    notes.extend(field_notes(story));
     if seen.atftpd_requests > 0 && seen.atftpd_outcomes == 0 {
         notes.push("atftpd logged requests but no outcomes: at Debian's default --verbose=5 a file found, a file missing and a transfer abandoned look the same; set --verbose=7 in /etc/default/atftpd".into());
     }

@@ -1,9 +1,11 @@
 //! One log line to one [`Parsed`]: the transport's prefix (`transport`: rsyslog's RFC 3339 or
 //! traditional format, `journalctl` short, short-iso, short-precise, short-unix and JSON,
 //! atftpd's and dnsmasq's own log files, a prefix trimmed to the time), then the server's
-//! message in its dialect (one module each: `hpa`, `atftpd`, `dnsmasq`, `busybox`), or
-//! a Tftpd32/Tftpd64 line with its `[DD/MM HH:MM:SS.mmm]` at the end (`tftpd32`). Any bytes
-//! give an answer, never a panic.
+//! message in its dialect, one module each: `hpa` (with Red Hat's `Client` lines), `xinetd`,
+//! `atftpd`, `dnsmasq`, `busybox`; or a line of its own shape: a Tftpd32/Tftpd64 line with its
+//! `[DD/MM HH:MM:SS.mmm]` at the end (`tftpd32`), PumpKIN's log (`pumpkin`), a packet list's row
+//! (`capture`). A line of a server phoneup does not know goes to the `fallback`. A line broken
+//! in two is joined again by [`parse_joined`]. Any bytes give an answer, never a panic.
 
 use std::borrow::Cow;
 
@@ -13,27 +15,84 @@ use crate::logs::time::Time;
 
 mod atftpd;
 mod busybox;
+mod capture;
 mod dnsmasq;
+mod fallback;
 mod hpa;
+mod join;
+mod pumpkin;
 mod tftpd32;
 mod transport;
+mod xinetd;
 
-/// Parses one line (without its LF). `line` is its number, for the event.
+pub use join::{may_continue, parse_joined};
+
+/// Parses one line (without its LF). `line` is its number, for the event. An event whose
+/// address or file name is there but empty is a line cut short ([`Parsed::Incomplete`]).
 pub fn parse(bytes: &[u8], line: u64) -> Parsed<'_> {
+    match parse_line(bytes, line) {
+        Parsed::Event(event)
+            if [&event.client, &event.file]
+                .into_iter()
+                .any(|name| name.as_deref().is_some_and(|n| n.trim().is_empty())) =>
+        {
+            Parsed::Incomplete(event.source)
+        }
+        parsed => parsed,
+    }
+}
+
+fn parse_line(bytes: &[u8], line: u64) -> Parsed<'_> {
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-    if bytes.first() == Some(&b'{') {
-        let Some(entry) = journal::entry(bytes) else {
-            return Parsed::Unrecognised;
-        };
-        let program = entry.program.as_bytes();
-        return message(program, entry.pid, &entry.message, false, entry.time, line).into_owned();
+    match bytes.first() {
+        Some(b'{') => {
+            let Some(entry) = journal::entry(bytes) else {
+                return Parsed::Unrecognised;
+            };
+            let program = entry.program.as_bytes();
+            return message(program, entry.pid, &entry.message, false, entry.time, line)
+                .into_owned();
+        }
+        Some(b'"') => {
+            if let Some(parsed) = with_text(bytes, line, capture::csv) {
+                return parsed;
+            }
+        }
+        Some(b'[') => {
+            if let Some(parsed) = with_text(bytes, line, pumpkin::line) {
+                return parsed;
+            }
+        }
+        _ => {}
     }
     if bytes.last() == Some(&b']') {
         if let Some(parsed) = tftpd32::line(bytes, line) {
             return parsed;
         }
     }
-    transport::syslog(bytes, line).unwrap_or(Parsed::Unrecognised)
+    if let Some(parsed) = transport::syslog(bytes, line) {
+        return parsed;
+    }
+    // No transport's prefix: a packet list's row, PumpKIN's window, or a server phoneup does
+    // not know.
+    with_text(bytes, line, |text, line| {
+        capture::row(text, line)
+            .or_else(|| pumpkin::line(text, line))
+            .or_else(|| Some(fallback::parse(text, None, None, line)))
+    })
+    .unwrap_or(Parsed::Unrecognised)
+}
+
+/// `read` on the line as text (bytes that are not UTF-8 shown as U+FFFD).
+fn with_text(
+    bytes: &[u8],
+    line: u64,
+    read: fn(&str, u64) -> Option<Parsed<'_>>,
+) -> Option<Parsed<'_>> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => read(text, line),
+        Err(_) => read(&String::from_utf8_lossy(bytes), line).map(Parsed::into_owned),
+    }
 }
 
 /// `text` split around the first `needle` (what `str::split_once` does, without building a
@@ -82,9 +141,6 @@ pub(super) fn message<'a>(
     line: u64,
 ) -> Parsed<'a> {
     let is_dnsmasq = prog.len() >= 7 && prog[..7].eq_ignore_ascii_case(b"dnsmasq");
-    if !is_dnsmasq && !contains_ignore_case(prog, b"tftp") {
-        return Parsed::Unrecognised;
-    }
     let mut parsed = match std::str::from_utf8(message) {
         Ok(text) => classify(prog, pid, text, is_dnsmasq, time, line),
         Err(_) => {
@@ -122,6 +178,12 @@ fn classify<'t>(
         bytes: None,
     };
     let is = |name: &[u8]| prog.eq_ignore_ascii_case(name);
+    if is(b"xinetd") {
+        return xinetd::parse(text, &event);
+    }
+    if !is_dnsmasq && !contains_ignore_case(prog, b"tftp") {
+        return fallback::parse(text, pid, time, line);
+    }
     if let Some(bytes) = text
         .strip_prefix('[')
         .and_then(|t| t.strip_suffix(" blob data]"))
@@ -155,11 +217,13 @@ fn classify<'t>(
         // The start-up settings and the statistics at exit are indented.
         return Parsed::Info(Info::Server(Source::Atftpd));
     }
-    Parsed::Unrecognised
+    fallback::parse(text, pid, time, line)
 }
 
 pub(super) type Make<'t, 'e> =
     dyn Fn(Source, Outcome, Option<&'t str>, Option<&'t str>) -> Event<'t> + 'e;
 
+#[cfg(test)]
+mod field_tests;
 #[cfg(test)]
 mod tests;

@@ -1,12 +1,13 @@
-//! Which request a later line is about, server by server: by process for tftpd-hpa, by thread,
-//! name or address for atftpd, by name for Tftpd32; dnsmasq writes one line a transfer, the
-//! request and its outcome at once.
+//! Which request a later line is about, server by server: by process for tftpd-hpa (and the
+//! name and address its Red Hat build writes), by thread, name or address for atftpd, by name
+//! for Tftpd32 and PumpKIN, by the phone's address for a packet list; dnsmasq writes one line a
+//! transfer, the request and its outcome at once. xinetd tells who started `in.tftpd`.
 
 use crate::logs::event::{Event, Outcome, Pid, Source};
 use crate::logs::findings::{Context, Kind};
 use crate::logs::names::key;
 
-use super::{Request, Story};
+use super::{Request, Story, MAX_NOTED};
 
 /// Where a request is: phone, boot number, index in the boot; and the name lines match.
 #[derive(Debug, Clone)]
@@ -16,6 +17,8 @@ pub(super) struct Pending {
     pub(super) index: usize,
     pub(super) key: u32,
     pub(super) pid: Option<Pid>,
+    /// A packet list showed the server sending the file's blocks.
+    pub(super) sending: bool,
 }
 
 impl Story {
@@ -29,10 +32,16 @@ impl Story {
                 let client = connection.as_ref().map(|(c, _)| c.as_str());
                 self.request(&event, client, file);
             }
+            (Source::TftpdHpa, Outcome::Requested) if event.client.is_none() => {
+                self.seen.hpa_requests += 1;
+                let client = self.started_for(&event);
+                self.request(&event, client.as_deref(), file);
+            }
             (_, Outcome::Requested) => {
                 match source {
                     Source::TftpdHpa => self.seen.hpa_requests += 1,
                     Source::Atftpd => self.seen.atftpd_requests += 1,
+                    Source::Fallback => self.seen.fallback_requests += 1,
                     _ => {}
                 }
                 self.request(&event, event.client.as_deref(), file);
@@ -42,6 +51,7 @@ impl Story {
                     self.tftpd32_connection = Some((client.to_string(), port));
                 }
             }
+            (Source::Xinetd, outcome) => self.xinetd(&event, outcome),
             (Source::Dnsmasq, outcome) => {
                 // One line a transfer, written when it ends: the request and its outcome.
                 let Some(path) = file else {
@@ -57,19 +67,7 @@ impl Story {
                     }
                 }
             }
-            (Source::TftpdHpa, outcome) => {
-                if matches!(outcome, Outcome::NotFound | Outcome::Refused { .. }) {
-                    self.seen.hpa_answers += 1;
-                }
-                let pid = event.pid.map(|p| p.pid);
-                match self.hpa.iter().rev().find(|p| p.pid.map(|p| p.pid) == pid) {
-                    Some(at) => {
-                        let at = at.clone();
-                        self.outcome(&at, &event);
-                    }
-                    None => self.hpa_unattributed(&event),
-                }
-            }
+            (Source::TftpdHpa, outcome) => self.hpa_outcome(&event, outcome),
             (Source::Atftpd, outcome) => {
                 if !matches!(outcome, Outcome::Resent) {
                     self.seen.atftpd_outcomes += 1;
@@ -80,19 +78,135 @@ impl Story {
                     None => self.seen.unattributed += 1,
                 }
             }
-            (Source::Tftpd32, _) => {
-                let found = self
-                    .tftpd32
-                    .iter()
-                    .rev()
-                    .find(|p| file.is_none_or(|f| key(f) == self.names.get(p.key)))
-                    .cloned();
+            (Source::PumpKin, Outcome::Retried) => self.seen.retried += 1,
+            (Source::Tftpd32 | Source::PumpKin, _) => {
+                let found = self.latest_open(source, |p| {
+                    file.is_none_or(|f| key(f) == self.names.get(p.key))
+                });
                 match found {
                     Some(at) => self.outcome(&at, &event),
                     None => self.seen.unattributed += 1,
                 }
             }
+            (Source::Capture, outcome) => self.capture_outcome(&event, outcome),
+            (Source::Fallback, _) => {}
         }
+    }
+
+    /// The latest request of `source` that `matching` takes, one still open if any.
+    fn latest_open(&self, source: Source, matching: impl Fn(&Pending) -> bool) -> Option<Pending> {
+        let queue = &self.pending[source as usize];
+        queue
+            .iter()
+            .rev()
+            .filter(|p| matching(p))
+            .find(|p| self.request_at(p).is_some_and(|r| !r.outcome.is_final()))
+            .or_else(|| queue.iter().rev().find(|p| matching(p)))
+            .cloned()
+    }
+
+    /// A packet of the server to the phone, about its latest request still open: a block sent
+    /// marks the transfer under way, after which an error is the server giving up on it.
+    fn capture_outcome(&mut self, event: &Event, outcome: &Outcome) {
+        let Some(&phone) = event.client.as_deref().and_then(|c| self.by_client.get(c)) else {
+            return;
+        };
+        let Some(at) = self.latest_open(Source::Capture, |p| p.phone == phone) else {
+            return;
+        };
+        let queue = &mut self.pending[Source::Capture as usize];
+        if *outcome == Outcome::Sending {
+            if let Some(pending) = queue
+                .iter_mut()
+                .rev()
+                .find(|p| (p.phone, p.boot, p.index) == (at.phone, at.boot, at.index))
+            {
+                if !pending.sending {
+                    pending.sending = true;
+                    if let Some(tally) = self.phones[at.phone].tally(at.key) {
+                        tally.started += 1;
+                    }
+                }
+            }
+            return;
+        }
+        match outcome {
+            Outcome::NotFound | Outcome::Refused { .. } if at.sending => {
+                let why = match outcome {
+                    Outcome::Refused { code, text } => match code {
+                        Some(code) => format!("the server gave up: error {code} ({text})"),
+                        None => format!("the server gave up: {text}"),
+                    },
+                    _ => "the server gave up: error 1".into(),
+                };
+                let failed = Event {
+                    outcome: Outcome::Failed { why },
+                    ..event.clone()
+                };
+                self.outcome(&at, &failed);
+            }
+            _ => self.outcome(&at, event),
+        }
+    }
+
+    /// A tftpd-hpa line about a transfer: the request of its process; Red Hat's build names the
+    /// client and the file too, enough for a request and its outcome when the request line is
+    /// not in the log.
+    fn hpa_outcome(&mut self, event: &Event, outcome: &Outcome) {
+        match outcome {
+            Outcome::NotFound | Outcome::Refused { .. } => self.seen.hpa_answers += 1,
+            Outcome::Sent => self.seen.hpa_finished += 1,
+            _ => {}
+        }
+        let pid = event.pid.map(|p| p.pid);
+        let name = event.file.as_deref().map(key);
+        let found = self.pending[Source::TftpdHpa as usize]
+            .iter()
+            .rev()
+            .find(|p| {
+                p.pid.map(|p| p.pid) == pid && name.is_none_or(|n| n == self.names.get(p.key))
+            })
+            .cloned();
+        match (found, event.client.as_deref(), event.file.as_deref()) {
+            (Some(at), ..) => self.outcome(&at, event),
+            (None, Some(client), Some(file)) => {
+                if let Some(at) = self.request(event, Some(client), Some(file)) {
+                    self.outcome(&at, event);
+                }
+            }
+            (None, ..) => self.hpa_unattributed(event),
+        }
+    }
+
+    /// xinetd started `in.tftpd` for a client, or refused one.
+    fn xinetd(&mut self, event: &Event, outcome: &Outcome) {
+        let Some(client) = event.client.as_deref() else {
+            return;
+        };
+        let noted = match outcome {
+            Outcome::Connected => {
+                self.seen.xinetd_starts += 1;
+                self.xinetd_start = Some((client.to_string(), event.time));
+                &mut self.seen.xinetd_clients
+            }
+            Outcome::Refused { text, .. } => {
+                self.seen.xinetd_refused += 1;
+                self.seen.xinetd_refusal.get_or_insert_with(|| text.clone());
+                &mut self.seen.xinetd_refused_clients
+            }
+            _ => return,
+        };
+        if noted.len() < MAX_NOTED && !noted.iter().any(|c| c == client) {
+            noted.push(client.to_string());
+        }
+    }
+
+    /// The client xinetd started `in.tftpd` for just before this request (within a second),
+    /// for a request line whose address is not there.
+    fn started_for(&self, event: &Event) -> Option<String> {
+        let (client, started) = self.xinetd_start.as_ref()?;
+        let gap = started.as_ref()?.seconds_until(event.time.as_ref()?)?;
+        (gap <= 1).then(|| client.clone())
     }
 
     /// A tftpd-hpa line that follows no request line of its process (no `-v`, or a refusal
@@ -148,13 +262,7 @@ impl Story {
         };
         // Without a thread id, lines that name neither file nor client go to the latest
         // transfer still open.
-        self.atftpd
-            .iter()
-            .rev()
-            .filter(matching)
-            .find(|p| self.request_at(p).is_some_and(|r| !r.outcome.is_final()))
-            .or_else(|| self.atftpd.iter().rev().find(matching))
-            .cloned()
+        self.latest_open(Source::Atftpd, |p| matching(&p))
     }
 
     fn request_at(&self, at: &Pending) -> Option<&Request> {

@@ -1,6 +1,6 @@
 //! Each phone's story from the events: lines tied to the request they are about
-//! (`correlate`, server by server), requests grouped by phone (its address, or the MAC in a name when a line has no address) and split
-//! into boots with [`crate::phone::recognise`], and the findings as they appear. Memory is
+//! (`correlate`, server by server), requests grouped by phone (its address, or the MAC in a
+//! name when a line has no address) and split into boots with [`crate::phone::recognise`], and the findings as they appear. Memory is
 //! bounded: a phone keeps its last [`MAX_BOOTS`] boots, a boot its first
 //! [`MAX_REQUESTS`] requests, and at most [`MAX_PHONES`] phones are followed.
 
@@ -12,7 +12,8 @@ use crate::knowledge::firmware::{FirmwareExt, FirmwareKind};
 use crate::logs::event::{Event, Info, Outcome, Parsed, Source};
 use crate::logs::findings::{Context, Findings, Kind};
 use crate::logs::time::Time;
-use crate::phone::recognise::{self, Era, Hunt, Name};
+use crate::phone::recognise::other::Kind as OtherKind;
+use crate::phone::recognise::{self, Era, Hunt, Name, OtherPhone};
 use crate::tftp_root::TftpRoot;
 
 pub use crate::logs::names::{has_cr_or_space, key, ByName, Names, MAX_NAMES};
@@ -28,6 +29,8 @@ pub const MAX_REQUESTS: usize = 256;
 const MAX_PENDING: usize = 1024;
 /// Different names one phone's counts are kept for.
 const MAX_TALLIES: usize = 512;
+/// Addresses kept for a note (xinetd's clients, its refusals).
+pub const MAX_NOTED: usize = 8;
 /// Requests of one file in a row that make a loop: a phone asks a file once per boot, or two
 /// or three times when it is missing (seed 002).
 pub const LOOP_AT: u32 = 4;
@@ -80,6 +83,10 @@ impl Boot {
                             file: PerPhoneFile::SepXml | PerPhoneFile::SipCnf,
                             ..
                         }
+                        | Name::OtherPhone(OtherPhone {
+                            kind: OtherKind::DefaultLoads | OtherKind::Loads,
+                            ..
+                        })
                 );
                 names_a_load
                     && matches!(
@@ -99,6 +106,10 @@ pub struct Tally {
     pub failed: u32,
     pub sent: u32,
     pub sent_empty: u32,
+    /// Ended whatever the end was (atftpd's `End of transfer`, PumpKIN's `finished`).
+    pub ended: u32,
+    /// A packet list showed the server sending its first blocks.
+    pub started: u32,
 }
 
 /// A run of requests for the same file.
@@ -126,6 +137,15 @@ pub struct Phone {
 }
 
 impl Phone {
+    /// The counts of name `key`, unless this phone's are full.
+    fn tally(&mut self, key: u32) -> Option<&mut Tally> {
+        let full = self.tallies.len() >= MAX_TALLIES;
+        match self.tallies.contains_key(&key) || !full {
+            true => Some(self.tallies.entry(key).or_default()),
+            false => None,
+        }
+    }
+
     fn new(client: Option<&str>, mac: Option<Mac>) -> Phone {
         Phone {
             client: client.map(str::to_string),
@@ -148,7 +168,10 @@ pub struct Seen {
     /// Lines recognised per server, by [`Source`] in the order of [`Source::ALL`].
     pub lines: [u64; Source::ALL.len()],
     pub hpa_requests: u64,
+    /// tftpd-hpa's error answers (`sending NAK`, Red Hat's `Client ... File not found`).
     pub hpa_answers: u64,
+    /// Red Hat's `Client ADDR finished NAME`: its log shows each transfer's end.
+    pub hpa_finished: u64,
     /// tftpd-hpa lines about a transfer that name no request (no `-v`).
     pub hpa_unattributed: u64,
     pub atftpd_requests: u64,
@@ -162,6 +185,21 @@ pub struct Seen {
     pub dnsmasq_root: Option<String>,
     /// dnsmasq's "not found" answers: a name it logs has lost any control character.
     pub dnsmasq_not_found: u64,
+    /// xinetd's `START: tftp` lines, and the first clients they name.
+    pub xinetd_starts: u64,
+    pub xinetd_clients: Vec<String>,
+    /// xinetd's `FAIL: tftp` lines, the first one's reason, the first clients.
+    pub xinetd_refused: u64,
+    pub xinetd_refusal: Option<String>,
+    pub xinetd_refused_clients: Vec<String>,
+    /// A client asked again for a transfer the server was still answering (PumpKIN).
+    pub retried: u64,
+    /// Requests read by the fallback, from a server phoneup does not know.
+    pub fallback_requests: u64,
+    /// Lines cut short that no next line completed (a request with no file name).
+    pub cut_short: u64,
+    /// Requests that name neither an address nor a MAC, told as one phone's.
+    pub anonymous: u64,
 }
 
 impl Seen {
@@ -173,6 +211,13 @@ impl Seen {
     /// Lines recognised from any server.
     pub fn server_lines(&self) -> u64 {
         self.lines.iter().sum()
+    }
+
+    /// Whether a tftpd-hpa request with no answer logged was sent: its log shows the error
+    /// answers (`-v -v`) and no transfer's end (Red Hat's build logs that, so there a request
+    /// with no end did not finish).
+    pub fn hpa_silence_is_sent(&self) -> bool {
+        self.hpa_answers > 0 && self.hpa_finished == 0
     }
 
     fn count(&mut self, source: Source) {
@@ -187,10 +232,13 @@ pub struct Story {
     by_client: HashMap<String, usize>,
     by_mac: HashMap<Mac, usize>,
     pub names: Names,
-    hpa: VecDeque<Pending>,
-    atftpd: VecDeque<Pending>,
-    tftpd32: VecDeque<Pending>,
+    /// Requests waiting for a later line about them, by server.
+    pending: [VecDeque<Pending>; Source::ALL.len()],
     tftpd32_connection: Option<(String, u16)>,
+    /// The client xinetd last started `in.tftpd` for, and when.
+    xinetd_start: Option<(String, Option<Time>)>,
+    /// The phone of the requests that name neither an address nor a MAC.
+    anonymous: Option<usize>,
     pub seen: Seen,
     pub findings: Findings,
     root: Option<TftpRoot>,
@@ -208,10 +256,10 @@ impl Story {
             by_client: HashMap::new(),
             by_mac: HashMap::new(),
             names: Names::default(),
-            hpa: VecDeque::new(),
-            atftpd: VecDeque::new(),
-            tftpd32: VecDeque::new(),
+            pending: Default::default(),
             tftpd32_connection: None,
+            xinetd_start: None,
+            anonymous: None,
             seen: Seen::default(),
             findings: Findings::default(),
             root,
@@ -242,6 +290,10 @@ impl Story {
                     self.seen.blobs += 1;
                 }
             },
+            Parsed::Incomplete(source) => {
+                self.seen.count(source);
+                self.seen.cut_short += 1;
+            }
             Parsed::Unrecognised => {}
         }
     }
@@ -266,9 +318,12 @@ impl Story {
         } else if let Some(&index) = mac.and_then(|m| self.by_mac.get(&m)) {
             return Some(index);
         }
-        if client.is_none() && mac.is_none() {
-            self.seen.unattributed += 1;
-            return None;
+        let anonymous = client.is_none() && mac.is_none();
+        if anonymous {
+            self.seen.anonymous += 1;
+            if let Some(index) = self.anonymous {
+                return Some(index);
+            }
         }
         if self.phones.len() >= MAX_PHONES {
             self.seen.untracked += 1;
@@ -282,6 +337,9 @@ impl Story {
         if let Some(mac) = mac {
             self.by_mac.entry(mac).or_insert(index);
         }
+        if anonymous {
+            self.anonymous = Some(index);
+        }
         Some(index)
     }
 
@@ -293,6 +351,11 @@ impl Story {
         file: Option<&str>,
     ) -> Option<Pending> {
         let file = file?;
+        if file.trim().is_empty() {
+            // A line cut short: a request names a file, or it is none.
+            self.seen.cut_short += 1;
+            return None;
+        }
         self.seen.requests += 1;
         let bare = key(file);
         let file_key = self.names.id(bare);
@@ -358,6 +421,7 @@ impl Story {
                 index: boot.requests.len() - 1,
                 key: file_key,
                 pid: event.pid,
+                sending: false,
             })
         } else {
             boot.more += 1;
@@ -369,10 +433,11 @@ impl Story {
         self.check_request(index, file, file_key, &name, event);
         let at = at?;
         let queue = match event.source {
-            Source::TftpdHpa if event.pid.is_some() => &mut self.hpa,
-            Source::Atftpd => &mut self.atftpd,
-            Source::Tftpd32 => &mut self.tftpd32,
-            _ => return Some(at),
+            Source::TftpdHpa if event.pid.is_none() => return Some(at),
+            Source::Dnsmasq | Source::Busybox | Source::Xinetd | Source::Fallback => {
+                return Some(at)
+            }
+            source => &mut self.pending[source as usize],
         };
         if queue.len() == MAX_PENDING {
             queue.pop_front();
@@ -484,7 +549,7 @@ impl Story {
     /// The phone's current boot is over: remember the image it fetched, and whether the
     /// loader found nothing to load.
     fn close_boot(&mut self, index: usize) {
-        let answers = self.seen.hpa_answers > 0;
+        let answers = self.seen.hpa_silence_is_sent();
         let phone = &mut self.phones[index];
         let Some(boot) = phone.boots.back() else {
             return;
@@ -525,7 +590,14 @@ impl Story {
         boot.last_line = boot.last_line.max(event.line);
         let outcome = &event.outcome;
         let replace = match (&request.outcome, outcome) {
-            (_, Outcome::Resent | Outcome::ClientError { .. } | Outcome::Connected) => false,
+            (
+                _,
+                Outcome::Resent
+                | Outcome::Sending
+                | Outcome::Retried
+                | Outcome::ClientError { .. }
+                | Outcome::Connected,
+            ) => false,
             (old, Outcome::Ended) => !old.is_final(),
             (old, _) => !old.is_final() || matches!(outcome, Outcome::Failed { .. }),
         };
@@ -540,13 +612,7 @@ impl Story {
         let lines = [request.line, event.line];
         let source = request.source;
         let bytes = request.bytes;
-        let tally_full = phone.tallies.len() >= MAX_TALLIES;
-        let tally = match phone.tallies.get_mut(&at.key) {
-            Some(t) => Some(t),
-            None if !tally_full => Some(phone.tallies.entry(at.key).or_default()),
-            None => None,
-        };
-        if let Some(tally) = tally {
+        if let Some(tally) = phone.tally(at.key) {
             match outcome {
                 Outcome::NotFound => tally.not_found += 1,
                 Outcome::Refused { code, text } => tally.refused = Some((*code, text.clone())),
@@ -555,6 +621,7 @@ impl Story {
                     tally.sent += 1;
                     tally.sent_empty += u32::from(bytes == Some(0));
                 }
+                Outcome::Ended => tally.ended += 1,
                 _ => {}
             }
         }
@@ -611,7 +678,13 @@ impl Story {
                 return;
             }
         }
-        if matches!(self.names.name(file), Name::Image { .. }) {
+        let needed = match self.names.name(file) {
+            Name::Image { .. } => true,
+            // Another model's load files; a missing trust list is as good as an empty one.
+            Name::OtherPhone(other) => other.kind != OtherKind::TrustList,
+            _ => false,
+        };
+        if needed {
             let named_by = self.phones[index]
                 .boots
                 .iter()

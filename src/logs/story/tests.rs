@@ -61,7 +61,7 @@ fn each_server_counts_its_own_lines() {
         }
     }
     assert_eq!(seen.lines_of(Source::Busybox), 5);
-    assert_eq!(seen.server_lines(), 15);
+    assert_eq!(seen.server_lines(), 45);
 }
 
 #[test]
