@@ -12,6 +12,7 @@ mod phoneup {
     pub mod cli;
     pub mod data;
     pub mod diagnose;
+    pub mod diagnose_field;
     pub mod field;
     pub mod graph;
     pub mod identify;

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::support::{phoneup, run, Test};
 
-fn log(name: &str) -> String {
+pub(super) fn log(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/logs")
         .join(name)
@@ -22,7 +22,7 @@ fn log(name: &str) -> String {
 }
 
 /// `diagnose ARGS --format json`: exit code and the report.
-fn diagnose(args: &[&str]) -> (i32, Value) {
+pub(super) fn diagnose(args: &[&str]) -> (i32, Value) {
     let mut all = vec!["diagnose"];
     all.extend_from_slice(args);
     all.extend_from_slice(&["--format", "json"]);
@@ -32,7 +32,7 @@ fn diagnose(args: &[&str]) -> (i32, Value) {
 }
 
 /// (client, kind, file, count) of every finding, sorted.
-fn findings(report: &Value) -> BTreeSet<(String, String, String, u64)> {
+pub(super) fn findings(report: &Value) -> BTreeSet<(String, String, String, u64)> {
     report["findings"]
         .as_array()
         .unwrap()
@@ -48,11 +48,16 @@ fn findings(report: &Value) -> BTreeSet<(String, String, String, u64)> {
         .collect()
 }
 
-fn finding(client: &str, kind: &str, file: &str, count: u64) -> (String, String, String, u64) {
+pub(super) fn finding(
+    client: &str,
+    kind: &str,
+    file: &str,
+    count: u64,
+) -> (String, String, String, u64) {
     (client.into(), kind.into(), file.into(), count)
 }
 
-fn phone<'a>(report: &'a Value, client: &str) -> &'a Value {
+pub(super) fn phone<'a>(report: &'a Value, client: &str) -> &'a Value {
     report["phones"]
         .as_array()
         .unwrap()
@@ -62,7 +67,7 @@ fn phone<'a>(report: &'a Value, client: &str) -> &'a Value {
 }
 
 /// The era of each boot, and what runs at each.
-fn eras(phone: &Value) -> Vec<(String, Option<String>)> {
+pub(super) fn eras(phone: &Value) -> Vec<(String, Option<String>)> {
     phone["boots"]
         .as_array()
         .unwrap()
@@ -76,7 +81,7 @@ fn eras(phone: &Value) -> Vec<(String, Option<String>)> {
         .collect()
 }
 
-fn notes(report: &Value) -> String {
+pub(super) fn notes(report: &Value) -> String {
     report["notes"]
         .as_array()
         .unwrap()
