@@ -80,11 +80,16 @@ fn tag(token: &[u8]) -> Option<(&[u8], Option<Pid>)> {
 }
 
 fn number(digits: &[u8]) -> Option<u64> {
-    // Digits only (`parse` takes a sign too); none, or too many for a u64, fail to parse.
-    if !digits.iter().all(u8::is_ascii_digit) {
+    // Digits only; none, or too many for a u64, is no number.
+    if digits.is_empty() {
         return None;
     }
-    std::str::from_utf8(digits).ok()?.parse().ok()
+    digits.iter().try_fold(0u64, |n, &d| {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+    })
 }
 
 /// rsyslog writes a control character as `#` and three octal digits (`#015` is CR, `#011`

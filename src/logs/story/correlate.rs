@@ -22,7 +22,7 @@ pub(super) struct Pending {
 }
 
 impl Story {
-    pub(super) fn event(&mut self, event: Event) {
+    pub(super) fn event(&mut self, event: &Event) {
         let source = event.source;
         let file = event.file.as_deref();
         match (source, &event.outcome) {
@@ -30,12 +30,12 @@ impl Story {
             (Source::Tftpd32, Outcome::Requested) => {
                 let connection = self.tftpd32_connection.clone();
                 let client = connection.as_ref().map(|(c, _)| c.as_str());
-                self.request(&event, client, file);
+                self.request(event, client, file);
             }
             (Source::TftpdHpa, Outcome::Requested) if event.client.is_none() => {
                 self.seen.hpa_requests += 1;
-                let client = self.started_for(&event);
-                self.request(&event, client.as_deref(), file);
+                let client = self.started_for(event);
+                self.request(event, client.as_deref(), file);
             }
             (_, Outcome::Requested) => {
                 match source {
@@ -44,14 +44,14 @@ impl Story {
                     Source::Fallback => self.seen.fallback_requests += 1,
                     _ => {}
                 }
-                self.request(&event, event.client.as_deref(), file);
+                self.request(event, event.client.as_deref(), file);
             }
             (Source::Tftpd32, Outcome::Connected) => {
                 if let (Some(client), Some(port)) = (&event.client, event.port) {
                     self.tftpd32_connection = Some((client.to_string(), port));
                 }
             }
-            (Source::Xinetd, outcome) => self.xinetd(&event, outcome),
+            (Source::Xinetd, outcome) => self.xinetd(event, outcome),
             (Source::Dnsmasq, outcome) => {
                 // One line a transfer, written when it ends: the request and its outcome.
                 let Some(path) = file else {
@@ -62,19 +62,19 @@ impl Story {
                         self.seen.dnsmasq_not_found += 1;
                     }
                     let name = self.strip_root(path, true);
-                    if let Some(at) = self.request(&event, event.client.as_deref(), Some(name)) {
-                        self.outcome(&at, &event);
+                    if let Some(at) = self.request(event, event.client.as_deref(), Some(name)) {
+                        self.outcome(&at, event);
                     }
                 }
             }
-            (Source::TftpdHpa, outcome) => self.hpa_outcome(&event, outcome),
+            (Source::TftpdHpa, outcome) => self.hpa_outcome(event, outcome),
             (Source::Atftpd, outcome) => {
                 if !matches!(outcome, Outcome::Resent) {
                     self.seen.atftpd_outcomes += 1;
                 }
                 let name = file.map(|path| self.strip_root(path, false));
-                match self.find_atftpd(&event, name) {
-                    Some(at) => self.outcome(&at, &event),
+                match self.find_atftpd(event, name) {
+                    Some(at) => self.outcome(&at, event),
                     None => self.seen.unattributed += 1,
                 }
             }
@@ -84,11 +84,11 @@ impl Story {
                     file.is_none_or(|f| key(f) == self.names.get(p.key))
                 });
                 match found {
-                    Some(at) => self.outcome(&at, &event),
+                    Some(at) => self.outcome(&at, event),
                     None => self.seen.unattributed += 1,
                 }
             }
-            (Source::Capture, outcome) => self.capture_outcome(&event, outcome),
+            (Source::Capture, outcome) => self.capture_outcome(event, outcome),
             (Source::Fallback, _) => {}
         }
     }

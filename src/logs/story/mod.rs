@@ -273,15 +273,15 @@ impl Story {
     }
 
     /// Takes one parsed line.
-    pub fn take(&mut self, parsed: Parsed) {
+    pub fn take(&mut self, parsed: &Parsed) {
         match parsed {
             Parsed::Event(event) => {
                 self.seen.count(event.source);
                 self.event(event);
             }
-            Parsed::Info(info) => match info {
+            Parsed::Info(info) => match *info {
                 Info::Server(source) => self.seen.count(source),
-                Info::Root(root) => {
+                Info::Root(ref root) => {
                     self.seen.count(Source::Dnsmasq);
                     self.seen.dnsmasq_root = Some(root.trim_end_matches('/').to_string());
                 }
@@ -290,7 +290,7 @@ impl Story {
                     self.seen.blobs += 1;
                 }
             },
-            Parsed::Incomplete(source) => {
+            &Parsed::Incomplete(source) => {
                 self.seen.count(source);
                 self.seen.cut_short += 1;
             }

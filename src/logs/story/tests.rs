@@ -6,7 +6,7 @@ use crate::logs::line;
 fn story(lines: &[&str]) -> Story {
     let mut story = Story::new(None);
     for (n, text) in lines.iter().enumerate() {
-        story.take(line::parse(text.as_bytes(), n as u64 + 1));
+        story.take(&line::parse(text.as_bytes(), n as u64 + 1));
     }
     story.finish();
     story

@@ -1,14 +1,13 @@
 //! Reading a log: bytes to counted lines, the TFTP lines among them found by the words they
 //! carry and handed to the parser and the story; one thread for a stream fed in pieces, two
-//! (reading and telling) for a whole input.
+//! (reading and telling, sharing the parsing) for a whole input ([`pipeline`]).
 
-use std::borrow::Cow;
 use std::io::{self, Read};
-use std::sync::{mpsc, OnceLock};
+use std::sync::OnceLock;
 
 use aho_corasick::{packed, AhoCorasick, Input};
 
-use crate::logs::event::{Event, Parsed};
+use crate::logs::event::Parsed;
 use crate::logs::line;
 use crate::logs::story::Story;
 use crate::tftp_root::TftpRoot;
@@ -87,6 +86,8 @@ impl Markers {
     }
 }
 
+mod pipeline;
+
 /// A line a reader holds back, because it may go on in a line not read yet, is at most this
 /// long.
 const MAX_HELD: usize = 4096;
@@ -126,59 +127,6 @@ impl Diagnosis {
         Ok(n)
     }
 
-    /// Reads `reader` to its end. Two threads share the work: this one reads, counts lines,
-    /// finds the TFTP ones and parses them; another tells the story, a buffer behind.
-    pub fn read_all(&mut self, reader: &mut dyn Read) -> io::Result<()> {
-        let Diagnosis {
-            lines,
-            lines_read,
-            lines_recognised,
-            lines_joined,
-            lines_too_long,
-            story,
-        } = self;
-        std::thread::scope(|scope| {
-            let (batches, received) = mpsc::sync_channel::<Batch>(2);
-            let (spent, reuse) = mpsc::channel::<Batch>();
-            let teller = scope.spawn(move || {
-                for mut batch in received {
-                    for parsed in batch.parsed.drain(..) {
-                        story.take(parsed.attach(&batch.text));
-                    }
-                    let _ = spent.send(batch);
-                }
-            });
-            let mut scratch = Vec::new();
-            let result = (|| loop {
-                let at_end = lines.fill(reader)?;
-                if at_end {
-                    lines.end_line();
-                }
-                let mut batch = reuse.try_recv().unwrap_or_default();
-                batch.text.clear();
-                let counts = Counts {
-                    read: &mut *lines_read,
-                    too_long: &mut *lines_too_long,
-                    joined: &mut *lines_joined,
-                };
-                lines.take(at_end, counts, &mut |number, bytes, next| {
-                    let (parsed, took) = line::parse_joined(bytes, next, number, &mut scratch);
-                    if parsed != Parsed::Unrecognised {
-                        *lines_recognised += 1 + u64::from(took);
-                        batch.parsed.push(Detached::new(parsed, &mut batch.text));
-                    }
-                    took
-                });
-                if batches.send(batch).is_err() || at_end {
-                    return Ok(());
-                }
-            })();
-            drop(batches);
-            teller.join().expect("the story thread does not panic");
-            result
-        })
-    }
-
     /// Takes bytes already in memory (tests, benchmarks, a fuzzer).
     pub fn feed(&mut self, mut bytes: &[u8]) {
         while !bytes.is_empty() {
@@ -215,7 +163,7 @@ impl Diagnosis {
             if parsed != Parsed::Unrecognised {
                 *recognised += 1 + u64::from(took);
             }
-            story.take(parsed);
+            story.take(&parsed);
             took
         };
         let counts = Counts {
@@ -356,63 +304,6 @@ struct Counts<'a> {
     read: &'a mut u64,
     too_long: &'a mut u64,
     joined: &'a mut u64,
-}
-
-/// Parsed TFTP lines on their way to the story thread. Their names are copied out, as text
-/// already checked, so the reading buffer is free again at once and the story neither reads
-/// it nor checks the text again.
-#[derive(Default)]
-struct Batch {
-    parsed: Vec<Detached>,
-    /// The names of the parsed lines, one after the other.
-    text: String,
-}
-
-/// A parsed line without the buffer it borrowed from: its names are ranges of [`Batch::text`].
-struct Detached {
-    parsed: Parsed<'static>,
-    client: Option<(usize, usize)>,
-    file: Option<(usize, usize)>,
-}
-
-impl Detached {
-    fn new(parsed: Parsed<'_>, text: &mut String) -> Detached {
-        let mut keep = |name: Option<Cow<'_, str>>| {
-            name.map(|name| {
-                let start = text.len();
-                text.push_str(&name);
-                (start, text.len())
-            })
-        };
-        match parsed {
-            Parsed::Event(mut event) => {
-                let client = keep(event.client.take());
-                let file = keep(event.file.take());
-                Detached {
-                    parsed: Parsed::Event(event.into_owned()),
-                    client,
-                    file,
-                }
-            }
-            other => Detached {
-                parsed: other.into_owned(),
-                client: None,
-                file: None,
-            },
-        }
-    }
-
-    fn attach(self, text: &str) -> Parsed<'_> {
-        let name = |range: Option<(usize, usize)>| range.map(|(s, e)| Cow::Borrowed(&text[s..e]));
-        match self.parsed {
-            Parsed::Event(event) => Parsed::Event(Event {
-                client: name(self.client),
-                file: name(self.file),
-                ..event
-            }),
-            other => other,
-        }
-    }
 }
 
 /// Finds the lines of `data` (complete lines) that hold a marker: their numbers (counting on
@@ -637,6 +528,48 @@ mod tests {
         piped.read_all(&mut Trickle(text)).unwrap();
         piped.finish();
         check(&piped);
+    }
+
+    #[test]
+    fn both_readers_join_the_same_broken_lines_whoever_parses_them() {
+        // Broken lines, lines in three pieces, lines cut short, in every order, many times
+        // over: the two-thread reader leaves some to its teller, whatever its share.
+        let pieces: [&[u8]; 6] = [
+            b"Dec 20 03:25:25 h in.tftpd[1]: RRQ from 10.0.0.1 filename \nCTLSEP0018B9000001.tlv\n",
+            b"Dec 20 03:25:25 h in.tftpd[1]: Client 10.0.0.1 File not \nfound CTLSEP0018B9000001.tlv\n",
+            b"Dec 20 03:25:25 h in.tftpd[2]: RRQ from \n10.0.0.2 filename \nOS79XX.TXT\n",
+            b"Dec 20 03:25:25 h in.tftpd[3]: RRQ from 10.0.0.3 filename \n",
+            b"Dec 20 03:25:25 h in.tftpd[4]: RRQ from 10.0.0.4 filename SEP0018B9000004.cnf.xml\n",
+            b"Dec 20 03:25:25 h xinetd[9]: START: tftp pid=9 \nfrom=10.0.0.9 .tlv\n",
+        ];
+        let mut text = Vec::new();
+        let mut seed = 7u32;
+        for _ in 0..20_000 {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            text.extend_from_slice(pieces[(seed >> 16) as usize % pieces.len()]);
+        }
+        let plain = read(&text);
+        assert!(plain.lines_joined > 10_000);
+        let requests = |d: &Diagnosis| -> Vec<(u64, String)> {
+            d.story
+                .phones
+                .iter()
+                .flat_map(|p| p.boots.iter().flat_map(|b| b.requests.iter()))
+                .map(|r| (r.line, format!("{:?}", r.outcome)))
+                .collect()
+        };
+        for share in [0, 5, 16] {
+            let mut piped = Diagnosis::new(None);
+            piped.read_sharing(&mut Trickle(&text), share).unwrap();
+            piped.finish();
+            assert_eq!(
+                (piped.lines_read, piped.lines_recognised, piped.lines_joined),
+                (plain.lines_read, plain.lines_recognised, plain.lines_joined),
+                "{share}"
+            );
+            assert_eq!(piped.story.seen.cut_short, plain.story.seen.cut_short);
+            assert_eq!(requests(&piped), requests(&plain), "{share}");
+        }
     }
 
     #[test]

@@ -1,0 +1,230 @@
+//! A whole input read by two threads: this one reads, counts the lines and finds the TFTP
+//! ones; the other tells the story, a buffer behind. Parsing is shared between them, as each
+//! has time for it: the reader parses a share of the lines and leaves the others, copied, to
+//! the teller; when a batch finds the teller still busy with the ones before, the reader
+//! parses more, and when it finds it waiting, less. A line left to the teller takes the lines
+//! right after it along (one of them may be its second half, which only its parse can tell),
+//! so that every line is read as the one-thread reader reads it.
+
+use std::borrow::Cow;
+use std::io::{self, Read};
+use std::sync::mpsc::{self, TrySendError};
+
+use crate::logs::event::{Event, Parsed};
+use crate::logs::line;
+
+use super::{Counts, Diagnosis};
+
+/// The reader parses the lines whose number modulo this is below its share.
+const SHARES: u64 = 16;
+
+impl Diagnosis {
+    /// Reads `reader` to its end, in two threads.
+    pub fn read_all(&mut self, reader: &mut dyn Read) -> io::Result<()> {
+        self.read_sharing(reader, SHARES)
+    }
+
+    /// [`Diagnosis::read_all`], the reader's share of the parsing starting at `share`
+    /// sixteenths.
+    pub(super) fn read_sharing(&mut self, reader: &mut dyn Read, share: u64) -> io::Result<()> {
+        let Diagnosis {
+            lines,
+            lines_read,
+            lines_recognised,
+            lines_joined,
+            lines_too_long,
+            story,
+        } = self;
+        let (told, result) = std::thread::scope(|scope| {
+            let (batches, received) = mpsc::sync_channel::<Batch>(2);
+            let (spent, reuse) = mpsc::channel::<Batch>();
+            let teller = scope.spawn(move || {
+                let mut teller = Teller::default();
+                for mut batch in received {
+                    teller.tell(&mut batch, story);
+                    let _ = spent.send(batch);
+                }
+                teller
+            });
+            let mut scratch = Vec::new();
+            // The reader's share of the parsing, in sixteenths; and the last line it left to
+            // the teller.
+            let mut share = share;
+            let mut left = None;
+            let result = (|| loop {
+                let at_end = lines.fill(reader)?;
+                if at_end {
+                    lines.end_line();
+                }
+                let mut batch = reuse.try_recv().unwrap_or_default();
+                batch.clear();
+                let counts = Counts {
+                    read: &mut *lines_read,
+                    too_long: &mut *lines_too_long,
+                    joined: &mut *lines_joined,
+                };
+                lines.take(at_end, counts, &mut |number, bytes, next| {
+                    if number % SHARES >= share || left.is_some_and(|l: u64| l + 1 == number) {
+                        left = Some(number);
+                        batch.leave(number, bytes, next);
+                        return false;
+                    }
+                    let (parsed, took) = line::parse_joined(bytes, next, number, &mut scratch);
+                    if parsed != Parsed::Unrecognised {
+                        *lines_recognised += 1 + u64::from(took);
+                        batch.items.push(Item::Parsed(Detached::new(parsed, &mut batch.text)));
+                    }
+                    took
+                });
+                let sent = match batches.try_send(batch) {
+                    Ok(()) => {
+                        // The teller was ready for more: leave it more.
+                        share = share.saturating_sub(1);
+                        Ok(())
+                    }
+                    Err(TrySendError::Full(batch)) => {
+                        share = (share + 1).min(SHARES);
+                        batches.send(batch).map_err(|_| ())
+                    }
+                    Err(TrySendError::Disconnected(_)) => Err(()),
+                };
+                if sent.is_err() || at_end {
+                    return Ok(());
+                }
+            })();
+            drop(batches);
+            let teller = teller.join().expect("the story thread does not panic");
+            (teller, result)
+        });
+        *lines_recognised += told.recognised;
+        *lines_joined += told.joined;
+        result
+    }
+}
+
+/// The lines of one read on their way to the teller, in order: parsed ones, their names copied
+/// out as text already checked, and ones left to it to parse, copied whole with the line after
+/// each; so the reading buffer is free again at once.
+#[derive(Default)]
+struct Batch {
+    items: Vec<Item>,
+    /// The names of the parsed lines, one after the other.
+    text: String,
+    /// The lines left to the teller, and the lines after them.
+    bytes: Vec<u8>,
+}
+
+impl Batch {
+    fn clear(&mut self) {
+        self.items.clear();
+        self.text.clear();
+        self.bytes.clear();
+    }
+
+    /// Leaves line `number` to the teller.
+    fn leave(&mut self, number: u64, bytes: &[u8], next: Option<&[u8]>) {
+        let mut keep = |bytes: &[u8]| {
+            let start = self.bytes.len();
+            self.bytes.extend_from_slice(bytes);
+            (start, self.bytes.len())
+        };
+        let line = keep(bytes);
+        let next = next.map(keep);
+        self.items.push(Item::Left { number, line, next });
+    }
+}
+
+enum Item {
+    Parsed(Detached),
+    /// A line for the teller to parse: its number, and where it and the line after it are in
+    /// [`Batch::bytes`].
+    Left {
+        number: u64,
+        line: (usize, usize),
+        next: Option<(usize, usize)>,
+    },
+}
+
+/// The teller's side: the story, and what it counted of the lines it parsed.
+#[derive(Default)]
+struct Teller {
+    scratch: Vec<u8>,
+    /// The line a line it parsed took as its second half: not read again.
+    taken: Option<u64>,
+    recognised: u64,
+    joined: u64,
+}
+
+impl Teller {
+    fn tell(&mut self, batch: &mut Batch, story: &mut crate::logs::story::Story) {
+        for item in batch.items.drain(..) {
+            match item {
+                Item::Parsed(parsed) => story.take(&parsed.attach(&batch.text)),
+                Item::Left { number, line, next } => {
+                    if self.taken == Some(number) {
+                        continue;
+                    }
+                    let bytes = &batch.bytes[line.0..line.1];
+                    let next = next.map(|(s, e)| &batch.bytes[s..e]);
+                    let (parsed, took) =
+                        line::parse_joined(bytes, next, number, &mut self.scratch);
+                    if took {
+                        self.taken = Some(number + 1);
+                        self.joined += 1;
+                    }
+                    if parsed != Parsed::Unrecognised {
+                        self.recognised += 1 + u64::from(took);
+                        story.take(&parsed);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A parsed line without the buffer it borrowed from: its names are ranges of [`Batch::text`].
+struct Detached {
+    parsed: Parsed<'static>,
+    client: Option<(usize, usize)>,
+    file: Option<(usize, usize)>,
+}
+
+impl Detached {
+    fn new(parsed: Parsed<'_>, text: &mut String) -> Detached {
+        let mut keep = |name: Option<Cow<'_, str>>| {
+            name.map(|name| {
+                let start = text.len();
+                text.push_str(&name);
+                (start, text.len())
+            })
+        };
+        match parsed {
+            Parsed::Event(mut event) => {
+                let client = keep(event.client.take());
+                let file = keep(event.file.take());
+                Detached {
+                    parsed: Parsed::Event(event.into_owned()),
+                    client,
+                    file,
+                }
+            }
+            other => Detached {
+                parsed: other.into_owned(),
+                client: None,
+                file: None,
+            },
+        }
+    }
+
+    fn attach(self, text: &str) -> Parsed<'_> {
+        let name = |range: Option<(usize, usize)>| range.map(|(s, e)| Cow::Borrowed(&text[s..e]));
+        match self.parsed {
+            Parsed::Event(event) => Parsed::Event(Event {
+                client: name(self.client),
+                file: name(self.file),
+                ..event
+            }),
+            other => other,
+        }
+    }
+}
