@@ -13,6 +13,8 @@ mod phoneup {
     pub mod data;
     pub mod diagnose;
     pub mod diagnose_field;
+    pub mod diagnose_field;
+    pub mod diagnose_follow;
     pub mod field;
     pub mod graph;
     pub mod identify;

@@ -1,10 +1,13 @@
 //! `--follow`: reading a log file as it grows, as `tail -F` does: from where the reading got
 //! to, and on when the file is renamed and a new one takes its name (rotation), or when it is
-//! truncated; or a pipe as it comes. The caller is told after each read, to print what
-//! appeared, and says when to stop.
+//! truncated, also when it has grown past where the reading was by the next look (a copy and
+//! truncate rotation: the bytes just before the reading's place are no longer those read); or
+//! a pipe as it comes. The caller is told after each read, to print what appeared, and says
+//! when to stop; it is asked after each read, so that an input that never ends (`/dev/zero`)
+//! or never begins (a FIFO with no writer, opened without waiting for one) still stops.
 
-use std::fs::File;
-use std::io::{self, Seek, SeekFrom};
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::time::Duration;
 
@@ -24,9 +27,106 @@ fn identity(metadata: &std::fs::Metadata) -> (u64, u64) {
     }
 }
 
-/// Follows `path` until `stop` says so (asked after each read), polling every `poll`. `on_read` runs after every read
-/// that brought lines, and after a rotation or truncation. A path that does not exist yet, or
-/// not any more, is waited for.
+/// Bytes kept of the end of what was read: a file whose bytes before the reading's place
+/// differ from them was written anew.
+const TAIL: usize = 64;
+
+/// The file being followed.
+struct Followed {
+    file: File,
+    id: (u64, u64),
+    /// A regular file (its size and bytes can be looked at), not a FIFO or a device.
+    regular: bool,
+    /// Where the reading is.
+    offset: u64,
+    /// The last bytes read, up to [`TAIL`], and how many there are.
+    tail: [u8; TAIL],
+    tail_len: usize,
+}
+
+impl Followed {
+    /// Opens `path` without waiting for a FIFO's writer.
+    fn open(path: &Path) -> io::Result<Followed> {
+        let mut options = OpenOptions::new();
+        options.read(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(libc::O_NONBLOCK);
+        }
+        let file = options.open(path)?;
+        let metadata = file.metadata()?;
+        Ok(Followed {
+            file,
+            id: identity(&metadata),
+            regular: metadata.is_file(),
+            offset: 0,
+            tail: [0; TAIL],
+            tail_len: 0,
+        })
+    }
+
+    /// Starts again at the file's beginning.
+    fn rewind(&mut self) -> io::Result<()> {
+        self.file.seek(SeekFrom::Start(0))?;
+        self.offset = 0;
+        self.tail_len = 0;
+        Ok(())
+    }
+
+    /// Whether the file was written anew since it was read: shorter than where the reading is,
+    /// or its bytes just before that place differ from those read there.
+    fn rewritten(&self, size: u64) -> io::Result<bool> {
+        if size < self.offset {
+            return Ok(true);
+        }
+        let mut now = [0u8; TAIL];
+        let now = &mut now[..self.tail_len];
+        read_at(&self.file, now, self.offset - self.tail_len as u64)?;
+        Ok(*now != self.tail[..self.tail_len])
+    }
+}
+
+/// Reads exactly `buf.len()` bytes at `offset` (a file is never shorter there: its size was
+/// looked at first).
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    file.read_exact_at(buf, offset)
+}
+
+#[cfg(not(unix))]
+fn read_at(_: &File, _: &mut [u8], _: u64) -> io::Result<()> {
+    Ok(())
+}
+
+impl Read for Followed {
+    /// Reads, keeping the last bytes read; nothing to read yet is no bytes.
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = match self.file.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => 0,
+            other => other?,
+        };
+        self.offset += n as u64;
+        let read = &buf[..n];
+        if read.len() >= TAIL {
+            self.tail.copy_from_slice(&read[read.len() - TAIL..]);
+            self.tail_len = TAIL;
+        } else {
+            let keep = (TAIL - read.len()).min(self.tail_len);
+            self.tail
+                .copy_within(self.tail_len - keep..self.tail_len, 0);
+            self.tail[keep..keep + read.len()].copy_from_slice(read);
+            self.tail_len = keep + read.len();
+        }
+        Ok(n)
+    }
+}
+
+/// Follows `path` until `stop` says so, polling every `poll`: `stop` is asked after each read,
+/// so a file that never ends stops too. `on_read` runs after every read that brought lines,
+/// and after a rotation or truncation. A path that does not exist yet, or not any more, is
+/// waited for.
 pub fn follow(
     path: &Path,
     diagnosis: &mut Diagnosis,
@@ -34,51 +134,63 @@ pub fn follow(
     stop: &dyn Fn() -> bool,
     on_read: &mut dyn FnMut(&mut Diagnosis) -> io::Result<()>,
 ) -> io::Result<()> {
-    let mut open: Option<(File, (u64, u64), u64)> = None;
+    let mut open: Option<Followed> = None;
     loop {
         if open.is_none() {
-            if let Ok(file) = File::open(path) {
-                let id = identity(&file.metadata()?);
-                open = Some((file, id, 0));
-            }
+            open = Followed::open(path).ok();
         }
-        if let Some((file, id, offset)) = open.as_mut() {
-            let mut read_any = false;
-            loop {
-                let n = diagnosis.read_from(file)?;
-                if n == 0 {
-                    break;
+        if let Some(followed) = open.as_mut() {
+            // Before reading on: what the path names now, and whether the file was written
+            // anew where the reading got to (the bytes there are looked at before any newer
+            // ones are read).
+            let now = std::fs::metadata(path).ok();
+            let rotated = now.as_ref().is_some_and(|now| identity(now) != followed.id);
+            if let (false, true, Some(now)) = (rotated, followed.regular, &now) {
+                if followed.rewritten(now.len())? {
+                    // Truncated, or copied away and truncated and written again since the
+                    // last look: start again at its beginning.
+                    diagnosis.end_of_input();
+                    followed.rewind()?;
                 }
-                *offset += n as u64;
-                read_any = true;
             }
-            if read_any {
+            if read_on(followed, diagnosis, stop, on_read)? {
+                return Ok(());
+            }
+            if rotated {
+                // The old file is read to its end; the new one from its start.
+                diagnosis.end_of_input();
                 on_read(diagnosis)?;
-            }
-            match std::fs::metadata(path) {
-                Ok(now) if identity(&now) != *id => {
-                    // Rotated: the old file is read to its end; the new one from its start.
-                    diagnosis.end_of_input();
-                    on_read(diagnosis)?;
-                    open = None;
-                    continue;
-                }
-                Ok(now) if now.len() < *offset => {
-                    // Truncated: start again at its beginning.
-                    diagnosis.end_of_input();
-                    file.seek(SeekFrom::Start(0))?;
-                    *offset = 0;
-                    continue;
-                }
-                _ => {}
+                open = None;
+                continue;
             }
         }
-        // Asked after each read, so what the file held when told to stop is read.
         if stop() {
             return Ok(());
         }
         std::thread::sleep(poll);
     }
+}
+
+/// Reads `followed` to its end, or until `stop` says so (asked after each read): returns
+/// whether it did. `on_read` runs once what came was read.
+fn read_on(
+    followed: &mut Followed,
+    diagnosis: &mut Diagnosis,
+    stop: &dyn Fn() -> bool,
+    on_read: &mut dyn FnMut(&mut Diagnosis) -> io::Result<()>,
+) -> io::Result<bool> {
+    let mut read_any = false;
+    while diagnosis.read_from(followed)? > 0 {
+        read_any = true;
+        if stop() {
+            on_read(diagnosis)?;
+            return Ok(true);
+        }
+    }
+    if read_any {
+        on_read(diagnosis)?;
+    }
+    Ok(false)
 }
 
 /// Reads `input` (a pipe, or standard input) as it comes, until its end or until `stop` says
@@ -222,5 +334,102 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(10), "bounded");
         assert_eq!(diagnosis.lines_read, 4);
         assert_eq!(diagnosis.lines_recognised, 4);
+    }
+
+    #[test]
+    fn a_copy_and_truncate_grown_back_past_the_old_place_is_read_from_its_start() {
+        // GNU tail -F reads every line here; phoneup once read only those past its old place.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("syslog");
+        let line = |client: u32, n: u32| {
+            format!("Nov 21 09:27:{n:02} pbx in.tftpd[1]: RRQ from 10.0.0.{client} filename CTLSEP0018B900000{client}.tlv\n")
+        };
+        let old: String = (1..=5).map(|n| line(4, n)).collect();
+        std::fs::write(&path, &old).unwrap();
+        let mut diagnosis = Diagnosis::new(None);
+        let started = Instant::now();
+        let lines = Cell::new(0);
+        let rewritten = Cell::new(false);
+        // Asked when the reading is at the end: the file is rewritten right then, so that the
+        // next look finds it grown past the old place before anything newer is read.
+        let stop = || {
+            if lines.get() == 5 && !rewritten.get() {
+                let new: String = (1..=9).map(|n| line(5, n)).collect();
+                std::fs::write(&path, new).unwrap();
+                rewritten.set(true);
+            }
+            lines.get() >= 14 || started.elapsed() > Duration::from_secs(10)
+        };
+        follow(
+            &path,
+            &mut diagnosis,
+            Duration::from_millis(10),
+            &stop,
+            &mut |d: &mut Diagnosis| {
+                lines.set(d.lines_read);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(diagnosis.lines_read, 14);
+        let clients: Vec<_> = diagnosis
+            .story
+            .phones
+            .iter()
+            .map(|p| p.client.clone())
+            .collect();
+        assert_eq!(clients, [Some("10.0.0.4".into()), Some("10.0.0.5".into())]);
+        assert_eq!(diagnosis.story.phones[1].boots[0].requests.len(), 9);
+    }
+
+    #[test]
+    fn bytes_kept_of_the_end_of_what_was_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let text: Vec<u8> = (0..200u8).collect();
+        std::fs::write(&path, &text).unwrap();
+        let mut followed = Followed::open(&path).unwrap();
+        let mut buf = [0u8; 150];
+        for (want, ends) in [(30, 30), (100, 130), (5, 135), (65, 200)] {
+            assert_eq!(followed.read(&mut buf[..want]).unwrap(), want);
+            let kept = ends.min(TAIL);
+            assert_eq!(followed.tail_len, kept);
+            assert_eq!(&followed.tail[..kept], &text[ends - kept..ends]);
+            assert!(!followed.rewritten(200).unwrap());
+        }
+        assert!(followed.rewritten(199).unwrap(), "shorter");
+        let mut other = text.clone();
+        other[190] = 0;
+        std::fs::write(&path, &other).unwrap();
+        assert!(followed.rewritten(200).unwrap(), "other bytes");
+        followed.rewind().unwrap();
+        assert_eq!((followed.offset, followed.tail_len), (0, 0));
+        assert!(!followed.rewritten(0).unwrap());
+    }
+
+    #[test]
+    fn an_input_that_never_ends_or_never_begins_still_stops() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let name = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a NUL-terminated path in a folder of this test.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        for path in [Path::new("/dev/zero"), Path::new("/dev/urandom"), &fifo] {
+            let mut diagnosis = Diagnosis::new(None);
+            let started = Instant::now();
+            follow(
+                path,
+                &mut diagnosis,
+                Duration::from_millis(10),
+                &|| started.elapsed() > Duration::from_millis(100),
+                &mut |_| Ok(()),
+            )
+            .unwrap();
+            assert!(
+                started.elapsed() < Duration::from_secs(1),
+                "{path:?}: {:?}",
+                started.elapsed()
+            );
+        }
     }
 }

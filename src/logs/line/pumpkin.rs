@@ -15,6 +15,9 @@ use crate::logs::time::Time;
 
 const PUMPKIN: Source = Source::PumpKin;
 
+/// A line about a transfer's end: the text before and after the name, and what it says.
+type End = (&'static str, &'static str, fn() -> Outcome);
+
 /// A line of PumpKIN's log, with or without its `[date] `.
 pub(super) fn line(text: &str, line: u64) -> Option<Parsed<'_>> {
     let (time, message) = match text.strip_prefix('[') {
@@ -68,7 +71,7 @@ fn message_of<'t>(text: &'t str, time: Option<Time>, line: u64) -> Option<Parsed
             .strip_suffix(suffix)
             .filter(|file| !file.is_empty())
     };
-    let ends: [(&str, &str, fn() -> Outcome); 5] = [
+    let ends: [End; 5] = [
         ("Transfer of '", "' finished.", || Outcome::Ended),
         ("Transfer of '", "' has successfully completed", || {
             Outcome::Sent

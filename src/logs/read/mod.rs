@@ -247,7 +247,7 @@ impl Lines {
         &mut self,
         at_end: bool,
         counts: Counts,
-        tftp_line: &mut dyn FnMut(u64, &[u8], Option<&[u8]>) -> bool,
+        tftp_line: &mut TftpLine,
     ) {
         let data = &self.buffer[..self.filled];
         let Some(last) = memchr::memrchr(b'\n', data) else {
@@ -298,6 +298,10 @@ impl Lines {
         self.filled -= start + end;
     }
 }
+
+/// What [`Lines::take`] gives each TFTP line to: its number, its bytes and the next line's;
+/// it says whether it took the next line too.
+type TftpLine<'a> = dyn FnMut(u64, &[u8], Option<&[u8]>) -> bool + 'a;
 
 /// What [`Lines::take`] counts.
 struct Counts<'a> {

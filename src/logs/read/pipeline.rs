@@ -72,7 +72,9 @@ impl Diagnosis {
                     let (parsed, took) = line::parse_joined(bytes, next, number, &mut scratch);
                     if parsed != Parsed::Unrecognised {
                         *lines_recognised += 1 + u64::from(took);
-                        batch.items.push(Item::Parsed(Detached::new(parsed, &mut batch.text)));
+                        batch
+                            .items
+                            .push(Item::Parsed(Detached::new(parsed, &mut batch.text)));
                     }
                     took
                 });
@@ -166,8 +168,7 @@ impl Teller {
                     }
                     let bytes = &batch.bytes[line.0..line.1];
                     let next = next.map(|(s, e)| &batch.bytes[s..e]);
-                    let (parsed, took) =
-                        line::parse_joined(bytes, next, number, &mut self.scratch);
+                    let (parsed, took) = line::parse_joined(bytes, next, number, &mut self.scratch);
                     if took {
                         self.taken = Some(number + 1);
                         self.joined += 1;
