@@ -19,7 +19,7 @@ use crate::logs::story::{
     fetched, has_cr_or_space, key, Boot, Names, Phone, Seen, Story, MAX_BOOTS, MAX_PHONES,
 };
 use crate::output::Style;
-use crate::phone::recognise::{self, Era, Name};
+use crate::phone::recognise::{self, BootShape, Name};
 use crate::plan::{Outcome as PlanOutcome, Planner, Request as PlanRequest};
 
 /// `--to LOAD`: where each phone should end.
@@ -61,7 +61,7 @@ pub struct PhoneReport {
     pub client: Option<String>,
     pub mac: Option<Mac>,
     /// The era of the image running at its last boot.
-    pub era: Era,
+    pub era: BootShape,
     pub protocol: Option<Protocol>,
     /// With era `other_phone`: the phones whose file it asked for (`7906G`, `7906G/7911G`,
     /// or `79x1` for a trust list any of them asks for).
@@ -82,7 +82,7 @@ pub struct BootReport {
     pub first_line: u64,
     pub last_line: u64,
     pub start: Option<String>,
-    pub era: Era,
+    pub era: BootShape,
     pub protocol: Option<Protocol>,
     /// With era `other_phone`: the phones whose file it asked for.
     pub other_phone: Option<String>,
@@ -166,7 +166,7 @@ impl Report {
                 PhoneReport {
                     client: phone.client.clone(),
                     mac: phone.mac,
-                    era: last.map_or(Era::Unknown, |b| b.era),
+                    era: last.map_or(BootShape::Unknown, |b| b.era),
                     protocol: last.and_then(|b| b.protocol),
                     other_phone: last.and_then(|b| b.other_phone.clone()),
                     running: last.and_then(|b| b.running.clone()),
@@ -439,10 +439,10 @@ fn compress(requests: &[RequestReport]) -> Vec<String> {
         .collect()
 }
 
-fn era_words(era: Era, protocol: Option<Protocol>, other: Option<&str>) -> String {
+fn era_words(era: BootShape, protocol: Option<Protocol>, other: Option<&str>) -> String {
     match (era, protocol, other) {
-        (Era::OtherPhone, _, Some(other)) => other.to_string(),
-        (Era::UalApplication, Some(p), _) => format!("a UAL-era {p} application"),
+        (BootShape::OtherPhone, _, Some(other)) => other.to_string(),
+        (BootShape::UalApplication, Some(p), _) => format!("a UAL-era {p} application"),
         _ => era.describe().to_string(),
     }
 }
@@ -469,7 +469,7 @@ fn boots(phone: &Phone, hpa_answers: bool, names: &Names) -> Vec<BootReport> {
     let mut out: Vec<BootReport> = Vec::new();
     let mut before: Option<(String, Option<String>)> = None; // (image load, .loads)
     for boot in &phone.boots {
-        let era = boot.hunt.era();
+        let era = boot.hunt.shape();
         let mut running = boot.hunt.running_load().map(str::to_string);
         if running.is_none() && boot.hunt.has_start() {
             if let Some((image, _)) = &before {
@@ -485,10 +485,10 @@ fn boots(phone: &Phone, hpa_answers: bool, names: &Names) -> Vec<BootReport> {
         if let Some(load) = running.as_deref().and_then(|r| LoadId::parse(r).ok()) {
             protocol = load.protocol().or(protocol);
             era = match (load.kind(), load.era(), load.protocol()) {
-                (LoadKind::Loader, ..) => Era::Loader,
-                (_, Some(LoadEra::Ual), _) => Era::UalApplication,
-                (_, Some(_), Some(Protocol::Sccp)) => Era::OldSccp,
-                (_, Some(_), Some(Protocol::Sip)) => Era::OldSip,
+                (LoadKind::Loader, ..) => BootShape::Loader,
+                (_, Some(LoadEra::Ual), _) => BootShape::UalApplication,
+                (_, Some(_), Some(Protocol::Sccp)) => BootShape::OldSccp,
+                (_, Some(_), Some(Protocol::Sip)) => BootShape::OldSip,
                 _ => era,
             };
         }

@@ -243,12 +243,7 @@ impl Lines {
     /// buffer) to `tftp_line`, which says whether it took that next line too (a line broken
     /// in two); keeps the rest. Unless `at_end`, a last TFTP line that may go on in the next
     /// line ([`line::may_continue`]) is kept for the next call.
-    fn take(
-        &mut self,
-        at_end: bool,
-        counts: Counts,
-        tftp_line: &mut TftpLine,
-    ) {
+    fn take(&mut self, at_end: bool, counts: Counts, tftp_line: &mut TftpLine) {
         let data = &self.buffer[..self.filled];
         let Some(last) = memchr::memrchr(b'\n', data) else {
             if self.filled >= BUFFER {

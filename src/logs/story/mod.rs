@@ -13,7 +13,7 @@ use crate::logs::event::{Event, Info, Outcome, Parsed, Source};
 use crate::logs::findings::{Context, Findings, Kind};
 use crate::logs::time::Time;
 use crate::phone::recognise::other::Kind as OtherKind;
-use crate::phone::recognise::{self, Era, Hunt, Name, OtherPhone};
+use crate::phone::recognise::{self, BootShape, Hunt, Name, OtherPhone};
 use crate::tftp_root::TftpRoot;
 
 pub use crate::logs::names::{has_cr_or_space, key, ByName, Names, MAX_NAMES};
@@ -496,7 +496,7 @@ impl Story {
         if let (Name::Image { ext, .. }, Some((before, line, pre_ual))) =
             (name, phone.fetched_before)
         {
-            let same_era = boot.hunt.has_start() && boot.hunt.era().is_pre_ual() == pre_ual;
+            let same_era = boot.hunt.has_start() && boot.hunt.shape().is_pre_ual() == pre_ual;
             if ext.kind() == FirmwareKind::Image && before == file && same_era {
                 let lines = [line, event.line];
                 self.findings.add(
@@ -523,7 +523,7 @@ impl Story {
         if !boot.hunt.has_start() {
             return;
         }
-        let era = boot.hunt.era();
+        let era = boot.hunt.shape();
         let stem = match self.names.name(image) {
             Name::Image { load, .. } => Some(load),
             _ => None,
@@ -554,14 +554,14 @@ impl Story {
         let Some(boot) = phone.boots.back() else {
             return;
         };
-        let era = boot.hunt.era();
+        let era = boot.hunt.shape();
         phone.fetched_before = boot
             .requests
             .iter()
             .rev()
             .find(|r| r.image && fetched(r, answers))
             .map(|r| (r.file, r.line, era.is_pre_ual()));
-        if era == Era::Loader && !boot.requests.iter().any(|r| fetched(r, answers)) {
+        if era == BootShape::Loader && !boot.requests.iter().any(|r| fetched(r, answers)) {
             let lines: Vec<u64> = boot.requests.iter().map(|r| r.line).collect();
             let source = boot.requests.first().map_or(Source::Atftpd, |r| r.source);
             self.findings.add(

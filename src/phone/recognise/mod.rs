@@ -7,7 +7,7 @@
 //! arrive:
 //!
 //! ```
-//! use phoneup::phone::recognise::{Era, Hunt, Name};
+//! use phoneup::phone::recognise::{BootShape, Hunt, Name};
 //!
 //! let mut hunt = Hunt::new();
 //! for file in ["CTLSEP0018B9FFFFFF.tlv", "SEP0018B9FFFFFF.cnf.xml", "SIP0018B9FFFFFF.cnf",
@@ -16,7 +16,7 @@
 //!     assert!(!hunt.starts_boot(&name, None) || hunt.is_empty());
 //!     hunt.push(&name);
 //! }
-//! assert_eq!(hunt.era(), Era::UalApplication);
+//! assert_eq!(hunt.shape(), BootShape::UalApplication);
 //! assert_eq!(hunt.running_load(), Some("P0S3-08-2-00"));
 //! assert_eq!(hunt.mac(), "0018B9FFFFFF".parse().ok());
 //! ```
@@ -207,7 +207,7 @@ impl Shape {
 /// What a boot's requests say about the image running, from the hunt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Era {
+pub enum BootShape {
     /// An SCCP application before the Universal Application Loader: `OS79XX.TXT`, then
     /// `SEP<MAC>.cnf.xml`, `XMLDefault.cnf.xml`, `SEP<MAC>.cnf`, `SEPDefault.cnf` (FUSSYLOGIC-7940).
     OldSccp,
@@ -232,33 +232,41 @@ pub enum Era {
     Unknown,
 }
 
-impl Era {
+impl BootShape {
     /// Before the Universal Application Loader.
     pub fn is_pre_ual(self) -> bool {
-        matches!(self, Era::OldSccp | Era::OldSip | Era::PreUal)
+        matches!(
+            self,
+            BootShape::OldSccp | BootShape::OldSip | BootShape::PreUal
+        )
     }
 
     /// With the Universal Application Loader (its hunt).
     pub fn is_ual(self) -> bool {
-        matches!(self, Era::Loader | Era::UalApplication | Era::UalHunt)
+        matches!(
+            self,
+            BootShape::Loader | BootShape::UalApplication | BootShape::UalHunt
+        )
     }
 
     /// For people.
     pub fn describe(self) -> &'static str {
         match self {
-            Era::OldSccp => "an old SCCP image (before the Universal Application Loader)",
-            Era::OldSip => "a SIP image before 7.0",
-            Era::PreUal => "an image before the Universal Application Loader",
-            Era::Loader => "the Universal Application Loader",
-            Era::UalApplication => "a UAL-era application",
-            Era::UalHunt => "the UAL hunt (the loader or a UAL-era application)",
-            Era::OtherPhone => "another model's load or hunt (79x1 family), not planned by phoneup",
-            Era::Unknown => "not shown (the boot's first requests are not in the log)",
+            BootShape::OldSccp => "an old SCCP image (before the Universal Application Loader)",
+            BootShape::OldSip => "a SIP image before 7.0",
+            BootShape::PreUal => "an image before the Universal Application Loader",
+            BootShape::Loader => "the Universal Application Loader",
+            BootShape::UalApplication => "a UAL-era application",
+            BootShape::UalHunt => "the UAL hunt (the loader or a UAL-era application)",
+            BootShape::OtherPhone => {
+                "another model's load or hunt (79x1 family), not planned by phoneup"
+            }
+            BootShape::Unknown => "not shown (the boot's first requests are not in the log)",
         }
     }
 }
 
-impl fmt::Display for Era {
+impl fmt::Display for BootShape {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.describe())
     }
@@ -413,40 +421,40 @@ impl Hunt {
     }
 
     /// What the requests so far say runs.
-    pub fn era(&self) -> Era {
+    pub fn shape(&self) -> BootShape {
         if self.other.is_some() {
-            return Era::OtherPhone;
+            return BootShape::OtherPhone;
         }
         let application_up = self.application_up();
         match self.start {
-            None => Era::Unknown,
+            None => BootShape::Unknown,
             Some(Start::Os79xx) => {
                 // Old SCCP images read the SEP files; SEP<MAC>.cnf.xml alone is also in the
                 // UAL hunt, but the UAL hunt never starts with OS79XX.TXT.
                 if self.sccp_files && !self.sip_files {
-                    Era::OldSccp
+                    BootShape::OldSccp
                 } else if self.sip_files && !self.sccp_files {
-                    Era::OldSip
+                    BootShape::OldSip
                 } else {
-                    Era::PreUal
+                    BootShape::PreUal
                 }
             }
             Some(Start::Ctl) => {
                 if application_up {
-                    Era::UalApplication
+                    BootShape::UalApplication
                 } else if self.hunt_end && self.loads.is_none() && !self.after_hunt {
-                    Era::Loader
+                    BootShape::Loader
                 } else {
-                    Era::UalHunt
+                    BootShape::UalHunt
                 }
             }
             Some(Start::Elsewhere) => {
                 if self.loads.is_some() && application_up {
-                    Era::UalApplication
+                    BootShape::UalApplication
                 } else if self.loads.is_some() {
-                    Era::UalHunt
+                    BootShape::UalHunt
                 } else {
-                    Era::Unknown
+                    BootShape::Unknown
                 }
             }
         }
@@ -454,13 +462,13 @@ impl Hunt {
 
     /// The protocol of the running application, when the boot shows it.
     pub fn protocol(&self) -> Option<Protocol> {
-        match self.era() {
-            Era::OldSccp => Some(Protocol::Sccp),
-            Era::OldSip => Some(Protocol::Sip),
-            Era::UalApplication if self.sip_after_loads || self.application_files => {
+        match self.shape() {
+            BootShape::OldSccp => Some(Protocol::Sccp),
+            BootShape::OldSip => Some(Protocol::Sip),
+            BootShape::UalApplication if self.sip_after_loads || self.application_files => {
                 Some(Protocol::Sip)
             }
-            Era::UalApplication => self
+            BootShape::UalApplication => self
                 .loads
                 .as_deref()
                 .and_then(|l| LoadId::parse(l).ok())
@@ -473,7 +481,7 @@ impl Hunt {
     /// is signed (it asked for a `.sbn`) or not (a `.bin`), as the running image picks the
     /// extension (§4 of the domain model).
     pub fn signed(&self) -> Option<bool> {
-        if !self.era().is_pre_ual() {
+        if !self.shape().is_pre_ual() {
             return None;
         }
         self.first_image.and_then(|ext| match ext {
@@ -502,7 +510,7 @@ impl Hunt {
     /// The load the boot shows running: the `.loads` it read when no image followed and the
     /// application started.
     pub fn running_load(&self) -> Option<&str> {
-        (self.era() == Era::UalApplication && !self.image_after_loads)
+        (self.shape() == BootShape::UalApplication && !self.image_after_loads)
             .then_some(self.loads.as_deref())
             .flatten()
     }
@@ -525,7 +533,7 @@ pub fn image_load(load: &str) -> Option<LoadId> {
 /// `Some(false)` when the next boot is of another era than the image (a pre-UAL image and a UAL
 /// hunt, or a UAL-era image and `OS79XX.TXT`); `None` when the era agrees (a phone that keeps
 /// its old image of the same era shows it by fetching the image again).
-pub fn took_image(image: &LoadId, next: Era) -> Option<bool> {
+pub fn took_image(image: &LoadId, next: BootShape) -> Option<bool> {
     let ual_image = image.era() == Some(LoadEra::Ual);
     match (ual_image, next) {
         (true, era) if era.is_pre_ual() => Some(false),
@@ -584,7 +592,7 @@ mod tests {
             "SEP0018B9FFFFFF.cnf",
             "SEPDefault.cnf",
         ]);
-        assert_eq!(h.era(), Era::OldSccp);
+        assert_eq!(h.shape(), BootShape::OldSccp);
         assert_eq!(h.protocol(), Some(Protocol::Sccp));
         assert_eq!(h.mac(), Some(MAC));
     }
@@ -600,7 +608,7 @@ mod tests {
             "SIPDefault.cnf",
             "MGCDefault.cnf",
         ]);
-        assert_eq!(h.era(), Era::Loader);
+        assert_eq!(h.shape(), BootShape::Loader);
     }
 
     #[test]
@@ -615,7 +623,7 @@ mod tests {
             "RINGLIST.DAT",
             "dialplan.xml",
         ]);
-        assert_eq!(h.era(), Era::UalApplication);
+        assert_eq!(h.shape(), BootShape::UalApplication);
         assert_eq!(h.protocol(), Some(Protocol::Sip));
         assert_eq!(h.running_load(), Some("P0S3-08-2-00"));
         assert_eq!(h.mac(), None);
@@ -631,7 +639,7 @@ mod tests {
             "P003-08-11-00.sbn",
             "P0S3-08-11-00.sb2",
         ]);
-        assert_eq!(h.era(), Era::UalHunt);
+        assert_eq!(h.shape(), BootShape::UalHunt);
         assert_eq!(h.running_load(), None);
         assert_eq!(h.images(), 2);
     }
@@ -663,11 +671,11 @@ mod tests {
     #[test]
     fn dual_boot_tells_signed_from_unsigned() {
         let h = hunt(&["OS79XX.TXT", "P0S3-06-3-00.bin"]);
-        assert_eq!((h.era(), h.signed()), (Era::PreUal, Some(false)));
+        assert_eq!((h.shape(), h.signed()), (BootShape::PreUal, Some(false)));
         let h = hunt(&["OS79XX.TXT", "P003-08-11-00.sbn"]);
         assert_eq!(h.signed(), Some(true));
         let h = hunt(&["OS79XX.TXT", "SIPDefault.cnf", "SIP0018B9FFFFFF.cnf"]);
-        assert_eq!(h.era(), Era::OldSip);
+        assert_eq!(h.shape(), BootShape::OldSip);
     }
 
     #[test]
@@ -696,20 +704,20 @@ mod tests {
             "SIPDefault.cnf",
             "SIP0018B9FFFFFF.cnf",
         ]);
-        assert_eq!(h.era(), Era::UalApplication);
+        assert_eq!(h.shape(), BootShape::UalApplication);
         assert_eq!(h.running_load(), Some("P0S3-8-12-00"));
         assert!(!h.has_start());
-        assert_eq!(hunt(&["SEPDefault.cnf"]).era(), Era::Unknown);
+        assert_eq!(hunt(&["SEPDefault.cnf"]).shape(), BootShape::Unknown);
     }
 
     #[test]
     fn an_image_of_another_era_than_the_next_boot_was_refused() {
         let app = image_load("P0S3-07-4-00").unwrap();
-        assert_eq!(took_image(&app, Era::PreUal), Some(false));
-        assert_eq!(took_image(&app, Era::UalHunt), None);
+        assert_eq!(took_image(&app, BootShape::PreUal), Some(false));
+        assert_eq!(took_image(&app, BootShape::UalHunt), None);
         let old = image_load("P0S3-06-3-00").unwrap();
-        assert_eq!(took_image(&old, Era::Loader), Some(false));
-        assert_eq!(took_image(&old, Era::OldSip), None);
+        assert_eq!(took_image(&old, BootShape::Loader), Some(false));
+        assert_eq!(took_image(&old, BootShape::OldSip), None);
         assert!(image_load("P0S3-06-3-00\r").is_some(), "trimmed");
         assert!(image_load("junk").is_none());
     }
