@@ -6,7 +6,7 @@ use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::cli::answer::{render, Answer, Context};
+use crate::cli::answer::{Answer, Context};
 use crate::cli::signals;
 use crate::error::{Error, Input};
 use crate::knowledge::catalogue;
@@ -79,10 +79,34 @@ impl Args {
         diagnosis.finish();
         let mut report = Report::new(&diagnosis, target.as_ref());
         report.inputs = inputs;
-        Ok(Answer::new(
-            render(self.format, &report, |s| report.to_text(s)),
-            report.exit_code(),
-        ))
+        // Written as it is made, a phone at a time, never whole in memory.
+        let mut out = Out::stdout(self.format);
+        let style = out.style();
+        let written = (|| {
+            let mut buffered = io::BufWriter::with_capacity(1 << 16, &mut out);
+            match self.format {
+                Format::Text => report.write_text(&mut buffered, &style)?,
+                Format::Json => {
+                    serde_json::to_writer_pretty(&mut buffered, &report)?;
+                    buffered.write_all(b"\n")?;
+                }
+                Format::Yaml => {
+                    serde_yaml::to_writer(&mut buffered, &report).map_err(io::Error::other)?
+                }
+            }
+            buffered.flush()
+        })();
+        match written.and_then(|()| out.flush()) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+            Err(source) => {
+                return Err(Error::Write {
+                    path: PathBuf::from("standard output"),
+                    source,
+                })
+            }
+            Ok(()) => {}
+        }
+        Ok(Answer::new(String::new(), report.exit_code()))
     }
 
     /// Prints each finding as it appears: a text block, or one JSON object a line. Stops at

@@ -1,0 +1,386 @@
+//! What `diagnose` says: each phone's boots (the shape of the boot, the image running, what it
+//! fetched), with `--to` its place on the plan ([`stage`]), the findings with what they rest on
+//! and their fixes ([`words`]), and what the log's format cannot show ([`notes`]). This module
+//! is the model, the same fields in JSON and YAML; [`text`] says it for people. A report's
+//! phones are made one at a time as they are shown, so that a log of many phones is not held
+//! twice, in the story and in the report.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::ser::SerializeSeq;
+use serde::{Serialize, Serializer};
+
+use crate::files::mac::Mac;
+use crate::knowledge::firmware::{FirmwareExt, FirmwareKind};
+use crate::knowledge::load_id::{Era as LoadEra, Kind as LoadKind, LoadId, Protocol};
+use crate::knowledge::matrix::Matrix;
+use crate::logs::event::{Outcome, Source};
+use crate::logs::findings::Kind;
+use crate::logs::read::{Diagnosis, MAX_LINE};
+use crate::logs::story::{fetched, has_cr_or_space, Boot, Names, Phone, Story};
+use crate::phone::recognise::{self, BootShape, Name};
+use crate::plan::Planner;
+
+mod notes;
+mod stage;
+mod text;
+mod words;
+
+pub use notes::no_requests;
+
+/// `--to LOAD`: where each phone should end.
+pub struct Target {
+    pub matrix: &'static Matrix,
+    pub to: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Report<'d> {
+    /// The inputs in the order read; line numbers run on from one input to the next.
+    pub inputs: Vec<InputReport>,
+    pub lines_read: u64,
+    pub lines_unrecognised: u64,
+    /// Lines of `max_line_bytes` or more: skipped unread (counted in `lines_unrecognised`).
+    pub lines_too_long: u64,
+    /// Lines that were the second half of a line broken in two (as mail archives and web pages
+    /// break long lines), read joined to the line before.
+    pub lines_joined: u64,
+    pub max_line_bytes: usize,
+    /// Lines recognised per server.
+    pub sources: BTreeMap<String, u64>,
+    /// What this log cannot show, and lines phoneup could not tie to a phone.
+    pub notes: Vec<String>,
+    pub phones: Phones<'d>,
+    pub findings: Vec<FindingReport>,
+}
+
+/// The phones of a report, each made when it is shown.
+pub struct Phones<'d> {
+    story: &'d Story,
+    target: Option<(&'d Target, Planner<'static>)>,
+}
+
+impl<'d> Phones<'d> {
+    pub fn len(&self) -> usize {
+        self.story.phones.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.story.phones.is_empty()
+    }
+
+    /// Phone `index` of the story, as the report shows it.
+    pub fn get(&self, index: usize) -> PhoneReport {
+        let story = self.story;
+        let phone = &story.phones[index];
+        let boots = boots(phone, story.seen.hpa_silence_is_sent(), &story.names);
+        let last = boots.last();
+        let stage = self
+            .target
+            .as_ref()
+            .map(|(target, planner)| stage::stage(&boots, target, planner));
+        PhoneReport {
+            client: phone.client.clone(),
+            mac: phone.mac,
+            era: last.map_or(BootShape::Unknown, |b| b.era),
+            protocol: last.and_then(|b| b.protocol),
+            other_phone: last.and_then(|b| b.other_phone.clone()),
+            running: last.and_then(|b| b.running.clone()),
+            boots_seen: phone.boots_total,
+            stage,
+            findings: story
+                .findings
+                .list
+                .iter()
+                .filter(|f| f.phone == index)
+                .map(|f| PhoneFinding {
+                    kind: f.kind,
+                    file: f.file.clone(),
+                    count: f.count,
+                })
+                .collect(),
+            boots,
+        }
+    }
+
+    /// Every phone, in the order the log showed them.
+    pub fn iter(&self) -> impl Iterator<Item = PhoneReport> + '_ {
+        (0..self.len()).map(|index| self.get(index))
+    }
+}
+
+impl Serialize for Phones<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut list = serializer.serialize_seq(Some(self.len()))?;
+        for phone in self.iter() {
+            list.serialize_element(&phone)?;
+        }
+        list.end()
+    }
+}
+
+impl fmt::Debug for Phones<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InputReport {
+    /// A path, or `-` for standard input.
+    pub name: String,
+    pub first_line: u64,
+    pub last_line: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PhoneReport {
+    pub client: Option<String>,
+    pub mac: Option<Mac>,
+    /// The era of the image running at its last boot.
+    pub era: BootShape,
+    pub protocol: Option<Protocol>,
+    /// With era `other_phone`: the phones whose file it asked for (`7906G`, `7906G/7911G`,
+    /// or `79x1` for a trust list any of them asks for).
+    pub other_phone: Option<String>,
+    /// The load it runs, when the log shows it.
+    pub running: Option<String>,
+    /// Boots seen in all (the last ones are listed).
+    pub boots_seen: u64,
+    pub boots: Vec<BootReport>,
+    /// With `--to`: its place on the plan.
+    pub stage: Option<StageReport>,
+    pub findings: Vec<PhoneFinding>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BootReport {
+    pub boot: u64,
+    pub first_line: u64,
+    pub last_line: u64,
+    pub start: Option<String>,
+    pub era: BootShape,
+    pub protocol: Option<Protocol>,
+    /// With era `other_phone`: the phones whose file it asked for.
+    pub other_phone: Option<String>,
+    /// What the boot is, in words, for another phone's boot.
+    #[serde(skip)]
+    other_words: Option<String>,
+    /// The load running, when the boot shows it or the image the boot before fetched does.
+    pub running: Option<String>,
+    /// Images fetched (`.bin`, `.sbn`, `.sb2`), when the log shows the server sent them.
+    pub fetched: Vec<String>,
+    /// The application asked for its own files: it is up.
+    pub application_up: bool,
+    pub requests: Vec<RequestReport>,
+    /// Requests not listed.
+    pub more_requests: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestReport {
+    pub line: u64,
+    pub file: String,
+    /// `requested` (the log shows no answer), `sent`, `not_found` (TFTP error 1), `refused`
+    /// (another error), `failed` (started, never finished), `ended` (atftpd: finished or gave
+    /// up).
+    pub outcome: &'static str,
+    /// The TFTP error code of a refusal, when the log shows it.
+    pub code: Option<u16>,
+    pub detail: Option<String>,
+    pub bytes: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StageReport {
+    pub to: String,
+    /// The load the plan starts from: the first the log shows this phone running.
+    pub plan_from: Option<String>,
+    pub reboots: Option<usize>,
+    /// Reboots of the plan done.
+    pub done: Option<usize>,
+    /// `done`, `rebooting` (it fetched the next stage's image), `waiting` (for the next
+    /// stage's files), `off_plan`, `no_path`, `unknown` (the log does not show what it runs).
+    pub status: &'static str,
+    pub next: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PhoneFinding {
+    pub kind: Kind,
+    pub file: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingReport {
+    pub kind: Kind,
+    pub client: Option<String>,
+    pub mac: Option<Mac>,
+    pub file: String,
+    pub count: u64,
+    pub lines: Vec<u64>,
+    pub detail: String,
+    pub fix: String,
+}
+
+impl<'d> Report<'d> {
+    pub fn new(diagnosis: &'d Diagnosis, target: Option<&'d Target>) -> Report<'d> {
+        let story = &diagnosis.story;
+        let mut findings: Vec<FindingReport> = (0..story.findings.list.len())
+            .map(|index| finding_report(story, index))
+            .collect();
+        findings.sort_by_key(|f| (f.lines.first().copied(), f.kind));
+        findings.extend(no_requests(diagnosis));
+        Report {
+            inputs: Vec::new(),
+            lines_read: diagnosis.lines_read,
+            lines_unrecognised: diagnosis.lines_unrecognised(),
+            lines_too_long: diagnosis.lines_too_long,
+            lines_joined: diagnosis.lines_joined,
+            max_line_bytes: MAX_LINE,
+            sources: Source::ALL
+                .into_iter()
+                .filter(|&s| story.seen.lines_of(s) > 0)
+                .map(|s| (s.name().to_string(), story.seen.lines_of(s)))
+                .collect(),
+            notes: notes::notes(story),
+            phones: Phones {
+                story,
+                target: target.map(|t| (t, Planner::new(t.matrix))),
+            },
+            findings,
+        }
+    }
+
+    /// 0 no findings, 1 findings (also `no_requests`: a log that shows no phone is no answer).
+    pub fn exit_code(&self) -> u8 {
+        u8::from(!self.findings.is_empty())
+    }
+}
+
+fn outcome_words(outcome: &Outcome) -> (&'static str, Option<u16>, Option<String>) {
+    match outcome {
+        Outcome::Requested
+        | Outcome::Connected
+        | Outcome::Resent
+        | Outcome::Sending
+        | Outcome::Retried
+        | Outcome::ClientError { .. } => ("requested", None, None),
+        Outcome::Sent => ("sent", None, None),
+        Outcome::NotFound => ("not_found", None, None),
+        Outcome::Refused { code, text } => ("refused", *code, Some(text.clone())),
+        Outcome::Failed { why } => ("failed", None, Some(why.clone())),
+        Outcome::Ended => ("ended", None, None),
+    }
+}
+
+/// The boots of a phone, with what runs at each: what the boot shows, or else the image the
+/// boot before fetched when this boot's era agrees with it.
+fn boots(phone: &Phone, hpa_answers: bool, names: &Names) -> Vec<BootReport> {
+    let mut out: Vec<BootReport> = Vec::new();
+    let mut before: Option<(String, Option<String>)> = None; // (image load, .loads)
+    for boot in &phone.boots {
+        let era = boot.hunt.shape();
+        let mut running = boot.hunt.running_load().map(str::to_string);
+        if running.is_none() && boot.hunt.has_start() {
+            if let Some((image, _)) = &before {
+                if let Some(load) = recognise::image_load(image) {
+                    if recognise::took_image(&load, era) != Some(false) {
+                        running = Some(load.name().to_string());
+                    }
+                }
+            }
+        }
+        // What runs says more than the hunt: the loader, or which application.
+        let (mut era, mut protocol) = (era, boot.hunt.protocol());
+        if let Some(load) = running.as_deref().and_then(|r| LoadId::parse(r).ok()) {
+            protocol = load.protocol().or(protocol);
+            era = match (load.kind(), load.era(), load.protocol()) {
+                (LoadKind::Loader, ..) => BootShape::Loader,
+                (_, Some(LoadEra::Ual), _) => BootShape::UalApplication,
+                (_, Some(_), Some(Protocol::Sccp)) => BootShape::OldSccp,
+                (_, Some(_), Some(Protocol::Sip)) => BootShape::OldSip,
+                _ => era,
+            };
+        }
+        let fetched_files: Vec<String> = boot
+            .requests
+            .iter()
+            .filter(
+                |r| matches!(names.name(r.file), Name::Image { ext, .. } if ext.kind() == FirmwareKind::Image),
+            )
+            .filter(|r| fetched(r, hpa_answers))
+            .map(|r| names.get(r.file).to_string())
+            .collect();
+        before = last_image(boot, hpa_answers, names).map(|image| (image, None));
+        out.push(BootReport {
+            boot: boot.number,
+            first_line: boot.first_line,
+            last_line: boot.last_line,
+            start: boot.start.map(|t| t.to_string()),
+            era,
+            protocol,
+            other_phone: boot.hunt.other().map(|o| o.phones().to_string()),
+            other_words: boot.hunt.other().map(|o| o.to_string()),
+            running,
+            fetched: fetched_files,
+            application_up: boot.hunt.application_up(),
+            requests: boot
+                .requests
+                .iter()
+                .map(|r| {
+                    let (outcome, code, detail) = outcome_words(&r.outcome);
+                    RequestReport {
+                        line: r.line,
+                        file: names.get(r.file).to_string(),
+                        outcome,
+                        code,
+                        detail,
+                        bytes: r.bytes,
+                    }
+                })
+                .collect(),
+            more_requests: boot.more,
+        });
+    }
+    out
+}
+
+/// The image a boot installs, by load name: its `.sb2` (the application of a `.loads`), else
+/// its last `.bin` or `.sbn`; one the log shows it got.
+fn last_image(boot: &Boot, hpa_answers: bool, names: &Names) -> Option<String> {
+    let images: Vec<(&str, FirmwareExt)> = boot
+        .requests
+        .iter()
+        .filter(|r| fetched(r, hpa_answers) && !has_cr_or_space(names.get(r.file)))
+        .filter_map(|r| match names.name(r.file) {
+            Name::Image { load, ext } if ext.kind() == FirmwareKind::Image => Some((load, ext)),
+            _ => None,
+        })
+        .collect();
+    images
+        .iter()
+        .rev()
+        .find(|(_, ext)| *ext == FirmwareExt::Sb2)
+        .or(images.last())
+        .map(|(load, _)| load.trim().to_string())
+}
+
+/// Finding `index` of the story, in words.
+pub fn finding_report(story: &Story, index: usize) -> FindingReport {
+    let finding = &story.findings.list[index];
+    let phone = &story.phones[finding.phone];
+    let (detail, fix) = words::words(finding, phone, story);
+    FindingReport {
+        kind: finding.kind,
+        client: phone.client.clone(),
+        mac: phone.mac,
+        file: finding.file.clone(),
+        count: finding.count,
+        lines: finding.lines(),
+        detail,
+        fix,
+    }
+}
