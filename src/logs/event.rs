@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -88,9 +89,9 @@ pub enum Outcome {
     /// Answered with TFTP error 1, File not found.
     NotFound,
     /// Answered with another error; `code` when the log shows it.
-    Refused { code: Option<u16>, text: String },
+    Refused { code: Option<u16>, text: Arc<str> },
     /// The transfer started and did not finish (no acknowledgement, port closed, aborted).
-    Failed { why: String },
+    Failed { why: Arc<str> },
     /// Written at a transfer's end whatever the end was: atftpd's `End of transfer` (after a
     /// finished transfer and after one it gave up), PumpKIN's `Transfer of 'NAME' finished.`
     /// (also after an error it answered, a missing file among them).
@@ -101,7 +102,7 @@ pub enum Outcome {
     /// list shows each block).
     Sending,
     /// The client sent an error (a probe that stops after learning the size, or an abort).
-    ClientError { text: String },
+    ClientError { text: Arc<str> },
     /// The client asked again for a transfer the server was still answering (PumpKIN's `I'm
     /// already processing the request`): the server's data is not reaching it.
     Retried,
@@ -115,7 +116,7 @@ impl Outcome {
         } else {
             Outcome::Refused {
                 code: Some(code),
-                text: text.to_string(),
+                text: text.into(),
             }
         }
     }

@@ -88,6 +88,37 @@ pub enum Context {
 const KEEP_LINES: usize = 10;
 /// Findings kept in all; more are counted.
 pub const MAX_FINDINGS: usize = 10_000;
+/// Bytes kept of a finding's file name and of the texts of its context.
+pub const MAX_TEXT: usize = 1024;
+
+/// The start of `text`, at most `max` bytes of it, cut at a character.
+pub fn truncated(text: &str, max: usize) -> &str {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+impl Context {
+    /// The same, its texts no longer than [`MAX_TEXT`].
+    fn bounded(self) -> Context {
+        let cut = |text: String| match text.len() > MAX_TEXT {
+            true => truncated(&text, MAX_TEXT).to_string(),
+            false => text,
+        };
+        match self {
+            Context::Error { code, text } => Context::Error {
+                code,
+                text: cut(text),
+            },
+            Context::Failure(why) => Context::Failure(cut(why)),
+            Context::RootHas(name) => Context::RootHas(cut(name)),
+            Context::NamedBy(name) => Context::NamedBy(cut(name)),
+            other => other,
+        }
+    }
+}
 
 /// One finding, as it grows.
 #[derive(Debug, Clone)]
@@ -139,6 +170,8 @@ impl Findings {
         } else {
             1
         };
+        let file = truncated(file, MAX_TEXT);
+        let context = context.bounded();
         let key = (kind, phone, file.to_string());
         let at = match self.index.get(&key) {
             Some(&at) => at,
@@ -246,5 +279,40 @@ mod tests {
             Context::None,
         );
         assert_eq!(findings.list[2].count, 4);
+    }
+
+    #[test]
+    fn names_and_texts_are_kept_bounded() {
+        let mut findings = Findings::default();
+        let long = "é".repeat(MAX_TEXT);
+        findings.add(
+            Kind::WrongErrorCode,
+            0,
+            &long,
+            &[1],
+            Source::Dnsmasq,
+            Context::Error {
+                code: Some(2),
+                text: long.clone(),
+            },
+        );
+        let finding = &findings.list[0];
+        assert_eq!(finding.file.len(), MAX_TEXT);
+        assert!(matches!(&finding.context, Context::Error { text, .. } if text.len() == MAX_TEXT));
+        for context in [
+            Context::Failure(long.clone()),
+            Context::RootHas(long.clone()),
+            Context::NamedBy(long.clone()),
+        ] {
+            let kept = context.bounded();
+            let text = match &kept {
+                Context::Failure(t) | Context::RootHas(t) | Context::NamedBy(t) => t,
+                _ => unreachable!(),
+            };
+            assert_eq!(text.len(), MAX_TEXT, "{kept:?}");
+        }
+        assert_eq!(Context::LoaderHunt.bounded(), Context::LoaderHunt);
+        assert_eq!(truncated("aé", 2), "a");
+        assert_eq!(truncated("short", 1024), "short");
     }
 }

@@ -9,16 +9,20 @@ use crate::phone::recognise::{Name, Shape};
 
 /// Names kept once and shared (a phone asks the same few names at every boot).
 pub const MAX_NAMES: usize = 1 << 16;
+/// Bytes of names kept in all (a name a phone asks for is a few dozen bytes).
+pub const MAX_NAME_BYTES: usize = 4 << 20;
 
 /// The names phones asked for, each kept once and read once: a request holds its number.
-/// Number 0 stands for any name past [`MAX_NAMES`].
+/// Number 0 stands for any name past [`MAX_NAMES`] or [`MAX_NAME_BYTES`].
 #[derive(Debug)]
 pub struct Names {
     list: Vec<Box<str>>,
     /// By number: what the name is, and whether it holds a CR, LF, TAB or space.
     facts: Vec<(Shape, bool)>,
     index: HashMap<Box<str>, u32>,
-    /// Requests whose name was past [`MAX_NAMES`].
+    /// The bytes of the names kept.
+    bytes: usize,
+    /// Requests whose name was past [`MAX_NAMES`] or [`MAX_NAME_BYTES`].
     pub overflow: u64,
 }
 
@@ -28,6 +32,7 @@ impl Default for Names {
             list: Vec::new(),
             facts: Vec::new(),
             index: HashMap::new(),
+            bytes: 0,
             overflow: 0,
         };
         names.keep("(one of too many names)");
@@ -48,10 +53,11 @@ impl Names {
         if let Some(&id) = self.index.get(name) {
             return id;
         }
-        if self.list.len() >= MAX_NAMES {
+        if self.list.len() >= MAX_NAMES || self.bytes + name.len() > MAX_NAME_BYTES {
             self.overflow += 1;
             return 0;
         }
+        self.bytes += name.len();
         let id = self.keep(name);
         self.index.insert(Box::from(name), id);
         id
@@ -157,5 +163,16 @@ mod tests {
             hasher.finish()
         };
         assert_ne!(hash(b"ab"), hash(b"ba"));
+    }
+
+    #[test]
+    fn names_past_the_bytes_kept_are_one_of_too_many() {
+        let mut names = Names::default();
+        let big = |n: u8| String::from(char::from(b'a' + n)).repeat(MAX_NAME_BYTES / 3 + 1);
+        assert_eq!((names.id(&big(0)), names.id(&big(1))), (1, 2));
+        assert_eq!(names.id(&big(2)), 0, "past the bytes kept");
+        assert_eq!(names.id(&big(0)), 1, "a name kept is found again");
+        assert_eq!(names.overflow, 1);
+        assert_eq!(names.id("OS79XX.TXT"), 3, "a short one still fits");
     }
 }

@@ -55,7 +55,7 @@ pub(super) fn parse<'t>(text: &'t str, event: &Make<'t, '_>) -> Option<Parsed<'t
     for call in ["recvmsg: ", "recvfrom: "] {
         if let Some(at) = text.find(call) {
             let failed = Outcome::Failed {
-                why: text[at..].to_string(),
+                why: text[at..].into(),
             };
             return Some(Parsed::Event(event(a, failed, None, None)));
         }
@@ -74,7 +74,7 @@ pub(super) fn parse<'t>(text: &'t str, event: &Make<'t, '_>) -> Option<Parsed<'t
         .and_then(|t| t.strip_suffix('>'))
     {
         let error = Outcome::ClientError {
-            text: body.replace(", msg: ", " "),
+            text: body.replace(", msg: ", " ").into(),
         };
         return Some(Parsed::Event(event(a, error, None, None)));
     }

@@ -16,7 +16,7 @@ pub(super) fn parse<'t>(text: &'t str, event: &Make<'t, '_>) -> Option<Parsed<'t
     known.iter().any(|k| text.starts_with(k)).then(|| {
         let refused = Outcome::Refused {
             code: None,
-            text: text.to_string(),
+            text: text.into(),
         };
         Parsed::Event(event(Source::Busybox, refused, None, None))
     })

@@ -147,7 +147,7 @@ fn packet<'t>(
             Some(code) => Outcome::error(code, words),
             None => Outcome::Refused {
                 code: None,
-                text: words.to_string(),
+                text: words.into(),
             },
         };
         // The server's answer: the phone is its destination.

@@ -38,7 +38,7 @@ pub(super) fn parse<'t>(main: bool, text: &'t str, event: &Make<'t, '_>) -> Pars
                 let (path, why) = rest.rsplit_once(": ")?;
                 let refused = Outcome::Refused {
                     code: Some(code),
-                    text: why.to_string(),
+                    text: why.into(),
                 };
                 return Some(Parsed::Event(event(d, refused, None, Some(path))));
             }
@@ -53,7 +53,7 @@ pub(super) fn parse<'t>(main: bool, text: &'t str, event: &Make<'t, '_>) -> Pars
         if let Some(rest) = text.strip_prefix("error ") {
             let (body, client) = rest.rsplit_once(" received from ")?;
             let error = Outcome::ClientError {
-                text: format!("error {body}"),
+                text: format!("error {body}").into(),
             };
             return Some(Parsed::Event(event(d, error, Some(client), None)));
         }

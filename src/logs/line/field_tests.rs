@@ -131,7 +131,7 @@ fn xinetd_tells_who_started_in_tftpd_and_whom_it_refused() {
         )
     );
     let e = event("Dec 20 03:25:25 h xinetd[6444]: FAIL: tftp from=192.168.2.135");
-    assert!(matches!(e.outcome, Outcome::Refused { text, .. } if text == "no reason given"));
+    assert!(matches!(e.outcome, Outcome::Refused { text, .. } if &*text == "no reason given"));
     for line in [
         "Aug 25 13:31:19 localhost xinetd[35475]: EXIT: tftp status=0 pid=37184 duration=901(sec)",
         "Dec 20 03:25:25 freepbx xinetd[939]: START: tftp pid=8213",

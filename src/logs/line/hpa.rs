@@ -47,7 +47,7 @@ pub(super) fn parse<'t>(text: &'t str, event: &Make<'t, '_>) -> Option<Parsed<'t
             return Some(Parsed::Event(event(
                 HPA,
                 Outcome::Failed {
-                    why: format!("{step}: {why}"),
+                    why: format!("{step}: {why}").into(),
                 },
                 None,
                 None,

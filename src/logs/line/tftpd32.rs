@@ -65,7 +65,7 @@ fn tftpd32_message<'t>(text: &'t str, time: Time, line: u64) -> Parsed<'t> {
                 "2" | "3" => Outcome::NotFound,
                 _ => Outcome::Refused {
                     code: None,
-                    text: format!("error {code} {why}"),
+                    text: format!("error {code} {why}").into(),
                 },
             };
             return Some(Parsed::Event(event(outcome, None, Some(file))));
@@ -79,9 +79,7 @@ fn tftpd32_message<'t>(text: &'t str, time: Time, line: u64) -> Parsed<'t> {
             return Some(Parsed::Event(event(refused, None, Some(file))));
         }
         if let Some(why) = between("Peer returns ERROR <", "> -> aborting transfer") {
-            let error = Outcome::ClientError {
-                text: why.to_string(),
-            };
+            let error = Outcome::ClientError { text: why.into() };
             return Some(Parsed::Event(event(error, None, None)));
         }
         if let Some(at) = text.find(". file <") {

@@ -270,8 +270,8 @@ fn outcome_words(outcome: &Outcome) -> (&'static str, Option<u16>, Option<String
         | Outcome::ClientError { .. } => ("requested", None, None),
         Outcome::Sent => ("sent", None, None),
         Outcome::NotFound => ("not_found", None, None),
-        Outcome::Refused { code, text } => ("refused", *code, Some(text.clone())),
-        Outcome::Failed { why } => ("failed", None, Some(why.clone())),
+        Outcome::Refused { code, text } => ("refused", *code, Some(text.to_string())),
+        Outcome::Failed { why } => ("failed", None, Some(why.to_string())),
         Outcome::Ended => ("ended", None, None),
     }
 }

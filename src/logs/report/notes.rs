@@ -4,7 +4,7 @@
 use crate::logs::event::Source;
 use crate::logs::findings::Kind;
 use crate::logs::read::Diagnosis;
-use crate::logs::story::{Story, MAX_BOOTS, MAX_PHONES};
+use crate::logs::story::{Story, MAX_BOOTS, MAX_KEPT, MAX_PHONES};
 
 use super::text::shown;
 use super::FindingReport;
@@ -165,10 +165,18 @@ pub(super) fn notes(story: &Story) -> Vec<String> {
     }
     if story.names.overflow > 0 {
         notes.push(format!(
-            "{} request(s) asked for names past the first {} different ones, which phoneup keeps; they are shown as \"{}\"",
+            "{} request(s) asked for names past the first {} different ones (or {} MiB of names), which phoneup keeps; they are shown as \"{}\"",
             story.names.overflow,
             crate::logs::story::MAX_NAMES,
+            crate::logs::names::MAX_NAME_BYTES >> 20,
             story.names.get(0)
+        ));
+    }
+    if story.seen.not_kept > 0 {
+        notes.push(format!(
+            "{} request(s) are counted and not listed: phoneup keeps {} requests in all, to stay within its memory; findings count every request",
+            story.seen.not_kept,
+            MAX_KEPT
         ));
     }
     if story.findings.dropped > 0 {

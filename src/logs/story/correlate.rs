@@ -123,7 +123,7 @@ impl Story {
             {
                 if !pending.sending {
                     pending.sending = true;
-                    if let Some(tally) = self.phones[at.phone].tally(at.key) {
+                    if let Some(tally) = self.phones[at.phone].tally(at.key, &mut self.tallied) {
                         tally.started += 1;
                     }
                 }
@@ -140,7 +140,7 @@ impl Story {
                     _ => "the server gave up: error 1".into(),
                 };
                 let failed = Event {
-                    outcome: Outcome::Failed { why },
+                    outcome: Outcome::Failed { why: why.into() },
                     ..event.clone()
                 };
                 self.outcome(&at, &failed);
@@ -191,7 +191,9 @@ impl Story {
             }
             Outcome::Refused { text, .. } => {
                 self.seen.xinetd_refused += 1;
-                self.seen.xinetd_refusal.get_or_insert_with(|| text.clone());
+                self.seen
+                    .xinetd_refusal
+                    .get_or_insert_with(|| text.to_string());
                 &mut self.seen.xinetd_refused_clients
             }
             _ => return,
@@ -223,7 +225,7 @@ impl Story {
                     event.source,
                     Context::Error {
                         code: *code,
-                        text: text.clone(),
+                        text: text.to_string(),
                     },
                 );
             }

@@ -4,13 +4,14 @@
 //! bounded: a phone keeps its last [`MAX_BOOTS`] boots, a boot its first
 //! [`MAX_REQUESTS`] requests, and at most [`MAX_PHONES`] phones are followed.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
 
 use crate::files::mac::Mac;
 use crate::files::per_phone::PerPhoneFile;
 use crate::knowledge::firmware::{FirmwareExt, FirmwareKind};
 use crate::logs::event::{Event, Info, Outcome, Parsed, Source};
-use crate::logs::findings::{Context, Findings, Kind};
+use crate::logs::findings::{truncated, Context, Findings, Kind};
 use crate::logs::time::Time;
 use crate::phone::recognise::other::Kind as OtherKind;
 use crate::phone::recognise::{self, BootShape, Hunt, Name, OtherPhone};
@@ -25,6 +26,16 @@ use correlate::Pending;
 pub const MAX_PHONES: usize = 10_000;
 pub const MAX_BOOTS: usize = 16;
 pub const MAX_REQUESTS: usize = 256;
+/// Requests kept in all phones' boots; more are counted (a boot's `more`).
+pub const MAX_KEPT: usize = 1 << 19;
+/// Bytes of an address kept (an IPv6 address with its zone is under 50).
+pub const MAX_CLIENT: usize = 64;
+/// Texts of servers' answers kept once and shared (an error's text, why a transfer failed),
+/// and the bytes kept of each; past them, requests share one text that says so.
+pub const MAX_TEXTS: usize = 4096;
+const MAX_TEXT_BYTES: usize = 256;
+/// Counts of one name for one phone, kept in all phones.
+pub const MAX_TALLIED: usize = 1 << 18;
 /// Requests waiting for a later line about them, per server.
 const MAX_PENDING: usize = 1024;
 /// Different names one phone's counts are kept for.
@@ -102,7 +113,7 @@ impl Boot {
 #[derive(Debug, Clone, Default)]
 pub struct Tally {
     pub not_found: u32,
-    pub refused: Option<(Option<u16>, String)>,
+    pub refused: Option<(Option<u16>, Arc<str>)>,
     pub failed: u32,
     pub sent: u32,
     pub sent_empty: u32,
@@ -137,13 +148,17 @@ pub struct Phone {
 }
 
 impl Phone {
-    /// The counts of name `key`, unless this phone's are full.
-    fn tally(&mut self, key: u32) -> Option<&mut Tally> {
-        let full = self.tallies.len() >= MAX_TALLIES;
-        match self.tallies.contains_key(&key) || !full {
-            true => Some(self.tallies.entry(key).or_default()),
-            false => None,
+    /// The counts of name `key`, unless this phone's are full or `tallied`, the counts of
+    /// every phone, reached [`MAX_TALLIED`].
+    fn tally(&mut self, key: u32, tallied: &mut usize) -> Option<&mut Tally> {
+        if self.tallies.contains_key(&key) {
+            return self.tallies.get_mut(&key);
         }
+        if self.tallies.len() >= MAX_TALLIES || *tallied >= MAX_TALLIED {
+            return None;
+        }
+        *tallied += 1;
+        Some(self.tallies.entry(key).or_default())
     }
 
     fn new(client: Option<&str>, mac: Option<Mac>) -> Phone {
@@ -200,6 +215,8 @@ pub struct Seen {
     pub cut_short: u64,
     /// Requests that name neither an address nor a MAC, told as one phone's.
     pub anonymous: u64,
+    /// Requests counted and not kept, past [`MAX_KEPT`].
+    pub not_kept: u64,
 }
 
 impl Seen {
@@ -239,6 +256,12 @@ pub struct Story {
     xinetd_start: Option<(String, Option<Time>)>,
     /// The phone of the requests that name neither an address nor a MAC.
     anonymous: Option<usize>,
+    /// Requests kept in boots, of [`MAX_KEPT`].
+    kept: usize,
+    /// Texts of answers, kept once.
+    texts: HashSet<Arc<str>>,
+    /// Counts kept, of [`MAX_TALLIED`].
+    tallied: usize,
     pub seen: Seen,
     pub findings: Findings,
     root: Option<TftpRoot>,
@@ -260,6 +283,9 @@ impl Story {
             tftpd32_connection: None,
             xinetd_start: None,
             anonymous: None,
+            kept: 0,
+            texts: HashSet::new(),
+            tallied: 0,
             seen: Seen::default(),
             findings: Findings::default(),
             root,
@@ -367,6 +393,7 @@ impl Story {
         let name = self.names.name_of(file_id, file);
         let image = matches!(name, Name::Image { ext, .. } if ext.kind() == FirmwareKind::Image)
             && !has_cr_or_space(file);
+        let client = client.map(|c| truncated(c, MAX_CLIENT));
         let index = self.phone_for(client, name.mac())?;
         let file = file_id;
         let phone = &mut self.phones[index];
@@ -382,13 +409,16 @@ impl Story {
             self.close_boot(index);
             let phone = &mut self.phones[index];
             phone.boots_total += 1;
-            // The oldest boot's room is used again, when there are enough.
+            // The oldest boot's room is used again, when there are enough (within reason: room
+            // grows as requests come).
             let mut requests = match phone.boots.len() == MAX_BOOTS {
                 true => phone.boots.pop_front().map(|b| b.requests),
                 false => None,
             }
-            .unwrap_or_else(|| Vec::with_capacity(16));
+            .unwrap_or_default();
+            self.kept -= requests.len();
             requests.clear();
+            requests.shrink_to(16);
             phone.boots.push_back(Boot {
                 number: phone.boots_total,
                 first_line: event.line,
@@ -406,7 +436,8 @@ impl Story {
         let boot = phone.boots.back_mut().expect("a boot was just made");
         boot.hunt.push(&name);
         boot.last_line = event.line;
-        let at = if boot.requests.len() < MAX_REQUESTS {
+        let at = if boot.requests.len() < MAX_REQUESTS && self.kept < MAX_KEPT {
+            self.kept += 1;
             boot.requests.push(Request {
                 line: event.line,
                 file,
@@ -424,6 +455,9 @@ impl Story {
                 sending: false,
             })
         } else {
+            if boot.requests.len() < MAX_REQUESTS {
+                self.seen.not_kept += 1;
+            }
             boot.more += 1;
             None
         };
@@ -577,6 +611,7 @@ impl Story {
 
     /// A later line about a request.
     fn outcome(&mut self, at: &Pending, event: &Event) {
+        let (texts, tallied) = (&mut self.texts, &mut self.tallied);
         let Some(phone) = self.phones.get_mut(at.phone) else {
             return;
         };
@@ -604,7 +639,8 @@ impl Story {
         if !replace {
             return;
         }
-        request.outcome = outcome.clone();
+        request.outcome = shared(texts, outcome);
+        let kept = request.outcome.clone();
         if event.bytes.is_some() {
             request.bytes = event.bytes;
         }
@@ -612,8 +648,8 @@ impl Story {
         let lines = [request.line, event.line];
         let source = request.source;
         let bytes = request.bytes;
-        if let Some(tally) = phone.tally(at.key) {
-            match outcome {
+        if let Some(tally) = phone.tally(at.key, tallied) {
+            match &kept {
                 Outcome::NotFound => tally.not_found += 1,
                 Outcome::Refused { code, text } => tally.refused = Some((*code, text.clone())),
                 Outcome::Failed { .. } => tally.failed += 1,
@@ -639,7 +675,7 @@ impl Story {
                 source,
                 Context::Error {
                     code: *code,
-                    text: text.clone(),
+                    text: text.to_string(),
                 },
             ),
             Outcome::Failed { why } => self.findings.add(
@@ -648,7 +684,7 @@ impl Story {
                 self.names.get(file),
                 &lines,
                 source,
-                Context::Failure(why.clone()),
+                Context::Failure(why.to_string()),
             ),
             _ => {}
         }
@@ -701,6 +737,35 @@ impl Story {
         for index in 0..self.phones.len() {
             self.close_boot(index);
         }
+    }
+}
+
+/// `outcome` as a request keeps it: its text, if any, one kept once for every request that
+/// has it (at most [`MAX_TEXTS`] texts of [`MAX_TEXT_BYTES`]; past them, one text that says so).
+fn shared(texts: &mut HashSet<Arc<str>>, outcome: &Outcome) -> Outcome {
+    let mut share = |text: &Arc<str>| -> Arc<str> {
+        if let Some(kept) = texts.get(text) {
+            return kept.clone();
+        }
+        if texts.len() < MAX_TEXTS && text.len() <= MAX_TEXT_BYTES {
+            texts.insert(text.clone());
+            return text.clone();
+        }
+        const PAST: &str = "(one of too many texts, not kept)";
+        if let Some(kept) = texts.get(PAST) {
+            return kept.clone();
+        }
+        let past: Arc<str> = Arc::from(PAST);
+        texts.insert(past.clone());
+        past
+    };
+    match outcome {
+        Outcome::Refused { code, text } => Outcome::Refused {
+            code: *code,
+            text: share(text),
+        },
+        Outcome::Failed { why } => Outcome::Failed { why: share(why) },
+        other => other.clone(),
     }
 }
 

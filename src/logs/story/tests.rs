@@ -1,5 +1,7 @@
 //! Stories told from lines of every server.
 
+use std::borrow::Cow;
+
 use super::*;
 use crate::logs::line;
 
@@ -174,4 +176,74 @@ fn a_long_quiet_starts_a_new_boot_and_memory_is_bounded() {
     let s = story(&refs);
     assert_eq!(s.phones[0].boots_total, 100);
     assert_eq!(s.phones[0].boots.len(), MAX_BOOTS);
+}
+
+#[test]
+fn a_log_past_every_limit_is_kept_within_them_and_counted() {
+    // 2 100 phones, each asking for 256 files the server says it sent, in one boot each: more
+    // requests than are kept in all, more counts than are kept; a thousand answers' texts.
+    let mut story = Story::new(None);
+    let (phones, files) = (2_100u32, 256u32);
+    let mut line = 0;
+    for file in 0..files {
+        for phone in 0..phones {
+            line += 1;
+            let client = format!("10.{}.{}.{}", phone >> 16, (phone >> 8) & 255, phone & 255);
+            let name = match file {
+                0 => "OS79XX.TXT".to_string(),
+                n => format!("f{n}.cnf"),
+            };
+            let outcome = match file % 2 {
+                0 => Outcome::Sent,
+                _ => Outcome::Failed {
+                    why: format!("{}{line}", "x".repeat(300 * usize::from(line % 3 == 0))).into(),
+                },
+            };
+            story.take(&Parsed::Event(Event {
+                line,
+                time: None,
+                source: Source::Dnsmasq,
+                client: Some(Cow::Owned(client)),
+                port: None,
+                pid: None,
+                file: Some(Cow::Owned(name)),
+                outcome,
+                bytes: None,
+            }));
+        }
+    }
+    story.finish();
+    let kept: usize = story
+        .phones
+        .iter()
+        .flat_map(|p| p.boots.iter())
+        .map(|b| b.requests.len())
+        .sum();
+    let asked = u64::from(phones * files);
+    assert_eq!(kept, MAX_KEPT);
+    assert_eq!(story.seen.not_kept, asked - MAX_KEPT as u64);
+    let more: u64 = story
+        .phones
+        .iter()
+        .flat_map(|p| p.boots.iter())
+        .map(|b| b.more)
+        .sum();
+    assert_eq!(more, story.seen.not_kept);
+    let tallied: usize = story.phones.iter().map(|p| p.tallies.len()).sum();
+    assert_eq!(tallied, MAX_TALLIED);
+    assert_eq!(story.texts.len(), MAX_TEXTS);
+    assert!(story.texts.iter().all(|t| t.len() <= MAX_TEXT_BYTES));
+    assert!(story
+        .texts
+        .iter()
+        .any(|t| t.contains("one of too many texts")));
+    assert_eq!(story.phones.len(), phones as usize);
+}
+
+#[test]
+fn an_address_is_kept_within_its_limit() {
+    let long = "1".repeat(5 * MAX_CLIENT);
+    let line = format!("Nov 21 09:27:15 vm in.tftpd[1]: RRQ from {long} filename OS79XX.TXT");
+    let s = story(&[&line]);
+    assert_eq!(s.phones[0].client.as_deref(), Some(&long[..MAX_CLIENT]));
 }

@@ -47,6 +47,9 @@ pub use other::OtherPhone;
 /// image.
 pub const BOOT_GAP_SECS: u64 = 60;
 
+/// The bytes of a `.loads` name a boot keeps.
+const MAX_LOAD_NAME: usize = 64;
+
 /// What a requested name is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Name<'a> {
@@ -395,7 +398,12 @@ impl Hunt {
             Name::Application => self.application_files = true,
             Name::Image { load, ext } => {
                 if ext.kind() == FirmwareKind::Manifest {
-                    self.loads = Some(load.to_string());
+                    // A load's name is a dozen bytes: no more than this is kept of a longer one.
+                    let mut end = load.len().min(MAX_LOAD_NAME);
+                    while !load.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    self.loads = Some(load[..end].to_string());
                     self.image_after_loads = false;
                     self.sip_after_loads = false;
                 } else {
