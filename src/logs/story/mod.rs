@@ -4,6 +4,7 @@
 //! bounded: a phone keeps its last [`MAX_BOOTS`] boots, a boot its first
 //! [`MAX_REQUESTS`] requests, and at most [`MAX_PHONES`] phones are followed.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
@@ -151,14 +152,15 @@ impl Phone {
     /// The counts of name `key`, unless this phone's are full or `tallied`, the counts of
     /// every phone, reached [`MAX_TALLIED`].
     fn tally(&mut self, key: u32, tallied: &mut usize) -> Option<&mut Tally> {
-        if self.tallies.contains_key(&key) {
-            return self.tallies.get_mut(&key);
+        let full = self.tallies.len() >= MAX_TALLIES || *tallied >= MAX_TALLIED;
+        match self.tallies.entry(key) {
+            Entry::Occupied(kept) => Some(kept.into_mut()),
+            Entry::Vacant(room) if !full => {
+                *tallied += 1;
+                Some(room.insert(Tally::default()))
+            }
+            Entry::Vacant(_) => None,
         }
-        if self.tallies.len() >= MAX_TALLIES || *tallied >= MAX_TALLIED {
-            return None;
-        }
-        *tallied += 1;
-        Some(self.tallies.entry(key).or_default())
     }
 
     fn new(client: Option<&str>, mac: Option<Mac>) -> Phone {
