@@ -1,12 +1,16 @@
-//! Speed of `diagnose` on 1 GiB syslogs, with divan: `cargo bench --bench diagnose`. The logs
-//! are generated under `target/bench-data/` on the first run (not committed): RFC 3339 lines of
-//! cron, the kernel, sshd, systemd and Asterisk, mixed with lines of tftpd-hpa, dnsmasq and
-//! atftpd serving 500 phones their boots: one line in five (a day of upgrades) or one in fifty
-//! (a PBX's syslog). Results, beside `grep -c RRQ` on the same files, are in the README.
+//! Speed and memory of `diagnose`, with divan: `cargo bench --bench diagnose`. On 1 GiB
+//! syslogs generated under `target/bench-data/` on the first run (not committed): RFC 3339
+//! lines of cron, the kernel, sshd, systemd and Asterisk, mixed with lines of tftpd-hpa,
+//! dnsmasq and atftpd serving 500 phones their boots, one line in five (a day of upgrades) or
+//! one in fifty (a PBX's syslog); `grep -c RRQ` on the same files in the same run, side by
+//! side. And on a log that fills every phone's story to its limits (2 500 phones booting 16
+//! times and asking for 256 names a boot, 10 M lines made as they are read), whose peak
+//! memory is printed. Results are in the README.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{self, BufWriter, Read, Write};
 use std::path::PathBuf;
+use std::process::{Command, Stdio};
 
 use divan::Bencher;
 use phoneup::logs::{Diagnosis, Report};
@@ -139,17 +143,125 @@ fn generate(path: &PathBuf, size: u64, every: u64) {
     out.flush().unwrap();
 }
 
-/// The whole file, streamed, through the report (what `phoneup diagnose FILE` does), with
-/// one TFTP line in 5 and one in 50.
-#[divan::bench(args = [5, 50], sample_count = 3, sample_size = 1)]
+/// The whole file, streamed, through the report written as JSON (what `phoneup diagnose
+/// FILE --format json` does), with one TFTP line in 5 and one in 50.
+#[divan::bench(args = [5, 50], sample_count = 5, sample_size = 1)]
 fn diagnose_1g(bencher: Bencher, every: u64) {
     let path = log(every);
+    reset_peak_memory();
     bencher.bench(|| {
         let mut diagnosis = Diagnosis::new(None);
         diagnosis.read_all(&mut File::open(&path).unwrap()).unwrap();
         diagnosis.finish();
         let report = Report::new(&diagnosis, None);
         assert!(report.lines_read > 5_000_000);
+        serde_json::to_writer_pretty(io::sink(), &report).unwrap();
         report.phones.len()
     });
+    print_peak_memory(&format!("diagnose_1g 1 in {every}"));
+}
+
+/// `grep -c RRQ` on the same file, its output read through a pipe (GNU grep stops at the first
+/// match when it writes to /dev/null): the pace to compare with.
+#[divan::bench(args = [5, 50], sample_count = 5, sample_size = 1)]
+fn grep_c_rrq_1g(bencher: Bencher, every: u64) {
+    let path = log(every);
+    bencher.bench(|| {
+        let output = Command::new("grep")
+            .args(["-c", "RRQ"])
+            .arg(&path)
+            .stdout(Stdio::piped())
+            .output()
+            .expect("grep runs");
+        assert!(!output.stdout.is_empty());
+        output.stdout.len()
+    });
+}
+
+/// A log that fills every phone's story to its limits (the LAN attack report's F11): phones
+/// booting 16 times and asking for 256 names at each boot, made as it is read; the report
+/// written as JSON. What it shows is its peak memory, printed after it.
+#[divan::bench(args = [2500], sample_count = 1, sample_size = 1)]
+fn stories_at_their_limits(bencher: Bencher, phones: u64) {
+    reset_peak_memory();
+    bencher.bench(|| {
+        let mut diagnosis = Diagnosis::new(None);
+        let mut log = Filled::new(phones, 16, 256);
+        diagnosis.read_all(&mut log).unwrap();
+        diagnosis.finish();
+        let report = Report::new(&diagnosis, None);
+        serde_json::to_writer_pretty(io::sink(), &report).unwrap();
+        report.lines_read
+    });
+    print_peak_memory(&format!("stories_at_their_limits {phones} phones"));
+}
+
+/// The F11 log, line by line as it is read: every phone's first request of a boot is
+/// `OS79XX.TXT`, then `file<R>-<B % 4>.cnf`, all phones in turn.
+struct Filled {
+    phones: u64,
+    boots: u64,
+    requests: u64,
+    /// The next line's boot, request and phone.
+    at: (u64, u64, u64),
+    pending: Vec<u8>,
+    used: usize,
+}
+
+impl Filled {
+    fn new(phones: u64, boots: u64, requests: u64) -> Filled {
+        Filled {
+            phones,
+            boots,
+            requests,
+            at: (0, 0, 0),
+            pending: Vec::new(),
+            used: 0,
+        }
+    }
+}
+
+impl Read for Filled {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.used == self.pending.len() {
+            let (boot, request, phone) = self.at;
+            if boot == self.boots {
+                return Ok(0);
+            }
+            self.pending.clear();
+            self.used = 0;
+            let ip = format!("10.{}.{}.{}", phone / 65536, phone / 256 % 256, phone % 256 + 1);
+            let file = match request {
+                0 => "OS79XX.TXT".to_string(),
+                r => format!("file{r}-{}.cnf", boot % 4),
+            };
+            writeln!(
+                self.pending,
+                "Nov 21 09:27:15 pbx in.tftpd[{}]: RRQ from {ip} filename {file}",
+                1000 + phone
+            )?;
+            self.at = match (phone + 1 == self.phones, request + 1 == self.requests) {
+                (false, _) => (boot, request, phone + 1),
+                (true, false) => (boot, request + 1, 0),
+                (true, true) => (boot + 1, 0, 0),
+            };
+        }
+        let n = buf.len().min(self.pending.len() - self.used);
+        buf[..n].copy_from_slice(&self.pending[self.used..self.used + n]);
+        self.used += n;
+        Ok(n)
+    }
+}
+
+/// Forgets the peak memory so far (Linux: `clear_refs` 5 resets VmHWM).
+fn reset_peak_memory() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// Prints this process's peak resident memory since the last reset (VmHWM).
+fn print_peak_memory(what: &str) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    if let Some(line) = status.lines().find(|l| l.starts_with("VmHWM:")) {
+        eprintln!("{what}: peak memory {}", line["VmHWM:".len()..].trim());
+    }
 }

@@ -13,7 +13,6 @@ mod phoneup {
     pub mod data;
     pub mod diagnose;
     pub mod diagnose_field;
-    pub mod diagnose_field;
     pub mod diagnose_follow;
     pub mod field;
     pub mod graph;
