@@ -352,7 +352,7 @@ fn count_lines(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::logs::event::Outcome;
+    use crate::logs::story::Answer;
 
     fn read(text: &[u8]) -> Diagnosis {
         let mut d = Diagnosis::new(None);
@@ -513,7 +513,7 @@ mod tests {
             assert_eq!(d.story.seen.cut_short, 1);
             let requests = &d.story.phones[0].boots[0].requests;
             assert_eq!(requests.len(), 1);
-            assert_eq!(requests[0].outcome, Outcome::NotFound);
+            assert_eq!(requests[0].outcome, Answer::NotFound);
         };
         check(&read(text));
         for cut in 1..text.len() {

@@ -15,10 +15,10 @@ use crate::files::mac::Mac;
 use crate::knowledge::firmware::{FirmwareExt, FirmwareKind};
 use crate::knowledge::load_id::{Era as LoadEra, Kind as LoadKind, LoadId, Protocol};
 use crate::knowledge::matrix::Matrix;
-use crate::logs::event::{Outcome, Source};
+use crate::logs::event::Source;
 use crate::logs::findings::Kind;
 use crate::logs::read::{Diagnosis, MAX_LINE};
-use crate::logs::story::{fetched, has_cr_or_space, Boot, Names, Phone, Story};
+use crate::logs::story::{fetched, has_cr_or_space, Answer, Boot, Names, Phone, Story, Texts};
 use crate::phone::recognise::{self, BootShape, Name};
 use crate::plan::Planner;
 
@@ -74,7 +74,12 @@ impl<'d> Phones<'d> {
     pub fn get(&self, index: usize) -> PhoneReport {
         let story = self.story;
         let phone = &story.phones[index];
-        let boots = boots(phone, story.seen.hpa_silence_is_sent(), &story.names);
+        let boots = boots(
+            phone,
+            story.seen.hpa_silence_is_sent(),
+            &story.names,
+            &story.texts,
+        );
         let last = boots.last();
         let stage = self
             .target
@@ -260,25 +265,20 @@ impl<'d> Report<'d> {
     }
 }
 
-fn outcome_words(outcome: &Outcome) -> (&'static str, Option<u16>, Option<String>) {
-    match outcome {
-        Outcome::Requested
-        | Outcome::Connected
-        | Outcome::Resent
-        | Outcome::Sending
-        | Outcome::Retried
-        | Outcome::ClientError { .. } => ("requested", None, None),
-        Outcome::Sent => ("sent", None, None),
-        Outcome::NotFound => ("not_found", None, None),
-        Outcome::Refused { code, text } => ("refused", *code, Some(text.to_string())),
-        Outcome::Failed { why } => ("failed", None, Some(why.to_string())),
-        Outcome::Ended => ("ended", None, None),
+fn outcome_words(answer: Answer, texts: &Texts) -> (&'static str, Option<u16>, Option<String>) {
+    match answer {
+        Answer::Requested => ("requested", None, None),
+        Answer::Sent => ("sent", None, None),
+        Answer::NotFound => ("not_found", None, None),
+        Answer::Refused { code, text } => ("refused", code, Some(texts.get(text).to_string())),
+        Answer::Failed { why } => ("failed", None, Some(texts.get(why).to_string())),
+        Answer::Ended => ("ended", None, None),
     }
 }
 
 /// The boots of a phone, with what runs at each: what the boot shows, or else the image the
 /// boot before fetched when this boot's era agrees with it.
-fn boots(phone: &Phone, hpa_answers: bool, names: &Names) -> Vec<BootReport> {
+fn boots(phone: &Phone, hpa_answers: bool, names: &Names, texts: &Texts) -> Vec<BootReport> {
     let mut out: Vec<BootReport> = Vec::new();
     let mut before: Option<(String, Option<String>)> = None; // (image load, .loads)
     for boot in &phone.boots {
@@ -331,7 +331,7 @@ fn boots(phone: &Phone, hpa_answers: bool, names: &Names) -> Vec<BootReport> {
                 .requests
                 .iter()
                 .map(|r| {
-                    let (outcome, code, detail) = outcome_words(&r.outcome);
+                    let (outcome, code, detail) = outcome_words(r.outcome, texts);
                     RequestReport {
                         line: r.line,
                         file: names.get(r.file).to_string(),

@@ -185,7 +185,8 @@ fn loop_words(
         .cloned()
         .unwrap_or_default();
     let head = format!("the phone asked for {file} {n} times in a row");
-    if let Some((code, text)) = &tally.refused {
+    if let Some((code, text)) = tally.refused {
+        let text = story.texts.get(text);
         let code = code.map_or("an error".to_string(), |c| format!("error {c}"));
         return (
             format!("{head}: the server answered it with TFTP {code} ({text}), not error 1 (File not found), so the phone never moves on (seed 000: a server's wrong error code)"),

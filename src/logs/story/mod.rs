@@ -5,8 +5,7 @@
 //! [`MAX_REQUESTS`] requests, and at most [`MAX_PHONES`] phones are followed.
 
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::Arc;
+use std::collections::{HashMap, VecDeque};
 
 use crate::files::mac::Mac;
 use crate::files::per_phone::PerPhoneFile;
@@ -20,8 +19,10 @@ use crate::tftp_root::TftpRoot;
 
 pub use crate::logs::names::{has_cr_or_space, key, ByName, Names, MAX_NAMES};
 
+mod answer;
 mod correlate;
 
+pub use answer::{Answer, Texts, MAX_TEXTS};
 use correlate::Pending;
 
 pub const MAX_PHONES: usize = 10_000;
@@ -31,10 +32,6 @@ pub const MAX_REQUESTS: usize = 256;
 pub const MAX_KEPT: usize = 1 << 19;
 /// Bytes of an address kept (an IPv6 address with its zone is under 50).
 pub const MAX_CLIENT: usize = 64;
-/// Texts of servers' answers kept once and shared (an error's text, why a transfer failed),
-/// and the bytes kept of each; past them, requests share one text that says so.
-pub const MAX_TEXTS: usize = 4096;
-const MAX_TEXT_BYTES: usize = 256;
 /// Counts of one name for one phone, kept in all phones.
 pub const MAX_TALLIED: usize = 1 << 18;
 /// Requests waiting for a later line about them, per server.
@@ -48,7 +45,7 @@ pub const MAX_NOTED: usize = 8;
 pub const LOOP_AT: u32 = 4;
 
 /// One request and what became of it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct Request {
     pub line: u64,
     /// The name, by its number in [`Names`].
@@ -56,7 +53,7 @@ pub struct Request {
     /// An image a phone installs (`.bin`, `.sbn`, `.sb2`) whose name holds no CR or space.
     pub image: bool,
     pub source: Source,
-    pub outcome: Outcome,
+    pub outcome: Answer,
     pub bytes: Option<u64>,
 }
 
@@ -101,10 +98,7 @@ impl Boot {
                         })
                 );
                 names_a_load
-                    && matches!(
-                        r.outcome,
-                        Outcome::Requested | Outcome::Sent | Outcome::Ended
-                    )
+                    && matches!(r.outcome, Answer::Requested | Answer::Sent | Answer::Ended)
             })
             .map(|r| names.get(r.file).to_string())
     }
@@ -114,7 +108,8 @@ impl Boot {
 #[derive(Debug, Clone, Default)]
 pub struct Tally {
     pub not_found: u32,
-    pub refused: Option<(Option<u16>, Arc<str>)>,
+    /// The last error and its text, by its number in [`Texts`].
+    pub refused: Option<(Option<u16>, u32)>,
     pub failed: u32,
     pub sent: u32,
     pub sent_empty: u32,
@@ -261,7 +256,7 @@ pub struct Story {
     /// Requests kept in boots, of [`MAX_KEPT`].
     kept: usize,
     /// Texts of answers, kept once.
-    texts: HashSet<Arc<str>>,
+    pub texts: Texts,
     /// Counts kept, of [`MAX_TALLIED`].
     tallied: usize,
     pub seen: Seen,
@@ -286,7 +281,7 @@ impl Story {
             xinetd_start: None,
             anonymous: None,
             kept: 0,
-            texts: HashSet::new(),
+            texts: Texts::default(),
             tallied: 0,
             seen: Seen::default(),
             findings: Findings::default(),
@@ -445,7 +440,7 @@ impl Story {
                 file,
                 image,
                 source: event.source,
-                outcome: Outcome::Requested,
+                outcome: Answer::Requested,
                 bytes: None,
             });
             Some(Pending {
@@ -626,23 +621,18 @@ impl Story {
         };
         boot.last_line = boot.last_line.max(event.line);
         let outcome = &event.outcome;
-        let replace = match (&request.outcome, outcome) {
-            (
-                _,
-                Outcome::Resent
-                | Outcome::Sending
-                | Outcome::Retried
-                | Outcome::ClientError { .. }
-                | Outcome::Connected,
-            ) => false,
-            (old, Outcome::Ended) => !old.is_final(),
-            (old, _) => !old.is_final() || matches!(outcome, Outcome::Failed { .. }),
+        let Some(answer) = texts.answer(outcome) else {
+            return;
+        };
+        let old = request.outcome;
+        let replace = match answer {
+            Answer::Ended => !old.is_final(),
+            _ => !old.is_final() || matches!(answer, Answer::Failed { .. }),
         };
         if !replace {
             return;
         }
-        request.outcome = shared(texts, outcome);
-        let kept = request.outcome.clone();
+        request.outcome = answer;
         if event.bytes.is_some() {
             request.bytes = event.bytes;
         }
@@ -651,16 +641,16 @@ impl Story {
         let source = request.source;
         let bytes = request.bytes;
         if let Some(tally) = phone.tally(at.key, tallied) {
-            match &kept {
-                Outcome::NotFound => tally.not_found += 1,
-                Outcome::Refused { code, text } => tally.refused = Some((*code, text.clone())),
-                Outcome::Failed { .. } => tally.failed += 1,
-                Outcome::Sent => {
+            match answer {
+                Answer::NotFound => tally.not_found += 1,
+                Answer::Refused { code, text } => tally.refused = Some((code, text)),
+                Answer::Failed { .. } => tally.failed += 1,
+                Answer::Sent => {
                     tally.sent += 1;
                     tally.sent_empty += u32::from(bytes == Some(0));
                 }
-                Outcome::Ended => tally.ended += 1,
-                _ => {}
+                Answer::Ended => tally.ended += 1,
+                Answer::Requested => {}
             }
         }
         let index = at.phone;
@@ -742,41 +732,12 @@ impl Story {
     }
 }
 
-/// `outcome` as a request keeps it: its text, if any, one kept once for every request that
-/// has it (at most [`MAX_TEXTS`] texts of [`MAX_TEXT_BYTES`]; past them, one text that says so).
-fn shared(texts: &mut HashSet<Arc<str>>, outcome: &Outcome) -> Outcome {
-    let mut share = |text: &Arc<str>| -> Arc<str> {
-        if let Some(kept) = texts.get(text) {
-            return kept.clone();
-        }
-        if texts.len() < MAX_TEXTS && text.len() <= MAX_TEXT_BYTES {
-            texts.insert(text.clone());
-            return text.clone();
-        }
-        const PAST: &str = "(one of too many texts, not kept)";
-        if let Some(kept) = texts.get(PAST) {
-            return kept.clone();
-        }
-        let past: Arc<str> = Arc::from(PAST);
-        texts.insert(past.clone());
-        past
-    };
-    match outcome {
-        Outcome::Refused { code, text } => Outcome::Refused {
-            code: *code,
-            text: share(text),
-        },
-        Outcome::Failed { why } => Outcome::Failed { why: share(why) },
-        other => other.clone(),
-    }
-}
-
 /// Whether a request got its file, as far as the log shows: the server logged it as sent
 /// (or, for atftpd, as ended), or, for tftpd-hpa whose log shows its error answers, none came.
 pub fn fetched(request: &Request, hpa_shows_answers: bool) -> bool {
-    match &request.outcome {
-        Outcome::Sent | Outcome::Ended => true,
-        Outcome::Requested => request.source == Source::TftpdHpa && hpa_shows_answers,
+    match request.outcome {
+        Answer::Sent | Answer::Ended => true,
+        Answer::Requested => request.source == Source::TftpdHpa && hpa_shows_answers,
         _ => false,
     }
 }

@@ -39,16 +39,16 @@ fn a_line_naming_no_transfer_goes_to_the_one_still_open() {
         "Nov 21 10:00:00 h atftpd[35]: File /srv/tftp/CTLSEP0018B9000004.tlv not found",
         "Nov 21 10:00:00 h atftpd[35]: End of transfer",
     ]);
-    let mut outcomes: Vec<(u64, Outcome)> = s
+    let mut outcomes: Vec<(u64, Answer)> = s
         .phones
         .iter()
         .flat_map(|p| p.boots.iter().flat_map(|b| b.requests.iter()))
-        .map(|r| (r.line, r.outcome.clone()))
+        .map(|r| (r.line, r.outcome))
         .collect();
     outcomes.sort_by_key(|(line, _)| *line);
     assert_eq!(
         outcomes,
-        [(1, Outcome::Ended), (2, Outcome::NotFound)],
+        [(1, Answer::Ended), (2, Answer::NotFound)],
         "{outcomes:?}"
     );
 }
@@ -232,11 +232,17 @@ fn a_log_past_every_limit_is_kept_within_them_and_counted() {
     let tallied: usize = story.phones.iter().map(|p| p.tallies.len()).sum();
     assert_eq!(tallied, MAX_TALLIED);
     assert_eq!(story.texts.len(), MAX_TEXTS);
-    assert!(story.texts.iter().all(|t| t.len() <= MAX_TEXT_BYTES));
-    assert!(story
-        .texts
+    let failed: Vec<&str> = story
+        .phones
         .iter()
-        .any(|t| t.contains("one of too many texts")));
+        .flat_map(|p| p.boots.iter().flat_map(|b| b.requests.iter()))
+        .filter_map(|r| match r.outcome {
+            Answer::Failed { why } => Some(story.texts.get(why)),
+            _ => None,
+        })
+        .collect();
+    assert!(failed.iter().any(|t| t.contains("one of too many texts")));
+    assert!(failed.iter().all(|t| t.len() <= 256));
     assert_eq!(story.phones.len(), phones as usize);
 }
 
