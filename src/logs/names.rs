@@ -16,6 +16,8 @@ pub const MAX_NAME_BYTES: usize = 4 << 20;
 /// Number 0 stands for any name past [`MAX_NAMES`] or [`MAX_NAME_BYTES`].
 #[derive(Debug)]
 pub struct Names {
+    /// The numbers of names asked for lately, before the keyed map is asked.
+    recent: Recent,
     list: Vec<Box<str>>,
     /// By number: what the name is, and whether it holds a CR, LF, TAB or space.
     facts: Vec<(Shape, bool)>,
@@ -29,6 +31,7 @@ pub struct Names {
 impl Default for Names {
     fn default() -> Names {
         let mut names = Names {
+            recent: Recent::default(),
             list: Vec::new(),
             facts: Vec::new(),
             index: HashMap::new(),
@@ -50,7 +53,14 @@ impl Names {
 
     /// The number of `name`, given one if it has none.
     pub fn id(&mut self, name: &str) -> u32 {
+        let hash = Recent::hash(name.as_bytes());
+        if let Some(id) = self.recent.get(hash) {
+            if *self.list[id as usize] == *name {
+                return id;
+            }
+        }
         if let Some(&id) = self.index.get(name) {
+            self.recent.set(hash, id);
             return id;
         }
         if self.list.len() >= MAX_NAMES || self.bytes + name.len() > MAX_NAME_BYTES {
@@ -60,6 +70,7 @@ impl Names {
         self.bytes += name.len();
         let id = self.keep(name);
         self.index.insert(Box::from(name), id);
+        self.recent.set(hash, id);
         id
     }
 
@@ -89,6 +100,60 @@ impl Names {
     /// Whether name `id` holds a CR, LF, TAB or space ([`has_cr_or_space`]).
     pub fn odd(&self, id: u32) -> bool {
         self.facts.get(id as usize).is_some_and(|&(_, odd)| odd)
+    }
+}
+
+/// A small cache in front of a map with the standard keyed hash (which a log cannot make
+/// collide): a key's quick hash picks a slot, which holds the number the map gave it last. The
+/// caller checks that the number's key is the key (a log can make quick hashes collide, which
+/// only sends it to the map). Most lines name a few names and addresses seen just before.
+#[derive(Debug)]
+pub struct Recent {
+    slots: Box<[(u64, u32)]>,
+}
+
+impl Default for Recent {
+    fn default() -> Recent {
+        Recent {
+            slots: vec![(0, 0); Recent::SLOTS].into_boxed_slice(),
+        }
+    }
+}
+
+impl Recent {
+    const SLOTS: usize = 4096;
+
+    /// The quick hash of `key`, never 0 (an empty slot).
+    pub fn hash(key: &[u8]) -> u64 {
+        let mut hash = key.len() as u64;
+        let mut words = key.chunks_exact(8);
+        for word in &mut words {
+            let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+            hash = (hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        let mut last = [0u8; 8];
+        last[..words.remainder().len()].copy_from_slice(words.remainder());
+        hash = (hash.rotate_left(5) ^ u64::from_le_bytes(last))
+            .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        hash | 1
+    }
+
+    /// The number last set for a key of quick hash `hash`, maybe another key's.
+    pub fn get(&self, hash: u64) -> Option<u32> {
+        let (kept, number) = self.slots[hash as usize % Recent::SLOTS];
+        (kept == hash).then_some(number)
+    }
+
+    pub fn set(&mut self, hash: u64, number: u32) {
+        self.slots[hash as usize % Recent::SLOTS] = (hash, number);
+    }
+
+    /// Forgets the number of a key of quick hash `hash`.
+    pub fn forget(&mut self, hash: u64) {
+        let slot = &mut self.slots[hash as usize % Recent::SLOTS];
+        if slot.0 == hash {
+            *slot = (0, 0);
+        }
     }
 }
 
@@ -174,5 +239,32 @@ mod tests {
         assert_eq!(names.id(&big(0)), 1, "a name kept is found again");
         assert_eq!(names.overflow, 1);
         assert_eq!(names.id("OS79XX.TXT"), 3, "a short one still fits");
+    }
+
+    #[test]
+    fn the_recent_cache_gives_back_what_was_set_and_forgets() {
+        let mut recent = Recent::default();
+        let (a, b) = (Recent::hash(b"10.0.0.1"), Recent::hash(b"10.0.0.2"));
+        assert_ne!(a, b);
+        assert!(a & 1 == 1 && Recent::hash(b"") != 0);
+        assert_ne!(Recent::hash(b"abcdefgh1"), Recent::hash(b"abcdefgh2"));
+        assert_eq!(recent.get(a), None);
+        recent.set(a, 7);
+        assert_eq!(recent.get(a), Some(7));
+        recent.forget(b);
+        assert_eq!(recent.get(a), Some(7), "another key's forgetting leaves it");
+        recent.forget(a);
+        assert_eq!(recent.get(a), None);
+        // A name found again through the cache, and one whose slot another took.
+        let mut names = Names::default();
+        let first = names.id("OS79XX.TXT");
+        assert_eq!(names.id("OS79XX.TXT"), first);
+        let hash = Recent::hash(b"OS79XX.TXT");
+        names.recent.set(hash, 0);
+        assert_eq!(
+            names.id("OS79XX.TXT"),
+            first,
+            "a stale slot sends it to the map"
+        );
     }
 }

@@ -108,7 +108,7 @@ impl Story {
     /// A packet of the server to the phone, about its latest request still open: a block sent
     /// marks the transfer under way, after which an error is the server giving up on it.
     fn capture_outcome(&mut self, event: &Event, outcome: &Outcome) {
-        let Some(&phone) = event.client.as_deref().and_then(|c| self.by_client.get(c)) else {
+        let Some(phone) = event.client.as_deref().and_then(|c| self.phone_of(c)) else {
             return;
         };
         let Some(at) = self.latest_open(Source::Capture, |p| p.phone == phone) else {
@@ -216,7 +216,7 @@ impl Story {
     fn hpa_unattributed(&mut self, event: &Event) {
         self.seen.hpa_unattributed += 1;
         if let Outcome::Refused { code, text } = &event.outcome {
-            if let Some(&phone) = event.client.as_deref().and_then(|c| self.by_client.get(c)) {
+            if let Some(phone) = event.client.as_deref().and_then(|c| self.phone_of(c)) {
                 self.findings.add(
                     Kind::WrongErrorCode,
                     phone,

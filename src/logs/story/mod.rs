@@ -17,7 +17,7 @@ use crate::phone::recognise::other::Kind as OtherKind;
 use crate::phone::recognise::{self, BootShape, Hunt, Name, OtherPhone};
 use crate::tftp_root::TftpRoot;
 
-pub use crate::logs::names::{has_cr_or_space, key, ByName, Names, MAX_NAMES};
+pub use crate::logs::names::{has_cr_or_space, key, ByName, Names, Recent, MAX_NAMES};
 
 mod answer;
 mod correlate;
@@ -244,6 +244,8 @@ impl Seen {
 pub struct Story {
     pub phones: Vec<Phone>,
     by_client: HashMap<String, usize>,
+    /// The phones of addresses seen lately, before `by_client` is asked.
+    recent_clients: Recent,
     by_mac: HashMap<Mac, usize>,
     pub names: Names,
     /// Requests waiting for a later line about them, by server.
@@ -274,6 +276,7 @@ impl Story {
         Story {
             phones: Vec::new(),
             by_client: HashMap::new(),
+            recent_clients: Recent::default(),
             by_mac: HashMap::new(),
             names: Names::default(),
             pending: Default::default(),
@@ -321,14 +324,29 @@ impl Story {
         }
     }
 
+    /// The phone of address `client`.
+    fn phone_of(&mut self, client: &str) -> Option<usize> {
+        let hash = Recent::hash(client.as_bytes());
+        if let Some(index) = self.recent_clients.get(hash) {
+            let index = index as usize;
+            if self.phones.get(index).and_then(|p| p.client.as_deref()) == Some(client) {
+                return Some(index);
+            }
+        }
+        let index = *self.by_client.get(client)?;
+        self.recent_clients.set(hash, index as u32);
+        Some(index)
+    }
+
     /// The phone a request belongs to: by address, else by the MAC in its name.
     fn phone_for(&mut self, client: Option<&str>, mac: Option<Mac>) -> Option<usize> {
         if let Some(client) = client {
-            if let Some(&index) = self.by_client.get(client) {
+            if let Some(index) = self.phone_of(client) {
                 match (self.phones[index].mac, mac) {
                     (Some(known), Some(mac)) if known != mac => {
                         // The address now belongs to another phone.
                         self.by_client.remove(client);
+                        self.recent_clients.forget(Recent::hash(client.as_bytes()));
                     }
                     (None, Some(mac)) => {
                         self.phones[index].mac = Some(mac);
@@ -356,6 +374,8 @@ impl Story {
         self.phones.push(Phone::new(client, mac));
         if let Some(client) = client {
             self.by_client.insert(client.to_string(), index);
+            self.recent_clients
+                .set(Recent::hash(client.as_bytes()), index as u32);
         }
         if let Some(mac) = mac {
             self.by_mac.entry(mac).or_insert(index);
