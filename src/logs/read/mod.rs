@@ -266,32 +266,96 @@ impl Lines {
         let lines = &data[start..=last];
         self.found.clear();
         *counts.read = scan(self.markers, lines, *counts.read, &mut self.found);
-        // The bytes of `lines` taken: all, or up to a last line held back.
-        let mut end = lines.len();
-        let mut joined = None;
-        for &(number, from, to) in &self.found {
-            if joined == Some(number) {
-                continue;
-            }
-            let last = to + 1 == lines.len();
-            if last && !at_end && to - from < MAX_HELD && line::may_continue(&lines[from..to]) {
-                // It may go on in a line not read yet: kept for the next call.
-                *counts.read -= 1;
-                end = from;
-                break;
-            }
-            let next = (!last).then(|| {
-                let rest = &lines[to + 1..];
-                &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())]
-            });
-            if tftp_line(number, &lines[from..to], next) {
-                *counts.joined += 1;
-                joined = Some(number + 1);
-            }
-        }
+        let end = walk(lines, &self.found, at_end, counts, tftp_line);
         self.buffer.copy_within(start + end..self.filled, 0);
         self.filled -= start + end;
     }
+
+    /// For the lines of the buffer to be read by another thread: counts its complete lines
+    /// and gives away the buffer holding them, `spare` (one as long) taking its place with the
+    /// rest of the bytes. `spare` back when there is no complete line, the rest of an
+    /// overlong line to skip first, or (unless `at_end`) a last TFTP line that may go on in
+    /// the next line: [`Lines::take`] is for those.
+    fn give_lines(
+        &mut self,
+        at_end: bool,
+        read: &mut u64,
+        spare: Vec<u8>,
+    ) -> Result<Given, Vec<u8>> {
+        let data = &self.buffer[..self.filled];
+        let Some(last) = memchr::memrchr(b'\n', data) else {
+            return Err(spare);
+        };
+        if self.skipping || spare.len() != BUFFER + 1 {
+            return Err(spare);
+        }
+        let lines = &data[..=last];
+        let last_start = memchr::memrchr(b'\n', &lines[..last]).map_or(0, |i| i + 1);
+        let tail = &lines[last_start..last];
+        if !at_end && self.markers.find(tail, 0).is_some() && line::may_continue(tail) {
+            // A last line to keep back, which the line before may take as its second half:
+            // only `take`, reading them in turn, can tell.
+            return Err(spare);
+        }
+        let end = lines.len();
+        let before = *read;
+        *read += count_lines(&lines[..end]);
+        let mut spare = spare;
+        let rest = self.filled - end;
+        spare[..rest].copy_from_slice(&self.buffer[end..self.filled]);
+        let given = std::mem::replace(&mut self.buffer, spare);
+        self.filled = rest;
+        Ok(Given {
+            bytes: given,
+            end,
+            before,
+        })
+    }
+}
+
+/// Lines a buffer holds, given to another thread to read: `bytes[..end]`, counted from line
+/// `before + 1`.
+struct Given {
+    bytes: Vec<u8>,
+    end: usize,
+    before: u64,
+}
+
+/// Gives each TFTP line of `found` (its number, its bytes without the LF, and the line after
+/// it when `lines` holds it) to `tftp_line`, which says whether it took that next line too (a
+/// line broken in two). Unless `at_end`, a last TFTP line that may go on in the next line
+/// ([`line::may_continue`]) is kept back: returns the bytes of `lines` taken (all, or up to
+/// that line).
+fn walk(
+    lines: &[u8],
+    found: &[(u64, usize, usize)],
+    at_end: bool,
+    counts: Counts,
+    tftp_line: &mut TftpLine,
+) -> usize {
+    let mut end = lines.len();
+    let mut joined = None;
+    for &(number, from, to) in found {
+        if joined == Some(number) {
+            continue;
+        }
+        let last = to + 1 == lines.len();
+        if last && !at_end && to - from < MAX_HELD && line::may_continue(&lines[from..to]) {
+            // It may go on in a line not read yet: kept for the next call.
+            *counts.read -= 1;
+            end = from;
+            break;
+        }
+        let next = (!last).then(|| {
+            let rest = &lines[to + 1..];
+            &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())]
+        });
+        if tftp_line(number, &lines[from..to], next) {
+            *counts.joined += 1;
+            joined = Some(number + 1);
+        }
+    }
+    end
 }
 
 /// What [`Lines::take`] gives each TFTP line to: its number, its bytes and the next line's;
@@ -557,17 +621,17 @@ mod tests {
                 .map(|r| (r.line, format!("{:?}", r.outcome)))
                 .collect()
         };
-        for share in [0, 5, 16] {
+        for part in [0, 5, 16, 21, 32] {
             let mut piped = Diagnosis::new(None);
-            piped.read_sharing(&mut Trickle(&text), share).unwrap();
+            piped.read_sharing(&mut Trickle(&text), part).unwrap();
             piped.finish();
             assert_eq!(
                 (piped.lines_read, piped.lines_recognised, piped.lines_joined),
                 (plain.lines_read, plain.lines_recognised, plain.lines_joined),
-                "{share}"
+                "{part}"
             );
             assert_eq!(piped.story.seen.cut_short, plain.story.seen.cut_short);
-            assert_eq!(requests(&piped), requests(&plain), "{share}");
+            assert_eq!(requests(&piped), requests(&plain), "{part}");
         }
     }
 
@@ -584,10 +648,13 @@ mod tests {
             let mut text = request(length);
             text.extend(request(100));
             let plain = read(&text);
-            let mut piped = Diagnosis::new(None);
-            piped.read_all(&mut Trickle(&text)).unwrap();
-            piped.finish();
-            for d in [&plain, &piped] {
+            let piped = |part| {
+                let mut piped = Diagnosis::new(None);
+                piped.read_sharing(&mut Trickle(&text), part).unwrap();
+                piped.finish();
+                piped
+            };
+            for d in [&plain, &piped(0), &piped(32)] {
                 assert_eq!(
                     (d.lines_read, d.lines_recognised, d.lines_too_long),
                     (2, 2 - too_long, too_long),

@@ -1,10 +1,11 @@
-//! A whole input read by two threads: this one reads, counts the lines and finds the TFTP
-//! ones; the other tells the story, a buffer behind. Parsing is shared between them, as each
-//! has time for it: the reader parses a share of the lines and leaves the others, copied, to
-//! the teller; when a batch finds the teller still busy with the ones before, the reader
-//! parses more, and when it finds it waiting, less. A line left to the teller takes the lines
-//! right after it along (one of them may be its second half, which only its parse can tell),
-//! so that every line is read as the one-thread reader reads it.
+//! A whole input read by two threads: this one reads and counts the lines; the other tells
+//! the story, a buffer behind. Finding the TFTP lines and parsing them is shared between the
+//! two, as each has time for it: the reader finds them in a buffer and parses a share of them,
+//! leaving the others, copied, to the teller, or it gives the teller the whole buffer to find
+//! and parse them itself. When a batch finds the teller still busy with the ones before, the
+//! reader takes more of the work, and when it finds it waiting, less. A line left to the
+//! teller takes the lines right after it along (one of them may be its second half, which only
+//! its parse can tell), so that every line is read as the one-thread reader reads it.
 
 use std::borrow::Cow;
 use std::io::{self, Read};
@@ -12,21 +13,26 @@ use std::sync::mpsc::{self, TrySendError};
 
 use crate::logs::event::{Event, Parsed};
 use crate::logs::line;
+use crate::logs::story::Story;
 
-use super::{Counts, Diagnosis};
+use super::{scan, walk, Counts, Diagnosis, Markers, BUFFER};
 
-/// The reader parses the lines whose number modulo this is below its share.
+/// The reader's part of the work, in steps: from `2 * SHARES` (it finds and parses every
+/// line) down to `SHARES` (it finds them, the teller parses them), then down to 0 (the teller
+/// is given every buffer whole). Above `SHARES`, it parses the lines whose number modulo
+/// `SHARES` is below its part minus `SHARES`; below, it gives the buffers whose count modulo
+/// `SHARES` is at or above its part.
 const SHARES: u64 = 16;
 
 impl Diagnosis {
     /// Reads `reader` to its end, in two threads.
     pub fn read_all(&mut self, reader: &mut dyn Read) -> io::Result<()> {
-        self.read_sharing(reader, SHARES)
+        self.read_sharing(reader, 2 * SHARES)
     }
 
-    /// [`Diagnosis::read_all`], the reader's share of the parsing starting at `share`
-    /// sixteenths.
-    pub(super) fn read_sharing(&mut self, reader: &mut dyn Read, share: u64) -> io::Result<()> {
+    /// [`Diagnosis::read_all`], the reader's part of the work starting at `part` (see
+    /// [`SHARES`]).
+    pub(super) fn read_sharing(&mut self, reader: &mut dyn Read, part: u64) -> io::Result<()> {
         let Diagnosis {
             lines,
             lines_read,
@@ -47,9 +53,10 @@ impl Diagnosis {
                 teller
             });
             let mut scratch = Vec::new();
-            // The reader's share of the parsing, in sixteenths; and the last line it left to
+            // The reader's part of the work, the buffers read, and the last line it left to
             // the teller.
-            let mut share = share;
+            let mut part = part;
+            let mut buffers = 0u64;
             let mut left = None;
             let result = (|| loop {
                 let at_end = lines.fill(reader)?;
@@ -58,34 +65,58 @@ impl Diagnosis {
                 }
                 let mut batch = reuse.try_recv().unwrap_or_default();
                 batch.clear();
-                let counts = Counts {
-                    read: &mut *lines_read,
-                    too_long: &mut *lines_too_long,
-                    joined: &mut *lines_joined,
+                buffers += 1;
+                let whole = part < SHARES && buffers % SHARES >= part;
+                let spare = std::mem::take(&mut batch.given);
+                let spare = match spare.len() {
+                    0 => vec![0; BUFFER + 1],
+                    _ => spare,
                 };
-                lines.take(at_end, counts, &mut |number, bytes, next| {
-                    if number % SHARES >= share || left.is_some_and(|l: u64| l + 1 == number) {
-                        left = Some(number);
-                        batch.leave(number, bytes, next);
-                        return false;
+                let given = match whole {
+                    true => lines.give_lines(at_end, lines_read, spare),
+                    false => Err(spare),
+                };
+                match given {
+                    Ok(given) => {
+                        batch.whole = Some((given.end, given.before));
+                        batch.given = given.bytes;
                     }
-                    let (parsed, took) = line::parse_joined(bytes, next, number, &mut scratch);
-                    if parsed != Parsed::Unrecognised {
-                        *lines_recognised += 1 + u64::from(took);
-                        batch
-                            .items
-                            .push(Item::Parsed(Detached::new(parsed, &mut batch.text)));
+                    Err(spare) => {
+                        batch.given = spare;
+                        let share = part.saturating_sub(SHARES);
+                        let counts = Counts {
+                            read: &mut *lines_read,
+                            too_long: &mut *lines_too_long,
+                            joined: &mut *lines_joined,
+                        };
+                        lines.take(at_end, counts, &mut |number, bytes, next| {
+                            if number % SHARES >= share
+                                || left.is_some_and(|l: u64| l + 1 == number)
+                            {
+                                left = Some(number);
+                                batch.leave(number, bytes, next);
+                                return false;
+                            }
+                            let (parsed, took) =
+                                line::parse_joined(bytes, next, number, &mut scratch);
+                            if parsed != Parsed::Unrecognised {
+                                *lines_recognised += 1 + u64::from(took);
+                                batch
+                                    .items
+                                    .push(Item::Parsed(Detached::new(parsed, &mut batch.text)));
+                            }
+                            took
+                        });
                     }
-                    took
-                });
+                }
                 let sent = match batches.try_send(batch) {
                     Ok(()) => {
                         // The teller was ready for more: leave it more.
-                        share = share.saturating_sub(1);
+                        part = part.saturating_sub(1);
                         Ok(())
                     }
                     Err(TrySendError::Full(batch)) => {
-                        share = (share + 1).min(SHARES);
+                        part = (part + 1).min(2 * SHARES);
                         batches.send(batch).map_err(|_| ())
                     }
                     Err(TrySendError::Disconnected(_)) => Err(()),
@@ -114,6 +145,10 @@ struct Batch {
     text: String,
     /// The lines left to the teller, and the lines after them.
     bytes: Vec<u8>,
+    /// A reading buffer given whole: its lines are `given[..end]`, counted from line
+    /// `before + 1`; or, with `whole` none, a buffer the reader may take in its place.
+    whole: Option<(usize, u64)>,
+    given: Vec<u8>,
 }
 
 impl Batch {
@@ -121,6 +156,7 @@ impl Batch {
         self.items.clear();
         self.text.clear();
         self.bytes.clear();
+        self.whole = None;
     }
 
     /// Leaves line `number` to the teller.
@@ -151,6 +187,8 @@ enum Item {
 #[derive(Default)]
 struct Teller {
     scratch: Vec<u8>,
+    /// The TFTP lines of a buffer given whole.
+    found: Vec<(u64, usize, usize)>,
     /// The line a line it parsed took as its second half: not read again.
     taken: Option<u64>,
     recognised: u64,
@@ -158,7 +196,10 @@ struct Teller {
 }
 
 impl Teller {
-    fn tell(&mut self, batch: &mut Batch, story: &mut crate::logs::story::Story) {
+    fn tell(&mut self, batch: &mut Batch, story: &mut Story) {
+        if let Some((end, before)) = batch.whole {
+            self.tell_whole(&batch.given[..end], before, story);
+        }
         for item in batch.items.drain(..) {
             match item {
                 Item::Parsed(parsed) => story.take(&parsed.attach(&batch.text)),
@@ -180,6 +221,37 @@ impl Teller {
                 }
             }
         }
+    }
+}
+
+impl Teller {
+    /// Finds the TFTP lines of a buffer given whole, counted from line `before + 1`, and tells
+    /// them, as the reader does.
+    fn tell_whole(&mut self, lines: &[u8], before: u64, story: &mut Story) {
+        self.found.clear();
+        scan(Markers::get(), lines, before, &mut self.found);
+        let (mut read, mut too_long, mut joined) = (0, 0, 0);
+        let counts = Counts {
+            read: &mut read,
+            too_long: &mut too_long,
+            joined: &mut joined,
+        };
+        let (scratch, recognised) = (&mut self.scratch, &mut self.recognised);
+        walk(
+            lines,
+            &self.found,
+            true,
+            counts,
+            &mut |number, bytes, next| {
+                let (parsed, took) = line::parse_joined(bytes, next, number, scratch);
+                if parsed != Parsed::Unrecognised {
+                    *recognised += 1 + u64::from(took);
+                    story.take(&parsed);
+                }
+                took
+            },
+        );
+        self.joined += joined;
     }
 }
 
