@@ -125,7 +125,7 @@ fn packet<'t>(
     };
     if let Some(rest) = info.strip_prefix("Read Request, File: ") {
         let file = split_first(rest, ", Transfer type: ").map_or(rest, |(file, _)| file);
-        if file.trim().is_empty() {
+        if super::blank(file) {
             return Some(Parsed::Incomplete(CAPTURE));
         }
         return Some(event(Outcome::Requested, source, Some(file)));

@@ -71,7 +71,7 @@ fn request<'t>(rest: &'t str, event: &Make<'t, '_>) -> Parsed<'t> {
         },
     };
     let file = split_first(file, " remapped to ").map_or(file, |(f, _)| f);
-    if file.trim().is_empty() {
+    if super::blank(file) {
         return Parsed::Incomplete(HPA);
     }
     Parsed::Event(event(HPA, Outcome::Requested, client, Some(file)))
@@ -99,7 +99,7 @@ fn client<'t>(rest: &'t str, event: &Make<'t, '_>) -> Parsed<'t> {
         return Parsed::Incomplete(HPA);
     };
     let named = |outcome, file: &'t str| {
-        if file.trim().is_empty() {
+        if super::blank(file) {
             Parsed::Incomplete(HPA)
         } else {
             Parsed::Event(event(HPA, outcome, Some(client), Some(file)))

@@ -34,7 +34,7 @@ pub fn parse(bytes: &[u8], line: u64) -> Parsed<'_> {
         Parsed::Event(event)
             if [&event.client, &event.file]
                 .into_iter()
-                .any(|name| name.as_deref().is_some_and(|n| n.trim().is_empty())) =>
+                .any(|name| name.as_deref().is_some_and(blank)) =>
         {
             Parsed::Incomplete(event.source)
         }
@@ -81,6 +81,15 @@ fn parse_line(bytes: &[u8], line: u64) -> Parsed<'_> {
             .or_else(|| Some(fallback::parse(text, None, None, line)))
     })
     .unwrap_or(Parsed::Unrecognised)
+}
+
+/// Whether `text` is empty or only white space (a name a line cut short lost).
+pub fn blank(text: &str) -> bool {
+    // Most names start with a letter: no need to look further.
+    text.bytes()
+        .next()
+        .is_none_or(|b| b.is_ascii_whitespace() || !b.is_ascii())
+        && text.trim().is_empty()
 }
 
 /// `read` on the line as text (bytes that are not UTF-8 shown as U+FFFD).

@@ -9,7 +9,8 @@
 
 use std::borrow::Cow;
 use std::io::{self, Read};
-use std::sync::mpsc::{self, TrySendError};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 use crate::logs::event::{Event, Parsed};
 use crate::logs::line;
@@ -23,6 +24,9 @@ use super::{scan, walk, Counts, Diagnosis, Markers, BUFFER};
 /// `SHARES` is below its part minus `SHARES`; below, it gives the buffers whose count modulo
 /// `SHARES` is at or above its part.
 const SHARES: u64 = 16;
+
+/// Batches on their way to the teller, at most.
+const IN_FLIGHT: usize = 4;
 
 impl Diagnosis {
     /// Reads `reader` to its end, in two threads.
@@ -41,13 +45,17 @@ impl Diagnosis {
             lines_too_long,
             story,
         } = self;
+        // Batches sent and not yet told.
+        let waiting = AtomicUsize::new(0);
         let (told, result) = std::thread::scope(|scope| {
-            let (batches, received) = mpsc::sync_channel::<Batch>(2);
+            let (batches, received) = mpsc::sync_channel::<Batch>(IN_FLIGHT);
+            let waiting = &waiting;
             let (spent, reuse) = mpsc::channel::<Batch>();
             let teller = scope.spawn(move || {
                 let mut teller = Teller::default();
                 for mut batch in received {
                     teller.tell(&mut batch, story);
+                    waiting.fetch_sub(1, Ordering::Relaxed);
                     let _ = spent.send(batch);
                 }
                 teller
@@ -109,18 +117,15 @@ impl Diagnosis {
                         });
                     }
                 }
-                let sent = match batches.try_send(batch) {
-                    Ok(()) => {
-                        // The teller was ready for more: leave it more.
-                        part = part.saturating_sub(1);
-                        Ok(())
-                    }
-                    Err(TrySendError::Full(batch)) => {
-                        part = (part + 1).min(2 * SHARES);
-                        batches.send(batch).map_err(|_| ())
-                    }
-                    Err(TrySendError::Disconnected(_)) => Err(()),
-                };
+                // The teller's queue says who has time: more than half full, the teller is
+                // behind, and the reader takes more of the work; less, it leaves it more.
+                let queued = waiting.fetch_add(1, Ordering::Relaxed);
+                if queued > IN_FLIGHT / 2 {
+                    part = (part + 1).min(2 * SHARES);
+                } else if queued < IN_FLIGHT / 2 {
+                    part = part.saturating_sub(1);
+                }
+                let sent = batches.send(batch);
                 if sent.is_err() || at_end {
                     return Ok(());
                 }

@@ -394,7 +394,7 @@ impl Story {
         file: Option<&str>,
     ) -> Option<Pending> {
         let file = file?;
-        if file.trim().is_empty() {
+        if crate::logs::line::blank(file) {
             // A line cut short: a request names a file, or it is none.
             self.seen.cut_short += 1;
             return None;
