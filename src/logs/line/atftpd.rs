@@ -2,7 +2,7 @@
 
 use crate::logs::event::{Info, Outcome, Parsed, Source};
 
-use super::{split_last, Make};
+use super::text::{split_last, Make};
 
 pub(super) fn parse<'t>(text: &'t str, event: &Make<'t, '_>) -> Option<Parsed<'t>> {
     let a = Source::Atftpd;

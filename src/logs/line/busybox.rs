@@ -2,7 +2,7 @@
 
 use crate::logs::event::{Outcome, Parsed, Source};
 
-use super::Make;
+use super::text::Make;
 
 pub(super) fn parse<'t>(text: &'t str, event: &Make<'t, '_>) -> Option<Parsed<'t>> {
     let known = [

@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use crate::logs::event::{Event, Info, Outcome, Parsed, Source};
 use crate::logs::time::Time;
 
-use super::split_first;
+use super::text::split_first;
 
 const CAPTURE: Source = Source::Capture;
 
@@ -125,7 +125,7 @@ fn packet<'t>(
     };
     if let Some(rest) = info.strip_prefix("Read Request, File: ") {
         let file = split_first(rest, ", Transfer type: ").map_or(rest, |(file, _)| file);
-        if super::blank(file) {
+        if super::text::blank(file) {
             return Some(Parsed::Incomplete(CAPTURE));
         }
         return Some(event(Outcome::Requested, source, Some(file)));

@@ -2,7 +2,7 @@
 
 use crate::logs::event::{Info, Outcome, Parsed, Source};
 
-use super::{split_last, Make};
+use super::text::{split_last, Make};
 
 /// `main`: the line is from `dnsmasq` itself, not `dnsmasq-tftp`.
 pub(super) fn parse<'t>(main: bool, text: &'t str, event: &Make<'t, '_>) -> Parsed<'t> {

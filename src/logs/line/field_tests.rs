@@ -2,6 +2,7 @@
 //! broken in two, a server phoneup does not know.
 
 use super::*;
+use crate::logs::event::{Event, Info, Outcome, Parsed, Source};
 
 fn event(line: &str) -> Event<'_> {
     match parse(line.as_bytes(), 7) {

@@ -6,7 +6,7 @@
 
 use crate::logs::event::{Info, Outcome, Parsed, Source};
 
-use super::{split_first, split_last, Make};
+use super::text::{split_first, split_last, Make};
 
 const HPA: Source = Source::TftpdHpa;
 
@@ -71,7 +71,7 @@ fn request<'t>(rest: &'t str, event: &Make<'t, '_>) -> Parsed<'t> {
         },
     };
     let file = split_first(file, " remapped to ").map_or(file, |(f, _)| f);
-    if super::blank(file) {
+    if super::text::blank(file) {
         return Parsed::Incomplete(HPA);
     }
     Parsed::Event(event(HPA, Outcome::Requested, client, Some(file)))
@@ -99,7 +99,7 @@ fn client<'t>(rest: &'t str, event: &Make<'t, '_>) -> Parsed<'t> {
         return Parsed::Incomplete(HPA);
     };
     let named = |outcome, file: &'t str| {
-        if super::blank(file) {
+        if super::text::blank(file) {
             Parsed::Incomplete(HPA)
         } else {
             Parsed::Event(event(HPA, outcome, Some(client), Some(file)))

@@ -9,7 +9,7 @@
 use crate::logs::event::Parsed;
 use crate::logs::time::Time;
 
-use super::parse;
+use super::parse::parse;
 
 /// A second half longer than this is no part of a broken line.
 const MAX_CONTINUATION: usize = 4096;

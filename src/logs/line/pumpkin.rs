@@ -51,7 +51,7 @@ fn message_of<'t>(text: &'t str, time: Option<Time>, line: u64) -> Option<Parsed
         let (_mode, from) = rest.split_once("' is ")?;
         if let Some(address) = from.strip_prefix("requested from ") {
             let (client, port) = address_port(address)?;
-            if super::blank(file) {
+            if super::text::blank(file) {
                 return Some(Parsed::Incomplete(PUMPKIN));
             }
             return Some(event(Outcome::Requested, Some(client), port, Some(file)));

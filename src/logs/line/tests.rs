@@ -1,6 +1,8 @@
 //! Lines of every server and transport, read whole.
 
+use super::text::{split_first, split_last};
 use super::*;
+use crate::logs::event::{Event, Info, Outcome, Parsed, Source};
 
 fn event(line: &str) -> Event<'_> {
     match parse(line.as_bytes(), 7) {

@@ -5,7 +5,9 @@
 use crate::logs::event::{Parsed, Pid};
 use crate::logs::time::Time;
 
-use super::message;
+use std::borrow::Cow;
+
+use super::message::message;
 
 /// The part of a syslog-style line after the time: `[host ]prog[pid]: message`.
 struct Header<'a> {
@@ -32,14 +34,15 @@ pub(super) fn syslog(bytes: &[u8], line: u64) -> Option<Parsed<'_>> {
         _ => return None,
     };
     let header = header(rest.strip_prefix(b" ")?)?;
-    Some(message(
-        header.prog,
-        header.pid,
-        header.message,
-        header.escaped,
-        Some(time),
-        line,
-    ))
+    let mut parsed = message(header.prog, header.pid, header.message, Some(time), line);
+    if let (true, Parsed::Event(event)) = (header.escaped, &mut parsed) {
+        for name in [&mut event.file, &mut event.client].into_iter().flatten() {
+            if name.contains('#') {
+                *name = Cow::Owned(unescape(name.as_bytes()));
+            }
+        }
+    }
+    Some(parsed)
 }
 
 fn header(text: &[u8]) -> Option<Header<'_>> {
@@ -94,7 +97,7 @@ fn number(digits: &[u8]) -> Option<u64> {
 
 /// rsyslog writes a control character as `#` and three octal digits (`#015` is CR, `#011`
 /// TAB): turn them back.
-pub(super) fn unescape(bytes: &[u8]) -> String {
+fn unescape(bytes: &[u8]) -> String {
     if !bytes.contains(&b'#') {
         return String::from_utf8_lossy(bytes).into_owned();
     }

@@ -6,7 +6,7 @@
 
 use crate::logs::event::{Info, Outcome, Parsed, Source};
 
-use super::Make;
+use super::text::Make;
 
 const XINETD: Source = Source::Xinetd;
 

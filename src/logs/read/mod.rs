@@ -1,6 +1,6 @@
 //! Reading a log: bytes to counted lines, the TFTP lines among them found by the words they
 //! carry and handed to the parser and the story; one thread for a stream fed in pieces, two
-//! (reading and telling, sharing the parsing) for a whole input ([`pipeline`]).
+//! (reading and telling, sharing the parsing) for a whole input (`pipeline`).
 
 use std::io::{self, Read};
 use std::sync::OnceLock;

@@ -1,65 +1,29 @@
 //! What `diagnose` says: each phone's boots (the shape of the boot, the image running, what it
-//! fetched), with `--to` its place on the plan ([`stage`]), the findings with what they rest on
-//! and their fixes ([`words`]), and what the log's format cannot show ([`notes`]). This module
-//! is the model, the same fields in JSON and YAML; [`text`] says it for people. A report's
-//! phones are made one at a time as they are shown, so that a log of many phones is not held
-//! twice, in the story and in the report.
+//! fetched), with `--to` its place on the plan (`stage`), the findings with what they rest on
+//! and their fixes (`words`), and what the log's format cannot show (`notes`), made from the
+//! story into the model (`model`: the same fields in JSON and YAML); `text` says it for
+//! people. A report's phones are made one at a time as they are shown, so that a log of many
+//! phones is not held twice, in the story and in the report.
 
-use std::collections::BTreeMap;
-use std::fmt;
-
-use serde::ser::SerializeSeq;
-use serde::{Serialize, Serializer};
-
-use crate::files::mac::Mac;
 use crate::knowledge::firmware::{FirmwareExt, FirmwareKind};
 use crate::knowledge::load_id::{Era as LoadEra, Kind as LoadKind, LoadId, Protocol};
-use crate::knowledge::matrix::Matrix;
 use crate::logs::event::Source;
-use crate::logs::findings::Kind;
 use crate::logs::read::{Diagnosis, MAX_LINE};
 use crate::logs::story::{fetched, has_cr_or_space, Answer, Boot, Names, Phone, Story, Texts};
 use crate::phone::recognise::{self, BootShape, Name};
 use crate::plan::Planner;
 
+mod model;
 mod notes;
 mod stage;
 mod text;
 mod words;
 
+pub use model::{
+    BootReport, FindingReport, InputReport, PhoneFinding, PhoneReport, Phones, Report,
+    RequestReport, StageReport, Target,
+};
 pub use notes::no_requests;
-
-/// `--to LOAD`: where each phone should end.
-pub struct Target {
-    pub matrix: &'static Matrix,
-    pub to: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Report<'d> {
-    /// The inputs in the order read; line numbers run on from one input to the next.
-    pub inputs: Vec<InputReport>,
-    pub lines_read: u64,
-    pub lines_unrecognised: u64,
-    /// Lines of `max_line_bytes` or more: skipped unread (counted in `lines_unrecognised`).
-    pub lines_too_long: u64,
-    /// Lines that were the second half of a line broken in two (as mail archives and web pages
-    /// break long lines), read joined to the line before.
-    pub lines_joined: u64,
-    pub max_line_bytes: usize,
-    /// Lines recognised per server.
-    pub sources: BTreeMap<String, u64>,
-    /// What this log cannot show, and lines phoneup could not tie to a phone.
-    pub notes: Vec<String>,
-    pub phones: Phones<'d>,
-    pub findings: Vec<FindingReport>,
-}
-
-/// The phones of a report, each made when it is shown.
-pub struct Phones<'d> {
-    story: &'d Story,
-    target: Option<(&'d Target, Planner<'static>)>,
-}
 
 impl<'d> Phones<'d> {
     pub fn len(&self) -> usize {
@@ -113,121 +77,6 @@ impl<'d> Phones<'d> {
     pub fn iter(&self) -> impl Iterator<Item = PhoneReport> + '_ {
         (0..self.len()).map(|index| self.get(index))
     }
-}
-
-impl Serialize for Phones<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut list = serializer.serialize_seq(Some(self.len()))?;
-        for phone in self.iter() {
-            list.serialize_element(&phone)?;
-        }
-        list.end()
-    }
-}
-
-impl fmt::Debug for Phones<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.iter()).finish()
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct InputReport {
-    /// A path, or `-` for standard input.
-    pub name: String,
-    pub first_line: u64,
-    pub last_line: u64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct PhoneReport {
-    pub client: Option<String>,
-    pub mac: Option<Mac>,
-    /// The era of the image running at its last boot.
-    pub era: BootShape,
-    pub protocol: Option<Protocol>,
-    /// With era `other_phone`: the phones whose file it asked for (`7906G`, `7906G/7911G`,
-    /// or `79x1` for a trust list any of them asks for).
-    pub other_phone: Option<String>,
-    /// The load it runs, when the log shows it.
-    pub running: Option<String>,
-    /// Boots seen in all (the last ones are listed).
-    pub boots_seen: u64,
-    pub boots: Vec<BootReport>,
-    /// With `--to`: its place on the plan.
-    pub stage: Option<StageReport>,
-    pub findings: Vec<PhoneFinding>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct BootReport {
-    pub boot: u64,
-    pub first_line: u64,
-    pub last_line: u64,
-    pub start: Option<String>,
-    pub era: BootShape,
-    pub protocol: Option<Protocol>,
-    /// With era `other_phone`: the phones whose file it asked for.
-    pub other_phone: Option<String>,
-    /// What the boot is, in words, for another phone's boot.
-    #[serde(skip)]
-    other_words: Option<String>,
-    /// The load running, when the boot shows it or the image the boot before fetched does.
-    pub running: Option<String>,
-    /// Images fetched (`.bin`, `.sbn`, `.sb2`), when the log shows the server sent them.
-    pub fetched: Vec<String>,
-    /// The application asked for its own files: it is up.
-    pub application_up: bool,
-    pub requests: Vec<RequestReport>,
-    /// Requests not listed.
-    pub more_requests: u64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct RequestReport {
-    pub line: u64,
-    pub file: String,
-    /// `requested` (the log shows no answer), `sent`, `not_found` (TFTP error 1), `refused`
-    /// (another error), `failed` (started, never finished), `ended` (atftpd: finished or gave
-    /// up).
-    pub outcome: &'static str,
-    /// The TFTP error code of a refusal, when the log shows it.
-    pub code: Option<u16>,
-    pub detail: Option<String>,
-    pub bytes: Option<u64>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct StageReport {
-    pub to: String,
-    /// The load the plan starts from: the first the log shows this phone running.
-    pub plan_from: Option<String>,
-    pub reboots: Option<usize>,
-    /// Reboots of the plan done.
-    pub done: Option<usize>,
-    /// `done`, `rebooting` (it fetched the next stage's image), `waiting` (for the next
-    /// stage's files), `off_plan`, `no_path`, `unknown` (the log does not show what it runs).
-    pub status: &'static str,
-    pub next: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct PhoneFinding {
-    pub kind: Kind,
-    pub file: String,
-    pub count: u64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct FindingReport {
-    pub kind: Kind,
-    pub client: Option<String>,
-    pub mac: Option<Mac>,
-    pub file: String,
-    pub count: u64,
-    pub lines: Vec<u64>,
-    pub detail: String,
-    pub fix: String,
 }
 
 impl<'d> Report<'d> {

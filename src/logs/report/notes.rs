@@ -6,8 +6,8 @@ use crate::logs::findings::Kind;
 use crate::logs::read::Diagnosis;
 use crate::logs::story::{Story, MAX_BOOTS, MAX_KEPT, MAX_PHONES};
 
+use super::model::FindingReport;
 use super::text::shown;
-use super::FindingReport;
 
 /// When no request of any phone is in the input: the finding that says so, and what to do.
 /// A log that shows no phone must not read as "no findings" (exit 0, all phones fine).

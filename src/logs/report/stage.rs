@@ -6,7 +6,7 @@ use crate::knowledge::load_id::LoadId;
 use crate::phone::recognise::Name;
 use crate::plan::{Outcome as PlanOutcome, Planner, Request as PlanRequest};
 
-use super::{BootReport, StageReport, Target};
+use super::model::{BootReport, StageReport, Target};
 
 /// Where the phone is on its plan to `target.to`.
 pub(super) fn stage(boots: &[BootReport], target: &Target, planner: &Planner) -> StageReport {

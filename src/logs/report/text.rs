@@ -9,7 +9,7 @@ use crate::logs::findings::Kind;
 use crate::output::Style;
 use crate::phone::recognise::BootShape;
 
-use super::{FindingReport, PhoneReport, Report, RequestReport};
+use super::model::{FindingReport, PhoneReport, Report, RequestReport};
 
 impl Report<'_> {
     /// The first line: lines read, per server, not recognised, and too long to read.

@@ -3,23 +3,12 @@
 //! for Tftpd32 and PumpKIN, by the phone's address for a packet list; dnsmasq writes one line a
 //! transfer, the request and its outcome at once. xinetd tells who started `in.tftpd`.
 
-use crate::logs::event::{Event, Outcome, Pid, Source};
+use crate::logs::event::{Event, Outcome, Source};
 use crate::logs::findings::{Context, Kind};
 use crate::logs::names::key;
 
+use super::pending::Pending;
 use super::{Request, Story, MAX_NOTED};
-
-/// Where a request is: phone, boot number, index in the boot; and the name lines match.
-#[derive(Debug, Clone)]
-pub(super) struct Pending {
-    pub(super) phone: usize,
-    pub(super) boot: u64,
-    pub(super) index: usize,
-    pub(super) key: u32,
-    pub(super) pid: Option<Pid>,
-    /// A packet list showed the server sending the file's blocks.
-    pub(super) sending: bool,
-}
 
 impl Story {
     pub(super) fn event(&mut self, event: &Event) {

@@ -21,9 +21,10 @@ pub use crate::logs::names::{has_cr_or_space, key, ByName, Names, Recent, MAX_NA
 
 mod answer;
 mod correlate;
+mod pending;
 
 pub use answer::{Answer, Texts, MAX_TEXTS};
-use correlate::Pending;
+use pending::Pending;
 
 pub const MAX_PHONES: usize = 10_000;
 pub const MAX_BOOTS: usize = 16;

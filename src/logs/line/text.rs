@@ -1,0 +1,53 @@
+//! Small things every dialect reads a message with: splitting around a word, a name that is
+//! blank, and how an event is made.
+
+use crate::logs::event::{Event, Outcome, Source};
+
+/// `text` split around the first `needle` (what `str::split_once` does, without building a
+/// searcher for a short line each time).
+pub(super) fn split_first<'t>(text: &'t str, needle: &str) -> Option<(&'t str, &'t str)> {
+    let (hay, pin) = (text.as_bytes(), needle.as_bytes());
+    let first = *pin.first()?;
+    let mut from = 0;
+    while let Some(i) = hay[from..].iter().position(|&b| b == first) {
+        let at = from + i;
+        if hay[at..].starts_with(pin) {
+            return Some((&text[..at], &text[at + pin.len()..]));
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// `text` split around the last `needle`.
+pub(super) fn split_last<'t>(text: &'t str, needle: &str) -> Option<(&'t str, &'t str)> {
+    let (hay, pin) = (text.as_bytes(), needle.as_bytes());
+    let first = *pin.first()?;
+    let mut to = hay.len();
+    while let Some(at) = hay[..to].iter().rposition(|&b| b == first) {
+        if hay[at..].starts_with(pin) {
+            return Some((&text[..at], &text[at + pin.len()..]));
+        }
+        to = at;
+    }
+    None
+}
+
+pub(super) fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// Whether `text` is empty or only white space (a name a line cut short lost).
+pub fn blank(text: &str) -> bool {
+    // Most names start with a letter: no need to look further.
+    text.bytes()
+        .next()
+        .is_none_or(|b| b.is_ascii_whitespace() || !b.is_ascii())
+        && text.trim().is_empty()
+}
+
+/// How a dialect makes an event: the server, what happened, the client and the file.
+pub(super) type Make<'t, 'e> =
+    dyn Fn(Source, Outcome, Option<&'t str>, Option<&'t str>) -> Event<'t> + 'e;
