@@ -230,7 +230,12 @@ impl Read for Filled {
             }
             self.pending.clear();
             self.used = 0;
-            let ip = format!("10.{}.{}.{}", phone / 65536, phone / 256 % 256, phone % 256 + 1);
+            let ip = format!(
+                "10.{}.{}.{}",
+                phone / 65536,
+                phone / 256 % 256,
+                phone % 256 + 1
+            );
             let file = match request {
                 0 => "OS79XX.TXT".to_string(),
                 r => format!("file{r}-{}.cnf", boot % 4),
