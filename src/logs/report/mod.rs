@@ -171,7 +171,7 @@ fn boots(phone: &Phone, hpa_answers: bool, names: &Names, texts: &Texts) -> Vec<
             start: boot.start.map(|t| t.to_string()),
             era,
             protocol,
-            other_phone: boot.hunt.other().map(|o| o.phones().to_string()),
+            other_phone: boot.hunt.other().map(|o| o.models.to_string()),
             other_words: boot.hunt.other().map(|o| o.to_string()),
             running,
             fetched: fetched_files,

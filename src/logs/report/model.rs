@@ -77,7 +77,7 @@ pub struct PhoneReport {
     /// The era of the image running at its last boot.
     pub era: BootShape,
     pub protocol: Option<Protocol>,
-    /// With era `other_phone`: the phones whose file it asked for (`7906G`, `7906G/7911G`,
+    /// With era `other_phone`: the phones whose file it asked for (`7906`, `7906/7911`,
     /// or `79x1` for a trust list any of them asks for).
     pub other_phone: Option<String>,
     /// The load it runs, when the log shows it.

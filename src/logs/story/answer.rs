@@ -10,7 +10,7 @@ use crate::logs::event::Outcome;
 /// Texts of answers kept once and shared (an error's text, why a transfer failed), and the
 /// bytes kept of each; past them, requests share one text that says so.
 pub const MAX_TEXTS: usize = 4096;
-pub const MAX_TEXT_BYTES: usize = 256;
+pub(crate) const MAX_TEXT_BYTES: usize = 256;
 
 /// The text of the answers past [`MAX_TEXTS`] or [`MAX_TEXT_BYTES`]: number 0.
 const PAST: &str = "(one of too many texts, not kept)";

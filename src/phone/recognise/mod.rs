@@ -389,8 +389,13 @@ impl Hunt {
             }
             Name::MgcDefault => self.hunt_end = true,
             Name::OtherPhone(other) => {
-                let says =
-                    |o: &OtherPhone| u8::from(o.family.is_some()) + u8::from(o.phone.is_some());
+                // The one that says most: a model's own default load, a family's file, a
+                // trust list any of them asks for.
+                let says = |o: &OtherPhone| match o.kind {
+                    other::Kind::DefaultLoads => 2,
+                    other::Kind::Loads | other::Kind::Component => 1,
+                    other::Kind::TrustList => 0,
+                };
                 if self.other.is_none_or(|known| says(other) > says(&known)) {
                     self.other = Some(*other);
                 }
