@@ -89,63 +89,18 @@ fn follow_prints_findings_as_they_appear_across_rotation() {
 }
 
 /// `diagnose --follow LOG` (text) stopped by `signal` once it printed `wait_for`: its exit code
-/// and what it printed. Bounded: 20 s in all, and the process is killed if it is still there.
-/// `log` `None` is standard input: `piped` is written to it, and it is kept open.
+/// and what it printed. `log` `None` is standard input: `piped` is written to it, and it is
+/// kept open.
 fn follow_until(
     log: Option<&Path>,
     piped: &[u8],
     signal: i32,
     wait_for: &str,
 ) -> (Option<i32>, String) {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_phoneup"));
-    command
-        .args(["diagnose", "--follow"])
-        .args(log)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut guard = Guard(command.spawn().unwrap());
-    let mut stdin = guard.0.stdin.take().unwrap();
-    stdin.write_all(piped).unwrap();
-    let (send, receive) = mpsc::channel();
-    for stream in [
-        Box::new(guard.0.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
-        Box::new(guard.0.stderr.take().unwrap()),
-    ] {
-        let send = send.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stream).lines() {
-                if send.send(line.unwrap()).is_err() {
-                    break;
-                }
-            }
-        });
-    }
-    drop(send);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let mut printed = String::new();
-    while !printed.contains(wait_for) {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match receive.recv_timeout(left) {
-            Ok(line) => printed += &(line + "\n"),
-            Err(_) => panic!("no {wait_for:?} in time: {printed}"),
-        }
-    }
-    // SAFETY: a signal to the child this test started and still holds.
-    unsafe { libc::kill(guard.0.id() as i32, signal) };
-    let code = loop {
-        if let Some(status) = guard.0.try_wait().unwrap() {
-            break status.code();
-        }
-        assert!(Instant::now() < deadline, "still running after the signal");
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    // Both streams end with the process.
-    while let Ok(line) = receive.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-        printed += &(line + "\n");
-    }
-    drop(stdin);
+    let args: Vec<&str> = log.map(|l| l.to_str().unwrap()).into_iter().collect();
+    let mut following = Following::start(&args, Some(piped));
+    following.wait_for(wait_for);
+    let (_, code, printed) = following.stop(signal);
     (code, printed)
 }
 
@@ -201,19 +156,31 @@ struct Following {
     guard: Guard,
     lines: mpsc::Receiver<String>,
     printed: String,
+    /// Standard input, kept open while it runs (`None`: none given).
+    _stdin: Option<std::process::ChildStdin>,
 }
 
 impl Following {
-    fn start(args: &[&str]) -> Following {
+    /// Starts it with `args`; with `piped`, standard input is a pipe that gets those bytes
+    /// and stays open.
+    fn start(args: &[&str], piped: Option<&[u8]>) -> Following {
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_phoneup"));
         command
             .args(["diagnose", "--follow"])
             .args(args)
             .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
+            .stdin(match piped {
+                Some(_) => Stdio::piped(),
+                None => Stdio::null(),
+            })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut guard = Guard(command.spawn().unwrap());
+        let stdin = piped.map(|bytes| {
+            let mut stdin = guard.0.stdin.take().unwrap();
+            stdin.write_all(bytes).unwrap();
+            stdin
+        });
         let (send, lines) = mpsc::channel();
         for stream in [
             Box::new(guard.0.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
@@ -232,6 +199,7 @@ impl Following {
             guard,
             lines,
             printed: String::new(),
+            _stdin: stdin,
         }
     }
 
@@ -287,7 +255,7 @@ fn follow_stops_within_a_second_of_a_signal_whatever_it_reads() {
         (fifo, libc::SIGINT),
         (fifo, libc::SIGTERM),
     ] {
-        let mut following = Following::start(&[input]);
+        let mut following = Following::start(&[input], None);
         following.wait_for("Ctrl-C stops");
         // Well into the reading (or the waiting for a writer).
         std::thread::sleep(Duration::from_millis(300));
@@ -311,7 +279,7 @@ fn follow_keeps_every_line_of_a_copy_and_truncate_rotation() {
     let test = Test::new();
     let dir = test.dir("diagnose-follow-copytruncate", &[("f.log", old.as_bytes())]);
     let path = dir.join("f.log");
-    let mut following = Following::start(&[path.to_str().unwrap()]);
+    let mut following = Following::start(&[path.to_str().unwrap()], None);
     following.wait_for("request_loop  10.0.0.4");
     // logrotate's copytruncate: the file copied away, truncated, and written again at once.
     let new: String = (1..=9).map(|n| request(5, n)).collect();
