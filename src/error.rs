@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use phoneup_matrix::load_id::{LoadIdError, ACCEPTED_FORMS};
 
-use crate::output::Untrusted;
+use crate::output::{IoText, Untrusted};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -18,12 +18,13 @@ pub enum Error {
         line: Option<usize>,
         message: String,
     },
-    #[error("cannot read {}: {source}", Untrusted(path.display()))]
+    #[error("cannot read {}: {}", Untrusted(path.display()), IoText(source))]
     Read { path: PathBuf, source: io::Error },
     /// The TFTP root the user named cannot be read: what is wrong, and where to look.
     #[error(
-        "cannot read the TFTP root {}: {source}\n{}",
+        "cannot read the TFTP root {}: {}\n{}",
         Untrusted(path.display()),
+        IoText(source),
         root_hint(source)
     )]
     TftpRoot { path: PathBuf, source: io::Error },
@@ -58,7 +59,7 @@ pub enum Error {
     },
     #[error("{message}")]
     Usage { message: String },
-    #[error("cannot write {}: {source}", Untrusted(path.display()))]
+    #[error("cannot write {}: {}", Untrusted(path.display()), IoText(source))]
     Write { path: PathBuf, source: io::Error },
     /// A file phoneup will not read or replace (a FIFO, a device, a huge file, a link), with
     /// what to do about it.

@@ -15,6 +15,7 @@ mod system {
     pub mod journal;
     #[path = "../phoneup/loopback.rs"]
     pub mod loopback;
+    pub mod man;
     pub mod netns;
     pub mod owners;
     pub mod probe;

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use clap::ValueHint;
+
 use crate::cli::answer::{Answer, Context};
 use crate::cli::args::{self, RouteArgs};
 use crate::commands::apply::{self, ApplyRequest};
@@ -13,10 +15,10 @@ pub(crate) struct Args {
     #[command(flatten)]
     route: RouteArgs,
     /// Which stage (reboot) of the plan to write, from 1
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = args::number_from_to::<usize>(0, u64::MAX))]
     stage: usize,
     /// The directory your TFTP server serves
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", alias = "root", value_hint = ValueHint::DirPath)]
     tftp_root: PathBuf,
     /// Write per-phone files (SEP<MAC>.cnf.xml, SIP<MAC>.cnf) for this phone instead of the defaults
     #[arg(long, value_name = "MAC")]
@@ -31,7 +33,7 @@ pub(crate) struct Args {
     #[arg(long)]
     replace_links: bool,
     /// Keep the undo journal in this folder (outside the TFTP root) instead of $XDG_STATE_HOME/phoneup
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
     journal: Option<PathBuf>,
     /// Output format
     #[arg(long, value_enum, default_value_t)]

@@ -1,30 +1,98 @@
-//! Arguments more than one subcommand takes: the route of a plan and the simulated phone, and
-//! the command line's names for the domain's choices (`--model`, `--prefer`): mirrors of
-//! [`Model`] and [`Prefer`], which know nothing of clap.
+//! Arguments more than one subcommand takes: the route of a plan and the simulated phone, the
+//! value parsers that complete a load ID or say a number's range in words, and the command
+//! line's names for the domain's choices (`--model`, `--prefer`, `--server-answers`): mirrors
+//! of [`Model`], [`Prefer`] and [`ServerBehaviour`], which know nothing of clap.
 
+use std::ffi::OsStr;
 use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
 
 use crate::error::{Error, Input};
 use crate::files::mac::{Mac, MacError};
 use crate::knowledge::graph::Prefer;
+use crate::knowledge::matrix::Matrix;
 use crate::knowledge::phones::Model;
+use crate::knowledge::Builtin;
 use crate::phone::{Phone, ServerBehaviour};
 use crate::plan::Request;
+
+/// A load as the user typed it (the catalogue reads it later, with help when it does not fit),
+/// completed by the shells from the built-in catalogue's load IDs. `--help` does not list them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LoadValue;
+
+/// The load IDs of the built-in catalogue, as completion candidates (made once, when a shell's
+/// script or an error asks for them: never while parsing).
+fn catalogue_ids() -> &'static [&'static str] {
+    static IDS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    IDS.get_or_init(|| {
+        let names: Vec<String> = Matrix::builtin()
+            .map(|matrix| matrix.loads.iter().map(|l| l.name().to_string()).collect())
+            .unwrap_or_default();
+        names
+            .into_iter()
+            .map(|name| &*Box::leak(name.into_boxed_str()))
+            .collect()
+    })
+}
+
+impl TypedValueParser for LoadValue {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<String, clap::Error> {
+        StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            catalogue_ids().iter().map(|id| PossibleValue::new(*id)),
+        ))
+    }
+}
+
+/// A whole number from `min` to `max`, said in words when it is not ("must be 1 to 100").
+pub(crate) fn number_from_to<T>(
+    min: u64,
+    max: u64,
+) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static
+where
+    T: TryFrom<u64>,
+{
+    move |text: &str| {
+        let out_of_range = || match (min, max) {
+            (0, u64::MAX) => "must be a whole number".to_string(),
+            (_, u64::MAX) => format!("must be a whole number, {min} or more"),
+            _ => format!("must be a whole number from {min} to {max}"),
+        };
+        let n: u64 = text.trim().parse().map_err(|_| out_of_range())?;
+        if n < min || n > max {
+            return Err(out_of_range());
+        }
+        T::try_from(n).map_err(|_| out_of_range())
+    }
+}
 
 /// The route a plan takes, shared by `plan` and `apply`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct RouteArgs {
     /// The App Load ID the phone shows (at the start of the plan)
-    #[arg(long, value_name = "LOAD")]
+    #[arg(long, value_name = "LOAD", value_parser = LoadValue, hide_possible_values = true)]
     from: String,
     /// The load you want it to run at the end
-    #[arg(long, value_name = "LOAD")]
+    #[arg(long, value_name = "LOAD", value_parser = LoadValue, hide_possible_values = true)]
     to: String,
     /// Go through this load on the way (repeatable, in order)
-    #[arg(long, value_name = "LOAD")]
+    #[arg(long, value_name = "LOAD", value_parser = LoadValue, hide_possible_values = true)]
     via: Vec<String>,
     /// Never pass through this load (repeatable)
-    #[arg(long, value_name = "LOAD")]
+    #[arg(long, value_name = "LOAD", value_parser = LoadValue, hide_possible_values = true)]
     avoid: Vec<String>,
     /// Which phones: the files' loadInformation entries address them
     #[arg(long, value_enum, default_value_t)]
@@ -93,35 +161,73 @@ impl RouteArgs {
     }
 }
 
-/// How the simulated phone and server behave.
+/// How the simulated phone and the modelled server behave.
 #[derive(Debug, clap::Args)]
 pub(crate) struct PhoneArgs {
     /// The phone's MAC address, for its per-phone files (SEP<MAC>.cnf.xml, SIP<MAC>.cnf)
     #[arg(long, value_name = "MAC")]
     mac: Option<String>,
-    /// How many reboots to simulate at most [default: 6]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=100))]
+    /// How many reboots to simulate at most, 1 to 100 [default: 6]
+    #[arg(long, value_name = "N", value_parser = number_from_to::<u16>(1, 100))]
     boots: Option<u16>,
-    /// The TFTP server: a model answering missing files with file-not-found (the default) or
-    /// wrong-error, or (simulate only) a real server at HOST[:PORT]
-    #[arg(long, value_name = "file-not-found|wrong-error|HOST[:PORT]", value_parser = server_arg)]
-    server: Option<ServerArg>,
+    /// How the modelled TFTP server answers a file it does not have
+    #[arg(long, value_enum, value_name = "ANSWER")]
+    server_answers: Option<ServerAnswers>,
 }
 
-/// `--server`: how the model's server answers, or a real server's address.
+/// `--server-answers`: how the modelled server answers a request for a file it does not have,
+/// as the command line spells [`ServerBehaviour`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ServerAnswers {
+    /// TFTP error 1, File not found, as tftpd-hpa, atftpd and dnsmasq answer (the default)
+    FileNotFound,
+    /// Any other answer: the phone asks again for its trust list, and loops (the CTLSEP loop)
+    WrongError,
+}
+
+impl From<ServerAnswers> for ServerBehaviour {
+    fn from(answers: ServerAnswers) -> ServerBehaviour {
+        match answers {
+            ServerAnswers::FileNotFound => ServerBehaviour::FileNotFound,
+            ServerAnswers::WrongError => ServerBehaviour::WrongError,
+        }
+    }
+}
+
+impl ServerAnswers {
+    fn word(self) -> &'static str {
+        match self {
+            ServerAnswers::FileNotFound => "file-not-found",
+            ServerAnswers::WrongError => "wrong-error",
+        }
+    }
+}
+
+/// `--server`: a real server's address, or (its older meaning, still read) how the modelled
+/// server answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum ServerArg {
-    Model(ServerBehaviour),
+    Model(ServerAnswers),
     Address(String),
 }
 
-fn server_arg(text: &str) -> Result<ServerArg, String> {
+/// Reads `--server`: `file-not-found` and `wrong-error` are the model's answers (now
+/// `--server-answers`), anything else an address.
+pub(crate) fn server_arg(text: &str) -> Result<ServerArg, String> {
     Ok(match text {
-        "file-not-found" => ServerArg::Model(ServerBehaviour::FileNotFound),
-        "wrong-error" => ServerArg::Model(ServerBehaviour::WrongError),
-        "" => return Err("give file-not-found, wrong-error or HOST[:PORT]".into()),
+        "file-not-found" => ServerArg::Model(ServerAnswers::FileNotFound),
+        "wrong-error" => ServerArg::Model(ServerAnswers::WrongError),
+        "" => return Err("give the server as HOST or HOST:PORT".into()),
         address => ServerArg::Address(address.to_string()),
     })
+}
+
+/// The simulated phone, the address of the real server it boots from (if `--server` names one),
+/// and a note when `--server` was given the model's answer (its older meaning).
+pub(crate) struct Booting<'a> {
+    pub phone: Phone,
+    pub address: Option<&'a str>,
+    pub note: Option<String>,
 }
 
 impl PhoneArgs {
@@ -130,9 +236,9 @@ impl PhoneArgs {
         usize::from(self.boots.unwrap_or(6))
     }
 
-    /// The options that only a simulated boot uses (`--mac`, `--boots`, `--server`), as given
-    /// on the command line, if any was.
-    pub(crate) fn boot_options_given(&self) -> Option<String> {
+    /// The options that only a simulated boot uses (`--mac`, `--boots`, `--server-answers`,
+    /// `--server`), as given on the command line, if any was.
+    pub(crate) fn boot_options_given(&self, server: Option<&ServerArg>) -> Option<String> {
         let mut given = Vec::new();
         if let Some(mac) = &self.mac {
             given.push(format!("--mac {mac}"));
@@ -140,49 +246,63 @@ impl PhoneArgs {
         if let Some(boots) = self.boots {
             given.push(format!("--boots {boots}"));
         }
-        if let Some(server) = self.server_given() {
-            given.push(format!("--server {server}"));
+        if let Some(answers) = self.server_answers {
+            given.push(format!("--server-answers {}", answers.word()));
+        }
+        match server {
+            Some(ServerArg::Model(answers)) => given.push(format!("--server {}", answers.word())),
+            Some(ServerArg::Address(address)) => given.push(format!("--server {address}")),
+            None => {}
         }
         (!given.is_empty()).then(|| given.join(" "))
     }
 
-    /// `--server` as given on the command line, if it was.
-    fn server_given(&self) -> Option<String> {
-        self.server.as_ref().map(|server| match server {
-            ServerArg::Model(ServerBehaviour::FileNotFound) => "file-not-found".into(),
-            ServerArg::Model(ServerBehaviour::WrongError) => "wrong-error".into(),
-            ServerArg::Address(address) => address.clone(),
-        })
-    }
-
-    /// The phone, for a server in memory.
-    pub(crate) fn phone(&self, model: Model) -> Result<Phone, Error> {
-        match self.phone_and_address(model)? {
-            (phone, None) => Ok(phone),
-            (_, Some(address)) => Err(Error::Usage {
-                message: format!(
-                    "--server {address}: only `phoneup simulate` boots over the wire; here --server is file-not-found or wrong-error"
-                ),
-            }),
-        }
-    }
-
-    /// The phone, and the address of the real server it boots from, if `--server` names one.
-    pub(crate) fn phone_and_address(&self, model: Model) -> Result<(Phone, Option<&str>), Error> {
-        let (server, address) = match &self.server {
-            None => (ServerBehaviour::FileNotFound, None),
-            Some(ServerArg::Model(behaviour)) => (*behaviour, None),
-            Some(ServerArg::Address(address)) => {
-                (ServerBehaviour::FileNotFound, Some(address.as_str()))
+    /// The phone, and the real server it boots from when `server` names one.
+    pub(crate) fn booting<'a>(
+        &self,
+        model: Model,
+        server: Option<&'a ServerArg>,
+    ) -> Result<Booting<'a>, Error> {
+        let (answers, address, note) = match (server, self.server_answers) {
+            (Some(ServerArg::Model(old)), Some(new)) if *old != new => {
+                return Err(Error::Usage {
+                    message: format!(
+                        "--server {} and --server-answers {} disagree: give --server-answers alone",
+                        old.word(),
+                        new.word()
+                    ),
+                })
             }
+            (Some(ServerArg::Model(old)), _) => (
+                Some(*old),
+                None,
+                Some(format!(
+                    "--server {0} is read as --server-answers {0}, its name now: --server names a real server (HOST[:PORT]).",
+                    old.word()
+                )),
+            ),
+            (Some(ServerArg::Address(address)), answers) => (answers, Some(address.as_str()), None),
+            (None, answers) => (answers, None, None),
         };
+        if let (Some(address), Some(answers)) = (address, answers) {
+            return Err(Error::Usage {
+                message: format!(
+                    "--server-answers {} models a server; --server {address} is a real one, which answers as it does: give one of them",
+                    answers.word()
+                ),
+            });
+        }
         let phone = Phone {
             model,
             mac: mac(&self.mac)?.map(|mac| mac.to_string()),
-            server,
+            server: answers.map_or(ServerBehaviour::FileNotFound, ServerBehaviour::from),
             ..Phone::new(model)
         };
-        Ok((phone, address))
+        Ok(Booting {
+            phone,
+            address,
+            note,
+        })
     }
 }
 

@@ -1,6 +1,7 @@
 //! `phoneup graph [--format dot|mermaid] [--from LOAD --to LOAD] [--loads]`
 
 use crate::cli::answer::{Answer, Context, EXIT_YES};
+use crate::cli::args::LoadValue;
 use crate::commands::graph::{self, DiagramFormat};
 use crate::commands::Report;
 use crate::error::{Error, Input};
@@ -15,10 +16,10 @@ pub(crate) struct Args {
     #[arg(long, value_enum, default_value_t)]
     format: GraphFormat,
     /// Highlight the plan from this load
-    #[arg(long, value_name = "LOAD", requires = "to")]
+    #[arg(long, value_name = "LOAD", requires = "to", value_parser = LoadValue, hide_possible_values = true)]
     from: Option<String>,
     /// Highlight the plan to this load
-    #[arg(long, value_name = "LOAD", requires = "from")]
+    #[arg(long, value_name = "LOAD", requires = "from", value_parser = LoadValue, hide_possible_values = true)]
     to: Option<String>,
     /// Draw every load and jump instead of families of loads the rules treat alike
     #[arg(long)]

@@ -14,7 +14,7 @@ use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueHint};
 
 use crate::error::Error;
 use crate::output::{self, Format, Out, Style};
@@ -28,6 +28,7 @@ mod check;
 mod completions;
 mod diagnose;
 mod graph;
+mod help;
 mod identify;
 mod inventory;
 mod lint;
@@ -45,101 +46,70 @@ mod undo;
     name = "phoneup",
     version,
     about = "Plans safe firmware upgrades for Cisco 7940/7960 IP phones, one TFTP reboot at a time",
-    after_help = "Start with the App Load ID your phone shows (Settings > Status > Firmware Versions):\n  \
-                  phoneup plan --from P0030301MFG2 --to P0S3-08-11-00\n\n\
-                  Exit codes: 0 yes/done, 1 the answer is no (refused jump, no path), 2 usage or input error."
+    after_help = help::top_after_help()
 )]
 pub struct Cli {
     /// Use this upgrade matrix instead of the built-in one (print the built-in one with `phoneup matrix`)
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", value_hint = ValueHint::FilePath, help_heading = GLOBAL)]
     matrix: Option<PathBuf>,
 
     /// When to colour the output: auto colours a terminal, unless NO_COLOR is set (CLICOLOR_FORCE colours a pipe too)
-    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t)]
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t, help_heading = GLOBAL)]
     color: output::When,
 
     #[command(subcommand)]
     command: Command,
 }
 
+/// The heading the options every subcommand takes are listed under, after its own.
+const GLOBAL: &str = "Global options";
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Explain load IDs or firmware file names: protocol, version, era, catalogue entry
-    #[command(
-        after_help = "Examples:\n  phoneup identify P0030301MFG2 PC0303010200\n  phoneup identify P0S3-8-12-00.loads --format json"
-    )]
+    #[command(after_help = help::after_help("identify"))]
     Identify(identify::Args),
     /// Plan the reboots from the load the phone runs to the load you want, with every file for each
-    #[command(
-        after_help = "Example:\n  phoneup plan --from P0030301MFG2 --to P0S3-08-11-00\n\n\
-                            Exit codes: 0 a plan was printed, 1 no safe path exists, 2 bad input."
-    )]
+    #[command(after_help = help::after_help("plan"))]
     Plan(plan::Args),
     /// Check whether one direct jump is safe, or (with --tftp-root) what the next reboot will do
-    #[command(
-        after_help = "Examples:\n  phoneup check --from P0030301MFG2 --to P0S3-07-4-00\n  \
-                            phoneup check --from P0S3-06-3-00 --tftp-root /srv/tftp --mac 00:18:B9:FF:FF:FF\n\n\
-                            Exit codes: 0 safe / the phone ends where you want it, 1 refused, not known to be safe, \
-                            loops or ends elsewhere, 2 bad input."
-    )]
+    #[command(after_help = help::after_help("check"))]
     Check(check::Args),
     /// Boot a model of the phone from a TFTP directory: the requests, the image fetched, the screen
-    #[command(
-        after_help = "Examples:\n  phoneup simulate --from P003-08-11-00 --tftp-root /srv/tftp --mac 0018B9FFFFFF\n  \
-                            phoneup simulate --from P003-08-11-00 --server 192.0.2.10 --mac 0018B9FFFFFF\n\n\
-                            Exit codes: 0 the phone settles on a load, 1 it loops, refuses its image or does not settle, 2 bad input."
-    )]
+    #[command(after_help = help::after_help("simulate"))]
     Simulate(simulate::Args),
     /// Ask a real TFTP server what a phone will ask, and report what the phone will get
-    #[command(after_help = "Examples:\n  phoneup probe 192.0.2.10\n  \
-                            phoneup probe 127.0.0.1:6969 --from P0S3-06-3-00 --to P0S3-08-11-00 --format json\n\n\
-                            Exit codes: 0 the phone will get what it needs, 1 findings or no answer, 2 bad input.")]
+    #[command(after_help = help::after_help("probe"))]
     Probe(probe::Args),
-    /// Serve a TFTP directory and walk every managed phone through its own plan, live
-    #[command(
-        after_help = "Examples:\n  phoneup serve --root /srv/tftp --to P0S3-08-11-00 --phones-file bench.txt --leases /var/lib/misc/dnsmasq.leases\n  \
-                            phoneup serve --root /srv/tftp --to P0S3-08-11-00 --all --events json\n  \
-                            phoneup serve --print-dhcp dnsmasq --listen 192.0.2.10\n\n\
-                            Exit codes: 0 stopped with no phone failed or stuck, 1 some phone failed or is stuck, 2 bad input or the port cannot be opened."
-    )]
+    /// Serve a TFTP directory and walk every managed phone through its own plan, live (for many phones)
+    #[command(after_help = help::after_help("serve"))]
     Serve(serve::Args),
     /// Write one stage's files into a TFTP root (edits keep your other lines; undo with `phoneup undo`)
-    #[command(
-        after_help = "Example:\n  phoneup apply --from P0030301MFG2 --to P0S3-08-11-00 --stage 1 --tftp-root /srv/tftp --dry-run\n\n\
-                            Exit codes: 0 written (or shown with --dry-run), 1 refused (firmware missing, or the stage \
-                            cannot be per-phone), 2 bad input or a file that cannot be read or written."
-    )]
+    #[command(after_help = help::after_help("apply"))]
     Apply(apply::Args),
     /// Put the TFTP root back as it was before the last apply, byte for byte
+    #[command(after_help = help::after_help("undo"))]
     Undo(undo::Args),
     /// List the loads in a TFTP root: complete, partial (and what is missing), and unknown files
+    #[command(after_help = help::after_help("inventory"))]
     Inventory(inventory::Args),
     /// Read a TFTP server's log: where each phone is, and why it is stuck
-    #[command(
-        after_help = "Examples:\n  phoneup diagnose /var/log/syslog --to P0S3-08-11-00\n  \
-                            journalctl -u tftpd-hpa | phoneup diagnose\n  \
-                            phoneup diagnose --follow /var/log/syslog\n\n\
-                            Exit codes: 0 no findings, 1 findings, 2 a log or the directory cannot be read."
-    )]
+    #[command(after_help = help::after_help("diagnose"))]
     Diagnose(diagnose::Args),
     /// Find what in a TFTP root would make a phone loop or refuse its image
-    #[command(after_help = "Exit codes: 0 clean, 1 findings, 2 the directory cannot be read.")]
+    #[command(after_help = help::after_help("lint"))]
     Lint(lint::Args),
     /// Draw the upgrade matrix (DOT or Mermaid), highlighting the plan when --from and --to are given
-    #[command(
-        after_help = "Example:\n  phoneup graph --from P0030301MFG2 --to P0S3-08-11-00 | dot -Tsvg > plan.svg"
-    )]
+    #[command(after_help = help::after_help("graph"))]
     Graph(graph::Args),
     /// Print a shell completion script (bash, zsh, fish, elvish or powershell)
-    #[command(
-        after_help = "Examples:\n  phoneup completions bash > ~/.local/share/bash-completion/completions/phoneup\n  \
-                            phoneup completions zsh > ~/.zfunc/_phoneup\n  \
-                            phoneup completions fish > ~/.config/fish/completions/phoneup.fish"
-    )]
+    #[command(after_help = help::after_help("completions"))]
     Completions(completions::Args),
-    /// Print the man page (roff): `phoneup man > phoneup.1`, then `man ./phoneup.1`
-    Man,
+    /// Print the man page phoneup(1), or write it and one page per command into a folder
+    #[command(after_help = help::after_help("man"))]
+    Man(man::Args),
     /// Print the upgrade matrix in use: sources, loads and rules (copy it to add loads you own)
+    #[command(after_help = help::after_help("matrix"))]
     Matrix,
 }
 
@@ -159,7 +129,7 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
         Command::Diagnose(args) => args.run(&context),
         Command::Graph(args) => args.run(&context),
         Command::Completions(args) => Ok(args.run(Cli::command())),
-        Command::Man => Ok(man::run(Cli::command())),
+        Command::Man(args) => args.run(Cli::command()),
         Command::Matrix => matrix::run(&context),
     }
 }
@@ -169,6 +139,25 @@ fn emit<W: Write>(mut out: Out<W>, text: &str) -> io::Result<()> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
+    }
+}
+
+/// Leaves out clap's tip to pass an unknown option "as a value" after `--`: phoneup's
+/// positional arguments (load IDs, logs, and the directory or server some commands still read
+/// without their option) are never options, so the tip would only mislead (`lint --tfpt-root`).
+fn drop_value_tip(error: &mut clap::Error) {
+    use clap::error::{ContextKind, ContextValue};
+    if let Some(ContextValue::StyledStrs(tips)) = error.get(ContextKind::Suggested) {
+        let kept: Vec<_> = tips
+            .iter()
+            .filter(|tip| !tip.to_string().contains(" as a value, use '"))
+            .cloned()
+            .collect();
+        if kept.is_empty() {
+            error.remove(ContextKind::Suggested);
+        } else {
+            error.insert(ContextKind::Suggested, ContextValue::StyledStrs(kept));
+        }
     }
 }
 
@@ -186,9 +175,10 @@ where
         .and_then(|matches| Cli::from_arg_matches(&matches));
     let cli = match parsed {
         Ok(cli) => cli,
-        Err(error) => {
+        Err(mut error) => {
             // Help and --version go to stdout with 0; usage errors to stderr with 2. Both
             // through the writer, since an error echoes the arguments.
+            drop_value_tip(&mut error);
             let message = error.render().ansi().to_string();
             if !error.use_stderr() {
                 let _ = emit(Out::text(io::stdout().lock(), Style::plain()), &message);
@@ -206,7 +196,10 @@ where
                 answer.code
             }
             Err(error) => {
-                let message = format!("error: cannot write the output: {error}\n");
+                let message = format!(
+                    "error: cannot write the output: {}\n",
+                    output::IoText(&error)
+                );
                 let _ = emit(Out::text(io::stderr().lock(), Style::plain()), &message);
                 EXIT_INPUT
             }

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use clap::ValueHint;
+
 use crate::cli::answer::{Answer, Context};
 use crate::cli::args::RouteArgs;
 use crate::error::Error;
@@ -13,7 +15,7 @@ pub(crate) struct Args {
     #[command(flatten)]
     route: RouteArgs,
     /// Your TFTP directory: prefer intermediates whose files are there, and list what is not
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", alias = "root", value_hint = ValueHint::DirPath)]
     tftp_root: Option<PathBuf>,
     /// Output format
     #[arg(long, value_enum, default_value_t)]

@@ -1,10 +1,13 @@
-//! `phoneup probe SERVER[:PORT] [--mac MAC] [--from LOAD --to LOAD]`
+//! `phoneup probe --server HOST[:PORT] [--mac MAC] [--from LOAD --to LOAD]` (the server may
+//! also come first, without `--server`, as it did)
+
+use clap::ValueHint;
 
 use crate::cli::answer::{Answer, Context};
-use crate::cli::args::{mac, ModelArg};
+use crate::cli::args::{mac, LoadValue, ModelArg};
 use crate::error::Error;
 use crate::knowledge::phones::Model;
-use crate::output::Format;
+use crate::output::{Format, IoText};
 use crate::plan::{plan, Outcome, Request};
 use crate::wire::client::{parse_bind, resolve, Client};
 use crate::wire::probe::{Probe, DEFAULT_MAC};
@@ -12,16 +15,19 @@ use crate::wire::probe::{Probe, DEFAULT_MAC};
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// The TFTP server the phones use: HOST or HOST:PORT (port 69 unless given)
-    #[arg(value_name = "SERVER[:PORT]")]
-    server: String,
+    #[arg(long, value_name = "HOST[:PORT]", required_unless_present = "server_first", value_hint = ValueHint::Hostname)]
+    server: Option<String>,
+    /// The server, given first without --server (its older spelling, still read)
+    #[arg(value_name = "SERVER", hide = true, conflicts_with = "server")]
+    server_first: Option<String>,
     /// The MAC in the per-phone names asked for (default 0018B9FFFFFF, which no phone should have)
     #[arg(long, value_name = "MAC")]
     mac: Option<String>,
     /// The App Load ID the phone shows now: check every file of the plan's first stage
-    #[arg(long, value_name = "LOAD", requires = "to")]
+    #[arg(long, value_name = "LOAD", requires = "to", value_parser = LoadValue, hide_possible_values = true)]
     from: Option<String>,
     /// The load you want the phone to run at the end
-    #[arg(long, value_name = "LOAD", requires = "from")]
+    #[arg(long, value_name = "LOAD", requires = "from", value_parser = LoadValue, hide_possible_values = true)]
     to: Option<String>,
     /// Which phones the plan's loadInformation entries address
     #[arg(long, value_enum, default_value_t)]
@@ -36,7 +42,12 @@ pub(crate) struct Args {
 
 impl Args {
     pub(crate) fn run(self, context: &Context) -> Result<Answer, Error> {
-        let server = resolve(&self.server, "SERVER")?;
+        let address = self
+            .server
+            .clone()
+            .or_else(|| self.server_first.clone())
+            .expect("clap requires --server or the server first");
+        let server = resolve(&address, "--server")?;
         let mut client = Client::new(server);
         client.bind = self.bind.as_deref().map(parse_bind).transpose()?;
         client.check_bind()?;
@@ -68,14 +79,14 @@ impl Args {
         }
         let probe = Probe {
             client,
-            server: self.server.clone(),
+            server: address.clone(),
             mac,
             stages: &stages,
             model: Model::from(self.model),
             apply,
         };
         let report = probe.run().map_err(|error| Error::Usage {
-            message: format!("cannot talk to {}: {error}", self.server),
+            message: format!("cannot talk to {address}: {}", IoText(&error)),
         })?;
         Ok(Answer::report(self.format, &report))
     }

@@ -28,6 +28,8 @@ use crate::wire::serve::{state, view};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Events {
+    /// For people: the live table on a terminal, plain lines otherwise
+    Text,
     /// One JSON object per event and line
     Json,
 }
@@ -41,34 +43,34 @@ enum Dhcp {
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// The directory to serve (read only: serve never writes it)
-    #[arg(long, value_name = "DIR", required_unless_present = "print_dhcp")]
+    #[arg(long = "tftp-root", alias = "root", value_name = "DIR", required_unless_present = "print_dhcp", value_hint = clap::ValueHint::DirPath)]
     root: Option<PathBuf>,
     /// The load every managed phone should end on (a phone may have its own: --phones MAC=LOAD)
-    #[arg(long, value_name = "LOAD", required_unless_present = "print_dhcp")]
+    #[arg(long, value_name = "LOAD", required_unless_present = "print_dhcp", value_parser = crate::cli::args::LoadValue, hide_possible_values = true)]
     to: Option<String>,
-    /// Where to listen: ADDR or ADDR:PORT (default every IPv4 address, port 69)
+    /// Where to listen: ADDR or ADDR:PORT (0.0.0.0 is every IPv4 address; the port is 69 unless given)
     #[arg(long, value_name = "ADDR[:PORT]", default_value = "0.0.0.0:69")]
     listen: String,
     /// The phones to walk: MAC or MAC=LOAD (its own target), comma-separated
     #[arg(long, value_name = "MAC[=LOAD],...", value_delimiter = ',')]
     phones: Vec<String>,
     /// The phones to walk, one a line: MAC[=LOAD] [from=LOAD]; # starts a comment
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     phones_file: Option<PathBuf>,
     /// Walk every phone that asks (no production phone may use this server then)
     #[arg(long)]
     all: bool,
     /// Where each phone's progress is kept (default: $XDG_STATE_HOME/phoneup/serve/, never inside DIR)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     state: Option<PathBuf>,
-    /// Print events as JSON, one object a line, instead of the table or plain lines
-    #[arg(long, value_enum, value_name = "json")]
+    /// The events: text for people (the table or plain lines), or JSON, one object a line
+    #[arg(long = "format", alias = "events", value_enum, value_name = "FORMAT")]
     events: Option<Events>,
     /// A DHCP lease file (dnsmasq or ISC dhcpd) giving each phone's MAC by its address
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     leases: Option<PathBuf>,
     /// A phone silent this long while it should be working is reported stuck
-    #[arg(long, value_name = "SECS", default_value_t = 600)]
+    #[arg(long, value_name = "SECS", default_value_t = 600, value_parser = crate::cli::args::number_from_to::<u64>(0, u64::MAX))]
     stuck_after: u64,
     /// Print the DHCP lines (option 150 and 66) that point phones at this server, and exit
     #[arg(long, value_enum, value_name = "dnsmasq|isc")]
@@ -357,7 +359,7 @@ impl Args {
         mut registry: Registry<'_, Dir>,
         resumed: BTreeMap<String, Phone>,
     ) -> Result<Answer, Error> {
-        let mode = if self.events.is_some() {
+        let mode = if self.events == Some(Events::Json) {
             view::Mode::Json
         } else if std::io::stdout().is_terminal() {
             view::Mode::Table

@@ -3,8 +3,11 @@
 
 use std::path::PathBuf;
 
+use clap::ValueHint;
+
 use crate::cli::answer::{render, Answer, Context};
-use crate::cli::args::PhoneArgs;
+use crate::cli::args::{server_arg, LoadValue, PhoneArgs, ServerArg};
+use crate::cli::check::note;
 use crate::commands::simulate::{suggest, BootedFrom};
 use crate::commands::Report;
 use crate::error::{Error, Input};
@@ -14,17 +17,20 @@ use crate::output::Format;
 use crate::phone::{BootResult, Ending, Simulation};
 use crate::tftp_root::TftpRoot;
 use crate::wire::client::{parse_bind, resolve, Client};
-use crate::wire::probe::server_fix;
+use crate::wire::probe::{server_fix, DEFAULT_MAC};
 use crate::wire::remote::Remote;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// The App Load ID the phone shows now
-    #[arg(long, value_name = "LOAD")]
+    #[arg(long, value_name = "LOAD", value_parser = LoadValue, hide_possible_values = true)]
     from: String,
     /// The directory your TFTP server serves (read from memory; not with --server HOST)
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", alias = "root", value_hint = ValueHint::DirPath)]
     tftp_root: Option<PathBuf>,
+    /// Boot the phone model from this real TFTP server, over the wire (port 69 unless given)
+    #[arg(long, value_name = "HOST[:PORT]", value_parser = server_arg, value_hint = ValueHint::Hostname)]
+    server: Option<ServerArg>,
     /// With --server HOST[:PORT]: send the phone's requests from this local address
     #[arg(long, value_name = "ADDR")]
     bind: Option<String>,
@@ -41,8 +47,10 @@ pub(crate) struct Args {
 /// `--model` for one simulated phone: the values of every other command's `--model` but `both`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum OnePhone {
+    /// A 7940 (two lines)
     #[value(name = "7940")]
     M7940,
+    /// A 7960 (six lines)
     #[value(name = "7960")]
     M7960,
 }
@@ -79,7 +87,19 @@ fn name_the_server_fix(simulation: &mut Simulation) {
 impl Args {
     pub(crate) fn run(self, context: &Context) -> Result<Answer, Error> {
         let boots = self.phone.boots();
-        let (mut phone, address) = self.phone.phone_and_address(self.model.into())?;
+        let booting = self
+            .phone
+            .booting(self.model.into(), self.server.as_ref())?;
+        let (mut phone, address) = (booting.phone, booting.address);
+        // Over the wire every request names a real file: without --mac, the phone asks for the
+        // per-phone files of the MAC probe uses, which no phone should have.
+        let mut default_mac = None;
+        if address.is_some() && phone.mac.is_none() {
+            phone.mac = Some(DEFAULT_MAC.to_string());
+            default_mac = Some(format!(
+                "Note: no --mac given: the phone asks for the per-phone files of {DEFAULT_MAC}, a MAC no phone should have (as phoneup probe does).\n"
+            ));
+        }
         phone.packages = crate::knowledge::package::Packages::of(context.matrix()?);
         let usage = |message: &str| Error::Usage {
             message: message.into(),
@@ -117,14 +137,17 @@ impl Args {
             )),
         };
         // A --from pasted with typographic dashes was read as the ID it shows: say so.
-        let note = catalogue::typography_note("--from", &self.from)
+        let mut notes = catalogue::typography_note("--from", &self.from)
             .map(|note| format!("Note: {note}\n"))
             .unwrap_or_default();
-        Ok(Answer::new(
+        notes.push_str(&default_mac.unwrap_or_default());
+        let mut answer = Answer::new(
             render(self.format, &simulation, |s| {
-                format!("{note}{}", simulation.to_text(s))
+                format!("{notes}{}", simulation.to_text(s))
             }),
             simulation.exit_code(),
-        ))
+        );
+        answer.stderr = note(booting.note);
+        Ok(answer)
     }
 }

@@ -17,7 +17,7 @@ use crate::files::mac::Mac;
 use crate::files::os79xx_txt;
 use crate::knowledge::matrix::Matrix;
 use crate::knowledge::phones::Model;
-use crate::output::{shell_word, NextStep, Style};
+use crate::output::{self, shell_word, NextStep, Style};
 use crate::plan::stage::Stage;
 use crate::plan::{self, Outcome, Plan, Request};
 use crate::tftp_root::journal::{Action, FileChange, UndoJournal};
@@ -212,11 +212,11 @@ fn plan_of(matrix: &Matrix, request: &ApplyRequest) -> Result<Plan, Error> {
     if request.stage == 0 || request.stage > plan.stages.len() {
         return Err(Error::Usage {
             message: format!(
-                "--stage {}: the plan from {} to {} has {} stage(s); give 1 to {}",
+                "--stage {}: the plan from {} to {} has {}; give 1 to {}",
                 request.stage,
                 plan.from,
                 plan.to,
-                plan.stages.len(),
+                output::count(plan.stages.len(), "stage"),
                 plan.stages.len()
             ),
         });

@@ -19,10 +19,15 @@ pub use style::{choose_colour, Style, When};
 
 /// "1 reboot", "3 reboots".
 pub fn reboots(n: usize) -> String {
+    count(n, "reboot")
+}
+
+/// `n` and a noun that takes an s in the plural: "1 finding", "2 findings", "0 findings".
+pub fn count(n: usize, noun: &str) -> String {
     if n == 1 {
-        "1 reboot".into()
+        format!("1 {noun}")
     } else {
-        format!("{n} reboots")
+        format!("{n} {noun}s")
     }
 }
 
@@ -53,6 +58,23 @@ impl NextStep {
     }
 }
 
+/// An I/O error as people read it: the system's words ("No such file or directory") without the
+/// number Rust adds to them ("(os error 2)").
+pub struct IoText<'a>(pub &'a std::io::Error);
+
+impl std::fmt::Display for IoText<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = self.0.to_string();
+        let shown = match self.0.raw_os_error() {
+            Some(code) => text
+                .strip_suffix(&format!(" (os error {code})"))
+                .unwrap_or(&text),
+            None => &text,
+        };
+        f.write_str(shown)
+    }
+}
+
 /// A word for a command line a user can paste into a POSIX shell: quoted only when it needs to be.
 pub fn shell_word(word: &str) -> String {
     let plain = !word.is_empty()
@@ -69,6 +91,19 @@ pub fn shell_word(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn io_errors_read_without_their_number() {
+        let missing = std::io::Error::from_raw_os_error(libc_enoent());
+        assert_eq!(IoText(&missing).to_string(), "No such file or directory");
+        let own = std::io::Error::other("not a folder (os error 2)");
+        assert_eq!(IoText(&own).to_string(), "not a folder (os error 2)");
+    }
+
+    /// ENOENT, 2 on every system phoneup runs on.
+    fn libc_enoent() -> i32 {
+        2
+    }
 
     #[test]
     fn shell_words_are_quoted_only_when_needed() {

@@ -13,6 +13,7 @@ use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
+use crate::output::IoText;
 
 /// Files larger than this are never read whole (firmware images are known by name and size). A
 /// phone's configuration file is a few kilobytes.
@@ -275,6 +276,7 @@ impl TftpRoot {
                         continue;
                     }
                     Err(e) => {
+                        let e = IoText(&e);
                         root.unread.push((name.clone(), e.to_string()));
                         root.skipped.push(format!("{name}: {e}"));
                         continue;

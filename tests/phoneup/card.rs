@@ -148,7 +148,7 @@ pub fn check_clean_probe(output: &Output, server: &str) {
 }
 
 pub fn probe_args<'a>(server: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut args = vec!["probe", server, "--format", "json"];
+    let mut args = vec!["probe", "--server", server, "--format", "json"];
     args.extend_from_slice(extra);
     args
 }

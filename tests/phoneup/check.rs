@@ -528,7 +528,7 @@ fn seed_003_a_misnamed_os79xx_that_keeps_the_phone_on_3_1_is_not_ok() {
     assert_eq!(code, 0, "{stdout}");
     // lint names both wrong-case files, and says which servers care.
     let dir2 = seed_003_root(&test, "seed003-lint");
-    let (code, stdout, _) = test.run(&["lint", dir2.to_str().unwrap()]);
+    let (code, stdout, _) = test.run(&["lint", "--tftp-root", dir2.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(
         stdout.contains("error: OS79xx.TXT: named OS79xx.TXT, but the phone asks for OS79XX.TXT"),

@@ -364,7 +364,7 @@ fn impostor_files_are_flagged_by_inventory_lint_and_check() {
         b"<Default><loadInformation8 model=\"IP Phone 7940\">P0030801SR02</loadInformation8><loadInformation7 model=\"IP Phone 7960\">P0030801SR02</loadInformation7></Default>\n".to_vec(),
     );
     let root = dir.path().to_str().unwrap();
-    let (code, text) = phoneup(&["inventory", root]);
+    let (code, text) = phoneup(&["inventory", "--tftp-root", root]);
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("suspect: P0030801SR02.bin"), "{text}");
     assert!(
@@ -375,7 +375,7 @@ fn impostor_files_are_flagged_by_inventory_lint_and_check() {
         text.contains("no package of SIP 8.12 ships a file named P0S3-8-12-00.bin"),
         "{text}"
     );
-    let (code, text) = phoneup(&["lint", root, "--format", "json"]);
+    let (code, text) = phoneup(&["lint", "--tftp-root", root, "--format", "json"]);
     assert_eq!(code, 1, "{text}");
     let findings: serde_json::Value = serde_json::from_str(&text).unwrap();
     let impostors: Vec<&str> = findings["findings"]
@@ -400,7 +400,7 @@ fn impostor_files_are_flagged_by_inventory_lint_and_check() {
     // The right sizes pass.
     write("P0030801SR02.bin", vec![0; 130_552]);
     std::fs::remove_file(dir.path().join("P0S3-8-12-00.bin")).unwrap();
-    let (code, text) = phoneup(&["inventory", root]);
+    let (code, text) = phoneup(&["inventory", "--tftp-root", root]);
     assert_eq!(code, 0, "{text}");
     assert!(!text.contains("suspect"), "{text}");
     let (code, text) = phoneup(&["check", "--from", "P0030301MFG2", "--tftp-root", root]);

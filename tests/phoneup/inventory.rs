@@ -13,7 +13,7 @@ use super::support::{clean_root_with, Test};
 fn a_load_is_complete_when_a_stage_finds_what_it_fetches() {
     let test = Test::new();
     let dir = test.dir("inventory-63", &[("P0S3-06-3-00.bin", STAND_IN_IMAGE)]);
-    let (_, value, _) = test.run_json(&["inventory", dir.to_str().unwrap()]);
+    let (_, value, _) = test.run_json(&["inventory", "--tftp-root", dir.to_str().unwrap()]);
     let load = &value["loads"][0];
     assert_eq!(load["load"], "P0S3-06-3-00");
     assert_eq!(load["status"], "complete", "{load}");
@@ -24,7 +24,13 @@ fn a_load_is_complete_when_a_stage_finds_what_it_fetches() {
 }
 
 fn inventory(test: &Test, dir: &Path) -> Value {
-    let (code, stdout, _) = test.run(&["inventory", dir.to_str().unwrap(), "--format", "json"]);
+    let (code, stdout, _) = test.run(&[
+        "inventory",
+        "--tftp-root",
+        dir.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 0);
     serde_json::from_str(&stdout).unwrap()
 }

@@ -21,7 +21,13 @@ fn lint(
 ) -> (i32, Vec<Value>) {
     let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
     let dir = test.dir(tag, &borrowed);
-    let mut args = vec!["lint", dir.to_str().unwrap(), "--format", "json"];
+    let mut args = vec![
+        "lint",
+        "--tftp-root",
+        dir.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
     args.extend(extra);
     let (code, stdout, stderr) = test.run(&args);
     let value: Value =
@@ -319,7 +325,7 @@ fn after_apply_mac_lint_does_not_ask_to_undo_what_apply_wrote() {
     ));
     assert_eq!(code, 0, "{stdout}{stderr}");
     for extra in [&["--mac", MAC][..], &[]] {
-        let mut args = vec!["lint", root];
+        let mut args = vec!["lint", "--tftp-root", root];
         args.extend(extra);
         let (code, stdout, _) = test.run(&args);
         assert_eq!(code, 0, "{args:?}: {stdout}");
@@ -332,7 +338,8 @@ fn after_apply_mac_lint_does_not_ask_to_undo_what_apply_wrote() {
         copy.join(format!("SEP{MAC}.cnf.xml")),
     )
     .unwrap();
-    let (code, stdout, _) = test.run(&["lint", copy.to_str().unwrap(), "--mac", MAC]);
+    let (code, stdout, _) =
+        test.run(&["lint", "--tftp-root", copy.to_str().unwrap(), "--mac", MAC]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("loader stops at SEP"), "{stdout}");
 }
@@ -351,7 +358,7 @@ fn what_a_stranger_could_fetch_is_warned_about() {
             ("P0S3-06-3-00.bin", STAND_IN_IMAGE),
         ],
     );
-    let (code, value, _) = test.run_json(&["lint", dir.to_str().unwrap()]);
+    let (code, value, _) = test.run_json(&["lint", "--tftp-root", dir.to_str().unwrap()]);
     assert_eq!(code, 1);
     let flagged: Vec<&str> = value["findings"]
         .as_array()
@@ -585,7 +592,7 @@ fn the_image_the_phone_runs_and_a_value_that_is_no_load_id_are_told_apart() {
         findings[0]["problem"],
         "image_version `TOPSECRET-password-123` is not a load ID"
     );
-    let (_, stdout, _) = test.run(&["lint", dir.to_str().unwrap()]);
+    let (_, stdout, _) = test.run(&["lint", "--tftp-root", dir.to_str().unwrap()]);
     assert!(!stdout.contains("whose files are"), "{stdout}");
 }
 

@@ -37,7 +37,7 @@ fn a_server_answering_missing_files_with_code_2_is_caught_and_loops_the_phone() 
     assert_eq!(report["files"][0]["error_code"], 2);
 
     // The text names the finding too.
-    let text = run_output(&["probe", &server.server(), "--mac", MAC]);
+    let text = run_output(&["probe", "--server", &server.server(), "--mac", MAC]);
     let stdout = String::from_utf8_lossy(&text.stdout);
     assert!(
         stdout.contains("missing_file_answer: CTLSEP0018B9ABCDEF.tlv"),
@@ -148,7 +148,7 @@ fn checks_what_the_first_stage_reads_and_the_per_phone_file_the_loader_stops_at(
 fn says_at_once_that_nothing_listens_on_a_closed_port() {
     let port = free_port("127.0.0.1");
     let server = format!("127.0.0.1:{port}");
-    let args: Vec<String> = ["probe", &server, "--format", "json"]
+    let args: Vec<String> = ["probe", "--server", &server, "--format", "json"]
         .iter()
         .map(|s| s.to_string())
         .collect();
@@ -209,7 +209,7 @@ fn text_for_a_wrong_server() {
     apply_stage(&test, &root, "1");
     std::fs::write(root.join("OS79XX.TXT"), "P0S3-06-3-00\r\n").unwrap();
     let server = WrongServer::start(&root, Wrong::MissingAnswered(2));
-    let output = run_output(&["probe", &server.server()]);
+    let output = run_output(&["probe", "--server", &server.server()]);
     assert_eq!(output.status.code(), Some(1));
     let text = String::from_utf8(output.stdout)
         .unwrap()
@@ -220,9 +220,9 @@ fn text_for_a_wrong_server() {
 #[test]
 fn bad_input_exits_2() {
     for args in [
-        vec!["probe", "127.0.0.1:notaport"],
-        vec!["probe", "127.0.0.1", "--mac", "nope"],
-        vec!["probe", "127.0.0.1", "--from", "P0030301MFG2"],
+        vec!["probe", "--server", "127.0.0.1:notaport"],
+        vec!["probe", "--server", "127.0.0.1", "--mac", "nope"],
+        vec!["probe", "--server", "127.0.0.1", "--from", "P0030301MFG2"],
         vec![
             "probe",
             "127.0.0.1",
@@ -231,7 +231,7 @@ fn bad_input_exits_2() {
             "--to",
             "P0S3-08-11-00",
         ],
-        vec!["probe", "127.0.0.1", "--bind", "::1"],
+        vec!["probe", "--server", "127.0.0.1", "--bind", "::1"],
         vec!["simulate", "--from", "P0030301MFG2"],
         vec![
             "simulate",

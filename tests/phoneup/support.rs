@@ -179,7 +179,13 @@ impl Test {
 
     /// `phoneup lint DIR --format json`: the exit code and the findings.
     pub fn lint_findings(&self, dir: &Path) -> (i32, Vec<Value>) {
-        let (code, value) = self.json(&["lint", dir.to_str().unwrap(), "--format", "json"]);
+        let (code, value) = self.json(&[
+            "lint",
+            "--tftp-root",
+            dir.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
         (code, value["findings"].as_array().unwrap().clone())
     }
 }

@@ -426,8 +426,8 @@ fn terminal_escape_sequences_from_names_contents_matrices_and_arguments_never_pr
     assert_ne!(hostile, builtin, "the rule summary was replaced");
     fs::write(&matrix, hostile).unwrap();
     let runs: Vec<Vec<&str>> = vec![
-        vec!["inventory", root],
-        vec!["lint", root],
+        vec!["inventory", "--tftp-root", root],
+        vec!["lint", "--tftp-root", root],
         vec!["simulate", "--from", "P0030301MFG2", "--tftp-root", root],
         vec!["check", "--from", "P0030301MFG2", "--tftp-root", root],
         vec![

@@ -45,9 +45,9 @@ fn no_command_shows_a_byte_of_a_file_a_link_leads_to_outside_the_root() {
     let root = dir.to_str().unwrap();
     let mac = "0018B9000001";
     let runs: Vec<Vec<&str>> = vec![
-        vec!["lint", root],
-        vec!["lint", root, "--format", "json"],
-        vec!["inventory", root, "--format", "json"],
+        vec!["lint", "--tftp-root", root],
+        vec!["lint", "--tftp-root", root, "--format", "json"],
+        vec!["inventory", "--tftp-root", root, "--format", "json"],
         vec![
             "simulate",
             "--from",
@@ -211,8 +211,8 @@ fn a_tftp_root_that_does_not_exist_says_where_to_look() {
     let runs: Vec<Vec<&str>> = vec![
         card("apply", &["--stage", "1", "--tftp-root", missing]),
         vec!["undo", "--tftp-root", missing],
-        vec!["inventory", missing],
-        vec!["lint", missing],
+        vec!["inventory", "--tftp-root", missing],
+        vec!["lint", "--tftp-root", missing],
         vec!["simulate", "--from", "P0S3-06-3-00", "--tftp-root", missing],
         vec!["check", "--from", "P0S3-06-3-00", "--tftp-root", missing],
         card("plan", &["--tftp-root", missing]),
@@ -234,7 +234,11 @@ fn a_tftp_root_that_does_not_exist_says_where_to_look() {
         );
     }
     let dir = test.dir("root", &[("OS79XX.TXT", b"P0S3-06-3-00\n")]);
-    let (code, _, stderr) = test.run(&["lint", dir.join("OS79XX.TXT").to_str().unwrap()]);
+    let (code, _, stderr) = test.run(&[
+        "lint",
+        "--tftp-root",
+        dir.join("OS79XX.TXT").to_str().unwrap(),
+    ]);
     assert_eq!(code, 2);
     assert!(stderr.contains("not a file in it"), "{stderr}");
 }
@@ -297,7 +301,7 @@ fn lint_reports_what_it_could_not_read_instead_of_clean() {
     big.extend(std::iter::repeat_n(b'J', 2_000_000));
     fs::write(dir.join("OS79XX.TXT"), &big).unwrap();
     let root = dir.to_str().unwrap();
-    let (code, stdout, _) = test.run(&["lint", root]);
+    let (code, stdout, _) = test.run(&["lint", "--tftp-root", root]);
     assert_eq!(code, 1, "{stdout}");
     assert!(
         stdout.contains("OS79XX.TXT: phoneup could not read it"),
@@ -320,9 +324,15 @@ fn lint_reports_what_it_could_not_read_instead_of_clean() {
     let output = {
         use std::os::unix::process::CommandExt;
         let mut lint = std::process::Command::new(assert_cmd::cargo::cargo_bin("phoneup"));
-        lint.args(["lint", dir.to_str().unwrap(), "--format", "json"])
-            .env("NO_COLOR", "1")
-            .env("XDG_STATE_HOME", test.state_home());
+        lint.args([
+            "lint",
+            "--tftp-root",
+            dir.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .env("NO_COLOR", "1")
+        .env("XDG_STATE_HOME", test.state_home());
         if is_root() {
             lint.uid(65534).gid(65534);
         }

@@ -32,8 +32,8 @@ pub(super) fn diff(file: &str, old: Option<&str>, new: Option<&str>) -> String {
         // What is moved aside is kept whole in the journal; its contents are not printed (it
         // may be anything a link pointed to).
         return format!(
-            "--- {before}\n+++ /dev/null\n(moved aside into the undo journal: {} line(s), not shown)\n",
-            old.lines().count()
+            "--- {before}\n+++ /dev/null\n(moved aside into the undo journal: {}, not shown)\n",
+            crate::output::count(old.lines().count(), "line")
         );
     }
     similar::TextDiff::from_lines(old.unwrap_or(""), new.unwrap_or(""))
