@@ -26,8 +26,10 @@ use crate::tftp_root::write::Existing;
 use crate::tftp_root::TftpRoot;
 
 use changes::{diff, link_note, missing_firmware, stage_changes, Planned};
+use shared::{shared_changes, SharedChange};
 
 mod changes;
+mod shared;
 
 /// What the user asks `apply` to do.
 #[derive(Debug, Clone)]
@@ -125,9 +127,13 @@ pub struct ApplyReport {
     /// A unified diff of every change (a file moved aside is named, not shown).
     pub diff: String,
     pub missing_firmware: Vec<String>,
-    /// Why nothing was written, when the answer is no.
+    /// The files every phone on the server reads that this stage changes, with the load each
+    /// names before and after.
+    pub shared: Vec<SharedChange>,
+    /// Why nothing was (or, with `--dry-run`, would be) written, when the answer is no.
     pub refused: Option<String>,
-    /// After a refusal: the fix and the command to run next.
+    /// What to run next: after a refusal, the fix; after a dry run, the apply itself; after a
+    /// write, the next stage (or, after the last, the check of what the phone will do).
     pub next_step: Option<NextStep>,
     pub notes: Vec<String>,
 }
@@ -162,11 +168,15 @@ pub fn apply(matrix: &Matrix, request: &ApplyRequest) -> Result<ApplyReport, Err
         changes: Vec::new(),
         diff: String::new(),
         missing_firmware: missing_firmware(stage, &root),
+        shared: shared_changes(&planned, request.plan.model),
         refused: None,
         next_step: None,
         notes: Vec::new(),
     };
-    if let Some((refused, next_step)) = refusal(request, stage, &planned, &report) {
+    let refused = refusal(request, stage, &planned, &report);
+    // A dry run shows the stage even where the apply would be refused: a user who may not
+    // write the files can still see what would change.
+    if let Some((refused, next_step)) = refused.clone().filter(|_| !request.dry_run) {
         report.refused = Some(refused);
         report.next_step = Some(next_step);
         report.notes.append(&mut notes);
@@ -175,6 +185,19 @@ pub fn apply(matrix: &Matrix, request: &ApplyRequest) -> Result<ApplyReport, Err
     show(&mut report, &planned, request, &mut notes);
     if request.dry_run {
         report.notes.append(&mut notes);
+        match refused {
+            Some((refused, next_step)) => {
+                report.refused = Some(refused);
+                report.next_step = Some(next_step);
+            }
+            None => {
+                let force: &[&str] = if request.force { &["--force"] } else { &[] };
+                report.next_step = Some(NextStep::new(
+                    "Write it: the same command without --dry-run.",
+                    request.command(force, false),
+                ));
+            }
+        }
         return Ok(report);
     }
     let description = format!(
@@ -189,7 +212,47 @@ pub fn apply(matrix: &Matrix, request: &ApplyRequest) -> Result<ApplyReport, Err
         report.written = true;
     }
     report.notes.append(&mut notes);
+    report.next_step = Some(after_the_stage(request, &plan, stage));
     Ok(report)
+}
+
+/// What to run once this stage is in the root: the next stage, to write once the phone shows
+/// this stage's load; after the last, the check of what the phone will do when it reboots.
+fn after_the_stage(request: &ApplyRequest, plan: &Plan, stage: &Stage) -> NextStep {
+    if request.stage < plan.stages.len() {
+        let next = ApplyRequest {
+            stage: request.stage + 1,
+            ..request.clone()
+        };
+        return NextStep::new(
+            format!(
+                "Reboot the phone; once it shows {} (Settings > Status > Firmware Versions), write stage {} of {}.",
+                stage.to,
+                request.stage + 1,
+                plan.stages.len()
+            ),
+            next.command(&[], false),
+        );
+    }
+    let mut command = format!(
+        "phoneup check --from {} --tftp-root {} --to {}",
+        shell_word(&stage.from),
+        shell_word(&request.dir.display().to_string()),
+        shell_word(&plan.to)
+    );
+    if plan.model != Model::Both {
+        let _ = write!(command, " --model {}", model_word(plan.model));
+    }
+    if let Some(mac) = request.mac {
+        let _ = write!(command, " --mac {mac}");
+    }
+    NextStep::new(
+        format!(
+            "This was the last stage: before you reboot the phone, check that it ends on {}.",
+            plan.to
+        ),
+        command,
+    )
 }
 
 /// The plan `request` names a stage of, when there is one and it has that stage.
@@ -291,7 +354,7 @@ fn refusal(
                 request.stage, stage.from
             ),
             NextStep::new(
-                "Apply this stage without --mac (every phone on the server follows it), or add --force to write the global OS79XX.TXT as well as the per-phone files.",
+                "Apply this stage without --mac (every phone on the server follows it), or add --force to write the global OS79XX.TXT as well as the per-phone files; for many phones at mixed loads, phoneup serve gives each phone its own stage from one server instead.",
                 request.command(&[], true),
             ),
         ));
@@ -396,16 +459,26 @@ impl Report for ApplyReport {
             self.rule,
             self.tftp_root
         );
-        if let Some(refused) = &self.refused {
-            let _ = writeln!(out, "{} {refused}", style.error("Refused:"));
-            for note in &self.notes {
-                let _ = writeln!(out, "  note: {note}");
+        match &self.refused {
+            Some(refused) if !self.dry_run => {
+                let _ = writeln!(out, "{} {refused}", style.error("Refused:"));
+                for note in &self.notes {
+                    let _ = writeln!(out, "  note: {note}");
+                }
             }
-            if let Some(next) = &self.next_step {
-                out.push_str(&next.to_text(style));
-            }
-            return out;
+            _ => self.stage_text(&mut out, style),
         }
+        if let Some(next) = &self.next_step {
+            out.push_str(&next.to_text(style));
+        }
+        out
+    }
+}
+
+impl ApplyReport {
+    /// The stage as written or shown: the diff (dry run), each change, the shared files, the
+    /// notes, and what became of it.
+    fn stage_text(&self, out: &mut String, style: &Style) {
         if self.dry_run {
             out.push_str(&self.diff);
         }
@@ -436,17 +509,53 @@ impl Report for ApplyReport {
             let _ = writeln!(out, "  note: {note}");
         }
         if self.dry_run {
-            let _ = writeln!(out, "Dry run: nothing was written.");
+            match &self.refused {
+                Some(refused) => {
+                    let _ = writeln!(
+                        out,
+                        "Dry run: nothing was written. {} {refused}",
+                        style.error("apply would refuse it:")
+                    );
+                }
+                None => {
+                    let _ = writeln!(out, "Dry run: nothing was written.");
+                }
+            }
         } else if self.written {
             let _ = writeln!(
                 out,
-                "{} Reboot the phone and confirm the stage. The undo journal is in {} (outside the TFTP root).\nTo put the directory back: {}",
+                "{} The undo journal is in {} (outside the TFTP root).\nTo put the directory back: {}",
                 style.good("Written."),
                 self.journal,
                 self.undo
             );
         }
-        out
+        self.shared_text(out, style);
+    }
+
+    /// The files every phone on the server reads: what the stage does (or would do) to them.
+    fn shared_text(&self, out: &mut String, style: &Style) {
+        let changed: Vec<&SharedChange> = self
+            .shared
+            .iter()
+            .filter(|s| self.changes.iter().any(|c| c.file == s.file))
+            .collect();
+        if changed.is_empty() || (!self.dry_run && !self.written) {
+            return;
+        }
+        let heading = if self.written {
+            "Every phone on this server reads what was written:"
+        } else {
+            "Every phone on this server reads what would be written:"
+        };
+        let _ = writeln!(out, "{}", style.warning(heading));
+        for shared in changed {
+            let _ = writeln!(out, "  ! {}", shared.sentence(self.written));
+        }
+        let _ = writeln!(
+            out,
+            "  To walk many phones at mixed loads, each through its own plan, use phoneup serve: it writes nothing and gives each phone its own stage's files."
+        );
     }
 }
 

@@ -103,8 +103,10 @@ pub fn suggest(simulation: &mut Simulation, from: &BootedFrom) {
                     BootedFrom::Root(_) => rerun(simulation, from, ""),
                     // probe names which of the two it is.
                     BootedFrom::Server { .. } => match &simulation.mac {
-                        Some(mac) => format!("phoneup probe {} --mac {mac}", from.server()),
-                        None => format!("phoneup probe {}", from.server()),
+                        Some(mac) => {
+                            format!("phoneup probe --server {} --mac {mac}", from.server())
+                        }
+                        None => format!("phoneup probe --server {}", from.server()),
                     },
                 },
             ))
@@ -113,10 +115,13 @@ pub fn suggest(simulation: &mut Simulation, from: &BootedFrom) {
             "Name the same load in every file the phone reads (OS79XX.TXT, XMLDefault.cnf.xml, SIPDefault.cnf and its per-phone files), or let phoneup apply write them.",
             match from {
                 BootedFrom::Root(dir) => {
-                    format!("phoneup lint {}", shell_word(&dir.display().to_string()))
+                    format!(
+                        "phoneup lint --tftp-root {}",
+                        shell_word(&dir.display().to_string())
+                    )
                 }
                 BootedFrom::Server { .. } => format!(
-                    "phoneup probe {} --from {} --to LOAD",
+                    "phoneup probe --server {} --from {} --to LOAD",
                     from.server(),
                     shell_word(&simulation.from)
                 ),
@@ -288,7 +293,7 @@ mod tests {
         };
         assert_eq!(
             command(looping(Some("0018B9FFFFFF")), &bound),
-            "phoneup probe 127.0.0.1:6969 --bind 127.0.0.2 --mac 0018B9FFFFFF"
+            "phoneup probe --server 127.0.0.1:6969 --bind 127.0.0.2 --mac 0018B9FFFFFF"
         );
         let plain = BootedFrom::Server {
             address: "tftp server",
@@ -296,7 +301,7 @@ mod tests {
         };
         assert_eq!(
             command(looping(None), &plain),
-            "phoneup probe 'tftp server'"
+            "phoneup probe --server 'tftp server'"
         );
     }
 }

@@ -245,7 +245,7 @@ pub fn macs_in(root: &TftpRoot) -> Vec<Mac> {
 
 /// The load a configuration file names for a phone of `model`: the line of `OS79XX.TXT`, the
 /// `loadInformation` element of an XML file, the `image_version` of a SIP file.
-fn named_load(file: &str, text: &str, model: Model) -> Option<String> {
+pub fn named_load(file: &str, text: &str, model: Model) -> Option<String> {
     let lower = file.to_ascii_lowercase();
     let named = if lower == os79xx_txt::FILE_NAME.to_ascii_lowercase() {
         Some(os79xx_txt::first_line(text).trim().to_string())

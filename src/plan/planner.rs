@@ -375,7 +375,7 @@ fn to_obtain(root: &TftpRoot, stages: &[Stage], notes: &mut Vec<String>) -> Vec<
     if !unread.is_empty() {
         let dir = root.path.as_deref().unwrap_or(Path::new("DIR"));
         notes.push(format!(
-            "Not read from your TFTP root, so planned as if absent: {} (phoneup inventory {} lists every entry it skips).",
+            "Not read from your TFTP root, so planned as if absent: {} (phoneup inventory --tftp-root {} lists every entry it skips).",
             unread.join("; "),
             output::shell_word(&dir.display().to_string())
         ));

@@ -474,3 +474,119 @@ fn a_file_put_back_from_the_journal_is_not_called_created() {
     assert_eq!(change["action"], "created");
     assert!(change.get("restored").is_none(), "{change:#}");
 }
+
+#[test]
+fn apply_says_which_shared_files_every_phone_reads_and_what_to_run_next() {
+    let test = Test::new();
+    let firmware = firmware_for_the_card();
+    let mut files: Vec<(&str, &[u8])> = firmware.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    files.push((
+        "SIPDefault.cnf",
+        b"proxy1_address: \"10.0.0.1\"\nimage_version: \"P0S3-07-4-00\"\n",
+    ));
+    let dir = test.dir("shared", &files);
+    let root = dir.to_str().unwrap();
+    let journal = test.path().join("my journal");
+    let journal = journal.to_str().unwrap();
+    // Before: the dry run names what every phone would follow, and the apply to run.
+    let (code, stdout, _) = test.apply_card(&dir, "1", &["--journal", journal, "--dry-run"]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains("Every phone on this server reads what would be written:\n")
+            && stdout.contains("\n  ! SIPDefault.cnf would name P0S3-06-3-00 instead of P0S3-07-4-00: every phone on this server that follows it, not only this one, would move from P0S3-07-4-00 to P0S3-06-3-00 at its next boot.\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("use phoneup serve"), "{stdout}");
+    assert!(
+        stdout.ends_with(&format!(
+            "Next: Write it: the same command without --dry-run.\n  then run: phoneup apply --from P0030301MFG2 --to P0S3-08-11-00 --stage 1 --tftp-root {root} --journal '{journal}'\n"
+        )),
+        "{stdout}"
+    );
+    // After: what it wrote, and the next stage with the user's own values.
+    let (code, stdout, _) = test.apply_card(&dir, "1", &["--journal", journal]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains("  ! SIPDefault.cnf now names P0S3-06-3-00 instead of P0S3-07-4-00: every phone on this server that follows it, not only this one, moves from P0S3-07-4-00 to P0S3-06-3-00 at its next boot.\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with(&format!(
+            "Next: Reboot the phone; once it shows P0S3-06-3-00 (Settings > Status > Firmware Versions), write stage 2 of 3.\n  then run: phoneup apply --from P0030301MFG2 --to P0S3-08-11-00 --stage 2 --tftp-root {root} --journal '{journal}'\n"
+        )),
+        "{stdout}"
+    );
+    let (_, value, _) = test.run_json(&card(
+        "apply",
+        &[
+            "--stage",
+            "2",
+            "--tftp-root",
+            root,
+            "--journal",
+            journal,
+            "--dry-run",
+        ],
+    ));
+    let shared: Vec<&str> = value["shared"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["file"].as_str().unwrap())
+        .collect();
+    assert!(shared.contains(&"OS79XX.TXT"), "{value}");
+    let os79xx = value["shared"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["file"] == "OS79XX.TXT")
+        .unwrap();
+    assert_eq!(os79xx["before"], "P0S3-06-3-00");
+    assert_eq!(os79xx["after"], "P003-08-11-00");
+    // The last stage ends with the check of what the phone will do.
+    let (code, stdout, _) = test.apply_card(&dir, "3", &["--journal", journal, "--force"]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.ends_with(&format!(
+            "  then run: phoneup check --from P003-08-11-00 --tftp-root {root} --to P0S3-08-11-00\n"
+        )),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_dry_run_shows_the_diff_even_where_apply_would_be_refused() {
+    let test = Test::new();
+    let dir = test.dir(
+        "refused-preview",
+        &[("SIPDefault.cnf", b"image_version: P0S3-07-4-00\n")],
+    );
+    let before = snapshot(&dir);
+    let (code, stdout, _) = test.apply_card(&dir, "1", &["--dry-run"]);
+    assert_eq!(code, 1, "{stdout}");
+    let diff = stdout
+        .find("+image_version: P0S3-06-3-00")
+        .expect("the diff");
+    let refused = stdout
+        .find("Dry run: nothing was written. apply would refuse it: the stage's firmware is not usable")
+        .expect("what would be refused");
+    assert!(diff < refused, "{stdout}");
+    assert!(stdout.contains("Next: Copy the firmware"), "{stdout}");
+    assert_eq!(snapshot(&dir), before);
+    // The same keys in JSON, whether it would be refused or not.
+    let keys = |args: &[&str]| -> Vec<String> {
+        let (_, value, _) = test.run_json(args);
+        value.as_object().unwrap().keys().cloned().collect()
+    };
+    let root = dir.to_str().unwrap();
+    let refused = keys(&card(
+        "apply",
+        &["--stage", "1", "--tftp-root", root, "--dry-run"],
+    ));
+    let shown = keys(&card(
+        "apply",
+        &["--stage", "1", "--tftp-root", root, "--dry-run", "--force"],
+    ));
+    assert_eq!(refused, shown);
+    assert!(refused.contains(&"next_step".to_string()));
+}

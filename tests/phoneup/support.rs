@@ -177,7 +177,7 @@ impl Test {
         self.run(&args)
     }
 
-    /// `phoneup lint DIR --format json`: the exit code and the findings.
+    /// `phoneup lint --tftp-root DIR --format json`: the exit code and the findings.
     pub fn lint_findings(&self, dir: &Path) -> (i32, Vec<Value>) {
         let (code, value) = self.json(&[
             "lint",

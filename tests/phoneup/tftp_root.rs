@@ -273,7 +273,7 @@ fn plan_says_which_files_it_names_it_could_not_read_in_the_root() {
     assert_eq!(
         note,
         format!(
-            "Note: Not read from your TFTP root, so planned as if absent: SIPDefault.cnf: a link that leaves the directory: tftpd-hpa --secure and phoneup serve do not serve it (it points to /etc/passwd); XMLDefault.cnf.xml: not a regular file (a FIFO (named pipe)) (phoneup inventory {root} lists every entry it skips)."
+            "Note: Not read from your TFTP root, so planned as if absent: SIPDefault.cnf: a link that leaves the directory: tftpd-hpa --secure and phoneup serve do not serve it (it points to /etc/passwd); XMLDefault.cnf.xml: not a regular file (a FIFO (named pipe)) (phoneup inventory --tftp-root {root} lists every entry it skips)."
         )
     );
     // A clean root has no such note.

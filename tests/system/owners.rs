@@ -71,6 +71,26 @@ fn owner_and_group_are_kept_and_a_user_who_cannot_give_a_file_back_is_refused() 
     assert!(stdout.contains("SIPDefault.cnf (owner uid 0)"), "{stdout}");
     assert!(stdout.contains("then run: sudo phoneup apply"), "{stdout}");
     assert_eq!(tree(&dir), before);
+    // The same user may still preview it: the diff, then what would be refused.
+    let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("phoneup"))
+        .args(forced_apply(&dir, "1", &["--dry-run"]))
+        .env("NO_COLOR", "1")
+        .env("XDG_STATE_HOME", &state)
+        .uid(65534)
+        .gid(65534)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let diff = stdout.find("+++ b/SIPDefault.cnf").expect("the diff");
+    let refused = stdout
+        .find(
+            "apply would refuse it: XMLDefault.cnf.xml (owner uid 0), SIPDefault.cnf (owner uid 0)",
+        )
+        .unwrap_or_else(|| panic!("what would be refused: {stdout}"));
+    assert!(diff < refused, "{stdout}");
+    assert!(stdout.contains("then run: sudo phoneup apply"), "{stdout}");
+    assert_eq!(tree(&dir), before);
 }
 
 #[test]

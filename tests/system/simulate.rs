@@ -95,13 +95,13 @@ fn says_what_to_fix_on_the_server_and_keeps_bind() {
     assert_eq!(output.status.code(), Some(1));
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(
-        text.contains("Next: The server answers CTLSEP<MAC>.tlv with TFTP error 2 (Only absolute filenames allowed)")
+        text.contains("Next: The server answers CTLSEP0018B9FFFFFF.tlv with TFTP error 2 (Only absolute filenames allowed)")
             && text.contains("This is tftpd-hpa without --secure: set TFTP_OPTIONS=\"--secure\""),
         "{text}"
     );
     assert!(
         text.contains(&format!(
-            "then run: phoneup probe {} --bind 127.0.0.2",
+            "then run: phoneup probe --server {} --bind 127.0.0.2",
             insecure.server()
         )),
         "{text}"
