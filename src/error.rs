@@ -33,7 +33,7 @@ pub enum Error {
     BadLoadId {
         given: Input,
         error: LoadIdError,
-        suggestion: Option<String>,
+        suggestion: Option<Box<Suggestion>>,
     },
     #[error("{given} `{}` is a {what}, not firmware to plan from or to.\n\
              Read the App Load ID instead: Settings > Status > Firmware Versions, the line above Boot Load ID.", Untrusted(input))]
@@ -91,6 +91,14 @@ pub enum Error {
     Inconsistent { details: String },
     #[error("{given} `{name}` is the start or the end of the plan; it cannot be avoided")]
     AvoidEndpoint { given: Input, name: String },
+}
+
+/// A load ID to type instead of one that does not parse, and why, when it is not a typo's
+/// nearest (`the App Load ID of the Version line 8.11`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    pub id: String,
+    pub why: Option<String>,
 }
 
 /// Which input of a command an error is about. Below the command line an input has a role: the
@@ -213,7 +221,7 @@ impl Error {
 struct BadLoadId<'a> {
     given: &'a Input,
     error: &'a LoadIdError,
-    suggestion: &'a Option<String>,
+    suggestion: &'a Option<Box<Suggestion>>,
 }
 
 impl fmt::Display for BadLoadId<'_> {
@@ -222,8 +230,11 @@ impl fmt::Display for BadLoadId<'_> {
             "" => write!(f, "{}", self.error)?,
             given => write!(f, "{given}: {}", self.error)?,
         }
-        if let Some(suggestion) = self.suggestion {
-            write!(f, "\ndid you mean `{suggestion}`?")?;
+        // The ID alone between the backticks, so that it can be pasted.
+        match self.suggestion.as_deref() {
+            Some(Suggestion { id, why: Some(why) }) => write!(f, "\ndid you mean `{id}`, {why}?")?,
+            Some(Suggestion { id, why: None }) => write!(f, "\ndid you mean `{id}`?")?,
+            None => {}
         }
         if !matches!(
             self.error,

@@ -36,4 +36,5 @@ mod phoneup {
     pub mod support;
     pub mod terminal;
     pub mod tftp_root;
+    pub mod voice;
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::ValueHint;
 
 use crate::cli::answer::{Answer, Context};
+use crate::commands;
 use crate::error::Error;
 use crate::output::Format;
 use crate::tftp_root::inventory;
@@ -32,7 +33,8 @@ impl Args {
     }
 
     pub(crate) fn run(self, context: &Context) -> Result<Answer, Error> {
-        let report = inventory::inventory(context.matrix()?, &self.dir())?;
+        let mut report = inventory::inventory(context.matrix()?, &self.dir())?;
+        commands::inventory::next_step(&mut report);
         Ok(Answer::report(self.format, &report))
     }
 }

@@ -6,6 +6,7 @@ use clap::ValueHint;
 
 use crate::cli::answer::Answer;
 use crate::cli::args;
+use crate::commands;
 use crate::error::Error;
 use crate::output::Format;
 use crate::tftp_root::lint;
@@ -39,7 +40,9 @@ impl Args {
     }
 
     pub(crate) fn run(self) -> Result<Answer, Error> {
-        let report = lint::lint(&self.dir(), args::mac(&self.mac)?, self.journal.as_deref())?;
+        let mac = args::mac(&self.mac)?;
+        let mut report = lint::lint(&self.dir(), mac, self.journal.as_deref())?;
+        commands::lint::next_step(&mut report, mac, self.journal.as_deref());
         Ok(Answer::report(self.format, &report))
     }
 }

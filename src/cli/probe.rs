@@ -7,7 +7,7 @@ use crate::cli::answer::{Answer, Context};
 use crate::cli::args::{mac, LoadValue, ModelArg};
 use crate::error::Error;
 use crate::knowledge::phones::Model;
-use crate::output::{Format, IoText};
+use crate::output::{shell_word, Format, IoText, NextStep};
 use crate::plan::{plan, Outcome, Request};
 use crate::wire::client::{parse_bind, resolve, Client};
 use crate::wire::probe::{Probe, DEFAULT_MAC};
@@ -41,6 +41,30 @@ pub(crate) struct Args {
 }
 
 impl Args {
+    /// This probe as a command line, with the user's own values.
+    fn again(&self, address: &str) -> String {
+        let mut command = format!("phoneup probe --server {}", shell_word(address));
+        if let Some(bind) = &self.bind {
+            command.push_str(&format!(" --bind {}", shell_word(bind)));
+        }
+        if let Some(mac) = &self.mac {
+            command.push_str(&format!(" --mac {}", shell_word(mac)));
+        }
+        if let (Some(from), Some(to)) = (&self.from, &self.to) {
+            command.push_str(&format!(
+                " --from {} --to {}",
+                shell_word(from),
+                shell_word(to)
+            ));
+        }
+        match self.model {
+            ModelArg::Both => {}
+            ModelArg::M7940 => command.push_str(" --model 7940"),
+            ModelArg::M7960 => command.push_str(" --model 7960"),
+        }
+        command
+    }
+
     pub(crate) fn run(self, context: &Context) -> Result<Answer, Error> {
         let address = self
             .server
@@ -85,9 +109,15 @@ impl Args {
             model: Model::from(self.model),
             apply,
         };
-        let report = probe.run().map_err(|error| Error::Usage {
+        let mut report = probe.run().map_err(|error| Error::Usage {
             message: format!("cannot talk to {address}: {}", IoText(&error)),
         })?;
+        if !report.findings.is_empty() {
+            report.next_step = Some(NextStep::new(
+                "Fix each finding on the server as its fix says, then probe it again.",
+                self.again(&address),
+            ));
+        }
         Ok(Answer::report(self.format, &report))
     }
 }

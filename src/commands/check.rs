@@ -4,10 +4,11 @@
 
 use std::fmt::Write as _;
 
-use crate::commands::{painted, yes_or_no, Report, EXIT_NO, EXIT_YES};
+use crate::commands::{json_name, painted, yes_or_no, Report, EXIT_NO, EXIT_YES};
 use crate::files::mac::Mac;
 use crate::files::os79xx_txt;
 use crate::knowledge::matrix::{Confidence, Mechanism};
+use crate::output::finding::{self, Finding};
 use crate::output::{self, Style};
 use crate::plan::check::{Check, RootCheck, Verdict};
 use crate::plan::stage::{self, Stage};
@@ -176,19 +177,29 @@ impl Report for RootCheck {
         };
         if self.ok {
             let verdict = match &self.to {
-                Some(to) => format!("OK: {who} ends on {to}."),
-                None => format!("OK: {who} settles on a load, and nothing it reads names another."),
+                Some(to) => format!("{who} ends on {to}."),
+                None => format!("{who} settles on a load, and nothing it reads names another."),
             };
-            let _ = writeln!(out, "{}", style.good(&verdict));
+            out.push_str(&finding::all_good(style, &verdict));
             return out;
         }
         let verdict = match &self.to {
-            Some(to) => format!("NOT OK: {who} does not end on {to}:"),
-            None => format!("NOT OK: {who} does not settle where the files say:"),
+            Some(to) => format!(": {who} does not end on {to}"),
+            None => format!(": {who} does not settle where the files say"),
         };
-        let _ = writeln!(out, "{}", style.error(&verdict));
-        for reason in &self.reasons {
-            let _ = writeln!(out, "  - {reason}");
+        out.push_str(&finding::not_ok(style, self.findings.len(), &verdict));
+        for found in &self.findings {
+            out.push_str(
+                &Finding {
+                    severity: finding::Severity::Problem,
+                    kind: &json_name(&found.kind),
+                    place: found.file.as_deref(),
+                    what: &found.problem,
+                    details: &[],
+                    fix: None,
+                }
+                .to_text(style),
+            );
         }
         if let Some(next) = &self.next_step {
             out.push_str(&next.to_text(style));

@@ -5,8 +5,27 @@ use std::fmt::Write as _;
 
 use crate::commands::Report;
 use crate::knowledge::models;
-use crate::output::{Style, Untrusted};
+use crate::output::{shell_word, NextStep, Style, Untrusted};
 use crate::tftp_root::inventory::{Inventory, Status};
+
+/// Fills in [`Inventory::next_step`] when a load is partial or suspect: complete it from its
+/// package, then list the loads again.
+pub fn next_step(inventory: &mut Inventory) {
+    if inventory
+        .loads
+        .iter()
+        .all(|load| matches!(load.status, Status::Complete))
+    {
+        return;
+    }
+    inventory.next_step = Some(NextStep::new(
+        "Copy each missing file, and each file that is not Cisco's, from the load's own package under the exact name shown, then list the loads again.",
+        format!(
+            "phoneup inventory --tftp-root {}",
+            shell_word(&inventory.tftp_root)
+        ),
+    ));
+}
 
 impl Report for Inventory {
     fn to_text(&self, style: &Style) -> String {
@@ -58,6 +77,9 @@ impl Report for Inventory {
         }
         for skipped in &self.skipped {
             let _ = writeln!(out, "  not served: {skipped}");
+        }
+        if let Some(next) = &self.next_step {
+            out.push_str(&next.to_text(style));
         }
         out
     }

@@ -60,6 +60,14 @@ pub fn yes_or_no(yes: bool) -> u8 {
     }
 }
 
+/// The name scripts read for a kind (`cr_line_ending`): how it serialises to JSON.
+pub fn json_name<T: Serialize>(kind: &T) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 /// A confidence in words, green, yellow or red when `style` has colour.
 pub fn painted(confidence: Confidence, style: &Style) -> String {
     let text = confidence.to_string();

@@ -196,6 +196,23 @@ impl Report for NoPath {
         for reason in &self.reasons {
             let _ = writeln!(out, "  - {reason}");
         }
+        match self.reachable.as_slice() {
+            [] => {
+                let _ = writeln!(
+                    out,
+                    "{} reaches no other application of the catalogue.",
+                    self.from
+                );
+            }
+            reachable => {
+                let _ = writeln!(
+                    out,
+                    "Targets {} can reach: {}.",
+                    self.from,
+                    reachable.join(", ")
+                );
+            }
+        }
         out.push_str(&self.next_step.to_text(style));
         out
     }

@@ -3,7 +3,8 @@
 
 use std::fmt::Write as _;
 
-use crate::commands::{yes_or_no, Report};
+use crate::commands::{json_name, yes_or_no, Report};
+use crate::output::finding::{self, Finding};
 use crate::output::{Style, Untrusted};
 use crate::phone::Status;
 use crate::wire::probe::Report as Probe;
@@ -42,30 +43,32 @@ impl Report for Probe {
             };
             let _ = writeln!(out, "  RRQ {:<28} {status}", Untrusted(&file.file));
         }
+        out.push('\n');
         if self.findings.is_empty() {
-            let _ = writeln!(
-                out,
-                "\n{}",
-                style.good("No findings: the phone will get what it asks for.")
+            out.push_str(&finding::all_good(
+                style,
+                "the phone will get what it asks for.",
+            ));
+            return out;
+        }
+        out.push_str(&finding::not_ok(style, self.findings.len(), ""));
+        for found in &self.findings {
+            let kind = json_name(&found.kind);
+            let place = found.file.as_deref().map(|f| Untrusted(f).to_string());
+            out.push_str(
+                &Finding {
+                    severity: finding::Severity::Problem,
+                    kind: &kind,
+                    place: place.as_deref(),
+                    what: &found.detail,
+                    details: &[],
+                    fix: Some(&found.fix),
+                }
+                .to_text(style),
             );
-        } else {
-            let _ = writeln!(
-                out,
-                "\n{}",
-                style.error(&format!(
-                    "{} finding{}:",
-                    self.findings.len(),
-                    if self.findings.len() == 1 { "" } else { "s" }
-                ))
-            );
-            for finding in &self.findings {
-                let kind = serde_json::to_value(finding.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default();
-                let _ = writeln!(out, "  ! {kind}: {}", finding.detail);
-                let _ = writeln!(out, "    fix: {}", finding.fix);
-            }
+        }
+        if let Some(next) = &self.next_step {
+            out.push_str(&next.to_text(style));
         }
         out
     }

@@ -2,7 +2,7 @@
 //! load ID pasted from the web, with typographic dashes, is read as the ID it shows
 //! ([`crate::knowledge::typography`]; [`typography_note`] says so).
 
-use crate::error::{Error, Input};
+use crate::error::{Error, Input, Suggestion};
 use crate::knowledge::load_id::{Kind, LoadId, LoadIdError};
 use crate::knowledge::matrix::{Load, Matrix};
 use crate::knowledge::typography;
@@ -30,12 +30,14 @@ pub fn resolve(matrix: &Matrix, input: &str, given: Input) -> Result<Load, Error
         let suggestion = match &error {
             LoadIdError::Unrecognised { .. } | LoadIdError::UnknownProtocol { .. } => {
                 match version_line(matrix, input).as_slice() {
-                    [one] => Some(format!(
-                        "{} (the App Load ID of the Version line {})",
-                        one.name(),
-                        input.trim()
-                    )),
-                    _ => nearest(matrix, input),
+                    [one] => Some(Box::new(Suggestion {
+                        id: one.name().to_string(),
+                        why: Some(format!(
+                            "the App Load ID of the Version line {}",
+                            input.trim()
+                        )),
+                    })),
+                    _ => nearest(matrix, input).map(|id| Box::new(Suggestion { id, why: None })),
                 }
             }
             _ => None,
@@ -285,13 +287,26 @@ mod tests {
     fn a_typo_gets_the_nearest_load_and_a_version_line_its_load() {
         let matrix = Matrix::builtin().unwrap();
         let suggestion = |input| match resolve(&matrix, input, Input::To).unwrap_err() {
-            Error::BadLoadId { suggestion, .. } => suggestion,
+            Error::BadLoadId { suggestion, .. } => suggestion.map(|s| (s.id, s.why)),
             other => panic!("{other}"),
         };
-        assert_eq!(suggestion("P0S3-08-11-0").as_deref(), Some("P0S3-08-11-00"));
         assert_eq!(
-            suggestion(" 8.1(2)SR2 ").as_deref(),
-            Some("P0030801SR02 (the App Load ID of the Version line 8.1(2)SR2)")
+            suggestion("P0S3-08-11-0"),
+            Some(("P0S3-08-11-00".into(), None))
+        );
+        assert_eq!(
+            suggestion(" 8.1(2)SR2 "),
+            Some((
+                "P0030801SR02".into(),
+                Some("the App Load ID of the Version line 8.1(2)SR2".into())
+            ))
+        );
+        let error = resolve(&matrix, "8.11", Input::To).unwrap_err().to_string();
+        assert!(
+            error.contains(
+                "did you mean `P0S3-08-11-00`, the App Load ID of the Version line 8.11?"
+            ),
+            "{error}"
         );
         assert_eq!(
             nearest(&matrix, "P0S3-08-11-0.sb2").as_deref(),

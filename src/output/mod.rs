@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 pub mod escape;
+pub mod finding;
 mod format;
 mod out;
 mod style;

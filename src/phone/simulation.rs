@@ -48,8 +48,7 @@ pub struct Simulation {
     pub next_step: Option<NextStep>,
     /// Entries of the TFTP root a server would not serve, and why (a FIFO, a folder, a link
     /// that leaves the directory): the phone found none of them. Set by whoever read the root
-    /// (`simulate --tftp-root`); left out of JSON when empty.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// (`simulate --tftp-root`); empty over the wire.
     pub skipped: Vec<String>,
 }
 

@@ -18,7 +18,7 @@ use crate::knowledge::matrix::{Confidence, Load, Matrix, Mechanism, Rule};
 use crate::knowledge::package;
 use crate::knowledge::phones::Model;
 use crate::output::{self, shell_word, NextStep};
-use crate::phone::{Ending, Phone, Simulation};
+use crate::phone::{Ending, Phone, ServerBehaviour, Simulation};
 use crate::plan::stage::{self, EvidenceRef, Stage};
 use crate::plan::{self, Outcome, Request};
 use crate::tftp_root::TftpRoot;
@@ -224,12 +224,59 @@ pub struct RootCheck {
     pub phones: Vec<Option<Mac>>,
     /// One simulation per phone and model.
     pub simulations: Vec<Simulation>,
-    /// Why the answer is not OK, one sentence each; empty when it is.
+    /// Why the answer is not OK, one sentence each; empty when it is (the `problem` of each
+    /// finding, in order).
     pub reasons: Vec<String>,
+    /// The same, each with its kind and the file it is about.
+    pub findings: Vec<RootFinding>,
     /// When it is not OK: the fix and the command to run next.
     pub next_step: Option<NextStep>,
     /// Entries of the directory a TFTP server would not serve.
     pub skipped: Vec<String>,
+}
+
+/// What a finding of [`check_root`] is about: a stable name for scripts (`kind` in JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RootKind {
+    /// The phone asks for the same file again and again.
+    Loops,
+    /// The phone refuses its image on every boot.
+    RefusesImage,
+    /// The model has no evidence for what happens.
+    UnknownEnding,
+    /// Still changing load when the boots ran out.
+    Unfinished,
+    /// The phone settles on another load than the one wanted.
+    EndsElsewhere,
+    /// A file the phone reads names another load than the one it stays on.
+    NamesAnotherLoad,
+    /// The phone asks for a name the root has only in another letter case.
+    WrongCase,
+    /// What the phone model found wrong in a file it read (an empty trust list, a bad line).
+    FileProblem,
+    /// A firmware file that is not what its name says.
+    Impostor,
+    /// A file the phone asks for that phoneup could not read.
+    Unreadable,
+}
+
+/// One reason a root does not check out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RootFinding {
+    pub kind: RootKind,
+    /// The file it is about, when there is one.
+    pub file: Option<String>,
+    /// What is wrong, in one sentence.
+    pub problem: String,
+}
+
+fn found(kind: RootKind, file: Option<&str>, problem: String) -> RootFinding {
+    RootFinding {
+        kind,
+        file: file.map(String::from),
+        problem,
+    }
 }
 
 /// The MACs of the per-phone files in `root`, in any letter case (sorted, once each).
@@ -271,7 +318,7 @@ fn same_load(a: &str, b: &str) -> bool {
 
 /// Files the phone read on its last boot (or asked for, and the root has in another case) that
 /// name another load than the one it stays on: the files aim elsewhere, the phone does not go.
-fn aims_elsewhere(simulation: &Simulation, root: &TftpRoot, label: &str) -> Vec<String> {
+fn aims_elsewhere(simulation: &Simulation, root: &TftpRoot, label: &str) -> Vec<RootFinding> {
     let Some(last) = simulation.boots.last() else {
         return Vec::new();
     };
@@ -303,8 +350,10 @@ fn aims_elsewhere(simulation: &Simulation, root: &TftpRoot, label: &str) -> Vec<
                 ": {staying} does not follow it. Name the load the phone should run in every file it reads, or let phoneup apply write them"
             ),
         };
-        reasons.push(format!(
-            "{label} stays on {staying}, but {file} names {load}{why}."
+        reasons.push(found(
+            RootKind::NamesAnotherLoad,
+            Some(file),
+            format!("{label} stays on {staying}, but {file} names {load}{why}."),
         ));
     }
     for request in last.requests.iter().filter(|r| !r.found) {
@@ -315,9 +364,13 @@ fn aims_elsewhere(simulation: &Simulation, root: &TftpRoot, label: &str) -> Vec<
             .text(variant)
             .and_then(|t| named_load(&request.file, &t, simulation.model));
         if let Some(load) = named.filter(|l| !same_load(l, staying)) {
-            reasons.push(format!(
-                "{label} stays on {staying}: it asks for {}, but the root has {variant} (naming {load}), and tftpd-hpa, atftpd and dnsmasq match names exactly, so the phone gets File not found (a Windows server such as Tftpd32 would serve it). Rename {variant} to {}.",
-                request.file, request.file
+            reasons.push(found(
+                RootKind::WrongCase,
+                Some(variant),
+                format!(
+                    "{label} stays on {staying}: it asks for {}, but the root has {variant} (naming {load}), and tftpd-hpa, atftpd and dnsmasq match names exactly, so the phone gets File not found (a Windows server such as Tftpd32 would serve it). Rename {variant} to {}.",
+                    request.file, request.file
+                ),
             ));
         }
     }
@@ -334,52 +387,74 @@ fn why_not(
     packages: &package::Packages,
     label: &str,
     boots: usize,
-) -> Vec<String> {
+) -> Vec<RootFinding> {
     let mut reasons = Vec::new();
     let last = simulation.boots.last();
+    let detail = last.map(|b| b.detail.as_str()).unwrap_or_default();
     match simulation.ending {
         Ending::Stable => {}
-        Ending::Loop => reasons.push(format!(
-            "{label} loops on {}.",
-            simulation
-                .loop_file
-                .as_deref()
-                .unwrap_or("the same request")
+        Ending::Loop => reasons.push(found(
+            RootKind::Loops,
+            simulation.loop_file.as_deref(),
+            format!(
+                "{label} loops on {}.",
+                simulation
+                    .loop_file
+                    .as_deref()
+                    .unwrap_or("the same request")
+            ),
         )),
-        Ending::Refused => reasons.push(format!(
-            "{label} refuses its image on every boot: {}.",
-            last.map(|b| b.detail.as_str()).unwrap_or_default()
+        Ending::Refused => reasons.push(found(
+            RootKind::RefusesImage,
+            None,
+            format!("{label} refuses its image on every boot: {detail}."),
         )),
-        Ending::Unknown => reasons.push(format!(
-            "{label}: the model cannot say what happens ({}).",
-            last.map(|b| b.detail.as_str()).unwrap_or_default()
+        Ending::Unknown => reasons.push(found(
+            RootKind::UnknownEnding,
+            None,
+            format!("{label}: the model cannot say what happens ({detail})."),
         )),
-        Ending::Unfinished => reasons.push(format!(
-            "{label} is still changing load after {boots} boots (raise --boots)."
+        Ending::Unfinished => reasons.push(found(
+            RootKind::Unfinished,
+            None,
+            format!("{label} is still changing load after {boots} boots (raise --boots)."),
         )),
     }
     if let Some(target) = target {
         let reached = LoadId::parse(&simulation.final_load)
             .is_ok_and(|id| id.match_key() == target.id.match_key());
         if !reached {
-            reasons.push(format!(
-                "{label} ends on {}, not on {}.",
-                simulation.final_load,
-                target.name()
+            reasons.push(found(
+                RootKind::EndsElsewhere,
+                None,
+                format!(
+                    "{label} ends on {}, not on {}.",
+                    simulation.final_load,
+                    target.name()
+                ),
             ));
         }
     }
     if simulation.ending == Ending::Stable {
         reasons.extend(aims_elsewhere(simulation, root, label));
     }
-    reasons.extend(simulation.problems.iter().cloned());
+    reasons.extend(
+        simulation
+            .problems
+            .iter()
+            .map(|problem| found(RootKind::FileProblem, None, problem.clone())),
+    );
     // A file the phone fetched that is not what its name says.
     for file in simulation.boots.iter().flat_map(|b| &b.fetched) {
         if let Some(entry) = root.get(file) {
             if let Some(impostor) = packages.impostor(file, entry.size) {
-                reasons.push(format!(
-                    "{label} fetches {file}, and {}.",
-                    impostor.describe(file, entry.size)
+                reasons.push(found(
+                    RootKind::Impostor,
+                    Some(file),
+                    format!(
+                        "{label} fetches {file}, and {}.",
+                        impostor.describe(file, entry.size)
+                    ),
                 ));
             }
         }
@@ -390,8 +465,12 @@ fn why_not(
             .iter()
             .any(|b| b.requests.iter().any(|r| &r.file == name));
         if asked {
-            reasons.push(format!(
-                "phoneup could not read {name} ({why}), which the phone asks for: what the phone does with it is unknown."
+            reasons.push(found(
+                RootKind::Unreadable,
+                Some(name),
+                format!(
+                    "phoneup could not read {name} ({why}), which the phone asks for: what the phone does with it is unknown."
+                ),
             ));
         }
     }
@@ -411,12 +490,21 @@ fn next_step(start: &Load, target: Option<&Load>, dir: &Path, phone: &Phone) -> 
     if let Some(mac) = &phone.mac {
         let _ = write!(command, " --mac {mac}");
     }
+    match phone.model {
+        Model::Both => {}
+        Model::M7940 => command.push_str(" --model 7940"),
+        Model::M7960 => command.push_str(" --model 7960"),
+    }
+    if phone.server == ServerBehaviour::WrongError {
+        command.push_str(" --server-answers wrong-error");
+    }
     NextStep::new(
         match target {
             Some(t) => format!(
-                "Fix what is listed above; `phoneup plan --from {} --to {} --tftp-root DIR` lists each stage's files and `phoneup apply` writes them. Then check again.",
-                start.name(),
-                t.name()
+                "Fix what is listed above; `phoneup plan --from {} --to {} --tftp-root {}` lists each stage's files and `phoneup apply` writes them. Then check again.",
+                shell_word(start.name()),
+                shell_word(t.name()),
+                shell_word(&dir.display().to_string())
             ),
             None => "Fix what is listed above, then check again.".into(),
         },
@@ -452,10 +540,10 @@ pub fn check_root(
     };
     let packages = package::Packages::of(matrix);
     let mut simulations = Vec::new();
-    let mut reasons: Vec<String> = Vec::new();
-    let mut add = |reason: String| {
-        if !reasons.contains(&reason) {
-            reasons.push(reason);
+    let mut findings: Vec<RootFinding> = Vec::new();
+    let mut add = |finding: RootFinding| {
+        if !findings.contains(&finding) {
+            findings.push(finding);
         }
     };
     for mac in &phones {
@@ -484,8 +572,9 @@ pub fn check_root(
             simulations.push(simulation);
         }
     }
-    let ok = reasons.is_empty();
+    let ok = findings.is_empty();
     let next_step = (!ok).then(|| next_step(&start, target.as_ref(), dir, phone));
+    let reasons = findings.iter().map(|f| f.problem.clone()).collect();
     Ok(RootCheck {
         from: start.name().to_string(),
         to: target.map(|t| t.name().to_string()),
@@ -494,6 +583,7 @@ pub fn check_root(
         phones,
         simulations,
         reasons,
+        findings,
         next_step,
         skipped: root.skipped,
     })
@@ -550,8 +640,10 @@ mod tests {
         assert_eq!(simulation.final_load, "P0S3-06-3-00");
         let reasons = aims_elsewhere(&simulation, &root, "the phone");
         assert_eq!(reasons.len(), 1, "{reasons:?}");
+        assert_eq!(reasons[0].kind, RootKind::NamesAnotherLoad);
+        assert_eq!(reasons[0].file.as_deref(), Some("SIPDefault.cnf"));
         assert!(
-            reasons[0].contains(
+            reasons[0].problem.contains(
                 "SIPDefault.cnf names P0S3-05-3-00: SIP0018B9FFFFFF.cnf names P0S3-06-3-00 and the phone reads it after SIPDefault.cnf, so it wins"
             ),
             "{reasons:?}"

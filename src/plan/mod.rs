@@ -1,5 +1,5 @@
 //! What we plan: a plan is one stage per reboot ([`stage`]), found on the graph of allowed jumps
-//! ([`planner`]), with every file named as the user's own files are ([`spelling`]), and every
+//! ([`planner`]; why there is none, [`no_path`]), with every file named as the user's own files are ([`spelling`]), and every
 //! stage is replayed on the phone model before it is shown ([`replay`]). [`check`] answers
 //! whether one direct jump is safe, or what the next reboot does with the files a user has.
 //!
@@ -7,6 +7,7 @@
 //! [`crate::tftp_root`], [`crate::error`], [`crate::output`].
 
 pub mod check;
+pub mod no_path;
 pub mod planner;
 pub mod replay;
 pub mod spelling;

@@ -1,7 +1,6 @@
 //! The plan: the staged sequence of reboots from the running load to the wanted one, or why
 //! there is none (its text is the command's, [`crate::commands::plan`]).
 
-use std::cmp::Ordering;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -11,16 +10,16 @@ use crate::error::{Error, Input};
 use crate::files::xml_default_cnf_xml;
 use crate::knowledge::catalogue;
 use crate::knowledge::graph::{Prefer, Step, UpgradeGraph};
-use crate::knowledge::load_id::{Era, Kind, Protocol};
-use crate::knowledge::matrix::{Confidence, Load, Matrix};
+use crate::knowledge::load_id::Kind;
+use crate::knowledge::matrix::{Load, Matrix};
 use crate::knowledge::phones::Model;
-use crate::output::{self, shell_word, NextStep};
+use crate::output::{self, NextStep};
+use crate::plan::no_path::{self, refusal_reason, Asked};
 use crate::plan::replay;
 use crate::plan::spelling::Spelling;
 use crate::plan::stage::{self, Stage};
 use crate::tftp_root::journal::UndoJournal;
 use crate::tftp_root::TftpRoot;
-use petgraph::graph::NodeIndex;
 
 /// What the user asks for.
 #[derive(Debug, Clone, Default)]
@@ -67,17 +66,15 @@ pub struct Plan {
     /// as the phone will ask for them.
     pub to_obtain: Vec<String>,
     pub notes: Vec<String>,
+    /// Empty: a plan was found (the key is in every plan answer, as in [`NoPath`]'s).
+    pub reasons: Vec<String>,
+    /// Empty: a plan was found ([`NoPath`] lists the targets the load reaches).
+    pub reachable: Vec<String>,
+    /// `null`: a plan was found.
+    pub next_step: Option<NextStep>,
 }
 
-/// Why no plan exists.
-#[derive(Debug, Clone, Serialize)]
-pub struct NoPath {
-    pub from: String,
-    pub to: String,
-    pub reasons: Vec<String>,
-    /// What to do about it: the fix, and the command to run next.
-    pub next_step: NextStep,
-}
+pub use crate::plan::no_path::NoPath;
 
 /// The answer to a plan request.
 #[derive(Debug, Clone)]
@@ -142,16 +139,6 @@ fn settled_by_era(
     Some(reasons)
 }
 
-fn refusal_reason(rule: &crate::knowledge::matrix::Rule) -> String {
-    format!(
-        "Rule {} ({} confidence): {}: {}.",
-        rule.id,
-        rule.confidence,
-        rule.summary,
-        rule.reason.as_deref().unwrap_or_default()
-    )
-}
-
 fn plan_on(
     matrix: &Matrix,
     graph: &UpgradeGraph,
@@ -160,8 +147,16 @@ fn plan_on(
     verified: &replay::Verified,
 ) -> Result<Outcome, Error> {
     let to = catalogue::resolve(matrix, &request.to, Input::To)?;
+    let asked = Asked {
+        matrix,
+        graph,
+        model: request.model,
+        prefer: request.prefer,
+        from,
+        to: &to,
+    };
     if !to.in_catalogue {
-        return uncatalogued_target(matrix, graph, from, &to);
+        return uncatalogued_target(&asked);
     }
     let (waypoints, avoided) = waypoints_and_avoided(matrix, request, from, &to)?;
     let root = match &request.tftp_root {
@@ -189,10 +184,12 @@ fn plan_on(
         match graph.best_path(leg[0], leg[1], &avoid, &present, request.prefer) {
             Some(path) => steps.extend(path),
             None => {
-                let (a, b) = (graph.load(leg[0]), graph.load(leg[1]));
-                let nearest = nearest_reachable(graph, leg[0], b, &avoid);
-                return Ok(Outcome::NoPath(no_path(
-                    matrix, from, &to, a, b, &waypoints, &avoided, nearest,
+                return Ok(Outcome::NoPath(no_path::no_path(
+                    &asked,
+                    (leg[0], leg[1]),
+                    &waypoints,
+                    &avoided,
+                    &avoid,
                 )));
             }
         }
@@ -250,6 +247,9 @@ fn plan_on(
         stages,
         to_obtain,
         notes,
+        reasons: Vec::new(),
+        reachable: Vec::new(),
+        next_step: None,
     };
     replay::verify_stages(&plan.stages, plan.model, matrix, verified)?;
     Ok(Outcome::Plan(plan))
@@ -257,33 +257,18 @@ fn plan_on(
 
 /// The answer for a target the catalogue lacks: no plan when a rule refuses it from every load
 /// the phone could reach, otherwise the error that asks for its files.
-fn uncatalogued_target(
-    matrix: &Matrix,
-    graph: &UpgradeGraph,
-    from: &Load,
-    to: &Load,
-) -> Result<Outcome, Error> {
-    match settled_by_era(matrix, graph, from, to) {
+fn uncatalogued_target(asked: &Asked) -> Result<Outcome, Error> {
+    let (from, to) = (asked.from, asked.to);
+    match settled_by_era(asked.matrix, asked.graph, from, to) {
         Some(mut reasons) => {
             reasons.push(format!(
                 "{} is not in the catalogue, and it need not be: a rule refuses it from every load {} can reach.",
                 to.name(),
                 from.name()
             ));
-            Ok(Outcome::NoPath(NoPath {
-                from: from.name().to_string(),
-                to: to.name().to_string(),
-                reasons,
-                next_step: NextStep::new(
-                    format!(
-                        "Pick a target {} can take: the loads phoneup knows, with their rules, are in the matrix.",
-                        from.name()
-                    ),
-                    "phoneup matrix",
-                ),
-            }))
+            Ok(Outcome::NoPath(no_path::refused_everywhere(asked, reasons)))
         }
-        None => Err(catalogue::not_in_catalogue(matrix, to, Input::To)),
+        None => Err(catalogue::not_in_catalogue(asked.matrix, to, Input::To)),
     }
 }
 
@@ -392,164 +377,4 @@ fn has_xmldefault(root: &TftpRoot, dir: &Path) -> bool {
             .ok()
             .and_then(|journal| journal.latest_moved_aside(name))
             .is_some()
-}
-
-/// The load of the same kind and protocol as `wanted` that `start` can reach with the most
-/// confident route (its weakest step first), and among those the one nearest in version (at or
-/// below it first, by the whole version: 8.0(5) is nearer 8.0(7) than 8.0(1) is), with that
-/// route's weakest confidence.
-fn nearest_reachable(
-    graph: &UpgradeGraph,
-    start: NodeIndex,
-    wanted: &Load,
-    avoid: &HashSet<NodeIndex>,
-) -> Option<(String, Confidence)> {
-    wanted.id.version()?;
-    let mut seen = HashSet::from([start]);
-    let mut queue = vec![start];
-    let mut reachable = Vec::new();
-    while let Some(node) = queue.pop() {
-        for next in graph.successors(node) {
-            if avoid.contains(&next) || !seen.insert(next) {
-                continue;
-            }
-            queue.push(next);
-            let load = graph.load(next);
-            let alike = load.in_catalogue
-                && load.id.kind() == wanted.id.kind()
-                && load.id.protocol() == wanted.id.protocol();
-            if alike && load.id.version().is_some() {
-                reachable.push((next, load));
-            }
-        }
-    }
-    let mut candidates: Vec<(&Load, Confidence)> = reachable
-        .into_iter()
-        .filter_map(|(node, load)| {
-            let path = graph.best_path(start, node, avoid, &HashSet::new(), Prefer::Safety)?;
-            let weakest = path.iter().map(|step| step.rule.confidence).min()?;
-            Some((load, weakest))
-        })
-        .collect();
-    // Most confident first; then the newest at or below the wanted version, else the oldest
-    // above it; then the name.
-    let below = |load: &Load| load.id.cmp_version(&wanted.id) != Ordering::Greater;
-    candidates.sort_by(|(a, a_weakest), (b, b_weakest)| {
-        b_weakest
-            .cmp(a_weakest)
-            .then_with(|| below(b).cmp(&below(a)))
-            .then_with(|| match below(a) {
-                true => b.id.cmp_version(&a.id),
-                false => a.id.cmp_version(&b.id),
-            })
-            .then_with(|| a.name().cmp(b.name()))
-    });
-    candidates
-        .first()
-        .map(|(load, weakest)| (load.name().to_string(), *weakest))
-}
-
-/// Explains, as precisely as the matrix allows, why `a` cannot reach `b`.
-#[allow(clippy::too_many_arguments)]
-fn no_path(
-    matrix: &Matrix,
-    from: &Load,
-    to: &Load,
-    a: &Load,
-    b: &Load,
-    via: &[Load],
-    avoided: &[Load],
-    nearest: Option<(String, Confidence)>,
-) -> NoPath {
-    let mut reasons = Vec::new();
-    if (a.name(), b.name()) != (from.name(), to.name()) {
-        reasons.push(format!(
-            "No path from {} to {}, a leg of the route you asked for.",
-            a.name(),
-            b.name()
-        ));
-    }
-    let refusals_before = reasons.len();
-    for rule in matrix.refusals(a, b) {
-        reasons.push(refusal_reason(rule));
-    }
-    if b.id.protocol() == Some(Protocol::Mgcp) {
-        reasons.push(
-            "No rule leads to an MGCP load: the sources show MGCP phones leaving MGCP (MGCP 7.x to SCCP, R15), never arriving.".into(),
-        );
-    } else if a.id.protocol() == Some(Protocol::Mgcp) && a.id.era().is_none() {
-        reasons.push(format!(
-            "{} is a signed MGCP load before 7.0: whether it runs on the Universal Application Loader is unknown, and no rule covers it.",
-            a.name()
-        ));
-    }
-    let refused = reasons.len() > refusals_before;
-    if !refused && a.id.era().is_some_and(|e| e.is_signed()) && b.id.era() == Some(Era::Unsigned) {
-        reasons.push(format!(
-            "{} is signed and {} is not: signed images never go back below 5.0.",
-            a.name(),
-            b.name()
-        ));
-    }
-    if b.files.is_empty() && b.in_catalogue {
-        reasons.push(format!(
-            "No source lists the files of {}, so phoneup can plan from it but not to it.",
-            b.name()
-        ));
-    }
-    let mut generic = format!(
-        "No chain of evidenced rules leads from {} to {} in {}.",
-        a.name(),
-        b.name(),
-        matrix.origin
-    );
-    if !avoided.is_empty() || !via.is_empty() {
-        generic.push_str(" Your --via/--avoid choices narrow the routes: try without them.");
-    }
-    generic.push_str(
-        " phoneup does not guess: if you know a route that works, add its rule and evidence to a copy of the matrix (phoneup matrix > my.yaml) and pass --matrix my.yaml.",
-    );
-    reasons.push(generic);
-    let plan_command = |extra: &str| {
-        format!(
-            "phoneup{extra} plan --from {} --to {}",
-            shell_word(from.name()),
-            shell_word(to.name())
-        )
-    };
-    let next_step = if !avoided.is_empty() || !via.is_empty() {
-        NextStep::new(
-            "Drop the --via and --avoid choices and let phoneup pick the route.",
-            plan_command(""),
-        )
-    } else if let Some((nearest, weakest)) = nearest {
-        let caveat = if weakest < Confidence::High {
-            format!(" Its route has {weakest}-confidence steps: read their evidence first.")
-        } else {
-            String::new()
-        };
-        NextStep::new(
-            format!(
-                "Aim for {nearest} instead: of the loads like {} that phoneup can reach from {}, it has the most confident route and is the nearest.{caveat}",
-                b.name(),
-                a.name()
-            ),
-            format!(
-                "phoneup plan --from {} --to {}",
-                shell_word(from.name()),
-                shell_word(&nearest)
-            ),
-        )
-    } else {
-        NextStep::new(
-            "If you know a route that works, add its rule and evidence to a copy of the matrix (phoneup matrix > my.yaml), then plan with it.",
-            plan_command(" --matrix my.yaml"),
-        )
-    };
-    NoPath {
-        from: from.name().to_string(),
-        to: to.name().to_string(),
-        reasons,
-        next_step,
-    }
 }

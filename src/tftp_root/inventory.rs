@@ -15,6 +15,7 @@ use crate::files::{
 use crate::knowledge::load_id::{Era, Kind, LoadId};
 use crate::knowledge::matrix::Matrix;
 use crate::knowledge::package::Packages;
+use crate::output::NextStep;
 use crate::tftp_root::TftpRoot;
 
 /// How much longer a signed `.sbn` is than its `.bin`: the signature header (KLOBES, CME).
@@ -108,6 +109,9 @@ pub struct Inventory {
     pub config_files: Vec<String>,
     pub unknown_files: Vec<String>,
     pub skipped: Vec<String>,
+    /// When a load is partial or suspect: what to do, and the command that lists the loads
+    /// again (the command line fills it in); `null` when every load is complete.
+    pub next_step: Option<NextStep>,
 }
 
 /// Reads `dir` and sorts its files into loads, configuration files and unknown files.
@@ -227,6 +231,7 @@ pub fn inventory_of(matrix: &Matrix, root: &TftpRoot, dir: &Path) -> Inventory {
         config_files,
         unknown_files,
         skipped: root.skipped.clone(),
+        next_step: None,
     }
 }
 

@@ -20,6 +20,7 @@ use crate::files::{
 use crate::knowledge::load_id::{Era, Kind, LoadId, LoadIdError, Protocol};
 use crate::knowledge::package::{Impostor, Packages};
 use crate::knowledge::typography;
+use crate::output::NextStep;
 use crate::tftp_root::inventory::{is_config_name, missing_for};
 use crate::tftp_root::journal::UndoJournal;
 use crate::tftp_root::write::is_temporary;
@@ -168,6 +169,9 @@ pub struct Finding {
 pub struct Lint {
     pub tftp_root: String,
     pub findings: Vec<Finding>,
+    /// With findings: the command that lints the directory again once they are fixed (the
+    /// command line fills it in).
+    pub next_step: Option<NextStep>,
 }
 
 const FIXED_NAMES: [&str; 6] = [
@@ -750,5 +754,6 @@ pub fn lint(dir: &Path, mac: Option<Mac>, journal: Option<&Path>) -> Result<Lint
     Ok(Lint {
         tftp_root: dir.display().to_string(),
         findings: linter.findings,
+        next_step: None,
     })
 }

@@ -24,6 +24,7 @@ use crate::knowledge::load_id::LoadId;
 use crate::knowledge::models;
 use crate::knowledge::package::Packages;
 use crate::knowledge::phones::Model;
+use crate::output::NextStep;
 use crate::phone::server::{Answer, Server, ServerBehaviour, Status, Transfer};
 use crate::phone::{Ending, Phone};
 use crate::plan::stage::Stage;
@@ -96,6 +97,9 @@ pub struct Report {
     pub ok: bool,
     pub findings: Vec<Finding>,
     pub files: Vec<FileReport>,
+    /// With findings: probe the server again once they are fixed (the command line fills it
+    /// in with the user's own options).
+    pub next_step: Option<NextStep>,
 }
 
 /// What to probe.
@@ -164,6 +168,7 @@ impl Probe<'_> {
             ok: run.findings.is_empty(),
             findings: run.findings,
             files: run.files,
+            next_step: None,
         })
     }
 }

@@ -404,7 +404,18 @@ fn seed_002_a_per_phone_image_version_that_overrides_the_downgrade_is_not_ok() {
     // Without --mac: the MAC in the root is a phone, and it is reported.
     let (code, stdout, _) = test.run(&["check", "--from", "P0S3-08-2-00", "--tftp-root", root]);
     assert_eq!(code, 1, "{stdout}");
-    assert!(stdout.contains(&format!("NOT OK: phone {MAC}")), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "NOT OK: 2 findings: phone {MAC} does not settle where the files say:\n"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "  problem[names_another_load] SIPDefault.cnf: phone {MAC}"
+        )),
+        "{stdout}"
+    );
     assert!(
         stdout.contains(&format!(
             "stays on P0S3-08-2-00, but SIPDefault.cnf names P0S3-06-3-00: SIP{MAC}.cnf names P0S3-08-2-00"
@@ -466,7 +477,9 @@ fn seed_002_a_per_phone_image_version_that_overrides_the_downgrade_is_not_ok() {
     ]);
     assert_eq!(code, 0, "{stdout}");
     assert!(
-        stdout.contains(&format!("OK: phone {MAC} ends on P0S3-06-3-00.")),
+        stdout.contains(&format!(
+            "OK: no findings: phone {MAC} ends on P0S3-06-3-00."
+        )),
         "{stdout}"
     );
 }
@@ -478,7 +491,7 @@ fn seed_003_a_misnamed_os79xx_that_keeps_the_phone_on_3_1_is_not_ok() {
     let root = dir.to_str().unwrap();
     let (code, stdout, _) = test.run(&["check", "--from", "P0030301MFG2", "--tftp-root", root]);
     assert_eq!(code, 1, "{stdout}");
-    assert!(!stdout.contains("OK: the phone settles"), "{stdout}");
+    assert!(!stdout.contains("OK: no findings"), "{stdout}");
     assert!(stdout.contains("NOT OK"), "{stdout}");
     assert!(
         stdout.contains(
@@ -531,7 +544,9 @@ fn seed_003_a_misnamed_os79xx_that_keeps_the_phone_on_3_1_is_not_ok() {
     let (code, stdout, _) = test.run(&["lint", "--tftp-root", dir2.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(
-        stdout.contains("error: OS79xx.TXT: named OS79xx.TXT, but the phone asks for OS79XX.TXT"),
+        stdout.contains(
+            "  problem[wrong_case] OS79xx.TXT: named OS79xx.TXT, but the phone asks for OS79XX.TXT"
+        ),
         "{stdout}"
     );
     assert!(stdout.contains("tftpd-hpa, atftpd and dnsmasq"), "{stdout}");

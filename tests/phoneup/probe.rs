@@ -40,7 +40,7 @@ fn a_server_answering_missing_files_with_code_2_is_caught_and_loops_the_phone() 
     let text = run_output(&["probe", "--server", &server.server(), "--mac", MAC]);
     let stdout = String::from_utf8_lossy(&text.stdout);
     assert!(
-        stdout.contains("missing_file_answer: CTLSEP0018B9ABCDEF.tlv"),
+        stdout.contains("  problem[missing_file_answer] CTLSEP0018B9ABCDEF.tlv"),
         "{stdout}"
     );
 
