@@ -7,7 +7,8 @@
 pub(crate) struct Page {
     /// The subcommand's name (`plan`).
     pub name: &'static str,
-    /// Command lines to copy, as a user types them.
+    /// Command lines to copy, as a user types them (a long one goes on over a line that ends
+    /// in a backslash).
     pub examples: &'static [&'static str],
     /// Each exit code this command ends with, and what it means here.
     pub exit: &'static [(u8, &'static str)],
@@ -142,7 +143,7 @@ pub(crate) const PAGES: &[Page] = &[
     Page {
         name: "serve",
         examples: &[
-            "phoneup serve --tftp-root /srv/tftp --to P0S3-08-11-00 --phones-file bench.txt --leases /var/lib/misc/dnsmasq.leases",
+            "phoneup serve --tftp-root /srv/tftp --to P0S3-08-11-00 --phones-file bench.txt \\\n    --leases /var/lib/misc/dnsmasq.leases",
             "phoneup serve --tftp-root /srv/tftp --to P0S3-08-11-00 --all --format json",
             "phoneup serve --print-dhcp dnsmasq --listen 192.0.2.10",
         ],
@@ -301,7 +302,7 @@ pub(crate) fn after_help(name: &str) -> String {
     let examples: String = page
         .examples
         .iter()
-        .map(|example| format!("  {example}\n"))
+        .map(|example| format!("  {}\n", example.replace('\n', "\n  ")))
         .collect();
     format!(
         "Examples:\n{examples}\nExit codes:\n{}",
