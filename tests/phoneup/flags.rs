@@ -4,11 +4,19 @@
 //! of range said in words. Then what the shells complete and what the help and man pages hold.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::loopback::{Wrong, WrongServer};
-use super::support::{run, Test};
+use super::support::{card, run, Test};
+
+/// A root `name` whose `SIPDefault.cnf` names SIP 8.11, and nothing else.
+fn sip_8_11_root(test: &Test, name: &str) -> PathBuf {
+    test.dir(
+        name,
+        &[("SIPDefault.cnf", b"image_version: P0S3-08-11-00\n")],
+    )
+}
 
 #[test]
 fn the_tftp_root_is_tftp_root_everywhere_and_the_older_spellings_still_work() {
@@ -88,10 +96,7 @@ fn the_tftp_root_is_tftp_root_everywhere_and_the_older_spellings_still_work() {
 #[test]
 fn a_real_server_is_server_and_the_models_answer_is_server_answers() {
     let test = Test::new();
-    let root = test.dir(
-        "answers",
-        &[("SIPDefault.cnf", b"image_version: P0S3-08-11-00\n")],
-    );
+    let root = sip_8_11_root(&test, "answers");
     let root = root.to_str().unwrap();
     let simulate = |extra: &[&str]| {
         let mut args = vec!["simulate", "--from", "P003-08-11-00", "--tftp-root", root];
@@ -161,10 +166,7 @@ fn a_real_server_is_server_and_the_models_answer_is_server_answers() {
 #[test]
 fn simulate_over_the_wire_without_a_mac_asks_for_the_mac_probe_uses() {
     let test = Test::new();
-    let root = test.dir(
-        "wire",
-        &[("SIPDefault.cnf", b"image_version: P0S3-08-11-00\n")],
-    );
+    let root = sip_8_11_root(&test, "wire");
     let server = WrongServer::start(&root, Wrong::MissingAnswered(1));
     let address = server.address.to_string();
     let (code, stdout, stderr) = test.run(&[
@@ -223,17 +225,7 @@ fn numbers_out_of_range_are_said_in_words() {
             "must be a whole number from 1 to 100",
         ),
         (
-            &[
-                "apply",
-                "--from",
-                "P0030301MFG2",
-                "--to",
-                "P0S3-08-11-00",
-                "--stage",
-                "one",
-                "--tftp-root",
-                ".",
-            ],
+            &card("apply", &["--stage", "one", "--tftp-root", "."])[..],
             "must be a whole number",
         ),
     ] {

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 use super::loopback::{Wrong, WrongServer};
-use super::support::{clean_root_with, run, Test};
+use super::support::{card, clean_root_with, run, Test};
 
 fn keys(value: &Value) -> BTreeSet<String> {
     match value {
@@ -26,6 +26,16 @@ fn roots(test: &Test, name: &str, changes: &[(&'static str, Option<&[u8]>)]) -> 
     test.dir(name, &files)
 }
 
+/// A root a phone on P0S3-08-11-00 is happy with, and one with a CR in `OS79XX.TXT` and an
+/// empty trust list.
+fn clean_and_bad(test: &Test) -> (PathBuf, PathBuf) {
+    let bad = [
+        ("OS79XX.TXT", Some(&b"P003-08-11-00\r\n"[..])),
+        ("CTLSEP0018B9FFFFFF.tlv", Some(&b""[..])),
+    ];
+    (roots(test, "clean", &[]), roots(test, "bad", &bad))
+}
+
 /// `phoneup ARGS --format json` exits `code`; its top-level keys.
 fn json_keys(test: &Test, args: &[&str], code: i32) -> BTreeSet<String> {
     let (got, value, stderr) = test.run_json(args);
@@ -36,15 +46,7 @@ fn json_keys(test: &Test, args: &[&str], code: i32) -> BTreeSet<String> {
 #[test]
 fn every_command_has_the_same_json_keys_on_success_and_failure() {
     let test = Test::new();
-    let clean = roots(&test, "clean", &[]);
-    let bad = roots(
-        &test,
-        "bad",
-        &[
-            ("OS79XX.TXT", Some(b"P003-08-11-00\r\n")),
-            ("CTLSEP0018B9FFFFFF.tlv", Some(b"")),
-        ],
-    );
+    let (clean, bad) = clean_and_bad(&test);
     let (clean, bad) = (clean.to_str().unwrap(), bad.to_str().unwrap());
     let pairs: Vec<(&str, Vec<&str>, Vec<&str>)> = vec![
         (
@@ -90,31 +92,14 @@ fn every_command_has_the_same_json_keys_on_success_and_failure() {
         ),
         (
             "apply",
-            vec![
+            card(
                 "apply",
-                "--from",
-                "P0030301MFG2",
-                "--to",
-                "P0S3-08-11-00",
-                "--stage",
-                "1",
-                "--tftp-root",
-                clean,
-                "--dry-run",
-                "--force",
-            ],
-            vec![
+                &["--stage", "1", "--tftp-root", clean, "--dry-run", "--force"],
+            ),
+            card(
                 "apply",
-                "--from",
-                "P0030301MFG2",
-                "--to",
-                "P0S3-08-11-00",
-                "--stage",
-                "1",
-                "--tftp-root",
-                clean,
-                "--dry-run",
-            ],
+                &["--stage", "1", "--tftp-root", clean, "--dry-run"],
+            ),
         ),
         (
             "identify",
@@ -142,20 +127,18 @@ fn every_command_has_the_same_json_keys_on_success_and_failure() {
         &["undo", "--tftp-root", clean, "--journal", journal],
         1,
     );
-    let (code, _, stderr) = test.run(&[
+    let (code, _, stderr) = test.run(&card(
         "apply",
-        "--from",
-        "P0030301MFG2",
-        "--to",
-        "P0S3-08-11-00",
-        "--stage",
-        "1",
-        "--tftp-root",
-        clean,
-        "--force",
-        "--journal",
-        journal,
-    ]);
+        &[
+            "--stage",
+            "1",
+            "--tftp-root",
+            clean,
+            "--force",
+            "--journal",
+            journal,
+        ],
+    ));
     assert_eq!(code, 0, "{stderr}");
     let yes = json_keys(
         &test,
@@ -194,15 +177,7 @@ fn every_command_has_the_same_json_keys_on_success_and_failure() {
 #[test]
 fn check_lint_and_probe_speak_with_one_voice() {
     let test = Test::new();
-    let clean = roots(&test, "clean", &[]);
-    let bad = roots(
-        &test,
-        "bad",
-        &[
-            ("OS79XX.TXT", Some(b"P003-08-11-00\r\n")),
-            ("CTLSEP0018B9FFFFFF.tlv", Some(b"")),
-        ],
-    );
+    let (clean, bad) = clean_and_bad(&test);
     let (clean, bad) = (clean.to_str().unwrap(), bad.to_str().unwrap());
     let server = WrongServer::start(test.path(), Wrong::MissingAnswered(1));
     let address = server.address.to_string();

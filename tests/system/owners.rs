@@ -57,14 +57,17 @@ fn owner_and_group_are_kept_and_a_user_who_cannot_give_a_file_back_is_refused() 
     let state = test.dir("nobody-state", &[]);
     fs::set_permissions(&state, fs::Permissions::from_mode(0o777)).unwrap();
     let before = tree(&dir);
-    let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("phoneup"))
-        .args(forced_apply(&dir, "1", &[]))
-        .env("NO_COLOR", "1")
-        .env("XDG_STATE_HOME", &state)
-        .uid(65534)
-        .gid(65534)
-        .output()
-        .unwrap();
+    let as_nobody = |extra: &[&str]| {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("phoneup"))
+            .args(forced_apply(&dir, "1", extra))
+            .env("NO_COLOR", "1")
+            .env("XDG_STATE_HOME", &state)
+            .uid(65534)
+            .gid(65534)
+            .output()
+            .unwrap()
+    };
+    let output = as_nobody(&[]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
@@ -72,14 +75,7 @@ fn owner_and_group_are_kept_and_a_user_who_cannot_give_a_file_back_is_refused() 
     assert!(stdout.contains("then run: sudo phoneup apply"), "{stdout}");
     assert_eq!(tree(&dir), before);
     // The same user may still preview it: the diff, then what would be refused.
-    let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("phoneup"))
-        .args(forced_apply(&dir, "1", &["--dry-run"]))
-        .env("NO_COLOR", "1")
-        .env("XDG_STATE_HOME", &state)
-        .uid(65534)
-        .gid(65534)
-        .output()
-        .unwrap();
+    let output = as_nobody(&["--dry-run"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(1), "{stdout}");
     let diff = stdout.find("+++ b/SIPDefault.cnf").expect("the diff");
