@@ -62,7 +62,7 @@ fn a_clean_root_has_no_findings() {
 }
 
 #[test]
-fn every_problem_is_found_on_a_root_made_to_contain_it() {
+fn every_problem_of_os79xx_txt_is_found_on_a_root_made_to_contain_it() {
     let test = Test::new();
     assert_finds(
         &test,
@@ -111,6 +111,11 @@ fn every_problem_is_found_on_a_root_made_to_contain_it() {
         "OS79xx.txt",
         "asks for OS79XX.TXT",
     );
+}
+
+#[test]
+fn every_problem_of_the_config_files_is_found_on_a_root_made_to_contain_it() {
+    let test = Test::new();
     let xml = xml_default_cnf_xml::render("P0S3-08-11-00", Model::Both).into_bytes();
     assert_finds(
         &test,

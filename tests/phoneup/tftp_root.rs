@@ -114,6 +114,13 @@ fn no_command_shows_a_byte_of_a_file_a_link_leads_to_outside_the_root() {
             assert!(!shown.contains("well-formed"), "{args:?}: {shown}");
         }
     }
+}
+
+#[test]
+fn lint_and_simulate_say_what_a_link_out_of_the_root_does() {
+    let test = Test::new();
+    let dir = root_with_links_out(&test, "root");
+    let root = dir.to_str().unwrap();
     // lint names each link that leaves and says what the servers do; the link inside is read.
     let (code, findings) = test.lint_findings(&dir);
     assert_eq!(code, 1);
@@ -146,7 +153,15 @@ fn no_command_shows_a_byte_of_a_file_a_link_leads_to_outside_the_root() {
         );
     }
     // simulate: the phone does not find them, and says why.
-    let (_, stdout, _) = test.run(&runs[3]);
+    let (_, stdout, _) = test.run(&[
+        "simulate",
+        "--from",
+        "P003-08-11-00",
+        "--tftp-root",
+        root,
+        "--mac",
+        "0018B9000001",
+    ]);
     assert!(
         stdout.contains("RRQ SEP0018B9000001.cnf.xml      not found"),
         "{stdout}"

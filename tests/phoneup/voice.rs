@@ -119,6 +119,13 @@ fn every_command_has_the_same_json_keys_on_success_and_failure() {
             assert!(good.contains("next_step"), "{name}: {good:?}");
         }
     }
+}
+
+#[test]
+fn undo_inventory_and_probe_have_the_same_json_keys_on_success_and_failure() {
+    let test = Test::new();
+    let (clean, _) = clean_and_bad(&test);
+    let clean = clean.to_str().unwrap();
     // undo: nothing to undo (no), then an apply undone (yes).
     let journal = test.path().join("journal");
     let journal = journal.to_str().unwrap();
