@@ -5,7 +5,7 @@
 //! one in fifty (a PBX's syslog); `grep -c RRQ` on the same files in the same run, side by
 //! side. And on a log that fills every phone's story to its limits (2 500 phones booting 16
 //! times and asking for 256 names a boot, 10 M lines made as they are read), whose peak
-//! memory is printed. Results are in the README.
+//! memory is printed. Results are in docs/speed.md.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};

@@ -1,4 +1,4 @@
-//! Speed of the planner, with divan: `cargo bench`. Results and the machine are in the README.
+//! Speed of the planner, with divan: `cargo bench`. Results and the machine are in docs/speed.md.
 
 use divan::{black_box, Bencher};
 use phoneup::knowledge::load_id::LoadId;

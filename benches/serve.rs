@@ -3,7 +3,7 @@
 //! (plain RFC 1350, 512-byte blocks, as phones ask). Median of 5 rounds; serve's peak memory.
 //!
 //! Run: `cargo bench --bench serve` (needs tftpd-hpa unpacked by `.ci/install-test-servers`).
-//! Prints a Markdown table for the README.
+//! Prints a Markdown table for docs/speed.md.
 
 use std::net::{SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};

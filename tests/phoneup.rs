@@ -14,6 +14,7 @@ mod phoneup {
     pub mod diagnose;
     pub mod diagnose_field;
     pub mod diagnose_follow;
+    pub mod docs;
     pub mod field;
     pub mod flags;
     pub mod graph;

@@ -75,7 +75,7 @@ pub enum Severity {
     Warning,
 }
 
-/// What a finding is about: a stable name for scripts (`kind` in JSON, listed in the README).
+/// What a finding is about: a stable name for scripts (`kind` in JSON, listed in docs/json.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {

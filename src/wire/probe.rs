@@ -45,7 +45,7 @@ pub const DEFAULT_MAC: Mac = Mac::from_bytes([0x00, 0x18, 0xB9, 0xFF, 0xFF, 0xFF
 /// `OS79XX.TXT` in a spelling no one stores a file under, to see whether the server folds case.
 pub const CASE_PROBE: &str = "oS79xX.tXt";
 
-/// What a finding is about; the names are stable (README, "phoneup probe").
+/// What a finding is about; the names are stable (docs/reference/probe.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {

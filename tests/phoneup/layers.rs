@@ -210,20 +210,25 @@ fn imports_run_one_way_from_the_command_line_down_to_the_knowledge() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
-/// The README's code map: the lines after `src/` in its text block.
-fn code_map(readme: &str) -> &str {
-    readme
+/// CONTRIBUTING.md's code map: the lines after `src/` in its text block.
+fn code_map(contributing: &str) -> &str {
+    contributing
         .split("```text\nsrc/\n")
         .nth(1)
         .and_then(|rest| rest.split("```").next())
-        .expect("the README has a code map starting with src/")
+        .expect("CONTRIBUTING.md has a code map starting with src/")
+}
+
+/// CONTRIBUTING.md, which holds the code map.
+fn contributing(root: &Path) -> String {
+    std::fs::read_to_string(root.join("CONTRIBUTING.md")).unwrap()
 }
 
 #[test]
-fn the_readme_code_map_names_every_folder_and_top_level_file_of_src() {
+fn the_code_map_names_every_folder_and_top_level_file_of_src() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let map = code_map(&readme);
+    let contributing = contributing(root);
+    let map = code_map(&contributing);
     let listed: BTreeSet<String> = map
         .lines()
         .filter_map(|l| l.split_whitespace().next())
@@ -239,30 +244,27 @@ fn the_readme_code_map_names_every_folder_and_top_level_file_of_src() {
             present.insert(name);
         }
     }
-    assert_eq!(listed, present, "update the code map in README.md");
+    assert_eq!(listed, present, "update the code map in CONTRIBUTING.md");
 }
 
-/// The subcommands the README documents (`### \`phoneup NAME ...\``): `cli/` and `commands/`
-/// hold one file for each.
-fn subcommands(readme: &str) -> BTreeSet<String> {
-    let re = Regex::new(r"`phoneup ([a-z]+)").unwrap();
-    readme
-        .lines()
-        .filter(|l| l.starts_with("### "))
-        .flat_map(|l| {
-            re.captures_iter(l)
-                .map(|c| c[1].to_string())
-                .collect::<Vec<_>>()
-        })
+/// The subcommands the docs have a reference page for (`docs/reference/NAME.md`): `cli/` and
+/// `commands/` hold one file for each.
+fn subcommands(root: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(root.join("docs/reference"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "md"))
+        .map(|path| path.file_stem().unwrap().to_string_lossy().into_owned())
+        .filter(|stem| stem != "README")
         .collect()
 }
 
 #[test]
-fn the_readme_code_map_names_every_module_of_each_folder() {
+fn the_code_map_names_every_module_of_each_folder() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let map = code_map(&readme);
-    let subcommands = subcommands(&readme);
+    let contributing = contributing(root);
+    let map = code_map(&contributing);
+    let subcommands = subcommands(root);
     assert!(subcommands.contains("plan") && subcommands.contains("man"));
     let mut missing = Vec::new();
     for line in map.lines() {
@@ -290,7 +292,7 @@ fn the_readme_code_map_names_every_module_of_each_folder() {
     }
     assert!(
         missing.is_empty(),
-        "the README code map does not name {}: name each in its folder's line",
+        "the code map in CONTRIBUTING.md does not name {}: name each in its folder's line",
         missing.join(", ")
     );
 }
