@@ -284,6 +284,7 @@ fn every_documented_command_prints_what_the_docs_show() {
     let mut stale = Vec::new();
     for file in documents() {
         let mut markdown = fs::read_to_string(&file).unwrap();
+        let mut current: Option<Test> = None;
         for block in console_blocks(&file, &markdown.clone()) {
             let commands = commands(&block);
             if let Some(test) = option(&block, "no-run") {
@@ -293,8 +294,15 @@ fn every_documented_command_prints_what_the_docs_show() {
                 }
                 continue;
             }
-            let test = Test::named("docs");
-            folder(&test, &block);
+            let continues = block.info.split_whitespace().any(|word| word == "continue");
+            let test = match current.take() {
+                Some(test) if continues => test,
+                _ => {
+                    let test = Test::named("docs");
+                    folder(&test, &block);
+                    test
+                }
+            };
             let mut blessed = String::new();
             for (command, shown) in &commands {
                 let printed = run(&test, command);
@@ -314,6 +322,7 @@ fn every_documented_command_prints_what_the_docs_show() {
             if bless && blessed != block.text {
                 markdown = markdown.replacen(&block.text, &blessed, 1);
             }
+            current = Some(test);
         }
         if bless {
             fs::write(&file, markdown).unwrap();
