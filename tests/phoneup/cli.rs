@@ -2,8 +2,6 @@
 //! page from the clap definition, one meaning for `--model`, and a next step for every ending
 //! that is not success (the docs' examples are run by `docs.rs`).
 
-use std::fs;
-
 use phoneup::plan::replay::STAND_IN_IMAGE;
 
 use super::support::{card, run, Test, MAC};

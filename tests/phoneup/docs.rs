@@ -483,3 +483,94 @@ fn docs_knowledge_names_every_source_of_the_matrix() {
         "docs/knowledge.md does not name the sources {missing:?}"
     );
 }
+
+/// Docs other helpers write at the same time as these, linked before they land: a link to one
+/// of them may not resolve yet (every other link must).
+const WRITTEN_ELSEWHERE: [&str; 4] = [
+    "serve.md",
+    "serve-placement.md",
+    "serve-hostile.md",
+    "79x1.md",
+];
+
+/// GitHub's anchor for a heading: lower case, punctuation dropped, spaces as `-`.
+fn anchor(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ' '))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+#[test]
+fn every_link_between_the_docs_leads_to_a_file_and_a_heading_that_exist() {
+    let link = regex::Regex::new(r"\]\(([^)\s]+)\)").unwrap();
+    let mut broken = Vec::new();
+    for file in documents() {
+        let markdown = fs::read_to_string(&file).unwrap();
+        for target in link.captures_iter(&markdown).map(|c| c[1].to_string()) {
+            if target.contains("://") {
+                continue;
+            }
+            let (path, fragment) = target.split_once('#').unwrap_or((&target, ""));
+            let linked = if path.is_empty() {
+                file.clone()
+            } else {
+                file.parent().unwrap().join(path)
+            };
+            let name = linked.file_name().unwrap().to_string_lossy().into_owned();
+            if !linked.exists() {
+                if !WRITTEN_ELSEWHERE.contains(&name.as_str()) {
+                    broken.push(format!("{}: {target}: no such file", file.display()));
+                }
+                continue;
+            }
+            if fragment.is_empty() || !name.ends_with(".md") {
+                continue;
+            }
+            let text = fs::read_to_string(&linked).unwrap();
+            let headings: Vec<String> = text
+                .lines()
+                .filter_map(|l| {
+                    l.trim_start_matches('#')
+                        .strip_prefix(' ')
+                        .filter(|_| l.starts_with('#'))
+                })
+                .map(anchor)
+                .collect();
+            if !headings.iter().any(|h| h == fragment) {
+                broken.push(format!("{}: {target}: no such heading", file.display()));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
+#[test]
+fn the_readme_is_short_and_names_serve_on_its_first_screen() {
+    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let lines = readme.lines().count();
+    assert!(
+        lines <= 300,
+        "README.md is {lines} lines: move detail into docs/"
+    );
+    let first_screen: Vec<&str> = readme.lines().take(40).collect();
+    assert!(
+        first_screen.iter().any(|l| l.contains("phoneup serve")),
+        "README.md's first 40 lines do not route a bench of phones to `phoneup serve`"
+    );
+    assert!(readme
+        .contains("bash .ci/install-test-servers && cargo test --locked --features system-tests"));
+}
+
+#[test]
+fn anchors_are_made_as_github_makes_them() {
+    assert_eq!(
+        anchor("A loop on `CTLSEP<MAC>.tlv`"),
+        "a-loop-on-ctlsepmactlv"
+    );
+    assert_eq!(anchor("\"Load ID Incorrect\""), "load-id-incorrect");
+    assert_eq!(anchor("apply and undo"), "apply-and-undo");
+}

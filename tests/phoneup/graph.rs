@@ -6,7 +6,7 @@ use std::fs;
 use super::support::{card, run};
 
 /// `data/matrix.svg` (shown in the README) is rendered from `data/matrix.dot`; the DOT must be
-/// what `phoneup graph` prints now. Regenerate both as the README says when this fails.
+/// what `phoneup graph` prints now. Regenerate both as the failure says (docs/reference/graph.md).
 #[test]
 fn the_readme_picture_is_in_sync_with_the_matrix() {
     let (code, dot, _) = run(&card("graph", &[]));
