@@ -7,6 +7,7 @@
 
 use std::fs;
 use std::io::Read;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -182,6 +183,7 @@ fn run(test: &Test, command: &str) -> String {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
+        .process_group(0)
         .spawn()
         .expect("bash runs");
     let mut stdout = child.stdout.take().unwrap();
@@ -200,12 +202,14 @@ fn run(test: &Test, command: &str) -> String {
             break status;
         }
         if start.elapsed() > LIMIT {
-            child.kill().unwrap();
+            kill_group(&child);
             child.wait().unwrap();
             panic!("`{command}` ran past {LIMIT:?}: mark its block no-run=FILE::TEST");
         }
         std::thread::sleep(Duration::from_millis(10));
     };
+    // Whatever the command left running in the background ends with it, and its pipes close.
+    kill_group(&child);
     let mut shown = out.join().unwrap().expect("stdout is UTF-8");
     shown.push_str(&err.join().unwrap().expect("stderr is UTF-8"));
     match status.code() {
@@ -218,6 +222,14 @@ fn run(test: &Test, command: &str) -> String {
     shown
         .replace(&canonical.to_string_lossy().into_owned(), "[TMP]")
         .replace(&folder, "[TMP]")
+}
+
+/// Kills the process group `child` leads: bash and everything it started.
+fn kill_group(child: &std::process::Child) {
+    let group = -i32::try_from(child.id()).expect("a pid fits an i32");
+    // SAFETY: kill(2) with a negative pid only signals the process group the child leads (made
+    // with process_group(0)); a group already gone is ESRCH, ignored.
+    unsafe { libc::kill(group, libc::SIGKILL) };
 }
 
 /// A `no-run` block: each `phoneup ...` in its commands (also after `|` or `&&`) parses as the
@@ -573,4 +585,13 @@ fn anchors_are_made_as_github_makes_them() {
     );
     assert_eq!(anchor("\"Load ID Incorrect\""), "load-id-incorrect");
     assert_eq!(anchor("apply and undo"), "apply-and-undo");
+}
+
+#[test]
+fn a_command_left_running_in_the_background_ends_with_its_line() {
+    let test = Test::named("docs-background");
+    let start = Instant::now();
+    assert_eq!(run(&test, "sleep 30 & echo started"), "started\n");
+    assert_eq!(run(&test, "exit 3"), "[exit 3]\n");
+    assert!(start.elapsed() < Duration::from_secs(20), "{:?}", start.elapsed());
 }
