@@ -477,7 +477,7 @@ fn docs_json_names_every_top_level_key_each_command_prints() {
 }
 
 #[test]
-fn docs_knowledge_names_every_source_of_the_matrix() {
+fn docs_knowledge_names_every_source_and_rule_of_the_matrix() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let knowledge = fs::read_to_string(root.join("docs/knowledge.md")).unwrap();
     let matrix = fs::read_to_string(root.join("data/matrix.yaml")).unwrap();
@@ -493,6 +493,25 @@ fn docs_knowledge_names_every_source_of_the_matrix() {
     assert!(
         missing.is_empty(),
         "docs/knowledge.md does not name the sources {missing:?}"
+    );
+    let parsed: serde_yaml::Value = serde_yaml::from_str(&matrix).unwrap();
+    let rules = parsed["rules"].as_sequence().expect("the matrix has rules");
+    let stale: Vec<String> = rules
+        .iter()
+        .map(|rule| {
+            let field = |name: &str| rule[name].as_str().unwrap_or("").to_string();
+            format!(
+                "| {} | {} | {} |",
+                field("id"),
+                field("verdict"),
+                field("confidence")
+            )
+        })
+        .filter(|row| !knowledge.contains(row.as_str()))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "docs/knowledge.md's rule table lacks {stale:?}"
     );
 }
 
@@ -593,5 +612,9 @@ fn a_command_left_running_in_the_background_ends_with_its_line() {
     let start = Instant::now();
     assert_eq!(run(&test, "sleep 30 & echo started"), "started\n");
     assert_eq!(run(&test, "exit 3"), "[exit 3]\n");
-    assert!(start.elapsed() < Duration::from_secs(20), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
 }
