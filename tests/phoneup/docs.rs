@@ -177,6 +177,7 @@ fn run(test: &Test, command: &str) -> String {
         .current_dir(test.path())
         .env("PATH", path)
         .env("NO_COLOR", "1")
+        .env("LC_ALL", "C")
         .env_remove("CLICOLOR_FORCE")
         .env_remove("TERM")
         .env("XDG_STATE_HOME", test.state_home())
