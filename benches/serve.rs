@@ -47,6 +47,7 @@ fn wait(address: SocketAddr) {
             timeout: Duration::from_millis(100),
             retries: 0,
         },
+        deadline: phoneup::wire::client::FILE_DEADLINE,
     };
     let until = Instant::now() + Duration::from_secs(10);
     while Instant::now() < until {

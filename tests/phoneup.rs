@@ -29,10 +29,12 @@ mod phoneup {
     pub mod matrix_hostile;
     pub mod plan;
     pub mod probe;
+    pub mod probe_hostile;
     pub mod robustness;
     pub mod routes;
     pub mod serve;
     pub mod simulate;
+    pub mod simulate_serve;
     pub mod snapshots;
     pub mod support;
     pub mod terminal;

@@ -4,7 +4,7 @@
 use clap::ValueHint;
 
 use crate::cli::answer::{Answer, Context};
-use crate::cli::args::{mac, LoadValue, ModelArg};
+use crate::cli::args::{mac, number_from_to, LoadValue, ModelArg};
 use crate::error::Error;
 use crate::knowledge::phones::Model;
 use crate::output::{shell_word, Format, IoText, NextStep};
@@ -35,6 +35,9 @@ pub(crate) struct Args {
     /// Send from this local address (e.g. 127.0.0.2)
     #[arg(long, value_name = "ADDR")]
     bind: Option<String>,
+    /// Give up on a file still arriving after this many seconds, 1 to 3600 [default: 60]
+    #[arg(long, value_name = "SECONDS", value_parser = number_from_to::<u16>(1, 3600))]
+    file_deadline: Option<u16>,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     format: Format,
@@ -49,6 +52,9 @@ impl Args {
         }
         if let Some(mac) = &self.mac {
             command.push_str(&format!(" --mac {}", shell_word(mac)));
+        }
+        if let Some(seconds) = self.file_deadline {
+            command.push_str(&format!(" --file-deadline {seconds}"));
         }
         if let (Some(from), Some(to)) = (&self.from, &self.to) {
             command.push_str(&format!(
@@ -74,6 +80,9 @@ impl Args {
         let server = resolve(&address, "--server")?;
         let mut client = Client::new(server);
         client.bind = self.bind.as_deref().map(parse_bind).transpose()?;
+        if let Some(seconds) = self.file_deadline {
+            client.deadline = std::time::Duration::from_secs(seconds.into());
+        }
         client.check_bind()?;
         let mac = mac(&self.mac)?.unwrap_or(DEFAULT_MAC);
         let mut stages = Vec::new();

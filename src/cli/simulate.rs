@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::ValueHint;
 
 use crate::cli::answer::{render, Answer, Context};
-use crate::cli::args::{server_arg, LoadValue, PhoneArgs, ServerArg};
+use crate::cli::args::{number_from_to, server_arg, LoadValue, PhoneArgs, ServerArg};
 use crate::cli::check::note;
 use crate::commands::simulate::{suggest, BootedFrom};
 use crate::commands::Report;
@@ -34,6 +34,10 @@ pub(crate) struct Args {
     /// With --server HOST[:PORT]: send the phone's requests from this local address
     #[arg(long, value_name = "ADDR")]
     bind: Option<String>,
+    /// With --server HOST[:PORT]: give up on a file still arriving after this many seconds, 1 to
+    /// 3600 [default: 60]
+    #[arg(long, value_name = "SECONDS", value_parser = number_from_to::<u16>(1, 3600))]
+    file_deadline: Option<u16>,
     #[command(flatten)]
     phone: PhoneArgs,
     /// Which phone it is (one at a time)
@@ -109,12 +113,16 @@ impl Args {
             (Some(address), None) => {
                 let mut client = Client::new(resolve(address, "--server")?);
                 client.bind = self.bind.as_deref().map(parse_bind).transpose()?;
+                if let Some(seconds) = self.file_deadline {
+                    client.deadline = std::time::Duration::from_secs(seconds.into());
+                }
                 client.check_bind()?;
                 let mut simulation =
                     phone.simulate_on(&start.id, &mut Remote::new(client), boots);
                 suggest(&mut simulation, &BootedFrom::Server {
                     address,
                     bind: self.bind.as_deref(),
+                    deadline: self.file_deadline,
                 });
                 name_the_server_fix(&mut simulation);
                 simulation
@@ -122,6 +130,9 @@ impl Args {
             (Some(_), Some(_)) => return Err(usage(
                 "give --tftp-root DIR (the model reads the directory) or --server HOST[:PORT] (a real server over the wire), not both",
             )),
+            (None, Some(_)) if self.file_deadline.is_some() => {
+                return Err(usage("--file-deadline is for --server HOST[:PORT]: a directory is read from memory, with no transfer to give up"))
+            }
             (None, Some(_)) if self.bind.is_some() => {
                 return Err(usage("--bind is for --server HOST[:PORT]: the phone's requests go over the wire only then"))
             }

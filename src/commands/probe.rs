@@ -6,8 +6,27 @@ use std::fmt::Write as _;
 use crate::commands::{json_name, yes_or_no, Report};
 use crate::output::finding::{self, Finding};
 use crate::output::{Style, Untrusted};
+use crate::phone::server::Transfer;
 use crate::phone::Status;
 use crate::wire::probe::Report as Probe;
+
+/// How a real server answered one request, in a few words: `served, 70000 bytes`, `not found
+/// (error 1: File not found)`, `error 2: Access violation`, `no answer (...)`. The server's
+/// message is escaped already ([`crate::wire::remote::printable`]).
+pub(crate) fn answered(t: &Transfer) -> String {
+    let message = t.error_message.as_deref().unwrap_or_default();
+    match (t.status, t.error_code) {
+        (Status::Served, _) => format!("served, {} bytes", t.size.unwrap_or(0)),
+        (Status::NotFound, _) => format!("not found (error 1: {message})"),
+        (Status::Error, Some(code)) => format!("error {code}: {message}"),
+        (Status::Error, None) => format!("error: {message}"),
+        // `wire::client::Outcome::Overdue`: it did answer, too slowly.
+        (Status::Timeout, _) if message.starts_with("gave up on") => {
+            format!("too slow ({message})")
+        }
+        (Status::Timeout, _) => format!("no answer ({message})"),
+    }
+}
 
 impl Report for Probe {
     /// 0 when the phone will get what it needs, 1 for findings or no answer.
@@ -21,25 +40,8 @@ impl Report for Probe {
         for file in &self.files {
             let t = &file.transfer;
             let status = match t.status {
-                Status::Served => format!("served, {} bytes", t.size.unwrap_or(0)),
-                Status::NotFound => format!(
-                    "not found (error 1: {})",
-                    t.error_message.as_deref().unwrap_or_default()
-                ),
-                Status::Error => match t.error_code {
-                    Some(code) => style.warning(&format!(
-                        "error {code}: {}",
-                        t.error_message.as_deref().unwrap_or_default()
-                    )),
-                    None => style.warning(&format!(
-                        "error: {}",
-                        t.error_message.as_deref().unwrap_or_default()
-                    )),
-                },
-                Status::Timeout => style.warning(&format!(
-                    "no answer ({})",
-                    t.error_message.as_deref().unwrap_or_default()
-                )),
+                Status::Served | Status::NotFound => answered(t),
+                Status::Error | Status::Timeout => style.warning(&answered(t)),
             };
             let _ = writeln!(out, "  RRQ {:<28} {status}", Untrusted(&file.file));
         }

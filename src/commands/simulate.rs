@@ -1,24 +1,30 @@
 //! `phoneup simulate`: a run of boots of the phone model ([`crate::phone::simulation`]) as
 //! people read it, boot by boot, and what to do when the phone does not settle: the fix and
-//! the command to run next, back at the directory or the server it booted from.
+//! the command to run next, back at the directory or the server it booted from. Over the wire,
+//! each request shows what the server answered, a file the server holds back is said to be held
+//! back ([`held`]), and the next command goes on from the load the phone ended on: a server that
+//! keeps state (`phoneup serve`) takes a phone back on a load it left for a failure.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
+use crate::commands::probe::answered;
 use crate::commands::{yes_or_no, Report};
 use crate::files::per_phone::MAC_PLACEHOLDER;
 use crate::knowledge::load_id::LoadId;
 use crate::knowledge::phones::Model;
 use crate::output::{shell_word, NextStep, Style};
-use crate::phone::{BootResult, Ending, Simulation};
+use crate::phone::{BootResult, Ending, Simulation, Status, Transfer};
 
 /// Where a simulated phone read its files: a directory, or a real server over the wire.
 pub enum BootedFrom<'a> {
     Root(&'a Path),
-    /// `HOST[:PORT]` as the user gave it, and the `--bind` address the requests came from.
+    /// `HOST[:PORT]` as the user gave it, the `--bind` address the requests came from, and
+    /// the `--file-deadline` given.
     Server {
         address: &'a str,
         bind: Option<&'a str>,
+        deadline: Option<u16>,
     },
 }
 
@@ -33,23 +39,50 @@ impl BootedFrom<'_> {
         }
     }
 
-    /// `HOST[:PORT] [--bind ADDR]`: the server, as `probe` and `simulate` reach it again.
+    /// `HOST[:PORT] [--bind ADDR] [--file-deadline SECONDS]`: the server, as `probe` and
+    /// `simulate` reach it again.
     fn server(&self) -> String {
         match self {
             BootedFrom::Root(_) => String::new(),
-            BootedFrom::Server { address, bind } => match bind {
-                Some(bind) => format!("{} --bind {}", shell_word(address), shell_word(bind)),
-                None => shell_word(address),
-            },
+            BootedFrom::Server {
+                address,
+                bind,
+                deadline,
+            } => {
+                let mut server = shell_word(address);
+                if let Some(bind) = bind {
+                    let _ = write!(server, " --bind {}", shell_word(bind));
+                }
+                if let Some(seconds) = deadline {
+                    let _ = write!(server, " --file-deadline {seconds}");
+                }
+                server
+            }
         }
     }
 }
 
-/// `phoneup simulate` again from the same place, for this phone.
+mod held;
+
+/// TFTP error 1 with the usual words, "File not found".
+fn plain_not_found(tftp: &Transfer) -> bool {
+    tftp.status == Status::NotFound
+        && tftp
+            .error_message
+            .as_deref()
+            .is_some_and(|m| m.eq_ignore_ascii_case("File not found"))
+}
+
+/// `phoneup simulate` again from the same place, for this phone: from a directory, from the
+/// same start; from a server, from the load the phone ended on, where the real phone is now.
 fn rerun(simulation: &Simulation, from: &BootedFrom, extra: &str) -> String {
+    let start = match from {
+        BootedFrom::Root(_) => &simulation.from,
+        BootedFrom::Server { .. } => &simulation.final_load,
+    };
     let mut command = format!(
         "phoneup simulate --from {} {}",
-        shell_word(&simulation.from),
+        shell_word(start),
         from.option()
     );
     if let Some(mac) = &simulation.mac {
@@ -65,6 +98,12 @@ fn rerun(simulation: &Simulation, from: &BootedFrom, extra: &str) -> String {
 /// Fills in [`Simulation::next_step`] for a phone that does not settle, booting from a
 /// directory or a real server: the fix in one sentence and the command to run next.
 pub fn suggest(simulation: &mut Simulation, from: &BootedFrom) {
+    if matches!(from, BootedFrom::Server { .. }) {
+        if let Some(advice) = held::reword(simulation) {
+            simulation.next_step = Some(NextStep::new(advice, rerun(simulation, from, "")));
+            return;
+        }
+    }
     let Some(last) = simulation.boots.last() else {
         return;
     };
@@ -176,10 +215,12 @@ impl Report for Simulation {
                 boot.running
             );
             for request in &boot.requests {
-                let status = if request.found {
-                    "found".to_string()
-                } else {
-                    style.warning("not found")
+                let status = match (&request.tftp, request.found) {
+                    (_, true) => "found".to_string(),
+                    // Over the wire: what the server answered, in its words unless they are
+                    // the usual ones.
+                    (Some(tftp), false) if !plain_not_found(tftp) => style.warning(&answered(tftp)),
+                    (_, false) => style.warning("not found"),
                 };
                 let _ = writeln!(out, "  RRQ {:<28} {status}", request.file);
             }
@@ -290,6 +331,7 @@ mod tests {
         let bound = BootedFrom::Server {
             address: "127.0.0.1:6969",
             bind: Some("127.0.0.2"),
+            deadline: None,
         };
         assert_eq!(
             command(looping(Some("0018B9FFFFFF")), &bound),
@@ -298,10 +340,11 @@ mod tests {
         let plain = BootedFrom::Server {
             address: "tftp server",
             bind: None,
+            deadline: Some(600),
         };
         assert_eq!(
             command(looping(None), &plain),
-            "phoneup probe --server 'tftp server'"
+            "phoneup probe --server 'tftp server' --file-deadline 600"
         );
     }
 }

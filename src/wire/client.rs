@@ -9,12 +9,20 @@
 //! on Linux, the socket asks for the errors of its unconnected sends (`IP_RECVERR`), so a request
 //! to a port nothing listens on ends at once too ([`Outcome::PortClosed`]), not after six seconds.
 //!
+//! A client does not trust the network: only the server's address may answer (a datagram from
+//! any other is ignored and counted, [`Fetch::foreign`]), and once the server has answered, only
+//! its first transfer ID is heard (the connected socket drops the rest; no ERROR 5 is sent back,
+//! as an ICMP error it would draw could end the transfer). A file still arriving after the
+//! per-file deadline ([`Client::deadline`], [`FILE_DEADLINE`] unless given) is given up
+//! ([`Outcome::Overdue`]), and a size no phone file comes near ([`MAX_FILE`]) is never taken
+//! for one ([`Outcome::ImpossibleSize`]).
+//!
 //! May use: [`crate::wire::drive`], [`crate::wire::transfer`], [`crate::wire::packet`],
 //! [`crate::error`]; `libc` for `setsockopt`.
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs, UdpSocket};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::error::Error;
 use crate::wire::drive::{drive, Hooks, Io};
@@ -25,8 +33,13 @@ use crate::wire::transfer::{Ask, Event, Failure, Policy, Receiver};
 pub const PORT: u16 = 69;
 /// File contents are kept up to this size; larger files (firmware) are counted, not kept.
 pub const KEEP_LIMIT: u64 = 1 << 20;
-/// A transfer longer than this is aborted: no file a phone reads comes near it.
+/// A transfer longer than this is aborted, and a `tsize` above it is impossible: no file a
+/// phone reads comes near it.
 pub const MAX_FILE: u64 = 256 << 20;
+/// How long one file may take, unless the user says otherwise (`--file-deadline`): the largest
+/// image a 7940/7960 reads is under 1 MB, which arrives in a few seconds on a LAN, and still
+/// within 60 s at a round trip of 40 ms per 512-byte block.
+pub const FILE_DEADLINE: Duration = Duration::from_secs(60);
 
 /// Reads files from one TFTP server.
 #[derive(Debug, Clone)]
@@ -35,6 +48,8 @@ pub struct Client {
     /// The source address (`--bind`); the system chooses when `None`.
     pub bind: Option<IpAddr>,
     pub policy: Policy,
+    /// How long one file may take, from its request to its last block.
+    pub deadline: Duration,
 }
 
 /// How much of a file to read.
@@ -64,6 +79,36 @@ pub enum Outcome {
     PortClosed {
         why: String,
     },
+    /// The file was still arriving when the per-file deadline passed, and was given up: `why`
+    /// names the file, the deadline and what had arrived.
+    Overdue {
+        why: String,
+    },
+    /// The server announced a size (`tsize`) larger than [`MAX_FILE`], which no file a phone
+    /// reads comes near: the transfer was ended, nothing was taken as served.
+    ImpossibleSize {
+        tsize: u64,
+    },
+}
+
+/// Datagrams a read ignored because they came from another address than the server's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Foreign {
+    pub datagrams: u64,
+    pub bytes: u64,
+    /// The first address they came from.
+    pub from: Option<SocketAddr>,
+}
+
+impl Foreign {
+    /// What came from elsewhere during two reads of one file, this one first.
+    pub fn and(self, later: Foreign) -> Foreign {
+        Foreign {
+            datagrams: self.datagrams + later.datagrams,
+            bytes: self.bytes + later.bytes,
+            from: self.from.or(later.from),
+        }
+    }
 }
 
 /// One file read.
@@ -76,6 +121,8 @@ pub struct Fetch {
     pub contents: Option<Vec<u8>>,
     /// The server refused the options with ERROR 8 and the file was asked again without.
     pub options_refused: bool,
+    /// What came from other addresses than the server's, ignored.
+    pub foreign: Foreign,
 }
 
 impl Client {
@@ -85,6 +132,7 @@ impl Client {
             server,
             bind: None,
             policy: Policy::default(),
+            deadline: FILE_DEADLINE,
         }
     }
 
@@ -131,6 +179,7 @@ impl Client {
             // RFC 2347: a server that refuses the options may still serve the file without.
             let mut plain = self.read_once(name, Ask::default(), Want::Whole)?;
             plain.options_refused = true;
+            plain.foreign = fetch.foreign.and(plain.foreign);
             return Ok(plain);
         }
         Ok(fetch)
@@ -138,19 +187,25 @@ impl Client {
 
     fn read_once(&self, name: &str, ask: Ask, want: Want) -> io::Result<Fetch> {
         let socket = self.socket()?;
-        let mut receiver = Receiver::new(self.server, name, ask, self.policy, Instant::now());
+        let start = Instant::now();
+        let mut receiver = Receiver::new(self.server, name, ask, self.policy, start);
         let mut reading = Reading {
             server: self.server,
+            name,
             want,
             contents: Some(Vec::new()),
             outcome: None,
             closed: false,
+            start,
+            deadline: self.deadline,
+            foreign: Foreign::default(),
         };
         drive(&socket, false, &mut receiver, &mut reading)?;
         let Reading {
             outcome,
             mut contents,
             closed,
+            foreign,
             ..
         } = reading;
         let mut outcome = outcome.unwrap_or_else(|| {
@@ -171,26 +226,51 @@ impl Client {
             tsize: receiver.tsize(),
             contents,
             options_refused: false,
+            foreign,
         })
     }
 }
 
+/// What [`Outcome::Overdue`] says: the file, the deadline, and what had arrived.
+fn overdue(name: &str, deadline: Duration, bytes: u64) -> String {
+    let secs = deadline.as_secs_f64();
+    format!(
+        "gave up on {} after {secs} s, the per-file deadline (--file-deadline SECONDS changes it): {bytes} bytes had arrived, {:.0} bytes/s",
+        crate::output::Untrusted(name),
+        bytes as f64 / secs.max(0.001)
+    )
+}
+
 /// One read as it runs: the contents kept so far, and how it ended.
-struct Reading {
+struct Reading<'n> {
     server: SocketAddr,
+    name: &'n str,
     want: Want,
     /// The bytes so far, while at most [`KEEP_LIMIT`].
     contents: Option<Vec<u8>>,
     outcome: Option<Outcome>,
     /// ICMP port unreachable before the server answered: nothing listens on its port.
     closed: bool,
+    start: Instant,
+    /// How long the file may take from `start`.
+    deadline: Duration,
+    foreign: Foreign,
 }
 
-impl Hooks<Receiver> for Reading {
+impl Hooks<Receiver> for Reading<'_> {
     /// Takes the receiver's events into the outcome; asks for the end once the size is known
     /// when that is all that is wanted.
     fn event(&mut self, receiver: &mut Receiver, event: Event) {
         match event {
+            Event::Started {
+                tsize: Some(tsize), ..
+            } if tsize > MAX_FILE => {
+                receiver.abort(
+                    code::NOT_DEFINED,
+                    "phoneup: no file a phone reads has that size",
+                );
+                self.outcome = Some(Outcome::ImpossibleSize { tsize });
+            }
             Event::Started {
                 tsize: Some(tsize), ..
             } if self.want == Want::SizeOnly => {
@@ -209,6 +289,19 @@ impl Hooks<Receiver> for Reading {
     }
 
     fn datagram(&mut self, receiver: &mut Receiver, now: Instant, from: SocketAddr, bytes: &[u8]) {
+        if from.ip() != self.server.ip() {
+            // Not the server: a neighbour answering for it is not heard.
+            self.foreign.datagrams += 1;
+            self.foreign.bytes += bytes.len() as u64;
+            self.foreign.from.get_or_insert(from);
+            return;
+        }
+        if receiver.peer().is_some_and(|peer| peer != from) {
+            // Another transfer ID of the server's address, queued before the socket was
+            // connected to the first: ignored, and not answered (an ERROR 5 would go to the
+            // connected peer).
+            return;
+        }
         if let Some(data) = receiver.handle_datagram(now, from, bytes) {
             if let Some(kept) = self.contents.as_mut() {
                 kept.extend_from_slice(data);
@@ -220,6 +313,19 @@ impl Hooks<Receiver> for Reading {
                 receiver.abort(code::NOT_DEFINED, "phoneup: the file is too large");
             }
         }
+    }
+
+    /// Gives the file up once its deadline has passed.
+    fn turn(&mut self, receiver: &mut Receiver) {
+        if !receiver.is_finished() && self.start.elapsed() >= self.deadline {
+            let why = overdue(self.name, self.deadline, receiver.bytes());
+            self.outcome.get_or_insert(Outcome::Overdue { why });
+            receiver.abort(code::NOT_DEFINED, "phoneup: the file took too long");
+        }
+    }
+
+    fn max_wait(&self) -> Option<Duration> {
+        Some(self.deadline.saturating_sub(self.start.elapsed()))
     }
 
     fn error(
@@ -347,6 +453,31 @@ pub fn parse_bind(text: &str) -> Result<IpAddr, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_came_from_elsewhere_adds_up_over_both_reads_of_a_file() {
+        let first: SocketAddr = "127.0.0.2:1000".parse().unwrap();
+        let later: SocketAddr = "127.0.0.3:2000".parse().unwrap();
+        let a = Foreign {
+            datagrams: 2,
+            bytes: 30,
+            from: Some(first),
+        };
+        let b = Foreign {
+            datagrams: 3,
+            bytes: 50,
+            from: Some(later),
+        };
+        assert_eq!(
+            a.and(b),
+            Foreign {
+                datagrams: 5,
+                bytes: 80,
+                from: Some(first)
+            }
+        );
+        assert_eq!(Foreign::default().and(b), b);
+    }
 
     #[test]
     fn server_addresses_take_port_69_unless_given() {

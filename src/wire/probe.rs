@@ -28,7 +28,7 @@ use crate::output::NextStep;
 use crate::phone::server::{Answer, Server, ServerBehaviour, Status, Transfer};
 use crate::phone::{Ending, Phone};
 use crate::plan::stage::Stage;
-use crate::wire::client::{Client, Fetch, Outcome, Want};
+use crate::wire::client::{Client, Fetch, Foreign, Outcome, Want};
 use crate::wire::packet::code;
 use crate::wire::remote::{self, printable, transfer};
 use crate::wire::transfer::{Ask, Failure};
@@ -64,13 +64,20 @@ pub enum Kind {
     /// Replayed on the phone model over the wire, the stage does not end with the phone settled
     /// on the stage's load.
     StageDoesNotSettle,
-    /// A file is empty, or its size differs from the size the server announced.
+    /// A file is empty, or its size differs from the size the server announced, or the size
+    /// announced is one no file a phone reads has (above 256 MiB, e.g. 2^64-1).
     SizeMismatch,
     /// No answer: no server, or a firewall drops its data port, or it stopped sending.
     NoAnswer,
     /// A firmware file that is not what its name says: of another size than the sources give,
     /// or a `.bin`/`.sbn` no package ships.
     Impostor,
+    /// A file was still arriving when the per-file deadline passed (a server or a link that
+    /// sends a block now and then): it was given up, and nothing more was asked.
+    TooSlow,
+    /// Datagrams came from another address than the server's, as if answering for it: another
+    /// TFTP server on the network, or someone feeding the phones files. They were ignored.
+    ForeignAnswer,
 }
 
 /// One thing the phone will trip over, and what to change on the server.
@@ -127,6 +134,10 @@ struct Run<'a> {
     answered_any: bool,
     /// Why nothing more is asked: a request found nothing listening on the server's port.
     closed: Option<String>,
+    /// Why nothing more is asked: a file did not arrive within the per-file deadline.
+    slow: Option<String>,
+    /// Datagrams from other addresses than the server's, so far (said once, at the end).
+    foreign: Foreign,
     /// Every file read, by name.
     fetched: HashMap<String, Fetch>,
     /// The files whose contents were checked against the stage.
@@ -137,7 +148,17 @@ struct Run<'a> {
 /// one more to see a loop (as `plan`'s replay).
 const REPLAY_BOOTS: usize = 3;
 
-const NO_ANSWER_FIX: &str = "Check that the TFTP server runs and listens on that address and port. If it does, a firewall lets the request to port 69 through but drops the server's answers, which come from another port (seed 002): open UDP from the server's ports 1024-65535 to the phones, or load the TFTP connection-tracking helper (Linux: nf_conntrack_tftp with a CT helper rule; most routers: a TFTP ALG).";
+const NO_ANSWER_FIX: &str = "Check that the TFTP server runs and listens on that address and port. If it does, a firewall lets the request to port 69 through but drops the server's answers, which come from another port (TCG-7960): open UDP from the server's ports 1024-65535 to the phones, or load the TFTP connection-tracking helper (Linux: nf_conntrack_tftp with a CT helper rule; most routers: a TFTP ALG).";
+
+const SLOW_FIX: &str = "Look at the link between this machine and the server (a duplex mismatch, Wi-Fi, a saturated port) and at the server's load: a TFTP server on a LAN sends a 1 MB image in seconds. If the link is slow by nature, give more time: --file-deadline SECONDS.";
+
+/// An IP address as it is written before `:PORT`.
+fn shown_ip(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+    }
+}
 
 const NOTHING_LISTENS_FIX: &str = "Start the TFTP server (e.g. systemctl start tftpd-hpa), or give the address and port it listens on (ss -ulpn on the server lists them); phones always ask port 69.";
 
@@ -150,6 +171,8 @@ impl Probe<'_> {
             silent: 0,
             answered_any: false,
             closed: None,
+            slow: None,
+            foreign: Foreign::default(),
             fetched: HashMap::new(),
             checked: HashSet::new(),
         };
@@ -163,6 +186,7 @@ impl Probe<'_> {
             run.later_firmware(stage)?;
         }
         run.silences();
+        run.foreign();
         Ok(Report {
             server: self.server.clone(),
             ok: run.findings.is_empty(),
@@ -177,7 +201,7 @@ impl Run<'_> {
     /// Reads `name` (with `tsize` when `sized`) and records it. After two requests in a row
     /// that got no answer at all, nothing more is asked: the file is recorded as a timeout.
     fn ask(&mut self, name: &str, sized: bool, want: Want) -> std::io::Result<Fetch> {
-        let skipped = self.silent >= 2 || self.closed.is_some();
+        let skipped = self.silent >= 2 || self.closed.is_some() || self.slow.is_some();
         let fetch = if skipped {
             Fetch {
                 outcome: Outcome::Failed(Failure::Timeout {
@@ -188,6 +212,7 @@ impl Run<'_> {
                 tsize: None,
                 contents: None,
                 options_refused: false,
+                foreign: Foreign::default(),
             }
         } else {
             let ask = Ask {
@@ -200,17 +225,34 @@ impl Run<'_> {
         if skipped {
             record.error_message = Some(if self.closed.is_some() {
                 "not asked: nothing listens on the server's port".into()
+            } else if let Some(slow) = &self.slow {
+                format!("not asked: {slow} did not arrive within the per-file deadline")
             } else {
                 "not asked: the server answered none of the requests before".into()
             });
         } else if let Outcome::PortClosed { why } = &fetch.outcome {
             self.closed = Some(why.clone());
+        } else if let Outcome::Overdue { why } = &fetch.outcome {
+            self.answered_any = true;
+            self.slow = Some(printable(name));
+            self.find(Kind::TooSlow, name, format!("probe {why}"), SLOW_FIX);
+        } else if let Outcome::ImpossibleSize { tsize } = fetch.outcome {
+            (self.silent, self.answered_any) = (0, true);
+            self.find(
+                Kind::SizeMismatch,
+                name,
+                format!("{}: {}", printable(name), remote::impossible_size(tsize)),
+                format!("Check {} on the server (ls -l): a server that announces a size no file has is broken, or not the server you meant; replace it.", printable(name)),
+            );
         } else if is_silence(&fetch.outcome) {
             self.silent += 1;
         } else {
             self.silent = 0;
             self.answered_any = true;
         }
+        self.foreign.datagrams += fetch.foreign.datagrams;
+        self.foreign.bytes += fetch.foreign.bytes;
+        self.foreign.from = self.foreign.from.or(fetch.foreign.from);
         self.fetched.insert(name.to_string(), fetch.clone());
         self.files.push(FileReport {
             file: name.to_string(),
@@ -264,8 +306,16 @@ impl Run<'_> {
             })
             .collect();
         for (file, why) in timed_out {
+            let overdue = self
+                .fetched
+                .get(&file)
+                .is_some_and(|f| matches!(f.outcome, Outcome::Overdue { .. }));
+            if overdue || (self.slow.is_some() && why.starts_with("not asked")) {
+                // Said when it was given up.
+                continue;
+            }
             if file == missing {
-                self.find(Kind::MissingFileAnswer, &file, format!("{file} does not exist, and the server does not answer it at all ({why}), while it answers other names: the phone asks again and again (seeds 000-002)"), "Configure or replace the server so that a missing file gets TFTP error 1, File not found, at once: Debian's tftpd-hpa (--secure), atftpd and dnsmasq do.");
+                self.find(Kind::MissingFileAnswer, &file, format!("{file} does not exist, and the server does not answer it at all ({why}), while it answers other names: the phone asks again and again (MCLEAN-CTLSEP, VI-FWISSUES and TCG-7960)"), "Configure or replace the server so that a missing file gets TFTP error 1, File not found, at once: Debian's tftpd-hpa (--secure), atftpd and dnsmasq do.");
             } else if why.contains("read request") {
                 self.find(
                     Kind::NoAnswer,
@@ -277,6 +327,25 @@ impl Run<'_> {
                 self.find(Kind::NoAnswer, &file, format!("{file}: the server started the transfer, then stopped sending ({why}): the data port is blocked or the server does not retransmit"), NO_ANSWER_FIX);
             }
         }
+    }
+
+    /// One finding for every datagram that came from another address than the server's.
+    fn foreign(&mut self) {
+        let Foreign {
+            datagrams,
+            bytes,
+            from: Some(from),
+        } = self.foreign
+        else {
+            return;
+        };
+        let server = self.probe.client.server;
+        self.findings.push(Finding {
+            kind: Kind::ForeignAnswer,
+            file: None,
+            detail: format!("{datagrams} datagrams ({bytes} bytes) came from {from}, not from the server's address {}, as if answering the requests: ignored, nothing of them was taken as served", server.ip()),
+            fix: format!("If {} is another address of the server itself, probe it there (phoneup probe --server {}:{}). Otherwise another machine answers TFTP requests on this network: find it and stop its TFTP server, as the phones may take its answers.", from.ip(), shown_ip(from.ip()), server.port()),
+        });
     }
 
     fn find(&mut self, kind: Kind, file: &str, detail: String, fix: impl Into<String>) {
@@ -292,7 +361,7 @@ impl Run<'_> {
     fn missing_file(&mut self) -> std::io::Result<()> {
         let name = PerPhoneFile::CtlSep.name(self.probe.mac);
         let fetch = self.ask(&name, false, Want::Whole)?;
-        let loop_note = "the phone asks for it again and again and never reaches its configuration (seeds 000-002)";
+        let loop_note = "the phone asks for it again and again and never reaches its configuration (MCLEAN-CTLSEP, VI-FWISSUES and TCG-7960)";
         match fetch.outcome {
             Outcome::Failed(Failure::Peer {
                 code: code::FILE_NOT_FOUND,
@@ -312,7 +381,7 @@ impl Run<'_> {
             }
             Outcome::Received { bytes: 0 } | Outcome::SizeOnly { tsize: 0 } => {
                 let detail = format!(
-                    "the server sends an empty {name} (a DATA of nothing) for a name no file should have: the phone fetches it every few seconds and goes no further (seed 001)"
+                    "the server sends an empty {name} (a DATA of nothing) for a name no file should have: the phone fetches it every few seconds and goes no further (VI-FWISSUES)"
                 );
                 self.find(Kind::MissingFileAnswer, &name, detail, format!("Remove {name} (or any rule that maps unknown names to a file) from the server: a missing CTLSEP file must get error 1, File not found."));
             }
@@ -334,7 +403,11 @@ impl Run<'_> {
                 );
                 self.find(Kind::MissingFileAnswer, &name, detail, "Use a server that answers a missing file with TFTP error 1, File not found: Debian's tftpd-hpa (--secure), atftpd and dnsmasq do.");
             }
-            Outcome::Failed(_) | Outcome::PortClosed { .. } => {}
+            // Said when it was asked.
+            Outcome::Failed(_)
+            | Outcome::PortClosed { .. }
+            | Outcome::Overdue { .. }
+            | Outcome::ImpossibleSize { .. } => {}
         }
         Ok(())
     }
@@ -519,7 +592,11 @@ impl Run<'_> {
                 }
             }
             Outcome::SizeOnly { tsize } => self.impostor(name, *tsize),
-            Outcome::Failed(_) | Outcome::PortClosed { .. } => {}
+            // Said when it was asked.
+            Outcome::Failed(_)
+            | Outcome::PortClosed { .. }
+            | Outcome::Overdue { .. }
+            | Outcome::ImpossibleSize { .. } => {}
         }
     }
 
@@ -720,7 +797,7 @@ impl Run<'_> {
         {
             let says = names.map_or_else(|| "names no load".into(), |n| format!("names {n}"));
             let fix = if per_phone && file.ends_with(".cnf") {
-                format!("Make the image_version line of {file} name {wanted} too, or remove that line: the phone follows its own file's image_version before the default file's (seed 002).")
+                format!("Make the image_version line of {file} name {wanted} too, or remove that line: the phone follows its own file's image_version before the default file's (TCG-7960).")
             } else if per_phone {
                 format!("Make {file} name {wanted} too, or move it aside for this reboot: the loader stops at the first per-phone file it finds.")
             } else {
@@ -780,8 +857,12 @@ pub fn server_fix(file: &str, transfer: &Transfer) -> Option<String> {
     let message = transfer.error_message.as_deref().unwrap_or_default();
     match (transfer.status, transfer.error_code) {
         (Status::Error, Some(code)) if code != code::FILE_NOT_FOUND => Some(format!(
-            "The server answers {file} with TFTP error {code} ({message}) instead of error 1 (File not found), so the phone asks for it again and again (seeds 000-002). {}",
+            "The server answers {file} with TFTP error {code} ({message}) instead of error 1 (File not found), so the phone asks for it again and again (MCLEAN-CTLSEP, VI-FWISSUES and TCG-7960). {}",
             missing_file_fix(code, message)
+        )),
+        // `client::Outcome::Overdue`: the file did not arrive within the deadline.
+        (Status::Timeout, _) if message.starts_with("gave up on") => Some(format!(
+            "The server sends {file} too slowly: phoneup {message}. {SLOW_FIX}"
         )),
         // `client::nothing_listens`: the request met a closed port.
         (Status::Timeout, _) if message.starts_with("nothing listens") => {
@@ -802,7 +883,7 @@ fn missing_file_fix(code: u16, message: &str) -> String {
     } else if code == code::NOT_DEFINED && lower.contains("permission denied") {
         "The server cannot read its directory (tftpd-hpa answers 0 Permission denied): make the directory readable and searchable by the server's user (chmod a+rx DIR) and its files readable (chmod a+r).".into()
     } else if code == code::ACCESS_VIOLATION {
-        "The server answers a missing file with error 2 (Access violation) instead of 1, the kind of wrong answer that looped the phones of seeds 000-002: check that its directory and files are readable by its user, and if they are, replace it with one that answers error 1, e.g. Debian's tftpd-hpa with --secure, atftpd or dnsmasq --enable-tftp.".into()
+        "The server answers a missing file with error 2 (Access violation) instead of 1, the kind of wrong answer that looped the phones of MCLEAN-CTLSEP, VI-FWISSUES and TCG-7960: check that its directory and files are readable by its user, and if they are, replace it with one that answers error 1, e.g. Debian's tftpd-hpa with --secure, atftpd or dnsmasq --enable-tftp.".into()
     } else {
         "Configure or replace the server so that a missing file gets TFTP error 1, File not found: Debian's tftpd-hpa (--secure), atftpd and dnsmasq do.".into()
     }

@@ -29,7 +29,8 @@ pub fn printable(message: &str) -> String {
     }
 }
 
-/// The record of one read: status, size, and the server's error.
+/// The record of one read: status, size, and the server's error (for a read that got no
+/// answer, with what came from other addresses).
 pub fn transfer(fetch: &Fetch) -> Transfer {
     let (status, size, error_code, error_message) = match &fetch.outcome {
         Outcome::Received { bytes } => (Status::Served, Some(*bytes), None, None),
@@ -46,7 +47,22 @@ pub fn transfer(fetch: &Fetch) -> Transfer {
             (Status::Timeout, None, None, Some(failure.to_string()))
         }
         Outcome::Failed(other) => (Status::Error, None, None, Some(other.to_string())),
-        Outcome::PortClosed { why } => (Status::Timeout, None, None, Some(why.clone())),
+        Outcome::PortClosed { why } | Outcome::Overdue { why } => {
+            (Status::Timeout, None, None, Some(why.clone()))
+        }
+        Outcome::ImpossibleSize { tsize } => {
+            (Status::Error, None, None, Some(impossible_size(*tsize)))
+        }
+    };
+    // Silence from the server, and answers from elsewhere: say who answered instead.
+    let error_message = match (status, fetch.foreign.from) {
+        (Status::Timeout, Some(from)) => error_message.map(|why| {
+            format!(
+                "{why}; {} datagrams came from {from} instead, not the server's address, and were ignored",
+                fetch.foreign.datagrams
+            )
+        }),
+        _ => error_message,
     };
     Transfer {
         status,
@@ -54,6 +70,14 @@ pub fn transfer(fetch: &Fetch) -> Transfer {
         error_code,
         error_message,
     }
+}
+
+/// What a `tsize` above [`crate::wire::client::MAX_FILE`] is taken for.
+pub fn impossible_size(tsize: u64) -> String {
+    format!(
+        "the server announced a size of {tsize} bytes (tsize), more than any file a phone reads ({} MiB): not a size a real file has, so nothing was taken as served",
+        crate::wire::client::MAX_FILE >> 20
+    )
 }
 
 /// A read as the phone receives it: the file (or, for a size query, its announced size), error 1,

@@ -52,6 +52,7 @@ pub fn answers(address: SocketAddr) -> bool {
             timeout: Duration::from_millis(100),
             retries: 0,
         },
+        deadline: phoneup::wire::client::FILE_DEADLINE,
     };
     let fetch = client
         .read("phoneup-readiness-probe", Ask::default(), Want::Whole)

@@ -73,10 +73,15 @@ fn says_what_to_fix_on_the_server_and_keeps_bind() {
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("To fix on the server:"), "{text}");
     assert!(!text.contains("To fix in the TFTP root"), "{text}");
+    // It goes on from the load the phone ended on, where the real phone is now.
     assert!(
         text.contains(&format!(
-            "then run: phoneup simulate --from P003-08-11-00 --server {address} --bind 127.0.0.2 --mac {MAC}"
+            "then run: phoneup simulate --from P0S3-08-11-00 --server {address} --bind 127.0.0.2 --mac {MAC}"
         )),
+        "{text}"
+    );
+    assert!(
+        text.contains("RRQ P0S3-06-3-00.sbn             not found\n"),
         "{text}"
     );
 
