@@ -31,6 +31,8 @@ pub enum Control {
     Up(usize),
     /// Clear the line the cursor is on.
     ClearLine,
+    /// Clear from the cursor to the end of the screen.
+    ClearBelow,
 }
 
 impl Out<io::Stdout> {
@@ -92,6 +94,7 @@ impl<W: Write> Out<W> {
             Control::Up(0) => Ok(()),
             Control::Up(lines) => write!(self.inner, "\x1b[{lines}A"),
             Control::ClearLine => self.inner.write_all(b"\x1b[2K"),
+            Control::ClearBelow => self.inner.write_all(b"\x1b[J"),
         }
     }
 

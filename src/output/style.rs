@@ -94,9 +94,6 @@ enum Painting {
     Plain,
     /// With marks, which [`super::Out`] turns into colour.
     Marks,
-    /// With SGR sequences themselves, for serve's live view alone, which writes to standard
-    /// output itself until it writes through [`super::Out`].
-    Sequences,
 }
 
 /// Colour and weight, on or off.
@@ -130,19 +127,6 @@ impl Style {
         Style::when(wants_colour(&io::stderr()))
     }
 
-    /// Coloured with escape sequences written into the text, for serve's live view, which
-    /// writes to standard output itself. Everything else paints with [`Style::stdout`] and
-    /// prints through [`super::Out`]; so will serve, and then this goes.
-    pub fn detect() -> Style {
-        Style {
-            painting: if wants_colour(&io::stdout()) {
-                Painting::Sequences
-            } else {
-                Painting::Plain
-            },
-        }
-    }
-
     fn when(colour: bool) -> Style {
         if colour {
             Style::coloured()
@@ -160,7 +144,6 @@ impl Style {
         match self.painting {
             Painting::Plain => text.to_string(),
             Painting::Marks => format!("{}{text}{}", paint.mark(), Paint::Reset.mark()),
-            Painting::Sequences => format!("{}{text}{}", paint.sgr(), Paint::Reset.sgr()),
         }
     }
 
@@ -203,13 +186,5 @@ mod tests {
             assert!(crate::output::escape::is_unsafe(paint.mark()), "{paint:?}");
         }
         assert_eq!(Paint::from_mark('x'), None);
-    }
-
-    #[test]
-    fn serves_view_still_gets_sequences() {
-        let style = Style {
-            painting: Painting::Sequences,
-        };
-        assert_eq!(style.bold("x"), "\x1b[1mx\x1b[0m");
     }
 }

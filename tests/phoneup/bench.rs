@@ -127,9 +127,19 @@ impl Drop for Serve {
 }
 
 /// A fresh folder for one test (`phoneup-serve-TAG-...` under the temp dir), removed when it is
-/// dropped, also when the test fails; it derefs to its path.
+/// dropped, also when the test fails; it derefs to its path. Everyone may enter it (mode 0755),
+/// as serve, started as root, reads DIR and the leases as `nobody` once it listens.
 pub fn scratch(tag: &str) -> Test {
-    Test::named(&format!("serve-{tag}"))
+    use std::os::unix::fs::PermissionsExt;
+    let test = Test::named(&format!("serve-{tag}"));
+    std::fs::set_permissions(test.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    test
+}
+
+/// serve's state file for a test: in a folder of its own, which serve started as root gives to
+/// the user it runs as.
+pub fn state_file(dir: &Path) -> PathBuf {
+    dir.join("state").join("state.json")
 }
 
 /// A TFTP root with stand-ins for every firmware file of the catalogue (no Cisco file), and the

@@ -45,7 +45,7 @@ fn address() -> SocketAddr {
 /// `phone`'s lease, its state and events in `dir`.
 fn serve_one(dir: &Path, root: &Path, phone: &Bench, roster: &[&str]) -> Serve {
     let leases = leases(dir, std::slice::from_ref(phone));
-    let state = dir.join("state.json");
+    let state = super::bench::state_file(&dir);
     let mut args = vec!["--root", root.to_str().unwrap(), "--to", TARGET];
     args.extend_from_slice(roster);
     args.extend(["--leases", leases.to_str().unwrap()]);
@@ -78,7 +78,7 @@ fn five_phones_at_once_reach_their_targets_through_serve_alone_and_a_sixth_gets_
     everyone.push(sixth());
     let leases = leases(&dir, &everyone);
     let phones_file = phones_file(&dir, &phones());
-    let state = dir.join("state.json");
+    let state = super::bench::state_file(&dir);
     let serve = Serve::start(
         address(),
         &[
@@ -395,7 +395,7 @@ fn serve_refuses_at_start_a_target_no_plan_reaches_and_says_what_to_give_instead
     let dir = scratch("unreachable");
     let root = dir.join("root");
     std::fs::create_dir_all(&root).unwrap();
-    let state = dir.join("state.json");
+    let state = super::bench::state_file(&dir);
     for (extra, says) in [
         (
             &[

@@ -182,7 +182,7 @@ fn real_clients_get_files_whole_missing_files_error_1_and_refusals_for_paths_out
             "--phones",
             "0018B9FFFF99",
             "--state",
-            dir.join("state.json").to_str().unwrap(),
+            super::bench::state_file(&dir).to_str().unwrap(),
         ],
         &dir.join("events.jsonl"),
     );
@@ -373,7 +373,7 @@ fn serve_gives_no_client_a_file_an_unprivileged_tftp_server_could_not_read() {
             "--leases",
             leases.to_str().unwrap(),
             "--state",
-            dir.join("state.json").to_str().unwrap(),
+            super::bench::state_file(&dir).to_str().unwrap(),
         ],
         &dir.join("events.jsonl"),
     );

@@ -74,7 +74,7 @@ fn serve_places_a_phone_by_the_neighbour_table_on_its_very_first_os79xx_txt() {
                 "--events",
                 "json",
                 "--state",
-                dir.join("state.json").to_str().unwrap(),
+                super::bench::state_file(&dir).to_str().unwrap(),
             ])
             .stdout(std::fs::File::create(&events).unwrap())
             .stderr(Stdio::null())

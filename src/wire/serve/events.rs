@@ -5,9 +5,14 @@
 //! Event names (`event` in JSON): `request`, `sent`, `not_found`, `refused`,
 //! `transfer_failed`, `placed`, `stage_done`, `phone_done`, `phone_failed`, `stuck`.
 //!
-//! May use: [`crate::wire::remote::printable`] (names from the network), serde.
+//! A file name is kept as the client sent it (JSON carries it exactly, escaped as JSON); the line
+//! for people shows it, and every reason, escaped ([`Untrusted`]).
+//!
+//! May use: [`crate::output::Untrusted`], serde.
 
 use serde::{Deserialize, Serialize};
+
+use crate::output::Untrusted;
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -86,7 +91,7 @@ impl Event {
     }
 
     pub fn file(mut self, file: &str) -> Event {
-        self.file = Some(crate::wire::remote::printable(file));
+        self.file = Some(file.to_string());
         self
     }
 
@@ -107,8 +112,7 @@ impl Event {
             self.address
         );
         if let Some(file) = &self.file {
-            out.push(' ');
-            out.push_str(file);
+            out.push_str(&format!(" {}", Untrusted(file)));
         }
         if let Some(bytes) = self.bytes {
             out.push_str(&format!(" ({bytes} bytes)"));
@@ -126,8 +130,7 @@ impl Event {
             out.push_str(" [not managed: the directory as it is]");
         }
         if let Some(why) = &self.why {
-            out.push_str(": ");
-            out.push_str(why);
+            out.push_str(&format!(": {}", Untrusted(why)));
         }
         out
     }

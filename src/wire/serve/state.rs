@@ -5,6 +5,8 @@
 //!
 //! Its text is made and read without I/O ([`to_text`], [`from_text`]); [`save`], [`load`],
 //! [`default_path`] and [`check_outside`] are the driver's thin reads and writes around them.
+//! A running serve holds a [`Lock`] on the state file (an advisory lock on `FILE.lock` beside
+//! it), so that a second serve, or `serve --forget`, does not write it at the same time.
 //!
 //! May use: [`crate::tftp_root::write`], [`crate::tftp_root::state`], [`crate::wire::serve::files`].
 
@@ -97,6 +99,60 @@ pub fn load<P: DeserializeOwned>(path: &Path, dir: &Dir) -> Result<BTreeMap<Stri
             path.display()
         )),
     }
+}
+
+/// The lock a serve holds on its state file while it runs (released when dropped, or when the
+/// process ends however it ends).
+#[derive(Debug)]
+pub struct Lock {
+    pub path: PathBuf,
+    _file: std::fs::File,
+}
+
+/// `FILE.lock` beside the state file `FILE`.
+pub fn lock_path(state: &Path) -> PathBuf {
+    let mut name = state.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    state.with_file_name(name)
+}
+
+/// Takes the lock on the state file `path`: `Ok(None)` when another process holds it.
+pub fn lock(path: &Path) -> Result<Option<Lock>, String> {
+    use std::os::unix::fs::OpenOptionsExt;
+    use std::os::unix::io::AsRawFd;
+    let lock = lock_path(path);
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(&lock)
+        .map_err(|e| format!("cannot open the lock file {}: {e}", lock.display()))?;
+    // SAFETY: flock on a descriptor we own.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+        let error = io::Error::last_os_error();
+        if error.raw_os_error() == Some(libc::EWOULDBLOCK) {
+            return Ok(None);
+        }
+        return Err(format!("cannot lock {}: {error}", lock.display()));
+    }
+    Ok(Some(Lock {
+        path: lock,
+        _file: file,
+    }))
+}
+
+/// Removes phone `mac`'s record from the state file `path` of `dir`: `Ok(false)` when it has
+/// none. The caller holds the [`Lock`].
+pub fn forget(path: &Path, dir: &Dir, mac: &str) -> Result<bool, String> {
+    let mut phones: BTreeMap<String, serde_json::Value> = load(path, dir)?;
+    if phones.remove(mac).is_none() {
+        return Ok(false);
+    }
+    save(path, dir, &phones)?;
+    Ok(true)
 }
 
 /// Where the state file goes by default: `state.json` in phoneup's state folder for this

@@ -1,10 +1,14 @@
-//! `phoneup serve --root DIR --to LOAD [--phones ...|--phones-file FILE|--all]`: the TFTP
-//! server that walks every managed phone through its own plan. SIGINT and SIGTERM (caught with
-//! `libc::sigaction`, no signal crate) stop it cleanly with a summary.
+//! `phoneup serve --tftp-root DIR --to LOAD [--phones ...|--phones-file FILE|--all]`: the TFTP
+//! server that walks every managed phone through its own plan. It says at start what it does,
+//! drops root after binding (`--user`), and holds a lock on its state file while it runs.
+//! SIGINT and SIGTERM (caught with `libc::sigaction`, no signal crate) stop it cleanly with a
+//! summary. `serve --forget MAC` resets one phone's record while no serve runs on that state.
+
+mod setup;
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
+use std::net::UdpSocket;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
@@ -14,17 +18,21 @@ use std::time::Duration;
 use crate::cli::answer::{Answer, Context, EXIT_NO, EXIT_YES};
 use crate::cli::signals;
 use crate::error::{Error, Input};
+use crate::files::mac::Mac;
 use crate::knowledge::catalogue;
 use crate::knowledge::matrix::Matrix;
-use crate::output::Style;
+use crate::output::Untrusted;
 use crate::wire::serve::driver::{listen, Clock, Server};
-use crate::wire::serve::events::State;
 use crate::wire::serve::files::Dir;
-use crate::wire::serve::neighbours::normalise_mac;
 use crate::wire::serve::phones::{Phone, Roster, Wanted};
 use crate::wire::serve::placement::Knowledge;
 use crate::wire::serve::registry::Registry;
 use crate::wire::serve::{state, view};
+
+use setup::{
+    account, become_user, dhcp_lines, hand_over, input_file, listen_address, listen_error,
+    reachable, Account,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Events {
@@ -46,7 +54,7 @@ pub(crate) struct Args {
     #[arg(long = "tftp-root", alias = "root", value_name = "DIR", required_unless_present = "print_dhcp", value_hint = clap::ValueHint::DirPath)]
     root: Option<PathBuf>,
     /// The load every managed phone should end on (a phone may have its own: --phones MAC=LOAD)
-    #[arg(long, value_name = "LOAD", required_unless_present = "print_dhcp", value_parser = crate::cli::args::LoadValue, hide_possible_values = true)]
+    #[arg(long, value_name = "LOAD", required_unless_present_any = ["print_dhcp", "forget"], value_parser = crate::cli::args::LoadValue, hide_possible_values = true)]
     to: Option<String>,
     /// Where to listen: ADDR or ADDR:PORT (0.0.0.0 is every IPv4 address; the port is 69 unless given)
     #[arg(long, value_name = "ADDR[:PORT]", default_value = "0.0.0.0:69")]
@@ -75,6 +83,12 @@ pub(crate) struct Args {
     /// Print the DHCP lines (option 150 and 66) that point phones at this server, and exit
     #[arg(long, value_enum, value_name = "dnsmasq|isc")]
     print_dhcp: Option<Dhcp>,
+    /// The user serve runs as once it listens, when started as root (as tftpd-hpa's -u); root stays root
+    #[arg(long, value_name = "USER", default_value = "nobody")]
+    user: String,
+    /// Reset one phone's record in the state file (serve must not be running on it), and exit
+    #[arg(long, value_name = "MAC", conflicts_with_all = ["print_dhcp", "phones", "phones_file", "all"])]
+    forget: Option<String>,
 }
 
 fn usage(message: impl Into<String>) -> Error {
@@ -83,16 +97,10 @@ fn usage(message: impl Into<String>) -> Error {
     }
 }
 
-/// `ADDR`, `ADDR:PORT`, `[V6]:PORT`; port 69 when not given.
-fn listen_address(text: &str) -> Result<SocketAddr, Error> {
-    if let Ok(address) = text.parse::<SocketAddr>() {
-        return Ok(address);
-    }
-    text.trim_start_matches('[')
-        .trim_end_matches(']')
-        .parse::<IpAddr>()
-        .map(|ip| SocketAddr::new(ip, 69))
-        .map_err(|_| usage(format!("--listen `{text}`: give ADDR or ADDR:PORT, e.g. 0.0.0.0:69, 192.0.2.10, 127.0.0.1:6969, [::]:69")))
+fn parse_mac(text: &str, flag: &str) -> Result<String, Error> {
+    text.parse::<Mac>()
+        .map(|mac| mac.to_string())
+        .map_err(|e| usage(format!("{flag}: {e}")))
 }
 
 /// A target or hint: a load of the catalogue, by its catalogue name.
@@ -109,9 +117,7 @@ fn phone_entry(matrix: &Matrix, text: &str, flag: &'static str) -> Result<(Strin
         Some((mac, target)) => (mac, Some(known(matrix, target, flag)?)),
         None => (first, None),
     };
-    let mac = normalise_mac(mac).ok_or_else(|| {
-        usage(format!("{flag}: `{mac}` is not a MAC address: give 12 hex digits, with or without : or - (00:18:B9:FF:FF:FF)"))
-    })?;
+    let mac = parse_mac(mac, flag)?;
     let mut hint = None;
     for word in words {
         match word.split_once('=') {
@@ -164,97 +170,14 @@ fn refuse_unreachable(knowledge: &Knowledge, targets: &[Target]) -> Result<(), E
     Ok(())
 }
 
-/// This machine's IPv4 addresses other than loopback, for the DHCP lines.
-fn local_addresses() -> Vec<Ipv4Addr> {
-    let mut found = Vec::new();
-    // SAFETY: getifaddrs fills a list freed by freeifaddrs; each entry is read while it lives.
-    unsafe {
-        let mut list: *mut libc::ifaddrs = std::ptr::null_mut();
-        if libc::getifaddrs(&mut list) != 0 {
-            return found;
-        }
-        let mut at = list;
-        while !at.is_null() {
-            let entry = &*at;
-            if !entry.ifa_addr.is_null()
-                && (*entry.ifa_addr).sa_family as libc::c_int == libc::AF_INET
-            {
-                let address = &*(entry.ifa_addr as *const libc::sockaddr_in);
-                let ip = Ipv4Addr::from(u32::from_be(address.sin_addr.s_addr));
-                if !ip.is_loopback() {
-                    found.push(ip);
-                }
-            }
-            at = entry.ifa_next;
-        }
-        libc::freeifaddrs(list);
-    }
-    found
-}
-
-/// Why serve cannot listen, and what to do.
-fn listen_error(listen_at: SocketAddr, error: &std::io::Error) -> Error {
-    let why = match error.kind() {
-        std::io::ErrorKind::PermissionDenied if listen_at.port() < 1024 => format!(
-            "cannot listen on {listen_at}: {error}.\nPort {} needs root, or once: sudo setcap cap_net_bind_service=+ep {}\n(or listen on a high port for a test: --listen 127.0.0.1:6969)",
-            listen_at.port(),
-            std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "phoneup".into())
-        ),
-        std::io::ErrorKind::AddrInUse => format!(
-            "cannot listen on {listen_at}: another TFTP server (tftpd-hpa, atftpd, dnsmasq) is listening there; stop it while serve runs, or give --listen ADDR:PORT"
-        ),
-        _ => format!("cannot listen on {listen_at}: {error}"),
-    };
-    usage(why)
-}
-
-fn dhcp_lines(kind: Dhcp, listen: SocketAddr) -> String {
-    let ips: Vec<String> = if listen.ip().is_unspecified() {
-        local_addresses().iter().map(Ipv4Addr::to_string).collect()
-    } else {
-        vec![listen.ip().to_string()]
-    };
-    let mut out = String::new();
-    let (ip, note) = match ips.first() {
-        Some(ip) => (
-            ip.clone(),
-            if ips.len() > 1 {
-                format!(
-                    " (this machine also has {}: use the one on the phones' network)",
-                    ips[1..].join(", ")
-                )
-            } else {
-                String::new()
-            },
-        ),
-        None => (
-            "SERVER_ADDRESS".to_string(),
-            " (no address found: put this server's address there)".into(),
-        ),
-    };
-    if listen.port() != 69 {
-        out.push_str(&format!("# Phones always ask port 69: serve listens on {}, so forward 69 to it or give --listen ADDR:69.\n", listen.port()));
-    }
-    match kind {
-        Dhcp::Dnsmasq => {
-            out.push_str(&format!(
-                "# dnsmasq: point the phones at phoneup serve on {ip}{note}\n"
-            ));
-            out.push_str(&format!("dhcp-option=150,{ip}\n"));
-            out.push_str(&format!("dhcp-option=66,\"{ip}\"\n"));
-        }
-        Dhcp::Isc => {
-            out.push_str(&format!(
-                "# ISC dhcpd: point the phones at phoneup serve on {ip}{note}\n"
-            ));
-            out.push_str("# at the top of dhcpd.conf:\n");
-            out.push_str("option cisco-tftp-servers code 150 = array of ip-address;\n");
-            out.push_str("# inside the phones' subnet { ... } block:\n");
-            out.push_str(&format!("option cisco-tftp-servers {ip};\n"));
-            out.push_str(&format!("option tftp-server-name \"{ip}\";\n"));
-        }
-    }
-    out
+/// Everything serve has made ready before it listens.
+struct Ready<'m> {
+    registry: Registry<'m, Dir>,
+    resumed: BTreeMap<String, Phone>,
+    expected: Vec<String>,
+    /// The state file, as given or found (the registry's may become relative: [`Args::drop_root`]).
+    state: PathBuf,
+    lock: state::Lock,
 }
 
 impl Args {
@@ -263,43 +186,171 @@ impl Args {
         if let Some(kind) = self.print_dhcp {
             return Ok(Answer::new(dhcp_lines(kind, listen_at), EXIT_YES));
         }
-        let (Some(root), Some(to)) = (self.root.clone(), self.to.clone()) else {
-            return Err(usage("give --root DIR and --to LOAD"));
-        };
-        let matrix = context.matrix()?;
-        let target = known(matrix, &to, "--to")?;
-        let (phones, targets) = self.roster(matrix, &to, &target)?;
-        if phones.is_empty() && !self.all {
-            return Err(usage("name the phones to walk with --phones MAC[=LOAD],... or --phones-file FILE, or walk every phone with --all; any other client gets DIR as it is"));
+        if let Some(mac) = &self.forget {
+            return self.forget(mac);
         }
-        let dir = Dir::new(&root).map_err(|source| Error::Read {
+        let matrix = context.matrix()?;
+        let mut ready = self.ready(matrix)?;
+        let socket = listen(listen_at).map_err(|error| listen_error(listen_at, &error))?;
+        let user = self.drop_root(&mut ready)?;
+        self.start_line(&socket, &ready, user.as_ref());
+        self.serve(socket, ready)
+    }
+
+    fn dir(&self) -> Result<Dir, Error> {
+        let Some(root) = &self.root else {
+            return Err(usage("give --tftp-root DIR"));
+        };
+        Dir::new(root).map_err(|source| Error::TftpRoot {
             path: root.clone(),
             source,
-        })?;
-        let knowledge = Knowledge::new(matrix, Some(dir.canonical.clone()));
-        refuse_unreachable(&knowledge, &targets)?;
-        let state_path = match &self.state {
+        })
+    }
+
+    /// The state file (`--state`, or the default one for `dir`), outside DIR, its folder made.
+    fn state_path(&self, dir: &Dir) -> Result<PathBuf, Error> {
+        let path = match &self.state {
             Some(path) => path.clone(),
-            None => state::default_path(&dir).map_err(usage)?,
+            None => state::default_path(dir).map_err(usage)?,
         };
-        state::check_outside(&state_path, &dir).map_err(usage)?;
-        if let Some(parent) = state_path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        state::check_outside(&path, dir).map_err(usage)?;
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|source| Error::Write {
                 path: parent.to_path_buf(),
                 source,
             })?;
         }
+        Ok(path)
+    }
+
+    /// `--forget MAC`: removes the phone's record, unless a serve runs on the state file.
+    fn forget(&self, mac: &str) -> Result<Answer, Error> {
+        let mac = parse_mac(mac, "--forget")?;
+        let dir = self.dir()?;
+        let path = self.state_path(&dir)?;
+        let shown = Untrusted(path.display());
+        let Some(_lock) = state::lock(&path).map_err(usage)? else {
+            let mut answer = Answer::new(String::new(), EXIT_NO);
+            answer.stderr = format!("Refused: a phoneup serve is running on the state file {shown} (it holds {}): stop it (Ctrl-C), then run this again.\n", Untrusted(state::lock_path(&path).display()));
+            return Ok(answer);
+        };
+        Ok(match state::forget(&path, &dir, &mac).map_err(usage)? {
+            true => Answer::new(format!("Forgot {mac}: its record is gone from {shown}; at its next boot serve places it afresh.\n"), EXIT_YES),
+            false => Answer::new(format!("No record of {mac} in {shown}: nothing to forget.\n"), EXIT_NO),
+        })
+    }
+
+    /// Reads and checks everything before serve listens: the roster, DIR, the targets, the
+    /// leases, the state file and its lock.
+    fn ready<'m>(&self, matrix: &'m Matrix) -> Result<Ready<'m>, Error> {
+        let Some(to) = self.to.clone() else {
+            return Err(usage("give --to LOAD"));
+        };
+        let target = known(matrix, &to, "--to")?;
+        let (phones, targets) = self.roster(matrix, &to, &target)?;
+        if phones.is_empty() && !self.all {
+            return Err(usage("name the phones to walk with --phones MAC[=LOAD],... or --phones-file FILE, or walk every phone with --all; any other client gets DIR as it is"));
+        }
+        let dir = self.dir()?;
+        let knowledge = Knowledge::new(matrix, Some(dir.canonical.clone()));
+        refuse_unreachable(&knowledge, &targets)?;
+        if let Some(leases) = &self.leases {
+            input_file(leases, "--leases")?;
+        }
+        let state_path = self.state_path(&dir)?;
+        let Some(lock) = state::lock(&state_path).map_err(usage)? else {
+            return Err(usage(format!(
+                "another phoneup serve is running on the state file {} (it holds {}): stop it first, or give --state another file",
+                Untrusted(state_path.display()),
+                Untrusted(state::lock_path(&state_path).display())
+            )));
+        };
         let resumed: BTreeMap<String, Phone> = state::load(&state_path, &dir).map_err(usage)?;
-        let socket = listen(listen_at).map_err(|error| listen_error(listen_at, &error))?;
+        let expected = phones.keys().cloned().collect();
         let roster = Roster {
             phones,
             all: self.all,
             target,
         };
         let mut registry = Registry::new(knowledge, dir, roster);
-        registry.state_path = Some(state_path);
+        registry.state_path = Some(state_path.clone());
         registry.stuck_after_ms = self.stuck_after.saturating_mul(1000);
-        self.serve(socket, registry, resumed)
+        Ok(Ready {
+            registry,
+            resumed,
+            expected,
+            state: state_path,
+            lock,
+        })
+    }
+
+    /// Once listening, as root: becomes `--user`, with the state folder made that user's (and
+    /// entered, when the user could not reach it by its path). DIR and `--leases` must be
+    /// readable by that user, as they would be for tftpd-hpa `-u`.
+    fn drop_root(&self, ready: &mut Ready<'_>) -> Result<Option<Account>, Error> {
+        let Some(account) = account(&self.user)? else {
+            return Ok(None);
+        };
+        let fix = |why: String, what: &str| {
+            usage(format!(
+                "{why}: serve runs as user {} once it listens (--user), and {what}. Make it so, or give --user USER",
+                account.name
+            ))
+        };
+        reachable(&ready.registry.dir.canonical.join("."), &account)
+            .map_err(|why| fix(why, "that user reads DIR"))?;
+        if let Some(leases) = &self.leases {
+            reachable(leases, &account).map_err(|why| fix(why, "that user reads --leases"))?;
+        }
+        let path = ready.registry.state_path.clone().expect("set by ready");
+        let folder = match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            Some(folder) => folder.to_path_buf(),
+            None => PathBuf::from("."),
+        };
+        hand_over(&folder, &account).map_err(usage)?;
+        if reachable(&path, &account).is_err() {
+            // Reached by a relative name from inside its folder, whatever the folders above.
+            std::env::set_current_dir(&folder).map_err(|source| Error::Read {
+                path: folder.clone(),
+                source,
+            })?;
+            ready.registry.state_path = path.file_name().map(PathBuf::from);
+        }
+        become_user(&account).map_err(usage)?;
+        Ok(Some(account))
+    }
+
+    /// What serve does, on standard error before anything else: where it listens, DIR, the
+    /// target, the phones it expects, where it keeps their state, and how to stop it.
+    fn start_line(&self, socket: &UdpSocket, ready: &Ready<'_>, user: Option<&Account>) {
+        use std::io::Write;
+        let address = socket
+            .local_addr()
+            .map(|a| a.to_string())
+            .unwrap_or_else(|_| self.listen.clone());
+        let dir = ready.registry.dir.canonical.display().to_string();
+        let phones = if ready.expected.is_empty() {
+            "--all: every phone that asks".to_string()
+        } else {
+            format!(
+                "{} expected, not seen yet: {}",
+                crate::output::count(ready.expected.len(), "phone"),
+                ready.expected.join(", ")
+            )
+        };
+        let user = match user {
+            Some(account) => format!("; runs as user {}", account.name),
+            None => String::new(),
+        };
+        let text = format!(
+            "phoneup serve: listening on {address} (TFTP), walking phones to {}\n  serving {} (read only)\n  {phones}\n  state: {}{user}\n  Ctrl-C stops and sums up.\n",
+            ready.registry.roster.target,
+            Untrusted(dir),
+            Untrusted(ready.state.display()),
+        );
+        let mut err = crate::output::Out::stderr();
+        let _ = err.write_all(text.as_bytes());
+        let _ = err.flush();
     }
 
     /// The managed phones (MAC -> target and hint) of `--phones` and `--phones-file`, and every
@@ -328,20 +379,18 @@ impl Args {
             phones.insert(mac, value);
         }
         if let Some(path) = &self.phones_file {
-            let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-                path: path.clone(),
-                source,
-            })?;
+            let text = input_file(path, "--phones-file")?;
             for (n, line) in text.lines().enumerate() {
                 let line = line.split('#').next().unwrap_or_default().trim();
                 if line.is_empty() {
                     continue;
                 }
+                let at = format!("{}:{}", Untrusted(path.display()), n + 1);
                 let (mac, value) = phone_entry(matrix, line, "--phones-file")
-                    .map_err(|e| usage(format!("{}:{}: {e}", path.display(), n + 1)))?;
+                    .map_err(|e| usage(format!("{at}: {e}")))?;
                 if let Some(load) = &value.0 {
                     targets.push(Target {
-                        typed: format!("{}:{}: {line}", path.display(), n + 1),
+                        typed: format!("{at}: {line}"),
                         instead: format!("{mac}="),
                         load: load.clone(),
                     });
@@ -353,12 +402,14 @@ impl Args {
     }
 
     /// Serves until a signal: the view on its thread, the server on this one; the summary.
-    fn serve(
-        &self,
-        socket: UdpSocket,
-        mut registry: Registry<'_, Dir>,
-        resumed: BTreeMap<String, Phone>,
-    ) -> Result<Answer, Error> {
+    fn serve(&self, socket: UdpSocket, ready: Ready<'_>) -> Result<Answer, Error> {
+        let Ready {
+            mut registry,
+            resumed,
+            expected,
+            lock,
+            ..
+        } = ready;
         let mode = if self.events == Some(Events::Json) {
             view::Mode::Json
         } else if std::io::stdout().is_terminal() {
@@ -366,9 +417,8 @@ impl Args {
         } else {
             view::Mode::Lines
         };
-        let style = Style::detect();
         let (tx, rx) = mpsc::channel();
-        let viewer = thread::spawn(move || view::run(rx, mode, style));
+        let viewer = thread::spawn(move || view::run(rx, mode, expected));
         let clock = Clock::start();
         registry.resume(clock.now(), resumed);
 
@@ -396,11 +446,9 @@ impl Args {
         let _ = watcher.join();
         drop(registry);
         let board = viewer.join().unwrap_or_default();
-        let bad = board
-            .rows
-            .values()
-            .any(|r| matches!(r.state, State::Failed | State::Stuck));
-        let mut answer = Answer::new(String::new(), if bad { EXIT_NO } else { EXIT_YES });
+        drop(lock);
+        let code = if board.all_done() { EXIT_YES } else { EXIT_NO };
+        let mut answer = Answer::new(String::new(), code);
         answer.stderr = board.summary();
         Ok(answer)
     }
