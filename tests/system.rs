@@ -20,6 +20,7 @@ mod system {
     pub mod owners;
     pub mod probe;
     pub mod serve_netns;
+    pub mod serve_screen;
     pub mod servers;
     pub mod simulate;
     #[path = "../phoneup/support.rs"]

@@ -136,6 +136,24 @@ pub fn scratch(tag: &str) -> Test {
     test
 }
 
+/// A phones file naming `bench` (with a phone's own target where it has one).
+pub fn phones_file(dir: &Path, bench: &[Bench]) -> PathBuf {
+    let path = dir.join("phones.txt");
+    let mut text = String::from("# the bench: MAC[=TARGET]\n");
+    for phone in bench {
+        if phone.to == TARGET {
+            text.push_str(&format!("{}\n", phone.mac));
+        } else {
+            text.push_str(&format!(
+                "{}={}  # its own SCCP target\n",
+                phone.mac, phone.to
+            ));
+        }
+    }
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
 /// serve's state file for a test: in a folder of its own, which serve started as root gives to
 /// the user it runs as.
 pub fn state_file(dir: &Path) -> PathBuf {
@@ -321,6 +339,21 @@ pub fn walk(
         running = next;
     }
     path
+}
+
+/// Walks each phone on its own thread, at most `cycles` power cycles each.
+pub fn walk_all(server: SocketAddr, bench: &[Bench], cycles: usize) -> Vec<(Bench, Vec<String>)> {
+    let handles: Vec<_> = bench
+        .iter()
+        .cloned()
+        .map(|phone| {
+            std::thread::spawn(move || {
+                let path = walk(server, &phone, phone.from, phone.to, cycles);
+                (phone, path)
+            })
+        })
+        .collect();
+    handles.into_iter().map(|h| h.join().unwrap()).collect()
 }
 
 /// Reads `name` from `server` as a client at `ip` would.

@@ -6,34 +6,17 @@
 //! test fails; every loop is bounded.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
 use phoneup::wire::serve::placement;
 
 use super::bench::{
-    bench_root, fetch, leases, phones, power_cycle, scratch, sixth, snapshot, walk, Bench, Serve,
-    TARGET,
+    bench_root, fetch, leases, phones, phones_file, power_cycle, scratch, sixth, snapshot, walk,
+    walk_all, Bench, Serve, TARGET,
 };
 use super::loopback::free_port;
-
-fn phones_file(dir: &Path, bench: &[Bench]) -> PathBuf {
-    let path = dir.join("phones.txt");
-    let mut text = String::from("# the bench: MAC[=TARGET]\n");
-    for phone in bench {
-        if phone.to == TARGET {
-            text.push_str(&format!("{}\n", phone.mac));
-        } else {
-            text.push_str(&format!(
-                "{}={}  # its own SCCP target\n",
-                phone.mac, phone.to
-            ));
-        }
-    }
-    std::fs::write(&path, text).unwrap();
-    path
-}
 
 fn address() -> SocketAddr {
     format!("127.0.0.1:{}", free_port("127.0.0.1"))
@@ -51,21 +34,6 @@ fn serve_one(dir: &Path, root: &Path, phone: &Bench, roster: &[&str]) -> Serve {
     args.extend(["--leases", leases.to_str().unwrap()]);
     args.extend(["--state", state.to_str().unwrap()]);
     Serve::start(address(), &args, &dir.join("events.jsonl"))
-}
-
-/// Walks each phone on its own thread, at most `cycles` power cycles each.
-fn walk_all(server: SocketAddr, bench: &[Bench], cycles: usize) -> Vec<(Bench, Vec<String>)> {
-    let handles: Vec<_> = bench
-        .iter()
-        .cloned()
-        .map(|phone| {
-            std::thread::spawn(move || {
-                let path = walk(server, &phone, phone.from, phone.to, cycles);
-                (phone, path)
-            })
-        })
-        .collect();
-    handles.into_iter().map(|h| h.join().unwrap()).collect()
 }
 
 #[test]

@@ -330,20 +330,25 @@ impl Args {
             .unwrap_or_else(|_| self.listen.clone());
         let dir = ready.registry.dir.canonical.display().to_string();
         let phones = if ready.expected.is_empty() {
-            "--all: every phone that asks".to_string()
+            "--all: every phone that asks is walked".to_string()
         } else {
+            let lines: Vec<String> = ready
+                .expected
+                .chunks(5)
+                .map(|macs| format!("    {}", macs.join(" ")))
+                .collect();
             format!(
-                "{} expected, not seen yet: {}",
+                "{} expected, none seen yet:\n{}",
                 crate::output::count(ready.expected.len(), "phone"),
-                ready.expected.join(", ")
+                lines.join("\n")
             )
         };
         let user = match user {
-            Some(account) => format!("; runs as user {}", account.name),
+            Some(account) => format!("runs as user {}; ", account.name),
             None => String::new(),
         };
         let text = format!(
-            "phoneup serve: listening on {address} (TFTP), walking phones to {}\n  serving {} (read only)\n  {phones}\n  state: {}{user}\n  Ctrl-C stops and sums up.\n",
+            "phoneup serve: listening on {address} (TFTP)\n  walking phones to {}\n  serving {} (read only)\n  {phones}\n  state: {}\n  {user}Ctrl-C stops serve and sums up.\n",
             ready.registry.roster.target,
             Untrusted(dir),
             Untrusted(ready.state.display()),

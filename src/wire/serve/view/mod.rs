@@ -61,8 +61,8 @@ impl Board {
             .all(|(_, shown, _)| *shown == Shown::Is(State::Done))
     }
 
-    /// The closing summary: how many phones are done, failed, stuck, still on their way or never
-    /// seen, and a line for each.
+    /// The closing summary: how many phones are done, and how many failed, are stuck, are still
+    /// on their way or were never seen; and a line for each.
     pub fn summary(&self) -> String {
         let states = self.states();
         let count = |s: Shown| states.iter().filter(|(_, shown, _)| *shown == s).count();
@@ -70,16 +70,34 @@ impl Board {
         let failed = count(Shown::Is(State::Failed));
         let stuck = count(Shown::Is(State::Stuck));
         let unseen = count(Shown::NotSeen);
+        let rest = [
+            (failed, "failed"),
+            (stuck, "stuck"),
+            (
+                states.len() - done - failed - stuck - unseen,
+                "not finished",
+            ),
+            (unseen, "not seen"),
+        ];
+        let rest: Vec<String> = rest
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, what)| format!("{n} {what}"))
+            .collect();
         let mut out = format!(
-            "phoneup serve stopped: {done} done, {failed} failed, {stuck} stuck, {} not finished, {unseen} not seen ({})\n",
-            states.len() - done - failed - stuck - unseen,
-            crate::output::count(states.len(), "phone")
+            "phoneup serve stopped: {done} of {} done{}\n",
+            crate::output::count(states.len(), "phone"),
+            if rest.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", rest.join(", "))
+            }
         );
         for (mac, shown, row) in &states {
             let line = match row {
                 None => format!("  {mac}  {:<12}  it never asked: is it on, on this network, and pointed at this server (DHCP option 150)?\n", shown.name()),
                 Some(row) => format!(
-                    "  {mac}  {:<12}  {}  stage {}{}\n",
+                    "  {mac}  {:<12}  {:<13}  stage {}{}\n",
                     shown.name(),
                     Untrusted(&row.running),
                     row.stage,

@@ -265,43 +265,45 @@ impl Board {
                 "NEXT",
                 phones.iter().map(|(_, row)| action(*row, now)).collect(),
                 40,
-                14,
+                24,
             ),
         ]);
         columns
     }
 
-    /// The columns that fit in `budget` columns, and their widths.
+    /// The columns that fit in `budget` columns, and their widths: NEXT narrows to its least,
+    /// then ADDRESS, FILE, MODEL and LAST go, then RUNNING narrows, then STAGE goes, and NEXT
+    /// takes whatever is left.
     fn fit(mut columns: Vec<Column>, budget: usize) -> Vec<Column> {
         let used = |columns: &[Column]| -> usize {
             columns.iter().map(|c| c.width).sum::<usize>() + GAP.len() * (columns.len() - 1)
         };
-        let mut elided = ELISION.iter();
+        let narrow = |columns: &mut [Column], name: &str, over: usize| {
+            if let Some(column) = columns.iter_mut().find(|c| c.name == name) {
+                column.width -= over.min(column.width - column.least);
+            }
+        };
+        let mut steps = ELISION[..4]
+            .iter()
+            .map(|name| Some(*name))
+            .chain([None, Some(ELISION[4])]);
         loop {
-            let total = used(&columns);
-            let next = columns.last_mut().expect("NEXT is always there");
-            if total <= budget {
+            let over = used(&columns).saturating_sub(budget);
+            if over == 0 {
                 break;
             }
-            let spare = next.width - next.least;
-            if total - spare <= budget {
-                next.width -= total - budget;
-                break;
-            }
-            if let Some(name) = elided.next() {
-                columns.retain(|c| c.name != *name);
-                continue;
-            }
-            next.width = next.least;
+            narrow(&mut columns, "NEXT", over);
             let over = used(&columns).saturating_sub(budget);
-            if let Some(running) = columns.iter_mut().find(|c| c.name == "RUNNING") {
-                let less = over.min(running.width - running.least);
-                running.width -= less;
+            match steps.next() {
+                _ if over == 0 => break,
+                Some(Some(name)) => columns.retain(|c| c.name != name),
+                Some(None) => narrow(&mut columns, "RUNNING", over),
+                None => {
+                    let next = columns.last_mut().expect("NEXT is always there");
+                    next.width = next.width.saturating_sub(over);
+                    break;
+                }
             }
-            let over = used(&columns).saturating_sub(budget);
-            let next = columns.last_mut().expect("NEXT is always there");
-            next.width = next.width.saturating_sub(over);
-            break;
         }
         columns
     }
@@ -348,7 +350,7 @@ impl Board {
             })
             .collect();
         let mut notes = self.notes(budget);
-        let footer = clip(&self.footer(), budget);
+        let footer = self.footer(budget);
         // Header, rows, notes and footer within the terminal's height less one.
         let room = lines.saturating_sub(1).max(4);
         while 1 + rows.len() + notes.len() + 1 > room && !notes.is_empty() {
@@ -394,27 +396,37 @@ impl Board {
         out
     }
 
-    /// "3 phones: 1 done, 1 rebooting, 1 not seen; Ctrl-C stops and sums up".
-    fn footer(&self) -> String {
+    /// "3 phones: 1 done, 1 rebooting, 1 not seen; Ctrl-C stops and sums up", in at most
+    /// `budget` columns (the counts of the rarer states go first when it is too long).
+    fn footer(&self, budget: usize) -> String {
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         let states = self.states();
         for (_, shown, _) in &states {
             *counts.entry(shown.name()).or_default() += 1;
         }
-        let parts: Vec<String> = counts
+        let mut parts: Vec<String> = counts
             .iter()
             .map(|(name, n)| format!("{n} {name}"))
             .collect();
-        let what = if parts.is_empty() {
-            "no phone yet".to_string()
-        } else {
-            format!(
-                "{}: {}",
-                crate::output::count(states.len(), "phone"),
-                parts.join(", ")
-            )
-        };
-        format!("{what}; Ctrl-C stops and sums up")
+        let phones = crate::output::count(states.len(), "phone");
+        loop {
+            for stop in ["; Ctrl-C stops and sums up", "; Ctrl-C stops"] {
+                let line = if states.is_empty() {
+                    format!("no phone yet{stop}")
+                } else {
+                    let more = if parts.len() < counts.len() {
+                        ", ..."
+                    } else {
+                        ""
+                    };
+                    format!("{phones}: {}{more}{stop}", parts.join(", "))
+                };
+                if width(&line) <= budget || parts.is_empty() {
+                    return clip(&line, budget);
+                }
+            }
+            parts.pop();
+        }
     }
 }
 

@@ -1,0 +1,212 @@
+//! serve's live table on a real terminal: tmux at 80x24 (its own server socket, killed by a
+//! guard), serve in it, five phones of the phone model walked over real UDP on loopback, and the
+//! screen captured all along: the start line, no wrapped row, no leftover line from an earlier
+//! frame, every row ending in what to do, and after Ctrl-C the summary and exit code 0. A second
+//! walk with a hostile file name shows nothing raw on the terminal. Needs tmux
+//! (`apt-get install tmux`).
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::bench::{
+    bench_root, leases, phones, phones_file, scratch, state_file, walk_all, TARGET,
+};
+use super::loopback::free_port;
+
+/// A tmux server of the test's own, killed when dropped.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(tag: &str, command: &str) -> Tmux {
+        assert!(
+            Path::new("/usr/bin/tmux").exists(),
+            "tmux is missing: apt-get install tmux"
+        );
+        let tmux = Tmux {
+            socket: format!("phoneup-{tag}-{}", std::process::id()),
+        };
+        let status = tmux
+            .command()
+            .args(["new-session", "-d", "-x", "80", "-y", "24", command])
+            .env("NO_COLOR", "1")
+            .status()
+            .expect("tmux starts");
+        assert!(status.success());
+        tmux
+    }
+
+    fn command(&self) -> Command {
+        let mut command = Command::new("tmux");
+        command.args(["-L", &self.socket, "-f", "/dev/null"]);
+        command
+    }
+
+    /// The screen as it shows now, one string a line (24 of them).
+    fn screen(&self) -> Vec<String> {
+        let output = self
+            .command()
+            .args(["capture-pane", "-p"])
+            .output()
+            .expect("tmux captures");
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
+    fn keys(&self, keys: &str) {
+        let _ = self.command().args(["send-keys", keys]).status();
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.command().arg("kill-server").status();
+    }
+}
+
+/// What is wrong with one captured screen: a line as wide as the terminal (a wrapped row), a
+/// table heading twice (a leftover frame), a line after the footer, a row with no next action.
+fn faults(screen: &[String]) -> Vec<String> {
+    let mut faults = Vec::new();
+    let headings = screen.iter().filter(|l| l.starts_with("MAC ")).count();
+    if headings > 1 {
+        faults.push(format!("{headings} headings"));
+    }
+    for line in screen {
+        if line.chars().count() >= 80 {
+            faults.push(format!("a line as wide as the terminal: {line}"));
+        }
+    }
+    if let Some(footer) = screen.iter().rposition(|l| l.contains("; Ctrl-C stops")) {
+        if let Some(after) = screen[footer + 1..]
+            .iter()
+            .find(|l| !l.trim().is_empty() && !l.starts_with("phoneup serve stopped"))
+        {
+            faults.push(format!("a line after the footer: {after}"));
+        }
+    }
+    let actions = [
+        "not seen yet",
+        "power-cycle it",
+        "hands off:",
+        "done: unplug",
+        "failed:",
+        "stuck:",
+    ];
+    let heading = screen.iter().position(|l| l.starts_with("MAC "));
+    for line in heading.map(|h| &screen[h + 1..]).unwrap_or_default() {
+        let is_row = line.len() > 14 && line.starts_with("0018B9") && &line[12..14] == "  ";
+        if is_row && !actions.iter().any(|a| line.contains(a)) {
+            faults.push(format!("a row with no next action: {line}"));
+        }
+    }
+    faults
+}
+
+#[test]
+fn the_live_table_at_80x24_has_no_wrapped_row_and_no_leftover_line_through_a_walk_of_five_phones() {
+    let dir = scratch("screen");
+    let root = bench_root(&dir);
+    let bench = phones();
+    let leases = leases(&dir, &bench);
+    let phones_file = phones_file(&dir, &bench);
+    let port = free_port("127.0.0.1");
+    let exit = dir.join("exit");
+    let command = format!(
+        "{} serve --tftp-root {} --to {TARGET} --phones-file {} --leases {} --state {} --listen 127.0.0.1:{port}; echo EXIT=$? > {}; sleep 60",
+        assert_cmd::cargo::cargo_bin("phoneup").display(),
+        root.display(),
+        phones_file.display(),
+        leases.display(),
+        state_file(&dir).display(),
+        exit.display()
+    );
+    let tmux = Tmux::start("screen", &command);
+    let until = Instant::now() + Duration::from_secs(15);
+    let first = loop {
+        let screen = tmux.screen();
+        if screen
+            .iter()
+            .any(|l| l.contains("Ctrl-C stops and sums up"))
+            && screen.len() > 12
+        {
+            break screen;
+        }
+        assert!(Instant::now() < until, "serve did not draw: {screen:#?}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    // The start line, then every expected phone, not seen yet.
+    assert!(
+        first[0].starts_with(&format!(
+            "phoneup serve: listening on 127.0.0.1:{port} (TFTP)"
+        )),
+        "{first:#?}"
+    );
+    assert!(
+        first
+            .iter()
+            .any(|l| l.contains("5 phones expected, none seen yet:")),
+        "{first:#?}"
+    );
+    let unseen = first.iter().filter(|l| l.ends_with("not seen yet")).count();
+    assert_eq!(unseen, 5, "{first:#?}");
+
+    // The walk, the screen captured all along.
+    let walking = Arc::new(AtomicBool::new(true));
+    let watcher = {
+        let walking = walking.clone();
+        let socket = tmux.socket.clone();
+        std::thread::spawn(move || {
+            let tmux = Tmux { socket };
+            let mut seen = Vec::new();
+            while walking.load(Ordering::SeqCst) {
+                let screen = tmux.screen();
+                for fault in faults(&screen) {
+                    seen.push(format!("{fault}\n{}", screen.join("\n")));
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            std::mem::forget(tmux);
+            seen
+        })
+    };
+    let server = format!("127.0.0.1:{port}").parse().unwrap();
+    let walked = walk_all(server, &bench, 30);
+    std::thread::sleep(Duration::from_millis(600));
+    walking.store(false, Ordering::SeqCst);
+    let seen = watcher.join().unwrap();
+    assert!(seen.is_empty(), "{}", seen.join("\n\n"));
+    for (phone, path) in &walked {
+        assert_eq!(path.last().map(String::as_str), Some(phone.to), "{path:?}");
+    }
+    let last = tmux.screen();
+    assert!(faults(&last).is_empty(), "{last:#?}");
+    let done = last.iter().filter(|l| l.ends_with("done: unplug")).count();
+    assert_eq!(done, 5, "{}", last.join("\n"));
+    assert!(
+        last.iter()
+            .any(|l| l.starts_with("5 phones: 5 done; Ctrl-C")),
+        "{last:#?}"
+    );
+    std::fs::write(dir.join("screen.txt"), last.join("\n")).unwrap();
+    eprintln!("{}", last.join("\n"));
+
+    tmux.keys("C-c");
+    let until = Instant::now() + Duration::from_secs(10);
+    while !exit.exists() {
+        assert!(Instant::now() < until, "serve did not stop on Ctrl-C");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(std::fs::read_to_string(&exit).unwrap().trim(), "EXIT=0");
+    let after = tmux.screen().join("\n");
+    assert!(
+        after.contains("phoneup serve stopped: 5 of 5 phones done\n"),
+        "{after}"
+    );
+}
