@@ -332,9 +332,7 @@ fn color_always_never_and_auto_with_no_color_and_clicolor_force() {
 #[test]
 fn nothing_in_src_writes_to_the_terminal_but_through_the_writer() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    // serve's live view writes to standard output itself until it moves onto output::Out.
-    let allowed =
-        |path: &Path| path.starts_with(src.join("output")) || path.ends_with("wire/serve/view.rs");
+    let allowed = |path: &Path| path.starts_with(src.join("output"));
     // A print macro, or a standard stream used for anything but asking whether it is a
     // terminal or handing it to an Out.
     let print = regex::Regex::new(r"\b(e?print(ln)?|dbg)!\(").unwrap();

@@ -210,3 +210,98 @@ fn the_live_table_at_80x24_has_no_wrapped_row_and_no_leftover_line_through_a_wal
         "{after}"
     );
 }
+
+/// A screen clear, a window title ended by a bell, an imitation of phoneup's own red, a
+/// carriage return and a line feed, in a file name a client asks for.
+const HOSTILE: &str = "x\x1b[2J\x1b]0;owned\x07\x1b[1;31m\r\nphone_done y";
+
+/// serve's standard output, on a pty (`script`) or a pipe, while a managed phone asks for
+/// [`HOSTILE`] until serve calls it stuck (quoting the name), and serve is stopped.
+fn output_with_a_hostile_name(pty: bool) -> Vec<u8> {
+    let dir = scratch(if pty { "hostile-pty" } else { "hostile-pipe" });
+    let root = bench_root(&dir);
+    let bench = &phones()[..1];
+    let leases = leases(&dir, bench);
+    let port = free_port("127.0.0.1");
+    let pid = dir.join("pid");
+    let serve = format!(
+        "{} serve --tftp-root {} --to {TARGET} --phones {} --leases {} --state {} --listen 127.0.0.1:{port}",
+        assert_cmd::cargo::cargo_bin("phoneup").display(),
+        root.display(),
+        bench[0].mac,
+        leases.display(),
+        state_file(&dir).display(),
+    );
+    let shell = format!("{serve} & echo $! > {}; wait", pid.display());
+    let mut command = if pty {
+        assert!(
+            Path::new("/usr/bin/script").exists(),
+            "script is missing: apt-get install bsdutils"
+        );
+        let mut command = Command::new("script");
+        command.args(["-q", "-e", "-c", &shell, "/dev/null"]);
+        command
+    } else {
+        let mut command = Command::new("sh");
+        command.args(["-c", &shell]);
+        command
+    };
+    let child = command
+        .env("COLUMNS", "80")
+        .env("LINES", "24")
+        .env("CLICOLOR_FORCE", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the shell starts");
+    let server = format!("127.0.0.1:{port}").parse().unwrap();
+    let until = Instant::now() + Duration::from_secs(10);
+    while !super::loopback::answers(server) {
+        assert!(Instant::now() < until, "serve did not answer on {server}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Asked REPEATS times in a row, the name makes the phone stuck, and the reason quotes it.
+    for _ in 0..phoneup::wire::serve::registry::REPEATS {
+        let _ = super::bench::fetch(server, bench[0].ip, HOSTILE);
+    }
+    std::thread::sleep(Duration::from_millis(700));
+    let pid: i32 = std::fs::read_to_string(&pid)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // SAFETY: a plain kill(2) of the serve this test started.
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    let output = child.wait_with_output().expect("the shell ends");
+    output.stdout
+}
+
+/// What is raw in `bytes`: control characters other than phoneup's own sequences (cursor up,
+/// clear below, colour) and line ends (`\r\n` on a pty).
+fn raw(bytes: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let own = regex::Regex::new(r"\x1b\[(J|[0-9]+A|[0-9;]*m)|\r\n|\n").unwrap();
+    let rest = own.replace_all(&text, "");
+    rest.char_indices()
+        .filter(|(_, c)| c.is_control())
+        .map(|(at, c)| format!("{c:?} at {at}: {:?}", &rest[at.saturating_sub(30)..at]))
+        .collect()
+}
+
+#[test]
+fn no_raw_escape_bell_or_line_break_from_a_client_reaches_a_terminal_or_a_pipe() {
+    for pty in [true, false] {
+        let output = output_with_a_hostile_name(pty);
+        let text = String::from_utf8_lossy(&output);
+        assert!(
+            text.contains("x\\u{1b}[2J\\u{1b}]0;owned\\u{7}\\u{1b}[1;31m\\r\\nphone_done y"),
+            "pty {pty}: the name, escaped: {text}"
+        );
+        assert_eq!(raw(&output), Vec::<String>::new(), "pty {pty}: {text:?}");
+        if pty {
+            assert!(text.contains("stuck: it asks for"), "{text}");
+            assert!(text.contains("0018B9000011: it asks for"), "{text}");
+        }
+    }
+}
