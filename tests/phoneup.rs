@@ -33,6 +33,7 @@ mod phoneup {
     pub mod robustness;
     pub mod routes;
     pub mod serve;
+    pub mod serve_cli;
     pub mod simulate;
     pub mod simulate_serve;
     pub mod snapshots;
