@@ -21,6 +21,7 @@ mod system {
     pub mod probe;
     pub mod serve_netns;
     pub mod serve_screen;
+    pub mod serve_systemd;
     pub mod servers;
     pub mod simulate;
     #[path = "../phoneup/support.rs"]

@@ -1,6 +1,7 @@
 //! serve places a phone by the kernel's neighbour table on its very first request, in network
 //! namespaces the test makes and deletes itself: one for serve, one per phone, joined by a veth
-//! pair whose phone end has the phone's own MAC. Addresses come from 10.99.0.0/24 and exist only
+//! pair whose phone end has the phone's own MAC. serve binds port 69 there as root, then runs as
+//! `nobody` (its uid read from `/proc`), and still serves and writes its state. Addresses come from 10.99.0.0/24 and exist only
 //! inside those namespaces. Needs root (`ip netns`); the namespaces and serve are removed by a
 //! guard, also when the test fails.
 
@@ -66,7 +67,7 @@ fn serve_places_a_phone_by_the_neighbour_table_on_its_very_first_os79xx_txt() {
                 "--to",
                 TARGET,
                 "--listen",
-                "0.0.0.0:6969",
+                "0.0.0.0:69",
             ])
             .args([
                 "--phones",
@@ -81,6 +82,7 @@ fn serve_places_a_phone_by_the_neighbour_table_on_its_very_first_os79xx_txt() {
             .spawn()
             .expect("serve starts in the namespace"),
     );
+    let pid = guard.child.as_ref().unwrap().id();
     // Each power cycle of the phone model runs inside the phone's namespace, at most 12.
     let mut running = "P0030301MFG2".to_string();
     let until = Instant::now() + Duration::from_secs(120);
@@ -100,7 +102,7 @@ fn serve_places_a_phone_by_the_neighbour_table_on_its_very_first_os79xx_txt() {
                 "--from",
                 &running,
                 "--server",
-                "10.99.0.1:6969",
+                "10.99.0.1:69",
                 "--bind",
                 "10.99.0.20",
             ])
@@ -138,6 +140,35 @@ fn serve_places_a_phone_by_the_neighbour_table_on_its_very_first_os79xx_txt() {
     assert!(events
         .iter()
         .any(|e| e["event"] == "phone_done" && e["mac"] == mac_digits));
+    // It bound port 69 as root, then runs as nobody, and writes its state as nobody.
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let uids: Vec<&str> = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    let nobody = nobody_uid();
+    assert_eq!(
+        uids,
+        [nobody.as_str(); 4],
+        "real, effective, saved, fs: {status}"
+    );
+    assert_ne!(nobody, "0");
+    let state = super::bench::state_file(&dir);
+    let (owner, _, _) = super::support::owner_and_mode(&state);
+    assert_eq!(
+        owner.to_string(),
+        nobody,
+        "the state file is written as nobody"
+    );
+    let text = std::fs::read_to_string(&state).unwrap();
+    assert!(text.contains("\"state\": \"done\""), "{text}");
     drop(guard);
-    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The uid of `nobody` on this system.
+fn nobody_uid() -> String {
+    let output = Command::new("id").args(["-u", "nobody"]).output().unwrap();
+    String::from_utf8(output.stdout).unwrap().trim().to_string()
 }
