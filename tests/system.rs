@@ -20,8 +20,8 @@ mod system {
     pub mod owners;
     pub mod probe;
     pub mod serve_netns;
+    pub mod serve_privilege;
     pub mod serve_screen;
-    pub mod serve_systemd;
     pub mod servers;
     pub mod simulate;
     #[path = "../phoneup/support.rs"]

@@ -31,12 +31,23 @@ impl Serve {
     /// Starts `phoneup serve --listen ADDRESS --events json ARGS...`, its events in a file, and
     /// waits (at most 10 s) until it answers.
     pub fn start(address: SocketAddr, args: &[&str], events: &Path) -> Serve {
+        Serve::start_with(address, args, events, &[])
+    }
+
+    /// [`Serve::start`] with environment variables of its own.
+    pub fn start_with(
+        address: SocketAddr,
+        args: &[&str],
+        events: &Path,
+        env: &[(&str, &Path)],
+    ) -> Serve {
         let out = std::fs::File::create(events).unwrap();
         let child = Command::new(assert_cmd::cargo::cargo_bin("phoneup"))
             .arg("serve")
             .args(["--listen", &address.to_string(), "--events", "json"])
             .args(args)
             .env("NO_COLOR", "1")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(Stdio::piped())
