@@ -82,11 +82,11 @@ impl<D: Directory> Registry<'_, D> {
             placement::short_list(&running)
         };
         let entry = match &self.state_path {
-            Some(path) => format!("its entry in the state file {}", path.display()),
-            None => "its entry in the state file".into(),
+            Some(path) => format!(" --state {}", path.display()),
+            None => String::new(),
         };
         let why = format!(
-            "it came back on a load it left: it had reached {target} (phone_done), and now it asks for {name}, as {shows} does and {target} does not; serve holds it (to walk it again, stop serve and delete {entry})"
+            "it came back on a load it left: it had reached {target} (phone_done), and now it asks for {name}, as {shows} does and {target} does not; serve holds it (to walk it again: stop serve, then phoneup serve --tftp-root DIR{entry} --forget {mac})"
         );
         phone.placement.candidates = running.clone();
         phone.placement.current = running;

@@ -283,7 +283,7 @@ fn a_done_phone_that_comes_back_on_a_load_it_left_is_held() {
     let why = failed[0].why.as_deref().unwrap();
     assert!(
         why.starts_with("it came back on a load it left: it had reached P0S3-08-11-00 (phone_done), and now it asks for ")
-            && why.ends_with("(to walk it again, stop serve and delete its entry in the state file /var/lib/phoneup/serve.json)"),
+            && why.ends_with("(to walk it again: stop serve, then phoneup serve --tftp-root DIR --state /var/lib/phoneup/serve.json --forget 0018B9000001)"),
         "{why}"
     );
     for e in after {
