@@ -28,7 +28,7 @@ fn address() -> SocketAddr {
 /// `phone`'s lease, its state and events in `dir`.
 fn serve_one(dir: &Path, root: &Path, phone: &Bench, roster: &[&str]) -> Serve {
     let leases = leases(dir, std::slice::from_ref(phone));
-    let state = super::bench::state_file(&dir);
+    let state = super::bench::state_file(dir);
     let mut args = vec!["--root", root.to_str().unwrap(), "--to", TARGET];
     args.extend_from_slice(roster);
     args.extend(["--leases", leases.to_str().unwrap()]);

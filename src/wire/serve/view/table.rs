@@ -397,7 +397,7 @@ impl Board {
     }
 
     /// "3 phones: 1 done, 1 rebooting, 1 not seen; Ctrl-C stops and sums up", in at most
-    /// `budget` columns (the counts of the rarer states go first when it is too long).
+    /// `budget` columns (when it is too long, the counts latest in alphabetical order go first).
     fn footer(&self, budget: usize) -> String {
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         let states = self.states();

@@ -315,10 +315,10 @@ fn no_raw_control_from_a_client_reaches_the_output_in_any_mode() {
     let value: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
     assert_eq!(value["file"], HOSTILE, "JSON keeps the exact name");
 
+    // Only phoneup's own sequences: clear below, colour; nothing the client sent.
+    let own = regex::Regex::new(r"\x1b\[(J|[0-9;]*m|[0-9]+A)").unwrap();
     for colour in [false, true] {
         let (table, board) = shown(Mode::Table, colour, messages());
-        // Only phoneup's own sequences: clear below, colour; nothing the client sent.
-        let own = regex::Regex::new(r"\x1b\[(J|[0-9;]*m|[0-9]+A)").unwrap();
         let rest = own.replace_all(&table, "");
         assert!(!raw(&rest), "{rest:?}");
         assert!(table.contains("\x1b[J"), "{table:?}");
