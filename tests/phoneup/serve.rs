@@ -120,7 +120,10 @@ fn five_phones_at_once_reach_their_targets_through_serve_alone_and_a_sixth_gets_
     }
     let (code, summary) = serve.stop();
     assert_eq!(code, 0, "{summary}");
-    assert!(summary.contains("5 done, 0 failed, 0 stuck"), "{summary}");
+    assert!(
+        summary.contains("phoneup serve stopped: 5 of 5 phones done\n"),
+        "{summary}"
+    );
     assert_eq!(snapshot(&root), before, "serve never writes DIR");
     // The state file holds each phone's history, outside DIR.
     let state: serde_json::Value =
@@ -211,7 +214,7 @@ fn a_serve_killed_mid_plan_is_finished_by_a_restarted_one() {
     assert_eq!(first_stage_done["to"], "P0S3-06-3-00", "{first_stage_done}");
     let (code, summary) = second.stop();
     assert_eq!(code, 0, "{summary}");
-    assert!(summary.contains("3 done"), "{summary}");
+    assert!(summary.contains("3 of 3 phones done\n"), "{summary}");
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -267,7 +270,10 @@ fn a_done_phone_that_comes_back_on_a_load_it_left_is_held_and_reported_not_walke
     }
     let (code, summary) = serve.stop();
     assert_eq!(code, 1, "{summary}");
-    assert!(summary.contains("0 done, 1 failed"), "{summary}");
+    assert!(
+        summary.contains("0 of 1 phone done; 1 failed\n"),
+        "{summary}"
+    );
     assert!(summary.contains("stage 3 of 3"), "{summary}");
     assert!(!summary.contains("of 6"), "{summary}");
     let _ = std::fs::remove_dir_all(dir);

@@ -31,7 +31,7 @@ use crate::wire::serve::{state, view};
 
 use setup::{
     account, become_user, dhcp_lines, hand_over, input_file, listen_address, listen_error,
-    reachable, Account,
+    reachable, usage, Account, Dhcp,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -40,12 +40,6 @@ enum Events {
     Text,
     /// One JSON object per event and line
     Json,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Dhcp {
-    Dnsmasq,
-    Isc,
 }
 
 #[derive(Debug, clap::Args)]
@@ -89,12 +83,6 @@ pub(crate) struct Args {
     /// Reset one phone's record in the state file (serve must not be running on it), and exit
     #[arg(long, value_name = "MAC", conflicts_with_all = ["print_dhcp", "phones", "phones_file", "all"])]
     forget: Option<String>,
-}
-
-fn usage(message: impl Into<String>) -> Error {
-    Error::Usage {
-        message: message.into(),
-    }
 }
 
 fn parse_mac(text: &str, flag: &str) -> Result<String, Error> {

@@ -10,7 +10,17 @@ use std::path::{Path, PathBuf};
 use crate::error::Error;
 use crate::output::Untrusted;
 
-use super::{usage, Dhcp};
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum Dhcp {
+    Dnsmasq,
+    Isc,
+}
+
+pub(super) fn usage(message: impl Into<String>) -> Error {
+    Error::Usage {
+        message: message.into(),
+    }
+}
 
 /// `ADDR`, `ADDR:PORT`, `[V6]:PORT`; port 69 when not given.
 pub(super) fn listen_address(text: &str) -> Result<SocketAddr, Error> {
