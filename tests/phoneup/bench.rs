@@ -165,6 +165,27 @@ pub fn phones_file(dir: &Path, bench: &[Bench]) -> PathBuf {
     path
 }
 
+/// serve's arguments for `bench` with DIR `root`: the target, a phones file and leases for
+/// `bench` (made in `dir`), and the state file `state`.
+pub fn bench_args(dir: &Path, root: &Path, bench: &[Bench], state: &Path) -> Vec<String> {
+    let leases = leases(dir, bench);
+    let phones_file = phones_file(dir, bench);
+    [
+        "--tftp-root",
+        root.to_str().unwrap(),
+        "--to",
+        TARGET,
+        "--phones-file",
+        phones_file.to_str().unwrap(),
+        "--leases",
+        leases.to_str().unwrap(),
+        "--state",
+        state.to_str().unwrap(),
+    ]
+    .map(str::to_string)
+    .to_vec()
+}
+
 /// serve's state file for a test: in a folder of its own, which serve started as root gives to
 /// the user it runs as.
 pub fn state_file(dir: &Path) -> PathBuf {

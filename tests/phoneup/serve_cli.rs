@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use super::bench::{bench_root, leases, phones, phones_file, scratch, state_file, Serve, TARGET};
+use super::bench::{bench_args, bench_root, phones, scratch, state_file, Serve, TARGET};
 use super::loopback::free_port;
 use super::support::run_command;
 
@@ -89,25 +89,10 @@ fn the_start_line_says_what_serve_does_and_a_phone_never_seen_ends_in_exit_1_nam
     let dir = scratch("unseen");
     let root = bench_root(&dir);
     let bench = &phones()[..2];
-    let leases = leases(&dir, bench);
-    let phones_file = phones_file(&dir, bench);
     let state = state_file(&dir);
-    let serve = Serve::start(
-        address(),
-        &[
-            "--tftp-root",
-            root.to_str().unwrap(),
-            "--to",
-            TARGET,
-            "--phones-file",
-            phones_file.to_str().unwrap(),
-            "--leases",
-            leases.to_str().unwrap(),
-            "--state",
-            state.to_str().unwrap(),
-        ],
-        &dir.join("events.jsonl"),
-    );
+    let args = bench_args(&dir, &root, bench, &state);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let serve = Serve::start(address(), &args, &dir.join("events.jsonl"));
     let at = serve.address;
     // One of the two phones boots (and is left mid-walk); the other never asks.
     super::bench::power_cycle(at, &bench[1], bench[1].from);
@@ -144,21 +129,9 @@ fn forget_resets_one_phone_and_refuses_while_a_serve_runs_on_the_state() {
     let dir = scratch("forget");
     let root = bench_root(&dir);
     let bench = &phones()[..2];
-    let leases = leases(&dir, bench);
-    let phones_file = phones_file(&dir, bench);
     let state = state_file(&dir);
-    let args = [
-        "--tftp-root",
-        root.to_str().unwrap(),
-        "--to",
-        TARGET,
-        "--phones-file",
-        phones_file.to_str().unwrap(),
-        "--leases",
-        leases.to_str().unwrap(),
-        "--state",
-        state.to_str().unwrap(),
-    ];
+    let args = bench_args(&dir, &root, bench, &state);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let serve = Serve::start(address(), &args, &dir.join("events.jsonl"));
     super::bench::power_cycle(serve.address, &bench[1], bench[1].from);
     let forget = |mac: &str| {

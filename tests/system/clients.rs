@@ -325,8 +325,10 @@ fn real_clients_get_files_whole_missing_files_error_1_and_refusals_for_paths_out
     assert!(events
         .iter()
         .any(|e| e["event"] == "sent" && e["file"] == "P0S3-06-3-00.bin" && e["bytes"] == 300_000));
+    // The phone it was told to expect never asked: exit 1, and the summary names it.
     let (code, summary) = serve.stop();
-    assert_eq!(code, 0, "{summary}");
+    assert_eq!(code, 1, "{summary}");
+    assert!(summary.contains("0018B9FFFF99  not seen"), "{summary}");
     let _ = std::fs::remove_dir_all(dir);
 }
 

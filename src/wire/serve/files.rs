@@ -26,6 +26,22 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::wire::serve::directory::{Directory, Opened, TEXT_LIMIT};
 
+/// Why a file not everyone may read is refused.
+fn unreadable(requested: &str, mode: u32) -> String {
+    format!(
+        "{requested:?} is not readable by everyone (mode {:04o}): a TFTP server running as an unprivileged user (tftpd-hpa -u nobody) could not read it, so serve does not serve it either; chmod a+r it if every phone may read it",
+        mode & 0o7777
+    )
+}
+
+/// Why a file in a folder not everyone may enter is refused.
+fn unreachable(requested: &str, (folder, mode): &(PathBuf, u32)) -> String {
+    format!(
+        "{requested:?} is in {}, which not everyone may enter (mode {mode:04o}): a TFTP server running as an unprivileged user (tftpd-hpa -u nobody) could not reach it, so serve does not serve it either; chmod a+x that folder if every phone may read what it holds",
+        folder.display()
+    )
+}
+
 /// The served directory.
 #[derive(Debug, Clone)]
 pub struct Dir {
@@ -133,7 +149,12 @@ impl Dir {
                     name: name.to_string(),
                 }
             }
-            Err(e) => return refused(format!("{requested:?} cannot be looked up: {e}")),
+            Err(e) => {
+                return refused(
+                    self.denied(requested, &joined, &e)
+                        .unwrap_or_else(|| format!("{requested:?} cannot be looked up: {e}")),
+                )
+            }
         };
         if !resolved.starts_with(&self.canonical) {
             return refused(format!(
@@ -161,14 +182,16 @@ impl Dir {
                     name: name.to_string(),
                 }
             }
-            Err(e) => return refused(format!("{requested:?} cannot be opened: {e}")),
+            Err(e) => {
+                return refused(
+                    self.denied(requested, &resolved, &e)
+                        .unwrap_or_else(|| format!("{requested:?} cannot be opened: {e}")),
+                )
+            }
         };
         match file.metadata() {
             Ok(m) if m.is_file() && m.permissions().mode() & 0o004 == 0 => {
-                return refused(format!(
-                    "{requested:?} is not readable by everyone (mode {:04o}): a TFTP server running as an unprivileged user (tftpd-hpa -u nobody) could not read it, so serve does not serve it either; chmod a+r it if every phone may read it",
-                    m.permissions().mode() & 0o7777
-                ))
+                return refused(unreadable(requested, m.permissions().mode()))
             }
             Ok(m) if m.is_file() => {}
             Ok(m) if m.is_dir() => return refused(format!("{requested:?} is a folder")),
@@ -180,11 +203,7 @@ impl Dir {
             Err(e) => return refused(format!("{requested:?} cannot be read: {e}")),
         }
         if let Some(closed) = self.closed_folder(&resolved) {
-            return refused(format!(
-                "{requested:?} is in {}, which not everyone may enter (mode {:04o}): a TFTP server running as an unprivileged user (tftpd-hpa -u nobody) could not reach it, so serve does not serve it either; chmod a+x that folder if every phone may read what it holds",
-                closed.0.display(),
-                closed.1
-            ));
+            return refused(unreachable(requested, &closed));
         }
         // The file actually opened must still be inside (a link swapped in meanwhile).
         let opened = std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd()));
@@ -199,6 +218,19 @@ impl Dir {
             file,
             name: name.to_string(),
         }
+    }
+
+    /// Why a file serve (running as an unprivileged user, `--user`) may not open is refused: the
+    /// folder not everyone may enter, or the file not everyone may read.
+    fn denied(&self, requested: &str, path: &Path, error: &io::Error) -> Option<String> {
+        if error.kind() != io::ErrorKind::PermissionDenied {
+            return None;
+        }
+        if let Some(closed) = self.closed_folder(path) {
+            return Some(unreachable(requested, &closed));
+        }
+        let mode = std::fs::metadata(path).ok()?.permissions().mode();
+        (mode & 0o004 == 0).then(|| unreadable(requested, mode))
     }
 
     /// The first folder from the served directory down to `path` that not everyone may enter
