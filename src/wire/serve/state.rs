@@ -258,4 +258,31 @@ mod tests {
         );
         let _ = std::fs::remove_dir_all(folder);
     }
+
+    #[test]
+    fn one_lock_at_a_time_and_forget_removes_one_phone_only() {
+        let temp = tempfile::tempdir().unwrap();
+        std::fs::create_dir(temp.path().join("root")).unwrap();
+        let dir = Dir::new(&temp.path().join("root")).unwrap();
+        let path = temp.path().join("state.json");
+        assert_eq!(lock_path(&path), temp.path().join("state.json.lock"));
+        let held = lock(&path).unwrap().expect("the first lock is taken");
+        assert_eq!(held.path, lock_path(&path));
+        assert!(lock(&path).unwrap().is_none(), "a second is refused");
+        drop(held);
+        let again = lock(&path).unwrap();
+        assert!(again.is_some(), "free again once dropped");
+
+        save(&path, &dir, &phones()).unwrap();
+        assert_eq!(forget(&path, &dir, "0018B9000001"), Ok(true));
+        let left: BTreeMap<String, u32> = load(&path, &dir).unwrap();
+        assert_eq!(left, [("0018B9000002".to_string(), 8)].into());
+        assert_eq!(forget(&path, &dir, "0018B9000001"), Ok(false));
+        assert_eq!(forget(&path, &dir, "0018B9000002"), Ok(true));
+        let none: BTreeMap<String, u32> = load(&path, &dir).unwrap();
+        assert!(none.is_empty());
+        // A lock file that cannot be made: said, never a panic.
+        let error = lock(&temp.path().join("no/such/folder/state.json")).unwrap_err();
+        assert!(error.starts_with("cannot open the lock file "), "{error}");
+    }
 }
