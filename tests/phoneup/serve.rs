@@ -13,8 +13,8 @@ use std::time::Duration;
 use phoneup::wire::serve::placement;
 
 use super::bench::{
-    bench_root, fetch, leases, phones, phones_file, power_cycle, scratch, sixth, snapshot, walk,
-    walk_all, Bench, Serve, TARGET,
+    bench_args, bench_root, fetch, leases, phones, phones_file, power_cycle, scratch, sixth,
+    snapshot, walk, walk_all, Bench, Serve, TARGET,
 };
 use super::loopback::free_port;
 
@@ -163,21 +163,9 @@ fn a_serve_killed_mid_plan_is_finished_by_a_restarted_one() {
         phones()[1].clone(),
         phones()[4].clone(),
     ];
-    let leases = leases(&dir, &bench);
-    let phones_file = phones_file(&dir, &bench);
     let state = dir.join("state").join("serve.json");
-    let args = [
-        "--root",
-        root.to_str().unwrap(),
-        "--to",
-        TARGET,
-        "--phones-file",
-        phones_file.to_str().unwrap(),
-        "--leases",
-        leases.to_str().unwrap(),
-        "--state",
-        state.to_str().unwrap(),
-    ];
+    let args = bench_args(&dir, &root, &bench, &state);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let first = Serve::start(address(), &args, &dir.join("events-1.jsonl"));
     // Up to two power cycles each, until each phone has left its first load: every phone is
     // mid-plan (how many cycles that takes depends on which phone serve leads with).

@@ -5,12 +5,12 @@
 //! done). Every serve is stopped by a guard; a FIFO is opened by a serve that must not wait on it.
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::bench::{bench_args, bench_root, phones, scratch, state_file, Serve, TARGET};
 use super::loopback::free_port;
-use super::support::run_command;
+use super::support::{run_command, Test};
 
 fn address() -> SocketAddr {
     format!("127.0.0.1:{}", free_port("127.0.0.1"))
@@ -84,15 +84,22 @@ fn leases_and_phones_files_must_be_regular_files_of_a_sane_size() {
     }
 }
 
+/// A serve of a bench root for the first two phones of the bench, in a scratch folder tagged
+/// `tag`: the folder, DIR, the state file, serve's arguments, and serve.
+fn two_phones(tag: &str) -> (Test, PathBuf, PathBuf, Vec<String>, Serve) {
+    let dir = scratch(tag);
+    let root = bench_root(&dir);
+    let state = state_file(&dir);
+    let args = bench_args(&dir, &root, &phones()[..2], &state);
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
+    let serve = Serve::start(address(), &words, &dir.join("events.jsonl"));
+    (dir, root, state, args, serve)
+}
+
 #[test]
 fn the_start_line_says_what_serve_does_and_a_phone_never_seen_ends_in_exit_1_named() {
-    let dir = scratch("unseen");
-    let root = bench_root(&dir);
+    let (_dir, _, state, _, serve) = two_phones("unseen");
     let bench = &phones()[..2];
-    let state = state_file(&dir);
-    let args = bench_args(&dir, &root, bench, &state);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let serve = Serve::start(address(), &args, &dir.join("events.jsonl"));
     let at = serve.address;
     // One of the two phones boots (and is left mid-walk); the other never asks.
     super::bench::power_cycle(at, &bench[1], bench[1].from);
@@ -126,13 +133,8 @@ fn the_start_line_says_what_serve_does_and_a_phone_never_seen_ends_in_exit_1_nam
 
 #[test]
 fn forget_resets_one_phone_and_refuses_while_a_serve_runs_on_the_state() {
-    let dir = scratch("forget");
-    let root = bench_root(&dir);
+    let (_dir, root, state, args, serve) = two_phones("forget");
     let bench = &phones()[..2];
-    let state = state_file(&dir);
-    let args = bench_args(&dir, &root, bench, &state);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let serve = Serve::start(address(), &args, &dir.join("events.jsonl"));
     super::bench::power_cycle(serve.address, &bench[1], bench[1].from);
     let forget = |mac: &str| {
         run_command(phoneup().args([

@@ -426,7 +426,17 @@ fn serve_gives_no_client_a_file_an_unprivileged_tftp_server_could_not_read() {
     // The managed phone is refused its SIPDefault.cnf too, never given a made-up one: it loops
     // there, and serve says why.
     assert_eq!(power_cycle(serve.address, &phone, phone.from), phone.from);
-    let events = serve.events();
+    // The events reach their file on serve's view thread: wait (at most 5 s) for the phone's.
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let mut events = serve.events();
+    while !events
+        .iter()
+        .any(|e| e["event"] == "refused" && e["mac"] == phone.mac)
+        && std::time::Instant::now() < until
+    {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        events = serve.events();
+    }
     let refused: Vec<_> = events.iter().filter(|e| e["event"] == "refused").collect();
     for (name, mac, why) in [
         (
