@@ -281,6 +281,12 @@ mod tests {
         assert_eq!(forget(&path, &dir, "0018B9000002"), Ok(true));
         let none: BTreeMap<String, u32> = load(&path, &dir).unwrap();
         assert!(none.is_empty());
+        // A lock file that is a symbolic link is never followed.
+        let elsewhere = temp.path().join("elsewhere.json");
+        std::fs::write(temp.path().join("target"), "").unwrap();
+        std::os::unix::fs::symlink(temp.path().join("target"), lock_path(&elsewhere)).unwrap();
+        let error = lock(&elsewhere).unwrap_err();
+        assert!(error.starts_with("cannot open the lock file "), "{error}");
         // A lock file that cannot be made: said, never a panic.
         let error = lock(&temp.path().join("no/such/folder/state.json")).unwrap_err();
         assert!(error.starts_with("cannot open the lock file "), "{error}");
