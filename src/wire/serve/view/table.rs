@@ -11,18 +11,21 @@
 //! Every text from outside (a file name a client asked for, a reason quoting one) is escaped
 //! ([`Untrusted`]) before it is measured and cut.
 //!
-//! May use: [`crate::output`], [`crate::wire::serve::events`].
+//! May use: [`crate::output`], [`crate::wire::serve::events`], the registry's [`QUIET_MS`].
 
 use std::collections::BTreeMap;
 
 use crate::output::{Style, Untrusted};
 use crate::wire::serve::events::{Row, State};
+use crate::wire::serve::registry::QUIET_MS;
 
 /// The columns that go when the terminal is too narrow, first to last.
 pub const ELISION: [&str; 5] = ["ADDRESS", "FILE", "MODEL", "LAST", "STAGE"];
 
-/// A phone that asked this long ago, or less, and is `waiting` is still booting: hands off.
-pub const BOOTING_MS: u64 = 10_000;
+/// A phone that asked less than this long ago and is `waiting` is still booting: hands off.
+/// The registry's own measure of a boot that has ended ([`QUIET_MS`], 30 s: longer than a UAL-era
+/// SIP application's silence after its `.loads`).
+pub const BOOTING_MS: u64 = QUIET_MS;
 
 /// The rows, for the table and the summary.
 #[derive(Debug, Default)]
