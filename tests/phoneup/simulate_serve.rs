@@ -15,7 +15,7 @@ fn the_next_command_goes_on_from_the_load_the_phone_ended_on_and_serve_walks_it_
     let address = format!("127.0.0.1:{}", free_port("127.0.0.1"))
         .parse()
         .unwrap();
-    let state = dir.join("state.json");
+    let state = super::bench::state_file(&dir);
     let serve = Serve::start(
         address,
         &[
@@ -85,5 +85,8 @@ fn the_next_command_goes_on_from_the_load_the_phone_ended_on_and_serve_walks_it_
         "{text}"
     );
     let (_, summary) = serve.stop();
-    assert!(summary.contains("1 done, 0 failed"), "{summary}");
+    assert!(
+        summary.contains("stopped: 1 of 1 phone done\n"),
+        "{summary}"
+    );
 }
