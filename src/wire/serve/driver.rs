@@ -537,6 +537,10 @@ impl Running<'_, '_> {
                 send_error(local, peer, code::FILE_NOT_FOUND, "File not found");
                 return None;
             }
+            Serve::HeldBack(message) => {
+                send_error(local, peer, code::FILE_NOT_FOUND, message);
+                return None;
+            }
             Serve::Refused(_) => {
                 send_error(local, peer, code::ACCESS_VIOLATION, "Access violation");
                 return None;

@@ -38,6 +38,9 @@ pub enum Kind {
     PhoneFailed,
     /// A phone asks for the same file again and again, or has made no progress for a while.
     Stuck,
+    /// A client asked for a per-phone file of another MAC than the neighbour table or the
+    /// leases give its address: answered as the directory is, kept off that phone's record.
+    Impersonation,
 }
 
 /// One event.
@@ -173,7 +176,7 @@ impl State {
 pub struct Row {
     pub mac: String,
     pub address: String,
-    /// The model, when known (serve knows it only from a hint).
+    /// The model, when known (from its CDP announcement or its web page).
     pub model: Option<String>,
     pub running: String,
     pub stage: String,

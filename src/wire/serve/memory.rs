@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::files::{loads, sip_default_cnf};
-use crate::knowledge::load_id::LoadId;
+use crate::knowledge::load_id::{Kind, LoadId, Protocol};
 use crate::knowledge::matrix::Matrix;
 use crate::knowledge::phones::Model;
 use crate::phone::{Answer, Boot, Phone, Server};
@@ -24,7 +24,7 @@ use crate::wire::serve::events::{Event, Message, Row, State};
 use crate::wire::serve::files::relative_name;
 use crate::wire::serve::phones::Roster;
 use crate::wire::serve::placement::Knowledge;
-use crate::wire::serve::registry::{Client, Effect, Now, Registry, Serve};
+use crate::wire::serve::registry::{Client, Effect, Fact, Now, Registry, Serve};
 
 #[cfg(test)]
 mod tests;
@@ -242,7 +242,8 @@ impl<'m> Bench<'m> {
         let (serve, tag) = self.registry.read(self.now, client, name);
         self.apply();
         let bytes = match serve {
-            Serve::NotFound => return Answer::NotFound,
+            // The phone reads error 1 whatever its text.
+            Serve::NotFound | Serve::HeldBack(_) => return Answer::NotFound,
             Serve::Refused(_) => {
                 return Answer::Error {
                     code: code::ACCESS_VIOLATION,
@@ -287,9 +288,41 @@ impl<'m> Bench<'m> {
         boot
     }
 
+    /// What `handset` announces in CDP as it boots: an SCCP or MGCP load its own ID from
+    /// `SEP<MAC>`, a SIP application of the UAL era its package's loader ID from `SIP<MAC>`
+    /// (VOIPHOPPER), an older SIP image its own ID; a bare loader nothing.
+    pub fn cdp(&self, handset: &Handset) -> Option<Fact> {
+        let id = LoadId::parse(&handset.running).ok()?;
+        if id.kind() != Kind::Application {
+            return None;
+        }
+        let sip = id.protocol() == Some(Protocol::Sip);
+        let load = match self.registry.knowledge.matrix.by_name(&handset.running) {
+            Some(l) if sip => l.loader.clone().unwrap_or_else(|| handset.running.clone()),
+            _ => handset.running.clone(),
+        };
+        Some(Fact::Cdp {
+            mac: handset.mac.clone(),
+            sip,
+            load,
+            model: Some("Cisco IP Phone 7940".into()),
+        })
+    }
+
     /// Power-cycles `handset` (at most `max` times) until it runs `target` and serve says it is
     /// done, and once more: it must stay there.
     pub fn walk(&mut self, handset: &mut Handset, target: &str, max: usize) -> Walk {
+        self.walk_with(handset, target, max, false)
+    }
+
+    /// [`Bench::walk`], the phone announcing its load in CDP before each boot when `cdp`.
+    pub fn walk_with(
+        &mut self,
+        handset: &mut Handset,
+        target: &str,
+        max: usize,
+        cdp: bool,
+    ) -> Walk {
         let mut walk = Walk {
             loads: vec![handset.running.clone()],
             ..Walk::default()
@@ -307,6 +340,10 @@ impl<'m> Bench<'m> {
                 walk.done_after = Some(cycles);
             }
             cycles += 1;
+            if let Some(fact) = self.cdp(handset).filter(|_| cdp) {
+                self.registry.fact(self.now, &fact);
+                self.apply();
+            }
             let before = handset.running.clone();
             self.power_cycle(handset, cycles);
             if handset.running != before {
@@ -339,6 +376,8 @@ pub struct Walked {
     /// serve was told that load (`MAC from=LOAD`); otherwise it placed the phone by its
     /// requests alone (`--all`).
     pub told: bool,
+    /// The phone announced its load in CDP before each boot.
+    pub cdp: bool,
     pub walk: Walk,
     /// serve's state for the phone at the end (`None`: serve never managed it).
     pub state: Option<State>,
@@ -351,6 +390,15 @@ pub const MAX_BOOTS: usize = 100;
 /// reaches from it (of the targets `wanted` takes), on one bench per target
 /// ([`Memory::catalogue`], `--all`): once with serve told the load, once not.
 pub fn walk_catalogue(matrix: &Matrix, wanted: impl Fn(&LoadId) -> bool) -> Vec<Walked> {
+    walk_catalogue_as(matrix, wanted, &[(false, false), (true, false)])
+}
+
+/// [`walk_catalogue`], each phone once for each (told, cdp) of `ways`.
+pub fn walk_catalogue_as(
+    matrix: &Matrix,
+    wanted: impl Fn(&LoadId) -> bool,
+    ways: &[(bool, bool)],
+) -> Vec<Walked> {
     let knowledge = Knowledge::new(matrix, None);
     let universe = knowledge.universe();
     let mut walked = Vec::new();
@@ -371,26 +419,27 @@ pub fn walk_catalogue(matrix: &Matrix, wanted: impl Fn(&LoadId) -> bool) -> Vec<
             ..Roster::default()
         };
         let mut handsets = Vec::new();
-        for (i, from) in starts.iter().enumerate() {
-            for told in [false, true] {
-                let handset = Handset::new(2 * i as u32 + u32::from(told), from);
+        for from in &starts {
+            for &(told, cdp) in ways {
+                let handset = Handset::new(handsets.len() as u32, from);
                 if told {
                     roster
                         .phones
                         .insert(handset.mac.clone(), (None, Some(from.to_string())));
                 }
-                handsets.push((handset, told));
+                handsets.push((handset, told, cdp));
             }
         }
         let mut bench = Bench::new(matrix, Memory::catalogue(matrix), roster);
-        for (mut handset, told) in handsets {
+        for (mut handset, told, cdp) in handsets {
             let from = handset.running.clone();
-            let walk = bench.walk(&mut handset, target, MAX_BOOTS);
+            let walk = bench.walk_with(&mut handset, target, MAX_BOOTS, cdp);
             let state = bench.registry.phones.get(&handset.mac).map(|p| p.state);
             walked.push(Walked {
                 target: target.clone(),
                 from,
                 told,
+                cdp,
                 walk,
                 state,
             });

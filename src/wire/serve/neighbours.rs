@@ -2,7 +2,8 @@
 //! (`/proc/net/arp`, read again for every request, complete entries only: it holds a client only
 //! when it is on the same link, as the kernel learnt the MAC from the client's own ARP request),
 //! and DHCP lease files (dnsmasq's `dnsmasq.leases`, ISC dhcpd's `dhcpd.leases`), also read
-//! again for every request. And the MAC in a per-phone file name.
+//! again for every request (an ISC file read word by word, a quoted string one word whatever it
+//! holds). And the MAC in a per-phone file name.
 //!
 //! The lookups ([`mac_in_name`], [`arp_lookup`], [`lease_lookup`]) read text they are given;
 //! [`neighbour`] and [`lease`] are the thin reads of the files that serve's driver makes.
@@ -79,24 +80,19 @@ pub fn lease_lookup(text: &str, ip: IpAddr) -> Option<String> {
     let wanted = ip.to_string();
     if text.contains("lease ") && text.contains('{') {
         let mut found = None;
-        let mut rest = text;
-        while let Some(at) = rest.find("lease ") {
-            rest = &rest[at + 6..];
-            let Some(open) = rest.find('{') else { break };
-            let address = rest[..open].trim();
-            let Some(close) = rest[open..].find('}') else {
-                break;
-            };
-            let body = &rest[open + 1..open + close];
-            rest = &rest[open + close..];
+        for (address, statements) in isc_leases(text) {
             if address != wanted {
                 continue;
             }
             let mut mac = None;
             let mut active = true;
-            for statement in body.split(';') {
-                let words: Vec<&str> = statement.split_whitespace().collect();
-                match words.as_slice() {
+            for words in statements {
+                match words
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .as_slice()
+                {
                     ["hardware", "ethernet", m] => mac = normalise_mac(m),
                     ["binding", "state", state] => active = *state == "active",
                     _ => {}
@@ -113,6 +109,102 @@ pub fn lease_lookup(text: &str, ip: IpAddr) -> Option<String> {
             _ => None,
         }
     })
+}
+
+/// A word of an ISC lease file: a quoted string is one word whatever it holds (`{`, `}`, `;`,
+/// `lease`), so that a client's hostname cannot open or close a declaration.
+#[derive(Debug, PartialEq, Eq)]
+enum Token {
+    Word(String),
+    Quoted,
+    Open,
+    Close,
+    End,
+}
+
+fn isc_tokens(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut chars = text.chars().peekable();
+    let mut word = String::new();
+    let flush = |word: &mut String, tokens: &mut Vec<Token>| {
+        if !word.is_empty() {
+            tokens.push(Token::Word(std::mem::take(word)));
+        }
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                flush(&mut word, &mut tokens);
+                while let Some(q) = chars.next() {
+                    match q {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+                tokens.push(Token::Quoted);
+            }
+            '#' => {
+                flush(&mut word, &mut tokens);
+                for n in chars.by_ref() {
+                    if n == '\n' {
+                        break;
+                    }
+                }
+            }
+            '{' | '}' | ';' => {
+                flush(&mut word, &mut tokens);
+                tokens.push(match c {
+                    '{' => Token::Open,
+                    '}' => Token::Close,
+                    _ => Token::End,
+                });
+            }
+            c if c.is_whitespace() => flush(&mut word, &mut tokens),
+            c => word.push(c),
+        }
+    }
+    flush(&mut word, &mut tokens);
+    tokens
+}
+
+/// The `lease ADDRESS { ... }` declarations of an ISC file, in order: each address with its
+/// statements (their words outside quotes), nested blocks flattened.
+fn isc_leases(text: &str) -> Vec<(String, Vec<Vec<String>>)> {
+    let tokens = isc_tokens(text);
+    let mut leases = Vec::new();
+    let mut at = 0;
+    while at < tokens.len() {
+        let is_lease = matches!(&tokens[at], Token::Word(w) if w == "lease");
+        let (Some(Token::Word(address)), Some(Token::Open)) =
+            (tokens.get(at + 1), tokens.get(at + 2))
+        else {
+            at += 1;
+            continue;
+        };
+        if !is_lease {
+            at += 1;
+            continue;
+        }
+        at += 3;
+        let mut depth = 1;
+        let mut statements = Vec::new();
+        let mut statement = Vec::new();
+        while at < tokens.len() && depth > 0 {
+            match &tokens[at] {
+                Token::Word(w) => statement.push(w.clone()),
+                Token::Quoted => {}
+                Token::Open => depth += 1,
+                Token::Close => depth -= 1,
+                Token::End => statements.push(std::mem::take(&mut statement)),
+            }
+            at += 1;
+        }
+        leases.push((address.clone(), statements));
+    }
+    leases
 }
 
 /// The MAC a lease file gives `ip`, read now.
@@ -176,9 +268,31 @@ mod tests {
     }
 
     #[test]
+    fn a_quoted_string_in_an_isc_lease_cannot_open_or_close_a_declaration() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        // The attacker's hostname closes the real lease and opens one for the phone's address.
+        let isc = "lease 127.0.0.66 {\n  hardware ethernet 00:18:b9:00:00:66;\n  client-hostname \"x; } lease 127.0.0.11 { hardware ethernet 00:18:b9:00:00:66; binding state active; \\\" }\";\n}\n\
+                   lease 127.0.0.11 {\n  binding state active;\n  # a comment { with braces\n  hardware ethernet 00:18:b9:ff:ff:01;\n}\n";
+        assert_eq!(
+            lease_lookup(isc, ip("127.0.0.11")).as_deref(),
+            Some("0018B9FFFF01")
+        );
+        assert_eq!(
+            lease_lookup(isc, ip("127.0.0.66")).as_deref(),
+            Some("0018B9000066")
+        );
+        // Unbalanced text ends the file without a panic.
+        assert_eq!(
+            lease_lookup("lease 127.0.0.11 { \"open", ip("127.0.0.11")),
+            None
+        );
+        assert_eq!(lease_lookup("lease {", ip("127.0.0.11")), None);
+    }
+
+    #[test]
     fn a_lease_file_is_read_for_each_lookup() {
-        let path =
-            std::env::temp_dir().join(format!("phoneup-serve-leases-{}", std::process::id()));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("leases");
         let ip = |s: &str| s.parse::<IpAddr>().unwrap();
         std::fs::write(&path, "1750000000 00:18:b9:ff:ff:01 127.0.0.11 * *\n").unwrap();
         assert_eq!(

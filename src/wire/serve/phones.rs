@@ -71,6 +71,9 @@ pub struct Phone {
     /// The reboots of its whole plan, as last known (at its last `stage_done` or `phone_done`).
     #[serde(default)]
     pub stages: Option<usize>,
+    /// Its model, as its CDP announcement or its web page names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
     /// When it last asked for something on the driver's monotonic clock (ms; before the clock
     /// began, for a phone resumed from a state file), which every "quiet for" is measured on;
     /// `None` when never.
@@ -102,6 +105,7 @@ impl Phone {
             placed_reported: None,
             reached: false,
             stages: None,
+            model: None,
             seen: None,
             repeat: (String::new(), 0),
             failures: 0,
@@ -158,7 +162,7 @@ impl Phone {
         Row {
             mac: self.mac.clone(),
             address: self.address.clone().unwrap_or_else(|| "-".into()),
-            model: None,
+            model: self.model.clone(),
             running: describe(self.placement.possible()),
             stage: self.stage(k).0,
             file: self.transfer.clone(),

@@ -43,7 +43,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::knowledge::load_id::{Era, Kind, LoadId, Protocol};
 use crate::knowledge::matrix::Matrix;
-use crate::phone::{Answer, Phone, Server};
 use crate::plan::{Outcome, Planner, Request};
 use crate::wire::serve::answers::Directive;
 
@@ -106,6 +105,8 @@ pub struct Knowledge<'m> {
     /// it, once per plan); `None`: the catalogue's spelling.
     root: Option<PathBuf>,
     proposals: RefCell<HashMap<(String, String), Proposal>>,
+    /// Direct jumps as `phoneup check` sees them, by (from, to).
+    jumps: RefCell<HashMap<(String, String), aim::Towards>>,
 }
 
 impl<'m> Knowledge<'m> {
@@ -115,6 +116,7 @@ impl<'m> Knowledge<'m> {
             planner: Planner::new(matrix),
             root,
             proposals: RefCell::new(HashMap::new()),
+            jumps: RefCell::new(HashMap::new()),
         }
     }
 
@@ -233,75 +235,6 @@ impl<'m> Knowledge<'m> {
     }
 }
 
-/// One request of a boot, with serve's answer, as the phone model replays it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Logged {
-    pub name: String,
-    pub found: bool,
-    pub size: u64,
-    /// The text of a configuration file or `.loads` served (images are not kept).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-}
-
-/// The phone model reading a boot's log: the logged answers in order, then nothing.
-struct Replay<'a> {
-    log: &'a [Logged],
-    at: usize,
-    diverged: bool,
-    next: Option<String>,
-}
-
-impl Server for Replay<'_> {
-    fn read(&mut self, name: &str) -> Answer {
-        if self.diverged || self.next.is_some() {
-            return Answer::NoAnswer { why: "end".into() };
-        }
-        match self.log.get(self.at) {
-            Some(logged) if logged.name == name => {
-                self.at += 1;
-                if logged.found {
-                    Answer::Served {
-                        size: logged.size,
-                        contents: logged.text.clone().map(String::into_bytes),
-                    }
-                } else {
-                    Answer::NotFound
-                }
-            }
-            Some(_) => {
-                self.diverged = true;
-                Answer::NoAnswer {
-                    why: "diverged".into(),
-                }
-            }
-            None => {
-                self.next = Some(name.to_string());
-                Answer::NoAnswer { why: "end".into() }
-            }
-        }
-    }
-}
-
-/// Whether the model, booting `load` against `log`, asks for exactly the logged files in order
-/// (`Some(next)`: and then `next`; `Some(None)`: and then nothing), or `None` when it does not.
-pub fn replay(load: &str, mac: &str, log: &[Logged]) -> Option<Option<String>> {
-    let id = LoadId::parse(load).ok()?;
-    let mut phone = Phone::new(crate::knowledge::phones::Model::Both);
-    phone.mac = Some(mac.to_string());
-    let mut server = Replay {
-        log,
-        at: 0,
-        diverged: false,
-        next: None,
-    };
-    phone.boot(1, &id, &mut server);
-    if server.diverged || server.at < log.len() {
-        return None;
-    }
-    Some(server.next)
-}
-
 /// Whether the phone model ever asks for `name` (relative) in a boot: the names that place a
 /// phone. Other names (ring tones, dial plans) are served from the directory and not logged.
 pub fn is_boot_file(name: &str, mac: &str) -> bool {
@@ -353,6 +286,10 @@ pub struct Placement {
     /// The group (next load and firmware) whose answers lead this boot.
     #[serde(default)]
     pub lead: Option<String>,
+    /// The load this boot's answers name, when the step to it is safe from every load the
+    /// phone may run: its images are served to any of them.
+    #[serde(default)]
+    pub aim: Option<String>,
     /// Boots in a row that narrowed nothing.
     #[serde(default)]
     pub fruitless: u32,
@@ -428,6 +365,7 @@ impl Placement {
             probe: None,
             probed: Vec::new(),
             lead: None,
+            aim: None,
             fruitless: 0,
             boot: Vec::new(),
             sent: Vec::new(),
@@ -483,6 +421,7 @@ impl Placement {
         let was_probe = self.probe.take().is_some();
         self.boot.clear();
         self.lead = None;
+        self.aim = None;
         self.sent.clear();
         let blocked = std::mem::take(&mut self.blocked_by);
         if let Some((to, rule)) = flashed {
@@ -510,7 +449,7 @@ impl Placement {
         if !was_probe && !blocked.is_empty() {
             self.dissenters = blocked;
         }
-        self.probe = self.next_probe(manifest);
+        self.probe = self.next_probe(k, target, manifest);
         if let Some(probe) = &self.probe {
             self.probed.push(probe.clone());
         }
@@ -534,7 +473,22 @@ impl Placement {
     }
 
     /// The load the next boot names to see whether the phone runs it, if any.
-    fn next_probe(&self, manifest: &dyn Fn(&str) -> bool) -> Option<String> {
+    fn next_probe(
+        &self,
+        k: &Knowledge,
+        target: &str,
+        manifest: &dyn Fn(&str) -> bool,
+    ) -> Option<String> {
+        if self.candidates.len() > 1 {
+            // A step some load of them may take safely: the next boot aims at it when none is
+            // left that may not; until then, name one of those per boot.
+            if let Some(blockers) = aim::blockers(k, &self.candidates, target) {
+                let unprobed = blockers.iter().find(|c| !self.probed.contains(c));
+                if unprobed.is_some() || blockers.is_empty() {
+                    return unprobed.cloned();
+                }
+            }
+        }
         // An image was held back by loads whose plans differ: ask one of them per boot whether
         // it is the one running.
         let dissenter = self
@@ -563,17 +517,33 @@ impl Placement {
         if self.sent.is_empty() || consistent.is_empty() {
             return None;
         }
+        let whole = |firmware: &[String]| {
+            firmware
+                .iter()
+                .all(|f| self.sent.iter().any(|s| s.eq_ignore_ascii_case(f)))
+        };
         let mut step: Option<(String, String)> = None;
         for c in consistent {
-            match k.proposal(c, target) {
+            // Its own stage, when its files came whole; else the safe jump to the aim.
+            let own = match k.proposal(c, target) {
                 Proposal::Stage {
                     to, rule, firmware, ..
-                } if firmware.iter().all(|f| self.sent.contains(f)) => match &step {
-                    None => step = Some((to, rule)),
-                    Some((t, _)) if *t == to => {}
-                    Some(_) => return None,
-                },
-                _ => return None,
+                } if whole(&firmware) => Some((to, rule)),
+                _ => None,
+            };
+            let jump = || match self.aim.as_deref().map(|aim| (aim, k.towards(c, aim))) {
+                Some((aim, aim::Towards::Jump(jump))) if whole(&jump.firmware) => {
+                    Some((aim.to_string(), jump.rule))
+                }
+                _ => None,
+            };
+            let Some(took) = own.or_else(jump) else {
+                return None;
+            };
+            match &step {
+                None => step = Some(took),
+                Some((t, _)) if *t == took.0 => {}
+                Some(_) => return None,
             }
         }
         step
@@ -618,7 +588,9 @@ impl Placement {
             }
         }
         if self.boot.is_empty() {
-            self.lead = Some(self.lead_group(k, target, &narrowed));
+            let (lead, aim) = self.lead_group(k, target, &narrowed);
+            self.lead = Some(lead);
+            self.aim = aim;
         }
         let proposals: Vec<(String, Proposal)> = narrowed
             .iter()
@@ -627,7 +599,7 @@ impl Placement {
         let reply = if managed {
             Reply::Managed(self.directive(k, target, &proposals))
         } else if is_image(name) {
-            self.image_reply(name, &proposals)
+            self.image_reply(k, name, &proposals)
         } else {
             Reply::FromDir
         };
@@ -637,10 +609,21 @@ impl Placement {
 
     /// A firmware file is served only when every candidate's next stage fetches it (or it is
     /// the manifest of one of them); otherwise those that do not kept it back.
-    fn image_reply(&mut self, name: &str, proposals: &[(String, Proposal)]) -> Reply {
+    fn image_reply(
+        &mut self,
+        k: &Knowledge,
+        name: &str,
+        proposals: &[(String, Proposal)],
+    ) -> Reply {
+        // A load whose own stage does not fetch it may still take it on a safe step to the aim.
+        let on_the_way = |c: &str| {
+            self.aim
+                .as_deref()
+                .is_some_and(|aim| aim::fetched_on_the_way(k, c, aim, name))
+        };
         let missing: Vec<String> = proposals
             .iter()
-            .filter(|(_, p)| !p.firmware().iter().any(|f| f == name))
+            .filter(|(c, p)| !p.firmware().iter().any(|f| f == name) && !on_the_way(c))
             .map(|(c, _)| c.clone())
             .collect();
         // A manifest flashes nothing: serving the .loads of a load the phone may run tells that
@@ -710,27 +693,74 @@ impl Placement {
             .unwrap_or_default()
     }
 
-    /// The group that leads a boot: the expected load's, else the largest.
-    fn lead_group(&self, k: &Knowledge, target: &str, candidates: &[String]) -> String {
+    /// The group that leads a boot, and the load it aims at when that step is safe for every
+    /// candidate: the expected load's group; else the group whose step every candidate may take
+    /// safely at the least extra cost; else the largest.
+    fn lead_group(
+        &self,
+        k: &Knowledge,
+        target: &str,
+        candidates: &[String],
+    ) -> (String, Option<String>) {
         if let Some(expected) = &self.expected {
             if candidates.contains(expected) {
-                return k.proposal(expected, target).group(expected);
+                // Its next stage, when the loads it may have left may take that step too; else
+                // a step they all may take (a phone back on the load it left shows it there).
+                let p = k.proposal(expected, target);
+                let mut options: Vec<String> = aim::destination(&p, target).into_iter().collect();
+                options.extend(
+                    candidates
+                        .iter()
+                        .filter_map(|c| aim::destination(&k.proposal(c, target), target)),
+                );
+                let aim = (self.probe.is_none() && candidates.len() > 1)
+                    .then(|| aim::safe_for_all(k, candidates, &options, target))
+                    .flatten();
+                let lead = match &aim {
+                    Some(aim) if aim::destination(&p, target).as_ref() != Some(aim) => candidates
+                        .iter()
+                        .map(|c| (c, k.proposal(c, target)))
+                        .find(|(_, q)| aim::destination(q, target).as_ref() == Some(aim))
+                        .map(|(c, q)| q.group(c)),
+                    _ => None,
+                };
+                return (lead.unwrap_or_else(|| p.group(expected)), aim);
             }
         }
-        let mut groups: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+        // (group) -> (members, first index, destination, a stage)
+        let mut groups: BTreeMap<String, (usize, usize, String, bool)> = BTreeMap::new();
         for (i, c) in candidates.iter().enumerate() {
             let p = k.proposal(c, target);
-            if matches!(p, Proposal::NoPath { .. }) {
+            let Some(to) = aim::destination(&p, target) else {
                 continue;
-            }
-            let entry = groups.entry(p.group(c)).or_insert((0, i));
+            };
+            let stage = matches!(p, Proposal::Stage { .. });
+            let entry = groups.entry(p.group(c)).or_insert((0, i, to, stage));
             entry.0 += 1;
         }
-        groups
-            .into_iter()
-            .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1)))
-            .map(|(g, _)| g)
-            .unwrap_or_default()
+        let mut ranked: Vec<(String, (usize, usize, String, bool))> = groups.into_iter().collect();
+        // The largest first, a stage before staying, then catalogue order.
+        ranked.sort_by(|a, b| {
+            (b.1 .0, b.1 .3)
+                .cmp(&(a.1 .0, a.1 .3))
+                .then(a.1 .1.cmp(&b.1 .1))
+        });
+        let mut options: Vec<String> = Vec::new();
+        for (_, (_, _, to, _)) in &ranked {
+            if !options.contains(to) {
+                options.push(to.clone());
+            }
+        }
+        let aim = if self.probe.is_none() && candidates.len() > 1 {
+            aim::safe_for_all(k, candidates, &options, target)
+        } else {
+            None
+        };
+        let lead = match &aim {
+            Some(aim) => ranked.iter().find(|(_, (_, _, to, _))| to == aim),
+            None => ranked.first(),
+        };
+        (lead.map(|(g, _)| g.clone()).unwrap_or_default(), aim)
     }
 
     /// Records the answer given to a boot file.
@@ -829,5 +859,8 @@ pub fn describe(candidates: &[String]) -> String {
     }
 }
 
+mod aim;
+mod replay;
+pub use replay::{replay, Logged};
 #[cfg(test)]
 mod tests;

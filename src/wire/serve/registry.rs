@@ -31,8 +31,22 @@ use crate::wire::serve::placement::{is_image, Knowledge, Logged};
 use crate::wire::transfer::Failure;
 
 mod decide;
+mod facts;
+#[cfg(test)]
+mod impersonation_tests;
+pub use facts::{announced, Fact};
 #[cfg(test)]
 mod tests;
+
+/// The TFTP error message of an image held back until the phone is on the load it is for.
+pub const HELD_BACK: &str =
+    "Held back by phoneup serve until the phone runs the load this file is for";
+/// The TFTP error message of what names a load, or an image, for a phone serve holds.
+pub const HELD_FAILED: &str = "Held back by phoneup serve: this phone failed (see serve's log)";
+
+/// The TFTP error message of a file that names a load, for a phone serve has not placed.
+pub const HELD_UNPLACED: &str =
+    "Held back by phoneup serve until it knows the load this phone runs";
 
 /// A file asked for this many times in a row is a loop.
 pub const REPEATS: u32 = 4;
@@ -86,6 +100,10 @@ pub enum Serve<F> {
     File(F),
     /// TFTP error 1.
     NotFound,
+    /// TFTP error 1 with this message: a file serve holds back on purpose (the image of a step
+    /// not yet safe for the phone, anything that names a load for a failed phone), so that a
+    /// rehearsal or a packet capture shows why.
+    HeldBack(&'static str),
     /// TFTP error 2, with the reason for the log.
     Refused(String),
 }
@@ -208,6 +226,35 @@ impl<'m, D: Directory> Registry<'m, D> {
             .map(|mac| (mac.clone(), MacFrom::Before))
     }
 
+    /// A MAC belongs to its address: where the neighbour table or the leases give the client's
+    /// address a MAC, a per-phone name of another MAC speaks for no phone. It is answered as
+    /// the directory is, reported, and never recorded on either phone.
+    fn impersonation(
+        &mut self,
+        client: &Client,
+        requested: &str,
+        name: &str,
+    ) -> Option<Serve<D::File>> {
+        let named = neighbours::mac_in_name(name)?;
+        let (owner, source) = match (&client.neighbour, &client.lease) {
+            (Some(mac), _) => (mac, "the neighbour table gives"),
+            (None, Some(mac)) => (mac, "the leases give"),
+            (None, None) => return None,
+        };
+        if *owner == named {
+            return None;
+        }
+        let serve = self.as_in_dir(requested).0;
+        let why = format!(
+            "it asks for {name}, a file of {named}, but {source} its address to {owner}: answered as the directory is, recorded on no phone"
+        );
+        let event = Event::new(Kind::Impersonation, Some(owner), client.address, false)
+            .file(requested)
+            .why(why);
+        self.emit(event);
+        Some(serve)
+    }
+
     /// Answers a read request.
     pub fn read(&mut self, now: Now, client: &Client, requested: &str) -> (Serve<D::File>, Tag) {
         self.now = now;
@@ -215,6 +262,15 @@ impl<'m, D: Directory> Registry<'m, D> {
         let name = relative_name(self.dir.canonical(), requested)
             .unwrap_or(requested)
             .to_string();
+        if let Some(serve) = self.impersonation(client, requested, &name) {
+            let tag = Tag {
+                mac: None,
+                managed: false,
+                file: name,
+                address: from,
+            };
+            return (serve, tag);
+        }
         let mac = self.mac_of(client, &name).map(|(mac, _)| mac);
         let managed = mac
             .as_deref()
@@ -238,7 +294,7 @@ impl<'m, D: Directory> Registry<'m, D> {
             None => self.as_in_dir(requested).0,
         };
         match &serve {
-            Serve::NotFound => {
+            Serve::NotFound | Serve::HeldBack(_) => {
                 let mut event = Event::new(Kind::NotFound, tag.mac.as_deref(), from, tag.managed)
                     .file(requested);
                 event.why = self.note.take();
@@ -507,7 +563,7 @@ fn loop_reason<F>(name: &str, mac: &str, phone: &Phone, serve: &Serve<F>) -> Str
         return format!("image refused: it fetched {name} whole and asks for it again (Load ID Incorrect? seed 003)");
     }
     match serve {
-        Serve::NotFound => format!("it asks for {name} again and again although serve answers File not found"),
+        Serve::NotFound | Serve::HeldBack(_) => format!("it asks for {name} again and again although serve answers File not found"),
         _ => format!("it asks for {name} again and again: the transfers do not complete (data port blocked? seed 002)"),
     }
 }

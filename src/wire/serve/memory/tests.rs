@@ -113,3 +113,62 @@ fn every_load_reaches_every_loader_and_mgcp_target_by_safe_steps() {
         walks_arrive_safely(|id| id.kind() == Kind::Loader || application(id, Protocol::Mgcp));
     assert!(!walked.is_empty());
 }
+
+/// Every pair of catalogue loads serve could confuse: a phone really running one while serve
+/// believes another (a wrong `from=` in the phones file, a forged CDP frame) is walked towards a
+/// SIP and an SCCP target; no image it takes is one `phoneup check` calls unsafe from the load
+/// it really ran. Pairs whose first boot already shows serve wrong are confused no further.
+#[test]
+fn a_phone_serve_believes_on_another_load_never_takes_an_unsafe_step() {
+    let matrix = Matrix::builtin().unwrap();
+    let knowledge = Knowledge::new(&matrix, None);
+    let universe = knowledge.universe();
+    let mut wrong = Vec::new();
+    let mut confused = 0;
+    for target in ["P0S3-08-11-00", "P00308010200"] {
+        let mut roster = Roster {
+            all: false,
+            target: target.into(),
+            ..Roster::default()
+        };
+        let mut handsets = Vec::new();
+        for real in &universe {
+            for believed in universe.iter().filter(|b| *b != real) {
+                let handset = Handset::new(handsets.len() as u32, real);
+                roster
+                    .phones
+                    .insert(handset.mac.clone(), (None, Some(believed.clone())));
+                handsets.push((handset, believed));
+            }
+        }
+        let mut bench = Bench::new(&matrix, Memory::catalogue(&matrix), roster);
+        for (mut handset, believed) in handsets {
+            let real = handset.running.clone();
+            for cycle in 1..=8 {
+                let before = handset.running.clone();
+                bench.power_cycle(&mut handset, cycle);
+                if handset.running != before {
+                    let verdict = check(&matrix, &before, &handset.running, Model::M7940)
+                        .unwrap()
+                        .verdict;
+                    if !matches!(verdict, Verdict::Safe) {
+                        wrong.push(format!(
+                            "{real} believed {believed}: flashed {before} -> {}, {verdict:?}",
+                            handset.running
+                        ));
+                    }
+                }
+                let placement = &bench.registry.phones[&handset.mac].placement;
+                if cycle == 1 && placement.candidates.contains(believed) {
+                    confused += 1;
+                }
+                if !placement.candidates.contains(believed) && cycle == 1 {
+                    // The requests showed serve wrong: it places the phone from scratch.
+                    break;
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(confused > 100, "only {confused} pairs were confused at all");
+}

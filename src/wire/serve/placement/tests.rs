@@ -478,11 +478,11 @@ fn an_image_is_served_only_when_every_load_it_may_run_fetches_it_next() {
     let mut p = Placement::new(Vec::new());
     let factory = proposals(&["P0030301MFG2", "P00303010102"]);
     let image = factory[0].1.firmware()[0].clone();
-    assert_eq!(p.image_reply(&image, &factory), Reply::FromDir);
+    assert_eq!(p.image_reply(&k, &image, &factory), Reply::FromDir);
     assert!(p.blocked_by.is_empty());
     let one = proposals(&[target]);
     assert_eq!(
-        p.image_reply(&image, &one),
+        p.image_reply(&k, &image, &one),
         Reply::RefuseImage {
             why: format!("its plan from {target} does not fetch {image} now")
         }
@@ -490,14 +490,17 @@ fn an_image_is_served_only_when_every_load_it_may_run_fetches_it_next() {
     assert_eq!(p.blocked_by, [target]);
     let mixed = proposals(&["P0030301MFG2", target, "P0S3-8-12-00"]);
     assert_eq!(
-        p.image_reply(&image, &mixed),
+        p.image_reply(&k, &image, &mixed),
         Reply::RefuseImage {
             why: format!("2 of the 3 loads it may run ({target}, P0S3-8-12-00) do not fetch {image} in their next stage")
         }
     );
     assert_eq!(p.blocked_by, [target, "P0S3-8-12-00"], "each once");
     // A load's own manifest, in any spelling, flashes nothing: it is served.
-    assert_eq!(p.image_reply("P0S3-8-11-00.loads", &one), Reply::FromDir);
+    assert_eq!(
+        p.image_reply(&k, "P0S3-8-11-00.loads", &one),
+        Reply::FromDir
+    );
 }
 
 #[test]
@@ -545,37 +548,104 @@ fn a_managed_file_names_what_every_load_agrees_on_else_the_probe_else_the_most_c
 }
 
 #[test]
-fn the_lead_group_is_the_expected_loads_else_the_largest_else_the_first() {
+fn the_lead_group_is_a_step_safe_for_every_load_else_the_expected_loads_else_the_largest() {
     let matrix = Matrix::builtin().unwrap();
     let k = Knowledge::new(&matrix, None);
     let target = "P0S3-08-11-00";
     let group = |load: &str| k.proposal(load, target).group(load);
+    let safe_for_all = |loads: &[String], aim: &str| {
+        loads
+            .iter()
+            .all(|c| aim::extra(&k, c, aim, target).is_some())
+    };
     let mut p = Placement::new(Vec::new());
+    // A step every load of them may take: the factory images and SIP 6.3 to the loader 8.11.
     let factory = strings(&["P0S3-06-3-00", "P0030301MFG2", "P00303010102"]);
-    assert_eq!(
-        p.lead_group(&k, target, &factory),
-        group("P0030301MFG2"),
-        "the largest"
+    let (lead, aim) = p.lead_group(&k, target, &factory);
+    let aim = aim.expect("a step safe for all three");
+    assert!(safe_for_all(&factory, &aim), "{aim}");
+    assert!(
+        lead.starts_with(&format!("{aim} ")),
+        "{lead} leads to {aim}"
     );
-    let pair = strings(&["P0S3-06-3-00", "P0030301MFG2"]);
+    // Two bare loaders may each step only to their own package's application: no aim, and the
+    // largest group leads (a tie: the first).
+    let loaders = strings(&["P003-07-2-00", "P003-07-4-00"]);
     assert_eq!(
-        p.lead_group(&k, target, &pair),
-        group("P0S3-06-3-00"),
+        p.lead_group(&k, target, &loaders),
+        (group("P003-07-2-00"), None),
         "a tie: the first"
     );
-    p.expected = Some("P0S3-06-3-00".into());
+    let three = strings(&["P003-07-2-00", "P003-07-4-00", "P003-07-4-00"]);
     assert_eq!(
-        p.lead_group(&k, target, &factory),
-        group("P0S3-06-3-00"),
-        "the expected"
+        p.lead_group(&k, target, &three).0,
+        group("P003-07-4-00"),
+        "the largest"
+    );
+    // A probe boot names the probe: no aim.
+    p.probe = Some("P0S3-06-3-00".into());
+    assert_eq!(p.lead_group(&k, target, &factory).1, None);
+    p.probe = None;
+    // After a stage: the expected load's next stage when the load it left may take it too,
+    // else a step both may take, else the expected load's with no aim.
+    p.expected = Some("P0S3-07-2-00".into());
+    let left = strings(&["P0S3-07-2-00", "P003-07-2-00"]);
+    let (lead, aim) = p.lead_group(&k, target, &left);
+    assert_eq!(aim.as_deref(), Some("P0S3-07-2-00"), "{lead}");
+    assert_eq!(lead, group("P003-07-2-00"));
+    p.expected = Some("P003-08-11-00".into());
+    let both = strings(&["P003-08-11-00", "P0S3-06-3-00"]);
+    assert_eq!(
+        p.lead_group(&k, target, &both),
+        (group("P003-08-11-00"), Some(target.to_string()))
     );
     p.expected = Some("P0S3-07-4-00".into());
     assert_eq!(
-        p.lead_group(&k, target, &factory),
-        group("P0030301MFG2"),
+        p.lead_group(&k, target, &loaders),
+        (group("P003-07-2-00"), None),
         "not among them"
     );
     // Loads with no path lead nothing.
     let none = strings(&["P0S3-08-11-00"]);
-    assert_eq!(p.lead_group(&k, "P0030301MFG2", &none), "");
+    assert_eq!(
+        p.lead_group(&k, "P0030301MFG2", &none),
+        (String::new(), None)
+    );
+}
+
+#[test]
+fn the_blockers_are_the_loads_that_may_not_take_the_best_step() {
+    let matrix = Matrix::builtin().unwrap();
+    let k = Knowledge::new(&matrix, None);
+    let target = "P0S3-08-11-00";
+    let apps = strings(&["P0S3-08-9-00", "P00308000500"]);
+    assert_eq!(aim::blockers(&k, &apps, target), Some(Vec::new()));
+    let mixed = strings(&["P0S3-08-9-00", "P003-07-2-00", "P00308000500"]);
+    assert_eq!(
+        aim::blockers(&k, &mixed, target),
+        Some(strings(&["P003-07-2-00"]))
+    );
+    assert_eq!(aim::blockers(&k, &[], target), None);
+    // Each blocker is named in turn, then nothing: the next boot takes the step.
+    let mut p = Placement::new(mixed.clone());
+    let manifest = |_: &str| true;
+    assert_eq!(
+        p.next_probe(&k, target, &manifest).as_deref(),
+        Some("P003-07-2-00")
+    );
+    p.candidates = apps.clone();
+    assert_eq!(p.next_probe(&k, target, &manifest), None);
+    // A safe jump's files, in any letter case; none for an unsafe one.
+    assert!(aim::fetched_on_the_way(
+        &k,
+        "P00308000500",
+        target,
+        "p0s3-08-11-00.SB2"
+    ));
+    assert!(!aim::fetched_on_the_way(
+        &k,
+        "P003-07-2-00",
+        target,
+        "P0S3-08-11-00.sb2"
+    ));
 }

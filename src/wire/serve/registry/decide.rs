@@ -13,7 +13,9 @@ use crate::wire::serve::phones::{Phone, StageRecord};
 use crate::wire::serve::placement::{
     self, describe, is_image, Logged, Reply, Settled, Shown, MAX_FRUITLESS,
 };
-use crate::wire::serve::registry::{missing, Registry, Serve};
+use crate::wire::serve::registry::{
+    missing, Registry, Serve, HELD_BACK, HELD_FAILED, HELD_UNPLACED,
+};
 
 impl<D: Directory> Registry<'_, D> {
     /// The answer to one request of a managed phone, and what it teaches about the phone.
@@ -63,7 +65,7 @@ impl<D: Directory> Registry<'_, D> {
             Reply::FromDir => self.as_in_dir(requested),
             Reply::RefuseImage { why } => {
                 self.note = Some(format!("held back: {why}"));
-                (Serve::NotFound, missing(name))
+                (Serve::HeldBack(HELD_BACK), missing(name))
             }
         };
         phone.placement.log(logged);
@@ -151,7 +153,7 @@ impl<D: Directory> Registry<'_, D> {
                 "held since phone_failed: nothing that names a load, and no image, is served to it"
                     .into(),
             );
-            Serve::NotFound
+            Serve::HeldBack(HELD_FAILED)
         } else {
             self.as_in_dir(requested).0
         }
@@ -198,6 +200,7 @@ impl<D: Directory> Registry<'_, D> {
                     self.note.get_or_insert_with(|| {
                         "held: nothing that names a load is served until serve knows the load it runs".into()
                     });
+                    return (Serve::HeldBack(HELD_UNPLACED), missing(name));
                 } else if names.is_none() {
                     self.note
                         .get_or_insert_with(|| format!("its stage needs {name} absent"));

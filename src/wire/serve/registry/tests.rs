@@ -812,7 +812,7 @@ fn a_managed_file_is_made_from_the_users_own_as_its_directive_says() {
         "SIPDefault.cnf",
         &Directive::hold(),
     );
-    assert!(matches!(serve, Serve::NotFound));
+    assert!(matches!(serve, Serve::HeldBack(HELD_UNPLACED)), "{serve:?}");
     assert_eq!(
         note.as_deref(),
         Some("held: nothing that names a load is served until serve knows the load it runs")
