@@ -537,9 +537,7 @@ impl Placement {
                 }
                 _ => None,
             };
-            let Some(took) = own.or_else(jump) else {
-                return None;
-            };
+            let took = own.or_else(jump)?;
             match &step {
                 None => step = Some(took),
                 Some((t, _)) if *t == took.0 => {}

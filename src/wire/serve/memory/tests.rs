@@ -159,12 +159,13 @@ fn a_phone_serve_believes_on_another_load_never_takes_an_unsafe_step() {
                     }
                 }
                 let placement = &bench.registry.phones[&handset.mac].placement;
-                if cycle == 1 && placement.candidates.contains(believed) {
-                    confused += 1;
-                }
-                if !placement.candidates.contains(believed) && cycle == 1 {
-                    // The requests showed serve wrong: it places the phone from scratch.
+                if placement.candidates.len() > 2 {
+                    // The requests showed serve wrong: it places the phone from every load, as
+                    // the catalogue walks above do.
                     break;
+                }
+                if cycle == 1 {
+                    confused += 1;
                 }
             }
         }
