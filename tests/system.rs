@@ -19,6 +19,7 @@ mod system {
     pub mod netns;
     pub mod owners;
     pub mod probe;
+    pub mod serve_hostile;
     pub mod serve_netns;
     pub mod serve_privilege;
     pub mod serve_screen;

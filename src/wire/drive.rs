@@ -48,6 +48,13 @@ pub trait Hooks<M: Machine> {
     fn max_wait(&self) -> Option<Duration> {
         None
     }
+
+    /// The size of the buffer a datagram is received into: a longer one is cut to it. Large
+    /// enough for any datagram unless the caller knows it only takes small ones (a sender,
+    /// which receives ACKs), and so holds less memory per transfer.
+    fn receive_buffer(&self) -> usize {
+        BUFFER
+    }
 }
 
 /// Runs `machine` on `socket` until it is over. `connected`: the socket is connected to the
@@ -59,7 +66,7 @@ pub fn drive<M: Machine, H: Hooks<M>>(
     machine: &mut M,
     hooks: &mut H,
 ) -> io::Result<()> {
-    let mut buf = vec![0u8; BUFFER];
+    let mut buf = vec![0u8; hooks.receive_buffer().max(4)];
     loop {
         while let Some(event) = machine.poll_event() {
             hooks.event(machine, event);

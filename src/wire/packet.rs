@@ -3,6 +3,7 @@
 //! panics: anything that is not exactly a packet of these RFCs is a [`DecodeError`] that says
 //! what is wrong. A leaf: it uses nothing else of phoneup.
 
+use std::collections::HashSet;
 use std::fmt;
 
 /// The block size of RFC 1350, used when no `blksize` is agreed.
@@ -174,6 +175,9 @@ fn take_str<'a>(bytes: &'a [u8], field: &'static str) -> Result<(&'a str, &'a [u
 /// ignoring case.
 fn take_options(mut rest: &[u8]) -> Result<Vec<(String, String)>, DecodeError> {
     let mut options: Vec<(String, String)> = Vec::new();
+    // The names seen, lower-cased: a duplicate is found in one lookup, however many options a
+    // hostile request carries.
+    let mut seen: HashSet<String> = HashSet::new();
     while !rest.is_empty() {
         let (name, after) = take_str(rest, "option name")?;
         if name.is_empty() {
@@ -183,7 +187,7 @@ fn take_options(mut rest: &[u8]) -> Result<Vec<(String, String)>, DecodeError> {
             return Err(DecodeError::OptionWithoutValue(name.to_string()));
         }
         let (value, after) = take_str(after, "option value")?;
-        if find_option(&options, name).is_some() {
+        if !seen.insert(name.to_ascii_lowercase()) {
             return Err(DecodeError::DuplicateOption(name.to_string()));
         }
         options.push((name.to_string(), value.to_string()));
@@ -440,6 +444,23 @@ mod tests {
         assert_eq!(
             Packet::decode(b"\0\x01a\0octet\0blksize\x008\0BlkSize\x009\0"),
             Err(DecodeError::DuplicateOption("BlkSize".into()))
+        );
+    }
+
+    #[test]
+    fn thousands_of_options_decode_and_a_late_duplicate_is_found() {
+        let mut bytes = b"\0\x01f\0octet\0".to_vec();
+        for n in 0..11_000 {
+            bytes.extend_from_slice(format!("o{n}\0v\0").as_bytes());
+        }
+        let Packet::Rrq(request) = Packet::decode(&bytes).unwrap() else {
+            panic!("an RRQ")
+        };
+        assert_eq!(request.options.len(), 11_000);
+        bytes.extend_from_slice(b"O5000\0w\0");
+        assert_eq!(
+            Packet::decode(&bytes),
+            Err(DecodeError::DuplicateOption("O5000".into()))
         );
     }
 

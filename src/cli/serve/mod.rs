@@ -22,7 +22,7 @@ use crate::files::mac::Mac;
 use crate::knowledge::catalogue;
 use crate::knowledge::matrix::Matrix;
 use crate::output::Untrusted;
-use crate::wire::serve::driver::{listen, Clock, Server};
+use crate::wire::serve::driver::{listen, Clock, Server, VIEW_QUEUE};
 use crate::wire::serve::files::Dir;
 use crate::wire::serve::phones::{Phone, Roster, Wanted};
 use crate::wire::serve::placement::Knowledge;
@@ -410,7 +410,7 @@ impl Args {
         } else {
             view::Mode::Lines
         };
-        let (tx, rx) = mpsc::channel();
+        let (tx, rx) = mpsc::sync_channel(VIEW_QUEUE);
         let viewer = thread::spawn(move || view::run(rx, mode, expected));
         let clock = Clock::start();
         registry.resume(clock.now(), resumed);
@@ -426,7 +426,7 @@ impl Args {
                 stop.store(true, Ordering::SeqCst);
             })
         };
-        Server {
+        let ran = Server {
             socket,
             registry: &mut registry,
             stop: stop.clone(),
@@ -440,9 +440,20 @@ impl Args {
         drop(registry);
         let board = viewer.join().unwrap_or_default();
         drop(lock);
-        let code = if board.all_done() { EXIT_YES } else { EXIT_NO };
+        // A state file that cannot be written stops serve before it serves (exit 2).
+        let ran = ran.map_err(|why| usage(format!("{why}; choose another with --state PATH")))?;
+        let code = if board.all_done() && ran.state_error.is_none() {
+            EXIT_YES
+        } else {
+            EXIT_NO
+        };
         let mut answer = Answer::new(String::new(), code);
         answer.stderr = board.summary();
+        if let Some(why) = &ran.state_error {
+            answer.stderr.push_str(&format!(
+                "serve could not keep its state ({why}): a restart will not know what it learned\n"
+            ));
+        }
         Ok(answer)
     }
 }

@@ -12,8 +12,10 @@
 //! phone password, in a root-owned directory) is refused with error 2, as tftpd-hpa `-u nobody`
 //! refuses it, and the reason says which mode to change.
 //!
-//! The file is opened without following a final symbolic link and checked again once open
-//! (through `/proc/self/fd`), so a link swapped in between the check and the open is caught.
+//! The entry's type is read without opening it (`lstat`), so a device node or a FIFO is refused
+//! and never opened; a regular file is then opened without following a final symbolic link and
+//! checked again once open (its type, and its path through `/proc/self/fd`), so an entry swapped
+//! in between the check and the open is caught.
 //!
 //! May use: [`crate::wire::serve::directory`] (the [`Directory`] it is), the standard library
 //! and `libc`.
@@ -171,6 +173,23 @@ impl Dir {
                 return refused(format!("{requested:?} leads to phoneup's own bookkeeping"));
             }
         }
+        // The entry's type before any open: a device or a pipe is never opened (opening some
+        // devices has effects: a watchdog starts, a tape rewinds).
+        match std::fs::symlink_metadata(&resolved) {
+            Ok(m) if m.is_file() => {}
+            Ok(m) if m.is_dir() => return refused(format!("{requested:?} is a folder")),
+            Ok(_) => {
+                return refused(format!(
+                    "{requested:?} is not a regular file (a device, pipe or socket)"
+                ))
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Lookup::Missing {
+                    name: name.to_string(),
+                }
+            }
+            Err(e) => return refused(format!("{requested:?} cannot be looked up: {e}")),
+        }
         let file = match OpenOptions::new()
             .read(true)
             .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
@@ -311,10 +330,9 @@ fn lexically_inside(path: &Path, dir: &Path) -> bool {
 mod tests {
     use super::*;
 
-    fn dir(tag: &str) -> (PathBuf, Dir) {
-        let path =
-            std::env::temp_dir().join(format!("phoneup-serve-files-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
+    fn dir() -> (tempfile::TempDir, PathBuf, Dir) {
+        let temp = tempfile::tempdir().unwrap();
+        let path = temp.path().to_path_buf();
         std::fs::create_dir_all(path.join("sub")).unwrap();
         std::fs::create_dir_all(path.join(".phoneup")).unwrap();
         std::fs::write(path.join("OS79XX.TXT"), "P0S3-06-3-00\n").unwrap();
@@ -324,7 +342,7 @@ mod tests {
         std::os::unix::fs::symlink("OS79XX.TXT", path.join("inside")).unwrap();
         std::os::unix::fs::symlink("/nonexistent/x", path.join("dangling-out")).unwrap();
         let d = Dir::new(&path).unwrap();
-        (path, d)
+        (temp, path, d)
     }
 
     fn kind(lookup: Lookup) -> &'static str {
@@ -337,7 +355,7 @@ mod tests {
 
     #[test]
     fn only_regular_files_inside_the_directory_are_served() {
-        let (path, d) = dir("cases");
+        let (_temp, _path, d) = dir();
         let full = format!("{}/OS79XX.TXT", d.canonical.display());
         for (name, expected) in [
             ("OS79XX.TXT", "found"),
@@ -364,13 +382,12 @@ mod tests {
         ] {
             assert_eq!(kind(d.lookup(name)), expected, "{name:?}");
         }
-        let _ = std::fs::remove_dir_all(path);
     }
 
     #[test]
     fn only_what_an_unprivileged_server_could_read_is_served() {
         use std::os::unix::fs::PermissionsExt;
-        let (path, d) = dir("modes");
+        let (_temp, path, d) = dir();
         let mode = |p: &Path, m: u32| {
             std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap()
         };
@@ -395,12 +412,11 @@ mod tests {
         mode(&path, 0o750);
         assert_eq!(kind(d.lookup("OS79XX.TXT")), "refused");
         mode(&path, 0o755);
-        let _ = std::fs::remove_dir_all(path);
     }
 
     #[test]
     fn devices_and_pipes_are_refused_without_blocking() {
-        let (path, d) = dir("fifo");
+        let (_temp, path, d) = dir();
         let fifo = path.join("fifo");
         let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
         // SAFETY: a valid NUL-terminated path.
@@ -408,6 +424,36 @@ mod tests {
         assert_eq!(kind(d.lookup("fifo")), "refused");
         std::os::unix::fs::symlink("/dev/zero", path.join("zero")).unwrap();
         assert_eq!(kind(d.lookup("zero")), "refused");
-        let _ = std::fs::remove_dir_all(path);
+    }
+
+    #[test]
+    fn a_pipe_is_refused_without_being_opened() {
+        let (_temp, path, d) = dir();
+        let fifo = std::ffi::CString::new(path.join("fifo").to_str().unwrap()).unwrap();
+        // SAFETY: valid NUL-terminated paths; inotify reports every open of the FIFO.
+        let watch = unsafe {
+            assert_eq!(libc::mkfifo(fifo.as_ptr(), 0o644), 0);
+            let fd = libc::inotify_init1(libc::IN_NONBLOCK | libc::IN_CLOEXEC);
+            assert!(fd >= 0);
+            assert!(libc::inotify_add_watch(fd, fifo.as_ptr(), libc::IN_OPEN) >= 0);
+            fd
+        };
+        let opens = || {
+            let mut buf = [0u8; 4096];
+            // SAFETY: a valid buffer and length.
+            let n = unsafe { libc::read(watch, buf.as_mut_ptr().cast(), buf.len()) };
+            n.max(0)
+        };
+        assert_eq!(kind(d.lookup("fifo")), "refused");
+        assert_eq!(opens(), 0, "the FIFO was opened");
+        // The watch sees an open: the check above can fail.
+        let _ = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path.join("fifo"))
+            .unwrap();
+        assert!(opens() > 0);
+        // SAFETY: our own descriptor.
+        unsafe { libc::close(watch) };
     }
 }

@@ -58,6 +58,9 @@ pub struct SendConfig {
     pub policy: Policy,
     /// The largest block size granted; larger requests are lowered to it.
     pub max_blksize: u16,
+    /// The largest `timeout` option accepted, in seconds; a larger one is not acknowledged (the
+    /// client keeps its own), as RFC 2349 lets a server do.
+    pub max_timeout: u8,
 }
 
 impl Default for SendConfig {
@@ -65,6 +68,7 @@ impl Default for SendConfig {
         SendConfig {
             policy: Policy::default(),
             max_blksize: MAX_BLKSIZE,
+            max_timeout: u8::MAX,
         }
     }
 }
@@ -92,7 +96,7 @@ impl Sending {
 ///
 /// Options (RFC 2347-2349): `blksize` below 8 or not a number is refused with ERROR 8, as
 /// tftpd-hpa does; above `max_blksize` it is lowered; `tsize` is answered with the source's
-/// size; `timeout` 1..=255 is accepted and used; other options are ignored. With no option
+/// size; `timeout` from 1 to `max_timeout` (255 unless set lower) is accepted and used; other options are ignored. With no option
 /// accepted, DATA 1 is the first answer, otherwise an OACK. The mode is not converted: netascii
 /// requests get the bytes as they are.
 #[derive(Debug)]
@@ -156,7 +160,11 @@ impl<S: Source> Sender<S> {
                     }
                 }
                 "timeout" => {
-                    if let Ok(seconds @ 1..=255) = value.parse::<u8>() {
+                    if let Some(seconds) = value
+                        .parse::<u8>()
+                        .ok()
+                        .filter(|s| (1..=config.max_timeout).contains(s))
+                    {
                         sender.link.policy.timeout = Duration::from_secs(u64::from(seconds));
                         accepted.push(("timeout".into(), seconds.to_string()));
                     }
@@ -184,6 +192,12 @@ impl<S: Source> Sender<S> {
             Sending::AwaitOackAck => "the ACK of the OACK".into(),
             Sending::AwaitAck { block, .. } => format!("the ACK of block {block}"),
         }
+    }
+
+    /// True once the file's last block has been sent (its ACK awaited, or received): the
+    /// client may ask for its next file as soon as it acknowledges it.
+    pub fn sent_last(&self) -> bool {
+        matches!(self.state, Sending::AwaitAck { last: true, .. })
     }
 
     /// The block size in use.

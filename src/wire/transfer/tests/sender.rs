@@ -275,6 +275,56 @@ fn the_timeout_option_sets_the_senders_timeout() {
 }
 
 #[test]
+fn a_timeout_above_the_servers_cap_is_not_acknowledged() {
+    let now = Instant::now();
+    let config = SendConfig {
+        max_timeout: 10,
+        ..SendConfig::default()
+    };
+    let request = |seconds: &str| Request {
+        options: vec![("timeout".into(), seconds.into())],
+        ..Request::octet("f")
+    };
+    let mut s = Sender::new(
+        client(),
+        &request("255"),
+        io::Cursor::new(vec![1; 10]),
+        config,
+        now,
+    );
+    // No option accepted: plain DATA 1, resent a second later as without the option.
+    assert!(matches!(
+        decoded(&s.poll_transmit().unwrap()),
+        Packet::Data { block: 1, .. }
+    ));
+    assert_eq!(s.poll_timeout(), Some(now + Duration::from_secs(1)));
+    let mut s = Sender::new(
+        client(),
+        &request("10"),
+        io::Cursor::new(vec![1; 10]),
+        config,
+        now,
+    );
+    assert!(matches!(
+        decoded(&s.poll_transmit().unwrap()),
+        Packet::Oack { .. }
+    ));
+    assert_eq!(s.poll_timeout(), Some(now + Duration::from_secs(10)));
+}
+
+#[test]
+fn the_sender_says_when_its_last_block_is_out() {
+    let now = Instant::now();
+    let mut s = send_file(&[1; 600], &[], now);
+    s.poll_transmit();
+    assert!(!s.sent_last());
+    s.handle_datagram(now, client(), &ack(1));
+    assert!(s.sent_last(), "block 2 (88 bytes) is the last");
+    s.handle_datagram(now, client(), &ack(2));
+    assert!(s.is_finished() && s.sent_last());
+}
+
+#[test]
 fn the_sender_answers_strangers_with_error_5_and_illegal_packets_with_error_4() {
     let now = Instant::now();
     let mut s = send_file(&[1; 600], &[], now);

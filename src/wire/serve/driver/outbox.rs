@@ -1,0 +1,165 @@
+//! What serve hands the view, over a bounded channel: when the view is behind (stdout blocked:
+//! a pipe nobody reads, `| less` paused, a terminal stopped with Ctrl-S), events and progress
+//! are dropped and counted, and each phone's row is coalesced to its latest, so memory stays
+//! bounded whatever the output does. The count is told as soon as there is room again.
+//!
+//! May use: [`crate::wire::serve::events`].
+
+use std::collections::BTreeMap;
+use std::sync::mpsc::{SyncSender, TrySendError};
+use std::time::{Duration, Instant};
+
+use crate::wire::serve::events::{Event, Kind, Message, Row};
+
+/// The most messages waiting for the view.
+pub const VIEW_QUEUE: usize = 4096;
+
+/// The sending end of the view's channel.
+pub struct Outbox {
+    tx: SyncSender<Message>,
+    /// Rows not sent yet, the latest per phone.
+    rows: BTreeMap<String, Row>,
+    /// Events dropped so far, and how many of them the view has been told of.
+    pub dropped: u64,
+    told: u64,
+}
+
+impl Outbox {
+    pub fn new(tx: SyncSender<Message>) -> Outbox {
+        Outbox {
+            tx,
+            rows: BTreeMap::new(),
+            dropped: 0,
+            told: 0,
+        }
+    }
+
+    /// Hands a message on, or keeps (a row) or drops (anything else) it when the view is
+    /// behind.
+    pub fn send(&mut self, message: Message) {
+        self.flush();
+        match message {
+            Message::Row(row) => {
+                if !self.rows.is_empty() {
+                    self.rows.insert(row.mac.clone(), row);
+                } else if let Err(TrySendError::Full(Message::Row(row))) =
+                    self.tx.try_send(Message::Row(row))
+                {
+                    self.rows.insert(row.mac.clone(), row);
+                }
+            }
+            Message::Event(event) => {
+                if let Err(TrySendError::Full(_)) = self.tx.try_send(Message::Event(event)) {
+                    self.dropped += 1;
+                }
+            }
+            progress => {
+                let _ = self.tx.try_send(progress);
+            }
+        }
+    }
+
+    /// Sends what was kept, as far as there is room.
+    pub fn flush(&mut self) {
+        while let Some((mac, row)) = self.rows.pop_first() {
+            match self.tx.try_send(Message::Row(row)) {
+                Ok(()) => {}
+                Err(TrySendError::Full(Message::Row(row))) => {
+                    self.rows.insert(mac, row);
+                    return;
+                }
+                Err(_) => {
+                    self.rows.clear();
+                    return;
+                }
+            }
+        }
+        if self.dropped > self.told {
+            let mut event = Event::new(Kind::Stuck, None, "-", false).why(format!(
+                "{} events were not shown: the output was not read fast enough (serve keeps at most {VIEW_QUEUE} waiting)",
+                self.dropped - self.told
+            ));
+            event.time_ms = super::wall_ms();
+            if self.tx.try_send(Message::Event(event)).is_ok() {
+                self.told = self.dropped;
+            }
+        }
+    }
+
+    /// Sends what was kept, waiting at most `patience` for the view to take it.
+    pub fn close(mut self, patience: Duration) {
+        let until = Instant::now() + patience;
+        loop {
+            self.flush();
+            if (self.rows.is_empty() && self.told == self.dropped) || Instant::now() >= until {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::serve::events::State;
+    use std::sync::mpsc;
+
+    fn row(mac: &str, running: &str) -> Row {
+        Row {
+            mac: mac.into(),
+            address: "-".into(),
+            model: None,
+            running: running.into(),
+            stage: String::new(),
+            file: None,
+            state: State::Waiting,
+            last_seen_ms: 0,
+            why: None,
+        }
+    }
+
+    #[test]
+    fn a_blocked_view_costs_bounded_memory_and_is_told_what_it_missed() {
+        let (tx, rx) = mpsc::sync_channel(4);
+        let mut outbox = Outbox::new(tx);
+        for n in 0..10_000 {
+            outbox.send(Message::Event(Event::new(Kind::Request, None, n, false)));
+            outbox.send(Message::Row(row(&format!("MAC{}", n % 3), &n.to_string())));
+        }
+        assert_eq!(outbox.dropped, 10_000 - 2);
+        assert_eq!(outbox.rows.len(), 3, "one row kept per phone");
+        // The view catches up.
+        let taken: Vec<Message> = rx.try_iter().collect();
+        assert_eq!(taken.len(), 4);
+        outbox.close(Duration::from_secs(1));
+        let rest: Vec<Message> = rx.try_iter().collect();
+        let rows: Vec<(String, String)> = rest
+            .iter()
+            .filter_map(|m| match m {
+                Message::Row(r) => Some((r.mac.clone(), r.running.clone())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("MAC0".into(), "9999".into()),
+                ("MAC1".into(), "9997".into()),
+                ("MAC2".into(), "9998".into())
+            ]
+        );
+        let told: Vec<&str> = rest
+            .iter()
+            .filter_map(|m| match m {
+                Message::Event(e) => e.why.as_deref(),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(told.len(), 1);
+        assert!(
+            told[0].starts_with("9998 events were not shown"),
+            "{told:?}"
+        );
+    }
+}

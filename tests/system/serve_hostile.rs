@@ -1,0 +1,330 @@
+//! serve under a hostile neighbour on loopback (the reproductions of the LAN attack report, F1,
+//! F2, F6 and F16, with bounded counts and durations): a flood of never-acknowledged requests at
+//! an open-file limit of 1 024, one address holding a transfer and asking again and again, and
+//! a stdout nobody reads. What a phone needs (a missing file answered with ERROR 1 within a
+//! second, its files served) must go on throughout.
+
+use std::io::Read;
+use std::net::{IpAddr, SocketAddr, UdpSocket};
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use phoneup::wire::client::{Client, Outcome, Want};
+use phoneup::wire::packet::Packet;
+use phoneup::wire::transfer::{Ask, Policy};
+
+use super::bench::scratch;
+use super::loopback::{answers, free_port};
+
+/// A serve process on loopback, killed when dropped.
+struct Serve {
+    child: Child,
+    address: SocketAddr,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `phoneup serve` for `root` (no phone managed, no state kept on disk but in `dir`),
+/// with the open-file limit at `open_files` (soft and hard) when given, stdout to `stdout`.
+fn serve(dir: &Path, root: &Path, open_files: Option<u64>, stdout: Stdio) -> Serve {
+    let address: SocketAddr = format!("127.0.0.1:{}", free_port("127.0.0.1"))
+        .parse()
+        .unwrap();
+    let mut command = Command::new(assert_cmd::cargo::cargo_bin("phoneup"));
+    command
+        .args([
+            "serve",
+            "--root",
+            root.to_str().unwrap(),
+            "--to",
+            "P0S3-08-11-00",
+        ])
+        .args(["--phones", "0018B9FFFF99", "--events", "json"])
+        .args(["--listen", &address.to_string()])
+        .args(["--state", dir.join("state.json").to_str().unwrap()])
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(Stdio::null());
+    if let Some(limit) = open_files {
+        // SAFETY: setrlimit is async-signal-safe; the closure touches nothing else.
+        unsafe {
+            command.pre_exec(move || {
+                let rlimit = libc::rlimit {
+                    rlim_cur: limit as libc::rlim_t,
+                    rlim_max: limit as libc::rlim_t,
+                };
+                if libc::setrlimit(libc::RLIMIT_NOFILE, &rlimit) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    let child = command.spawn().expect("phoneup serve starts");
+    let until = Instant::now() + Duration::from_secs(10);
+    while !answers(address) {
+        assert!(Instant::now() < until, "serve did not answer within 10 s");
+    }
+    Serve { child, address }
+}
+
+/// A root with a 1 MB file and a one-block file.
+fn root(dir: &Path) -> std::path::PathBuf {
+    let root = dir.join("root");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("big.bin"), vec![0x5a; 1 << 20]).unwrap();
+    std::fs::write(root.join("one.bin"), b"one block\n").unwrap();
+    root
+}
+
+/// Raises this test process's own open-file limit, for its hundreds of sockets.
+fn raise_own_limit() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: valid pointers to rlimit structs.
+    unsafe {
+        assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit), 0);
+        limit.rlim_cur = limit.rlim_max;
+        assert_eq!(libc::setrlimit(libc::RLIMIT_NOFILE, &limit), 0);
+    }
+    assert!(
+        limit.rlim_cur >= 2048,
+        "the hard open-file limit is too low for this test"
+    );
+}
+
+fn rrq(name: &str, options: &[(&str, &str)]) -> Vec<u8> {
+    let mut bytes = vec![0, 1];
+    for part in [name, "octet"]
+        .into_iter()
+        .chain(options.iter().flat_map(|(n, v)| [*n, *v]))
+    {
+        bytes.extend_from_slice(part.as_bytes());
+        bytes.push(0);
+    }
+    bytes
+}
+
+/// Asks `server` for `name` from `ip` and waits at most `patience` for the first answer: its
+/// TFTP error code (`None` for DATA or an OACK) and how long it took.
+fn first_answer(
+    server: SocketAddr,
+    ip: &str,
+    name: &str,
+    patience: Duration,
+) -> Option<(Option<u16>, Duration)> {
+    let socket = UdpSocket::bind((ip, 0)).unwrap();
+    socket.set_read_timeout(Some(patience)).unwrap();
+    let start = Instant::now();
+    socket.send_to(&rrq(name, &[]), server).unwrap();
+    let mut buf = [0u8; 1024];
+    let (len, _) = socket.recv_from(&mut buf).ok()?;
+    let code = match Packet::decode(&buf[..len]) {
+        Ok(Packet::Error { code, .. }) => Some(code),
+        _ => None,
+    };
+    Some((code, start.elapsed()))
+}
+
+fn open_files(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+fn status_kib(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn six_hundred_silent_requests_at_1024_open_files_leave_a_missing_file_answered() {
+    raise_own_limit();
+    let dir = scratch("hostile-f1");
+    let root = root(&dir);
+    let serve = serve(&dir, &root, Some(1024), Stdio::null());
+    // 600 requests with `timeout 255` from 10 addresses, from sockets that never read, 200 a
+    // second (as fast as the attack report's), while a phone asks.
+    let server = serve.address;
+    let flood = std::thread::spawn(move || {
+        let mut silent = Vec::new();
+        for n in 0..600 {
+            let socket = UdpSocket::bind(format!("127.0.2.{}:0", n % 10 + 1)).unwrap();
+            socket
+                .send_to(&rrq("big.bin", &[("timeout", "255")]), server)
+                .unwrap();
+            silent.push(socket);
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        silent
+    });
+    let until = Instant::now() + Duration::from_secs(8);
+    let mut rounds = 0;
+    let mut most_fds = 0;
+    while Instant::now() < until {
+        let answer = first_answer(
+            serve.address,
+            "127.0.3.1",
+            "CTLSEP0018B9ABCDEF.tlv",
+            Duration::from_secs(1),
+        );
+        let Some((code, took)) = answer else {
+            panic!("round {rounds}: no answer within 1 s to a missing file");
+        };
+        assert_eq!(code, Some(1), "round {rounds}: ERROR 1 expected");
+        assert!(took < Duration::from_secs(1));
+        most_fds = most_fds.max(open_files(serve.child.id()));
+        rounds += 1;
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(rounds >= 10, "{rounds} rounds");
+    assert!(most_fds < 1024, "serve held {most_fds} descriptors");
+    // A phone's real file is still served: the oldest silent transfers make room.
+    let client = Client {
+        server: serve.address,
+        bind: Some("127.0.3.2".parse::<IpAddr>().unwrap()),
+        policy: Policy::default(),
+    };
+    let fetch = client.read("one.bin", Ask::default(), Want::Whole).unwrap();
+    assert!(
+        matches!(fetch.outcome, Outcome::Received { bytes: 10 }),
+        "{:?}",
+        fetch.outcome
+    );
+    drop(flood.join().unwrap());
+}
+
+#[test]
+fn one_address_holding_a_transfer_and_asking_again_does_not_delay_another() {
+    let dir = scratch("hostile-f2");
+    let root = root(&dir);
+    let serve = serve(&dir, &root, None, Stdio::null());
+    // The neighbour holds a one-block transfer (its last block out, never acknowledged)...
+    let holder = UdpSocket::bind("127.0.4.1:0").unwrap();
+    holder.send_to(&rrq("one.bin", &[]), serve.address).unwrap();
+    let server = serve.address;
+    // ... and asks 100 times more from new ports, 50 a second.
+    let flood = std::thread::spawn(move || {
+        let mut sockets = Vec::new();
+        for _ in 0..100 {
+            let socket = UdpSocket::bind("127.0.4.1:0").unwrap();
+            socket.send_to(&rrq("one.bin", &[]), server).unwrap();
+            sockets.push(socket);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        sockets
+    });
+    let mut slowest = Duration::ZERO;
+    let start = Instant::now();
+    let mut rounds = 0;
+    while start.elapsed() < Duration::from_secs(3) {
+        for name in ["one.bin", "missing.bin"] {
+            let (code, took) = first_answer(server, "127.0.5.1", name, Duration::from_secs(2))
+                .unwrap_or_else(|| panic!("no answer to {name} within 2 s"));
+            assert_eq!(code, (name == "missing.bin").then_some(1), "{name}");
+            slowest = slowest.max(took);
+        }
+        rounds += 1;
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    drop(flood.join().unwrap());
+    assert!(rounds >= 5, "{rounds} rounds");
+    assert!(
+        slowest < Duration::from_millis(500),
+        "another client waited {slowest:?}"
+    );
+    drop(holder);
+}
+
+#[test]
+fn a_request_that_does_not_decode_gets_error_4() {
+    let dir = scratch("hostile-f16");
+    let root = root(&dir);
+    let serve = serve(&dir, &root, None, Stdio::null());
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(1)))
+        .unwrap();
+    for bad in [
+        &b"\0\x01one.bin\0bogus\0"[..],
+        b"\0\x01one\xff.bin\0octet\0",
+        b"\0\x01one.bin\0octet\0blksize\x00512\0BLKSIZE\x00512\0",
+        b"\0\x02",
+    ] {
+        socket.send_to(bad, serve.address).unwrap();
+        let mut buf = [0u8; 600];
+        let (len, _) = socket
+            .recv_from(&mut buf)
+            .unwrap_or_else(|e| panic!("no answer to {bad:?}: {e}"));
+        assert!(
+            matches!(
+                Packet::decode(&buf[..len]),
+                Ok(Packet::Error { code: 4, .. })
+            ),
+            "{bad:?}: {:?}",
+            Packet::decode(&buf[..len])
+        );
+    }
+}
+
+#[test]
+fn a_stdout_nobody_reads_costs_bounded_memory_and_the_loss_is_told() {
+    let dir = scratch("hostile-f6");
+    let root = root(&dir);
+    let mut serve = serve(&dir, &root, None, Stdio::piped());
+    let before = status_kib(serve.child.id(), "VmRSS:");
+    // 30 000 requests for a missing file while nobody reads serve's events.
+    let socket = UdpSocket::bind("127.0.6.1:0").unwrap();
+    socket.set_nonblocking(true).unwrap();
+    let mut buf = [0u8; 600];
+    for n in 0..30_000 {
+        socket
+            .send_to(&rrq("missing.bin", &[]), serve.address)
+            .unwrap();
+        if n % 50 == 0 {
+            std::thread::sleep(Duration::from_millis(5));
+            while socket.recv_from(&mut buf).is_ok() {}
+        }
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let after = status_kib(serve.child.id(), "VmHWM:");
+    assert!(
+        after < before + 24 * 1024,
+        "peak {after} KiB, {before} KiB before"
+    );
+    // Reading again, the view is told how many events it missed.
+    let mut stdout = serve.child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stdout.read_to_string(&mut text);
+        text
+    });
+    std::thread::sleep(Duration::from_secs(1));
+    let _ = first_answer(
+        serve.address,
+        "127.0.6.2",
+        "missing.bin",
+        Duration::from_secs(1),
+    );
+    // SAFETY: a plain kill(2) of our own child.
+    unsafe { libc::kill(serve.child.id() as i32, libc::SIGTERM) };
+    let text = reader.join().unwrap();
+    assert!(
+        text.contains("events were not shown: the output was not read fast enough"),
+        "{}",
+        &text[text.len().saturating_sub(2000)..]
+    );
+}
