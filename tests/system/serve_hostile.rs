@@ -328,3 +328,183 @@ fn a_stdout_nobody_reads_costs_bounded_memory_and_the_loss_is_told() {
         &text[text.len().saturating_sub(2000)..]
     );
 }
+
+#[test]
+fn two_thousand_transfers_at_the_largest_block_stay_under_the_memory_bound() {
+    raise_own_limit();
+    let dir = scratch("hostile-f8");
+    let root = root(&dir);
+    let serve = serve(&dir, &root, None, Stdio::null());
+    let pid = serve.child.id();
+    // 2 000 requests at blksize 65464 from 2 000 addresses; each OACK acknowledged, then
+    // silence (the attack report's F8).
+    let mut sockets = Vec::new();
+    for n in 0..2000u32 {
+        let socket = UdpSocket::bind(format!("127.1.{}.{}:0", n / 250, n % 250 + 1)).unwrap();
+        socket.set_nonblocking(true).unwrap();
+        socket
+            .send_to(&rrq("big.bin", &[("blksize", "65464")]), serve.address)
+            .unwrap();
+        sockets.push(socket);
+        if n % 100 == 99 {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    let mut buf = vec![0u8; 70_000];
+    let mut acknowledged = 0;
+    let until = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < until {
+        for socket in &sockets {
+            if let Ok((len, from)) = socket.recv_from(&mut buf) {
+                if matches!(Packet::decode(&buf[..len]), Ok(Packet::Oack { .. })) {
+                    socket.send_to(&[0, 4, 0, 0], from).unwrap();
+                    acknowledged += 1;
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(acknowledged >= 100, "{acknowledged} OACKs");
+    // Every transfer gives up within about seven seconds of its last answer.
+    std::thread::sleep(Duration::from_secs(9));
+    let peak = status_kib(pid, "VmHWM:");
+    let after = status_kib(pid, "VmRSS:");
+    assert!(peak < 96 * 1024, "peak {peak} KiB");
+    assert!(
+        after < 32 * 1024,
+        "{after} KiB resident after every transfer ended"
+    );
+    drop(sockets);
+}
+
+#[test]
+fn a_flood_of_new_macs_under_all_leaves_other_requests_answered() {
+    let dir = scratch("hostile-f3");
+    let root = root(&dir);
+    let address: SocketAddr = format!("127.0.0.1:{}", free_port("127.0.0.1"))
+        .parse()
+        .unwrap();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("phoneup"))
+        .args([
+            "serve",
+            "--root",
+            root.to_str().unwrap(),
+            "--to",
+            "P0S3-08-11-00",
+        ])
+        .args([
+            "--all",
+            "--events",
+            "json",
+            "--listen",
+            &address.to_string(),
+        ])
+        .args(["--state", dir.join("state.json").to_str().unwrap()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let until = Instant::now() + Duration::from_secs(10);
+    while !answers(address) {
+        assert!(Instant::now() < until, "serve did not answer within 10 s");
+    }
+    // 2 000 new Cisco MACs, 400 a second, each from its own address.
+    let flood = std::thread::spawn(move || {
+        for n in 0..2000u32 {
+            let socket = UdpSocket::bind(format!("127.2.{}.{}:0", n / 250, n % 250 + 1)).unwrap();
+            let name = format!("CTLSEP0018B9{:06X}.tlv", 0x100000 + n);
+            let _ = socket.send_to(&rrq(&name, &[]), address);
+            std::thread::sleep(Duration::from_micros(2500));
+        }
+    });
+    let mut slowest = Duration::ZERO;
+    let mut rounds = 0;
+    while !flood.is_finished() {
+        let (code, took) =
+            first_answer(address, "127.0.9.1", "missing.bin", Duration::from_secs(1))
+                .unwrap_or_else(|| panic!("round {rounds}: no answer within 1 s"));
+        assert_eq!(code, Some(1));
+        slowest = slowest.max(took);
+        rounds += 1;
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    flood.join().unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(rounds >= 20, "{rounds} rounds");
+    assert!(slowest < Duration::from_secs(1), "waited {slowest:?}");
+}
+
+#[test]
+fn a_state_file_that_cannot_be_written_stops_serve_at_start_and_fails_it_mid_run() {
+    let dir = scratch("hostile-f7");
+    let root = root(&dir);
+    let at_start = Command::new(assert_cmd::cargo::cargo_bin("phoneup"))
+        .args([
+            "serve",
+            "--root",
+            root.to_str().unwrap(),
+            "--to",
+            "P0S3-08-11-00",
+        ])
+        .args(["--phones", "0018B9000011", "--listen", "127.0.0.1:0"])
+        .args(["--state", "/proc/phoneup-state.json"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(at_start.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&at_start.stderr);
+    assert!(
+        err.contains("cannot write the state file /proc/phoneup-state.json")
+            && err.contains("--state"),
+        "{err}"
+    );
+
+    // Mid-run: the state's folder is replaced by a file.
+    let keep = dir.join("keep");
+    std::fs::create_dir_all(&keep).unwrap();
+    let address: SocketAddr = format!("127.0.0.1:{}", free_port("127.0.0.1"))
+        .parse()
+        .unwrap();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("phoneup"))
+        .args([
+            "serve",
+            "--root",
+            root.to_str().unwrap(),
+            "--to",
+            "P0S3-08-11-00",
+        ])
+        .args(["--phones", "0018B9000011", "--events", "json"])
+        .args(["--listen", &address.to_string()])
+        .args(["--state", keep.join("state.json").to_str().unwrap()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let until = Instant::now() + Duration::from_secs(10);
+    while !answers(address) {
+        assert!(Instant::now() < until, "serve did not answer within 10 s");
+    }
+    std::fs::rename(&keep, dir.join("kept")).unwrap();
+    std::fs::write(&keep, "not a folder").unwrap();
+    let _ = first_answer(
+        address,
+        "127.0.0.11",
+        "CTLSEP0018B9000011.tlv",
+        Duration::from_secs(1),
+    );
+    std::thread::sleep(Duration::from_secs(1));
+    // SAFETY: a plain kill(2) of our own child.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let events = String::from_utf8_lossy(&output.stdout);
+    assert!(events.contains("cannot write the state file"), "{events}");
+    let summary = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        summary.contains("serve could not keep its state"),
+        "{summary}"
+    );
+}
