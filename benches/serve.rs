@@ -1,6 +1,9 @@
 //! `phoneup serve` against Debian's tftpd-hpa, side by side in one run on loopback: one 20 MB
 //! file at blksize 512 and 1428, and 50 phones fetching a SIP 8.x package's firmware at once
 //! (plain RFC 1350, 512-byte blocks, as phones ask). Median of 5 rounds; serve's peak memory.
+//! Then serve's memory under the two loads of the LAN attack report that grew it (F8: 2 000
+//! transfers at blksize 65464, each OACK acknowledged and then nothing; F6: 100 000 requests while
+//! nobody reads its events): peak and resident after, from `/proc`.
 //!
 //! Run: `cargo bench --bench serve` (needs tftpd-hpa unpacked by `.ci/install-test-servers`).
 //! Prints a Markdown table for docs/speed.md.
@@ -219,5 +222,113 @@ fn main() {
         peak_kib(serve.0.id())
     );
     drop(serve);
+    hostile_memory(&root, &dir);
     let _ = std::fs::remove_dir_all(dir);
+}
+
+fn rrq(name: &str, options: &[(&str, &str)]) -> Vec<u8> {
+    let mut bytes = vec![0, 1];
+    for part in [name, "octet"]
+        .into_iter()
+        .chain(options.iter().flat_map(|(n, v)| [*n, *v]))
+    {
+        bytes.extend_from_slice(part.as_bytes());
+        bytes.push(0);
+    }
+    bytes
+}
+
+fn status_kib(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .unwrap_or(0)
+}
+
+fn start_serve(root: &Path, dir: &Path, stdout: Stdio) -> (Guard, SocketAddr) {
+    let at: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let serve = Guard(
+        Command::new(env!("CARGO_BIN_EXE_phoneup"))
+            .args([
+                "serve",
+                "--root",
+                root.to_str().unwrap(),
+                "--to",
+                "P0S3-08-11-00",
+            ])
+            .args(["--phones", "0018B9FFFF99", "--events", "json"])
+            .args(["--listen", &at.to_string()])
+            .args(["--state", dir.join("hostile.json").to_str().unwrap()])
+            .stdout(stdout)
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait(at);
+    (serve, at)
+}
+
+/// serve's peak and resident memory under the F8 and F6 loads.
+fn hostile_memory(root: &Path, dir: &Path) {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: valid pointers to rlimit structs.
+    unsafe {
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
+        limit.rlim_cur = limit.rlim_max;
+        libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+    }
+    let (serve, at) = start_serve(root, dir, Stdio::null());
+    let mut sockets = Vec::new();
+    for n in 0..2000u32 {
+        let socket = UdpSocket::bind(format!("127.1.{}.{}:0", n / 250, n % 250 + 1)).unwrap();
+        socket.set_nonblocking(true).unwrap();
+        let _ = socket.send_to(&rrq("big20M.bin", &[("blksize", "65464")]), at);
+        sockets.push(socket);
+        if n % 100 == 99 {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    let mut buf = vec![0u8; 70_000];
+    let until = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < until {
+        for socket in &sockets {
+            if let Ok((len, from)) = socket.recv_from(&mut buf) {
+                if len > 2 && buf[1] == 6 {
+                    let _ = socket.send_to(&[0, 4, 0, 0], from);
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_secs(10));
+    let pid = serve.0.id();
+    println!(
+        "F8 (2 000 transfers at blksize 65464, never acknowledged after the OACK): serve's peak {} KiB, {} KiB resident after",
+        status_kib(pid, "VmHWM:"),
+        status_kib(pid, "VmRSS:")
+    );
+    drop(sockets);
+    drop(serve);
+
+    let (serve, at) = start_serve(root, dir, Stdio::piped());
+    let socket = UdpSocket::bind("127.5.0.1:0").unwrap();
+    socket.set_nonblocking(true).unwrap();
+    for n in 0..100_000 {
+        let _ = socket.send_to(&rrq("nonexistent", &[]), at);
+        if n % 50 == 0 {
+            std::thread::sleep(Duration::from_micros(12_500));
+            while socket.recv_from(&mut buf).is_ok() {}
+        }
+    }
+    let pid = serve.0.id();
+    println!(
+        "F6 (100 000 requests, stdout not read): serve's peak {} KiB, {} KiB resident after",
+        status_kib(pid, "VmHWM:"),
+        status_kib(pid, "VmRSS:")
+    );
 }

@@ -467,7 +467,7 @@ fn a_state_file_that_cannot_be_written_stops_serve_at_start_and_fails_it_mid_run
     let address: SocketAddr = format!("127.0.0.1:{}", free_port("127.0.0.1"))
         .parse()
         .unwrap();
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("phoneup"))
+    let child = Command::new(assert_cmd::cargo::cargo_bin("phoneup"))
         .args([
             "serve",
             "--root",
