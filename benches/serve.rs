@@ -14,7 +14,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use phoneup::wire::client::{Client, Outcome, Want};
+
+#[path = "../tests/system/serve_load.rs"]
+mod serve_load;
 use phoneup::wire::transfer::{Ask, Policy};
+use serve_load::{large_block_load, missing_file_load, raise_own_limit, serve_command, status_kib};
 
 const ROUNDS: usize = 5;
 const PHONES: usize = 50;
@@ -121,15 +125,6 @@ fn fifty_phones(address: SocketAddr) -> f64 {
     )
 }
 
-fn peak_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        .unwrap_or(0)
-}
-
 fn main() {
     let dir = std::env::temp_dir().join(format!("phoneup-bench-serve-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -148,30 +143,7 @@ fn main() {
         "tftpd-hpa is missing: sudo bash .ci/install-test-servers"
     );
 
-    let serve_at: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-    let serve = Guard(
-        Command::new(env!("CARGO_BIN_EXE_phoneup"))
-            .args([
-                "serve",
-                "--root",
-                root.to_str().unwrap(),
-                "--to",
-                "P0S3-08-11-00",
-            ])
-            .args([
-                "--phones",
-                "0018B9FFFF99",
-                "--listen",
-                &serve_at.to_string(),
-                "--events",
-                "json",
-            ])
-            .args(["--state", dir.join("state.json").to_str().unwrap()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let (serve, serve_at) = start_serve(&root, &dir, Stdio::null());
     let hpa_at: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
     let user = if std::fs::read_to_string("/proc/self/status")
         .unwrap_or_default()
@@ -191,7 +163,6 @@ fn main() {
             .spawn()
             .unwrap(),
     );
-    wait(serve_at);
     wait(hpa_at);
 
     let mb = 20.0 * 1.048_576;
@@ -219,52 +190,27 @@ fn main() {
     );
     println!(
         "\nphoneup serve's peak memory (VmHWM) over the run: {} KiB",
-        peak_kib(serve.0.id())
+        status_kib(serve.0.id(), "VmHWM:")
     );
     drop(serve);
     hostile_memory(&root, &dir);
     let _ = std::fs::remove_dir_all(dir);
 }
 
-fn rrq(name: &str, options: &[(&str, &str)]) -> Vec<u8> {
-    let mut bytes = vec![0, 1];
-    for part in [name, "octet"]
-        .into_iter()
-        .chain(options.iter().flat_map(|(n, v)| [*n, *v]))
-    {
-        bytes.extend_from_slice(part.as_bytes());
-        bytes.push(0);
-    }
-    bytes
-}
-
-fn status_kib(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        .unwrap_or(0)
-}
-
 fn start_serve(root: &Path, dir: &Path, stdout: Stdio) -> (Guard, SocketAddr) {
     let at: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
     let serve = Guard(
-        Command::new(env!("CARGO_BIN_EXE_phoneup"))
-            .args([
-                "serve",
-                "--root",
-                root.to_str().unwrap(),
-                "--to",
-                "P0S3-08-11-00",
-            ])
-            .args(["--phones", "0018B9FFFF99", "--events", "json"])
-            .args(["--listen", &at.to_string()])
-            .args(["--state", dir.join("hostile.json").to_str().unwrap()])
-            .stdout(stdout)
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
+        serve_command(
+            Path::new(env!("CARGO_BIN_EXE_phoneup")),
+            root,
+            &at.to_string(),
+            &dir.join("state.json"),
+            &["--phones", "0018B9FFFF99", "--events", "json"],
+        )
+        .stdout(stdout)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap(),
     );
     wait(at);
     (serve, at)
@@ -272,39 +218,9 @@ fn start_serve(root: &Path, dir: &Path, stdout: Stdio) -> (Guard, SocketAddr) {
 
 /// serve's peak and resident memory under the F8 and F6 loads.
 fn hostile_memory(root: &Path, dir: &Path) {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: valid pointers to rlimit structs.
-    unsafe {
-        libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
-        limit.rlim_cur = limit.rlim_max;
-        libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
-    }
+    raise_own_limit();
     let (serve, at) = start_serve(root, dir, Stdio::null());
-    let mut sockets = Vec::new();
-    for n in 0..2000u32 {
-        let socket = UdpSocket::bind(format!("127.1.{}.{}:0", n / 250, n % 250 + 1)).unwrap();
-        socket.set_nonblocking(true).unwrap();
-        let _ = socket.send_to(&rrq("big20M.bin", &[("blksize", "65464")]), at);
-        sockets.push(socket);
-        if n % 100 == 99 {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-    let mut buf = vec![0u8; 70_000];
-    let until = Instant::now() + Duration::from_secs(3);
-    while Instant::now() < until {
-        for socket in &sockets {
-            if let Ok((len, from)) = socket.recv_from(&mut buf) {
-                if len > 2 && buf[1] == 6 {
-                    let _ = socket.send_to(&[0, 4, 0, 0], from);
-                }
-            }
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let (sockets, _) = large_block_load(at, "big20M.bin", 2000);
     std::thread::sleep(Duration::from_secs(10));
     let pid = serve.0.id();
     println!(
@@ -316,15 +232,7 @@ fn hostile_memory(root: &Path, dir: &Path) {
     drop(serve);
 
     let (serve, at) = start_serve(root, dir, Stdio::piped());
-    let socket = UdpSocket::bind("127.5.0.1:0").unwrap();
-    socket.set_nonblocking(true).unwrap();
-    for n in 0..100_000 {
-        let _ = socket.send_to(&rrq("nonexistent", &[]), at);
-        if n % 50 == 0 {
-            std::thread::sleep(Duration::from_micros(12_500));
-            while socket.recv_from(&mut buf).is_ok() {}
-        }
-    }
+    missing_file_load(at, "127.5.0.1", 100_000);
     let pid = serve.0.id();
     println!(
         "F6 (100 000 requests, stdout not read): serve's peak {} KiB, {} KiB resident after",

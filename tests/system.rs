@@ -20,6 +20,7 @@ mod system {
     pub mod owners;
     pub mod probe;
     pub mod serve_hostile;
+    pub mod serve_load;
     pub mod serve_netns;
     pub mod serve_privilege;
     pub mod serve_screen;

@@ -17,6 +17,9 @@ use phoneup::wire::transfer::{Ask, Policy};
 
 use super::bench::scratch;
 use super::loopback::{answers, free_port};
+use super::serve_load::{
+    large_block_load, missing_file_load, raise_own_limit, rrq, serve_command, status_kib,
+};
 
 /// A serve process on loopback, killed when dropped.
 struct Serve {
@@ -31,25 +34,40 @@ impl Drop for Serve {
     }
 }
 
-/// Starts `phoneup serve` for `root` (no phone managed, no state kept on disk but in `dir`),
-/// with the open-file limit at `open_files` (soft and hard) when given, stdout to `stdout`.
-fn serve(dir: &Path, root: &Path, open_files: Option<u64>, stdout: Stdio) -> Serve {
-    let address: SocketAddr = format!("127.0.0.1:{}", free_port("127.0.0.1"))
+/// `phoneup serve` for `root` on `address`, its state in `state`, with `args`.
+fn command(root: &Path, address: &str, state: &Path, args: &[&str]) -> Command {
+    let phoneup = assert_cmd::cargo::cargo_bin("phoneup");
+    serve_command(&phoneup, root, address, state, args)
+}
+
+/// A free address on loopback.
+fn loopback() -> SocketAddr {
+    format!("127.0.0.1:{}", free_port("127.0.0.1"))
         .parse()
-        .unwrap();
-    let mut command = Command::new(assert_cmd::cargo::cargo_bin("phoneup"));
+        .unwrap()
+}
+
+/// Waits (at most 10 s) until serve answers on `address`.
+fn wait_for(address: SocketAddr) {
+    let until = Instant::now() + Duration::from_secs(10);
+    while !answers(address) {
+        assert!(Instant::now() < until, "serve did not answer within 10 s");
+    }
+}
+
+/// Starts `phoneup serve` for `root` (one phone managed, its state in `dir`), with the
+/// open-file limit at `open_files` (soft and hard) when given, stdout to `stdout`.
+fn serve(dir: &Path, root: &Path, open_files: Option<u64>, stdout: Stdio) -> Serve {
+    let address = loopback();
+    let state = dir.join("state.json");
+    let mut command = command(
+        root,
+        &address.to_string(),
+        &state,
+        &["--phones", "0018B9FFFF99"],
+    );
     command
-        .args([
-            "serve",
-            "--root",
-            root.to_str().unwrap(),
-            "--to",
-            "P0S3-08-11-00",
-        ])
-        .args(["--phones", "0018B9FFFF99", "--events", "json"])
-        .args(["--listen", &address.to_string()])
-        .args(["--state", dir.join("state.json").to_str().unwrap()])
-        .stdin(Stdio::null())
+        .args(["--events", "json"])
         .stdout(stdout)
         .stderr(Stdio::null());
     if let Some(limit) = open_files {
@@ -68,10 +86,7 @@ fn serve(dir: &Path, root: &Path, open_files: Option<u64>, stdout: Stdio) -> Ser
         }
     }
     let child = command.spawn().expect("phoneup serve starts");
-    let until = Instant::now() + Duration::from_secs(10);
-    while !answers(address) {
-        assert!(Instant::now() < until, "serve did not answer within 10 s");
-    }
+    wait_for(address);
     Serve { child, address }
 }
 
@@ -82,36 +97,6 @@ fn root(dir: &Path) -> std::path::PathBuf {
     std::fs::write(root.join("big.bin"), vec![0x5a; 1 << 20]).unwrap();
     std::fs::write(root.join("one.bin"), b"one block\n").unwrap();
     root
-}
-
-/// Raises this test process's own open-file limit, for its hundreds of sockets.
-fn raise_own_limit() {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: valid pointers to rlimit structs.
-    unsafe {
-        assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit), 0);
-        limit.rlim_cur = limit.rlim_max;
-        assert_eq!(libc::setrlimit(libc::RLIMIT_NOFILE, &limit), 0);
-    }
-    assert!(
-        limit.rlim_cur >= 2048,
-        "the hard open-file limit is too low for this test"
-    );
-}
-
-fn rrq(name: &str, options: &[(&str, &str)]) -> Vec<u8> {
-    let mut bytes = vec![0, 1];
-    for part in [name, "octet"]
-        .into_iter()
-        .chain(options.iter().flat_map(|(n, v)| [*n, *v]))
-    {
-        bytes.extend_from_slice(part.as_bytes());
-        bytes.push(0);
-    }
-    bytes
 }
 
 /// Asks `server` for `name` from `ip` and waits at most `patience` for the first answer: its
@@ -141,18 +126,12 @@ fn open_files(pid: u32) -> usize {
         .unwrap_or(0)
 }
 
-fn status_kib(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        .unwrap_or(0)
-}
-
 #[test]
 fn six_hundred_silent_requests_at_1024_open_files_leave_a_missing_file_answered() {
-    raise_own_limit();
+    assert!(
+        raise_own_limit() >= 2048,
+        "the hard open-file limit is too low for this test"
+    );
     let dir = scratch("hostile-f1");
     let root = root(&dir);
     let serve = serve(&dir, &root, Some(1024), Stdio::null());
@@ -287,18 +266,7 @@ fn a_stdout_nobody_reads_costs_bounded_memory_and_the_loss_is_told() {
     let mut serve = serve(&dir, &root, None, Stdio::piped());
     let before = status_kib(serve.child.id(), "VmRSS:");
     // 30 000 requests for a missing file while nobody reads serve's events.
-    let socket = UdpSocket::bind("127.0.6.1:0").unwrap();
-    socket.set_nonblocking(true).unwrap();
-    let mut buf = [0u8; 600];
-    for n in 0..30_000 {
-        socket
-            .send_to(&rrq("missing.bin", &[]), serve.address)
-            .unwrap();
-        if n % 50 == 0 {
-            std::thread::sleep(Duration::from_millis(5));
-            while socket.recv_from(&mut buf).is_ok() {}
-        }
-    }
+    missing_file_load(serve.address, "127.0.6.1", 30_000);
     std::thread::sleep(Duration::from_millis(500));
     let after = status_kib(serve.child.id(), "VmHWM:");
     assert!(
@@ -338,32 +306,7 @@ fn two_thousand_transfers_at_the_largest_block_stay_under_the_memory_bound() {
     let pid = serve.child.id();
     // 2 000 requests at blksize 65464 from 2 000 addresses; each OACK acknowledged, then
     // silence (the attack report's F8).
-    let mut sockets = Vec::new();
-    for n in 0..2000u32 {
-        let socket = UdpSocket::bind(format!("127.1.{}.{}:0", n / 250, n % 250 + 1)).unwrap();
-        socket.set_nonblocking(true).unwrap();
-        socket
-            .send_to(&rrq("big.bin", &[("blksize", "65464")]), serve.address)
-            .unwrap();
-        sockets.push(socket);
-        if n % 100 == 99 {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-    let mut buf = vec![0u8; 70_000];
-    let mut acknowledged = 0;
-    let until = Instant::now() + Duration::from_secs(3);
-    while Instant::now() < until {
-        for socket in &sockets {
-            if let Ok((len, from)) = socket.recv_from(&mut buf) {
-                if matches!(Packet::decode(&buf[..len]), Ok(Packet::Oack { .. })) {
-                    socket.send_to(&[0, 4, 0, 0], from).unwrap();
-                    acknowledged += 1;
-                }
-            }
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let (sockets, acknowledged) = large_block_load(serve.address, "big.bin", 2000);
     assert!(acknowledged >= 100, "{acknowledged} OACKs");
     // Every transfer gives up within about seven seconds of its last answer.
     std::thread::sleep(Duration::from_secs(9));
@@ -381,34 +324,14 @@ fn two_thousand_transfers_at_the_largest_block_stay_under_the_memory_bound() {
 fn a_flood_of_new_macs_under_all_leaves_other_requests_answered() {
     let dir = scratch("hostile-f3");
     let root = root(&dir);
-    let address: SocketAddr = format!("127.0.0.1:{}", free_port("127.0.0.1"))
-        .parse()
-        .unwrap();
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("phoneup"))
-        .args([
-            "serve",
-            "--root",
-            root.to_str().unwrap(),
-            "--to",
-            "P0S3-08-11-00",
-        ])
-        .args([
-            "--all",
-            "--events",
-            "json",
-            "--listen",
-            &address.to_string(),
-        ])
-        .args(["--state", dir.join("state.json").to_str().unwrap()])
-        .stdin(Stdio::null())
+    let address = loopback();
+    let state = dir.join("state.json");
+    let mut child = command(&root, &address.to_string(), &state, &["--all"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let until = Instant::now() + Duration::from_secs(10);
-    while !answers(address) {
-        assert!(Instant::now() < until, "serve did not answer within 10 s");
-    }
+    wait_for(address);
     // 2 000 new Cisco MACs, 400 a second, each from its own address.
     let flood = std::thread::spawn(move || {
         for n in 0..2000u32 {
@@ -440,17 +363,9 @@ fn a_flood_of_new_macs_under_all_leaves_other_requests_answered() {
 fn a_state_file_that_cannot_be_written_stops_serve_at_start_and_fails_it_mid_run() {
     let dir = scratch("hostile-f7");
     let root = root(&dir);
-    let at_start = Command::new(assert_cmd::cargo::cargo_bin("phoneup"))
-        .args([
-            "serve",
-            "--root",
-            root.to_str().unwrap(),
-            "--to",
-            "P0S3-08-11-00",
-        ])
-        .args(["--phones", "0018B9000011", "--listen", "127.0.0.1:0"])
-        .args(["--state", "/proc/phoneup-state.json"])
-        .stdin(Stdio::null())
+    let unwritable = Path::new("/proc/phoneup-state.json");
+    let args = ["--phones", "0018B9000011"];
+    let at_start = command(&root, "127.0.0.1:0", unwritable, &args)
         .output()
         .unwrap();
     assert_eq!(at_start.status.code(), Some(2));
@@ -464,29 +379,14 @@ fn a_state_file_that_cannot_be_written_stops_serve_at_start_and_fails_it_mid_run
     // Mid-run: the state's folder is replaced by a file.
     let keep = dir.join("keep");
     std::fs::create_dir_all(&keep).unwrap();
-    let address: SocketAddr = format!("127.0.0.1:{}", free_port("127.0.0.1"))
-        .parse()
-        .unwrap();
-    let child = Command::new(assert_cmd::cargo::cargo_bin("phoneup"))
-        .args([
-            "serve",
-            "--root",
-            root.to_str().unwrap(),
-            "--to",
-            "P0S3-08-11-00",
-        ])
-        .args(["--phones", "0018B9000011", "--events", "json"])
-        .args(["--listen", &address.to_string()])
-        .args(["--state", keep.join("state.json").to_str().unwrap()])
-        .stdin(Stdio::null())
+    let address = loopback();
+    let child = command(&root, &address.to_string(), &keep.join("state.json"), &args)
+        .args(["--events", "json"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let until = Instant::now() + Duration::from_secs(10);
-    while !answers(address) {
-        assert!(Instant::now() < until, "serve did not answer within 10 s");
-    }
+    wait_for(address);
     std::fs::rename(&keep, dir.join("kept")).unwrap();
     std::fs::write(&keep, "not a folder").unwrap();
     let _ = first_answer(
