@@ -27,6 +27,7 @@
 //! [`crate::wire::serve`]'s `registry`, `files`, `neighbours` (its reads), `phones`, `state` and
 //! `events`; `libc` for `recvmsg`, `setrlimit` and `malloc_trim`.
 
+pub mod clock;
 pub mod flight;
 pub mod flights;
 pub mod leases;
@@ -42,13 +43,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender as Channel, SyncSender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use crate::wire::packet::{code, Mode, Packet, Request, MAX_DATAGRAM};
 use crate::wire::serve::events::{Event, Kind, Message};
 use crate::wire::serve::files::Dir;
 use crate::wire::serve::neighbours;
-use crate::wire::serve::registry::{Client, Effect, Now, Registry, Serve, Tag};
+use crate::wire::serve::registry::{Client, Effect, Registry, Serve, Tag};
 use crate::wire::transfer::{Failure, SendConfig};
 
 use flight::{Body, Report, Shared, Start};
@@ -58,44 +59,11 @@ use limits::{raise_open_files, Limits, MAX_TIMEOUT_S};
 use outbox::Outbox;
 use saver::Saver;
 
+pub use clock::{wall_ms, Clock};
 pub use flight::POLICY;
 pub use outbox::VIEW_QUEUE;
 pub use socket::listen;
 
-/// The driver's clocks: a monotonic one for every wait and "quiet for" (counted on from the
-/// wall clock's reading at start, so that it never runs back and a state file's times fit it),
-/// and the wall clock for what is kept and shown.
-#[derive(Debug, Clone, Copy)]
-pub struct Clock {
-    start: Instant,
-    wall_at_start: u64,
-}
-
-impl Clock {
-    pub fn start() -> Clock {
-        Clock {
-            start: Instant::now(),
-            wall_at_start: wall_ms(),
-        }
-    }
-
-    /// Now, on both clocks.
-    pub fn now(&self) -> Now {
-        let elapsed = u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX);
-        Now {
-            ms: self.wall_at_start.saturating_add(elapsed),
-            wall_ms: wall_ms(),
-        }
-    }
-}
-
-/// The wall clock: milliseconds since 1970-01-01 UTC.
-pub fn wall_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
-}
 /// The server: the listening socket, the registry and the transfers.
 pub struct Server<'r, 'm> {
     pub socket: UdpSocket,

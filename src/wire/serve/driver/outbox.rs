@@ -3,12 +3,13 @@
 //! are dropped and counted, and each phone's row is coalesced to its latest, so memory stays
 //! bounded whatever the output does. The count is told as soon as there is room again.
 //!
-//! May use: [`crate::wire::serve::events`].
+//! May use: [`crate::wire::serve::events`], the driver's `clock`.
 
 use std::collections::BTreeMap;
 use std::sync::mpsc::{SyncSender, TrySendError};
 use std::time::{Duration, Instant};
 
+use crate::wire::serve::driver::clock::wall_ms;
 use crate::wire::serve::events::{Event, Kind, Message, Row};
 
 /// The most messages waiting for the view.
@@ -79,7 +80,7 @@ impl Outbox {
                 "{} events were not shown: the output was not read fast enough (serve keeps at most {VIEW_QUEUE} waiting)",
                 self.dropped - self.told
             ));
-            event.time_ms = super::wall_ms();
+            event.time_ms = wall_ms();
             if self.tx.try_send(Message::Event(event)).is_ok() {
                 self.told = self.dropped;
             }

@@ -1,7 +1,8 @@
 //! The state file's writes, on their own thread and off the listening one: the registry asks
-//! for a save after every change; the saver writes at most every [`SAVE_EVERY`] (a copy of the
-//! phones taken then) and once more at the end, so a flood of requests costs one write per
-//! interval, not one per request. A write that fails is told once (with why), and remembered:
+//! for a save after every change; the saver hands its thread a copy of the phones as soon as
+//! the last write is done (and [`SAVE_EVERY`] has passed), and writes once more at the end. A
+//! flood of changes is so coalesced into one write per write's duration, not one per request,
+//! while a kill (`kill -9`) loses at most the changes of the write in flight. A write that fails is told once (with why), and remembered:
 //! serve then ends with exit 1.
 //!
 //! May use: [`crate::wire::serve`]'s `state` (the file's text and atomic write), `files` and
@@ -17,8 +18,9 @@ use crate::wire::serve::files::Dir;
 use crate::wire::serve::phones::Phone;
 use crate::wire::serve::state;
 
-/// The shortest time between two writes of the state file.
-pub const SAVE_EVERY: Duration = Duration::from_millis(300);
+/// The shortest time between two writes of the state file, beyond the time a write takes: none,
+/// so that a kill loses as little as can be (`a_serve_killed_mid_plan_is_finished_by_a_restarted_one`).
+pub const SAVE_EVERY: Duration = Duration::ZERO;
 
 type Phones = BTreeMap<String, Phone>;
 
@@ -171,7 +173,7 @@ mod tests {
         assert_eq!(told.len(), 1, "{told:?}");
         assert!(told[0].starts_with("cannot write the state file /proc/"));
         saver.mark();
-        std::thread::sleep(SAVE_EVERY);
+        std::thread::sleep(Duration::from_millis(300));
         assert_eq!(saver.poll(Instant::now(), &phones()), None, "told once");
         assert!(saver.finish(&phones()).is_some());
     }
