@@ -67,6 +67,7 @@ pub fn drive<M: Machine, H: Hooks<M>>(
     hooks: &mut H,
 ) -> io::Result<()> {
     let mut buf = vec![0u8; hooks.receive_buffer().max(4)];
+    let mut set_wait: Option<Duration> = None;
     loop {
         while let Some(event) = machine.poll_event() {
             hooks.event(machine, event);
@@ -110,7 +111,14 @@ pub fn drive<M: Machine, H: Hooks<M>>(
         if let Some(max) = hooks.max_wait() {
             wait = wait.min(max);
         }
-        socket.set_read_timeout(Some(wait.max(Duration::from_millis(1))))?;
+        let wait = wait.max(Duration::from_millis(1));
+        // The socket's timeout is set again only when it is off by more than a sixteenth (a
+        // waker up to that late or early costs nothing: the deadline is checked again), so a
+        // transfer in lock-step makes one system call less per block.
+        if set_wait.is_none_or(|set: Duration| set.abs_diff(wait) > wait / 16) {
+            socket.set_read_timeout(Some(wait))?;
+            set_wait = Some(wait);
+        }
         match socket.recv_from(&mut buf) {
             Ok((len, from)) => {
                 hooks.datagram(machine, Instant::now(), from, &buf[..len]);
