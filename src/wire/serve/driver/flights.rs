@@ -92,14 +92,19 @@ impl Flights {
         self.by_peer.len() >= self.limits.total
     }
 
-    /// Some transfer to `ip` has sent its last block and waits for (or has had) its last ACK.
-    pub fn ending(&self, ip: IpAddr) -> bool {
-        self.per_address.get(&ip).is_some_and(|peers| {
-            peers.iter().any(|peer| {
-                self.by_peer
-                    .get(peer)
-                    .is_some_and(|f| f.shared.ending.load(Ordering::Relaxed))
-            })
+    /// The transfers to `ip` that have sent their last block and wait for (or have had) its
+    /// last ACK: a request from `ip` now may be the next of one of them.
+    pub fn ending(&self, ip: IpAddr) -> Vec<SocketAddr> {
+        self.per_address.get(&ip).map_or_else(Vec::new, |peers| {
+            peers
+                .iter()
+                .filter(|peer| {
+                    self.by_peer
+                        .get(peer)
+                        .is_some_and(|f| f.shared.ending.load(Ordering::Relaxed))
+                })
+                .copied()
+                .collect()
         })
     }
 
@@ -204,12 +209,16 @@ impl Flights {
     }
 }
 
-/// A request held back until its address's ending transfer is taken in.
+/// A request held back until the transfers to its address that were ending when it came are
+/// taken in.
 pub struct Held {
     pub request: Request,
     pub peer: SocketAddr,
     pub local: IpAddr,
     pub until: Instant,
+    /// The transfers it waits for (only these: a bench of clients behind one address always
+    /// has some transfer ending).
+    pub waits_for: Vec<SocketAddr>,
 }
 
 /// The requests held back, oldest first.
@@ -242,13 +251,13 @@ impl HeldBack {
         true
     }
 
-    /// The requests to answer now: those whose address has no ending transfer any more, or
-    /// that have waited their time.
-    pub fn release(&mut self, now: Instant, ending: impl Fn(IpAddr) -> bool) -> Vec<Held> {
+    /// The requests to answer now: those whose transfers waited for have all ended
+    /// (`in_flight` says which still run), or that have waited their time.
+    pub fn release(&mut self, now: Instant, in_flight: impl Fn(SocketAddr) -> bool) -> Vec<Held> {
         let mut out = Vec::new();
         let mut kept = VecDeque::with_capacity(self.queue.len());
         for held in self.queue.drain(..) {
-            if now >= held.until || !ending(held.peer.ip()) {
+            if now >= held.until || !held.waits_for.iter().any(|p| in_flight(*p)) {
                 out.push(held);
             } else {
                 kept.push_back(held);

@@ -94,10 +94,10 @@ fn an_ending_transfer_holds_its_address_back_for_a_bounded_time() {
     let mut flights = Flights::new(limits(10, 10));
     let (f, shared) = flight(now);
     flights.insert(peer(1, 1), f);
-    assert!(!flights.ending(peer(1, 2).ip()));
+    assert!(flights.ending(peer(1, 2).ip()).is_empty());
     shared.ending.store(true, Ordering::Relaxed);
-    assert!(flights.ending(peer(1, 2).ip()));
-    assert!(!flights.ending(peer(2, 2).ip()));
+    assert_eq!(flights.ending(peer(1, 2).ip()), [peer(1, 1)]);
+    assert!(flights.ending(peer(2, 2).ip()).is_empty());
 
     let mut held = HeldBack::default();
     let hold = |port| Held {
@@ -105,20 +105,23 @@ fn an_ending_transfer_holds_its_address_back_for_a_bounded_time() {
         peer: peer(1, port),
         local: peer(1, 0).ip(),
         until: now + HOLD_FOR,
+        waits_for: vec![peer(1, 1)],
     };
     assert!(held.hold(hold(2)));
     assert!(held.contains(peer(1, 2)));
-    assert!(held.release(now, |ip| flights.ending(ip)).is_empty());
+    assert!(held.release(now, |p| flights.contains(p)).is_empty());
     // Its time is up: answered, ending or not.
     assert_eq!(
-        held.release(now + HOLD_FOR, |ip| flights.ending(ip)).len(),
+        held.release(now + HOLD_FOR, |p| flights.contains(p)).len(),
         1
     );
     assert!(held.is_empty());
-    // The transfer's end taken in: answered at once.
+    // Another transfer of the address starting does not hold it longer; the one waited for
+    // ending releases it at once.
     assert!(held.hold(hold(3)));
+    flights.insert(peer(1, 50), flight(now).0);
     flights.remove(peer(1, 1));
-    assert_eq!(held.release(now, |ip| flights.ending(ip)).len(), 1);
+    assert_eq!(held.release(now, |p| flights.contains(p)).len(), 1);
     // Bounded per address.
     for port in 0..HELD_BACK_PER_ADDRESS as u16 {
         assert!(held.hold(hold(100 + port)));

@@ -15,9 +15,9 @@
 //!   open-file limit, whose soft value is raised to the hard one at start); at the cap in all,
 //!   the oldest transfer never answered is ended to make room, and ERRORs (a missing file's
 //!   ERROR 1 above all) are still answered, from the listening socket;
-//! - a request from an address whose transfer has sent its last block is held back (not waited
-//!   for) until that transfer's end is taken in, at most [`flights::HOLD_FOR`], so the registry
-//!   sees a phone's requests in order;
+//! - a request from an address with transfers that have sent their last block is held back (not
+//!   waited for) until those transfers' ends are taken in, at most [`flights::HOLD_FOR`], so the
+//!   registry sees a phone's requests in order;
 //! - retransmits are bounded: each packet is sent at most six times, one second apart (the
 //!   client's `timeout` option, accepted up to [`limits::MAX_TIMEOUT_S`], changes the interval);
 //!   a request repeated by a phone while its transfer runs is ignored;
@@ -287,14 +287,16 @@ impl Running<'_, '_> {
         }
         match Packet::decode(datagram) {
             Ok(Packet::Rrq(request)) => {
-                if self.flights.ending(peer.ip()) {
-                    // Its last transfer's end is on its way: take it in first.
+                let waits_for = self.flights.ending(peer.ip());
+                if !waits_for.is_empty() {
+                    // Its last transfer's end may be on its way: take it in first.
                     let until = Instant::now() + flights::HOLD_FOR;
                     if !self.held.hold(Held {
                         request,
                         peer,
                         local,
                         until,
+                        waits_for,
                     }) {
                         self.busy += 1;
                     }
@@ -336,7 +338,9 @@ impl Running<'_, '_> {
             return;
         }
         let flights = &self.flights;
-        let ready = self.held.release(Instant::now(), |ip| flights.ending(ip));
+        let ready = self
+            .held
+            .release(Instant::now(), |peer| flights.contains(peer));
         for held in ready {
             self.read(held.request, held.peer, held.local);
         }
