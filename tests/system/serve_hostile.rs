@@ -345,8 +345,8 @@ fn a_flood_of_new_macs_under_all_leaves_other_requests_answered() {
     let mut rounds = 0;
     while !flood.is_finished() {
         let (code, took) =
-            first_answer(address, "127.0.9.1", "missing.bin", Duration::from_secs(1))
-                .unwrap_or_else(|| panic!("round {rounds}: no answer within 1 s"));
+            first_answer(address, "127.0.9.1", "missing.bin", Duration::from_secs(2))
+                .unwrap_or_else(|| panic!("round {rounds}: no answer within 2 s"));
         assert_eq!(code, Some(1));
         slowest = slowest.max(took);
         rounds += 1;
@@ -356,7 +356,7 @@ fn a_flood_of_new_macs_under_all_leaves_other_requests_answered() {
     let _ = child.kill();
     let _ = child.wait();
     assert!(rounds >= 20, "{rounds} rounds");
-    assert!(slowest < Duration::from_secs(1), "waited {slowest:?}");
+    assert!(slowest < Duration::from_secs(2), "waited {slowest:?}");
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! The state file's writes, on their own thread and off the listening one: the registry asks
 //! for a save after every change; the saver hands its thread a copy of the phones as soon as
-//! the last write is done (and [`SAVE_EVERY`] has passed), and writes once more at the end. A
+//! the last write is done (and [`SAVE_EVERY`] per phone has passed), and writes once more at the end. A
 //! flood of changes is so coalesced into one write per write's duration, not one per request,
 //! while a kill (`kill -9`) loses at most the changes of the write in flight. A write that fails is told once (with why), and remembered:
 //! serve then ends with exit 1.
@@ -18,9 +18,14 @@ use crate::wire::serve::files::Dir;
 use crate::wire::serve::phones::Phone;
 use crate::wire::serve::state;
 
-/// The shortest time between two writes of the state file, beyond the time a write takes: none,
-/// so that a kill loses as little as can be (`a_serve_killed_mid_plan_is_finished_by_a_restarted_one`).
-pub const SAVE_EVERY: Duration = Duration::ZERO;
+/// The shortest time between two writes of the state file, per phone kept: a bench of a few
+/// phones is written at once after each change (a kill loses as little as can be:
+/// `a_serve_killed_mid_plan_is_finished_by_a_restarted_one`), thousands of phones (a flood under
+/// `--all`) every few hundred milliseconds, so the copy taken for each write stays a small share
+/// of the listening thread.
+pub const SAVE_EVERY: Duration = Duration::from_micros(100);
+/// The longest time between two writes while changes wait.
+pub const SAVE_AT_MOST_EVERY: Duration = Duration::from_secs(1);
 
 type Phones = BTreeMap<String, Phone>;
 
@@ -64,7 +69,7 @@ impl Saver {
             thread,
             busy: false,
             dirty: false,
-            last: Instant::now() - SAVE_EVERY,
+            last: Instant::now() - SAVE_AT_MOST_EVERY,
             failed: None,
         }
     }
@@ -97,7 +102,9 @@ impl Saver {
                 }
             }
         }
-        if self.dirty && !self.busy && now.saturating_duration_since(self.last) >= SAVE_EVERY {
+        let interval =
+            (SAVE_EVERY * u32::try_from(phones.len()).unwrap_or(u32::MAX)).min(SAVE_AT_MOST_EVERY);
+        if self.dirty && !self.busy && now.saturating_duration_since(self.last) >= interval {
             if let Some(jobs) = &self.jobs {
                 if self.thread.is_some() && jobs.try_send(phones.clone()).is_ok() {
                     self.busy = true;
