@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use phoneup::wire::client::{Client, Outcome, Want};
 use phoneup::wire::packet::Packet;
-use phoneup::wire::transfer::{Ask, Policy};
+use phoneup::wire::transfer::Ask;
 
 use super::bench::scratch;
 use super::loopback::{answers, free_port};
@@ -173,9 +173,8 @@ fn six_hundred_silent_requests_at_1024_open_files_leave_a_missing_file_answered(
     assert!(most_fds < 1024, "serve held {most_fds} descriptors");
     // A phone's real file is still served: the oldest silent transfers make room.
     let client = Client {
-        server: serve.address,
         bind: Some("127.0.3.2".parse::<IpAddr>().unwrap()),
-        policy: Policy::default(),
+        ..Client::new(serve.address)
     };
     let fetch = client.read("one.bin", Ask::default(), Want::Whole).unwrap();
     assert!(
