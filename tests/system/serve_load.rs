@@ -20,7 +20,10 @@ pub fn serve_command(
 ) -> Command {
     let mut command = Command::new(phoneup);
     command
-        .args(["serve", "--root", root.to_str().unwrap()])
+        .args(["serve", "--tftp-root", root.to_str().unwrap()])
+        // What these loads measure is the server, not the user it runs as (serve_privilege
+        // tests the drop to nobody), and their scratch folders are root's own.
+        .args(["--user", "root"])
         .args(["--to", "P0S3-08-11-00", "--listen", address])
         .args(["--state", state.to_str().unwrap()])
         .args(args)

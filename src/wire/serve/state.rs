@@ -129,7 +129,13 @@ pub fn lock(path: &Path) -> Result<Option<Lock>, String> {
         .mode(0o600)
         .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
         .open(&lock)
-        .map_err(|e| format!("cannot open the lock file {}: {e}", lock.display()))?;
+        .map_err(|e| {
+            format!(
+                "cannot open the lock file {}: {}; give --state a file in a folder serve can write",
+                lock.display(),
+                crate::output::IoText(&e)
+            )
+        })?;
     // SAFETY: flock on a descriptor we own.
     if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
         let error = io::Error::last_os_error();
