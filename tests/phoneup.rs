@@ -15,6 +15,7 @@ mod phoneup {
     pub mod diagnose_field;
     pub mod diagnose_follow;
     pub mod docs;
+    pub mod family;
     pub mod field;
     pub mod flags;
     pub mod graph;

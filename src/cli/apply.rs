@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::ValueHint;
 
 use crate::cli::answer::{Answer, Context};
-use crate::cli::args::{self, RouteArgs};
+use crate::cli::args::{self, ModelArg, RouteArgs};
 use crate::commands::apply::{self, ApplyRequest};
 use crate::error::Error;
 use crate::output::Format;
@@ -14,6 +14,9 @@ use crate::output::Format;
 pub(crate) struct Args {
     #[command(flatten)]
     route: RouteArgs,
+    /// Which phones: the files' loadInformation entries address them
+    #[arg(long, value_enum, default_value_t)]
+    model: ModelArg,
     /// Which stage (reboot) of the plan to write, from 1
     #[arg(long, value_name = "N", value_parser = args::number_from_to::<usize>(0, u64::MAX))]
     stage: usize,
@@ -44,7 +47,9 @@ impl Args {
     pub(crate) fn run(self, context: &Context) -> Result<Answer, Error> {
         let request = ApplyRequest {
             // The same directory steers the plan, so apply and plan --tftp-root agree.
-            plan: self.route.request(Some(self.tftp_root.clone())),
+            plan: self
+                .route
+                .request(self.model.into(), Some(self.tftp_root.clone())),
             stage: self.stage,
             dir: self.tftp_root,
             mac: args::mac(&self.mac)?,

@@ -11,6 +11,7 @@ use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
 
 use crate::error::{Error, Input};
 use crate::files::mac::{Mac, MacError};
+use crate::knowledge::family::{JavaLoad, JavaModel};
 use crate::knowledge::graph::Prefer;
 use crate::knowledge::matrix::Matrix;
 use crate::knowledge::phones::Model;
@@ -94,9 +95,6 @@ pub(crate) struct RouteArgs {
     /// Never pass through this load (repeatable)
     #[arg(long, value_name = "LOAD", value_parser = LoadValue, hide_possible_values = true)]
     avoid: Vec<String>,
-    /// Which phones: the files' loadInformation entries address them
-    #[arg(long, value_enum, default_value_t)]
-    model: ModelArg,
     /// Choose the route for safety (the fewest risky events: reboots, protocol conversions, loader
     /// hunts, steps below high confidence) or for the fewest reboots
     #[arg(long, value_enum, default_value_t)]
@@ -126,6 +124,128 @@ impl From<ModelArg> for Model {
     }
 }
 
+/// `--model` of `plan` and `check`: the 7940/7960 values, or one of the Java-based phones,
+/// whose plans come from the matrix's `families` section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub(crate) enum ModelChoice {
+    /// Both the 7940 and the 7960 (the files name each); for a 7906-7975 load, every model of
+    /// its family
+    #[default]
+    #[value(name = "both")]
+    Both,
+    #[value(name = "7940")]
+    M7940,
+    #[value(name = "7960")]
+    M7960,
+    /// 7906G (the 7906/7911 family, loads SCCP11/SIP11)
+    #[value(name = "7906")]
+    M7906,
+    #[value(name = "7911")]
+    M7911,
+    /// 7941G (the 7941/7961 family, loads SCCP41/SIP41)
+    #[value(name = "7941")]
+    M7941,
+    #[value(name = "7941ge", alias = "7941G-GE")]
+    M7941Ge,
+    #[value(name = "7961")]
+    M7961,
+    #[value(name = "7961ge", alias = "7961G-GE")]
+    M7961Ge,
+    /// 7942G (the 7942/7962 family, loads SCCP42/SIP42)
+    #[value(name = "7942")]
+    M7942,
+    #[value(name = "7962")]
+    M7962,
+    /// 7945G (the 7945/7965 family, loads SCCP45/SIP45)
+    #[value(name = "7945")]
+    M7945,
+    #[value(name = "7965")]
+    M7965,
+    /// 7970G (the 7970/7971 family, loads SCCP70/SIP70)
+    #[value(name = "7970")]
+    M7970,
+    #[value(name = "7971")]
+    M7971,
+    /// 7975G (loads SCCP75/SIP75)
+    #[value(name = "7975")]
+    M7975,
+}
+
+/// Which phones a `plan` or `check` is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Phones {
+    /// A 7940 and/or 7960; `named` when `--model` said so.
+    Classic { model: Model, named: bool },
+    /// One Java-based model.
+    Java(JavaModel),
+}
+
+impl ModelChoice {
+    pub(crate) fn phones(self) -> Phones {
+        let java = |name| Phones::Java(JavaModel::find(name).expect("every value names a model"));
+        match self {
+            ModelChoice::Both => Phones::Classic {
+                model: Model::Both,
+                named: false,
+            },
+            ModelChoice::M7940 => Phones::Classic {
+                model: Model::M7940,
+                named: true,
+            },
+            ModelChoice::M7960 => Phones::Classic {
+                model: Model::M7960,
+                named: true,
+            },
+            ModelChoice::M7906 => java("7906"),
+            ModelChoice::M7911 => java("7911"),
+            ModelChoice::M7941 => java("7941"),
+            ModelChoice::M7941Ge => java("7941GE"),
+            ModelChoice::M7961 => java("7961"),
+            ModelChoice::M7961Ge => java("7961GE"),
+            ModelChoice::M7942 => java("7942"),
+            ModelChoice::M7962 => java("7962"),
+            ModelChoice::M7945 => java("7945"),
+            ModelChoice::M7965 => java("7965"),
+            ModelChoice::M7970 => java("7970"),
+            ModelChoice::M7971 => java("7971"),
+            ModelChoice::M7975 => java("7975"),
+        }
+    }
+}
+
+/// Where a plan or check goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Route {
+    /// The 7940/7960 matrix, for these phones.
+    Classic(Model),
+    /// The Java-based phones' matrix, for one model or (`None`) the family the load implies.
+    Java(Option<JavaModel>),
+}
+
+/// Whether a plan or check goes to the Java-based phones' matrix: `--model` names one of them,
+/// or (with no model named) a load ID is one of theirs. A 7940/7960 named with a Java-based
+/// load is an input error that says which phone the load is for.
+pub(crate) fn route(phones: Phones, loads: &[&str]) -> Result<Route, Error> {
+    let java_load = loads.iter().find_map(|name| JavaLoad::parse(name));
+    match phones {
+        Phones::Java(model) => Ok(Route::Java(Some(model))),
+        Phones::Classic { model, named: false } => Ok(match java_load {
+            Some(_) => Route::Java(None),
+            None => Route::Classic(model),
+        }),
+        Phones::Classic { model, named: true } => match java_load {
+            None => Ok(Route::Classic(model)),
+            Some(load) => Err(Error::Usage {
+                message: format!(
+                    "`{load}` is a {} load, and --model {model} names a 7940/7960: give --model for the phone you have (such as --model {}), or leave it out",
+                    load.models(),
+                    JavaModel::family_models(load.family()).split('/').next().unwrap_or_default()
+                ),
+            }),
+        },
+    }
+}
+
 /// `--prefer`: what a route is chosen for first, as the command line spells [`Prefer`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum PreferArg {
@@ -148,13 +268,23 @@ impl From<PreferArg> for Prefer {
 }
 
 impl RouteArgs {
-    pub(crate) fn request(self, tftp_root: Option<PathBuf>) -> Request {
+    /// The loads named, for a Java-based phone's plan: `--from`, `--to`, and whether `--via`
+    /// or `--avoid` was given (a family plan takes neither yet).
+    pub(crate) fn ends(&self) -> (&str, &str, bool) {
+        (
+            &self.from,
+            &self.to,
+            !self.via.is_empty() || !self.avoid.is_empty(),
+        )
+    }
+
+    pub(crate) fn request(self, model: Model, tftp_root: Option<PathBuf>) -> Request {
         Request {
             from: self.from,
             to: self.to,
             via: self.via,
             avoid: self.avoid,
-            model: self.model.into(),
+            model,
             tftp_root,
             prefer: self.prefer.into(),
         }

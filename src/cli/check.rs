@@ -5,11 +5,12 @@ use std::path::PathBuf;
 use clap::ValueHint;
 
 use crate::cli::answer::{Answer, Context};
-use crate::cli::args::{server_arg, LoadValue, ModelArg, PhoneArgs, ServerArg};
+use crate::cli::args::{route, server_arg, LoadValue, ModelChoice, PhoneArgs, Route, ServerArg};
 use crate::error::Error;
-use crate::knowledge::phones::Model;
+use crate::knowledge::family::JavaModel;
 use crate::output::{shell_word, Format};
 use crate::plan::check;
+use crate::plan::family;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -27,12 +28,30 @@ pub(crate) struct Args {
     /// The older name of --server-answers (file-not-found or wrong-error), still read
     #[arg(long, value_name = "ANSWER", value_parser = server_arg, hide = true)]
     server: Option<ServerArg>,
-    /// Which phones: the files' loadInformation entries address them, and with --tftp-root each is simulated
+    /// Which phones: the files' loadInformation entries address them, and with --tftp-root each
+    /// is simulated (a 7906 to 7975 load implies its family when this is left out)
     #[arg(long, value_enum, default_value_t)]
-    model: ModelArg,
+    model: ModelChoice,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+}
+
+impl Args {
+    /// The check of a Java-based phone's jump (no directory, no boot options yet).
+    fn check_family(self, context: &Context, model: Option<JavaModel>) -> Result<Answer, Error> {
+        let to = match (&self.tftp_root, &self.to) {
+            (None, Some(to)) if self.phone.boot_options_given(self.server.as_ref()).is_none() => to,
+            _ => {
+                return Err(Error::Usage {
+                    message: "a 7906 to 7975 jump is checked with --from and --to (and --model); --tftp-root and the boot options simulate the 7940/7960 only: leave them out".into(),
+                })
+            }
+        };
+        let (phones, from, to) = family::resolve(model, &self.from, to)?;
+        let check = family::check(context.matrix()?, &phones, &from, &to);
+        Ok(Answer::report(self.format, &check))
+    }
 }
 
 /// A note for standard error, as a line of its own.
@@ -45,6 +64,14 @@ impl Args {
     pub(crate) fn run(self, context: &Context) -> Result<Answer, Error> {
         let matrix = context.matrix()?;
         let format = self.format;
+        let loads: Vec<&str> = [Some(self.from.as_str()), self.to.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        let model = match route(self.model.phones(), &loads)? {
+            Route::Classic(model) => model,
+            Route::Java(model) => return self.check_family(context, model),
+        };
         match self.tftp_root {
             None => {
                 if let Some(given) = self.phone.boot_options_given(self.server.as_ref()) {
@@ -56,14 +83,12 @@ impl Args {
                     });
                 }
                 let to = self.to.expect("clap requires --to without --tftp-root");
-                let check = check::check(matrix, &self.from, &to, Model::from(self.model))?;
+                let check = check::check(matrix, &self.from, &to, model)?;
                 Ok(Answer::report(format, &check))
             }
             Some(dir) => {
                 let boots = self.phone.boots();
-                let booting = self
-                    .phone
-                    .booting(Model::from(self.model), self.server.as_ref())?;
+                let booting = self.phone.booting(model, self.server.as_ref())?;
                 if let Some(address) = booting.address {
                     return Err(Error::Usage {
                         message: format!(

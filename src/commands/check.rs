@@ -1,16 +1,19 @@
 //! `phoneup check`: whether one direct jump is safe ([`crate::plan::check::check`]), or what the
 //! next reboots do with a TFTP root ([`crate::plan::check::check_root`]), as people read it,
-//! and the exit code of each answer.
+//! and the exit code of each answer; for a Java-based phone (7906 to 7975), a [`FamilyCheck`].
 
 use std::fmt::Write as _;
 
+use crate::commands::plan::{model_flag, rule_block, warnings_block};
 use crate::commands::{json_name, painted, yes_or_no, Report, EXIT_NO, EXIT_YES};
 use crate::files::mac::Mac;
 use crate::files::os79xx_txt;
 use crate::knowledge::matrix::{Confidence, Mechanism};
 use crate::output::finding::{self, Finding};
+use crate::output::shell_word;
 use crate::output::{self, Style};
 use crate::plan::check::{Check, RootCheck, Verdict};
+use crate::plan::family::FamilyCheck;
 use crate::plan::stage::{self, Stage};
 
 /// The file whose line makes the phone take the stage's image, as `check` names it: the
@@ -204,6 +207,58 @@ impl Report for RootCheck {
         if let Some(next) = &self.next_step {
             out.push_str(&next.to_text(style));
         }
+        out
+    }
+}
+
+/// The check of a Java-based phone's jump: safe, refused (with the bridge to stage) or unknown.
+impl Report for FamilyCheck {
+    fn exit_code(&self) -> u8 {
+        yes_or_no(self.is_safe())
+    }
+
+    fn to_text(&self, style: &Style) -> String {
+        let mut out = String::new();
+        let head = match self.verdict.as_str() {
+            "safe" => style.good("SAFE:"),
+            "refused" => style.error("REFUSED:"),
+            _ => style.warning("UNKNOWN:"),
+        };
+        let _ = writeln!(
+            out,
+            "{head} {} -> {} on the {}",
+            self.from.label(),
+            self.to.label(),
+            self.phones
+        );
+        match &self.rule {
+            Some(rule) => rule_block(&mut out, style, rule),
+            None => {
+                let _ = writeln!(
+                    out,
+                    "  why       no rule of the matrix speaks about this jump: the sources found neither allow nor refuse it, so phoneup does not plan it"
+                );
+            }
+        }
+        if let Some(bridge) = &self.bridge {
+            let load = self
+                .bridge_load
+                .clone()
+                .unwrap_or_else(|| format!("the {bridge} load of the phone's family"));
+            let _ = writeln!(
+                out,
+                "  instead   stage {bridge} first ({load}), then go on; the whole route: phoneup plan{} --from {} --to {}",
+                model_flag(&self.model),
+                shell_word(&self.from.id),
+                shell_word(&self.to.id)
+            );
+        } else if self.verdict == "unknown" {
+            let _ = writeln!(
+                out,
+                "  instead   phoneup plans no jump the sources leave open; if you try it, keep a bench phone for it and read the TFTP log"
+            );
+        }
+        warnings_block(&mut out, style, &self.cautions);
         out
     }
 }

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::commands::{Report, EXIT_INPUT, EXIT_YES};
-use crate::knowledge::identify::Identity;
+use crate::knowledge::identify::{FamilyIdentity, Identity};
 use crate::output::Style;
 
 impl Report for Identity {
@@ -24,6 +24,13 @@ impl Report for Identity {
             return out;
         }
         let _ = writeln!(out, "{}", style.bold(&self.input));
+        if let Some(family) = &self.family {
+            family_rows(&mut out, family);
+            for note in &self.notes {
+                let _ = writeln!(out, "  note: {note}");
+            }
+            return out;
+        }
         let mut row = |label: &str, value: String| {
             let _ = writeln!(out, "  {label:<13}{value}");
         };
@@ -68,4 +75,43 @@ impl Report for Identity {
         }
         out
     }
+}
+
+/// The rows of a Java-based phone's load or file.
+fn family_rows(out: &mut String, family: &FamilyIdentity) {
+    let mut row = |label: &str, value: String| {
+        let _ = writeln!(out, "  {label:<13}{value}");
+    };
+    let kind = match family.kind {
+        "term_default" => "default load (term file)",
+        "manifest" => "load manifest",
+        other => other,
+    };
+    row("kind", kind.to_string());
+    row(
+        "models",
+        format!("{} (family {})", family.models, family.family),
+    );
+    if let Some(protocol) = family.protocol {
+        row("protocol", protocol.to_string());
+    }
+    if let Some(release) = &family.release {
+        row("version", release.clone());
+    }
+    if let Some(key) = family.key {
+        row("signing key", key.to_string());
+    }
+    if let Some(version) = &family.component_version {
+        row("version", format!("{version} (the component's own)"));
+    }
+    if family.release.is_some() {
+        row(
+            "catalogue",
+            if family.in_catalogue { "yes" } else { "no" }.to_string(),
+        );
+    }
+    if !family.files.is_empty() {
+        row("files", family.files.join(" "));
+    }
+    row("what", family.what.clone());
 }

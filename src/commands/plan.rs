@@ -1,5 +1,6 @@
 //! `phoneup plan`: a [`crate::plan::Plan`] as people read it (each reboot with its rule,
-//! evidence, files, firmware, requests and screen), or why there is no plan.
+//! evidence, files, firmware, requests and screen), or why there is no plan; a
+//! [`FamilyPlan`] of a Java-based phone (7906 to 7975) likewise.
 
 use std::fmt::Write as _;
 
@@ -7,7 +8,8 @@ use crate::commands::{painted, Report, EXIT_NO};
 use crate::files::{sip_default_cnf, xml_default_cnf_xml};
 use crate::knowledge::graph::Prefer;
 use crate::knowledge::phones::Model;
-use crate::output::{self, Style};
+use crate::output::{self, shell_word, Style};
+use crate::plan::family::{Cited, FamilyPlan, FamilyStage, RuleView};
 use crate::plan::stage::{self, Edit, Stage};
 use crate::plan::{NoPath, Plan};
 
@@ -214,6 +216,128 @@ impl Report for NoPath {
             }
         }
         out.push_str(&self.next_step.to_text(style));
+        out
+    }
+}
+
+// The Java-based phones' plans.
+
+fn cited_line(cited: &Cited) -> String {
+    match &cited.url {
+        Some(url) => format!("{}: {} <{url}>", cited.source, cited.note),
+        None => format!("{}: {}", cited.source, cited.note),
+    }
+}
+
+pub(crate) fn rule_block(out: &mut String, style: &Style, rule: &RuleView) {
+    let _ = writeln!(
+        out,
+        "  rule      {} ({} confidence): {}",
+        style.bold(&rule.id),
+        painted(rule.confidence, style),
+        rule.summary
+    );
+    if let Some(reason) = &rule.reason {
+        let _ = writeln!(out, "  why       {reason}");
+    }
+    if let Some(note) = &rule.note {
+        let _ = writeln!(out, "  note      {note}");
+    }
+    let _ = writeln!(out, "  evidence");
+    for cited in &rule.evidence {
+        let _ = writeln!(out, "    - {}", cited_line(cited));
+    }
+}
+
+pub(crate) fn warnings_block(out: &mut String, style: &Style, warnings: &[String]) {
+    if warnings.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "  warnings");
+    for warning in warnings {
+        let _ = writeln!(out, "    {} {warning}", style.warning("!"));
+    }
+}
+
+fn stage_block(out: &mut String, style: &Style, stage: &FamilyStage) {
+    let _ = writeln!(
+        out,
+        "\n{}",
+        style.bold(&format!(
+            "Reboot {} of {}: {} -> {}",
+            stage.number,
+            stage.of,
+            stage.from.label(),
+            stage.to.label()
+        ))
+    );
+    rule_block(out, style, &stage.rule);
+    let _ = writeln!(out, "  files on the TFTP server");
+    for file in &stage.files {
+        let _ = writeln!(out, "    {}  {}:", style.bold(&file.file), file.what);
+        for line in &file.lines {
+            let _ = writeln!(out, "      | {line}");
+        }
+    }
+    if stage.firmware_known {
+        let _ = writeln!(out, "  firmware  {}", stage.firmware.join(", "));
+    } else {
+        let _ = writeln!(
+            out,
+            "  firmware  {} and the five components it lists (jar, cnu, apps, dsp, cvm): the sources do not name them all, so copy them from the package spelled as its .loads lists them",
+            stage.firmware.join(", ")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  reset     after a factory reset the phone reads {} instead of loadInformation: serve the one{} from this package",
+        stage.term_files.join(" and "),
+        if stage.term_files.len() > 1 { "s" } else { "" }
+    );
+    let _ = writeln!(out, "  requests  {}", stage.requests.join(" -> "));
+    let _ = writeln!(
+        out,
+        "  screen    \"Upgrading\" while it fetches the files, then one reboot into {} (no loader step, unlike the 7940/7960)",
+        stage.to.id
+    );
+    warnings_block(out, style, &stage.warnings);
+}
+
+/// ` --model 7961`, when the user named one.
+pub(crate) fn model_flag(model: &Option<String>) -> String {
+    model
+        .as_ref()
+        .map(|m| format!(" --model {}", shell_word(m)))
+        .unwrap_or_default()
+}
+
+impl Report for FamilyPlan {
+    fn to_text(&self, style: &Style) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{} {} -> {}",
+            style.bold(&format!("Plan for the {}:", self.phones)),
+            self.from.label(),
+            self.to.label()
+        );
+        let mut route = vec![self.from.id.as_str()];
+        route.extend(self.stages.iter().map(|s| s.to.id.as_str()));
+        let reboots = match self.stages.len() {
+            1 => "1 reboot".to_string(),
+            n => format!("{n} reboots"),
+        };
+        let _ = writeln!(out, "{reboots}: {}", route.join(" -> "));
+        for note in &self.notes {
+            let _ = writeln!(out, "Note: {note}");
+        }
+        for stage in &self.stages {
+            stage_block(&mut out, style, stage);
+        }
+        let _ = writeln!(
+            out,
+            "\nIn SEP<MAC>.cnf.xml and XMLDefault.cnf.xml only loadInformation is phoneup's: keep every other line of yours."
+        );
         out
     }
 }

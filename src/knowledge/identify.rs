@@ -5,6 +5,9 @@ use serde::Serialize;
 
 use crate::error::Input;
 use crate::knowledge::catalogue;
+use crate::knowledge::family::{
+    Component, JavaFile, JavaLoad, JavaModel, JavaProtocol, KeyEra, MODELS,
+};
 use crate::knowledge::load_id::{Era, Kind, LoadId, MatchKey, Protocol};
 use crate::knowledge::matrix::{Load, Matrix};
 use crate::knowledge::typography;
@@ -41,6 +44,104 @@ pub struct Identity {
     pub notes: Vec<String>,
     /// Why the name is not a 7940/7960 load ID.
     pub error: Option<String>,
+    /// For a Java-based phone's load or file (7906 to 7975): what it is; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family: Option<FamilyIdentity>,
+}
+
+/// What a Java-based phone's load ID or file name is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FamilyIdentity {
+    /// `load` (a load ID), `manifest` (its `.loads`), `term_default` or `component`.
+    pub kind: &'static str,
+    /// `41`.
+    pub family: String,
+    /// `7941/7961`, or the one model of a term file.
+    pub models: String,
+    pub protocol: Option<JavaProtocol>,
+    /// The release a load names (`9.4(2)SR3`).
+    pub release: Option<String>,
+    /// `old`, `dual` or `new`: the signing key of the release.
+    pub key: Option<KeyEra>,
+    pub component: Option<Component>,
+    /// A component's own version (`9-4-2ES26`), which is not the load's.
+    pub component_version: Option<String>,
+    /// Whether the matrix's families section lists the load.
+    pub in_catalogue: bool,
+    /// The components of the load, where the sources name them.
+    pub files: Vec<String>,
+    /// What the file is, in a sentence.
+    pub what: String,
+}
+
+/// Identifies a Java-based phone's load ID or file, if the name is one.
+fn identify_family(matrix: &Matrix, input: &str) -> Option<FamilyIdentity> {
+    let file = JavaFile::parse(input);
+    let load = match &file {
+        Some(JavaFile::Manifest(load)) => Some(load.clone()),
+        Some(_) => None,
+        None => Some(JavaLoad::parse(input)?),
+    };
+    let mut identity = FamilyIdentity {
+        kind: "load",
+        family: String::new(),
+        models: String::new(),
+        protocol: None,
+        release: None,
+        key: None,
+        component: None,
+        component_version: None,
+        in_catalogue: false,
+        files: Vec::new(),
+        what: String::new(),
+    };
+    if let Some(load) = &load {
+        identity.family = load.family().to_string();
+        identity.models = load.models();
+        identity.protocol = Some(load.protocol());
+        identity.release = Some(load.release().to_string());
+        identity.key = Some(load.key_era());
+        if let Some(known) = matrix.families.load(load.name()) {
+            identity.in_catalogue = true;
+            identity.files.clone_from(&known.files);
+        }
+        identity.what = if file.is_some() {
+            identity.kind = "manifest";
+            format!("the manifest of {}: a signed list of its five components (jar, cnu, apps, dsp, cvm), which the phone fetches in that order after loadInformation names {}", load.describe(), load.name())
+        } else {
+            format!("{}, signed with the {}; loadInformation in SEP<MAC>.cnf.xml or XMLDefault.cnf.xml names it, and the phone fetches {}.loads", load.describe(), load.key_era(), load.name())
+        };
+        return Some(identity);
+    }
+    match file? {
+        JavaFile::TermDefault(model) => {
+            identity.kind = "term_default";
+            identity.family = model.family.to_string();
+            let models: Vec<String> = MODELS
+                .iter()
+                .filter(|m| m.term == model.term)
+                .map(ToString::to_string)
+                .collect();
+            identity.models = models.join(", ");
+            identity.what = format!("the default load of the {}: after a factory reset (hold #, then 123456789*0#) the phone fetches this file and installs the components it lists, whatever loadInformation says; every {} package carries it", identity.models, JavaModel::family_models(model.family));
+        }
+        JavaFile::Component {
+            component,
+            family,
+            protocol,
+            version,
+        } => {
+            identity.kind = "component";
+            identity.family = family.to_string();
+            identity.models = JavaModel::family_models(family);
+            identity.protocol = protocol;
+            identity.component = Some(component);
+            identity.component_version = Some(version);
+            identity.what = format!("a component of a {} load: {}; its version is the component's, not the load's, and the phone asks for it spelled exactly as the .loads lists it", identity.models, component.explain());
+        }
+        JavaFile::Manifest(_) => return None,
+    }
+    Some(identity)
 }
 
 /// The key of a file name regardless of its spelling and of the case of its extension.
@@ -79,7 +180,15 @@ pub fn identify(matrix: &Matrix, input: &str) -> Identity {
         in_package: None,
         notes: Vec::new(),
         error: None,
+        family: None,
     };
+    if let Some(family) = identify_family(matrix, input) {
+        if !family.in_catalogue && family.release.is_some() {
+            identity.notes.push("Not in the catalogue of the 7906 to 7975 loads: phoneup can check it, and plan from it, but not through it.".into());
+        }
+        identity.family = Some(family);
+        return identity;
+    }
     let id = match LoadId::parse(input) {
         Ok(id) => id,
         Err(_) => {

@@ -13,4 +13,5 @@ pub mod replay;
 pub mod spelling;
 pub mod stage;
 
+pub use planner::family;
 pub use planner::{plan, NoPath, Outcome, Plan, Planner, Request};

@@ -1,5 +1,8 @@
 //! The plan: the staged sequence of reboots from the running load to the wanted one, or why
-//! there is none (its text is the command's, [`crate::commands::plan`]).
+//! there is none (its text is the command's, [`crate::commands::plan`]); [`family`] plans the
+//! Java-based phones (7906 to 7975) from the matrix's own section for them.
+
+pub mod family;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

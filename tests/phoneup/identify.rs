@@ -6,11 +6,21 @@ use serde_json::Value;
 use super::support::{json, run, strings};
 
 #[test]
-fn the_java_phone_message_names_its_phones_not_the_7940_and_7960() {
-    let (code, _, stderr) = run(&["identify", "SIP41.9-4-2SR3-1S"]);
+fn a_java_phone_load_names_its_phones_not_the_7940_and_7960() {
+    let (code, stdout, _) = run(&["identify", "SIP41.9-4-2SR3-1S"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("7941/7961 (family 41)"), "{stdout}");
+    assert!(!stdout.contains("794x"), "{stdout}");
+    // Commands that plan the 7940/7960 only still say whose load it is.
+    let (code, _, stderr) = run(&[
+        "graph",
+        "--from",
+        "SIP41.9-4-2SR3-1S",
+        "--to",
+        "P0S3-08-11-00",
+    ]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("7941"), "{stderr}");
-    assert!(!stderr.contains("794x"), "{stderr}");
+    assert!(stderr.contains("a 7941/7961 load"), "{stderr}");
 }
 
 #[test]

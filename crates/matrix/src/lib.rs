@@ -14,6 +14,7 @@
 #![warn(unreachable_pub)]
 
 pub mod error;
+pub mod family;
 pub mod firmware;
 pub mod load_id;
 pub mod matrix;

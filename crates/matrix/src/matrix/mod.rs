@@ -17,6 +17,7 @@ use crate::yaml_limits;
 use lines::rule_lines;
 use validate::Checker;
 
+pub mod families;
 mod lines;
 mod model;
 mod raw;
@@ -48,6 +49,8 @@ pub struct Matrix {
     pub loads: Vec<Load>,
     pub rules: Vec<Rule>,
     pub cautions: Vec<Caution>,
+    /// The Java-based phones' loads and rules, apart from the 7940/7960 ones.
+    pub families: families::Families,
     /// Lookups (ordered maps, cheaper than hashing at this size), so that nothing is quadratic
     /// in the size of the matrix.
     names: BTreeMap<String, usize>,

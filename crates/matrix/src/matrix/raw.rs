@@ -68,4 +68,7 @@ pub struct RawMatrix {
     pub loads: Vec<RawLoad>,
     pub rules: Vec<RawRule>,
     pub cautions: Vec<Caution>,
+    /// The Java-based phones' loads and rules ([`super::families`]); absent in older files.
+    #[serde(default)]
+    pub families: super::families::RawFamilies,
 }

@@ -46,7 +46,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn id_line(&self, id: &str) -> Option<usize> {
+    pub(super) fn id_line(&self, id: &str) -> Option<usize> {
         line_of(self.text, &format!("id: {id}"), 0)
             .or_else(|| line_of(self.text, &format!("key: {id}"), 0))
     }
@@ -62,7 +62,11 @@ impl<'a> Checker<'a> {
     }
 
     /// Evidence must name a source of `sources`.
-    fn known_source(&self, key: &str, line: &dyn Fn() -> Option<usize>) -> Result<(), Error> {
+    pub(super) fn known_source(
+        &self,
+        key: &str,
+        line: &dyn Fn() -> Option<usize>,
+    ) -> Result<(), Error> {
         if self.sources.contains_key(key) {
             Ok(())
         } else {
@@ -487,7 +491,9 @@ impl Matrix {
         checker.cross_references(&mut loads, &mut names)?;
         let rules = checker.rules(raw.rules)?;
         checker.cautions(&raw.cautions)?;
+        let families = checker.families(raw.families)?;
         Ok(Matrix {
+            families,
             builtin: origin == BUILTIN_ORIGIN,
             origin: origin.to_string(),
             sources: raw.sources,
