@@ -12,9 +12,13 @@ use crate::commands::simulate::{suggest, BootedFrom};
 use crate::commands::Report;
 use crate::error::{Error, Input};
 use crate::knowledge::catalogue;
+use crate::knowledge::family::{JavaLoad, JavaModel, MODELS};
 use crate::knowledge::phones::Model;
 use crate::output::Format;
+use crate::phone::boot::java::{JavaPhone, JavaResult};
+use crate::phone::RootServer;
 use crate::phone::{BootResult, Ending, Simulation};
+use crate::plan::family;
 use crate::tftp_root::TftpRoot;
 use crate::wire::client::{parse_bind, resolve, Client};
 use crate::wire::probe::{server_fix, DEFAULT_MAC};
@@ -40,9 +44,10 @@ pub(crate) struct Args {
     file_deadline: Option<u16>,
     #[command(flatten)]
     phone: PhoneArgs,
-    /// Which phone it is (one at a time)
-    #[arg(long, value_enum, default_value = "7940")]
-    model: OnePhone,
+    /// Which phone it is, one at a time (7940 unless --from is a 7906 to 7975 load: then the
+    /// first model of its family)
+    #[arg(long, value_enum)]
+    model: Option<OnePhone>,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     format: Format,
@@ -57,14 +62,57 @@ enum OnePhone {
     /// A 7960 (six lines)
     #[value(name = "7960")]
     M7960,
+    /// A Java-based phone: 7906, 7911, 7941, 7961, 7942, 7962, 7945, 7965, 7970, 7971 or 7975
+    #[value(name = "7906")]
+    M7906,
+    #[value(name = "7911")]
+    M7911,
+    #[value(name = "7941")]
+    M7941,
+    #[value(name = "7961")]
+    M7961,
+    #[value(name = "7942")]
+    M7942,
+    #[value(name = "7962")]
+    M7962,
+    #[value(name = "7945")]
+    M7945,
+    #[value(name = "7965")]
+    M7965,
+    #[value(name = "7970")]
+    M7970,
+    #[value(name = "7971")]
+    M7971,
+    #[value(name = "7975")]
+    M7975,
 }
 
-impl From<OnePhone> for Model {
-    fn from(one: OnePhone) -> Model {
-        match one {
-            OnePhone::M7940 => Model::M7940,
-            OnePhone::M7960 => Model::M7960,
-        }
+/// Which phone is simulated: a 7940/7960, or a Java-based model (named, or the first of the
+/// family `--from` belongs to).
+fn one_phone(model: Option<OnePhone>, from: &str) -> Result<Model, JavaModel> {
+    let java = |name: &str| Err(JavaModel::find(name).expect("every value names a model"));
+    match model {
+        Some(OnePhone::M7940) => Ok(Model::M7940),
+        Some(OnePhone::M7960) => Ok(Model::M7960),
+        None => match JavaLoad::parse(from) {
+            Some(load) => Err(MODELS
+                .iter()
+                .copied()
+                .find(|m| m.family == load.family())
+                .expect("every family has models")),
+            None => Ok(Model::M7940),
+        },
+        Some(OnePhone::M7906) => java("7906"),
+        Some(OnePhone::M7911) => java("7911"),
+        Some(OnePhone::M7941) => java("7941"),
+        Some(OnePhone::M7961) => java("7961"),
+        Some(OnePhone::M7942) => java("7942"),
+        Some(OnePhone::M7962) => java("7962"),
+        Some(OnePhone::M7945) => java("7945"),
+        Some(OnePhone::M7965) => java("7965"),
+        Some(OnePhone::M7970) => java("7970"),
+        Some(OnePhone::M7971) => java("7971"),
+        Some(OnePhone::M7975) => java("7975"),
     }
 }
 
@@ -89,11 +137,62 @@ fn name_the_server_fix(simulation: &mut Simulation) {
 }
 
 impl Args {
-    pub(crate) fn run(self, context: &Context) -> Result<Answer, Error> {
-        let boots = self.phone.boots();
-        let booting = self
+    /// Boots a Java-based phone from `--tftp-root DIR` (not over the wire yet).
+    fn run_family(self, context: &Context, model: JavaModel) -> Result<Answer, Error> {
+        let matrix = context.matrix()?;
+        let booting = self.phone.booting(Model::M7940, self.server.as_ref())?;
+        let (Some(dir), None) = (&self.tftp_root, booting.address) else {
+            return Err(Error::Usage {
+                message: "a 7906 to 7975 phone is simulated from --tftp-root DIR only (over the wire, --server HOST, the 7940/7960 only): give --tftp-root DIR".into(),
+            });
+        };
+        let (_, start, _) = family::resolve(Some(model), &self.from, &self.from)?;
+        let root = TftpRoot::from_dir(dir)?;
+        let mac = booting
             .phone
-            .booting(self.model.into(), self.server.as_ref())?;
+            .mac
+            .clone()
+            .unwrap_or_else(|| DEFAULT_MAC.to_string());
+        let phone = JavaPhone { model, mac };
+        let mut server = RootServer {
+            root: &root,
+            behaviour: booting.phone.server,
+        };
+        let mut simulation = phone.simulate(&start, &mut server, self.phone.boots());
+        // The matrix's opinion of each jump the model took, where it is not "safe".
+        let phones = family::Phones::family(model.family);
+        let mut running = start;
+        for boot in &simulation.boots {
+            let JavaResult::Took(load) = &boot.result else {
+                continue;
+            };
+            let Some(load) = JavaLoad::parse(load) else {
+                continue;
+            };
+            let check = family::check(matrix, &phones, &running, &load);
+            if let (false, Some(rule)) = (check.is_safe(), &check.rule) {
+                simulation.notes.push(format!(
+                    "The model took {load} from {running}, but the matrix says {} (rule {}, {} confidence): {}",
+                    check.verdict,
+                    rule.id,
+                    rule.confidence,
+                    rule.reason.as_deref().unwrap_or(&rule.summary)
+                ));
+            }
+            running = load;
+        }
+        let mut answer = Answer::report(self.format, &simulation);
+        answer.stderr = note(booting.note);
+        Ok(answer)
+    }
+
+    pub(crate) fn run(self, context: &Context) -> Result<Answer, Error> {
+        let model = match one_phone(self.model, &self.from) {
+            Ok(model) => model,
+            Err(java) => return self.run_family(context, java),
+        };
+        let boots = self.phone.boots();
+        let booting = self.phone.booting(model, self.server.as_ref())?;
         let (mut phone, address) = (booting.phone, booting.address);
         // Over the wire every request names a real file: without --mac, the phone asks for the
         // per-phone files of the MAC probe uses, which no phone should have.

@@ -300,6 +300,7 @@ fn stage_block(out: &mut String, style: &Style, stage: &FamilyStage) {
         "  screen    \"Upgrading\" while it fetches the files, then one reboot into {} (no loader step, unlike the 7940/7960)",
         stage.to.id
     );
+    let _ = writeln!(out, "  replay    the phone model {}", stage.replayed);
     warnings_block(out, style, &stage.warnings);
 }
 

@@ -14,6 +14,7 @@ use crate::files::per_phone::MAC_PLACEHOLDER;
 use crate::knowledge::load_id::LoadId;
 use crate::knowledge::phones::Model;
 use crate::output::{shell_word, NextStep, Style};
+use crate::phone::boot::java::{JavaResult, JavaSimulation};
 use crate::phone::{BootResult, Ending, Simulation, Status, Transfer};
 
 /// Where a simulated phone read its files: a directory, or a real server over the wire.
@@ -270,6 +271,63 @@ impl Report for Simulation {
         }
         if let Some(next) = &self.next_step {
             out.push_str(&next.to_text(style));
+        }
+        out
+    }
+}
+
+/// A Java-based phone's boots (7906 to 7975): each boot's requests and answers, what it did,
+/// and the fix when it did not settle.
+impl Report for JavaSimulation {
+    fn exit_code(&self) -> u8 {
+        yes_or_no(self.settled())
+    }
+
+    fn to_text(&self, style: &Style) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{} from {}",
+            style.bold(&format!("Simulated {}", self.model)),
+            self.start
+        );
+        for boot in &self.boots {
+            let _ = writeln!(out, "\nBoot {} (running {})", boot.number, boot.running);
+            for request in &boot.requests {
+                let _ = writeln!(out, "  RRQ {:<32} {}", request.file, request.answer);
+            }
+            let result = match &boot.result {
+                JavaResult::Took(load) => format!("took {load}"),
+                JavaResult::Stayed => "stays on its load".to_string(),
+                JavaResult::Loop => "starts over from DHCP: a loop".to_string(),
+                JavaResult::AuthFail(load) => {
+                    format!("refused {load}: its signature is not trusted")
+                }
+                JavaResult::WrongFamily(load) => format!("refused {load}: another family's load"),
+                JavaResult::Missing(file) => format!("stopped: {file} is missing"),
+            };
+            let _ = writeln!(out, "  result    {result}");
+            let _ = writeln!(out, "  screen    {}", boot.screen);
+        }
+        let ending = match self.ending.as_str() {
+            "settled" => style.good(&format!("SETTLED on {}", self.running)),
+            "loop" => style.error(&format!(
+                "LOOP: the phone never gets past {}",
+                self.boots
+                    .last()
+                    .and_then(|b| b.requests.last())
+                    .map(|r| r.file.as_str())
+                    .unwrap_or_default()
+            )),
+            "stuck" => style.error(&format!("STUCK on {}", self.running)),
+            _ => style.warning(&format!("UNFINISHED on {}", self.running)),
+        };
+        let _ = writeln!(out, "\n{ending}");
+        if let Some(fix) = &self.fix {
+            let _ = writeln!(out, "  fix       {fix}");
+        }
+        for note in &self.notes {
+            let _ = writeln!(out, "  note      {note}");
         }
         out
     }

@@ -2,7 +2,10 @@
 //! whether it takes it, and what its screen shows. It is built from the field reports and Cisco's
 //! descriptions of how each era picks its next image (the dual boot through `OS79XX.TXT`,
 //! `image_version` in the SIP files, the loader's hunt through the per-phone and default
-//! files), not from the upgrade rules.
+//! files), not from the upgrade rules. [`java`] is the same for the Java-based phones (7906 to
+//! 7975).
+
+pub mod java;
 
 use serde::Serialize;
 

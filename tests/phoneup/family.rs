@@ -2,7 +2,7 @@
 //! section, the model a load ID implies, identify on every file of a package, and the inputs
 //! that are refused. The 7940/7960 answers stay as they were (tests/phoneup/snapshots.rs).
 
-use super::support::run;
+use super::support::{run, Test};
 
 fn stdout_of(args: &[&str], expected_code: i32) -> String {
     let (code, stdout, stderr) = run(args);
@@ -246,4 +246,97 @@ fn inputs_that_do_not_fit_are_usage_errors_that_say_what_to_type() {
         assert_eq!(code, 2, "{args:?}: {stderr}");
         assert!(stderr.contains(says), "{args:?}: {stderr}");
     }
+}
+
+/// Seed 000's root: the SEP file of a 7961G names an SCCP 8 load, whose manifest and (stand-in)
+/// components are there.
+fn seed_root(test: &Test) -> String {
+    let dir = test.dir(
+        "root",
+        &[
+            (
+                "SEP0018B9FFFFFF.cnf.xml",
+                b"<device><loadInformation>SCCP41.8-3-1S</loadInformation></device>",
+            ),
+            (
+                "SCCP41.8-3-1S.loads",
+                b"SCCP41.8-3-1S.loads\r\njar41sccp.8-3-0-50.sbn \r\ncnu41.8-3-0-50.sbn\r\napps41.8-3-0-50.sbn\r\ndsp41.8-3-0-50.sbn \r\ncvm41sccp.8-3-0-50.sbn \r\n",
+            ),
+            ("jar41sccp.8-3-0-50.sbn", b"stand-in"),
+            ("cnu41.8-3-0-50.sbn", b"stand-in"),
+            ("apps41.8-3-0-50.sbn", b"stand-in"),
+            ("dsp41.8-3-0-50.sbn", b"stand-in"),
+            ("cvm41sccp.8-3-0-50.sbn", b"stand-in"),
+        ],
+    );
+    dir.display().to_string()
+}
+
+#[test]
+fn family_simulate_seed_000_ctlsep_loop_on_a_wrong_error_server_text() {
+    let test = Test::named("seed000");
+    let root = seed_root(&test);
+    let (code, stdout, stderr) = run(&[
+        "simulate",
+        "--model",
+        "7961",
+        "--from",
+        "TERM41.7-0-3-0S",
+        "--tftp-root",
+        &root,
+        "--server-answers",
+        "wrong-error",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn family_simulate_seed_000_too_far_jump_text() {
+    let test = Test::named("seed000");
+    let root = seed_root(&test);
+    let (code, stdout, stderr) = run(&[
+        "simulate",
+        "--model",
+        "7961",
+        "--from",
+        "TERM41.7-0-3-0S",
+        "--tftp-root",
+        &root,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn simulate_an_old_key_phone_pointed_past_the_bridge_shows_auth_fail() {
+    let test = Test::named("authfail");
+    let root = test.dir(
+        "root",
+        &[
+            (
+                "SEP0018B9FFFFFF.cnf.xml",
+                b"<device><loadInformation>SIP41.9-4-2SR3-1S</loadInformation></device>",
+            ),
+            ("SIP41.9-4-2SR3-1S.loads", b"jar41sip.9-4-2ES26.sbn\r\n"),
+        ],
+    );
+    let root = root.display().to_string();
+    // The model comes from the load ID when --model is left out.
+    let (code, stdout, _) = run(&["simulate", "--from", "SCCP41.8-3-1S", "--tftp-root", &root]);
+    assert_eq!(code, 1);
+    assert!(stdout.starts_with("Simulated 7941G"), "{stdout}");
+    assert!(stdout.contains("\"Auth Fail\""), "{stdout}");
+    assert!(stdout.contains("stage plain 8.5(2)"), "{stdout}");
+    let (code, _, stderr) = run(&[
+        "simulate",
+        "--model",
+        "7961",
+        "--from",
+        "SCCP41.8-3-1S",
+        "--server",
+        "127.0.0.1:9",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--tftp-root DIR only"), "{stderr}");
 }

@@ -9,6 +9,9 @@ use super::{LoadView, Phones, RuleView};
 use crate::knowledge::family::{Component, JavaLoad, KeyEra};
 use crate::knowledge::matrix::families::FamilyRule;
 use crate::knowledge::matrix::Matrix;
+use crate::phone::boot::java::{JavaPhone, JavaResult};
+use crate::phone::{RootServer, ServerBehaviour};
+use crate::tftp_root::TftpRoot;
 
 /// A configuration file a stage edits, and the lines it must hold.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -36,6 +39,45 @@ pub struct FamilyStage {
     pub term_files: Vec<String>,
     pub requests: Vec<String>,
     pub warnings: Vec<String>,
+    /// What the phone model did with the stage's files (`took SIP41.9-4-2SR3-1S`).
+    pub replayed: String,
+}
+
+/// Boots the phone model once from `running` on a root holding the stage's files (stand-ins
+/// where the sources do not name the components) and says what it did.
+fn replay(phones: &Phones, running: &JavaLoad, to: &JavaLoad, components: &[String]) -> String {
+    const MAC: &str = "0018B9FFFFFF";
+    let mut root = TftpRoot::new();
+    root.insert(
+        format!("SEP{MAC}.cnf.xml"),
+        format!("<device><loadInformation>{to}</loadInformation></device>"),
+    );
+    let stand_ins: Vec<String> = Component::ALL
+        .iter()
+        .map(|c| format!("{}{}.stand-in.sbn", c.prefix(), to.family()))
+        .collect();
+    let components = if components.len() == Component::ALL.len() {
+        components
+    } else {
+        &stand_ins
+    };
+    root.insert(format!("{to}.loads"), components.join("\r\n"));
+    for component in components {
+        root.insert(component.as_str(), b"stand-in".to_vec());
+    }
+    let phone = JavaPhone {
+        model: phones.models[0],
+        mac: MAC.into(),
+    };
+    let mut server = RootServer {
+        root: &root,
+        behaviour: ServerBehaviour::FileNotFound,
+    };
+    match phone.boot(1, running, &mut server).result {
+        JavaResult::Took(load) => format!("took {load} in one boot"),
+        JavaResult::AuthFail(load) => format!("refused {load} (Auth Fail)"),
+        other => format!("did not take it ({other:?})"),
+    }
 }
 
 fn configuration(phones: &Phones, to: &JavaLoad) -> Vec<StagedFile> {
@@ -135,6 +177,7 @@ pub(super) fn stage(
         files: configuration(phones, to),
         requests: requests(running, to, &firmware, known),
         warnings: warnings(matrix, running, to, &firmware, known),
+        replayed: replay(phones, running, to, &firmware[1..]),
         firmware,
         firmware_known: known,
         term_files: phones.term_files(),
