@@ -15,6 +15,10 @@ pub fn next_step(inventory: &mut Inventory) {
         .loads
         .iter()
         .all(|load| matches!(load.status, Status::Complete))
+        && inventory
+            .family_loads
+            .iter()
+            .all(|load| matches!(load.status, Status::Complete))
     {
         return;
     }
@@ -59,6 +63,30 @@ impl Report for Inventory {
             }
             for note in &load.notes {
                 let _ = writeln!(out, "      note: {note}");
+            }
+        }
+        for load in &self.family_loads {
+            let status = match load.status {
+                Status::Complete => style.good("complete"),
+                _ => style.warning("partial"),
+            };
+            let _ = writeln!(
+                out,
+                "  {} ({}, {}) {status}: {}",
+                load.load,
+                load.models,
+                load.version,
+                load.present.join(" ")
+            );
+            if !load.missing.is_empty() {
+                let _ = writeln!(out, "      missing: {}", load.missing.join(", "));
+            }
+            if !load.term_files.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "      term files: {} (a factory-reset phone follows these, whichever package they came from)",
+                    load.term_files.join(" ")
+                );
             }
         }
         if !self.config_files.is_empty() {

@@ -12,6 +12,7 @@ use crate::files::per_phone::PerPhoneFile;
 use crate::files::{
     loads, mgc_default_cnf, os79xx_txt, sep_default_cnf, sip_default_cnf, xml_default_cnf_xml,
 };
+use crate::knowledge::family::{manifest_components, JavaFile};
 use crate::knowledge::load_id::{Era, Kind, LoadId};
 use crate::knowledge::matrix::Matrix;
 use crate::knowledge::package::Packages;
@@ -112,6 +113,80 @@ pub struct Inventory {
     /// When a load is partial or suspect: what to do, and the command that lists the loads
     /// again (the command line fills it in); `null` when every load is complete.
     pub next_step: Option<NextStep>,
+    /// The loads of the Java-based phones (7906 to 7975), each by its `.loads` manifest; absent
+    /// when there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub family_loads: Vec<FamilyLoadStatus>,
+}
+
+/// A Java-based phone's load in the root: complete when its `.loads` and every component it
+/// lists are there under the names it lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct FamilyLoadStatus {
+    pub load: String,
+    /// `7941/7961`.
+    pub models: String,
+    pub version: String,
+    pub status: Status,
+    pub present: Vec<String>,
+    pub missing: Vec<String>,
+    /// The family's term files in the root.
+    pub term_files: Vec<String>,
+}
+
+/// The Java-based loads of `root`, taking their files out of `unknown`.
+fn family_loads(root: &TftpRoot, unknown: &mut Vec<String>) -> Vec<FamilyLoadStatus> {
+    let mut loads = Vec::new();
+    let manifests: Vec<String> = unknown
+        .iter()
+        .filter(|name| matches!(JavaFile::parse(name), Some(JavaFile::Manifest(_))))
+        .cloned()
+        .collect();
+    let mut claimed: Vec<String> = Vec::new();
+    for manifest in manifests {
+        let Some(JavaFile::Manifest(load)) = JavaFile::parse(&manifest) else {
+            continue;
+        };
+        let components = manifest_components(&root.text(&manifest).unwrap_or_default());
+        let (mut present, mut missing) = (vec![manifest.clone()], Vec::new());
+        for component in &components {
+            if root.contains(component) {
+                present.push(component.clone());
+            } else {
+                missing.push(match root.case_variant(component) {
+                    Some(v) => format!("{component} (the root has {v}: rename it)"),
+                    None => component.clone(),
+                });
+            }
+        }
+        if components.is_empty() {
+            missing.push("the components: its .loads lists none".into());
+        }
+        let term_files: Vec<String> = unknown
+            .iter()
+            .filter(|name| {
+                matches!(JavaFile::parse(name), Some(JavaFile::TermDefault(m)) if m.family == load.family())
+            })
+            .cloned()
+            .collect();
+        claimed.extend(present.iter().cloned());
+        claimed.extend(term_files.iter().cloned());
+        loads.push(FamilyLoadStatus {
+            load: load.name().to_string(),
+            models: load.models(),
+            version: format!("{} {}", load.protocol(), load.release()),
+            status: if missing.is_empty() {
+                Status::Complete
+            } else {
+                Status::Partial
+            },
+            present,
+            missing,
+            term_files,
+        });
+    }
+    unknown.retain(|name| !claimed.contains(name));
+    loads
 }
 
 /// Reads `dir` and sorts its files into loads, configuration files and unknown files.
@@ -139,6 +214,7 @@ pub fn inventory_of(matrix: &Matrix, root: &TftpRoot, dir: &Path) -> Inventory {
             unknown_files.push(name.to_string());
         }
     }
+    let family_loads = family_loads(root, &mut unknown_files);
     let packages = Packages::of(matrix);
     let mut loads = Vec::new();
     for (stem, present) in groups {
@@ -232,6 +308,7 @@ pub fn inventory_of(matrix: &Matrix, root: &TftpRoot, dir: &Path) -> Inventory {
         unknown_files,
         skipped: root.skipped.clone(),
         next_step: None,
+        family_loads,
     }
 }
 

@@ -340,3 +340,33 @@ fn simulate_an_old_key_phone_pointed_past_the_bridge_shows_auth_fail() {
     assert_eq!(code, 2);
     assert!(stderr.contains("--tftp-root DIR only"), "{stderr}");
 }
+
+#[test]
+fn inventory_calls_a_79x1_package_complete_when_its_manifest_and_components_are_there() {
+    let test = Test::named("inventory");
+    let manifest: &[u8] = b"SIP41.9-4-2SR3-1S.loads\r\njar41sip.9-4-2ES26.sbn\r\ncnu41.9-4-2ES26.sbn\r\napps41.9-4-2ES26.sbn\r\ndsp41.9-4-2ES26.sbn \r\ncvm41sip.9-4-2ES26.sbn \r\n";
+    let mut files: Vec<(&str, &[u8])> = vec![
+        ("SIP41.9-4-2SR3-1S.loads", manifest),
+        ("term61.default.loads", manifest),
+        ("jar41sip.9-4-2ES26.sbn", b"x"),
+        ("cnu41.9-4-2ES26.sbn", b"x"),
+        ("apps41.9-4-2ES26.sbn", b"x"),
+        ("cvm41sip.9-4-2ES26.sbn", b"x"),
+    ];
+    let dir = test.dir("partial", &files);
+    let (_, stdout, _) = run(&["inventory", "--tftp-root", &dir.display().to_string()]);
+    assert!(
+        stdout.contains("SIP41.9-4-2SR3-1S (7941/7961, SIP 9.4(2)SR3) partial"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("missing: dsp41.9-4-2ES26.sbn"), "{stdout}");
+    files.push(("dsp41.9-4-2ES26.sbn", b"x"));
+    let dir = test.dir("complete", &files);
+    let (_, stdout, _) = run(&["inventory", "--tftp-root", &dir.display().to_string()]);
+    assert!(stdout.contains("SIP 9.4(2)SR3) complete"), "{stdout}");
+    assert!(
+        stdout.contains("term files: term61.default.loads"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("unknown files"), "{stdout}");
+}

@@ -519,5 +519,16 @@ impl JavaFile {
     }
 }
 
+/// The component names a `.loads` manifest lists, in order and trimmed (in Cisco's files the
+/// lines end in CR LF, some after a space, below a signed binary header).
+pub fn manifest_components(manifest: &str) -> Vec<String> {
+    manifest
+        .split(['\n', '\r'])
+        .map(str::trim)
+        .filter(|line| !line.starts_with('#') && line.to_ascii_lowercase().ends_with(".sbn"))
+        .map(str::to_string)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests;

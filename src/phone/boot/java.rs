@@ -11,7 +11,7 @@
 
 use serde::Serialize;
 
-use crate::knowledge::family::{JavaLoad, JavaModel, KeyEra};
+use crate::knowledge::family::{manifest_components, JavaLoad, JavaModel, KeyEra};
 use crate::phone::server::{Answer, Server};
 
 /// How often the phone asks for a CTL or ITL file that got a wrong answer before it starts over.
@@ -119,16 +119,6 @@ fn element(xml: &str, name: &str) -> Option<String> {
         rest = after;
     }
     None
-}
-
-/// The component names a `.loads` manifest lists, trimmed (the lines end in a space and CR LF).
-pub fn manifest_components(manifest: &str) -> Vec<String> {
-    manifest
-        .split(['\n', '\r'])
-        .map(str::trim)
-        .filter(|line| !line.starts_with('#') && line.to_ascii_lowercase().ends_with(".sbn"))
-        .map(str::to_string)
-        .collect()
 }
 
 impl JavaPhone {
