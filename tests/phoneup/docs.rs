@@ -480,7 +480,9 @@ fn docs_json_names_every_top_level_key_each_command_prints() {
 #[test]
 fn docs_knowledge_names_every_source_and_rule_of_the_matrix() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let knowledge = fs::read_to_string(root.join("docs/knowledge.md")).unwrap();
+    // The sources of the 79x1 families are named on their own page, docs/79x1.md.
+    let knowledge = fs::read_to_string(root.join("docs/knowledge.md")).unwrap()
+        + &fs::read_to_string(root.join("docs/79x1.md")).unwrap_or_default();
     let matrix = fs::read_to_string(root.join("data/matrix.yaml")).unwrap();
     let keys: Vec<&str> = matrix
         .lines()
