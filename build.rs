@@ -108,9 +108,9 @@ fn load(l: &RawLoad) -> String {
     )
 }
 
-fn rule(r: &RawRule) -> String {
-    let evidence: Vec<String> = r
-        .evidence
+/// A rule's evidence, as the items of a `vec![...]`.
+fn evidence(list: &[phoneup_matrix::matrix::Evidence]) -> String {
+    let items: Vec<String> = list
         .iter()
         .map(|e| {
             format!(
@@ -120,6 +120,10 @@ fn rule(r: &RawRule) -> String {
             )
         })
         .collect();
+    items.join(", ")
+}
+
+fn rule(r: &RawRule) -> String {
     format!(
         "{M}::RawRule {{ id: {}, summary: {}, verdict: {M}::Verdict::{:?}, from: {}, to: {}, same_package: {}, mechanism: {}, confidence: {M}::Confidence::{:?}, reason: {}, note: {}, evidence: vec![{}] }}",
         s(&r.id),
@@ -132,7 +136,7 @@ fn rule(r: &RawRule) -> String {
         r.confidence,
         opt(&r.reason),
         opt(&r.note),
-        evidence.join(", "),
+        evidence(&r.evidence),
     )
 }
 
@@ -146,17 +150,6 @@ fn range(r: &RawRange) -> String {
 }
 
 fn family_rule(r: &RawFamilyRule) -> String {
-    let evidence: Vec<String> = r
-        .evidence
-        .iter()
-        .map(|e| {
-            format!(
-                "{M}::Evidence {{ source: {}, note: {} }}",
-                s(&e.source),
-                s(&e.note)
-            )
-        })
-        .collect();
     format!(
         "{M}::families::RawFamilyRule {{ id: {}, summary: {}, families: {}, verdict: {M}::families::FamilyVerdict::{:?}, from: {}, to: {}, protocol_change: {}, same_key: {}, other_family: {}, bridge: {}, confidence: {M}::Confidence::{:?}, reason: {}, note: {}, evidence: vec![{}] }}",
         s(&r.id),
@@ -172,7 +165,7 @@ fn family_rule(r: &RawFamilyRule) -> String {
         r.confidence,
         opt(&r.reason),
         opt(&r.note),
-        evidence.join(", "),
+        evidence(&r.evidence),
     )
 }
 

@@ -182,35 +182,19 @@ pub(crate) enum Phones {
 
 impl ModelChoice {
     pub(crate) fn phones(self) -> Phones {
-        let java = |name| Phones::Java(JavaModel::find(name).expect("every value names a model"));
+        let classic = |model, named| Phones::Classic { model, named };
         match self {
-            ModelChoice::Both => Phones::Classic {
-                model: Model::Both,
-                named: false,
-            },
-            ModelChoice::M7940 => Phones::Classic {
-                model: Model::M7940,
-                named: true,
-            },
-            ModelChoice::M7960 => Phones::Classic {
-                model: Model::M7960,
-                named: true,
-            },
-            ModelChoice::M7906 => java("7906"),
-            ModelChoice::M7911 => java("7911"),
-            ModelChoice::M7941 => java("7941"),
-            ModelChoice::M7941Ge => java("7941GE"),
-            ModelChoice::M7961 => java("7961"),
-            ModelChoice::M7961Ge => java("7961GE"),
-            ModelChoice::M7942 => java("7942"),
-            ModelChoice::M7962 => java("7962"),
-            ModelChoice::M7945 => java("7945"),
-            ModelChoice::M7965 => java("7965"),
-            ModelChoice::M7970 => java("7970"),
-            ModelChoice::M7971 => java("7971"),
-            ModelChoice::M7975 => java("7975"),
+            ModelChoice::Both => classic(Model::Both, false),
+            ModelChoice::M7940 => classic(Model::M7940, true),
+            ModelChoice::M7960 => classic(Model::M7960, true),
+            java => Phones::Java(java_model(&java).expect("every other value names a model")),
         }
     }
+}
+
+/// The Java-based model a `--model` value names, by the value's own name (`7961`, `7961ge`).
+pub(crate) fn java_model(value: &impl clap::ValueEnum) -> Option<JavaModel> {
+    JavaModel::find(value.to_possible_value()?.get_name())
 }
 
 /// Where a plan or check goes.

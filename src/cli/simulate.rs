@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::ValueHint;
 
 use crate::cli::answer::{render, Answer, Context};
-use crate::cli::args::{number_from_to, server_arg, LoadValue, PhoneArgs, ServerArg};
+use crate::cli::args::{java_model, number_from_to, server_arg, LoadValue, PhoneArgs, ServerArg};
 use crate::cli::check::note;
 use crate::commands::simulate::{suggest, BootedFrom};
 use crate::commands::Report;
@@ -90,10 +90,10 @@ enum OnePhone {
 /// Which phone is simulated: a 7940/7960, or a Java-based model (named, or the first of the
 /// family `--from` belongs to).
 fn one_phone(model: Option<OnePhone>, from: &str) -> Result<Model, JavaModel> {
-    let java = |name: &str| Err(JavaModel::find(name).expect("every value names a model"));
     match model {
         Some(OnePhone::M7940) => Ok(Model::M7940),
         Some(OnePhone::M7960) => Ok(Model::M7960),
+        Some(java) => Err(java_model(&java).expect("every other value names a model")),
         None => match JavaLoad::parse(from) {
             Some(load) => Err(MODELS
                 .iter()
@@ -102,17 +102,6 @@ fn one_phone(model: Option<OnePhone>, from: &str) -> Result<Model, JavaModel> {
                 .expect("every family has models")),
             None => Ok(Model::M7940),
         },
-        Some(OnePhone::M7906) => java("7906"),
-        Some(OnePhone::M7911) => java("7911"),
-        Some(OnePhone::M7941) => java("7941"),
-        Some(OnePhone::M7961) => java("7961"),
-        Some(OnePhone::M7942) => java("7942"),
-        Some(OnePhone::M7962) => java("7962"),
-        Some(OnePhone::M7945) => java("7945"),
-        Some(OnePhone::M7965) => java("7965"),
-        Some(OnePhone::M7970) => java("7970"),
-        Some(OnePhone::M7971) => java("7971"),
-        Some(OnePhone::M7975) => java("7975"),
     }
 }
 

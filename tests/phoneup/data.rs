@@ -95,52 +95,32 @@ fn package_files_are_sorted_and_belong_to_the_package() {
 fn every_rule_has_evidence_and_a_confidence_and_every_source_is_used() {
     let matrix = builtin();
     let mut used = std::collections::BTreeSet::new();
-    for rule in &matrix.rules {
-        assert!(
-            !rule.evidence.is_empty(),
-            "rule {} has no evidence",
-            rule.id
-        );
-        for evidence in &rule.evidence {
+    // Every rule, the 7940/7960's and the Java-based families', says what each source shows.
+    let rules = matrix.rules.iter().map(|r| (&r.id, &r.evidence));
+    let family_rules = matrix.families.rules.iter().map(|r| (&r.id, &r.evidence));
+    for (id, evidence) in rules.chain(family_rules) {
+        assert!(!evidence.is_empty(), "rule {id} has no evidence");
+        for evidence in evidence {
             assert!(matrix.source(&evidence.source).is_some());
             assert!(
                 !evidence.note.trim().is_empty(),
-                "rule {}: say what {} shows",
-                rule.id,
+                "rule {id}: say what {} shows",
                 evidence.source
             );
             used.insert(evidence.source.clone());
         }
     }
-    for load in &matrix.loads {
-        used.extend(load.evidence.iter().cloned());
-    }
-    for caution in &matrix.cautions {
-        used.extend(caution.evidence.iter().cloned());
-    }
-    // The Java-based phones' section cites its own sources.
     let families = &matrix.families;
-    for rule in &families.rules {
-        assert!(
-            !rule.evidence.is_empty(),
-            "rule {} has no evidence",
-            rule.id
-        );
-        for evidence in &rule.evidence {
-            assert!(
-                !evidence.note.trim().is_empty(),
-                "rule {}: say what {} shows",
-                rule.id,
-                evidence.source
-            );
-            used.insert(evidence.source.clone());
-        }
-    }
-    for load in &families.loads {
-        used.extend(load.evidence.iter().cloned());
-    }
-    for caution in &families.cautions {
-        used.extend(caution.evidence.iter().cloned());
+    let loads = matrix.loads.iter().map(|l| &l.evidence);
+    let cautions = matrix.cautions.iter().map(|c| &c.evidence);
+    let family_loads = families.loads.iter().map(|l| &l.evidence);
+    let family_cautions = families.cautions.iter().map(|c| &c.evidence);
+    for keys in loads
+        .chain(cautions)
+        .chain(family_loads)
+        .chain(family_cautions)
+    {
+        used.extend(keys.iter().cloned());
     }
     for source in &matrix.sources {
         assert!(
