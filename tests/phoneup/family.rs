@@ -139,6 +139,16 @@ fn a_plan_that_the_sources_do_not_support_is_not_made() {
         stdout.contains("TERM41.7-0-3-0S -> SCCP41.8-5-2S -> SCCP41.9-4-2SR3-1S"),
         "{stdout}"
     );
+    // A jump the rules allow is safe: exit 0.
+    let (code, stdout, _) = run(&[
+        "check",
+        "--from",
+        "SCCP41.8-5-2S",
+        "--to",
+        "SIP41.9-4-2SR3-1S",
+    ]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.starts_with("SAFE:"), "{stdout}");
     // Another family's load is refused for the model named.
     let (code, stdout, _) = run(&[
         "check",
