@@ -179,6 +179,15 @@ fn undo_inventory_and_probe_have_the_same_json_keys_on_success_and_failure() {
     let no = json_keys(&test, &["probe", "--server", &wrong_address], 1);
     assert_eq!(yes, no, "probe");
     assert!(yes.contains("next_step"));
+    // diagnose: a log where every phone came up (Tftpd32's, a SIP 8.2 phone), and a log with
+    // findings (atftpd's of a whole walk).
+    let logs = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/logs/");
+    let fine = format!("{logs}seed-003.tftpd32.log");
+    let found = format!("{logs}seed-004.atftpd-syslog");
+    let yes = json_keys(&test, &["diagnose", &fine], 0);
+    let no = json_keys(&test, &["diagnose", &found], 1);
+    assert_eq!(yes, no, "diagnose");
+    assert!(yes.contains("findings"), "{yes:?}");
 }
 
 #[test]
