@@ -112,12 +112,19 @@ fn first_answer(
     let start = Instant::now();
     socket.send_to(&rrq(name, &[]), server).unwrap();
     let mut buf = [0u8; 1024];
-    let (len, _) = socket.recv_from(&mut buf).ok()?;
+    let (len, from) = socket.recv_from(&mut buf).ok()?;
+    let took = start.elapsed();
     let code = match Packet::decode(&buf[..len]) {
         Ok(Packet::Error { code, .. }) => Some(code),
+        // A client that behaves: the block acknowledged, so the transfer ends here and is not
+        // left ending, holding back this address's next request.
+        Ok(Packet::Data { block, .. }) => {
+            let _ = socket.send_to(&Packet::Ack { block }.encode(), from);
+            None
+        }
         _ => None,
     };
-    Some((code, start.elapsed()))
+    Some((code, took))
 }
 
 fn open_files(pid: u32) -> usize {

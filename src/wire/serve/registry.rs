@@ -41,6 +41,10 @@ mod tests;
 /// The TFTP error message of an image held back until the phone is on the load it is for.
 pub const HELD_BACK: &str =
     "Held back by phoneup serve until the phone runs the load this file is for";
+/// The most phones `--all` walks at once (a bench is tens of phones): past it, a new MAC gets
+/// the directory as it is, and serve's state stays bounded whatever a LAN sends.
+pub const MAX_ALL_PHONES: usize = 256;
+
 /// The TFTP error message of what names a load, or an image, for a phone serve holds.
 pub const HELD_FAILED: &str = "Held back by phoneup serve: this phone failed (see serve's log)";
 
@@ -272,8 +276,10 @@ impl<'m, D: Directory> Registry<'m, D> {
             return (serve, tag);
         }
         let mac = self.mac_of(client, &name).map(|(mac, _)| mac);
+        let over_cap = mac.as_deref().is_some_and(|m| self.over_all_cap(m));
         let managed = mac
             .as_deref()
+            .filter(|_| !over_cap)
             .and_then(|m| self.roster.target_of(m).map(|t| (m.to_string(), t)));
         let tag = Tag {
             mac: mac.clone(),
@@ -286,6 +292,11 @@ impl<'m, D: Directory> Registry<'m, D> {
         let serve = match managed {
             Some((mac, (target, hint))) => {
                 self.read_managed(from, &mac, target, hint, requested, &name)
+            }
+            None if over_cap => {
+                let (serve, _) = self.as_in_dir(requested);
+                self.note = Some(format!("--all: serve already walks {MAX_ALL_PHONES} phones, the most it takes; this MAC gets the directory as it is (name your phones with --phones-file)"));
+                serve
             }
             None if self.roster.all && Managed::of(&name, "").is_some() => {
                 self.note = Some("--all: serve does not know this client's MAC yet, and serves nothing that names a load until it does (give --leases)".into());
@@ -450,6 +461,16 @@ impl<'m, D: Directory> Registry<'m, D> {
         if fetched {
             phone.state = State::Rebooting;
         }
+    }
+
+    /// Whether `mac` would be a new phone under `--all` when serve already keeps
+    /// [`MAX_ALL_PHONES`]: a flood of made-up MACs must not grow the state without bound (a phone
+    /// named with `--phones` or `--phones-file` is always walked).
+    fn over_all_cap(&self, mac: &str) -> bool {
+        self.roster.all
+            && !self.roster.phones.contains_key(mac)
+            && !self.phones.contains_key(mac)
+            && self.phones.len() >= MAX_ALL_PHONES
     }
 
     /// A write request, refused.

@@ -857,3 +857,43 @@ fn an_old_state_files_done_phone_that_comes_back_on_a_load_it_left_is_held_too()
     assert!(phone.reached);
     assert_eq!(phone.stages, Some(3));
 }
+
+#[test]
+fn all_walks_at_most_its_cap_of_new_macs_and_always_the_phones_named() {
+    let matrix = Matrix::builtin().unwrap();
+    let mut bench = bench(&matrix, &[("0018B9000001", None)], true);
+    let client = |n: usize, mac: &str| {
+        let address = SocketAddr::new(
+            IpAddr::V4(core::net::Ipv4Addr::new(
+                10,
+                1,
+                (n / 250) as u8,
+                (n % 250) as u8 + 1,
+            )),
+            50_000,
+        );
+        leased(address, mac)
+    };
+    let read = |bench: &mut Bench, n: usize, mac: &str| {
+        bench.advance(REQUEST_MS);
+        let (_, tag) = bench
+            .registry
+            .read(bench.now, &client(n, mac), "OS79XX.TXT");
+        bench.apply();
+        tag.managed
+    };
+    for n in 0..MAX_ALL_PHONES {
+        assert!(read(&mut bench, n, &format!("0018B9{:06X}", 0x10_0000 + n)));
+    }
+    // One more made-up MAC: the directory as it is, and nothing kept of it.
+    assert!(!read(&mut bench, MAX_ALL_PHONES, "0018B9FFFFF0"));
+    assert_eq!(bench.registry.phones.len(), MAX_ALL_PHONES);
+    let request = events(&bench, Kind::Request);
+    let last = request.last().unwrap();
+    assert_eq!(last.mac.as_deref(), Some("0018B9FFFFF0"));
+    assert!(!last.managed);
+    // A phone of the phones file is walked all the same, and one already walked still is.
+    assert!(read(&mut bench, MAX_ALL_PHONES + 1, "0018B9000001"));
+    assert!(read(&mut bench, 0, &format!("0018B9{:06X}", 0x10_0000)));
+    assert_eq!(bench.registry.phones.len(), MAX_ALL_PHONES + 1);
+}
