@@ -4,7 +4,7 @@
 //! symbolic link out of it, a file not everyone may read, and a write. A missing client FAILS the
 //! test with the command that installs it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use super::bench::{scratch, Serve};
@@ -161,35 +161,67 @@ fn curl_atftp_and_tftp_hpa_read_files_from_phoneups_sender_byte_for_byte() {
     assert_eq!(status.status.code(), Some(68), "{status:?}");
 }
 
-#[test]
-fn real_clients_get_files_whole_missing_files_error_1_and_refusals_for_paths_out_and_writes() {
-    let dir = scratch("clients");
-    let root = dir.join("root");
-    std::fs::create_dir_all(&root).unwrap();
-    let big: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
-    std::fs::write(root.join("P0S3-06-3-00.bin"), &big).unwrap();
-    std::fs::write(root.join("OS79XX.TXT"), "P0S3-06-3-00\n").unwrap();
-    std::fs::write(dir.join("secret.txt"), "outside\n").unwrap();
-    std::os::unix::fs::symlink(dir.join("secret.txt"), root.join("link-out.txt")).unwrap();
-    let port = free_port("127.0.0.1");
-    let serve = Serve::start(
-        format!("127.0.0.1:{port}").parse().unwrap(),
-        &[
-            "--root",
-            root.to_str().unwrap(),
-            "--to",
-            "P0S3-08-11-00",
-            "--phones",
-            "0018B9FFFF99",
-            "--state",
-            super::bench::state_file(&dir).to_str().unwrap(),
-        ],
-        &dir.join("events.jsonl"),
-    );
-    let port = port.to_string();
-    let out = dir.join("out");
-    let got = || std::fs::read(&out).unwrap_or_default();
+/// What the real clients are served: an image, `OS79XX.TXT` and a link out of the root to a
+/// secret, by a serve that expects one phone (which never asks).
+struct Served {
+    dir: Test,
+    root: PathBuf,
+    big: Vec<u8>,
+    serve: Serve,
+    port: String,
+    out: PathBuf,
+}
 
+impl Served {
+    fn start(name: &str) -> Served {
+        let dir = scratch(name);
+        let root = dir.join("root");
+        std::fs::create_dir_all(&root).unwrap();
+        let big: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        std::fs::write(root.join("P0S3-06-3-00.bin"), &big).unwrap();
+        std::fs::write(root.join("OS79XX.TXT"), "P0S3-06-3-00\n").unwrap();
+        std::fs::write(dir.join("secret.txt"), "outside\n").unwrap();
+        std::os::unix::fs::symlink(dir.join("secret.txt"), root.join("link-out.txt")).unwrap();
+        let port = free_port("127.0.0.1");
+        let serve = Serve::start(
+            format!("127.0.0.1:{port}").parse().unwrap(),
+            &[
+                "--root",
+                root.to_str().unwrap(),
+                "--to",
+                "P0S3-08-11-00",
+                "--phones",
+                "0018B9FFFF99",
+                "--state",
+                super::bench::state_file(&dir).to_str().unwrap(),
+            ],
+            &dir.join("events.jsonl"),
+        );
+        let port = port.to_string();
+        let out = dir.join("out");
+
+        Served {
+            dir,
+            root,
+            big,
+            serve,
+            port,
+            out,
+        }
+    }
+}
+
+#[test]
+fn tftp_hpa_gets_files_whole_missing_files_error_1_and_refusals_for_paths_out_and_writes() {
+    let Served {
+        dir,
+        root,
+        big,
+        serve,
+        port,
+        out,
+    } = Served::start("clients-tftp");
+    let got = || std::fs::read(&out).unwrap_or_default();
     // tftp-hpa: plain RFC 1350, as the phones.
     let tftp = "/usr/bin/tftp";
     let get = |name: &str| {
@@ -248,6 +280,34 @@ fn real_clients_get_files_whole_missing_files_error_1_and_refusals_for_paths_out
     assert!(text(&put).contains("Error code 2"), "{}", text(&put));
     assert!(!root.join("upload.txt").exists());
 
+    let events = serve.events();
+    assert!(events
+        .iter()
+        .any(|e| e["event"] == "refused" && e["file"] == "../secret.txt"));
+    assert!(events
+        .iter()
+        .any(|e| e["event"] == "not_found" && e["file"] == "CTLSEP0018B9FFFFFF.tlv"));
+    assert!(events
+        .iter()
+        .any(|e| e["event"] == "sent" && e["file"] == "P0S3-06-3-00.bin" && e["bytes"] == 300_000));
+    // The phone it was told to expect never asked: exit 1, and the summary names it.
+    let (code, summary) = serve.stop();
+    assert_eq!(code, 1, "{summary}");
+    assert!(summary.contains("0018B9FFFF99  not seen"), "{summary}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn atftp_gets_files_whole_with_options_and_error_1_and_refusals() {
+    let Served {
+        dir,
+        root,
+        big,
+        serve,
+        port,
+        out,
+    } = Served::start("clients-atftp");
+    let got = || std::fs::read(&out).unwrap_or_default();
     // atftp, with blksize and tsize.
     let atftp = "/usr/bin/atftp";
     let _ = std::fs::remove_file(&out);
@@ -282,6 +342,22 @@ fn real_clients_get_files_whole_missing_files_error_1_and_refusals_for_paths_out
         text(&escaped)
     );
 
+    drop(serve);
+    let _ = (root, big);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn curl_gets_files_with_and_without_options_and_cannot_write() {
+    let Served {
+        dir,
+        root,
+        big,
+        serve,
+        port,
+        out,
+    } = Served::start("clients-curl");
+    let got = || std::fs::read(&out).unwrap_or_default();
     // curl: options by default (tsize, blksize 512, timeout), 1428 as asked.
     let curl = "/usr/bin/curl";
     for extra in [
@@ -315,21 +391,46 @@ fn real_clients_get_files_whole_missing_files_error_1_and_refusals_for_paths_out
     assert!(!upload.status.success(), "{}", text(&upload));
     assert!(!root.join("upload2.txt").exists());
 
-    let events = serve.events();
-    assert!(events
-        .iter()
-        .any(|e| e["event"] == "refused" && e["file"] == "../secret.txt"));
-    assert!(events
-        .iter()
-        .any(|e| e["event"] == "not_found" && e["file"] == "CTLSEP0018B9FFFFFF.tlv"));
-    assert!(events
-        .iter()
-        .any(|e| e["event"] == "sent" && e["file"] == "P0S3-06-3-00.bin" && e["bytes"] == 300_000));
-    // The phone it was told to expect never asked: exit 1, and the summary names it.
-    let (code, summary) = serve.stop();
-    assert_eq!(code, 1, "{summary}");
-    assert!(summary.contains("0018B9FFFF99  not seen"), "{summary}");
+    let _ = big;
+    drop(serve);
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// tftp-hpa, atftp and curl each get error 2 for `name` from serve on `port`, and nothing of it.
+fn refused_to_every_client(port: &str, name: &str, out: &Path) {
+    let _ = std::fs::remove_file(out);
+    let tftp = client(
+        "/usr/bin/tftp",
+        &[
+            "127.0.0.1",
+            port,
+            "-m",
+            "binary",
+            "-c",
+            "get",
+            name,
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        text(&tftp).contains("Error code 2"),
+        "{name}: {}",
+        text(&tftp)
+    );
+    let atftp = atftp_get(port, name, out);
+    assert!(
+        text(&atftp).contains("Access violation"),
+        "{name}: {}",
+        text(&atftp)
+    );
+    let curl = curl_get(port, name, out);
+    // curl's exit code 69 is its "TFTP: Access Violation".
+    assert_eq!(curl.status.code(), Some(69), "{name}: {}", text(&curl));
+    let got = std::fs::read_to_string(out).unwrap_or_default();
+    assert!(
+        !got.contains("hunter2") && !got.contains("ring"),
+        "{name}: {got}"
+    );
 }
 
 #[test]
@@ -384,39 +485,7 @@ fn serve_gives_no_client_a_file_an_unprivileged_tftp_server_could_not_read() {
 
     // tftp-hpa, atftp and curl: error 2 for both, and nothing of the file.
     for name in ["SIPDefault.cnf", "private/ring.raw"] {
-        let _ = std::fs::remove_file(&out);
-        let tftp = client(
-            "/usr/bin/tftp",
-            &[
-                "127.0.0.1",
-                &port,
-                "-m",
-                "binary",
-                "-c",
-                "get",
-                name,
-                out.to_str().unwrap(),
-            ],
-        );
-        assert!(
-            text(&tftp).contains("Error code 2"),
-            "{name}: {}",
-            text(&tftp)
-        );
-        let atftp = atftp_get(&port, name, &out);
-        assert!(
-            text(&atftp).contains("Access violation"),
-            "{name}: {}",
-            text(&atftp)
-        );
-        let curl = curl_get(&port, name, &out);
-        // curl's exit code 69 is its "TFTP: Access Violation".
-        assert_eq!(curl.status.code(), Some(69), "{name}: {}", text(&curl));
-        let got = std::fs::read_to_string(&out).unwrap_or_default();
-        assert!(
-            !got.contains("hunter2") && !got.contains("ring"),
-            "{name}: {got}"
-        );
+        refused_to_every_client(&port, name, &out);
     }
     // A world-readable file beside them is served.
     let _ = std::fs::remove_file(&out);

@@ -83,6 +83,35 @@ fn serve_places_a_phone_by_the_neighbour_table_on_its_very_first_os79xx_txt() {
             .expect("serve starts in the namespace"),
     );
     let pid = guard.child.as_ref().unwrap().id();
+    let running = walk(&phone_ns, &phoneup, mac_digits);
+    let events = read_events(&events);
+    let first = events
+        .iter()
+        .find(|e| e["event"] == "request" && e["file"] == "OS79XX.TXT")
+        .expect("serve saw the phone's OS79XX.TXT");
+    assert_eq!(
+        first["mac"], mac_digits,
+        "the MAC from the neighbour table: {first}"
+    );
+    assert_eq!(first["managed"], true);
+    assert!(first["address"]
+        .as_str()
+        .unwrap()
+        .starts_with("10.99.0.20:"));
+    assert_eq!(
+        running, TARGET,
+        "walked to its target through serve in the namespaces"
+    );
+    assert!(events
+        .iter()
+        .any(|e| e["event"] == "phone_done" && e["mac"] == mac_digits));
+    runs_as_nobody(pid, &dir);
+    drop(guard);
+}
+
+/// Power-cycles the phone model inside `phone_ns` from the factory load until it has run
+/// [`TARGET`] for two boots (at most 30 boots and 120 s); the load it ends on.
+fn walk(phone_ns: &str, phoneup: &Path, mac_digits: &str) -> String {
     // Each power cycle of the phone model runs inside the phone's namespace, at most 12.
     let mut running = "P0030301MFG2".to_string();
     let until = Instant::now() + Duration::from_secs(120);
@@ -95,8 +124,8 @@ fn serve_places_a_phone_by_the_neighbour_table_on_its_very_first_os79xx_txt() {
             after += 1;
         }
         let output = Command::new("ip")
-            .args(["netns", "exec", &phone_ns])
-            .arg(&phoneup)
+            .args(["netns", "exec", phone_ns])
+            .arg(phoneup)
             .args([
                 "simulate",
                 "--from",
@@ -119,27 +148,12 @@ fn serve_places_a_phone_by_the_neighbour_table_on_its_very_first_os79xx_txt() {
         };
         running = result["final_load"].as_str().unwrap().to_string();
     }
-    let events = read_events(&events);
-    let first = events
-        .iter()
-        .find(|e| e["event"] == "request" && e["file"] == "OS79XX.TXT")
-        .expect("serve saw the phone's OS79XX.TXT");
-    assert_eq!(
-        first["mac"], mac_digits,
-        "the MAC from the neighbour table: {first}"
-    );
-    assert_eq!(first["managed"], true);
-    assert!(first["address"]
-        .as_str()
-        .unwrap()
-        .starts_with("10.99.0.20:"));
-    assert_eq!(
-        running, TARGET,
-        "walked to its target through serve in the namespaces"
-    );
-    assert!(events
-        .iter()
-        .any(|e| e["event"] == "phone_done" && e["mac"] == mac_digits));
+    running
+}
+
+/// serve (process `pid`) bound port 69 as root, then runs as nobody, and writes its state in
+/// `dir` as nobody.
+fn runs_as_nobody(pid: u32, dir: &Path) {
     // It bound port 69 as root, then runs as nobody, and writes its state as nobody.
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
     let uids: Vec<&str> = status
@@ -155,7 +169,7 @@ fn serve_places_a_phone_by_the_neighbour_table_on_its_very_first_os79xx_txt() {
         "real, effective, saved, fs: {status}"
     );
     assert_ne!(nobody, "0");
-    let state = super::bench::state_file(&dir);
+    let state = super::bench::state_file(dir);
     let (owner, _, _) = super::support::owner_and_mode(&state);
     assert_eq!(
         owner.to_string(),
@@ -164,7 +178,6 @@ fn serve_places_a_phone_by_the_neighbour_table_on_its_very_first_os79xx_txt() {
     );
     let text = std::fs::read_to_string(&state).unwrap();
     assert!(text.contains("\"state\": \"done\""), "{text}");
-    drop(guard);
 }
 
 /// The uid of `nobody` on this system.

@@ -190,10 +190,17 @@ impl Dir {
             }
             Err(e) => return refused(format!("{requested:?} cannot be looked up: {e}")),
         }
+        self.open_inside(requested, name, &resolved)
+    }
+
+    /// Opens a regular file found inside the directory, and checks what was opened: readable by
+    /// everyone, in folders everyone may enter, and still inside (no link swapped in meanwhile).
+    fn open_inside(&self, requested: &str, name: &str, resolved: &Path) -> Lookup {
+        let refused = |why: String| Lookup::Refused { why };
         let file = match OpenOptions::new()
             .read(true)
             .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
-            .open(&resolved)
+            .open(resolved)
         {
             Ok(file) => file,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -203,7 +210,7 @@ impl Dir {
             }
             Err(e) => {
                 return refused(
-                    self.denied(requested, &resolved, &e)
+                    self.denied(requested, resolved, &e)
                         .unwrap_or_else(|| format!("{requested:?} cannot be opened: {e}")),
                 )
             }
@@ -221,7 +228,7 @@ impl Dir {
             }
             Err(e) => return refused(format!("{requested:?} cannot be read: {e}")),
         }
-        if let Some(closed) = self.closed_folder(&resolved) {
+        if let Some(closed) = self.closed_folder(resolved) {
             return refused(unreachable(requested, &closed));
         }
         // The file actually opened must still be inside (a link swapped in meanwhile).
