@@ -6,13 +6,16 @@
 //! user has none (`OS79XX.TXT`, `XMLDefault.cnf.xml`, `SIPDefault.cnf`). Per-phone files the user
 //! does not have are never made up: they stay absent.
 //!
-//! May use: [`crate::files`], [`crate::knowledge`], [`crate::wire::serve::directory`].
+//! May use: [`crate::files`], [`crate::knowledge`], [`crate::wire::serve::directory`],
+//! [`crate::wire::serve::neighbours`] (which per-phone file a name is).
 
 use serde::{Deserialize, Serialize};
 
+use crate::files::per_phone::PerPhoneFile;
 use crate::files::{os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
 use crate::knowledge::phones::Model;
 use crate::wire::serve::directory::Directory;
+use crate::wire::serve::neighbours::per_phone_file_of;
 
 /// Which load each managed file names; `None`: the file must be absent (TFTP error 1).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -61,12 +64,12 @@ impl Managed {
             Some(Managed::XmlDefault)
         } else if name == sip_default_cnf::FILE_NAME {
             Some(Managed::SipDefault)
-        } else if name == format!("SEP{mac}.cnf.xml") {
-            Some(Managed::SepXml)
-        } else if name == format!("SIP{mac}.cnf") {
-            Some(Managed::SipMac)
         } else {
-            None
+            match per_phone_file_of(name, mac)? {
+                PerPhoneFile::SepXml => Some(Managed::SepXml),
+                PerPhoneFile::SipCnf => Some(Managed::SipMac),
+                _ => None,
+            }
         }
     }
 }

@@ -1,52 +1,40 @@
 //! Which MAC address a client has, before its requests name it: the kernel's neighbour table
 //! (`/proc/net/arp`, read again for every request, complete entries only: it holds a client only
 //! when it is on the same link, as the kernel learnt the MAC from the client's own ARP request),
-//! and DHCP lease files (dnsmasq's `dnsmasq.leases`, ISC dhcpd's `dhcpd.leases`), also read
-//! again for every request (an ISC file read word by word, a quoted string one word whatever it
-//! holds). And the MAC in a per-phone file name.
+//! and DHCP lease files (dnsmasq's `dnsmasq.leases`, ISC dhcpd's `dhcpd.leases`; the driver reads
+//! one again only when it changes; an ISC file is read word by word, a quoted string one word
+//! whatever it holds). And the MAC in a per-phone file name.
 //!
 //! The lookups ([`mac_in_name`], [`arp_lookup`], [`lease_lookup`]) read text they are given;
 //! [`neighbour`] and [`lease`] are the thin reads of the files that serve's driver makes.
 //!
-//! May use: the standard library only.
+//! May use: [`crate::files`] (the MAC and the per-phone names) and the standard library.
 
 use core::net::IpAddr;
 use std::path::Path;
 
+use crate::files::mac::Mac;
+use crate::files::per_phone::PerPhoneFile;
+
 /// Twelve upper-case hex digits from `00:18:b9:ff:ff:ff`, `00-18-B9-FF-FF-FF`,
-/// `0018.b9ff.ffff` or `0018B9FFFFFF`.
+/// `0018.b9ff.ffff` or `0018B9FFFFFF` (read by [`Mac`], the one MAC parser).
 pub fn normalise_mac(text: &str) -> Option<String> {
-    let digits: String = text
-        .chars()
-        .filter(|c| !matches!(c, ':' | '-' | '.'))
-        .collect();
-    (digits.len() == 12 && digits.chars().all(|c| c.is_ascii_hexdigit()))
-        .then(|| digits.to_ascii_uppercase())
+    text.parse::<Mac>().ok().map(|mac| mac.to_string())
 }
 
 /// The MAC a per-phone file name carries (`CTLSEP<MAC>.tlv`, `SEP<MAC>.cnf.xml`,
-/// `SEP<MAC>.cnf`, `SIP<MAC>.cnf`, `MGC<MAC>.cnf`), as phones spell it: upper case.
+/// `SEP<MAC>.cnf`, `SIP<MAC>.cnf`, `MGC<MAC>.cnf`), only as phones spell it: upper case
+/// ([`PerPhoneFile::parse_exact`], the one home of those names).
 pub fn mac_in_name(name: &str) -> Option<String> {
-    for (prefix, suffix) in [
-        ("CTLSEP", ".tlv"),
-        ("SEP", ".cnf.xml"),
-        ("SEP", ".cnf"),
-        ("SIP", ".cnf"),
-        ("MGC", ".cnf"),
-    ] {
-        if let Some(middle) = name
-            .strip_prefix(prefix)
-            .and_then(|rest| rest.strip_suffix(suffix))
-        {
-            if middle.len() == 12 && middle.bytes().all(|b| b.is_ascii_hexdigit()) {
-                if middle.bytes().any(|b| b.is_ascii_lowercase()) {
-                    return None;
-                }
-                return Some(middle.to_string());
-            }
-        }
-    }
-    None
+    PerPhoneFile::parse_exact(name).map(|(_, mac)| mac.to_string())
+}
+
+/// Which per-phone file `name` is for the phone with `mac` (12 upper-case hex digits), only as
+/// phones spell it.
+pub fn per_phone_file_of(name: &str, mac: &str) -> Option<PerPhoneFile> {
+    PerPhoneFile::parse_exact(name)
+        .filter(|(_, named)| named.to_string() == mac)
+        .map(|(file, _)| file)
 }
 
 /// The MAC of `ip` in a `/proc/net/arp` table: a complete entry (flag 0x2) with a real address.

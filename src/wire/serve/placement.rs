@@ -32,8 +32,8 @@
 //! spelling of each file (plans are made once per load and target), and whether a `.loads` is
 //! there comes in as an argument.
 //!
-//! May use: [`crate::knowledge`], [`crate::phone`], [`crate::plan`],
-//! [`crate::wire::serve::answers`].
+//! May use: [`crate::files`], [`crate::knowledge`], [`crate::phone`], [`crate::plan`],
+//! [`crate::wire::serve::answers`], [`crate::wire::serve::neighbours`].
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -41,10 +41,12 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::files::per_phone::PerPhoneFile;
 use crate::knowledge::load_id::{Era, Kind, LoadId, Protocol};
 use crate::knowledge::matrix::Matrix;
 use crate::plan::{Outcome, Planner, Request};
 use crate::wire::serve::answers::Directive;
+use crate::wire::serve::neighbours::per_phone_file_of;
 
 /// Boots in a row that narrow nothing before a phone is reported unplaceable.
 pub const MAX_FRUITLESS: u32 = 3;
@@ -250,21 +252,13 @@ pub fn is_boot_file(name: &str, mac: &str) -> bool {
             "MGCDefault.cnf",
         ]
         .contains(&name)
-        || [
-            format!("CTLSEP{mac}.tlv"),
-            format!("SEP{mac}.cnf.xml"),
-            format!("SEP{mac}.cnf"),
-            format!("SIP{mac}.cnf"),
-            format!("MGC{mac}.cnf"),
-        ]
-        .iter()
-        .any(|n| n == name)
+        || per_phone_file_of(name, mac).is_some()
 }
 
 /// A name that starts a boot: `OS79XX.TXT` before the Universal Application Loader,
 /// `CTLSEP<MAC>.tlv` with it.
 pub fn is_boot_start(name: &str, mac: &str) -> bool {
-    name == "OS79XX.TXT" || name == format!("CTLSEP{mac}.tlv")
+    name == "OS79XX.TXT" || per_phone_file_of(name, mac) == Some(PerPhoneFile::CtlSep)
 }
 
 /// How a phone's placement stands.
