@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use phoneup::wire::serve::placement;
+use phoneup::knowledge::firmware::is_firmware;
 
 use super::bench::{
     bench_args, bench_root, fetch, leases, phones, phones_file, power_cycle, scratch, sixth,
@@ -248,7 +248,7 @@ fn a_done_phone_that_comes_back_on_a_load_it_left_is_held_and_reported_not_walke
         );
         let file = e["file"].as_str().unwrap_or_default();
         assert!(
-            e["event"] != "sent" || !placement::is_image(file),
+            e["event"] != "sent" || !is_firmware(file),
             "no firmware for it: {e}"
         );
         // Every error 1 for a file DIR has says why.

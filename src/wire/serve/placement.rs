@@ -42,6 +42,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::files::per_phone::PerPhoneFile;
+use crate::knowledge::firmware::is_firmware;
 use crate::knowledge::load_id::{Era, Kind, LoadId, Protocol};
 use crate::knowledge::matrix::Matrix;
 use crate::plan::{Outcome, Planner, Request};
@@ -240,10 +241,7 @@ impl<'m> Knowledge<'m> {
 /// Whether the phone model ever asks for `name` (relative) in a boot: the names that place a
 /// phone. Other names (ring tones, dial plans) are served from the directory and not logged.
 pub fn is_boot_file(name: &str, mac: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    [".bin", ".sbn", ".sb2", ".loads"]
-        .iter()
-        .any(|ext| lower.ends_with(ext))
+    is_firmware(name)
         || [
             "OS79XX.TXT",
             "XMLDefault.cnf.xml",
@@ -590,7 +588,7 @@ impl Placement {
             .collect();
         let reply = if managed {
             Reply::Managed(self.directive(k, target, &proposals))
-        } else if is_image(name) {
+        } else if is_firmware(name) {
             self.image_reply(k, name, &proposals)
         } else {
             Reply::FromDir
@@ -810,14 +808,6 @@ fn own_manifest(load: &str, name: &str) -> bool {
         (Ok(a), Ok(b)) => a.match_key() == b.match_key(),
         _ => false,
     }
-}
-
-/// A firmware file (an image or a `.loads` manifest).
-pub fn is_image(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    [".bin", ".sbn", ".sb2", ".loads"]
-        .iter()
-        .any(|ext| lower.ends_with(ext))
 }
 
 /// "A, B, C and 4 more".

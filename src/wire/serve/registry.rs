@@ -20,6 +20,7 @@ use core::net::{IpAddr, SocketAddr};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::PathBuf;
 
+use crate::knowledge::firmware::{is_firmware, is_image};
 use crate::wire::serve::answers::Managed;
 use crate::wire::serve::directory::{Directory, Opened};
 use crate::wire::serve::events::{Event, Kind, Message, State};
@@ -27,7 +28,7 @@ use crate::wire::serve::files::relative_name;
 use crate::wire::serve::neighbours;
 pub use crate::wire::serve::now::Now;
 use crate::wire::serve::phones::{Phone, Roster};
-use crate::wire::serve::placement::{is_image, Knowledge, Logged};
+use crate::wire::serve::placement::{Knowledge, Logged};
 use crate::wire::transfer::Failure;
 
 mod decide;
@@ -325,7 +326,7 @@ impl<'m, D: Directory> Registry<'m, D> {
     /// The directory's file as it is, and what the phone model needs to know of it.
     fn as_in_dir(&self, requested: &str) -> (Serve<D::File>, Logged) {
         let name = relative_name(self.dir.canonical(), requested).unwrap_or(requested);
-        let text = !is_image(name) || name.ends_with(".loads");
+        let text = !is_image(name);
         match self.dir.open(requested, text) {
             Opened::Found { file, size, text } => (
                 Serve::File(file),
@@ -444,7 +445,7 @@ impl<'m, D: Directory> Registry<'m, D> {
     /// A file reached a managed phone whole.
     fn sent(&self, phone: &mut Phone, file: &str) {
         phone.failures = 0;
-        if is_image(file) {
+        if is_firmware(file) {
             phone.placement.sent_whole(file);
         }
         if phone.state == State::Transferring {
@@ -580,7 +581,7 @@ fn loop_reason<F>(name: &str, mac: &str, phone: &Phone, serve: &Serve<F>) -> Str
     if name == format!("CTLSEP{mac}.tlv") {
         return "CTLSEP loop: it asks for CTLSEP<MAC>.tlv again and again although serve answers File not found; our answers do not reach it (a firewall blocking the TFTP data port? seeds 000-002)".into();
     }
-    if is_image(name) && phone.placement.sent.iter().any(|s| s == name) {
+    if is_firmware(name) && phone.placement.sent.iter().any(|s| s == name) {
         return format!("image refused: it fetched {name} whole and asks for it again (Load ID Incorrect? seed 003)");
     }
     match serve {

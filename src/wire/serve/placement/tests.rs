@@ -54,7 +54,7 @@ fn the_files_that_place_a_phone_and_the_ones_that_start_a_boot() {
     assert!(is_boot_start("CTLSEP0018B9000001.tlv", MAC));
     assert!(!is_boot_start("CTLSEP0018B9000002.tlv", MAC));
     assert!(!is_boot_start("SIPDefault.cnf", MAC));
-    assert!(is_image("a.LOADS") && is_image("a.bin") && !is_image("a.cnf"));
+    assert!(is_firmware("a.LOADS") && is_firmware("a.bin") && !is_firmware("a.cnf"));
 }
 
 #[test]

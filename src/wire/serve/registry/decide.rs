@@ -6,13 +6,12 @@
 
 use core::net::SocketAddr;
 
+use crate::knowledge::firmware::is_firmware;
 use crate::wire::serve::answers::{self, Directive, Managed};
 use crate::wire::serve::directory::{Directory, Opened};
 use crate::wire::serve::events::{Event, Kind, State};
 use crate::wire::serve::phones::{Phone, StageRecord};
-use crate::wire::serve::placement::{
-    self, describe, is_image, Logged, Reply, Settled, Shown, MAX_FRUITLESS,
-};
+use crate::wire::serve::placement::{self, describe, Logged, Reply, Settled, Shown, MAX_FRUITLESS};
 use crate::wire::serve::registry::{
     missing, Registry, Serve, HELD_BACK, HELD_FAILED, HELD_UNPLACED,
 };
@@ -148,7 +147,7 @@ impl<D: Directory> Registry<'_, D> {
     /// The answer to a held phone: nothing that names a load, no image; other files as DIR has
     /// them.
     fn held(&mut self, requested: &str, name: &str, managed: Option<Managed>) -> Serve<D::File> {
-        if managed.is_some() || is_image(name) {
+        if managed.is_some() || is_firmware(name) {
             self.note = Some(
                 "held since phone_failed: nothing that names a load, and no image, is served to it"
                     .into(),

@@ -293,7 +293,7 @@ fn a_done_phone_that_comes_back_on_a_load_it_left_is_held() {
         );
         let file = e.file.as_deref().unwrap_or_default();
         assert!(
-            e.event != Kind::Sent || !is_image(file),
+            e.event != Kind::Sent || !is_firmware(file),
             "no firmware: {e:?}"
         );
     }
