@@ -164,7 +164,8 @@ fn curl_atftp_and_tftp_hpa_read_files_from_phoneups_sender_byte_for_byte() {
 /// What the real clients are served: an image, `OS79XX.TXT` and a link out of the root to a
 /// secret, by a serve that expects one phone (which never asks).
 struct Served {
-    dir: Test,
+    /// Removed with the test.
+    _dir: Test,
     root: PathBuf,
     big: Vec<u8>,
     serve: Serve,
@@ -201,7 +202,7 @@ impl Served {
         let out = dir.join("out");
 
         Served {
-            dir,
+            _dir: dir,
             root,
             big,
             serve,
@@ -209,12 +210,18 @@ impl Served {
             out,
         }
     }
+
+    /// What the last client wrote to `out`.
+    fn got(&self) -> Vec<u8> {
+        std::fs::read(&self.out).unwrap_or_default()
+    }
 }
 
 #[test]
 fn tftp_hpa_gets_files_whole_missing_files_error_1_and_refusals_for_paths_out_and_writes() {
+    // By value: the serve is stopped at the end for its summary.
     let Served {
-        dir,
+        _dir,
         root,
         big,
         serve,
@@ -294,23 +301,16 @@ fn tftp_hpa_gets_files_whole_missing_files_error_1_and_refusals_for_paths_out_an
     let (code, summary) = serve.stop();
     assert_eq!(code, 1, "{summary}");
     assert!(summary.contains("0018B9FFFF99  not seen"), "{summary}");
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
 fn atftp_gets_files_whole_with_options_and_error_1_and_refusals() {
-    let Served {
-        dir,
-        root,
-        big,
-        serve,
-        port,
-        out,
-    } = Served::start("clients-atftp");
-    let got = || std::fs::read(&out).unwrap_or_default();
+    let served = Served::start("clients-atftp");
+    let Served { big, port, out, .. } = &served;
+    let got = || served.got();
     // atftp, with blksize and tsize.
     let atftp = "/usr/bin/atftp";
-    let _ = std::fs::remove_file(&out);
+    let _ = std::fs::remove_file(out);
     let fetched = client(
         atftp,
         &[
@@ -324,40 +324,32 @@ fn atftp_gets_files_whole_with_options_and_error_1_and_refusals() {
             "-l",
             out.to_str().unwrap(),
             "127.0.0.1",
-            &port,
+            port,
         ],
     );
     assert!(fetched.status.success(), "{}", text(&fetched));
-    assert_eq!(got(), big, "atftp with blksize 1428 and tsize");
-    let missing = atftp_get(&port, "SEP0018B9FFFFFF.cnf.xml", &out);
+    assert_eq!(got(), *big, "atftp with blksize 1428 and tsize");
+    let missing = atftp_get(port, "SEP0018B9FFFFFF.cnf.xml", out);
     assert!(
         text(&missing).contains("File not found"),
         "{}",
         text(&missing)
     );
-    let escaped = atftp_get(&port, "../secret.txt", &out);
+    let escaped = atftp_get(port, "../secret.txt", out);
     assert!(
         text(&escaped).contains("Access violation"),
         "{}",
         text(&escaped)
     );
-
-    drop(serve);
-    let _ = (root, big);
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
 fn curl_gets_files_with_and_without_options_and_cannot_write() {
+    let served = Served::start("clients-curl");
     let Served {
-        dir,
-        root,
-        big,
-        serve,
-        port,
-        out,
-    } = Served::start("clients-curl");
-    let got = || std::fs::read(&out).unwrap_or_default();
+        root, port, out, ..
+    } = &served;
+    let got = || served.got();
     // curl: options by default (tsize, blksize 512, timeout), 1428 as asked.
     let curl = "/usr/bin/curl";
     for extra in [
@@ -365,7 +357,7 @@ fn curl_gets_files_with_and_without_options_and_cannot_write() {
         &["--tftp-blksize", "1428"][..],
         &["--tftp-no-options"][..],
     ] {
-        let _ = std::fs::remove_file(&out);
+        let _ = std::fs::remove_file(out);
         let url = format!("tftp://127.0.0.1:{port}/OS79XX.TXT");
         let mut args = vec!["-sS", "-o", out.to_str().unwrap()];
         args.extend_from_slice(extra);
@@ -374,11 +366,11 @@ fn curl_gets_files_with_and_without_options_and_cannot_write() {
         assert!(fetched.status.success(), "{extra:?}: {}", text(&fetched));
         assert_eq!(got(), b"P0S3-06-3-00\n", "{extra:?}");
     }
-    let missing = curl_get(&port, "missing.cnf", &out);
+    let missing = curl_get(port, "missing.cnf", out);
     // curl's exit code 68 is its "TFTP: File Not Found" (its message is garbled by a getpeername
     // call on the unconnected socket).
     assert_eq!(missing.status.code(), Some(68), "{}", text(&missing));
-    std::fs::write(&out, "upload").unwrap();
+    std::fs::write(out, "upload").unwrap();
     let upload = client(
         curl,
         &[
@@ -390,10 +382,6 @@ fn curl_gets_files_with_and_without_options_and_cannot_write() {
     );
     assert!(!upload.status.success(), "{}", text(&upload));
     assert!(!root.join("upload2.txt").exists());
-
-    let _ = big;
-    drop(serve);
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// tftp-hpa, atftp and curl each get error 2 for `name` from serve on `port`, and nothing of it.
