@@ -159,4 +159,37 @@ mod tests {
         );
         assert_eq!(Managed::of("SIP0018B9FFFFFE.cnf", "0018B9FFFFFF"), None);
     }
+
+    #[test]
+    fn each_managed_name_is_known_and_another_phones_is_not() {
+        let mac = "0018B9FFFFFF";
+        for (name, managed) in [
+            ("OS79XX.TXT", Some(Managed::Os79xx)),
+            ("XMLDefault.cnf.xml", Some(Managed::XmlDefault)),
+            ("SIPDefault.cnf", Some(Managed::SipDefault)),
+            ("SEP0018B9FFFFFF.cnf.xml", Some(Managed::SepXml)),
+            ("SIP0018B9FFFFFF.cnf", Some(Managed::SipMac)),
+            ("SEP0018B9FFFFFE.cnf.xml", None),
+            ("CTLSEP0018B9FFFFFF.tlv", None),
+            ("P0S3-08-11-00.sb2", None),
+        ] {
+            assert_eq!(Managed::of(name, mac), managed, "{name}");
+        }
+        // The phone's own SEP<MAC>.cnf.xml names the load serve chose, every other byte kept.
+        let mut dir = Memory::new();
+        dir.insert(
+            "SEP0018B9FFFFFF.cnf.xml",
+            "<device><loadInformation>P00308000400</loadInformation><x/></device>",
+        );
+        let directive = Directive::naming("P00308010200", "P00308010200");
+        let sep = render(Managed::SepXml, "SEP0018B9FFFFFF.cnf.xml", &directive, &dir)
+            .unwrap()
+            .unwrap();
+        let sep = String::from_utf8(sep).unwrap();
+        assert!(
+            sep.contains("P00308010200") && !sep.contains("P00308000400"),
+            "{sep}"
+        );
+        assert!(sep.contains("<x/>"), "{sep}");
+    }
 }
