@@ -278,6 +278,20 @@ mod tests {
     }
 
     #[test]
+    fn an_isc_host_block_is_no_lease_and_a_nested_block_ends_no_lease() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        // A `host` declaration names a MAC and an address but leases nothing; a block nested in a
+        // lease (`on expiry { ... }`) closes only itself.
+        let isc = "host desk { hardware ethernet 00:18:b9:00:00:09; fixed-address 127.0.0.9; }\n\
+                   lease 127.0.0.11 {\n  on expiry { set gone = \"yes\"; }\n  binding state active;\n  hardware ethernet 00:18:b9:ff:ff:01;\n}\n";
+        assert_eq!(
+            lease_lookup(isc, ip("127.0.0.11")).as_deref(),
+            Some("0018B9FFFF01")
+        );
+        assert_eq!(lease_lookup(isc, ip("127.0.0.9")), None);
+    }
+
+    #[test]
     fn a_lease_file_is_read_for_each_lookup() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("leases");
