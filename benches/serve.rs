@@ -6,7 +6,11 @@
 //! nobody reads its events): peak and resident after, from `/proc`.
 //!
 //! Run: `cargo bench --bench serve` (needs tftpd-hpa unpacked by `.ci/install-test-servers`).
-//! Prints a Markdown table for docs/speed.md.
+//! Prints a Markdown table for docs/speed.md. `cargo bench --bench serve -- fifty` runs only the
+//! 50 phones, [`RUNS`] times, the two servers taking turns round by round (so that a change in the
+//! machine's load falls on both), and prints a row per run; with
+//! `spread` (`-- fifty spread`) each phone asks from an address of its own (127.0.9.x) rather
+//! than all from 127.0.0.1.
 
 use std::net::{SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
@@ -21,6 +25,8 @@ use phoneup::wire::transfer::{Ask, Policy};
 use serve_load::{large_block_load, missing_file_load, raise_own_limit, serve_command, status_kib};
 
 const ROUNDS: usize = 5;
+/// Runs of the 50 phones alone (`-- fifty`).
+const RUNS: usize = 3;
 const PHONES: usize = 50;
 /// A SIP 8.x package as a phone fetches it: the .loads, the loader and the application (sizes
 /// of the real files the research capture shows).
@@ -74,7 +80,17 @@ fn wait(address: SocketAddr) {
 }
 
 fn fetch(address: SocketAddr, name: &str, blksize: Option<u16>) -> u64 {
-    let client = Client::new(address);
+    fetch_from(address, None, name, blksize)
+}
+
+fn fetch_from(
+    address: SocketAddr,
+    bind: Option<std::net::IpAddr>,
+    name: &str,
+    blksize: Option<u16>,
+) -> u64 {
+    let mut client = Client::new(address);
+    client.bind = bind;
     let ask = Ask {
         blksize,
         ..Ask::default()
@@ -102,16 +118,20 @@ fn one_file(address: SocketAddr, blksize: Option<u16>) -> f64 {
     )
 }
 
-fn fifty_phones(address: SocketAddr) -> f64 {
+/// The 50 phones fetching their package at once, from one address or (`spread`) each from its
+/// own; the median of `rounds`, in seconds.
+fn fifty_phones(address: SocketAddr, spread: bool, rounds: usize) -> f64 {
     median(
-        (0..ROUNDS)
+        (0..rounds)
             .map(|_| {
                 let start = Instant::now();
                 let threads: Vec<_> = (0..PHONES)
-                    .map(|_| {
+                    .map(|n| {
                         std::thread::spawn(move || {
+                            let bind =
+                                spread.then(|| format!("127.0.9.{}", n + 2).parse().unwrap());
                             for (name, size) in PACKAGE {
-                                assert_eq!(fetch(address, name, None), size as u64);
+                                assert_eq!(fetch_from(address, bind, name, None), size as u64);
                             }
                         })
                     })
@@ -165,8 +185,15 @@ fn main() {
     );
     wait(hpa_at);
 
-    let mb = 20.0 * 1.048_576;
     let package_mb = PHONES as f64 * PACKAGE.iter().map(|(_, s)| *s as f64).sum::<f64>() / 1e6;
+    let spread = std::env::args().any(|a| a == "spread");
+    if std::env::args().any(|a| a == "fifty") {
+        fifty_runs(serve_at, hpa_at, package_mb, spread);
+        drop(serve);
+        let _ = std::fs::remove_dir_all(dir);
+        return;
+    }
+    let mb = 20.0 * 1.048_576;
     println!("| case | phoneup serve | tftpd-hpa 5.2 |");
     println!("|---|---|---|");
     for (label, blksize) in [
@@ -181,8 +208,8 @@ fn main() {
             mb / theirs
         );
     }
-    let ours = fifty_phones(serve_at);
-    let theirs = fifty_phones(hpa_at);
+    let ours = fifty_phones(serve_at, false, ROUNDS);
+    let theirs = fifty_phones(hpa_at, false, ROUNDS);
     println!(
         "| {PHONES} phones at once, a SIP 8.x package each ({package_mb:.1} MB, blksize 512) | {ours:.2} s ({:.1} MB/s) | {theirs:.2} s ({:.1} MB/s) |",
         package_mb / ours,
@@ -195,6 +222,31 @@ fn main() {
     drop(serve);
     hostile_memory(&root, &dir);
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The 50 phones alone, [`RUNS`] times: in each run the two servers take turns round by round
+/// (a change in the machine's load falls on both), and each gets the median of its rounds.
+fn fifty_runs(serve_at: SocketAddr, hpa_at: SocketAddr, package_mb: f64, spread: bool) {
+    let from = if spread {
+        "each from its own address"
+    } else {
+        "all from 127.0.0.1"
+    };
+    println!("| run: {PHONES} phones at once ({package_mb:.1} MB, blksize 512, {from}), median of {ROUNDS} | phoneup serve | tftpd-hpa 5.2 |");
+    println!("|---|---|---|");
+    for run in 1..=RUNS {
+        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+        for _ in 0..ROUNDS {
+            ours.push(fifty_phones(serve_at, spread, 1));
+            theirs.push(fifty_phones(hpa_at, spread, 1));
+        }
+        let (ours, theirs) = (median(ours), median(theirs));
+        println!(
+            "| {run} | {ours:.2} s ({:.1} MB/s) | {theirs:.2} s ({:.1} MB/s) |",
+            package_mb / ours,
+            package_mb / theirs
+        );
+    }
 }
 
 fn start_serve(root: &Path, dir: &Path, stdout: Stdio) -> (Guard, SocketAddr) {

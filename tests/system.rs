@@ -19,11 +19,13 @@ mod system {
     pub mod netns;
     pub mod owners;
     pub mod probe;
+    pub mod serve_flood;
     pub mod serve_hostile;
     pub mod serve_load;
     pub mod serve_netns;
     pub mod serve_privilege;
     pub mod serve_screen;
+    pub mod serve_spoofed;
     pub mod servers;
     pub mod simulate;
     #[path = "../phoneup/support.rs"]

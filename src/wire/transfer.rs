@@ -185,11 +185,13 @@ impl Link {
 
     /// Sends a packet that is resent on timeout until the next one replaces it.
     fn send(&mut self, now: Instant, bytes: Vec<u8>) {
+        // Kept in the buffer of the packet before: one allocation per block, not two.
+        self.last.clear();
+        self.last.extend_from_slice(&bytes);
         self.transmits.push_back(Transmit {
             to: self.destination(),
-            bytes: bytes.clone(),
+            bytes,
         });
-        self.last = bytes;
         self.sends = 1;
         self.deadline = Some(now + self.policy.timeout);
     }

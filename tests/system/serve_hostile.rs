@@ -35,20 +35,20 @@ impl Drop for Serve {
 }
 
 /// `phoneup serve` for `root` on `address`, its state in `state`, with `args`.
-fn command(root: &Path, address: &str, state: &Path, args: &[&str]) -> Command {
+pub fn command(root: &Path, address: &str, state: &Path, args: &[&str]) -> Command {
     let phoneup = assert_cmd::cargo::cargo_bin("phoneup");
     serve_command(&phoneup, root, address, state, args)
 }
 
 /// A free address on loopback.
-fn loopback() -> SocketAddr {
+pub fn loopback() -> SocketAddr {
     format!("127.0.0.1:{}", free_port("127.0.0.1"))
         .parse()
         .unwrap()
 }
 
 /// Waits (at most 10 s) until serve answers on `address`.
-fn wait_for(address: SocketAddr) {
+pub fn wait_for(address: SocketAddr) {
     let until = Instant::now() + Duration::from_secs(10);
     while !answers(address) {
         assert!(Instant::now() < until, "serve did not answer within 10 s");
@@ -91,7 +91,7 @@ fn serve(dir: &Path, root: &Path, open_files: Option<u64>, stdout: Stdio) -> Ser
 }
 
 /// A root with a 1 MB file and a one-block file.
-fn root(dir: &Path) -> std::path::PathBuf {
+pub fn root(dir: &Path) -> std::path::PathBuf {
     let root = dir.join("root");
     std::fs::create_dir_all(&root).unwrap();
     std::fs::write(root.join("big.bin"), vec![0x5a; 1 << 20]).unwrap();
@@ -101,7 +101,7 @@ fn root(dir: &Path) -> std::path::PathBuf {
 
 /// Asks `server` for `name` from `ip` and waits at most `patience` for the first answer: its
 /// TFTP error code (`None` for DATA or an OACK) and how long it took.
-fn first_answer(
+pub fn first_answer(
     server: SocketAddr,
     ip: &str,
     name: &str,

@@ -305,3 +305,53 @@ fn no_raw_escape_bell_or_line_break_from_a_client_reaches_a_terminal_or_a_pipe()
         }
     }
 }
+
+#[test]
+fn a_state_file_that_cannot_be_written_mid_run_is_said_under_the_live_table() {
+    let dir = scratch("screen-f7");
+    let root = bench_root(&dir);
+    let keep = dir.join("keep");
+    std::fs::create_dir_all(&keep).unwrap();
+    let port = free_port("127.0.0.1");
+    let command = format!(
+        "{} serve --tftp-root {} --to {TARGET} --phones 0018B9000011 --state {} --listen 127.0.0.1:{port} --user root; sleep 60",
+        assert_cmd::cargo::cargo_bin("phoneup").display(),
+        root.display(),
+        keep.join("state.json").display(),
+    );
+    let tmux = Tmux::start("screen-f7", &command);
+    let drawn = |what: &str| {
+        let until = Instant::now() + Duration::from_secs(15);
+        loop {
+            let screen = tmux.screen();
+            if screen.iter().any(|l| l.contains(what)) {
+                return screen;
+            }
+            assert!(Instant::now() < until, "no {what:?}: {screen:#?}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    drawn("Ctrl-C stops");
+    // The state's folder replaced by a file, then the phone asks: the write fails.
+    std::fs::rename(&keep, dir.join("kept")).unwrap();
+    std::fs::write(&keep, "not a folder").unwrap();
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let mut request = vec![0, 1];
+    request.extend_from_slice(b"CTLSEP0018B9000011.tlv\0octet\0");
+    socket.send_to(&request, ("127.0.0.1", port)).unwrap();
+    let screen = drawn("state not saved: ");
+    let line = screen
+        .iter()
+        .position(|l| l.starts_with("state not saved: cannot write the state file"))
+        .unwrap_or_else(|| panic!("{screen:#?}"));
+    assert!(
+        screen[line].ends_with("; serve will exit 1") || screen[line].len() >= 78,
+        "one line, clipped to the terminal: {screen:#?}"
+    );
+    assert!(
+        screen[line - 1].starts_with("0018B9000011"),
+        "under the table's rows: {screen:#?}"
+    );
+    tmux.keys("C-c");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -3,7 +3,8 @@
 //! [`Row`] the live view shows per phone.
 //!
 //! Event names (`event` in JSON): `request`, `sent`, `not_found`, `refused`,
-//! `transfer_failed`, `placed`, `stage_done`, `phone_done`, `phone_failed`, `stuck`.
+//! `transfer_failed`, `placed`, `stage_done`, `phone_done`, `phone_failed`, `stuck`,
+//! `impersonation`, `forgotten`.
 //!
 //! A file name is kept as the client sent it (JSON carries it exactly, escaped as JSON); the line
 //! for people shows it, and every reason, escaped ([`Untrusted`]).
@@ -41,6 +42,9 @@ pub enum Kind {
     /// A client asked for a per-phone file of another MAC than the neighbour table or the
     /// leases give its address: answered as the directory is, kept off that phone's record.
     Impersonation,
+    /// Under `--all`, a phone serve never placed and quiet for long is no longer kept: it is
+    /// walked afresh if it asks again.
+    Forgotten,
 }
 
 /// One event.
@@ -200,4 +204,9 @@ pub enum Message {
         bytes: u64,
         size: Option<u64>,
     },
+    /// The phone of this MAC is no longer kept: its row goes.
+    Forget(String),
+    /// The state file could not be written (why): said under the table until serve ends, with
+    /// exit 1.
+    StateNotSaved(String),
 }

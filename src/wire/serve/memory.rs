@@ -225,6 +225,10 @@ impl<'m> Bench<'m> {
                     self.rows.insert(row.mac.clone(), row);
                 }
                 Effect::Show(Message::Progress { .. }) => {}
+                Effect::Show(Message::Forget(mac)) => {
+                    self.rows.remove(&mac);
+                }
+                Effect::Show(Message::StateNotSaved(_)) => {}
                 Effect::Save => self.saves += 1,
             }
         }

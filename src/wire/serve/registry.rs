@@ -32,6 +32,8 @@ use crate::wire::serve::placement::{Knowledge, Logged};
 use crate::wire::transfer::Failure;
 
 mod decide;
+#[cfg(test)]
+mod expiry_tests;
 mod facts;
 #[cfg(test)]
 mod impersonation_tests;
@@ -45,6 +47,13 @@ pub const HELD_BACK: &str =
 /// The most phones `--all` walks at once (a bench is tens of phones): past it, a new MAC gets
 /// the directory as it is, and serve's state stays bounded whatever a LAN sends.
 pub const MAX_ALL_PHONES: usize = 256;
+
+/// The most client addresses whose MAC serve remembers beyond the phones it keeps.
+pub const ADDRESSES: usize = 4096;
+
+/// Under `--all`, a phone never placed is forgotten once quiet for this many times
+/// `--stuck-after` (it is reported stuck first).
+pub const FORGET_AFTER: u64 = 2;
 
 /// The TFTP error message of what names a load, or an image, for a phone serve holds.
 pub const HELD_FAILED: &str = "Held back by phoneup serve: this phone failed (see serve's log)";
@@ -223,12 +232,31 @@ impl<'m, D: Directory> Registry<'m, D> {
             .or_else(|| client.neighbour.clone().map(|m| (m, MacFrom::Neighbour)))
             .or_else(|| client.lease.clone().map(|m| (m, MacFrom::Lease)));
         if let Some((mac, from)) = found {
+            if self.by_ip.len() >= ADDRESSES + self.phones.len() && !self.by_ip.contains_key(&ip) {
+                self.keep_phones_addresses();
+            }
             self.by_ip.insert(ip, mac.clone());
             return Some((mac, from));
         }
         self.by_ip
             .get(&ip)
             .map(|mac| (mac.clone(), MacFrom::Before))
+    }
+
+    /// Keeps only the addresses the phones kept last asked from: what the others showed is
+    /// forgotten, so that a flood of addresses does not grow the map without bound (each
+    /// address read again tells its MAC again).
+    fn keep_phones_addresses(&mut self) {
+        let phones = &self.phones;
+        self.by_ip.retain(|ip, mac| {
+            phones.get(mac).is_some_and(|phone| {
+                phone
+                    .address
+                    .as_ref()
+                    .and_then(|a| a.parse::<SocketAddr>().ok())
+                    .is_some_and(|a| a.ip() == *ip)
+            })
+        });
     }
 
     /// A MAC belongs to its address: where the neighbour table or the leases give the client's
@@ -543,6 +571,44 @@ impl<'m, D: Directory> Registry<'m, D> {
             self.save();
             self.show(&mac);
         }
+        self.forget_unplaced(now);
+    }
+
+    /// Under `--all`, a phone serve never placed (no load known, nothing fetched, no stage done:
+    /// a made-up MAC looks like this), seen, and quiet for [`FORGET_AFTER`] times `--stuck-after` is
+    /// forgotten, so that a flood of MACs does not hold [`MAX_ALL_PHONES`] for good. Never a
+    /// phone named with `--phones` or `--phones-file`, nor one walking (sent a file, rebooting,
+    /// placed, done or failed).
+    fn forget_unplaced(&mut self, now: Now) {
+        if !self.roster.all {
+            return;
+        }
+        let after = self.stuck_after_ms.saturating_mul(FORGET_AFTER);
+        let gone: Vec<String> = self
+            .phones
+            .iter()
+            .filter(|(mac, phone)| {
+                !self.roster.phones.contains_key(*mac)
+                    && never_placed(phone)
+                    && phone.seen.is_some()
+                    && phone.quiet_for(now) >= after
+            })
+            .map(|(mac, _)| mac.clone())
+            .collect();
+        for mac in gone {
+            let Some(phone) = self.phones.remove(&mac) else {
+                continue;
+            };
+            self.by_ip.retain(|_, m| *m != mac);
+            let address = phone.address.unwrap_or_else(|| "-".into());
+            let why = format!(
+                "--all: never placed and quiet for {} s: no longer kept (walked afresh if it asks again)",
+                after / 1000
+            );
+            self.emit(Event::new(Kind::Forgotten, Some(&mac), address, true).why(why));
+            self.effects.push_back(Effect::Show(Message::Forget(mac)));
+            self.save();
+        }
     }
 
     /// A phone silent for too long while it should be working.
@@ -565,6 +631,18 @@ impl<'m, D: Directory> Registry<'m, D> {
 /// A time in ms as the signed number a phone's last request is kept as.
 fn signed(ms: u64) -> i64 {
     i64::try_from(ms).unwrap_or(i64::MAX)
+}
+
+/// A phone serve knows nothing of that a made-up MAC would not show: no load known, nothing
+/// fetched, no stage, held or done, and no transfer running.
+fn never_placed(phone: &Phone) -> bool {
+    matches!(phone.state, State::Waiting | State::Stuck)
+        && phone.placed_reported.is_none()
+        && phone.placement.sent.is_empty()
+        && phone.history.is_empty()
+        && !phone.reached
+        && phone.stages.is_none()
+        && phone.transfer.is_none()
 }
 
 fn missing(name: &str) -> Logged {

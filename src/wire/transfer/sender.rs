@@ -42,6 +42,17 @@ impl Source for std::fs::File {
     }
 }
 
+/// A file read ahead: one system call for several small blocks.
+impl Source for io::BufReader<std::fs::File> {
+    fn size(&self) -> Option<u64> {
+        self.get_ref().size()
+    }
+
+    fn read_chunk(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        fill(self, buf)
+    }
+}
+
 impl<T: AsRef<[u8]>> Source for io::Cursor<T> {
     fn size(&self) -> Option<u64> {
         Some(self.get_ref().as_ref().len() as u64)

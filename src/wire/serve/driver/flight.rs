@@ -8,7 +8,7 @@
 //! [`crate::wire::serve`]'s `registry` (a transfer's [`Tag`]).
 
 use std::fs::File;
-use std::io::{self, Cursor};
+use std::io::{self, BufReader, Cursor};
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender as Channel;
@@ -33,9 +33,13 @@ const STACK: usize = 256 << 10;
 /// What a sender receives: ACKs and ERRORs, never longer than this.
 const RECEIVE_BUFFER: usize = 1024;
 
+/// How much of a file a transfer reads at once: as stdio does (tftpd-hpa), one read for eight
+/// blocks of 512 bytes; a larger block is read directly.
+pub const READ_AHEAD: usize = 4096;
+
 /// What a transfer reads from.
 pub enum Body {
-    File(File),
+    File(BufReader<File>),
     Bytes(Cursor<Vec<u8>>),
 }
 

@@ -38,6 +38,9 @@ pub struct Flight {
     pub shared: Arc<Shared>,
     /// Granted blocks larger than [`SMALL_BLKSIZE`].
     pub large: bool,
+    /// For a phone serve walks: only such a transfer's end changes what the next request of
+    /// its address is answered (any other's is only told).
+    pub managed: bool,
     pub thread: Option<JoinHandle<()>>,
 }
 
@@ -96,8 +99,10 @@ impl Flights {
         self.by_peer.len() >= self.limits.total
     }
 
-    /// The transfers to `ip` that have sent their last block and wait for (or have had) its
-    /// last ACK: a request from `ip` now may be the next of one of them.
+    /// The transfers to `ip` for a phone serve walks that have sent their last block and wait
+    /// for (or have had) its last ACK: a request from `ip` now may be that phone's next, and is
+    /// answered once their ends are known. Clients serve does not walk never wait (a bench of
+    /// them behind one address would wait on each other's ends).
     pub fn ending(&self, ip: IpAddr) -> Vec<SocketAddr> {
         self.per_address.get(&ip).map_or_else(Vec::new, |peers| {
             peers
@@ -105,7 +110,7 @@ impl Flights {
                 .filter(|peer| {
                     self.by_peer
                         .get(peer)
-                        .is_some_and(|f| f.shared.ending.load(Ordering::Relaxed))
+                        .is_some_and(|f| f.managed && f.shared.ending.load(Ordering::Relaxed))
                 })
                 .copied()
                 .collect()

@@ -10,6 +10,7 @@ fn flight(started: Instant) -> (Flight, Arc<Shared>) {
         started,
         shared: shared.clone(),
         large: false,
+        managed: true,
         thread: None,
     };
     (flight, shared)
@@ -98,6 +99,12 @@ fn an_ending_transfer_holds_its_address_back_for_a_bounded_time() {
     shared.ending.store(true, Ordering::Relaxed);
     assert_eq!(flights.ending(peer(1, 2).ip()), [peer(1, 1)]);
     assert!(flights.ending(peer(2, 2).ip()).is_empty());
+    // A client serve does not walk, ending beside it, holds nothing back.
+    let (mut other, other_shared) = flight(now);
+    other.managed = false;
+    other_shared.ending.store(true, Ordering::Relaxed);
+    flights.insert(peer(1, 3), other);
+    assert_eq!(flights.ending(peer(1, 2).ip()), [peer(1, 1)]);
 
     let mut held = HeldBack::default();
     let hold = |port| Held {

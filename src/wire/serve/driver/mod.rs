@@ -15,9 +15,9 @@
 //!   open-file limit, whose soft value is raised to the hard one at start); at the cap in all,
 //!   the oldest transfer never answered is ended to make room, and ERRORs (a missing file's
 //!   ERROR 1 above all) are still answered, from the listening socket;
-//! - a request from an address with transfers that have sent their last block is held back (not
-//!   waited for) until those transfers' ends are taken in, at most [`flights::HOLD_FOR`], so the
-//!   registry sees a phone's requests in order;
+//! - a request from an address with transfers to a managed phone that have sent their last
+//!   block is held back (not waited for) until those transfers' ends are taken in, at most
+//!   [`flights::HOLD_FOR`], so the registry sees a phone's requests in order;
 //! - retransmits are bounded: each packet is sent at most six times, one second apart (the
 //!   client's `timeout` option, accepted up to [`limits::MAX_TIMEOUT_S`], changes the interval);
 //!   a request repeated by a phone while its transfer runs is ignored;
@@ -227,6 +227,7 @@ impl Running<'_, '_> {
         let state_error = saver.finish(&registry.phones);
         if let Some(why) = &state_error {
             view.send(Message::Event(state_event(why)));
+            view.send(Message::StateNotSaved(why.clone()));
         }
         let dropped_events = view.dropped;
         view.close(Duration::from_secs(2));
@@ -250,6 +251,7 @@ impl Running<'_, '_> {
     fn save(&mut self, now: Instant) {
         if let Some(why) = self.saver.poll(now, &self.registry.phones) {
             self.view.send(Message::Event(state_event(&why)));
+            self.view.send(Message::StateNotSaved(why));
         }
     }
 
@@ -371,7 +373,7 @@ impl Running<'_, '_> {
                 return;
             }
             Serve::Bytes(bytes) => Body::Bytes(io::Cursor::new(bytes)),
-            Serve::File(file) => Body::File(file),
+            Serve::File(file) => Body::File(io::BufReader::with_capacity(flight::READ_AHEAD, file)),
         };
         if let Err(full) = self.flights.room(peer.ip(), Instant::now()) {
             self.busy += 1;
@@ -409,6 +411,7 @@ impl Running<'_, '_> {
                     started: Instant::now(),
                     shared,
                     large,
+                    managed: tag.managed,
                     thread: Some(thread),
                 },
             ),

@@ -5,7 +5,7 @@
 //!
 //! May use: [`crate::wire::serve::events`], the driver's `clock`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::mpsc::{SyncSender, TrySendError};
 use std::time::{Duration, Instant};
 
@@ -20,6 +20,11 @@ pub struct Outbox {
     tx: SyncSender<Message>,
     /// Rows not sent yet, the latest per phone.
     rows: BTreeMap<String, Row>,
+    /// Phones forgotten whose rows the view has not been told to remove yet (at most one per
+    /// phone kept: bounded as the phones are).
+    forgotten: BTreeSet<String>,
+    /// Why the state could not be written, when the view has not been told yet.
+    unsaved: Option<String>,
     /// Events dropped so far, and how many of them the view has been told of.
     pub dropped: u64,
     told: u64,
@@ -30,6 +35,8 @@ impl Outbox {
         Outbox {
             tx,
             rows: BTreeMap::new(),
+            forgotten: BTreeSet::new(),
+            unsaved: None,
             dropped: 0,
             told: 0,
         }
@@ -54,6 +61,22 @@ impl Outbox {
                     self.dropped += 1;
                 }
             }
+            Message::Forget(mac) => {
+                // Its row, kept or already sent, must not outlive it.
+                self.rows.remove(&mac);
+                if let Err(TrySendError::Full(Message::Forget(mac))) =
+                    self.tx.try_send(Message::Forget(mac))
+                {
+                    self.forgotten.insert(mac);
+                }
+            }
+            Message::StateNotSaved(why) => {
+                if let Err(TrySendError::Full(Message::StateNotSaved(why))) =
+                    self.tx.try_send(Message::StateNotSaved(why))
+                {
+                    self.unsaved = Some(why);
+                }
+            }
             progress => {
                 let _ = self.tx.try_send(progress);
             }
@@ -62,6 +85,22 @@ impl Outbox {
 
     /// Sends what was kept, as far as there is room.
     pub fn flush(&mut self) {
+        if let Some(why) = self.unsaved.take() {
+            if let Err(TrySendError::Full(Message::StateNotSaved(why))) =
+                self.tx.try_send(Message::StateNotSaved(why))
+            {
+                self.unsaved = Some(why);
+                return;
+            }
+        }
+        while let Some(mac) = self.forgotten.pop_first() {
+            if let Err(error) = self.tx.try_send(Message::Forget(mac)) {
+                if let TrySendError::Full(Message::Forget(mac)) = error {
+                    self.forgotten.insert(mac);
+                }
+                return;
+            }
+        }
         while let Some((mac, row)) = self.rows.pop_first() {
             match self.tx.try_send(Message::Row(row)) {
                 Ok(()) => {}
@@ -92,7 +131,12 @@ impl Outbox {
         let until = Instant::now() + patience;
         loop {
             self.flush();
-            if (self.rows.is_empty() && self.told == self.dropped) || Instant::now() >= until {
+            if (self.rows.is_empty()
+                && self.forgotten.is_empty()
+                && self.unsaved.is_none()
+                && self.told == self.dropped)
+                || Instant::now() >= until
+            {
                 return;
             }
             std::thread::sleep(Duration::from_millis(10));
@@ -162,5 +206,43 @@ mod tests {
             told[0].starts_with("9998 events were not shown"),
             "{told:?}"
         );
+    }
+
+    #[test]
+    fn a_forgotten_phone_and_an_unsaved_state_reach_a_blocked_view_once_it_reads() {
+        let (tx, rx) = mpsc::sync_channel(1);
+        let mut outbox = Outbox::new(tx);
+        outbox.send(Message::Event(Event::new(Kind::Request, None, 0, false)));
+        outbox.send(Message::Row(row("MAC0", "kept")));
+        outbox.send(Message::Row(row("MAC1", "kept")));
+        outbox.send(Message::Forget("MAC0".into()));
+        outbox.send(Message::StateNotSaved("disk full".into()));
+        assert_eq!(
+            outbox.rows.keys().collect::<Vec<_>>(),
+            ["MAC1"],
+            "its row goes"
+        );
+        let mut seen = Vec::new();
+        for _ in 0..10 {
+            seen.extend(rx.try_iter().map(|m| match m {
+                Message::Event(_) => "event".to_string(),
+                Message::Row(r) => format!("row {}", r.mac),
+                Message::Forget(mac) => format!("forget {mac}"),
+                Message::StateNotSaved(why) => format!("unsaved: {why}"),
+                Message::Progress { .. } => "progress".into(),
+            }));
+            outbox.flush();
+        }
+        assert_eq!(
+            seen,
+            ["event", "unsaved: disk full", "forget MAC0", "row MAC1"]
+        );
+        // A phone forgotten and then walked again keeps its new row: the row comes after.
+        let (tx, rx) = mpsc::sync_channel(8);
+        let mut outbox = Outbox::new(tx);
+        outbox.forgotten.insert("MAC2".into());
+        outbox.send(Message::Row(row("MAC2", "again")));
+        assert!(matches!(rx.try_recv(), Ok(Message::Forget(mac)) if mac == "MAC2"));
+        assert!(matches!(rx.try_recv(), Ok(Message::Row(r)) if r.running == "again"));
     }
 }

@@ -171,6 +171,16 @@ pub fn show<W: Write>(
                 }
                 false
             }
+            Ok(Message::Forget(mac)) => {
+                board.rows.remove(&mac);
+                dirty = true;
+                false
+            }
+            Ok(Message::StateNotSaved(why)) => {
+                board.state_error = Some(why);
+                dirty = true;
+                false
+            }
             Err(RecvTimeoutError::Timeout) => {
                 dirty = true;
                 false

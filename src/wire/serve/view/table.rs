@@ -33,6 +33,8 @@ pub struct Board {
     pub rows: BTreeMap<String, Row>,
     /// The phones expected (`--phones`, `--phones-file`), shown as "not seen" until they ask.
     pub expected: Vec<String>,
+    /// Why the state file could not be written, said under the table.
+    pub state_error: Option<String>,
 }
 
 /// What the table shows of a phone's state: the registry's, or not seen yet.
@@ -354,13 +356,19 @@ impl Board {
             .collect();
         let mut notes = self.notes(budget);
         let footer = self.footer(budget);
-        // Header, rows, notes and footer within the terminal's height less one.
+        let unsaved = self.state_error.as_ref().map(|why| {
+            let line = format!("state not saved: {}; serve will exit 1", Untrusted(why));
+            style.error(&clip(&line, budget))
+        });
+        // Header, rows, the state's line, notes and footer within the terminal's height less
+        // one.
         let room = lines.saturating_sub(1).max(4);
-        while 1 + rows.len() + notes.len() + 1 > room && !notes.is_empty() {
+        let fixed = 2 + usize::from(unsaved.is_some());
+        while fixed + rows.len() + notes.len() > room && !notes.is_empty() {
             notes.pop();
         }
-        if 1 + rows.len() + 1 > room {
-            let keep = room.saturating_sub(3);
+        if fixed + rows.len() > room {
+            let keep = room.saturating_sub(fixed + 1);
             let hidden = rows.len() - keep;
             rows.truncate(keep);
             rows.push(clip(
@@ -369,6 +377,7 @@ impl Board {
             ));
         }
         out.extend(rows);
+        out.extend(unsaved);
         out.extend(notes);
         out.push(footer);
         out

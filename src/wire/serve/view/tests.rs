@@ -54,6 +54,7 @@ fn bench() -> Board {
     Board {
         rows,
         expected: vec!["0018B9000011".into(), "0018B9000018".into()],
+        state_error: None,
     }
 }
 
@@ -217,6 +218,36 @@ fn a_bench_taller_than_the_terminal_keeps_the_table_within_its_height() {
         "{lines:#?}"
     );
     assert!(lines[22].starts_with("40 phones: 40 waiting"), "{lines:#?}");
+}
+
+#[test]
+fn a_state_that_cannot_be_written_is_said_under_the_table_whatever_its_height() {
+    let mut board = bench();
+    let why = "cannot write the state file /s/state.json: Not a directory (os error 20)";
+    board.state_error = Some(format!("{why}\x1b[2J"));
+    let lines = board.table(&Style::plain(), NOW, 200, 24);
+    let said = lines
+        .iter()
+        .position(|l| l.starts_with("state not saved: "))
+        .unwrap_or_else(|| panic!("{lines:#?}"));
+    assert_eq!(
+        lines[said],
+        format!("state not saved: {why}\\u{{1b}}[2J; serve will exit 1"),
+        "under the rows, escaped"
+    );
+    assert!(
+        lines[said + 1].starts_with("0018B9000016:"),
+        "above the reasons: {lines:#?}"
+    );
+    // A bench taller than the terminal: the line is kept, the table within its height.
+    for n in 0..40 {
+        let mac = format!("0018B90001{n:02}");
+        board.rows.insert(mac.clone(), row(&mac, State::Waiting));
+    }
+    let lines = board.table(&Style::plain(), NOW, 80, 24);
+    assert_eq!(lines.len(), 23, "{lines:#?}");
+    assert!(lines[21].starts_with("state not saved: "), "{lines:#?}");
+    assert!(lines[20].starts_with("... and "), "{lines:#?}");
 }
 
 /// A screen clear, a window title, an imitation of phoneup's red, a carriage return, a line
