@@ -39,6 +39,14 @@ impl Drop for Namespaces {
     }
 }
 
+/// Fails the test, saying how to install it, when `ip` (iproute2) is missing.
+pub fn require_ip() {
+    assert!(
+        std::path::Path::new("/usr/sbin/ip").exists() || std::path::Path::new("/sbin/ip").exists(),
+        "ip is missing: install iproute2 ({INSTALL})"
+    );
+}
+
 /// Runs `ip` and fails the test with its message when it fails.
 pub fn ip(args: &[&str]) {
     let output = Command::new("ip")

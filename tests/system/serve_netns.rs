@@ -10,16 +10,11 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::bench::{bench_root, read_events, scratch, TARGET};
-use super::netns::{ip, up, veth, Namespaces};
-
-const INSTALL: &str = "bash .ci/install-test-servers";
+use super::netns::{ip, require_ip, up, veth, Namespaces};
 
 #[test]
 fn serve_places_a_phone_by_the_neighbour_table_on_its_very_first_os79xx_txt() {
-    assert!(
-        Path::new("/usr/sbin/ip").exists() || Path::new("/sbin/ip").exists(),
-        "ip is missing: {INSTALL}"
-    );
+    require_ip();
     let tag = std::process::id() % 100_000;
     let server_ns = format!("pu-srv-{tag}");
     let phone_ns = format!("pu-ph-{tag}");

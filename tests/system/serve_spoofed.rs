@@ -10,11 +10,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::bench::scratch;
-use super::netns::{enter, ip, up, veth, Namespaces};
+use super::netns::{enter, ip, require_ip, up, veth, Namespaces};
 use super::serve_hostile::{first_answer, root};
 use super::serve_load::rrq;
 
-const INSTALL: &str = "bash .ci/install-test-servers";
 const SERVER: Ipv4Addr = Ipv4Addr::new(10, 99, 0, 1);
 const CLIENT: Ipv4Addr = Ipv4Addr::new(10, 99, 0, 2);
 
@@ -168,10 +167,7 @@ fn serve_in(ns: &str, root: &Path, dir: &Path) -> std::process::Child {
 
 #[test]
 fn six_hundred_spoofed_silent_requests_in_a_namespace_leave_a_missing_file_answered() {
-    assert!(
-        Path::new("/usr/sbin/ip").exists() || Path::new("/sbin/ip").exists(),
-        "ip is missing: {INSTALL}"
-    );
+    require_ip();
     let tag = std::process::id() % 100_000;
     let (server_ns, client_ns) = (format!("pu-f1s-{tag}"), format!("pu-f1c-{tag}"));
     let mut guard = Namespaces::add(&[&server_ns, &client_ns]);

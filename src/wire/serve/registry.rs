@@ -17,7 +17,7 @@
 //! [`crate::wire::transfer::Failure`], [`crate::knowledge`].
 
 use core::net::{IpAddr, SocketAddr};
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::PathBuf;
 
 use crate::knowledge::firmware::{is_firmware, is_image};
@@ -574,17 +574,17 @@ impl<'m, D: Directory> Registry<'m, D> {
         self.forget_unplaced(now);
     }
 
-    /// Under `--all`, a phone serve never placed (no load known, nothing fetched, no stage done:
-    /// a made-up MAC looks like this), seen, and quiet for [`FORGET_AFTER`] times `--stuck-after` is
-    /// forgotten, so that a flood of MACs does not hold [`MAX_ALL_PHONES`] for good. Never a
-    /// phone named with `--phones` or `--phones-file`, nor one walking (sent a file, rebooting,
-    /// placed, done or failed).
+    /// Under `--all`, a phone serve never placed (no load known, nothing fetched, no stage
+    /// done: a made-up MAC looks like this), seen and then quiet for [`FORGET_AFTER`] times
+    /// `--stuck-after`, is forgotten, so that a flood of MACs does not hold [`MAX_ALL_PHONES`]
+    /// for good. Never a phone named with `--phones` or `--phones-file`, nor one on its way
+    /// (placed, sent a file, rebooting, done or failed).
     fn forget_unplaced(&mut self, now: Now) {
         if !self.roster.all {
             return;
         }
         let after = self.stuck_after_ms.saturating_mul(FORGET_AFTER);
-        let gone: Vec<String> = self
+        let gone: BTreeSet<String> = self
             .phones
             .iter()
             .filter(|(mac, phone)| {
@@ -595,11 +595,14 @@ impl<'m, D: Directory> Registry<'m, D> {
             })
             .map(|(mac, _)| mac.clone())
             .collect();
+        if gone.is_empty() {
+            return;
+        }
+        self.by_ip.retain(|_, mac| !gone.contains(mac));
         for mac in gone {
             let Some(phone) = self.phones.remove(&mac) else {
                 continue;
             };
-            self.by_ip.retain(|_, m| *m != mac);
             let address = phone.address.unwrap_or_else(|| "-".into());
             let why = format!(
                 "--all: never placed and quiet for {} s: no longer kept (walked afresh if it asks again)",
