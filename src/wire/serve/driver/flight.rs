@@ -136,6 +136,11 @@ impl Hooks<Sender<Body>> for Sending {
         // The socket is connected: only the phone's datagrams arrive.
         self.shared.answered.store(true, Ordering::Relaxed);
         sender.handle_datagram(now, from, bytes);
+        // Before the block it queued goes out: once the phone has it, its next request may
+        // come at once, and must find this transfer ending.
+        self.shared
+            .ending
+            .store(sender.sent_last(), Ordering::Release);
     }
 
     fn error(
@@ -164,7 +169,7 @@ impl Hooks<Sender<Body>> for Sending {
         }
         self.shared
             .ending
-            .store(sender.sent_last(), Ordering::Relaxed);
+            .store(sender.sent_last(), Ordering::Release);
     }
 
     fn max_wait(&self) -> Option<Duration> {
@@ -199,6 +204,8 @@ fn transfer(start: Start) {
     } = start;
     let mut sender = Sender::new(peer, &request, body, config, Instant::now());
     drop(request);
+    // A one-block file's only block is its last, queued already: ending before it is sent.
+    shared.ending.store(sender.sent_last(), Ordering::Release);
     let mut sending = Sending {
         tag,
         reports,

@@ -110,7 +110,7 @@ impl Flights {
                 .filter(|peer| {
                     self.by_peer
                         .get(peer)
-                        .is_some_and(|f| f.managed && f.shared.ending.load(Ordering::Relaxed))
+                        .is_some_and(|f| f.managed && f.shared.ending.load(Ordering::Acquire))
                 })
                 .copied()
                 .collect()
