@@ -508,3 +508,44 @@ fn a_source_that_fails_ends_the_send_with_an_error_0() {
         Some(Event::Failed(Failure::Source { .. }))
     ));
 }
+
+#[test]
+fn a_file_read_ahead_is_sent_block_by_block_with_its_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f");
+    let file: Vec<u8> = (0..1300u32).map(|i| (i * 7) as u8).collect();
+    std::fs::write(&path, &file).unwrap();
+    let now = Instant::now();
+    let source = io::BufReader::with_capacity(1000, std::fs::File::open(&path).unwrap());
+    let request = Request {
+        options: vec![("tsize".into(), "0".into())],
+        ..Request::octet("f")
+    };
+    let mut s = Sender::new(client(), &request, source, SendConfig::default(), now);
+    assert_eq!(
+        s.poll_event(),
+        Some(Event::Started {
+            blksize: 512,
+            tsize: Some(1300)
+        })
+    );
+    assert_eq!(
+        decoded(&s.poll_transmit().unwrap()),
+        Packet::Oack {
+            options: vec![("tsize".into(), "1300".into())]
+        }
+    );
+    let mut received = Vec::new();
+    for block in 0..3u16 {
+        s.handle_datagram(now, client(), &ack(block));
+        match decoded(&s.poll_transmit().unwrap()) {
+            Packet::Data { block: got, data } => {
+                assert_eq!(got, block + 1);
+                received.extend_from_slice(data);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(received, file, "whole, across the read-ahead's edges");
+    assert!(s.sent_last());
+}
