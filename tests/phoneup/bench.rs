@@ -28,7 +28,7 @@ pub struct Serve {
 }
 
 impl Serve {
-    /// Starts `phoneup serve --listen ADDRESS --events json ARGS...`, its events in a file, and
+    /// Starts `phoneup serve --listen ADDRESS --format json ARGS...`, its events in a file, and
     /// waits (at most 10 s) until it answers.
     pub fn start(address: SocketAddr, args: &[&str], events: &Path) -> Serve {
         Serve::start_with(address, args, events, &[])
@@ -44,7 +44,7 @@ impl Serve {
         let out = std::fs::File::create(events).unwrap();
         let child = Command::new(assert_cmd::cargo::cargo_bin("phoneup"))
             .arg("serve")
-            .args(["--listen", &address.to_string(), "--events", "json"])
+            .args(["--listen", &address.to_string(), "--format", "json"])
             .args(args)
             .env("NO_COLOR", "1")
             .envs(env.iter().copied())

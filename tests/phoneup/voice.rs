@@ -1,14 +1,16 @@
 //! One voice across the commands: the same top-level JSON keys whether the answer is yes or no
 //! (`next_step` always there, `null` when empty), one all-good line and one finding shape in
 //! check, lint and probe, counts in words, `Next:` lines with the user's own paths, and
-//! suggestions a user can paste.
+//! suggestions a user can paste; and every `serve --format json` event line with exactly the
+//! keys docs/json.md gives its event.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use serde_json::Value;
 
-use super::loopback::{Wrong, WrongServer};
+use super::bench::{bench_root, fetch, leases, phones, scratch, state_file, walk, Serve, TARGET};
+use super::loopback::{free_port, Wrong, WrongServer};
 use super::support::{card, clean_root_with, run, Test};
 
 fn keys(value: &Value) -> BTreeSet<String> {
@@ -284,4 +286,130 @@ fn next_lines_carry_the_users_paths_and_suggestions_are_pasteable() {
         stdout.contains("then run: phoneup plan --from P0S3-06-3-00 --to P0S3-"),
         "{stdout}"
     );
+}
+
+/// The words in backticks in `cell`.
+fn quoted(cell: &str) -> BTreeSet<String> {
+    cell.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// docs/json.md's table of serve's events: each event's keys always there, and those there when
+/// they apply.
+type EventKeys = std::collections::BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)>;
+
+fn documented_events() -> EventKeys {
+    let doc = include_str!("../../docs/json.md");
+    let serve = &doc[doc
+        .find("\n## serve\n")
+        .expect("docs/json.md has `## serve`")..];
+    serve
+        .lines()
+        .filter(|l| l.starts_with("| `") && !l.starts_with("| `event`"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').collect();
+            let event = quoted(cells[1]).into_iter().next().unwrap();
+            (event, (quoted(cells[2]), quoted(cells[3])))
+        })
+        .collect()
+}
+
+#[test]
+fn every_serve_event_line_has_exactly_the_keys_docs_json_gives_its_event() {
+    let documented = documented_events();
+    let names: Vec<&str> = documented.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "forgotten",
+            "impersonation",
+            "not_found",
+            "phone_done",
+            "phone_failed",
+            "placed",
+            "refused",
+            "request",
+            "sent",
+            "stage_done",
+            "stuck",
+            "transfer_failed"
+        ],
+        "docs/json.md's table names every event serve prints"
+    );
+    // The factory phone walked to the target over loopback, and a name out of DIR refused.
+    let dir = scratch("json-keys");
+    let root = bench_root(&dir);
+    let phone = phones()[0].clone();
+    let leases = leases(&dir, std::slice::from_ref(&phone));
+    let state = state_file(&dir);
+    let listen = format!("127.0.0.1:{}", free_port("127.0.0.1"));
+    let serve = Serve::start(
+        listen.parse().unwrap(),
+        &[
+            "--tftp-root",
+            root.to_str().unwrap(),
+            "--to",
+            TARGET,
+            "--phones",
+            phone.mac,
+            "--leases",
+            leases.to_str().unwrap(),
+            "--state",
+            state.to_str().unwrap(),
+        ],
+        &dir.join("events.jsonl"),
+    );
+    let path = walk(serve.address, &phone, phone.from, TARGET, 10);
+    assert_eq!(path.last().map(String::as_str), Some(TARGET), "{path:?}");
+    assert_eq!(fetch(serve.address, phone.ip, "../etc/passwd"), None);
+    let (code, summary) = serve.stop();
+    assert_eq!(code, 0, "{summary}");
+    let lines = std::fs::read_to_string(dir.join("events.jsonl")).unwrap();
+    let every = ["event", "time_ms", "mac", "address", "managed"];
+    let mut seen = BTreeSet::new();
+    for line in lines.lines() {
+        let value: Value = serde_json::from_str(line)
+            .unwrap_or_else(|e| panic!("not one JSON object ({e}): {line}"));
+        let got = keys(&value);
+        let event = value["event"].as_str().unwrap_or_else(|| panic!("{line}"));
+        let (always, sometimes) = documented
+            .get(event)
+            .unwrap_or_else(|| panic!("docs/json.md has no row for `{event}`: {line}"));
+        let least: BTreeSet<String> = every
+            .iter()
+            .map(|k| k.to_string())
+            .chain(always.clone())
+            .collect();
+        assert!(
+            got.is_superset(&least),
+            "{event} lacks {:?}: {line}",
+            &least - &got
+        );
+        let extra: Vec<&String> = got
+            .difference(&least)
+            .filter(|k| !sometimes.contains(*k))
+            .collect();
+        assert!(
+            extra.is_empty(),
+            "{event} has undocumented {extra:?}: {line}"
+        );
+        seen.insert(event.to_string());
+    }
+    for event in [
+        "request",
+        "sent",
+        "not_found",
+        "refused",
+        "placed",
+        "stage_done",
+        "phone_done",
+    ] {
+        assert!(
+            seen.contains(event),
+            "the walk printed no `{event}`: {seen:?}"
+        );
+    }
 }
