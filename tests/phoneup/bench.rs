@@ -17,7 +17,7 @@ use phoneup::knowledge::Builtin;
 use phoneup::wire::client::{Client, Want};
 use phoneup::wire::transfer::Ask;
 
-use super::loopback::answers;
+use super::loopback::{answers, free_port};
 use super::support::Test;
 
 /// A serve process, stopped (SIGTERM, then SIGKILL) when dropped.
@@ -135,6 +135,25 @@ impl Drop for Serve {
             let _ = child.wait();
         }
     }
+}
+
+/// An address on 127.0.0.1 with a free port.
+pub fn address() -> SocketAddr {
+    format!("127.0.0.1:{}", free_port("127.0.0.1"))
+        .parse()
+        .unwrap()
+}
+
+/// serve of `root` to [`TARGET`] for the phones `roster` names (`--all`, `--phones MAC`), with
+/// `phone`'s lease, its state and events in `dir`.
+pub fn serve_one(dir: &Path, root: &Path, phone: &Bench, roster: &[&str]) -> Serve {
+    let leases = leases(dir, std::slice::from_ref(phone));
+    let state = state_file(dir);
+    let mut args = vec!["--tftp-root", root.to_str().unwrap(), "--to", TARGET];
+    args.extend_from_slice(roster);
+    args.extend(["--leases", leases.to_str().unwrap()]);
+    args.extend(["--state", state.to_str().unwrap()]);
+    Serve::start(address(), &args, &dir.join("events.jsonl"))
 }
 
 /// A fresh folder for one test (`phoneup-serve-TAG-...` under the temp dir), removed when it is

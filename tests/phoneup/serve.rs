@@ -5,36 +5,15 @@
 //! options, port 69, a target no plan reaches). Every serve is stopped by a guard, also when a
 //! test fails; every loop is bounded.
 
-use std::net::SocketAddr;
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
 use phoneup::knowledge::firmware::is_firmware;
 
 use super::bench::{
-    bench_args, bench_root, fetch, leases, phones, phones_file, power_cycle, scratch, sixth,
-    snapshot, walk, walk_all, Bench, Serve, TARGET,
+    address, bench_args, bench_root, fetch, leases, phones, phones_file, power_cycle, scratch,
+    serve_one, sixth, snapshot, walk, walk_all, Serve, TARGET,
 };
-use super::loopback::free_port;
-
-fn address() -> SocketAddr {
-    format!("127.0.0.1:{}", free_port("127.0.0.1"))
-        .parse()
-        .unwrap()
-}
-
-/// serve of `root` to [`TARGET`] for the phones `roster` names (`--all`, `--phones MAC`), with
-/// `phone`'s lease, its state and events in `dir`.
-fn serve_one(dir: &Path, root: &Path, phone: &Bench, roster: &[&str]) -> Serve {
-    let leases = leases(dir, std::slice::from_ref(phone));
-    let state = super::bench::state_file(dir);
-    let mut args = vec!["--root", root.to_str().unwrap(), "--to", TARGET];
-    args.extend_from_slice(roster);
-    args.extend(["--leases", leases.to_str().unwrap()]);
-    args.extend(["--state", state.to_str().unwrap()]);
-    Serve::start(address(), &args, &dir.join("events.jsonl"))
-}
 
 #[test]
 fn five_phones_at_once_reach_their_targets_through_serve_alone_and_a_sixth_gets_the_directory_as_it_is(

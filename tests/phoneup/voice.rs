@@ -9,8 +9,8 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use super::bench::{bench_root, fetch, leases, phones, scratch, state_file, walk, Serve, TARGET};
-use super::loopback::{free_port, Wrong, WrongServer};
+use super::bench::{bench_root, fetch, phones, scratch, serve_one, walk, TARGET};
+use super::loopback::{Wrong, WrongServer};
 use super::support::{card, clean_root_with, run, Test};
 
 fn keys(value: &Value) -> BTreeSet<String> {
@@ -343,25 +343,7 @@ fn every_serve_event_line_has_exactly_the_keys_docs_json_gives_its_event() {
     let dir = scratch("json-keys");
     let root = bench_root(&dir);
     let phone = phones()[0].clone();
-    let leases = leases(&dir, std::slice::from_ref(&phone));
-    let state = state_file(&dir);
-    let listen = format!("127.0.0.1:{}", free_port("127.0.0.1"));
-    let serve = Serve::start(
-        listen.parse().unwrap(),
-        &[
-            "--tftp-root",
-            root.to_str().unwrap(),
-            "--to",
-            TARGET,
-            "--phones",
-            phone.mac,
-            "--leases",
-            leases.to_str().unwrap(),
-            "--state",
-            state.to_str().unwrap(),
-        ],
-        &dir.join("events.jsonl"),
-    );
+    let serve = serve_one(&dir, &root, &phone, &["--phones", phone.mac]);
     let path = walk(serve.address, &phone, phone.from, TARGET, 10);
     assert_eq!(path.last().map(String::as_str), Some(TARGET), "{path:?}");
     assert_eq!(fetch(serve.address, phone.ip, "../etc/passwd"), None);
