@@ -22,6 +22,8 @@ use crate::files::mac::Mac;
 use crate::knowledge::catalogue;
 use crate::knowledge::matrix::Matrix;
 use crate::output::Untrusted;
+use crate::wire::cdp::{CdpListener, Interface};
+use crate::wire::serve::driver::heard::page_port;
 use crate::wire::serve::driver::{listen, Clock, Server, VIEW_QUEUE};
 use crate::wire::serve::files::Dir;
 use crate::wire::serve::phones::{Phone, Roster, Wanted};
@@ -80,6 +82,9 @@ pub(crate) struct Args {
     /// The user serve runs as once it listens, when started as root (as tftpd-hpa's -u); root stays root
     #[arg(long, value_name = "USER", default_value = "nobody")]
     user: String,
+    /// Listen for the phones' CDP announcements on this network interface (needs root or CAP_NET_RAW at start); off unless given
+    #[arg(long, value_name = "IFACE")]
+    cdp: Option<String>,
     /// Reset one phone's record in the state file (serve must not be running on it), and exit
     #[arg(long, value_name = "MAC", conflicts_with_all = ["print_dhcp", "phones", "phones_file", "all"])]
     forget: Option<String>,
@@ -166,6 +171,8 @@ struct Ready<'m> {
     /// The state file, as given or found (the registry's may become relative: [`Args::drop_root`]).
     state: PathBuf,
     lock: state::Lock,
+    /// The CDP listener of `--cdp`, opened before root is dropped.
+    cdp: Option<CdpListener>,
 }
 
 impl Args {
@@ -180,6 +187,11 @@ impl Args {
         let matrix = context.matrix()?;
         let mut ready = self.ready(matrix)?;
         let socket = listen(listen_at).map_err(|error| listen_error(listen_at, &error))?;
+        if let Some(interface) = &self.cdp {
+            let listener = CdpListener::open(&Interface::Named(interface.clone()))
+                .map_err(|e| usage(format!("--cdp {}: {e}", Untrusted(interface))))?;
+            ready.cdp = Some(listener);
+        }
         let user = self.drop_root(&mut ready)?;
         self.start_line(&socket, &ready, user.as_ref());
         self.serve(socket, ready)
@@ -269,6 +281,7 @@ impl Args {
             expected,
             state: state_path,
             lock,
+            cdp: None,
         })
     }
 
@@ -335,8 +348,15 @@ impl Args {
             Some(account) => format!("runs as user {}; ", account.name),
             None => String::new(),
         };
+        let cdp = match &ready.cdp {
+            Some(listener) => format!(
+                "  hears CDP on {}: a phone's announcement places it before it asks\n",
+                Untrusted(listener.interface())
+            ),
+            None => String::new(),
+        };
         let text = format!(
-            "phoneup serve: listening on {address} (TFTP)\n  walking phones to {}\n  serving {} (read only)\n  {phones}\n  state: {}\n  {user}Ctrl-C stops serve and sums up.\n",
+            "phoneup serve: listening on {address} (TFTP)\n{cdp}  walking phones to {}\n  serving {} (read only)\n  {phones}\n  state: {}\n  {user}Ctrl-C stops serve and sums up.\n",
             ready.registry.roster.target,
             Untrusted(dir),
             Untrusted(ready.state.display()),
@@ -401,6 +421,7 @@ impl Args {
             resumed,
             expected,
             lock,
+            cdp,
             ..
         } = ready;
         let mode = if self.events == Some(Events::Json) {
@@ -433,6 +454,8 @@ impl Args {
             leases: self.leases.clone(),
             view: tx,
             clock,
+            cdp,
+            page_port: page_port(),
         }
         .run();
         stop.store(true, Ordering::SeqCst);

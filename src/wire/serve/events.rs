@@ -4,7 +4,7 @@
 //!
 //! Event names (`event` in JSON): `request`, `sent`, `not_found`, `refused`,
 //! `transfer_failed`, `placed`, `stage_done`, `phone_done`, `phone_failed`, `stuck`,
-//! `impersonation`, `forgotten`.
+//! `impersonation`, `forgotten`, `heard`.
 //!
 //! A file name is kept as the client sent it (JSON carries it exactly, escaped as JSON); the line
 //! for people shows it, and every reason, escaped ([`Untrusted`]).
@@ -39,6 +39,9 @@ pub enum Kind {
     PhoneFailed,
     /// A phone asks for the same file again and again, or has made no progress for a while.
     Stuck,
+    /// A fact about a managed phone besides its requests (its CDP announcement, its web page)
+    /// narrowed the loads it may run, or replaced the load the phones file names.
+    Heard,
     /// A client asked for a per-phone file of another MAC than the neighbour table or the
     /// leases give its address: answered as the directory is, kept off that phone's record.
     Impersonation,

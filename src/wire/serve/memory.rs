@@ -17,7 +17,8 @@ use crate::files::{loads, sip_default_cnf};
 use crate::knowledge::load_id::{Kind, LoadId, Protocol};
 use crate::knowledge::matrix::Matrix;
 use crate::knowledge::phones::Model;
-use crate::phone::{Answer, Boot, Phone, Server};
+use crate::phone::{web_page, Answer, Boot, Phone, Server};
+use crate::wire::device_info::parse_page;
 use crate::wire::packet::code;
 use crate::wire::serve::directory::{Directory, Opened, TEXT_LIMIT};
 use crate::wire::serve::events::{Event, Message, Row, State};
@@ -192,6 +193,13 @@ pub struct Bench<'m> {
     pub rows: BTreeMap<String, Row>,
     /// State-file writes asked for.
     pub saves: usize,
+    /// Phones answer serve's ask for their web page, when the phone model says their load
+    /// serves one ([`crate::phone::web_page`]).
+    pub web: bool,
+    /// Web pages serve asked for.
+    pub pages_asked: usize,
+    /// The phone booting now (MAC, load, model), whose page answers.
+    booting: Option<(String, String, Model)>,
 }
 
 impl<'m> Bench<'m> {
@@ -207,6 +215,9 @@ impl<'m> Bench<'m> {
             events: Vec::new(),
             rows: BTreeMap::new(),
             saves: 0,
+            web: false,
+            pages_asked: 0,
+            booting: None,
         }
     }
 
@@ -216,22 +227,46 @@ impl<'m> Bench<'m> {
         self.now.wall_ms += ms;
     }
 
-    /// Takes in what the registry asks for.
+    /// Takes in what the registry asks for; a page asked for is answered at once, as the
+    /// phone booting now serves it (through the page reader, as serve's driver reads it).
     pub fn apply(&mut self) {
-        while let Some(effect) = self.registry.poll_effect() {
-            match effect {
-                Effect::Show(Message::Event(event)) => self.events.push(event),
-                Effect::Show(Message::Row(row)) => {
-                    self.rows.insert(row.mac.clone(), row);
+        loop {
+            let mut asked = Vec::new();
+            while let Some(effect) = self.registry.poll_effect() {
+                match effect {
+                    Effect::Show(Message::Event(event)) => self.events.push(event),
+                    Effect::Show(Message::Row(row)) => {
+                        self.rows.insert(row.mac.clone(), row);
+                    }
+                    Effect::Show(Message::Progress { .. }) => {}
+                    Effect::Show(Message::Forget(mac)) => {
+                        self.rows.remove(&mac);
+                    }
+                    Effect::Show(Message::StateNotSaved(_)) => {}
+                    Effect::Save => self.saves += 1,
+                    Effect::AskPage { mac, .. } => asked.push(mac),
                 }
-                Effect::Show(Message::Progress { .. }) => {}
-                Effect::Show(Message::Forget(mac)) => {
-                    self.rows.remove(&mac);
+            }
+            if asked.is_empty() {
+                return;
+            }
+            for mac in asked {
+                self.pages_asked += 1;
+                if let Some(fact) = self.page_of(&mac) {
+                    self.registry.fact(self.now, &fact);
                 }
-                Effect::Show(Message::StateNotSaved(_)) => {}
-                Effect::Save => self.saves += 1,
             }
         }
+    }
+
+    /// What the web page of the phone booting now says, when it is `mac` and serves one.
+    fn page_of(&self, mac: &str) -> Option<Fact> {
+        let (booting, running, model) = self.booting.as_ref().filter(|_| self.web)?;
+        if booting != mac {
+            return None;
+        }
+        let page = web_page::device_information(&LoadId::parse(running).ok()?, *model, mac)?;
+        Fact::from_page(mac, &parse_page(page.as_bytes()).ok()?)
     }
 
     /// Time passes without a request.
@@ -278,6 +313,7 @@ impl<'m> Bench<'m> {
             lease: Some(handset.mac.clone()),
             ..Client::at(handset.address)
         };
+        self.booting = Some((handset.mac.clone(), handset.running.clone(), handset.model));
         let boot = phone.boot(
             number,
             &running,
@@ -286,6 +322,7 @@ impl<'m> Bench<'m> {
                 client,
             },
         );
+        self.booting = None;
         handset.running = boot.after.clone();
         self.advance(REBOOT_MS);
         self.tick();
@@ -382,6 +419,8 @@ pub struct Walked {
     pub told: bool,
     /// The phone announced its load in CDP before each boot.
     pub cdp: bool,
+    /// The phone answered serve's ask for its web page.
+    pub web: bool,
     pub walk: Walk,
     /// serve's state for the phone at the end (`None`: serve never managed it).
     pub state: Option<State>,
@@ -394,14 +433,43 @@ pub const MAX_BOOTS: usize = 100;
 /// reaches from it (of the targets `wanted` takes), on one bench per target
 /// ([`Memory::catalogue`], `--all`): once with serve told the load, once not.
 pub fn walk_catalogue(matrix: &Matrix, wanted: impl Fn(&LoadId) -> bool) -> Vec<Walked> {
-    walk_catalogue_as(matrix, wanted, &[(false, false), (true, false)])
+    walk_catalogue_as(matrix, wanted, &[Way::default(), Way::TOLD])
 }
 
-/// [`walk_catalogue`], each phone once for each (told, cdp) of `ways`.
+/// What serve learns of a phone besides its requests, in a walk of [`walk_catalogue_as`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Way {
+    /// serve is told its load (`MAC from=LOAD`).
+    pub told: bool,
+    /// It announces its load in CDP before each boot ([`Bench::cdp`]).
+    pub cdp: bool,
+    /// It answers serve's ask for its web page ([`Bench::web`]).
+    pub web: bool,
+}
+
+impl Way {
+    pub const TOLD: Way = Way {
+        told: true,
+        cdp: false,
+        web: false,
+    };
+    pub const CDP: Way = Way {
+        told: false,
+        cdp: true,
+        web: false,
+    };
+    pub const WEB: Way = Way {
+        told: false,
+        cdp: false,
+        web: true,
+    };
+}
+
+/// [`walk_catalogue`], each phone once for each of `ways`.
 pub fn walk_catalogue_as(
     matrix: &Matrix,
     wanted: impl Fn(&LoadId) -> bool,
-    ways: &[(bool, bool)],
+    ways: &[Way],
 ) -> Vec<Walked> {
     let knowledge = Knowledge::new(matrix, None);
     let universe = knowledge.universe();
@@ -424,26 +492,28 @@ pub fn walk_catalogue_as(
         };
         let mut handsets = Vec::new();
         for from in &starts {
-            for &(told, cdp) in ways {
+            for &way in ways {
                 let handset = Handset::new(handsets.len() as u32, from);
-                if told {
+                if way.told {
                     roster
                         .phones
                         .insert(handset.mac.clone(), (None, Some(from.to_string())));
                 }
-                handsets.push((handset, told, cdp));
+                handsets.push((handset, way));
             }
         }
         let mut bench = Bench::new(matrix, Memory::catalogue(matrix), roster);
-        for (mut handset, told, cdp) in handsets {
+        for (mut handset, way) in handsets {
             let from = handset.running.clone();
-            let walk = bench.walk_with(&mut handset, target, MAX_BOOTS, cdp);
+            bench.web = way.web;
+            let walk = bench.walk_with(&mut handset, target, MAX_BOOTS, way.cdp);
             let state = bench.registry.phones.get(&handset.mac).map(|p| p.state);
             walked.push(Walked {
                 target: target.clone(),
                 from,
-                told,
-                cdp,
+                told: way.told,
+                cdp: way.cdp,
+                web: way.web,
                 walk,
                 state,
             });

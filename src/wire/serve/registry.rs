@@ -28,7 +28,7 @@ use crate::wire::serve::files::relative_name;
 use crate::wire::serve::neighbours;
 pub use crate::wire::serve::now::Now;
 use crate::wire::serve::phones::{Phone, Roster};
-use crate::wire::serve::placement::{Knowledge, Logged};
+use crate::wire::serve::placement::{self, Knowledge, Logged};
 use crate::wire::transfer::Failure;
 
 mod decide;
@@ -37,7 +37,7 @@ mod expiry_tests;
 mod facts;
 #[cfg(test)]
 mod impersonation_tests;
-pub use facts::{announced, Fact};
+pub use facts::{announced, Fact, MAX_HEARD};
 #[cfg(test)]
 mod tests;
 
@@ -141,6 +141,9 @@ pub enum Effect {
     /// The phones changed: write the state file ([`Registry::phones`] to
     /// [`Registry::state_path`]).
     Save,
+    /// A managed phone serve has not placed began a boot at this address: ask its web page
+    /// (`DeviceInformationX`), once, and hand what it says to [`Registry::fact`].
+    AskPage { mac: String, address: IpAddr },
 }
 
 /// The phones serve walks, and every decision about them.
@@ -159,6 +162,8 @@ pub struct Registry<'m, D: Directory> {
     /// The time of the call being handled.
     now: Now,
     effects: VecDeque<Effect>,
+    /// Facts about `--all` phones that have not asked yet (at most [`facts::MAX_HEARD`]).
+    heard: VecDeque<Fact>,
 }
 
 impl<'m, D: Directory> Registry<'m, D> {
@@ -174,6 +179,7 @@ impl<'m, D: Directory> Registry<'m, D> {
             note: None,
             now: Now::default(),
             effects: VecDeque::new(),
+            heard: VecDeque::new(),
         }
     }
 
@@ -381,13 +387,7 @@ impl<'m, D: Directory> Registry<'m, D> {
     ) -> Serve<D::File> {
         let mut phone = match self.phones.remove(mac) {
             Some(phone) => phone,
-            None => {
-                let candidates = match hint.filter(|h| self.knowledge.matrix.by_name(h).is_some()) {
-                    Some(hint) => vec![hint],
-                    None => self.knowledge.universe(),
-                };
-                Phone::new(mac, &target, candidates)
-            }
+            None => self.new_phone(mac, &target, hint),
         };
         phone.address = Some(from.to_string());
         phone.last_seen_ms = self.now.wall_ms;
@@ -402,7 +402,10 @@ impl<'m, D: Directory> Registry<'m, D> {
         } else {
             phone.repeat = (name.to_string(), 1);
         }
+        let boot_starts = placement::is_boot_file(name, mac)
+            && (phone.placement.boot.is_empty() || phone.placement.starts_boot(name, mac));
         let serve = self.decide(&mut phone, from, mac, requested, name);
+        self.ask_page(&mut phone, from, boot_starts);
         if phone.repeat.1 == REPEATS && phone.state != State::Failed {
             let why = loop_reason(name, mac, &phone, &serve);
             phone.state = State::Stuck;

@@ -23,13 +23,19 @@
 //!   a request repeated by a phone while its transfer runs is ignored;
 //! - a request that does not decode is answered with ERROR 4, as tftpd-hpa does.
 //!
+//! What a phone gives away besides its requests is heard on threads of their own ([`heard`]):
+//! CDP frames on the interface `--cdp` names, and the web page of a managed phone serve has not
+//! placed, asked once a boot; both reach the registry as facts.
+//!
 //! May use: [`crate::wire::packet`], [`crate::wire::transfer`], [`crate::wire::drive`],
+//! [`crate::wire::cdp`], [`crate::wire::device_info`],
 //! [`crate::wire::serve`]'s `registry`, `files`, `neighbours` (its reads), `phones`, `state` and
 //! `events`; `libc` for `recvmsg`, `setrlimit` and `malloc_trim`.
 
 pub mod clock;
 pub mod flight;
 pub mod flights;
+pub mod heard;
 pub mod leases;
 pub mod limits;
 pub mod outbox;
@@ -52,8 +58,10 @@ use crate::wire::serve::neighbours;
 use crate::wire::serve::registry::{Client, Effect, Registry, Serve, Tag};
 use crate::wire::transfer::{Failure, SendConfig};
 
+use crate::wire::cdp::CdpListener;
 use flight::{Body, Report, Shared, Start};
 use flights::{Flight, Flights, Held, HeldBack};
+use heard::{Hearing, Told};
 use leases::Leases;
 use limits::{raise_open_files, Limits, MAX_TIMEOUT_S};
 use outbox::Outbox;
@@ -74,6 +82,10 @@ pub struct Server<'r, 'm> {
     /// Where the events, rows and progress go (the view), a channel of [`VIEW_QUEUE`].
     pub view: SyncSender<Message>,
     pub clock: Clock,
+    /// The CDP listener (`--cdp IFACE`), opened while privileged.
+    pub cdp: Option<CdpListener>,
+    /// The port phones' web pages are asked on ([`heard::page_port`]); `None`: none are.
+    pub page_port: Option<u16>,
 }
 
 /// How a run went, beyond the phones.
@@ -102,6 +114,8 @@ struct Running<'r, 'm> {
     /// Threads of transfers that have ended, to join.
     ended: Vec<JoinHandle<()>>,
     busy: u64,
+    /// CDP frames and web pages.
+    hearing: Hearing,
 }
 
 impl Server<'_, '_> {
@@ -116,11 +130,14 @@ impl Server<'_, '_> {
             leases,
             view,
             clock,
+            cdp,
+            page_port,
         } = self;
         let limits = Limits::for_open_files(raise_open_files());
         let mut saver = Saver::new(registry.state_path.clone(), registry.dir.clone());
         saver.save_now(&registry.phones)?;
         let (reports_tx, reports) = mpsc::channel();
+        let hearing = Hearing::start(cdp, page_port, &stop);
         let mut running = Running {
             socket,
             registry,
@@ -134,6 +151,7 @@ impl Server<'_, '_> {
             held: HeldBack::default(),
             ended: Vec::new(),
             busy: 0,
+            hearing,
         };
         running.apply();
         running.listen(&reports);
@@ -187,6 +205,7 @@ impl Running<'_, '_> {
             self.release_held();
             self.ended.retain(|t| !t.is_finished());
             let now = Instant::now();
+            self.hear(now);
             if now.duration_since(last_tick) >= Duration::from_millis(500) {
                 last_tick = now;
                 self.registry.tick(self.clock.now());
@@ -221,8 +240,10 @@ impl Running<'_, '_> {
             view,
             saver,
             busy,
+            hearing,
             ..
         } = self;
+        hearing.end();
         let mut view = view;
         let state_error = saver.finish(&registry.phones);
         if let Some(why) = &state_error {
@@ -244,6 +265,24 @@ impl Running<'_, '_> {
             match effect {
                 Effect::Show(message) => self.view.send(message),
                 Effect::Save => self.saver.mark(),
+                Effect::AskPage { mac, address } => self.hearing.ask(&mac, address),
+            }
+        }
+    }
+
+    /// Hands the registry what was heard besides requests: CDP announcements and web pages.
+    fn hear(&mut self, now: Instant) {
+        for told in self.hearing.poll(now) {
+            match told {
+                Told::Fact(fact) => {
+                    self.registry.fact(self.clock.now(), &fact);
+                    self.apply();
+                }
+                Told::Stopped(why) => {
+                    let mut event = Event::new(Kind::Heard, None, "-", false).why(why);
+                    event.time_ms = wall_ms();
+                    self.view.send(Message::Event(event));
+                }
             }
         }
     }

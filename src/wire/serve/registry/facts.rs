@@ -1,19 +1,29 @@
 //! What a phone gives away besides its requests, as facts without I/O: its CDP announcement
 //! (device ID `SEP<MAC>` or `SIP<MAC>`, platform, software version) and its own web page
-//! (`DeviceInformationX`: `appLoadID`, `bootLoadID`, `modelNumber`). The driver hears and fetches
-//! them ([`crate::wire::cdp`], [`crate::wire::device_info`]); here they narrow the loads a
-//! managed phone may run, between two boots only, and only to loads its requests may still
-//! show: the requests of each boot are replayed on the phone model whatever a fact said, and a
-//! phone whose requests a fact contradicts is placed from every load again. A SIP application
-//! of the UAL era announces its package's loader ID (`P003-08-x-00`, VOIPHOPPER), so `SIP<MAC>`
-//! with a loader ID means that package's SIP application.
+//! (`DeviceInformationX`: `appLoadID`, `modelNumber`), read from what [`crate::wire::cdp`] and
+//! [`crate::wire::device_info`] parsed (the driver hears and fetches them). Here they narrow the
+//! loads a managed phone may run, and only to loads the requests of its boot so far still allow:
+//! the requests of each boot are replayed on the phone model whatever a fact said, and a phone
+//! whose requests a fact contradicts is placed from every load again. A fact never narrows after
+//! a boot fetched a stage's firmware, nor while the next boot must show a stage taken. A fact
+//! that contradicts the load the phones file names (`from=`, before any stage) wins over it, with
+//! a `heard` event naming both. A SIP application of the UAL era announces its package's loader
+//! ID (`P003-08-x-00`, VOIPHOPPER), so `SIP<MAC>` with a loader ID means that package's SIP
+//! application.
 //!
-//! May use: what [`crate::wire::serve::registry`] may.
+//! May use: what [`crate::wire::serve::registry`] may, and the readings of
+//! [`crate::wire::cdp::announcement`] and [`crate::wire::device_info::page`].
 
 use crate::knowledge::load_id::{Kind, LoadId};
+use crate::output::Untrusted;
+use crate::wire::cdp::{CdpAnnouncement, DevicePrefix};
+use crate::wire::device_info::DeviceInfo;
 use crate::wire::serve::directory::Directory;
+use crate::wire::serve::events::{Event, Kind as EventKind, State};
 use crate::wire::serve::phones::Phone;
-use crate::wire::serve::registry::{Now, Registry};
+use crate::wire::serve::placement::{describe, replay, Placement};
+use crate::wire::serve::registry::{Effect, Now, Registry};
+use core::net::SocketAddr;
 
 /// The most of a model name kept.
 const MODEL_CHARS: usize = 40;
@@ -40,7 +50,8 @@ pub enum Fact {
 }
 
 impl Fact {
-    fn mac(&self) -> &str {
+    /// The phone it is about: twelve hex digits.
+    pub fn mac(&self) -> &str {
         match self {
             Fact::Cdp { mac, .. } | Fact::WebPage { mac, .. } => mac,
         }
@@ -89,46 +100,232 @@ pub fn announced(
         .collect()
 }
 
+/// The most facts kept for phones serve has not seen ask yet (`--all`): a LAN's worth of CDP
+/// frames cannot grow serve's memory past this.
+pub const MAX_HEARD: usize = 256;
+
+impl Fact {
+    /// What a CDP announcement says about a phone: believed only when its Device ID is
+    /// `SEP<MAC>`/`SIP<MAC>` of the frame's own sender and it names a software version.
+    pub fn from_cdp(heard: &CdpAnnouncement) -> Option<Fact> {
+        let mac = heard.phone_mac()?;
+        let prefix = heard.prefix()?;
+        let load = heard.software.as_ref()?.text.trim();
+        if load.is_empty() {
+            return None;
+        }
+        Some(Fact::Cdp {
+            mac: mac.to_string(),
+            sip: prefix == DevicePrefix::Sip,
+            load: load.chars().take(MODEL_CHARS).collect(),
+            model: heard.model().map(|m| m.to_string()),
+        })
+    }
+
+    /// What the page `mac`'s address served says: believed only when its `MACAddress` is `mac`.
+    pub fn from_page(mac: &str, page: &DeviceInfo) -> Option<Fact> {
+        let said = page.mac()?.to_string();
+        (said == mac).then(|| Fact::WebPage {
+            mac: said,
+            app_load: page
+                .app_load_id
+                .as_ref()
+                .map(|l| l.chars().take(MODEL_CHARS).collect()),
+            model: page.model().map(|m| m.to_string()),
+        })
+    }
+
+    /// Where it comes from, and what it says, in words (escaped: it is the network's text).
+    fn words(&self) -> String {
+        match self {
+            Fact::Cdp { sip, load, .. } => format!(
+                "its CDP announcement ({} with software {})",
+                if *sip { "SIP<MAC>" } else { "SEP<MAC>" },
+                Untrusted(load)
+            ),
+            Fact::WebPage { app_load, .. } => format!(
+                "its web page (DeviceInformationX, appLoadID {})",
+                Untrusted(app_load.as_deref().unwrap_or("-"))
+            ),
+        }
+    }
+}
+
+/// What a fact did to a phone's placement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Taken {
+    /// Nothing: it names no load the phone may run, or came when it may not narrow.
+    Nothing,
+    /// Fewer loads than before.
+    Narrowed,
+    /// It replaced the load the phones file names (`from=`), which it contradicts.
+    Overrode { told: String },
+}
+
+/// Narrows `placement` to the loads a fact `named`, when it may: never after a boot fetched
+/// a stage's firmware (the phone may already run another load), never while the next boot must
+/// show a stage taken, and only to loads the requests of the boot so far still allow. A phone
+/// whose only basis is the phones file (`told`, before any stage) is placed from the fact
+/// instead when they disagree and the requests allow the fact's loads.
+fn narrow(placement: &mut Placement, mac: &str, named: &[String], told: Option<&str>) -> Taken {
+    if named.is_empty() || !placement.sent.is_empty() {
+        return Taken::Nothing;
+    }
+    if placement
+        .expected
+        .as_ref()
+        .is_some_and(|e| placement.candidates.contains(e))
+    {
+        return Taken::Nothing;
+    }
+    let in_boot = !placement.boot.is_empty();
+    let allowed = |c: &String| !in_boot || replay(c, mac, &placement.boot).is_some();
+    let kept: Vec<String> = placement
+        .candidates
+        .iter()
+        .filter(|c| named.contains(c) && allowed(c))
+        .cloned()
+        .collect();
+    let taken = match told {
+        Some(told) if kept.is_empty() && placement.candidates == [told] => {
+            let instead: Vec<String> = named.iter().filter(|c| allowed(c)).cloned().collect();
+            if instead.is_empty() {
+                return Taken::Nothing;
+            }
+            placement.candidates = instead;
+            Taken::Overrode {
+                told: told.to_string(),
+            }
+        }
+        _ if kept.is_empty() || kept.len() == placement.candidates.len() => return Taken::Nothing,
+        _ => {
+            placement.candidates = kept;
+            Taken::Narrowed
+        }
+    };
+    if in_boot {
+        placement.current = placement.candidates.clone();
+    } else {
+        placement.probe = None;
+    }
+    taken
+}
+
 impl<D: Directory> Registry<'_, D> {
-    /// Takes a fact about a phone: a managed phone's model is kept for its row, and, between two
-    /// boots, the loads it may run are narrowed to those the fact names (a phone not seen yet
-    /// starts from them). Returns whether it narrowed anything.
+    /// Takes a fact about a phone: a managed phone's model is kept for its row, and the loads
+    /// it may run are narrowed to those the fact names, when [`narrow`] allows (a phone not seen
+    /// yet starts from them; under `--all` the fact waits for its first request). A fact that
+    /// contradicts the load the phones file names wins over it, with a `heard` event naming
+    /// both. Returns whether it narrowed anything.
     pub fn fact(&mut self, now: Now, fact: &Fact) -> bool {
         self.now = now;
         let mac = fact.mac().to_string();
-        let Some((target, _)) = self.roster.target_of(&mac) else {
+        let Some((target, hint)) = self.roster.target_of(&mac) else {
             return false;
         };
-        let universe = self.knowledge.universe();
-        let matrix = self.knowledge.matrix;
-        let loader = |name: &str| matrix.by_name(name).and_then(|l| l.loader.clone());
-        let named = announced(&universe, &loader, fact);
-        let mut phone = self
-            .phones
-            .remove(&mac)
-            .unwrap_or_else(|| Phone::new(&mac, &target, universe.clone()));
+        let phone = match self.phones.remove(&mac) {
+            Some(phone) => phone,
+            None if self.roster.phones.contains_key(&mac) => self.new_phone(&mac, &target, hint),
+            None => {
+                // --all: a phone that has not asked yet; kept until it does, a bounded few.
+                self.heard.retain(|f| f.mac() != mac);
+                if self.heard.len() >= MAX_HEARD {
+                    self.heard.pop_front();
+                }
+                self.heard.push_back(fact.clone());
+                return false;
+            }
+        };
+        self.take(phone, fact)
+    }
+
+    /// A managed phone seen for the first time: from the load the phones file names, else from
+    /// every load; then what was heard of it before it asked.
+    pub(super) fn new_phone(&mut self, mac: &str, target: &str, hint: Option<String>) -> Phone {
+        let candidates = match hint.filter(|h| self.knowledge.matrix.by_name(h).is_some()) {
+            Some(hint) => vec![hint],
+            None => self.knowledge.universe(),
+        };
+        let phone = Phone::new(mac, target, candidates);
+        match self.heard.iter().position(|f| f.mac() == mac) {
+            Some(at) => {
+                let fact = self.heard.remove(at).expect("found");
+                let mut phone = phone;
+                self.apply_fact(&mut phone, &fact);
+                phone
+            }
+            None => phone,
+        }
+    }
+
+    /// At the first request of a boot of a phone serve has not placed: ask for its web page
+    /// (once a boot; the driver bounds the asking in time and size).
+    pub(super) fn ask_page(&mut self, phone: &mut Phone, from: SocketAddr, boot_starts: bool) {
+        if boot_starts
+            && phone.placement.possible().len() > 1
+            && !matches!(phone.state, State::Done | State::Failed)
+        {
+            self.effects.push_back(Effect::AskPage {
+                mac: phone.mac.clone(),
+                address: from.ip(),
+            });
+        }
+    }
+
+    fn take(&mut self, mut phone: Phone, fact: &Fact) -> bool {
+        let mac = phone.mac.clone();
+        let before = (phone.model.clone(), phone.placement.candidates.clone());
+        let narrowed = self.apply_fact(&mut phone, fact);
+        let changed = before != (phone.model.clone(), phone.placement.candidates.clone());
+        self.phones.insert(mac.clone(), phone);
+        if changed {
+            self.save();
+            self.show(&mac);
+        }
+        narrowed
+    }
+
+    /// Keeps the model a fact names and narrows the phone's loads by it; tells what it did.
+    fn apply_fact(&mut self, phone: &mut Phone, fact: &Fact) -> bool {
         if let Some(model) = fact.model() {
             // Shown escaped by the view; kept short.
             phone.model = Some(model.chars().take(MODEL_CHARS).collect());
         }
-        let placement = &mut phone.placement;
-        let kept: Vec<String> = placement
-            .candidates
-            .iter()
-            .filter(|c| named.contains(c))
-            .cloned()
-            .collect();
-        let narrowed = placement.boot.is_empty()
-            && !kept.is_empty()
-            && kept.len() < placement.candidates.len();
-        if narrowed {
-            placement.candidates = kept;
-            placement.probe = None;
+        if matches!(phone.state, State::Done | State::Failed) {
+            return false;
         }
-        self.phones.insert(mac.clone(), phone);
-        self.save();
-        self.show(&mac);
-        narrowed
+        let universe = self.knowledge.universe();
+        let matrix = self.knowledge.matrix;
+        let loader = |name: &str| matrix.by_name(name).and_then(|l| l.loader.clone());
+        let named = announced(&universe, &loader, fact);
+        let told = self
+            .roster
+            .phones
+            .get(&phone.mac)
+            .and_then(|(_, hint)| hint.clone())
+            .filter(|_| phone.history.is_empty());
+        let before = phone.placement.candidates.len();
+        let taken = narrow(&mut phone.placement, &phone.mac, &named, told.as_deref());
+        let why = match &taken {
+            Taken::Nothing => return false,
+            Taken::Narrowed => format!(
+                "{}: serve narrows the loads it may run from {before} to {}",
+                fact.words(),
+                describe(&phone.placement.candidates)
+            ),
+            Taken::Overrode { told } => format!(
+                "the phones file says it runs {told} (from={told}), but {} names {}: serve believes the phone over the phones file (its requests still decide)",
+                fact.words(),
+                describe(&phone.placement.candidates)
+            ),
+        };
+        let address = phone.address.clone().unwrap_or_else(|| "-".into());
+        let mut event = Event::new(EventKind::Heard, Some(&phone.mac), address, true).why(why);
+        if let [one] = phone.placement.candidates.as_slice() {
+            event.load = Some(one.clone());
+        }
+        self.emit(event);
+        true
     }
 }
 
@@ -136,11 +333,12 @@ impl<D: Directory> Registry<'_, D> {
 mod tests {
     use super::*;
     use crate::knowledge::matrix::Matrix;
+    use crate::knowledge::phones::Model;
     use crate::knowledge::Builtin;
-    use crate::wire::serve::events::{Message, State};
+    use crate::plan::check::{check, Verdict};
+    use crate::wire::serve::events::Message;
     use crate::wire::serve::memory::{Bench, Handset, Memory};
     use crate::wire::serve::phones::Roster;
-    use crate::wire::serve::registry::Effect;
 
     const TARGET: &str = "P0S3-08-11-00";
 
@@ -252,6 +450,84 @@ mod tests {
             assert_eq!(walk.boots, Some(stages), "{from}: {walk:?}");
             assert_eq!(b.registry.phones[&handset.mac].state, State::Done, "{from}");
         }
+    }
+
+    /// The verdicts `check` gives the images a walk took.
+    fn verdicts(matrix: &Matrix, flashes: &[(String, String)]) -> Vec<Verdict> {
+        flashes
+            .iter()
+            .map(|(from, to)| check(matrix, from, to, Model::M7940).unwrap().verdict)
+            .collect()
+    }
+
+    #[test]
+    fn a_fact_that_contradicts_the_phones_file_wins_over_it_and_says_so() {
+        let matrix = Matrix::builtin().unwrap();
+        // SIP 3.0 written down as SIP 4.4: believed, it is given SIP 5.3, which check refuses.
+        let (real, told) = ("P0S3-03-0-00", "P0S3-04-4-00");
+        let mut wrong = bench(&matrix, false);
+        let mut handset = Handset::new(1, real);
+        let phones = &mut wrong.registry.roster.phones;
+        phones.insert(handset.mac.clone(), (None, Some(told.into())));
+        let walk = wrong.walk(&mut handset, TARGET, 20);
+        assert!(
+            verdicts(&matrix, &walk.flashes).contains(&Verdict::Refused),
+            "without a fact the phones file is believed: {walk:?}"
+        );
+        let mut b = bench(&matrix, false);
+        let mut handset = Handset::new(1, real);
+        let phones = &mut b.registry.roster.phones;
+        phones.insert(handset.mac.clone(), (None, Some(told.into())));
+        let walk = b.walk_with(&mut handset, TARGET, 20, true);
+        assert!(
+            verdicts(&matrix, &walk.flashes)
+                .iter()
+                .all(|v| *v == Verdict::Safe),
+            "{walk:?}"
+        );
+        // As many power cycles as told rightly (the walks from SIP 3.0 take 2 more than its 4
+        // stages either way: docs/serve-placement.md).
+        let mut rightly = bench(&matrix, false);
+        let mut again = Handset::new(1, real);
+        let phones = &mut rightly.registry.roster.phones;
+        phones.insert(again.mac.clone(), (None, Some(real.into())));
+        assert_eq!(walk.boots, rightly.walk(&mut again, TARGET, 20).boots);
+        let heard: Vec<_> = b
+            .events
+            .iter()
+            .filter(|e| e.event == EventKind::Heard)
+            .collect();
+        assert_eq!(heard.len(), 1, "{heard:?}");
+        assert_eq!(heard[0].load.as_deref(), Some(real));
+        assert_eq!(
+            heard[0].why.as_deref(),
+            Some("the phones file says it runs P0S3-04-4-00 (from=P0S3-04-4-00), but its CDP announcement (SIP<MAC> with software P0S3-03-0-00) names P0S3-03-0-00: serve believes the phone over the phones file (its requests still decide)")
+        );
+    }
+
+    #[test]
+    fn a_fact_after_a_stage_was_fetched_or_while_the_next_boot_must_show_it_narrows_nothing() {
+        let mut placement = Placement::new(vec!["A".into(), "B".into(), "C".into()]);
+        let named = ["A".to_string()];
+        placement.sent = vec!["B.loads".into()];
+        assert_eq!(narrow(&mut placement, "M", &named, None), Taken::Nothing);
+        placement.sent.clear();
+        placement.expected = Some("B".into());
+        assert_eq!(narrow(&mut placement, "M", &named, None), Taken::Nothing);
+        placement.expected = None;
+        assert_eq!(
+            narrow(&mut placement, "M", &named, Some("B")),
+            Taken::Narrowed
+        );
+        assert_eq!(placement.candidates, ["A"]);
+        // The phones file's load, contradicted: replaced; a fact naming nothing: nothing.
+        let mut told = Placement::new(vec!["B".into()]);
+        assert_eq!(narrow(&mut told, "M", &[], Some("B")), Taken::Nothing);
+        assert_eq!(
+            narrow(&mut told, "M", &named, Some("B")),
+            Taken::Overrode { told: "B".into() }
+        );
+        assert_eq!(told.candidates, ["A"]);
     }
 
     #[test]
