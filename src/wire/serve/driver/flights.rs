@@ -226,7 +226,7 @@ pub struct Held {
     pub local: IpAddr,
     pub until: Instant,
     /// The transfers it waits for (only these: a bench of clients behind one address always
-    /// has some transfer ending).
+    /// has some transfer ending); port 0: the web page being read at that address.
     pub waits_for: Vec<SocketAddr>,
 }
 

@@ -10,13 +10,14 @@
 //! same announcement from the same MAC is taken once per [`CDP_REPEAT`], from at most
 //! [`CDP_PHONES`] MACs remembered. At most [`PAGES_AT_ONCE`] pages are asked for at once, one
 //! per phone, each bounded by [`crate::wire::device_info::Limits`] (5 s, 20 KiB); a page is
-//! believed only when its MAC is the phone's. Nothing a phone sends reaches the screen but
+//! believed only when its MAC is the phone's. While its page is being read, a phone's next
+//! requests wait for it, at most [`PAGE_WAIT`], so that the page counts in the boot that asked. Nothing a phone sends reaches the screen but
 //! through the registry's events, escaped.
 //!
 //! May use: [`crate::wire::cdp`], [`crate::wire::device_info`], [`crate::wire::serve`]'s
 //! `registry` (its facts) and `events`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
@@ -36,6 +37,9 @@ pub const CDP_QUEUE: usize = 64;
 pub const CDP_REPEAT: Duration = Duration::from_secs(5);
 /// MACs whose last announcement is remembered (past it, the memory starts again).
 pub const CDP_PHONES: usize = 1024;
+/// How long a phone's requests wait at most for its page to be read (the phone asks again
+/// after a few seconds when unanswered).
+pub const PAGE_WAIT: Duration = Duration::from_secs(1);
 /// Pages asked for at once at most.
 pub const PAGES_AT_ONCE: usize = 8;
 /// The environment variable that sets the port phones' pages are asked on (80 unless set; tests
@@ -65,7 +69,8 @@ pub struct Hearing {
     last: HashMap<String, (Fact, Instant)>,
     port: Option<u16>,
     limits: Limits,
-    asking: BTreeSet<String>,
+    /// The phones whose page is being asked for, and their addresses.
+    asking: BTreeMap<String, IpAddr>,
     answers_tx: Sender<Answered>,
     answers: Receiver<Answered>,
     pages: Vec<JoinHandle<()>>,
@@ -107,7 +112,7 @@ impl Hearing {
             last: HashMap::new(),
             port,
             limits: Limits::default(),
-            asking: BTreeSet::new(),
+            asking: BTreeMap::new(),
             answers_tx,
             answers,
             pages: Vec::new(),
@@ -119,7 +124,7 @@ impl Hearing {
     pub fn ask(&mut self, mac: &str, address: IpAddr) {
         self.pages.retain(|t| !t.is_finished());
         let Some(port) = self.port else { return };
-        if self.asking.contains(mac) || self.asking.len() >= PAGES_AT_ONCE {
+        if self.asking.contains_key(mac) || self.asking.len() >= PAGES_AT_ONCE {
             return;
         }
         let (tx, limits, owner) = (self.answers_tx.clone(), self.limits, mac.to_string());
@@ -130,9 +135,15 @@ impl Hearing {
                 let _ = tx.send((owner, answer));
             });
         if let Ok(thread) = spawned {
-            self.asking.insert(mac.to_string());
+            self.asking.insert(mac.to_string(), address);
             self.pages.push(thread);
         }
+    }
+
+    /// Whether a page is being asked for at `address` (its phone's requests wait for it, at
+    /// most [`PAGE_WAIT`], so that what it says counts in the boot that asked).
+    pub fn asking_at(&self, address: IpAddr) -> bool {
+        self.asking.values().any(|a| *a == address)
     }
 
     /// What was heard since the last call: facts from CDP frames and pages, and a listener that

@@ -202,10 +202,10 @@ impl Running<'_, '_> {
             while let Ok(report) = reports.try_recv() {
                 self.absorb(report);
             }
+            self.hear(Instant::now());
             self.release_held();
             self.ended.retain(|t| !t.is_finished());
             let now = Instant::now();
-            self.hear(now);
             if now.duration_since(last_tick) >= Duration::from_millis(500) {
                 last_tick = now;
                 self.registry.tick(self.clock.now());
@@ -328,10 +328,15 @@ impl Running<'_, '_> {
         }
         match Packet::decode(datagram) {
             Ok(Packet::Rrq(request)) => {
-                let waits_for = self.flights.ending(peer.ip());
+                let mut waits_for = self.flights.ending(peer.ip());
+                let mut until = Instant::now() + flights::HOLD_FOR;
+                if self.hearing.asking_at(peer.ip()) {
+                    // Its web page is being read: what it says counts in this boot.
+                    waits_for.push(SocketAddr::new(peer.ip(), 0));
+                    until = until.min(Instant::now() + heard::PAGE_WAIT);
+                }
                 if !waits_for.is_empty() {
                     // Its last transfer's end may be on its way: take it in first.
-                    let until = Instant::now() + flights::HOLD_FOR;
                     if !self.held.hold(Held {
                         request,
                         peer,
@@ -378,10 +383,11 @@ impl Running<'_, '_> {
         if self.held.is_empty() {
             return;
         }
-        let flights = &self.flights;
-        let ready = self
-            .held
-            .release(Instant::now(), |peer| flights.contains(peer));
+        let (flights, hearing) = (&self.flights, &self.hearing);
+        let ready = self.held.release(Instant::now(), |peer| match peer.port() {
+            0 => hearing.asking_at(peer.ip()),
+            _ => flights.contains(peer),
+        });
         for held in ready {
             self.read(held.request, held.peer, held.local);
         }
