@@ -145,6 +145,7 @@ pub(crate) const PAGES: &[Page] = &[
         examples: &[
             "phoneup serve --tftp-root /srv/tftp --to P0S3-08-11-00 --phones-file bench.txt \\\n    --leases /var/lib/misc/dnsmasq.leases",
             "phoneup serve --tftp-root /srv/tftp --to P0S3-08-11-00 --all --format json",
+            "phoneup serve --tftp-root /srv/tftp --to P0S3-08-11-00 --all --cdp eth0",
             "phoneup serve --print-dhcp dnsmasq --listen 192.0.2.10",
             "phoneup serve --tftp-root /srv/tftp --forget 0018B9000042",
         ],
