@@ -259,10 +259,12 @@ impl<D: Directory> Registry<'_, D> {
     }
 
     /// At the first request of a boot of a phone serve has not placed: ask for its web page
-    /// (once a boot; the driver bounds the asking in time and size).
+    /// (once a boot; the driver bounds the asking in time and size). Not while the boot after a
+    /// stage must show where the phone is: a fact cannot narrow then.
     pub(super) fn ask_page(&mut self, phone: &mut Phone, from: SocketAddr, boot_starts: bool) {
         if boot_starts
             && phone.placement.possible().len() > 1
+            && phone.placement.expected.is_none()
             && !matches!(phone.state, State::Done | State::Failed)
         {
             self.effects.push_back(Effect::AskPage {
@@ -528,6 +530,36 @@ mod tests {
             Taken::Overrode { told: "B".into() }
         );
         assert_eq!(told.candidates, ["A"]);
+    }
+
+    #[test]
+    fn serve_asks_for_a_page_once_a_boot_only_while_it_has_not_placed_the_phone() {
+        let matrix = Matrix::builtin().unwrap();
+        let mut b = bench(&matrix, true);
+        b.web = true;
+        // An SCCP 8.0(7) phone serves its page: asked once, placed, one power cycle.
+        let walk = b.walk(&mut Handset::new(1, "P00308000700"), TARGET, 20);
+        assert_eq!((walk.boots, b.pages_asked), (Some(1), 1), "{walk:?}");
+        // Written down rightly: placed from the start, never asked.
+        let mut told = Handset::new(2, "P0S3-07-4-00");
+        let phones = &mut b.registry.roster.phones;
+        phones.insert(told.mac.clone(), (None, Some("P0S3-07-4-00".into())));
+        b.walk(&mut told, TARGET, 20);
+        assert_eq!(b.pages_asked, 1);
+        // A SIP phone serves none: asked at each boot it is not placed, at most once a boot.
+        let walk = b.walk(&mut Handset::new(3, "P0S3-07-4-00"), TARGET, 20);
+        let asked = b.pages_asked - 1;
+        assert!(
+            asked >= 1 && asked <= walk.boots.unwrap(),
+            "{asked} for {walk:?}"
+        );
+        // After a stage (P0S3-06-3-00 reached the loader), the next boot must show it: not asked.
+        let before = b.pages_asked;
+        let mut two = Handset::new(4, "P0S3-06-3-00");
+        let phones = &mut b.registry.roster.phones;
+        phones.insert(two.mac.clone(), (None, Some("P0S3-06-3-00".into())));
+        let walk = b.walk(&mut two, TARGET, 20);
+        assert_eq!((walk.boots, b.pages_asked), (Some(2), before), "{walk:?}");
     }
 
     #[test]
