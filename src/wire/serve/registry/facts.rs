@@ -334,10 +334,12 @@ impl<D: Directory> Registry<'_, D> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::files::mac::Mac;
     use crate::knowledge::matrix::Matrix;
     use crate::knowledge::phones::Model;
     use crate::knowledge::Builtin;
     use crate::plan::check::{check, Verdict};
+    use crate::wire::cdp::{parse_frame, CdpFrame};
     use crate::wire::serve::events::Message;
     use crate::wire::serve::memory::{Bench, Handset, Memory};
     use crate::wire::serve::phones::Roster;
@@ -560,6 +562,37 @@ mod tests {
         phones.insert(two.mac.clone(), (None, Some("P0S3-06-3-00".into())));
         let walk = b.walk(&mut two, TARGET, 20);
         assert_eq!((walk.boots, b.pages_asked), (Some(2), before), "{walk:?}");
+    }
+
+    #[test]
+    fn a_hostile_frame_says_nothing_and_shows_nothing_raw() {
+        let matrix = Matrix::builtin().unwrap();
+        let mut b = bench(&matrix, false);
+        let mac = Mac::from_digits("0018B9000001").unwrap();
+        b.registry
+            .roster
+            .phones
+            .insert(mac.to_string(), (None, None));
+        let hostile = "P0S3-08-11-00\u{1b}[2J\u{7}";
+        let frame = CdpFrame::phone(mac, DevicePrefix::Sip, hostile, Model::M7960).to_bytes();
+        let fact = Fact::from_cdp(&parse_frame(&frame).unwrap()).unwrap();
+        assert!(!b.registry.fact(b.now, &fact));
+        b.apply();
+        let phone = &b.registry.phones[&mac.to_string()];
+        assert_eq!(
+            phone.placement.candidates.len(),
+            b.registry.knowledge.universe().len()
+        );
+        assert_eq!(phone.model.as_deref(), Some("7960"));
+        assert!(b.events.is_empty(), "{:?}", b.events);
+        // Another MAC than its sender's: not believed at all.
+        let other = Mac::from_digits("0018B9000002").unwrap();
+        let mut forged = CdpFrame::phone(other, DevicePrefix::Sep, "P00308000700", Model::M7960);
+        forged.source = mac;
+        assert_eq!(
+            Fact::from_cdp(&parse_frame(&forged.to_bytes()).unwrap()),
+            None
+        );
     }
 
     #[test]
