@@ -552,7 +552,7 @@ mod tests {
         let walk = b.walk(&mut Handset::new(3, "P0S3-07-4-00"), TARGET, 20);
         let asked = b.pages_asked - 1;
         assert!(
-            asked >= 1 && asked <= walk.boots.unwrap(),
+            asked > 1 && asked <= walk.boots.unwrap(),
             "{asked} for {walk:?}"
         );
         // After a stage (P0S3-06-3-00 reached the loader), the next boot must show it: not asked.
@@ -592,6 +592,34 @@ mod tests {
         assert_eq!(
             Fact::from_cdp(&parse_frame(&forged.to_bytes()).unwrap()),
             None
+        );
+    }
+
+    #[test]
+    fn under_all_a_fact_waits_for_the_phones_first_request_and_few_are_kept() {
+        let matrix = Matrix::builtin().unwrap();
+        let mut b = bench(&matrix, true);
+        let mut phone = Handset::new(1, "P00308000700");
+        // Heard twice (the second replaces the first), then a LAN's worth of other MACs.
+        b.registry
+            .fact(b.now, &cdp(&phone.mac, false, "P0S3-08-9-00"));
+        b.registry
+            .fact(b.now, &cdp(&phone.mac, false, "P00308000700"));
+        assert!(b.registry.phones.is_empty(), "no record before it asks");
+        assert_eq!(b.registry.heard.len(), 1);
+        let walk = b.walk(&mut phone, TARGET, 20);
+        assert_eq!(walk.boots, Some(1), "placed from what was heard: {walk:?}");
+        assert!(b.registry.heard.is_empty());
+        for n in 0..MAX_HEARD as u32 + 40 {
+            let mac = Handset::new(100 + n, "P00308000700").mac;
+            b.registry.fact(b.now, &cdp(&mac, false, "P00308000700"));
+        }
+        assert_eq!(b.registry.heard.len(), MAX_HEARD);
+        // The latest are kept.
+        let last = Handset::new(100 + MAX_HEARD as u32 + 39, "P00308000700");
+        assert_eq!(
+            b.registry.heard.back().map(Fact::mac),
+            Some(last.mac.as_str())
         );
     }
 
