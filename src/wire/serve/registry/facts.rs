@@ -565,6 +565,52 @@ mod tests {
     }
 
     #[test]
+    fn a_phones_frame_and_page_read_as_facts() {
+        let matrix = Matrix::builtin().unwrap();
+        let mac = Mac::from_digits("0018B9000001").unwrap();
+        let sip = matrix.by_name("P0S3-08-2-00").unwrap();
+        let frame = CdpFrame::phone_running(mac, sip, Model::M7960).to_bytes();
+        assert_eq!(
+            Fact::from_cdp(&parse_frame(&frame).unwrap()),
+            Some(Fact::Cdp {
+                mac: "0018B9000001".into(),
+                sip: true,
+                load: "P003-08-2-00".into(),
+                model: Some("7960".into()),
+            })
+        );
+        let sccp = CdpFrame::phone(mac, DevicePrefix::Sep, " P00308000700 ", Model::Both);
+        assert_eq!(
+            Fact::from_cdp(&parse_frame(&sccp.to_bytes()).unwrap()),
+            Some(Fact::Cdp {
+                mac: "0018B9000001".into(),
+                sip: false,
+                load: "P00308000700".into(),
+                model: None,
+            })
+        );
+        let blank = CdpFrame::phone(mac, DevicePrefix::Sep, "  ", Model::Both);
+        assert_eq!(
+            Fact::from_cdp(&parse_frame(&blank.to_bytes()).unwrap()),
+            None
+        );
+        let page = crate::wire::device_info::parse_page(
+            b"<DeviceInformation><MACAddress>0018B9000001</MACAddress><appLoadID>P00308010200</appLoadID><modelNumber>CP-7940G</modelNumber></DeviceInformation>",
+        )
+        .unwrap();
+        assert_eq!(
+            Fact::from_page("0018B9000001", &page),
+            Some(Fact::WebPage {
+                mac: "0018B9000001".into(),
+                app_load: Some("P00308010200".into()),
+                model: Some("7940".into()),
+            })
+        );
+        // Another phone's page at this phone's address: not believed.
+        assert_eq!(Fact::from_page("0018B9000002", &page), None);
+    }
+
+    #[test]
     fn a_hostile_frame_says_nothing_and_shows_nothing_raw() {
         let matrix = Matrix::builtin().unwrap();
         let mut b = bench(&matrix, false);
