@@ -524,8 +524,13 @@ mod tests {
             Taken::Narrowed
         );
         assert_eq!(placement.candidates, ["A"]);
-        // The phones file's load, contradicted: replaced; a fact naming nothing: nothing.
+        // The phones file's load, confirmed: nothing to do.
         let mut told = Placement::new(vec!["B".into()]);
+        assert_eq!(
+            narrow(&mut told, "M", &["B".into()], Some("B")),
+            Taken::Nothing
+        );
+        // Contradicted: replaced; a fact naming nothing: nothing.
         assert_eq!(narrow(&mut told, "M", &[], Some("B")), Taken::Nothing);
         assert_eq!(
             narrow(&mut told, "M", &named, Some("B")),
