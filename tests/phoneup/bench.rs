@@ -118,6 +118,21 @@ impl Serve {
     pub fn events(&self) -> Vec<serde_json::Value> {
         read_events(&self.events)
     }
+
+    /// The JSON events once serve has written nothing new for 300 ms (at most 5 s): the end of a
+    /// transfer the phone model has already finished is told a little later.
+    pub fn settled_events(&self) -> Vec<serde_json::Value> {
+        let until = Instant::now() + Duration::from_secs(5);
+        let mut events = self.events();
+        loop {
+            std::thread::sleep(Duration::from_millis(300));
+            let now = self.events();
+            if now.len() == events.len() || Instant::now() > until {
+                return now;
+            }
+            events = now;
+        }
+    }
 }
 
 pub fn read_events(path: &Path) -> Vec<serde_json::Value> {

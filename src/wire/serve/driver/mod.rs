@@ -332,8 +332,10 @@ impl Running<'_, '_> {
                 let mut until = Instant::now() + flights::HOLD_FOR;
                 if self.hearing.asking_at(peer.ip()) {
                     // Its web page is being read: what it says counts in this boot.
+                    if waits_for.is_empty() {
+                        until = Instant::now() + heard::PAGE_WAIT;
+                    }
                     waits_for.push(SocketAddr::new(peer.ip(), 0));
-                    until = until.min(Instant::now() + heard::PAGE_WAIT);
                 }
                 if !waits_for.is_empty() {
                     // Its last transfer's end may be on its way: take it in first.
