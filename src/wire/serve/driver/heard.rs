@@ -37,9 +37,10 @@ pub const CDP_QUEUE: usize = 64;
 pub const CDP_REPEAT: Duration = Duration::from_secs(5);
 /// MACs whose last announcement is remembered (past it, the memory starts again).
 pub const CDP_PHONES: usize = 1024;
-/// How long a phone's requests wait at most for its page to be read (the phone asks again
-/// after a few seconds when unanswered).
-pub const PAGE_WAIT: Duration = Duration::from_secs(1);
+/// How long a phone's requests wait at most for its page to be read: less than the second a
+/// TFTP client waits before it asks again (a refused connection takes a millisecond, a phone's
+/// page a few tens).
+pub const PAGE_WAIT: Duration = Duration::from_millis(500);
 /// Pages asked for at once at most.
 pub const PAGES_AT_ONCE: usize = 8;
 /// The environment variable that sets the port phones' pages are asked on (80 unless set; tests
