@@ -325,6 +325,7 @@ fn every_serve_event_line_has_exactly_the_keys_docs_json_gives_its_event() {
         names,
         [
             "forgotten",
+            "heard",
             "impersonation",
             "not_found",
             "phone_done",
