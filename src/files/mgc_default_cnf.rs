@@ -1,5 +1,5 @@
 //! `MGCDefault.cnf`: the MGCP images' shared configuration, the last file of the loader's hunt
-//! (seed 004). phoneup owns one line of it, `image_version` (FRGTECH moved an MGCP 7940 to SCCP
+//! (FUSSYLOGIC-7940). phoneup owns one line of it, `image_version` (FRGTECH moved an MGCP 7940 to SCCP
 //! with it); the syntax is `SIPDefault.cnf`'s, so the writer and the reader are that file's.
 
 use crate::files::sip_default_cnf;

@@ -468,9 +468,10 @@ mod read_tests {
                 .as_deref(),
             Some("B")
         );
-        let seed_004 = "<Default>\n  <loadInformation>P0S3-8-12-00</loadInformation>\n</Default>";
+        let fussylogic_7940 =
+            "<Default>\n  <loadInformation>P0S3-8-12-00</loadInformation>\n</Default>";
         assert_eq!(
-            load_information(seed_004, "loadInformation8")
+            load_information(fussylogic_7940, "loadInformation8")
                 .unwrap()
                 .as_deref(),
             Some("P0S3-8-12-00")

@@ -12,7 +12,7 @@ use crate::logs::event::Source;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
-    /// The same file asked for again and again in a row (the CTLSEP loop of seeds 000-002).
+    /// The same file asked for again and again in a row (the CTLSEP loops of MCLEAN-CTLSEP, VI-FWISSUES and TCG-7960).
     RequestLoop,
     /// A file the phone needs to go on was not found (an image, a `.loads`, or every
     /// configuration file of the loader's hunt).

@@ -2,7 +2,7 @@
 //! Debian 12), ISO with an offset without a colon (`journalctl -o short-iso`), `Nov 21 09:27:15`
 //! with or without fractions (traditional syslog, `journalctl -o short`/`short-precise`), epoch
 //! seconds (`short-unix`, journald JSON), Tftpd32's `25/07 00:41:32.672`, and a bare
-//! `12:45:17` (a log trimmed by hand, as seed 004's); PumpKIN's `2021-07-03 10:03:20 +0000`, and
+//! `12:45:17` (a log trimmed by hand, as FUSSYLOGIC-7940's); PumpKIN's `2021-07-03 10:03:20 +0000`, and
 //! a packet list's times (`tshark`, Wireshark): seconds into the capture, or a date and time in
 //! the local time of the machine that shows it.
 

@@ -202,7 +202,7 @@ mod tests {
     use crate::knowledge::matrix::Matrix;
     use crate::knowledge::Builtin;
 
-    fn seed_004_root() -> TftpRoot {
+    fn fussylogic_7940_root() -> TftpRoot {
         let mut root = TftpRoot::new();
         for file in ["P003-8-11-00.bin", "P003-8-11-00.sbn", "P0S3-8-11-00.sb2"] {
             root.insert(file, "image");
@@ -215,9 +215,9 @@ mod tests {
     }
 
     #[test]
-    fn seed_004_files_give_their_own_spelling() {
+    fn fussylogic_7940_files_give_their_own_spelling() {
         let matrix = Matrix::builtin().unwrap();
-        let root = seed_004_root();
+        let root = fussylogic_7940_root();
         let spelling = Spelling::new(Some(&root));
         let six = matrix.by_name("P0S3-06-3-00").unwrap();
         let loader = matrix.by_name("P003-08-11-00").unwrap();
@@ -259,7 +259,7 @@ mod tests {
             step.notes
         );
         // FUSSYLOGIC-7940's spelling of 8.11 is one the catalogue records.
-        let step = Spelling::new(Some(&seed_004_root()))
+        let step = Spelling::new(Some(&fussylogic_7940_root()))
             .step(six, matrix.by_name("P003-08-11-00").unwrap());
         assert!(
             step.notes
@@ -307,7 +307,7 @@ mod tests {
     #[test]
     fn a_loads_naming_another_spelling_is_followed_and_explained() {
         let matrix = Matrix::builtin().unwrap();
-        let mut root = seed_004_root();
+        let mut root = fussylogic_7940_root();
         root.insert(
             "P0S3-8-11-00.loads",
             stand_in("P0S3-8-11-00", "P003-08-11-00", "P0S3-8-11-00"),
@@ -330,7 +330,7 @@ mod tests {
     #[test]
     fn two_spellings_pick_the_complete_one() {
         let matrix = Matrix::builtin().unwrap();
-        let mut root = seed_004_root();
+        let mut root = fussylogic_7940_root();
         root.insert(
             "P0S3-08-11-00.loads",
             stand_in("P0S3-08-11-00", "P003-08-11-00", "P0S3-08-11-00"),
@@ -351,7 +351,7 @@ mod tests {
     #[test]
     fn two_complete_spellings_pick_the_catalogues() {
         let matrix = Matrix::builtin().unwrap();
-        let mut root = seed_004_root();
+        let mut root = fussylogic_7940_root();
         root.insert(
             "P0S3-08-11-00.loads",
             stand_in("P0S3-08-11-00", "P003-08-11-00", "P0S3-08-11-00"),

@@ -684,7 +684,7 @@ pub fn lint(dir: &Path, mac: Option<Mac>, journal: Option<&Path>) -> Result<Lint
                     name,
                     None,
                     "the file is empty".into(),
-                    "fetches it every few seconds and goes no further (seed 001)",
+                    "fetches it every few seconds and goes no further (VI-FWISSUES)",
                     "remove it: a File not found answer is all the phone needs".into(),
                 );
             }
@@ -712,7 +712,7 @@ pub fn lint(dir: &Path, mac: Option<Mac>, journal: Option<&Path>) -> Result<Lint
                 );
             }
         }
-        // The loader's hunt stops at the first per-phone file it finds (seed 003's log), before
+        // The loader's hunt stops at the first per-phone file it finds (MARKWILSON-2008's log), before
         // XMLDefault.cnf.xml: that file must name the same load.
         let Some(default_load) = &xml_default else {
             continue;

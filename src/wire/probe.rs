@@ -39,7 +39,7 @@ fn is_silence(outcome: &Outcome) -> bool {
 }
 
 /// The MAC in the name that cannot exist when `--mac` is not given: the anonymised MAC of the
-/// seeds' logs and of tftp-servers.md, which no phone on a bench is expected to have.
+/// field reports' logs (FUSSYLOGIC-7940's) and of tftp-servers.md, which no phone on a bench is expected to have.
 pub const DEFAULT_MAC: Mac = Mac::from_bytes([0x00, 0x18, 0xB9, 0xFF, 0xFF, 0xFF]);
 
 /// `OS79XX.TXT` in a spelling no one stores a file under, to see whether the server folds case.

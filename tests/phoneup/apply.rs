@@ -11,10 +11,10 @@ use serde_json::Value;
 
 use super::support::{card, firmware_for_the_card, forced_apply, Test, USERS_XML};
 
-/// Seed 003's SIPDefault.cnf: `;begin`/`;end`, inline `;` comments, curly quotes, CR LF here.
+/// MARKWILSON-2008's SIPDefault.cnf: `;begin`/`;end`, inline `;` comments, curly quotes, CR LF here.
 const SEED_003_SIPDEFAULT: &str = ";begin\r\nimage_version: P0S3-08-2-00\r\nproxy_register: 1\r\ndial_template: dialplan\r\ntftp_cfg_dir: \u{201c}\u{201d}\r\nsntp_server: \u{201c}ntp.sipgate.net\u{201d}\r\n# NAT/Firewall Traversal\r\nnat_enable: 1 ; 0-Disabled (default), 1-Enabled\r\nvoip_control_port: 5060 ; UDP port used for SIP messages (default \u{2013} 5060)\r\ntelnet_level: 2\r\n;end\r\n";
 
-/// Seed 004's SIPDefault.cnf: `#` comments, no image_version line at all, LF.
+/// FUSSYLOGIC-7940's SIPDefault.cnf: `#` comments, no image_version line at all, LF.
 const SEED_004_SIPDEFAULT: &str = "# Proxy server address should probably be more accuratly be called\n# the SIP server\nproxy1_address: x.x.x.x\n# proxy_register tell it to connect to the SIP server (why would you\n# want to set this to 0?!\nproxy_register: 1\n\nsntp_server: \"pool.ntp.org\"\ndate_format : D/M/Y\n\n# The directory_url contains a URL to the directory XML file\ndirectory_url: \"http://www.example.com/directory.xml\"\n\nmessages_uri: \"8500\"\n";
 
 /// Every file of a directory (not `.phoneup`), with its bytes.
@@ -93,13 +93,13 @@ fn the_card_walk_plan_apply_reboot_until_the_target_keeps_the_users_settings() {
 }
 
 #[test]
-fn seed_003_sipdefault_with_crlf_and_inline_comments_changes_in_one_value_only() {
+fn markwilson_2008_sipdefault_with_crlf_and_inline_comments_changes_in_one_value_only() {
     let test = Test::new();
     let firmware = firmware_for_the_card();
     let mut files: Vec<(&str, &[u8])> = firmware.iter().map(|(n, b)| (*n, b.as_slice())).collect();
     files.push(("SIPDefault.cnf", SEED_003_SIPDEFAULT.as_bytes()));
     files.push(("OS79XX.TXT", b"P003-08-2-00\r\n"));
-    let dir = test.dir("apply-seed003", &files);
+    let dir = test.dir("apply-markwilson-2008", &files);
     let before = snapshot(&dir);
     let (code, stdout, _) = test.apply_card(&dir, "2", &[]);
     assert_eq!(code, 0, "{stdout}");

@@ -349,10 +349,10 @@ fn a_server_without_a_directory_says_where_server_belongs() {
     );
 }
 
-/// Seed 002's server after "1. Update SIPDefault.cnf ... 3. Modify OS79XX.TXT" for the downgrade
+/// TCG-7960's server after "1. Update SIPDefault.cnf ... 3. Modify OS79XX.TXT" for the downgrade
 /// to 6.3, but with step 2 forgotten: its SIP<mac>.cnf still sets image_version to the running
 /// 8.2 (with the seed's telnet lines).
-fn seed_002_root(test: &Test, tag: &str) -> std::path::PathBuf {
+fn tcg_7960_root(test: &Test, tag: &str) -> std::path::PathBuf {
     test.dir(
         tag,
         &[
@@ -371,9 +371,9 @@ fn seed_002_root(test: &Test, tag: &str) -> std::path::PathBuf {
     )
 }
 
-/// Seed 003's folder (a Windows TFTP server's): `OS79xx.TXT` and `xmlDefault.CNF.XML` in the
+/// MARKWILSON-2008's folder (a Windows TFTP server's): `OS79xx.TXT` and `xmlDefault.CNF.XML` in the
 /// wrong case, the seed's SIPDefault.cnf and SIP<mac>.cnf, RINGLIST.DAT and 6.3's image.
-fn seed_003_root(test: &Test, tag: &str) -> std::path::PathBuf {
+fn markwilson_2008_root(test: &Test, tag: &str) -> std::path::PathBuf {
     test.dir(
         tag,
         &[
@@ -397,9 +397,9 @@ fn seed_003_root(test: &Test, tag: &str) -> std::path::PathBuf {
 }
 
 #[test]
-fn seed_002_a_per_phone_image_version_that_overrides_the_downgrade_is_not_ok() {
+fn tcg_7960_a_per_phone_image_version_that_overrides_the_downgrade_is_not_ok() {
     let test = Test::new();
-    let dir = seed_002_root(&test, "seed002");
+    let dir = tcg_7960_root(&test, "tcg-7960");
     let root = dir.to_str().unwrap();
     // Without --mac: the MAC in the root is a phone, and it is reported.
     let (code, stdout, _) = test.run(&["check", "--from", "P0S3-08-2-00", "--tftp-root", root]);
@@ -485,9 +485,9 @@ fn seed_002_a_per_phone_image_version_that_overrides_the_downgrade_is_not_ok() {
 }
 
 #[test]
-fn seed_003_a_misnamed_os79xx_that_keeps_the_phone_on_3_1_is_not_ok() {
+fn markwilson_2008_a_misnamed_os79xx_that_keeps_the_phone_on_3_1_is_not_ok() {
     let test = Test::new();
-    let dir = seed_003_root(&test, "seed003");
+    let dir = markwilson_2008_root(&test, "markwilson-2008");
     let root = dir.to_str().unwrap();
     let (code, stdout, _) = test.run(&["check", "--from", "P0030301MFG2", "--tftp-root", root]);
     assert_eq!(code, 1, "{stdout}");
@@ -540,7 +540,7 @@ fn seed_003_a_misnamed_os79xx_that_keeps_the_phone_on_3_1_is_not_ok() {
     ]);
     assert_eq!(code, 0, "{stdout}");
     // lint names both wrong-case files, and says which servers care.
-    let dir2 = seed_003_root(&test, "seed003-lint");
+    let dir2 = markwilson_2008_root(&test, "markwilson-2008-lint");
     let (code, stdout, _) = test.run(&["lint", "--tftp-root", dir2.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(

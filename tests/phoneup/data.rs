@@ -244,7 +244,7 @@ fn spellings_and_inferred_files_are_kept_canonical() {
 }
 
 #[test]
-fn seed_004_spelling_is_recorded_with_its_evidence() {
+fn fussylogic_7940_spelling_is_recorded_with_its_evidence() {
     let matrix = builtin();
     for name in ["P0S3-8-11-00", "P003-8-11-00"] {
         let load = matrix.by_name(name).expect("a recorded spelling");

@@ -236,7 +236,7 @@ fn atftpd_through_syslog_and_its_own_log_file() {
         let mut expected = atftpd_findings();
         expected.insert(finding(SILENT, "transfer_incomplete", SILENT_FILE, 4));
         assert_eq!(findings(&report), expected, "{file}");
-        // atftpd answered error 1 each time: the answers are lost on the way (seed 002).
+        // atftpd answered error 1 each time: the answers are lost on the way (TCG-7960).
         let details: Vec<&str> = report["findings"]
             .as_array()
             .unwrap()
@@ -357,8 +357,8 @@ fn with_the_root_a_name_dnsmasq_cut_short_and_a_name_in_the_wrong_case() {
 }
 
 #[test]
-fn seed_003_tftpd32_a_sip_8_2_phone_that_comes_up() {
-    let (code, report) = diagnose(&[&log("seed-003.tftpd32.log")]);
+fn markwilson_2008_tftpd32_a_sip_8_2_phone_that_comes_up() {
+    let (code, report) = diagnose(&[&log("markwilson-2008.tftpd32.log")]);
     assert_eq!(code, 0);
     assert_eq!(report["lines_unrecognised"], 0);
     let p = phone(&report, "ipaddress");
@@ -372,13 +372,17 @@ fn seed_003_tftpd32_a_sip_8_2_phone_that_comes_up() {
     );
     assert_eq!(p["boots"][0]["protocol"], "sip");
     assert_eq!(p["boots"][0]["application_up"], true);
-    let (_, text, _) = run(&["diagnose", &log("seed-003.tftpd32.log")]);
-    insta::assert_snapshot!("diagnose_seed_003_text", text);
+    let (_, text, _) = run(&["diagnose", &log("markwilson-2008.tftpd32.log")]);
+    insta::assert_snapshot!("diagnose_markwilson_2008_text", text);
 }
 
 #[test]
-fn seed_004_atftpd_old_sccp_then_the_loader_then_sip() {
-    let (code, report) = diagnose(&[&log("seed-004.atftpd-syslog"), "--to", "P0S3-08-11-00"]);
+fn fussylogic_7940_atftpd_old_sccp_then_the_loader_then_sip() {
+    let (code, report) = diagnose(&[
+        &log("fussylogic-7940.atftpd-syslog"),
+        "--to",
+        "P0S3-08-11-00",
+    ]);
     assert_eq!(code, 1);
     assert_eq!(report["lines_unrecognised"], 8, "the dhcpd lines");
     let p = phone(&report, "192.168.1.12");
@@ -408,11 +412,11 @@ fn seed_004_atftpd_old_sccp_then_the_loader_then_sip() {
     assert_eq!(p["stage"]["plan_from"], "P0S3-8-12-00");
     let (_, text, _) = run(&[
         "diagnose",
-        &log("seed-004.atftpd-syslog"),
+        &log("fussylogic-7940.atftpd-syslog"),
         "--to",
         "P0S3-08-11-00",
     ]);
-    insta::assert_snapshot!("diagnose_seed_004_text", text);
+    insta::assert_snapshot!("diagnose_fussylogic_7940_text", text);
 }
 
 #[test]
@@ -421,14 +425,14 @@ fn the_json_schema() {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args([
             "diagnose",
-            "tests/fixtures/logs/seed-003.tftpd32.log",
+            "tests/fixtures/logs/markwilson-2008.tftpd32.log",
             "--format",
             "json",
         ])
         .output()
         .unwrap();
     insta::assert_snapshot!(
-        "diagnose_seed_003_json",
+        "diagnose_markwilson_2008_json",
         String::from_utf8(output.stdout).unwrap()
     );
     let (_, report) = diagnose(&[&log("tftpd-hpa-nosecure.syslog-traditional")]);
@@ -454,7 +458,7 @@ fn a_journal_piped_in_reads_as_the_file() {
 
 #[test]
 fn a_journalctl_pipe_and_formats_mixed_in_one_input() {
-    let mut mixed = std::fs::read(log("seed-003.tftpd32.log")).unwrap();
+    let mut mixed = std::fs::read(log("markwilson-2008.tftpd32.log")).unwrap();
     mixed.extend(std::fs::read(log("tftpd-hpa.journal-short")).unwrap());
     mixed.extend(std::fs::read(log("dnsmasq.logfile")).unwrap());
     let output = phoneup()
@@ -526,11 +530,16 @@ fn exit_codes_and_bad_input() {
     assert!(stderr.contains("zcat"), "{stderr}");
     let (code, _, stderr) = test.run(&["diagnose", dir.to_str().unwrap()]);
     assert_eq!(code, 2, "a directory: {stderr}");
-    let (code, _, stderr) = test.run(&["diagnose", &log("seed-003.tftpd32.log"), "--to", "P9"]);
+    let (code, _, stderr) = test.run(&[
+        "diagnose",
+        &log("markwilson-2008.tftpd32.log"),
+        "--to",
+        "P9",
+    ]);
     assert_eq!(code, 2, "{stderr}");
-    let (code, _, _) = test.run(&["diagnose", &log("seed-003.tftpd32.log")]);
+    let (code, _, _) = test.run(&["diagnose", &log("markwilson-2008.tftpd32.log")]);
     assert_eq!(code, 0);
-    let (code, _, _) = test.run(&["diagnose", &log("seed-004.atftpd-syslog")]);
+    let (code, _, _) = test.run(&["diagnose", &log("fussylogic-7940.atftpd-syslog")]);
     assert_eq!(code, 1);
 }
 
@@ -656,13 +665,15 @@ fn a_request_loop_is_explained_by_what_the_server_answered() {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    // Sent each time: for a CTL file, seed 001's loop if it is empty (dnsmasq logs no size).
+    // Sent each time: for a CTL file, the loop VI-FWISSUES reports if it is empty (dnsmasq logs no size).
     let text = explained(five_times(
         "dnsmasq-tftp[35]: sent /srv/tftp/CTLSEP0018B9000009.tlv to 127.0.0.19",
         None,
     ));
     assert!(
-        text.contains("logged it as sent each time: if it is empty, that is seed 001's loop"),
+        text.contains(
+            "logged it as sent each time: if it is empty, that is the loop VI-FWISSUES reports"
+        ),
         "{text}"
     );
     assert!(

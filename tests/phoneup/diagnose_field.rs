@@ -154,7 +154,24 @@ fn other_models_are_named_never_a_7940_7960_hunt() {
     let (_, shown) = text("other-models.syslog");
     assert!(!shown.contains("UAL"), "{shown}");
     assert!(!shown.contains("Universal Application Loader"), "{shown}");
-    assert!(shown.contains("a 7911 load or hunt, not planned by phoneup"));
+    // phoneup plans the 79x1 family: each is named by its model, with the command that plans
+    // it; a finding on a family's file names the model the phone's boots show (a 7911's
+    // term11.default.loads, then Jar11sip, a 7906/7911 file).
+    assert!(!shown.contains("not planned"), "{shown}");
+    assert!(
+        shown.contains("runs a 7911 load or hunt (`phoneup plan --model 7911` plans it)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Jar11sip.8-2-2ES4.sbn is a 7906/7911 file, not a 7940/7960's: `phoneup plan --model 7911 --from <its App Load ID> --to <the load you want>` plans that phone's upgrade"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(
+            "a 79x1 phone's hunt (7906 to 7975; `phoneup plan --model <its model>` plans it)"
+        ),
+        "{shown}"
+    );
 }
 
 #[test]

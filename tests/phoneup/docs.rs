@@ -417,7 +417,7 @@ fn docs_json_names_every_top_level_key_each_command_prints() {
     let root = root.to_str().unwrap();
     let log = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/logs/seed-003.tftpd32.log"
+        "/tests/fixtures/logs/markwilson-2008.tftpd32.log"
     );
     let card = ["--from", "P0030301MFG2", "--to", "P0S3-08-11-00"];
     let stage = [&card[..], &["--stage", "1", "--tftp-root", root]].concat();

@@ -43,7 +43,7 @@ fn family_check_refuses_the_jump_past_the_bridge_text() {
 }
 
 #[test]
-fn family_check_of_the_seeds_too_far_jump_is_unknown_text() {
+fn family_check_of_mcleans_too_far_jump_is_unknown_text() {
     insta::assert_snapshot!(stdout_of(
         &[
             "check",
@@ -258,9 +258,9 @@ fn inputs_that_do_not_fit_are_usage_errors_that_say_what_to_type() {
     }
 }
 
-/// Seed 000's root: the SEP file of a 7961G names an SCCP 8 load, whose manifest and (stand-in)
+/// MCLEAN-CTLSEP's root: the SEP file of a 7961G names an SCCP 8 load, whose manifest and (stand-in)
 /// components are there.
-fn seed_root(test: &Test) -> String {
+fn mclean_root(test: &Test) -> String {
     let dir = test.dir(
         "root",
         &[
@@ -283,9 +283,9 @@ fn seed_root(test: &Test) -> String {
 }
 
 #[test]
-fn family_simulate_seed_000_ctlsep_loop_on_a_wrong_error_server_text() {
-    let test = Test::named("seed000");
-    let root = seed_root(&test);
+fn family_simulate_mclean_ctlsep_loop_on_a_wrong_error_server_text() {
+    let test = Test::named("mclean-ctlsep");
+    let root = mclean_root(&test);
     let (code, stdout, stderr) = run(&[
         "simulate",
         "--model",
@@ -302,9 +302,9 @@ fn family_simulate_seed_000_ctlsep_loop_on_a_wrong_error_server_text() {
 }
 
 #[test]
-fn family_simulate_seed_000_too_far_jump_text() {
-    let test = Test::named("seed000");
-    let root = seed_root(&test);
+fn family_simulate_mclean_ctlsep_too_far_jump_text() {
+    let test = Test::named("mclean-ctlsep");
+    let root = mclean_root(&test);
     let (code, stdout, stderr) = run(&[
         "simulate",
         "--model",

@@ -203,6 +203,73 @@ fn no_source_or_data_file_names_the_team_s_copies() {
     assert!(read > 50, "only {read} files read");
 }
 
+/// Whether `text` names a field report by the team's number for it (`seed 002`, `Seeds 000
+/// to 002`, `seed-003.tftpd32.log`, `seed_004`) rather than by its public origin.
+fn names_a_seed(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    lower.match_indices("seed").find_map(|(at, _)| {
+        let rest = lower[at + 4..].trim_start_matches('s');
+        let rest = rest.strip_prefix([' ', '-', '_']).unwrap_or(rest);
+        rest.starts_with("00")
+            .then(|| lower[at..(at + 20).min(lower.len())].to_string())
+    })
+}
+
+/// The five field reports the project began with are public pages, named in everything a
+/// user reads by their public origin (`MCLEAN-CTLSEP`, `TCG-7960`, ...): not in the program's
+/// words (its source and the binary's strings), its data, the README, the docs, the fixtures'
+/// sources, nor the snapshots of what it prints says "seed 002".
+#[test]
+fn no_output_or_page_names_a_field_report_by_the_team_s_number() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut stack = vec![
+        root.join("src"),
+        root.join("data"),
+        root.join("docs"),
+        root.join("tests/phoneup/snapshots"),
+    ];
+    let mut files: Vec<std::path::PathBuf> = ["README.md", "CHANGELOG.md", "CONTRIBUTING.md"]
+        .iter()
+        .chain(&["tests/fixtures/logs/README.md"])
+        .map(|f| root.join(f))
+        .collect();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            match path.is_dir() {
+                true => stack.push(path),
+                false => files.push(path),
+            }
+        }
+    }
+    let mut read = 0;
+    for path in files {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        read += 1;
+        if let Some(seed) = names_a_seed(&text) {
+            panic!("{} says `{seed}`: name the field report by its origin (docs/knowledge.md#field-reports)", path.display());
+        }
+    }
+    assert!(read > 200, "only {read} files read");
+    let binary = std::fs::read(env!("CARGO_BIN_EXE_phoneup")).unwrap();
+    let strings = String::from_utf8_lossy(&binary);
+    assert_eq!(names_a_seed(&strings), None, "the phoneup binary");
+    // The test catches what it is for.
+    for said in [
+        "(seed 002)",
+        "Seeds 000 to 002",
+        "seed-003.tftpd32.log",
+        "seed_004_root",
+    ] {
+        assert!(names_a_seed(said).is_some(), "{said}");
+    }
+    for fine in ["a seed corpus", "TCG-7960", "seeds", "rng seed 42"] {
+        assert_eq!(names_a_seed(fine), None, "{fine}");
+    }
+}
+
 /// The firmware file names in `text` (load IDs with a firmware extension).
 fn firmware_names(text: &str) -> Vec<String> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '.'))

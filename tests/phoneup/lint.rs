@@ -215,8 +215,8 @@ fn lint_line_numbers_point_at_the_line() {
 #[test]
 fn the_seed_directories_as_their_authors_had_them() {
     let test = Test::new();
-    // Seed 003: OS79XX.TXT on the loader, SIP files naming 8.2, and xmlDefault.CNF.XML.
-    let seed_003 = [
+    // MARKWILSON-2008: OS79XX.TXT on the loader, SIP files naming 8.2, and xmlDefault.CNF.XML.
+    let markwilson_2008 = [
         ("OS79XX.TXT", b"P003-08-2-00\n".to_vec()),
         ("SIPDefault.cnf", b";begin\nimage_version: P0S3-08-2-00\nproxy_register: 1\n;end\n".to_vec()),
         ("SIP0018B9FFFFFF.cnf", b";begin\nimage_version: P0S3-08-2-00\nline1_name : \"sipgateid\"\n;end\n".to_vec()),
@@ -228,12 +228,12 @@ fn the_seed_directories_as_their_authors_had_them() {
         ("P0S3-08-2-00.loads", phoneup::plan::replay::stand_in_sized("P0S3-08-2-00.loads", stand_in_loads("P0S3-08-2-00", "P003-08-2-00", "P0S3-08-2-00").as_bytes())),
         ("P0S3-08-2-00.sb2", STAND_IN_IMAGE.to_vec()),
     ];
-    let (code, findings) = lint(&test, "seed003", &seed_003, &[]);
+    let (code, findings) = lint(&test, "markwilson-2008", &markwilson_2008, &[]);
     assert_eq!(code, 1);
     assert_eq!(findings.len(), 1, "{findings:#?}");
     assert_eq!(findings[0]["file"], "xmlDefault.CNF.XML");
-    // Seed 004 at its last step: XMLDefault names P0S3-8-12-00 while the root holds 8.11 files.
-    let seed_004 = [
+    // FUSSYLOGIC-7940 at its last step: XMLDefault names P0S3-8-12-00 while the root holds 8.11 files.
+    let fussylogic_7940 = [
         ("OS79XX.TXT", b"P003-8-11-00\n".to_vec()),
         ("P003-8-11-00.bin", vec![0; 10]),
         ("P003-8-11-00.sbn", vec![0; 414]),
@@ -247,7 +247,7 @@ fn the_seed_directories_as_their_authors_had_them() {
             b"<Default>\n  <loadInformation>P0S3-8-12-00</loadInformation>\n</Default>\n".to_vec(),
         ),
     ];
-    let (code, findings) = lint(&test, "seed004", &seed_004, &[]);
+    let (code, findings) = lint(&test, "fussylogic-7940", &fussylogic_7940, &[]);
     assert_eq!(code, 1);
     assert!(
         findings.iter().any(|f| f["file"] == "XMLDefault.cnf.xml"
@@ -262,7 +262,7 @@ fn the_seed_directories_as_their_authors_had_them() {
 #[test]
 fn a_per_phone_file_read_before_xmldefault_must_name_the_same_load() {
     let test = Test::new();
-    // Seed 003: the loader stopped at SIP<MAC>.cnf and followed its image_version.
+    // MARKWILSON-2008: the loader stopped at SIP<MAC>.cnf and followed its image_version.
     let files = clean_root_with(&[(
         "SIP0018B9FFFFFF.cnf",
         Some(b"image_version: P0S3-08-2-00\n"),

@@ -70,7 +70,7 @@ pub enum Wrong {
     /// A missing file gets this error code (2, Access violation, like the servers of seeds
     /// 000-002); existing files are served correctly.
     MissingAnswered(u16),
-    /// Nothing is ever answered: a blocked data port or no server (seed 002).
+    /// Nothing is ever answered: a blocked data port or no server (TCG-7960).
     Silent,
     /// Existing files get DATA 1 once and nothing after; missing files get ERROR 1.
     StopsAfterFirstBlock,

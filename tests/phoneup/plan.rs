@@ -38,9 +38,9 @@ fn json_files_hold_whole_files_only_and_a_root_without_xmldefault_gets_it_whole(
     assert!(stage["files"].get("SIPDefault.cnf").is_none());
 }
 
-/// Seed 004's TFTP directory as its author left it (stand-ins for the images): the files are
+/// FUSSYLOGIC-7940's TFTP directory as its author left it (stand-ins for the images): the files are
 /// spelled `-8-11-`, Cisco's 8.11 package `-08-11-`.
-fn seed_004_root(test: &Test, tag: &str) -> std::path::PathBuf {
+fn fussylogic_7940_root(test: &Test, tag: &str) -> std::path::PathBuf {
     let loads = stand_in_loads("P0S3-8-11-00", "P003-8-11-00", "P0S3-8-11-00");
     test.dir(
         tag,
@@ -59,9 +59,9 @@ fn seed_004_root(test: &Test, tag: &str) -> std::path::PathBuf {
 }
 
 #[test]
-fn seed_004_gets_a_plan_in_its_own_spelling_that_apply_accepts_and_the_phone_completes() {
+fn fussylogic_7940_gets_a_plan_in_its_own_spelling_that_apply_accepts_and_the_phone_completes() {
     let test = Test::new();
-    let dir = seed_004_root(&test, "seed-004-spelling");
+    let dir = fussylogic_7940_root(&test, "seed-004-spelling");
     let route = ["--from", "P0S3-05-3-00", "--to", "P0S3-08-11-00"];
     let mut args = vec!["plan"];
     args.extend(route);

@@ -44,7 +44,7 @@ fn a_server_answering_missing_files_with_code_2_is_caught_and_loops_the_phone() 
         "{stdout}"
     );
 
-    // The phone model, over the wire, loops on CTLSEP<MAC>.tlv as in seeds 000-002.
+    // The phone model, over the wire, loops on CTLSEP<MAC>.tlv as in MCLEAN-CTLSEP, VI-FWISSUES, TCG-7960.
     let output = run_output(&simulate_args("P003-08-11-00", &server.server()));
     assert_eq!(output.status.code(), Some(1));
     let simulation = json_of(&output);
@@ -200,8 +200,8 @@ fn a_server_whose_transfer_port_closes_is_unreachable_at_once_not_after_the_retr
     );
 }
 
-/// What a user reads when the server answers missing files with code 2 (seeds 000-002) and
-/// OS79XX.TXT was saved by a Windows editor (seed 003).
+/// What a user reads when the server answers missing files with code 2 (MCLEAN-CTLSEP, VI-FWISSUES, TCG-7960) and
+/// OS79XX.TXT was saved by a Windows editor (MARKWILSON-2008).
 #[test]
 fn text_for_a_wrong_server() {
     let test = Test::new();

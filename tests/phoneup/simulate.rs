@@ -15,7 +15,7 @@ use super::card::{apply_stage, card_root, check_boot, run_output, simulate_args}
 use super::loopback::{Wrong, WrongServer};
 use super::support::Test;
 
-/// The (anonymised) MAC of seed 004.
+/// The (anonymised) MAC of FUSSYLOGIC-7940.
 const MAC: &str = "0018B9FFFFFF";
 
 fn phone(model: Model) -> Phone {
@@ -55,7 +55,7 @@ fn stand_in_package(root: &mut TftpRoot, app: &str, loader: &str) {
 }
 
 #[test]
-fn seed_004_sccp_3_1_hunt_on_an_empty_root() {
+fn fussylogic_7940_sccp_3_1_hunt_on_an_empty_root() {
     let log = "\
 12:45:17 atftpd[1483]: Serving OS79XX.TXT to 192.168.1.12:52578
 12:45:17 atftpd[1483]: Serving SEP0018B9FFFFFF.cnf.xml to 192.168.1.12:52579
@@ -69,7 +69,7 @@ fn seed_004_sccp_3_1_hunt_on_an_empty_root() {
 }
 
 #[test]
-fn seed_004_ual_hunt_after_a_factory_reset() {
+fn fussylogic_7940_ual_hunt_after_a_factory_reset() {
     let log = "\
 13:24:01 atftpd[7926]: Serving CTLSEP0018B9FFFFFF.tlv to 192.168.1.12:50367
 13:24:01 atftpd[7926]: Serving SEP0018B9FFFFFF.cnf.xml to 192.168.1.12:50368
@@ -90,9 +90,9 @@ fn seed_004_ual_hunt_after_a_factory_reset() {
 }
 
 #[test]
-fn seed_004_loader_fetches_the_p0s3_loads_named_by_xmldefault() {
+fn fussylogic_7940_loader_fetches_the_p0s3_loads_named_by_xmldefault() {
     let mut root = TftpRoot::new();
-    // The XMLDefault.cnf.xml of seed 004, verbatim.
+    // The XMLDefault.cnf.xml of FUSSYLOGIC-7940, verbatim.
     root.insert(
         "XMLDefault.cnf.xml",
         "<Default>\n  <loadInformation>P0S3-8-12-00</loadInformation>\n</Default>\n",
@@ -114,7 +114,7 @@ fn seed_004_loader_fetches_the_p0s3_loads_named_by_xmldefault() {
     );
     assert_eq!(simulation.final_load, "P0S3-8-12-00");
     // On the next boot the hunt names the load it runs: the phone reads that load's .loads
-    // alone (seed 003's log of a boot of 8.2), then, once SIP runs, its own files (seed 004:
+    // alone (MARKWILSON-2008's log of a boot of 8.2), then, once SIP runs, its own files (FUSSYLOGIC-7940:
     // SIPDefault.cnf, then SIP<MAC>.cnf).
     let last = simulation.boots.last().unwrap();
     assert_eq!(
@@ -134,7 +134,7 @@ fn seed_004_loader_fetches_the_p0s3_loads_named_by_xmldefault() {
 }
 
 #[test]
-fn seed_003_sccp_3_to_sip_7_4_is_load_id_incorrect() {
+fn markwilson_2008_sccp_3_to_sip_7_4_is_load_id_incorrect() {
     let mut root = TftpRoot::new();
     root.insert("OS79XX.TXT", "P0S3-07-4-00\n");
     root.insert("xmlDefault.CNF.XML", "<Default/>\n");
@@ -151,7 +151,7 @@ fn seed_003_sccp_3_to_sip_7_4_is_load_id_incorrect() {
 }
 
 #[test]
-fn seed_003_os79xx_naming_the_sip_8_application_finds_no_image() {
+fn markwilson_2008_os79xx_naming_the_sip_8_application_finds_no_image() {
     let mut root = TftpRoot::new();
     root.insert("OS79XX.TXT", "P0S3-08-2-00\n");
     stand_in_package(&mut root, "P0S3-08-2-00", "P003-08-2-00");
@@ -188,7 +188,7 @@ fn seed_003_os79xx_naming_the_sip_8_application_finds_no_image() {
 }
 
 #[test]
-fn seed_002_downgrade_to_6_3_and_no_way_below_5() {
+fn tcg_7960_downgrade_to_6_3_and_no_way_below_5() {
     let mut root = TftpRoot::new();
     root.insert("SIPDefault.cnf", "image_version: P0S3-06-3-00\n");
     root.insert(format!("SIP{MAC}.cnf"), "image_version: P0S3-06-3-00\n");
@@ -223,7 +223,7 @@ fn seeds_000_to_002_ctlsep_loop_behind_a_server_that_answers_missing_files_wrong
     );
     // The same root behind a proper server is fine.
     assert_eq!(simulate("P0S3-08-2-00", &root, 4).ending, Ending::Stable);
-    // An empty CTLSEP file loops too (seed 001).
+    // An empty CTLSEP file loops too (VI-FWISSUES).
     root.insert(format!("CTLSEP{MAC}.tlv"), "");
     let simulation = simulate("P0S3-08-2-00", &root, 4);
     assert_eq!(simulation.ending, Ending::Loop);
@@ -481,7 +481,7 @@ fn mgcp_7_7_follows_image_version_in_mgcdefault_to_sccp() {
     assert_eq!(simulation.final_load, "P0030801SR02");
     assert_eq!(simulation.ending, Ending::Stable);
     // With nothing naming another load, the MGCP application asks for the .loads of the load
-    // it runs (as seed 003's SIP 8.2 does), reads its own files and stays.
+    // it runs (as MARKWILSON-2008's SIP 8.2 does), reads its own files and stays.
     let mut root = TftpRoot::new();
     root.insert("MGCDefault.cnf", "image_version: P0M3-07-7-00\n");
     let simulation = simulate("P0M3-07-7-00", &root, 4);

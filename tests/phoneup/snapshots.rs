@@ -82,7 +82,7 @@ fn boot_load_id_error() {
 }
 
 #[test]
-fn simulate_seed_004_loader_on_an_empty_root_text() {
+fn simulate_fussylogic_7940_loader_on_an_empty_root_text() {
     let test = Test::new();
     let dir = test.path().join("snap");
     std::fs::create_dir_all(&dir).unwrap();
@@ -102,12 +102,12 @@ fn simulate_seed_004_loader_on_an_empty_root_text() {
 }
 
 #[test]
-fn seed_004_root_plan_text() {
+fn fussylogic_7940_root_plan_text() {
     let test = Test::new();
     let loads = phoneup::files::loads::stand_in("P0S3-8-11-00", "P003-8-11-00", "P0S3-8-11-00");
     let image = phoneup::plan::replay::STAND_IN_IMAGE;
     let dir = test.dir(
-        "snap-seed-004",
+        "snap-fussylogic-7940",
         &[
             ("OS79XX.TXT", b"P003-8-11-00\n"),
             ("P003-8-11-00.bin", image),

@@ -184,8 +184,8 @@ fn undo_inventory_and_probe_have_the_same_json_keys_on_success_and_failure() {
     // diagnose: a log where every phone came up (Tftpd32's, a SIP 8.2 phone), and a log with
     // findings (atftpd's of a whole walk).
     let logs = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/logs/");
-    let fine = format!("{logs}seed-003.tftpd32.log");
-    let found = format!("{logs}seed-004.atftpd-syslog");
+    let fine = format!("{logs}markwilson-2008.tftpd32.log");
+    let found = format!("{logs}fussylogic-7940.atftpd-syslog");
     let yes = json_keys(&test, &["diagnose", &fine], 0);
     let no = json_keys(&test, &["diagnose", &found], 1);
     assert_eq!(yes, no, "diagnose");

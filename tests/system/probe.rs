@@ -164,7 +164,7 @@ fn checks_what_the_application_reads_after_it_takes_the_image() {
         .collect();
     assert!(asked.contains(&"SIPDefault.cnf"), "{asked:?}");
 
-    // A per-phone SIP<MAC>.cnf whose image_version overrides SIPDefault.cnf (seed 002).
+    // A per-phone SIP<MAC>.cnf whose image_version overrides SIPDefault.cnf (TCG-7960).
     apply_stage(&test, &root, "3");
     std::fs::write(
         root.join(format!("SIP{MAC}.cnf")),

@@ -118,7 +118,7 @@ fn dnsmasq_syslog_and_its_own_file() {
 }
 
 #[test]
-fn seed_003_tftpd32_lines() {
+fn markwilson_2008_tftpd32_lines() {
     let e = event("Connection received from ipaddress on port 50967 [25/07 00:41:32.672]");
     assert_eq!(
         (e.outcome, e.client.as_deref(), e.port),

@@ -8,11 +8,12 @@ use crate::knowledge::firmware::FirmwareExt;
 use crate::logs::event::Source;
 use crate::logs::findings::{Context, Finding, Kind};
 use crate::logs::story::{key, Names, Phone, Seen, Story};
-use crate::phone::recognise::Name;
+use crate::phone::recognise::other::Kind as OtherKind;
+use crate::phone::recognise::{Name, OtherPhone};
 
 use super::text::shown;
 
-const FIREWALL_FIX: &str = "let the server's replies reach the phone: TFTP answers from a new UDP port of the server, not 69, which firewalls and NAT between them drop (seed 002); open UDP from the server to the phone, or put the phone on the server's side while it upgrades";
+const FIREWALL_FIX: &str = "let the server's replies reach the phone: TFTP answers from a new UDP port of the server, not 69, which firewalls and NAT between them drop (TCG-7960); open UDP from the server to the phone, or put the phone on the server's side while it upgrades";
 
 /// The files a name a phone asks for comes from, when the log does not say which.
 const NAMER: &str = "the file that names it (OS79XX.TXT, a .loads, or a configuration file)";
@@ -22,9 +23,13 @@ const NAMER: &str = "the file that names it (OS79XX.TXT, a .loads, or a configur
 pub(super) fn words(finding: &Finding, phone: &Phone, story: &Story) -> (String, String) {
     let (mut detail, fix) = kind_words(finding, phone, story);
     if let Name::OtherPhone(other) = Name::of(key(&finding.file)) {
+        let plan = phone_model(phone).unwrap_or(other).plan_command().map_or(
+            "phoneup does not plan upgrades for that phone".into(),
+            |c| format!("`{c}` plans that phone's upgrade"),
+        );
         let _ = write!(
             detail,
-            " ({} is {}, not a 7940/7960's: phoneup does not plan upgrades for that phone)",
+            " ({} is {}, not a 7940/7960's: {plan})",
             shown(&finding.file),
             other.file_words()
         );
@@ -33,6 +38,16 @@ pub(super) fn words(finding: &Finding, phone: &Phone, story: &Story) -> (String,
         detail.push_str(" (these requests name no address nor MAC: if they are more than one phone's, this is no loop)");
     }
     (detail, fix)
+}
+
+/// The one model a phone's boots name (`term11.default.loads`: a 7911), the latest first.
+fn phone_model(phone: &Phone) -> Option<OtherPhone> {
+    phone
+        .boots
+        .iter()
+        .rev()
+        .filter_map(|boot| boot.hunt.other())
+        .find(|other| other.kind != OtherKind::TrustList && !other.models.contains('/'))
 }
 
 /// What a finding of its kind rests on, and its fix, in words.
@@ -45,7 +60,7 @@ fn kind_words(finding: &Finding, phone: &Phone, story: &Story) -> (String, Strin
         Kind::MissingFile => match &finding.context {
             Context::LoaderHunt => (
                 format!(
-                    "the Universal Application Loader asked for every file of its hunt, CTLSEP<MAC>.tlv to MGCDefault.cnf, and none was there: it stops at \"TFTP file not found\" (seed 004){}",
+                    "the Universal Application Loader asked for every file of its hunt, CTLSEP<MAC>.tlv to MGCDefault.cnf, and none was there: it stops at \"TFTP file not found\" (FUSSYLOGIC-7940){}",
                     later_loads(finding, phone, &story.names)
                         .map(|line| format!("; a later boot read a .loads (line {line}), so a file naming the load was served since"))
                         .unwrap_or_default()
@@ -127,7 +142,7 @@ fn kind_words(finding: &Finding, phone: &Phone, story: &Story) -> (String, Strin
             };
             let code = code.map_or("an error".to_string(), |c| format!("error {c}"));
             (
-                format!("the server answered {file} with TFTP {code} ({text}); a phone moves on only after error 1 (File not found), and asks again (seeds 000 to 002)"),
+                format!("the server answered {file} with TFTP {code} ({text}); a phone moves on only after error 1 (File not found), and asks again (MCLEAN-CTLSEP, VI-FWISSUES, TCG-7960)"),
                 error_fix(&text, &file),
             )
         }
@@ -189,19 +204,19 @@ fn loop_words(
         let text = story.texts.get(text);
         let code = code.map_or("an error".to_string(), |c| format!("error {c}"));
         return (
-            format!("{head}: the server answered it with TFTP {code} ({text}), not error 1 (File not found), so the phone never moves on (seed 000: a server's wrong error code)"),
+            format!("{head}: the server answered it with TFTP {code} ({text}), not error 1 (File not found), so the phone never moves on (MCLEAN-CTLSEP: a server's wrong error code)"),
             error_fix(text, file),
         );
     }
     if tally.failed > 0 {
         return (
-            format!("{head}: its transfers never finished (see transfer_incomplete): the server's data does not reach the phone (seed 002: a firewall on the TFTP data port)"),
+            format!("{head}: its transfers never finished (see transfer_incomplete): the server's data does not reach the phone (TCG-7960: a firewall on the TFTP data port)"),
             FIREWALL_FIX.into(),
         );
     }
     if tally.not_found > 0 {
         return (
-            format!("{head} although the server answered each time with error 1 (File not found), the answer that lets it move on: the answer does not reach the phone (seed 002: a firewall on the TFTP data port)"),
+            format!("{head} although the server answered each time with error 1 (File not found), the answer that lets it move on: the answer does not reach the phone (TCG-7960: a firewall on the TFTP data port)"),
             FIREWALL_FIX.into(),
         );
     }
@@ -209,21 +224,21 @@ fn loop_words(
         let head = format!("{head}, and PumpKIN logged each transfer as finished, which it also writes after an error it answered, a missing file among them (it logs no \"not found\")");
         if file.starts_with("CTLSEP") {
             return (
-                format!("{head}: PumpKIN answers a missing file with error 1 (File not found), which lets the phone go on, so either it sent a {file} the phone does not take (an empty one makes it ask again, seed 001) or its answers do not reach the phone (seed 002)"),
+                format!("{head}: PumpKIN answers a missing file with error 1 (File not found), which lets the phone go on, so either it sent a {file} the phone does not take (an empty one makes it ask again, VI-FWISSUES) or its answers do not reach the phone (TCG-7960)"),
                 format!("if {file} is in the TFTP root, remove it (the phone needs only a File not found answer); if it is not, {FIREWALL_FIX}"),
             );
         }
         return (
-            format!("{head}: either the server has no {file}, or its data does not reach the phone (seed 002)"),
+            format!("{head}: either the server has no {file}, or its data does not reach the phone (TCG-7960)"),
             format!("if {file} is missing, copy it from its firmware package into the TFTP root; if it is there, {FIREWALL_FIX}"),
         );
     }
     if tally.sent > 0 {
         let ctl = PerPhoneFile::parse_any(file).is_some_and(|(f, _)| f == PerPhoneFile::CtlSep);
         let why = match (ctl, tally.sent_empty > 0) {
-            (true, true) => ": it is empty, and an empty CTLSEP<MAC>.tlv makes the phone fetch it every few seconds and go no further (seed 001)",
-            (true, false) => ": if it is empty, that is seed 001's loop (the phone fetches an empty CTLSEP<MAC>.tlv every few seconds and goes no further); if not, the data does not reach the phone (seed 002)",
-            _ => ": either the data does not reach the phone (seed 002) or the phone does not accept the file",
+            (true, true) => ": it is empty, and an empty CTLSEP<MAC>.tlv makes the phone fetch it every few seconds and go no further (VI-FWISSUES)",
+            (true, false) => ": if it is empty, that is the loop VI-FWISSUES reports (the phone fetches an empty CTLSEP<MAC>.tlv every few seconds and goes no further); if not, the data does not reach the phone (TCG-7960)",
+            _ => ": either the data does not reach the phone (TCG-7960) or the phone does not accept the file",
         };
         return (
             format!("{head} and the server logged it as sent each time{why}"),
@@ -237,20 +252,20 @@ fn loop_words(
     let source = finding.source;
     if tally.started > 0 {
         return (
-            format!("{head}: the packet list shows the server sending its first blocks and no end to the transfer: the data does not reach the phone, or its acknowledgements do not reach the server (seed 002: a firewall on the TFTP data port)"),
+            format!("{head}: the packet list shows the server sending its first blocks and no end to the transfer: the data does not reach the phone, or its acknowledgements do not reach the server (TCG-7960: a firewall on the TFTP data port)"),
             FIREWALL_FIX.into(),
         );
     }
     let shows = match source {
         Source::TftpdHpa if seen.hpa_finished > 0 => {
             return (
-                format!("{head}: the server logged no end for these transfers (its build writes \"Client ADDR finished NAME\" when one ends, and an error answer as \"Client ADDR File not found NAME\"), so they never finished: the data does not reach the phone (seed 002: a firewall on the TFTP data port)"),
+                format!("{head}: the server logged no end for these transfers (its build writes \"Client ADDR finished NAME\" when one ends, and an error answer as \"Client ADDR File not found NAME\"), so they never finished: the data does not reach the phone (TCG-7960: a firewall on the TFTP data port)"),
                 FIREWALL_FIX.into(),
             );
         }
         Source::TftpdHpa if seen.hpa_answers > 0 => {
             return (
-                format!("{head}: the server answered no error, so it sent the file; tftpd-hpa logs no transfer's end, and a phone that never gets the data asks again (seed 002: a firewall on the TFTP data port)"),
+                format!("{head}: the server answered no error, so it sent the file; tftpd-hpa logs no transfer's end, and a phone that never gets the data asks again (TCG-7960: a firewall on the TFTP data port)"),
                 FIREWALL_FIX.into(),
             );
         }
@@ -262,7 +277,7 @@ fn loop_words(
         _ => "this log does not show the server's answers",
     };
     (
-        format!("{head}; {shows}, so which of the two known causes it is cannot be told: a server that answers a missing file with an error other than 1 (seed 000), or a firewall that drops the server's answers (seed 002)"),
+        format!("{head}; {shows}, so which of the two known causes it is cannot be told: a server that answers a missing file with an error other than 1 (MCLEAN-CTLSEP), or a firewall that drops the server's answers (TCG-7960)"),
         format!("if {file} is missing, make sure the server answers File not found (error 1: tftpd-hpa with --secure, atftpd and dnsmasq do), then {FIREWALL_FIX}"),
     )
 }

@@ -42,7 +42,7 @@ const MAX_TALLIES: usize = 512;
 /// Addresses kept for a note (xinetd's clients, its refusals).
 pub const MAX_NOTED: usize = 8;
 /// Requests of one file in a row that make a loop: a phone asks a file once per boot, or two
-/// or three times when it is missing (seed 002).
+/// or three times when it is missing (TCG-7960).
 pub const LOOP_AT: u32 = 4;
 
 /// One request and what became of it.

@@ -68,7 +68,7 @@ fn each_server_counts_its_own_lines() {
 
 #[test]
 fn an_old_image_refuses_a_ual_era_image() {
-    // Seed 003: SCCP 3.x pointed at P0S3-07-4-00 fetched it and came back as before.
+    // MARKWILSON-2008: SCCP 3.x pointed at P0S3-07-4-00 fetched it and came back as before.
     let lines: Vec<String> = [
         "OS79XX.TXT",
         "P0S3-07-4-00.bin",

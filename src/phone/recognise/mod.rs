@@ -261,9 +261,7 @@ impl BootShape {
             BootShape::Loader => "the Universal Application Loader",
             BootShape::UalApplication => "a UAL-era application",
             BootShape::UalHunt => "the UAL hunt (the loader or a UAL-era application)",
-            BootShape::OtherPhone => {
-                "another model's load or hunt (79x1 family), not planned by phoneup"
-            }
+            BootShape::OtherPhone => "another model's load or hunt, not a 7940/7960's",
             BootShape::Unknown => "not shown (the boot's first requests are not in the log)",
         }
     }
@@ -597,7 +595,7 @@ mod tests {
     }
 
     #[test]
-    fn seed_004_old_sccp_hunt() {
+    fn fussylogic_7940_old_sccp_hunt() {
         let h = hunt(&[
             "OS79XX.TXT",
             "SEP0018B9FFFFFF.cnf.xml",
@@ -611,7 +609,7 @@ mod tests {
     }
 
     #[test]
-    fn seed_004_loader_hunt_finds_nothing() {
+    fn fussylogic_7940_loader_hunt_finds_nothing() {
         let h = hunt(&[
             "CTLSEP0018B9FFFFFF.tlv",
             "SEP0018B9FFFFFF.cnf.xml",
@@ -625,7 +623,7 @@ mod tests {
     }
 
     #[test]
-    fn seed_003_ual_sip_application() {
+    fn markwilson_2008_ual_sip_application() {
         let h = hunt(&[
             "CTLSEPmacaddress.tlv",
             "SEPmacaddress.cnf.xml",

@@ -4,10 +4,12 @@
 //! factory reset, a load's manifest, one of its component files, or the identity trust list
 //! (`ITLSEP<MAC>.tlv`, `ITLFile.tlv`) that a 79x1 phone asks for after `CTLSEP<MAC>.tlv` and
 //! that no 7940/7960 hunt names (a 7942G's log in waynemerricks/Cisco7942FreePBX, a 7962G's in
-//! aioslablhr/aios).
+//! aioslablhr/aios); and, for the 79x1 phones phoneup plans ([`crate::knowledge::family`]), the
+//! `--model` that plans them.
 
 use std::fmt;
 
+use crate::knowledge::family::JavaModel;
 use crate::knowledge::models::{self, OtherModel};
 
 /// Which of another phone's files a name is.
@@ -66,16 +68,50 @@ impl OtherPhone {
             (_, true) => format!("a {} file", self.models),
         }
     }
+
+    /// The `--model` of `phoneup plan` for these phones: `7911`, `<7906 or 7911>` for a
+    /// family's file, `<its model>` for a trust list; `None` for a phone phoneup does not plan
+    /// (a 7905, an ATA).
+    pub fn plan_model(&self) -> Option<String> {
+        if self.kind == Kind::TrustList {
+            return Some("<its model>".into());
+        }
+        let models: Vec<&str> = self.models.split('/').collect();
+        if !models.iter().all(|m| JavaModel::find(m).is_some()) {
+            return None;
+        }
+        Some(match models.as_slice() {
+            [one] => (*one).to_string(),
+            many => format!("<{}>", many.join(" or ")),
+        })
+    }
+
+    /// The command that plans these phones' upgrade: `phoneup plan --model 7911 --from <its
+    /// App Load ID> --to <the load you want>`; `None` for a phone phoneup does not plan.
+    pub fn plan_command(&self) -> Option<String> {
+        self.plan_model().map(|model| {
+            format!(
+                "phoneup plan --model {model} --from <its App Load ID> --to <the load you want>"
+            )
+        })
+    }
 }
 
 impl fmt::Display for OtherPhone {
-    /// What a boot that asked for it is: `a 7906 load or hunt, not planned by phoneup`.
+    /// What a boot that asked for it is: `a 7906 load or hunt (\`phoneup plan --model 7906\`
+    /// plans it)`, or for a phone phoneup does not plan, `a 7905 load or hunt, not planned by
+    /// phoneup`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.kind {
-            Kind::TrustList => {
-                f.write_str("a 79x1 phone's hunt (7906 to 7975), not planned by phoneup")
-            }
-            _ => write!(f, "a {} load or hunt, not planned by phoneup", self.models),
+        match (self.kind, self.plan_model()) {
+            (Kind::TrustList, _) => f.write_str(
+                "a 79x1 phone's hunt (7906 to 7975; `phoneup plan --model <its model>` plans it)",
+            ),
+            (_, Some(model)) => write!(
+                f,
+                "a {} load or hunt (`phoneup plan --model {model}` plans it)",
+                self.models
+            ),
+            (_, None) => write!(f, "a {} load or hunt, not planned by phoneup", self.models),
         }
     }
 }
@@ -120,11 +156,25 @@ mod tests {
         let of = |name| OtherPhone::of(name).unwrap();
         assert_eq!(
             of("term06.default.loads").to_string(),
-            "a 7906 load or hunt, not planned by phoneup"
+            "a 7906 load or hunt (`phoneup plan --model 7906` plans it)"
+        );
+        assert_eq!(
+            of("SIP41.9-4-2SR3-1S.loads").to_string(),
+            "a 7941/7961 load or hunt (`phoneup plan --model <7941 or 7961>` plans it)"
         );
         assert_eq!(
             of("ITLFile.tlv").to_string(),
-            "a 79x1 phone's hunt (7906 to 7975), not planned by phoneup"
+            "a 79x1 phone's hunt (7906 to 7975; `phoneup plan --model <its model>` plans it)"
+        );
+        // A phone phoneup does not plan is still said to be one.
+        assert_eq!(
+            of("CP7912080000SIP060111A.sbin").to_string(),
+            "a 7912 load or hunt, not planned by phoneup"
+        );
+        assert_eq!(of("ata030204SCCP090202A.zup").plan_command(), None);
+        assert_eq!(
+            of("term61.default.loads").plan_command().as_deref(),
+            Some("phoneup plan --model 7961 --from <its App Load ID> --to <the load you want>")
         );
         assert_eq!(of("term11.default.loads").file_words(), "a 7911's file");
         assert_eq!(of("cnu11.8-2-2ES4.sbn").file_words(), "a 7906/7911 file");

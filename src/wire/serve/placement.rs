@@ -19,7 +19,7 @@
 //!   own load (a phone running it keeps it and shows itself; any other asks for an image);
 //! - **a firmware file is served only when it belongs to the first stage of every candidate
 //!   still consistent with the request for it.** Otherwise it gets TFTP error 1: the phone keeps
-//!   its image (seed 003: a missing image is skipped) and serve learns from the next boot.
+//!   its image (MARKWILSON-2008: a missing image is skipped) and serve learns from the next boot.
 //!
 //! So a flash happens only when whichever of the remaining loads the phone runs, its own plan
 //! takes that very step. A boot that fetched its stage's firmware whole moves the phone to the
@@ -799,7 +799,7 @@ impl Placement {
 }
 
 /// Whether `name` is the `.loads` manifest of `load` itself, in any spelling: a phone told to
-/// run the load it runs still reads that load's `.loads`, and takes no image (seed 003).
+/// run the load it runs still reads that load's `.loads`, and takes no image (MARKWILSON-2008).
 fn own_manifest(load: &str, name: &str) -> bool {
     let Some(stem) = name.strip_suffix(".loads") else {
         return false;

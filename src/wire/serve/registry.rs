@@ -65,7 +65,7 @@ pub const HELD_UNPLACED: &str =
 /// A file asked for this many times in a row is a loop.
 pub const REPEATS: u32 = 4;
 /// A phone quiet this long has ended its boot (longer than the ~22 s a UAL-era SIP application
-/// is silent after its `.loads`, seed 003).
+/// is silent after its `.loads`, MARKWILSON-2008).
 pub const QUIET_MS: u64 = 30_000;
 /// Transfers failing in a row before a phone is stuck on a blocked data port.
 pub const FAILURES: u32 = 3;
@@ -456,7 +456,7 @@ impl<'m, D: Directory> Registry<'m, D> {
             Err(_) => {
                 phone.failures += 1;
                 if phone.failures >= FAILURES && phone.state != State::Failed {
-                    let why = "data port blocked: the phone asks, but our data does not reach it or its acknowledgements do not reach us (a firewall between them? seed 002)".to_string();
+                    let why = "data port blocked: the phone asks, but our data does not reach it or its acknowledgements do not reach us (a firewall between them? TCG-7960)".to_string();
                     phone.state = State::Stuck;
                     phone.why = Some(why.clone());
                     let event = Event::new(Kind::Stuck, Some(&mac), tag.address, true)
@@ -660,16 +660,16 @@ fn missing(name: &str) -> Logged {
     }
 }
 
-/// Why a phone asks for the same file again and again, in the words of the seeds.
+/// Why a phone asks for the same file again and again, in the words of the field reports (MCLEAN-CTLSEP, TCG-7960, MARKWILSON-2008).
 fn loop_reason<F>(name: &str, mac: &str, phone: &Phone, serve: &Serve<F>) -> String {
     if name == format!("CTLSEP{mac}.tlv") {
-        return "CTLSEP loop: it asks for CTLSEP<MAC>.tlv again and again although serve answers File not found; our answers do not reach it (a firewall blocking the TFTP data port? seeds 000-002)".into();
+        return "CTLSEP loop: it asks for CTLSEP<MAC>.tlv again and again although serve answers File not found; our answers do not reach it (a firewall blocking the TFTP data port? MCLEAN-CTLSEP, VI-FWISSUES, TCG-7960)".into();
     }
     if is_firmware(name) && phone.placement.sent.iter().any(|s| s == name) {
-        return format!("image refused: it fetched {name} whole and asks for it again (Load ID Incorrect? seed 003)");
+        return format!("image refused: it fetched {name} whole and asks for it again (Load ID Incorrect? MARKWILSON-2008)");
     }
     match serve {
         Serve::NotFound | Serve::HeldBack(_) => format!("it asks for {name} again and again although serve answers File not found"),
-        _ => format!("it asks for {name} again and again: the transfers do not complete (data port blocked? seed 002)"),
+        _ => format!("it asks for {name} again and again: the transfers do not complete (data port blocked? TCG-7960)"),
     }
 }

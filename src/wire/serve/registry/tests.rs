@@ -467,16 +467,16 @@ fn each_loop_says_what_the_seeds_say_of_it() {
     );
     assert_eq!(
         reason("P003-08-11-00.sbn", &phone, &found),
-        "it asks for P003-08-11-00.sbn again and again: the transfers do not complete (data port blocked? seed 002)"
+        "it asks for P003-08-11-00.sbn again and again: the transfers do not complete (data port blocked? TCG-7960)"
     );
     phone.placement.sent_whole("P003-08-11-00.sbn");
     assert_eq!(
         reason("P003-08-11-00.sbn", &phone, &found),
-        "image refused: it fetched P003-08-11-00.sbn whole and asks for it again (Load ID Incorrect? seed 003)"
+        "image refused: it fetched P003-08-11-00.sbn whole and asks for it again (Load ID Incorrect? MARKWILSON-2008)"
     );
     // A configuration file is no image, whatever was sent.
     phone.placement.sent_whole("SIPDefault.cnf");
-    assert!(reason("SIPDefault.cnf", &phone, &found).ends_with("(data port blocked? seed 002)"));
+    assert!(reason("SIPDefault.cnf", &phone, &found).ends_with("(data port blocked? TCG-7960)"));
 }
 
 #[test]

@@ -42,7 +42,7 @@ fn bench() -> Board {
             ..row("0018B9000015", State::Done)
         },
         Row {
-            why: Some("CTLSEP loop: it asks for CTLSEP<MAC>.tlv again and again although serve answers File not found; our answers do not reach it (a firewall blocking the TFTP data port? seeds 000-002)".into()),
+            why: Some("CTLSEP loop: it asks for CTLSEP<MAC>.tlv again and again although serve answers File not found; our answers do not reach it (a firewall blocking the TFTP data port? MCLEAN-CTLSEP, VI-FWISSUES, TCG-7960)".into()),
             ..row("0018B9000016", State::Stuck)
         },
         Row {
