@@ -35,6 +35,7 @@ fn every_shape_reads_as_the_user_sees_it() {
         ("freepbx-mail.txt", 0),
         ("tftpd-hpa-address-dropped.syslog", 1),
         ("other-models.syslog", 1),
+        ("7961-reset.syslog", 1),
         ("pumpkin.log", 1),
         ("wireshark-forum.txt", 1),
         ("wireshark-export.csv", 1),
@@ -170,6 +171,21 @@ fn other_models_are_named_never_a_7940_7960_hunt() {
         shown.contains(
             "a 79x1 phone's hunt (7906 to 7975; `phoneup plan --model <its model>` plans it)"
         ),
+        "{shown}"
+    );
+    // A 7961G after a factory reset: named by its model throughout, never a 7940/7960 hunt.
+    let (_, report) = diagnose(&[&log("7961-reset.syslog")]);
+    let phone = phone(&report, "10.1.2.61");
+    assert_eq!(phone["other_phone"], "7961", "{phone:#}");
+    let (_, shown) = text("7961-reset.syslog");
+    assert!(!shown.contains("not planned"), "{shown}");
+    assert!(!shown.contains("UAL"), "{shown}");
+    assert!(
+        shown.contains("10.1.2.61 (MAC 001AA1F3C061)  runs a 7961 load or hunt (`phoneup plan --model 7961` plans it)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("term61.default.loads is a 7961's file, not a 7940/7960's: `phoneup plan --model 7961 --from <its App Load ID> --to <the load you want>` plans that phone's upgrade"),
         "{shown}"
     );
 }
