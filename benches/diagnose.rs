@@ -5,12 +5,14 @@
 //! one in fifty (a PBX's syslog); `grep -c RRQ` on the same files in the same run, side by
 //! side. And on a log that fills every phone's story to its limits (2 500 phones booting 16
 //! times and asking for 256 names a boot, 10 M lines made as they are read), whose peak
-//! memory is printed. Results are in docs/speed.md.
+//! memory is printed. `side_by_side` runs diagnose and grep in turns on the same file, so that
+//! a machine other work shares slows both alike. Results are in docs/speed.md.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
+use std::time::Instant;
 
 use divan::Bencher;
 use phoneup::logs::{Diagnosis, Report};
@@ -149,15 +151,7 @@ fn generate(path: &PathBuf, size: u64, every: u64) {
 fn diagnose_1g(bencher: Bencher, every: u64) {
     let path = log(every);
     reset_peak_memory();
-    bencher.bench(|| {
-        let mut diagnosis = Diagnosis::new(None);
-        diagnosis.read_all(&mut File::open(&path).unwrap()).unwrap();
-        diagnosis.finish();
-        let report = Report::new(&diagnosis, None);
-        assert!(report.lines_read > 5_000_000);
-        serde_json::to_writer_pretty(io::sink(), &report).unwrap();
-        report.phones.len()
-    });
+    bencher.bench(|| diagnose_once(&path));
     print_peak_memory(&format!("diagnose_1g 1 in {every}"));
 }
 
@@ -166,16 +160,71 @@ fn diagnose_1g(bencher: Bencher, every: u64) {
 #[divan::bench(args = [5, 50], sample_count = 5, sample_size = 1)]
 fn grep_c_rrq_1g(bencher: Bencher, every: u64) {
     let path = log(every);
+    bencher.bench(|| grep_once(&path));
+}
+
+/// diagnose and `grep -c RRQ` taking turns on the same file, [`ROUNDS`] rounds each (grep
+/// first, then diagnose, as [`diagnose_1g`] and [`grep_c_rrq_1g`] run them): on a shared
+/// machine, load that comes and goes hits both alike. Prints each one's times, their medians
+/// and diagnose's throughput against grep's.
+#[divan::bench(args = [5, 50], sample_count = 1, sample_size = 1)]
+fn side_by_side(bencher: Bencher, every: u64) {
+    let path = log(every);
     bencher.bench(|| {
-        let output = Command::new("grep")
-            .args(["-c", "RRQ"])
-            .arg(&path)
-            .stdout(Stdio::piped())
-            .output()
-            .expect("grep runs");
-        assert!(!output.stdout.is_empty());
-        output.stdout.len()
+        let (mut grep, mut diagnose) = (Vec::new(), Vec::new());
+        for _ in 0..ROUNDS {
+            let start = Instant::now();
+            grep_once(&path);
+            grep.push(start.elapsed().as_secs_f64());
+            let start = Instant::now();
+            diagnose_once(&path);
+            diagnose.push(start.elapsed().as_secs_f64());
+        }
+        let median = |times: &mut Vec<f64>| {
+            times.sort_by(f64::total_cmp);
+            times[times.len() / 2]
+        };
+        let ms = |times: &[f64]| {
+            let shown: Vec<String> = times.iter().map(|t| format!("{:.0}", t * 1000.0)).collect();
+            shown.join(" ")
+        };
+        eprintln!("side_by_side 1 in {every}: grep ms {}", ms(&grep));
+        eprintln!("side_by_side 1 in {every}: diagnose ms {}", ms(&diagnose));
+        let (g, d) = (median(&mut grep), median(&mut diagnose));
+        eprintln!(
+            "side_by_side 1 in {every}: medians grep {:.0} ms, diagnose {:.0} ms: diagnose at {:.0} % of grep's throughput (fastest: {:.0} %)",
+            g * 1000.0,
+            d * 1000.0,
+            100.0 * g / d,
+            100.0 * grep[0] / diagnose[0]
+        );
     });
+}
+
+/// Rounds of [`side_by_side`].
+const ROUNDS: usize = 7;
+
+/// One diagnosis of the whole file, its report written as JSON.
+fn diagnose_once(path: &PathBuf) -> usize {
+    let mut diagnosis = Diagnosis::new(None);
+    diagnosis.read_all(&mut File::open(path).unwrap()).unwrap();
+    diagnosis.finish();
+    let report = Report::new(&diagnosis, None);
+    assert!(report.lines_read > 5_000_000);
+    serde_json::to_writer_pretty(io::sink(), &report).unwrap();
+    report.phones.len()
+}
+
+/// One `grep -c RRQ` of the file, its output read through a pipe.
+fn grep_once(path: &PathBuf) -> usize {
+    let output = Command::new("grep")
+        .args(["-c", "RRQ"])
+        .arg(path)
+        .stdout(Stdio::piped())
+        .output()
+        .expect("grep runs");
+    assert!(!output.stdout.is_empty());
+    output.stdout.len()
 }
 
 /// A log that fills every phone's story to its limits (the LAN attack report's F11): phones

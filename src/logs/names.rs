@@ -1,11 +1,13 @@
 //! The names phones asked for, each kept once and read once: a request holds a number, the
-//! name's facts ([`Shape`], whether it holds a CR or a space) are worked out once; and what
+//! name's facts ([`Shape`], whether it holds a CR or a space, the era of the load an image
+//! installs) are worked out once; and what
 //! makes two servers' spellings of a name the same ([`key`]).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::phone::recognise::{Name, Shape};
+use crate::knowledge::load_id::Era as LoadEra;
+use crate::phone::recognise::{self, Name, Shape};
 
 /// Names kept once and shared (a phone asks the same few names at every boot).
 pub const MAX_NAMES: usize = 1 << 16;
@@ -19,8 +21,9 @@ pub struct Names {
     /// The numbers of names asked for lately, before the keyed map is asked.
     recent: Recent,
     list: Vec<Box<str>>,
-    /// By number: what the name is, and whether it holds a CR, LF, TAB or space.
-    facts: Vec<(Shape, bool)>,
+    /// By number: what the name is, whether it holds a CR, LF, TAB or space, and for an image
+    /// whose load is a load ID, whether that load is of the Universal Application Loader's era.
+    facts: Vec<(Shape, bool, Option<bool>)>,
     index: HashMap<Box<str>, u32>,
     /// The bytes of the names kept.
     bytes: usize,
@@ -47,7 +50,14 @@ impl Names {
     fn keep(&mut self, name: &str) -> u32 {
         let id = self.list.len() as u32;
         self.list.push(Box::from(name));
-        self.facts.push((Shape::of(name), has_cr_or_space(name)));
+        let shape = Shape::of(name);
+        let ual_image = match shape.name(name) {
+            Name::Image { load, .. } => {
+                recognise::image_load(load).map(|id| id.era() == Some(LoadEra::Ual))
+            }
+            _ => None,
+        };
+        self.facts.push((shape, has_cr_or_space(name), ual_image));
         id
     }
 
@@ -92,36 +102,47 @@ impl Names {
     /// 0, one of too many names).
     pub fn name_of<'a>(&self, id: u32, text: &'a str) -> Name<'a> {
         match self.facts.get(id as usize) {
-            Some((shape, _)) if id != 0 => shape.name(text),
+            Some((shape, _, _)) if id != 0 => shape.name(text),
             _ => Name::of(text),
         }
     }
 
     /// Whether name `id` holds a CR, LF, TAB or space ([`has_cr_or_space`]).
     pub fn odd(&self, id: u32) -> bool {
-        self.facts.get(id as usize).is_some_and(|&(_, odd)| odd)
+        self.facts.get(id as usize).is_some_and(|&(_, odd, _)| odd)
+    }
+
+    /// For an image whose name, less its extension, is a load ID ([`recognise::image_load`]):
+    /// whether that load is of the Universal Application Loader's era. `None` for any other
+    /// name.
+    pub fn ual_image(&self, id: u32) -> Option<bool> {
+        self.facts.get(id as usize).and_then(|&(_, _, ual)| ual)
     }
 }
 
 /// A small cache in front of a map with the standard keyed hash (which a log cannot make
-/// collide): a key's quick hash picks a slot, which holds the number the map gave it last. The
-/// caller checks that the number's key is the key (a log can make quick hashes collide, which
-/// only sends it to the map). Most lines name a few names and addresses seen just before.
+/// collide): a key's quick hash picks a set of two slots, which hold the numbers the map gave
+/// the keys of that set last (the newest first). The caller checks that the number's key is the
+/// key (a log can make quick hashes collide, which only sends it to the map). Most lines name
+/// a few names and addresses seen just before; a day of upgrades names a few thousand in turn,
+/// which two slots a set keep apart.
 #[derive(Debug)]
 pub struct Recent {
-    slots: Box<[(u64, u32)]>,
+    slots: Box<[[(u64, u32); 2]]>,
 }
 
 impl Default for Recent {
     fn default() -> Recent {
         Recent {
-            slots: vec![(0, 0); Recent::SLOTS].into_boxed_slice(),
+            slots: vec![[(0, 0); 2]; Recent::SETS].into_boxed_slice(),
         }
     }
 }
 
 impl Recent {
-    const SLOTS: usize = 4096;
+    /// Sets of two slots: a power of two, picked by the hash's top bits.
+    const SETS: usize = 4096;
+    const SET_BITS: u32 = Recent::SETS.trailing_zeros();
 
     /// The quick hash of `key`, never 0 (an empty slot).
     pub fn hash(key: &[u8]) -> u64 {
@@ -138,21 +159,38 @@ impl Recent {
         hash | 1
     }
 
-    /// The number last set for a key of quick hash `hash`, maybe another key's.
-    pub fn get(&self, hash: u64) -> Option<u32> {
-        let (kept, number) = self.slots[hash as usize % Recent::SLOTS];
-        (kept == hash).then_some(number)
+    /// The set of a key of quick hash `hash`: the hash's top bits, which the multiplication
+    /// mixes best (its lowest bit is always 1).
+    fn set_of(hash: u64) -> usize {
+        (hash >> (u64::BITS - Recent::SET_BITS)) as usize
     }
 
+    /// The number last set for a key of quick hash `hash`, maybe another key's.
+    pub fn get(&self, hash: u64) -> Option<u32> {
+        let [newer, older] = self.slots[Recent::set_of(hash)];
+        match hash {
+            _ if newer.0 == hash => Some(newer.1),
+            _ if older.0 == hash => Some(older.1),
+            _ => None,
+        }
+    }
+
+    /// Sets the number of a key of quick hash `hash` in the newer slot of its set, the older
+    /// one taking what the newer held unless that was the same key.
     pub fn set(&mut self, hash: u64, number: u32) {
-        self.slots[hash as usize % Recent::SLOTS] = (hash, number);
+        let set = &mut self.slots[Recent::set_of(hash)];
+        if set[0].0 != hash {
+            set[1] = set[0];
+        }
+        set[0] = (hash, number);
     }
 
     /// Forgets the number of a key of quick hash `hash`.
     pub fn forget(&mut self, hash: u64) {
-        let slot = &mut self.slots[hash as usize % Recent::SLOTS];
-        if slot.0 == hash {
-            *slot = (0, 0);
+        for slot in &mut self.slots[Recent::set_of(hash)] {
+            if slot.0 == hash {
+                *slot = (0, 0);
+            }
         }
     }
 }
@@ -216,6 +254,14 @@ mod tests {
         );
         let odd = names.id("P0S3-06-3-00\r.bin");
         assert!(names.odd(odd) && !names.odd(id));
+        // The era of an image's load, worked out once: UAL-era, before it, or no load ID.
+        let ual = names.id("P003-08-11-00.sbn");
+        let old = names.id("P0S3-06-3-00.bin");
+        let other = names.id("OS79XX.TXT");
+        assert_eq!(
+            [ual, old, odd, other, 0].map(|id| names.ual_image(id)),
+            [Some(true), Some(false), Some(false), None, None]
+        );
         // Number 0, one of too many names, is read from the text given.
         assert_eq!(names.name_of(0, "OS79XX.TXT"), Name::Os79xx);
         let mut by_name = ByName::default();
@@ -255,6 +301,25 @@ mod tests {
         assert_eq!(recent.get(a), Some(7), "another key's forgetting leaves it");
         recent.forget(a);
         assert_eq!(recent.get(a), None);
+        // Keys of one set: the two newest are kept, the oldest gives way, and each keeps its
+        // own number however they come.
+        let set = |n: u64| (n << (u64::BITS - Recent::SET_BITS)) | 1;
+        let (c, d, e) = (set(5) | 0x100, set(5) | 0x200, set(5) | 0x400);
+        assert_eq!(Recent::set_of(c), Recent::set_of(e));
+        recent.set(c, 1);
+        recent.set(d, 2);
+        assert_eq!((recent.get(c), recent.get(d)), (Some(1), Some(2)));
+        recent.set(c, 3);
+        assert_eq!((recent.get(c), recent.get(d)), (Some(3), Some(2)));
+        recent.set(e, 4);
+        assert_eq!(
+            (recent.get(c), recent.get(d), recent.get(e)),
+            (Some(3), None, Some(4))
+        );
+        recent.forget(c);
+        assert_eq!((recent.get(c), recent.get(e)), (None, Some(4)));
+        // The sets are picked by the hash's top bits: hashes differing there alone part.
+        assert_ne!(Recent::set_of(set(1)), Recent::set_of(set(2)));
         // A name found again through the cache, and one whose slot another took.
         let mut names = Names::default();
         let first = names.id("OS79XX.TXT");

@@ -576,15 +576,12 @@ impl Story {
             return;
         }
         let era = boot.hunt.shape();
-        let stem = match self.names.name(image) {
-            Name::Image { load, .. } => Some(load),
-            _ => None,
-        };
-        let image = self.names.get(image);
-        let Some(load) = stem.and_then(recognise::image_load) else {
+        // The load's era, worked out once for the name.
+        let Some(ual_image) = self.names.ual_image(image) else {
             return;
         };
-        if recognise::took_image(&load, era) == Some(false) {
+        let image = self.names.get(image);
+        if recognise::took_image_of_era(ual_image, era) == Some(false) {
             let source = boot.requests.first().map_or(Source::TftpdHpa, |r| r.source);
             self.findings.add(
                 Kind::ImageRefused,

@@ -545,7 +545,12 @@ pub fn image_load(load: &str) -> Option<LoadId> {
 /// hunt, or a UAL-era image and `OS79XX.TXT`); `None` when the era agrees (a phone that keeps
 /// its old image of the same era shows it by fetching the image again).
 pub fn took_image(image: &LoadId, next: BootShape) -> Option<bool> {
-    let ual_image = image.era() == Some(LoadEra::Ual);
+    took_image_of_era(image.era() == Some(LoadEra::Ual), next)
+}
+
+/// [`took_image`] for an image whose load is of the Universal Application Loader's era
+/// (`ual_image`) or before it.
+pub fn took_image_of_era(ual_image: bool, next: BootShape) -> Option<bool> {
     match (ual_image, next) {
         (true, era) if era.is_pre_ual() => Some(false),
         (false, era) if era.is_ual() => Some(false),
