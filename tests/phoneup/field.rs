@@ -256,6 +256,27 @@ fn no_output_or_page_names_a_field_report_by_the_team_s_number() {
     let binary = std::fs::read(env!("CARGO_BIN_EXE_phoneup")).unwrap();
     let strings = String::from_utf8_lossy(&binary);
     assert_eq!(names_a_seed(&strings), None, "the phoneup binary");
+    // Where the words of diagnose, lint and serve cite a field report, they cite it by a key of
+    // the built-in matrix, whose `sources` hold its title and address (one home for each).
+    let matrix = Matrix::builtin().unwrap();
+    let key = regex::Regex::new(r"\b[A-Z]{2,}[A-Z0-9]*(-[A-Z0-9]+)+\b").unwrap();
+    let mut cited = 0;
+    for file in [
+        "src/logs/report/words.rs",
+        "src/tftp_root/lint.rs",
+        "src/wire/serve/registry.rs",
+    ] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        for found in key.find_iter(&text) {
+            cited += 1;
+            assert!(
+                matrix.source(found.as_str()).is_some(),
+                "{file} cites {}, which is no source of the matrix",
+                found.as_str()
+            );
+        }
+    }
+    assert!(cited > 20, "only {cited} citations");
     // The test catches what it is for.
     for said in [
         "(seed 002)",
