@@ -87,6 +87,28 @@ fn an_old_image_refuses_a_ual_era_image() {
 }
 
 #[test]
+fn an_image_is_refused_by_the_era_of_the_next_boot_alone() {
+    // As MARKWILSON-2008's, but the next boot does not ask for the image again: the era of
+    // its start (OS79XX.TXT, before the loader) says the UAL-era image was not taken.
+    let lines: Vec<String> = [
+        "OS79XX.TXT",
+        "P0S3-07-4-00.bin",
+        "OS79XX.TXT",
+        "SEPDefault.cnf",
+    ]
+    .iter()
+    .map(|f| sent(f))
+    .collect();
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let s = story(&refs);
+    assert_eq!(
+        kinds(&s),
+        vec![(Kind::ImageRefused, "P0S3-07-4-00.bin".into(), 1)]
+    );
+    assert_eq!(s.findings.list[0].lines(), [2, 3]);
+}
+
+#[test]
 fn the_same_image_again_at_the_next_boot_of_the_same_era_was_refused() {
     let lines: Vec<String> = [
         "OS79XX.TXT",
