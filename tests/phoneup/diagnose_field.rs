@@ -190,6 +190,29 @@ fn other_models_are_named_never_a_7940_7960_hunt() {
     );
 }
 
+/// A finding on a trust list names the model the phone's earlier boot showed (a 7961's
+/// `term61.default.loads`), not "its model", which a trust list alone leaves open.
+#[test]
+fn a_trust_list_loop_names_the_model_an_earlier_boot_showed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("7961-itl.syslog");
+    let mut log = String::from(
+        "Dec  7 09:00:00 pbx in.tftpd[1]: RRQ from 10.1.2.62 filename term61.default.loads\n\
+         Dec  7 09:05:00 pbx in.tftpd[2]: RRQ from 10.1.2.62 filename CTLSEP001AA1F3C062.tlv\n",
+    );
+    for pid in 3..7 {
+        log.push_str(&format!(
+            "Dec  7 09:05:0{pid} pbx in.tftpd[{pid}]: RRQ from 10.1.2.62 filename ITLSEP001AA1F3C062.tlv\n"
+        ));
+    }
+    std::fs::write(&path, log).unwrap();
+    let (_, shown, _) = run(&["diagnose", path.to_str().unwrap()]);
+    assert!(
+        shown.contains("ITLSEP001AA1F3C062.tlv is a file 79x1 phones ask for (7906 to 7975), not a 7940/7960's: `phoneup plan --model 7961 --from <its App Load ID> --to <the load you want>` plans that phone's upgrade"),
+        "{shown}"
+    );
+}
+
 #[test]
 fn pumpkin_says_finished_after_an_error_too_and_the_report_says_so() {
     let (_, report) = diagnose(&[&log("pumpkin.log")]);
