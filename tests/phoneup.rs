@@ -16,6 +16,7 @@ mod phoneup {
     pub mod diagnose_follow;
     pub mod docs;
     pub mod family;
+    pub mod family_apply;
     pub mod field;
     pub mod flags;
     pub mod graph;

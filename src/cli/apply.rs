@@ -5,18 +5,20 @@ use std::path::PathBuf;
 use clap::ValueHint;
 
 use crate::cli::answer::{Answer, Context};
-use crate::cli::args::{self, ModelArg, RouteArgs};
-use crate::commands::apply::{self, ApplyRequest};
+use crate::cli::args::{self, route, ModelChoice, Route, RouteArgs};
+use crate::commands::apply::{self, ApplyRequest, Phones};
 use crate::error::Error;
+use crate::knowledge::phones::Model;
 use crate::output::Format;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     #[command(flatten)]
     route: RouteArgs,
-    /// Which phones: the files' loadInformation entries address them
+    /// Which phones: the files' loadInformation entries address them (a 7906 to 7975 load
+    /// implies its family when this is left out)
     #[arg(long, value_enum, default_value_t)]
-    model: ModelArg,
+    model: ModelChoice,
     /// Which stage (reboot) of the plan to write, from 1
     #[arg(long, value_name = "N", value_parser = args::number_from_to::<usize>(0, u64::MAX))]
     stage: usize,
@@ -45,11 +47,20 @@ pub(crate) struct Args {
 
 impl Args {
     pub(crate) fn run(self, context: &Context) -> Result<Answer, Error> {
+        let (from, to, steered) = self.route.ends();
+        let (model, phones) = match route(self.model.phones(), &[from, to])? {
+            Route::Classic(model) => (model, Phones::Classic),
+            Route::Java(_) if steered => {
+                return Err(Error::Usage {
+                    message: "--via and --avoid plan the 7940/7960 only; a 7906 to 7975 stage is applied with --from, --to, --model and --stage: leave them out".into(),
+                })
+            }
+            Route::Java(model) => (Model::Both, Phones::Java(model)),
+        };
         let request = ApplyRequest {
             // The same directory steers the plan, so apply and plan --tftp-root agree.
-            plan: self
-                .route
-                .request(self.model.into(), Some(self.tftp_root.clone())),
+            plan: self.route.request(model, Some(self.tftp_root.clone())),
+            phones,
             stage: self.stage,
             dir: self.tftp_root,
             mac: args::mac(&self.mac)?,

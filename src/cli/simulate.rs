@@ -69,8 +69,12 @@ enum OnePhone {
     M7911,
     #[value(name = "7941")]
     M7941,
+    #[value(name = "7941ge", alias = "7941G-GE")]
+    M7941Ge,
     #[value(name = "7961")]
     M7961,
+    #[value(name = "7961ge", alias = "7961G-GE")]
+    M7961Ge,
     #[value(name = "7942")]
     M7942,
     #[value(name = "7962")]

@@ -15,6 +15,7 @@ use crate::commands::{yes_or_no, Report};
 use crate::error::Error;
 use crate::files::mac::Mac;
 use crate::files::os79xx_txt;
+use crate::knowledge::family::JavaModel;
 use crate::knowledge::matrix::Matrix;
 use crate::knowledge::phones::Model;
 use crate::output::{self, shell_word, NextStep, Style};
@@ -29,12 +30,25 @@ use changes::{diff, link_note, missing_firmware, stage_changes, Planned};
 use shared::{shared_changes, SharedChange};
 
 mod changes;
+mod family;
 mod shared;
+
+/// Which phones a stage is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Phones {
+    /// The 7940 and/or 7960 of the plan's `model`.
+    #[default]
+    Classic,
+    /// A Java-based phone (7906 to 7975): the model named, or (`None`) every model of the family
+    /// the loads imply.
+    Java(Option<JavaModel>),
+}
 
 /// What the user asks `apply` to do.
 #[derive(Debug, Clone)]
 pub struct ApplyRequest {
     pub plan: Request,
+    pub phones: Phones,
     /// 1-based.
     pub stage: usize,
     pub dir: PathBuf,
@@ -68,8 +82,14 @@ impl ApplyRequest {
         for avoid in &self.plan.avoid {
             words.extend(["--avoid".into(), shell_word(avoid)]);
         }
-        if self.plan.model != Model::Both {
-            words.extend(["--model".into(), model_word(self.plan.model).into()]);
+        match self.phones {
+            Phones::Classic if self.plan.model != Model::Both => {
+                words.extend(["--model".into(), model_word(self.plan.model).into()]);
+            }
+            Phones::Java(Some(model)) => {
+                words.extend(["--model".into(), model.model.to_ascii_lowercase()]);
+            }
+            _ => {}
         }
         words.extend([
             "--stage".into(),
@@ -136,12 +156,42 @@ pub struct ApplyReport {
     /// write, the next stage (or, after the last, the check of what the phone will do).
     pub next_step: Option<NextStep>,
     pub notes: Vec<String>,
+    /// The stage is a Java-based phone's (7906 to 7975), which `serve` does not walk yet.
+    #[serde(skip)]
+    pub java: bool,
+}
+
+/// One stage, whichever phones it is for: where it goes, what it changes in the root, the
+/// firmware it lacks, and what to run after the last stage.
+struct Staged {
+    from: String,
+    to: String,
+    stages: usize,
+    stage_from: String,
+    stage_to: String,
+    rule: String,
+    /// The stage's phone reads the global `OS79XX.TXT` before any per-phone file.
+    reads_os79xx: bool,
+    planned: Vec<Planned>,
+    notes: Vec<String>,
+    missing_firmware: Vec<String>,
+    shared: Vec<SharedChange>,
+    /// What to run once the last stage is in the root.
+    last: NextStep,
+}
+
+/// The plan a stage is taken from.
+enum Chosen {
+    Classic(Plan),
+    Java(family::Chosen),
 }
 
 /// Writes stage `request.stage` of the plan into `request.dir` (or, with `dry_run`, shows it).
 pub fn apply(matrix: &Matrix, request: &ApplyRequest) -> Result<ApplyReport, Error> {
-    let plan = plan_of(matrix, request)?;
-    let stage = &plan.stages[request.stage - 1];
+    let chosen = match request.phones {
+        Phones::Classic => Chosen::Classic(plan_of(matrix, request)?),
+        Phones::Java(model) => Chosen::Java(family::plan_of(matrix, request, model)?),
+    };
     // A dry run reads the journal; a real run holds the root's lock from here to the end, so
     // what it reads is what it changes.
     let journal = if request.dry_run {
@@ -150,16 +200,21 @@ pub fn apply(matrix: &Matrix, request: &ApplyRequest) -> Result<ApplyReport, Err
         UndoJournal::open(&request.dir, request.journal.as_deref())?
     };
     let root = TftpRoot::from_dir(&request.dir)?;
-    let (planned, mut notes) = stage_changes(stage, request, &journal)?;
+    let mut staged = match &chosen {
+        Chosen::Classic(plan) => classic(plan, request, &journal, &root)?,
+        Chosen::Java(chosen) => family::staged(chosen, request, &journal, &root)?,
+    };
+    let planned = std::mem::take(&mut staged.planned);
+    let mut notes = std::mem::take(&mut staged.notes);
     notes.splice(0..0, journal.notes.iter().cloned());
     let mut report = ApplyReport {
-        from: plan.from.clone(),
-        to: plan.to.clone(),
+        from: staged.from.clone(),
+        to: staged.to.clone(),
         stage: request.stage,
-        stages: plan.stages.len(),
-        stage_from: stage.from.clone(),
-        stage_to: stage.to.clone(),
-        rule: stage.rule.clone(),
+        stages: staged.stages,
+        stage_from: staged.stage_from.clone(),
+        stage_to: staged.stage_to.clone(),
+        rule: staged.rule.clone(),
         tftp_root: request.dir.display().to_string(),
         journal: journal.dir().display().to_string(),
         undo: undo::command(&request.dir, request.journal.as_deref()),
@@ -167,13 +222,14 @@ pub fn apply(matrix: &Matrix, request: &ApplyRequest) -> Result<ApplyReport, Err
         written: false,
         changes: Vec::new(),
         diff: String::new(),
-        missing_firmware: missing_firmware(stage, &root),
-        shared: shared_changes(&planned, request.plan.model),
+        missing_firmware: staged.missing_firmware.clone(),
+        shared: staged.shared.clone(),
         refused: None,
         next_step: None,
         notes: Vec::new(),
+        java: matches!(chosen, Chosen::Java(_)),
     };
-    let refused = refusal(request, stage, &planned, &report);
+    let refused = refusal(request, &staged, &planned, &report);
     // A dry run shows the stage even where the apply would be refused: a user who may not
     // write the files can still see what would change.
     if let Some((refused, next_step)) = refused.clone().filter(|_| !request.dry_run) {
@@ -202,7 +258,7 @@ pub fn apply(matrix: &Matrix, request: &ApplyRequest) -> Result<ApplyReport, Err
     }
     let description = format!(
         "stage {} of {} -> {} ({} -> {})",
-        request.stage, plan.from, plan.to, stage.from, stage.to
+        request.stage, staged.from, staged.to, staged.stage_from, staged.stage_to
     );
     let changes: Vec<FileChange> = planned.into_iter().map(|p| p.change).collect();
     if changes.is_empty() {
@@ -212,14 +268,43 @@ pub fn apply(matrix: &Matrix, request: &ApplyRequest) -> Result<ApplyReport, Err
         report.written = true;
     }
     report.notes.append(&mut notes);
-    report.next_step = Some(after_the_stage(request, &plan, stage));
+    report.next_step = Some(after_the_stage(request, staged));
     Ok(report)
 }
 
+/// A 7940/7960 stage: its files as `changes` works them out.
+fn classic(
+    plan: &Plan,
+    request: &ApplyRequest,
+    journal: &UndoJournal,
+    root: &TftpRoot,
+) -> Result<Staged, Error> {
+    let stage = &plan.stages[request.stage - 1];
+    let (planned, notes) = stage_changes(stage, request, journal)?;
+    let shared = shared_changes(&planned, request.plan.model);
+    Ok(Staged {
+        from: plan.from.clone(),
+        to: plan.to.clone(),
+        stages: plan.stages.len(),
+        stage_from: stage.from.clone(),
+        stage_to: stage.to.clone(),
+        rule: stage.rule.clone(),
+        reads_os79xx: stage
+            .expect_requests
+            .iter()
+            .any(|r| r == os79xx_txt::FILE_NAME),
+        planned,
+        notes,
+        missing_firmware: missing_firmware(stage, root),
+        shared,
+        last: last_check(request, plan, stage),
+    })
+}
+
 /// What to run once this stage is in the root: the next stage, to write once the phone shows
-/// this stage's load; after the last, the check of what the phone will do when it reboots.
-fn after_the_stage(request: &ApplyRequest, plan: &Plan, stage: &Stage) -> NextStep {
-    if request.stage < plan.stages.len() {
+/// this stage's load; after the last, what `staged.last` says.
+fn after_the_stage(request: &ApplyRequest, staged: Staged) -> NextStep {
+    if request.stage < staged.stages {
         let next = ApplyRequest {
             stage: request.stage + 1,
             ..request.clone()
@@ -227,13 +312,18 @@ fn after_the_stage(request: &ApplyRequest, plan: &Plan, stage: &Stage) -> NextSt
         return NextStep::new(
             format!(
                 "Reboot the phone; once it shows {} (Settings > Status > Firmware Versions), write stage {} of {}.",
-                stage.to,
+                staged.stage_to,
                 request.stage + 1,
-                plan.stages.len()
+                staged.stages
             ),
             next.command(&[], false),
         );
     }
+    staged.last
+}
+
+/// After a 7940/7960 plan's last stage: the check of what the phone will do when it reboots.
+fn last_check(request: &ApplyRequest, plan: &Plan, stage: &Stage) -> NextStep {
     let mut command = format!(
         "phoneup check --from {} --tftp-root {} --to {}",
         shell_word(&stage.from),
@@ -272,19 +362,27 @@ fn plan_of(matrix: &Matrix, request: &ApplyRequest) -> Result<Plan, Error> {
             })
         }
     };
-    if request.stage == 0 || request.stage > plan.stages.len() {
+    stage_in_range(request, &plan.from, &plan.to, plan.stages.len())?;
+    Ok(plan)
+}
+
+/// `--stage N` is a stage of the plan from `from` to `to`, which has `stages`.
+fn stage_in_range(
+    request: &ApplyRequest,
+    from: &str,
+    to: &str,
+    stages: usize,
+) -> Result<(), Error> {
+    if request.stage == 0 || request.stage > stages {
         return Err(Error::Usage {
             message: format!(
-                "--stage {}: the plan from {} to {} has {}; give 1 to {}",
+                "--stage {}: the plan from {from} to {to} has {}; give 1 to {stages}",
                 request.stage,
-                plan.from,
-                plan.to,
-                output::count(plan.stages.len(), "stage"),
-                plan.stages.len()
+                output::count(stages, "stage"),
             ),
         });
     }
-    Ok(plan)
+    Ok(())
 }
 
 /// Why this stage is not written as asked, and what to run instead: a file another user owns,
@@ -292,14 +390,10 @@ fn plan_of(matrix: &Matrix, request: &ApplyRequest) -> Result<Plan, Error> {
 /// firmware (without `--force`).
 fn refusal(
     request: &ApplyRequest,
-    stage: &Stage,
+    staged: &Staged,
     planned: &[Planned],
     report: &ApplyReport,
 ) -> Option<(String, NextStep)> {
-    let reads_os79xx = stage
-        .expect_requests
-        .iter()
-        .any(|r| r == os79xx_txt::FILE_NAME);
     let links: Vec<String> = planned
         .iter()
         .filter_map(|p| match &p.change.before {
@@ -347,11 +441,11 @@ fn refusal(
     if request.force {
         return None;
     }
-    if request.mac.is_some() && reads_os79xx {
+    if request.mac.is_some() && staged.reads_os79xx {
         return Some((
             format!(
                 "stage {} cannot be per-phone: {} reads the global OS79XX.TXT before any per-phone file, so every phone on this server would follow it.",
-                request.stage, stage.from
+                request.stage, staged.stage_from
             ),
             NextStep::new(
                 "Apply this stage without --mac (every phone on the server follows it), or add --force to write the global OS79XX.TXT as well as the per-phone files; for many phones at mixed loads, phoneup serve gives each phone its own stage from one server instead.",
@@ -554,7 +648,12 @@ impl ApplyReport {
         }
         let _ = writeln!(
             out,
-            "  To walk many phones at mixed loads, each through its own plan, use phoneup serve: it writes nothing and gives each phone its own stage's files."
+            "  {}",
+            if self.java {
+                "To move one phone only, apply with --mac MAC: its own SEP<MAC>.cnf.xml is read first, and XMLDefault.cnf.xml is left alone."
+            } else {
+                "To walk many phones at mixed loads, each through its own plan, use phoneup serve: it writes nothing and gives each phone its own stage's files."
+            }
         );
     }
 }
@@ -573,6 +672,7 @@ mod tests {
         std::fs::write(dir.join("OS79XX.TXT"), "P0S3-08-2-00\n").unwrap();
         let request = |mac: Option<&str>| ApplyRequest {
             plan: Request::new("P0S3-08-2-00", "P0S3-08-11-00"),
+            phones: Phones::Classic,
             stage: 1,
             dir: dir.clone(),
             mac: mac.map(|mac| mac.parse().unwrap()),
@@ -622,6 +722,7 @@ mod tests {
                 model,
                 ..Request::new("P0S3-06-3-00", "P0S3-08-11-00")
             },
+            phones: Phones::Classic,
             stage: 1,
             dir: PathBuf::from("/srv/tftp"),
             mac: None,

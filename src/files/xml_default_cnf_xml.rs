@@ -8,18 +8,61 @@ use crate::knowledge::phones::Model;
 
 pub const FILE_NAME: &str = "XMLDefault.cnf.xml";
 
+/// One numbered element a model reads its load from (`loadInformation30018`) and its `model`
+/// attribute (`IP Phone 7961`): a 7940/7960's from [`Model::load_information`], a Java-based
+/// phone's from its [`crate::knowledge::family::JavaModel`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Numbered {
+    pub element: String,
+    pub model: String,
+}
+
+impl Numbered {
+    /// The elements of the 7940 and/or 7960.
+    pub fn of(model: Model) -> Vec<Numbered> {
+        model
+            .load_information()
+            .iter()
+            .map(|info| Numbered {
+                element: info.element.to_string(),
+                model: info.model.to_string(),
+            })
+            .collect()
+    }
+}
+
 /// A complete minimal file naming `load` for each phone of `model`.
 pub fn render(load: &str, model: Model) -> String {
+    render_numbered(load, &Numbered::of(model))
+}
+
+/// A complete minimal `<Default>` file naming `load` in each element of `numbered`.
+pub fn render_numbered(load: &str, numbered: &[Numbered]) -> String {
+    render_root("Default", load, numbered)
+}
+
+/// A complete minimal `SEP<MAC>.cnf.xml` for a Java-based phone: `<device>` holding the
+/// unnumbered `<loadInformation>` it reads, SCCP and SIP alike (ADM-7961, WHIZZY).
+pub fn render_device(load: &str) -> String {
+    render_root("device", load, &[])
+}
+
+fn render_root(root: &str, load: &str, numbered: &[Numbered]) -> String {
     let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
     let write = |writer: &mut Writer<Vec<u8>>| -> std::io::Result<()> {
-        writer.write_event(Event::Start(BytesStart::new("Default")))?;
-        for info in model.load_information() {
+        writer.write_event(Event::Start(BytesStart::new(root)))?;
+        if numbered.is_empty() {
             writer
-                .create_element(info.element)
-                .with_attribute(("model", info.model))
+                .create_element("loadInformation")
                 .write_text_content(BytesText::new(load))?;
         }
-        writer.write_event(Event::End(BytesEnd::new("Default")))?;
+        for info in numbered {
+            writer
+                .create_element(info.element.as_str())
+                .with_attribute(("model", info.model.as_str()))
+                .write_text_content(BytesText::new(load))?;
+        }
+        writer.write_event(Event::End(BytesEnd::new(root)))?;
         Ok(())
     };
     write(&mut writer).expect("writing to memory cannot fail");
@@ -63,17 +106,32 @@ mod tests {
 /// A missing element is added before the root's closing tag. Fails on XML that is not
 /// well-formed, which phoneup will not edit.
 pub fn set_load(text: &str, load: &str, model: Model) -> Result<String, String> {
+    set_load_numbered(text, load, &Numbered::of(model))
+}
+
+/// [`set_load`] for any numbered elements; with none (a Java-based phone's `SEP<MAC>.cnf.xml`),
+/// the unnumbered `<loadInformation>` is set, and added before the root's closing tag when the
+/// file has none.
+pub fn set_load_numbered(text: &str, load: &str, numbered: &[Numbered]) -> Result<String, String> {
     // quick-xml skips a byte-order mark without counting it in its positions: edit the body and
     // put the mark back (found by fuzzing).
     check_well_formed(text).map_err(|e| format!("not well-formed XML: {e}"))?;
     let (bom, body) = split_bom(text);
-    let edited = format!("{bom}{}", set_load_body(body, load, model)?);
+    let edited = format!("{bom}{}", set_load_body(body, load, numbered)?);
     // The edit must read back as intended, or it is not written (a guarantee fuzzing asked for).
+    let plain = [Numbered {
+        element: "loadInformation".into(),
+        model: String::new(),
+    }];
+    let wanted = if numbered.is_empty() {
+        &plain[..]
+    } else {
+        numbered
+    };
     let reads_back = check_well_formed(&edited).is_ok()
-        && model
-            .load_information()
+        && wanted
             .iter()
-            .all(|info| load_information(&edited, info.element) == Ok(Some(load.to_string())));
+            .all(|info| load_information(&edited, &info.element) == Ok(Some(load.to_string())));
     if reads_back {
         Ok(edited)
     } else {
@@ -121,14 +179,11 @@ pub fn split_bom(text: &str) -> (&str, &str) {
     (&text[..text.len() - rest.len()], rest)
 }
 
-fn set_load_body(text: &str, load: &str, model: Model) -> Result<String, String> {
+fn set_load_body(text: &str, load: &str, numbered: &[Numbered]) -> Result<String, String> {
     use quick_xml::escape::escape;
 
-    let wanted: Vec<&str> = model
-        .load_information()
-        .iter()
-        .map(|info| info.element)
-        .collect();
+    let wanted: Vec<&str> = numbered.iter().map(|info| info.element.as_str()).collect();
+    let mut plain_seen = false;
     let mut reader = quick_xml::Reader::from_str(text);
     // Byte ranges to replace, with their replacement.
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
@@ -157,6 +212,7 @@ fn set_load_body(text: &str, load: &str, model: Model) -> Result<String, String>
                 }
                 let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
                 if name == "loadInformation" || wanted.contains(&name.as_str()) {
+                    plain_seen |= name == "loadInformation";
                     open = Some((name, after));
                 }
             }
@@ -182,6 +238,7 @@ fn set_load_body(text: &str, load: &str, model: Model) -> Result<String, String>
                 }
                 let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
                 if name == "loadInformation" || wanted.contains(&name.as_str()) {
+                    plain_seen |= name == "loadInformation";
                     edits.push((before, after, filled(&e, &name, &escaped)?));
                     if let Some(w) = wanted.iter().find(|w| **w == name) {
                         seen.push(w);
@@ -199,14 +256,19 @@ fn set_load_body(text: &str, load: &str, model: Model) -> Result<String, String>
     };
     let ending = crate::files::sip_default_cnf::line_ending(text);
     let mut missing = String::new();
-    for info in model.load_information() {
-        if !seen.contains(&info.element) {
+    for info in numbered {
+        if !seen.contains(&info.element.as_str()) {
             missing.push_str(&format!(
                 "  <{el} model=\"{m}\">{escaped}</{el}>{ending}",
                 el = info.element,
                 m = info.model
             ));
         }
+    }
+    if numbered.is_empty() && !plain_seen {
+        missing.push_str(&format!(
+            "  <loadInformation>{escaped}</loadInformation>{ending}"
+        ));
     }
     if !missing.is_empty() {
         // Put new elements on their own lines just before the closing tag.
@@ -304,6 +366,44 @@ mod edit_tests {
     use super::*;
 
     const USER_FILE: &str = "<Default>\r\n<callManagerGroup>\r\n<members>\r\n<member priority=\"0\">\r\n<callManager>\r\n<ports>\r\n<ethernetPhonePort>2000</ethernetPhonePort>\r\n</ports>\r\n<processNodeName>192.168.0.1</processNodeName>\r\n</callManager>\r\n</member>\r\n</members>\r\n</callManagerGroup>\r\n<loadInformation6 model=\"IP Phone 7910\"></loadInformation6>\r\n<loadInformation8 model=\"IP Phone 7940\"></loadInformation8>\r\n<loadInformation7 model=\"IP Phone 7960\">P0S3-07-2-00</loadInformation7>\r\n</Default>\r\n";
+
+    #[test]
+    fn a_java_phones_files_get_its_own_elements() {
+        let numbered = [Numbered {
+            element: "loadInformation30018".into(),
+            model: "IP Phone 7961".into(),
+        }];
+        let edited = set_load_numbered(USER_FILE, "SIP41.9-4-2SR3-1S", &numbered).unwrap();
+        // The 7940/7960 elements keep their loads; the 7961's is added in the file's line ending.
+        assert!(edited.contains(">P0S3-07-2-00</loadInformation7>\r\n"));
+        assert!(edited.ends_with(
+            "  <loadInformation30018 model=\"IP Phone 7961\">SIP41.9-4-2SR3-1S</loadInformation30018>\r\n</Default>\r\n"
+        ));
+        assert_eq!(
+            render_numbered("SCCP41.8-5-2S", &numbered),
+            "<Default>\n  <loadInformation30018 model=\"IP Phone 7961\">SCCP41.8-5-2S</loadInformation30018>\n</Default>\n"
+        );
+    }
+
+    #[test]
+    fn a_java_phones_sep_file_gets_its_unnumbered_element() {
+        assert_eq!(
+            render_device("SIP41.9-4-2SR3-1S"),
+            "<device>\n  <loadInformation>SIP41.9-4-2SR3-1S</loadInformation>\n</device>\n"
+        );
+        let user = "<device>\n<deviceProtocol>SIP</deviceProtocol>\n</device>\n";
+        let added = set_load_numbered(user, "SIP41.9-4-2SR3-1S", &[]).unwrap();
+        assert_eq!(
+            added,
+            "<device>\n<deviceProtocol>SIP</deviceProtocol>\n  <loadInformation>SIP41.9-4-2SR3-1S</loadInformation>\n</device>\n"
+        );
+        let changed = set_load_numbered(&added, "SCCP41.8-5-2S", &[]).unwrap();
+        assert_eq!(changed, added.replace("SIP41.9-4-2SR3-1S", "SCCP41.8-5-2S"));
+        assert_eq!(
+            set_load_numbered(&changed, "SCCP41.8-5-2S", &[]).unwrap(),
+            changed
+        );
+    }
 
     #[test]
     fn only_the_load_texts_change() {

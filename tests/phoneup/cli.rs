@@ -198,7 +198,7 @@ fn model_means_the_same_everywhere_and_help_offers_only_what_is_accepted() {
     ]);
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("[possible values: 7940, 7960, 7906, 7911, 7941, 7961"),
+        stderr.contains("[possible values: 7940, 7960, 7906, 7911, 7941, 7941ge, 7961, 7961ge"),
         "{stderr}"
     );
     for command in ["plan", "check", "apply"] {

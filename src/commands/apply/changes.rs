@@ -76,12 +76,7 @@ pub(super) fn stage_changes(
         .expect_requests
         .iter()
         .any(|r| r == os79xx_txt::FILE_NAME);
-    let look = |name: &str| -> Result<(Existing, Option<String>), Error> {
-        let path = request.dir.join(name);
-        let before = write::inspect(&path)?;
-        let old = text_of(&path, &before)?;
-        Ok((before, old))
-    };
+    let look = |name: &str| look(&request.dir, name);
     let mut planned = Vec::new();
     if request.mac.is_none() || reads_os79xx {
         let (before, old) = look(os79xx_txt::FILE_NAME)?;
@@ -94,27 +89,13 @@ pub(super) fn stage_changes(
     let mut xml_restored = None;
     let xml_new = match &stage.xmldefault_load {
         Some(load) => {
-            // A file an earlier stage moved aside comes back with the user's settings.
-            let base = old.clone().or_else(|| {
-                let saved = journal
-                    .latest_moved_aside(&xml_name)
-                    .and_then(|b| String::from_utf8(b).ok());
-                if saved.is_some() {
-                    xml_restored = Some(xml_name.clone());
-                    notes.push(format!(
-                        "{xml_name} is your own copy, which an earlier stage moved aside into the undo journal, put back with only its loadInformation set to {load}."
-                    ));
-                }
-                saved
-            });
+            let base = base_text(old.as_deref(), journal, &xml_name, load, &mut notes);
+            if base.is_some() && old.is_none() {
+                xml_restored = Some(xml_name.clone());
+            }
             Some(match base {
                 Some(text) => xml_default_cnf_xml::set_load(&text, load, request.plan.model)
-                    .map_err(|why| Error::Usage {
-                        message: format!(
-                            "{}: {why}; fix it or move it aside, then apply again",
-                            request.dir.join(&xml_name).display()
-                        ),
-                    })?,
+                    .map_err(|why| not_editable(&request.dir, &xml_name, &why))?,
                 None => xml_default_cnf_xml::render(load, request.plan.model),
             })
         }
@@ -140,6 +121,60 @@ pub(super) fn stage_changes(
     });
     planned.push((own_name, before, old, own_new));
 
+    let changes = into_changes(planned, xml_restored.as_deref(), &mut notes);
+    Ok((changes, notes))
+}
+
+/// One file of the root, looked at within bounds: what it is, and its text.
+pub(super) fn look(dir: &Path, name: &str) -> Result<(Existing, Option<String>), Error> {
+    let path = dir.join(name);
+    let before = write::inspect(&path)?;
+    let old = text_of(&path, &before)?;
+    Ok((before, old))
+}
+
+/// The text an XML file's edit starts from: the file in the root, else the user's own copy an
+/// earlier stage moved aside into the journal (it comes back with the user's settings, and a
+/// note says so).
+pub(super) fn base_text(
+    old: Option<&str>,
+    journal: &UndoJournal,
+    name: &str,
+    load: &str,
+    notes: &mut Vec<String>,
+) -> Option<String> {
+    if let Some(old) = old {
+        return Some(old.to_string());
+    }
+    let saved = journal
+        .latest_moved_aside(name)
+        .and_then(|b| String::from_utf8(b).ok());
+    if saved.is_some() {
+        notes.push(format!(
+            "{name} is your own copy, which an earlier stage moved aside into the undo journal, put back with only its loadInformation set to {load}."
+        ));
+    }
+    saved
+}
+
+/// The error for an XML file phoneup will not edit.
+pub(super) fn not_editable(dir: &Path, name: &str, why: &str) -> Error {
+    Error::Usage {
+        message: format!(
+            "{}: {why}; fix it or move it aside, then apply again",
+            dir.join(name).display()
+        ),
+    }
+}
+
+/// The changes among `planned` (file, what it is, its text, its new text), in order, skipping
+/// files already right; a note for each file with other hard links. `restored` names the file
+/// that starts from the user's moved-aside copy.
+pub(super) fn into_changes(
+    planned: Vec<(String, Existing, Option<String>, Option<String>)>,
+    restored: Option<&str>,
+    notes: &mut Vec<String>,
+) -> Vec<Planned> {
     let mut changes = Vec::new();
     for (file, before, old, new) in planned {
         let unchanged = old == new && !matches!(before, Existing::Link { .. } if new.is_some());
@@ -153,7 +188,7 @@ pub(super) fn stage_changes(
                 ));
             }
         }
-        let restored = xml_restored.as_ref() == Some(&file);
+        let restored = restored == Some(file.as_str());
         changes.push(Planned {
             change: FileChange {
                 file,
@@ -164,7 +199,7 @@ pub(super) fn stage_changes(
             restored,
         });
     }
-    Ok((changes, notes))
+    changes
 }
 
 /// What happens to a configuration file that is a symbolic link, and what the regular file in
