@@ -322,6 +322,15 @@ fn with_edits(text: &str, mut edits: Vec<(usize, usize, String)>) -> Result<Stri
 /// The load a phone with `element` (`loadInformation8` or `7`) reads from an XML file; an
 /// unnumbered `<loadInformation>` (SEP files) serves every model.
 pub fn load_information(text: &str, element: &str) -> Result<Option<String>, String> {
+    load_information_parts(text, element).map(|(numbered, plain)| numbered.or(plain))
+}
+
+/// The text of `element` and of the unnumbered `<loadInformation>`, each when the file has it
+/// (a Java-based phone reads only its numbered element of `XMLDefault.cnf.xml`).
+pub fn load_information_parts(
+    text: &str,
+    element: &str,
+) -> Result<(Option<String>, Option<String>), String> {
     check_well_formed(text)?;
     let mut reader = Reader::from_str(text);
     let mut inside: Option<bool> = None; // Some(numbered?) while inside a matching element
@@ -358,7 +367,7 @@ pub fn load_information(text: &str, element: &str) -> Result<Option<String>, Str
             Err(e) => return Err(format!("at byte {}: {e}", reader.error_position())),
         }
     }
-    Ok(numbered.or(plain))
+    Ok((numbered, plain))
 }
 
 #[cfg(test)]

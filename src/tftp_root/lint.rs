@@ -17,6 +17,7 @@ use crate::files::per_phone::PerPhoneFile;
 use crate::files::{
     mgc_default_cnf, os79xx_txt, sep_default_cnf, sip_default_cnf, xml_default_cnf_xml,
 };
+use crate::knowledge::family::JavaLoad;
 use crate::knowledge::load_id::{Era, Kind, LoadId, LoadIdError, Protocol};
 use crate::knowledge::package::{Impostor, Packages};
 use crate::knowledge::typography;
@@ -123,6 +124,11 @@ pub enum FindingKind {
     Impostor,
     /// A load named with typographic dashes (pasted from a web page): the phone asks for them.
     TypographicDash,
+    /// A Java-based model's `XMLDefault.cnf.xml` element names another family's load.
+    WrongFamilyLoad,
+    /// A factory-reset Java-based phone loads what its term file lists, then is told a load the
+    /// matrix refuses from there.
+    ResetJumpRefused,
 }
 
 impl FindingKind {
@@ -146,7 +152,9 @@ impl FindingKind {
             | ImageVersionDisagrees
             | EmptyTrustList
             | Impostor
-            | TypographicDash => Severity::Error,
+            | TypographicDash
+            | WrongFamilyLoad
+            | ResetJumpRefused => Severity::Error,
             Leftover | VersionControl | ExtraLines | EmptyOs79xx | SbnMissing
             | PerPhoneImageVersion | PerPhoneFileFirst => Severity::Warning,
         }
@@ -571,6 +579,10 @@ impl Linter<'_> {
         let mut named = None;
         for element in ["loadInformation8", "loadInformation7"] {
             if let Ok(Some(load)) = xml_default_cnf_xml::load_information(&text, element) {
+                if JavaLoad::parse(&load).is_some() {
+                    // A Java-based phone's load: its checks are `family`'s.
+                    continue;
+                }
                 if named.as_ref() != Some(&load) {
                     let line = text
                         .find(&load)
@@ -646,6 +658,8 @@ fn image_version_line(text: &str) -> Option<usize> {
         .last()
         .map(|(i, _)| i + 1)
 }
+
+mod family;
 
 /// Lints a TFTP root: the default files, and the per-phone files of every phone, or with `mac`
 /// of that phone only. `journal` is the undo journal's folder when apply was given one: a
@@ -738,6 +752,12 @@ pub fn lint(dir: &Path, mac: Option<Mac>, journal: Option<&Path>) -> Result<Lint
                 format!("name {default_load} in {file} too, or move {file} aside while upgrading"));
         }
     }
+    let sep_files: Vec<String> = phones
+        .iter()
+        .map(|mac| PerPhoneFile::SepXml.name(*mac))
+        .filter(|name| root.contains(name))
+        .collect();
+    linter.family(&sep_files);
     if let Some(xml) = &xml_default {
         for (file, protocol, named) in [
             (sip_default_cnf::FILE_NAME, Protocol::Sip, &sip_default),
