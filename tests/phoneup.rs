@@ -18,6 +18,7 @@ mod phoneup {
     pub mod family;
     pub mod family_apply;
     pub mod family_lint;
+    pub mod family_wire;
     pub mod field;
     pub mod flags;
     pub mod graph;

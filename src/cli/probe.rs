@@ -4,13 +4,14 @@
 use clap::ValueHint;
 
 use crate::cli::answer::{Answer, Context};
-use crate::cli::args::{mac, number_from_to, LoadValue, ModelArg};
+use crate::cli::args::{mac, number_from_to, route, LoadValue, ModelChoice, Route};
 use crate::error::Error;
 use crate::knowledge::phones::Model;
 use crate::output::{shell_word, Format, IoText, NextStep};
+use crate::plan::family::{self, FamilyOutcome};
 use crate::plan::{plan, Outcome, Request};
 use crate::wire::client::{parse_bind, resolve, Client};
-use crate::wire::probe::{Probe, DEFAULT_MAC};
+use crate::wire::probe::{FamilyProbe, Probe, DEFAULT_MAC};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -29,9 +30,10 @@ pub(crate) struct Args {
     /// The load you want the phone to run at the end
     #[arg(long, value_name = "LOAD", requires = "from", value_parser = LoadValue, hide_possible_values = true)]
     to: Option<String>,
-    /// Which phones the plan's loadInformation entries address
+    /// Which phones the plan's loadInformation entries address (a 7906 to 7975 probes that
+    /// phone's boot; its load implies its family when this is left out)
     #[arg(long, value_enum, default_value_t)]
-    model: ModelArg,
+    model: ModelChoice,
     /// Send from this local address (e.g. 127.0.0.2)
     #[arg(long, value_name = "ADDR")]
     bind: Option<String>,
@@ -63,10 +65,10 @@ impl Args {
                 shell_word(to)
             ));
         }
-        match self.model {
-            ModelArg::Both => {}
-            ModelArg::M7940 => command.push_str(" --model 7940"),
-            ModelArg::M7960 => command.push_str(" --model 7960"),
+        if let Some(value) = clap::ValueEnum::to_possible_value(&self.model)
+            .filter(|_| self.model != ModelChoice::Both)
+        {
+            command.push_str(&format!(" --model {}", value.get_name()));
         }
         command
     }
@@ -85,11 +87,22 @@ impl Args {
         }
         client.check_bind()?;
         let mac = mac(&self.mac)?.unwrap_or(DEFAULT_MAC);
+        let loads: Vec<&str> = [self.from.as_deref(), self.to.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        let model = match route(self.model.phones(), &loads)? {
+            Route::Classic(model) => model,
+            Route::Java(model) => {
+                let report = self.run_family(context, client, &address, mac, model)?;
+                return Ok(self.answer(report, &address));
+            }
+        };
         let mut stages = Vec::new();
         let mut apply = String::new();
         if let (Some(from), Some(to)) = (&self.from, &self.to) {
             let request = Request {
-                model: Model::from(self.model),
+                model,
                 ..Request::new(from, to)
             };
             match plan(context.matrix()?, &request)? {
@@ -115,18 +128,92 @@ impl Args {
             server: address.clone(),
             mac,
             stages: &stages,
-            model: Model::from(self.model),
+            model,
             apply,
         };
-        let mut report = probe.run().map_err(|error| Error::Usage {
+        let report = probe.run().map_err(|error| Error::Usage {
             message: format!("cannot talk to {address}: {}", IoText(&error)),
         })?;
+        Ok(self.answer(report, &address))
+    }
+
+    /// The report, with the command that probes again when there are findings.
+    fn answer(&self, mut report: crate::wire::probe::Report, address: &str) -> Answer {
         if !report.findings.is_empty() {
             report.next_step = Some(NextStep::new(
                 "Fix each finding on the server as its fix says, then probe it again.",
-                self.again(&address),
+                self.again(address),
             ));
         }
-        Ok(Answer::report(self.format, &report))
+        Answer::report(self.format, &report)
+    }
+
+    /// Probes for a Java-based phone: `--model` alone asks the trust list a phone asks first;
+    /// with `--from` and `--to`, the family plan's stages.
+    fn run_family(
+        &self,
+        context: &Context,
+        client: Client,
+        address: &str,
+        mac: crate::files::mac::Mac,
+        model: Option<crate::knowledge::family::JavaModel>,
+    ) -> Result<crate::wire::probe::Report, Error> {
+        let (phones, plan) = match (&self.from, &self.to, model) {
+            (Some(from), Some(to), model) => {
+                let (phones, from, to) = family::resolve(model, from, to)?;
+                match family::plan(context.matrix()?, &phones, &from, &to) {
+                    FamilyOutcome::Plan(plan) => (phones, Some(plan)),
+                    FamilyOutcome::NoPath(check) => {
+                        return Err(Error::Usage {
+                            message: format!(
+                                "no plan from {from} to {to} (the jump is {}), so there is no stage to probe for; `phoneup check --from {from} --to {to}` says why",
+                                check.verdict
+                            ),
+                        })
+                    }
+                }
+            }
+            (_, _, Some(model)) => (
+                family::Phones {
+                    family: model.family,
+                    models: vec![model],
+                    named: true,
+                },
+                None,
+            ),
+            _ => {
+                return Err(Error::Usage {
+                    message: "probe for a 7906 to 7975 with --model (such as --model 7961), or --from and --to".into(),
+                })
+            }
+        };
+        let apply = plan.as_ref().map_or_else(String::new, |plan| {
+            format!(
+                "phoneup apply --from {} --to {}{} --stage 1",
+                plan.from.id,
+                plan.to.id,
+                phones
+                    .model_value()
+                    .map(|m| format!(" --model {m}"))
+                    .unwrap_or_default()
+            )
+        });
+        let probe = Probe {
+            client,
+            server: address.to_string(),
+            mac,
+            stages: &[],
+            model: Model::Both,
+            apply,
+        };
+        let stages = plan.map(|p| p.stages).unwrap_or_default();
+        probe
+            .run_family(&FamilyProbe {
+                phones: &phones,
+                stages: &stages,
+            })
+            .map_err(|error| Error::Usage {
+                message: format!("cannot talk to {address}: {}", IoText(&error)),
+            })
     }
 }

@@ -16,6 +16,7 @@ use crate::knowledge::family::{JavaLoad, JavaModel, MODELS};
 use crate::knowledge::phones::Model;
 use crate::output::Format;
 use crate::phone::boot::java::{JavaPhone, JavaResult};
+use crate::phone::server::Server as _;
 use crate::phone::RootServer;
 use crate::phone::{BootResult, Ending, Simulation};
 use crate::plan::family;
@@ -130,28 +131,61 @@ fn name_the_server_fix(simulation: &mut Simulation) {
 }
 
 impl Args {
-    /// Boots a Java-based phone from `--tftp-root DIR` (not over the wire yet).
+    /// Boots a Java-based phone from `--tftp-root DIR`, or over the wire from `--server
+    /// HOST[:PORT]`.
     fn run_family(self, context: &Context, model: JavaModel) -> Result<Answer, Error> {
         let matrix = context.matrix()?;
         let booting = self.phone.booting(Model::M7940, self.server.as_ref())?;
-        let (Some(dir), None) = (&self.tftp_root, booting.address) else {
-            return Err(Error::Usage {
-                message: "a 7906 to 7975 phone is simulated from --tftp-root DIR only (over the wire, --server HOST, the 7940/7960 only): give --tftp-root DIR".into(),
-            });
+        let usage = |message: &str| Error::Usage {
+            message: message.into(),
         };
         let (_, start, _) = family::resolve(Some(model), &self.from, &self.from)?;
-        let root = TftpRoot::from_dir(dir)?;
         let mac = booting
             .phone
             .mac
             .clone()
             .unwrap_or_else(|| DEFAULT_MAC.to_string());
         let phone = JavaPhone { model, mac };
-        let mut server = RootServer {
-            root: &root,
-            behaviour: booting.phone.server,
+        let boots = self.phone.boots();
+        let mut simulation = match (booting.address, &self.tftp_root) {
+            (Some(address), None) => {
+                let mut client = Client::new(resolve(address, "--server")?);
+                client.bind = self.bind.as_deref().map(parse_bind).transpose()?;
+                if let Some(seconds) = self.file_deadline {
+                    client.deadline = std::time::Duration::from_secs(seconds.into());
+                }
+                client.check_bind()?;
+                let mut remote = Remote::new(client);
+                let mut simulation = phone.simulate(&start, &mut remote, boots);
+                // The last read is the request the phone loops on: the fix for that server.
+                let looped = simulation.boots.last().and_then(|b| b.requests.last());
+                let fix = match (simulation.ending.as_str(), looped, remote.last_transfer()) {
+                    ("loop", Some(request), Some(transfer)) => server_fix(&request.file, &transfer),
+                    _ => None,
+                };
+                if fix.is_some() {
+                    simulation.fix = fix;
+                }
+                simulation
+            }
+            (Some(_), Some(_)) => return Err(usage(
+                "give --tftp-root DIR (the model reads the directory) or --server HOST[:PORT] (a real server over the wire), not both",
+            )),
+            (None, Some(_)) if self.file_deadline.is_some() || self.bind.is_some() => {
+                return Err(usage("--bind and --file-deadline are for --server HOST[:PORT]: a directory is read from memory"))
+            }
+            (None, Some(dir)) => {
+                let root = TftpRoot::from_dir(dir)?;
+                let mut server = RootServer {
+                    root: &root,
+                    behaviour: booting.phone.server,
+                };
+                phone.simulate(&start, &mut server, boots)
+            }
+            (None, None) => return Err(usage(
+                "give --tftp-root DIR to boot the model from a directory, or --server HOST[:PORT] to boot it from a real TFTP server",
+            )),
         };
-        let mut simulation = phone.simulate(&start, &mut server, self.phone.boots());
         // The matrix's opinion of each jump the model took, where it is not "safe".
         let phones = family::Phones::family(model.family);
         let mut running = start;

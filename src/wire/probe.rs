@@ -109,6 +109,13 @@ pub struct Report {
     pub next_step: Option<NextStep>,
 }
 
+mod family;
+mod fix;
+
+pub use family::FamilyProbe;
+pub use fix::server_fix;
+use fix::{missing_file_fix, NOTHING_LISTENS_FIX, NO_ANSWER_FIX, SLOW_FIX};
+
 /// What to probe.
 pub struct Probe<'a> {
     pub client: Client,
@@ -148,10 +155,6 @@ struct Run<'a> {
 /// one more to see a loop (as `plan`'s replay).
 const REPLAY_BOOTS: usize = 3;
 
-const NO_ANSWER_FIX: &str = "Check that the TFTP server runs and listens on that address and port. If it does, a firewall lets the request to port 69 through but drops the server's answers, which come from another port (TCG-7960): open UDP from the server's ports 1024-65535 to the phones, or load the TFTP connection-tracking helper (Linux: nf_conntrack_tftp with a CT helper rule; most routers: a TFTP ALG).";
-
-const SLOW_FIX: &str = "Look at the link between this machine and the server (a duplex mismatch, Wi-Fi, a saturated port) and at the server's load: a TFTP server on a LAN sends a 1 MB image in seconds. If the link is slow by nature, give more time: --file-deadline SECONDS.";
-
 /// An IP address as it is written before `:PORT`.
 fn shown_ip(ip: std::net::IpAddr) -> String {
     match ip {
@@ -160,22 +163,9 @@ fn shown_ip(ip: std::net::IpAddr) -> String {
     }
 }
 
-const NOTHING_LISTENS_FIX: &str = "Start the TFTP server (e.g. systemctl start tftpd-hpa), or give the address and port it listens on (ss -ulpn on the server lists them); phones always ask port 69.";
-
 impl Probe<'_> {
     pub fn run(&self) -> std::io::Result<Report> {
-        let mut run = Run {
-            probe: self,
-            files: Vec::new(),
-            findings: Vec::new(),
-            silent: 0,
-            answered_any: false,
-            closed: None,
-            slow: None,
-            foreign: Foreign::default(),
-            fetched: HashMap::new(),
-            checked: HashSet::new(),
-        };
+        let mut run = Run::new(self);
         run.missing_file()?;
         run.os79xx()?;
         if let Some(stage) = self.stages.first() {
@@ -185,15 +175,37 @@ impl Probe<'_> {
         for stage in self.stages.iter().skip(1) {
             run.later_firmware(stage)?;
         }
-        run.silences();
-        run.foreign();
-        Ok(Report {
-            server: self.server.clone(),
-            ok: run.findings.is_empty(),
-            findings: run.findings,
-            files: run.files,
+        Ok(run.report())
+    }
+}
+
+impl<'a> Run<'a> {
+    fn new(probe: &'a Probe<'a>) -> Run<'a> {
+        Run {
+            probe,
+            files: Vec::new(),
+            findings: Vec::new(),
+            silent: 0,
+            answered_any: false,
+            closed: None,
+            slow: None,
+            foreign: Foreign::default(),
+            fetched: HashMap::new(),
+            checked: HashSet::new(),
+        }
+    }
+
+    /// The report, once the silences and the foreign answers are said.
+    fn report(mut self) -> Report {
+        self.silences();
+        self.foreign();
+        Report {
+            server: self.probe.server.clone(),
+            ok: self.findings.is_empty(),
+            findings: self.findings,
+            files: self.files,
             next_step: None,
-        })
+        }
     }
 }
 
@@ -847,44 +859,5 @@ impl Server for Wire<'_, '_> {
             }
         };
         remote::answer(fetch)
-    }
-}
-
-/// What to change on a real server whose answer to `file` (the phone model's last request,
-/// `simulate --server`) leaves the phone asking again and again: an error other than 1, nothing
-/// listening, or silence. `None` for an answer the phone moves on from.
-pub fn server_fix(file: &str, transfer: &Transfer) -> Option<String> {
-    let message = transfer.error_message.as_deref().unwrap_or_default();
-    match (transfer.status, transfer.error_code) {
-        (Status::Error, Some(code)) if code != code::FILE_NOT_FOUND => Some(format!(
-            "The server answers {file} with TFTP error {code} ({message}) instead of error 1 (File not found), so the phone asks for it again and again (MCLEAN-CTLSEP, VI-FWISSUES and TCG-7960). {}",
-            missing_file_fix(code, message)
-        )),
-        // `client::Outcome::Overdue`: the file did not arrive within the deadline.
-        (Status::Timeout, _) if message.starts_with("gave up on") => Some(format!(
-            "The server sends {file} too slowly: phoneup {message}. {SLOW_FIX}"
-        )),
-        // `client::nothing_listens`: the request met a closed port.
-        (Status::Timeout, _) if message.starts_with("nothing listens") => {
-            Some(NOTHING_LISTENS_FIX.into())
-        }
-        (Status::Timeout, _) => Some(format!(
-            "The server does not answer {file}, so the phone asks for it again and again. {NO_ANSWER_FIX}"
-        )),
-        _ => None,
-    }
-}
-
-/// What to change on a server that answers a missing file with `code`.
-fn missing_file_fix(code: u16, message: &str) -> String {
-    let lower = message.to_ascii_lowercase();
-    if lower.contains("only absolute filenames") || lower.contains("forbidden directory") {
-        "This is tftpd-hpa without --secure: set TFTP_OPTIONS=\"--secure\" in /etc/default/tftpd-hpa and restart it (systemctl restart tftpd-hpa); it then answers error 1 for missing files.".into()
-    } else if code == code::NOT_DEFINED && lower.contains("permission denied") {
-        "The server cannot read its directory (tftpd-hpa answers 0 Permission denied): make the directory readable and searchable by the server's user (chmod a+rx DIR) and its files readable (chmod a+r).".into()
-    } else if code == code::ACCESS_VIOLATION {
-        "The server answers a missing file with error 2 (Access violation) instead of 1, the kind of wrong answer that looped the phones of MCLEAN-CTLSEP, VI-FWISSUES and TCG-7960: check that its directory and files are readable by its user, and if they are, replace it with one that answers error 1, e.g. Debian's tftpd-hpa with --secure, atftpd or dnsmasq --enable-tftp.".into()
-    } else {
-        "Configure or replace the server so that a missing file gets TFTP error 1, File not found: Debian's tftpd-hpa (--secure), atftpd and dnsmasq do.".into()
     }
 }

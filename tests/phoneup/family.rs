@@ -338,17 +338,24 @@ fn simulate_an_old_key_phone_pointed_past_the_bridge_shows_auth_fail() {
     assert!(stdout.starts_with("Simulated 7941G"), "{stdout}");
     assert!(stdout.contains("\"Auth Fail\""), "{stdout}");
     assert!(stdout.contains("stage plain 8.5(2)"), "{stdout}");
+    // Over the wire it boots from a real server (tests/phoneup/family_wire.rs); --bind is for
+    // that only.
     let (code, _, stderr) = run(&[
         "simulate",
         "--model",
         "7961",
         "--from",
         "SCCP41.8-3-1S",
-        "--server",
-        "127.0.0.1:9",
+        "--tftp-root",
+        &root,
+        "--bind",
+        "127.0.0.1",
     ]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("--tftp-root DIR only"), "{stderr}");
+    assert!(
+        stderr.contains("--bind and --file-deadline are for --server HOST[:PORT]"),
+        "{stderr}"
+    );
 }
 
 #[test]

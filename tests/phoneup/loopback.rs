@@ -76,6 +76,9 @@ pub enum Wrong {
     StopsAfterFirstBlock,
     /// Names are matched without regard to case, as on a Windows server.
     FoldsCase,
+    /// A missing file whose name starts with this gets this error code; other missing files get
+    /// ERROR 1 (a server that answers one kind of name wrongly, such as a 79x1's ITL files).
+    MissingStartingWith(&'static str, u16),
 }
 
 /// A deliberately wrong TFTP server on 127.0.0.1, serving `root` with phoneup's own sender;
@@ -133,6 +136,11 @@ impl WrongServer {
                     _ => {
                         let code = match behaviour {
                             Wrong::MissingAnswered(code) => code,
+                            Wrong::MissingStartingWith(prefix, code)
+                                if request.filename.starts_with(prefix) =>
+                            {
+                                code
+                            }
                             _ => packet::code::FILE_NOT_FOUND,
                         };
                         let message = packet::code_name(code);

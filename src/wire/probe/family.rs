@@ -1,0 +1,219 @@
+//! `phoneup probe` for a Java-based phone (7906 to 7975): the answer to a `CTLSEP<MAC>.tlv` no
+//! file should have, then, with a family plan, what its first stage reads from the server: the
+//! phone's `SEP<MAC>.cnf.xml` (read first, and then the only configuration it reads) or each
+//! model's element of `XMLDefault.cnf.xml` (ADM-7961), the `.loads` whole and each component it
+//! lists, spelled as it lists them (SYSOP, THOURET), the term files a factory-reset phone reads
+//! (CRIMSON-FD), and the later stages' firmware; the stage is then replayed on the phone model
+//! ([`crate::phone::boot::java`]) over the wire, once for each model the plan addresses, and a
+//! stage that does not leave it settled on the stage's load is a finding.
+
+use super::{server_fix, Finding, Kind, Probe, Report, Run, Wire, REPLAY_BOOTS};
+use crate::files::per_phone::PerPhoneFile;
+use crate::files::xml_default_cnf_xml;
+use crate::knowledge::family::{manifest_components, JavaLoad, JavaModel};
+use crate::phone::boot::java::{JavaPhone, JavaResult, JavaSimulation};
+use crate::plan::family::{FamilyStage, Phones};
+use crate::wire::client::{Fetch, Want};
+use crate::wire::remote::transfer;
+
+/// A Java-based phone's plan to probe for.
+pub struct FamilyProbe<'a> {
+    /// The models the plan addresses.
+    pub phones: &'a Phones,
+    /// The plan's stages (none without `--from` and `--to`).
+    pub stages: &'a [FamilyStage],
+}
+
+/// The text a fetch brought, if it brought the file.
+fn text_of(fetch: &Fetch) -> Option<String> {
+    fetch
+        .contents
+        .as_ref()
+        .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
+}
+
+impl Probe<'_> {
+    /// Probes the server for a Java-based phone.
+    pub fn run_family(&self, family: &FamilyProbe) -> std::io::Result<Report> {
+        let mut run = Run::new(self);
+        run.missing_file()?;
+        if let Some(stage) = family.stages.first() {
+            run.family_stage(family.phones, stage)?;
+            run.family_replay(family.phones, stage)?;
+        }
+        for stage in family.stages.iter().skip(1) {
+            let name = stage_name(stage);
+            for file in &stage.firmware {
+                if !run.files.iter().any(|f| &f.file == file) {
+                    let fetch = run.ask(file, true, Want::SizeOnly)?;
+                    run.stage_file(&name, file, &fetch, None);
+                }
+            }
+        }
+        Ok(run.report())
+    }
+}
+
+/// `stage 1 (SCCP41.8-3-1S -> SCCP41.8-5-2S)`.
+fn stage_name(stage: &FamilyStage) -> String {
+    format!(
+        "stage {} ({} -> {})",
+        stage.number, stage.from.id, stage.to.id
+    )
+}
+
+impl Run<'_> {
+    /// The first stage's files as the phone reads them.
+    fn family_stage(&mut self, phones: &Phones, stage: &FamilyStage) -> std::io::Result<()> {
+        let name = stage_name(stage);
+        let load = stage.to.id.as_str();
+        let sep = PerPhoneFile::SepXml.name(self.probe.mac);
+        let fetch = self.ask(&sep, false, Want::Whole)?;
+        if let Some(text) = text_of(&fetch) {
+            let named = xml_default_cnf_xml::load_information(&text, "loadInformation")
+                .ok()
+                .flatten();
+            if named.as_deref() != Some(load) {
+                self.find(Kind::StageFileContent, &sep, format!("{sep} names {}, and {name} needs {load}: the phone reads its own file first, and only it", named.as_deref().unwrap_or("no load")), format!("Write the phone's own file for this stage: {} --mac {} --tftp-root DIR.", self.probe.apply, self.probe.mac));
+            }
+        } else {
+            let xml = xml_default_cnf_xml::FILE_NAME;
+            let fetch = self.ask(xml, false, Want::Whole)?;
+            self.stage_file(&name, xml, &fetch, None);
+            if let Some(text) = text_of(&fetch) {
+                self.xml_default_elements(&name, &text, phones, load);
+            }
+        }
+        let manifest = format!("{load}.loads");
+        let fetch = self.ask(&manifest, true, Want::Whole)?;
+        self.stage_file(&name, &manifest, &fetch, None);
+        let Some(text) = text_of(&fetch) else {
+            return Ok(());
+        };
+        let components = manifest_components(&text);
+        if components.is_empty() {
+            self.find(
+                Kind::StageFileContent,
+                &manifest,
+                format!("{manifest} lists no .sbn component: the phone has nothing to fetch"),
+                format!("Copy {manifest} again from {load}'s package."),
+            );
+        }
+        for component in &components {
+            let fetch = self.ask(component, true, Want::SizeOnly)?;
+            self.stage_file(&name, component, &fetch, Some(&manifest));
+        }
+        for term in &stage.term_files {
+            let fetch = self.ask(term, true, Want::Whole)?;
+            self.stage_file(&name, term, &fetch, None);
+            let listed = text_of(&fetch).map(|t| manifest_components(&t));
+            if listed.is_some_and(|listed| listed != components) {
+                self.find(Kind::StageFileContent, term, format!("{term} lists other components than {manifest}: it is another package's, and a factory-reset phone loads what it lists instead of {load} (CRIMSON-FD, QSOLVED-LOOP)"), format!("Copy {term} from {load}'s package (each package overwrites it)."));
+            }
+        }
+        Ok(())
+    }
+
+    /// Each addressed model's numbered element of `XMLDefault.cnf.xml` must name the stage's
+    /// load.
+    fn xml_default_elements(&mut self, name: &str, text: &str, phones: &Phones, load: &str) {
+        let xml = xml_default_cnf_xml::FILE_NAME;
+        for model in &phones.models {
+            let element = model.xml_default_element();
+            let named = xml_default_cnf_xml::load_information_parts(text, &element)
+                .ok()
+                .and_then(|(numbered, _)| numbered);
+            if named.as_deref() != Some(load) {
+                self.find(Kind::StageFileContent, xml, format!("<{element}>, the {model}'s element of {xml}, names {}, and {name} needs {load}", named.as_deref().unwrap_or("nothing")), format!("Write this stage's files: {} --tftp-root DIR.", self.probe.apply));
+            }
+        }
+    }
+
+    /// Replays the stage on the phone model over the wire for each model addressed: it must
+    /// take the stage's load and stay on it. Only a stage found right so far is replayed.
+    fn family_replay(&mut self, phones: &Phones, stage: &FamilyStage) -> std::io::Result<()> {
+        if !self.findings.is_empty() || self.any_timeout() {
+            return Ok(());
+        }
+        let Some(start) = JavaLoad::parse(&stage.from.id) else {
+            return Ok(());
+        };
+        let mac = self.probe.mac;
+        for &model in &phones.models {
+            let phone = JavaPhone {
+                model,
+                mac: mac.to_string(),
+            };
+            let mut wire = Wire {
+                run: self,
+                error: None,
+            };
+            let simulation = phone.simulate(&start, &mut wire, REPLAY_BOOTS);
+            if let Some(error) = wire.error {
+                return Err(error);
+            }
+            if simulation.settled() && simulation.running == stage.to.id {
+                continue;
+            }
+            self.not_settled(model, stage, &simulation);
+            return Ok(());
+        }
+        Ok(())
+    }
+
+    fn not_settled(&mut self, model: JavaModel, stage: &FamilyStage, simulation: &JavaSimulation) {
+        let boots: Vec<String> = simulation
+            .boots
+            .iter()
+            .map(|b| {
+                let result = match &b.result {
+                    JavaResult::Took(load) => format!("took {load}"),
+                    JavaResult::Stayed => "stayed".into(),
+                    JavaResult::Loop => "started over".into(),
+                    JavaResult::AuthFail(load) => format!("Auth Fail on {load}"),
+                    JavaResult::WrongFamily(load) => format!("refused {load}, another family's"),
+                    JavaResult::Missing(file) => format!("stopped: {file} missing"),
+                };
+                format!("boot {} on {}: {result}", b.number, b.running)
+            })
+            .collect();
+        let looped = simulation.boots.last().and_then(|b| b.requests.last());
+        let server = looped.and_then(|r| {
+            let fetch = self.fetched.get(&r.file)?;
+            server_fix(&r.file, &transfer(fetch))
+        });
+        let mut fix = server
+            .or_else(|| simulation.fix.clone())
+            .unwrap_or_else(|| {
+                format!(
+                    "Write this stage's files: {} --tftp-root DIR.",
+                    self.probe.apply
+                )
+            });
+        fix.push_str(&format!(
+            " Each boot as the phone sees it: phoneup simulate --from {} --server {} --mac {} --model {}.",
+            stage.from.id,
+            self.probe.server,
+            self.probe.mac,
+            model.model.to_ascii_lowercase()
+        ));
+        self.findings.push(Finding {
+            kind: Kind::StageDoesNotSettle,
+            file: None,
+            detail: format!(
+                "the phone model ({model}) booting {} from this server {} on {} instead of settling on {}: {}",
+                stage_name(stage),
+                match simulation.ending.as_str() {
+                    "loop" => "loops",
+                    "stuck" => "is stuck",
+                    "settled" => "settles",
+                    _ => "is still changing load",
+                },
+                simulation.running,
+                stage.to.id,
+                boots.join("; ")
+            ),
+            fix,
+        });
+    }
+}
