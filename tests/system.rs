@@ -11,6 +11,7 @@ mod system {
     #[path = "../phoneup/card.rs"]
     pub mod card;
     pub mod cdp_netns;
+    pub mod family;
     pub mod clients;
     pub mod journal;
     #[path = "../phoneup/loopback.rs"]
