@@ -11,8 +11,8 @@ mod system {
     #[path = "../phoneup/card.rs"]
     pub mod card;
     pub mod cdp_netns;
-    pub mod family;
     pub mod clients;
+    pub mod family;
     pub mod journal;
     #[path = "../phoneup/loopback.rs"]
     pub mod loopback;

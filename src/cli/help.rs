@@ -117,6 +117,7 @@ pub(crate) const PAGES: &[Page] = &[
             "phoneup simulate --from P003-08-11-00 --tftp-root /srv/tftp --mac 0018B9FFFFFF",
             "phoneup simulate --from P003-08-11-00 --tftp-root /srv/tftp --server-answers wrong-error",
             "phoneup simulate --from P003-08-11-00 --server 192.0.2.10 --mac 0018B9FFFFFF",
+            "phoneup simulate --model 7961 --from SCCP41.8-3-1S --server 192.0.2.10",
         ],
         exit: &[
             (0, "the phone settles on a load"),
@@ -131,6 +132,7 @@ pub(crate) const PAGES: &[Page] = &[
         examples: &[
             "phoneup probe --server 192.0.2.10",
             "phoneup probe --server 127.0.0.1:6969 --from P0S3-06-3-00 --to P0S3-08-11-00 --format json",
+            "phoneup probe --server 192.0.2.10 --model 7961 --from SCCP41.8-3-1S --to SIP41.9-4-2SR3-1S",
         ],
         exit: &[
             (0, "the phone will get what it needs"),
@@ -162,6 +164,7 @@ pub(crate) const PAGES: &[Page] = &[
         examples: &[
             "phoneup apply --from P0030301MFG2 --to P0S3-08-11-00 --stage 1 --tftp-root /srv/tftp --dry-run",
             "phoneup apply --from P0030301MFG2 --to P0S3-08-11-00 --stage 1 --tftp-root /srv/tftp",
+            "phoneup apply --model 7961 --from SCCP41.8-3-1S --to SIP41.9-4-2SR3-1S --stage 1 --tftp-root /srv/tftp --mac 0018B9FFFFFF",
         ],
         exit: &[
             (0, "written, or shown with --dry-run"),

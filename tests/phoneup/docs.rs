@@ -139,7 +139,8 @@ fn line_matches(expected: &str, actual: &str) -> bool {
 }
 
 /// The block's folder: `tftp/`, a stand-in TFTP root (with `tftp=card`, the default: the card's
-/// stand-in firmware and a user's `SIPDefault.cnf`; with `tftp=empty`, nothing), `state/` for
+/// stand-in firmware and a user's `SIPDefault.cnf`; with `tftp=empty`, nothing; with `tftp=7961`,
+/// a 7961G's bridge package, stand-ins all), `state/` for
 /// phoneup's state, and `tests/` leading to the repository's, for the log fixtures.
 fn folder(test: &Test, block: &Block) {
     match option(block, "tftp").unwrap_or("card") {
@@ -153,8 +154,27 @@ fn folder(test: &Test, block: &Block) {
         "empty" => {
             test.dir("tftp", &[]);
         }
+        // A 7961G's: the bridge's package (stand-in component names) with its term files.
+        "7961" => {
+            let manifest = "SCCP41.8-5-2S.loads\r\njar41sccp.stand-in-852.sbn \r\ncnu41.stand-in-852.sbn\r\napps41.stand-in-852.sbn\r\ndsp41.stand-in-852.sbn \r\ncvm41sccp.stand-in-852.sbn \r\n";
+            let mut files: Vec<(String, &[u8])> = manifest
+                .split("\r\n")
+                .skip(1)
+                .filter(|l| !l.is_empty())
+                .map(|l| (l.trim().to_string(), &b"stand-in"[..]))
+                .collect();
+            for name in [
+                "SCCP41.8-5-2S.loads",
+                "term41.default.loads",
+                "term61.default.loads",
+            ] {
+                files.push((name.into(), manifest.as_bytes()));
+            }
+            let files: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), *b)).collect();
+            test.dir("tftp", &files);
+        }
         other => panic!(
-            "{}:{}: tftp={other} is not a stand-in root (card or empty)",
+            "{}:{}: tftp={other} is not a stand-in root (card, empty or 7961)",
             block.file.display(),
             block.line
         ),

@@ -288,6 +288,29 @@ fn missing_misspelt_or_foreign_firmware_is_refused_and_nothing_is_written() {
     assert_eq!(missing.len(), 7, "{missing:?}");
     assert_eq!(missing[0], "SIP41.9-4-2SR3-1S.loads");
     assert!(missing[6].starts_with("term61.default.loads (a factory-reset phone reads it"));
+    // The bridge's term file left in the root is another package's than the catalogue's.
+    fs::write(Path::new(&empty).join("term61.default.loads"), BRIDGE).unwrap();
+    let (_, json) = test.json(&[
+        "apply",
+        "--model",
+        "7961",
+        "--from",
+        FROM,
+        "--to",
+        TO,
+        "--stage",
+        "2",
+        "--tftp-root",
+        &empty,
+        "--format",
+        "json",
+    ]);
+    assert!(
+        json["missing_firmware"][6].as_str().unwrap().starts_with(
+            "term61.default.loads (it lists other components than SIP41.9-4-2SR3-1S.loads"
+        ),
+        "{json}"
+    );
     // --force writes the configuration anyway.
     let (code, stdout, stderr) = test.run(&[
         "apply",

@@ -39,17 +39,43 @@ fn a_7961_stage_applied_is_clean_on_tftpd_hpa_and_the_model_takes_it_over_the_wi
     put_bridge(&dir);
     let root = dir.to_str().unwrap();
     let (code, stdout, stderr) = test.run(&[
-        "apply", "--model", "7961", "--from", FROM, "--to", BRIDGE_LOAD, "--stage", "1",
-        "--tftp-root", root, "--mac", MAC,
+        "apply",
+        "--model",
+        "7961",
+        "--from",
+        FROM,
+        "--to",
+        BRIDGE_LOAD,
+        "--stage",
+        "1",
+        "--tftp-root",
+        root,
+        "--mac",
+        MAC,
     ]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     let server = start_tftpd_hpa(&dir, "127.0.0.1");
     let address = server.server();
     let (code, report) = json(&[
-        "probe", "--server", &address, "--mac", MAC, "--model", "7961", "--from", FROM, "--to",
-        BRIDGE_LOAD, "--format", "json",
+        "probe",
+        "--server",
+        &address,
+        "--mac",
+        MAC,
+        "--model",
+        "7961",
+        "--from",
+        FROM,
+        "--to",
+        BRIDGE_LOAD,
+        "--format",
+        "json",
     ]);
-    assert_eq!((code, kinds(&report)), (Some(0), Vec::<String>::new()), "{report}");
+    assert_eq!(
+        (code, kinds(&report)),
+        (Some(0), Vec::<String>::new()),
+        "{report}"
+    );
     let (code, simulation) = json(&[
         "simulate", "--model", "7961", "--from", FROM, "--server", &address, "--mac", MAC,
         "--format", "json",
@@ -66,8 +92,19 @@ fn a_7961_stage_applied_is_clean_on_tftpd_hpa_and_the_model_takes_it_over_the_wi
     )
     .unwrap();
     let (code, report) = json(&[
-        "probe", "--server", &address, "--mac", MAC, "--model", "7961", "--from", FROM, "--to",
-        BRIDGE_LOAD, "--format", "json",
+        "probe",
+        "--server",
+        &address,
+        "--mac",
+        MAC,
+        "--model",
+        "7961",
+        "--from",
+        FROM,
+        "--to",
+        BRIDGE_LOAD,
+        "--format",
+        "json",
     ]);
     assert_eq!(code, Some(1));
     assert_eq!(kinds(&report), ["stage_file_missing"], "{report}");
@@ -80,13 +117,25 @@ fn seed_000s_7961_loops_on_ctlsep_behind_tftpd_hpa_without_secure_and_the_fix_sa
     let sep = format!("SEP{MAC}.cnf.xml");
     let dir = test.dir(
         "family-hpa-insecure",
-        &[(sep.as_str(), b"<device><loadInformation>SCCP41.8-5-2S</loadInformation></device>")],
+        &[(
+            sep.as_str(),
+            b"<device><loadInformation>SCCP41.8-5-2S</loadInformation></device>",
+        )],
     );
     put_bridge(&dir);
     let server = start_tftpd_hpa_with(&dir, "127.0.0.1", &[]);
     let (code, simulation) = json(&[
-        "simulate", "--model", "7961", "--from", FROM, "--server", &server.server(), "--mac",
-        MAC, "--format", "json",
+        "simulate",
+        "--model",
+        "7961",
+        "--from",
+        FROM,
+        "--server",
+        &server.server(),
+        "--mac",
+        MAC,
+        "--format",
+        "json",
     ]);
     assert_eq!(code, Some(1), "{simulation}");
     assert_eq!(simulation["ending"], "loop");

@@ -201,12 +201,18 @@ fn missing_firmware(
                 .filter(|c| !root.contains(c))
                 .map(|c| absent(c, "")),
         );
-        missing.extend(term_files.iter().filter(|t| !root.contains(t)).map(|t| {
-            absent(
-                t,
-                &format!(" (a factory-reset phone reads it: copy it from {load}'s package)"),
-            )
-        }));
+        for term in term_files {
+            if !root.contains(term) {
+                missing.push(absent(
+                    term,
+                    &format!(" (a factory-reset phone reads it: copy it from {load}'s package)"),
+                ));
+            } else if !catalogued.is_empty()
+                && manifest_components(&root.text(term).unwrap_or_default()) != catalogued
+            {
+                missing.push(foreign(term, &manifest, load));
+            }
+        }
         return missing;
     }
     let components = manifest_components(&root.text(&manifest).unwrap_or_default());
@@ -227,12 +233,17 @@ fn missing_firmware(
                 &format!(" (a factory-reset phone reads it: copy it from {load}'s package)"),
             ));
         } else if manifest_components(&root.text(term).unwrap_or_default()) != components {
-            missing.push(format!(
-                "{term} (it lists other components than {manifest}: it is another package's, and a factory-reset phone would load that; copy the one from {load}'s package)"
-            ));
+            missing.push(foreign(term, &manifest, load));
         }
     }
     missing
+}
+
+/// A term file of another package than `load`'s.
+fn foreign(term: &str, manifest: &str, load: &str) -> String {
+    format!(
+        "{term} (it lists other components than {manifest}: it is another package's, and a factory-reset phone would load that; copy the one from {load}'s package)"
+    )
 }
 
 /// After the last stage: replay the root on the phone model, which should end on the target.
