@@ -131,6 +131,17 @@ fn name_the_server_fix(simulation: &mut Simulation) {
 }
 
 impl Args {
+    /// The client that reads `address` as the phone would: `--bind`, `--file-deadline`.
+    fn client(&self, address: &str) -> Result<Client, Error> {
+        let mut client = Client::new(resolve(address, "--server")?);
+        client.bind = self.bind.as_deref().map(parse_bind).transpose()?;
+        if let Some(seconds) = self.file_deadline {
+            client.deadline = std::time::Duration::from_secs(seconds.into());
+        }
+        client.check_bind()?;
+        Ok(client)
+    }
+
     /// Boots a Java-based phone from `--tftp-root DIR`, or over the wire from `--server
     /// HOST[:PORT]`.
     fn run_family(self, context: &Context, model: JavaModel) -> Result<Answer, Error> {
@@ -149,13 +160,7 @@ impl Args {
         let boots = self.phone.boots();
         let mut simulation = match (booting.address, &self.tftp_root) {
             (Some(address), None) => {
-                let mut client = Client::new(resolve(address, "--server")?);
-                client.bind = self.bind.as_deref().map(parse_bind).transpose()?;
-                if let Some(seconds) = self.file_deadline {
-                    client.deadline = std::time::Duration::from_secs(seconds.into());
-                }
-                client.check_bind()?;
-                let mut remote = Remote::new(client);
+                let mut remote = Remote::new(self.client(address)?);
                 let mut simulation = phone.simulate(&start, &mut remote, boots);
                 // The last read is the request the phone loops on: the fix for that server.
                 let looped = simulation.boots.last().and_then(|b| b.requests.last());
@@ -237,14 +242,8 @@ impl Args {
         let start = catalogue::resolve_as_typed(context.matrix()?, &self.from, Input::From)?;
         let simulation = match (address, &self.tftp_root) {
             (Some(address), None) => {
-                let mut client = Client::new(resolve(address, "--server")?);
-                client.bind = self.bind.as_deref().map(parse_bind).transpose()?;
-                if let Some(seconds) = self.file_deadline {
-                    client.deadline = std::time::Duration::from_secs(seconds.into());
-                }
-                client.check_bind()?;
                 let mut simulation =
-                    phone.simulate_on(&start.id, &mut Remote::new(client), boots);
+                    phone.simulate_on(&start.id, &mut Remote::new(self.client(address)?), boots);
                 suggest(&mut simulation, &BootedFrom::Server {
                     address,
                     bind: self.bind.as_deref(),

@@ -83,6 +83,15 @@ fn apply(test: &Test, dir: &str, stage: &str, extra: &[&str]) -> (i32, String, S
     test.run(&args)
 }
 
+/// [`apply`] in JSON: the exit code and the report.
+fn apply_json(test: &Test, dir: &str, stage: &str, extra: &[&str]) -> (i32, serde_json::Value) {
+    let mut args = extra.to_vec();
+    args.extend(["--format", "json"]);
+    let (code, stdout, stderr) = apply(test, dir, stage, &args);
+    let value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}{stderr}"));
+    (code, value)
+}
+
 /// The load the phone model runs after booting from `dir`, starting on `running`.
 fn replayed(test: &Test, dir: &str, running: &str, extra: &[&str]) -> String {
     let mut args = vec![
@@ -263,21 +272,7 @@ fn missing_misspelt_or_foreign_firmware_is_refused_and_nothing_is_written() {
     assert_eq!(tree(&dir), before);
     // Without the package at all, every file the catalogue names is listed.
     let empty = root(&test, "empty", &[], &[]);
-    let (code, json) = test.json(&[
-        "apply",
-        "--model",
-        "7961",
-        "--from",
-        FROM,
-        "--to",
-        TO,
-        "--stage",
-        "2",
-        "--tftp-root",
-        &empty,
-        "--format",
-        "json",
-    ]);
+    let (code, json) = apply_json(&test, &empty, "2", &[]);
     assert_eq!(code, 1);
     let missing: Vec<&str> = json["missing_firmware"]
         .as_array()
@@ -290,21 +285,7 @@ fn missing_misspelt_or_foreign_firmware_is_refused_and_nothing_is_written() {
     assert!(missing[6].starts_with("term61.default.loads (a factory-reset phone reads it"));
     // The bridge's term file left in the root is another package's than the catalogue's.
     fs::write(Path::new(&empty).join("term61.default.loads"), BRIDGE).unwrap();
-    let (_, json) = test.json(&[
-        "apply",
-        "--model",
-        "7961",
-        "--from",
-        FROM,
-        "--to",
-        TO,
-        "--stage",
-        "2",
-        "--tftp-root",
-        &empty,
-        "--format",
-        "json",
-    ]);
+    let (_, json) = apply_json(&test, &empty, "2", &[]);
     assert!(
         json["missing_firmware"][6].as_str().unwrap().starts_with(
             "term61.default.loads (it lists other components than SIP41.9-4-2SR3-1S.loads"
@@ -312,20 +293,7 @@ fn missing_misspelt_or_foreign_firmware_is_refused_and_nothing_is_written() {
         "{json}"
     );
     // --force writes the configuration anyway.
-    let (code, stdout, stderr) = test.run(&[
-        "apply",
-        "--model",
-        "7961",
-        "--from",
-        FROM,
-        "--to",
-        TO,
-        "--stage",
-        "2",
-        "--tftp-root",
-        &empty,
-        "--force",
-    ]);
+    let (code, stdout, stderr) = apply(&test, &empty, "2", &["--force"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(Path::new(&empty).join("XMLDefault.cnf.xml").exists());
 }
@@ -337,20 +305,9 @@ fn the_family_a_load_implies_is_addressed_and_sep_files_that_hold_phones_back_ar
     let mut bridge = package(BRIDGE, true);
     bridge.push(("term41.default.loads".into(), BRIDGE.as_bytes().to_vec()));
     let dir = root(&test, "root", &[(sep.as_str(), USERS_SEP)], &[bridge]);
-    let (code, value) = test.json(&[
-        "apply",
-        "--from",
-        FROM,
-        "--to",
-        TO,
-        "--stage",
-        "1",
-        "--tftp-root",
-        &dir,
-        "--dry-run",
-        "--format",
-        "json",
-    ]);
+    let (code, value) = test.json(&words(&format!(
+        "apply --from {FROM} --to {TO} --stage 1 --tftp-root {dir} --dry-run --format json"
+    )));
     assert_eq!(code, 0, "{value}");
     let diff = value["diff"].as_str().unwrap();
     for element in [
@@ -369,76 +326,36 @@ fn the_family_a_load_implies_is_addressed_and_sep_files_that_hold_phones_back_ar
     let next = value["next_step"]["command"].as_str().unwrap();
     assert!(!next.contains("--model"), "{next}");
     // A model of another family, or --via, is a usage error that says what to type.
-    let (code, _, stderr) = test.run(&[
-        "apply",
-        "--model",
-        "7911",
-        "--from",
-        FROM,
-        "--to",
-        TO,
-        "--stage",
-        "1",
-        "--tftp-root",
-        &dir,
-    ]);
-    assert_eq!(code, 2);
-    assert!(
-        stderr.contains("a 7911G runs the loads named SCCP11"),
-        "{stderr}"
-    );
-    let (code, _, stderr) = test.run(&[
-        "apply",
-        "--from",
-        FROM,
-        "--to",
-        TO,
-        "--via",
-        "SCCP41.8-5-2S",
-        "--stage",
-        "1",
-        "--tftp-root",
-        &dir,
-    ]);
-    assert_eq!(code, 2);
-    assert!(
-        stderr.contains("--via and --avoid plan the 7940/7960 only"),
-        "{stderr}"
-    );
-    let (code, _, stderr) = test.run(&[
-        "apply",
-        "--model",
-        "7961",
-        "--from",
-        FROM,
-        "--to",
-        TO,
-        "--stage",
-        "3",
-        "--tftp-root",
-        &dir,
-    ]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("has 2 stages; give 1 to 2"), "{stderr}");
+    let common = format!("--from {FROM} --to {TO} --tftp-root {dir}");
+    for (args, says) in [
+        (
+            "--model 7911 --stage 1",
+            "a 7911G runs the loads named SCCP11",
+        ),
+        (
+            "--via SCCP41.8-5-2S --stage 1",
+            "--via and --avoid plan the 7940/7960 only",
+        ),
+        ("--model 7961 --stage 3", "has 2 stages; give 1 to 2"),
+    ] {
+        let (code, _, stderr) = test.run(&words(&format!("apply {args} {common}")));
+        assert_eq!(code, 2, "{args}");
+        assert!(stderr.contains(says), "{args}: {stderr}");
+    }
+}
+
+/// A command line's words (no word holds a space: the test folders have none).
+fn words(line: &str) -> Vec<&str> {
+    line.split_whitespace().collect()
 }
 
 #[test]
 fn a_jump_without_a_plan_is_a_usage_error_naming_the_check() {
     let test = Test::named("family-nopath");
     let dir = root(&test, "root", &[], &[]);
-    let (code, _, stderr) = test.run(&[
-        "apply",
-        "--model",
-        "7961",
-        "--from",
-        TO,
-        "--to",
-        FROM,
-        "--stage",
-        "1",
-        "--tftp-root",
-        &dir,
-    ]);
+    let (code, _, stderr) = test.run(&words(&format!(
+        "apply --model 7961 --from {TO} --to {FROM} --stage 1 --tftp-root {dir}"
+    )));
     assert_eq!(code, 2, "{stderr}");
     assert!(
         stderr.contains("there is no plan from SIP41.9-4-2SR3-1S to SCCP41.8-3-1S, so no stage to apply: the jump is unknown (rule J7"),

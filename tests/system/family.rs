@@ -27,6 +27,25 @@ fn put_bridge(dir: &Path) {
     fs::write(dir.join("term61.default.loads"), BRIDGE).unwrap();
 }
 
+/// `probe` of stage 1 for a 7961G, in JSON.
+fn probe_args(address: &str) -> Vec<&str> {
+    vec![
+        "probe",
+        "--server",
+        address,
+        "--mac",
+        MAC,
+        "--model",
+        "7961",
+        "--from",
+        FROM,
+        "--to",
+        BRIDGE_LOAD,
+        "--format",
+        "json",
+    ]
+}
+
 fn json(args: &[&str]) -> (Option<i32>, serde_json::Value) {
     let output = run_output(args);
     (output.status.code(), json_of(&output))
@@ -56,21 +75,7 @@ fn a_7961_stage_applied_is_clean_on_tftpd_hpa_and_the_model_takes_it_over_the_wi
     assert_eq!(code, 0, "{stdout}{stderr}");
     let server = start_tftpd_hpa(&dir, "127.0.0.1");
     let address = server.server();
-    let (code, report) = json(&[
-        "probe",
-        "--server",
-        &address,
-        "--mac",
-        MAC,
-        "--model",
-        "7961",
-        "--from",
-        FROM,
-        "--to",
-        BRIDGE_LOAD,
-        "--format",
-        "json",
-    ]);
+    let (code, report) = json(&probe_args(&address));
     assert_eq!(
         (code, kinds(&report)),
         (Some(0), Vec::<String>::new()),
@@ -91,21 +96,7 @@ fn a_7961_stage_applied_is_clean_on_tftpd_hpa_and_the_model_takes_it_over_the_wi
         dir.join("jar41sccp.stand-in-852.sbn"),
     )
     .unwrap();
-    let (code, report) = json(&[
-        "probe",
-        "--server",
-        &address,
-        "--mac",
-        MAC,
-        "--model",
-        "7961",
-        "--from",
-        FROM,
-        "--to",
-        BRIDGE_LOAD,
-        "--format",
-        "json",
-    ]);
+    let (code, report) = json(&probe_args(&address));
     assert_eq!(code, Some(1));
     assert_eq!(kinds(&report), ["stage_file_missing"], "{report}");
     assert_eq!(report["findings"][0]["file"], "Jar41sccp.stand-in-852.sbn");
