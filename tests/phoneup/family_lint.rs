@@ -3,8 +3,7 @@
 //! the wrong case or with missing components, another family's load in a model's element, and a
 //! reset phone's refused jump are each found, with the matrix's evidence.
 
-use serde_json::Value;
-
+use super::lint::lint;
 use super::support::{with_kind, Test};
 
 /// A package: its `.loads` (listing five stand-in components of `version`) and the components.
@@ -32,27 +31,6 @@ fn term_of(files: &[(String, Vec<u8>)], load: &str, name: &str) -> (String, Vec<
         .find(|(n, _)| *n == format!("{load}.loads"))
         .unwrap();
     (name.to_string(), manifest.1.clone())
-}
-
-fn lint(test: &Test, name: &str, files: &[(String, Vec<u8>)], extra: &[&str]) -> (i32, Vec<Value>) {
-    let borrowed: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(n, b)| (n.as_str(), b.as_slice()))
-        .collect();
-    let dir = test.dir(name, &borrowed);
-    let mut args = vec![
-        "lint",
-        "--tftp-root",
-        dir.to_str().unwrap(),
-        "--format",
-        "json",
-    ];
-    args.extend(extra);
-    let (code, value) = test.json(&args);
-    (
-        code,
-        value["findings"].as_array().cloned().unwrap_or_default(),
-    )
 }
 
 fn xml_default(element: &str, model: &str, load: &str) -> (String, Vec<u8>) {

@@ -13,13 +13,17 @@ use serde_json::Value;
 
 use super::support::{card, clean_root, clean_root_with, with_kind, xml_naming, Test, MAC};
 
-fn lint(
+/// Lints a root `tag` holding `files`: the exit code and the findings (JSON).
+pub(super) fn lint<N: AsRef<str>>(
     test: &Test,
     tag: &str,
-    files: &[(&'static str, Vec<u8>)],
+    files: &[(N, Vec<u8>)],
     extra: &[&str],
 ) -> (i32, Vec<Value>) {
-    let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    let borrowed: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_ref(), b.as_slice()))
+        .collect();
     let dir = test.dir(tag, &borrowed);
     let mut args = vec![
         "lint",
