@@ -578,11 +578,14 @@ impl Linter<'_> {
         }
         let mut named = None;
         for element in ["loadInformation8", "loadInformation7"] {
-            if let Ok(Some(load)) = xml_default_cnf_xml::load_information(&text, element) {
-                if JavaLoad::parse(&load).is_some() {
-                    // A Java-based phone's load: its checks are `family`'s.
+            if let Ok((numbered, plain)) =
+                xml_default_cnf_xml::load_information_parts(&text, element)
+            {
+                let Some(load) = numbered.or(plain.filter(|p| JavaLoad::parse(p).is_none())) else {
+                    // Nothing, or an unnumbered Java-based phone's load: its checks are
+                    // `family`'s (a 7940/7960's own element naming one is not a load it takes).
                     continue;
-                }
+                };
                 if named.as_ref() != Some(&load) {
                     let line = text
                         .find(&load)

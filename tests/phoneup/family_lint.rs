@@ -106,6 +106,16 @@ fn missing_and_misspelt_files_of_a_named_load_and_of_a_term_file_are_found() {
         with_kind(&findings, "not_a_load_id").is_empty(),
         "{findings:?}"
     );
+    // But a 7960's own element naming a 7961's load is not a load the 7960 takes.
+    files.push((
+        "XMLDefault.cnf.xml".into(),
+        b"<Default><loadInformation7 model=\"IP Phone 7960\">SCCP41.8-3-1S</loadInformation7></Default>".to_vec(),
+    ));
+    let (_, findings) = lint(&test, "root", &files, &[]);
+    let wrong = with_kind(&findings, "not_a_load_id");
+    assert_eq!(wrong.len(), 1, "{findings:?}");
+    assert_eq!(wrong[0]["file"], "XMLDefault.cnf.xml");
+    files.pop();
     // --mac checks that phone's SEP file only.
     let (_, findings) = lint(&test, "root", &files, &["--mac", "0018B9000001"]);
     let files_named: Vec<&str> = with_kind(&findings, "load_files_missing")
