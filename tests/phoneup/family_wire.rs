@@ -179,6 +179,26 @@ fn probe_checks_the_first_stage_and_replays_it_over_the_wire() {
     // Without stage 2's firmware asked for (a plan of one stage), the probe is clean.
     let (code, report) = probe(&server.server(), &["--from", FROM, "--to", "SCCP41.8-5-2S"]);
     assert_eq!((code, kinds(&report).len()), (0, 0), "{report}");
+    // Without --model the load implies the family: the 7941G's term file is needed too.
+    let output = run_output(&[
+        "probe",
+        "--server",
+        &server.server(),
+        "--mac",
+        MAC,
+        "--from",
+        FROM,
+        "--to",
+        "SCCP41.8-5-2S",
+        "--format",
+        "json",
+    ]);
+    let report = json_of(&output);
+    assert_eq!(
+        field_of(&report["findings"], &["kind", "file"]),
+        ["stage_file_missing term41.default.loads"],
+        "{report}"
+    );
 
     // The phone's own file naming the old load, a lost component, a foreign term file.
     fs::write(
