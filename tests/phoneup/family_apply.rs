@@ -292,6 +292,14 @@ fn missing_misspelt_or_foreign_firmware_is_refused_and_nothing_is_written() {
         ),
         "{json}"
     );
+    // The bridge's components are not catalogued: without its .loads, its term file is not
+    // judged.
+    let (_, json) = apply_json(&test, &empty, "1", &[]);
+    assert_eq!(
+        json["missing_firmware"],
+        serde_json::json!(["SCCP41.8-5-2S.loads"]),
+        "{json}"
+    );
     // --force writes the configuration anyway.
     let (code, stdout, stderr) = apply(&test, &empty, "2", &["--force"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
@@ -304,7 +312,19 @@ fn the_family_a_load_implies_is_addressed_and_sep_files_that_hold_phones_back_ar
     let sep = format!("SEP{MAC}.cnf.xml");
     let mut bridge = package(BRIDGE, true);
     bridge.push(("term41.default.loads".into(), BRIDGE.as_bytes().to_vec()));
-    let dir = root(&test, "root", &[(sep.as_str(), USERS_SEP)], &[bridge]);
+    // Phones whose files name the stage's load, or another family's, are not held back by them.
+    let same = "<device><loadInformation>SCCP41.8-5-2S</loadInformation></device>";
+    let other = "<device><loadInformation>SCCP11.8-5-2S</loadInformation></device>";
+    let dir = root(
+        &test,
+        "root",
+        &[
+            (sep.as_str(), USERS_SEP),
+            ("SEP0018B9000001.cnf.xml", same),
+            ("SEP0018B9000002.cnf.xml", other),
+        ],
+        &[bridge],
+    );
     let (code, value) = test.json(&words(&format!(
         "apply --from {FROM} --to {TO} --stage 1 --tftp-root {dir} --dry-run --format json"
     )));
@@ -320,7 +340,7 @@ fn the_family_a_load_implies_is_addressed_and_sep_files_that_hold_phones_back_ar
     }
     let notes = value["notes"].to_string();
     assert!(
-        notes.contains(&format!("{sep} (SCCP41.8-3-1S) names another load")),
+        notes.contains(&format!("\"{sep} (SCCP41.8-3-1S) names another load")),
         "{notes}"
     );
     let next = value["next_step"]["command"].as_str().unwrap();
