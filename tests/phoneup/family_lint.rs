@@ -174,6 +174,21 @@ fn a_reset_phone_told_a_load_past_the_bridge_is_found_with_the_rule() {
     let problem = refused[0]["problem"].as_str().unwrap();
     assert!(problem.contains("term61.default.loads lists the files of SCCP41.8-3-1S: a factory-reset 7961G loads SCCP41.8-3-1S first, and the matrix refuses SCCP41.8-3-1S -> SIP41.9-4-2SR3-1S (rule J1"), "{problem}");
     assert!(refused[0]["phone"].as_str().unwrap().contains("TP-CUCM"));
+    // A SEP file naming it instead: said once for the term file its family's models share.
+    let mut by_sep: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .filter(|(n, _)| n != "XMLDefault.cnf.xml")
+        .cloned()
+        .collect();
+    by_sep.push(sep("0018B9FFFFFF", TARGET));
+    let (_, findings) = lint(&test, "sep", &by_sep, &[]);
+    let refused = with_kind(&findings, "reset_jump_refused");
+    assert_eq!(refused.len(), 1, "{findings:?}");
+    assert_eq!(refused[0]["file"], "SEP0018B9FFFFFF.cnf.xml");
+    assert!(refused[0]["problem"]
+        .as_str()
+        .unwrap()
+        .contains("a factory-reset 7961G loads SCCP41.8-3-1S first"));
     // With the target's own term file, a reset phone is told one load: nothing to say.
     let term = term_of(&files, TARGET, "term61.default.loads");
     files.retain(|(n, _)| n != "term61.default.loads");
