@@ -412,6 +412,8 @@ mod edit_tests {
             set_load_numbered(&changed, "SCCP41.8-5-2S", &[]).unwrap(),
             changed
         );
+        // An edit that would not read back as the load (a blank one reads as none) is refused.
+        assert!(set_load_numbered("<device></device>", " ", &[]).is_err());
     }
 
     #[test]
