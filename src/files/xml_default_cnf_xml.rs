@@ -412,6 +412,11 @@ mod edit_tests {
             set_load_numbered(&changed, "SCCP41.8-5-2S", &[]).unwrap(),
             changed
         );
+        // A self-closing element is filled, not doubled.
+        assert_eq!(
+            set_load_numbered("<device><loadInformation/></device>", "L", &[]).unwrap(),
+            "<device><loadInformation>L</loadInformation></device>"
+        );
         // An edit that would not read back as the load (a blank one reads as none) is refused.
         assert!(set_load_numbered("<device></device>", " ", &[]).is_err());
     }
