@@ -3,7 +3,7 @@
 //! load, `SCCP41.8-5-2SR1S` a 7941/7961 load, `Jar11sip.9-2-1S.sbn` a 7906/7911 component.
 //! Serve, diagnose, identify, simulate and probe all ask [`other_model`].
 //!
-//! May use: nothing but the standard library.
+//! May use: [`crate::family`] (which of these phones are planned) and the standard library.
 
 /// Which phones a two-digit model code names, in a default `.loads` file (`termNN`), where it
 /// names one model, and in a load or component name, where it names the family.
@@ -45,9 +45,24 @@ pub struct OtherModel {
 }
 
 impl OtherModel {
-    /// `a 7906/7911 load, not planned by phoneup`.
+    /// `a 7906/7911 load (\`phoneup plan --model <7906 or 7911>\` plans it)` for the Java-based
+    /// phones the matrix's families plan, `a 7905 load, not planned by phoneup` for the others.
     pub fn describe(&self) -> String {
-        format!("a {} load, not planned by phoneup", self.models)
+        let models: Vec<&str> = self.models.split('/').collect();
+        if !models
+            .iter()
+            .all(|m| crate::family::JavaModel::find(m).is_some())
+        {
+            return format!("a {} load, not planned by phoneup", self.models);
+        }
+        let model = match models.as_slice() {
+            [one] => (*one).to_string(),
+            many => format!("<{}>", many.join(" or ")),
+        };
+        format!(
+            "a {} load (`phoneup plan --model {model}` plans it)",
+            self.models
+        )
     }
 }
 
@@ -119,7 +134,17 @@ mod tests {
         }
         assert_eq!(
             other_model("term06.default.loads").unwrap().describe(),
-            "a 7906 load, not planned by phoneup"
+            "a 7906 load (`phoneup plan --model 7906` plans it)"
+        );
+        assert_eq!(
+            other_model("SCCP41.8-5-2SR1S").unwrap().describe(),
+            "a 7941/7961 load (`phoneup plan --model <7941 or 7961>` plans it)"
+        );
+        assert_eq!(
+            other_model("CP7912080000SIP060111A.sbin")
+                .unwrap()
+                .describe(),
+            "a 7912 load, not planned by phoneup"
         );
     }
 }
