@@ -650,3 +650,33 @@ fn the_blockers_are_the_loads_that_may_not_take_the_best_step() {
         "P0S3-08-11-00.sb2"
     ));
 }
+
+#[test]
+fn a_boot_that_fetched_the_aims_jump_whole_flashed_to_the_aim_and_part_of_it_did_not() {
+    let matrix = Matrix::builtin().unwrap();
+    let k = Knowledge::new(&matrix, None);
+    let target = "P0S3-08-11-00";
+    let factory = strings(&["P0S3-06-3-00", "P0030301MFG2", "P00303010102"]);
+    let mut p = Placement::new(Vec::new());
+    let aim = p
+        .lead_group(&k, target, &factory)
+        .1
+        .expect("a step safe for all three");
+    // The jump to the aim is not every load's own first stage: only the jump can count.
+    assert!(factory
+        .iter()
+        .any(|c| aim::destination(&k.proposal(c, target), target).as_deref() != Some(&aim)));
+    let jump = |load: &str| match k.towards(load, &aim) {
+        aim::Towards::Jump(jump) => jump,
+        other => panic!("{load} to {aim}: {other:?}"),
+    };
+    p.aim = Some(aim.clone());
+    p.sent = factory.iter().flat_map(|c| jump(c).firmware).collect();
+    let (to, rule) = p.flashed(&k, target, &factory).expect("flashed to the aim");
+    assert_eq!(to, aim);
+    assert_eq!(rule, jump(&factory[0]).rule);
+    // One file of the jump missing: the phone kept its image.
+    let file = jump(&factory[0]).firmware.pop().unwrap();
+    p.sent.retain(|s| !s.eq_ignore_ascii_case(&file));
+    assert_eq!(p.flashed(&k, target, &factory), None);
+}
