@@ -680,3 +680,37 @@ fn a_boot_that_fetched_the_aims_jump_whole_flashed_to_the_aim_and_part_of_it_did
     p.sent.retain(|s| !s.eq_ignore_ascii_case(&file));
     assert_eq!(p.flashed(&k, target, &factory), None);
 }
+
+#[test]
+fn one_load_left_or_a_probe_boot_aims_at_nothing_and_the_expected_load_leads_its_own_step() {
+    let matrix = Matrix::builtin().unwrap();
+    let k = Knowledge::new(&matrix, None);
+    let target = "P0S3-08-11-00";
+    let group = |load: &str| k.proposal(load, target).group(load);
+    let mut p = Placement::new(Vec::new());
+    // One load left: its own stage leads and no aim is needed, told or not.
+    let one = strings(&["P0030301MFG2"]);
+    assert_eq!(
+        p.lead_group(&k, target, &one),
+        (group("P0030301MFG2"), None)
+    );
+    p.expected = Some("P0030301MFG2".into());
+    assert_eq!(
+        p.lead_group(&k, target, &one),
+        (group("P0030301MFG2"), None)
+    );
+    // After a stage, a probe boot names the probe: no aim either.
+    let factory = strings(&["P0030301MFG2", "P00303010102"]);
+    p.probe = Some("P00303010102".into());
+    assert_eq!(p.lead_group(&k, target, &factory).1, None);
+    p.probe = None;
+    // Where the aim is the expected load's own next step, the expected load's group leads,
+    // not the first load that steps there too.
+    p.expected = Some("P00303010102".into());
+    let (lead, aim) = p.lead_group(&k, target, &factory);
+    assert_eq!(
+        aim.as_deref(),
+        aim::destination(&k.proposal("P00303010102", target), target).as_deref()
+    );
+    assert_eq!(lead, group("P00303010102"));
+}
