@@ -332,6 +332,17 @@ fn a_state_file_that_cannot_be_written_mid_run_is_said_under_the_live_table() {
         }
     };
     drawn("Ctrl-C stops");
+    // serve draws its start before it writes the state a first time: wait for that write, so
+    // that the failure below is one of the run, not of the start (which exits 2).
+    let until = Instant::now() + Duration::from_secs(10);
+    while !keep.join("state.json").exists() {
+        assert!(
+            Instant::now() < until,
+            "no first state: {:#?}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     // The state's folder replaced by a file, then the phone asks: the write fails.
     std::fs::rename(&keep, dir.join("kept")).unwrap();
     std::fs::write(&keep, "not a folder").unwrap();
