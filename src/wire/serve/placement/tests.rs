@@ -713,4 +713,12 @@ fn one_load_left_or_a_probe_boot_aims_at_nothing_and_the_expected_load_leads_its
         aim::destination(&k.proposal("P00303010102", target), target).as_deref()
     );
     assert_eq!(lead, group("P00303010102"));
+    // The same where another load of them ends there too by another way (it runs the target
+    // already): the expected load's stage leads, not the first load's staying put.
+    p.expected = Some("P00308000400".into());
+    let there = strings(&[target, "P00308000400"]);
+    let (lead, aim) = p.lead_group(&k, target, &there);
+    assert_eq!(aim.as_deref(), Some(target));
+    assert_eq!(lead, group("P00308000400"));
+    assert_ne!(lead, group(target));
 }
