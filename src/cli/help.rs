@@ -60,6 +60,12 @@ pub(crate) const STATE_ENVIRONMENT: &[(&str, &str)] = &[
     ),
 ];
 
+/// The variable serve reads besides those: where it asks a phone for its web page.
+pub(crate) const SERVE_ENVIRONMENT: &[(&str, &str)] = &[(
+    crate::wire::serve::driver::heard::PORT_VARIABLE,
+    "serve: the TCP port of a phone's web page (DeviceInformationX), 80 when unset; off: ask no phone.",
+)];
+
 /// Where the undo journal of a TFTP root is kept.
 pub(crate) const JOURNAL_FILES: &str = "$XDG_STATE_HOME/phoneup/journal/NAME-HASH/ (or ~/.local/state/phoneup/journal/NAME-HASH/): the undo journal of the TFTP root whose last folder is NAME, one folder per root, never inside the root; --journal DIR names another.";
 

@@ -126,7 +126,8 @@ fn top_page(command: &clap::Command) -> String {
         &environment(
             help::COLOUR_ENVIRONMENT
                 .iter()
-                .chain(help::STATE_ENVIRONMENT),
+                .chain(help::STATE_ENVIRONMENT)
+                .chain(help::SERVE_ENVIRONMENT),
         ),
     ));
     page.push_str(&section(
@@ -187,9 +188,19 @@ fn command_page(sub: &clap::Command, page: &Page) -> String {
     text.push_str(&section("EXIT STATUS", &exit_status(page.exit)));
     let state = page.state != State::None;
     let state_environment: &[(&str, &str)] = if state { help::STATE_ENVIRONMENT } else { &[] };
+    let serve_environment: &[(&str, &str)] = if page.state == State::Serve {
+        help::SERVE_ENVIRONMENT
+    } else {
+        &[]
+    };
     text.push_str(&section(
         "ENVIRONMENT",
-        &environment(help::COLOUR_ENVIRONMENT.iter().chain(state_environment)),
+        &environment(
+            help::COLOUR_ENVIRONMENT
+                .iter()
+                .chain(state_environment)
+                .chain(serve_environment),
+        ),
     ));
     let files = match page.state {
         State::None => format!(

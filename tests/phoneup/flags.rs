@@ -428,6 +428,9 @@ fn man_writes_a_page_per_command_each_with_the_standard_sections() {
     let serve = fs::read_to_string(dir.join("phoneup-serve.1")).unwrap();
     assert!(serve.contains("state.json"), "serve's state file");
     assert!(serve.contains("\\-\\-format json"), "serve's examples");
+    // The variable only serve reads is on serve's page, not on the others'.
+    assert!(serve.contains("PHONEUP_DEVICE_INFO_PORT"), "{serve}");
+    assert!(!plan.contains("PHONEUP_DEVICE_INFO_PORT"), "{plan}");
     // `phoneup man` alone prints phoneup(1), as written into the folder.
     let (code, top, _) = test.run(&["man"]);
     assert_eq!(code, 0);
