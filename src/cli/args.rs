@@ -101,29 +101,6 @@ pub(crate) struct RouteArgs {
     prefer: PreferArg,
 }
 
-/// `--model`: which phones, as the command line spells [`Model`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum ModelArg {
-    /// Both the 7940 and the 7960 (the files name each).
-    #[default]
-    #[value(name = "both")]
-    Both,
-    #[value(name = "7940")]
-    M7940,
-    #[value(name = "7960")]
-    M7960,
-}
-
-impl From<ModelArg> for Model {
-    fn from(model: ModelArg) -> Model {
-        match model {
-            ModelArg::Both => Model::Both,
-            ModelArg::M7940 => Model::M7940,
-            ModelArg::M7960 => Model::M7960,
-        }
-    }
-}
-
 /// `--model` of `plan` and `check`: the 7940/7960 values, or one of the Java-based phones,
 /// whose plans come from the matrix's `families` section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
