@@ -41,6 +41,7 @@ mod phoneup {
     pub mod serve_web_page;
     pub mod simulate;
     pub mod simulate_serve;
+    pub mod sizes;
     pub mod snapshots;
     pub mod support;
     pub mod terminal;
