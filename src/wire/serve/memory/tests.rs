@@ -163,6 +163,11 @@ fn a_wrong_from_loses_to_the_phones_own_announcement_for_every_pair() {
     let mut wrong = Vec::new();
     let walked = pairs.len();
     for (mut handset, told) in pairs {
+        // Ten wrong walks say enough, and a broken serve fails in seconds, not minutes.
+        if wrong.len() >= 10 {
+            wrong.push("(the other pairs were not walked)".into());
+            break;
+        }
         let real = handset.running.clone();
         let stages = right[&real];
         let walk = bench.walk_with(&mut handset, target, 20, true);
