@@ -160,6 +160,15 @@ fn a_wrong_from_loses_to_the_phones_own_announcement_for_every_pair() {
         .into_iter()
         .map(|(real, mut handset)| (real, bench.walk(&mut handset, target, 20).boots))
         .collect();
+    let lost: Vec<&String> = right
+        .iter()
+        .filter(|(_, b)| b.is_none())
+        .map(|(r, _)| r)
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "told rightly, these never arrive: {lost:?}"
+    );
     let mut wrong = Vec::new();
     let walked = pairs.len();
     for (mut handset, told) in pairs {
