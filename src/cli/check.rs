@@ -7,10 +7,13 @@ use clap::ValueHint;
 use crate::cli::answer::{Answer, Context};
 use crate::cli::args::{route, server_arg, LoadValue, ModelChoice, PhoneArgs, Route, ServerArg};
 use crate::error::Error;
+use crate::files::mac::Mac;
 use crate::knowledge::family::JavaModel;
+use crate::knowledge::phones::Model;
 use crate::output::{shell_word, Format};
 use crate::plan::check;
 use crate::plan::family;
+use crate::tftp_root::TftpRoot;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -38,19 +41,60 @@ pub(crate) struct Args {
 }
 
 impl Args {
-    /// The check of a Java-based phone's jump (no directory, no boot options yet).
+    /// The check of a Java-based phone's jump, or (with `--tftp-root`) of what the directory
+    /// does to it.
     fn check_family(self, context: &Context, model: Option<JavaModel>) -> Result<Answer, Error> {
-        let to = match (&self.tftp_root, &self.to) {
-            (None, Some(to)) if self.phone.boot_options_given(self.server.as_ref()).is_none() => to,
-            _ => {
+        let Some(dir) = self.tftp_root.clone() else {
+            if let Some(given) = self.phone.boot_options_given(self.server.as_ref()) {
                 return Err(Error::Usage {
-                    message: "a 7906 to 7975 jump is checked with --from and --to (and --model); --tftp-root and the boot options simulate the 7940/7960 only: leave them out".into(),
-                })
+                    message: format!("{given} goes with --tftp-root DIR: the phone model boots from DIR with them; a jump checked without a directory boots no phone"),
+                });
             }
+            let to = self
+                .to
+                .as_deref()
+                .expect("clap requires --to without --tftp-root");
+            let (phones, from, to) = family::resolve(model, &self.from, to)?;
+            let check = family::check(context.matrix()?, &phones, &from, &to);
+            return Ok(Answer::report(self.format, &check));
         };
-        let (phones, from, to) = family::resolve(model, &self.from, to)?;
-        let check = family::check(context.matrix()?, &phones, &from, &to);
-        Ok(Answer::report(self.format, &check))
+        let booting = self.phone.booting(Model::M7940, self.server.as_ref())?;
+        if let Some(address) = booting.address {
+            return Err(not_a_real_server(&self.from, address));
+        }
+        let (phones, from, to) =
+            family::resolve(model, &self.from, self.to.as_deref().unwrap_or(&self.from))?;
+        let mac = match &booting.phone.mac {
+            Some(mac) => Some(mac.parse::<Mac>().map_err(|e| Error::Usage {
+                message: format!("--mac: {e}"),
+            })?),
+            None => None,
+        };
+        let root = TftpRoot::from_dir(&dir)?;
+        let request = check::FamilyRootRequest {
+            phones: &phones,
+            from: &from,
+            to: self.to.as_ref().map(|_| &to),
+            dir: &dir.display().to_string(),
+            mac,
+            behaviour: booting.phone.server,
+            boots: self.phone.boots(),
+        };
+        let report = check::check_family_root(context.matrix()?, &request, &root);
+        let mut answer = Answer::report(self.format, &report);
+        answer.stderr = note(booting.note);
+        Ok(answer)
+    }
+}
+
+/// `--server HOST` given to check: it boots from a directory only, and simulate asks a server.
+fn not_a_real_server(from: &str, address: &str) -> Error {
+    Error::Usage {
+        message: format!(
+            "--server {address}: check boots the phone model from --tftp-root DIR only; to boot it from a real server, run: phoneup simulate --from {} --server {}",
+            shell_word(from),
+            shell_word(address)
+        ),
     }
 }
 
@@ -90,13 +134,7 @@ impl Args {
                 let boots = self.phone.boots();
                 let booting = self.phone.booting(model, self.server.as_ref())?;
                 if let Some(address) = booting.address {
-                    return Err(Error::Usage {
-                        message: format!(
-                            "--server {address}: check boots the phone model from --tftp-root DIR only; to boot it from a real server, run: phoneup simulate --from {} --server {}",
-                            shell_word(&self.from),
-                            shell_word(address)
-                        ),
-                    });
+                    return Err(not_a_real_server(&self.from, address));
                 }
                 let report = check::check_root(
                     matrix,

@@ -15,10 +15,11 @@ use crate::knowledge::catalogue;
 use crate::knowledge::family::{JavaLoad, JavaModel, MODELS};
 use crate::knowledge::phones::Model;
 use crate::output::Format;
-use crate::phone::boot::java::{JavaPhone, JavaResult};
+use crate::phone::boot::java::JavaPhone;
 use crate::phone::server::Server as _;
 use crate::phone::RootServer;
 use crate::phone::{BootResult, Ending, Simulation};
+use crate::plan::check;
 use crate::plan::family;
 use crate::tftp_root::TftpRoot;
 use crate::wire::client::{parse_bind, resolve, Client};
@@ -193,26 +194,10 @@ impl Args {
         };
         // The matrix's opinion of each jump the model took, where it is not "safe".
         let phones = family::Phones::family(model.family);
-        let mut running = start;
-        for boot in &simulation.boots {
-            let JavaResult::Took(load) = &boot.result else {
-                continue;
-            };
-            let Some(load) = JavaLoad::parse(load) else {
-                continue;
-            };
-            let check = family::check(matrix, &phones, &running, &load);
-            if let (false, Some(rule)) = (check.is_safe(), &check.rule) {
-                simulation.notes.push(format!(
-                    "The model took {load} from {running}, but the matrix says {} (rule {}, {} confidence): {}",
-                    check.verdict,
-                    rule.id,
-                    rule.confidence,
-                    rule.reason.as_deref().unwrap_or(&rule.summary)
-                ));
-            }
-            running = load;
-        }
+        simulation.notes = check::jumps_not_safe(matrix, &phones, &simulation)
+            .iter()
+            .map(check::describe_jump)
+            .collect();
         let mut answer = Answer::report(self.format, &simulation);
         answer.stderr = note(booting.note);
         Ok(answer)

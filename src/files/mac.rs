@@ -25,6 +25,10 @@ pub struct MacError {
     pub text: String,
 }
 
+/// The MAC the phone model asks with when no phone is named: the anonymised MAC of the field
+/// reports' logs (FUSSYLOGIC-7940's), which no phone on a bench is expected to have.
+pub const MODEL_MAC: Mac = Mac::from_bytes([0x00, 0x18, 0xB9, 0xFF, 0xFF, 0xFF]);
+
 impl Mac {
     /// The MAC of these six bytes.
     pub const fn from_bytes(bytes: [u8; 6]) -> Mac {

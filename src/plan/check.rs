@@ -23,6 +23,11 @@ use crate::plan::stage::{self, EvidenceRef, Stage};
 use crate::plan::{self, Outcome, Request};
 use crate::tftp_root::TftpRoot;
 
+mod family_root;
+pub use family_root::{
+    check_family_root, describe_jump, jumps_not_safe, FamilyRootCheck, FamilyRootRequest,
+};
+
 /// The answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -210,9 +215,10 @@ fn first_step_of_plan(matrix: &Matrix, check: &mut Check, from: &Load, to: &Load
     }
 }
 
-/// `check --tftp-root`: what the next reboots will do with the files the user has now.
-#[derive(Debug, Clone, Serialize)]
-pub struct RootCheck {
+/// `check --tftp-root`: what the next reboots will do with the files the user has now; `S` is
+/// the simulation of one phone (a 7940/7960's, or a 7906 to 7975's in [`FamilyRootCheck`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RootCheck<S = Simulation> {
     pub from: String,
     pub to: Option<String>,
     pub tftp_root: String,
@@ -223,7 +229,7 @@ pub struct RootCheck {
     /// `--mac`); `null` for a phone with no file of its own, when the root names no MAC.
     pub phones: Vec<Option<Mac>>,
     /// One simulation per phone and model.
-    pub simulations: Vec<Simulation>,
+    pub simulations: Vec<S>,
     /// Why the answer is not OK, one sentence each; empty when it is (the `problem` of each
     /// finding, in order).
     pub reasons: Vec<String>,
@@ -259,6 +265,8 @@ pub enum RootKind {
     Impostor,
     /// A file the phone asks for that phoneup could not read.
     Unreadable,
+    /// A 7906 to 7975 takes a jump the family rules do not call safe.
+    UnsafeJump,
 }
 
 /// One reason a root does not check out.
@@ -459,22 +467,28 @@ fn why_not(
             }
         }
     }
-    for (name, why) in &root.unread {
-        let asked = simulation
+    reasons.extend(unread_and_asked(root, |name| {
+        simulation
             .boots
             .iter()
-            .any(|b| b.requests.iter().any(|r| &r.file == name));
-        if asked {
-            reasons.push(found(
-                RootKind::Unreadable,
-                Some(name),
-                format!(
-                    "phoneup could not read {name} ({why}), which the phone asks for: what the phone does with it is unknown."
-                ),
-            ));
-        }
-    }
+            .any(|b| b.requests.iter().any(|r| r.file == name))
+    }));
     reasons
+}
+
+/// Each file of the root phoneup could not read that the phone asks for (`asked`).
+fn unread_and_asked(root: &TftpRoot, asked: impl Fn(&str) -> bool) -> Vec<RootFinding> {
+    root.unread
+        .iter()
+        .filter(|(name, _)| asked(name))
+        .map(|(name, why)| found(
+            RootKind::Unreadable,
+            Some(name),
+            format!(
+                "phoneup could not read {name} ({why}), which the phone asks for: what the phone does with it is unknown."
+            ),
+        ))
+        .collect()
 }
 
 /// What to do when a root does not check out: fix it, and check again.

@@ -38,9 +38,8 @@ fn is_silence(outcome: &Outcome) -> bool {
     matches!(outcome, Outcome::Failed(Failure::Timeout { waiting_for, .. }) if waiting_for.contains("read request"))
 }
 
-/// The MAC in the name that cannot exist when `--mac` is not given: the anonymised MAC of the
-/// field reports' logs (FUSSYLOGIC-7940's) and of tftp-servers.md, which no phone on a bench is expected to have.
-pub const DEFAULT_MAC: Mac = Mac::from_bytes([0x00, 0x18, 0xB9, 0xFF, 0xFF, 0xFF]);
+/// The MAC in the name that cannot exist when `--mac` is not given.
+pub const DEFAULT_MAC: Mac = crate::files::mac::MODEL_MAC;
 
 /// `OS79XX.TXT` in a spelling no one stores a file under, to see whether the server folds case.
 pub const CASE_PROBE: &str = "oS79xX.tXt";

@@ -300,4 +300,4 @@ impl JavaPhone {
 
 #[cfg(test)]
 #[path = "java_tests.rs"]
-mod tests;
+pub(crate) mod tests;

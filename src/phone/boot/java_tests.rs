@@ -2,7 +2,7 @@ use super::*;
 use crate::phone::server::{RootServer, ServerBehaviour};
 use crate::tftp_root::TftpRoot;
 
-const MAC: &str = "0018B9FFFFFF";
+pub(crate) const MAC: &str = "0018B9FFFFFF";
 
 fn phone() -> JavaPhone {
     JavaPhone {
@@ -16,7 +16,7 @@ fn load(id: &str) -> JavaLoad {
 }
 
 /// A root whose SEP file names `to`, with its manifest and components.
-fn root_for(to: &str, components: &[&str]) -> TftpRoot {
+pub(crate) fn root_for(to: &str, components: &[&str]) -> TftpRoot {
     let mut root = TftpRoot::new();
     root.insert(
         format!("SEP{MAC}.cnf.xml"),
@@ -31,7 +31,7 @@ fn root_for(to: &str, components: &[&str]) -> TftpRoot {
     root
 }
 
-const SIP_9: [&str; 5] = [
+pub(crate) const SIP_9: [&str; 5] = [
     "jar41sip.9-4-2ES26.sbn",
     "cnu41.9-4-2ES26.sbn",
     "apps41.9-4-2ES26.sbn",

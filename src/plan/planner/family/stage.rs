@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use super::{LoadView, Phones, RuleView};
+use crate::files::mac::MODEL_MAC;
 use crate::knowledge::family::{Component, JavaLoad, KeyEra};
 use crate::knowledge::matrix::families::FamilyRule;
 use crate::knowledge::matrix::Matrix;
@@ -46,10 +47,9 @@ pub struct FamilyStage {
 /// Boots the phone model once from `running` on a root holding the stage's files (stand-ins
 /// where the sources do not name the components) and says what it did.
 fn replay(phones: &Phones, running: &JavaLoad, to: &JavaLoad, components: &[String]) -> String {
-    const MAC: &str = "0018B9FFFFFF";
     let mut root = TftpRoot::new();
     root.insert(
-        format!("SEP{MAC}.cnf.xml"),
+        format!("SEP{MODEL_MAC}.cnf.xml"),
         format!("<device><loadInformation>{to}</loadInformation></device>"),
     );
     let stand_ins: Vec<String> = Component::ALL
@@ -67,7 +67,7 @@ fn replay(phones: &Phones, running: &JavaLoad, to: &JavaLoad, components: &[Stri
     }
     let phone = JavaPhone {
         model: phones.models[0],
-        mac: MAC.into(),
+        mac: MODEL_MAC.to_string(),
     };
     let mut server = RootServer {
         root: &root,
