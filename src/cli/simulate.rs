@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use clap::ValueHint;
 
 use crate::cli::answer::{render, Answer, Context};
-use crate::cli::args::{java_model, number_from_to, server_arg, LoadValue, PhoneArgs, ServerArg};
+use crate::cli::args::{
+    java_model, number_from_to, server_arg, LoadValue, ModelChoice, PhoneArgs, ServerArg,
+};
 use crate::cli::check::note;
 use crate::commands::simulate::{suggest, BootedFrom};
 use crate::commands::Report;
@@ -48,58 +50,33 @@ pub(crate) struct Args {
     phone: PhoneArgs,
     /// Which phone it is, one at a time (7940 unless --from is a 7906 to 7975 load: then the
     /// first model of its family)
-    #[arg(long, value_enum)]
-    model: Option<OnePhone>,
+    #[arg(long, value_parser = one_phone_parser())]
+    model: Option<ModelChoice>,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     format: Format,
 }
 
-/// `--model` for one simulated phone: the values of every other command's `--model` but `both`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum OnePhone {
-    /// A 7940 (two lines)
-    #[value(name = "7940")]
-    M7940,
-    /// A 7960 (six lines)
-    #[value(name = "7960")]
-    M7960,
-    /// A Java-based phone: 7906, 7911, 7941, 7961, 7942, 7962, 7945, 7965, 7970, 7971 or 7975
-    #[value(name = "7906")]
-    M7906,
-    #[value(name = "7911")]
-    M7911,
-    #[value(name = "7941")]
-    M7941,
-    #[value(name = "7941ge", alias = "7941G-GE")]
-    M7941Ge,
-    #[value(name = "7961")]
-    M7961,
-    #[value(name = "7961ge", alias = "7961G-GE")]
-    M7961Ge,
-    #[value(name = "7942")]
-    M7942,
-    #[value(name = "7962")]
-    M7962,
-    #[value(name = "7945")]
-    M7945,
-    #[value(name = "7965")]
-    M7965,
-    #[value(name = "7970")]
-    M7970,
-    #[value(name = "7971")]
-    M7971,
-    #[value(name = "7975")]
-    M7975,
+/// `--model` for one simulated phone: the values of every other command's `--model` (their help
+/// included) but `both`, which `--help` does not offer and the parser refuses.
+fn one_phone_parser() -> impl clap::builder::TypedValueParser<Value = ModelChoice> {
+    use clap::ValueEnum;
+    let values = ModelChoice::value_variants()
+        .iter()
+        .filter(|choice| **choice != ModelChoice::Both)
+        .filter_map(ValueEnum::to_possible_value);
+    clap::builder::TypedValueParser::map(clap::builder::PossibleValuesParser::new(values), |name| {
+        ModelChoice::from_str(&name, true).expect("a value of ModelChoice")
+    })
 }
 
 /// Which phone is simulated: a 7940/7960, or a Java-based model (named, or the first of the
 /// family `--from` belongs to).
-fn one_phone(model: Option<OnePhone>, from: &str) -> Result<Model, JavaModel> {
+fn one_phone(model: Option<ModelChoice>, from: &str) -> Result<Model, JavaModel> {
     match model {
-        Some(OnePhone::M7940) => Ok(Model::M7940),
-        Some(OnePhone::M7960) => Ok(Model::M7960),
-        Some(java) => Err(java_model(&java).expect("every other value names a model")),
+        Some(ModelChoice::M7940) => Ok(Model::M7940),
+        Some(ModelChoice::M7960) => Ok(Model::M7960),
+        Some(java) => Err(java_model(&java).expect("the parser takes no `both`")),
         None => match JavaLoad::parse(from) {
             Some(load) => Err(MODELS
                 .iter()
