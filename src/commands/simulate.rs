@@ -283,18 +283,30 @@ impl Report for JavaSimulation {
         yes_or_no(self.settled())
     }
 
+    /// The shape of a 7940/7960's simulation: the heading, each boot's requests, result and
+    /// screen, the load it ends on, what to fix, and the matrix's notes.
     fn to_text(&self, style: &Style) -> String {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "{} from {}",
-            style.bold(&format!("Simulated {}", self.model)),
-            self.start
+            "{} {} on a {}",
+            style.bold("Simulating"),
+            self.start,
+            self.model
         );
         for boot in &self.boots {
-            let _ = writeln!(out, "\nBoot {} (running {})", boot.number, boot.running);
+            let _ = writeln!(
+                out,
+                "\n{} running {}",
+                style.heading(&format!("Boot {}:", boot.number)),
+                boot.running
+            );
             for request in &boot.requests {
-                let _ = writeln!(out, "  RRQ {:<32} {}", request.file, request.answer);
+                let answer = match request.answer.as_str() {
+                    "served" => "found".to_string(),
+                    other => style.warning(other),
+                };
+                let _ = writeln!(out, "  RRQ {:<28} {answer}", request.file);
             }
             let result = match &boot.result {
                 JavaResult::Took(load) => format!("took {load}"),
@@ -306,28 +318,28 @@ impl Report for JavaSimulation {
                 JavaResult::WrongFamily(load) => format!("refused {load}: another family's load"),
                 JavaResult::Missing(file) => format!("stopped: {file} is missing"),
             };
-            let _ = writeln!(out, "  result    {result}");
-            let _ = writeln!(out, "  screen    {}", boot.screen);
+            let _ = writeln!(out, "  result   {result}");
+            let _ = writeln!(out, "  screen   {}", boot.screen);
         }
         let ending = match self.ending.as_str() {
-            "settled" => style.good(&format!("SETTLED on {}", self.running)),
+            "settled" => style.good("stable"),
             "loop" => style.error(&format!(
-                "LOOP: the phone never gets past {}",
+                "loops on {}",
                 self.boots
                     .last()
                     .and_then(|b| b.requests.last())
                     .map(|r| r.file.as_str())
-                    .unwrap_or_default()
+                    .unwrap_or("the same request")
             )),
-            "stuck" => style.error(&format!("STUCK on {}", self.running)),
-            _ => style.warning(&format!("UNFINISHED on {}", self.running)),
+            "stuck" => style.error("stuck: it keeps its load"),
+            _ => style.warning("still changing when the boots ran out (raise --boots)"),
         };
-        let _ = writeln!(out, "\n{ending}");
+        let _ = writeln!(out, "\nThe phone ends on {}: {ending}.", self.running);
         if let Some(fix) = &self.fix {
-            let _ = writeln!(out, "  fix       {fix}");
+            let _ = writeln!(out, "{}\n  - {fix}", style.warning("To fix:"));
         }
         for note in &self.notes {
-            let _ = writeln!(out, "  note      {note}");
+            let _ = writeln!(out, "Note: {note}");
         }
         out
     }
