@@ -33,6 +33,8 @@ use crate::wire::transfer::Failure;
 
 mod decide;
 #[cfg(test)]
+mod event_tests;
+#[cfg(test)]
 mod expiry_tests;
 mod facts;
 #[cfg(test)]

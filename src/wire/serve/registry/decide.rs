@@ -266,7 +266,16 @@ impl<D: Directory> Registry<'_, D> {
                 });
                 let (_, stage) = phone.stage(&self.knowledge);
                 let mut event = Event::new(Kind::StageDone, Some(&phone.mac), from, true);
-                event.load = Some(from_text);
+                // `load` is a load ID or nothing: a stage taken while several loads were still
+                // possible says so in words.
+                match loads.as_slice() {
+                    [one] => event.load = Some(one.clone()),
+                    _ => {
+                        event.why = Some(format!(
+                            "serve had not told its load apart ({from_text}): the step is safe from each"
+                        ))
+                    }
+                }
                 event.to = Some(to);
                 event.stage = Some(phone.history.len());
                 event.stages = stage.map(|(_, n)| n.max(phone.history.len()));
