@@ -323,7 +323,10 @@ fn simulate_an_old_key_phone_pointed_past_the_bridge_shows_auth_fail() {
     // The model comes from the load ID when --model is left out.
     let (code, stdout, _) = run(&["simulate", "--from", "SCCP41.8-3-1S", "--tftp-root", &root]);
     assert_eq!(code, 1);
-    assert!(stdout.starts_with("Simulating SCCP41.8-3-1S on a 7941G\n"), "{stdout}");
+    assert!(
+        stdout.starts_with("Simulating SCCP41.8-3-1S on a 7941G\n"),
+        "{stdout}"
+    );
     assert!(stdout.contains("\"Auth Fail\""), "{stdout}");
     assert!(stdout.contains("stage plain 8.5(2)"), "{stdout}");
     // Over the wire it boots from a real server (tests/phoneup/family_wire.rs); --bind is for

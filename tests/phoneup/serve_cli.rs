@@ -84,6 +84,24 @@ fn leases_and_phones_files_must_be_regular_files_of_a_sane_size() {
     }
 }
 
+#[test]
+fn a_state_file_serve_cannot_write_stops_it_before_its_start_line() {
+    let dir = scratch("unwritable-state");
+    let root = bench_root(&dir);
+    let folder = dir.join("state");
+    std::fs::create_dir(&folder).unwrap();
+    // A name the lock (NAME.lock) can take but the temporary file of a write cannot: too long.
+    let state = folder.join("s".repeat(245));
+    let (code, stderr) = serve_fails(&root, &["--all", "--state", state.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot write the state file"), "{stderr}");
+    assert!(
+        stderr.contains("choose another with --state PATH"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("listening"), "{stderr}");
+}
+
 /// A serve of a bench root for the first two phones of the bench, in a scratch folder tagged
 /// `tag`: the folder, DIR, the state file, serve's arguments, and serve.
 fn two_phones(tag: &str) -> (Test, PathBuf, PathBuf, Vec<String>, Serve) {

@@ -24,6 +24,7 @@ use crate::knowledge::matrix::Matrix;
 use crate::output::Untrusted;
 use crate::wire::cdp::{CdpListener, Interface};
 use crate::wire::serve::driver::heard::page_port;
+use crate::wire::serve::driver::saver::Saver;
 use crate::wire::serve::driver::{listen, Clock, Server, VIEW_QUEUE};
 use crate::wire::serve::files::Dir;
 use crate::wire::serve::phones::{Phone, Roster, Wanted};
@@ -193,8 +194,7 @@ impl Args {
             ready.cdp = Some(listener);
         }
         let user = self.drop_root(&mut ready)?;
-        self.start_line(&socket, &ready, user.as_ref());
-        self.serve(socket, ready)
+        self.serve(socket, ready, user.as_ref())
     }
 
     fn dir(&self) -> Result<Dir, Error> {
@@ -414,11 +414,27 @@ impl Args {
         Ok((phones, targets))
     }
 
-    /// Serves until a signal: the view on its thread, the server on this one; the summary.
-    fn serve(&self, socket: UdpSocket, ready: Ready<'_>) -> Result<Answer, Error> {
+    /// Serves until a signal: the view on its thread, the server on this one; the summary. The
+    /// state is written once before the start line, so that a state file serve cannot write
+    /// stops it (exit 2) before it says it serves or draws anything.
+    fn serve(
+        &self,
+        socket: UdpSocket,
+        mut ready: Ready<'_>,
+        user: Option<&Account>,
+    ) -> Result<Answer, Error> {
+        let clock = Clock::start();
+        let resumed = std::mem::take(&mut ready.resumed);
+        ready.registry.resume(clock.now(), resumed);
+        Saver::new(
+            ready.registry.state_path.clone(),
+            ready.registry.dir.clone(),
+        )
+        .save_now(&ready.registry.phones)
+        .map_err(|why| usage(format!("{why}; choose another with --state PATH")))?;
+        self.start_line(&socket, &ready, user);
         let Ready {
             mut registry,
-            resumed,
             expected,
             lock,
             cdp,
@@ -433,8 +449,6 @@ impl Args {
         };
         let (tx, rx) = mpsc::sync_channel(VIEW_QUEUE);
         let viewer = thread::spawn(move || view::run(rx, mode, expected));
-        let clock = Clock::start();
-        registry.resume(clock.now(), resumed);
 
         signals::catch();
         let stop = Arc::new(AtomicBool::new(false));
