@@ -6,7 +6,8 @@
 //! side. And on a log that fills every phone's story to its limits (2 500 phones booting 16
 //! times and asking for 256 names a boot, 10 M lines made as they are read), whose peak
 //! memory is printed. `side_by_side` runs diagnose and grep in turns on the same file, so that
-//! a machine other work shares slows both alike. Results are in docs/speed.md.
+//! a machine other work shares slows both alike, and prints each one's processor time beside
+//! its wall-clock time. Results are in docs/speed.md.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
@@ -165,44 +166,111 @@ fn grep_c_rrq_1g(bencher: Bencher, every: u64) {
 
 /// diagnose and `grep -c RRQ` taking turns on the same file, [`ROUNDS`] rounds each (grep
 /// first, then diagnose, as [`diagnose_1g`] and [`grep_c_rrq_1g`] run them): on a shared
-/// machine, load that comes and goes hits both alike. Prints each one's times, their medians
-/// and diagnose's throughput against grep's.
+/// machine, load that comes and goes hits both alike. Prints each one's wall-clock times and
+/// processor times (user and system: grep's as its parent reaped it, diagnose's as this
+/// process spent it, both of its threads), their medians, and diagnose's throughput against
+/// grep's by either: wall-clock is what a user waits, processor time what each costs whatever
+/// else the machine runs.
 #[divan::bench(args = [5, 50], sample_count = 1, sample_size = 1)]
 fn side_by_side(bencher: Bencher, every: u64) {
     let path = log(every);
     bencher.bench(|| {
-        let (mut grep, mut diagnose) = (Vec::new(), Vec::new());
+        let (mut grep, mut diagnose) = (Times::default(), Times::default());
         for _ in 0..ROUNDS {
-            let start = Instant::now();
-            grep_once(&path);
-            grep.push(start.elapsed().as_secs_f64());
-            let start = Instant::now();
-            diagnose_once(&path);
-            diagnose.push(start.elapsed().as_secs_f64());
+            grep.time(Who::Children, || grep_once(&path));
+            diagnose.time(Who::Itself, || diagnose_once(&path));
         }
-        let median = |times: &mut Vec<f64>| {
-            times.sort_by(f64::total_cmp);
-            times[times.len() / 2]
-        };
-        let ms = |times: &[f64]| {
-            let shown: Vec<String> = times.iter().map(|t| format!("{:.0}", t * 1000.0)).collect();
-            shown.join(" ")
-        };
-        eprintln!("side_by_side 1 in {every}: grep ms {}", ms(&grep));
-        eprintln!("side_by_side 1 in {every}: diagnose ms {}", ms(&diagnose));
-        let (g, d) = (median(&mut grep), median(&mut diagnose));
+        for (name, times) in [("grep", &grep), ("diagnose", &diagnose)] {
+            eprintln!(
+                "side_by_side 1 in {every}: {name} ms, wall / processor: {}",
+                times.shown()
+            );
+        }
+        let (g, d) = (grep.medians(), diagnose.medians());
         eprintln!(
-            "side_by_side 1 in {every}: medians grep {:.0} ms, diagnose {:.0} ms: diagnose at {:.0} % of grep's throughput (fastest: {:.0} %)",
-            g * 1000.0,
-            d * 1000.0,
-            100.0 * g / d,
-            100.0 * grep[0] / diagnose[0]
+            "side_by_side 1 in {every}: medians grep {:.0} / {:.0} ms, diagnose {:.0} / {:.0} ms: \
+             diagnose at {:.0} % of grep's throughput by wall-clock, {:.0} % by processor time; \
+             grep had a processor {:.0} % of its wall-clock time, diagnose {:.2} processors",
+            g.0 * 1000.0,
+            g.1 * 1000.0,
+            d.0 * 1000.0,
+            d.1 * 1000.0,
+            100.0 * g.0 / d.0,
+            100.0 * g.1 / d.1,
+            100.0 * grep.busy(),
+            diagnose.busy()
         );
     });
 }
 
 /// Rounds of [`side_by_side`].
 const ROUNDS: usize = 7;
+
+/// Whose processor time a round spends: this process's (diagnose, in both its threads) or its
+/// reaped children's (grep).
+#[derive(Clone, Copy)]
+enum Who {
+    Itself,
+    Children,
+}
+
+/// Processor seconds (user and system) spent so far by `who`.
+fn processor_seconds(who: Who) -> f64 {
+    let who = match who {
+        Who::Itself => libc::RUSAGE_SELF,
+        Who::Children => libc::RUSAGE_CHILDREN,
+    };
+    // SAFETY: getrusage writes a whole `rusage` into the zeroed one it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        assert_eq!(libc::getrusage(who, &mut usage), 0, "getrusage");
+        usage
+    };
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+/// One side's rounds: wall-clock and processor seconds of each.
+#[derive(Default)]
+struct Times(Vec<(f64, f64)>);
+
+impl Times {
+    fn time<T>(&mut self, who: Who, run: impl FnOnce() -> T) {
+        let (start, spent) = (Instant::now(), processor_seconds(who));
+        divan::black_box(run());
+        let wall = start.elapsed().as_secs_f64();
+        self.0.push((wall, processor_seconds(who) - spent));
+    }
+
+    fn shown(&self) -> String {
+        let shown: Vec<String> = self
+            .0
+            .iter()
+            .map(|(wall, cpu)| format!("{:.0}/{:.0}", wall * 1000.0, cpu * 1000.0))
+            .collect();
+        shown.join(" ")
+    }
+
+    /// The medians of the wall-clock and of the processor times.
+    fn medians(&self) -> (f64, f64) {
+        (
+            median(self.0.iter().map(|t| t.0).collect()),
+            median(self.0.iter().map(|t| t.1).collect()),
+        )
+    }
+
+    /// The median of the processors a round kept busy (processor time over wall-clock time):
+    /// grep, one thread, well under 1 had to wait for a processor, and its wall-clock time
+    /// says more about the machine's load than about grep.
+    fn busy(&self) -> f64 {
+        median(self.0.iter().map(|t| t.1 / t.0).collect())
+    }
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
 
 /// One diagnosis of the whole file, its report written as JSON.
 fn diagnose_once(path: &PathBuf) -> usize {
