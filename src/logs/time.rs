@@ -407,6 +407,32 @@ mod tests {
     }
 
     #[test]
+    fn fractions_of_any_length() {
+        fn shown(text: &[u8]) -> Option<(String, &[u8])> {
+            Time::parse_clock(text).map(|(t, rest)| (t.to_string(), rest))
+        }
+        assert_eq!(
+            shown(b"12:45:17.5 x"),
+            Some(("12:45:17.500".into(), &b" x"[..]))
+        );
+        assert_eq!(
+            shown(b"12:45:17.0123"),
+            Some(("12:45:17.012300".into(), &b""[..]))
+        );
+        assert_eq!(
+            shown(b"12:45:17.98765432109x"),
+            Some(("12:45:17.987654".into(), &b"x"[..]))
+        );
+        assert_eq!(shown(b"12:45:17.x"), None);
+        assert_eq!(shown(b"12:45:1/"), None);
+        let (t, rest) = Time::parse_unix(b"1795302975.5x").unwrap();
+        assert_eq!(
+            (t.to_string().as_str(), rest),
+            ("2026-11-21 23:16:15.500000 UTC", &b"x"[..])
+        );
+    }
+
+    #[test]
     fn a_packet_lists_times() {
         let (t, rest) = Time::parse_capture(b"342.912717 10.0.0.1").unwrap();
         assert_eq!(
