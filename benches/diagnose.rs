@@ -169,8 +169,8 @@ fn grep_c_rrq_1g(bencher: Bencher, every: u64) {
 /// machine, load that comes and goes hits both alike. Prints each one's wall-clock times and
 /// processor times (user and system: grep's as its parent reaped it, diagnose's as this
 /// process spent it, both of its threads), their medians, and diagnose's throughput against
-/// grep's by either: wall-clock is what a user waits, processor time what each costs whatever
-/// else the machine runs.
+/// grep's by either (wall-clock is what a user waits for, processor time what each costs the
+/// machine), and whether the run was fair ([`FAIR`]).
 #[divan::bench(args = [5, 50], sample_count = 1, sample_size = 1)]
 fn side_by_side(bencher: Bencher, every: u64) {
     let path = log(every);
