@@ -113,6 +113,19 @@ pub fn set_load(text: &str, load: &str, model: Model) -> Result<String, String> 
 /// the unnumbered `<loadInformation>` is set, and added before the root's closing tag when the
 /// file has none.
 pub fn set_load_numbered(text: &str, load: &str, numbered: &[Numbered]) -> Result<String, String> {
+    set_or_clear(text, load, numbered)
+}
+
+/// Empties every `loadInformation` element for `model` (and an unnumbered one), adding empty
+/// ones where the file has none: the file then names no load, and every other byte stays. A
+/// loader that reads it has no load to fetch; an application starts with what it has (see
+/// [`crate::phone`]'s UAL boot).
+pub fn clear_load(text: &str, model: Model) -> Result<String, String> {
+    set_or_clear(text, "", &Numbered::of(model))
+}
+
+/// [`set_load_numbered`]; an empty `load` empties the elements.
+fn set_or_clear(text: &str, load: &str, numbered: &[Numbered]) -> Result<String, String> {
     // quick-xml skips a byte-order mark without counting it in its positions: edit the body and
     // put the mark back (found by fuzzing).
     check_well_formed(text).map_err(|e| format!("not well-formed XML: {e}"))?;
@@ -128,10 +141,11 @@ pub fn set_load_numbered(text: &str, load: &str, numbered: &[Numbered]) -> Resul
     } else {
         numbered
     };
+    let reads = (!load.is_empty()).then(|| load.to_string());
     let reads_back = check_well_formed(&edited).is_ok()
         && wanted
             .iter()
-            .all(|info| load_information(&edited, &info.element) == Ok(Some(load.to_string())));
+            .all(|info| load_information(&edited, &info.element) == Ok(reads.clone()));
     if reads_back {
         Ok(edited)
     } else {
@@ -375,6 +389,30 @@ mod edit_tests {
     use super::*;
 
     const USER_FILE: &str = "<Default>\r\n<callManagerGroup>\r\n<members>\r\n<member priority=\"0\">\r\n<callManager>\r\n<ports>\r\n<ethernetPhonePort>2000</ethernetPhonePort>\r\n</ports>\r\n<processNodeName>192.168.0.1</processNodeName>\r\n</callManager>\r\n</member>\r\n</members>\r\n</callManagerGroup>\r\n<loadInformation6 model=\"IP Phone 7910\"></loadInformation6>\r\n<loadInformation8 model=\"IP Phone 7940\"></loadInformation8>\r\n<loadInformation7 model=\"IP Phone 7960\">P0S3-07-2-00</loadInformation7>\r\n</Default>\r\n";
+
+    #[test]
+    fn a_cleared_file_names_no_load_and_keeps_every_other_byte() {
+        let cleared = clear_load(USER_FILE, Model::Both).unwrap();
+        assert_eq!(cleared, USER_FILE.replace(">P0S3-07-2-00<", "><"));
+        for element in ["loadInformation7", "loadInformation8"] {
+            assert_eq!(load_information(&cleared, element), Ok(None));
+        }
+        // A file with no element gets empty ones; a self-closed one stays empty.
+        let bare = clear_load("<Default>\n<x>1</x>\n</Default>\n", Model::M7960).unwrap();
+        assert!(bare.contains("<loadInformation7 model=\"IP Phone 7960\"></loadInformation7>"));
+        let closed = "<Default><loadInformation8 model=\"IP Phone 7940\"/></Default>";
+        assert_eq!(
+            load_information(
+                &clear_load(closed, Model::M7940).unwrap(),
+                "loadInformation8"
+            ),
+            Ok(None)
+        );
+        assert_eq!(
+            load_information(&render("", Model::Both), "loadInformation7"),
+            Ok(None)
+        );
+    }
 
     #[test]
     fn a_java_phones_files_get_its_own_elements() {

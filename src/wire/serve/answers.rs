@@ -22,7 +22,8 @@ use crate::wire::serve::neighbours::per_phone_file_of;
 pub struct Directive {
     /// The image `OS79XX.TXT` names.
     pub os79xx: Option<String>,
-    /// The load `XMLDefault.cnf.xml` and `SEP<MAC>.cnf.xml` name.
+    /// The load `XMLDefault.cnf.xml` and `SEP<MAC>.cnf.xml` name; `Some("")`: served, with
+    /// their `loadInformation` elements empty ([`Directive::nothing`]).
     pub xml_load: Option<String>,
     /// The `image_version` of `SIPDefault.cnf` and `SIP<MAC>.cnf`.
     pub image_version: Option<String>,
@@ -32,6 +33,19 @@ impl Directive {
     /// Every managed file absent: nothing names another load, so nothing changes.
     pub fn hold() -> Directive {
         Directive::default()
+    }
+
+    /// A probe that names no load: `XMLDefault.cnf.xml` (and the user's `SEP<MAC>.cnf.xml`) is
+    /// served with its `loadInformation` empty, every other managed file is absent. In the phone
+    /// model a UAL-era SIP or MGCP application then goes on to its own files, an SCCP one starts,
+    /// and a bare loader stops at "Protocol Application Invalid": none takes an image, and their
+    /// requests part by protocol.
+    pub fn nothing() -> Directive {
+        Directive {
+            os79xx: None,
+            xml_load: Some(String::new()),
+            image_version: None,
+        }
     }
 
     /// Every managed file names `load` (and `OS79XX.TXT` the image `os79xx`): a phone running
@@ -96,9 +110,13 @@ pub fn render(
             None => None,
             Some(load) => match (user()?, file) {
                 (Some(text), _) => Some(
-                    xml_default_cnf_xml::set_load(&text, load, Model::Both)
-                        .map_err(|why| format!("{name}: {why}"))?
-                        .into_bytes(),
+                    if load.is_empty() {
+                        xml_default_cnf_xml::clear_load(&text, Model::Both)
+                    } else {
+                        xml_default_cnf_xml::set_load(&text, load, Model::Both)
+                    }
+                    .map_err(|why| format!("{name}: {why}"))?
+                    .into_bytes(),
                 ),
                 (None, Managed::XmlDefault) => {
                     Some(xml_default_cnf_xml::render(load, Model::Both).into_bytes())
@@ -191,5 +209,38 @@ mod tests {
             "{sep}"
         );
         assert!(sep.contains("<x/>"), "{sep}");
+    }
+
+    #[test]
+    fn a_probe_that_names_nothing_serves_the_xml_files_empty_and_nothing_else() {
+        use crate::files::xml_default_cnf_xml::load_information;
+        let mut dir = Memory::new();
+        dir.insert(
+            "SEP0018B9FFFFFF.cnf.xml",
+            "<Default><loadInformation7 model=\"IP Phone 7960\">P00308000400</loadInformation7><x/></Default>",
+        );
+        dir.insert("SIPDefault.cnf", "image_version: P0S3-06-3-00\n");
+        let nothing = Directive::nothing();
+        for name in ["XMLDefault.cnf.xml", "SEP0018B9FFFFFF.cnf.xml"] {
+            let file = Managed::of(name, "0018B9FFFFFF").unwrap();
+            let text = render(file, name, &nothing, &dir).unwrap().unwrap();
+            let text = String::from_utf8(text).unwrap();
+            assert_eq!(
+                load_information(&text, "loadInformation7"),
+                Ok(None),
+                "{text}"
+            );
+            assert_eq!(
+                load_information(&text, "loadInformation8"),
+                Ok(None),
+                "{text}"
+            );
+        }
+        for (file, name) in [
+            (Managed::Os79xx, "OS79XX.TXT"),
+            (Managed::SipDefault, "SIPDefault.cnf"),
+        ] {
+            assert_eq!(render(file, name, &nothing, &dir).unwrap(), None, "{name}");
+        }
     }
 }

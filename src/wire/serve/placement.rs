@@ -300,6 +300,10 @@ pub struct Placement {
     /// Candidates that kept the lead group's image from being served: probed one per boot.
     #[serde(default)]
     pub dissenters: Vec<String>,
+    /// This boot answered a managed file with [`Directive::nothing`] instead of the probe's
+    /// load: the probe is not shown by it.
+    #[serde(default)]
+    pub named_nothing: bool,
 }
 
 /// What settling a finished boot found.
@@ -364,6 +368,7 @@ impl Placement {
             blocked_by: Vec::new(),
             dissenters: Vec::new(),
             current: Vec::new(),
+            named_nothing: false,
         }
     }
 
@@ -410,7 +415,13 @@ impl Placement {
             ended
         };
         let flashed = self.flashed(k, target, &consistent);
-        let was_probe = self.probe.take().is_some();
+        let probe = self.probe.take();
+        // A probe a boot did not name (it named nothing instead) is named by the next one.
+        let unshown = probe
+            .clone()
+            .filter(|_| std::mem::take(&mut self.named_nothing));
+        self.probed.retain(|c| Some(c) != unshown.as_ref());
+        let was_probe = probe.is_some();
         self.boot.clear();
         self.lead = None;
         self.aim = None;
@@ -441,7 +452,10 @@ impl Placement {
         if !was_probe && !blocked.is_empty() {
             self.dissenters = blocked;
         }
-        self.probe = self.next_probe(k, target, manifest);
+        let unshown = unshown.filter(|p| self.candidates.contains(p));
+        self.probe = self
+            .next_probe(k, target, manifest)
+            .map(|next| unshown.unwrap_or(next));
         if let Some(probe) = &self.probe {
             self.probed.push(probe.clone());
         }
@@ -587,7 +601,9 @@ impl Placement {
             .map(|c| (c.clone(), k.proposal(c, target)))
             .collect();
         let reply = if managed {
-            Reply::Managed(self.directive(k, target, &proposals))
+            let directive = self.directive(k, mac, &proposals);
+            self.named_nothing |= directive == Directive::nothing();
+            Reply::Managed(directive)
         } else if is_firmware(name) {
             self.image_reply(k, name, &proposals)
         } else {
@@ -640,24 +656,34 @@ impl Placement {
         Reply::RefuseImage { why }
     }
 
-    /// The directive for a managed file: the one every candidate agrees on, the probe's, or the
-    /// lead group's.
-    fn directive(
-        &self,
-        k: &Knowledge,
-        target: &str,
-        proposals: &[(String, Proposal)],
-    ) -> Directive {
+    /// The directive for a managed file: the one every candidate agrees on; else the probe's or
+    /// the lead group's, or, when the boot has no aim, [`Directive::nothing`] where that parts
+    /// the candidates better (see [`parts_better`]).
+    fn directive(&self, k: &Knowledge, mac: &str, proposals: &[(String, Proposal)]) -> Directive {
         let directives: Vec<Directive> = proposals.iter().map(|(_, p)| p.directive()).collect();
         if directives.windows(2).all(|w| w[0] == w[1]) {
             return directives[0].clone();
         }
-        if let Some(probe) = &self.probe {
-            return k.naming(probe);
+        let chosen = match &self.probe {
+            Some(probe) => k.naming(probe),
+            None => self.lead_directive(proposals, &directives),
+        };
+        let nothing = Directive::nothing();
+        if self.aim.is_none() && parts_better(mac, &self.boot, proposals, &nothing, &chosen) {
+            return nothing;
         }
+        chosen
+    }
+
+    /// The lead group's directive: the most common among its members (ties: the first).
+    fn lead_directive(
+        &self,
+        proposals: &[(String, Proposal)],
+        directives: &[Directive],
+    ) -> Directive {
         let lead: Vec<&Directive> = proposals
             .iter()
-            .zip(&directives)
+            .zip(directives)
             .filter(|((c, p), _)| Some(p.group(c)) == self.lead)
             .map(|(_, d)| d)
             .collect();
@@ -675,7 +701,6 @@ impl Placement {
             }
         }
         let best = counts.iter().map(|(_, n)| *n).max().unwrap_or(0);
-        let _ = target;
         counts
             .into_iter()
             .find(|(_, n)| *n == best)
@@ -796,6 +821,36 @@ impl Placement {
             .map(|(c, _)| c)
             .collect()
     }
+}
+
+/// Whether answering the next managed file as `this` says (and the rest of the boot as `that`)
+/// parts the candidates, by the files each would then ask for on the phone model, into groups
+/// whose largest is smaller than answering all as `that` says, without losing a candidate on its
+/// target that `that` alone tells from the rest (a phone there is done once it shows itself).
+/// It chooses only what a boot asks: no image is served that serve's image rule would refuse.
+fn parts_better(
+    mac: &str,
+    log: &[Logged],
+    proposals: &[(String, Proposal)],
+    this: &Directive,
+    that: &Directive,
+) -> bool {
+    let groups = |first: &Directive| {
+        let keys: Vec<Option<Vec<String>>> = proposals
+            .iter()
+            .map(|(c, _)| replay::predict(c, mac, log, first, that))
+            .collect();
+        keys.iter()
+            .map(|k| keys.iter().filter(|x| *x == k).count())
+            .collect::<Vec<usize>>()
+    };
+    let (with_this, with_that) = (groups(this), groups(that));
+    let done_kept = proposals
+        .iter()
+        .zip(with_this.iter().zip(&with_that))
+        .all(|((_, p), (a, b))| !matches!(p, Proposal::Done { .. }) || *b > 1 || *a == 1);
+    let largest = |sizes: &[usize]| sizes.iter().copied().max().unwrap_or(0);
+    done_kept && largest(&with_this) < largest(&with_that)
 }
 
 /// Whether `name` is the `.loads` manifest of `load` itself, in any spelling: a phone told to

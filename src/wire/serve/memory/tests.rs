@@ -4,7 +4,7 @@
 //! from the load it really ran. One test per kind of target, so that they run side by side.
 
 use super::*;
-use crate::knowledge::load_id::{Kind, Protocol};
+use crate::knowledge::load_id::{Era, Kind, Protocol};
 use crate::knowledge::Builtin;
 use crate::plan::check::{check, Verdict};
 
@@ -93,6 +93,39 @@ fn every_load_reaches_a_sip_target_by_safe_steps() {
     assert_eq!(card.walk.done_after, Some(4), "serve sees it on its target");
     let by_start = boots_by_start(&walked);
     assert_eq!(by_start[&("P0030301MFG2".to_string(), true)], (1, 3, 3));
+}
+
+/// By its requests alone (`--all`, no load named, no CDP, no page), every SIP application of the
+/// UAL era walks to a SIP target in its plan's one stage, and to an SCCP 8.x target in two: a
+/// boot's XMLDefault.cnf.xml names no load, so only SIP applications go on to SIPDefault.cnf,
+/// which names their common step. Towards the SCCP target the first boot names the target
+/// instead, so that a phone already there shows itself at once. (Before that probe: 13 power
+/// cycles each, a boot per bare loader.)
+#[test]
+fn by_requests_alone_a_ual_sip_application_walks_in_its_one_stage() {
+    let matrix = Matrix::builtin().unwrap();
+    let knowledge = Knowledge::new(&matrix, None);
+    for target in ["P0S3-08-11-00", "P00308010200"] {
+        let roster = Roster {
+            all: true,
+            target: target.into(),
+            ..Roster::default()
+        };
+        let mut bench = Bench::new(&matrix, Memory::catalogue(&matrix), roster);
+        let mut walked = Vec::new();
+        for (n, from) in knowledge.universe().iter().enumerate() {
+            let id = LoadId::parse(from).unwrap();
+            if from == target || id.era() != Some(Era::Ual) || !application(&id, Protocol::Sip) {
+                continue;
+            }
+            let walk = bench.walk(&mut Handset::new(n as u32, from), target, 20);
+            let cycles = if target.starts_with("P0S3") { 1 } else { 2 };
+            assert_eq!(walk.boots, Some(cycles), "{from} -> {target}: {walk:?}");
+            assert_eq!(walk.loads, [from.as_str(), target], "{from} -> {target}");
+            walked.push(from.clone());
+        }
+        assert_eq!(walked.len(), 10 - usize::from(target.starts_with("P0S3")));
+    }
 }
 
 #[test]

@@ -1,12 +1,17 @@
 //! A boot's log replayed on the phone model: which loads ask for exactly the files a phone
-//! asked for, in that order, against the answers serve gave.
+//! asked for, in that order, against the answers serve gave; and what each would ask for next
+//! if serve's managed files said one thing for the rest of the boot.
 //!
 //! May use: what [`crate::wire::serve::placement`] may.
 
 use serde::{Deserialize, Serialize};
 
+use crate::files::{loads, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
+use crate::knowledge::firmware::is_firmware;
 use crate::knowledge::load_id::LoadId;
+use crate::knowledge::phones::Model;
 use crate::phone::{Answer, Phone, Server};
+use crate::wire::serve::answers::{Directive, Managed};
 
 /// One request of a boot, with serve's answer, as the phone model replays it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,18 +24,68 @@ pub struct Logged {
     pub text: Option<String>,
 }
 
-/// The phone model reading a boot's log: the logged answers in order, then nothing.
+/// The phone model reading a boot's log: the logged answers in order, then nothing (or, when
+/// `then` says, what serve would answer from there on).
 struct Replay<'a> {
     log: &'a [Logged],
     at: usize,
     diverged: bool,
     next: Option<String>,
+    then: Option<Then<'a>>,
+}
+
+/// Answers past the log: the first managed file as `first` says, every later one as `rest`
+/// says, each as serve renders it for a user with no files of their own (a per-phone file stays
+/// absent); a `.loads` served, naming its own loader and application; every image refused. The
+/// names asked for are kept.
+struct Then<'a> {
+    first: &'a Directive,
+    rest: &'a Directive,
+    mac: &'a str,
+    asked: Vec<String>,
+}
+
+impl Then<'_> {
+    fn read(&mut self, name: &str) -> Answer {
+        let managed = Managed::of(name, self.mac);
+        let d = if managed.is_some() {
+            std::mem::replace(&mut self.first, self.rest)
+        } else {
+            self.first
+        };
+        self.asked.push(name.to_string());
+        let text = match managed {
+            Some(Managed::Os79xx) => d.os79xx.as_deref().map(os79xx_txt::render),
+            Some(Managed::XmlDefault) => d
+                .xml_load
+                .as_deref()
+                .map(|load| xml_default_cnf_xml::render(load, Model::Both)),
+            Some(Managed::SipDefault) => d.image_version.as_deref().map(sip_default_cnf::render),
+            Some(Managed::SepXml | Managed::SipMac) => None,
+            None => name
+                .strip_suffix(".loads")
+                .filter(|_| is_firmware(name))
+                .map(|stem| loads::stand_in(stem, stem, stem)),
+        };
+        match text {
+            Some(text) => Answer::Served {
+                size: text.len() as u64,
+                contents: Some(text.into_bytes()),
+            },
+            None => Answer::NotFound,
+        }
+    }
 }
 
 impl Server for Replay<'_> {
     fn read(&mut self, name: &str) -> Answer {
         if self.diverged || self.next.is_some() {
             return Answer::NoAnswer { why: "end".into() };
+        }
+        if self.at == self.log.len() {
+            if let Some(then) = &mut self.then {
+                return then.read(name);
+            }
         }
         match self.log.get(self.at) {
             Some(logged) if logged.name == name => {
@@ -61,18 +116,47 @@ impl Server for Replay<'_> {
 /// Whether the model, booting `load` against `log`, asks for exactly the logged files in order
 /// (`Some(next)`: and then `next`; `Some(None)`: and then nothing), or `None` when it does not.
 pub fn replay(load: &str, mac: &str, log: &[Logged]) -> Option<Option<String>> {
+    boot(load, mac, log, None).map(|server| server.next)
+}
+
+/// The files the model, booting `load` against `log`, asks for after it, when serve answers the
+/// next managed file as `first` says and the rest of the boot as `rest` says (see [`Then`]);
+/// `None` when its boot does not ask for the logged files.
+pub(super) fn predict(
+    load: &str,
+    mac: &str,
+    log: &[Logged],
+    first: &Directive,
+    rest: &Directive,
+) -> Option<Vec<String>> {
+    let then = Then {
+        first,
+        rest,
+        mac,
+        asked: Vec::new(),
+    };
+    boot(load, mac, log, Some(then)).and_then(|server| server.then.map(|then| then.asked))
+}
+
+fn boot<'a>(
+    load: &str,
+    mac: &'a str,
+    log: &'a [Logged],
+    then: Option<Then<'a>>,
+) -> Option<Replay<'a>> {
     let id = LoadId::parse(load).ok()?;
-    let mut phone = Phone::new(crate::knowledge::phones::Model::Both);
+    let mut phone = Phone::new(Model::Both);
     phone.mac = Some(mac.to_string());
     let mut server = Replay {
         log,
         at: 0,
         diverged: false,
         next: None,
+        then,
     };
     phone.boot(1, &id, &mut server);
     if server.diverged || server.at < log.len() {
         return None;
     }
-    Some(server.next)
+    Some(server)
 }

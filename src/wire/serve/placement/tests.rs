@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::knowledge::load_id::Kind;
+use crate::knowledge::phones::Model;
 use crate::knowledge::Builtin;
 use crate::phone::{Answer, Phone, Server};
 
@@ -235,7 +236,7 @@ fn boot_log(load: &str, dir: &[(&str, &str)]) -> Vec<Logged> {
     let mut dir = Dir(dir, Vec::new());
     let phone = Phone {
         mac: Some(MAC.into()),
-        ..Phone::new(crate::knowledge::phones::Model::Both)
+        ..Phone::new(Model::Both)
     };
     phone.boot(1, &LoadId::parse(load).unwrap(), &mut dir);
     dir.1
@@ -523,27 +524,45 @@ fn a_managed_file_names_what_every_load_agrees_on_else_the_probe_else_the_most_c
     };
     let mut p = Placement::new(Vec::new());
     let same = proposals(&[("A", stage("X", "X")), ("B", stage("X", "X"))]);
-    assert_eq!(p.directive(&k, "T", &same), Directive::naming("X", "X"));
+    assert_eq!(
+        p.directive(&k, "0018B9FFFFFF", &same),
+        Directive::naming("X", "X")
+    );
     // They disagree: the most common answer, ties to the first.
     let most = proposals(&[
         ("A", stage("X", "X")),
         ("B", stage("Y", "Y")),
         ("C", stage("Y", "Y")),
     ]);
-    assert_eq!(p.directive(&k, "T", &most), Directive::naming("Y", "Y"));
+    assert_eq!(
+        p.directive(&k, "0018B9FFFFFF", &most),
+        Directive::naming("Y", "Y")
+    );
     let tie = proposals(&[("A", stage("X", "X")), ("B", stage("Y", "Y"))]);
-    assert_eq!(p.directive(&k, "T", &tie), Directive::naming("X", "X"));
+    assert_eq!(
+        p.directive(&k, "0018B9FFFFFF", &tie),
+        Directive::naming("X", "X")
+    );
     // The lead group's answer, however few.
     p.lead = Some(stage("X", "X").group("A"));
-    assert_eq!(p.directive(&k, "T", &most), Directive::naming("X", "X"));
+    assert_eq!(
+        p.directive(&k, "0018B9FFFFFF", &most),
+        Directive::naming("X", "X")
+    );
     // A group nobody is in leads nothing.
     p.lead = Some("Z".into());
-    assert_eq!(p.directive(&k, "T", &most), Directive::naming("Y", "Y"));
+    assert_eq!(
+        p.directive(&k, "0018B9FFFFFF", &most),
+        Directive::naming("Y", "Y")
+    );
     // In a probe boot, the probed load's own name.
     p.probe = Some("P0S3-08-11-00".into());
-    assert_eq!(p.directive(&k, "T", &most), k.naming("P0S3-08-11-00"));
     assert_eq!(
-        p.directive(&k, "T", &same),
+        p.directive(&k, "0018B9FFFFFF", &most),
+        k.naming("P0S3-08-11-00")
+    );
+    assert_eq!(
+        p.directive(&k, "0018B9FFFFFF", &same),
         Directive::naming("X", "X"),
         "agreed"
     );
@@ -721,4 +740,140 @@ fn one_load_left_or_a_probe_boot_aims_at_nothing_and_the_expected_load_leads_its
     assert_eq!(aim.as_deref(), Some(target));
     assert_eq!(lead, group("P00308000400"));
     assert_ne!(lead, group(target));
+}
+
+/// One boot of `load` through `p`'s decisions: each file asked for, answered as serve would for a
+/// user with no files of their own; the directive each managed file got, by name.
+fn boot_through(
+    p: &mut Placement,
+    k: &Knowledge,
+    target: &str,
+    load: &str,
+) -> Vec<(String, Directive)> {
+    use crate::files::{loads, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
+    use crate::wire::serve::answers::Managed;
+    struct Serve<'a, 'k, 'm> {
+        p: &'a mut Placement,
+        k: &'k Knowledge<'m>,
+        target: &'a str,
+        managed: Vec<(String, Directive)>,
+    }
+    impl Server for Serve<'_, '_, '_> {
+        fn read(&mut self, name: &str) -> Answer {
+            let managed = Managed::of(name, MAC);
+            let (reply, _) = self
+                .p
+                .request(self.k, self.target, MAC, name, managed.is_some());
+            let text = match (reply, managed) {
+                (Reply::Managed(d), Some(file)) => {
+                    self.managed.push((name.to_string(), d.clone()));
+                    match file {
+                        Managed::Os79xx => d.os79xx.as_deref().map(os79xx_txt::render),
+                        Managed::XmlDefault => d
+                            .xml_load
+                            .as_deref()
+                            .map(|l| xml_default_cnf_xml::render(l, Model::Both)),
+                        Managed::SipDefault => {
+                            d.image_version.as_deref().map(sip_default_cnf::render)
+                        }
+                        Managed::SepXml | Managed::SipMac => None,
+                    }
+                }
+                // serve serves no other boot file to a phone it has not placed.
+                (Reply::FromDir, _) if is_firmware(name) => {
+                    Some(match name.strip_suffix(".loads") {
+                        Some(stem) => {
+                            let loader = self.k.matrix.by_name(stem).unwrap().loader_or_self();
+                            loads::stand_in(stem, loader, stem)
+                        }
+                        None => format!("stand-in for {name}"),
+                    })
+                }
+                _ => None,
+            };
+            self.p.log(Logged {
+                name: name.to_string(),
+                found: text.is_some(),
+                size: text.as_ref().map_or(0, |t| t.len() as u64),
+                text: text.clone(),
+            });
+            match text {
+                Some(text) => {
+                    self.p.sent_whole(name);
+                    Answer::Served {
+                        size: text.len() as u64,
+                        contents: Some(text.into_bytes()),
+                    }
+                }
+                None => Answer::NotFound,
+            }
+        }
+    }
+    let phone = Phone {
+        mac: Some(MAC.into()),
+        ..Phone::new(Model::Both)
+    };
+    let mut serve = Serve {
+        p,
+        k,
+        target,
+        managed: Vec::new(),
+    };
+    phone.boot(1, &LoadId::parse(load).unwrap(), &mut serve);
+    serve.managed
+}
+
+/// A boot that may be any UAL-era load, by requests alone: naming no load in XMLDefault.cnf.xml
+/// parts them by protocol (the lead's load would tell only itself from the rest), so a SIP
+/// application goes on to SIPDefault.cnf, which names the step every SIP application takes, and
+/// it flashes in this very boot; an SCCP application or a bare loader ends there, the SIP and
+/// MGCP applications no longer among its candidates.
+#[test]
+fn a_boot_that_may_run_any_ual_load_names_no_load_and_parts_them_by_protocol() {
+    let matrix = Matrix::builtin().unwrap();
+    let k = Knowledge::new(&matrix, None);
+    let target = "P0S3-08-11-00";
+    let protocol = |load: &str| LoadId::parse(load).unwrap().protocol();
+    let ual: Vec<String> = k
+        .universe()
+        .into_iter()
+        .filter(|l| LoadId::parse(l).unwrap().era() == Some(Era::Ual))
+        .collect();
+    let mut p = Placement::new(ual.clone());
+    let managed = boot_through(&mut p, &k, target, "P0S3-07-4-00");
+    let said = |name: &str| managed.iter().find(|(n, _)| n == name).map(|(_, d)| d);
+    assert_eq!(said("XMLDefault.cnf.xml"), Some(&Directive::nothing()));
+    assert_eq!(
+        said("SIPDefault.cnf").and_then(|d| d.image_version.as_deref()),
+        Some(target)
+    );
+    let settled = p.settle(&k, target, MAC, &|_| true);
+    assert!(
+        matches!(&settled, Settled::Flashed { to, .. } if to == target),
+        "{settled:?}"
+    );
+    // An SCCP application ends where a bare loader does: only they are left.
+    let mut p = Placement::new(ual);
+    let managed = boot_through(&mut p, &k, target, "P00308000700");
+    assert_eq!(
+        managed.last(),
+        Some(&("XMLDefault.cnf.xml".to_string(), Directive::nothing()))
+    );
+    assert_eq!(p.settle(&k, target, MAC, &|_| true), Settled::Narrowed);
+    assert!(p.candidates.contains(&"P00308000700".to_string()));
+    assert!(p.candidates.contains(&"P003-07-4-00".to_string()));
+    let application = |c: &String| LoadId::parse(c).unwrap().kind() == Kind::Application;
+    assert!(
+        p.candidates
+            .iter()
+            .all(|c| !application(c) || protocol(c) == Some(Protocol::Sccp)),
+        "{:?}",
+        p.candidates
+    );
+    // Once parted, naming nothing tells them apart no better than the lead's load: not again.
+    let managed = boot_through(&mut p, &k, target, "P00308000700");
+    assert!(
+        managed.iter().all(|(_, d)| *d != Directive::nothing()),
+        "{managed:?}"
+    );
 }

@@ -553,9 +553,12 @@ mod tests {
         phones.insert(told.mac.clone(), (None, Some("P0S3-07-4-00".into())));
         b.walk(&mut told, TARGET, 20);
         assert_eq!(b.pages_asked, 1);
-        // A SIP phone serves none: asked at each boot it is not placed, at most once a boot.
+        // A SIP phone serves none: asked at its one boot (its requests place it there).
         let walk = b.walk(&mut Handset::new(3, "P0S3-07-4-00"), TARGET, 20);
-        let asked = b.pages_asked - 1;
+        assert_eq!((walk.boots, b.pages_asked), (Some(1), 2), "{walk:?}");
+        // Nor does a bare loader: asked at each boot it is not placed, at most once a boot.
+        let walk = b.walk(&mut Handset::new(5, "P003-08-2-00"), TARGET, 20);
+        let asked = b.pages_asked - 2;
         assert!(
             asked > 1 && asked <= walk.boots.unwrap(),
             "{asked} for {walk:?}"
