@@ -12,7 +12,7 @@ use phoneup::knowledge::firmware::is_firmware;
 
 use super::bench::{
     address, bench_args, bench_root, fetch, leases, phones, phones_file, power_cycle, scratch,
-    serve_one, sixth, snapshot, walk, walk_all, Serve, TARGET,
+    serve_one, sixth, snapshot, walk, walk_all, Bench, Serve, TARGET,
 };
 
 #[test]
@@ -130,6 +130,76 @@ fn with_all_the_sixth_phone_is_walked_too() {
     let (code, summary) = serve.stop();
     assert_eq!(code, 0, "{summary}");
     assert_eq!(snapshot(&root), before);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Every SIP application of the UAL era but the target, its load named nowhere (`--all`, no
+/// phones file, no CDP; no web page answers): each reaches the target in its plan's one stage,
+/// within stages + 1, the bound (13 power cycles each before serve named no load in a
+/// probe boot's XMLDefault.cnf.xml).
+#[test]
+fn with_all_every_ual_sip_application_reaches_the_target_in_its_stages_with_no_load_named() {
+    let dir = scratch("sip-apps");
+    let root = bench_root(&dir);
+    let loads = [
+        "P0S3-07-2-00",
+        "P0S3-07-4-00",
+        "P0S3-07-5-00",
+        "P0S3-08-1-00",
+        "P0S3-08-2-00",
+        "P0S3-08-4-00",
+        "P0S3-08-8-00",
+        "P0S3-08-9-00",
+        "P0S3-8-12-00",
+    ];
+    let bench: Vec<Bench> = loads
+        .iter()
+        .enumerate()
+        .map(|(i, from)| Bench {
+            ip: Box::leak(format!("127.0.0.{}", 51 + i).into_boxed_str()),
+            mac: Box::leak(format!("0018B90000{}", 51 + i).into_boxed_str()),
+            from,
+            to: TARGET,
+        })
+        .collect();
+    let leases = leases(&dir, &bench);
+    let state = super::bench::state_file(&dir);
+    let args = [
+        "--root",
+        root.to_str().unwrap(),
+        "--to",
+        TARGET,
+        "--all",
+        "--leases",
+        leases.to_str().unwrap(),
+        "--state",
+        state.to_str().unwrap(),
+    ];
+    let serve = Serve::start(address(), &args, &dir.join("events.jsonl"));
+    let mut took = Vec::new();
+    for phone in &bench {
+        let mut running = phone.from.to_string();
+        let mut cycles = 0;
+        while running != TARGET && cycles < 3 {
+            running = power_cycle(serve.address, phone, &running);
+            cycles += 1;
+        }
+        took.push((phone.from, running, cycles));
+    }
+    let events = serve.events();
+    let (_, summary) = serve.stop();
+    let wanted: Vec<(&str, String, usize)> = loads.iter().map(|l| (*l, TARGET.into(), 1)).collect();
+    assert_eq!(took, wanted, "{summary}\n{events:#?}");
+    // Each took the target's images once, in its one boot.
+    for phone in &bench {
+        let sent: Vec<&str> = events
+            .iter()
+            .filter(|e| e["mac"] == phone.mac && e["event"] == "sent")
+            .filter_map(|e| e["file"].as_str())
+            .filter(|f| is_firmware(f) && !f.ends_with(".loads"))
+            .collect();
+        assert_eq!(sent, ["P003-08-11-00.sbn", "P0S3-08-11-00.sb2"], "{}", phone.from);
+    }
     let _ = std::fs::remove_dir_all(dir);
 }
 
