@@ -186,7 +186,7 @@ fn with_all_every_ual_sip_application_reaches_the_target_in_its_stages_with_no_l
         }
         took.push((phone.from, running, cycles));
     }
-    let events = serve.events();
+    let events = serve.settled_events();
     let (_, summary) = serve.stop();
     let wanted: Vec<(&str, String, usize)> = loads.iter().map(|l| (*l, TARGET.into(), 1)).collect();
     assert_eq!(took, wanted, "{summary}\n{events:#?}");
@@ -198,7 +198,12 @@ fn with_all_every_ual_sip_application_reaches_the_target_in_its_stages_with_no_l
             .filter_map(|e| e["file"].as_str())
             .filter(|f| is_firmware(f) && !f.ends_with(".loads"))
             .collect();
-        assert_eq!(sent, ["P003-08-11-00.sbn", "P0S3-08-11-00.sb2"], "{}", phone.from);
+        assert_eq!(
+            sent,
+            ["P003-08-11-00.sbn", "P0S3-08-11-00.sb2"],
+            "{}",
+            phone.from
+        );
     }
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -230,6 +235,10 @@ fn a_serve_killed_mid_plan_is_finished_by_a_restarted_one() {
         running[0], "P0S3-06-3-00",
         "the factory phone is one stage in"
     );
+    // serve writes its state at most once a second: wait for that write, so that the kill
+    // comes mid-plan, not mid-write (a phone may have taken its stage in the last cycle).
+    first.settled_events();
+    std::thread::sleep(Duration::from_millis(1500));
     first.kill();
     let second = Serve::start(address(), &args, &dir.join("events-2.jsonl"));
     for (phone, load) in bench.iter().zip(&running) {
