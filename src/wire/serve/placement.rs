@@ -592,7 +592,7 @@ impl Placement {
             }
         }
         if self.boot.is_empty() {
-            let (lead, aim) = self.lead_group(k, target, &narrowed);
+            let (lead, aim) = self.lead_group(k, target, mac, &narrowed);
             self.lead = Some(lead);
             self.aim = aim;
         }
@@ -715,13 +715,19 @@ impl Placement {
         &self,
         k: &Knowledge,
         target: &str,
+        mac: &str,
         candidates: &[String],
     ) -> (String, Option<String>) {
         if let Some(expected) = &self.expected {
             if candidates.contains(expected) {
+                let p = k.proposal(expected, target);
+                if self.probe.is_none() && told_apart(mac, &self.boot, expected, candidates, &p) {
+                    // Its next stage: serve's image rule serves it once the requests leave only
+                    // the expected load, and a phone back on a load it left asks for other files.
+                    return (p.group(expected), None);
+                }
                 // Its next stage, when the loads it may have left may take that step too; else
                 // a step they all may take (a phone back on the load it left shows it there).
-                let p = k.proposal(expected, target);
                 let mut options: Vec<String> = aim::destination(&p, target).into_iter().collect();
                 options.extend(
                     candidates
@@ -821,6 +827,27 @@ impl Placement {
             .map(|(c, _)| c)
             .collect()
     }
+}
+
+/// Whether the boot, answered as the `expected` load's next stage says, has that load ask for
+/// other files on the phone model than every other candidate before any image of the stage is
+/// served (each image refused, a `.loads` served): the requests then tell it from the loads it
+/// may have left, so that its stage may lead without costing a boot to show it.
+fn told_apart(
+    mac: &str,
+    log: &[Logged],
+    expected: &str,
+    candidates: &[String],
+    stage: &Proposal,
+) -> bool {
+    let d = stage.directive();
+    let asks = |load: &str| replay::predict(load, mac, log, &d, &d);
+    let own = asks(expected);
+    own.is_some()
+        && candidates
+            .iter()
+            .filter(|c| *c != expected)
+            .all(|c| asks(c) != own)
 }
 
 /// Whether answering the next managed file as `this` says (and the rest of the boot as `that`)

@@ -582,7 +582,7 @@ fn the_lead_group_is_a_step_safe_for_every_load_else_the_expected_loads_else_the
     let mut p = Placement::new(Vec::new());
     // A step every load of them may take: the factory images and SIP 6.3 to the loader 8.11.
     let factory = strings(&["P0S3-06-3-00", "P0030301MFG2", "P00303010102"]);
-    let (lead, aim) = p.lead_group(&k, target, &factory);
+    let (lead, aim) = p.lead_group(&k, target, MAC, &factory);
     let aim = aim.expect("a step safe for all three");
     assert!(safe_for_all(&factory, &aim), "{aim}");
     assert!(
@@ -593,43 +593,60 @@ fn the_lead_group_is_a_step_safe_for_every_load_else_the_expected_loads_else_the
     // largest group leads (a tie: the first).
     let loaders = strings(&["P003-07-2-00", "P003-07-4-00"]);
     assert_eq!(
-        p.lead_group(&k, target, &loaders),
+        p.lead_group(&k, target, MAC, &loaders),
         (group("P003-07-2-00"), None),
         "a tie: the first"
     );
     let three = strings(&["P003-07-2-00", "P003-07-4-00", "P003-07-4-00"]);
     assert_eq!(
-        p.lead_group(&k, target, &three).0,
+        p.lead_group(&k, target, MAC, &three).0,
         group("P003-07-4-00"),
         "the largest"
     );
     // A probe boot names the probe: no aim.
     p.probe = Some("P0S3-06-3-00".into());
-    assert_eq!(p.lead_group(&k, target, &factory).1, None);
+    assert_eq!(p.lead_group(&k, target, MAC, &factory).1, None);
     p.probe = None;
     // After a stage: the expected load's next stage when the load it left may take it too,
     // else a step both may take, else the expected load's with no aim.
     p.expected = Some("P0S3-07-2-00".into());
     let left = strings(&["P0S3-07-2-00", "P003-07-2-00"]);
-    let (lead, aim) = p.lead_group(&k, target, &left);
+    let (lead, aim) = p.lead_group(&k, target, MAC, &left);
     assert_eq!(aim.as_deref(), Some("P0S3-07-2-00"), "{lead}");
     assert_eq!(lead, group("P003-07-2-00"));
+    // Where the requests tell the expected load from the one it left before any image of its
+    // stage (the loader's hunt, SIP 6.3's OS79XX.TXT), its own stage leads, with no aim: the
+    // image rule serves it to that load alone, and no boot is spent to show it.
     p.expected = Some("P003-08-11-00".into());
     let both = strings(&["P003-08-11-00", "P0S3-06-3-00"]);
+    assert!(told_apart(
+        MAC,
+        &[],
+        "P003-08-11-00",
+        &both,
+        &k.proposal("P003-08-11-00", target)
+    ));
     assert_eq!(
-        p.lead_group(&k, target, &both),
-        (group("P0S3-06-3-00"), Some("P003-08-11-00".to_string()))
+        p.lead_group(&k, target, MAC, &both),
+        (group("P003-08-11-00"), None)
     );
+    assert!(!told_apart(
+        MAC,
+        &[],
+        "P0S3-07-2-00",
+        &left,
+        &k.proposal("P0S3-07-2-00", target)
+    ));
     p.expected = Some("P0S3-07-4-00".into());
     assert_eq!(
-        p.lead_group(&k, target, &loaders),
+        p.lead_group(&k, target, MAC, &loaders),
         (group("P003-07-2-00"), None),
         "not among them"
     );
     // Loads with no path lead nothing.
     let none = strings(&["P0S3-08-11-00"]);
     assert_eq!(
-        p.lead_group(&k, "P0030301MFG2", &none),
+        p.lead_group(&k, "P0030301MFG2", MAC, &none),
         (String::new(), None)
     );
 }
@@ -678,7 +695,7 @@ fn a_boot_that_fetched_the_aims_jump_whole_flashed_to_the_aim_and_part_of_it_did
     let factory = strings(&["P0S3-06-3-00", "P0030301MFG2", "P00303010102"]);
     let mut p = Placement::new(Vec::new());
     let aim = p
-        .lead_group(&k, target, &factory)
+        .lead_group(&k, target, MAC, &factory)
         .1
         .expect("a step safe for all three");
     // The jump to the aim is not every load's own first stage: only the jump can count.
@@ -710,23 +727,23 @@ fn one_load_left_or_a_probe_boot_aims_at_nothing_and_the_expected_load_leads_its
     // One load left: its own stage leads and no aim is needed, told or not.
     let one = strings(&["P0030301MFG2"]);
     assert_eq!(
-        p.lead_group(&k, target, &one),
+        p.lead_group(&k, target, MAC, &one),
         (group("P0030301MFG2"), None)
     );
     p.expected = Some("P0030301MFG2".into());
     assert_eq!(
-        p.lead_group(&k, target, &one),
+        p.lead_group(&k, target, MAC, &one),
         (group("P0030301MFG2"), None)
     );
     // After a stage, a probe boot names the probe: no aim either.
     let factory = strings(&["P0030301MFG2", "P00303010102"]);
     p.probe = Some("P00303010102".into());
-    assert_eq!(p.lead_group(&k, target, &factory).1, None);
+    assert_eq!(p.lead_group(&k, target, MAC, &factory).1, None);
     p.probe = None;
     // Where the aim is the expected load's own next step, the expected load's group leads,
     // not the first load that steps there too.
     p.expected = Some("P00303010102".into());
-    let (lead, aim) = p.lead_group(&k, target, &factory);
+    let (lead, aim) = p.lead_group(&k, target, MAC, &factory);
     assert_eq!(
         aim.as_deref(),
         aim::destination(&k.proposal("P00303010102", target), target).as_deref()
@@ -736,8 +753,8 @@ fn one_load_left_or_a_probe_boot_aims_at_nothing_and_the_expected_load_leads_its
     // already): the expected load's stage leads, not the first load's staying put.
     p.expected = Some("P00308000400".into());
     let there = strings(&[target, "P00308000400"]);
-    let (lead, aim) = p.lead_group(&k, target, &there);
-    assert_eq!(aim.as_deref(), Some(target));
+    let (lead, aim) = p.lead_group(&k, target, MAC, &there);
+    assert_eq!(aim, None, "the requests tell them apart");
     assert_eq!(lead, group("P00308000400"));
     assert_ne!(lead, group(target));
 }
