@@ -658,7 +658,7 @@ impl Placement {
 
     /// The directive for a managed file: the one every candidate agrees on; else the probe's or
     /// the lead group's, or, when the boot has no aim, [`Directive::nothing`] where that parts
-    /// the candidates better (see [`parts_better`]).
+    /// the candidates better (see [`replay::parts_better`]).
     fn directive(&self, k: &Knowledge, mac: &str, proposals: &[(String, Proposal)]) -> Directive {
         let directives: Vec<Directive> = proposals.iter().map(|(_, p)| p.directive()).collect();
         if directives.windows(2).all(|w| w[0] == w[1]) {
@@ -669,7 +669,8 @@ impl Placement {
             None => self.lead_directive(proposals, &directives),
         };
         let nothing = Directive::nothing();
-        if self.aim.is_none() && parts_better(mac, &self.boot, proposals, &nothing, &chosen) {
+        if self.aim.is_none() && replay::parts_better(mac, &self.boot, proposals, &nothing, &chosen)
+        {
             return nothing;
         }
         chosen
@@ -721,7 +722,9 @@ impl Placement {
         if let Some(expected) = &self.expected {
             if candidates.contains(expected) {
                 let p = k.proposal(expected, target);
-                if self.probe.is_none() && told_apart(mac, &self.boot, expected, candidates, &p) {
+                if self.probe.is_none()
+                    && replay::told_apart(mac, &self.boot, expected, candidates, &p)
+                {
                     // Its next stage: serve's image rule serves it once the requests leave only
                     // the expected load, and a phone back on a load it left asks for other files.
                     return (p.group(expected), None);
@@ -827,57 +830,6 @@ impl Placement {
             .map(|(c, _)| c)
             .collect()
     }
-}
-
-/// Whether the boot, answered as the `expected` load's next stage says, has that load ask for
-/// other files on the phone model than every other candidate before any image of the stage is
-/// served (each image refused, a `.loads` served): the requests then tell it from the loads it
-/// may have left, so that its stage may lead without costing a boot to show it.
-fn told_apart(
-    mac: &str,
-    log: &[Logged],
-    expected: &str,
-    candidates: &[String],
-    stage: &Proposal,
-) -> bool {
-    let d = stage.directive();
-    let asks = |load: &str| replay::predict(load, mac, log, &d, &d);
-    let own = asks(expected);
-    own.is_some()
-        && candidates
-            .iter()
-            .filter(|c| *c != expected)
-            .all(|c| asks(c) != own)
-}
-
-/// Whether answering the next managed file as `this` says (and the rest of the boot as `that`)
-/// parts the candidates, by the files each would then ask for on the phone model, into groups
-/// whose largest is smaller than answering all as `that` says, without losing a candidate on its
-/// target that `that` alone tells from the rest (a phone there is done once it shows itself).
-/// It chooses only what a boot asks: no image is served that serve's image rule would refuse.
-fn parts_better(
-    mac: &str,
-    log: &[Logged],
-    proposals: &[(String, Proposal)],
-    this: &Directive,
-    that: &Directive,
-) -> bool {
-    let groups = |first: &Directive| {
-        let keys: Vec<Option<Vec<String>>> = proposals
-            .iter()
-            .map(|(c, _)| replay::predict(c, mac, log, first, that))
-            .collect();
-        keys.iter()
-            .map(|k| keys.iter().filter(|x| *x == k).count())
-            .collect::<Vec<usize>>()
-    };
-    let (with_this, with_that) = (groups(this), groups(that));
-    let done_kept = proposals
-        .iter()
-        .zip(with_this.iter().zip(&with_that))
-        .all(|((_, p), (a, b))| !matches!(p, Proposal::Done { .. }) || *b > 1 || *a == 1);
-    let largest = |sizes: &[usize]| sizes.iter().copied().max().unwrap_or(0);
-    done_kept && largest(&with_this) < largest(&with_that)
 }
 
 /// Whether `name` is the `.loads` manifest of `load` itself, in any spelling: a phone told to

@@ -1,6 +1,7 @@
 //! A boot's log replayed on the phone model: which loads ask for exactly the files a phone
-//! asked for, in that order, against the answers serve gave; and what each would ask for next
-//! if serve's managed files said one thing for the rest of the boot.
+//! asked for, in that order, against the answers serve gave; what each would ask for next if
+//! serve's managed files said one thing for the rest of the boot; and so which answer tells the
+//! loads apart.
 //!
 //! May use: what [`crate::wire::serve::placement`] may.
 
@@ -12,6 +13,7 @@ use crate::knowledge::load_id::LoadId;
 use crate::knowledge::phones::Model;
 use crate::phone::{Answer, Phone, Server};
 use crate::wire::serve::answers::{Directive, Managed};
+use crate::wire::serve::placement::Proposal;
 
 /// One request of a boot, with serve's answer, as the phone model replays it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -159,4 +161,55 @@ fn boot<'a>(
         return None;
     }
     Some(server)
+}
+
+/// Whether the boot, answered as the `expected` load's next stage says, has that load ask for
+/// other files on the phone model than every other candidate before any image of the stage is
+/// served (each image refused, a `.loads` served): the requests then tell it from the loads it
+/// may have left, so that its stage may lead without costing a boot to show it.
+pub(super) fn told_apart(
+    mac: &str,
+    log: &[Logged],
+    expected: &str,
+    candidates: &[String],
+    stage: &Proposal,
+) -> bool {
+    let d = stage.directive();
+    let asks = |load: &str| predict(load, mac, log, &d, &d);
+    let own = asks(expected);
+    own.is_some()
+        && candidates
+            .iter()
+            .filter(|c| *c != expected)
+            .all(|c| asks(c) != own)
+}
+
+/// Whether answering the next managed file as `this` says (and the rest of the boot as `that`)
+/// parts the candidates, by the files each would then ask for on the phone model, into groups
+/// whose largest is smaller than answering all as `that` says, without losing a candidate on its
+/// target that `that` alone tells from the rest (a phone there is done once it shows itself).
+/// It chooses only what a boot asks: no image is served that serve's image rule would refuse.
+pub(super) fn parts_better(
+    mac: &str,
+    log: &[Logged],
+    proposals: &[(String, Proposal)],
+    this: &Directive,
+    that: &Directive,
+) -> bool {
+    let groups = |first: &Directive| {
+        let keys: Vec<Option<Vec<String>>> = proposals
+            .iter()
+            .map(|(c, _)| predict(c, mac, log, first, that))
+            .collect();
+        keys.iter()
+            .map(|k| keys.iter().filter(|x| *x == k).count())
+            .collect::<Vec<usize>>()
+    };
+    let (with_this, with_that) = (groups(this), groups(that));
+    let done_kept = proposals
+        .iter()
+        .zip(with_this.iter().zip(&with_that))
+        .all(|((_, p), (a, b))| !matches!(p, Proposal::Done { .. }) || *b > 1 || *a == 1);
+    let largest = |sizes: &[usize]| sizes.iter().copied().max().unwrap_or(0);
+    done_kept && largest(&with_this) < largest(&with_that)
 }

@@ -619,7 +619,7 @@ fn the_lead_group_is_a_step_safe_for_every_load_else_the_expected_loads_else_the
     // image rule serves it to that load alone, and no boot is spent to show it.
     p.expected = Some("P003-08-11-00".into());
     let both = strings(&["P003-08-11-00", "P0S3-06-3-00"]);
-    assert!(told_apart(
+    assert!(replay::told_apart(
         MAC,
         &[],
         "P003-08-11-00",
@@ -630,7 +630,7 @@ fn the_lead_group_is_a_step_safe_for_every_load_else_the_expected_loads_else_the
         p.lead_group(&k, target, MAC, &both),
         (group("P003-08-11-00"), None)
     );
-    assert!(!told_apart(
+    assert!(!replay::told_apart(
         MAC,
         &[],
         "P0S3-07-2-00",
