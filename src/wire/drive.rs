@@ -1,5 +1,7 @@
 //! The one loop that runs a transfer on a UDP socket, for both sides: the client reading a file
-//! ([`crate::wire::client`]) and serve sending one ([`crate::wire::serve::driver`]). It sends
+//! ([`crate::wire::client`]) with [`drive`], which waits on the socket, and serve sending one
+//! ([`crate::wire::serve::driver`]) with [`pump`], its step, as serve's threads wait on many
+//! sockets at once. It sends
 //! what the [`Machine`] has to send, hands it the datagrams that arrive and the time when its
 //! deadline passes, and gives every event and datagram to the caller's [`Hooks`], until the
 //! transfer is over. Waits are bounded by the machine's deadline (and the caller's
@@ -57,17 +59,17 @@ pub trait Hooks<M: Machine> {
     }
 }
 
-/// Runs `machine` on `socket` until it is over. `connected`: the socket is connected to the
-/// peer already (serve); otherwise it is connected once the peer's transfer ID is known (the
-/// client), so that an ICMP error reaches it. `Err` only when a hook or the socket says stop.
-pub fn drive<M: Machine, H: Hooks<M>>(
+/// Does what `machine` has to do now without waiting: gives its events to the hooks, sends its
+/// datagrams, lets the hooks take their turn and handles a deadline that has passed. Returns the
+/// deadline it waits until for a datagram, or `None` once the transfer is over (its last
+/// datagrams sent). `Err` only when a hook says stop. serve's transfers, which share threads,
+/// call it after every datagram and when their deadline comes; [`drive`] calls it in its loop.
+pub fn pump<M: Machine, H: Hooks<M>>(
     socket: &UdpSocket,
-    mut connected: bool,
+    connected: bool,
     machine: &mut M,
     hooks: &mut H,
-) -> io::Result<()> {
-    let mut buf = vec![0u8; hooks.receive_buffer().max(4)];
-    let mut set_wait: Option<Duration> = None;
+) -> io::Result<Option<Instant>> {
     loop {
         while let Some(event) = machine.poll_event() {
             hooks.event(machine, event);
@@ -93,21 +95,40 @@ pub fn drive<M: Machine, H: Hooks<M>>(
                     false => socket.send_to(&transmit.bytes, transmit.to),
                 };
             }
-            return Ok(());
+            return Ok(None);
         }
         hooks.turn(machine);
         if machine.is_finished() {
             continue;
         }
         let Some(deadline) = machine.poll_timeout() else {
-            return Ok(());
+            return Ok(None);
         };
         let now = Instant::now();
         if deadline <= now {
             machine.handle_timeout(now);
             continue;
         }
-        let mut wait = deadline - now;
+        return Ok(Some(deadline));
+    }
+}
+
+/// Runs `machine` on `socket` until it is over. `connected`: the socket is connected to the
+/// peer already (serve); otherwise it is connected once the peer's transfer ID is known (the
+/// client), so that an ICMP error reaches it. `Err` only when a hook or the socket says stop.
+pub fn drive<M: Machine, H: Hooks<M>>(
+    socket: &UdpSocket,
+    mut connected: bool,
+    machine: &mut M,
+    hooks: &mut H,
+) -> io::Result<()> {
+    let mut buf = vec![0u8; hooks.receive_buffer().max(4)];
+    let mut set_wait: Option<Duration> = None;
+    loop {
+        let Some(deadline) = pump(socket, connected, machine, hooks)? else {
+            return Ok(());
+        };
+        let mut wait = deadline.saturating_duration_since(Instant::now());
         if let Some(max) = hooks.max_wait() {
             wait = wait.min(max);
         }

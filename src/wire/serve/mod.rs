@@ -6,7 +6,7 @@
 //! [`placement`] (which load a phone runs, and what may be answered), [`phones`] (what is kept of
 //! each phone), [`answers`] (a managed file as a stage wants it), [`directory`] (the served files
 //! as the decisions see them) and the pure lookups of [`neighbours`] (a client's MAC).
-//! [`driver`] does all of serve's I/O around them: sockets, a thread per transfer, the clocks,
+//! [`driver`] does all of serve's I/O around them: sockets, a few threads that run every transfer, the clocks,
 //! the neighbour table and lease reads, the state file's writes ([`state`]) and the channel to
 //! [`view`]; [`files`] is the directory on disk, [`events`] what people and scripts see, and
 //! [`memory`] runs the decisions against the phone model with no socket, file or clock.

@@ -1,8 +1,8 @@
-//! One transfer on its own thread, with its own socket bound to the address the phone asked and
-//! connected to the phone, driving a [`Sender`] through the shared loop
-//! ([`crate::wire::drive`]); and the flags it shares with the listening thread: whether the client
-//! has answered, whether the file's last block is out, and whether the listening thread ends it
-//! to make room.
+//! One transfer, with its own non-blocking socket bound to the address the phone asked and
+//! connected to the phone, driving a [`Sender`] a step at a time ([`crate::wire::drive::pump`])
+//! as its datagrams and deadlines come (on one of [`crate::wire::serve::driver`]'s `pool`
+//! threads); and the flags it shares with the listening thread: whether the client has answered,
+//! whether the file's last block is out, and whether the listening thread ends it to make room.
 //!
 //! May use: [`crate::wire::drive`], [`crate::wire::transfer`], [`crate::wire::packet`],
 //! [`crate::wire::serve`]'s `registry` (a transfer's [`Tag`]).
@@ -13,10 +13,9 @@ use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender as Channel;
 use std::sync::Arc;
-use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use crate::wire::drive::{drive, Hooks, Io};
+use crate::wire::drive::{pump, Hooks, Io};
 use crate::wire::packet::{code, Request};
 use crate::wire::serve::registry::Tag;
 use crate::wire::transfer::{Event as TransferEvent, Failure, Policy, SendConfig, Sender, Source};
@@ -27,11 +26,11 @@ pub const POLICY: Policy = Policy {
     retries: 5,
 };
 
-/// A transfer thread's stack: the drive loop needs little (its buffers are on the heap).
-const STACK: usize = 256 << 10;
-
 /// What a sender receives: ACKs and ERRORs, never longer than this.
-const RECEIVE_BUFFER: usize = 1024;
+pub const RECEIVE_BUFFER: usize = 1024;
+
+/// The longest a transfer goes without its turn (the stop and evict flags looked at).
+pub const TURN: Duration = Duration::from_millis(250);
 
 /// How much of a file a transfer reads at once: as stdio does (tftpd-hpa), one read for eight
 /// blocks of 512 bytes; a larger block is read directly.
@@ -173,7 +172,7 @@ impl Hooks<Sender<Body>> for Sending {
     }
 
     fn max_wait(&self) -> Option<Duration> {
-        Some(Duration::from_millis(250))
+        Some(TURN)
     }
 
     fn receive_buffer(&self) -> usize {
@@ -181,54 +180,119 @@ impl Hooks<Sender<Body>> for Sending {
     }
 }
 
-/// Starts a transfer on its own thread.
-pub fn spawn(start: Start) -> io::Result<JoinHandle<()>> {
-    thread::Builder::new()
-        .name("phoneup-transfer".into())
-        .stack_size(STACK)
-        .spawn(move || transfer(start))
+/// One transfer as it runs.
+pub struct Live {
+    socket: UdpSocket,
+    sender: Sender<Body>,
+    sending: Sending,
+    /// The loop was told to stop (a hook's error): the transfer is over.
+    broken: Option<io::Error>,
 }
 
-/// Runs one transfer to its end.
-fn transfer(start: Start) {
-    let Start {
-        socket,
-        peer,
-        request,
-        body,
-        tag,
-        config,
-        reports,
-        stop,
-        shared,
-    } = start;
-    let mut sender = Sender::new(peer, &request, body, config, Instant::now());
-    drop(request);
-    // A one-block file's only block is its last, queued already: ending before it is sent.
-    shared.ending.store(sender.sent_last(), Ordering::Release);
-    let mut sending = Sending {
-        tag,
-        reports,
-        stop,
-        shared,
-        last_progress: Instant::now(),
-        outcome: None,
-    };
-    let ran = drive(&socket, true, &mut sender, &mut sending);
-    // The file and the buffers go before the end is told.
-    drop(sender);
-    drop(socket);
-    let outcome = match (sending.outcome, ran) {
-        (Some(outcome), _) => outcome,
-        (None, Err(error)) => Err(Failure::Local {
-            why: format!("the transfer socket failed: {error}"),
-        }),
-        (None, Ok(())) => Err(Failure::Local {
-            why: "the transfer ended without a result".into(),
-        }),
-    };
-    let _ = sending.reports.send(Report::Finished {
-        tag: sending.tag,
-        outcome,
-    });
+impl Live {
+    /// Starts a transfer: its first datagram is sent by the first [`Live::pump`].
+    pub fn begin(start: Start) -> Live {
+        let Start {
+            socket,
+            peer,
+            request,
+            body,
+            tag,
+            config,
+            reports,
+            stop,
+            shared,
+        } = start;
+        let broken = socket.set_nonblocking(true).err();
+        let sender = Sender::new(peer, &request, body, config, Instant::now());
+        // A one-block file's only block is its last, queued already: ending before it is sent.
+        shared.ending.store(sender.sent_last(), Ordering::Release);
+        Live {
+            socket,
+            sender,
+            sending: Sending {
+                tag,
+                reports,
+                stop,
+                shared,
+                last_progress: Instant::now(),
+                outcome: None,
+            },
+            broken,
+        }
+    }
+
+    /// The socket, to wait on.
+    pub fn socket(&self) -> &UdpSocket {
+        &self.socket
+    }
+
+    /// Does what is due now; the deadline until which it waits for the phone (at most a
+    /// [`TURN`] away), or `None` once it is over (then [`Live::end`] it).
+    pub fn pump(&mut self, now: Instant) -> Option<Instant> {
+        if self.broken.is_some() {
+            return None;
+        }
+        match pump(&self.socket, true, &mut self.sender, &mut self.sending) {
+            Ok(Some(deadline)) => Some(deadline.min(now + TURN)),
+            Ok(None) => None,
+            Err(error) => {
+                self.broken = Some(error);
+                None
+            }
+        }
+    }
+
+    /// Takes in the datagram waiting on the socket, if any (it does not block): one a call, as
+    /// another would most often find none (a system call for nothing); epoll reports the socket
+    /// again while one is left.
+    pub fn receive(&mut self, buf: &mut [u8]) {
+        if self.broken.is_some() || self.sender.is_finished() {
+            return;
+        }
+        match self.socket.recv_from(buf) {
+            Ok((len, from)) => {
+                self.sending
+                    .datagram(&mut self.sender, Instant::now(), from, &buf[..len]);
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+                ) => {}
+            Err(error) => {
+                let told = self
+                    .sending
+                    .error(&mut self.sender, error, Io::Receive, true);
+                if let Err(error) = told {
+                    self.broken = Some(error);
+                }
+            }
+        }
+    }
+
+    /// Ends the transfer: the file, the socket and the buffers go, then its end is told.
+    pub fn end(self) {
+        let Live {
+            socket,
+            sender,
+            sending,
+            broken,
+        } = self;
+        drop(sender);
+        drop(socket);
+        let outcome = match (sending.outcome, broken) {
+            (Some(outcome), _) => outcome,
+            (None, Some(error)) => Err(Failure::Local {
+                why: format!("the transfer socket failed: {error}"),
+            }),
+            (None, None) => Err(Failure::Local {
+                why: "the transfer ended without a result".into(),
+            }),
+        };
+        let _ = sending.reports.send(Report::Finished {
+            tag: sending.tag,
+            outcome,
+        });
+    }
 }

@@ -11,7 +11,6 @@ use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::wire::packet::Request;
@@ -41,7 +40,6 @@ pub struct Flight {
     /// For a phone serve walks: only such a transfer's end changes what the next request of
     /// its address is answered (any other's is only told).
     pub managed: bool,
-    pub thread: Option<JoinHandle<()>>,
 }
 
 /// Why a transfer cannot start now.
@@ -188,11 +186,13 @@ impl Flights {
         }
     }
 
-    /// The transfer to `peer` has ended: its thread, to join.
-    pub fn remove(&mut self, peer: SocketAddr) -> Option<JoinHandle<()>> {
-        let mut flight = self.by_peer.remove(&peer)?;
+    /// The transfer to `peer` has ended; false if it was not in flight.
+    pub fn remove(&mut self, peer: SocketAddr) -> bool {
+        let Some(flight) = self.by_peer.remove(&peer) else {
+            return false;
+        };
         self.forget(peer, &flight);
-        flight.thread.take()
+        true
     }
 
     fn forget(&mut self, peer: SocketAddr, flight: &Flight) {
@@ -207,14 +207,6 @@ impl Flights {
                 self.per_address.remove(&peer.ip());
             }
         }
-    }
-
-    /// Every transfer's thread, to join at the end.
-    pub fn threads(&mut self) -> Vec<JoinHandle<()>> {
-        self.by_peer
-            .values_mut()
-            .filter_map(|f| f.thread.take())
-            .collect()
     }
 }
 

@@ -11,7 +11,7 @@
 pub const RESERVED_FDS: u64 = 64;
 /// What one transfer holds open: its socket and, for a file, the file.
 pub const FDS_PER_TRANSFER: u64 = 2;
-/// The most transfers in flight, whatever the open-file limit: each is a thread.
+/// The most transfers in flight, whatever the open-file limit.
 pub const MAX_TRANSFERS: usize = 1024;
 /// The most transfers in flight for one client address: a bench behind one address (or a test
 /// client) fetches many files at once, a phone one.

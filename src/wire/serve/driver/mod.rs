@@ -5,8 +5,9 @@
 //! time ([`Clock`]) and does what comes back ([`Effect`]).
 //!
 //! One listening socket (port 69 by default, every address) learns for each request the local
-//! address it came to (`IP_PKTINFO` / `IPV6_RECVPKTINFO`); each transfer runs on its own thread
-//! ([`flight`]), with its own socket bound to that address and connected to the phone: one slow
+//! address it came to (`IP_PKTINFO` / `IPV6_RECVPKTINFO`); each transfer ([`flight`]) has its own
+//! socket bound to that address and connected to the phone, and runs on one of a few threads
+//! ([`pool`], one per processor) that wait on all their transfers' sockets at once: one slow
 //! phone never holds up another, and a file is read block by block, never whole.
 //!
 //! The listening thread never waits on one client, so a hostile neighbour cannot take serve off
@@ -39,6 +40,7 @@ pub mod heard;
 pub mod leases;
 pub mod limits;
 pub mod outbox;
+pub mod pool;
 pub mod saver;
 pub mod socket;
 
@@ -48,7 +50,6 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender as Channel, SyncSender};
 use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::wire::packet::{code, Mode, Packet, Request, MAX_DATAGRAM};
@@ -65,6 +66,7 @@ use heard::{Hearing, Told};
 use leases::Leases;
 use limits::{raise_open_files, Limits, MAX_TIMEOUT_S};
 use outbox::Outbox;
+use pool::Pool;
 use saver::Saver;
 
 pub use clock::{wall_ms, Clock};
@@ -111,8 +113,8 @@ struct Running<'r, 'm> {
     reports: Channel<Report>,
     flights: Flights,
     held: HeldBack,
-    /// Threads of transfers that have ended, to join.
-    ended: Vec<JoinHandle<()>>,
+    /// The threads the transfers run on.
+    pool: Pool,
     busy: u64,
     /// CDP frames and web pages.
     hearing: Hearing,
@@ -136,6 +138,8 @@ impl Server<'_, '_> {
         let limits = Limits::for_open_files(raise_open_files());
         let mut saver = Saver::new(registry.state_path.clone(), registry.dir.clone());
         saver.save_now(&registry.phones)?;
+        let pool =
+            Pool::new(&stop).map_err(|e| format!("cannot start the transfer threads: {e}"))?;
         let (reports_tx, reports) = mpsc::channel();
         let hearing = Hearing::start(cdp, page_port, &stop);
         let mut running = Running {
@@ -149,7 +153,7 @@ impl Server<'_, '_> {
             reports: reports_tx,
             flights: Flights::new(limits),
             held: HeldBack::default(),
-            ended: Vec::new(),
+            pool,
             busy: 0,
             hearing,
         };
@@ -204,7 +208,6 @@ impl Running<'_, '_> {
             }
             self.hear(Instant::now());
             self.release_held();
-            self.ended.retain(|t| !t.is_finished());
             let now = Instant::now();
             if now.duration_since(last_tick) >= Duration::from_millis(500) {
                 last_tick = now;
@@ -225,10 +228,7 @@ impl Running<'_, '_> {
 
     /// Stops every transfer, takes in their ends, writes the state a last time.
     fn end(mut self, reports: &Receiver<Report>) -> Ran {
-        let threads = self.flights.threads();
-        for thread in threads.into_iter().chain(self.ended.drain(..)) {
-            let _ = thread.join();
-        }
+        self.pool.join();
         while let Ok(report) = reports.try_recv() {
             if let Report::Finished { tag, outcome } = report {
                 self.registry.finished(self.clock.now(), &tag, outcome);
@@ -298,9 +298,7 @@ impl Running<'_, '_> {
         match report {
             Report::Progress { tag, bytes, size } => self.registry.progress(&tag, bytes, size),
             Report::Finished { tag, outcome } => {
-                if let Some(thread) = self.flights.remove(tag.address) {
-                    self.ended.push(thread);
-                }
+                self.flights.remove(tag.address);
                 self.registry.finished(self.clock.now(), &tag, outcome);
             }
         }
@@ -395,7 +393,7 @@ impl Running<'_, '_> {
         }
     }
 
-    /// Answers a read request: an ERROR at once, or a transfer on its own thread.
+    /// Answers a read request: an ERROR at once, or a transfer handed to the [`Pool`].
     fn read(&mut self, request: Request, peer: SocketAddr, local: IpAddr) {
         if request.mode == Mode::Mail {
             self.error(local, peer, code::ILLEGAL_OPERATION, "Unknown mode");
@@ -451,18 +449,17 @@ impl Running<'_, '_> {
             stop: self.stop.clone(),
             shared: shared.clone(),
         };
-        match flight::spawn(start) {
-            Ok(thread) => self.flights.insert(
+        match self.pool.start(start) {
+            Ok(()) => self.flights.insert(
                 peer,
                 Flight {
                     started: Instant::now(),
                     shared,
                     large,
                     managed: tag.managed,
-                    thread: Some(thread),
                 },
             ),
-            Err(error) => self.failed(&tag, format!("cannot start a transfer thread: {error}")),
+            Err(error) => self.failed(&tag, format!("cannot start the transfer: {error}")),
         }
     }
 
