@@ -4,39 +4,18 @@
 //! missing component, a wrong-error server and boots that run out are each a finding; JSON has
 //! the names of the 7940/7960's root check.
 
+use super::family_lint::{package, sep, term_of};
 use super::support::Test;
 
 const MAC: &str = "0018B9000061";
 
-/// A package: its `.loads`, listing five stand-in components, and the components.
-fn package(load: &str, version: &str) -> Vec<(String, Vec<u8>)> {
-    let sip = load.starts_with("SIP");
-    let proto = if sip { "sip" } else { "sccp" };
-    let components = [
-        format!("jar41{proto}.{version}.sbn"),
-        format!("cnu41.{version}.sbn"),
-        format!("apps41.{version}.sbn"),
-        format!("dsp41.{version}.sbn"),
-        format!("cvm41{proto}.{version}.sbn"),
-    ];
-    let manifest = format!("{load}.loads\r\n{}\r\n", components.join("\r\n"));
-    let mut files = vec![(format!("{load}.loads"), manifest.into_bytes())];
-    files.extend(components.into_iter().map(|c| (c, b"stand-in".to_vec())));
-    files
-}
-
 /// Both packages of the plan, the bridge's term file, and a SEP file naming the target straight
 /// away.
 fn root(test: &Test, leave_out: Option<&str>) -> String {
-    let mut files = package("SCCP41.8-5-2S", "8-5-2TH1-9");
-    files.extend(package("SIP41.9-4-2SR3-1S", "9-4-2ES26"));
-    // The 7961G's term file, as the bridge's package ships it (for a factory-reset phone).
-    let term = files[0].1.clone();
-    files.push(("term61.default.loads".into(), term));
-    files.push((
-        format!("SEP{MAC}.cnf.xml"),
-        b"<device>\n<loadInformation>SIP41.9-4-2SR3-1S</loadInformation>\n</device>\n".to_vec(),
-    ));
+    let mut files = package("SCCP41.8-5-2S", "jar", "8-5-2TH1-9");
+    files.extend(package("SIP41.9-4-2SR3-1S", "jar", "9-4-2ES26"));
+    files.push(term_of(&files, "SCCP41.8-5-2S", "term61.default.loads"));
+    files.push(sep(MAC, "SIP41.9-4-2SR3-1S"));
     files.retain(|(name, _)| Some(name.as_str()) != leave_out);
     let files: Vec<(&str, &[u8])> = files
         .iter()
@@ -45,21 +24,26 @@ fn root(test: &Test, leave_out: Option<&str>) -> String {
     test.dir("tftp", &files).display().to_string()
 }
 
-#[test]
-fn family_check_root_past_the_bridge_text() {
-    let test = Test::named("family-check-root");
-    let dir = root(&test, None);
-    let (code, stdout, stderr) = test.run(&[
+/// `check --model 7961 --from FROM --to TO --tftp-root DIR`.
+fn check<'a>(from: &'a str, to: &'a str, dir: &'a str) -> [&'a str; 9] {
+    [
         "check",
         "--model",
         "7961",
         "--from",
-        "SCCP41.8-3-1S",
+        from,
         "--to",
-        "SIP41.9-4-2SR3-1S",
+        to,
         "--tftp-root",
-        &dir,
-    ]);
+        dir,
+    ]
+}
+
+#[test]
+fn family_check_root_past_the_bridge_text() {
+    let test = Test::named("family-check-root");
+    let dir = root(&test, None);
+    let (code, stdout, stderr) = test.run(&check("SCCP41.8-3-1S", "SIP41.9-4-2SR3-1S", &dir));
     assert_eq!(code, 1, "{stderr}");
     let stdout = stdout.replace(&dir, "TFTP");
     insta::assert_snapshot!(stdout);
@@ -85,17 +69,7 @@ fn after_apply_writes_the_first_stage_the_check_of_that_stage_is_ok() {
         MAC,
     ]);
     assert_eq!(code, 0, "{stderr}");
-    let stage = [
-        "check",
-        "--model",
-        "7961",
-        "--from",
-        "SCCP41.8-3-1S",
-        "--to",
-        "SCCP41.8-5-2S",
-        "--tftp-root",
-        &dir,
-    ];
+    let stage = check("SCCP41.8-3-1S", "SCCP41.8-5-2S", &dir);
     let (code, stdout, stderr) = test.run(&stage);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(
@@ -105,17 +79,7 @@ fn after_apply_writes_the_first_stage_the_check_of_that_stage_is_ok() {
         "{stdout}"
     );
     // The whole way is not there yet: the phone stops on the bridge.
-    let (code, stdout, _) = test.run(&[
-        "check",
-        "--model",
-        "7961",
-        "--from",
-        "SCCP41.8-3-1S",
-        "--to",
-        "SIP41.9-4-2SR3-1S",
-        "--tftp-root",
-        &dir,
-    ]);
+    let (code, stdout, _) = test.run(&check("SCCP41.8-3-1S", "SIP41.9-4-2SR3-1S", &dir));
     assert_eq!(code, 1);
     assert!(stdout.contains("problem[ends_elsewhere]"), "{stdout}");
     assert!(

@@ -7,7 +7,7 @@ use super::lint::lint;
 use super::support::{with_kind, Test};
 
 /// A package: its `.loads` (listing five stand-in components of `version`) and the components.
-fn package(load: &str, jar: &str, version: &str) -> Vec<(String, Vec<u8>)> {
+pub fn package(load: &str, jar: &str, version: &str) -> Vec<(String, Vec<u8>)> {
     let sip = load.starts_with("SIP");
     let family = if sip { &load[3..5] } else { &load[4..6] };
     let proto = if sip { "sip" } else { "sccp" };
@@ -25,7 +25,7 @@ fn package(load: &str, jar: &str, version: &str) -> Vec<(String, Vec<u8>)> {
 }
 
 /// The term file `name` listing what `load`'s manifest (in `files`) lists.
-fn term_of(files: &[(String, Vec<u8>)], load: &str, name: &str) -> (String, Vec<u8>) {
+pub fn term_of(files: &[(String, Vec<u8>)], load: &str, name: &str) -> (String, Vec<u8>) {
     let manifest = files
         .iter()
         .find(|(n, _)| *n == format!("{load}.loads"))
@@ -41,7 +41,7 @@ fn xml_default(element: &str, model: &str, load: &str) -> (String, Vec<u8>) {
     )
 }
 
-fn sep(mac: &str, load: &str) -> (String, Vec<u8>) {
+pub fn sep(mac: &str, load: &str) -> (String, Vec<u8>) {
     (
         format!("SEP{mac}.cnf.xml"),
         format!("<device>\n<loadInformation>{load}</loadInformation>\n</device>\n").into_bytes(),
