@@ -172,3 +172,14 @@ fn a_jump_the_rules_refuse_is_a_finding_and_a_note() {
     let text = describe_jump(&refused[0]);
     assert!(text.starts_with("The model took SIP41.9-4-2SR3-1S from SCCP41.8-3-1S, but the matrix says refused (rule J1"), "{text}");
 }
+
+#[test]
+fn a_file_phoneup_could_not_read_is_a_finding_only_when_the_phone_asks_for_it() {
+    let mut root = root_for("SIP41.9-4-2SR3-1S", &SIP_9);
+    root.unread
+        .push((format!("CTLSEP{MAC}.tlv"), "too large".into()));
+    root.unread.push(("notes.txt".into(), "unreadable".into()));
+    let check = run("SCCP41.8-5-2S", None, &root, ServerBehaviour::FileNotFound);
+    assert_eq!(kinds(&check), [RootKind::Unreadable]);
+    assert_eq!(check.findings[0].file, Some(format!("CTLSEP{MAC}.tlv")));
+}

@@ -416,10 +416,10 @@ impl Placement {
         };
         let flashed = self.flashed(k, target, &consistent);
         let probe = self.probe.take();
-        // A probe a boot did not name (it named nothing instead) is named by the next one.
-        let unshown = probe
-            .clone()
-            .filter(|_| std::mem::take(&mut self.named_nothing));
+        // A probe a boot did not name (it named nothing instead) is named by the next one. The
+        // mark is this boot's only, probe or not.
+        let named_nothing = std::mem::take(&mut self.named_nothing);
+        let unshown = probe.clone().filter(|_| named_nothing);
         self.probed.retain(|c| Some(c) != unshown.as_ref());
         let was_probe = probe.is_some();
         self.boot.clear();

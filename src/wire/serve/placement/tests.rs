@@ -858,6 +858,7 @@ fn a_boot_that_may_run_any_ual_load_names_no_load_and_parts_them_by_protocol() {
         .collect();
     let mut p = Placement::new(ual.clone());
     let managed = boot_through(&mut p, &k, target, "P0S3-07-4-00");
+    assert!(p.named_nothing, "the boot named no load");
     let said = |name: &str| managed.iter().find(|(n, _)| n == name).map(|(_, d)| d);
     assert_eq!(said("XMLDefault.cnf.xml"), Some(&Directive::nothing()));
     assert_eq!(
@@ -893,4 +894,5 @@ fn a_boot_that_may_run_any_ual_load_names_no_load_and_parts_them_by_protocol() {
         managed.iter().all(|(_, d)| *d != Directive::nothing()),
         "{managed:?}"
     );
+    assert!(!p.named_nothing);
 }
