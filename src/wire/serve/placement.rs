@@ -879,4 +879,6 @@ mod aim;
 mod replay;
 pub use replay::{replay, Logged};
 #[cfg(test)]
+mod parts_tests;
+#[cfg(test)]
 mod tests;
