@@ -29,6 +29,13 @@ fn sent(file: &str) -> String {
     format!("Nov 21 10:00:00 h dnsmasq-tftp[1]: sent /srv/tftp/{file} to 127.0.0.1")
 }
 
+/// The story of dnsmasq lines sending each of `files`, in order.
+fn story_of_sent(files: &[&str]) -> Story {
+    let lines: Vec<String> = files.iter().map(|f| sent(f)).collect();
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    story(&refs)
+}
+
 #[test]
 fn a_line_naming_no_transfer_goes_to_the_one_still_open() {
     // atftpd without thread ids: the second phone's file is not found, then a transfer
@@ -69,17 +76,12 @@ fn each_server_counts_its_own_lines() {
 #[test]
 fn an_old_image_refuses_a_ual_era_image() {
     // MARKWILSON-2008: SCCP 3.x pointed at P0S3-07-4-00 fetched it and came back as before.
-    let lines: Vec<String> = [
+    let s = story_of_sent(&[
         "OS79XX.TXT",
         "P0S3-07-4-00.bin",
         "OS79XX.TXT",
         "P0S3-07-4-00.bin",
-    ]
-    .iter()
-    .map(|f| sent(f))
-    .collect();
-    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
-    let s = story(&refs);
+    ]);
     assert_eq!(
         kinds(&s),
         vec![(Kind::ImageRefused, "P0S3-07-4-00.bin".into(), 1)]
@@ -90,17 +92,12 @@ fn an_old_image_refuses_a_ual_era_image() {
 fn an_image_is_refused_by_the_era_of_the_next_boot_alone() {
     // As MARKWILSON-2008's, but the next boot does not ask for the image again: the era of
     // its start (OS79XX.TXT, before the loader) says the UAL-era image was not taken.
-    let lines: Vec<String> = [
+    let s = story_of_sent(&[
         "OS79XX.TXT",
         "P0S3-07-4-00.bin",
         "OS79XX.TXT",
         "SEPDefault.cnf",
-    ]
-    .iter()
-    .map(|f| sent(f))
-    .collect();
-    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
-    let s = story(&refs);
+    ]);
     assert_eq!(
         kinds(&s),
         vec![(Kind::ImageRefused, "P0S3-07-4-00.bin".into(), 1)]
@@ -110,18 +107,14 @@ fn an_image_is_refused_by_the_era_of_the_next_boot_alone() {
 
 #[test]
 fn the_same_image_again_at_the_next_boot_of_the_same_era_was_refused() {
-    let lines: Vec<String> = [
+    let s = story_of_sent(&[
         "OS79XX.TXT",
         "P0S3-05-3-00.sbn",
         "OS79XX.TXT",
         "P0S3-05-3-00.sbn",
-    ]
-    .iter()
-    .map(|f| sent(f))
-    .collect();
-    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    ]);
     assert_eq!(
-        kinds(&story(&refs)),
+        kinds(&s),
         vec![(Kind::ImageRefused, "P0S3-05-3-00.sbn".into(), 1)]
     );
 }
@@ -137,9 +130,7 @@ fn the_loader_fetched_again_by_its_own_hunt_is_the_next_stage_not_a_refusal() {
         "P003-08-11-00.sbn",
         "P0S3-08-11-00.sb2",
     ];
-    let lines: Vec<String> = files.iter().map(|f| sent(f)).collect();
-    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
-    assert_eq!(kinds(&story(&refs)), vec![]);
+    assert_eq!(kinds(&story_of_sent(&files)), vec![]);
 }
 
 #[test]
