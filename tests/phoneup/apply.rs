@@ -12,10 +12,10 @@ use serde_json::Value;
 use super::support::{card, firmware_for_the_card, forced_apply, Test, USERS_XML};
 
 /// MARKWILSON-2008's SIPDefault.cnf: `;begin`/`;end`, inline `;` comments, curly quotes, CR LF here.
-const SEED_003_SIPDEFAULT: &str = ";begin\r\nimage_version: P0S3-08-2-00\r\nproxy_register: 1\r\ndial_template: dialplan\r\ntftp_cfg_dir: \u{201c}\u{201d}\r\nsntp_server: \u{201c}ntp.sipgate.net\u{201d}\r\n# NAT/Firewall Traversal\r\nnat_enable: 1 ; 0-Disabled (default), 1-Enabled\r\nvoip_control_port: 5060 ; UDP port used for SIP messages (default \u{2013} 5060)\r\ntelnet_level: 2\r\n;end\r\n";
+const MARKWILSON_SIPDEFAULT: &str = ";begin\r\nimage_version: P0S3-08-2-00\r\nproxy_register: 1\r\ndial_template: dialplan\r\ntftp_cfg_dir: \u{201c}\u{201d}\r\nsntp_server: \u{201c}ntp.sipgate.net\u{201d}\r\n# NAT/Firewall Traversal\r\nnat_enable: 1 ; 0-Disabled (default), 1-Enabled\r\nvoip_control_port: 5060 ; UDP port used for SIP messages (default \u{2013} 5060)\r\ntelnet_level: 2\r\n;end\r\n";
 
 /// FUSSYLOGIC-7940's SIPDefault.cnf: `#` comments, no image_version line at all, LF.
-const SEED_004_SIPDEFAULT: &str = "# Proxy server address should probably be more accuratly be called\n# the SIP server\nproxy1_address: x.x.x.x\n# proxy_register tell it to connect to the SIP server (why would you\n# want to set this to 0?!\nproxy_register: 1\n\nsntp_server: \"pool.ntp.org\"\ndate_format : D/M/Y\n\n# The directory_url contains a URL to the directory XML file\ndirectory_url: \"http://www.example.com/directory.xml\"\n\nmessages_uri: \"8500\"\n";
+const FUSSYLOGIC_SIPDEFAULT: &str = "# Proxy server address should probably be more accuratly be called\n# the SIP server\nproxy1_address: x.x.x.x\n# proxy_register tell it to connect to the SIP server (why would you\n# want to set this to 0?!\nproxy_register: 1\n\nsntp_server: \"pool.ntp.org\"\ndate_format : D/M/Y\n\n# The directory_url contains a URL to the directory XML file\ndirectory_url: \"http://www.example.com/directory.xml\"\n\nmessages_uri: \"8500\"\n";
 
 /// Every file of a directory (not `.phoneup`), with its bytes.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -37,7 +37,7 @@ fn the_card_walk_plan_apply_reboot_until_the_target_keeps_the_users_settings() {
     let test = Test::new();
     let firmware = firmware_for_the_card();
     let mut files: Vec<(&str, &[u8])> = firmware.iter().map(|(n, b)| (*n, b.as_slice())).collect();
-    files.push(("SIPDefault.cnf", SEED_004_SIPDEFAULT.as_bytes()));
+    files.push(("SIPDefault.cnf", FUSSYLOGIC_SIPDEFAULT.as_bytes()));
     files.push(("RINGLIST.DAT", b"CTU CTU.raw\n"));
     let dir = test.dir("apply-walk", &files);
     let before = snapshot(&dir);
@@ -67,7 +67,7 @@ fn the_card_walk_plan_apply_reboot_until_the_target_keeps_the_users_settings() {
     let sip = fs::read_to_string(dir.join("SIPDefault.cnf")).unwrap();
     assert_eq!(
         sip,
-        format!("{SEED_004_SIPDEFAULT}image_version: P0S3-08-11-00\n")
+        format!("{FUSSYLOGIC_SIPDEFAULT}image_version: P0S3-08-11-00\n")
     );
     assert_eq!(
         fs::read(dir.join("RINGLIST.DAT")).unwrap(),
@@ -97,7 +97,7 @@ fn markwilson_2008_sipdefault_with_crlf_and_inline_comments_changes_in_one_value
     let test = Test::new();
     let firmware = firmware_for_the_card();
     let mut files: Vec<(&str, &[u8])> = firmware.iter().map(|(n, b)| (*n, b.as_slice())).collect();
-    files.push(("SIPDefault.cnf", SEED_003_SIPDEFAULT.as_bytes()));
+    files.push(("SIPDefault.cnf", MARKWILSON_SIPDEFAULT.as_bytes()));
     files.push(("OS79XX.TXT", b"P003-08-2-00\r\n"));
     let dir = test.dir("apply-markwilson-2008", &files);
     let before = snapshot(&dir);
@@ -106,7 +106,7 @@ fn markwilson_2008_sipdefault_with_crlf_and_inline_comments_changes_in_one_value
     let sip = fs::read_to_string(dir.join("SIPDefault.cnf")).unwrap();
     assert_eq!(
         sip,
-        SEED_003_SIPDEFAULT.replace(
+        MARKWILSON_SIPDEFAULT.replace(
             "image_version: P0S3-08-2-00",
             "image_version: P003-08-11-00"
         )
@@ -126,7 +126,7 @@ fn dry_run_writes_nothing_and_shows_a_unified_diff() {
     let dir = test.dir(
         "dry",
         &[
-            ("SIPDefault.cnf", SEED_004_SIPDEFAULT.as_bytes()),
+            ("SIPDefault.cnf", FUSSYLOGIC_SIPDEFAULT.as_bytes()),
             ("P0S3-06-3-00.bin", STAND_IN_IMAGE),
         ],
     );

@@ -1,7 +1,5 @@
 //! The upgrade matrix stays canonical and consistent (in the spirit of typos' verify test).
 
-use std::path::Path;
-
 use phoneup::knowledge::graph::UpgradeGraph;
 use phoneup::knowledge::load_id::Kind;
 use phoneup::knowledge::matrix::{Matrix, Verdict};
@@ -269,26 +267,32 @@ fn loaders_belong_to_a_package() {
     }
 }
 
+/// The five field reports the project began with are sources by their public origin, each with
+/// the address a user opens (the old test of `seed-` sources pointing at files beside the
+/// checkout had nothing left to look at).
 #[test]
-fn seed_sources_point_at_existing_seed_files_when_shared_is_beside_the_repo() {
-    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    if !shared.join("shared/seeds").is_dir() {
-        eprintln!("skipped: ../shared/seeds is not beside this checkout");
-        return;
-    }
-    for source in builtin()
-        .sources
-        .iter()
-        .filter(|s| s.key.starts_with("seed-"))
-    {
-        let path = shared.join(source.location.as_deref().expect("seeds have a `where`"));
+fn the_founding_field_reports_are_sources_with_a_public_address() {
+    let matrix = builtin();
+    for key in [
+        "MCLEAN-CTLSEP",
+        "VI-FWISSUES",
+        "TCG-7960",
+        "MARKWILSON-2008",
+        "FUSSYLOGIC-7940",
+    ] {
+        let source = matrix
+            .sources
+            .iter()
+            .find(|s| s.key == key)
+            .unwrap_or_else(|| panic!("no source {key}"));
+        let url = source.url.as_deref().unwrap_or_default();
         assert!(
-            path.is_file(),
-            "{} names {}, which does not exist",
-            source.key,
-            path.display()
+            url.starts_with("http"),
+            "{key} has no public address: {url:?}"
         );
+        assert_eq!(source.location, None, "{key} points at a local file");
     }
+    assert!(!matrix.sources.iter().any(|s| s.key.starts_with("seed-")));
 }
 
 #[test]

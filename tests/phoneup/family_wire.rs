@@ -1,6 +1,6 @@
 //! A Java-based phone (the 7961G) against a real TFTP server on loopback (phoneup's own sender in
 //! the test's wrong or right server; stand-in packages, never Cisco files): `simulate --server`
-//! reproduces seed 000's CTLSEP loop and names the server's fix; `probe --model 7961` catches the
+//! reproduces MCLEAN-CTLSEP's loop and names the server's fix; `probe --model 7961` catches the
 //! wrong answer, and with a plan checks the first stage's files and replays it over the wire.
 
 use std::fs;
@@ -17,7 +17,7 @@ const FROM: &str = "SCCP41.8-3-1S";
 const TO: &str = "SIP41.9-4-2SR3-1S";
 /// The bridge's package, with stand-in component names (the sources do not name them).
 const BRIDGE: &str = "SCCP41.8-5-2S.loads\r\njar41sccp.stand-in-852.sbn \r\ncnu41.stand-in-852.sbn\r\napps41.stand-in-852.sbn\r\ndsp41.stand-in-852.sbn \r\ncvm41sccp.stand-in-852.sbn \r\n";
-/// Seed 000's SCCP 8.3(1) package, with stand-in components.
+/// MCLEAN-CTLSEP's SCCP 8.3(1) package, with stand-in components.
 const SEED: &str = "SCCP41.8-3-1S.loads\r\njar41sccp.8-3-0-50.sbn \r\ncnu41.8-3-0-50.sbn\r\napps41.8-3-0-50.sbn\r\ndsp41.8-3-0-50.sbn \r\ncvm41sccp.8-3-0-50.sbn \r\n";
 
 /// Writes a package's `.loads`, its components and the 7961G's term file into `dir`.
@@ -60,7 +60,7 @@ fn probe(server: &str, extra: &[&str]) -> (i32, Value) {
 }
 
 #[test]
-fn simulate_server_reproduces_seed_000s_ctlsep_loop_and_names_the_servers_fix() {
+fn simulate_server_reproduces_mcleans_ctlsep_loop_and_names_the_servers_fix() {
     let test = Test::named("family-wire-seed");
     let dir = root(&test, "root", SEED, FROM);
     let wrong = WrongServer::start(&dir, Wrong::MissingAnswered(2));

@@ -61,7 +61,7 @@ fn fussylogic_7940_root(test: &Test, tag: &str) -> std::path::PathBuf {
 #[test]
 fn fussylogic_7940_gets_a_plan_in_its_own_spelling_that_apply_accepts_and_the_phone_completes() {
     let test = Test::new();
-    let dir = fussylogic_7940_root(&test, "seed-004-spelling");
+    let dir = fussylogic_7940_root(&test, "fussylogic-spelling");
     let route = ["--from", "P0S3-05-3-00", "--to", "P0S3-08-11-00"];
     let mut args = vec!["plan"];
     args.extend(route);

@@ -208,7 +208,7 @@ fn tcg_7960_downgrade_to_6_3_and_no_way_below_5() {
 }
 
 #[test]
-fn seeds_000_to_002_ctlsep_loop_behind_a_server_that_answers_missing_files_wrongly() {
+fn the_field_reports_ctlsep_loop_behind_a_server_that_answers_missing_files_wrongly() {
     let mut root = TftpRoot::new();
     root.insert("SIPDefault.cnf", "image_version: P0S3-08-2-00\n");
     let bad_server = Phone {

@@ -2,7 +2,7 @@
 //! packages: `apply` writes stage 1, `probe --model 7961` finds nothing wrong and the phone model
 //! takes the stage over the wire; a component copied in the wrong case is File not found on this
 //! case-sensitive server; and behind tftpd-hpa without `--secure` the phone loops on CTLSEP as
-//! seed 000's 7961G did, with the fix for that server.
+//! MCLEAN-CTLSEP's 7961G did, with the fix for that server.
 
 use std::fs;
 use std::path::Path;
@@ -103,7 +103,7 @@ fn a_7961_stage_applied_is_clean_on_tftpd_hpa_and_the_model_takes_it_over_the_wi
 }
 
 #[test]
-fn seed_000s_7961_loops_on_ctlsep_behind_tftpd_hpa_without_secure_and_the_fix_says_so() {
+fn mcleans_7961_loops_on_ctlsep_behind_tftpd_hpa_without_secure_and_the_fix_says_so() {
     let test = Test::new();
     let sep = format!("SEP{MAC}.cnf.xml");
     let dir = test.dir(
