@@ -96,11 +96,21 @@ pub fn render(
     directive: &Directive,
     dir: &impl Directory,
 ) -> Result<Option<Vec<u8>>, String> {
-    let user = || {
+    render_over(file, name, directive, || {
         dir.read_small(name)
             .map(|bytes| String::from_utf8(bytes).map_err(|_| format!("{name} is not UTF-8 text")))
             .transpose()
-    };
+    })
+}
+
+/// [`render`] over the user's own copy of the file as `user` reads it (`Ok(None)`: the user has
+/// none), read only when the directive names something there.
+pub fn render_over(
+    file: Managed,
+    name: &str,
+    directive: &Directive,
+    user: impl Fn() -> Result<Option<String>, String>,
+) -> Result<Option<Vec<u8>>, String> {
     Ok(match file {
         Managed::Os79xx => directive
             .os79xx

@@ -7,12 +7,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::files::{loads, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
+use crate::files::loads;
 use crate::knowledge::firmware::is_firmware;
 use crate::knowledge::load_id::LoadId;
 use crate::knowledge::phones::Model;
 use crate::phone::{Answer, Phone, Server};
-use crate::wire::serve::answers::{Directive, Managed};
+use crate::wire::serve::answers::{self, Directive, Managed};
 use crate::wire::serve::placement::Proposal;
 
 /// One request of a boot, with serve's answer, as the phone model replays it.
@@ -56,23 +56,20 @@ impl Then<'_> {
             self.first
         };
         self.asked.push(name.to_string());
-        let text = match managed {
-            Some(Managed::Os79xx) => d.os79xx.as_deref().map(os79xx_txt::render),
-            Some(Managed::XmlDefault) => d
-                .xml_load
-                .as_deref()
-                .map(|load| xml_default_cnf_xml::render(load, Model::Both)),
-            Some(Managed::SipDefault) => d.image_version.as_deref().map(sip_default_cnf::render),
-            Some(Managed::SepXml | Managed::SipMac) => None,
+        let bytes = match managed {
+            // As serve answers a user with no file of their own.
+            Some(file) => answers::render_over(file, name, d, || Ok(None))
+                .ok()
+                .flatten(),
             None => name
                 .strip_suffix(".loads")
                 .filter(|_| is_firmware(name))
-                .map(|stem| loads::stand_in(stem, stem, stem)),
+                .map(|stem| loads::stand_in(stem, stem, stem).into_bytes()),
         };
-        match text {
-            Some(text) => Answer::Served {
-                size: text.len() as u64,
-                contents: Some(text.into_bytes()),
+        match bytes {
+            Some(bytes) => Answer::Served {
+                size: bytes.len() as u64,
+                contents: Some(bytes),
             },
             None => Answer::NotFound,
         }
