@@ -5,9 +5,10 @@ use std::path::PathBuf;
 use clap::ValueHint;
 
 use crate::cli::answer::{Answer, Context};
-use crate::cli::args::{route, server_arg, LoadValue, ModelChoice, PhoneArgs, Route, ServerArg};
+use crate::cli::args::{
+    mac, route, server_arg, LoadValue, ModelChoice, PhoneArgs, Route, ServerArg,
+};
 use crate::error::Error;
-use crate::files::mac::Mac;
 use crate::knowledge::family::JavaModel;
 use crate::knowledge::phones::Model;
 use crate::output::{shell_word, Format};
@@ -64,12 +65,7 @@ impl Args {
         }
         let (phones, from, to) =
             family::resolve(model, &self.from, self.to.as_deref().unwrap_or(&self.from))?;
-        let mac = match &booting.phone.mac {
-            Some(mac) => Some(mac.parse::<Mac>().map_err(|e| Error::Usage {
-                message: format!("--mac: {e}"),
-            })?),
-            None => None,
-        };
+        let mac = mac(&booting.phone.mac)?;
         let root = TftpRoot::from_dir(&dir)?;
         let request = check::FamilyRootRequest {
             phones: &phones,

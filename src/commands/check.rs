@@ -11,9 +11,8 @@ use crate::files::os79xx_txt;
 use crate::knowledge::matrix::{Confidence, Mechanism};
 use crate::output::finding::{self, Finding};
 use crate::output::shell_word;
-use crate::output::NextStep;
 use crate::output::{self, Style};
-use crate::plan::check::{Check, RootCheck, RootFinding, Verdict};
+use crate::plan::check::{Check, RootCheck, Verdict};
 use crate::plan::family::FamilyCheck;
 use crate::plan::stage::{self, Stage};
 
@@ -152,7 +151,8 @@ impl Report for Check {
     }
 }
 
-/// A root check of either kind of phone: each simulation, then the verdict.
+/// A root check of either kind of phone: each simulation, the entries not served, the verdict
+/// (all good, or NOT OK with each finding) and the next step.
 impl<S: Report> Report for RootCheck<S> {
     /// 0 when every phone simulated ends where it should, 1 otherwise.
     fn exit_code(&self) -> u8 {
@@ -160,84 +160,57 @@ impl<S: Report> Report for RootCheck<S> {
     }
 
     fn to_text(&self, style: &Style) -> String {
-        root_answer(
-            style,
-            &self.simulations,
-            RootAnswer {
-                ok: self.ok,
-                to: self.to.as_deref(),
-                phones: &self.phones,
-                findings: &self.findings,
-                next_step: self.next_step.as_ref(),
-                skipped: &self.skipped,
-            },
-        )
-    }
-}
-
-/// The part of a root check's answer that does not depend on the phone's kind.
-struct RootAnswer<'a> {
-    ok: bool,
-    to: Option<&'a str>,
-    phones: &'a [Option<Mac>],
-    findings: &'a [RootFinding],
-    next_step: Option<&'a NextStep>,
-    skipped: &'a [String],
-}
-
-/// Each simulation, the entries not served, the verdict (all good, or NOT OK with each
-/// finding) and the next step.
-fn root_answer<S: Report>(style: &Style, simulations: &[S], answer: RootAnswer) -> String {
-    let mut out = String::new();
-    for simulation in simulations {
-        out.push_str(&simulation.to_text(style));
-        out.push('\n');
-    }
-    for skipped in answer.skipped {
-        let _ = writeln!(out, "Not served: {skipped}");
-    }
-    let who = match answer.phones {
-        [None] => "the phone".to_string(),
-        [Some(mac)] => format!("phone {mac}"),
-        macs => format!(
-            "the phones ({})",
-            macs.iter()
-                .flatten()
-                .map(Mac::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
-    if answer.ok {
-        let verdict = match answer.to {
-            Some(to) => format!("{who} ends on {to}."),
-            None => format!("{who} settles on a load, and nothing it reads names another."),
+        let mut out = String::new();
+        for simulation in &self.simulations {
+            out.push_str(&simulation.to_text(style));
+            out.push('\n');
+        }
+        for skipped in &self.skipped {
+            let _ = writeln!(out, "Not served: {skipped}");
+        }
+        let who = match self.phones.as_slice() {
+            [None] => "the phone".to_string(),
+            [Some(mac)] => format!("phone {mac}"),
+            macs => format!(
+                "the phones ({})",
+                macs.iter()
+                    .flatten()
+                    .map(Mac::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         };
-        out.push_str(&finding::all_good(style, &verdict));
-        return out;
+        if self.ok {
+            let verdict = match &self.to {
+                Some(to) => format!("{who} ends on {to}."),
+                None => format!("{who} settles on a load, and nothing it reads names another."),
+            };
+            out.push_str(&finding::all_good(style, &verdict));
+            return out;
+        }
+        let verdict = match &self.to {
+            Some(to) => format!(": {who} does not end on {to}"),
+            None => format!(": {who} does not settle where the files say"),
+        };
+        out.push_str(&finding::not_ok(style, self.findings.len(), &verdict));
+        for found in &self.findings {
+            out.push_str(
+                &Finding {
+                    severity: finding::Severity::Problem,
+                    kind: &json_name(&found.kind),
+                    place: found.file.as_deref(),
+                    what: &found.problem,
+                    details: &[],
+                    fix: None,
+                }
+                .to_text(style),
+            );
+        }
+        if let Some(next) = &self.next_step {
+            out.push_str(&next.to_text(style));
+        }
+        out
     }
-    let verdict = match answer.to {
-        Some(to) => format!(": {who} does not end on {to}"),
-        None => format!(": {who} does not settle where the files say"),
-    };
-    out.push_str(&finding::not_ok(style, answer.findings.len(), &verdict));
-    for found in answer.findings {
-        out.push_str(
-            &Finding {
-                severity: finding::Severity::Problem,
-                kind: &json_name(&found.kind),
-                place: found.file.as_deref(),
-                what: &found.problem,
-                details: &[],
-                fix: None,
-            }
-            .to_text(style),
-        );
-    }
-    if let Some(next) = answer.next_step {
-        out.push_str(&next.to_text(style));
-    }
-    out
 }
 
 /// The check of a Java-based phone's jump: safe, refused (with the bridge to stage) or unknown.

@@ -211,7 +211,7 @@ fn names_a_seed(text: &str) -> Option<String> {
         let rest = lower[at + 4..].trim_start_matches('s');
         let rest = rest.strip_prefix([' ', '-', '_']).unwrap_or(rest);
         rest.starts_with("00")
-            .then(|| lower[at..(at + 20).min(lower.len())].to_string())
+            .then(|| lower[at..].chars().take(20).collect())
     })
 }
 
@@ -288,6 +288,7 @@ fn no_output_or_page_names_a_field_report_by_the_team_s_number() {
         "Seeds 000 to 002",
         "seed-003.tftpd32.log",
         "seed_004_root",
+        "seed 002 \u{2192}\u{2192}\u{2192}\u{2192}\u{2192}\u{2192}",
     ] {
         assert!(names_a_seed(said).is_some(), "{said}");
     }

@@ -65,7 +65,8 @@ fn function_name(line: &str) -> Option<String> {
         rest = rest.strip_prefix(prefix).unwrap_or(rest);
     }
     let rest = rest.strip_prefix("fn ")?;
-    if line.trim_end().ends_with(';') {
+    // A declaration, or a body on the `fn` line itself (`fn f() {}`): nothing to measure.
+    if line.trim_end().ends_with(';') || line.trim_end().ends_with('}') {
         return None;
     }
     let name: String = rest
@@ -121,6 +122,7 @@ fn the_function_measure_counts_from_fn_to_its_closing_brace() {
     );
     assert_eq!(long_functions(&text, 123), vec![]);
     assert_eq!(function_name("fn declared();"), None);
+    assert_eq!(function_name("    fn empty() {}"), None);
     assert_eq!(function_name("let fn_x = 1;"), None);
     assert_eq!(function_name("pub async fn go() {"), Some("go".into()));
 }

@@ -183,3 +183,30 @@ fn a_file_phoneup_could_not_read_is_a_finding_only_when_the_phone_asks_for_it() 
     assert_eq!(kinds(&check), [RootKind::Unreadable]);
     assert_eq!(check.findings[0].file, Some(format!("CTLSEP{MAC}.tlv")));
 }
+
+#[test]
+fn a_directory_that_makes_the_phone_take_a_jump_no_rule_calls_safe_is_not_ok() {
+    // MCLEAN-CTLSEP's root: a 7961G on SCCP 7 is sent straight to SCCP 8.3(1), which rule J9
+    // leaves open; the model takes it and settles there.
+    let root = root_for(
+        "SCCP41.8-3-1S",
+        &[
+            "jar41sccp.8-3-0-50.sbn",
+            "cnu41.8-3-0-50.sbn",
+            "apps41.8-3-0-50.sbn",
+            "dsp41.8-3-0-50.sbn",
+            "cvm41sccp.8-3-0-50.sbn",
+        ],
+    );
+    let check = run(
+        "TERM41.7-0-3-0S",
+        Some("SCCP41.8-3-1S"),
+        &root,
+        ServerBehaviour::FileNotFound,
+    );
+    assert!(!check.ok);
+    assert_eq!(kinds(&check), [RootKind::UnsafeJump]);
+    assert!(check.reasons[0].contains("rule J9"), "{}", check.reasons[0]);
+    assert_eq!(check.simulations[0].notes.len(), 1);
+    assert_eq!(check.simulations[0].running, "SCCP41.8-3-1S");
+}
