@@ -375,7 +375,9 @@ fn a_flood_of_new_macs_under_all_leaves_other_requests_answered() {
     let _ = child.kill();
     let _ = child.wait();
     assert!(rounds >= 5, "{rounds} rounds");
-    assert!(slowest < Duration::from_secs(2), "waited {slowest:?}");
+    // Each round gives up at 2 s; an answer is owed within 1 s, as under the spoofed flood
+    // (serve_spoofed.rs).
+    assert!(slowest < Duration::from_secs(1), "waited {slowest:?}");
 }
 
 #[test]
