@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::ValueHint;
 
-use crate::cli::answer::Answer;
+use crate::cli::answer::{Answer, Context};
 use crate::cli::args;
 use crate::commands;
 use crate::error::Error;
@@ -39,9 +39,9 @@ impl Args {
             .expect("clap requires --tftp-root or the directory")
     }
 
-    pub(crate) fn run(self) -> Result<Answer, Error> {
+    pub(crate) fn run(self, context: &Context) -> Result<Answer, Error> {
         let mac = args::mac(&self.mac)?;
-        let mut report = lint::lint(&self.dir(), mac, self.journal.as_deref())?;
+        let mut report = lint::lint(context.matrix()?, &self.dir(), mac, self.journal.as_deref())?;
         commands::lint::next_step(&mut report, mac, self.journal.as_deref());
         Ok(Answer::report(self.format, &report))
     }

@@ -125,7 +125,7 @@ fn execute(cli: Cli) -> Result<Answer, Error> {
         Command::Apply(args) => args.run(&context),
         Command::Undo(args) => args.run(),
         Command::Inventory(args) => args.run(&context),
-        Command::Lint(args) => args.run(),
+        Command::Lint(args) => args.run(&context),
         Command::Diagnose(args) => args.run(&context),
         Command::Graph(args) => args.run(&context),
         Command::Completions(args) => Ok(args.run(Cli::command())),

@@ -19,6 +19,7 @@ use crate::files::{
 };
 use crate::knowledge::family::JavaLoad;
 use crate::knowledge::load_id::{Era, Kind, LoadId, LoadIdError, Protocol};
+use crate::knowledge::matrix::Matrix;
 use crate::knowledge::package::{Impostor, Packages};
 use crate::knowledge::typography;
 use crate::output::NextStep;
@@ -193,6 +194,8 @@ const FIXED_NAMES: [&str; 6] = [
 
 struct Linter<'a> {
     root: &'a TftpRoot,
+    /// The matrix in use (`--matrix`, or the built-in one): its packages and family rules.
+    matrix: &'a Matrix,
     findings: Vec<Finding>,
     /// With `--mac`: only this phone's per-phone files are checked.
     mac: Option<Mac>,
@@ -331,7 +334,7 @@ impl Linter<'_> {
 
     /// Firmware files that are not what their names say ([`Packages::impostor`]).
     fn impostors(&mut self) {
-        let packages = Packages::builtin();
+        let packages = Packages::of(self.matrix);
         let found: Vec<(String, String, String)> = self
             .root
             .names()
@@ -667,13 +670,19 @@ mod family;
 /// Lints a TFTP root: the default files, and the per-phone files of every phone, or with `mac`
 /// of that phone only. `journal` is the undo journal's folder when apply was given one: a
 /// per-phone file that `apply --mac` wrote is meant to differ from the default files.
-pub fn lint(dir: &Path, mac: Option<Mac>, journal: Option<&Path>) -> Result<Lint, Error> {
+pub fn lint(
+    matrix: &Matrix,
+    dir: &Path,
+    mac: Option<Mac>,
+    journal: Option<&Path>,
+) -> Result<Lint, Error> {
     let root = TftpRoot::from_dir(dir)?;
     let written: BTreeSet<String> = UndoJournal::read_only(dir, journal)
         .map(|j| j.written_files())
         .unwrap_or_default();
     let mut linter = Linter {
         root: &root,
+        matrix,
         findings: Vec::new(),
         mac,
     };

@@ -174,6 +174,24 @@ fn a_reset_phone_told_a_load_past_the_bridge_is_found_with_the_rule() {
     let problem = refused[0]["problem"].as_str().unwrap();
     assert!(problem.contains("term61.default.loads lists the files of SCCP41.8-3-1S: a factory-reset 7961G loads SCCP41.8-3-1S first, and the matrix refuses SCCP41.8-3-1S -> SIP41.9-4-2SR3-1S (rule J1"), "{problem}");
     assert!(refused[0]["phone"].as_str().unwrap().contains("TP-CUCM"));
+    // The rules are the matrix's in use: with J1 left open by a --matrix file, nothing refuses.
+    let j1 = "    - id: J1\n      summary: a load before 8.3(3) cannot take a load of 8.5(3) or later, SCCP or SIP\n      families: [\"11\", \"41\", \"42\", \"45\", \"70\", \"75\"]\n      verdict: ";
+    let builtin = phoneup::knowledge::matrix::BUILTIN_YAML;
+    assert!(builtin.contains(&format!("{j1}refused")));
+    let open = builtin.replacen(&format!("{j1}refused"), &format!("{j1}unknown"), 1);
+    let matrix = test.path().join("j1-open.yaml");
+    std::fs::write(&matrix, open).unwrap();
+    let (_, findings) = lint(
+        &test,
+        "own-matrix",
+        &files,
+        &["--matrix", matrix.to_str().unwrap()],
+    );
+    assert_eq!(
+        with_kind(&findings, "reset_jump_refused").len(),
+        0,
+        "{findings:?}"
+    );
     // A SEP file naming it instead: said once for the term file its family's models share.
     let mut by_sep: Vec<(String, Vec<u8>)> = files
         .iter()

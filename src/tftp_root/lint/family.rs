@@ -13,8 +13,6 @@ use super::{FindingKind, Linter, WRONG_CASE};
 use crate::files::xml_default_cnf_xml;
 use crate::knowledge::family::{manifest_components, JavaFile, JavaLoad, JavaModel, MODELS};
 use crate::knowledge::matrix::families::FamilyVerdict;
-use crate::knowledge::matrix::Matrix;
-use crate::knowledge::Builtin;
 
 /// A load a configuration file names for a Java-based phone.
 struct Named {
@@ -36,7 +34,6 @@ impl Linter<'_> {
     /// Every check of the Java-based phones' files; `sep_files` are the `SEP<MAC>.cnf.xml` files
     /// checked (one phone's with `--mac`).
     pub(super) fn family(&mut self, sep_files: &[String]) {
-        let matrix = Matrix::builtin().expect("the built-in matrix is valid (build.rs checked it)");
         let named = self.named(sep_files);
         self.term_files();
         let mut checked: Vec<String> = Vec::new();
@@ -57,7 +54,7 @@ impl Linter<'_> {
                 checked.push(key);
                 self.family_load(entry);
             }
-            self.reset_jump(&matrix, entry);
+            self.reset_jump(entry);
         }
     }
 
@@ -214,7 +211,8 @@ impl Linter<'_> {
 
     /// After a factory reset, a phone loads what its term file lists, then reads its
     /// configuration: where the matrix refuses that jump, the phone never gets there.
-    fn reset_jump(&mut self, matrix: &Matrix, entry: &Named) {
+    fn reset_jump(&mut self, entry: &Named) {
+        let matrix = self.matrix;
         let models: Vec<JavaModel> = match entry.model {
             Some(model) => vec![model],
             None => MODELS
