@@ -5,6 +5,7 @@ use clap::ValueHint;
 
 use crate::cli::answer::{Answer, Context};
 use crate::cli::args::{mac, number_from_to, route, LoadValue, ModelChoice, Route};
+use crate::commands::apply::family as apply_family;
 use crate::error::Error;
 use crate::knowledge::phones::Model;
 use crate::output::{shell_word, Format, IoText, NextStep};
@@ -164,23 +165,11 @@ impl Args {
                 match family::plan(context.matrix()?, &phones, &from, &to) {
                     FamilyOutcome::Plan(plan) => (phones, Some(plan)),
                     FamilyOutcome::NoPath(check) => {
-                        return Err(Error::Usage {
-                            message: format!(
-                                "no plan from {from} to {to} (the jump is {}), so there is no stage to probe for; `phoneup check --from {from} --to {to}` says why",
-                                check.verdict
-                            ),
-                        })
+                        return Err(apply_family::no_plan(&check, &phones, "probe for"))
                     }
                 }
             }
-            (_, _, Some(model)) => (
-                family::Phones {
-                    family: model.family,
-                    models: vec![model],
-                    named: true,
-                },
-                None,
-            ),
+            (_, _, Some(model)) => (family::Phones::one(model), None),
             _ => {
                 return Err(Error::Usage {
                     message: "probe for a 7906 to 7975 with --model (such as --model 7961), or --from and --to".into(),
@@ -192,10 +181,7 @@ impl Args {
                 "phoneup apply --from {} --to {}{} --stage 1",
                 plan.from.id,
                 plan.to.id,
-                phones
-                    .model_value()
-                    .map(|m| format!(" --model {m}"))
-                    .unwrap_or_default()
+                apply_family::model_words(&phones)
             )
         });
         let probe = Probe {

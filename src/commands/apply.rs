@@ -30,7 +30,7 @@ use changes::{diff, link_note, missing_firmware, stage_changes, Planned};
 use shared::{shared_changes, SharedChange};
 
 mod changes;
-mod family;
+pub(crate) mod family;
 mod shared;
 
 /// Which phones a stage is for.

@@ -290,3 +290,30 @@ fn a_stage_the_replay_does_not_see_settle_is_found_with_the_servers_fix() {
         "{fix}"
     );
 }
+
+#[test]
+fn probe_with_no_plan_says_why_and_names_the_check_for_the_same_phone() {
+    // Refused before anything is sent (the address is never asked).
+    let (code, _, stderr) = Test::new().run(&[
+        "probe",
+        "--server",
+        "127.0.0.1:9",
+        "--model",
+        "7961",
+        "--from",
+        "SCCP41.8-3-1S",
+        "--to",
+        "SIP70.9-4-2SR3-1S",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("so no stage to probe for: the jump is refused (rule J8"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "then run: phoneup check --from SCCP41.8-3-1S --to SIP70.9-4-2SR3-1S --model 7961\n"
+        ),
+        "{stderr}"
+    );
+}

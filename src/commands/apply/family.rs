@@ -15,7 +15,7 @@ use crate::files::xml_default_cnf_xml::{self, Numbered};
 use crate::knowledge::family::{manifest_components, JavaLoad, JavaModel};
 use crate::knowledge::matrix::Matrix;
 use crate::output::{shell_word, NextStep};
-use crate::plan::family::{self, FamilyOutcome, FamilyPlan, Phones};
+use crate::plan::family::{self, FamilyCheck, FamilyOutcome, FamilyPlan, Phones};
 use crate::tftp_root::journal::UndoJournal;
 use crate::tftp_root::TftpRoot;
 
@@ -34,34 +34,40 @@ pub(super) fn plan_of(
     let (phones, from, to) = family::resolve(model, &request.plan.from, &request.plan.to)?;
     let plan = match family::plan(matrix, &phones, &from, &to) {
         FamilyOutcome::Plan(plan) => plan,
-        FamilyOutcome::NoPath(check) => {
-            let rule = check.rule.as_ref().map_or_else(
-                || "no rule of the matrix speaks about it".to_string(),
-                |r| {
-                    format!(
-                        "rule {}: {}",
-                        r.id,
-                        r.reason.as_deref().unwrap_or(&r.summary)
-                    )
-                },
-            );
-            return Err(Error::Usage {
-                message: format!(
-                    "there is no plan from {from} to {to}, so no stage to apply: the jump is {} ({rule}).\nNext: see what phoneup knows of it.\n  then run: phoneup check --from {} --to {}{}",
-                    check.verdict,
-                    shell_word(from.name()),
-                    shell_word(to.name()),
-                    model_words(&phones)
-                ),
-            });
-        }
+        FamilyOutcome::NoPath(check) => return Err(no_plan(&check, &phones, "apply")),
     };
     super::stage_in_range(request, &plan.from.id, &plan.to.id, plan.stages.len())?;
     Ok(Chosen { plan, phones })
 }
 
+/// Why a family command has no stage to work on (`what`: "apply", "probe for"): the verdict on
+/// the direct jump and its rule, and the `check` that says more, for the same phones.
+pub(crate) fn no_plan(check: &FamilyCheck, phones: &Phones, what: &str) -> Error {
+    let rule = check.rule.as_ref().map_or_else(
+        || "no rule of the matrix speaks about it".to_string(),
+        |r| {
+            format!(
+                "rule {}: {}",
+                r.id,
+                r.reason.as_deref().unwrap_or(&r.summary)
+            )
+        },
+    );
+    Error::Usage {
+        message: format!(
+            "there is no plan from {} to {}, so no stage to {what}: the jump is {} ({rule}).\nNext: see what phoneup knows of it.\n  then run: phoneup check --from {} --to {}{}",
+            check.from.id,
+            check.to.id,
+            check.verdict,
+            shell_word(&check.from.id),
+            shell_word(&check.to.id),
+            model_words(phones)
+        ),
+    }
+}
+
 /// ` --model 7961` when the user named the model, else nothing.
-pub(super) fn model_words(phones: &Phones) -> String {
+pub(crate) fn model_words(phones: &Phones) -> String {
     phones
         .model_value()
         .map(|m| format!(" --model {m}"))

@@ -26,6 +26,15 @@ pub struct Phones {
 }
 
 impl Phones {
+    /// The one model the user named.
+    pub fn one(model: JavaModel) -> Phones {
+        Phones {
+            family: model.family,
+            models: vec![model],
+            named: true,
+        }
+    }
+
     /// Every model of a family.
     pub fn family(code: &'static str) -> Phones {
         Phones {
@@ -202,11 +211,7 @@ pub fn resolve(
                     ),
                 });
             }
-            Phones {
-                family: model.family,
-                models: vec![model],
-                named: true,
-            }
+            Phones::one(model)
         }
         None => Phones::family(from.family()),
     };
