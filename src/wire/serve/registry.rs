@@ -389,7 +389,7 @@ impl<'m, D: Directory> Registry<'m, D> {
     ) -> Serve<D::File> {
         let mut phone = match self.phones.remove(mac) {
             Some(phone) => phone,
-            None => self.new_phone(mac, &target, hint),
+            None => self.new_phone(mac, &target, hint, Some(from)),
         };
         phone.address = Some(from.to_string());
         phone.last_seen_ms = self.now.wall_ms;

@@ -64,9 +64,8 @@ type Listening = (Receiver<Heard>, JoinHandle<Result<(), String>>, String);
 
 /// The CDP listener's thread and the pages in flight.
 pub struct Hearing {
+    /// Taken away once its thread ends, which is said once.
     cdp: Option<Listening>,
-    /// Why the listener stopped, told once.
-    cdp_error: Option<String>,
     last: HashMap<String, (Fact, Instant)>,
     port: Option<u16>,
     limits: Limits,
@@ -109,7 +108,6 @@ impl Hearing {
         let (answers_tx, answers) = mpsc::channel();
         Hearing {
             cdp,
-            cdp_error: None,
             last: HashMap::new(),
             port,
             limits: Limits::default(),
@@ -161,7 +159,8 @@ impl Hearing {
         let mut frames = Vec::new();
         if let Some((rx, thread, interface)) = &self.cdp {
             frames.extend(rx.try_iter().take(CDP_QUEUE));
-            if thread.is_finished() && self.cdp_error.is_none() {
+            // Said once: the listener is taken away here.
+            if thread.is_finished() {
                 let interface = interface.clone();
                 let why = match self.cdp.take().map(|(_, t, _)| t.join()) {
                     Some(Ok(Err(why))) => why,
@@ -171,7 +170,6 @@ impl Hearing {
                     "serve stopped listening for CDP on {}: {why}; it goes on without CDP",
                     Untrusted(interface)
                 );
-                self.cdp_error = Some(why.clone());
                 told.push(Told::Stopped(why));
             }
         }

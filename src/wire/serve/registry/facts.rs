@@ -225,7 +225,9 @@ impl<D: Directory> Registry<'_, D> {
         };
         let phone = match self.phones.remove(&mac) {
             Some(phone) => phone,
-            None if self.roster.phones.contains_key(&mac) => self.new_phone(&mac, &target, hint),
+            None if self.roster.phones.contains_key(&mac) => {
+                self.new_phone(&mac, &target, hint, None)
+            }
             None => {
                 // --all: a phone that has not asked yet; kept until it does, a bounded few.
                 self.heard.retain(|f| f.mac() != mac);
@@ -241,16 +243,24 @@ impl<D: Directory> Registry<'_, D> {
 
     /// A managed phone seen for the first time: from the load the phones file names, else from
     /// every load; then what was heard of it before it asked.
-    pub(super) fn new_phone(&mut self, mac: &str, target: &str, hint: Option<String>) -> Phone {
+    pub(super) fn new_phone(
+        &mut self,
+        mac: &str,
+        target: &str,
+        hint: Option<String>,
+        from: Option<SocketAddr>,
+    ) -> Phone {
         let candidates = match hint.filter(|h| self.knowledge.matrix.by_name(h).is_some()) {
             Some(hint) => vec![hint],
             None => self.knowledge.universe(),
         };
-        let phone = Phone::new(mac, target, candidates);
+        let mut phone = Phone::new(mac, target, candidates);
+        // Set before a fact it was heard with is said: its `heard` event names the client (none
+        // yet for a phone heard in CDP before it asks).
+        phone.address = from.map(|from| from.to_string());
         match self.heard.iter().position(|f| f.mac() == mac) {
             Some(at) => {
                 let fact = self.heard.remove(at).expect("found");
-                let mut phone = phone;
                 self.apply_fact(&mut phone, &fact);
                 phone
             }
@@ -664,6 +674,17 @@ mod tests {
         let walk = b.walk(&mut phone, TARGET, 20);
         assert_eq!(walk.boots, Some(1), "placed from what was heard: {walk:?}");
         assert!(b.registry.heard.is_empty());
+        // Its `heard` event names the client whose request placed it.
+        let heard: Vec<&Event> = b
+            .events
+            .iter()
+            .filter(|e| {
+                e.event == crate::wire::serve::events::Kind::Heard
+                    && e.mac.as_deref() == Some(phone.mac.as_str())
+            })
+            .collect();
+        assert_eq!(heard.len(), 1, "{heard:?}");
+        assert_ne!(heard[0].address, "-");
         for n in 0..MAX_HEARD as u32 + 40 {
             let mac = Handset::new(100 + n, "P00308000700").mac;
             b.registry.fact(b.now, &cdp(&mac, false, "P00308000700"));
