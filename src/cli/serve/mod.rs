@@ -426,12 +426,13 @@ impl Args {
         let clock = Clock::start();
         let resumed = std::mem::take(&mut ready.resumed);
         ready.registry.resume(clock.now(), resumed);
-        Saver::new(
+        let mut saver = Saver::new(
             ready.registry.state_path.clone(),
             ready.registry.dir.clone(),
-        )
-        .save_now(&ready.registry.phones)
-        .map_err(|why| usage(format!("{why}; choose another with --state PATH")))?;
+        );
+        saver
+            .save_now(&ready.registry.phones)
+            .map_err(|why| usage(format!("{why}; choose another with --state PATH")))?;
         self.start_line(&socket, &ready, user);
         let Ready {
             mut registry,
@@ -470,6 +471,7 @@ impl Args {
             clock,
             cdp,
             page_port: page_port(),
+            saver,
         }
         .run();
         stop.store(true, Ordering::SeqCst);
@@ -477,8 +479,8 @@ impl Args {
         drop(registry);
         let board = viewer.join().unwrap_or_default();
         drop(lock);
-        // A state file that cannot be written stops serve before it serves (exit 2).
-        let ran = ran.map_err(|why| usage(format!("{why}; choose another with --state PATH")))?;
+        // The transfer threads could not start: nothing was served (exit 2).
+        let ran = ran.map_err(usage)?;
         let code = if board.all_done() && ran.state_error.is_none() {
             EXIT_YES
         } else {

@@ -88,6 +88,9 @@ pub struct Server<'r, 'm> {
     pub cdp: Option<CdpListener>,
     /// The port phones' web pages are asked on ([`heard::page_port`]); `None`: none are.
     pub page_port: Option<u16>,
+    /// The state file's writer, which has written it once already (before serve says it
+    /// serves: a state it cannot write stops it there).
+    pub saver: Saver,
 }
 
 /// How a run went, beyond the phones.
@@ -122,8 +125,8 @@ struct Running<'r, 'm> {
 
 impl Server<'_, '_> {
     /// Serves until `stop` is set; then stops every transfer (each tells its phone), writes the
-    /// state a last time and returns. `Err` at once, before serving, when the state file cannot
-    /// be written.
+    /// state a last time and returns. `Err` at once, before serving, when the transfer threads
+    /// cannot start.
     pub fn run(self) -> Result<Ran, String> {
         let Server {
             socket,
@@ -134,10 +137,9 @@ impl Server<'_, '_> {
             clock,
             cdp,
             page_port,
+            saver,
         } = self;
         let limits = Limits::for_open_files(raise_open_files());
-        let mut saver = Saver::new(registry.state_path.clone(), registry.dir.clone());
-        saver.save_now(&registry.phones)?;
         let pool =
             Pool::new(&stop).map_err(|e| format!("cannot start the transfer threads: {e}"))?;
         let (reports_tx, reports) = mpsc::channel();
