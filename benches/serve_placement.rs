@@ -19,16 +19,7 @@ use phoneup::wire::serve::placement::{Knowledge, Proposal};
 /// The targets walked to: the SIP load of the design card, and an SCCP 8.x load.
 const TARGETS: [&str; 2] = ["P0S3-08-11-00", "P00308010200"];
 /// By requests alone, with CDP, with the web page, told.
-const WAYS: [Way; 4] = [
-    Way {
-        told: false,
-        cdp: false,
-        web: false,
-    },
-    Way::CDP,
-    Way::WEB,
-    Way::TOLD,
-];
+const WAYS: [Way; 4] = [Way::REQUESTS, Way::CDP, Way::WEB, Way::TOLD];
 
 fn main() {
     let matrix = Matrix::builtin().expect("the built-in matrix loads");
@@ -38,10 +29,7 @@ fn main() {
         let walked = walk_catalogue_as(&matrix, |id| id.name() == target, &WAYS);
         let mut rows: BTreeMap<String, [Option<usize>; 4]> = BTreeMap::new();
         for w in &walked {
-            let way = WAYS
-                .iter()
-                .position(|x| (x.told, x.cdp, x.web) == (w.told, w.cdp, w.web))
-                .unwrap();
+            let way = WAYS.iter().position(|x| *x == w.way).unwrap();
             rows.entry(w.from.clone()).or_default()[way] = w.walk.boots;
         }
         println!("\nTo {target}:\n");

@@ -40,7 +40,8 @@ pub enum Kind {
     /// A phone asks for the same file again and again, or has made no progress for a while.
     Stuck,
     /// A fact about a managed phone besides its requests (its CDP announcement, its web page)
-    /// narrowed the loads it may run, or replaced the load the phones file names.
+    /// narrowed the loads it may run, or replaced the load the phones file names; with no MAC
+    /// and `managed` false, a notice that the CDP listener stopped.
     Heard,
     /// A client asked for a per-phone file of another MAC than the neighbour table or the
     /// leases give its address: answered as the directory is, kept off that phone's record.

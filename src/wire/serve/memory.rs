@@ -414,13 +414,9 @@ pub struct Walked {
     pub target: String,
     /// The load the phone really ran at first.
     pub from: String,
-    /// serve was told that load (`MAC from=LOAD`); otherwise it placed the phone by its
-    /// requests alone (`--all`).
-    pub told: bool,
-    /// The phone announced its load in CDP before each boot.
-    pub cdp: bool,
-    /// The phone answered serve's ask for its web page.
-    pub web: bool,
+    /// What serve learnt of the phone besides its requests (`--all` and nothing else: by its
+    /// requests alone).
+    pub way: Way,
     pub walk: Walk,
     /// serve's state for the phone at the end (`None`: serve never managed it).
     pub state: Option<State>,
@@ -433,7 +429,7 @@ pub const MAX_BOOTS: usize = 100;
 /// reaches from it (of the targets `wanted` takes), on one bench per target
 /// ([`Memory::catalogue`], `--all`): once with serve told the load, once not.
 pub fn walk_catalogue(matrix: &Matrix, wanted: impl Fn(&LoadId) -> bool) -> Vec<Walked> {
-    walk_catalogue_as(matrix, wanted, &[Way::default(), Way::TOLD])
+    walk_catalogue_as(matrix, wanted, &[Way::REQUESTS, Way::TOLD])
 }
 
 /// What serve learns of a phone besides its requests, in a walk of [`walk_catalogue_as`].
@@ -448,6 +444,12 @@ pub struct Way {
 }
 
 impl Way {
+    /// Nothing but its requests.
+    pub const REQUESTS: Way = Way {
+        told: false,
+        cdp: false,
+        web: false,
+    };
     pub const TOLD: Way = Way {
         told: true,
         cdp: false,
@@ -511,9 +513,7 @@ pub fn walk_catalogue_as(
             walked.push(Walked {
                 target: target.clone(),
                 from,
-                told: way.told,
-                cdp: way.cdp,
-                web: way.web,
+                way,
                 walk,
                 state,
             });
@@ -528,7 +528,7 @@ pub fn boots_by_start(walked: &[Walked]) -> BTreeMap<(String, bool), (usize, usi
     let mut by_start: BTreeMap<(String, bool), (usize, usize, usize)> = BTreeMap::new();
     for w in walked {
         let boots = w.walk.boots.unwrap_or(MAX_BOOTS);
-        let entry = by_start.entry((w.from.clone(), w.told)).or_default();
+        let entry = by_start.entry((w.from.clone(), w.way.told)).or_default();
         entry.0 += 1;
         entry.1 += boots;
         entry.2 = entry.2.max(boots);

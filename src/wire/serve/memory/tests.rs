@@ -14,7 +14,7 @@ fn walks_arrive_safely(wanted: impl Fn(&LoadId) -> bool) -> Vec<Walked> {
     let walked = walk_catalogue(&matrix, wanted);
     let mut wrong = Vec::new();
     for w in &walked {
-        let who = format!("{} -> {} (told: {})", w.from, w.target, w.told);
+        let who = format!("{} -> {} (told: {})", w.from, w.target, w.way.told);
         if w.walk.boots.is_none() || w.walk.loads.last() != Some(&w.target) {
             wrong.push(format!("{who}: did not arrive: {:?}", w.walk.loads));
         }
@@ -78,7 +78,7 @@ fn every_load_reaches_a_sip_target_by_safe_steps() {
     // Told its load, the factory phone walks the design card's route, one boot a stage.
     let card = walked
         .iter()
-        .find(|w| w.from == "P0030301MFG2" && w.told && w.target == "P0S3-08-11-00")
+        .find(|w| w.from == "P0030301MFG2" && w.way.told && w.target == "P0S3-08-11-00")
         .unwrap();
     assert_eq!(
         card.walk.loads,
