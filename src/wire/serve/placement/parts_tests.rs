@@ -43,6 +43,16 @@ fn naming_nothing_parts_ual_loads_better_than_naming_one_even_with_one_already_o
     .collect();
     let nothing = Directive::nothing();
     let other = Directive::naming("P0S3-08-2-00", "P003-08-2-00");
+    // Under either answer the phone on the target asks what other loads ask: neither shows it.
+    for first in [&nothing, &other] {
+        let asks = |load: &str| replay::predict(load, MAC, &log, first, &other);
+        let on_target = asks(target);
+        let alike = proposals
+            .iter()
+            .filter(|(c, _)| c != target && asks(c) == on_target)
+            .count();
+        assert!(alike > 0, "{first:?} singles the target out");
+    }
     assert!(replay::parts_better(
         MAC, &log, &proposals, &nothing, &other
     ));

@@ -649,6 +649,25 @@ mod tests {
         );
         assert_eq!(phone.model.as_deref(), Some("7960"));
         assert!(b.events.is_empty(), "{:?}", b.events);
+        // Where a fact's text is said (a heard event's why), what came from the wire is escaped.
+        for words in [
+            Fact::Cdp {
+                mac: mac.to_string(),
+                sip: true,
+                load: hostile.into(),
+                model: None,
+            }
+            .words(),
+            Fact::WebPage {
+                mac: mac.to_string(),
+                app_load: Some(hostile.into()),
+                model: None,
+            }
+            .words(),
+        ] {
+            assert!(!words.chars().any(char::is_control), "{words:?}");
+            assert!(words.contains("P0S3-08-11-00"), "{words}");
+        }
         // Another MAC than its sender's: not believed at all.
         let other = Mac::from_digits("0018B9000002").unwrap();
         let mut forged = CdpFrame::phone(other, DevicePrefix::Sep, "P00308000700", Model::M7960);
