@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use phoneup::cli::Cli;
 
-use super::support::{firmware_for_the_card, Test, USERS_SIPDEFAULT};
+use super::support::{firmware_for_the_card, package, Test, BRIDGE, USERS_SIPDEFAULT};
 
 /// The longest a documented command may take before it counts as hung.
 const LIMIT: Duration = Duration::from_secs(60);
@@ -156,21 +156,12 @@ fn folder(test: &Test, block: &Block) {
         }
         // A 7961G's: the bridge's package (stand-in component names) with its term files.
         "7961" => {
-            let manifest = "SCCP41.8-5-2S.loads\r\njar41sccp.stand-in-852.sbn \r\ncnu41.stand-in-852.sbn\r\napps41.stand-in-852.sbn\r\ndsp41.stand-in-852.sbn \r\ncvm41sccp.stand-in-852.sbn \r\n";
-            let mut files: Vec<(String, &[u8])> = manifest
-                .split("\r\n")
-                .skip(1)
-                .filter(|l| !l.is_empty())
-                .map(|l| (l.trim().to_string(), &b"stand-in"[..]))
+            let mut files = package(BRIDGE, true);
+            files.push(("term41.default.loads".into(), BRIDGE.as_bytes().to_vec()));
+            let files: Vec<(&str, &[u8])> = files
+                .iter()
+                .map(|(n, b)| (n.as_str(), b.as_slice()))
                 .collect();
-            for name in [
-                "SCCP41.8-5-2S.loads",
-                "term41.default.loads",
-                "term61.default.loads",
-            ] {
-                files.push((name.into(), manifest.as_bytes()));
-            }
-            let files: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), *b)).collect();
             test.dir("tftp", &files);
         }
         other => panic!(

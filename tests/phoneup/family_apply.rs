@@ -7,14 +7,12 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use super::support::Test;
+use super::support::{package, Test, BRIDGE};
 
 const FROM: &str = "SCCP41.8-3-1S";
 const TO: &str = "SIP41.9-4-2SR3-1S";
 const MAC: &str = "0018B9FFFFFF";
 
-/// The bridge's package: its components are not named by the sources, so stand-in names.
-const BRIDGE: &str = "SCCP41.8-5-2S.loads\r\njar41sccp.stand-in-852.sbn \r\ncnu41.stand-in-852.sbn\r\napps41.stand-in-852.sbn\r\ndsp41.stand-in-852.sbn \r\ncvm41sccp.stand-in-852.sbn \r\n";
 /// SIP 9.4(2)SR3's package as the catalogue names it (PROVSCCP, WHIZZY).
 const TARGET: &str = "SIP41.9-4-2SR3-1S.loads\r\njar41sip.9-4-2ES26.sbn\r\ncnu41.9-4-2ES26.sbn\r\napps41.9-4-2ES26.sbn\r\ndsp41.9-4-2ES26.sbn \r\ncvm41sip.9-4-2ES26.sbn \r\n";
 
@@ -22,20 +20,6 @@ const TARGET: &str = "SIP41.9-4-2SR3-1S.loads\r\njar41sip.9-4-2ES26.sbn\r\ncnu41
 const USERS_XMLDEFAULT: &str = "<Default>\r\n<callManagerGroup><members><member priority=\"0\"><callManager><processNodeName>192.0.2.1</processNodeName></callManager></member></members></callManagerGroup>\r\n<loadInformation7 model=\"IP Phone 7960\">P0S3-08-11-00</loadInformation7>\r\n</Default>\r\n";
 /// A user's SEP<MAC>.cnf.xml for a 7961G, naming the load it runs.
 const USERS_SEP: &str = "<device>\n<deviceProtocol>SCCP</deviceProtocol>\n<loadInformation>SCCP41.8-3-1S</loadInformation>\n<sshUserId>cisco</sshUserId>\n</device>\n";
-
-/// A package's files: its `.loads`, the components it lists (stand-ins) and, when `term`, the
-/// 7961G's term file listing the same.
-fn package(manifest: &'static str, term: bool) -> Vec<(String, Vec<u8>)> {
-    let name = manifest.split("\r\n").next().unwrap().to_string();
-    let mut files = vec![(name, manifest.as_bytes().to_vec())];
-    for line in manifest.split("\r\n").skip(1).filter(|l| !l.is_empty()) {
-        files.push((line.trim().to_string(), b"stand-in".to_vec()));
-    }
-    if term {
-        files.push(("term61.default.loads".into(), manifest.as_bytes().to_vec()));
-    }
-    files
-}
 
 /// A root holding `files` and the packages given.
 fn root(

@@ -10,24 +10,19 @@ use serde_json::Value;
 
 use super::card::{json_of, kinds, run_output};
 use super::loopback::{Wrong, WrongServer};
-use super::support::Test;
+use super::support::{package, Test, BRIDGE};
 
 const MAC: &str = "0018B9ABCDEF";
 const FROM: &str = "SCCP41.8-3-1S";
 const TO: &str = "SIP41.9-4-2SR3-1S";
-/// The bridge's package, with stand-in component names (the sources do not name them).
-const BRIDGE: &str = "SCCP41.8-5-2S.loads\r\njar41sccp.stand-in-852.sbn \r\ncnu41.stand-in-852.sbn\r\napps41.stand-in-852.sbn\r\ndsp41.stand-in-852.sbn \r\ncvm41sccp.stand-in-852.sbn \r\n";
 /// MCLEAN-CTLSEP's SCCP 8.3(1) package, with stand-in components.
-const SEED: &str = "SCCP41.8-3-1S.loads\r\njar41sccp.8-3-0-50.sbn \r\ncnu41.8-3-0-50.sbn\r\napps41.8-3-0-50.sbn\r\ndsp41.8-3-0-50.sbn \r\ncvm41sccp.8-3-0-50.sbn \r\n";
+const MCLEAN_831: &str = "SCCP41.8-3-1S.loads\r\njar41sccp.8-3-0-50.sbn \r\ncnu41.8-3-0-50.sbn\r\napps41.8-3-0-50.sbn\r\ndsp41.8-3-0-50.sbn \r\ncvm41sccp.8-3-0-50.sbn \r\n";
 
 /// Writes a package's `.loads`, its components and the 7961G's term file into `dir`.
 fn put_package(dir: &Path, manifest: &str) {
-    let mut lines = manifest.split("\r\n");
-    fs::write(dir.join(lines.next().unwrap()), manifest).unwrap();
-    for line in lines.filter(|l| !l.is_empty()) {
-        fs::write(dir.join(line.trim()), b"stand-in").unwrap();
+    for (name, bytes) in package(manifest, true) {
+        fs::write(dir.join(name), bytes).unwrap();
     }
-    fs::write(dir.join("term61.default.loads"), manifest).unwrap();
 }
 
 fn root(test: &Test, name: &str, manifest: &str, sep_load: &str) -> PathBuf {
@@ -62,7 +57,7 @@ fn probe(server: &str, extra: &[&str]) -> (i32, Value) {
 #[test]
 fn simulate_server_reproduces_mcleans_ctlsep_loop_and_names_the_servers_fix() {
     let test = Test::named("family-wire-seed");
-    let dir = root(&test, "root", SEED, FROM);
+    let dir = root(&test, "root", MCLEAN_831, FROM);
     let wrong = WrongServer::start(&dir, Wrong::MissingAnswered(2));
     let args = |server: &str| -> Vec<String> {
         [
@@ -126,7 +121,7 @@ fn phoneup_output(args: &[String]) -> (i32, String) {
 #[test]
 fn probe_for_a_7961_catches_the_wrong_answer_without_asking_for_os79xx() {
     let test = Test::named("family-wire-probe-wrong");
-    let dir = root(&test, "root", SEED, FROM);
+    let dir = root(&test, "root", MCLEAN_831, FROM);
     let wrong = WrongServer::start(&dir, Wrong::MissingAnswered(2));
     let (code, report) = probe(&wrong.server(), &[]);
     assert_eq!(code, 1);
@@ -146,7 +141,7 @@ fn probe_for_a_7961_catches_the_wrong_answer_without_asking_for_os79xx() {
 fn probe_checks_the_first_stage_and_replays_it_over_the_wire() {
     let test = Test::named("family-wire-probe-stage");
     let dir = root(&test, "root", BRIDGE, "SCCP41.8-5-2S");
-    put_package(&dir, SEED);
+    put_package(&dir, MCLEAN_831);
     // term61 as the bridge's package leaves it.
     fs::write(dir.join("term61.default.loads"), BRIDGE).unwrap();
     let server = WrongServer::start(&dir, Wrong::MissingAnswered(1));
@@ -207,7 +202,7 @@ fn probe_checks_the_first_stage_and_replays_it_over_the_wire() {
     )
     .unwrap();
     fs::remove_file(dir.join("dsp41.stand-in-852.sbn")).unwrap();
-    fs::write(dir.join("term61.default.loads"), SEED).unwrap();
+    fs::write(dir.join("term61.default.loads"), MCLEAN_831).unwrap();
     let (code, report) = probe(&server.server(), &["--from", FROM, "--to", "SCCP41.8-5-2S"]);
     assert_eq!(code, 1);
     let found = field_of(&report["findings"], &["kind", "file"]);
@@ -265,7 +260,9 @@ fn a_stage_the_replay_does_not_see_settle_is_found_with_the_servers_fix() {
     let dir = root(
         &test,
         "root",
-        &SEED.replace(FROM, to).replace("8-3-0-50", "9-4-2ES26"),
+        &MCLEAN_831
+            .replace(FROM, to)
+            .replace("8-3-0-50", "9-4-2ES26"),
         to,
     );
     let server = WrongServer::start(&dir, Wrong::MissingStartingWith("ITL", 2));

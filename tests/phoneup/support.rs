@@ -508,3 +508,21 @@ pub fn originals_restored(dir: &Path, before: &BTreeMap<String, Node>) {
         "the root is as it was, and nothing was left in it"
     );
 }
+
+/// The 7961G's bridge, SCCP 8.5(2): its `.loads`, listing stand-in components (the sources do not
+/// name them).
+pub const BRIDGE: &str = "SCCP41.8-5-2S.loads\r\njar41sccp.stand-in-852.sbn \r\ncnu41.stand-in-852.sbn\r\napps41.stand-in-852.sbn\r\ndsp41.stand-in-852.sbn \r\ncvm41sccp.stand-in-852.sbn \r\n";
+
+/// A 79x1 package's files from its manifest: the `.loads`, the components it lists (stand-ins)
+/// and, when `term`, the 7961G's term file listing the same.
+pub fn package(manifest: &str, term: bool) -> Vec<(String, Vec<u8>)> {
+    let name = manifest.split("\r\n").next().unwrap().to_string();
+    let mut files = vec![(name, manifest.as_bytes().to_vec())];
+    for line in manifest.split("\r\n").skip(1).filter(|l| !l.is_empty()) {
+        files.push((line.trim().to_string(), b"stand-in".to_vec()));
+    }
+    if term {
+        files.push(("term61.default.loads".into(), manifest.as_bytes().to_vec()));
+    }
+    files
+}
