@@ -109,23 +109,18 @@ pub fn set_load(text: &str, load: &str, model: Model) -> Result<String, String> 
     set_load_numbered(text, load, &Numbered::of(model))
 }
 
-/// [`set_load`] for any numbered elements; with none (a Java-based phone's `SEP<MAC>.cnf.xml`),
-/// the unnumbered `<loadInformation>` is set, and added before the root's closing tag when the
-/// file has none.
-pub fn set_load_numbered(text: &str, load: &str, numbered: &[Numbered]) -> Result<String, String> {
-    set_or_clear(text, load, numbered)
-}
-
 /// Empties every `loadInformation` element for `model` (and an unnumbered one), adding empty
 /// ones where the file has none: the file then names no load, and every other byte stays. A
 /// loader that reads it has no load to fetch; an application starts with what it has (see
 /// [`crate::phone`]'s UAL boot).
 pub fn clear_load(text: &str, model: Model) -> Result<String, String> {
-    set_or_clear(text, "", &Numbered::of(model))
+    set_load_numbered(text, "", &Numbered::of(model))
 }
 
-/// [`set_load_numbered`]; an empty `load` empties the elements.
-fn set_or_clear(text: &str, load: &str, numbered: &[Numbered]) -> Result<String, String> {
+/// [`set_load`] for any numbered elements; with none (a Java-based phone's `SEP<MAC>.cnf.xml`),
+/// the unnumbered `<loadInformation>` is set, and added before the root's closing tag when the
+/// file has none. An empty `load` empties the elements ([`clear_load`]).
+pub fn set_load_numbered(text: &str, load: &str, numbered: &[Numbered]) -> Result<String, String> {
     // quick-xml skips a byte-order mark without counting it in its positions: edit the body and
     // put the mark back (found by fuzzing).
     check_well_formed(text).map_err(|e| format!("not well-formed XML: {e}"))?;

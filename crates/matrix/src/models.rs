@@ -48,22 +48,30 @@ impl OtherModel {
     /// `a 7906/7911 load (\`phoneup plan --model <7906 or 7911>\` plans it)` for the Java-based
     /// phones the matrix's families plan, `a 7905 load, not planned by phoneup` for the others.
     pub fn describe(&self) -> String {
-        let models: Vec<&str> = self.models.split('/').collect();
-        if !models
-            .iter()
-            .all(|m| crate::family::JavaModel::find(m).is_some())
-        {
-            return format!("a {} load, not planned by phoneup", self.models);
+        match plan_model(self.models) {
+            Some(model) => format!(
+                "a {} load (`phoneup plan --model {model}` plans it)",
+                self.models
+            ),
+            None => format!("a {} load, not planned by phoneup", self.models),
         }
-        let model = match models.as_slice() {
-            [one] => (*one).to_string(),
-            many => format!("<{}>", many.join(" or ")),
-        };
-        format!(
-            "a {} load (`phoneup plan --model {model}` plans it)",
-            self.models
-        )
     }
+}
+
+/// The `--model` value that plans the phones `models` names (`7906/7911`): `7911`, or
+/// `<7906 or 7911>` for several; `None` when a family of the matrix plans none of them.
+pub fn plan_model(models: &str) -> Option<String> {
+    let models: Vec<&str> = models.split('/').collect();
+    if !models
+        .iter()
+        .all(|m| crate::family::JavaModel::find(m).is_some())
+    {
+        return None;
+    }
+    Some(match models.as_slice() {
+        [one] => (*one).to_string(),
+        many => format!("<{}>", many.join(" or ")),
+    })
 }
 
 /// The other phone `name` (a file or load name, in any case, with or without a leading `/`)

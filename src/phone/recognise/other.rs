@@ -9,7 +9,6 @@
 
 use std::fmt;
 
-use crate::knowledge::family::JavaModel;
 use crate::knowledge::models::{self, OtherModel};
 
 /// Which of another phone's files a name is.
@@ -76,14 +75,7 @@ impl OtherPhone {
         if self.kind == Kind::TrustList {
             return Some("<its model>".into());
         }
-        let models: Vec<&str> = self.models.split('/').collect();
-        if !models.iter().all(|m| JavaModel::find(m).is_some()) {
-            return None;
-        }
-        Some(match models.as_slice() {
-            [one] => (*one).to_string(),
-            many => format!("<{}>", many.join(" or ")),
-        })
+        crate::knowledge::models::plan_model(self.models)
     }
 
     /// The command that plans these phones' upgrade: `phoneup plan --model 7911 --from <its
