@@ -18,6 +18,7 @@ mod phoneup {
     pub mod family;
     pub mod family_apply;
     pub mod family_check;
+    pub mod family_files;
     pub mod family_lint;
     pub mod family_wire;
     pub mod field;

@@ -88,6 +88,15 @@ impl Report for Inventory {
                     load.term_files.join(" ")
                 );
             }
+            if !load.foreign_term_files.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "      another package's: {} (it lists other components than {}.loads: a factory-reset phone loads those, not {})",
+                    load.foreign_term_files.join(" "),
+                    load.load,
+                    load.load
+                );
+            }
         }
         if !self.config_files.is_empty() {
             let _ = writeln!(out, "  configuration: {}", self.config_files.join(" "));

@@ -12,11 +12,12 @@ use crate::files::per_phone::PerPhoneFile;
 use crate::files::{
     loads, mgc_default_cnf, os79xx_txt, sep_default_cnf, sip_default_cnf, xml_default_cnf_xml,
 };
-use crate::knowledge::family::{manifest_components, JavaFile};
+use crate::knowledge::family::JavaFile;
 use crate::knowledge::load_id::{Era, Kind, LoadId};
 use crate::knowledge::matrix::Matrix;
 use crate::knowledge::package::Packages;
 use crate::output::NextStep;
+use crate::tftp_root::family::{self, Listed, TermIs};
 use crate::tftp_root::TftpRoot;
 
 /// How much longer a signed `.sbn` is than its `.bin`: the signature header (KLOBES, CME).
@@ -132,36 +133,20 @@ pub struct FamilyLoadStatus {
     pub missing: Vec<String>,
     /// The family's term files in the root.
     pub term_files: Vec<String>,
+    /// Those of `term_files` that list other components than its `.loads`: another package's,
+    /// and a factory-reset phone loads what they list; absent when there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub foreign_term_files: Vec<String>,
 }
 
 /// The Java-based loads of `root`, taking their files out of `unknown`.
 fn family_loads(root: &TftpRoot, unknown: &mut Vec<String>) -> Vec<FamilyLoadStatus> {
     let mut loads = Vec::new();
-    let manifests: Vec<String> = unknown
-        .iter()
-        .filter(|name| matches!(JavaFile::parse(name), Some(JavaFile::Manifest(_))))
-        .cloned()
-        .collect();
     let mut claimed: Vec<String> = Vec::new();
-    for manifest in manifests {
-        let Some(JavaFile::Manifest(load)) = JavaFile::parse(&manifest) else {
+    for name in unknown.iter() {
+        let Some(JavaFile::Manifest(load)) = JavaFile::parse(name) else {
             continue;
         };
-        let components = manifest_components(&root.text(&manifest).unwrap_or_default());
-        let (mut present, mut missing) = (vec![manifest.clone()], Vec::new());
-        for component in &components {
-            if root.contains(component) {
-                present.push(component.clone());
-            } else {
-                missing.push(match root.case_variant(component) {
-                    Some(v) => format!("{component} (the root has {v}: rename it)"),
-                    None => component.clone(),
-                });
-            }
-        }
-        if components.is_empty() {
-            missing.push("the components: its .loads lists none".into());
-        }
         let term_files: Vec<String> = unknown
             .iter()
             .filter(|name| {
@@ -169,13 +154,35 @@ fn family_loads(root: &TftpRoot, unknown: &mut Vec<String>) -> Vec<FamilyLoadSta
             })
             .cloned()
             .collect();
+        let files = family::in_root(root, load.name(), &[], &term_files);
+        let mut present = vec![name.clone()];
+        present.extend(
+            files
+                .components
+                .iter()
+                .filter(|c| c.is_there())
+                .map(|c| c.name.clone()),
+        );
+        let mut missing = Vec::new();
+        match files.listed {
+            Listed::Manifest => {}
+            Listed::EmptyManifest => missing.push("the components: its .loads lists none".into()),
+            Listed::Catalogue => missing.push(files.manifest.missing("")),
+        }
+        missing.extend(files.missing_components(""));
+        let foreign_term_files: Vec<String> = files
+            .terms
+            .iter()
+            .filter(|t| t.is == TermIs::Foreign)
+            .map(|t| t.file.name.clone())
+            .collect();
         claimed.extend(present.iter().cloned());
         claimed.extend(term_files.iter().cloned());
         loads.push(FamilyLoadStatus {
             load: load.name().to_string(),
             models: load.models(),
             version: format!("{} {}", load.protocol(), load.release()),
-            status: if missing.is_empty() {
+            status: if files.complete() {
                 Status::Complete
             } else {
                 Status::Partial
@@ -183,6 +190,7 @@ fn family_loads(root: &TftpRoot, unknown: &mut Vec<String>) -> Vec<FamilyLoadSta
             present,
             missing,
             term_files,
+            foreign_term_files,
         });
     }
     unknown.retain(|name| !claimed.contains(name));

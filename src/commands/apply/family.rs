@@ -12,10 +12,11 @@ use crate::commands::apply::{ApplyRequest, Staged};
 use crate::error::Error;
 use crate::files::per_phone::PerPhoneFile;
 use crate::files::xml_default_cnf_xml::{self, Numbered};
-use crate::knowledge::family::{manifest_components, JavaLoad, JavaModel};
+use crate::knowledge::family::{JavaLoad, JavaModel};
 use crate::knowledge::matrix::Matrix;
 use crate::output::{shell_word, NextStep};
 use crate::plan::family::{self, FamilyCheck, FamilyOutcome, FamilyPlan, Phones};
+use crate::tftp_root::family::{self as family_files, Listed, TermIs};
 use crate::tftp_root::journal::UndoJournal;
 use crate::tftp_root::TftpRoot;
 
@@ -194,52 +195,27 @@ fn missing_firmware(
     catalogued: &[String],
     term_files: &[String],
 ) -> Vec<String> {
-    let manifest = format!("{load}.loads");
-    let absent = |name: &str, why: &str| match root.case_variant(name) {
-        Some(variant) => format!("{name} (the root has {variant}: rename it)"),
-        None => format!("{name}{why}"),
-    };
-    if !root.contains(&manifest) {
-        let mut missing = vec![absent(&manifest, "")];
-        missing.extend(
-            catalogued
-                .iter()
-                .filter(|c| !root.contains(c))
-                .map(|c| absent(c, "")),
-        );
-        for term in term_files {
-            if !root.contains(term) {
-                missing.push(absent(
-                    term,
-                    &format!(" (a factory-reset phone reads it: copy it from {load}'s package)"),
-                ));
-            } else if !catalogued.is_empty()
-                && manifest_components(&root.text(term).unwrap_or_default()) != catalogued
-            {
-                missing.push(foreign(term, &manifest, load));
-            }
-        }
-        return missing;
-    }
-    let components = manifest_components(&root.text(&manifest).unwrap_or_default());
-    if components.is_empty() {
-        return vec![format!(
+    let files = family_files::in_root(root, load, catalogued, term_files);
+    let manifest = &files.manifest.name;
+    let mut missing = match files.listed {
+        Listed::Manifest => Vec::new(),
+        Listed::EmptyManifest => vec![format!(
             "{manifest} (the one in the root lists no .sbn components: copy the one from the firmware package)"
-        )];
-    }
-    let mut missing: Vec<String> = components
-        .iter()
-        .filter(|c| !root.contains(c))
-        .map(|c| absent(c, &format!(" (named by {manifest})")))
-        .collect();
-    for term in term_files {
-        if !root.contains(term) {
-            missing.push(absent(
-                term,
-                &format!(" (a factory-reset phone reads it: copy it from {load}'s package)"),
-            ));
-        } else if manifest_components(&root.text(term).unwrap_or_default()) != components {
-            missing.push(foreign(term, &manifest, load));
+        )],
+        Listed::Catalogue => vec![files.manifest.missing("")],
+    };
+    let named_by = match files.listed {
+        Listed::Manifest => format!(" (named by {manifest})"),
+        _ => String::new(),
+    };
+    missing.extend(files.missing_components(&named_by));
+    for term in &files.terms {
+        match term.is {
+            TermIs::Missing => missing.push(term.file.missing(&format!(
+                " (a factory-reset phone reads it: copy it from {load}'s package)"
+            ))),
+            TermIs::Foreign => missing.push(foreign(&term.file.name, manifest, load)),
+            TermIs::Own | TermIs::Unjudged => {}
         }
     }
     missing

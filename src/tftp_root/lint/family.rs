@@ -13,6 +13,7 @@ use super::{FindingKind, Linter, WRONG_CASE};
 use crate::files::xml_default_cnf_xml;
 use crate::knowledge::family::{manifest_components, JavaFile, JavaLoad, JavaModel, MODELS};
 use crate::knowledge::matrix::families::FamilyVerdict;
+use crate::tftp_root::family::{self, Listed};
 
 /// A load a configuration file names for a Java-based phone.
 struct Named {
@@ -101,47 +102,22 @@ impl Linter<'_> {
         named
     }
 
-    /// The files `name` (a manifest) needs that the root lacks, each with the name the root has
-    /// in another case; `None` when the manifest itself is missing or lists nothing.
-    fn missing_components(&self, manifest: &str) -> Result<Vec<String>, String> {
-        let text = self.root.text(manifest).unwrap_or_default();
-        let components = manifest_components(&text);
-        if components.is_empty() {
-            return Err(format!("{manifest} lists no .sbn component"));
-        }
-        Ok(components
-            .iter()
-            .filter(|c| !self.root.contains(c))
-            .map(|c| match self.root.case_variant(c) {
-                Some(variant) => format!("{c} (the root has {variant}: rename it)"),
-                None => c.clone(),
-            })
-            .collect())
-    }
-
     /// A named load's `.loads` and the components it lists.
     fn family_load(&mut self, entry: &Named) {
         let manifest = format!("{}.loads", entry.load);
-        let missing = if self.root.contains(&manifest) {
-            match self.missing_components(&manifest) {
-                Ok(missing) => missing,
-                Err(why) => vec![why],
-            }
-        } else {
-            vec![match self.root.case_variant(&manifest) {
-                Some(variant) => format!("{manifest} (the root has {variant}: rename it)"),
-                None => manifest.clone(),
-            }]
+        let files = family::in_root(self.root, entry.load.name(), &[], &[]);
+        let missing = match files.listed {
+            _ if files.complete() => return,
+            Listed::Manifest => format!("{} missing", files.missing_components("").join(", ")),
+            Listed::EmptyManifest => format!("{manifest} lists no .sbn component"),
+            Listed::Catalogue => format!("{} missing", files.manifest.missing("")),
         };
-        if missing.is_empty() {
-            return;
-        }
         let load = &entry.load;
         self.add(
             FindingKind::LoadFilesMissing,
             &entry.file,
             entry.line,
-            format!("names {load}, whose files are not all here: {} missing", missing.join(", ")),
+            format!("names {load}, whose files are not all here: {missing}"),
             &format!("a {} already running {load} stays on it; one on another load asks for {manifest} and each component it lists, spelled as it lists them, and a missing one stops the download: it keeps its load (SYSOP, TICKETT, THOURET)", load.models()),
             format!("copy {load}'s package into the directory, named exactly as {manifest} lists its files, or name a load you have"),
         );
@@ -174,10 +150,22 @@ impl Linter<'_> {
                 }
                 continue;
             }
-            let missing = match self.missing_components(&name) {
-                Ok(missing) if missing.is_empty() => continue,
-                Ok(missing) => format!("{} missing", missing.join(", ")),
-                Err(why) => why,
+            let terms = family::terms_in_root(self.root, std::slice::from_ref(&name));
+            let lists = terms
+                .first()
+                .map(|t| t.lists.as_slice())
+                .unwrap_or_default();
+            let missing: Vec<String> = lists
+                .iter()
+                .filter(|c| !c.is_there())
+                .map(|c| c.missing(""))
+                .collect();
+            let missing = if lists.is_empty() {
+                format!("{name} lists no .sbn component")
+            } else if missing.is_empty() {
+                continue;
+            } else {
+                format!("{} missing", missing.join(", "))
             };
             self.add(
                 FindingKind::LoadFilesMissing,

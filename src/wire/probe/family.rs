@@ -10,10 +10,11 @@
 use super::{server_fix, Finding, Kind, Probe, Report, Run, Wire, REPLAY_BOOTS};
 use crate::files::per_phone::PerPhoneFile;
 use crate::files::xml_default_cnf_xml;
-use crate::knowledge::family::{manifest_components, JavaLoad, JavaModel};
+use crate::knowledge::family::{JavaLoad, JavaModel};
 use crate::phone::boot::java::{JavaPhone, JavaResult, JavaSimulation};
 use crate::plan::family::{FamilyStage, Phones};
-use crate::wire::client::{Fetch, Want};
+use crate::tftp_root::family::{self, Listed, Seen, TermIs, Want as FileWant};
+use crate::wire::client::{Fetch, Outcome, Want};
 use crate::wire::remote::transfer;
 
 /// A Java-based phone's plan to probe for.
@@ -84,14 +85,29 @@ impl Run<'_> {
                 self.xml_default_elements(&name, &text, phones, load);
             }
         }
-        let manifest = format!("{load}.loads");
-        let fetch = self.ask(&manifest, true, Want::Whole)?;
-        self.stage_file(&name, &manifest, &fetch, None);
-        let Some(text) = text_of(&fetch) else {
-            return Ok(());
+        self.family_firmware(&name, stage)
+    }
+
+    /// The stage's `.loads`, the components it lists (or, without a usable one, those the
+    /// catalogue names) and the term files, which must list the same ([`family::load_files`],
+    /// as `inventory`, `lint` and `apply` judge a root).
+    fn family_firmware(&mut self, name: &str, stage: &FamilyStage) -> std::io::Result<()> {
+        let load = stage.to.id.as_str();
+        let read = |file: &str, want: FileWant| -> std::io::Result<Seen> {
+            let fetch = match want {
+                FileWant::Text => self.ask(file, true, Want::Whole)?,
+                FileWant::Presence => self.ask(file, true, Want::SizeOnly)?,
+            };
+            Ok(match fetch.outcome {
+                Outcome::Received { .. } => Seen::There(text_of(&fetch)),
+                Outcome::SizeOnly { .. } => Seen::There(None),
+                _ => Seen::Absent(None),
+            })
         };
-        let components = manifest_components(&text);
-        if components.is_empty() {
+        let files = family::load_files(load, &stage.firmware[1..], &stage.term_files, read)?;
+        let manifest = files.manifest.name.clone();
+        self.stage_file_fetched(name, &manifest, None);
+        if files.listed == Listed::EmptyManifest {
             self.find(
                 Kind::StageFileContent,
                 &manifest,
@@ -99,19 +115,24 @@ impl Run<'_> {
                 format!("Copy {manifest} again from {load}'s package."),
             );
         }
-        for component in &components {
-            let fetch = self.ask(component, true, Want::SizeOnly)?;
-            self.stage_file(&name, component, &fetch, Some(&manifest));
+        let named_by = (files.listed == Listed::Manifest).then_some(manifest.as_str());
+        for component in &files.components {
+            self.stage_file_fetched(name, &component.name, named_by);
         }
-        for term in &stage.term_files {
-            let fetch = self.ask(term, true, Want::Whole)?;
-            self.stage_file(&name, term, &fetch, None);
-            let listed = text_of(&fetch).map(|t| manifest_components(&t));
-            if listed.is_some_and(|listed| listed != components) {
-                self.find(Kind::StageFileContent, term, format!("{term} lists other components than {manifest}: it is another package's, and a factory-reset phone loads what it lists instead of {load} (CRIMSON-FD, QSOLVED-LOOP)"), format!("Copy {term} from {load}'s package (each package overwrites it)."));
+        for term in &files.terms {
+            self.stage_file_fetched(name, &term.file.name, None);
+            if term.is == TermIs::Foreign {
+                self.find(Kind::StageFileContent, &term.file.name, format!("{} lists other components than {manifest}: it is another package's, and a factory-reset phone loads what it lists instead of {load} (CRIMSON-FD, QSOLVED-LOOP)", term.file.name), format!("Copy {} from {load}'s package (each package overwrites it).", term.file.name));
             }
         }
         Ok(())
+    }
+
+    /// [`Run::stage_file`] for a file already asked.
+    fn stage_file_fetched(&mut self, stage_name: &str, file: &str, named_by: Option<&str>) {
+        if let Some(fetch) = self.fetched.get(file).cloned() {
+            self.stage_file(stage_name, file, &fetch, named_by);
+        }
     }
 
     /// Each addressed model's numbered element of `XMLDefault.cnf.xml` must name the stage's
