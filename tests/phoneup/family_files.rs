@@ -1,6 +1,7 @@
 //! One answer about a 7961G load's files from `inventory`, `lint`, `apply` and `probe` (over
 //! loopback, phoneup's own sender serving the directory; stand-in packages, never Cisco files):
-//! a `.loads` that lists nothing, a missing `.loads`, a term file of another package.
+//! a `.loads` that lists nothing, a missing `.loads`, a term file of another package, and the
+//! components a term file lists that the server lacks.
 
 use std::path::Path;
 
@@ -175,7 +176,7 @@ fn without_the_manifest_a_term_file_of_another_package_is_found_by_apply_and_pro
 }
 
 #[test]
-fn a_term_file_of_another_package_is_found_by_every_command() {
+fn a_term_file_of_another_package_and_the_components_it_lists_are_found_by_every_command() {
     let test = Test::named("family-files-foreign");
     let mut files = package(TARGET, false);
     // The bridge's term file, without the bridge's package: a reset phone asks for components
@@ -184,11 +185,14 @@ fn a_term_file_of_another_package_is_found_by_every_command() {
     let dir = root(&test, "root", &files);
     let answers = answers(&test, &dir);
     assert_eq!(answers.apply, ["term61.default.loads"], "{answers:?}");
-    assert_eq!(
-        answers.probe,
-        ["stage_file_content term61.default.loads"],
-        "{answers:?}"
+    let mut probe = vec!["stage_file_content term61.default.loads".to_string()];
+    probe.extend(
+        package(BRIDGE, false)
+            .into_iter()
+            .skip(1)
+            .map(|(name, _)| format!("stage_file_missing {name}")),
     );
+    assert_eq!(answers.probe, probe, "{answers:?}");
     assert_eq!(
         answers.inventory,
         Some((

@@ -3,7 +3,7 @@
 //! phone's `SEP<MAC>.cnf.xml` (read first, and then the only configuration it reads) or each
 //! model's element of `XMLDefault.cnf.xml` (ADM-7961), the `.loads` whole and each component it
 //! lists, spelled as it lists them (SYSOP, THOURET), the term files a factory-reset phone reads
-//! (CRIMSON-FD), and the later stages' firmware; the stage is then replayed on the phone model
+//! (CRIMSON-FD) and the components they list, and the later stages' firmware; the stage is then replayed on the phone model
 //! ([`crate::phone::boot::java`]) over the wire, once for each model the plan addresses, and a
 //! stage that does not leave it settled on the stage's load is a finding.
 
@@ -89,8 +89,9 @@ impl Run<'_> {
     }
 
     /// The stage's `.loads`, the components it lists (or, without a usable one, those the
-    /// catalogue names) and the term files, which must list the same ([`family::load_files`],
-    /// as `inventory`, `lint` and `apply` judge a root).
+    /// catalogue names), the term files, which must list the same, and the components only a
+    /// term file lists: a factory-reset phone asks for those ([`family::load_files`], as
+    /// `inventory`, `lint` and `apply` judge a root).
     fn family_firmware(&mut self, name: &str, stage: &FamilyStage) -> std::io::Result<()> {
         let load = stage.to.id.as_str();
         let read = |file: &str, want: FileWant| -> std::io::Result<Seen> {
@@ -123,6 +124,15 @@ impl Run<'_> {
             self.stage_file_fetched(name, &term.file.name, None);
             if term.is == TermIs::Foreign {
                 self.find(Kind::StageFileContent, &term.file.name, format!("{} lists other components than {manifest}: it is another package's, and a factory-reset phone loads what it lists instead of {load} (CRIMSON-FD, QSOLVED-LOOP)", term.file.name), format!("Copy {} from {load}'s package (each package overwrites it).", term.file.name));
+            }
+        }
+        let mut said: Vec<&str> = files.components.iter().map(|c| c.name.as_str()).collect();
+        for term in &files.terms {
+            for component in &term.lists {
+                if !said.contains(&component.name.as_str()) {
+                    said.push(&component.name);
+                    self.stage_file_fetched(name, &component.name, Some(&term.file.name));
+                }
             }
         }
         Ok(())
