@@ -4,6 +4,7 @@
 use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::{Reader, Writer};
 
+use crate::knowledge::family::JavaModel;
 use crate::knowledge::phones::Model;
 
 pub const FILE_NAME: &str = "XMLDefault.cnf.xml";
@@ -335,16 +336,50 @@ pub fn load_information(text: &str, element: &str) -> Result<Option<String>, Str
 }
 
 /// The text of `element` and of the unnumbered `<loadInformation>`, each when the file has it
-/// (a Java-based phone reads only its numbered element of `XMLDefault.cnf.xml`).
+/// (a Java-based phone reads only its numbered element of `XMLDefault.cnf.xml`); of two, the
+/// last.
 pub fn load_information_parts(
     text: &str,
     element: &str,
 ) -> Result<(Option<String>, Option<String>), String> {
+    let (numbered, plain) = load_information_values(text, element)?;
+    Ok((numbered.into_iter().last(), plain.into_iter().last()))
+}
+
+/// Where a Java-based phone (7906 to 7975) reads the load it is told to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JavaReads<'a> {
+    /// Its own `SEP<MAC>.cnf.xml`: the unnumbered `<loadInformation>`, SCCP and SIP alike
+    /// (ADM-7961, WHIZZY).
+    Own,
+    /// `XMLDefault.cnf.xml`: its model's numbered element (`<loadInformation30018>`) and no
+    /// other (ADM-7961).
+    Default(&'a JavaModel),
+}
+
+/// The load a Java-based phone's configuration file names for it (its configured load), as
+/// `lint`, `apply`, `probe` and the phone model read it: of two elements it could read, the
+/// first (the sources do not say which a phone takes; the phone model takes the first, and
+/// everything that judges a file follows it). An error when the file is not well-formed XML.
+pub fn configured_load(text: &str, reads: JavaReads) -> Result<Option<String>, String> {
+    Ok(match reads {
+        JavaReads::Own => load_information_values(text, "loadInformation")?.0,
+        JavaReads::Default(model) => load_information_values(text, &model.xml_default_element())?.0,
+    }
+    .into_iter()
+    .next())
+}
+
+/// Every non-empty text of `element` and of the unnumbered `<loadInformation>`, in order.
+fn load_information_values(
+    text: &str,
+    element: &str,
+) -> Result<(Vec<String>, Vec<String>), String> {
     check_well_formed(text)?;
     let mut reader = Reader::from_str(text);
     let mut inside: Option<bool> = None; // Some(numbered?) while inside a matching element
-    let mut numbered = None;
-    let mut plain = None;
+    let mut numbered = Vec::new();
+    let mut plain = Vec::new();
     loop {
         match reader.read_event() {
             Ok(Event::Start(e)) => {
@@ -363,9 +398,9 @@ pub fn load_information_parts(
                     let value = t.decode().map_err(|e| e.to_string())?.trim().to_string();
                     if !value.is_empty() {
                         if is_numbered {
-                            numbered = Some(value);
+                            numbered.push(value);
                         } else {
-                            plain = Some(value);
+                            plain.push(value);
                         }
                     }
                 }
@@ -632,5 +667,34 @@ mod read_tests {
         assert!(
             load_information("<Default><loadInformation8>x</Default>", "loadInformation8").is_err()
         );
+    }
+
+    #[test]
+    fn a_java_phones_configured_load_is_its_own_element_and_the_first_of_two() {
+        let model = crate::knowledge::family::JavaModel::find("7961").unwrap();
+        let xml = "<Default><loadInformation>SIP41.X</loadInformation><loadInformation30018 model=\"IP Phone 7961\">SCCP41.A</loadInformation30018><loadInformation30018>SCCP41.B</loadInformation30018></Default>";
+        assert_eq!(
+            configured_load(xml, JavaReads::Default(&model)),
+            Ok(Some("SCCP41.A".into()))
+        );
+        assert_eq!(
+            configured_load(xml, JavaReads::Own),
+            Ok(Some("SIP41.X".into()))
+        );
+        // The 7940/7960 reading keeps the last, as before.
+        assert_eq!(
+            load_information_parts(xml, "loadInformation30018"),
+            Ok((Some("SCCP41.B".into()), Some("SIP41.X".into())))
+        );
+        // A SEP file with only a numbered element names nothing for the phone it belongs to.
+        let numbered_only =
+            "<device><loadInformation30018>SCCP41.A</loadInformation30018></device>";
+        assert_eq!(configured_load(numbered_only, JavaReads::Own), Ok(None));
+        let unnumbered_only = "<Default><loadInformation>SCCP41.A</loadInformation></Default>";
+        assert_eq!(
+            configured_load(unnumbered_only, JavaReads::Default(&model)),
+            Ok(None)
+        );
+        assert!(configured_load("<device><loadInformation>x</device>", JavaReads::Own).is_err());
     }
 }

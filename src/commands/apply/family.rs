@@ -11,7 +11,7 @@ use crate::commands::apply::shared::SharedChange;
 use crate::commands::apply::{ApplyRequest, Staged};
 use crate::error::Error;
 use crate::files::per_phone::PerPhoneFile;
-use crate::files::xml_default_cnf_xml::{self, Numbered};
+use crate::files::xml_default_cnf_xml::{self, configured_load, JavaReads, Numbered};
 use crate::knowledge::family::{JavaLoad, JavaModel};
 use crate::knowledge::matrix::Matrix;
 use crate::output::{shell_word, NextStep};
@@ -119,8 +119,8 @@ pub(super) fn staged(
         Some(_) => Vec::new(),
         None => vec![SharedChange {
             file: name.clone(),
-            before: old.as_deref().and_then(|t| named(t, &numbered)),
-            after: named(&new, &numbered),
+            before: old.as_deref().and_then(|t| named(t, &chosen.phones)),
+            after: named(&new, &chosen.phones),
             moved_aside: false,
         }],
     };
@@ -147,9 +147,8 @@ pub(super) fn staged(
 
 /// The load the first addressed model's element of an `XMLDefault.cnf.xml` names, when it is a
 /// Java-based load ID.
-fn named(text: &str, numbered: &[Numbered]) -> Option<String> {
-    let element = &numbered.first()?.element;
-    xml_default_cnf_xml::load_information(text, element)
+fn named(text: &str, phones: &Phones) -> Option<String> {
+    configured_load(text, JavaReads::Default(phones.models.first()?))
         .ok()
         .flatten()
         .filter(|l| JavaLoad::parse(l).is_some())
@@ -168,7 +167,7 @@ fn held_back(root: &TftpRoot, phones: &Phones, load: &str) -> Vec<String> {
         })
         .filter_map(|n| {
             let text = root.text(n)?;
-            let named = xml_default_cnf_xml::load_information(&text, "loadInformation").ok()??;
+            let named = configured_load(&text, JavaReads::Own).ok()??;
             let other = JavaLoad::parse(&named)
                 .is_some_and(|l| l.family() == phones.family && named != load);
             other.then(|| format!("{n} ({named})"))

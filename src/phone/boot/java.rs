@@ -11,6 +11,7 @@
 
 use serde::Serialize;
 
+use crate::files::xml_default_cnf_xml::{configured_load, JavaReads};
 use crate::knowledge::family::{manifest_components, JavaLoad, JavaModel, KeyEra};
 use crate::phone::server::{Answer, Server};
 
@@ -105,22 +106,6 @@ fn text(answer: &Answer) -> Option<String> {
     }
 }
 
-/// The value of the first element `<name>` (or `<name attr=...>`) in `xml`, trimmed.
-fn element(xml: &str, name: &str) -> Option<String> {
-    let mut rest = xml;
-    while let Some(at) = rest.find(&format!("<{name}")) {
-        let after = &rest[at + name.len() + 1..];
-        if after.starts_with('>') || after.starts_with(' ') {
-            let open = after.find('>')?;
-            let value = &after[open + 1..];
-            let close = value.find('<')?;
-            return Some(value[..close].trim().to_string()).filter(|v| !v.is_empty());
-        }
-        rest = after;
-    }
-    None
-}
-
 impl JavaPhone {
     /// Reads one file, noting the request.
     fn ask(&self, server: &mut dyn Server, requests: &mut Vec<JavaRequest>, file: &str) -> Answer {
@@ -141,10 +126,12 @@ impl JavaPhone {
     ) -> Option<String> {
         let sep = format!("SEP{}.cnf.xml", self.mac);
         if let Some(xml) = text(&self.ask(server, requests, &sep)) {
-            return element(&xml, "loadInformation");
+            return configured_load(&xml, JavaReads::Own).ok().flatten();
         }
         let xml = text(&self.ask(server, requests, "XMLDefault.cnf.xml"))?;
-        element(&xml, &self.model.xml_default_element())
+        configured_load(&xml, JavaReads::Default(&self.model))
+            .ok()
+            .flatten()
     }
 
     /// One boot from `running`.

@@ -10,7 +10,7 @@
 //! spelled differently from tool to tool, is not checked.
 
 use super::{FindingKind, Linter, WRONG_CASE};
-use crate::files::xml_default_cnf_xml;
+use crate::files::xml_default_cnf_xml::{self, configured_load, JavaReads};
 use crate::knowledge::family::{manifest_components, JavaFile, JavaLoad, JavaModel, MODELS};
 use crate::knowledge::matrix::families::FamilyVerdict;
 use crate::tftp_root::family::{self, Listed};
@@ -67,9 +67,7 @@ impl Linter<'_> {
         if let Some(text) = self.root.text(xml_default) {
             for model in MODELS {
                 let element = model.xml_default_element();
-                let Ok((Some(value), _)) =
-                    xml_default_cnf_xml::load_information_parts(&text, &element)
-                else {
+                let Ok(Some(value)) = configured_load(&text, JavaReads::Default(&model)) else {
                     continue;
                 };
                 if let Some(load) = JavaLoad::parse(&value) {
@@ -86,8 +84,7 @@ impl Linter<'_> {
             let Some(text) = self.root.text(file) else {
                 continue;
             };
-            let Ok(Some(value)) = xml_default_cnf_xml::load_information(&text, "loadInformation")
-            else {
+            let Ok(Some(value)) = configured_load(&text, JavaReads::Own) else {
                 continue;
             };
             if let Some(load) = JavaLoad::parse(&value) {

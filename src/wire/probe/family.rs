@@ -9,7 +9,7 @@
 
 use super::{server_fix, Finding, Kind, Probe, Report, Run, Wire, REPLAY_BOOTS};
 use crate::files::per_phone::PerPhoneFile;
-use crate::files::xml_default_cnf_xml;
+use crate::files::xml_default_cnf_xml::{self, configured_load, JavaReads};
 use crate::knowledge::family::{JavaLoad, JavaModel};
 use crate::phone::boot::java::{JavaPhone, JavaResult, JavaSimulation};
 use crate::plan::family::{FamilyStage, Phones};
@@ -71,9 +71,7 @@ impl Run<'_> {
         let sep = PerPhoneFile::SepXml.name(self.probe.mac);
         let fetch = self.ask(&sep, false, Want::Whole)?;
         if let Some(text) = text_of(&fetch) {
-            let named = xml_default_cnf_xml::load_information(&text, "loadInformation")
-                .ok()
-                .flatten();
+            let named = configured_load(&text, JavaReads::Own).ok().flatten();
             if named.as_deref() != Some(load) {
                 self.find(Kind::StageFileContent, &sep, format!("{sep} names {}, and {name} needs {load}: the phone reads its own file first, and only it", named.as_deref().unwrap_or("no load")), format!("Write the phone's own file for this stage: {} --mac {} --tftp-root DIR.", self.probe.apply, self.probe.mac));
             }
@@ -151,9 +149,9 @@ impl Run<'_> {
         let xml = xml_default_cnf_xml::FILE_NAME;
         for model in &phones.models {
             let element = model.xml_default_element();
-            let named = xml_default_cnf_xml::load_information_parts(text, &element)
+            let named = configured_load(text, JavaReads::Default(model))
                 .ok()
-                .and_then(|(numbered, _)| numbered);
+                .flatten();
             if named.as_deref() != Some(load) {
                 self.find(Kind::StageFileContent, xml, format!("<{element}>, the {model}'s element of {xml}, names {}, and {name} needs {load}", named.as_deref().unwrap_or("nothing")), format!("Write this stage's files: {} --tftp-root DIR.", self.probe.apply));
             }
