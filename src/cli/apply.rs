@@ -6,9 +6,8 @@ use clap::ValueHint;
 
 use crate::cli::answer::{Answer, Context};
 use crate::cli::args::{self, route, ModelChoice, Route, RouteArgs};
-use crate::commands::apply::{self, ApplyRequest, Phones};
+use crate::commands::apply::{self, ApplyRequest, PlanRequest};
 use crate::error::Error;
-use crate::knowledge::phones::Model;
 use crate::output::Format;
 
 #[derive(Debug, clap::Args)]
@@ -48,19 +47,24 @@ pub(crate) struct Args {
 impl Args {
     pub(crate) fn run(self, context: &Context) -> Result<Answer, Error> {
         let (from, to, steered) = self.route.ends();
-        let (model, phones) = match route(self.model.phones(), &[from, to])? {
-            Route::Classic(model) => (model, Phones::Classic),
+        let plan = match route(self.model.phones(), &[from, to])? {
             Route::Java(_) if steered => {
                 return Err(Error::Usage {
                     message: "--via and --avoid plan the 7940/7960 only; a 7906 to 7975 stage is applied with --from, --to, --model and --stage: leave them out".into(),
                 })
             }
-            Route::Java(model) => (Model::Both, Phones::Java(model)),
+            Route::Java(model) => PlanRequest::Java {
+                model,
+                from: from.to_string(),
+                to: to.to_string(),
+            },
+            // The same directory steers the plan, so apply and plan --tftp-root agree.
+            Route::Classic(model) => {
+                PlanRequest::Classic(self.route.request(model, Some(self.tftp_root.clone())))
+            }
         };
         let request = ApplyRequest {
-            // The same directory steers the plan, so apply and plan --tftp-root agree.
-            plan: self.route.request(model, Some(self.tftp_root.clone())),
-            phones,
+            plan,
             stage: self.stage,
             dir: self.tftp_root,
             mac: args::mac(&self.mac)?,

@@ -33,22 +33,60 @@ mod changes;
 pub(crate) mod family;
 mod shared;
 
-/// Which phones a stage is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Phones {
-    /// The 7940 and/or 7960 of the plan's `model`.
-    #[default]
-    Classic,
+/// The plan a stage is asked of, for the phones it is for.
+#[derive(Debug, Clone)]
+pub enum PlanRequest {
+    /// A 7940 and/or 7960 (the request's `model`): its ends, steering and the root it follows.
+    Classic(Request),
     /// A Java-based phone (7906 to 7975): the model named, or (`None`) every model of the family
-    /// the loads imply.
-    Java(Option<JavaModel>),
+    /// the loads imply, and the plan's ends.
+    Java {
+        model: Option<JavaModel>,
+        from: String,
+        to: String,
+    },
+}
+
+impl PlanRequest {
+    /// `--from A --to B`, the waypoints and `--model` as the user gave them.
+    fn words(&self) -> Vec<String> {
+        let ends = |from: &str, to: &str| {
+            vec![
+                "--from".to_string(),
+                shell_word(from),
+                "--to".into(),
+                shell_word(to),
+            ]
+        };
+        match self {
+            PlanRequest::Classic(plan) => {
+                let mut words = ends(&plan.from, &plan.to);
+                for via in &plan.via {
+                    words.extend(["--via".into(), shell_word(via)]);
+                }
+                for avoid in &plan.avoid {
+                    words.extend(["--avoid".into(), shell_word(avoid)]);
+                }
+                if plan.model != Model::Both {
+                    words.extend(["--model".into(), model_word(plan.model).into()]);
+                }
+                words
+            }
+            PlanRequest::Java { model, from, to } => {
+                let mut words = ends(from, to);
+                if let Some(model) = model {
+                    words.extend(["--model".into(), model.model.to_ascii_lowercase()]);
+                }
+                words
+            }
+        }
+    }
 }
 
 /// What the user asks `apply` to do.
 #[derive(Debug, Clone)]
 pub struct ApplyRequest {
-    pub plan: Request,
-    pub phones: Phones,
+    pub plan: PlanRequest,
     /// 1-based.
     pub stage: usize,
     pub dir: PathBuf,
@@ -65,32 +103,19 @@ pub struct ApplyRequest {
 }
 
 impl ApplyRequest {
+    /// The 7940/7960 model the plan is for (both for a Java-based phone's).
+    fn model(&self) -> Model {
+        match &self.plan {
+            PlanRequest::Classic(plan) => plan.model,
+            PlanRequest::Java { .. } => Model::Both,
+        }
+    }
+
     /// This apply as a command line, with `extra` options added and `--mac` dropped when
     /// `without_mac`.
     fn command(&self, extra: &[&str], without_mac: bool) -> String {
-        let mut words = vec![
-            "phoneup".to_string(),
-            "apply".into(),
-            "--from".into(),
-            shell_word(&self.plan.from),
-            "--to".into(),
-            shell_word(&self.plan.to),
-        ];
-        for via in &self.plan.via {
-            words.extend(["--via".into(), shell_word(via)]);
-        }
-        for avoid in &self.plan.avoid {
-            words.extend(["--avoid".into(), shell_word(avoid)]);
-        }
-        match self.phones {
-            Phones::Classic if self.plan.model != Model::Both => {
-                words.extend(["--model".into(), model_word(self.plan.model).into()]);
-            }
-            Phones::Java(Some(model)) => {
-                words.extend(["--model".into(), model.model.to_ascii_lowercase()]);
-            }
-            _ => {}
-        }
+        let mut words = vec!["phoneup".to_string(), "apply".into()];
+        words.extend(self.plan.words());
         words.extend([
             "--stage".into(),
             self.stage.to_string(),
@@ -188,9 +213,11 @@ enum Chosen {
 
 /// Writes stage `request.stage` of the plan into `request.dir` (or, with `dry_run`, shows it).
 pub fn apply(matrix: &Matrix, request: &ApplyRequest) -> Result<ApplyReport, Error> {
-    let chosen = match request.phones {
-        Phones::Classic => Chosen::Classic(plan_of(matrix, request)?),
-        Phones::Java(model) => Chosen::Java(family::plan_of(matrix, request, model)?),
+    let chosen = match &request.plan {
+        PlanRequest::Classic(plan) => Chosen::Classic(plan_of(matrix, request, plan)?),
+        PlanRequest::Java { model, from, to } => {
+            Chosen::Java(family::plan_of(matrix, request, *model, from, to)?)
+        }
     };
     // A dry run reads the journal; a real run holds the root's lock from here to the end, so
     // what it reads is what it changes.
@@ -280,8 +307,9 @@ fn classic(
     root: &TftpRoot,
 ) -> Result<Staged, Error> {
     let stage = &plan.stages[request.stage - 1];
-    let (planned, notes) = stage_changes(stage, request, journal)?;
-    let shared = shared_changes(&planned, request.plan.model);
+    let model = request.model();
+    let (planned, notes) = stage_changes(stage, request, model, journal)?;
+    let shared = shared_changes(&planned, model);
     Ok(Staged {
         from: plan.from.clone(),
         to: plan.to.clone(),
@@ -346,8 +374,8 @@ fn last_check(request: &ApplyRequest, plan: &Plan, stage: &Stage) -> NextStep {
 }
 
 /// The plan `request` names a stage of, when there is one and it has that stage.
-fn plan_of(matrix: &Matrix, request: &ApplyRequest) -> Result<Plan, Error> {
-    let plan = match plan::plan(matrix, &request.plan)? {
+fn plan_of(matrix: &Matrix, request: &ApplyRequest, asked: &Request) -> Result<Plan, Error> {
+    let plan = match plan::plan(matrix, asked)? {
         Outcome::Plan(plan) => plan,
         Outcome::NoPath(no_path) => {
             return Err(Error::Usage {
@@ -671,8 +699,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("OS79XX.TXT"), "P0S3-08-2-00\n").unwrap();
         let request = |mac: Option<&str>| ApplyRequest {
-            plan: Request::new("P0S3-08-2-00", "P0S3-08-11-00"),
-            phones: Phones::Classic,
+            plan: PlanRequest::Classic(Request::new("P0S3-08-2-00", "P0S3-08-11-00")),
             stage: 1,
             dir: dir.clone(),
             mac: mac.map(|mac| mac.parse().unwrap()),
@@ -718,11 +745,10 @@ mod tests {
     #[test]
     fn the_command_to_run_next_names_the_model_planned_for() {
         let request = |model| ApplyRequest {
-            plan: Request {
+            plan: PlanRequest::Classic(Request {
                 model,
                 ..Request::new("P0S3-06-3-00", "P0S3-08-11-00")
-            },
-            phones: Phones::Classic,
+            }),
             stage: 1,
             dir: PathBuf::from("/srv/tftp"),
             mac: None,
@@ -739,5 +765,20 @@ mod tests {
         assert!(command(Model::M7960).contains(" --model 7960 "));
         assert!(!command(Model::Both).contains("--model"));
         assert_eq!(model_word(Model::Both), "both");
+        // A Java-based phone's: --model only when the user named one.
+        let java = |model| ApplyRequest {
+            plan: PlanRequest::Java {
+                model,
+                from: "SCCP41.8-3-1S".into(),
+                to: "SIP41.9-4-2SR3-1S".into(),
+            },
+            ..request(Model::Both)
+        };
+        assert_eq!(
+            java(JavaModel::find("7961")).command(&[], false),
+            "phoneup apply --from SCCP41.8-3-1S --to SIP41.9-4-2SR3-1S --model 7961 --stage 1 --tftp-root /srv/tftp"
+        );
+        assert!(!java(None).command(&[], false).contains("--model"));
+        assert_eq!(java(None).model(), Model::Both);
     }
 }

@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::files::per_phone::PerPhoneFile;
 use crate::files::{loads, mgc_default_cnf, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
 use crate::knowledge::firmware;
+use crate::knowledge::phones::Model;
 use crate::plan::stage::{self, Stage};
 use crate::tftp_root::journal::{FileChange, UndoJournal};
 use crate::tftp_root::write::{self, Existing, Owner};
@@ -59,6 +60,7 @@ pub(super) struct Planned {
 pub(super) fn stage_changes(
     stage: &Stage,
     request: &ApplyRequest,
+    model: Model,
     journal: &UndoJournal,
 ) -> Result<(Vec<Planned>, Vec<String>), Error> {
     let mut notes = Vec::new();
@@ -94,9 +96,9 @@ pub(super) fn stage_changes(
                 xml_restored = Some(xml_name.clone());
             }
             Some(match base {
-                Some(text) => xml_default_cnf_xml::set_load(&text, load, request.plan.model)
+                Some(text) => xml_default_cnf_xml::set_load(&text, load, model)
                     .map_err(|why| not_editable(&request.dir, &xml_name, &why))?,
-                None => xml_default_cnf_xml::render(load, request.plan.model),
+                None => xml_default_cnf_xml::render(load, model),
             })
         }
         None => None,

@@ -31,8 +31,10 @@ pub(super) fn plan_of(
     matrix: &Matrix,
     request: &ApplyRequest,
     model: Option<JavaModel>,
+    from: &str,
+    to: &str,
 ) -> Result<Chosen, Error> {
-    let (phones, from, to) = family::resolve(model, &request.plan.from, &request.plan.to)?;
+    let (phones, from, to) = family::resolve(model, from, to)?;
     let plan = match family::plan(matrix, &phones, &from, &to) {
         FamilyOutcome::Plan(plan) => plan,
         FamilyOutcome::NoPath(check) => return Err(no_plan(&check, &phones, "apply")),
