@@ -152,7 +152,7 @@ pub struct ChangeSummary {
     pub restored: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct ApplyReport {
     pub from: String,
     pub to: String,
@@ -186,21 +186,17 @@ pub struct ApplyReport {
     pub java: bool,
 }
 
-/// One stage, whichever phones it is for: where it goes, what it changes in the root, the
-/// firmware it lacks, and what to run after the last stage.
+/// One stage, whichever phones it is for: the report's account of it (where it goes, the
+/// firmware it lacks, the files every phone reads that it changes), what it changes in the
+/// root, and what to run after the last stage.
 struct Staged {
-    from: String,
-    to: String,
-    stages: usize,
-    stage_from: String,
-    stage_to: String,
-    rule: String,
+    /// `from`, `to`, `stages`, `stage_from`, `stage_to`, `rule`, `missing_firmware` and
+    /// `shared`; [`apply`] fills in the rest.
+    report: ApplyReport,
     /// The stage's phone reads the global `OS79XX.TXT` before any per-phone file.
     reads_os79xx: bool,
     planned: Vec<Planned>,
     notes: Vec<String>,
-    missing_firmware: Vec<String>,
-    shared: Vec<SharedChange>,
     /// What to run once the last stage is in the root.
     last: NextStep,
 }
@@ -227,36 +223,25 @@ pub fn apply(matrix: &Matrix, request: &ApplyRequest) -> Result<ApplyReport, Err
         UndoJournal::open(&request.dir, request.journal.as_deref())?
     };
     let root = TftpRoot::from_dir(&request.dir)?;
-    let mut staged = match &chosen {
+    let staged = match &chosen {
         Chosen::Classic(plan) => classic(plan, request, &journal, &root)?,
         Chosen::Java(chosen) => family::staged(chosen, request, &journal, &root)?,
     };
-    let planned = std::mem::take(&mut staged.planned);
-    let mut notes = std::mem::take(&mut staged.notes);
+    let Staged {
+        mut report,
+        reads_os79xx,
+        planned,
+        mut notes,
+        last,
+    } = staged;
     notes.splice(0..0, journal.notes.iter().cloned());
-    let mut report = ApplyReport {
-        from: staged.from.clone(),
-        to: staged.to.clone(),
-        stage: request.stage,
-        stages: staged.stages,
-        stage_from: staged.stage_from.clone(),
-        stage_to: staged.stage_to.clone(),
-        rule: staged.rule.clone(),
-        tftp_root: request.dir.display().to_string(),
-        journal: journal.dir().display().to_string(),
-        undo: undo::command(&request.dir, request.journal.as_deref()),
-        dry_run: request.dry_run,
-        written: false,
-        changes: Vec::new(),
-        diff: String::new(),
-        missing_firmware: staged.missing_firmware.clone(),
-        shared: staged.shared.clone(),
-        refused: None,
-        next_step: None,
-        notes: Vec::new(),
-        java: matches!(chosen, Chosen::Java(_)),
-    };
-    let refused = refusal(request, &staged, &planned, &report);
+    report.stage = request.stage;
+    report.tftp_root = request.dir.display().to_string();
+    report.journal = journal.dir().display().to_string();
+    report.undo = undo::command(&request.dir, request.journal.as_deref());
+    report.dry_run = request.dry_run;
+    report.java = matches!(chosen, Chosen::Java(_));
+    let refused = refusal(request, reads_os79xx, &planned, &report);
     // A dry run shows the stage even where the apply would be refused: a user who may not
     // write the files can still see what would change.
     if let Some((refused, next_step)) = refused.clone().filter(|_| !request.dry_run) {
@@ -285,7 +270,7 @@ pub fn apply(matrix: &Matrix, request: &ApplyRequest) -> Result<ApplyReport, Err
     }
     let description = format!(
         "stage {} of {} -> {} ({} -> {})",
-        request.stage, staged.from, staged.to, staged.stage_from, staged.stage_to
+        request.stage, report.from, report.to, report.stage_from, report.stage_to
     );
     let changes: Vec<FileChange> = planned.into_iter().map(|p| p.change).collect();
     if changes.is_empty() {
@@ -295,7 +280,7 @@ pub fn apply(matrix: &Matrix, request: &ApplyRequest) -> Result<ApplyReport, Err
         report.written = true;
     }
     report.notes.append(&mut notes);
-    report.next_step = Some(after_the_stage(request, staged));
+    report.next_step = Some(after_the_stage(request, &report, last));
     Ok(report)
 }
 
@@ -311,28 +296,31 @@ fn classic(
     let (planned, notes) = stage_changes(stage, request, model, journal)?;
     let shared = shared_changes(&planned, model);
     Ok(Staged {
-        from: plan.from.clone(),
-        to: plan.to.clone(),
-        stages: plan.stages.len(),
-        stage_from: stage.from.clone(),
-        stage_to: stage.to.clone(),
-        rule: stage.rule.clone(),
+        report: ApplyReport {
+            from: plan.from.clone(),
+            to: plan.to.clone(),
+            stages: plan.stages.len(),
+            stage_from: stage.from.clone(),
+            stage_to: stage.to.clone(),
+            rule: stage.rule.clone(),
+            missing_firmware: missing_firmware(stage, root),
+            shared,
+            ..ApplyReport::default()
+        },
         reads_os79xx: stage
             .expect_requests
             .iter()
             .any(|r| r == os79xx_txt::FILE_NAME),
         planned,
         notes,
-        missing_firmware: missing_firmware(stage, root),
-        shared,
         last: last_check(request, plan, stage),
     })
 }
 
 /// What to run once this stage is in the root: the next stage, to write once the phone shows
-/// this stage's load; after the last, what `staged.last` says.
-fn after_the_stage(request: &ApplyRequest, staged: Staged) -> NextStep {
-    if request.stage < staged.stages {
+/// this stage's load; after the last, `last`.
+fn after_the_stage(request: &ApplyRequest, report: &ApplyReport, last: NextStep) -> NextStep {
+    if request.stage < report.stages {
         let next = ApplyRequest {
             stage: request.stage + 1,
             ..request.clone()
@@ -340,14 +328,14 @@ fn after_the_stage(request: &ApplyRequest, staged: Staged) -> NextStep {
         return NextStep::new(
             format!(
                 "Reboot the phone; once it shows {} (Settings > Status > Firmware Versions), write stage {} of {}.",
-                staged.stage_to,
+                report.stage_to,
                 request.stage + 1,
-                staged.stages
+                report.stages
             ),
             next.command(&[], false),
         );
     }
-    staged.last
+    last
 }
 
 /// After a 7940/7960 plan's last stage: the check of what the phone will do when it reboots.
@@ -418,7 +406,7 @@ fn stage_in_range(
 /// firmware (without `--force`).
 fn refusal(
     request: &ApplyRequest,
-    staged: &Staged,
+    reads_os79xx: bool,
     planned: &[Planned],
     report: &ApplyReport,
 ) -> Option<(String, NextStep)> {
@@ -469,11 +457,11 @@ fn refusal(
     if request.force {
         return None;
     }
-    if request.mac.is_some() && staged.reads_os79xx {
+    if request.mac.is_some() && reads_os79xx {
         return Some((
             format!(
                 "stage {} cannot be per-phone: {} reads the global OS79XX.TXT before any per-phone file, so every phone on this server would follow it.",
-                request.stage, staged.stage_from
+                request.stage, report.stage_from
             ),
             NextStep::new(
                 "Apply this stage without --mac (every phone on the server follows it), or add --force to write the global OS79XX.TXT as well as the per-phone files; for many phones at mixed loads, phoneup serve gives each phone its own stage from one server instead.",

@@ -8,7 +8,7 @@
 
 use crate::commands::apply::changes::{base_text, into_changes, look, not_editable};
 use crate::commands::apply::shared::SharedChange;
-use crate::commands::apply::{ApplyRequest, Staged};
+use crate::commands::apply::{ApplyReport, ApplyRequest, Staged};
 use crate::error::Error;
 use crate::files::per_phone::PerPhoneFile;
 use crate::files::xml_default_cnf_xml::{self, configured_load, JavaReads, Numbered};
@@ -132,17 +132,20 @@ pub(super) fn staged(
         &mut notes,
     );
     Ok(Staged {
-        from: chosen.plan.from.id.clone(),
-        to: chosen.plan.to.id.clone(),
-        stages: chosen.plan.stages.len(),
-        stage_from: stage.from.id.clone(),
-        stage_to: stage.to.id.clone(),
-        rule: stage.rule.id.clone(),
+        report: ApplyReport {
+            from: chosen.plan.from.id.clone(),
+            to: chosen.plan.to.id.clone(),
+            stages: chosen.plan.stages.len(),
+            stage_from: stage.from.id.clone(),
+            stage_to: stage.to.id.clone(),
+            rule: stage.rule.id.clone(),
+            missing_firmware: missing_firmware(root, load, &stage.firmware[1..], &stage.term_files),
+            shared,
+            ..ApplyReport::default()
+        },
         reads_os79xx: false,
         planned,
         notes,
-        missing_firmware: missing_firmware(root, load, &stage.firmware[1..], &stage.term_files),
-        shared,
         last: last_step(chosen, request),
     })
 }
