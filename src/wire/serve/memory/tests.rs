@@ -169,20 +169,19 @@ fn a_wrong_from_loses_to_the_phones_own_announcement_for_every_pair() {
     };
     let mut pairs = Vec::new();
     let mut rightly = BTreeMap::new();
+    // Whether a load announces itself in CDP depends on the load alone.
+    let asker = Bench::new(&matrix, Memory::new(), Roster::default());
     for real in &starts {
         // The same load, written down rightly: what the pairs are measured against.
         let handset = Handset::new(100_000 + rightly.len() as u32, real);
         let told_load = Some(real.clone());
         roster.phones.insert(handset.mac.clone(), (None, told_load));
         rightly.insert(real.clone(), handset);
+        if asker.cdp(&Handset::new(0, real)).is_none() {
+            continue;
+        }
         for told in starts.iter().filter(|t| *t != real) {
             let handset = Handset::new(pairs.len() as u32, real);
-            if Bench::new(&matrix, Memory::new(), Roster::default())
-                .cdp(&handset)
-                .is_none()
-            {
-                continue;
-            }
             let told_load = Some(told.clone());
             roster.phones.insert(handset.mac.clone(), (None, told_load));
             pairs.push((handset, told.clone()));
