@@ -1,11 +1,11 @@
-//! The one loop that runs a transfer on a UDP socket, for both sides: the client reading a file
-//! ([`crate::wire::client`]) with [`drive`], which waits on the socket, and serve sending one
-//! ([`crate::wire::serve::driver`]) with [`pump`], its step, as serve's threads wait on many
-//! sockets at once. It sends
-//! what the [`Machine`] has to send, hands it the datagrams that arrive and the time when its
-//! deadline passes, and gives every event and datagram to the caller's [`Hooks`], until the
-//! transfer is over. Waits are bounded by the machine's deadline (and the caller's
-//! [`Hooks::max_wait`]), so the loop ends within the policy's retries.
+//! The steps that run a transfer on a UDP socket, for both sides: [`pump`] sends what the
+//! [`Machine`] has to send and hands it the time when its deadline passes; [`receive`] hands it
+//! a datagram that arrived; each gives every event and datagram to the caller's [`Hooks`]. The
+//! client reading a file ([`crate::wire::client`]) runs them in [`drive`], which waits on its
+//! one socket until the transfer is over, each wait bounded by the machine's deadline (and the
+//! caller's [`Hooks::max_wait`]), so it ends within the policy's retries. serve's transfers
+//! ([`crate::wire::serve::driver`]'s `flight`) call the same two steps from threads that wait on
+//! many sockets at once.
 //!
 //! May use: [`crate::wire::transfer`], [`crate::wire::packet`].
 
@@ -46,16 +46,9 @@ pub trait Hooks<M: Machine> {
     /// Called once a turn, before waiting: the caller may end the transfer here.
     fn turn(&mut self, _machine: &mut M) {}
 
-    /// The longest wait for one datagram, if shorter than the machine's deadline.
+    /// The longest [`drive`] waits for one datagram, if shorter than the machine's deadline.
     fn max_wait(&self) -> Option<Duration> {
         None
-    }
-
-    /// The size of the buffer a datagram is received into: a longer one is cut to it. Large
-    /// enough for any datagram unless the caller knows it only takes small ones (a sender,
-    /// which receives ACKs), and so holds less memory per transfer.
-    fn receive_buffer(&self) -> usize {
-        BUFFER
     }
 }
 
@@ -113,16 +106,52 @@ pub fn pump<M: Machine, H: Hooks<M>>(
     }
 }
 
-/// Runs `machine` on `socket` until it is over. `connected`: the socket is connected to the
-/// peer already (serve); otherwise it is connected once the peer's transfer ID is known (the
-/// client), so that an ICMP error reaches it. `Err` only when a hook or the socket says stop.
+/// Takes in one datagram from `socket`, if one comes within the socket's read timeout (none on
+/// a non-blocking socket): the hooks hand it to the machine, and an unconnected socket is
+/// connected to the peer once its transfer ID is known, so that an ICMP error reaches it. Nothing
+/// waiting is not an error: a deadline that has passed is handled by the next [`pump`]. A
+/// failed receive goes to [`Hooks::error`]; `Err` only when it says stop, or the socket cannot
+/// be connected.
+pub fn receive<M: Machine, H: Hooks<M>>(
+    socket: &UdpSocket,
+    connected: &mut bool,
+    machine: &mut M,
+    hooks: &mut H,
+    buf: &mut [u8],
+) -> io::Result<()> {
+    match socket.recv_from(buf) {
+        Ok((len, from)) => {
+            hooks.datagram(machine, Instant::now(), from, &buf[..len]);
+            if !*connected {
+                if let Some(peer) = machine.peer() {
+                    socket.connect(peer)?;
+                    *connected = true;
+                }
+            }
+            Ok(())
+        }
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+            ) =>
+        {
+            Ok(())
+        }
+        Err(error) => hooks.error(machine, error, Io::Receive, *connected),
+    }
+}
+
+/// Runs `machine` on `socket` until it is over, waiting on the socket (the client). `connected`:
+/// the socket is connected to the peer already; otherwise it is connected once the peer's
+/// transfer ID is known. `Err` only when a hook or the socket says stop.
 pub fn drive<M: Machine, H: Hooks<M>>(
     socket: &UdpSocket,
     mut connected: bool,
     machine: &mut M,
     hooks: &mut H,
 ) -> io::Result<()> {
-    let mut buf = vec![0u8; hooks.receive_buffer().max(4)];
+    let mut buf = vec![0u8; BUFFER];
     let mut set_wait: Option<Duration> = None;
     loop {
         let Some(deadline) = pump(socket, connected, machine, hooks)? else {
@@ -140,26 +169,6 @@ pub fn drive<M: Machine, H: Hooks<M>>(
             socket.set_read_timeout(Some(wait))?;
             set_wait = Some(wait);
         }
-        match socket.recv_from(&mut buf) {
-            Ok((len, from)) => {
-                hooks.datagram(machine, Instant::now(), from, &buf[..len]);
-                if !connected {
-                    if let Some(peer) = machine.peer() {
-                        socket.connect(peer)?;
-                        connected = true;
-                    }
-                }
-            }
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
-                machine.handle_timeout(Instant::now());
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(error) => hooks.error(machine, error, Io::Receive, connected)?,
-        }
+        receive(socket, &mut connected, machine, hooks, &mut buf)?;
     }
 }

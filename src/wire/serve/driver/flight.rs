@@ -1,6 +1,6 @@
 //! One transfer, with its own non-blocking socket bound to the address the phone asked and
-//! connected to the phone, driving a [`Sender`] a step at a time ([`crate::wire::drive::pump`])
-//! as its datagrams and deadlines come (on one of [`crate::wire::serve::driver`]'s `pool`
+//! connected to the phone, driving a [`Sender`] a step at a time ([`crate::wire::drive`]'s
+//! `pump` and `receive`, the client's steps too) as its datagrams and deadlines come (on one of [`crate::wire::serve::driver`]'s `pool`
 //! threads); and the flags it shares with the listening thread: whether the client has answered,
 //! whether the file's last block is out, and whether the listening thread ends it to make room.
 //!
@@ -15,7 +15,7 @@ use std::sync::mpsc::Sender as Channel;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::wire::drive::{pump, Hooks, Io};
+use crate::wire::drive::{pump, receive, Hooks, Io};
 use crate::wire::packet::{code, Request};
 use crate::wire::serve::registry::Tag;
 use crate::wire::transfer::{Event as TransferEvent, Failure, Policy, SendConfig, Sender, Source};
@@ -170,14 +170,6 @@ impl Hooks<Sender<Body>> for Sending {
             .ending
             .store(sender.sent_last(), Ordering::Release);
     }
-
-    fn max_wait(&self) -> Option<Duration> {
-        Some(TURN)
-    }
-
-    fn receive_buffer(&self) -> usize {
-        RECEIVE_BUFFER
-    }
 }
 
 /// One transfer as it runs.
@@ -250,24 +242,16 @@ impl Live {
         if self.broken.is_some() || self.sender.is_finished() {
             return;
         }
-        match self.socket.recv_from(buf) {
-            Ok((len, from)) => {
-                self.sending
-                    .datagram(&mut self.sender, Instant::now(), from, &buf[..len]);
-            }
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
-                ) => {}
-            Err(error) => {
-                let told = self
-                    .sending
-                    .error(&mut self.sender, error, Io::Receive, true);
-                if let Err(error) = told {
-                    self.broken = Some(error);
-                }
-            }
+        let mut connected = true;
+        let received = receive(
+            &self.socket,
+            &mut connected,
+            &mut self.sender,
+            &mut self.sending,
+            buf,
+        );
+        if let Err(error) = received {
+            self.broken = Some(error);
         }
     }
 
