@@ -1,11 +1,12 @@
 //! The transfers in flight and the requests held back, as the listening thread keeps them: the
 //! caps of [`Limits`] (in all and per client address), which transfer to end to make room (the
 //! oldest never answered: a spoofed or abandoned request), how many get large blocks, and the
-//! queue of requests that wait for their address's last transfer to end. No I/O and no
-//! waiting: the time is passed in.
+//! queue of requests that wait for their address's last transfer to end or its phone's web
+//! page to be read ([`Wait`], each with its own bound). No I/O and no waiting: the time is
+//! passed in.
 //!
-//! May use: [`crate::wire::serve::driver`]'s `flight` (the [`Shared`] flags) and `limits`,
-//! [`crate::wire::packet`].
+//! May use: [`crate::wire::serve::driver`]'s `flight` (the [`Shared`] flags), `limits` and
+//! `heard` (its [`PAGE_WAIT`]), [`crate::wire::packet`].
 
 use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
@@ -15,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use crate::wire::packet::Request;
 use crate::wire::serve::driver::flight::Shared;
+use crate::wire::serve::driver::heard::PAGE_WAIT;
 use crate::wire::serve::driver::limits::{
     Limits, HELD_BACK, HELD_BACK_PER_ADDRESS, LARGE_BLOCKS, SMALL_BLKSIZE,
 };
@@ -210,16 +212,61 @@ impl Flights {
     }
 }
 
-/// A request held back until the transfers to its address that were ending when it came are
-/// taken in.
+/// What a held-back request waits for, each with its own bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    /// The end of a transfer to its address, for a phone serve walks, that had sent its last
+    /// block when the request came: at most [`HOLD_FOR`].
+    Transfer(SocketAddr),
+    /// The answer of the phone's web page, being read at its address: at most [`PAGE_WAIT`].
+    Page(IpAddr),
+}
+
+impl Wait {
+    /// The longest a request waits for it.
+    pub fn bound(self) -> Duration {
+        match self {
+            Wait::Transfer(_) => HOLD_FOR,
+            Wait::Page(_) => PAGE_WAIT,
+        }
+    }
+}
+
+/// A request held back until what it waits for is over, each wait at most its own bound.
 pub struct Held {
     pub request: Request,
     pub peer: SocketAddr,
     pub local: IpAddr,
-    pub until: Instant,
-    /// The transfers it waits for (only these: a bench of clients behind one address always
-    /// has some transfer ending); port 0: the web page being read at that address.
-    pub waits_for: Vec<SocketAddr>,
+    /// What it waits for, each until its own deadline. Only the transfers that were ending
+    /// when it came: a bench of clients behind one address always has some transfer ending.
+    waits: Vec<(Wait, Instant)>,
+}
+
+impl Held {
+    /// A request that came at `now` and waits for `waits`.
+    pub fn new(
+        request: Request,
+        peer: SocketAddr,
+        local: IpAddr,
+        now: Instant,
+        waits: impl IntoIterator<Item = Wait>,
+    ) -> Held {
+        let waits = waits.into_iter().map(|w| (w, now + w.bound())).collect();
+        Held {
+            request,
+            peer,
+            local,
+            waits,
+        }
+    }
+
+    /// Whether it still waits at `now`: for a wait whose bound has not passed and that `on`
+    /// says is still on.
+    fn waiting(&self, now: Instant, on: &impl Fn(Wait) -> bool) -> bool {
+        self.waits
+            .iter()
+            .any(|&(wait, until)| now < until && on(wait))
+    }
 }
 
 /// The requests held back, oldest first.
@@ -252,16 +299,16 @@ impl HeldBack {
         true
     }
 
-    /// The requests to answer now: those whose transfers waited for have all ended
-    /// (`in_flight` says which still run), or that have waited their time.
-    pub fn release(&mut self, now: Instant, in_flight: impl Fn(SocketAddr) -> bool) -> Vec<Held> {
+    /// The requests to answer now: those for which every wait is over (`on` says which still
+    /// are) or has lasted its bound.
+    pub fn release(&mut self, now: Instant, on: impl Fn(Wait) -> bool) -> Vec<Held> {
         let mut out = Vec::new();
         let mut kept = VecDeque::with_capacity(self.queue.len());
         for held in self.queue.drain(..) {
-            if now >= held.until || !held.waits_for.iter().any(|p| in_flight(*p)) {
-                out.push(held);
-            } else {
+            if held.waiting(now, &on) {
                 kept.push_back(held);
+            } else {
+                out.push(held);
             }
         }
         self.queue = kept;

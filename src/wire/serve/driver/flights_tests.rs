@@ -104,32 +104,74 @@ fn an_ending_transfer_holds_its_address_back_for_a_bounded_time() {
     assert_eq!(flights.ending(peer(1, 2).ip()), [peer(1, 1)]);
 
     let mut held = HeldBack::default();
-    let hold = |port| Held {
-        request: Request::octet("next"),
-        peer: peer(1, port),
-        local: peer(1, 0).ip(),
-        until: now + HOLD_FOR,
-        waits_for: vec![peer(1, 1)],
+    let hold = |port| {
+        let waits = [Wait::Transfer(peer(1, 1))];
+        Held::new(
+            Request::octet("next"),
+            peer(1, port),
+            peer(1, 0).ip(),
+            now,
+            waits,
+        )
+    };
+    let on = |wait| match wait {
+        Wait::Transfer(p) => flights.contains(p),
+        Wait::Page(_) => panic!("no page is read"),
     };
     assert!(held.hold(hold(2)));
     assert!(held.contains(peer(1, 2)));
-    assert!(held.release(now, |p| flights.contains(p)).is_empty());
+    assert!(held.release(now, on).is_empty());
     // Its time is up: answered, ending or not.
-    assert_eq!(
-        held.release(now + HOLD_FOR, |p| flights.contains(p)).len(),
-        1
-    );
+    assert_eq!(held.release(now + HOLD_FOR, on).len(), 1);
     assert!(held.is_empty());
     // Another transfer of the address starting does not hold it longer; the one waited for
     // ending releases it at once.
     assert!(held.hold(hold(3)));
     flights.insert(peer(1, 50), flight(now).0);
     flights.remove(peer(1, 1));
-    assert_eq!(held.release(now, |p| flights.contains(p)).len(), 1);
+    assert_eq!(
+        held.release(now, |w| w == Wait::Transfer(peer(1, 50)))
+            .len(),
+        1
+    );
     // Bounded per address.
     for port in 0..HELD_BACK_PER_ADDRESS as u16 {
         assert!(held.hold(hold(100 + port)));
     }
     assert!(!held.hold(hold(99)));
     assert_eq!(held.dropped, 1);
+}
+
+#[test]
+fn a_page_wait_is_bounded_by_its_own_half_second_while_a_transfer_of_its_address_ends() {
+    let now = Instant::now();
+    let (ending, page) = (Wait::Transfer(peer(1, 1)), Wait::Page(peer(1, 1).ip()));
+    let mut held = HeldBack::default();
+    let request = |port| {
+        Held::new(
+            Request::octet("next"),
+            peer(1, port),
+            peer(1, 0).ip(),
+            now,
+            [ending, page],
+        )
+    };
+    // The transfer's end is taken in at once; the page is still being read after its bound.
+    assert!(held.hold(request(2)));
+    let page_only = |wait| wait == page;
+    assert!(held.release(now + PAGE_WAIT / 2, page_only).is_empty());
+    let released = held.release(now + PAGE_WAIT, page_only);
+    assert_eq!(released.len(), 1, "waited past the page's bound");
+    // While the transfer has not ended, it is waited for up to its own bound.
+    assert!(held.hold(request(3)));
+    let both = |_| true;
+    assert!(held.release(now + PAGE_WAIT, both).is_empty());
+    assert!(held
+        .release(now + HOLD_FOR - Duration::from_millis(1), both)
+        .is_empty());
+    assert_eq!(held.release(now + HOLD_FOR, both).len(), 1);
+    // The page answered, the transfer ended: at once.
+    assert!(held.hold(request(4)));
+    assert_eq!(held.release(now, |_| false).len(), 1);
+    assert!(held.is_empty());
 }

@@ -18,7 +18,9 @@
 //!   ERROR 1 above all) are still answered, from the listening socket;
 //! - a request from an address with transfers to a managed phone that have sent their last
 //!   block is held back (not waited for) until those transfers' ends are taken in, at most
-//!   [`flights::HOLD_FOR`], so the registry sees a phone's requests in order;
+//!   [`flights::HOLD_FOR`], so the registry sees a phone's requests in order; one from an
+//!   address whose phone's web page is being read, until it is, at most [`heard::PAGE_WAIT`]
+//!   (each wait its own bound: [`flights::Wait`]);
 //! - retransmits are bounded: each packet is sent at most six times, one second apart (the
 //!   client's `timeout` option, accepted up to [`limits::MAX_TIMEOUT_S`], changes the interval);
 //!   a request repeated by a phone while its transfer runs is ignored;
@@ -61,7 +63,7 @@ use crate::wire::transfer::{Failure, SendConfig};
 
 use crate::wire::cdp::CdpListener;
 use flight::{Body, Report, Shared, Start};
-use flights::{Flight, Flights, Held, HeldBack};
+use flights::{Flight, Flights, Held, HeldBack, Wait};
 use heard::{Hearing, Told};
 use leases::Leases;
 use limits::{raise_open_files, Limits, MAX_TIMEOUT_S};
@@ -328,24 +330,20 @@ impl Running<'_, '_> {
         }
         match Packet::decode(datagram) {
             Ok(Packet::Rrq(request)) => {
-                let mut waits_for = self.flights.ending(peer.ip());
-                let mut until = Instant::now() + flights::HOLD_FOR;
+                let mut waits: Vec<Wait> = self
+                    .flights
+                    .ending(peer.ip())
+                    .into_iter()
+                    .map(Wait::Transfer)
+                    .collect();
                 if self.hearing.asking_at(peer.ip()) {
                     // Its web page is being read: what it says counts in this boot.
-                    if waits_for.is_empty() {
-                        until = Instant::now() + heard::PAGE_WAIT;
-                    }
-                    waits_for.push(SocketAddr::new(peer.ip(), 0));
+                    waits.push(Wait::Page(peer.ip()));
                 }
-                if !waits_for.is_empty() {
-                    // Its last transfer's end may be on its way: take it in first.
-                    if !self.held.hold(Held {
-                        request,
-                        peer,
-                        local,
-                        until,
-                        waits_for,
-                    }) {
+                if !waits.is_empty() {
+                    // Its last transfer's end or its page may be on its way: take it in first.
+                    let held = Held::new(request, peer, local, Instant::now(), waits);
+                    if !self.held.hold(held) {
                         self.busy += 1;
                     }
                 } else {
@@ -386,9 +384,9 @@ impl Running<'_, '_> {
             return;
         }
         let (flights, hearing) = (&self.flights, &self.hearing);
-        let ready = self.held.release(Instant::now(), |peer| match peer.port() {
-            0 => hearing.asking_at(peer.ip()),
-            _ => flights.contains(peer),
+        let ready = self.held.release(Instant::now(), |wait| match wait {
+            Wait::Transfer(peer) => flights.contains(peer),
+            Wait::Page(ip) => hearing.asking_at(ip),
         });
         for held in ready {
             self.read(held.request, held.peer, held.local);
