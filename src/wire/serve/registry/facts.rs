@@ -162,20 +162,27 @@ enum Taken {
     Overrode { told: String },
 }
 
-/// Narrows `placement` to the loads a fact `named`, when it may: never after a boot fetched
-/// a stage's firmware (the phone may already run another load), never while the next boot must
-/// show a stage taken, and only to loads the requests of the boot so far still allow. A phone
-/// whose only basis is the phones file (`told`, before any stage) is placed from the fact
-/// instead when they disagree and the requests allow the fact's loads.
+/// Whether a fact may narrow the loads `phone` may run now: not once it is done or failed,
+/// never after a boot fetched a stage's firmware (the phone may already run another load), and
+/// never while the next boot must show a stage taken (the load the stage leads to is still
+/// possible). A stage the requests already showed did not lead where expected no longer stops
+/// it. Serve asks for a phone's web page only when this holds.
+fn fact_may_narrow(phone: &Phone) -> bool {
+    let placement = &phone.placement;
+    !matches!(phone.state, State::Done | State::Failed)
+        && placement.sent.is_empty()
+        && !placement
+            .expected
+            .as_ref()
+            .is_some_and(|e| placement.candidates.contains(e))
+}
+
+/// Narrows `placement` to the loads a fact `named` (once [`fact_may_narrow`] says it may), and
+/// only to loads the requests of the boot so far still allow. A phone whose only basis is the
+/// phones file (`told`, before any stage) is placed from the fact instead when they disagree
+/// and the requests allow the fact's loads.
 fn narrow(placement: &mut Placement, mac: &str, named: &[String], told: Option<&str>) -> Taken {
-    if named.is_empty() || !placement.sent.is_empty() {
-        return Taken::Nothing;
-    }
-    if placement
-        .expected
-        .as_ref()
-        .is_some_and(|e| placement.candidates.contains(e))
-    {
+    if named.is_empty() {
         return Taken::Nothing;
     }
     let in_boot = !placement.boot.is_empty();
@@ -269,14 +276,10 @@ impl<D: Directory> Registry<'_, D> {
     }
 
     /// At the first request of a boot of a phone serve has not placed: ask for its web page
-    /// (once a boot; the driver bounds the asking in time and size). Not while the boot after a
-    /// stage must show where the phone is: a fact cannot narrow then.
+    /// (once a boot; the driver bounds the asking in time and size), when a fact may narrow its
+    /// loads ([`fact_may_narrow`]).
     pub(super) fn ask_page(&mut self, phone: &mut Phone, from: SocketAddr, boot_starts: bool) {
-        if boot_starts
-            && phone.placement.possible().len() > 1
-            && phone.placement.expected.is_none()
-            && !matches!(phone.state, State::Done | State::Failed)
-        {
+        if boot_starts && phone.placement.possible().len() > 1 && fact_may_narrow(phone) {
             self.effects.push_back(Effect::AskPage {
                 mac: phone.mac.clone(),
                 address: from.ip(),
@@ -286,25 +289,27 @@ impl<D: Directory> Registry<'_, D> {
 
     fn take(&mut self, mut phone: Phone, fact: &Fact) -> bool {
         let mac = phone.mac.clone();
-        let before = (phone.model.clone(), phone.placement.candidates.clone());
-        let narrowed = self.apply_fact(&mut phone, fact);
-        let changed = before != (phone.model.clone(), phone.placement.candidates.clone());
+        let applied = self.apply_fact(&mut phone, fact);
         self.phones.insert(mac.clone(), phone);
-        if changed {
+        if applied.model || applied.narrowed {
             self.save();
             self.show(&mac);
         }
-        narrowed
+        applied.narrowed
     }
 
-    /// Keeps the model a fact names and narrows the phone's loads by it; tells what it did.
-    fn apply_fact(&mut self, phone: &mut Phone, fact: &Fact) -> bool {
+    /// Keeps the model a fact names and narrows the phone's loads by it; tells what it did, and
+    /// says what changed.
+    fn apply_fact(&mut self, phone: &mut Phone, fact: &Fact) -> Applied {
+        let mut applied = Applied::default();
         if let Some(model) = fact.model() {
             // Shown escaped by the view; kept short.
-            phone.model = Some(model.chars().take(MODEL_CHARS).collect());
+            let model: String = model.chars().take(MODEL_CHARS).collect();
+            applied.model = phone.model.as_ref() != Some(&model);
+            phone.model = Some(model);
         }
-        if matches!(phone.state, State::Done | State::Failed) {
-            return false;
+        if !fact_may_narrow(phone) {
+            return applied;
         }
         let universe = self.knowledge.universe();
         let matrix = self.knowledge.matrix;
@@ -319,7 +324,7 @@ impl<D: Directory> Registry<'_, D> {
         let before = phone.placement.candidates.len();
         let taken = narrow(&mut phone.placement, &phone.mac, &named, told.as_deref());
         let why = match &taken {
-            Taken::Nothing => return false,
+            Taken::Nothing => return applied,
             Taken::Narrowed => format!(
                 "{}: serve narrows the loads it may run from {before} to {}",
                 fact.words(),
@@ -337,8 +342,18 @@ impl<D: Directory> Registry<'_, D> {
             event.load = Some(one.clone());
         }
         self.emit(event);
-        true
+        applied.narrowed = true;
+        applied
     }
+}
+
+/// What [`Registry::apply_fact`] changed in a phone.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Applied {
+    /// The model it keeps.
+    model: bool,
+    /// The loads it may run.
+    narrowed: bool,
 }
 
 #[cfg(test)]
@@ -440,6 +455,12 @@ mod tests {
             app_load: None,
             model: Some("x".repeat(500)),
         };
+        let effects = |b: &mut Bench<'_>| {
+            let all = std::iter::from_fn(|| b.registry.poll_effect());
+            all.filter(|e| matches!(e, Effect::Save | Effect::Show(Message::Row(_))))
+                .count()
+        };
+        effects(&mut b);
         assert!(!b.registry.fact(b.now, &long));
         assert_eq!(
             b.registry.phones["0018B9000001"]
@@ -448,6 +469,10 @@ mod tests {
                 .map(str::len),
             Some(MODEL_CHARS)
         );
+        // A new model is saved and shown; the same one again changes nothing.
+        assert_eq!(effects(&mut b), 2);
+        assert!(!b.registry.fact(b.now, &long));
+        assert_eq!(effects(&mut b), 0);
     }
 
     #[test]
@@ -521,18 +546,21 @@ mod tests {
 
     #[test]
     fn a_fact_after_a_stage_was_fetched_or_while_the_next_boot_must_show_it_narrows_nothing() {
-        let mut placement = Placement::new(vec!["A".into(), "B".into(), "C".into()]);
+        let mut phone = Phone::new("M", TARGET, vec!["A".into(), "B".into(), "C".into()]);
         let named = ["A".to_string()];
-        placement.sent = vec!["B.loads".into()];
-        assert_eq!(narrow(&mut placement, "M", &named, None), Taken::Nothing);
-        placement.sent.clear();
-        placement.expected = Some("B".into());
-        assert_eq!(narrow(&mut placement, "M", &named, None), Taken::Nothing);
-        placement.expected = None;
-        assert_eq!(
-            narrow(&mut placement, "M", &named, Some("B")),
-            Taken::Narrowed
-        );
+        assert!(fact_may_narrow(&phone));
+        phone.placement.sent = vec!["B.loads".into()];
+        assert!(!fact_may_narrow(&phone));
+        phone.placement.sent.clear();
+        phone.placement.expected = Some("B".into());
+        assert!(!fact_may_narrow(&phone));
+        phone.placement.expected = None;
+        for state in [State::Done, State::Failed] {
+            phone.state = state;
+            assert!(!fact_may_narrow(&phone));
+        }
+        let placement = &mut phone.placement;
+        assert_eq!(narrow(placement, "M", &named, Some("B")), Taken::Narrowed);
         assert_eq!(placement.candidates, ["A"]);
         // The phones file's load, confirmed: nothing to do.
         let mut told = Placement::new(vec!["B".into()]);
@@ -547,6 +575,39 @@ mod tests {
             Taken::Overrode { told: "B".into() }
         );
         assert_eq!(told.candidates, ["A"]);
+    }
+
+    #[test]
+    fn the_page_is_asked_for_when_a_fact_may_narrow_also_after_a_stage_the_requests_disproved() {
+        let matrix = Matrix::builtin().unwrap();
+        let mut b = bench(&matrix, false);
+        let mac = "0018B9000001";
+        b.registry.roster.phones.insert(mac.into(), (None, None));
+        let loads = ["P00308000500", "P00308000700", "P0S3-08-9-00"];
+        let mut phone = Phone::new(mac, TARGET, loads.map(String::from).to_vec());
+        let from = SocketAddr::from(([127, 0, 0, 1], 2000));
+        let asked = |b: &mut Bench<'_>, phone: &mut Phone| {
+            b.registry.ask_page(phone, from, true);
+            std::iter::from_fn(|| b.registry.poll_effect())
+                .any(|e| matches!(e, Effect::AskPage { .. }))
+        };
+        assert!(asked(&mut b, &mut phone));
+        // The next boot must show the stage taken: neither asked nor narrowed.
+        phone.placement.expected = Some(loads[2].into());
+        assert!(!asked(&mut b, &mut phone));
+        // A stage its requests showed did not lead where expected (the load it led to is no
+        // longer possible): asked, and the page's fact narrows. (ask_page asked only with no
+        // stage expected at all, narrow whenever the expected load was ruled out.)
+        phone.placement.expected = Some(TARGET.into());
+        assert!(asked(&mut b, &mut phone));
+        b.registry.phones.insert(mac.into(), phone);
+        let page = Fact::WebPage {
+            mac: mac.into(),
+            app_load: Some(loads[1].into()),
+            model: None,
+        };
+        assert!(b.registry.fact(b.now, &page));
+        assert_eq!(b.registry.phones[mac].placement.candidates, [loads[1]]);
     }
 
     #[test]
