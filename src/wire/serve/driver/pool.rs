@@ -251,3 +251,7 @@ fn cvt(rc: libc::c_int) -> io::Result<libc::c_int> {
         Ok(rc)
     }
 }
+
+#[cfg(test)]
+#[path = "pool_tests.rs"]
+mod tests;
