@@ -5,8 +5,8 @@
 //! page to be read ([`Wait`], each with its own bound). No I/O and no waiting: the time is
 //! passed in.
 //!
-//! May use: [`crate::wire::serve::driver`]'s `flight` (the [`Shared`] flags), `limits` and
-//! `heard` (its [`PAGE_WAIT`]), [`crate::wire::packet`].
+//! May use: [`crate::wire::serve::driver`]'s `flight` (the [`Shared`] flags) and `limits`,
+//! [`crate::wire::packet`].
 
 use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
@@ -16,7 +16,6 @@ use std::time::{Duration, Instant};
 
 use crate::wire::packet::Request;
 use crate::wire::serve::driver::flight::Shared;
-use crate::wire::serve::driver::heard::PAGE_WAIT;
 use crate::wire::serve::driver::limits::{
     Limits, HELD_BACK, HELD_BACK_PER_ADDRESS, LARGE_BLOCKS, SMALL_BLKSIZE,
 };
@@ -32,6 +31,10 @@ pub const EVICTING: usize = 16;
 /// milliseconds to read the last acknowledgement, and a shorter hold then lets the next boot's
 /// first request be placed before serve knows the image arrived whole.
 pub const HOLD_FOR: Duration = Duration::from_secs(2);
+/// How long a phone's requests wait at most for its page to be read: less than the second a
+/// TFTP client waits before it asks again (a refused connection takes a millisecond, a phone's
+/// page a few tens).
+pub const PAGE_WAIT: Duration = Duration::from_millis(500);
 
 /// One transfer in flight.
 pub struct Flight {

@@ -11,7 +11,7 @@
 //! [`CDP_PHONES`] MACs remembered. At most [`PAGES_AT_ONCE`] pages are asked for at once, one
 //! per phone, each bounded by [`crate::wire::device_info::Limits`] (5 s, 20 KiB); a page is
 //! believed only when its MAC is the phone's. While its page is being read, a phone's next
-//! requests wait for it, at most [`PAGE_WAIT`], so that the page counts in the boot that asked. Nothing a phone sends reaches the screen but
+//! requests wait for it, at most [`PAGE_WAIT`](super::flights::PAGE_WAIT), so that the page counts in the boot that asked. Nothing a phone sends reaches the screen but
 //! through the registry's events, escaped.
 //!
 //! May use: [`crate::wire::cdp`], [`crate::wire::device_info`], [`crate::wire::serve`]'s
@@ -37,10 +37,6 @@ pub const CDP_QUEUE: usize = 64;
 pub const CDP_REPEAT: Duration = Duration::from_secs(5);
 /// MACs whose last announcement is remembered (past it, the memory starts again).
 pub const CDP_PHONES: usize = 1024;
-/// How long a phone's requests wait at most for its page to be read: less than the second a
-/// TFTP client waits before it asks again (a refused connection takes a millisecond, a phone's
-/// page a few tens).
-pub const PAGE_WAIT: Duration = Duration::from_millis(500);
 /// Pages asked for at once at most.
 pub const PAGES_AT_ONCE: usize = 8;
 /// The environment variable that sets the port phones' pages are asked on (80 unless set; tests
@@ -140,7 +136,7 @@ impl Hearing {
     }
 
     /// Whether a page is being asked for at `address` (its phone's requests wait for it, at
-    /// most [`PAGE_WAIT`], so that what it says counts in the boot that asked).
+    /// most [`PAGE_WAIT`](super::flights::PAGE_WAIT), so that what it says counts in the boot that asked).
     pub fn asking_at(&self, address: IpAddr) -> bool {
         self.asking.values().any(|a| *a == address)
     }

@@ -19,7 +19,7 @@
 //! - a request from an address with transfers to a managed phone that have sent their last
 //!   block is held back (not waited for) until those transfers' ends are taken in, at most
 //!   [`flights::HOLD_FOR`], so the registry sees a phone's requests in order; one from an
-//!   address whose phone's web page is being read, until it is, at most [`heard::PAGE_WAIT`]
+//!   address whose phone's web page is being read, until it is, at most [`flights::PAGE_WAIT`]
 //!   (each wait its own bound: [`flights::Wait`]);
 //! - retransmits are bounded: each packet is sent at most six times, one second apart (the
 //!   client's `timeout` option, accepted up to [`limits::MAX_TIMEOUT_S`], changes the interval);

@@ -197,6 +197,12 @@ fn many_transfers_at_once_all_finish_whole() {
     started.sort();
     assert_eq!(ended, started, "each transfer ended once");
     assert_eq!(bench.load(0), 0, "no transfer is left on a thread");
+    let again = bench
+        .reports
+        .try_iter()
+        .filter(|r| matches!(r, Report::Finished { .. }))
+        .count();
+    assert_eq!(again, 0, "no transfer ends twice");
 }
 
 #[test]
@@ -299,7 +305,11 @@ fn at_the_cap_the_oldest_silent_transfer_ends_to_make_room() {
         managed: false,
     };
     flights.insert(fifth, flight);
-    assert_eq!(bench.load(CAP), CAP, "never more than the cap");
+    assert_eq!(
+        bench.load(CAP),
+        CAP,
+        "the one started in the freed place runs beside them"
+    );
     // The one that came last is served whole.
     let (bytes, error) = fetch(&clients[CAP]);
     assert_eq!((bytes, error), (contents(CAP, 2000), None));

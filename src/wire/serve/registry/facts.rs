@@ -595,18 +595,22 @@ mod tests {
         // The next boot must show the stage taken: neither asked nor narrowed.
         phone.placement.expected = Some(loads[2].into());
         assert!(!asked(&mut b, &mut phone));
+        b.registry.phones.insert(mac.into(), phone);
+        let page = |load: &str| Fact::WebPage {
+            mac: mac.into(),
+            app_load: Some(load.into()),
+            model: None,
+        };
+        assert!(!b.registry.fact(b.now, &page(loads[1])));
+        assert_eq!(b.registry.phones[mac].placement.candidates, loads);
+        let mut phone = b.registry.phones.remove(mac).unwrap();
         // A stage its requests showed did not lead where expected (the load it led to is no
         // longer possible): asked, and the page's fact narrows. (ask_page asked only with no
         // stage expected at all, narrow whenever the expected load was ruled out.)
         phone.placement.expected = Some(TARGET.into());
         assert!(asked(&mut b, &mut phone));
         b.registry.phones.insert(mac.into(), phone);
-        let page = Fact::WebPage {
-            mac: mac.into(),
-            app_load: Some(loads[1].into()),
-            model: None,
-        };
-        assert!(b.registry.fact(b.now, &page));
+        assert!(b.registry.fact(b.now, &page(loads[1])));
         assert_eq!(b.registry.phones[mac].placement.candidates, [loads[1]]);
     }
 
