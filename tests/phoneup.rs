@@ -40,6 +40,7 @@ mod phoneup {
     pub mod routes;
     pub mod serve;
     pub mod serve_cli;
+    pub mod serve_family;
     pub mod serve_web_page;
     pub mod simulate;
     pub mod simulate_serve;

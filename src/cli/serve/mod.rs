@@ -20,6 +20,7 @@ use crate::cli::signals;
 use crate::error::{Error, Input};
 use crate::files::mac::Mac;
 use crate::knowledge::catalogue;
+use crate::knowledge::family::{JavaLoad, JavaModel};
 use crate::knowledge::matrix::Matrix;
 use crate::output::Untrusted;
 use crate::wire::cdp::{CdpListener, Interface};
@@ -97,8 +98,16 @@ fn parse_mac(text: &str, flag: &str) -> Result<String, Error> {
         .map_err(|e| usage(format!("{flag}: {e}")))
 }
 
-/// A target or hint: a load of the catalogue, by its catalogue name.
+/// A target or hint: a load of the catalogue, by its catalogue name. A 7906 to 7975 load is
+/// refused with the commands that walk those phones: serve walks the 7940/7960 only.
 fn known(matrix: &Matrix, text: &str, flag: &'static str) -> Result<String, Error> {
+    if let Some(load) = JavaLoad::parse(text.trim()) {
+        let models = JavaModel::family_models(load.family());
+        let model = format!("<{}>", models.replace('/', " or "));
+        return Err(usage(format!(
+            "{flag}: `{load}` is a {models} load, and serve walks the 7940 and 7960 only; walk a {models} with the family's commands: phoneup plan --model {model} --from LOAD --to {load} lists the stages, phoneup apply --model {model} --from LOAD --to {load} --stage 1 --tftp-root DIR --mac MAC writes the first, and phoneup check --model {model} --from LOAD --tftp-root DIR --mac MAC says what its next boot does"
+        )));
+    }
     Ok(catalogue::resolve_known(matrix, text, Input::Named(flag))?
         .name()
         .to_string())

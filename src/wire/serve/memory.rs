@@ -27,6 +27,9 @@ use crate::wire::serve::phones::Roster;
 use crate::wire::serve::placement::Knowledge;
 use crate::wire::serve::registry::{Client, Effect, Fact, Now, Registry, Serve};
 
+pub mod family;
+#[cfg(test)]
+mod family_tests;
 #[cfg(test)]
 mod tests;
 

@@ -12,9 +12,13 @@
 //! not managed, or unknown, gets the directory exactly as it is (with `--all`, an unknown MAC
 //! gets nothing that names a load until serve knows it).
 //!
+//! A managed phone that shows itself a 7906 to 7975 ([`crate::wire::serve::family`]) is held
+//! with the commands that walk it instead: serve walks the 7940/7960 only.
+//!
 //! May use: [`crate::wire::serve`]'s `answers`, `directory`, `placement`, `phones`, `now`,
-//! `neighbours` (its lookups in names), `files` (the names), `events`;
-//! [`crate::wire::transfer::Failure`], [`crate::knowledge`].
+//! `neighbours` (its lookups in names), `files` (the names), `events`, `family`;
+//! [`crate::wire::transfer::Failure`], [`crate::knowledge`], [`crate::files`] (the load a
+//! 79x1's own `SEP<MAC>.cnf.xml` names).
 
 use core::net::{IpAddr, SocketAddr};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};

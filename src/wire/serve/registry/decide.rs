@@ -6,10 +6,12 @@
 
 use core::net::SocketAddr;
 
+use crate::files::xml_default_cnf_xml::{configured_load, JavaReads};
 use crate::knowledge::firmware::is_firmware;
 use crate::wire::serve::answers::{self, Directive, Managed};
 use crate::wire::serve::directory::{Directory, Opened};
 use crate::wire::serve::events::{Event, Kind, State};
+use crate::wire::serve::family;
 use crate::wire::serve::phones::{Phone, StageRecord};
 use crate::wire::serve::placement::{self, describe, Logged, Reply, Settled, Shown, MAX_FRUITLESS};
 use crate::wire::serve::registry::{
@@ -26,6 +28,11 @@ impl<D: Directory> Registry<'_, D> {
         requested: &str,
         name: &str,
     ) -> Serve<D::File> {
+        if phone.state != State::Failed {
+            if let Some(java) = self.java_sign(phone, mac, name) {
+                self.java_phone(phone, from, &java);
+            }
+        }
         if !placement::is_boot_file(name, mac) {
             return self.as_in_dir(requested).0;
         }
@@ -69,6 +76,34 @@ impl<D: Directory> Registry<'_, D> {
         };
         phone.placement.log(logged);
         serve
+    }
+
+    /// What gives the phone away as a 7906 to 7975, if anything: the request, the model a fact
+    /// named, or the load its own `SEP<MAC>.cnf.xml` in DIR names.
+    fn java_sign(&self, phone: &Phone, mac: &str, name: &str) -> Option<family::Java> {
+        if let Some(java) = family::in_request(name, mac) {
+            return Some(java);
+        }
+        if let Some(java) = phone.model.as_deref().and_then(family::in_model) {
+            return Some(java);
+        }
+        if Managed::of(name, mac) != Some(Managed::SepXml) {
+            return None;
+        }
+        let own = self.dir.read_small(name)?;
+        let loaded = configured_load(&String::from_utf8_lossy(&own), JavaReads::Own).ok()??;
+        family::in_own_file(name, &loaded)
+    }
+
+    /// A 7906 to 7975: its model kept, and held with the commands that walk it instead.
+    fn java_phone(&mut self, phone: &mut Phone, from: SocketAddr, java: &family::Java) {
+        if let Some(model) = java.model {
+            phone.model = Some(model.to_string());
+        } else if phone.model.is_none() {
+            phone.model = Some(java.what());
+        }
+        let why = java.why(&phone.mac);
+        self.fail(phone, from, why);
     }
 
     /// A phone that ran its target asks for what another load asks for: it is held.

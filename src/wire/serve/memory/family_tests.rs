@@ -1,0 +1,137 @@
+//! A 7961G on serve's bench, in memory: serve walks the 7940/7960 only, so it must tell a
+//! 7906 to 7975 by what it shows, serve it no 7940/7960 file and no image, and say what to use.
+
+use super::*;
+use crate::knowledge::Builtin;
+use crate::phone::boot::java::JavaResult;
+use crate::wire::serve::memory::family::JavaHandset;
+
+const MAC: &str = "0018B9000061";
+
+fn bench<'m>(matrix: &'m Matrix, own_sep: Option<&str>) -> Bench<'m> {
+    let roster = Roster {
+        all: true,
+        target: "P0S3-08-11-00".into(),
+        ..Roster::default()
+    };
+    let mut dir = Memory::catalogue(matrix);
+    if let Some(load) = own_sep {
+        dir.insert(
+            &format!("SEP{MAC}.cnf.xml"),
+            format!("<device>\n  <loadInformation>{load}</loadInformation>\n</device>\n"),
+        );
+    }
+    Bench::new(matrix, dir, roster)
+}
+
+fn handset(running: &str) -> JavaHandset {
+    let address = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(10, 0, 0, 61)), 50_000);
+    JavaHandset::new(MAC, address, "7961", running)
+}
+
+/// Boots the phone `boots` times; every load named to it, and its requests answered served.
+fn boots(bench: &mut Bench<'_>, phone: &mut JavaHandset, boots: usize) -> Vec<String> {
+    let mut named = Vec::new();
+    for n in 1..=boots {
+        let boot = bench.power_cycle_java(phone, n);
+        if let JavaResult::WrongFamily(load) | JavaResult::Took(load) = boot.result {
+            named.push(load);
+        }
+        for r in boot.requests.iter().filter(|r| r.answer == "served") {
+            assert!(!r.file.ends_with(".sbn"), "served an image: {}", r.file);
+        }
+    }
+    named
+}
+
+fn failed_why(bench: &Bench<'_>) -> String {
+    let failed: Vec<&Event> = bench
+        .events
+        .iter()
+        .filter(|e| e.event == crate::wire::serve::events::Kind::PhoneFailed)
+        .collect();
+    assert_eq!(failed.len(), 1, "{:?}", bench.events);
+    failed[0].why.clone().unwrap_or_default()
+}
+
+#[test]
+fn a_7961g_whose_own_sep_file_names_its_load_is_held_with_the_command_to_use() {
+    let matrix = Matrix::builtin().unwrap();
+    let mut bench = bench(&matrix, Some("SCCP41.8-3-1S"));
+    let mut phone = handset("SCCP41.8-3-1S");
+    // Before: serve answered its SEP file with one 7940/7960 load after another, and placed
+    // it on P003-07-2-00, a 7940/7960 loader, after four boots.
+    let named = boots(&mut bench, &mut phone, 4);
+    assert!(named.is_empty(), "named a load to it: {named:?}");
+    assert_eq!(phone.running.name(), "SCCP41.8-3-1S");
+    let why = failed_why(&bench);
+    assert!(why.starts_with("a Java-based 7941/7961 (its own SEP0018B9000061.cnf.xml in DIR names SCCP41.8-3-1S, a 7941/7961 load): serve walks the 7940 and 7960 only"), "{why}");
+    assert!(why.contains("phoneup apply --model <7941 or 7961> --from LOAD --to LOAD --stage 1 --tftp-root DIR --mac 0018B9000061"), "{why}");
+    let row = &bench.rows[MAC];
+    assert_eq!(
+        (row.state, row.model.as_deref()),
+        (State::Failed, Some("7941/7961"))
+    );
+    assert!(!bench
+        .events
+        .iter()
+        .any(|e| e.event == crate::wire::serve::events::Kind::Placed));
+}
+
+#[test]
+fn a_7961g_on_9x_is_told_by_its_itl_request_and_by_cdp_its_model() {
+    let matrix = Matrix::builtin().unwrap();
+    let mut bench = bench(&matrix, None);
+    let mut phone = handset("SIP41.9-4-2SR3-1S");
+    let named = boots(&mut bench, &mut phone, 2);
+    assert!(named.is_empty(), "named a load to it: {named:?}");
+    let why = failed_why(&bench);
+    assert!(why.starts_with("a Java-based 7906 to 7975 (it asks for ITLSEP0018B9000061.tlv, which of the phones phoneup knows only a 7906 to 7975 on 9.x asks for)"), "{why}");
+    assert_eq!(bench.rows[MAC].model.as_deref(), Some("7906 to 7975"));
+    // Its CDP platform names the model, which the row shows from then on.
+    bench.registry.fact(
+        bench.now,
+        &Fact::Cdp {
+            mac: MAC.into(),
+            sip: true,
+            load: "SIP41.9-4-2SR3-1S".into(),
+            model: Some("Cisco IP Phone 7961".into()),
+        },
+    );
+    bench.apply();
+    assert_eq!(
+        bench.rows[MAC].model.as_deref(),
+        Some("Cisco IP Phone 7961")
+    );
+}
+
+#[test]
+fn a_7961g_heard_in_cdp_before_it_asks_is_held_at_its_first_request() {
+    let matrix = Matrix::builtin().unwrap();
+    let mut bench = bench(&matrix, None);
+    bench
+        .registry
+        .roster
+        .phones
+        .insert(MAC.into(), (None, None));
+    bench.registry.fact(
+        bench.now,
+        &Fact::Cdp {
+            mac: MAC.into(),
+            sip: false,
+            load: "SCCP41.8-3-1S".into(),
+            model: Some("Cisco IP Phone 7961".into()),
+        },
+    );
+    bench.apply();
+    let mut phone = handset("SCCP41.8-3-1S");
+    let named = boots(&mut bench, &mut phone, 2);
+    assert!(named.is_empty(), "named a load to it: {named:?}");
+    let why = failed_why(&bench);
+    assert!(why.starts_with("a Java-based 7961G (its CDP announcement or web page names the model Cisco IP Phone 7961)"), "{why}");
+    assert!(
+        why.contains("phoneup apply --model 7961 --from LOAD"),
+        "{why}"
+    );
+    assert_eq!(bench.rows[MAC].model.as_deref(), Some("7961G"));
+}
