@@ -2,7 +2,9 @@
 //! walks the 7940/7960 only, so it tells the 7961G by its requests (`ITLSEP<MAC>.tlv` on 9.x),
 //! serves it nothing that names a load and no image, holds it with the commands to use instead,
 //! and ends in exit 1, while the 7960 walks to its target. A 7906 to 7975 target is refused at
-//! start with the same commands. Every serve is stopped by a guard; every loop is bounded.
+//! start with the same commands. Named with its model in the phones file (`MAC=TARGET
+//! from=LOAD model=7961`), the 7961G is walked by its family's stages beside the 7960, one power
+//! cycle a stage. Every serve is stopped by a guard; every loop is bounded.
 
 use std::process::Command;
 use std::time::Duration;
@@ -15,8 +17,12 @@ const FROM_7961: &str = "SIP41.9-4-2SR3-1S";
 
 /// One power cycle of the 7961G's phone model over the wire: its boot as JSON.
 fn boot_7961(server: std::net::SocketAddr) -> serde_json::Value {
+    boot_7961_on(server, FROM_7961)
+}
+
+fn boot_7961_on(server: std::net::SocketAddr, running: &str) -> serde_json::Value {
     let output = Command::new(assert_cmd::cargo::cargo_bin("phoneup"))
-        .args(["simulate", "--model", "7961", "--from", FROM_7961])
+        .args(["simulate", "--model", "7961", "--from", running])
         .args(["--server", &server.to_string(), "--bind", IP_7961])
         .args(["--mac", MAC_7961, "--boots", "1", "--format", "json"])
         .env("NO_COLOR", "1")
@@ -130,14 +136,151 @@ fn serve_refuses_a_7906_to_7975_target_at_start_with_the_commands_to_use() {
     let (code, _, err) = Background::start(&args).wait(Duration::from_secs(20));
     assert_eq!(code, Some(2), "{err}");
     assert!(
-        err.contains(
-            "--to: `SIP41.9-4-2SR3-1S` is a 7941/7961 load, and serve walks the 7940 and 7960 only"
-        ),
+        err.contains("--to: `SIP41.9-4-2SR3-1S` is a 7941/7961 load: serve walks a 7906 to 7975 only when the phone's own line names its model and load, MAC=SIP41.9-4-2SR3-1S from=LOAD model=7941|7961 in --phones or --phones-file"),
         "{err}"
     );
     assert!(
         err.contains("phoneup apply --model <7941 or 7961> --from LOAD --to SIP41.9-4-2SR3-1S --stage 1 --tftp-root DIR --mac MAC"),
         "{err}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A stand-in package of `load` in `root`: its `.loads` listing five components, and those.
+fn put_package(root: &std::path::Path, load: &str) {
+    let sip = load.starts_with("SIP");
+    let (family, proto) = if sip {
+        (&load[3..5], "sip")
+    } else {
+        (&load[4..6], "sccp")
+    };
+    let version = load.split_once('.').unwrap().1;
+    let components = [
+        format!("jar{family}{proto}.{version}.sbn"),
+        format!("cnu{family}.{version}.sbn"),
+        format!("apps{family}.{version}.sbn"),
+        format!("dsp{family}.{version}.sbn"),
+        format!("cvm{family}{proto}.{version}.sbn"),
+    ];
+    let manifest = format!("{load}.loads\r\n{}\r\n", components.join("\r\n"));
+    std::fs::write(root.join(format!("{load}.loads")), manifest).unwrap();
+    for c in components {
+        std::fs::write(
+            root.join(&c),
+            "phoneup stand-in, not a Cisco image\n".repeat(64),
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn a_7961g_and_a_7960_on_one_bench_walk_to_their_targets_over_udp_one_power_cycle_a_stage() {
+    let dir = scratch("family-walk");
+    let root = bench_root(&dir);
+    let (from, to) = ("SCCP41.8-3-1S", "SIP41.9-4-2SR3-1S");
+    for load in [from, "SCCP41.8-5-2S", to] {
+        put_package(&root, load);
+    }
+    std::fs::write(
+        root.join(format!("SEP{MAC_7961}.cnf.xml")),
+        format!("<device>\n  <userLocale>English_United_States</userLocale>\n  <loadInformation>{from}</loadInformation>\n</device>\n"),
+    )
+    .unwrap();
+    let the_7960 = Bench {
+        ip: "127.0.0.60",
+        mac: "0018B9000060",
+        from: "P0S3-06-3-00",
+        to: TARGET,
+    };
+    let mut leases_text =
+        std::fs::read_to_string(leases(&dir, std::slice::from_ref(&the_7960))).unwrap();
+    leases_text.push_str(&format!("1999999999 00:18:b9:00:00:61 {IP_7961} phone *\n"));
+    let leases = dir.join("both.leases");
+    std::fs::write(&leases, leases_text).unwrap();
+    let phones = dir.join("phones.txt");
+    std::fs::write(
+        &phones,
+        format!(
+            "# the bench\n{MAC_7961}={to} from={from} model=7961\n{} from={}\n",
+            the_7960.mac, the_7960.from
+        ),
+    )
+    .unwrap();
+    let state = state_file(&dir);
+    let serve = Serve::start(
+        address(),
+        &[
+            "--tftp-root",
+            root.to_str().unwrap(),
+            "--to",
+            TARGET,
+            "--phones-file",
+            phones.to_str().unwrap(),
+            "--leases",
+            leases.to_str().unwrap(),
+            "--state",
+            state.to_str().unwrap(),
+        ],
+        &dir.join("events.jsonl"),
+    );
+    let the_7961 = std::thread::spawn({
+        let server = serve.address;
+        move || {
+            let mut loads = vec![from.to_string()];
+            let mut cycles = 0;
+            while loads.last().map(String::as_str) != Some(to) && cycles < 8 {
+                let boot = boot_7961_on(server, loads.last().unwrap());
+                cycles += 1;
+                let now = boot["running"].as_str().unwrap().to_string();
+                if now != *loads.last().unwrap() {
+                    loads.push(now);
+                }
+            }
+            // Two more: it stays on its target, and serve sees it there.
+            for _ in 0..2 {
+                assert_eq!(boot_7961_on(server, to)["running"], to);
+            }
+            (loads, cycles)
+        }
+    });
+    let path = walk(serve.address, &the_7960, the_7960.from, TARGET, 10);
+    let (loads, cycles) = the_7961.join().unwrap();
+    assert_eq!(loads, [from, "SCCP41.8-5-2S", to]);
+    assert_eq!(cycles, 2, "one power cycle a stage");
+    assert_eq!(
+        path,
+        [the_7960.from, "P003-08-11-00", TARGET],
+        "its two stages"
+    );
+    let events = serve.settled_events();
+    for mac in [MAC_7961, the_7960.mac] {
+        assert!(
+            events
+                .iter()
+                .any(|e| e["event"] == "phone_done" && e["mac"] == mac),
+            "no phone_done for {mac}"
+        );
+    }
+    let stages: Vec<(String, String)> = events
+        .iter()
+        .filter(|e| e["event"] == "stage_done" && e["mac"] == MAC_7961)
+        .map(|e| (e["load"].to_string(), e["to"].to_string()))
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            (format!("\"{from}\""), "\"SCCP41.8-5-2S\"".to_string()),
+            ("\"SCCP41.8-5-2S\"".to_string(), format!("\"{to}\""))
+        ]
+    );
+    let (code, summary) = serve.stop();
+    assert_eq!(code, 0, "{summary}");
+    assert!(summary.contains("2 of 2 phones done"), "{summary}");
+    // serve never writes DIR: the user's SEP file is theirs.
+    assert!(
+        std::fs::read_to_string(root.join(format!("SEP{MAC_7961}.cnf.xml")))
+            .unwrap()
+            .contains(from)
     );
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -27,6 +27,7 @@ use crate::wire::cdp::{CdpListener, Interface};
 use crate::wire::serve::driver::heard::page_port;
 use crate::wire::serve::driver::saver::Saver;
 use crate::wire::serve::driver::{listen, Clock, Server, VIEW_QUEUE};
+use crate::wire::serve::family_walk::FamilyWalk;
 use crate::wire::serve::files::Dir;
 use crate::wire::serve::phones::{Phone, Roster, Wanted};
 use crate::wire::serve::placement::Knowledge;
@@ -60,7 +61,8 @@ pub(crate) struct Args {
     /// The phones to walk: MAC or MAC=LOAD (its own target), comma-separated
     #[arg(long, value_name = "MAC[=LOAD],...", value_delimiter = ',')]
     phones: Vec<String>,
-    /// The phones to walk, one a line: MAC[=LOAD] [from=LOAD]; # starts a comment
+    /// The phones to walk, one a line: MAC[=LOAD] [from=LOAD], or a 7906 to 7975 walked by its
+    /// family's stages: MAC=LOAD from=LOAD model=MODEL; # starts a comment
     #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     phones_file: Option<PathBuf>,
     /// Walk every phone that asks (no production phone may use this server then)
@@ -104,8 +106,9 @@ fn known(matrix: &Matrix, text: &str, flag: &'static str) -> Result<String, Erro
     if let Some(load) = JavaLoad::parse(text.trim()) {
         let models = JavaModel::family_models(load.family());
         let model = format!("<{}>", models.replace('/', " or "));
+        let m = model.trim_matches(['<', '>']).replace(" or ", "|");
         return Err(usage(format!(
-            "{flag}: `{load}` is a {models} load, and serve walks the 7940 and 7960 only; walk a {models} with the family's commands: phoneup plan --model {model} --from LOAD --to {load} lists the stages, phoneup apply --model {model} --from LOAD --to {load} --stage 1 --tftp-root DIR --mac MAC writes the first, and phoneup check --model {model} --from LOAD --tftp-root DIR --mac MAC says what its next boot does"
+            "{flag}: `{load}` is a {models} load: serve walks a 7906 to 7975 only when the phone's own line names its model and load, MAC={load} from=LOAD model={m} in --phones or --phones-file (--to is the 7940/7960 target); or walk it with the family's commands: phoneup plan --model {model} --from LOAD --to {load} lists the stages, phoneup apply --model {model} --from LOAD --to {load} --stage 1 --tftp-root DIR --mac MAC writes the first, and phoneup check --model {model} --from LOAD --tftp-root DIR --mac MAC says what its next boot does"
         )));
     }
     Ok(catalogue::resolve_known(matrix, text, Input::Named(flag))?
@@ -113,27 +116,65 @@ fn known(matrix: &Matrix, text: &str, flag: &'static str) -> Result<String, Erro
         .to_string())
 }
 
-fn phone_entry(matrix: &Matrix, text: &str, flag: &'static str) -> Result<(String, Wanted), Error> {
+/// One phone of `--phones` or `--phones-file`: its MAC, target and hint, and the 7906 to 7975
+/// model of a phone walked by its family's stages (`model=`).
+fn phone_entry(
+    matrix: &Matrix,
+    text: &str,
+    flag: &'static str,
+) -> Result<(String, Wanted, Option<String>), Error> {
     let mut words = text.split_whitespace();
     let first = words.next().unwrap_or_default();
     let (mac, target) = match first.split_once('=') {
-        Some((mac, target)) => (mac, Some(known(matrix, target, flag)?)),
+        Some((mac, target)) => (mac, Some(target)),
         None => (first, None),
     };
     let mac = parse_mac(mac, flag)?;
-    let mut hint = None;
+    let (mut hint, mut model) = (None, None);
     for word in words {
         match word.split_once('=') {
-            Some(("from", load)) => hint = Some(known(matrix, load, flag)?),
+            Some(("from", load)) => hint = Some(load),
+            Some(("model", m)) => model = Some(m),
             _ => {
                 return Err(usage(format!(
-                    "{flag}: `{word}` is not understood; a line is MAC[=LOAD] [from=LOAD]"
+                    "{flag}: `{word}` is not understood; a line is MAC[=LOAD] [from=LOAD] [model=MODEL]"
                 )))
             }
         }
     }
-    Ok((mac, (target, hint)))
+    let Some(model) = model else {
+        let target = target.map(|t| known(matrix, t, flag)).transpose()?;
+        let hint = hint.map(|h| known(matrix, h, flag)).transpose()?;
+        return Ok((mac, (target, hint), None));
+    };
+    let Some(java) = JavaModel::find(model) else {
+        return Err(usage(format!(
+            "{flag}: model={model} is not a 7906 to 7975 model (7906, 7911, 7941, 7941ge, 7961, 7961ge, 7942, 7962, 7945, 7965, 7970, 7971, 7975); a 7940/7960 line has no model="
+        )));
+    };
+    let (Some(target), Some(from)) = (target, hint) else {
+        return Err(usage(format!(
+            "{flag}: a {java} is walked from the load it runs to its own target: MAC=LOAD from=LOAD model={model} (serve does not place a 7906 to 7975 by its requests alone)"
+        )));
+    };
+    let walk = FamilyWalk::new(matrix, model, from, target)
+        .map_err(|why| usage(format!("{flag}: {why}")))?;
+    let start = walk.loads[0].clone();
+    let model = java.model.to_ascii_lowercase();
+    Ok((
+        mac,
+        (Some(walk.target().to_string()), Some(start)),
+        Some(model),
+    ))
 }
+
+/// The managed phones (MAC -> target and hint), every target asked for, and the 7906 to 7975
+/// models of the phones walked by their family's stages.
+type Phones = (
+    BTreeMap<String, Wanted>,
+    Vec<Target>,
+    BTreeMap<String, String>,
+);
 
 /// A target the user asked for.
 struct Target {
@@ -256,7 +297,7 @@ impl Args {
             return Err(usage("give --to LOAD"));
         };
         let target = known(matrix, &to, "--to")?;
-        let (phones, targets) = self.roster(matrix, &to, &target)?;
+        let (phones, targets, models) = self.roster(matrix, &to, &target)?;
         if phones.is_empty() && !self.all {
             return Err(usage("name the phones to walk with --phones MAC[=LOAD],... or --phones-file FILE, or walk every phone with --all; any other client gets DIR as it is"));
         }
@@ -280,6 +321,7 @@ impl Args {
             phones,
             all: self.all,
             target,
+            models,
         };
         let mut registry = Registry::new(knowledge, dir, roster);
         registry.state_path = Some(state_path.clone());
@@ -377,21 +419,19 @@ impl Args {
 
     /// The managed phones (MAC -> target and hint) of `--phones` and `--phones-file`, and every
     /// target asked for: how the user wrote it, and how to write another instead.
-    fn roster(
-        &self,
-        matrix: &Matrix,
-        to: &str,
-        target: &str,
-    ) -> Result<(BTreeMap<String, Wanted>, Vec<Target>), Error> {
+    fn roster(&self, matrix: &Matrix, to: &str, target: &str) -> Result<Phones, Error> {
         let mut phones = BTreeMap::new();
+        let mut models = BTreeMap::new();
         let mut targets: Vec<Target> = vec![Target {
             typed: format!("--to {to}"),
             instead: "--to ".into(),
             load: target.to_string(),
         }];
         for entry in &self.phones {
-            let (mac, value) = phone_entry(matrix, entry, "--phones")?;
-            if let Some(load) = &value.0 {
+            let (mac, value, model) = phone_entry(matrix, entry, "--phones")?;
+            if let Some(model) = model {
+                models.insert(mac.clone(), model);
+            } else if let Some(load) = &value.0 {
                 targets.push(Target {
                     typed: format!("--phones {entry}"),
                     instead: format!("--phones {mac}="),
@@ -408,9 +448,11 @@ impl Args {
                     continue;
                 }
                 let at = format!("{}:{}", Untrusted(path.display()), n + 1);
-                let (mac, value) = phone_entry(matrix, line, "--phones-file")
+                let (mac, value, model) = phone_entry(matrix, line, "--phones-file")
                     .map_err(|e| usage(format!("{at}: {e}")))?;
-                if let Some(load) = &value.0 {
+                if let Some(model) = model {
+                    models.insert(mac.clone(), model);
+                } else if let Some(load) = &value.0 {
                     targets.push(Target {
                         typed: format!("{at}: {line}"),
                         instead: format!("{mac}="),
@@ -420,7 +462,7 @@ impl Args {
                 phones.insert(mac, value);
             }
         }
-        Ok((phones, targets))
+        Ok((phones, targets, models))
     }
 
     /// Serves until a signal: the view on its thread, the server on this one; the summary. The

@@ -5,8 +5,9 @@
 //! to every request, the time ([`now`]) and facts passed in, effects handed back) with
 //! [`placement`] (which load a phone runs, and what may be answered), [`phones`] (what is kept of
 //! each phone), [`answers`] (a managed file as a stage wants it), [`directory`] (the served files
-//! as the decisions see them), [`family`] (a 7906 to 7975 told from the 7940/7960 serve walks)
-//! and the pure lookups of [`neighbours`] (a client's MAC).
+//! as the decisions see them), [`family`] (a 7906 to 7975 told from a 7940/7960),
+//! [`family_walk`] (one walked by its family's stages) and the pure lookups of [`neighbours`]
+//! (a client's MAC).
 //! [`driver`] does all of serve's I/O around them: sockets, a few threads that run every transfer, the clocks,
 //! the neighbour table and lease reads, the state file's writes ([`state`]) and the channel to
 //! [`view`]; [`files`] is the directory on disk, [`events`] what people and scripts see, and
@@ -21,6 +22,7 @@ pub mod directory;
 pub mod driver;
 pub mod events;
 pub mod family;
+pub mod family_walk;
 pub mod files;
 pub mod memory;
 pub mod neighbours;

@@ -3,13 +3,14 @@
 //! when it was last seen), which the state file holds; and a phone's stage and row as people
 //! see them.
 //!
-//! May use: [`crate::wire::serve`]'s `placement`, `events` and `now`.
+//! May use: [`crate::wire::serve`]'s `placement`, `events`, `now` and `family_walk`.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::wire::serve::events::{Row, State};
+use crate::wire::serve::family_walk::FamilyWalk;
 use crate::wire::serve::now::Now;
 use crate::wire::serve::placement::{describe, Knowledge, Placement, Proposal};
 
@@ -25,6 +26,9 @@ pub struct Roster {
     pub all: bool,
     /// The target of `--to`.
     pub target: String,
+    /// MAC -> the 7906 to 7975 model (`7961`) of a phone walked by its family's stages
+    /// (`model=` in the phones file).
+    pub models: BTreeMap<String, String>,
 }
 
 impl Roster {
@@ -74,6 +78,9 @@ pub struct Phone {
     /// Its model, as its CDP announcement or its web page names it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
+    /// A 7906 to 7975's walk by its family's stages (`model=` in the phones file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<FamilyWalk>,
     /// When it last asked for something on the driver's monotonic clock (ms; before the clock
     /// began, for a phone resumed from a state file), which every "quiet for" is measured on;
     /// `None` when never.
@@ -106,6 +113,7 @@ impl Phone {
             reached: false,
             stages: None,
             model: None,
+            family: None,
             seen: None,
             repeat: (String::new(), 0),
             failures: 0,
@@ -124,6 +132,14 @@ impl Phone {
     /// "2 of 3" for a placed phone; what is known otherwise; and the numbers.
     pub fn stage(&self, k: &Knowledge) -> (String, Option<(usize, usize)>) {
         let done = self.history.len();
+        if let Some(walk) = &self.family {
+            let stages = walk.loads.len() - 1;
+            let at = match self.state {
+                State::Done => done,
+                _ => (done + 1).min(stages),
+            };
+            return (format!("{at} of {stages}"), Some((at, stages)));
+        }
         if self.state == State::Done {
             return (format!("{done} of {done}"), Some((done, done)));
         }
@@ -163,7 +179,10 @@ impl Phone {
             mac: self.mac.clone(),
             address: self.address.clone().unwrap_or_else(|| "-".into()),
             model: self.model.clone(),
-            running: describe(self.placement.possible()),
+            running: match &self.family {
+                Some(walk) => describe(&walk.candidates),
+                None => describe(self.placement.possible()),
+            },
             stage: self.stage(k).0,
             file: self.transfer.clone(),
             state: self.state,

@@ -13,10 +13,11 @@
 //! gets nothing that names a load until serve knows it).
 //!
 //! A managed phone that shows itself a 7906 to 7975 ([`crate::wire::serve::family`]) is held
-//! with the commands that walk it instead: serve walks the 7940/7960 only.
+//! with the commands that walk it instead, unless the phones file names its model: then it is
+//! walked by its family's stages ([`crate::wire::serve::family_walk`], answered in `walk`).
 //!
 //! May use: [`crate::wire::serve`]'s `answers`, `directory`, `placement`, `phones`, `now`,
-//! `neighbours` (its lookups in names), `files` (the names), `events`, `family`;
+//! `neighbours` (its lookups in names), `files` (the names), `events`, `family`, `family_walk`;
 //! [`crate::wire::transfer::Failure`], [`crate::knowledge`], [`crate::files`] (the load a
 //! 79x1's own `SEP<MAC>.cnf.xml` names).
 
@@ -24,10 +25,12 @@ use core::net::{IpAddr, SocketAddr};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::PathBuf;
 
+use crate::knowledge::family::JavaModel;
 use crate::knowledge::firmware::{is_firmware, is_image};
 use crate::wire::serve::answers::Managed;
 use crate::wire::serve::directory::{Directory, Opened};
 use crate::wire::serve::events::{Event, Kind, Message, State};
+use crate::wire::serve::family_walk::FamilyWalk;
 use crate::wire::serve::files::relative_name;
 use crate::wire::serve::neighbours;
 pub use crate::wire::serve::now::Now;
@@ -46,6 +49,7 @@ mod impersonation_tests;
 pub use facts::{announced, Fact, MAX_HEARD};
 #[cfg(test)]
 mod tests;
+mod walk;
 
 /// The TFTP error message of an image held back until the phone is on the load it is for.
 pub const HELD_BACK: &str =
@@ -393,8 +397,11 @@ impl<'m, D: Directory> Registry<'m, D> {
     ) -> Serve<D::File> {
         let mut phone = match self.phones.remove(mac) {
             Some(phone) => phone,
-            None => self.new_phone(mac, &target, hint, Some(from)),
+            None => self.new_phone(mac, &target, hint.clone(), Some(from)),
         };
+        if phone.family.is_none() && phone.history.is_empty() {
+            self.walk_family(&mut phone, &target, hint.as_deref());
+        }
         phone.address = Some(from.to_string());
         phone.last_seen_ms = self.now.wall_ms;
         phone.seen = Some(signed(self.now.ms));
@@ -458,7 +465,10 @@ impl<'m, D: Directory> Registry<'m, D> {
         };
         phone.transfer = None;
         match outcome {
-            Ok(_) => self.sent(&mut phone, &tag.file),
+            Ok(_) => {
+                self.sent(&mut phone, &tag.file);
+                self.family_sent(&mut phone);
+            }
             Err(_) => {
                 phone.failures += 1;
                 if phone.failures >= FAILURES && phone.state != State::Failed {
@@ -540,10 +550,42 @@ impl<'m, D: Directory> Registry<'m, D> {
         }
     }
 
+    /// A managed phone the roster gives a 7906 to 7975 model: walked by its family's stages
+    /// from the load the phones file names (checked at start).
+    fn walk_family(&mut self, phone: &mut Phone, target: &str, hint: Option<&str>) {
+        let Some(model) = self.roster.models.get(&phone.mac) else {
+            return;
+        };
+        let from = hint.unwrap_or(target);
+        if let Ok(walk) = FamilyWalk::new(self.knowledge.matrix, model, from, target) {
+            phone.placement = placement::Placement::new(Vec::new());
+            phone.model = JavaModel::find(model).map(|m| m.to_string());
+            phone.family = Some(walk);
+        }
+    }
+
     /// Time passes: a phone quiet for [`QUIET_MS`] whose boot only its target ends that way is
     /// done; phones silent for too long while they should be working are stuck.
     pub fn tick(&mut self, now: Now) {
         self.now = now;
+        let quiet: Vec<String> = self
+            .phones
+            .iter()
+            .filter(|(_, p)| {
+                p.quiet_for(now) >= QUIET_MS
+                    && p.family.as_ref().is_some_and(|w| !w.boot.is_empty())
+                    && !matches!(p.state, State::Done | State::Failed)
+            })
+            .map(|(mac, _)| mac.clone())
+            .collect();
+        for mac in quiet {
+            if let Some(mut phone) = self.phones.remove(&mac) {
+                self.family_quiet(&mut phone);
+                self.phones.insert(mac.clone(), phone);
+            }
+            self.save();
+            self.show(&mac);
+        }
         let done: Vec<String> = self
             .phones
             .iter()

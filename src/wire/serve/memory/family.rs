@@ -8,7 +8,8 @@ use core::net::SocketAddr;
 
 use crate::knowledge::family::{JavaLoad, JavaModel};
 use crate::phone::boot::java::{JavaBoot, JavaPhone, JavaResult};
-use crate::wire::serve::memory::{Bench, Wire, REBOOT_MS};
+use crate::wire::serve::events::State;
+use crate::wire::serve::memory::{Bench, Memory, Wire, REBOOT_MS};
 use crate::wire::serve::registry::Client;
 
 /// A Java-based phone on the bench.
@@ -59,5 +60,69 @@ impl Bench<'_> {
         self.advance(REBOOT_MS);
         self.tick();
         boot
+    }
+}
+
+impl Memory {
+    /// Puts a stand-in package of `load` (`SCCP41.8-5-2S`) in the directory: its `.loads`
+    /// listing five stand-in components, and the components (no Cisco file).
+    pub fn insert_family_package(&mut self, load: &str) {
+        let id = JavaLoad::parse(load).expect("a Java-based load");
+        let family = id.family();
+        let proto = id.protocol().label().to_ascii_lowercase();
+        let version = load.split_once('.').map(|(_, v)| v).unwrap_or(load);
+        let components = [
+            format!("jar{family}{proto}.{version}.sbn"),
+            format!("cnu{family}.{version}.sbn"),
+            format!("apps{family}.{version}.sbn"),
+            format!("dsp{family}.{version}.sbn"),
+            format!("cvm{family}{proto}.{version}.sbn"),
+        ];
+        self.insert(
+            &format!("{load}.loads"),
+            format!("{load}.loads\r\n{}\r\n", components.join("\r\n")),
+        );
+        for c in components {
+            self.insert(
+                &c,
+                format!("phoneup stand-in for {c}, not a Cisco image\n").repeat(16),
+            );
+        }
+    }
+}
+
+/// A walk of one Java-based phone: the loads it ran and the power cycles until its target.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct JavaWalk {
+    pub loads: Vec<String>,
+    pub boots: Option<usize>,
+    pub done_after: Option<usize>,
+}
+
+impl Bench<'_> {
+    /// Power-cycles `handset` (at most `max` times) until it runs `target` and serve says it is
+    /// done, and once more: it must stay there.
+    pub fn walk_java(&mut self, handset: &mut JavaHandset, target: &str, max: usize) -> JavaWalk {
+        let mut walk = JavaWalk {
+            loads: vec![handset.running.name().to_string()],
+            ..JavaWalk::default()
+        };
+        for cycles in 0..max {
+            if handset.running.name() == target {
+                walk.boots.get_or_insert(cycles);
+            }
+            if self.registry.phones.get(&handset.mac).map(|p| p.state) == Some(State::Done) {
+                if walk.done_after.is_some() {
+                    break;
+                }
+                walk.done_after = Some(cycles);
+            }
+            let before = handset.running.name().to_string();
+            self.power_cycle_java(handset, cycles + 1);
+            if handset.running.name() != before {
+                walk.loads.push(handset.running.name().to_string());
+            }
+        }
+        walk
     }
 }

@@ -2,6 +2,7 @@
 //! 7906 to 7975 by what it shows, serve it no 7940/7960 file and no image, and say what to use.
 
 use super::*;
+use crate::knowledge::family::JavaLoad;
 use crate::knowledge::Builtin;
 use crate::phone::boot::java::JavaResult;
 use crate::wire::serve::memory::family::JavaHandset;
@@ -134,4 +135,121 @@ fn a_7961g_heard_in_cdp_before_it_asks_is_held_at_its_first_request() {
         "{why}"
     );
     assert_eq!(bench.rows[MAC].model.as_deref(), Some("7961G"));
+}
+
+const FROM: &str = "SCCP41.8-3-1S";
+const TO: &str = "SIP41.9-4-2SR3-1S";
+
+/// A bench of a 7961G walked by its family's stages (`MAC=TO from=FROM model=7961`) and a
+/// 7960 to the `--to` target, the 7961G's own SEP file in DIR naming its load.
+fn mixed_bench(matrix: &Matrix, own_sep: bool) -> Bench<'_> {
+    let mut roster = Roster {
+        target: "P0S3-08-11-00".into(),
+        ..Roster::default()
+    };
+    roster
+        .phones
+        .insert(MAC.into(), (Some(TO.into()), Some(FROM.into())));
+    roster.models.insert(MAC.into(), "7961".into());
+    roster
+        .phones
+        .insert("0018B9000060".into(), (None, Some("P0S3-06-3-00".into())));
+    let mut dir = Memory::catalogue(matrix);
+    for load in [FROM, "SCCP41.8-5-2S", TO] {
+        dir.insert_family_package(load);
+    }
+    if own_sep {
+        dir.insert(
+            &format!("SEP{MAC}.cnf.xml"),
+            format!("<device>\n  <userLocale>English_United_States</userLocale>\n  <loadInformation>{FROM}</loadInformation>\n</device>\n"),
+        );
+    }
+    Bench::new(matrix, dir, roster)
+}
+
+#[test]
+fn a_7961g_and_a_7960_on_one_bench_walk_to_their_targets_one_power_cycle_a_stage() {
+    let matrix = Matrix::builtin().unwrap();
+    for own_sep in [true, false] {
+        let mut bench = mixed_bench(&matrix, own_sep);
+        let mut java = handset(FROM);
+        let walk = bench.walk_java(&mut java, TO, 10);
+        assert_eq!(
+            walk.loads,
+            [FROM, "SCCP41.8-5-2S", TO],
+            "own SEP file: {own_sep}: {:?}",
+            bench.events
+        );
+        // Two stages, two power cycles; serve says done after the boot on its target.
+        assert_eq!(
+            (walk.boots, walk.done_after),
+            (Some(2), Some(3)),
+            "{own_sep}"
+        );
+        let mut the_7960 = Handset::new(0x60, "P0S3-06-3-00");
+        the_7960.model = crate::knowledge::phones::Model::M7960;
+        let walked = bench.walk(&mut the_7960, "P0S3-08-11-00", 10);
+        assert_eq!(walked.boots, Some(2), "{walked:?}");
+        let row = &bench.rows[MAC];
+        assert_eq!(
+            (
+                row.state,
+                row.model.as_deref(),
+                row.stage.as_str(),
+                row.running.as_str()
+            ),
+            (State::Done, Some("7961G"), "2 of 2", TO)
+        );
+        let stages: Vec<(Option<&str>, Option<&str>)> = bench
+            .events
+            .iter()
+            .filter(|e| {
+                e.event == crate::wire::serve::events::Kind::StageDone
+                    && e.mac.as_deref() == Some(MAC)
+            })
+            .map(|e| (e.load.as_deref(), e.to.as_deref()))
+            .collect();
+        assert_eq!(
+            stages,
+            [
+                (Some(FROM), Some("SCCP41.8-5-2S")),
+                (Some("SCCP41.8-5-2S"), Some(TO))
+            ]
+        );
+    }
+}
+
+#[test]
+fn a_7961g_whose_stage_did_not_take_is_held_and_never_shown_the_next_image() {
+    let matrix = Matrix::builtin().unwrap();
+    let mut bench = mixed_bench(&matrix, true);
+    let mut java = handset(FROM);
+    bench.power_cycle_java(&mut java, 1);
+    assert_eq!(java.running.name(), "SCCP41.8-5-2S");
+    // The flash did not take: it comes back on the load it left.
+    java.running = JavaLoad::parse(FROM).unwrap();
+    for n in 2..=3 {
+        let boot = bench.power_cycle_java(&mut java, n);
+        for r in boot.requests.iter().filter(|r| r.answer == "served") {
+            assert!(!r.file.ends_with(".sbn"), "served an image: {}", r.file);
+        }
+    }
+    assert_eq!(java.running.name(), FROM);
+    let why = failed_why(&bench);
+    assert!(why.starts_with("the stage did not take: it should have come back on SCCP41.8-5-2S, but its requests show SCCP41.8-3-1S"), "{why}");
+}
+
+#[test]
+fn a_7961g_told_a_load_it_does_not_run_is_held_not_flashed() {
+    let matrix = Matrix::builtin().unwrap();
+    let mut bench = mixed_bench(&matrix, true);
+    // It runs 9.4(2)SR3 already, told 8.3(1): its ITL requests give it away.
+    let mut java = handset(TO);
+    let boot = bench.power_cycle_java(&mut java, 1);
+    assert!(boot
+        .requests
+        .iter()
+        .all(|r| r.answer != "served" || !r.file.ends_with(".sbn")));
+    let why = failed_why(&bench);
+    assert!(why.starts_with("serve cannot place it: no load it may run (SCCP41.8-3-1S) asks for ITLSEP0018B9000061.tlv here"), "{why}");
 }

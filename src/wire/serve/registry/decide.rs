@@ -28,6 +28,9 @@ impl<D: Directory> Registry<'_, D> {
         requested: &str,
         name: &str,
     ) -> Serve<D::File> {
+        if phone.family.is_some() {
+            return self.decide_family(phone, from, mac, requested, name);
+        }
         if phone.state != State::Failed {
             if let Some(java) = self.java_sign(phone, mac, name) {
                 self.java_phone(phone, from, &java);
@@ -270,7 +273,7 @@ impl<D: Directory> Registry<'_, D> {
         phone.stages = Some(phone.history.len());
     }
 
-    fn fail(&mut self, phone: &mut Phone, from: SocketAddr, why: String) {
+    pub(super) fn fail(&mut self, phone: &mut Phone, from: SocketAddr, why: String) {
         if phone.state == State::Failed {
             return;
         }

@@ -36,6 +36,7 @@ fn bench<'m>(matrix: &'m Matrix, phones: &[(&str, Option<&str>)], all: bool) -> 
             .collect(),
         all,
         target: TARGET.into(),
+        ..Roster::default()
     };
     Bench::new(matrix, Memory::catalogue(matrix), roster)
 }
@@ -645,6 +646,7 @@ fn a_users_file_serve_may_not_read_is_refused_and_one_it_cannot_edit_is_absent()
         phones: [("0018B9000001".to_string(), (None, None))].into(),
         all: false,
         target: "P0S3-06-3-00".into(),
+        ..Roster::default()
     };
     let mut bench = Bench::new(&matrix, dir, roster);
     let mut handset = Handset::new(1, "P0S3-06-3-00");
@@ -667,6 +669,7 @@ fn a_users_file_serve_may_not_read_is_refused_and_one_it_cannot_edit_is_absent()
         phones: [("0018B9000001".to_string(), (None, Some(TARGET.to_string())))].into(),
         all: false,
         target: TARGET.into(),
+        ..Roster::default()
     };
     let mut bench = Bench::new(&matrix, dir, roster);
     let mut handset = Handset::new(1, TARGET);

@@ -1,0 +1,209 @@
+//! The answer to a request of a managed 7906 to 7975 that serve walks by its family's stages
+//! ([`crate::wire::serve::family_walk`]), and what its boots show: a stage fetched, its target
+//! reached, a stage that did not take, a phone serve cannot place.
+//!
+//! May use: what [`crate::wire::serve::registry`] may.
+
+use core::net::SocketAddr;
+
+use crate::knowledge::firmware::is_image;
+use crate::wire::serve::directory::{Directory, Opened};
+use crate::wire::serve::events::{Event, Kind, State};
+use crate::wire::serve::family_walk::{self, Asked, Ended, Reply};
+use crate::wire::serve::phones::{Phone, StageRecord};
+use crate::wire::serve::registry::{Registry, Serve, HELD_BACK, HELD_FAILED, HELD_UNPLACED};
+
+impl<D: Directory> Registry<'_, D> {
+    /// The answer to one request of a walked 7906 to 7975.
+    pub(super) fn decide_family(
+        &mut self,
+        phone: &mut Phone,
+        from: SocketAddr,
+        mac: &str,
+        requested: &str,
+        name: &str,
+    ) -> Serve<D::File> {
+        let Some(mut walk) = phone.family.take() else {
+            return self.as_in_dir(requested).0;
+        };
+        if walk.starts_boot(name, mac) {
+            let ended = walk.end_boot(mac);
+            self.family_ended(phone, &walk, from, ended);
+        }
+        let serve = if phone.state == State::Failed {
+            if name.ends_with(".cnf.xml") || crate::knowledge::firmware::is_firmware(name) {
+                self.note = Some("held since phone_failed: nothing that names a load, and no image, is served to it".into());
+                Serve::HeldBack(HELD_FAILED)
+            } else {
+                self.as_in_dir(requested).0
+            }
+        } else {
+            self.family_answer(phone, &mut walk, from, mac, requested, name)
+        };
+        phone.family = Some(walk);
+        serve
+    }
+
+    fn family_answer(
+        &mut self,
+        phone: &mut Phone,
+        walk: &mut family_walk::FamilyWalk,
+        from: SocketAddr,
+        mac: &str,
+        requested: &str,
+        name: &str,
+    ) -> Serve<D::File> {
+        let matrix = self.knowledge.matrix;
+        let (serve, asked) = match walk.request(matrix, mac, name) {
+            Reply::Lost => {
+                let why = format!(
+                    "serve cannot place it: no load it may run ({}) asks for {name} here; name its load in the phones file (MAC=TARGET from=LOAD model=MODEL)",
+                    walk.candidates.join(", ")
+                );
+                self.fail(phone, from, why);
+                self.note = Some("held since phone_failed".into());
+                return Serve::HeldBack(HELD_FAILED);
+            }
+            Reply::Config(load) => {
+                let user = match self.dir.open(name, false) {
+                    Opened::Refused { why } => {
+                        return Serve::Refused(why);
+                    }
+                    _ => self
+                        .dir
+                        .read_small(name)
+                        .map(|b| String::from_utf8_lossy(&b).into_owned()),
+                };
+                match family_walk::render(name, &load, &walk.model, user) {
+                    Ok(Some(bytes)) => {
+                        let text = String::from_utf8_lossy(&bytes).into_owned();
+                        (Serve::Bytes(bytes), asked(name, true, Some(text)))
+                    }
+                    Ok(None) => (Serve::NotFound, asked(name, false, None)),
+                    Err(why) => {
+                        self.note = Some(format!("{why}: answered File not found instead"));
+                        (Serve::NotFound, asked(name, false, None))
+                    }
+                }
+            }
+            Reply::Hold(why) => {
+                self.note = Some(format!("held back: {why}"));
+                let message = if walk.candidates.len() > 1 && !is_image(name) {
+                    HELD_UNPLACED
+                } else {
+                    HELD_BACK
+                };
+                (Serve::HeldBack(message), asked(name, false, None))
+            }
+            Reply::FromDir => {
+                let (serve, logged) = self.as_in_dir(requested);
+                let text = logged.text.filter(|_| name.ends_with(".loads"));
+                (serve, asked(name, logged.found, text))
+            }
+        };
+        walk.log(asked);
+        serve
+    }
+
+    /// A component reached a walked 7906 to 7975 whole: with the whole stage fetched, it writes
+    /// the load and reboots.
+    pub(super) fn family_sent(&mut self, phone: &mut Phone) {
+        let Some(walk) = &phone.family else { return };
+        if walk.fetched(&phone.placement.sent).is_some() {
+            phone.state = State::Rebooting;
+        }
+    }
+
+    /// Its boot ended while it was quiet.
+    pub(super) fn family_quiet(&mut self, phone: &mut Phone) {
+        let Some(mut walk) = phone.family.take() else {
+            return;
+        };
+        let ended = walk.end_boot(&phone.mac);
+        let from = phone
+            .address
+            .as_ref()
+            .and_then(|a| a.parse::<SocketAddr>().ok())
+            .unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], 0)));
+        self.family_ended(phone, &walk, from, ended);
+        phone.family = Some(walk);
+    }
+
+    fn family_ended(
+        &mut self,
+        phone: &mut Phone,
+        walk: &family_walk::FamilyWalk,
+        from: SocketAddr,
+        ended: Ended,
+    ) {
+        phone.placement.sent.clear();
+        match ended {
+            Ended::Nothing => {}
+            Ended::Flashed {
+                from: left,
+                to,
+                rule,
+            } => {
+                phone.history.push(StageRecord {
+                    from: left.join(" or "),
+                    to: to.clone(),
+                    rule,
+                    time_ms: self.now.wall_ms,
+                });
+                let mut event = Event::new(Kind::StageDone, Some(&phone.mac), from, true);
+                match left.as_slice() {
+                    [one] => event.load = Some(one.clone()),
+                    _ => {
+                        event.why = Some(format!(
+                            "serve had not told its load apart ({}): the step is safe from each",
+                            left.join(", ")
+                        ))
+                    }
+                }
+                event.to = Some(to);
+                event.stage = Some(phone.history.len());
+                event.stages = Some(walk.loads.len() - 1);
+                phone.stages = event.stages;
+                if phone.state != State::Failed {
+                    phone.state = State::Waiting;
+                }
+                self.emit(event);
+            }
+            Ended::Done => {
+                if let [one] = walk.candidates.as_slice() {
+                    if phone.placed_reported.as_deref() != Some(one) {
+                        phone.placed_reported = Some(one.clone());
+                        let mut event = Event::new(Kind::Placed, Some(&phone.mac), from, true);
+                        event.load = Some(one.clone());
+                        event.to = Some(phone.target.clone());
+                        self.emit(event);
+                    }
+                }
+                self.mark_done(phone);
+            }
+            Ended::DidNotTake { expected, running } => {
+                let why = format!(
+                    "the stage did not take: it should have come back on {expected}, but its requests show {} (it came back on the load it left); serve holds it",
+                    running.join(", ")
+                );
+                self.fail(phone, from, why);
+            }
+            Ended::Fruitless => {
+                let why = format!(
+                    "serve cannot place it: after {} boots its requests still fit {}; name its load in the phones file (MAC=TARGET from=LOAD model=MODEL)",
+                    family_walk::MAX_FRUITLESS,
+                    walk.candidates.join(", ")
+                );
+                self.fail(phone, from, why);
+            }
+        }
+    }
+}
+
+fn asked(name: &str, found: bool, text: Option<String>) -> Asked {
+    Asked {
+        name: name.to_string(),
+        found,
+        text,
+    }
+}
