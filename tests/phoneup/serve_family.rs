@@ -9,6 +9,8 @@
 use std::process::Command;
 use std::time::Duration;
 
+use phoneup::wire::serve::memory::family::stand_in_package;
+
 use super::bench::{address, bench_root, leases, scratch, state_file, walk, Bench, Serve, TARGET};
 
 const MAC_7961: &str = "0018B9000061";
@@ -36,21 +38,26 @@ fn boot_7961_on(server: std::net::SocketAddr, running: &str) -> serde_json::Valu
     })
 }
 
-#[test]
-fn a_7961g_beside_a_7960_is_held_with_the_commands_to_use_and_the_7960_walks() {
-    let dir = scratch("family");
-    let root = bench_root(&dir);
+/// The 7960 of the bench, and a lease file giving it and the 7961G their addresses.
+fn the_7960_and_leases(dir: &std::path::Path) -> (Bench, std::path::PathBuf) {
     let the_7960 = Bench {
         ip: "127.0.0.60",
         mac: "0018B9000060",
         from: "P0S3-06-3-00",
         to: TARGET,
     };
-    let mut leases_text =
-        std::fs::read_to_string(leases(&dir, std::slice::from_ref(&the_7960))).unwrap();
-    leases_text.push_str(&format!("1999999999 00:18:b9:00:00:61 {IP_7961} phone *\n"));
-    let leases = dir.join("both.leases");
-    std::fs::write(&leases, leases_text).unwrap();
+    let mut text = std::fs::read_to_string(leases(dir, std::slice::from_ref(&the_7960))).unwrap();
+    text.push_str(&format!("1999999999 00:18:b9:00:00:61 {IP_7961} phone *\n"));
+    let path = dir.join("both.leases");
+    std::fs::write(&path, text).unwrap();
+    (the_7960, path)
+}
+
+#[test]
+fn a_7961g_beside_a_7960_is_held_with_the_commands_to_use_and_the_7960_walks() {
+    let dir = scratch("family");
+    let root = bench_root(&dir);
+    let (the_7960, leases) = the_7960_and_leases(&dir);
     let state = state_file(&dir);
     let phones = format!("{},{MAC_7961}", the_7960.mac);
     let serve = Serve::start(
@@ -146,30 +153,10 @@ fn serve_refuses_a_7906_to_7975_target_at_start_with_the_commands_to_use() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// A stand-in package of `load` in `root`: its `.loads` listing five components, and those.
+/// A stand-in package of `load` in `root` (no Cisco file), as serve's in-memory bench has it.
 fn put_package(root: &std::path::Path, load: &str) {
-    let sip = load.starts_with("SIP");
-    let (family, proto) = if sip {
-        (&load[3..5], "sip")
-    } else {
-        (&load[4..6], "sccp")
-    };
-    let version = load.split_once('.').unwrap().1;
-    let components = [
-        format!("jar{family}{proto}.{version}.sbn"),
-        format!("cnu{family}.{version}.sbn"),
-        format!("apps{family}.{version}.sbn"),
-        format!("dsp{family}.{version}.sbn"),
-        format!("cvm{family}{proto}.{version}.sbn"),
-    ];
-    let manifest = format!("{load}.loads\r\n{}\r\n", components.join("\r\n"));
-    std::fs::write(root.join(format!("{load}.loads")), manifest).unwrap();
-    for c in components {
-        std::fs::write(
-            root.join(&c),
-            "phoneup stand-in, not a Cisco image\n".repeat(64),
-        )
-        .unwrap();
+    for (name, bytes) in stand_in_package(load) {
+        std::fs::write(root.join(name), bytes).unwrap();
     }
 }
 
@@ -186,17 +173,7 @@ fn a_7961g_and_a_7960_on_one_bench_walk_to_their_targets_over_udp_one_power_cycl
         format!("<device>\n  <userLocale>English_United_States</userLocale>\n  <loadInformation>{from}</loadInformation>\n</device>\n"),
     )
     .unwrap();
-    let the_7960 = Bench {
-        ip: "127.0.0.60",
-        mac: "0018B9000060",
-        from: "P0S3-06-3-00",
-        to: TARGET,
-    };
-    let mut leases_text =
-        std::fs::read_to_string(leases(&dir, std::slice::from_ref(&the_7960))).unwrap();
-    leases_text.push_str(&format!("1999999999 00:18:b9:00:00:61 {IP_7961} phone *\n"));
-    let leases = dir.join("both.leases");
-    std::fs::write(&leases, leases_text).unwrap();
+    let (the_7960, leases) = the_7960_and_leases(&dir);
     let phones = dir.join("phones.txt");
     std::fs::write(
         &phones,

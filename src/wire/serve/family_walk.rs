@@ -452,3 +452,74 @@ pub fn render(
         None => None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::knowledge::Builtin;
+
+    const MAC: &str = "0018B9000061";
+
+    fn served(name: &str, text: Option<String>) -> Asked {
+        Asked {
+            name: name.into(),
+            found: true,
+            text,
+        }
+    }
+
+    #[test]
+    fn a_component_is_held_while_a_load_it_may_run_has_no_rule_calling_the_jump_safe() {
+        let matrix = Matrix::builtin().unwrap();
+        let (from, to) = ("SIP41.8-3-1S", "SCCP41.8-3-1S");
+        let mut walk = FamilyWalk::new(&matrix, "7961", from, to).unwrap();
+        assert_eq!(walk.loads, [from, to]);
+        // It may run SIP 8.3(1) or TERM 7.0(3), from which no rule speaks of SCCP 8.3(1) (J9),
+        // and whose boot would take it.
+        walk.candidates = vec![from.into(), "TERM41.7-0-3-0S".into()];
+        let ctl = format!("CTLSEP{MAC}.tlv");
+        assert_eq!(walk.request(&matrix, MAC, &ctl), Reply::FromDir);
+        walk.log(Asked {
+            name: ctl,
+            found: false,
+            text: None,
+        });
+        let sep = format!("SEP{MAC}.cnf.xml");
+        assert_eq!(walk.request(&matrix, MAC, &sep), Reply::Config(to.into()));
+        assert_eq!(
+            render(&sep, to, "7961", None),
+            Ok(None),
+            "no SEP file made up"
+        );
+        let xml = format!("<device><loadInformation>{to}</loadInformation></device>");
+        walk.log(served(&sep, Some(xml)));
+        let manifest = format!("{to}.loads");
+        assert_eq!(walk.request(&matrix, MAC, &manifest), Reply::FromDir);
+        walk.log(served(&manifest, Some("jar41sccp.8-3-0-50.sbn\r\n".into())));
+        let jar = "jar41sccp.8-3-0-50.sbn";
+        assert_eq!(
+            walk.request(&matrix, MAC, jar),
+            Reply::Hold("the family rules do not call SCCP41.8-3-1S a safe jump from TERM41.7-0-3-0S, which it may run".into())
+        );
+        // Once it may run only SIP 8.3(1), the component is served.
+        walk.candidates = vec![from.into()];
+        assert_eq!(walk.request(&matrix, MAC, jar), Reply::FromDir);
+        // A term file, another load's file: never.
+        assert!(matches!(
+            walk.request(&matrix, MAC, "term61.default.loads"),
+            Reply::Hold(_) | Reply::Lost
+        ));
+    }
+
+    #[test]
+    fn a_walk_needs_a_plan_and_loads_of_the_models_family() {
+        let matrix = Matrix::builtin().unwrap();
+        let no = |model: &str, from: &str, to: &str| {
+            FamilyWalk::new(&matrix, model, from, to).unwrap_err()
+        };
+        let (old, new) = ("SCCP41.8-3-1S", "SIP41.9-4-2SR3-1S");
+        assert!(no("7960", old, new).contains("not a 7906 to 7975 model"));
+        assert!(no("7911", old, new).contains("is not a 7911G load"));
+        assert!(no("7961", new, old).contains("phoneup has no plan for a 7961G"));
+    }
+}

@@ -63,30 +63,34 @@ impl Bench<'_> {
     }
 }
 
+/// A stand-in package of `load` (`SCCP41.8-5-2S`), no Cisco file: its `.loads` listing five
+/// stand-in components in manifest order, and the components.
+pub fn stand_in_package(load: &str) -> Vec<(String, Vec<u8>)> {
+    let id = JavaLoad::parse(load).expect("a Java-based load");
+    let family = id.family();
+    let proto = id.protocol().label().to_ascii_lowercase();
+    let version = load.split_once('.').map(|(_, v)| v).unwrap_or(load);
+    let components = [
+        format!("jar{family}{proto}.{version}.sbn"),
+        format!("cnu{family}.{version}.sbn"),
+        format!("apps{family}.{version}.sbn"),
+        format!("dsp{family}.{version}.sbn"),
+        format!("cvm{family}{proto}.{version}.sbn"),
+    ];
+    let manifest = format!("{load}.loads\r\n{}\r\n", components.join("\r\n"));
+    let mut files = vec![(format!("{load}.loads"), manifest.into_bytes())];
+    for c in components {
+        let bytes = format!("phoneup stand-in for {c}, not a Cisco image\n").repeat(16);
+        files.push((c, bytes.into_bytes()));
+    }
+    files
+}
+
 impl Memory {
-    /// Puts a stand-in package of `load` (`SCCP41.8-5-2S`) in the directory: its `.loads`
-    /// listing five stand-in components, and the components (no Cisco file).
+    /// Puts [`stand_in_package`] of `load` in the directory.
     pub fn insert_family_package(&mut self, load: &str) {
-        let id = JavaLoad::parse(load).expect("a Java-based load");
-        let family = id.family();
-        let proto = id.protocol().label().to_ascii_lowercase();
-        let version = load.split_once('.').map(|(_, v)| v).unwrap_or(load);
-        let components = [
-            format!("jar{family}{proto}.{version}.sbn"),
-            format!("cnu{family}.{version}.sbn"),
-            format!("apps{family}.{version}.sbn"),
-            format!("dsp{family}.{version}.sbn"),
-            format!("cvm{family}{proto}.{version}.sbn"),
-        ];
-        self.insert(
-            &format!("{load}.loads"),
-            format!("{load}.loads\r\n{}\r\n", components.join("\r\n")),
-        );
-        for c in components {
-            self.insert(
-                &c,
-                format!("phoneup stand-in for {c}, not a Cisco image\n").repeat(16),
-            );
+        for (name, bytes) in stand_in_package(load) {
+            self.insert(&name, bytes);
         }
     }
 }

@@ -644,7 +644,6 @@ fn a_users_file_serve_may_not_read_is_refused_and_one_it_cannot_edit_is_absent()
     dir.refuse("SIPDefault.cnf", "not readable by everyone (mode 0640)");
     let roster = Roster {
         phones: [("0018B9000001".to_string(), (None, None))].into(),
-        all: false,
         target: "P0S3-06-3-00".into(),
         ..Roster::default()
     };
@@ -667,7 +666,6 @@ fn a_users_file_serve_may_not_read_is_refused_and_one_it_cannot_edit_is_absent()
     dir.insert("XMLDefault.cnf.xml", vec![0xff, 0xfe]);
     let roster = Roster {
         phones: [("0018B9000001".to_string(), (None, Some(TARGET.to_string())))].into(),
-        all: false,
         target: TARGET.into(),
         ..Roster::default()
     };
