@@ -6,7 +6,6 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::knowledge::load_id::Era as LoadEra;
 use crate::phone::recognise::{self, Name, Shape};
 
 /// Names kept once and shared (a phone asks the same few names at every boot).
@@ -52,9 +51,7 @@ impl Names {
         self.list.push(Box::from(name));
         let shape = Shape::of(name);
         let ual_image = match shape.name(name) {
-            Name::Image { load, .. } => {
-                recognise::image_load(load).map(|id| id.era() == Some(LoadEra::Ual))
-            }
+            Name::Image { load, .. } => recognise::ual_image(load),
             _ => None,
         };
         self.facts.push((shape, has_cr_or_space(name), ual_image));
@@ -112,9 +109,7 @@ impl Names {
         self.facts.get(id as usize).is_some_and(|&(_, odd, _)| odd)
     }
 
-    /// For an image whose name, less its extension, is a load ID ([`recognise::image_load`]):
-    /// whether that load is of the Universal Application Loader's era. `None` for any other
-    /// name.
+    /// [`recognise::ual_image`] of name `id`, worked out once.
     pub fn ual_image(&self, id: u32) -> Option<bool> {
         self.facts.get(id as usize).and_then(|&(_, _, ual)| ual)
     }

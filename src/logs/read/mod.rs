@@ -1,6 +1,6 @@
 //! Reading a log: bytes to counted lines, the TFTP lines among them found by the words they
 //! carry and handed to the parser and the story; one thread for a stream fed in pieces, two
-//! (reading and telling, sharing the parsing) for a whole input (`pipeline`).
+//! for a whole input (`pipeline`: one reads, both find, parse and tell, a piece at a time).
 
 use std::io::{self, Read};
 use std::sync::OnceLock;
@@ -220,9 +220,11 @@ impl Lines {
         Ok(n)
     }
 
-    /// Reads until the buffer is full or the input ends; returns whether it ended.
-    fn fill(&mut self, reader: &mut dyn Read) -> io::Result<bool> {
-        while self.filled < BUFFER {
+    /// Reads `piece` more bytes, or until the buffer is full or the input ends; returns whether
+    /// it ended.
+    fn fill(&mut self, reader: &mut dyn Read, piece: usize) -> io::Result<bool> {
+        let target = self.filled.saturating_add(piece).min(BUFFER);
+        while self.filled < target {
             if self.read_once(reader)? == 0 {
                 return Ok(true);
             }
@@ -271,17 +273,12 @@ impl Lines {
         self.filled -= start + end;
     }
 
-    /// For the lines of the buffer to be read by another thread: counts its complete lines
-    /// and gives away the buffer holding them, `spare` (one as long) taking its place with the
-    /// rest of the bytes. `spare` back when there is no complete line, the rest of an
-    /// overlong line to skip first, or (unless `at_end`) a last TFTP line that may go on in
-    /// the next line: [`Lines::take`] is for those.
-    fn give_lines(
-        &mut self,
-        at_end: bool,
-        read: &mut u64,
-        spare: Vec<u8>,
-    ) -> Result<Given, Vec<u8>> {
+    /// For the lines of the buffer to be read (and counted) by another thread: gives away the
+    /// buffer holding its complete lines, `spare` (one as long) taking its place with the rest
+    /// of the bytes. `spare` back when there is no complete line, the rest of an overlong line
+    /// to skip first, or (unless `at_end`) a last TFTP line that may go on in the next line:
+    /// [`Lines::take`] is for those.
+    fn give_lines(&mut self, at_end: bool, spare: Vec<u8>) -> Result<Given, Vec<u8>> {
         let data = &self.buffer[..self.filled];
         let Some(last) = memchr::memrchr(b'\n', data) else {
             return Err(spare);
@@ -298,27 +295,19 @@ impl Lines {
             return Err(spare);
         }
         let end = lines.len();
-        let before = *read;
-        *read += count_lines(&lines[..end]);
         let mut spare = spare;
         let rest = self.filled - end;
         spare[..rest].copy_from_slice(&self.buffer[end..self.filled]);
         let given = std::mem::replace(&mut self.buffer, spare);
         self.filled = rest;
-        Ok(Given {
-            bytes: given,
-            end,
-            before,
-        })
+        Ok(Given { bytes: given, end })
     }
 }
 
-/// Lines a buffer holds, given to another thread to read: `bytes[..end]`, counted from line
-/// `before + 1`.
+/// Lines a buffer holds, given to another thread to read: `bytes[..end]`.
 struct Given {
     bytes: Vec<u8>,
     end: usize,
-    before: u64,
 }
 
 /// Gives each TFTP line of `found` (its number, its bytes without the LF, and the line after
@@ -513,28 +502,45 @@ mod tests {
             b"\nNov 21 10:00:00 vm in.tftpd[1]: RRQ from 127.0.0.9 filename OS79XX.TXT",
         );
         let plain = read(&text);
-        let mut piped = Diagnosis::new(None);
-        piped.feed(&text[..5]);
-        piped.read_all(&mut Trickle(&text[5..])).unwrap();
-        piped.finish();
-        assert_eq!(piped.lines_read, 120_002);
         assert_eq!(
             (
-                piped.lines_read,
-                piped.lines_recognised,
-                piped.lines_too_long
+                plain.lines_read,
+                plain.lines_recognised,
+                plain.lines_too_long
             ),
-            (plain.lines_read, plain.lines_recognised, 1)
+            (120_002, 60_001, 1)
         );
-        let boots = |d: &Diagnosis| {
-            d.story
-                .phones
-                .iter()
-                .map(|p| p.boots_total)
-                .collect::<Vec<_>>()
+        // Every request, in order, with its phone and boot.
+        let requests = |d: &Diagnosis| -> Vec<(usize, u64, u64)> {
+            let phones = d.story.phones.iter().enumerate();
+            phones
+                .flat_map(|(i, p)| {
+                    p.boots
+                        .iter()
+                        .flat_map(move |b| b.requests.iter().map(move |r| (i, b.number, r.line)))
+                })
+                .collect()
         };
-        assert_eq!(boots(&piped), boots(&plain));
-        assert_eq!(piped.story.phones.len(), 8);
+        for (piece, hand_off) in PIECES {
+            let mut piped = Diagnosis::new(None);
+            piped.feed(&text[..5]);
+            piped
+                .read_in_pieces(&mut Trickle(&text[5..]), piece, hand_off)
+                .unwrap();
+            piped.finish();
+            let how = format!("{piece} {hand_off:?}");
+            assert_eq!(
+                (
+                    piped.lines_read,
+                    piped.lines_recognised,
+                    piped.lines_too_long
+                ),
+                (plain.lines_read, plain.lines_recognised, 1),
+                "{how}"
+            );
+            assert_eq!(piped.story.phones.len(), 8, "{how}");
+            assert_eq!(requests(&piped), requests(&plain), "{how}");
+        }
     }
 
     #[test]
@@ -636,10 +642,22 @@ mod tests {
         check(&piped);
     }
 
+    /// How the two-thread reader is tried: pieces of a whole buffer and smaller, each parsed by
+    /// the helper, by the reader, or by whichever is free.
+    const PIECES: [(usize, pipeline::HandOff); 7] = [
+        (BUFFER, pipeline::HandOff::WhenFree),
+        (BUFFER, pipeline::HandOff::Always),
+        (BUFFER, pipeline::HandOff::Never),
+        (4096, pipeline::HandOff::Always),
+        (4096, pipeline::HandOff::Never),
+        (4096, pipeline::HandOff::WhenFree),
+        (333, pipeline::HandOff::WhenFree),
+    ];
+
     #[test]
     fn both_readers_join_the_same_broken_lines_whoever_parses_them() {
         // Broken lines, lines in three pieces, lines cut short, in every order, many times
-        // over: the two-thread reader leaves some to its teller, whatever its share.
+        // over: the two-thread reader reads them alike, whichever thread parses a piece.
         let pieces: [&[u8]; 6] = [
             b"Dec 20 03:25:25 h in.tftpd[1]: RRQ from 10.0.0.1 filename \nCTLSEP0018B9000001.tlv\n",
             b"Dec 20 03:25:25 h in.tftpd[1]: Client 10.0.0.1 File not \nfound CTLSEP0018B9000001.tlv\n",
@@ -664,17 +682,20 @@ mod tests {
                 .map(|r| (r.line, format!("{:?}", r.outcome)))
                 .collect()
         };
-        for part in [0, 5, 16, 21, 32] {
+        for (piece, hand_off) in PIECES {
             let mut piped = Diagnosis::new(None);
-            piped.read_sharing(&mut Trickle(&text), part).unwrap();
+            piped
+                .read_in_pieces(&mut Trickle(&text), piece, hand_off)
+                .unwrap();
             piped.finish();
+            let how = format!("{piece} {hand_off:?}");
             assert_eq!(
                 (piped.lines_read, piped.lines_recognised, piped.lines_joined),
                 (plain.lines_read, plain.lines_recognised, plain.lines_joined),
-                "{part}"
+                "{how}"
             );
             assert_eq!(piped.story.seen.cut_short, plain.story.seen.cut_short);
-            assert_eq!(requests(&piped), requests(&plain), "{part}");
+            assert_eq!(requests(&piped), requests(&plain), "{how}");
         }
     }
 
@@ -691,18 +712,19 @@ mod tests {
             let mut text = request(length);
             text.extend(request(100));
             let plain = read(&text);
-            let piped = |part| {
+            for (piece, hand_off) in PIECES {
                 let mut piped = Diagnosis::new(None);
-                piped.read_sharing(&mut Trickle(&text), part).unwrap();
-                piped.finish();
                 piped
-            };
-            for d in [&plain, &piped(0), &piped(32)] {
-                assert_eq!(
-                    (d.lines_read, d.lines_recognised, d.lines_too_long),
-                    (2, 2 - too_long, too_long),
-                    "{length}"
-                );
+                    .read_in_pieces(&mut Trickle(&text), piece, hand_off)
+                    .unwrap();
+                piped.finish();
+                for d in [&plain, &piped] {
+                    assert_eq!(
+                        (d.lines_read, d.lines_recognised, d.lines_too_long),
+                        (2, 2 - too_long, too_long),
+                        "{length} {piece} {hand_off:?}"
+                    );
+                }
             }
         }
     }

@@ -1,42 +1,53 @@
-//! A whole input read by two threads: this one reads and counts the lines; the other tells
-//! the story, a buffer behind. Finding the TFTP lines and parsing them is shared between the
-//! two, as each has time for it: the reader finds them in a buffer and parses a share of them,
-//! leaving the others, copied, to the teller, or it gives the teller the whole buffer to find
-//! and parse them itself. When a batch finds the teller still busy with the ones before, the
-//! reader takes more of the work, and when it finds it waiting, less. A line left to the
-//! teller takes the lines right after it along (one of them may be its second half, which only
-//! its parse can tell), so that every line is read as the one-thread reader reads it.
+//! A whole input read by two threads, alike: this one reads the input a piece at a time and
+//! hands each piece to the helper thread, or, when the helper is still busy with the one
+//! before, counts its lines and finds and parses its TFTP lines itself. Both hand their parsed
+//! lines over in the order of the pieces, numbered from the piece's start, and whichever hands
+//! over the piece the story waits for tells it, and the ones after it that are ready, adding the
+//! lines of the pieces before: so the two threads share all the work but the reading, whichever
+//! is free doing it, and every line is told in its order with its number. A piece whose last
+//! line may go on in the next piece (a line broken in two), or the rest of an overlong line, is
+//! read here as the one-thread reader reads it.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::io::{self, Read};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, Condvar, Mutex, MutexGuard, PoisonError, TryLockError};
 
 use crate::logs::event::{Event, Parsed};
 use crate::logs::line;
 use crate::logs::story::Story;
 
-use super::{scan, walk, Counts, Diagnosis, Markers, BUFFER};
+use super::{scan, walk, Counts, Diagnosis, Given, Lines, Markers, BUFFER};
 
-/// The reader's part of the work, in steps: from `2 * SHARES` (it finds and parses every
-/// line) down to `SHARES` (it finds them, the teller parses them), then down to 0 (the teller
-/// is given every buffer whole). Above `SHARES`, it parses the lines whose number modulo
-/// `SHARES` is below its part minus `SHARES`; below, it gives the buffers whose count modulo
-/// `SHARES` is at or above its part.
-const SHARES: u64 = 16;
+/// Pieces handed to the helper and not yet taken up, at most.
+const HANDED: usize = 2;
 
-/// Batches on their way to the teller, at most.
-const IN_FLIGHT: usize = 4;
+/// Pieces parsed and waiting for their turn in the story, at most: past it, the reader waits.
+const READY: usize = 8;
+
+/// Which thread parses a piece: the helper when it is free (the default); for tests, always
+/// the helper, or always the reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(test), allow(dead_code))]
+pub(super) enum HandOff {
+    WhenFree,
+    Always,
+    Never,
+}
 
 impl Diagnosis {
     /// Reads `reader` to its end, in two threads.
     pub fn read_all(&mut self, reader: &mut dyn Read) -> io::Result<()> {
-        self.read_sharing(reader, 2 * SHARES)
+        self.read_in_pieces(reader, BUFFER, HandOff::WhenFree)
     }
 
-    /// [`Diagnosis::read_all`], the reader's part of the work starting at `part` (see
-    /// [`SHARES`]).
-    pub(super) fn read_sharing(&mut self, reader: &mut dyn Read, part: u64) -> io::Result<()> {
+    /// [`Diagnosis::read_all`], reading at most `piece` more bytes at a time.
+    pub(super) fn read_in_pieces(
+        &mut self,
+        reader: &mut dyn Read,
+        piece: usize,
+        hand_off: HandOff,
+    ) -> io::Result<()> {
         let Diagnosis {
             lines,
             lines_read,
@@ -45,203 +56,156 @@ impl Diagnosis {
             lines_too_long,
             story,
         } = self;
-        // Batches sent and not yet told.
-        let waiting = AtomicUsize::new(0);
-        let (told, result) = std::thread::scope(|scope| {
-            let (batches, received) = mpsc::sync_channel::<Batch>(IN_FLIGHT);
-            let waiting = &waiting;
-            let (spent, reuse) = mpsc::channel::<Batch>();
-            let teller = scope.spawn(move || {
-                let mut teller = Teller::default();
-                for mut batch in received {
-                    teller.tell(&mut batch, story);
-                    waiting.fetch_sub(1, Ordering::Relaxed);
-                    let _ = spent.send(batch);
+        let shared = Shared {
+            ready: Mutex::new(BTreeMap::new()),
+            room: Condvar::new(),
+            telling: Mutex::new(Telling {
+                story,
+                next: 0,
+                lines: *lines_read,
+                recognised: 0,
+                joined: 0,
+            }),
+            spent: Mutex::new(Vec::new()),
+        };
+        let result = std::thread::scope(|scope| {
+            let (hand, handed) = mpsc::sync_channel::<(u64, Given)>(HANDED);
+            let (give_back, given_back) = mpsc::channel::<Vec<u8>>();
+            let shared = &shared;
+            scope.spawn(move || {
+                let mut parser = Parser::default();
+                for (number, given) in handed {
+                    let batch = parser.whole(&given, shared);
+                    let _ = give_back.send(given.bytes);
+                    shared.deliver(number, batch);
                 }
-                teller
             });
-            let mut scratch = Vec::new();
-            // The reader's part of the work, the buffers read, and the last line it left to
-            // the teller.
-            let mut part = part;
-            let mut buffers = 0u64;
-            let mut left = None;
-            let result = (|| loop {
-                let at_end = lines.fill(reader)?;
+            let mut reading = Reading {
+                lines,
+                too_long: lines_too_long,
+                joined: lines_joined,
+                parser: Parser::default(),
+                spares: Vec::new(),
+            };
+            // The pieces read so far.
+            let mut pieces = 0u64;
+            loop {
+                let at_end = match reading.lines.fill(reader, piece) {
+                    Ok(at_end) => at_end,
+                    Err(e) => return Err(e),
+                };
                 if at_end {
-                    lines.end_line();
+                    reading.lines.end_line();
                 }
-                let mut batch = reuse.try_recv().unwrap_or_default();
-                batch.clear();
-                buffers += 1;
-                let whole = part < SHARES && buffers % SHARES >= part;
-                let spare = std::mem::take(&mut batch.given);
-                let spare = match spare.len() {
-                    0 => vec![0; BUFFER + 1],
-                    _ => spare,
-                };
-                let given = match whole {
-                    true => lines.give_lines(at_end, lines_read, spare),
-                    false => Err(spare),
-                };
-                match given {
+                reading.spares.extend(given_back.try_iter());
+                let batch = match reading.give(at_end) {
                     Ok(given) => {
-                        batch.whole = Some((given.end, given.before));
-                        batch.given = given.bytes;
-                    }
-                    Err(spare) => {
-                        batch.given = spare;
-                        let share = part.saturating_sub(SHARES);
-                        let counts = Counts {
-                            read: &mut *lines_read,
-                            too_long: &mut *lines_too_long,
-                            joined: &mut *lines_joined,
+                        let mine = match hand_off {
+                            HandOff::Never => Some(given),
+                            HandOff::Always => hand.send((pieces, given)).err().map(|e| e.0 .1),
+                            HandOff::WhenFree => match hand.try_send((pieces, given)) {
+                                Ok(()) => None,
+                                Err(
+                                    mpsc::TrySendError::Full((_, given))
+                                    | mpsc::TrySendError::Disconnected((_, given)),
+                                ) => Some(given),
+                            },
                         };
-                        lines.take(at_end, counts, &mut |number, bytes, next| {
-                            if number % SHARES >= share
-                                || left.is_some_and(|l: u64| l + 1 == number)
-                            {
-                                left = Some(number);
-                                batch.leave(number, bytes, next);
-                                return false;
-                            }
-                            let (parsed, took) =
-                                line::parse_joined(bytes, next, number, &mut scratch);
-                            if parsed != Parsed::Unrecognised {
-                                *lines_recognised += 1 + u64::from(took);
-                                batch
-                                    .items
-                                    .push(Item::Parsed(Detached::new(parsed, &mut batch.text)));
-                            }
-                            took
-                        });
+                        mine.map(|given| {
+                            let batch = reading.parser.whole(&given, shared);
+                            reading.spares.push(given.bytes);
+                            batch
+                        })
                     }
+                    Err(()) => Some(reading.take(at_end, shared)),
+                };
+                if let Some(batch) = batch {
+                    shared.wait_for_room();
+                    shared.deliver(pieces, batch);
                 }
-                // The teller's queue says who has time: more than half full, the teller is
-                // behind, and the reader takes more of the work; less, it leaves it more.
-                let queued = waiting.fetch_add(1, Ordering::Relaxed);
-                if queued > IN_FLIGHT / 2 {
-                    part = (part + 1).min(2 * SHARES);
-                } else if queued < IN_FLIGHT / 2 {
-                    part = part.saturating_sub(1);
-                }
-                let sent = batches.send(batch);
-                if sent.is_err() || at_end {
+                pieces += 1;
+                if at_end {
                     return Ok(());
                 }
-            })();
-            drop(batches);
-            let teller = teller.join().expect("the story thread does not panic");
-            (teller, result)
+            }
         });
+        // Both threads have handed over every piece, and told every one in turn: this tells
+        // none, unless a thread stopped short.
+        shared.tell_ready(true);
+        let told = shared
+            .telling
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        *lines_read = told.lines;
         *lines_recognised += told.recognised;
         *lines_joined += told.joined;
         result
     }
 }
 
-/// The lines of one read on their way to the teller, in order: parsed ones, their names copied
-/// out as text already checked, and ones left to it to parse, copied whole with the line after
-/// each; so the reading buffer is free again at once.
-#[derive(Default)]
-struct Batch {
-    items: Vec<Item>,
-    /// The names of the parsed lines, one after the other.
-    text: String,
-    /// The lines left to the teller, and the lines after them.
-    bytes: Vec<u8>,
-    /// A reading buffer given whole: its lines are `given[..end]`, counted from line
-    /// `before + 1`; or, with `whole` none, a buffer the reader may take in its place.
-    whole: Option<(usize, u64)>,
-    given: Vec<u8>,
+/// The reading thread's side: the buffer, the counts only it keeps, its own parser, and the
+/// buffers the helper gave back.
+struct Reading<'a> {
+    lines: &'a mut Lines,
+    too_long: &'a mut u64,
+    joined: &'a mut u64,
+    parser: Parser,
+    spares: Vec<Vec<u8>>,
 }
 
-impl Batch {
-    fn clear(&mut self) {
-        self.items.clear();
-        self.text.clear();
-        self.bytes.clear();
-        self.whole = None;
+impl Reading<'_> {
+    /// The complete lines of the buffer, counted and given away whole, a spare buffer taking
+    /// its place; `Err` for a piece [`Reading::take`] is for.
+    fn give(&mut self, at_end: bool) -> Result<Given, ()> {
+        let spare = self.spares.pop().unwrap_or_else(|| vec![0; BUFFER + 1]);
+        self.lines
+            .give_lines(at_end, spare)
+            .map_err(|spare| self.spares.push(spare))
     }
 
-    /// Leaves line `number` to the teller.
-    fn leave(&mut self, number: u64, bytes: &[u8], next: Option<&[u8]>) {
-        let mut keep = |bytes: &[u8]| {
-            let start = self.bytes.len();
-            self.bytes.extend_from_slice(bytes);
-            (start, self.bytes.len())
+    /// The lines of the buffer read as the one-thread reader reads them (a last line that
+    /// may go on kept back, an overlong line skipped), parsed here.
+    fn take(&mut self, at_end: bool, shared: &Shared) -> Batch {
+        let mut batch = shared.batch();
+        let scratch = &mut self.parser.scratch;
+        let mut read = 0;
+        let counts = Counts {
+            read: &mut read,
+            too_long: &mut *self.too_long,
+            joined: &mut *self.joined,
         };
-        let line = keep(bytes);
-        let next = next.map(keep);
-        self.items.push(Item::Left { number, line, next });
+        self.lines.take(at_end, counts, &mut |number, bytes, next| {
+            let (parsed, took) = line::parse_joined(bytes, next, number, scratch);
+            batch.keep(parsed, took);
+            took
+        });
+        batch.lines = read;
+        batch
     }
 }
 
-enum Item {
-    Parsed(Detached),
-    /// A line for the teller to parse: its number, and where it and the line after it are in
-    /// [`Batch::bytes`].
-    Left {
-        number: u64,
-        line: (usize, usize),
-        next: Option<(usize, usize)>,
-    },
-}
-
-/// The teller's side: the story, and what it counted of the lines it parsed.
+/// What each thread parses with.
 #[derive(Default)]
-struct Teller {
+struct Parser {
     scratch: Vec<u8>,
-    /// The TFTP lines of a buffer given whole.
+    /// The TFTP lines of a piece.
     found: Vec<(u64, usize, usize)>,
-    /// The line a line it parsed took as its second half: not read again.
-    taken: Option<u64>,
-    recognised: u64,
-    joined: u64,
 }
 
-impl Teller {
-    fn tell(&mut self, batch: &mut Batch, story: &mut Story) {
-        if let Some((end, before)) = batch.whole {
-            self.tell_whole(&batch.given[..end], before, story);
-        }
-        for item in batch.items.drain(..) {
-            match item {
-                Item::Parsed(parsed) => story.take(&parsed.attach(&batch.text)),
-                Item::Left { number, line, next } => {
-                    if self.taken == Some(number) {
-                        continue;
-                    }
-                    let bytes = &batch.bytes[line.0..line.1];
-                    let next = next.map(|(s, e)| &batch.bytes[s..e]);
-                    let (parsed, took) = line::parse_joined(bytes, next, number, &mut self.scratch);
-                    if took {
-                        self.taken = Some(number + 1);
-                        self.joined += 1;
-                    }
-                    if parsed != Parsed::Unrecognised {
-                        self.recognised += 1 + u64::from(took);
-                        story.take(&parsed);
-                    }
-                }
-            }
-        }
-    }
-}
-
-impl Teller {
-    /// Finds the TFTP lines of a buffer given whole, counted from line `before + 1`, and tells
-    /// them, as the reader does.
-    fn tell_whole(&mut self, lines: &[u8], before: u64, story: &mut Story) {
+impl Parser {
+    /// Finds and parses the TFTP lines of a piece given whole, as the one-thread reader does.
+    fn whole(&mut self, given: &Given, shared: &Shared) -> Batch {
+        let mut batch = shared.batch();
+        let lines = &given.bytes[..given.end];
         self.found.clear();
-        scan(Markers::get(), lines, before, &mut self.found);
+        batch.lines = scan(Markers::get(), lines, 0, &mut self.found);
         let (mut read, mut too_long, mut joined) = (0, 0, 0);
         let counts = Counts {
             read: &mut read,
             too_long: &mut too_long,
             joined: &mut joined,
         };
-        let (scratch, recognised) = (&mut self.scratch, &mut self.recognised);
+        let scratch = &mut self.scratch;
         walk(
             lines,
             &self.found,
@@ -249,14 +213,135 @@ impl Teller {
             counts,
             &mut |number, bytes, next| {
                 let (parsed, took) = line::parse_joined(bytes, next, number, scratch);
-                if parsed != Parsed::Unrecognised {
-                    *recognised += 1 + u64::from(took);
-                    story.take(&parsed);
-                }
+                batch.keep(parsed, took);
                 took
             },
         );
-        self.joined += joined;
+        batch.joined += joined;
+        batch
+    }
+}
+
+/// What the two threads share: the pieces parsed and waiting for their turn, the story (and
+/// the turn it is at), and batches told, to use again.
+struct Shared<'s> {
+    ready: Mutex<BTreeMap<u64, Batch>>,
+    /// Signalled when pieces have been told, for a reader waiting for room in `ready`.
+    room: Condvar,
+    telling: Mutex<Telling<'s>>,
+    spent: Mutex<Vec<Batch>>,
+}
+
+/// The story, the number of the piece it waits for, the lines before it, and what the lines
+/// told so far counted.
+struct Telling<'s> {
+    story: &'s mut Story,
+    next: u64,
+    lines: u64,
+    recognised: u64,
+    joined: u64,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Shared<'_> {
+    /// An empty batch, one told before when there is one.
+    fn batch(&self) -> Batch {
+        lock(&self.spent).pop().unwrap_or_default()
+    }
+
+    /// Waits while [`READY`] pieces wait for their turn (the one the story waits for is the
+    /// helper's: it tells them when it hands it over).
+    fn wait_for_room(&self) {
+        let mut ready = lock(&self.ready);
+        while ready.len() >= READY {
+            ready = self
+                .room
+                .wait(ready)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    /// Hands over piece `number`'s parsed lines, and tells the pieces ready in turn unless the
+    /// other thread is telling.
+    fn deliver(&self, number: u64, batch: Batch) {
+        lock(&self.ready).insert(number, batch);
+        self.tell_ready(false);
+    }
+
+    /// Tells the pieces ready in turn, if the other thread is not telling (or, with `wait`,
+    /// after it). A piece handed over while this thread told, whose thread found the story
+    /// taken, is told here too.
+    fn tell_ready(&self, wait: bool) {
+        loop {
+            let mut telling = match self.telling.try_lock() {
+                Ok(telling) => telling,
+                Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+                Err(TryLockError::WouldBlock) if wait => lock(&self.telling),
+                Err(TryLockError::WouldBlock) => return,
+            };
+            loop {
+                let next = telling.next;
+                let Some(mut batch) = lock(&self.ready).remove(&next) else {
+                    break;
+                };
+                self.room.notify_all();
+                telling.tell(&mut batch);
+                telling.next += 1;
+                batch.clear();
+                lock(&self.spent).push(batch);
+            }
+            let next = telling.next;
+            drop(telling);
+            if !lock(&self.ready).contains_key(&next) {
+                return;
+            }
+        }
+    }
+}
+
+impl Telling<'_> {
+    fn tell(&mut self, batch: &mut Batch) {
+        for parsed in batch.items.drain(..) {
+            self.story.take(&parsed.attach(&batch.text, self.lines));
+        }
+        self.lines += batch.lines;
+        self.recognised += batch.recognised;
+        self.joined += batch.joined;
+    }
+}
+
+/// The parsed lines of one piece, in order, numbered from the piece's start, their names copied
+/// out as text already checked (so that the piece's buffer is free again at once), and what
+/// they counted.
+#[derive(Default)]
+struct Batch {
+    items: Vec<Detached>,
+    /// The names of the parsed lines, one after the other.
+    text: String,
+    /// Lines of the piece.
+    lines: u64,
+    recognised: u64,
+    joined: u64,
+}
+
+impl Batch {
+    fn clear(&mut self) {
+        self.items.clear();
+        self.text.clear();
+        self.lines = 0;
+        self.recognised = 0;
+        self.joined = 0;
+    }
+
+    /// Keeps a parsed line (one that `took` the next line as its second half counts two).
+    fn keep(&mut self, parsed: Parsed<'_>, took: bool) {
+        if parsed != Parsed::Unrecognised {
+            self.recognised += 1 + u64::from(took);
+            self.items.push(Detached::new(parsed, &mut self.text));
+        }
     }
 }
 
@@ -294,10 +379,12 @@ impl Detached {
         }
     }
 
-    fn attach(self, text: &str) -> Parsed<'_> {
+    /// The line again, its names in `text`, numbered on from line `before`.
+    fn attach(self, text: &str, before: u64) -> Parsed<'_> {
         let name = |range: Option<(usize, usize)>| range.map(|(s, e)| Cow::Borrowed(&text[s..e]));
         match self.parsed {
             Parsed::Event(event) => Parsed::Event(Event {
+                line: before + event.line,
                 client: name(self.client),
                 file: name(self.file),
                 ..event

@@ -129,17 +129,19 @@ fn outcome_words(answer: Answer, texts: &Texts) -> (&'static str, Option<u16>, O
 /// boot before fetched when this boot's era agrees with it.
 fn boots(phone: &Phone, hpa_answers: bool, names: &Names, texts: &Texts) -> Vec<BootReport> {
     let mut out: Vec<BootReport> = Vec::new();
-    let mut before: Option<(String, Option<String>)> = None; // (image load, .loads)
+    // The image the boot before installs, by the number of its name.
+    let mut before: Option<u32> = None;
     for boot in &phone.boots {
         let era = boot.hunt.shape();
         let mut running = boot.hunt.running_load().map(str::to_string);
         if running.is_none() && boot.hunt.has_start() {
-            if let Some((image, _)) = &before {
-                if let Some(load) = recognise::image_load(image) {
-                    if recognise::took_image(&load, era) != Some(false) {
-                        running = Some(load.name().to_string());
-                    }
-                }
+            let took = |image| {
+                // The load's era, worked out once for the name.
+                let ual = names.ual_image(image)?;
+                (recognise::took_image(ual, era) != Some(false)).then_some(image)
+            };
+            if let Some(Name::Image { load, .. }) = before.and_then(took).map(|i| names.name(i)) {
+                running = recognise::image_load(load).map(|load| load.name().to_string());
             }
         }
         // What runs says more than the hunt: the loader, or which application.
@@ -163,7 +165,7 @@ fn boots(phone: &Phone, hpa_answers: bool, names: &Names, texts: &Texts) -> Vec<
             .filter(|r| fetched(r, hpa_answers))
             .map(|r| names.get(r.file).to_string())
             .collect();
-        before = last_image(boot, hpa_answers, names).map(|image| (image, None));
+        before = last_image(boot, hpa_answers, names);
         out.push(BootReport {
             boot: boot.number,
             first_line: boot.first_line,
@@ -197,15 +199,15 @@ fn boots(phone: &Phone, hpa_answers: bool, names: &Names, texts: &Texts) -> Vec<
     out
 }
 
-/// The image a boot installs, by load name: its `.sb2` (the application of a `.loads`), else
-/// its last `.bin` or `.sbn`; one the log shows it got.
-fn last_image(boot: &Boot, hpa_answers: bool, names: &Names) -> Option<String> {
-    let images: Vec<(&str, FirmwareExt)> = boot
+/// The image a boot installs, by the number of its name: its `.sb2` (the application of a
+/// `.loads`), else its last `.bin` or `.sbn`; one the log shows it got.
+fn last_image(boot: &Boot, hpa_answers: bool, names: &Names) -> Option<u32> {
+    let images: Vec<(u32, FirmwareExt)> = boot
         .requests
         .iter()
         .filter(|r| fetched(r, hpa_answers) && !has_cr_or_space(names.get(r.file)))
         .filter_map(|r| match names.name(r.file) {
-            Name::Image { load, ext } if ext.kind() == FirmwareKind::Image => Some((load, ext)),
+            Name::Image { ext, .. } if ext.kind() == FirmwareKind::Image => Some((r.file, ext)),
             _ => None,
         })
         .collect();
@@ -214,7 +216,7 @@ fn last_image(boot: &Boot, hpa_answers: bool, names: &Names) -> Option<String> {
         .rev()
         .find(|(_, ext)| *ext == FirmwareExt::Sb2)
         .or(images.last())
-        .map(|(load, _)| load.trim().to_string())
+        .map(|&(image, _)| image)
 }
 
 /// Finding `index` of the story, in words.

@@ -581,7 +581,7 @@ impl Story {
             return;
         };
         let image = self.names.get(image);
-        if recognise::took_image_of_era(ual_image, era) == Some(false) {
+        if recognise::took_image(ual_image, era) == Some(false) {
             let source = boot.requests.first().map_or(Source::TftpdHpa, |r| r.source);
             self.findings.add(
                 Kind::ImageRefused,

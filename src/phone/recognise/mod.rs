@@ -540,17 +540,18 @@ pub fn image_load(load: &str) -> Option<LoadId> {
         .filter(|id| id.extension().is_none() && id.kind() != Kind::Boot)
 }
 
-/// Whether a phone that fetched `image` in one boot took it, judged by the era of its next boot:
-/// `Some(false)` when the next boot is of another era than the image (a pre-UAL image and a UAL
-/// hunt, or a UAL-era image and `OS79XX.TXT`); `None` when the era agrees (a phone that keeps
-/// its old image of the same era shows it by fetching the image again).
-pub fn took_image(image: &LoadId, next: BootShape) -> Option<bool> {
-    took_image_of_era(image.era() == Some(LoadEra::Ual), next)
+/// For an image whose name, less its extension, is a load ID ([`image_load`]): whether that load
+/// is of the Universal Application Loader's era. `None` for any other name.
+pub fn ual_image(load: &str) -> Option<bool> {
+    image_load(load).map(|id| id.era() == Some(LoadEra::Ual))
 }
 
-/// [`took_image`] for an image whose load is of the Universal Application Loader's era
-/// (`ual_image`) or before it.
-pub fn took_image_of_era(ual_image: bool, next: BootShape) -> Option<bool> {
+/// Whether a phone that fetched an image in one boot took it, judged by the era of its next
+/// boot: `Some(false)` when the next boot is of another era than the image (a pre-UAL image and
+/// a UAL hunt, or a UAL-era image and `OS79XX.TXT`); `None` when the era agrees (a phone that
+/// keeps its old image of the same era shows it by fetching the image again). `ual_image`:
+/// the image's load is of the Universal Application Loader's era ([`ual_image`]).
+pub fn took_image(ual_image: bool, next: BootShape) -> Option<bool> {
     match (ual_image, next) {
         (true, era) if era.is_pre_ual() => Some(false),
         (false, era) if era.is_ual() => Some(false),
@@ -728,13 +729,15 @@ mod tests {
 
     #[test]
     fn an_image_of_another_era_than_the_next_boot_was_refused() {
-        let app = image_load("P0S3-07-4-00").unwrap();
-        assert_eq!(took_image(&app, BootShape::PreUal), Some(false));
-        assert_eq!(took_image(&app, BootShape::UalHunt), None);
-        let old = image_load("P0S3-06-3-00").unwrap();
-        assert_eq!(took_image(&old, BootShape::Loader), Some(false));
-        assert_eq!(took_image(&old, BootShape::OldSip), None);
-        assert!(image_load("P0S3-06-3-00\r").is_some(), "trimmed");
-        assert!(image_load("junk").is_none());
+        let app = ual_image("P0S3-07-4-00").unwrap();
+        assert!(app);
+        assert_eq!(took_image(app, BootShape::PreUal), Some(false));
+        assert_eq!(took_image(app, BootShape::UalHunt), None);
+        let old = ual_image("P0S3-06-3-00").unwrap();
+        assert!(!old);
+        assert_eq!(took_image(old, BootShape::Loader), Some(false));
+        assert_eq!(took_image(old, BootShape::OldSip), None);
+        assert_eq!(ual_image("P0S3-06-3-00\r"), Some(false), "trimmed");
+        assert_eq!(ual_image("junk"), None);
     }
 }
