@@ -69,11 +69,11 @@ impl Time {
     /// `2026-11-21T09:27:15.602874+00:00`, `2026-11-21T23:16:15+0000` or with `Z`; the rest of
     /// the text after the stamp is returned.
     pub fn parse_iso(text: &[u8]) -> Option<(Time, &[u8])> {
-        let year = two(text, 0)? * 100 + two(text, 2)?;
+        let year = number(text.get(0..4)?)?;
         expect(text, 4, b'-')?;
-        let month = two(text, 5)?;
+        let month = number(text.get(5..7)?)?;
         expect(text, 7, b'-')?;
-        let day = two(text, 8)?;
+        let day = number(text.get(8..10)?)?;
         if !matches!(text.get(10), Some(b'T' | b' ')) {
             return None;
         }
@@ -86,11 +86,11 @@ impl Time {
         let (offset, rest) = match rest.first()? {
             b'Z' => (0, &rest[1..]),
             sign @ (b'+' | b'-') => {
-                let hours = two(rest, 1)?;
+                let hours = number(rest.get(1..3)?)?;
                 let (minutes, used) = if rest.get(3) == Some(&b':') {
-                    (two(rest, 4)?, 6)
+                    (number(rest.get(4..6)?)?, 6)
                 } else {
-                    (two(rest, 3)?, 5)
+                    (number(rest.get(3..5)?)?, 5)
                 };
                 let offset = (hours * 3600 + minutes * 60) as i64;
                 (if *sign == b'-' { -offset } else { offset }, &rest[used..])
@@ -193,9 +193,9 @@ impl Time {
 
     /// Tftpd32's `25/07 00:41:32.672` (day before month).
     pub fn parse_day_month(text: &[u8]) -> Option<Time> {
-        let day = two(text, 0)?;
+        let day = number(text.get(0..2)?)?;
         expect(text, 2, b'/')?;
-        let month = two(text, 3)?;
+        let month = number(text.get(3..5)?)?;
         expect(text, 5, b' ')?;
         let (seconds, digits, fraction, rest) = clock_time(&text[6..])?;
         if !rest.is_empty() || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
@@ -298,23 +298,22 @@ fn expect(text: &[u8], at: usize, byte: u8) -> Option<()> {
     (text.get(at) == Some(&byte)).then_some(())
 }
 
-/// The number the two digits at `at` write (every time has several: read in few steps).
-fn two(text: &[u8], at: usize) -> Option<u32> {
-    let &[tens, ones] = text.get(at..at + 2)? else {
+fn number(digits: &[u8]) -> Option<u32> {
+    if digits.is_empty() || digits.len() > 9 || !digits.iter().all(u8::is_ascii_digit) {
         return None;
-    };
-    let (tens, ones) = (tens.wrapping_sub(b'0'), ones.wrapping_sub(b'0'));
-    (tens < 10 && ones < 10).then(|| u32::from(tens) * 10 + u32::from(ones))
+    }
+    Some(
+        digits
+            .iter()
+            .fold(0u32, |n, d| n * 10 + u32::from(d - b'0')),
+    )
 }
 
 /// Microseconds from the digits after a decimal point (extra digits are dropped).
 fn fraction(digits: &[u8]) -> i64 {
     let mut micros = 0i64;
-    for &d in digits.iter().take(6) {
-        micros = micros * 10 + i64::from(d - b'0');
-    }
-    for _ in digits.len()..6 {
-        micros *= 10;
+    for i in 0..6 {
+        micros = micros * 10 + digits.get(i).map_or(0, |d| i64::from(d - b'0'));
     }
     micros
 }
@@ -322,11 +321,11 @@ fn fraction(digits: &[u8]) -> i64 {
 /// `HH:MM:SS[.fff…]`: seconds of the day, digits of the fraction, the fraction in
 /// microseconds, and the rest.
 fn clock_time(text: &[u8]) -> Option<(i64, u8, i64, &[u8])> {
-    let hours = two(text, 0)?;
+    let hours = number(text.get(0..2)?)?;
     expect(text, 2, b':')?;
-    let minutes = two(text, 3)?;
+    let minutes = number(text.get(3..5)?)?;
     expect(text, 5, b':')?;
-    let seconds = two(text, 6)?;
+    let seconds = number(text.get(6..8)?)?;
     if hours > 23 || minutes > 59 || seconds > 60 {
         return None;
     }

@@ -34,13 +34,9 @@ pub(super) fn split_last<'t>(text: &'t str, needle: &str) -> Option<(&'t str, &'
 }
 
 pub(super) fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
-    let Some(&first) = needle.first() else {
-        return true;
-    };
-    let first = first.to_ascii_lowercase();
     haystack
         .windows(needle.len())
-        .any(|w| w[0].to_ascii_lowercase() == first && w[1..].eq_ignore_ascii_case(&needle[1..]))
+        .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// Whether `text` is empty or only white space (a name a line cut short lost).

@@ -46,7 +46,7 @@ pub(super) fn syslog(bytes: &[u8], line: u64) -> Option<Parsed<'_>> {
 }
 
 fn header(text: &[u8]) -> Option<Header<'_>> {
-    let first_end = memchr::memchr(b' ', text).unwrap_or(text.len());
+    let first_end = text.iter().position(|&b| b == b' ').unwrap_or(text.len());
     let first = &text[..first_end];
     if let Some((prog, pid)) = tag(first) {
         return Some(Header {
@@ -57,7 +57,7 @@ fn header(text: &[u8]) -> Option<Header<'_>> {
         });
     }
     let rest = text.get(first_end + 1..)?;
-    let second_end = memchr::memchr(b' ', rest).unwrap_or(rest.len());
+    let second_end = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
     let (prog, pid) = tag(&rest[..second_end])?;
     Some(Header {
         prog,
