@@ -104,7 +104,7 @@ impl Java {
     pub fn why(&self, mac: &str) -> String {
         let model = self.model_arg();
         format!(
-            "a Java-based {} ({}): serve walks the 7940 and 7960 only, so it serves this phone nothing that names a load and no image, and the phone keeps its load. Walk it with the family's commands instead: phoneup plan --model {model} --from LOAD --to LOAD lists the stages, phoneup apply --model {model} --from LOAD --to LOAD --stage 1 --tftp-root DIR --mac {mac} writes the first, and phoneup check --model {model} --from LOAD --tftp-root DIR --mac {mac} says what its next boot does; serve it DIR as it is (leave it out of --phones and --phones-file, and do not use --all)",
+            "a Java-based {} ({}): serve walks one only when its phones-file line names its model, target and load ({mac}=TARGET from=LOAD model={model}), so it serves this phone nothing that names a load and no image, and the phone keeps its load. Name it so and start serve again, or walk it with the family's commands: phoneup plan --model {model} --from LOAD --to LOAD lists the stages, phoneup apply --model {model} --from LOAD --to LOAD --stage 1 --tftp-root DIR --mac {mac} writes the first, and phoneup check --model {model} --from LOAD --tftp-root DIR --mac {mac} says what its next boot does; serve it DIR as it is (leave it out of --phones and --phones-file, and do not use --all)",
             self.what(),
             self.sign
         )

@@ -66,7 +66,7 @@ fn a_7961g_whose_own_sep_file_names_its_load_is_held_with_the_command_to_use() {
     assert!(named.is_empty(), "named a load to it: {named:?}");
     assert_eq!(phone.running.name(), "SCCP41.8-3-1S");
     let why = failed_why(&bench);
-    assert!(why.starts_with("a Java-based 7941/7961 (its own SEP0018B9000061.cnf.xml in DIR names SCCP41.8-3-1S, a 7941/7961 load): serve walks the 7940 and 7960 only"), "{why}");
+    assert!(why.starts_with("a Java-based 7941/7961 (its own SEP0018B9000061.cnf.xml in DIR names SCCP41.8-3-1S, a 7941/7961 load): serve walks one only when its phones-file line names its model, target and load (0018B9000061=TARGET from=LOAD model=<7941 or 7961>)"), "{why}");
     assert!(why.contains("phoneup apply --model <7941 or 7961> --from LOAD --to LOAD --stage 1 --tftp-root DIR --mac 0018B9000061"), "{why}");
     let row = &bench.rows[MAC];
     assert_eq!(
