@@ -303,9 +303,10 @@ impl FamilyWalk {
         self.boot.push(asked);
     }
 
-    /// Whether `name` starts a boot of the phone with `mac`.
+    /// Whether `name` starts a boot of the phone with `mac`: its trust list, once this boot asked
+    /// for something else (a retry of the trust list alone is the same boot, as a 7940/7960's).
     pub fn starts_boot(&self, name: &str, mac: &str) -> bool {
-        name == format!("CTLSEP{mac}.tlv") && !self.boot.is_empty()
+        name == format!("CTLSEP{mac}.tlv") && self.boot.iter().any(|a| a.name != name)
     }
 
     /// Whether every component of the load this boot named reached the phone whole (`sent`).
@@ -509,6 +510,24 @@ mod tests {
             walk.request(&matrix, MAC, "term61.default.loads"),
             Reply::Hold(_) | Reply::Lost
         ));
+    }
+
+    #[test]
+    fn a_boot_starts_at_its_trust_list_once_the_last_boot_asked_for_another_file() {
+        let matrix = Matrix::builtin().unwrap();
+        let mut walk = FamilyWalk::new(&matrix, "7961", "SIP41.8-3-1S", "SCCP41.8-3-1S").unwrap();
+        let ctl = format!("CTLSEP{MAC}.tlv");
+        // The first request of all is this boot's own.
+        assert!(!walk.starts_boot(&ctl, MAC));
+        walk.log(served(&ctl, None));
+        // Asked again with nothing in between: a retry, the same boot.
+        assert!(!walk.starts_boot(&ctl, MAC));
+        let sep = format!("SEP{MAC}.cnf.xml");
+        walk.log(served(&sep, None));
+        assert!(walk.starts_boot(&ctl, MAC));
+        // Another phone's trust list, or another file, starts nothing.
+        assert!(!walk.starts_boot("CTLSEP0018B9000062.tlv", MAC));
+        assert!(!walk.starts_boot(&sep, MAC));
     }
 
     #[test]
