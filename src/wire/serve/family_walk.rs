@@ -310,16 +310,17 @@ impl FamilyWalk {
     }
 
     /// Whether every component of the load this boot named reached the phone whole (`sent`).
-    pub fn fetched(&self, sent: &[String]) -> Option<String> {
-        let named = self.named()?;
+    pub fn fetched(&self, sent: &[String]) -> bool {
+        let Some(named) = self.named() else {
+            return false;
+        };
         let manifest = self
             .boot
             .iter()
-            .find(|a| a.name == format!("{named}.loads"))?
-            .text
-            .as_deref()?;
-        let components = manifest_components(manifest);
-        (!components.is_empty() && components.iter().all(|c| sent.contains(c))).then_some(named)
+            .find(|a| a.name == format!("{named}.loads"))
+            .and_then(|a| a.text.as_deref());
+        let components = manifest.map(manifest_components).unwrap_or_default();
+        !components.is_empty() && components.iter().all(|c| sent.contains(c))
     }
 
     /// The boot is over: the loads whose boot asks for exactly what the phone did, where each

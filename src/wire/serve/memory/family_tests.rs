@@ -220,6 +220,21 @@ fn a_7961g_and_a_7960_on_one_bench_walk_to_their_targets_one_power_cycle_a_stage
 }
 
 #[test]
+fn a_7961g_that_fetched_its_stage_whole_is_shown_rebooting_hands_off() {
+    let matrix = Matrix::builtin().unwrap();
+    let mut bench = mixed_bench(&matrix, true);
+    let mut java = handset(FROM);
+    bench.power_cycle_java(&mut java, 1);
+    assert_eq!(java.running.name(), "SCCP41.8-5-2S");
+    assert_eq!(
+        bench.rows[MAC].state,
+        State::Rebooting,
+        "{:?}",
+        bench.events
+    );
+}
+
+#[test]
 fn a_7961g_whose_stage_did_not_take_is_held_and_never_shown_the_next_image() {
     let matrix = Matrix::builtin().unwrap();
     let mut bench = mixed_bench(&matrix, true);

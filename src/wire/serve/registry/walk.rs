@@ -109,7 +109,7 @@ impl<D: Directory> Registry<'_, D> {
     /// the load and reboots.
     pub(super) fn family_sent(&mut self, phone: &mut Phone) {
         let Some(walk) = &phone.family else { return };
-        if walk.fetched(&phone.placement.sent).is_some() {
+        if walk.fetched(&phone.placement.sent) {
             phone.state = State::Rebooting;
         }
     }
@@ -164,9 +164,8 @@ impl<D: Directory> Registry<'_, D> {
                 event.stage = Some(phone.history.len());
                 event.stages = Some(walk.loads.len() - 1);
                 phone.stages = event.stages;
-                if phone.state != State::Failed {
-                    phone.state = State::Waiting;
-                }
+                // A phone gone quiet after its stage is writing it: hands off (`rebooting`)
+                // until it asks again, as a 7940/7960.
                 self.emit(event);
             }
             Ended::Done => {
