@@ -9,21 +9,44 @@ use crate::output::{shell_word, NextStep, Style, Untrusted};
 use crate::tftp_root::inventory::{Inventory, Status};
 
 /// Fills in [`Inventory::next_step`] when a load is partial or suspect: complete it from its
-/// package, then list the loads again.
+/// package, and replace each term file of another package with its load's own, then list the
+/// loads again.
 pub fn next_step(inventory: &mut Inventory) {
-    if inventory
+    let incomplete = inventory
         .loads
         .iter()
-        .all(|load| matches!(load.status, Status::Complete))
-        && inventory
+        .any(|load| !matches!(load.status, Status::Complete))
+        || inventory
             .family_loads
             .iter()
-            .all(|load| matches!(load.status, Status::Complete))
-    {
+            .any(|load| !load.missing.is_empty());
+    let replace = inventory
+        .family_loads
+        .iter()
+        .filter(|load| !load.foreign_term_files.is_empty())
+        .map(|load| {
+            format!(
+                "replace {} with the one from {}'s package (a factory-reset phone loads what a term file lists)",
+                load.foreign_term_files.join(" and "),
+                load.load
+            )
+        });
+    let mut what: Vec<String> = Vec::new();
+    if incomplete {
+        what.push("copy each missing file, and each file that is not Cisco's, from the load's own package under the exact name shown".into());
+    }
+    what.extend(replace);
+    if what.is_empty() {
         return;
     }
+    let what = what.join("; ");
+    let fix = format!(
+        "{}{}, then list the loads again.",
+        what[..1].to_uppercase(),
+        &what[1..]
+    );
     inventory.next_step = Some(NextStep::new(
-        "Copy each missing file, and each file that is not Cisco's, from the load's own package under the exact name shown, then list the loads again.",
+        fix,
         format!(
             "phoneup inventory --tftp-root {}",
             shell_word(&inventory.tftp_root)

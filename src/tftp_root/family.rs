@@ -9,6 +9,7 @@
 //! May use: [`crate::knowledge`], [`crate::tftp_root::root`].
 
 use crate::knowledge::family::manifest_components;
+use crate::knowledge::matrix::Matrix;
 use crate::tftp_root::TftpRoot;
 
 /// What the caller found of one file it was asked to read.
@@ -133,6 +134,16 @@ impl LoadFiles {
             .map(|c| c.missing(why))
             .collect()
     }
+}
+
+/// The components the catalogue names for `load` (`SCCP41.9-4-2SR3-1S`), in manifest order:
+/// none when it does not name them. Every command passes them to [`load_files`].
+pub fn catalogued(matrix: &Matrix, load: &str) -> Vec<String> {
+    matrix
+        .families
+        .load(load)
+        .map(|l| l.files.clone())
+        .unwrap_or_default()
 }
 
 /// The files of `load` (`SCCP41.9-4-2SR3-1S`) and of the term files `terms`, read through

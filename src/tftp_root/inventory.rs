@@ -121,7 +121,7 @@ pub struct Inventory {
 }
 
 /// A Java-based phone's load in the root: complete when its `.loads` and every component it
-/// lists are there under the names it lists.
+/// lists are there under the names it lists, and no term file is another package's.
 #[derive(Debug, Clone, Serialize)]
 pub struct FamilyLoadStatus {
     pub load: String,
@@ -139,8 +139,13 @@ pub struct FamilyLoadStatus {
     pub foreign_term_files: Vec<String>,
 }
 
-/// The Java-based loads of `root`, taking their files out of `unknown`.
-fn family_loads(root: &TftpRoot, unknown: &mut Vec<String>) -> Vec<FamilyLoadStatus> {
+/// The Java-based loads of `root`, taking their files out of `unknown`; each judged against the
+/// components the catalogue names when its `.loads` lists none ([`family::load_files`]).
+fn family_loads(
+    matrix: &Matrix,
+    root: &TftpRoot,
+    unknown: &mut Vec<String>,
+) -> Vec<FamilyLoadStatus> {
     let mut loads = Vec::new();
     let mut claimed: Vec<String> = Vec::new();
     for name in unknown.iter() {
@@ -154,7 +159,8 @@ fn family_loads(root: &TftpRoot, unknown: &mut Vec<String>) -> Vec<FamilyLoadSta
             })
             .cloned()
             .collect();
-        let files = family::in_root(root, load.name(), &[], &term_files);
+        let catalogued = family::catalogued(matrix, load.name());
+        let files = family::in_root(root, load.name(), &catalogued, &term_files);
         let mut present = vec![name.clone()];
         present.extend(
             files
@@ -182,7 +188,7 @@ fn family_loads(root: &TftpRoot, unknown: &mut Vec<String>) -> Vec<FamilyLoadSta
             load: load.name().to_string(),
             models: load.models(),
             version: format!("{} {}", load.protocol(), load.release()),
-            status: if files.complete() {
+            status: if files.complete() && foreign_term_files.is_empty() {
                 Status::Complete
             } else {
                 Status::Partial
@@ -222,7 +228,7 @@ pub fn inventory_of(matrix: &Matrix, root: &TftpRoot, dir: &Path) -> Inventory {
             unknown_files.push(name.to_string());
         }
     }
-    let family_loads = family_loads(root, &mut unknown_files);
+    let family_loads = family_loads(matrix, root, &mut unknown_files);
     let packages = Packages::of(matrix);
     let mut loads = Vec::new();
     for (stem, present) in groups {

@@ -196,7 +196,7 @@ fn a_term_file_of_another_package_and_the_components_it_lists_are_found_by_every
     assert_eq!(
         answers.inventory,
         Some((
-            "complete".into(),
+            "partial".into(),
             vec![],
             vec!["term61.default.loads".into()]
         )),
@@ -206,5 +206,55 @@ fn a_term_file_of_another_package_and_the_components_it_lists_are_found_by_every
     assert!(
         answers.lint[0].starts_with("term61.default.loads: a factory-reset 7961G or 7961G-GE loads what it lists, whose files are not all here: jar41sccp.stand-in-852.sbn, "),
         "{answers:?}"
+    );
+}
+
+#[test]
+fn a_manifest_that_lists_nothing_beside_another_packages_term_file_is_judged_by_the_catalogue() {
+    let test = Test::named("family-files-empty-foreign");
+    // The catalogue names the target's components: the bridge's term file lists others, so it is
+    // another package's for inventory as for apply, not one followed whatever it lists.
+    let mut files = package(TARGET, false);
+    files[0].1 = format!("{MANIFEST}\r\n").into_bytes();
+    files.push(("term61.default.loads".into(), BRIDGE.as_bytes().to_vec()));
+    let dir = root(&test, "root", &files);
+    let answers = answers(&test, &dir);
+    assert_eq!(
+        answers.apply,
+        [MANIFEST, "term61.default.loads"],
+        "{answers:?}"
+    );
+    assert_eq!(
+        answers.inventory,
+        Some((
+            "partial".into(),
+            vec!["the components: its .loads lists none".into()],
+            vec!["term61.default.loads".into()]
+        )),
+        "{answers:?}"
+    );
+    assert!(
+        answers.lint[0].ends_with(&format!("{MANIFEST} lists no .sbn component")),
+        "{answers:?}"
+    );
+}
+
+#[test]
+fn inventory_says_to_replace_another_packages_term_file_from_the_loads_package() {
+    let test = Test::named("family-files-foreign-next");
+    let mut files = package(TARGET, false);
+    files.push(("term61.default.loads".into(), BRIDGE.as_bytes().to_vec()));
+    let dir = root(&test, "root", &files);
+    let (code, inventory) = test.json(&[
+        "inventory",
+        "--tftp-root",
+        dir.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        inventory["next_step"]["fix"],
+        format!("Replace term61.default.loads with the one from {TO}'s package (a factory-reset phone loads what a term file lists), then list the loads again.")
     );
 }

@@ -102,7 +102,12 @@ impl Linter<'_> {
     /// A named load's `.loads` and the components it lists.
     fn family_load(&mut self, entry: &Named) {
         let manifest = format!("{}.loads", entry.load);
-        let files = family::in_root(self.root, entry.load.name(), &[], &[]);
+        let files = family::in_root(
+            self.root,
+            entry.load.name(),
+            &family::catalogued(self.matrix, entry.load.name()),
+            &[],
+        );
         let missing = match files.listed {
             _ if files.complete() => return,
             Listed::Manifest => format!("{} missing", files.missing_components("").join(", ")),
