@@ -3,7 +3,7 @@
 //! (spelled as it lists them: SYSOP, THOURET) or, when it is missing or lists none, those the
 //! catalogue names, and the term files a factory-reset phone reads instead (CRIMSON-FD), each
 //! there, missing or there in another case, a term file also the load's own or another
-//! package's, with the components it lists itself. The caller reads ([`Seen`]: a root in
+//! package's, with the components it lists itself (not read for another package's). The caller reads ([`Seen`]: a root in
 //! memory, [`in_root`], or a server's answers); this decides, without I/O.
 //!
 //! May use: [`crate::knowledge`], [`crate::tftp_root::root`].
@@ -104,7 +104,8 @@ pub enum TermIs {
 pub struct Term {
     pub file: File,
     pub is: TermIs,
-    /// The components it lists, each there or not (those of the load read once).
+    /// The components it lists, each there or not (those of the load read once); none for
+    /// another package's ([`TermIs::Foreign`]): they are not asked for, the fix is to replace it.
     pub lists: Vec<File>,
 }
 
@@ -202,7 +203,11 @@ fn read_terms<E>(
             Some(list) if list == names => TermIs::Own,
             Some(_) => TermIs::Foreign,
         };
-        judged.push((file, is, listed.unwrap_or_default()));
+        let listed = match is {
+            TermIs::Foreign => Vec::new(),
+            _ => listed.unwrap_or_default(),
+        };
+        judged.push((file, is, listed));
     }
     let mut out = Vec::new();
     for (file, is, listed) in judged {

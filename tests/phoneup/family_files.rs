@@ -1,7 +1,7 @@
 //! One answer about a 7961G load's files from `inventory`, `lint`, `apply` and `probe` (over
 //! loopback, phoneup's own sender serving the directory; stand-in packages, never Cisco files):
-//! a `.loads` that lists nothing, a missing `.loads`, a term file of another package, and the
-//! components a term file lists that the server lacks.
+//! a `.loads` that lists nothing, a missing `.loads`, and a term file of another package (whose
+//! components are not asked for: the fix is to replace it).
 
 use std::path::Path;
 
@@ -176,23 +176,22 @@ fn without_the_manifest_a_term_file_of_another_package_is_found_by_apply_and_pro
 }
 
 #[test]
-fn a_term_file_of_another_package_and_the_components_it_lists_are_found_by_every_command() {
+fn a_term_file_of_another_package_is_found_by_every_command_and_only_lint_names_what_it_lists() {
     let test = Test::named("family-files-foreign");
     let mut files = package(TARGET, false);
     // The bridge's term file, without the bridge's package: a reset phone asks for components
-    // the server does not have.
+    // the server does not have. The fix is to replace the term file: probe asks for none of
+    // them (it would say to copy them from the firmware package); lint, judging the term file
+    // on its own, names them.
     files.push(("term61.default.loads".into(), BRIDGE.as_bytes().to_vec()));
     let dir = root(&test, "root", &files);
     let answers = answers(&test, &dir);
     assert_eq!(answers.apply, ["term61.default.loads"], "{answers:?}");
-    let mut probe = vec!["stage_file_content term61.default.loads".to_string()];
-    probe.extend(
-        package(BRIDGE, false)
-            .into_iter()
-            .skip(1)
-            .map(|(name, _)| format!("stage_file_missing {name}")),
+    assert_eq!(
+        answers.probe,
+        ["stage_file_content term61.default.loads"],
+        "{answers:?}"
     );
-    assert_eq!(answers.probe, probe, "{answers:?}");
     assert_eq!(
         answers.inventory,
         Some((
@@ -222,6 +221,14 @@ fn a_manifest_that_lists_nothing_beside_another_packages_term_file_is_judged_by_
     assert_eq!(
         answers.apply,
         [MANIFEST, "term61.default.loads"],
+        "{answers:?}"
+    );
+    assert_eq!(
+        answers.probe,
+        [
+            format!("stage_file_content {MANIFEST}"),
+            "stage_file_content term61.default.loads".into()
+        ],
         "{answers:?}"
     );
     assert_eq!(

@@ -94,7 +94,7 @@ fn without_a_usable_manifest_the_catalogue_judges_the_term_files_and_nothing_els
 }
 
 #[test]
-fn a_term_file_of_another_package_is_foreign_with_the_components_it_lists() {
+fn a_term_file_of_another_package_is_foreign_and_its_components_are_not_asked_for() {
     let root = root(&[
         ("SCCP41.8-5-2S.loads", OWN),
         ("cnu41.8-5-2.sbn", "x"),
@@ -102,7 +102,12 @@ fn a_term_file_of_another_package_is_foreign_with_the_components_it_lists() {
     ]);
     let files = in_root(&root, LOAD, &[], &names(&["term61.default.loads"]));
     assert_eq!(terms(&files), [("term61.default.loads", TermIs::Foreign)]);
-    let lists: Vec<(&str, bool)> = files.terms[0]
+    // The fix is to replace it: what it lists is not the load's to ask for.
+    assert!(files.terms[0].lists.is_empty());
+    // On their own, the root's term files are not judged, and each lists its components.
+    let alone = terms_in_root(&root, &names(&["term61.default.loads"]));
+    assert_eq!(alone[0].is, TermIs::Unjudged);
+    let lists: Vec<(&str, bool)> = alone[0]
         .lists
         .iter()
         .map(|f| (f.name.as_str(), f.is_there()))
@@ -111,10 +116,6 @@ fn a_term_file_of_another_package_is_foreign_with_the_components_it_lists() {
         lists,
         [("jar41sccp.8-3-1.sbn", false), ("cnu41.8-5-2.sbn", true)]
     );
-    // On their own, the root's term files are not judged, and list the same.
-    let alone = terms_in_root(&root, &names(&["term61.default.loads"]));
-    assert_eq!(alone[0].is, TermIs::Unjudged);
-    assert_eq!(alone[0].lists, files.terms[0].lists);
 }
 
 #[test]
@@ -131,6 +132,7 @@ fn files_are_read_once_each_in_the_order_a_phone_asks_for_them() {
     };
     let terms = names(&["term41.default.loads", "term61.default.loads"]);
     load_files(LOAD, &[], &terms, read).unwrap();
+    // Both term files are another package's: what they list is not asked for.
     assert_eq!(
         asked,
         [
@@ -139,7 +141,24 @@ fn files_are_read_once_each_in_the_order_a_phone_asks_for_them() {
             "cnu41.8-5-2.sbn Presence",
             "term41.default.loads Text",
             "term61.default.loads Text",
+        ]
+    );
+    // Judged against nothing, a component only a term file lists is asked for once, after the
+    // term files.
+    let mut asked = Vec::new();
+    let read = |name: &str, want: Want| {
+        asked.push(format!("{name} {want:?}"));
+        Ok::<_, ()>(seen_in(&root, name, want))
+    };
+    load_files("SCCP41.9-9-9S", &[], &terms, read).unwrap();
+    assert_eq!(
+        asked,
+        [
+            "SCCP41.9-9-9S.loads Text",
+            "term41.default.loads Text",
+            "term61.default.loads Text",
             "jar41sccp.8-3-1.sbn Presence",
+            "cnu41.8-5-2.sbn Presence",
         ]
     );
     // A reader's error stops the reading and is the answer.

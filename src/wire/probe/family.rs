@@ -87,8 +87,9 @@ impl Run<'_> {
     }
 
     /// The stage's `.loads`, the components it lists (or, without a usable one, those the
-    /// catalogue names), the term files, which must list the same, and the components only a
-    /// term file lists: a factory-reset phone asks for those ([`family::load_files`], as
+    /// catalogue names), the term files, which must list the same (another package's is to be
+    /// replaced, and what it lists is not asked for), and the components only a term file not
+    /// judged lists: a factory-reset phone asks for those ([`family::load_files`], as
     /// `inventory`, `lint` and `apply` judge a root).
     fn family_firmware(&mut self, name: &str, stage: &FamilyStage) -> std::io::Result<()> {
         let load = stage.to.id.as_str();
