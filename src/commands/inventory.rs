@@ -114,8 +114,9 @@ impl Report for Inventory {
             if !load.foreign_term_files.is_empty() {
                 let _ = writeln!(
                     out,
-                    "      another package's: {} (it lists other components than {}.loads: a factory-reset phone loads those, not {})",
+                    "      another package's: {} ({} other components than {}.loads: a factory-reset phone loads those, not {})",
                     load.foreign_term_files.join(" "),
+                    if load.foreign_term_files.len() == 1 { "it lists" } else { "they list" },
                     load.load,
                     load.load
                 );

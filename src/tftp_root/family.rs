@@ -10,6 +10,7 @@
 
 use crate::knowledge::family::manifest_components;
 use crate::knowledge::matrix::Matrix;
+use crate::tftp_root::root::to_rename;
 use crate::tftp_root::TftpRoot;
 
 /// What the caller found of one file it was asked to read.
@@ -66,9 +67,7 @@ impl File {
     /// rename it)`; `why` follows a name with no variant.
     pub fn missing(&self, why: &str) -> String {
         match &self.held {
-            Held::OtherCase(variant) => {
-                format!("{} (the root has {variant}: rename it)", self.name)
-            }
+            Held::OtherCase(variant) => to_rename(&self.name, variant),
             _ => format!("{}{why}", self.name),
         }
     }

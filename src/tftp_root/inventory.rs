@@ -161,7 +161,13 @@ fn family_loads(
             .collect();
         let catalogued = family::catalogued(matrix, load.name());
         let files = family::in_root(root, load.name(), &catalogued, &term_files);
-        let mut present = vec![name.clone()];
+        // A `.LOADS` is not the `.loads` a phone asks for: it is missing, to rename.
+        let mut present: Vec<String> = files
+            .manifest
+            .is_there()
+            .then(|| name.clone())
+            .into_iter()
+            .collect();
         present.extend(
             files
                 .components
@@ -182,6 +188,7 @@ fn family_loads(
             .filter(|t| t.is == TermIs::Foreign)
             .map(|t| t.file.name.clone())
             .collect();
+        claimed.push(name.clone());
         claimed.extend(present.iter().cloned());
         claimed.extend(term_files.iter().cloned());
         loads.push(FamilyLoadStatus {
@@ -239,10 +246,7 @@ pub fn inventory_of(matrix: &Matrix, root: &TftpRoot, dir: &Path) -> Inventory {
         // files it names, or for older loads the .bin or the .sbn.
         let missing: Vec<String> = missing_for(root, &stem)
             .into_iter()
-            .map(|wanted| match root.case_variant(&wanted) {
-                Some(v) => format!("{wanted} (the root has {v}: rename it)"),
-                None => wanted,
-            })
+            .map(|wanted| root.lacking(&wanted))
             .collect();
         match catalogued {
             Some(load) if missing.is_empty() => {
@@ -257,11 +261,7 @@ pub fn inventory_of(matrix: &Matrix, root: &TftpRoot, dir: &Path) -> Inventory {
                         _ => continue,
                     };
                     if !root.contains(&wanted) {
-                        let variant = root
-                            .case_variant(&wanted)
-                            .map(|v| format!(" (the root has {v}: rename it)"))
-                            .unwrap_or_default();
-                        notes.push(format!("no {wanted}{variant}: {who}"));
+                        notes.push(format!("no {}: {who}", root.lacking(&wanted)));
                     }
                 }
             }

@@ -19,6 +19,13 @@ use crate::output::IoText;
 /// phone's configuration file is a few kilobytes.
 pub const READ_LIMIT: u64 = 1 << 20;
 
+/// `cnu41.x.sbn (the root has CNU41.x.sbn: rename it)`: a file the phone asks for, which the
+/// root holds only under `variant`, another case (a case-sensitive server answers File not
+/// found).
+pub fn to_rename(name: &str, variant: &str) -> String {
+    format!("{name} (the root has {variant}: rename it)")
+}
+
 /// What [`read_regular`] found at a path.
 #[derive(Debug)]
 pub enum Contents {
@@ -315,6 +322,15 @@ impl TftpRoot {
             .keys()
             .find(|k| k.as_str() != name && k.eq_ignore_ascii_case(name))
             .map(String::as_str)
+    }
+
+    /// How a file the phone asks for and the root lacks is said: its name, or with the case
+    /// variant the root holds, to rename ([`to_rename`]).
+    pub fn lacking(&self, name: &str) -> String {
+        match self.case_variant(name) {
+            Some(variant) => to_rename(name, variant),
+            None => name.to_string(),
+        }
     }
 
     /// The text of a file, if it is present and was read.

@@ -265,3 +265,67 @@ fn inventory_says_to_replace_another_packages_term_file_from_the_loads_package()
         format!("Replace term61.default.loads with the one from {TO}'s package (a factory-reset phone loads what a term file lists), then list the loads again.")
     );
 }
+
+#[test]
+fn inventory_lists_a_manifest_in_another_case_only_as_missing() {
+    let test = Test::named("family-files-case");
+    let mut files = package(TARGET, true);
+    files[0].0 = "SIP41.9-4-2SR3-1S.LOADS".into();
+    let dir = root(&test, "root", &files);
+    let (_, inventory) = test.json(&[
+        "inventory",
+        "--tftp-root",
+        dir.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let load = &inventory["family_loads"][0];
+    assert_eq!(load["load"], TO, "{inventory}");
+    assert_eq!(load["status"], "partial", "{inventory}");
+    assert!(
+        !strings(&load["present"])
+            .iter()
+            .any(|f| f.ends_with(".LOADS")),
+        "{inventory}"
+    );
+    assert_eq!(
+        strings(&load["missing"]),
+        [format!(
+            "{MANIFEST} (the root has SIP41.9-4-2SR3-1S.LOADS: rename it)"
+        )],
+        "{inventory}"
+    );
+    assert!(
+        !strings(&inventory["unknown_files"])
+            .iter()
+            .any(|f| f.ends_with(".LOADS")),
+        "{inventory}"
+    );
+}
+
+#[test]
+fn inventory_text_names_another_packages_term_files_in_one_line() {
+    let test = Test::named("family-files-foreign-text");
+    let mut files = package(TARGET, false);
+    files.push(("term61.default.loads".into(), BRIDGE.as_bytes().to_vec()));
+    let one = root(&test, "one", &files);
+    files.push(("term41.default.loads".into(), BRIDGE.as_bytes().to_vec()));
+    let two = root(&test, "two", &files);
+    let line = |dir: &Path| {
+        let (_, stdout, _) = test.run(&["inventory", "--tftp-root", dir.to_str().unwrap()]);
+        stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with("another package's:"))
+            .unwrap_or_else(|| panic!("{stdout}"))
+            .trim()
+            .to_string()
+    };
+    assert_eq!(
+        line(&one),
+        format!("another package's: term61.default.loads (it lists other components than {MANIFEST}: a factory-reset phone loads those, not {TO})")
+    );
+    assert_eq!(
+        line(&two),
+        format!("another package's: term41.default.loads term61.default.loads (they list other components than {MANIFEST}: a factory-reset phone loads those, not {TO})")
+    );
+}

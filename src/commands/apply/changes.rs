@@ -235,10 +235,7 @@ pub(super) fn missing_firmware(stage: &Stage, root: &TftpRoot) -> Vec<String> {
     let mut missing = Vec::new();
     for file in &stage.firmware {
         if !root.contains(file) {
-            missing.push(match root.case_variant(file) {
-                Some(variant) => format!("{file} (the root has {variant}: rename it)"),
-                None => file.clone(),
-            });
+            missing.push(root.lacking(file));
             continue;
         }
         if !firmware::is_manifest(file) {
