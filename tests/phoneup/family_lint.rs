@@ -220,3 +220,59 @@ fn a_reset_phone_told_a_load_past_the_bridge_is_found_with_the_rule() {
         stdout.replace(&test.path().display().to_string(), "[TMP]")
     );
 }
+
+#[test]
+fn a_reset_jump_is_found_from_a_term_file_that_lists_the_catalogues_components_of_an_empty_manifest(
+) {
+    let test = Test::named("family-lint-reset-empty");
+    // SIP41.8-3-1S's .loads lists nothing, and the term file lists the components the catalogue
+    // names for it: the term file is that load's own, as apply and inventory judge it.
+    let old = "SIP41.8-3-1S";
+    let mut files = package(old, "Jar", "8-3-0-50");
+    files.push(term_of(&files, old, "term61.default.loads"));
+    files[0].1 = format!("{old}.loads\r\n").into_bytes();
+    files.extend(package(TARGET, "jar", "9-4-2ES26"));
+    files.push(xml_default("loadInformation30018", "IP Phone 7961", TARGET));
+    let (_, findings) = lint(&test, "root", &files, &[]);
+    let refused = with_kind(&findings, "reset_jump_refused");
+    assert_eq!(refused.len(), 1, "{findings:?}");
+    assert!(refused[0]["problem"]
+        .as_str()
+        .unwrap()
+        .contains("term61.default.loads lists the files of SIP41.8-3-1S"));
+}
+
+#[test]
+fn of_two_elements_a_model_could_read_lint_checks_the_first() {
+    let test = Test::named("family-lint-first");
+    let mut files = package(TARGET, "jar", "9-4-2ES26");
+    let element = |load: &str| {
+        format!("<loadInformation30018 model=\"IP Phone 7961\">{load}</loadInformation30018>")
+    };
+    let xml = |first: &str, second: &str| {
+        (
+            "XMLDefault.cnf.xml".to_string(),
+            format!(
+                "<Default>\n{}\n{}\n</Default>\n",
+                element(first),
+                element(second)
+            )
+            .into_bytes(),
+        )
+    };
+    files.push(xml(TARGET, "SIP41.8-5-4S"));
+    let (_, findings) = lint(&test, "held", &files, &[]);
+    assert!(
+        with_kind(&findings, "load_files_missing").is_empty(),
+        "{findings:?}"
+    );
+    files.pop();
+    files.push(xml("SIP41.8-5-4S", TARGET));
+    let (_, findings) = lint(&test, "absent", &files, &[]);
+    let missing = with_kind(&findings, "load_files_missing");
+    assert_eq!(missing.len(), 1, "{findings:?}");
+    assert!(missing[0]["problem"]
+        .as_str()
+        .unwrap()
+        .starts_with("names SIP41.8-5-4S, whose files are not all here"));
+}

@@ -11,9 +11,9 @@
 
 use super::{FindingKind, Linter, WRONG_CASE};
 use crate::files::xml_default_cnf_xml::{self, configured_load, JavaReads};
-use crate::knowledge::family::{manifest_components, JavaFile, JavaLoad, JavaModel, MODELS};
+use crate::knowledge::family::{JavaFile, JavaLoad, JavaModel, MODELS};
 use crate::knowledge::matrix::families::FamilyVerdict;
-use crate::tftp_root::family::{self, Listed};
+use crate::tftp_root::family::{self, Listed, TermIs};
 
 /// A load a configuration file names for a Java-based phone.
 struct Named {
@@ -180,20 +180,18 @@ impl Linter<'_> {
         }
     }
 
-    /// The load a term file lists, as the root's `.loads` that lists the same components.
+    /// The load a term file lists: the root's load whose files make it its own
+    /// ([`family::load_files`]: its `.loads` lists the same components, or when it lists none,
+    /// the catalogue's do).
     fn term_load(&self, term: &str) -> Option<JavaLoad> {
-        let components = manifest_components(&self.root.text(term)?);
-        if components.is_empty() {
-            return None;
-        }
+        let terms = [term.to_string()];
         self.root
             .names()
             .find_map(|name| match JavaFile::parse(name) {
-                Some(JavaFile::Manifest(load))
-                    if manifest_components(&self.root.text(name).unwrap_or_default())
-                        == components =>
-                {
-                    Some(load)
+                Some(JavaFile::Manifest(load)) if name == format!("{}.loads", load.name()) => {
+                    let catalogued = family::catalogued(self.matrix, load.name());
+                    let files = family::in_root(self.root, load.name(), &catalogued, &terms);
+                    (files.terms.first()?.is == TermIs::Own).then_some(load)
                 }
                 _ => None,
             })
