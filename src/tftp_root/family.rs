@@ -8,10 +8,27 @@
 //!
 //! May use: [`crate::knowledge`], [`crate::tftp_root::root`].
 
+use std::collections::HashMap;
+
 use crate::knowledge::family::manifest_components;
 use crate::knowledge::matrix::Matrix;
 use crate::tftp_root::root::to_rename;
 use crate::tftp_root::TftpRoot;
+
+/// The most components one `.loads` or term file may list (a real one lists about 5 to 10):
+/// beyond it the file is read as not a manifest, listing none, so a hostile file cannot make a
+/// command ask a server for millions of files.
+pub const MAX_COMPONENTS: usize = 64;
+
+/// The components `text` lists as a manifest: none when it lists more than [`MAX_COMPONENTS`].
+fn listed_in(text: &str) -> Vec<String> {
+    let list = manifest_components(text);
+    if list.len() > MAX_COMPONENTS {
+        Vec::new()
+    } else {
+        list
+    }
+}
 
 /// What the caller found of one file it was asked to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,17 +177,20 @@ pub fn load_files<E>(
     let seen = read(&name, Want::Text)?;
     let manifest = File::of(&name, &seen);
     let (listed, names) = match seen {
-        Seen::There(text) => match manifest_components(&text.unwrap_or_default()) {
+        Seen::There(text) => match listed_in(&text.unwrap_or_default()) {
             list if list.is_empty() => (Listed::EmptyManifest, catalogued.to_vec()),
             list => (Listed::Manifest, list),
         },
         Seen::Absent(_) => (Listed::Catalogue, catalogued.to_vec()),
     };
-    let mut known: Vec<File> = Vec::new();
+    let mut components: Vec<File> = Vec::new();
     for component in &names {
-        known.push(File::of(component, &read(component, Want::Presence)?));
+        components.push(File::of(component, &read(component, Want::Presence)?));
     }
-    let components = known.clone();
+    let known = components
+        .iter()
+        .map(|c| (c.name.clone(), c.clone()))
+        .collect();
     let terms = read_terms(&names, known, terms, &mut read)?;
     Ok(LoadFiles {
         manifest,
@@ -184,7 +204,7 @@ pub fn load_files<E>(
 /// are the files read already, not read again.
 fn read_terms<E>(
     names: &[String],
-    mut known: Vec<File>,
+    mut known: HashMap<String, File>,
     terms: &[String],
     read: &mut impl FnMut(&str, Want) -> Result<Seen, E>,
 ) -> Result<Vec<Term>, E> {
@@ -193,7 +213,7 @@ fn read_terms<E>(
         let seen = read(term, Want::Text)?;
         let file = File::of(term, &seen);
         let listed = match seen {
-            Seen::There(text) => Some(manifest_components(&text.unwrap_or_default())),
+            Seen::There(text) => Some(listed_in(&text.unwrap_or_default())),
             Seen::Absent(_) => None,
         };
         let is = match &listed {
@@ -212,11 +232,11 @@ fn read_terms<E>(
     for (file, is, listed) in judged {
         let mut lists = Vec::new();
         for component in listed {
-            let found = match known.iter().find(|k| k.name == component) {
+            let found = match known.get(&component) {
                 Some(found) => found.clone(),
                 None => {
                     let found = File::of(&component, &read(&component, Want::Presence)?);
-                    known.push(found.clone());
+                    known.insert(component, found.clone());
                     found
                 }
             };
@@ -252,7 +272,7 @@ pub fn in_root(root: &TftpRoot, load: &str, catalogued: &[String], terms: &[Stri
 /// against no load ([`TermIs::Unjudged`] or [`TermIs::Missing`]).
 pub fn terms_in_root(root: &TftpRoot, terms: &[String]) -> Vec<Term> {
     let mut read = |name: &str, want| Ok::<_, std::convert::Infallible>(seen_in(root, name, want));
-    match read_terms(&[], Vec::new(), terms, &mut read) {
+    match read_terms(&[], HashMap::new(), terms, &mut read) {
         Ok(terms) => terms,
         Err(never) => match never {},
     }

@@ -314,3 +314,36 @@ fn probe_with_no_plan_says_why_and_names_the_check_for_the_same_phone() {
         "{stderr}"
     );
 }
+
+/// Hostile files: this many names in one `.loads` or term file.
+const HOSTILE_NAMES: usize = 100_000;
+
+#[test]
+fn a_manifest_and_a_term_file_listing_a_hundred_thousand_names_are_not_asked_for_each() {
+    let test = Test::named("family-wire-hostile");
+    let to = "SCCP41.8-5-2S";
+    let sep = format!("SEP{MAC}.cnf.xml");
+    let text = format!("<device><loadInformation>{to}</loadInformation></device>");
+    let dir = test.dir("root", &[(sep.as_str(), text.as_bytes())]);
+    let names: String = (0..HOSTILE_NAMES)
+        .map(|i| format!("x{i}.sbn\r\n"))
+        .collect();
+    fs::write(dir.join(format!("{to}.loads")), &names).unwrap();
+    fs::write(dir.join("term61.default.loads"), &names).unwrap();
+    let server = WrongServer::start(&dir, Wrong::MissingAnswered(1));
+    let started = std::time::Instant::now();
+    let (code, report) = probe(&server.server(), &["--from", FROM, "--to", to]);
+    let took = started.elapsed();
+    assert_eq!(code, 1, "{report}");
+    let asked = server.requests.lock().unwrap().len();
+    // The CTLSEP file, the SEP file, the .loads, two term files: read as listing no component
+    // beyond 64, neither names one to ask for.
+    assert!(asked <= 64, "{asked} requests");
+    assert!(
+        !field_of(&report["files"], &["file"])
+            .iter()
+            .any(|f| f.starts_with('x')),
+        "{report}"
+    );
+    assert!(took < std::time::Duration::from_secs(30), "{took:?}");
+}

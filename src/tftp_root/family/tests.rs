@@ -174,3 +174,22 @@ fn files_are_read_once_each_in_the_order_a_phone_asks_for_them() {
         Err("jar41sccp.8-5-2.sbn".to_string())
     );
 }
+
+#[test]
+fn a_file_listing_more_than_the_cap_is_read_as_listing_none() {
+    let list = |n: usize| -> String { (0..n).map(|i| format!("c{i}.sbn\r\n")).collect() };
+    let at_cap = root(&[("SCCP41.8-5-2S.loads", &list(MAX_COMPONENTS))]);
+    let files = in_root(&at_cap, LOAD, &[], &[]);
+    assert_eq!(
+        (files.listed, files.components.len()),
+        (Listed::Manifest, MAX_COMPONENTS)
+    );
+    let over = list(MAX_COMPONENTS + 1);
+    let over_cap = root(&[
+        ("SCCP41.8-5-2S.loads", &over),
+        ("term61.default.loads", &over),
+    ]);
+    let files = in_root(&over_cap, LOAD, &[], &names(&["term61.default.loads"]));
+    assert_eq!(files.listed, Listed::EmptyManifest);
+    assert!(files.components.is_empty() && files.terms[0].lists.is_empty());
+}

@@ -7,6 +7,8 @@
 //! ([`crate::phone::boot::java`]) over the wire, once for each model the plan addresses, and a
 //! stage that does not leave it settled on the stage's load is a finding.
 
+use std::collections::HashSet;
+
 use super::{server_fix, Finding, Kind, Probe, Report, Run, Wire, REPLAY_BOOTS};
 use crate::files::per_phone::PerPhoneFile;
 use crate::files::xml_default_cnf_xml::{self, configured_load, JavaReads};
@@ -125,11 +127,10 @@ impl Run<'_> {
                 self.find(Kind::StageFileContent, &term.file.name, format!("{} lists other components than {manifest}: it is another package's, and a factory-reset phone loads what it lists instead of {load} (CRIMSON-FD, QSOLVED-LOOP)", term.file.name), format!("Copy {} from {load}'s package (each package overwrites it).", term.file.name));
             }
         }
-        let mut said: Vec<&str> = files.components.iter().map(|c| c.name.as_str()).collect();
+        let mut said: HashSet<&str> = files.components.iter().map(|c| c.name.as_str()).collect();
         for term in &files.terms {
             for component in &term.lists {
-                if !said.contains(&component.name.as_str()) {
-                    said.push(&component.name);
+                if said.insert(&component.name) {
                     self.stage_file_fetched(name, &component.name, Some(&term.file.name));
                 }
             }
