@@ -362,12 +362,47 @@ pub enum JavaReads<'a> {
 /// first (the sources do not say which a phone takes; the phone model takes the first, and
 /// everything that judges a file follows it). An error when the file is not well-formed XML.
 pub fn configured_load(text: &str, reads: JavaReads) -> Result<Option<String>, String> {
-    Ok(match reads {
-        JavaReads::Own => load_information_values(text, "loadInformation")?.0,
-        JavaReads::Default(model) => load_information_values(text, &model.xml_default_element())?.0,
+    Ok(load_information_values(text, &reads.element())?
+        .0
+        .into_iter()
+        .next())
+}
+
+impl JavaReads<'_> {
+    /// The element it reads: `loadInformation`, or `loadInformation30018`.
+    fn element(&self) -> String {
+        match self {
+            JavaReads::Own => "loadInformation".into(),
+            JavaReads::Default(model) => model.xml_default_element(),
+        }
     }
-    .into_iter()
-    .next())
+}
+
+/// [`configured_load`] as the phone model reads a file: one that is not well-formed XML is
+/// read leniently, the text of the first element it reads (no source says what a phone does
+/// with such a file; the phone model has always read it so).
+pub fn configured_load_leniently(text: &str, reads: JavaReads) -> Option<String> {
+    match configured_load(text, reads) {
+        Ok(load) => load,
+        Err(_) => first_element(text, &reads.element()),
+    }
+}
+
+/// The text of the first element `<name>` (or `<name attr=...>`) in `xml`, trimmed, read
+/// without parsing.
+fn first_element(xml: &str, name: &str) -> Option<String> {
+    let mut rest = xml;
+    while let Some(at) = rest.find(&format!("<{name}")) {
+        let after = &rest[at + name.len() + 1..];
+        if after.starts_with('>') || after.starts_with(' ') {
+            let open = after.find('>')?;
+            let value = &after[open + 1..];
+            let close = value.find('<')?;
+            return Some(value[..close].trim().to_string()).filter(|v| !v.is_empty());
+        }
+        rest = after;
+    }
+    None
 }
 
 /// Every non-empty text of `element` and of the unnumbered `<loadInformation>`, in order.

@@ -11,7 +11,7 @@
 
 use serde::Serialize;
 
-use crate::files::xml_default_cnf_xml::{configured_load, JavaReads};
+use crate::files::xml_default_cnf_xml::{configured_load_leniently, JavaReads};
 use crate::knowledge::family::{manifest_components, JavaLoad, JavaModel, KeyEra};
 use crate::phone::server::{Answer, Server};
 
@@ -126,12 +126,10 @@ impl JavaPhone {
     ) -> Option<String> {
         let sep = format!("SEP{}.cnf.xml", self.mac);
         if let Some(xml) = text(&self.ask(server, requests, &sep)) {
-            return configured_load(&xml, JavaReads::Own).ok().flatten();
+            return configured_load_leniently(&xml, JavaReads::Own);
         }
         let xml = text(&self.ask(server, requests, "XMLDefault.cnf.xml"))?;
-        configured_load(&xml, JavaReads::Default(&self.model))
-            .ok()
-            .flatten()
+        configured_load_leniently(&xml, JavaReads::Default(&self.model))
     }
 
     /// One boot from `running`.

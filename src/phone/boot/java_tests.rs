@@ -150,3 +150,27 @@ fn a_missing_component_or_another_familys_load_keeps_the_phone_on_its_load() {
     let boot = phone().boot(1, &load("SCCP41.9-4-2SR1-1S"), &mut server);
     assert_eq!(boot.result, JavaResult::Stayed);
 }
+
+#[test]
+fn a_sep_file_that_is_not_well_formed_xml_is_read_leniently_as_before() {
+    // No closing </device>, and a stray `&`: not well-formed, but it names a load.
+    let mut root = root_for("SIP41.9-4-2SR3-1S", &SIP_9);
+    root.insert(
+        format!("SEP{MAC}.cnf.xml"),
+        "<device>\n<loadInformation>SIP41.9-4-2SR3-1S</loadInformation>\n<x>&</x>\n",
+    );
+    assert!(crate::files::xml_default_cnf_xml::configured_load(
+        &root.text(&format!("SEP{MAC}.cnf.xml")).unwrap(),
+        JavaReads::Own
+    )
+    .is_err());
+    let mut server = RootServer {
+        root: &root,
+        behaviour: ServerBehaviour::FileNotFound,
+    };
+    let simulation = phone().simulate(&load("SCCP41.8-5-2S"), &mut server, 6);
+    assert_eq!(
+        simulation.boots[0].result,
+        JavaResult::Took("SIP41.9-4-2SR3-1S".into())
+    );
+}
