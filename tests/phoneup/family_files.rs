@@ -329,3 +329,23 @@ fn inventory_text_names_another_packages_term_files_in_one_line() {
         format!("another package's: term41.default.loads term61.default.loads (they list other components than {MANIFEST}: a factory-reset phone loads those, not {TO})")
     );
 }
+
+#[test]
+fn without_the_manifest_probe_asks_for_the_catalogues_components_and_names_each_absent_one() {
+    let test = Test::named("family-files-nothing");
+    let dir = root(&test, "root", &[]);
+    let answers = answers(&test, &dir);
+    let components: Vec<String> = package(TARGET, false)
+        .into_iter()
+        .skip(1)
+        .map(|(name, _)| name)
+        .collect();
+    let mut probe = vec![format!("stage_file_missing {MANIFEST}")];
+    probe.extend(components.iter().map(|c| format!("stage_file_missing {c}")));
+    probe.push("stage_file_missing term61.default.loads".into());
+    assert_eq!(answers.probe, probe, "{answers:?}");
+    let mut apply = vec![MANIFEST.to_string()];
+    apply.extend(components);
+    apply.push("term61.default.loads".into());
+    assert_eq!(answers.apply, apply, "{answers:?}");
+}
