@@ -9,7 +9,7 @@
 //!
 //! May use: [`crate::wire::client`], [`crate::wire::remote`], [`crate::wire::packet`],
 //! [`crate::wire::transfer`], [`crate::plan`], [`crate::files`], [`crate::knowledge`],
-//! [`crate::phone`].
+//! [`crate::phone`], [`crate::tftp_root`] (the judge of a 7906 to 7975 load's files).
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
