@@ -8,6 +8,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::card::{json_of, run_output};
+use super::inventory::inventory;
 use super::loopback::{Wrong, WrongServer};
 use super::support::{package, Test, BRIDGE};
 
@@ -70,8 +71,7 @@ fn answers(test: &Test, dir: &Path) -> Answers {
         })
         .collect();
 
-    let (_, inventory) = test.json(&["inventory", "--tftp-root", root, "--format", "json"]);
-    let inventory = inventory["family_loads"]
+    let inventory = inventory(test, dir)["family_loads"]
         .as_array()
         .into_iter()
         .flatten()
@@ -188,6 +188,10 @@ fn a_term_file_of_another_package_is_found_by_every_command_and_only_lint_names_
     let answers = answers(&test, &dir);
     assert_eq!(answers.apply, ["term61.default.loads"], "{answers:?}");
     assert_eq!(
+        inventory(&test, &dir)["next_step"]["fix"],
+        format!("Replace term61.default.loads with the one from {TO}'s package (a factory-reset phone loads what a term file lists), then list the loads again.")
+    );
+    assert_eq!(
         answers.probe,
         ["stage_file_content term61.default.loads"],
         "{answers:?}"
@@ -205,6 +209,26 @@ fn a_term_file_of_another_package_is_found_by_every_command_and_only_lint_names_
     assert!(
         answers.lint[0].starts_with("term61.default.loads: a factory-reset 7961G or 7961G-GE loads what it lists, whose files are not all here: jar41sccp.stand-in-852.sbn, "),
         "{answers:?}"
+    );
+    // In text, one line names them: "it lists" of one, "they list" of two.
+    let line = |dir: &Path| {
+        let (_, stdout, _) = test.run(&["inventory", "--tftp-root", dir.to_str().unwrap()]);
+        stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with("another package's:"))
+            .unwrap_or_else(|| panic!("{stdout}"))
+            .trim()
+            .to_string()
+    };
+    assert_eq!(
+        line(&dir),
+        format!("another package's: term61.default.loads (it lists other components than {MANIFEST}: a factory-reset phone loads those, not {TO})")
+    );
+    files.push(("term41.default.loads".into(), BRIDGE.as_bytes().to_vec()));
+    let two = root(&test, "two", &files);
+    assert_eq!(
+        line(&two),
+        format!("another package's: term41.default.loads term61.default.loads (they list other components than {MANIFEST}: a factory-reset phone loads those, not {TO})")
     );
 }
 
@@ -247,38 +271,12 @@ fn a_manifest_that_lists_nothing_beside_another_packages_term_file_is_judged_by_
 }
 
 #[test]
-fn inventory_says_to_replace_another_packages_term_file_from_the_loads_package() {
-    let test = Test::named("family-files-foreign-next");
-    let mut files = package(TARGET, false);
-    files.push(("term61.default.loads".into(), BRIDGE.as_bytes().to_vec()));
-    let dir = root(&test, "root", &files);
-    let (code, inventory) = test.json(&[
-        "inventory",
-        "--tftp-root",
-        dir.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    assert_eq!(code, 0);
-    assert_eq!(
-        inventory["next_step"]["fix"],
-        format!("Replace term61.default.loads with the one from {TO}'s package (a factory-reset phone loads what a term file lists), then list the loads again.")
-    );
-}
-
-#[test]
 fn inventory_lists_a_manifest_in_another_case_only_as_missing() {
     let test = Test::named("family-files-case");
     let mut files = package(TARGET, true);
     files[0].0 = "SIP41.9-4-2SR3-1S.LOADS".into();
     let dir = root(&test, "root", &files);
-    let (_, inventory) = test.json(&[
-        "inventory",
-        "--tftp-root",
-        dir.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let inventory = inventory(&test, &dir);
     let load = &inventory["family_loads"][0];
     assert_eq!(load["load"], TO, "{inventory}");
     assert_eq!(load["status"], "partial", "{inventory}");
@@ -300,33 +298,6 @@ fn inventory_lists_a_manifest_in_another_case_only_as_missing() {
             .iter()
             .any(|f| f.ends_with(".LOADS")),
         "{inventory}"
-    );
-}
-
-#[test]
-fn inventory_text_names_another_packages_term_files_in_one_line() {
-    let test = Test::named("family-files-foreign-text");
-    let mut files = package(TARGET, false);
-    files.push(("term61.default.loads".into(), BRIDGE.as_bytes().to_vec()));
-    let one = root(&test, "one", &files);
-    files.push(("term41.default.loads".into(), BRIDGE.as_bytes().to_vec()));
-    let two = root(&test, "two", &files);
-    let line = |dir: &Path| {
-        let (_, stdout, _) = test.run(&["inventory", "--tftp-root", dir.to_str().unwrap()]);
-        stdout
-            .lines()
-            .find(|l| l.trim_start().starts_with("another package's:"))
-            .unwrap_or_else(|| panic!("{stdout}"))
-            .trim()
-            .to_string()
-    };
-    assert_eq!(
-        line(&one),
-        format!("another package's: term61.default.loads (it lists other components than {MANIFEST}: a factory-reset phone loads those, not {TO})")
-    );
-    assert_eq!(
-        line(&two),
-        format!("another package's: term41.default.loads term61.default.loads (they list other components than {MANIFEST}: a factory-reset phone loads those, not {TO})")
     );
 }
 

@@ -23,7 +23,8 @@ fn a_load_is_complete_when_a_stage_finds_what_it_fetches() {
         .contains("no P0S3-06-3-00.sbn: a phone on a signed load"));
 }
 
-fn inventory(test: &Test, dir: &Path) -> Value {
+/// `inventory --format json` of `dir`, which must exit 0.
+pub(super) fn inventory(test: &Test, dir: &Path) -> Value {
     let (code, stdout, _) = test.run(&[
         "inventory",
         "--tftp-root",
