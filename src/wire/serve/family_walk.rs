@@ -531,6 +531,87 @@ mod tests {
         assert!(!walk.starts_boot(&sep, MAC));
     }
 
+    /// A boot in which nothing names a load: the trust list and both configurations missing.
+    fn unconfigured_boot(walk: &mut FamilyWalk) {
+        for name in [
+            format!("CTLSEP{MAC}.tlv"),
+            format!("SEP{MAC}.cnf.xml"),
+            "XMLDefault.cnf.xml".into(),
+        ] {
+            walk.log(Asked {
+                name,
+                found: false,
+                text: None,
+            });
+        }
+    }
+
+    #[test]
+    fn boots_that_tell_two_loads_no_further_apart_fail_the_walk_after_the_fourth() {
+        let matrix = Matrix::builtin().unwrap();
+        let mut walk =
+            FamilyWalk::new(&matrix, "7961", "SCCP41.8-3-1S", "SIP41.9-4-2SR3-1S").unwrap();
+        walk.candidates = vec!["SCCP41.8-3-1S".into(), "SCCP41.8-5-2S".into()];
+        for boot in 1..=MAX_FRUITLESS {
+            unconfigured_boot(&mut walk);
+            let ended = walk.end_boot(MAC);
+            let expected = if boot < MAX_FRUITLESS {
+                Ended::Nothing
+            } else {
+                Ended::Fruitless
+            };
+            assert_eq!(ended, expected, "boot {boot}");
+            assert_eq!(walk.candidates, ["SCCP41.8-3-1S", "SCCP41.8-5-2S"]);
+        }
+    }
+
+    #[test]
+    fn a_boot_that_stays_is_done_only_when_the_target_is_all_it_may_run() {
+        let matrix = Matrix::builtin().unwrap();
+        let (from, to) = ("SCCP41.8-3-1S", "SCCP41.8-5-2S");
+        let mut walk = FamilyWalk::new(&matrix, "7961", from, "SIP41.9-4-2SR3-1S").unwrap();
+        // Its target: SCCP 8.5(2), beside SCCP 8.3(1), whose boots ask alike.
+        walk.loads = vec![from.into(), to.into()];
+        walk.candidates = vec![from.into(), to.into()];
+        unconfigured_boot(&mut walk);
+        assert_eq!(walk.end_boot(MAC), Ended::Nothing);
+        walk.candidates = vec![to.into()];
+        unconfigured_boot(&mut walk);
+        assert_eq!(walk.end_boot(MAC), Ended::Done);
+        // A boot that ruled a load out (9.x asks for its ITL file) is no fruitless one, even
+        // after three that were.
+        walk.candidates = vec![from.into(), to.into(), "SIP41.9-4-2SR3-1S".into()];
+        walk.fruitless = MAX_FRUITLESS - 1;
+        unconfigured_boot(&mut walk);
+        assert_eq!(walk.end_boot(MAC), Ended::Nothing);
+        assert_eq!((walk.candidates.len(), walk.fruitless), (2, 0));
+    }
+
+    #[test]
+    fn a_stage_is_fetched_when_every_component_its_manifest_lists_reached_the_phone() {
+        let matrix = Matrix::builtin().unwrap();
+        let (from, to) = ("SIP41.8-3-1S", "SCCP41.8-3-1S");
+        let mut walk = FamilyWalk::new(&matrix, "7961", from, to).unwrap();
+        let sep = format!("SEP{MAC}.cnf.xml");
+        let xml = format!("<device><loadInformation>{to}</loadInformation></device>");
+        let parts = ["jar41sccp.8-3-0-50.sbn", "cnu41.8-3-0-50.sbn"];
+        assert!(!walk.fetched(&parts.map(String::from)), "nothing named yet");
+        walk.log(served(&sep, Some(xml)));
+        assert!(
+            !walk.fetched(&parts.map(String::from)),
+            "no manifest read yet"
+        );
+        walk.log(served(&format!("{to}.loads"), Some(parts.join("\r\n"))));
+        assert!(!walk.fetched(&[parts[0].into()]), "one of two");
+        assert!(walk.fetched(&parts.map(String::from)));
+        // Another load's manifest says nothing of this one.
+        let mut other = FamilyWalk::new(&matrix, "7961", from, to).unwrap();
+        let xml = format!("<device><loadInformation>{to}</loadInformation></device>");
+        other.log(served(&sep, Some(xml)));
+        other.log(served("SCCP41.8-5-2S.loads", Some(parts.join("\r\n"))));
+        assert!(!other.fetched(&parts.map(String::from)));
+    }
+
     #[test]
     fn a_walk_needs_a_plan_and_loads_of_the_models_family() {
         let matrix = Matrix::builtin().unwrap();
