@@ -493,6 +493,13 @@ mod tests {
             Ok(None),
             "no SEP file made up"
         );
+        // XMLDefault.cnf.xml is serve's to write when the user has none: the model's element.
+        let made = render("XMLDefault.cnf.xml", to, "7961", None)
+            .unwrap()
+            .unwrap();
+        let made = String::from_utf8(made).unwrap();
+        assert!(made.contains(&format!(">{to}</")), "{made}");
+        assert!(render("XMLDefault.cnf.xml", to, "7960", None).is_err());
         let xml = format!("<device><loadInformation>{to}</loadInformation></device>");
         walk.log(served(&sep, Some(xml)));
         let manifest = format!("{to}.loads");
