@@ -253,8 +253,7 @@ impl FamilyWalk {
         let Some(named) = self.named() else {
             return match JavaFile::parse(name) {
                 Some(_) => Reply::Hold("no configuration named its load this boot".into()),
-                None if is_firmware(name) => Reply::Hold("not a file of its family".into()),
-                None => Reply::FromDir,
+                None => not_of_family(name),
             };
         };
         if name == format!("{named}.loads") {
@@ -293,8 +292,7 @@ impl FamilyWalk {
             Some(_) => Reply::Hold(format!(
                 "not a file of {named}, the load its configuration names"
             )),
-            None if is_firmware(name) => Reply::Hold("not a file of its family".into()),
-            None => Reply::FromDir,
+            None => not_of_family(name),
         }
     }
 
@@ -428,6 +426,16 @@ impl Server for Replay<'_> {
 /// (`user`) with the unnumbered element set, or `XMLDefault.cnf.xml` (the user's, or a minimal
 /// one) with the model's numbered element set; `None` for a `SEP<MAC>.cnf.xml` DIR lacks (serve
 /// makes up no phone's own file: the phone then reads `XMLDefault.cnf.xml`).
+/// The answer to a name that is no file of the family: held when it is firmware all the same
+/// (a 7940/7960's, say), else as DIR has it.
+fn not_of_family(name: &str) -> Reply {
+    if is_firmware(name) {
+        Reply::Hold("not a file of its family".into())
+    } else {
+        Reply::FromDir
+    }
+}
+
 pub fn render(
     name: &str,
     load: &str,
