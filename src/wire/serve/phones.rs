@@ -133,11 +133,9 @@ impl Phone {
     pub fn stage(&self, k: &Knowledge) -> (String, Option<(usize, usize)>) {
         let done = self.history.len();
         if let Some(walk) = &self.family {
+            // Done, it has walked every stage: the next one is past the last.
             let stages = walk.loads.len() - 1;
-            let at = match self.state {
-                State::Done => done,
-                _ => (done + 1).min(stages),
-            };
+            let at = (done + 1).min(stages);
             return (format!("{at} of {stages}"), Some((at, stages)));
         }
         if self.state == State::Done {
