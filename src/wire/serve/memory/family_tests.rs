@@ -226,12 +226,10 @@ fn a_7961g_that_fetched_its_stage_whole_is_shown_rebooting_hands_off() {
     let mut java = handset(FROM);
     bench.power_cycle_java(&mut java, 1);
     assert_eq!(java.running.name(), "SCCP41.8-5-2S");
-    assert_eq!(
-        bench.rows[MAC].state,
-        State::Rebooting,
-        "{:?}",
-        bench.events
-    );
+    let row = &bench.rows[MAC];
+    assert_eq!(row.state, State::Rebooting, "{:?}", bench.events);
+    // Its first stage done, it is on its way through the second.
+    assert_eq!(row.stage, "2 of 2");
 }
 
 #[test]
