@@ -1,9 +1,10 @@
-//! What serve answers, for one managed phone, when it asks for one of the five files that name a
-//! load: `OS79XX.TXT`, `XMLDefault.cnf.xml`, `SEP<MAC>.cnf.xml`, `SIPDefault.cnf` and
-//! `SIP<MAC>.cnf`. A [`Directive`] says which load each names (or that the file must be absent);
-//! the answer is the user's own file from the served directory with only that line changed, by
-//! the same editors as `phoneup apply`, or a file rendered the way `apply` renders it when the
-//! user has none (`OS79XX.TXT`, `XMLDefault.cnf.xml`, `SIPDefault.cnf`). Per-phone files the user
+//! What serve answers, for one managed phone, when it asks for one of the six files that name a
+//! load: `OS79XX.TXT`, `XMLDefault.cnf.xml`, `SEP<MAC>.cnf.xml`, `SIPDefault.cnf`,
+//! `SIP<MAC>.cnf` and `MGCDefault.cnf`. A [`Directive`] says which load each names (or that the
+//! file must be absent); the answer is the user's own file from the served directory with only
+//! that line changed, by the same editors as `phoneup apply`, or a file rendered the way `apply`
+//! renders it when the user has none (`OS79XX.TXT`, `XMLDefault.cnf.xml`, `SIPDefault.cnf`,
+//! `MGCDefault.cnf`). Per-phone files the user
 //! does not have are never made up: they stay absent.
 //!
 //! May use: [`crate::files`], [`crate::knowledge`], [`crate::wire::serve::directory`],
@@ -12,7 +13,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::files::per_phone::PerPhoneFile;
-use crate::files::{os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
+use crate::files::{mgc_default_cnf, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
 use crate::knowledge::phones::Model;
 use crate::wire::serve::directory::Directory;
 use crate::wire::serve::neighbours::per_phone_file_of;
@@ -67,6 +68,8 @@ pub enum Managed {
     SepXml,
     SipDefault,
     SipMac,
+    /// `MGCDefault.cnf`: the MGCP applications' `SIPDefault.cnf`, the hunt's last file.
+    MgcDefault,
 }
 
 impl Managed {
@@ -78,6 +81,8 @@ impl Managed {
             Some(Managed::XmlDefault)
         } else if name == sip_default_cnf::FILE_NAME {
             Some(Managed::SipDefault)
+        } else if name == mgc_default_cnf::FILE_NAME {
+            Some(Managed::MgcDefault)
         } else {
             match per_phone_file_of(name, mac)? {
                 PerPhoneFile::SepXml => Some(Managed::SepXml),
@@ -134,16 +139,20 @@ pub fn render_over(
                 (None, _) => None,
             },
         },
-        Managed::SipDefault | Managed::SipMac => match &directive.image_version {
-            None => None,
-            Some(load) => match (user()?, file) {
-                (Some(text), _) => {
-                    Some(sip_default_cnf::set_image_version(&text, load).into_bytes())
-                }
-                (None, Managed::SipDefault) => Some(sip_default_cnf::render(load).into_bytes()),
-                (None, _) => None,
-            },
-        },
+        Managed::SipDefault | Managed::SipMac | Managed::MgcDefault => {
+            match &directive.image_version {
+                None => None,
+                // The two defaults share one syntax (mgc_default_cnf uses sip_default_cnf's).
+                Some(load) => match (user()?, file) {
+                    (Some(text), _) => {
+                        Some(sip_default_cnf::set_image_version(&text, load).into_bytes())
+                    }
+                    (None, Managed::SipDefault) => Some(sip_default_cnf::render(load).into_bytes()),
+                    (None, Managed::MgcDefault) => Some(mgc_default_cnf::render(load).into_bytes()),
+                    (None, _) => None,
+                },
+            }
+        }
     })
 }
 
@@ -195,6 +204,7 @@ mod tests {
             ("OS79XX.TXT", Some(Managed::Os79xx)),
             ("XMLDefault.cnf.xml", Some(Managed::XmlDefault)),
             ("SIPDefault.cnf", Some(Managed::SipDefault)),
+            ("MGCDefault.cnf", Some(Managed::MgcDefault)),
             ("SEP0018B9FFFFFF.cnf.xml", Some(Managed::SepXml)),
             ("SIP0018B9FFFFFF.cnf", Some(Managed::SipMac)),
             ("SEP0018B9FFFFFE.cnf.xml", None),

@@ -128,6 +128,50 @@ fn by_requests_alone_a_ual_sip_application_walks_in_its_one_stage() {
     }
 }
 
+/// By its requests alone, MGCP 7.7 takes its first stage in its first boot: after a
+/// XMLDefault.cnf.xml that names no load only an MGCP application goes on to MGCDefault.cnf, and
+/// serve answers that with the stage's `image_version` (it used to answer it File not found, and
+/// the phone started its load: one power cycle more). To the SIP target: its 2 stages + 1 (the
+/// boot after the first stage cannot tell it from SCCP 7.2(3), see docs/serve-placement.md),
+/// 4 before; to the SCCP target: its 1 stage + 1 (the first boot names the target), 3 before.
+#[test]
+fn by_requests_alone_mgcp_takes_its_stage_from_mgc_default_cnf() {
+    let matrix = Matrix::builtin().unwrap();
+    let from = "P0M3-07-7-00";
+    for (target, cycles) in [("P0S3-08-11-00", 3), ("P00308010200", 2)] {
+        let roster = Roster {
+            all: true,
+            target: target.into(),
+            ..Roster::default()
+        };
+        let mut bench = Bench::new(&matrix, Memory::catalogue(&matrix), roster);
+        let walk = bench.walk(&mut Handset::new(1, from), target, 20);
+        assert_eq!(walk.boots, Some(cycles), "{from} -> {target}: {walk:?}");
+        for (a, b) in &walk.flashes {
+            let verdict = check(&matrix, a, b, Model::M7940).unwrap().verdict;
+            assert_eq!(verdict, Verdict::Safe, "{a} -> {b}");
+        }
+        // The boot that took the first stage fetched MGCDefault.cnf, naming it, then its files.
+        let first: Vec<&str> = bench
+            .events
+            .iter()
+            .filter(|e| e.event == crate::wire::serve::events::Kind::Sent)
+            .filter_map(|e| e.file.as_deref())
+            .take_while(|f| !f.ends_with(".sb2"))
+            .collect();
+        let stage = match Knowledge::new(&matrix, None).proposal(from, target) {
+            crate::wire::serve::placement::Proposal::Stage { to, .. } => to,
+            other => panic!("{other:?}"),
+        };
+        let mgc = first.iter().position(|f| *f == "MGCDefault.cnf");
+        let loads = first.iter().rposition(|f| *f == format!("{stage}.loads"));
+        assert!(
+            mgc.is_some() && mgc < loads,
+            "{from} -> {target}: {first:?}"
+        );
+    }
+}
+
 #[test]
 fn every_load_reaches_every_sccp_target_by_safe_steps() {
     let walked = walks_arrive_safely(|id| application(id, Protocol::Sccp));

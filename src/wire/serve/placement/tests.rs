@@ -790,7 +790,7 @@ fn boot_through(
                             .xml_load
                             .as_deref()
                             .map(|l| xml_default_cnf_xml::render(l, Model::Both)),
-                        Managed::SipDefault => {
+                        Managed::SipDefault | Managed::MgcDefault => {
                             d.image_version.as_deref().map(sip_default_cnf::render)
                         }
                         Managed::SepXml | Managed::SipMac => None,

@@ -214,7 +214,7 @@ impl<D: Directory> Registry<'_, D> {
         let names = match file {
             Managed::Os79xx => &directive.os79xx,
             Managed::XmlDefault | Managed::SepXml => &directive.xml_load,
-            Managed::SipDefault | Managed::SipMac => &directive.image_version,
+            Managed::SipDefault | Managed::SipMac | Managed::MgcDefault => &directive.image_version,
         };
         if file != Managed::Os79xx && names.is_some() {
             // The user's own copy is edited: one serve may not read is refused, never replaced.
