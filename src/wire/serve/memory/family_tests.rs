@@ -143,6 +143,11 @@ const TO: &str = "SIP41.9-4-2SR3-1S";
 /// A bench of a 7961G walked by its family's stages (`MAC=TO from=FROM model=7961`) and a
 /// 7960 to the `--to` target, the 7961G's own SEP file in DIR naming its load.
 fn mixed_bench(matrix: &Matrix, own_sep: bool) -> Bench<'_> {
+    mixed_bench_with(matrix, own_sep, |_| {})
+}
+
+/// [`mixed_bench`], DIR edited by `edit` last.
+fn mixed_bench_with(matrix: &Matrix, own_sep: bool, edit: impl FnOnce(&mut Memory)) -> Bench<'_> {
     let mut roster = Roster {
         target: "P0S3-08-11-00".into(),
         ..Roster::default()
@@ -164,6 +169,7 @@ fn mixed_bench(matrix: &Matrix, own_sep: bool) -> Bench<'_> {
             format!("<device>\n  <userLocale>English_United_States</userLocale>\n  <loadInformation>{FROM}</loadInformation>\n</device>\n"),
         );
     }
+    edit(&mut dir);
     Bench::new(matrix, dir, roster)
 }
 
@@ -230,6 +236,44 @@ fn a_7961g_that_fetched_its_stage_whole_is_shown_rebooting_hands_off() {
     assert_eq!(row.state, State::Rebooting, "{:?}", bench.events);
     // Its first stage done, it is on its way through the second.
     assert_eq!(row.stage, "2 of 2");
+}
+
+#[test]
+fn a_walked_7961gs_boot_goes_on_past_a_tick_until_it_is_quiet() {
+    let matrix = Matrix::builtin().unwrap();
+    let mut bench = mixed_bench(&matrix, true);
+    let client = Client {
+        lease: Some(MAC.into()),
+        ..Client::at(handset(FROM).address)
+    };
+    bench.read(&client, &format!("CTLSEP{MAC}.tlv"));
+    bench.read(&client, &format!("SEP{MAC}.cnf.xml"));
+    bench.tick();
+    let walk = bench.registry.phones[MAC].family.as_ref().unwrap();
+    assert_eq!(walk.boot.len(), 2, "the boot was ended: {:?}", bench.events);
+}
+
+#[test]
+fn a_walked_7961gs_own_sep_file_serve_may_not_read_is_refused_not_made_up() {
+    let matrix = Matrix::builtin().unwrap();
+    let sep = format!("SEP{MAC}.cnf.xml");
+    let why = "not readable by everyone (mode 0640)";
+    let mut bench = mixed_bench_with(&matrix, true, |dir| dir.refuse(&sep, why));
+    let mut java = handset(FROM);
+    let boot = bench.power_cycle_java(&mut java, 1);
+    assert_eq!(java.running.name(), FROM, "{boot:?}");
+    let refused: Vec<&Event> = bench
+        .events
+        .iter()
+        .filter(|e| e.event == crate::wire::serve::events::Kind::Refused)
+        .collect();
+    assert!(
+        refused
+            .iter()
+            .any(|e| e.file.as_deref() == Some(sep.as_str()) && e.why.as_deref() == Some(why)),
+        "{:?}",
+        bench.events
+    );
 }
 
 #[test]
