@@ -206,20 +206,20 @@ fn a_7961g_and_a_7960_on_one_bench_walk_to_their_targets_one_power_cycle_a_stage
             ),
             (State::Done, Some("7961G"), "2 of 2", TO)
         );
-        let stages: Vec<(Option<&str>, Option<&str>)> = bench
+        let stages: Vec<_> = bench
             .events
             .iter()
             .filter(|e| {
                 e.event == crate::wire::serve::events::Kind::StageDone
                     && e.mac.as_deref() == Some(MAC)
             })
-            .map(|e| (e.load.as_deref(), e.to.as_deref()))
+            .map(|e| (e.load.as_deref(), e.to.as_deref(), e.stage, e.stages))
             .collect();
         assert_eq!(
             stages,
             [
-                (Some(FROM), Some("SCCP41.8-5-2S")),
-                (Some("SCCP41.8-5-2S"), Some(TO))
+                (Some(FROM), Some("SCCP41.8-5-2S"), Some(1), Some(2)),
+                (Some("SCCP41.8-5-2S"), Some(TO), Some(2), Some(2))
             ]
         );
     }
