@@ -593,6 +593,22 @@ mod tests {
         walk.candidates = vec![to.into()];
         unconfigured_boot(&mut walk);
         assert_eq!(walk.end_boot(MAC), Ended::Done);
+        // On its target, told another load whose files are missing: it keeps its load, but
+        // did not stay by choice, which is no sign the walk is over.
+        walk.log(Asked {
+            name: format!("CTLSEP{MAC}.tlv"),
+            found: false,
+            text: None,
+        });
+        let xml = format!("<device><loadInformation>{from}</loadInformation></device>");
+        walk.log(served(&format!("SEP{MAC}.cnf.xml"), Some(xml)));
+        walk.log(Asked {
+            name: format!("{from}.loads"),
+            found: false,
+            text: None,
+        });
+        assert!(walk.asks(MAC, to, None), "the model boots so");
+        assert_eq!(walk.end_boot(MAC), Ended::Nothing);
         // A boot that ruled a load out (9.x asks for its ITL file) is no fruitless one, even
         // after three that were.
         walk.candidates = vec![from.into(), to.into(), "SIP41.9-4-2SR3-1S".into()];
