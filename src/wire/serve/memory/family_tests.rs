@@ -222,6 +222,16 @@ fn a_7961g_and_a_7960_on_one_bench_walk_to_their_targets_one_power_cycle_a_stage
                 (Some("SCCP41.8-5-2S"), Some(TO), Some(2), Some(2))
             ]
         );
+        // Placed on its target once, when its boot there showed it.
+        let placed: Vec<_> = bench
+            .events
+            .iter()
+            .filter(|e| {
+                e.event == crate::wire::serve::events::Kind::Placed && e.mac.as_deref() == Some(MAC)
+            })
+            .map(|e| e.load.as_deref())
+            .collect();
+        assert_eq!(placed, [Some(TO)]);
     }
 }
 
