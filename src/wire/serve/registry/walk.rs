@@ -88,11 +88,7 @@ impl<D: Directory> Registry<'_, D> {
             }
             Reply::Hold(why) => {
                 self.note = Some(format!("held back: {why}"));
-                let message = if walk.candidates.len() > 1 && !is_image(name) {
-                    HELD_UNPLACED
-                } else {
-                    HELD_BACK
-                };
+                let message = held_message(walk.candidates.len(), name);
                 (Serve::HeldBack(message), asked(name, false, None))
             }
             Reply::FromDir => {
@@ -199,10 +195,35 @@ impl<D: Directory> Registry<'_, D> {
     }
 }
 
+/// The TFTP error text of a file held back from a walked phone: an image waits for its stage;
+/// any other file waits while serve does not know which of `possible` loads the phone runs.
+fn held_message(possible: usize, name: &str) -> &'static str {
+    if possible > 1 && !is_image(name) {
+        HELD_UNPLACED
+    } else {
+        HELD_BACK
+    }
+}
+
 fn asked(name: &str, found: bool, text: Option<String>) -> Asked {
     Asked {
         name: name.to_string(),
         found,
         text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_held_image_waits_for_its_stage_and_another_file_for_serve_to_know_the_load() {
+        let (image, manifest) = ("jar41sccp.8-5-2S.sbn", "SCCP41.8-5-2S.loads");
+        assert_eq!(held_message(2, manifest), HELD_UNPLACED);
+        assert_eq!(held_message(2, image), HELD_BACK);
+        assert_eq!(held_message(1, manifest), HELD_BACK);
+        assert_eq!(held_message(1, image), HELD_BACK);
+        assert_eq!(held_message(0, manifest), HELD_BACK);
     }
 }
