@@ -268,7 +268,10 @@ impl Lines {
         let lines = &data[start..=last];
         self.found.clear();
         *counts.read = scan(self.markers, lines, *counts.read, &mut self.found);
-        let end = walk(lines, &self.found, at_end, counts, tftp_line);
+        // A buffer that holds nothing but a line kept back and the start of the next one, which
+        // cannot be a second half that short: the line is read now, or no read makes room.
+        let full = start == 0 && self.filled >= BUFFER;
+        let end = walk(lines, &self.found, at_end, full, counts, tftp_line);
         self.buffer.copy_within(start + end..self.filled, 0);
         self.filled -= start + end;
     }
@@ -319,6 +322,7 @@ fn walk(
     lines: &[u8],
     found: &[(u64, usize, usize)],
     at_end: bool,
+    full: bool,
     counts: Counts,
     tftp_line: &mut TftpLine,
 ) -> usize {
@@ -329,7 +333,8 @@ fn walk(
             continue;
         }
         let last = to + 1 == lines.len();
-        if last && !at_end && to - from < MAX_HELD && line::may_continue(&lines[from..to]) {
+        let kept = last && !at_end && !(full && from == 0);
+        if kept && to - from < MAX_HELD && line::may_continue(&lines[from..to]) {
             // It may go on in a line not read yet: kept for the next call.
             *counts.read -= 1;
             end = from;
@@ -473,6 +478,31 @@ mod tests {
             self.0 = &self.0[n..];
             Ok(n)
         }
+    }
+
+    #[test]
+    fn a_line_kept_for_its_second_half_before_a_line_longer_than_the_buffer_is_read() {
+        // It once spun for ever: the kept line alone, then no room to read more.
+        let rrq = "Nov 21 09:27:15 vm in.tftpd[4262]: RRQ from 127.0.0.1 filename OS79XX.TXT\n";
+        let mut text = rrq.as_bytes().to_vec();
+        text.extend_from_slice(b"Dec 20 03:25:25 h in.tftpd[3]: RRQ from 10.0.0.3 filename \n");
+        text.extend(std::iter::repeat_n(b'x', 2 * BUFFER));
+        text.push(b'\n');
+        text.extend_from_slice(rrq.as_bytes());
+        let (done, got) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut plain = Diagnosis::new(None);
+            plain.feed(&text);
+            plain.finish();
+            let mut two = Diagnosis::new(None);
+            two.read_all(&mut Trickle(&text)).unwrap();
+            two.finish();
+            let _ = done.send([plain, two].map(|d| (d.lines_read, d.lines_too_long)));
+        });
+        let counts = got
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("read within a minute");
+        assert_eq!(counts, [(4, 1), (4, 1)]);
     }
 
     #[test]

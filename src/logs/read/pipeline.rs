@@ -210,6 +210,7 @@ impl Parser {
             lines,
             &self.found,
             true,
+            false,
             counts,
             &mut |number, bytes, next| {
                 let (parsed, took) = line::parse_joined(bytes, next, number, scratch);
