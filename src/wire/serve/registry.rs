@@ -568,38 +568,31 @@ impl<'m, D: Directory> Registry<'m, D> {
     /// done; phones silent for too long while they should be working are stuck.
     pub fn tick(&mut self, now: Now) {
         self.now = now;
+        // A boot that ended in silence: a walked 7906 to 7975's shows what it did; a 7940/7960
+        // whose boot only its target ends that way is done.
         let quiet: Vec<String> = self
             .phones
             .iter()
-            .filter(|(_, p)| {
-                p.quiet_for(now) >= QUIET_MS
-                    && p.family.as_ref().is_some_and(|w| !w.boot.is_empty())
-                    && !matches!(p.state, State::Done | State::Failed)
+            .filter(|(mac, phone)| {
+                phone.quiet_for(now) >= QUIET_MS
+                    && !matches!(phone.state, State::Done | State::Failed)
+                    && match &phone.family {
+                        Some(walk) => !walk.boot.is_empty(),
+                        None => {
+                            !phone.placement.boot.is_empty()
+                                && phone.placement.ended_here(mac) == [phone.target.clone()]
+                        }
+                    }
             })
             .map(|(mac, _)| mac.clone())
             .collect();
         for mac in quiet {
             if let Some(mut phone) = self.phones.remove(&mac) {
-                self.family_quiet(&mut phone);
-                self.phones.insert(mac.clone(), phone);
-            }
-            self.save();
-            self.show(&mac);
-        }
-        let done: Vec<String> = self
-            .phones
-            .iter()
-            .filter(|(mac, phone)| {
-                phone.quiet_for(now) >= QUIET_MS
-                    && !phone.placement.boot.is_empty()
-                    && !matches!(phone.state, State::Done | State::Failed)
-                    && phone.placement.ended_here(mac) == [phone.target.clone()]
-            })
-            .map(|(mac, _)| mac.clone())
-            .collect();
-        for mac in done {
-            if let Some(mut phone) = self.phones.remove(&mac) {
-                self.mark_done(&mut phone);
+                if phone.family.is_some() {
+                    self.family_quiet(&mut phone);
+                } else {
+                    self.mark_done(&mut phone);
+                }
                 self.phones.insert(mac.clone(), phone);
             }
             self.save();
