@@ -293,7 +293,7 @@ fn classic(
 ) -> Result<Staged, Error> {
     let stage = &plan.stages[request.stage - 1];
     let model = request.model();
-    let (planned, notes) = stage_changes(stage, request, model, journal)?;
+    let (planned, notes) = stage_changes(stage, request, journal)?;
     let shared = shared_changes(&planned, model);
     Ok(Staged {
         report: ApplyReport {

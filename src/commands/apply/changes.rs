@@ -9,7 +9,6 @@ use crate::error::Error;
 use crate::files::per_phone::PerPhoneFile;
 use crate::files::{loads, mgc_default_cnf, os79xx_txt, sip_default_cnf, xml_default_cnf_xml};
 use crate::knowledge::firmware;
-use crate::knowledge::phones::Model;
 use crate::plan::stage::{self, Stage};
 use crate::tftp_root::journal::{FileChange, UndoJournal};
 use crate::tftp_root::write::{self, Existing, Owner};
@@ -60,9 +59,9 @@ pub(super) struct Planned {
 pub(super) fn stage_changes(
     stage: &Stage,
     request: &ApplyRequest,
-    model: Model,
     journal: &UndoJournal,
 ) -> Result<(Vec<Planned>, Vec<String>), Error> {
+    let model = request.model();
     let mut notes = Vec::new();
     let (xml_name, sip_name) = match request.mac {
         Some(mac) => (
