@@ -184,7 +184,12 @@ impl<D: Directory> Registry<'_, D> {
 
     /// The answer to a held phone: nothing that names a load, no image; other files as DIR has
     /// them.
-    fn held(&mut self, requested: &str, name: &str, managed: Option<Managed>) -> Serve<D::File> {
+    pub(super) fn held(
+        &mut self,
+        requested: &str,
+        name: &str,
+        managed: Option<Managed>,
+    ) -> Serve<D::File> {
         if managed.is_some() || is_firmware(name) {
             self.note = Some(
                 "held since phone_failed: nothing that names a load, and no image, is served to it"

@@ -7,6 +7,7 @@
 use core::net::SocketAddr;
 
 use crate::knowledge::firmware::is_image;
+use crate::wire::serve::answers::Managed;
 use crate::wire::serve::directory::{Directory, Opened};
 use crate::wire::serve::events::{Event, Kind, State};
 use crate::wire::serve::family_walk::{self, Asked, Ended, Reply};
@@ -31,12 +32,7 @@ impl<D: Directory> Registry<'_, D> {
             self.family_ended(phone, &walk, from, ended);
         }
         let serve = if phone.state == State::Failed {
-            if name.ends_with(".cnf.xml") || crate::knowledge::firmware::is_firmware(name) {
-                self.note = Some("held since phone_failed: nothing that names a load, and no image, is served to it".into());
-                Serve::HeldBack(HELD_FAILED)
-            } else {
-                self.as_in_dir(requested).0
-            }
+            self.held(requested, name, Managed::of(name, mac))
         } else {
             self.family_answer(phone, &mut walk, from, mac, requested, name)
         };
