@@ -21,7 +21,7 @@ pub struct Java {
 
 /// The Java-based model a platform or model text names: `Cisco IP Phone 7961`, `CP-7961G`,
 /// `7961G-GE`.
-pub fn model_named(text: &str) -> Option<JavaModel> {
+fn model_named(text: &str) -> Option<JavaModel> {
     JavaModel::find(text).or_else(|| JavaModel::find(text.split_whitespace().last()?))
 }
 

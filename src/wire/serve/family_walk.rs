@@ -422,10 +422,6 @@ impl Server for Replay<'_> {
     }
 }
 
-/// The configuration that names `load` to a `model` phone: its own `SEP<MAC>.cnf.xml` from DIR
-/// (`user`) with the unnumbered element set, or `XMLDefault.cnf.xml` (the user's, or a minimal
-/// one) with the model's numbered element set; `None` for a `SEP<MAC>.cnf.xml` DIR lacks (serve
-/// makes up no phone's own file: the phone then reads `XMLDefault.cnf.xml`).
 /// The answer to a name that is no file of the family: held when it is firmware all the same
 /// (a 7940/7960's, say), else as DIR has it.
 fn not_of_family(name: &str) -> Reply {
@@ -436,6 +432,10 @@ fn not_of_family(name: &str) -> Reply {
     }
 }
 
+/// The configuration that names `load` to a `model` phone: its own `SEP<MAC>.cnf.xml` from DIR
+/// (`user`) with the unnumbered element set, or `XMLDefault.cnf.xml` (the user's, or a minimal
+/// one) with the model's numbered element set; `None` for a `SEP<MAC>.cnf.xml` DIR lacks (serve
+/// makes up no phone's own file: the phone then reads `XMLDefault.cnf.xml`).
 pub fn render(
     name: &str,
     load: &str,
