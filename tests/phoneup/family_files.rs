@@ -264,8 +264,14 @@ fn a_manifest_that_lists_nothing_beside_another_packages_term_file_is_judged_by_
         )),
         "{answers:?}"
     );
+    // lint: the empty .loads, and what a factory-reset phone would load from the term file.
+    assert_eq!(answers.lint.len(), 2, "{answers:?}");
     assert!(
         answers.lint[0].ends_with(&format!("{MANIFEST} lists no .sbn component")),
+        "{answers:?}"
+    );
+    assert!(
+        answers.lint[1].starts_with("term61.default.loads: a factory-reset"),
         "{answers:?}"
     );
 }
