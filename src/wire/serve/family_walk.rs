@@ -8,8 +8,11 @@
 //! (`phoneup check --model`). A load a stage left stays possible until a boot shows the new one.
 //!
 //! May use: [`crate::knowledge`], [`crate::plan`], [`crate::phone`], [`crate::files`] (the
-//! configuration's `loadInformation`).
+//! configuration's `loadInformation`, the per-phone names), [`crate::wire::serve`]'s
+//! `neighbours` (its lookup of a per-phone name).
 
+use crate::files::per_phone::PerPhoneFile;
+use crate::wire::serve::neighbours::per_phone_file_of;
 use serde::{Deserialize, Serialize};
 
 use crate::knowledge::family::{manifest_components, JavaFile, JavaLoad, JavaModel};
@@ -245,7 +248,7 @@ impl FamilyWalk {
             return Reply::Lost;
         }
         self.candidates = still;
-        let config = name == format!("SEP{mac}.cnf.xml")
+        let config = per_phone_file_of(name, mac) == Some(PerPhoneFile::SepXml)
             || name == crate::files::xml_default_cnf_xml::FILE_NAME;
         if config {
             return Reply::Config(self.aim());
@@ -304,7 +307,8 @@ impl FamilyWalk {
     /// Whether `name` starts a boot of the phone with `mac`: its trust list, once this boot asked
     /// for something else (a retry of the trust list alone is the same boot, as a 7940/7960's).
     pub fn starts_boot(&self, name: &str, mac: &str) -> bool {
-        name == format!("CTLSEP{mac}.tlv") && self.boot.iter().any(|a| a.name != name)
+        per_phone_file_of(name, mac) == Some(PerPhoneFile::CtlSep)
+            && self.boot.iter().any(|a| a.name != name)
     }
 
     /// Whether every component of the load this boot named reached the phone whole (`sent`).

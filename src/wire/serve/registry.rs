@@ -703,7 +703,9 @@ fn missing(name: &str) -> Logged {
 
 /// Why a phone asks for the same file again and again, in the words of the field reports (MCLEAN-CTLSEP, TCG-7960, MARKWILSON-2008).
 fn loop_reason<F>(name: &str, mac: &str, phone: &Phone, serve: &Serve<F>) -> String {
-    if name == format!("CTLSEP{mac}.tlv") {
+    if neighbours::per_phone_file_of(name, mac)
+        == Some(crate::files::per_phone::PerPhoneFile::CtlSep)
+    {
         return "CTLSEP loop: it asks for CTLSEP<MAC>.tlv again and again although serve answers File not found; our answers do not reach it (a firewall blocking the TFTP data port? MCLEAN-CTLSEP, VI-FWISSUES, TCG-7960)".into();
     }
     if is_firmware(name) && phone.placement.sent.iter().any(|s| s == name) {
