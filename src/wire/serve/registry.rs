@@ -174,6 +174,10 @@ pub struct Registry<'m, D: Directory> {
     effects: VecDeque<Effect>,
     /// Facts about `--all` phones that have not asked yet (at most [`facts::MAX_HEARD`]).
     heard: VecDeque<Fact>,
+    /// The last fact heard of a phone while the boot that fetched a stage's firmware had not
+    /// ended (the phone may run the stage's load already): taken when that boot ends, and then
+    /// only if it shows the stage taken. One per phone that fetched a stage.
+    heard_after_stage: BTreeMap<String, Fact>,
 }
 
 impl<'m, D: Directory> Registry<'m, D> {
@@ -190,6 +194,7 @@ impl<'m, D: Directory> Registry<'m, D> {
             now: Now::default(),
             effects: VecDeque::new(),
             heard: VecDeque::new(),
+            heard_after_stage: BTreeMap::new(),
         }
     }
 

@@ -47,6 +47,7 @@ impl<D: Directory> Registry<'_, D> {
                 .placement
                 .settle(&self.knowledge, &target, mac, &manifest);
             self.settled(phone, from, settled);
+            self.boot_ended(phone);
         }
         let managed = Managed::of(name, mac);
         if phone.state == State::Failed {

@@ -5,7 +5,8 @@
 //! loads a managed phone may run, and only to loads the requests of its boot so far still allow:
 //! the requests of each boot are replayed on the phone model whatever a fact said, and a phone
 //! whose requests a fact contradicts is placed from every load again. A fact never narrows after
-//! a boot fetched a stage's firmware, nor while the next boot must show a stage taken. A fact
+//! a boot fetched a stage's firmware, nor while the next boot must show a stage taken, except to
+//! the load the stage leads to, which only a phone running it announces: the stage took. A fact
 //! that contradicts the load the phones file names (`from=`, before any stage) wins over it, with
 //! a `heard` event naming both. A SIP application of the UAL era announces its package's loader
 //! ID (`P003-08-x-00`, VOIPHOPPER), so `SIP<MAC>` with a loader ID means that package's SIP
@@ -177,6 +178,21 @@ fn fact_may_narrow(phone: &Phone) -> bool {
             .is_some_and(|e| placement.candidates.contains(e))
 }
 
+/// Whether a fact that names `named` shows the stage `phone` took: after a boot fetched a
+/// stage's firmware whole, the phone is expected back on the load the stage leads to, and a fact
+/// naming that load alone can only come from a phone that runs it (a phone still on the load it
+/// left announces that one). Without it, the next boot's requests must show the stage taken,
+/// and where the old and the new load ask for the same files that costs a power cycle.
+fn shows_stage_taken(phone: &Phone, named: &[String]) -> bool {
+    let placement = &phone.placement;
+    !matches!(phone.state, State::Done | State::Failed)
+        && placement.sent.is_empty()
+        && placement
+            .expected
+            .as_ref()
+            .is_some_and(|e| named == std::slice::from_ref(e) && placement.candidates.contains(e))
+}
+
 /// Narrows `placement` to the loads a fact `named` (once [`fact_may_narrow`] says it may), and
 /// only to loads the requests of the boot so far still allow. A phone whose only basis is the
 /// phones file (`told`, before any stage) is placed from the fact instead when they disagree
@@ -287,6 +303,21 @@ impl<D: Directory> Registry<'_, D> {
         }
     }
 
+    /// When a boot ends: the fact heard while it fetched a stage's firmware, if any, taken now
+    /// that serve knows which load the stage leads to, and only when it names that load
+    /// ([`shows_stage_taken`]): a phone that had not rebooted yet announced the load it left.
+    pub(super) fn boot_ended(&mut self, phone: &mut Phone) {
+        let Some(fact) = self.heard_after_stage.remove(&phone.mac) else {
+            return;
+        };
+        let universe = self.knowledge.universe();
+        let matrix = self.knowledge.matrix;
+        let loader = |name: &str| matrix.by_name(name).and_then(|l| l.loader.clone());
+        if shows_stage_taken(phone, &announced(&universe, &loader, &fact)) {
+            self.apply_fact(phone, &fact);
+        }
+    }
+
     fn take(&mut self, mut phone: Phone, fact: &Fact) -> bool {
         let mac = phone.mac.clone();
         let applied = self.apply_fact(&mut phone, fact);
@@ -308,13 +339,19 @@ impl<D: Directory> Registry<'_, D> {
             applied.model = phone.model.as_ref() != Some(&model);
             phone.model = Some(model);
         }
-        if !fact_may_narrow(phone) {
-            return applied;
-        }
         let universe = self.knowledge.universe();
         let matrix = self.knowledge.matrix;
         let loader = |name: &str| matrix.by_name(name).and_then(|l| l.loader.clone());
         let named = announced(&universe, &loader, fact);
+        let stage_taken = shows_stage_taken(phone, &named);
+        if !stage_taken && !fact_may_narrow(phone) {
+            let placement = &phone.placement;
+            if !placement.sent.is_empty() && !matches!(phone.state, State::Done | State::Failed) {
+                self.heard_after_stage
+                    .insert(phone.mac.clone(), fact.clone());
+            }
+            return applied;
+        }
         let told = self
             .roster
             .phones
@@ -325,6 +362,15 @@ impl<D: Directory> Registry<'_, D> {
         let taken = narrow(&mut phone.placement, &phone.mac, &named, told.as_deref());
         let why = match &taken {
             Taken::Nothing => return applied,
+            Taken::Narrowed if stage_taken => {
+                phone.placement.expected = None;
+                phone.placement.left.clear();
+                format!(
+                    "{} names {}, the load its last stage leads to: the stage took",
+                    fact.words(),
+                    describe(&phone.placement.candidates)
+                )
+            }
             Taken::Narrowed => format!(
                 "{}: serve narrows the loads it may run from {before} to {}",
                 fact.words(),
@@ -524,17 +570,24 @@ mod tests {
                 .all(|v| *v == Verdict::Safe),
             "{walk:?}"
         );
-        // As many power cycles as told rightly (the walks from SIP 3.0 take 2 more than its 4
-        // stages either way: docs/serve-placement.md).
+        // As many power cycles as told rightly, announcing its load as well: its 4 stages (one
+        // more told rightly without CDP: docs/serve-placement.md).
         let mut rightly = bench(&matrix, false);
         let mut again = Handset::new(1, real);
         let phones = &mut rightly.registry.roster.phones;
         phones.insert(again.mac.clone(), (None, Some(real.into())));
-        assert_eq!(walk.boots, rightly.walk(&mut again, TARGET, 20).boots);
+        let told_rightly = rightly.walk_with(&mut again, TARGET, 20, true).boots;
+        assert_eq!((walk.boots, told_rightly), (Some(4), Some(4)));
+        // One `heard` overrides the phones file; the others show stages taken.
         let heard: Vec<_> = b
             .events
             .iter()
             .filter(|e| e.event == EventKind::Heard)
+            .filter(|e| {
+                !e.why
+                    .as_deref()
+                    .is_some_and(|w| w.ends_with("the stage took"))
+            })
             .collect();
         assert_eq!(heard.len(), 1, "{heard:?}");
         assert_eq!(heard[0].load.as_deref(), Some(real));
@@ -575,6 +628,83 @@ mod tests {
             Taken::Overrode { told: "B".into() }
         );
         assert_eq!(told.candidates, ["A"]);
+    }
+
+    #[test]
+    fn only_a_fact_naming_the_load_a_stage_leads_to_alone_shows_the_stage_taken() {
+        let mut phone = Phone::new("M", TARGET, vec!["B".into(), "A".into()]);
+        let b = ["B".to_string()];
+        phone.placement.expected = Some("B".into());
+        phone.placement.left = vec!["A".into()];
+        assert!(shows_stage_taken(&phone, &b));
+        // The load it left, both, or nothing: the next boot must still show it.
+        assert!(!shows_stage_taken(&phone, &["A".into()]));
+        assert!(!shows_stage_taken(&phone, &["B".into(), "A".into()]));
+        assert!(!shows_stage_taken(&phone, &[]));
+        // Not while the boot that fetched the stage's firmware goes on, nor once done or
+        // failed, nor once the requests ruled the load out.
+        phone.placement.sent = vec!["B.loads".into()];
+        assert!(!shows_stage_taken(&phone, &b));
+        phone.placement.sent.clear();
+        for state in [State::Done, State::Failed] {
+            phone.state = state;
+            assert!(!shows_stage_taken(&phone, &b));
+        }
+        phone.state = State::Rebooting;
+        phone.placement.candidates = vec!["A".into()];
+        assert!(!shows_stage_taken(&phone, &b));
+        phone.placement.expected = None;
+        assert!(!shows_stage_taken(&phone, &b));
+    }
+
+    /// MGCP 7.7, SIP 3.0 and SIP 2.2: after a stage, the load they left and the one the stage
+    /// leads to ask for the same files, so by requests alone the boot after the stage can only
+    /// show it. The phone's CDP in that boot names the new load, which only a phone running it
+    /// announces: with it each walks in exactly its stages (one more before), by safe steps,
+    /// and the `heard` event says the stage took.
+    #[test]
+    fn a_phone_announcing_the_load_its_stage_leads_to_shows_the_stage_taken() {
+        let matrix = Matrix::builtin().unwrap();
+        for (n, from, stages) in [
+            (1, "P0M3-07-7-00", 2),
+            (2, "P0S3-03-0-00", 4),
+            (3, "P0S30202", 4),
+        ] {
+            let mut b = bench(&matrix, true);
+            let mut handset = Handset::new(n, from);
+            let walk = b.walk_with(&mut handset, TARGET, 20, true);
+            assert_eq!(walk.boots, Some(stages), "{from}: {walk:?}");
+            assert!(
+                verdicts(&matrix, &walk.flashes)
+                    .iter()
+                    .all(|v| *v == Verdict::Safe),
+                "{walk:?}"
+            );
+            let took: Vec<_> = b
+                .events
+                .iter()
+                .filter(|e| e.event == EventKind::Heard)
+                .filter_map(|e| e.why.as_deref())
+                .filter(|why| why.ends_with("the load its last stage leads to: the stage took"))
+                .collect();
+            assert!(!took.is_empty(), "{from}: {:?}", b.events);
+        }
+        let mut b = bench(&matrix, true);
+        let mut handset = Handset::new(1, "P0M3-07-7-00");
+        b.walk_with(&mut handset, TARGET, 20, true);
+        let why = b
+            .events
+            .iter()
+            .find(|e| {
+                e.why
+                    .as_deref()
+                    .is_some_and(|w| w.contains("the stage took"))
+            })
+            .and_then(|e| e.why.clone());
+        assert_eq!(
+            why.as_deref(),
+            Some("its CDP announcement (SEP<MAC> with software P00307020300) names P00307020300, the load its last stage leads to: the stage took")
+        );
     }
 
     #[test]
