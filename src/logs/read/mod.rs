@@ -686,6 +686,30 @@ mod tests {
         (333, pipeline::HandOff::WhenFree),
     ];
 
+    /// Were the helper thread ever to panic with a piece the story waits for, the reader must
+    /// not wait for room for ever: the read ends, with the helper's panic (diagnose exits 101
+    /// with its message rather than hanging).
+    #[test]
+    fn a_helper_that_panics_ends_the_read_with_its_panic_not_a_hang() {
+        let line = b"Dec 20 03:25:25 h in.tftpd[1]: RRQ from 10.0.0.1 filename OS79XX.TXT\n";
+        let text: Vec<u8> = line
+            .iter()
+            .copied()
+            .cycle()
+            .take(line.len() * 5_000)
+            .collect();
+        let (done, ended) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let read = std::panic::catch_unwind(move || {
+                let mut d = Diagnosis::new(None);
+                let _ = d.read_in_pieces(&mut Trickle(&text), 333, pipeline::HandOff::HelperPanics);
+            });
+            let _ = done.send(read.is_err());
+        });
+        let panicked = ended.recv_timeout(std::time::Duration::from_secs(60));
+        assert_eq!(panicked, Ok(true), "the read hung or did not panic");
+    }
+
     #[test]
     fn both_readers_join_the_same_broken_lines_whoever_parses_them() {
         // Broken lines, lines in three pieces, lines cut short, in every order, many times

@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, Read};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Condvar, Mutex, MutexGuard, PoisonError, TryLockError};
 
 use crate::logs::event::{Event, Parsed};
@@ -33,6 +34,9 @@ pub(super) enum HandOff {
     WhenFree,
     Always,
     Never,
+    /// Always, and the helper panics at its first piece (a test of the reader not waiting for
+    /// a helper that is gone).
+    HelperPanics,
 }
 
 impl Diagnosis {
@@ -67,14 +71,21 @@ impl Diagnosis {
                 joined: 0,
             }),
             spent: Mutex::new(Vec::new()),
+            helper_gone: AtomicBool::new(false),
         };
         let result = std::thread::scope(|scope| {
             let (hand, handed) = mpsc::sync_channel::<(u64, Given)>(HANDED);
             let (give_back, given_back) = mpsc::channel::<Vec<u8>>();
             let shared = &shared;
             scope.spawn(move || {
+                // Also when it panics: the reader then stops waiting for its pieces.
+                let _gone = HelperGone(shared);
                 let mut parser = Parser::default();
                 for (number, given) in handed {
+                    assert!(
+                        hand_off != HandOff::HelperPanics,
+                        "the helper panics, as asked"
+                    );
                     let batch = parser.whole(&given, shared);
                     let _ = give_back.send(given.bytes);
                     shared.deliver(number, batch);
@@ -102,7 +113,9 @@ impl Diagnosis {
                     Ok(given) => {
                         let mine = match hand_off {
                             HandOff::Never => Some(given),
-                            HandOff::Always => hand.send((pieces, given)).err().map(|e| e.0 .1),
+                            HandOff::Always | HandOff::HelperPanics => {
+                                hand.send((pieces, given)).err().map(|e| e.0 .1)
+                            }
                             HandOff::WhenFree => match hand.try_send((pieces, given)) {
                                 Ok(()) => None,
                                 Err(
@@ -120,7 +133,11 @@ impl Diagnosis {
                     Err(()) => Some(reading.take(at_end, shared)),
                 };
                 if let Some(batch) = batch {
-                    shared.wait_for_room();
+                    if !shared.wait_for_room() {
+                        // The helper panicked with a piece the story waits for: the scope
+                        // panics with it once this returns.
+                        return Ok(());
+                    }
                     shared.deliver(pieces, batch);
                 }
                 pieces += 1;
@@ -231,6 +248,19 @@ struct Shared<'s> {
     room: Condvar,
     telling: Mutex<Telling<'s>>,
     spent: Mutex<Vec<Batch>>,
+    /// The helper thread has ended (set with `ready` locked, and `room` signalled).
+    helper_gone: AtomicBool,
+}
+
+/// Marks the helper gone when it is dropped: when the helper ends, or unwinds from a panic.
+struct HelperGone<'a, 's>(&'a Shared<'s>);
+
+impl Drop for HelperGone<'_, '_> {
+    fn drop(&mut self) {
+        let _ready = lock(&self.0.ready);
+        self.0.helper_gone.store(true, Ordering::SeqCst);
+        self.0.room.notify_all();
+    }
 }
 
 /// The story, the number of the piece it waits for, the lines before it, and what the lines
@@ -254,15 +284,20 @@ impl Shared<'_> {
     }
 
     /// Waits while [`READY`] pieces wait for their turn (the one the story waits for is the
-    /// helper's: it tells them when it hands it over).
-    fn wait_for_room(&self) {
+    /// helper's: it tells them when it hands it over). `false` when the helper is gone while
+    /// they wait: the piece they wait for will never come.
+    fn wait_for_room(&self) -> bool {
         let mut ready = lock(&self.ready);
         while ready.len() >= READY {
+            if self.helper_gone.load(Ordering::SeqCst) {
+                return false;
+            }
             ready = self
                 .room
                 .wait(ready)
                 .unwrap_or_else(PoisonError::into_inner);
         }
+        true
     }
 
     /// Hands over piece `number`'s parsed lines, and tells the pieces ready in turn unless the
