@@ -30,6 +30,14 @@ impl Numbered {
             })
             .collect()
     }
+
+    /// The element a 7906 to 7975 reads its load from in `XMLDefault.cnf.xml`.
+    pub fn of_java(model: JavaModel) -> Numbered {
+        Numbered {
+            element: model.xml_default_element(),
+            model: model.xml_default_model(),
+        }
+    }
 }
 
 /// A complete minimal file naming `load` for each phone of `model`.

@@ -82,10 +82,7 @@ fn numbered(phones: &Phones) -> Vec<Numbered> {
     phones
         .models
         .iter()
-        .map(|m| Numbered {
-            element: m.xml_default_element(),
-            model: m.xml_default_model(),
-        })
+        .map(|m| Numbered::of_java(*m))
         .collect()
 }
 

@@ -450,10 +450,7 @@ pub fn render(
     let default = name == xml::FILE_NAME;
     let numbered: Vec<Numbered> = match (default, JavaModel::find(model)) {
         (false, _) => Vec::new(),
-        (true, Some(m)) => vec![Numbered {
-            element: m.xml_default_element(),
-            model: m.xml_default_model(),
-        }],
+        (true, Some(m)) => vec![Numbered::of_java(m)],
         (true, None) => return Err(format!("`{model}` is not a 7906 to 7975 model")),
     };
     Ok(match user {
