@@ -116,13 +116,13 @@ fn known(matrix: &Matrix, text: &str, flag: &'static str) -> Result<String, Erro
         .to_string())
 }
 
-/// One phone of `--phones` or `--phones-file`: its MAC, target and hint, and the 7906 to 7975
-/// model of a phone walked by its family's stages (`model=`).
+/// One phone of `--phones` or `--phones-file`: its MAC, target and hint, and the walk of a 7906
+/// to 7975 walked by its family's stages (`model=`).
 fn phone_entry(
     matrix: &Matrix,
     text: &str,
     flag: &'static str,
-) -> Result<(String, Wanted, Option<String>), Error> {
+) -> Result<(String, Wanted, Option<FamilyWalk>), Error> {
     let mut words = text.split_whitespace();
     let first = words.next().unwrap_or_default();
     let (mac, target) = match first.split_once('=') {
@@ -157,23 +157,18 @@ fn phone_entry(
             "{flag}: a {java} is walked from the load it runs to its own target: MAC=LOAD from=LOAD model={model} (serve does not place a 7906 to 7975 by its requests alone)"
         )));
     };
-    let walk = FamilyWalk::new(matrix, model, from, target)
+    let walk = FamilyWalk::new(matrix, &java.model.to_ascii_lowercase(), from, target)
         .map_err(|why| usage(format!("{flag}: {why}")))?;
-    let start = walk.loads[0].clone();
-    let model = java.model.to_ascii_lowercase();
-    Ok((
-        mac,
-        (Some(walk.target().to_string()), Some(start)),
-        Some(model),
-    ))
+    let wanted = (Some(walk.target().to_string()), Some(walk.loads[0].clone()));
+    Ok((mac, wanted, Some(walk)))
 }
 
 /// The managed phones (MAC -> target and hint), every target asked for, and the 7906 to 7975
-/// models of the phones walked by their family's stages.
+/// walks of the phones walked by their family's stages.
 type Phones = (
     BTreeMap<String, Wanted>,
     Vec<Target>,
-    BTreeMap<String, String>,
+    BTreeMap<String, FamilyWalk>,
 );
 
 /// A target the user asked for.
@@ -297,7 +292,7 @@ impl Args {
             return Err(usage("give --to LOAD"));
         };
         let target = known(matrix, &to, "--to")?;
-        let (phones, targets, models) = self.roster(matrix, &to, &target)?;
+        let (phones, targets, family) = self.roster(matrix, &to, &target)?;
         if phones.is_empty() && !self.all {
             return Err(usage("name the phones to walk with --phones MAC[=LOAD],... or --phones-file FILE, or walk every phone with --all; any other client gets DIR as it is"));
         }
@@ -321,7 +316,7 @@ impl Args {
             phones,
             all: self.all,
             target,
-            models,
+            family,
         };
         let mut registry = Registry::new(knowledge, dir, roster);
         registry.state_path = Some(state_path.clone());
@@ -421,16 +416,16 @@ impl Args {
     /// target asked for: how the user wrote it, and how to write another instead.
     fn roster(&self, matrix: &Matrix, to: &str, target: &str) -> Result<Phones, Error> {
         let mut phones = BTreeMap::new();
-        let mut models = BTreeMap::new();
+        let mut family = BTreeMap::new();
         let mut targets: Vec<Target> = vec![Target {
             typed: format!("--to {to}"),
             instead: "--to ".into(),
             load: target.to_string(),
         }];
         for entry in &self.phones {
-            let (mac, value, model) = phone_entry(matrix, entry, "--phones")?;
-            if let Some(model) = model {
-                models.insert(mac.clone(), model);
+            let (mac, value, walk) = phone_entry(matrix, entry, "--phones")?;
+            if let Some(walk) = walk {
+                family.insert(mac.clone(), walk);
             } else if let Some(load) = &value.0 {
                 targets.push(Target {
                     typed: format!("--phones {entry}"),
@@ -448,10 +443,10 @@ impl Args {
                     continue;
                 }
                 let at = format!("{}:{}", Untrusted(path.display()), n + 1);
-                let (mac, value, model) = phone_entry(matrix, line, "--phones-file")
+                let (mac, value, walk) = phone_entry(matrix, line, "--phones-file")
                     .map_err(|e| usage(format!("{at}: {e}")))?;
-                if let Some(model) = model {
-                    models.insert(mac.clone(), model);
+                if let Some(walk) = walk {
+                    family.insert(mac.clone(), walk);
                 } else if let Some(load) = &value.0 {
                     targets.push(Target {
                         typed: format!("{at}: {line}"),
@@ -462,7 +457,7 @@ impl Args {
                 phones.insert(mac, value);
             }
         }
-        Ok((phones, targets, models))
+        Ok((phones, targets, family))
     }
 
     /// Serves until a signal: the view on its thread, the server on this one; the summary. The

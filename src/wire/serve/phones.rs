@@ -26,9 +26,9 @@ pub struct Roster {
     pub all: bool,
     /// The target of `--to`.
     pub target: String,
-    /// MAC -> the 7906 to 7975 model (`7961`) of a phone walked by its family's stages
-    /// (`model=` in the phones file).
-    pub models: BTreeMap<String, String>,
+    /// MAC -> the walk of a 7906 to 7975 walked by its family's stages (`model=` in the phones
+    /// file), planned once when the roster is read.
+    pub family: BTreeMap<String, FamilyWalk>,
 }
 
 impl Roster {

@@ -30,7 +30,6 @@ use crate::knowledge::firmware::{is_firmware, is_image};
 use crate::wire::serve::answers::Managed;
 use crate::wire::serve::directory::{Directory, Opened};
 use crate::wire::serve::events::{Event, Kind, Message, State};
-use crate::wire::serve::family_walk::FamilyWalk;
 use crate::wire::serve::files::relative_name;
 use crate::wire::serve::neighbours;
 pub use crate::wire::serve::now::Now;
@@ -405,7 +404,7 @@ impl<'m, D: Directory> Registry<'m, D> {
             None => self.new_phone(mac, &target, hint.clone(), Some(from)),
         };
         if phone.family.is_none() && phone.history.is_empty() {
-            self.walk_family(&mut phone, &target, hint.as_deref());
+            self.walk_family(&mut phone);
         }
         phone.address = Some(from.to_string());
         phone.last_seen_ms = self.now.wall_ms;
@@ -555,18 +554,15 @@ impl<'m, D: Directory> Registry<'m, D> {
         }
     }
 
-    /// A managed phone the roster gives a 7906 to 7975 model: walked by its family's stages
-    /// from the load the phones file names (checked at start).
-    fn walk_family(&mut self, phone: &mut Phone, target: &str, hint: Option<&str>) {
-        let Some(model) = self.roster.models.get(&phone.mac) else {
+    /// A managed phone the roster walks by its family's stages (`model=`): its walk, planned
+    /// when the roster was read, from the load the phones file names.
+    fn walk_family(&mut self, phone: &mut Phone) {
+        let Some(walk) = self.roster.family.get(&phone.mac) else {
             return;
         };
-        let from = hint.unwrap_or(target);
-        if let Ok(walk) = FamilyWalk::new(self.knowledge.matrix, model, from, target) {
-            phone.placement = placement::Placement::new(Vec::new());
-            phone.model = JavaModel::find(model).map(|m| m.to_string());
-            phone.family = Some(walk);
-        }
+        phone.placement = placement::Placement::new(Vec::new());
+        phone.model = JavaModel::find(&walk.model).map(|m| m.to_string());
+        phone.family = Some(walk.clone());
     }
 
     /// Time passes: a phone quiet for [`QUIET_MS`] whose boot only its target ends that way is

@@ -5,6 +5,7 @@ use super::*;
 use crate::knowledge::family::JavaLoad;
 use crate::knowledge::Builtin;
 use crate::phone::boot::java::JavaResult;
+use crate::wire::serve::family_walk::FamilyWalk;
 use crate::wire::serve::memory::family::JavaHandset;
 
 const MAC: &str = "0018B9000061";
@@ -155,7 +156,8 @@ fn mixed_bench_with(matrix: &Matrix, own_sep: bool, edit: impl FnOnce(&mut Memor
     roster
         .phones
         .insert(MAC.into(), (Some(TO.into()), Some(FROM.into())));
-    roster.models.insert(MAC.into(), "7961".into());
+    let walk = FamilyWalk::new(matrix, "7961", FROM, TO).unwrap();
+    roster.family.insert(MAC.into(), walk);
     roster
         .phones
         .insert("0018B9000060".into(), (None, Some("P0S3-06-3-00".into())));
