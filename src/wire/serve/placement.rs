@@ -485,14 +485,16 @@ impl Placement {
         target: &str,
         manifest: &dyn Fn(&str) -> bool,
     ) -> Option<String> {
-        if self.candidates.len() > 1 {
-            // A step some load of them may take safely: the next boot aims at it when none is
-            // left that may not; until then, name one of those per boot.
-            if let Some(blockers) = aim::blockers(k, &self.candidates, target) {
-                let unprobed = blockers.iter().find(|c| !self.probed.contains(c));
-                if unprobed.is_some() || blockers.is_empty() {
-                    return unprobed.cloned();
-                }
+        if let [] | [_] = self.candidates.as_slice() {
+            // Placed: every answer is its own, and there is nothing to tell apart.
+            return None;
+        }
+        // A step some load of them may take safely: the next boot aims at it when none is left
+        // that may not; until then, name one of those per boot.
+        if let Some(blockers) = aim::blockers(k, &self.candidates, target) {
+            let unprobed = blockers.iter().find(|c| !self.probed.contains(c));
+            if unprobed.is_some() || blockers.is_empty() {
+                return unprobed.cloned();
             }
         }
         // An image was held back by loads whose plans differ: ask one of them per boot whether
@@ -501,7 +503,7 @@ impl Placement {
             .dissenters
             .iter()
             .find(|c| !self.probed.contains(c) && self.candidates.contains(c));
-        if dissenter.is_some() || self.candidates.len() <= 1 {
+        if dissenter.is_some() {
             return dissenter.cloned();
         }
         // Loads that look alike on the wire and held nothing back: name each in turn whose
@@ -737,7 +739,10 @@ impl Placement {
                         .iter()
                         .filter_map(|c| aim::destination(&k.proposal(c, target), target)),
                 );
-                let aim = (self.probe.is_none() && candidates.len() > 1)
+                // (Two candidates at least: the expected load alone is told apart above.)
+                let aim = self
+                    .probe
+                    .is_none()
                     .then(|| aim::safe_for_all(k, candidates, &options, target))
                     .flatten();
                 let lead = match &aim {

@@ -672,6 +672,15 @@ fn the_blockers_are_the_loads_that_may_not_take_the_best_step() {
     );
     p.candidates = apps.clone();
     assert_eq!(p.next_probe(&k, target, &manifest), None);
+    // One load left is placed: never named to see whether the phone runs it, even where it
+    // held an image back or the directory holds its .loads (a load with no path to the
+    // target, so no step and no blockers either).
+    let nowhere = "P0030301MFG2";
+    p.candidates = strings(&[target]);
+    p.dissenters = strings(&[target]);
+    assert_eq!(p.next_probe(&k, nowhere, &manifest), None);
+    p.dissenters.clear();
+    assert_eq!(p.next_probe(&k, nowhere, &manifest), None);
     // A safe jump's files, in any letter case; none for an unsafe one.
     assert!(aim::fetched_on_the_way(
         &k,
