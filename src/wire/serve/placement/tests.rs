@@ -905,3 +905,35 @@ fn a_boot_that_may_run_any_ual_load_names_no_load_and_parts_them_by_protocol() {
     );
     assert!(!p.named_nothing);
 }
+
+/// The costs behind the aim and the blockers, each on a case where another reading of the rule
+/// would choose otherwise.
+#[test]
+fn an_aim_costs_its_extra_power_cycles_and_ties_go_to_the_earlier_step() {
+    let matrix = Matrix::builtin().unwrap();
+    let k = Knowledge::new(&matrix, None);
+    let target = "P0S3-08-11-00";
+    let factory = "P0030301MFG2";
+    // A jump off a phone's own plan: the boot that takes it, then the plan from there, against
+    // its own 3 stages (SIP 4.4 has 3 to go, SIP 2.2 has 4).
+    assert_eq!(k.stages(factory, target), Some(3));
+    assert_eq!(aim::extra(&k, factory, "P0S3-04-4-00", target), Some(1));
+    assert_eq!(aim::extra(&k, factory, "P0S30202", target), Some(2));
+    // Two steps that cost the same: the earlier of them, either way round.
+    let (a, b) = ("P00305000301", "P00307020300");
+    let one = strings(&[factory]);
+    assert_eq!(aim::extra(&k, factory, a, target), Some(0));
+    assert_eq!(aim::extra(&k, factory, b, target), Some(0));
+    let safe = |options: &[&str]| aim::safe_for_all(&k, &one, &strings(options), target);
+    assert_eq!(safe(&[a, b]).as_deref(), Some(a));
+    assert_eq!(safe(&[b, a]).as_deref(), Some(b));
+    // Blockers: as few as may be, then the cheaper step (P0S3-08-11-00 costs nothing more, SIP
+    // 6.3 costs 2), then the earlier one (each blocked by one load, at no cost).
+    let three = strings(&[factory, "P0030702T023", "P0S3-07-2-00"]);
+    assert_eq!(aim::blockers(&k, &three, target), Some(strings(&[factory])));
+    let two = strings(&[factory, "P0030702T023"]);
+    assert_eq!(
+        aim::blockers(&k, &two, target),
+        Some(strings(&["P0030702T023"]))
+    );
+}
