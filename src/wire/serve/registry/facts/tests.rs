@@ -522,3 +522,27 @@ fn a_fact_that_the_requests_contradict_loses() {
         "{walk:?}"
     );
 }
+
+#[test]
+fn only_a_fact_heard_while_a_stage_is_fetched_waits_for_that_boot_to_end() {
+    let matrix = Matrix::builtin().unwrap();
+    let mut b = bench(&matrix, false);
+    let mac = "0018B9000001";
+    b.registry.roster.phones.insert(mac.into(), (None, None));
+    // After MGCP 7.7's stage to SCCP 7.2(3): the next boot must show it.
+    let (to, left) = ("P00307020300", "P0M3-07-7-00");
+    let mut phone = Phone::new(mac, TARGET, vec![to.into(), left.into()]);
+    phone.placement.expected = Some(to.into());
+    phone.placement.left = vec![left.into()];
+    b.registry.phones.insert(mac.into(), phone);
+    // A frame naming the load it left narrows nothing and is not kept: at a later boot's end
+    // it would be stale.
+    assert!(!b.registry.fact(b.now, &cdp(mac, false, left)));
+    assert!(b.registry.heard_after_stage.is_empty());
+    // While a boot fetches a stage's firmware, the last frame heard is kept for that boot's end.
+    let phone = b.registry.phones.get_mut(mac).unwrap();
+    phone.placement.sent = vec![format!("{to}.loads")];
+    assert!(!b.registry.fact(b.now, &cdp(mac, false, left)));
+    let kept: Vec<&String> = b.registry.heard_after_stage.keys().collect();
+    assert_eq!(kept, [mac]);
+}
