@@ -150,3 +150,6 @@ pub(super) fn fetched_on_the_way(k: &Knowledge, load: &str, aim: &str, name: &st
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests;

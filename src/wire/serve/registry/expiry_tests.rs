@@ -1,11 +1,12 @@
 //! Phones never placed expire under `--all` (issue 23): a flood of made-up MACs holds
 //! [`MAX_ALL_PHONES`] only for a while, never a named phone or one on its way; and the addresses
-//! whose MAC serve remembers stay bounded.
+//! whose MAC serve remembers stay bounded; past its cap, `--all` walks no new MAC.
 
 use super::*;
 use crate::knowledge::matrix::Matrix;
 use crate::knowledge::Builtin;
-use crate::wire::serve::memory::{Bench, Memory};
+use crate::wire::serve::events::Kind;
+use crate::wire::serve::memory::{Bench, Memory, REQUEST_MS};
 use crate::wire::serve::phones::StageRecord;
 
 const TARGET: &str = "P0S3-08-11-00";
@@ -169,4 +170,66 @@ fn the_addresses_whose_mac_serve_remembers_stay_bounded() {
     }
     let last = client(3 * ADDRESSES - 1).address.ip();
     assert!(bench.registry.by_ip.contains_key(&last), "the newest kept");
+}
+
+#[test]
+fn all_walks_at_most_its_cap_of_new_macs_and_always_the_phones_named() {
+    let matrix = Matrix::builtin().unwrap();
+    let mut bench = bench(&matrix, true);
+    let named = "0018B9000001";
+    bench
+        .registry
+        .roster
+        .phones
+        .insert(named.into(), (None, None));
+    let client = |n: usize, mac: &str| {
+        let address = SocketAddr::new(
+            IpAddr::V4(core::net::Ipv4Addr::new(
+                10,
+                1,
+                (n / 250) as u8,
+                (n % 250) as u8 + 1,
+            )),
+            50_000,
+        );
+        Client {
+            lease: Some(mac.into()),
+            ..Client::at(address)
+        }
+    };
+    let read = |bench: &mut Bench, n: usize, mac: &str| {
+        bench.advance(REQUEST_MS);
+        let (_, tag) = bench
+            .registry
+            .read(bench.now, &client(n, mac), "OS79XX.TXT");
+        bench.apply();
+        tag.managed
+    };
+    for n in 0..MAX_ALL_PHONES {
+        assert!(read(&mut bench, n, &format!("0018B9{:06X}", 0x10_0000 + n)));
+    }
+    // One more made-up MAC: the directory as it is, and nothing kept of it.
+    assert!(!read(&mut bench, MAX_ALL_PHONES, "0018B9FFFFF0"));
+    assert_eq!(bench.registry.phones.len(), MAX_ALL_PHONES);
+    let last = bench
+        .events
+        .iter()
+        .rfind(|e| e.event == Kind::Request)
+        .unwrap();
+    assert_eq!(last.mac.as_deref(), Some("0018B9FFFFF0"));
+    assert!(!last.managed);
+    // Answered as the directory has it (the catalogue's OS79XX.TXT), not held back as a MAC
+    // serve has not learnt yet would be.
+    let made_up = Some("0018B9FFFFF0");
+    let answers: Vec<Kind> = bench
+        .events
+        .iter()
+        .filter(|e| e.mac.as_deref() == made_up && e.event != Kind::Request)
+        .map(|e| e.event)
+        .collect();
+    assert!(!answers.contains(&Kind::NotFound), "{answers:?}");
+    // A phone of the phones file is walked all the same, and one already walked still is.
+    assert!(read(&mut bench, MAX_ALL_PHONES + 1, named));
+    assert!(read(&mut bench, 0, &format!("0018B9{:06X}", 0x10_0000)));
+    assert_eq!(bench.registry.phones.len(), MAX_ALL_PHONES + 1);
 }
