@@ -11,7 +11,6 @@
 use std::collections::HashMap;
 
 use crate::knowledge::family::manifest_components;
-use crate::knowledge::matrix::Matrix;
 use crate::tftp_root::root::to_rename;
 use crate::tftp_root::TftpRoot;
 
@@ -153,20 +152,11 @@ impl LoadFiles {
     }
 }
 
-/// The components the catalogue names for `load` (`SCCP41.9-4-2SR3-1S`), in manifest order:
-/// none when it does not name them. Every command passes them to [`load_files`].
-pub fn catalogued(matrix: &Matrix, load: &str) -> Vec<String> {
-    matrix
-        .families
-        .load(load)
-        .map(|l| l.files.clone())
-        .unwrap_or_default()
-}
-
 /// The files of `load` (`SCCP41.9-4-2SR3-1S`) and of the term files `terms`, read through
 /// `read` in the order a phone would: the manifest, its components, the term files, then the
 /// components only a term file lists. `catalogued` are the components the catalogue names
-/// (empty when it does not), used when the manifest is missing or lists none.
+/// (`matrix.families.components(load)`, empty when it does not), used when the manifest is
+/// missing or lists none.
 pub fn load_files<E>(
     load: &str,
     catalogued: &[String],

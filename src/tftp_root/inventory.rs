@@ -159,7 +159,7 @@ fn family_loads(
             })
             .cloned()
             .collect();
-        let catalogued = family::catalogued(matrix, load.name());
+        let catalogued = matrix.families.components(load.name());
         let files = family::in_root(root, load.name(), &catalogued, &term_files);
         // A `.LOADS` is not the `.loads` a phone asks for: it is missing, to rename.
         let mut present: Vec<String> = files

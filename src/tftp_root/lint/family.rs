@@ -105,7 +105,7 @@ impl Linter<'_> {
         let files = family::in_root(
             self.root,
             entry.load.name(),
-            &family::catalogued(self.matrix, entry.load.name()),
+            &self.matrix.families.components(entry.load.name()),
             &[],
         );
         let missing = match files.listed {
@@ -189,7 +189,7 @@ impl Linter<'_> {
             .names()
             .find_map(|name| match JavaFile::parse(name) {
                 Some(JavaFile::Manifest(load)) if name == format!("{}.loads", load.name()) => {
-                    let catalogued = family::catalogued(self.matrix, load.name());
+                    let catalogued = self.matrix.families.components(load.name());
                     let files = family::in_root(self.root, load.name(), &catalogued, &terms);
                     (files.terms.first()?.is == TermIs::Own).then_some(load)
                 }

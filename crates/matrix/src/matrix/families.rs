@@ -171,6 +171,12 @@ impl Families {
         self.loads.iter().find(|l| l.id.name() == name)
     }
 
+    /// The components the catalogue names for the load of this name (`SCCP41.9-4-2SR3-1S`), in
+    /// manifest order: none when it does not name them.
+    pub fn components(&self, name: &str) -> Vec<String> {
+        self.load(name).map(|l| l.files.clone()).unwrap_or_default()
+    }
+
     /// A caution's text with its evidence keys after it: `... [TP-CUCM, DUDEK]`.
     pub fn caution(&self, id: &str) -> Option<String> {
         let caution = self.cautions.iter().find(|c| c.id == id)?;

@@ -163,8 +163,7 @@ pub(super) fn stage(
     to: &JavaLoad,
     rule: &FamilyRule,
 ) -> FamilyStage {
-    let catalogued = matrix.families.load(to.name());
-    let components = catalogued.map(|l| l.files.clone()).unwrap_or_default();
+    let components = matrix.families.components(to.name());
     let known = components.len() == Component::ALL.len();
     let mut firmware = vec![format!("{to}.loads")];
     firmware.extend(components);
