@@ -401,7 +401,7 @@ impl<'m, D: Directory> Registry<'m, D> {
     ) -> Serve<D::File> {
         let mut phone = match self.phones.remove(mac) {
             Some(phone) => phone,
-            None => self.new_phone(mac, &target, hint.clone(), Some(from)),
+            None => self.new_phone(mac, &target, hint, Some(from)),
         };
         if phone.family.is_none() && phone.history.is_empty() {
             self.walk_family(&mut phone);

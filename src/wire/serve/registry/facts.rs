@@ -310,12 +310,16 @@ impl<D: Directory> Registry<'_, D> {
         let Some(fact) = self.heard_after_stage.remove(&phone.mac) else {
             return;
         };
-        let universe = self.knowledge.universe();
-        let matrix = self.knowledge.matrix;
-        let loader = |name: &str| matrix.by_name(name).and_then(|l| l.loader.clone());
-        if shows_stage_taken(phone, &announced(&universe, &loader, &fact)) {
+        if shows_stage_taken(phone, &self.named_by(&fact)) {
             self.apply_fact(phone, &fact);
         }
+    }
+
+    /// The catalogue's loads `fact` says a phone may run ([`announced`]).
+    fn named_by(&self, fact: &Fact) -> Vec<String> {
+        let matrix = self.knowledge.matrix;
+        let loader = |name: &str| matrix.by_name(name).and_then(|l| l.loader.clone());
+        announced(&self.knowledge.universe(), &loader, fact)
     }
 
     fn take(&mut self, mut phone: Phone, fact: &Fact) -> bool {
@@ -339,10 +343,7 @@ impl<D: Directory> Registry<'_, D> {
             applied.model = phone.model.as_ref() != Some(&model);
             phone.model = Some(model);
         }
-        let universe = self.knowledge.universe();
-        let matrix = self.knowledge.matrix;
-        let loader = |name: &str| matrix.by_name(name).and_then(|l| l.loader.clone());
-        let named = announced(&universe, &loader, fact);
+        let named = self.named_by(fact);
         let stage_taken = shows_stage_taken(phone, &named);
         if !stage_taken && !fact_may_narrow(phone) {
             let placement = &phone.placement;
