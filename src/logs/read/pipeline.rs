@@ -36,6 +36,7 @@ pub(super) enum HandOff {
     Never,
     /// Always, and the helper panics at its first piece (a test of the reader not waiting for
     /// a helper that is gone).
+    #[cfg(test)]
     HelperPanics,
 }
 
@@ -82,6 +83,7 @@ impl Diagnosis {
                 let _gone = HelperGone(shared);
                 let mut parser = Parser::default();
                 for (number, given) in handed {
+                    #[cfg(test)]
                     assert!(
                         hand_off != HandOff::HelperPanics,
                         "the helper panics, as asked"
@@ -113,7 +115,9 @@ impl Diagnosis {
                     Ok(given) => {
                         let mine = match hand_off {
                             HandOff::Never => Some(given),
-                            HandOff::Always | HandOff::HelperPanics => {
+                            HandOff::Always => hand.send((pieces, given)).err().map(|e| e.0 .1),
+                            #[cfg(test)]
+                            HandOff::HelperPanics => {
                                 hand.send((pieces, given)).err().map(|e| e.0 .1)
                             }
                             HandOff::WhenFree => match hand.try_send((pieces, given)) {
