@@ -14,21 +14,6 @@ use crate::knowledge::family::manifest_components;
 use crate::tftp_root::root::to_rename;
 use crate::tftp_root::TftpRoot;
 
-/// The most components one `.loads` or term file may list (a real one lists about 5 to 10):
-/// beyond it the file is read as not a manifest, listing none, so a hostile file cannot make a
-/// command ask a server for millions of files.
-pub const MAX_COMPONENTS: usize = 64;
-
-/// The components `text` lists as a manifest: none when it lists more than [`MAX_COMPONENTS`].
-fn listed_in(text: &str) -> Vec<String> {
-    let list = manifest_components(text);
-    if list.len() > MAX_COMPONENTS {
-        Vec::new()
-    } else {
-        list
-    }
-}
-
 /// What the caller found of one file it was asked to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Seen {
@@ -167,7 +152,7 @@ pub fn load_files<E>(
     let seen = read(&name, Want::Text)?;
     let manifest = File::of(&name, &seen);
     let (listed, names) = match seen {
-        Seen::There(text) => match listed_in(&text.unwrap_or_default()) {
+        Seen::There(text) => match manifest_components(&text.unwrap_or_default()) {
             list if list.is_empty() => (Listed::EmptyManifest, catalogued.to_vec()),
             list => (Listed::Manifest, list),
         },
@@ -203,7 +188,7 @@ fn read_terms<E>(
         let seen = read(term, Want::Text)?;
         let file = File::of(term, &seen);
         let listed = match seen {
-            Seen::There(text) => Some(listed_in(&text.unwrap_or_default())),
+            Seen::There(text) => Some(manifest_components(&text.unwrap_or_default())),
             Seen::Absent(_) => None,
         };
         let is = match &listed {

@@ -521,14 +521,26 @@ impl JavaFile {
 
 /// The component names a `.loads` manifest lists, in order and trimmed (in Cisco's files the
 /// lines end in CR LF, some after a space, below a signed binary header).
+///
+/// A file listing more than [`MAX_COMPONENTS`] is read as no manifest: it lists none, so that a
+/// hostile file cannot make a command, serve or the phone model ask for millions of files.
 pub fn manifest_components(manifest: &str) -> Vec<String> {
-    manifest
+    let list: Vec<String> = manifest
         .split(['\n', '\r'])
         .map(str::trim)
         .filter(|line| !line.starts_with('#') && line.to_ascii_lowercase().ends_with(".sbn"))
+        .take(MAX_COMPONENTS + 1)
         .map(str::to_string)
-        .collect()
+        .collect();
+    if list.len() > MAX_COMPONENTS {
+        Vec::new()
+    } else {
+        list
+    }
 }
+
+/// The most components one `.loads` or term file may list (a real one lists about 5 to 10).
+pub const MAX_COMPONENTS: usize = 64;
 
 #[cfg(test)]
 mod tests;

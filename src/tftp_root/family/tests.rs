@@ -1,4 +1,5 @@
 use super::*;
+use crate::knowledge::family::MAX_COMPONENTS;
 
 const LOAD: &str = "SCCP41.8-5-2S";
 const OWN: &str = "jar41sccp.8-5-2.sbn\r\ncnu41.8-5-2.sbn\r\n";

@@ -243,3 +243,14 @@ fn every_file_of_a_package_is_named() {
         assert_eq!(JavaFile::parse(other), None, "{other}");
     }
 }
+
+#[test]
+fn a_manifest_listing_more_than_the_cap_lists_none() {
+    let list = |n: usize| -> String { (0..n).map(|i| format!("cnu41.{i}.sbn\r\n")).collect() };
+    assert_eq!(
+        manifest_components(&list(MAX_COMPONENTS)).len(),
+        MAX_COMPONENTS
+    );
+    assert!(manifest_components(&list(MAX_COMPONENTS + 1)).is_empty());
+    assert!(manifest_components(&list(1_000_000)).is_empty());
+}
