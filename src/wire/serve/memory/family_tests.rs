@@ -321,4 +321,9 @@ fn a_7961g_told_a_load_it_does_not_run_is_held_not_flashed() {
         .all(|r| r.answer != "served" || !r.file.ends_with(".sbn")));
     let why = failed_why(&bench);
     assert!(why.starts_with("serve cannot place it: no load it may run (SCCP41.8-3-1S) asks for ITLSEP0018B9000061.tlv here"), "{why}");
+    // Its line names a model and a load already: the advice is to correct it, not to add one.
+    assert!(
+        why.ends_with("the phones file's from= or model= for it does not fit the phone: read its load off the phone (Settings > Model Information), correct the line, run phoneup serve --forget 0018B9000061 (with the same --state) and start serve again"),
+        "{why}"
+    );
 }

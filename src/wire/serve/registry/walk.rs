@@ -12,7 +12,7 @@ use crate::wire::serve::directory::{Directory, Opened};
 use crate::wire::serve::events::{Event, Kind, State};
 use crate::wire::serve::family_walk::{self, Asked, Ended, Reply};
 use crate::wire::serve::phones::{Phone, StageRecord};
-use crate::wire::serve::registry::{Registry, Serve, HELD_BACK, HELD_FAILED, HELD_UNPLACED};
+use crate::wire::serve::registry::{Registry, Serve, HELD_BACK, HELD_UNPLACED};
 
 impl<D: Directory> Registry<'_, D> {
     /// The answer to one request of a walked 7906 to 7975.
@@ -53,12 +53,12 @@ impl<D: Directory> Registry<'_, D> {
         let (serve, asked) = match walk.request(matrix, mac, name) {
             Reply::Lost => {
                 let why = format!(
-                    "serve cannot place it: no load it may run ({}) asks for {name} here; name its load in the phones file (MAC=TARGET from=LOAD model=MODEL)",
-                    walk.candidates.join(", ")
+                    "serve cannot place it: no load it may run ({}) asks for {name} here; {}",
+                    walk.candidates.join(", "),
+                    line_to_check(mac)
                 );
                 self.fail(phone, from, why);
-                self.note = Some("held since phone_failed".into());
-                return Serve::HeldBack(HELD_FAILED);
+                return self.held(requested, name, Managed::of(name, mac));
             }
             Reply::Config(load) => {
                 let user = match self.dir.open(name, false) {
@@ -181,14 +181,21 @@ impl<D: Directory> Registry<'_, D> {
             }
             Ended::Fruitless => {
                 let why = format!(
-                    "serve cannot place it: after {} boots its requests still fit {}; name its load in the phones file (MAC=TARGET from=LOAD model=MODEL)",
+                    "serve cannot place it: after {} boots its requests still fit {}; {}",
                     family_walk::MAX_FRUITLESS,
-                    walk.candidates.join(", ")
+                    walk.candidates.join(", "),
+                    line_to_check(&phone.mac)
                 );
                 self.fail(phone, from, why);
             }
         }
     }
+}
+
+/// What a walked phone serve cannot place asks of the person: its phones-file line already names
+/// a model and a load (serve walks a 7906 to 7975 only then), so one of them is wrong.
+fn line_to_check(mac: &str) -> String {
+    format!("the phones file's from= or model= for it does not fit the phone: read its load off the phone (Settings > Model Information), correct the line, run phoneup serve --forget {mac} (with the same --state) and start serve again")
 }
 
 /// The TFTP error text of a file held back from a walked phone: an image waits for its stage;
