@@ -366,9 +366,10 @@ pub enum JavaReads<'a> {
 }
 
 /// The load a Java-based phone's configuration file names for it (its configured load), as
-/// `lint`, `apply`, `probe` and the phone model read it: of two elements it could read, the
-/// first (the sources do not say which a phone takes; the phone model takes the first, and
-/// everything that judges a file follows it). An error when the file is not well-formed XML.
+/// `lint`, `apply`, `probe`, `serve` and the phone model read it: of two elements it could read,
+/// the first (the sources do not say which a phone takes; the phone model takes the first, and
+/// everything that judges a file follows it). An error when the file is not well-formed XML,
+/// which the phone model alone reads anyway ([`configured_load_leniently`]).
 pub fn configured_load(text: &str, reads: JavaReads) -> Result<Option<String>, String> {
     Ok(load_information_values(text, &reads.element())?
         .0
@@ -387,8 +388,9 @@ impl JavaReads<'_> {
 }
 
 /// [`configured_load`] as the phone model reads a file: one that is not well-formed XML is
-/// read leniently, the text of the first element it reads (no source says what a phone does
-/// with such a file; the phone model has always read it so).
+/// read leniently, the text of the first non-empty element it reads, as [`configured_load`] takes
+/// the first non-empty one of a well-formed file (no source says what a phone does with such a
+/// file; the phone model read it so before [`configured_load`] existed).
 pub fn configured_load_leniently(text: &str, reads: JavaReads) -> Option<String> {
     match configured_load(text, reads) {
         Ok(load) => load,
@@ -396,19 +398,23 @@ pub fn configured_load_leniently(text: &str, reads: JavaReads) -> Option<String>
     }
 }
 
-/// The text of the first element `<name>` (or `<name attr=...>`) in `xml`, trimmed, read
-/// without parsing.
+/// The text of the first non-empty element `<name>` (or `<name attr=...>`) in `xml`, trimmed,
+/// read without parsing.
 fn first_element(xml: &str, name: &str) -> Option<String> {
     let mut rest = xml;
     while let Some(at) = rest.find(&format!("<{name}")) {
         let after = &rest[at + name.len() + 1..];
+        rest = after;
         if after.starts_with('>') || after.starts_with(' ') {
             let open = after.find('>')?;
             let value = &after[open + 1..];
             let close = value.find('<')?;
-            return Some(value[..close].trim().to_string()).filter(|v| !v.is_empty());
+            let text = value[..close].trim();
+            if !text.is_empty() {
+                return Some(text.to_string());
+            }
+            rest = &value[close..];
         }
-        rest = after;
     }
     None
 }
@@ -739,5 +745,14 @@ mod read_tests {
             Ok(None)
         );
         assert!(configured_load("<device><loadInformation>x</device>", JavaReads::Own).is_err());
+        // Not well-formed: read leniently, the first non-empty element, as a well-formed file.
+        let broken = "<device><loadInformation></loadInformation><loadInformation>SIP41.Y</device>";
+        assert!(configured_load(broken, JavaReads::Own).is_err());
+        assert_eq!(
+            configured_load_leniently(broken, JavaReads::Own),
+            Some("SIP41.Y".into())
+        );
+        let empty = "<device><loadInformation> </loadInformation><loadInformation30018>";
+        assert_eq!(configured_load_leniently(empty, JavaReads::Own), None);
     }
 }
