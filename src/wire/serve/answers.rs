@@ -101,11 +101,15 @@ pub fn render(
     directive: &Directive,
     dir: &impl Directory,
 ) -> Result<Option<Vec<u8>>, String> {
-    render_over(file, name, directive, || {
-        dir.read_small(name)
-            .map(|bytes| String::from_utf8(bytes).map_err(|_| format!("{name} is not UTF-8 text")))
-            .transpose()
-    })
+    render_over(file, name, directive, || user_text(dir, name))
+}
+
+/// The user's own copy of `name` in DIR as text (`Ok(None)`: the user has none); an error when
+/// it is not UTF-8, which serve edits never.
+pub fn user_text(dir: &impl Directory, name: &str) -> Result<Option<String>, String> {
+    dir.read_small(name)
+        .map(|bytes| String::from_utf8(bytes).map_err(|_| format!("{name} is not UTF-8 text")))
+        .transpose()
 }
 
 /// [`render`] over the user's own copy of the file as `user` reads it (`Ok(None)`: the user has

@@ -288,6 +288,39 @@ fn a_walked_7961gs_own_sep_file_serve_may_not_read_is_refused_not_made_up() {
     );
 }
 
+/// A walked phone's own file that is not UTF-8 is not edited (a lossy copy would serve altered
+/// bytes): File not found, with a `stuck` event saying why, as for a 7940/7960.
+#[test]
+fn a_walked_7961gs_own_sep_file_that_is_not_utf8_is_not_edited() {
+    let matrix = Matrix::builtin().unwrap();
+    let sep = format!("SEP{MAC}.cnf.xml");
+    let mut bench = mixed_bench_with(&matrix, true, |dir| {
+        dir.insert(
+            &sep,
+            b"<device><loadInformation>\xff</loadInformation></device>".to_vec(),
+        )
+    });
+    let mut java = handset(FROM);
+    bench.power_cycle_java(&mut java, 1);
+    let stuck: Vec<&Event> = bench
+        .events
+        .iter()
+        .filter(|e| e.event == crate::wire::serve::events::Kind::Stuck)
+        .collect();
+    let why = format!("{sep} is not UTF-8 text: answered File not found instead");
+    assert!(
+        stuck
+            .iter()
+            .any(|e| e.file.as_deref() == Some(sep.as_str()) && e.why.as_deref() == Some(&why)),
+        "{:?}",
+        bench.events
+    );
+    let served_sep = bench.events.iter().any(|e| {
+        e.event == crate::wire::serve::events::Kind::Sent && e.file.as_deref() == Some(sep.as_str())
+    });
+    assert!(!served_sep, "{:?}", bench.events);
+}
+
 #[test]
 fn a_7961g_whose_stage_did_not_take_is_held_and_never_shown_the_next_image() {
     let matrix = Matrix::builtin().unwrap();

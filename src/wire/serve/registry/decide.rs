@@ -202,6 +202,17 @@ impl<D: Directory> Registry<'_, D> {
         }
     }
 
+    /// A managed file serve could not render from the user's copy (not UTF-8, not well-formed):
+    /// answered File not found, said in a `stuck` event, since the phone will loop on it.
+    pub(super) fn not_rendered(&mut self, mac: &str, from: SocketAddr, name: &str, why: &str) {
+        let why = format!("{why}: answered File not found instead");
+        self.note = Some(why.clone());
+        let event = Event::new(Kind::Stuck, Some(mac), from, true)
+            .file(name)
+            .why(why);
+        self.emit(event);
+    }
+
     pub(super) fn managed_answer(
         &mut self,
         managed: Option<Managed>,
@@ -252,12 +263,7 @@ impl<D: Directory> Registry<'_, D> {
                 (Serve::NotFound, missing(name))
             }
             Err(why) => {
-                let why = format!("{why}: answered File not found instead");
-                self.note = Some(why.clone());
-                let event = Event::new(Kind::Stuck, Some(&phone.mac), from, true)
-                    .file(name)
-                    .why(why);
-                self.emit(event);
+                self.not_rendered(&phone.mac, from, name, &why);
                 (Serve::NotFound, missing(name))
             }
         }

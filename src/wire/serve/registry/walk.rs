@@ -7,7 +7,7 @@
 use core::net::SocketAddr;
 
 use crate::knowledge::firmware::is_image;
-use crate::wire::serve::answers::Managed;
+use crate::wire::serve::answers::{self, Managed};
 use crate::wire::serve::directory::{Directory, Opened};
 use crate::wire::serve::events::{Event, Kind, State};
 use crate::wire::serve::family_walk::{self, Asked, Ended, Reply};
@@ -61,23 +61,18 @@ impl<D: Directory> Registry<'_, D> {
                 return self.held(requested, name, Managed::of(name, mac));
             }
             Reply::Config(load) => {
-                let user = match self.dir.open(name, false) {
-                    Opened::Refused { why } => {
-                        return Serve::Refused(why);
-                    }
-                    _ => self
-                        .dir
-                        .read_small(name)
-                        .map(|b| String::from_utf8_lossy(&b).into_owned()),
-                };
-                match family_walk::render(name, &load, &walk.model, user) {
+                if let Opened::Refused { why } = self.dir.open(name, false) {
+                    return Serve::Refused(why);
+                }
+                let user = answers::user_text(&self.dir, name);
+                match user.and_then(|user| family_walk::render(name, &load, &walk.model, user)) {
                     Ok(Some(bytes)) => {
                         let text = String::from_utf8_lossy(&bytes).into_owned();
                         (Serve::Bytes(bytes), asked(name, true, Some(text)))
                     }
                     Ok(None) => (Serve::NotFound, asked(name, false, None)),
                     Err(why) => {
-                        self.note = Some(format!("{why}: answered File not found instead"));
+                        self.not_rendered(mac, from, name, &why);
                         (Serve::NotFound, asked(name, false, None))
                     }
                 }
