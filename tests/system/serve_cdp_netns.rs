@@ -3,17 +3,16 @@
 //! boots over real UDP: every catalogue load is walked to P0S3-08-11-00 with `--all` and no load
 //! named anywhere, each phone announcing its load before each boot as a 7940 does (frames crafted
 //! by [`CdpFrame::phone_running`] from the field samples: voiphopper's, scapy's and voip-info's
-//! captures). A phone sitting in the bare UAL loader announces nothing (what it sends is
-//! unknown). Each load takes as many power cycles as the in-memory bench says
-//! (docs/serve-placement.md), and an application takes exactly its plan's stages (MGCP 7.7,
-//! SIP 3.0 and 2.2 too: the frame after a stage, heard before the phone asks for anything, shows
-//! the stage taken). Needs root; bounded.
+//! captures; a phone sitting in the bare UAL loader says `SEP<MAC>` and the loader's ID, as the
+//! 7940 at "Protocol Application Invalid" in voip-info's capture said `SEP…` and its load). Each
+//! load takes as many power cycles as the in-memory bench says (docs/serve-placement.md), and
+//! exactly its plan's stages (MGCP 7.7, SIP 3.0 and 2.2 too: the frame after a stage, heard
+//! before the phone asks for anything, shows the stage taken). Needs root; bounded.
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use phoneup::files::mac::Mac;
-use phoneup::knowledge::load_id::Kind;
 use phoneup::knowledge::matrix::Matrix;
 use phoneup::knowledge::phones::Model;
 use phoneup::knowledge::Builtin;
@@ -21,7 +20,6 @@ use phoneup::wire::cdp::{CdpFrame, CdpListener, Interface};
 use phoneup::wire::serve::memory::{Bench, Handset, Memory};
 use phoneup::wire::serve::phones::Roster;
 use phoneup::wire::serve::placement::{Knowledge, Proposal};
-use phoneup::LoadId;
 
 use super::bench::{bench_root, read_events, scratch, TARGET};
 use super::netns::{enter, ip, up, veth, Namespaces};
@@ -55,7 +53,7 @@ fn in_memory(matrix: &Matrix, from: &str) -> Option<usize> {
 }
 
 #[test]
-fn serve_hears_cdp_on_a_veth_pair_and_walks_each_announcing_load_in_its_stages() {
+fn serve_hears_cdp_on_a_veth_pair_and_walks_every_load_in_its_stages() {
     let tag = std::process::id() % 100_000;
     let (server_ns, phone_ns) = (format!("pu-cdps-{tag}"), format!("pu-cdpq-{tag}"));
     let mut guard = Namespaces::add(&[&server_ns, &phone_ns]);
@@ -121,8 +119,7 @@ fn serve_hears_cdp_on_a_veth_pair_and_walks_each_announcing_load_in_its_stages()
         table.push_str(&format!(
             "{from}: {stages} stages, {boots:?} power cycles, {expected:?} in memory\n"
         ));
-        let announces = LoadId::parse(from).unwrap().kind() == Kind::Application;
-        if *boots != expected || (announces && *boots != Some(stages)) {
+        if *boots != expected || *boots != Some(stages) {
             wrong.push(from.clone());
         }
     }
@@ -175,12 +172,10 @@ fn walk_every_load(
                 break;
             }
             let load = matrix.by_name(&running).unwrap();
-            if load.id.kind() == Kind::Application {
-                let frame = CdpFrame::phone_running(mac, load, Model::M7940);
-                socket.send(&frame.to_bytes()).unwrap();
-                // serve's loop takes it in within a tenth of a second.
-                std::thread::sleep(Duration::from_millis(300));
-            }
+            let frame = CdpFrame::phone_running(mac, load, Model::M7940);
+            socket.send(&frame.to_bytes()).unwrap();
+            // serve's loop takes it in within a tenth of a second.
+            std::thread::sleep(Duration::from_millis(300));
             let mut next = None;
             for _ in 0..3 {
                 next = power_cycle(phone_ns, &address, &mac.to_string(), &running);

@@ -46,7 +46,10 @@ impl PhoneSays {
     /// sample says `P003-08-2-00`, voiphopper's SIP profile `P003-08-8-00`). An SCCP
     /// application: `SEP<MAC>` and its own load ID (voip-info's 7940 capture `P00308000100`,
     /// voiphopper's SCCP profile `P00308000700`). Everything else: the load's own ID, `SIP`
-    /// for SIP applications and `SEP` otherwise, unsourced.
+    /// for SIP applications and `SEP` otherwise, unsourced. A bare loader so says `SEP<MAC>` and
+    /// its own ID: voip-info's capture is of a 7940 at "Protocol Application Invalid", its
+    /// application not started, so what a phone in its loader says is known for an SCCP
+    /// package only (whose loader and application share one ID).
     pub fn for_load(load: &Load) -> PhoneSays {
         let eighth = load.id.major() == Some(8);
         let (prefix, software, sourced) = match (load.id.kind(), load.id.protocol()) {

@@ -334,13 +334,11 @@ impl<'m> Bench<'m> {
 
     /// What `handset` announces in CDP as it boots: an SCCP or MGCP load its own ID from
     /// `SEP<MAC>`, a SIP application of the UAL era its package's loader ID from `SIP<MAC>`
-    /// (VOIPHOPPER), an older SIP image its own ID; a bare loader nothing.
+    /// (VOIPHOPPER), an older SIP image its own ID; a bare loader its own ID from `SEP<MAC>`, as
+    /// a 7940 whose application did not start announced its load (VI-FWISSUES).
     pub fn cdp(&self, handset: &Handset) -> Option<Fact> {
         let id = LoadId::parse(&handset.running).ok()?;
-        if id.kind() != Kind::Application {
-            return None;
-        }
-        let sip = id.protocol() == Some(Protocol::Sip);
+        let sip = id.kind() == Kind::Application && id.protocol() == Some(Protocol::Sip);
         let load = match self.registry.knowledge.matrix.by_name(&handset.running) {
             Some(l) if sip => l.loader.clone().unwrap_or_else(|| handset.running.clone()),
             _ => handset.running.clone(),

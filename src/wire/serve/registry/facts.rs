@@ -10,7 +10,13 @@
 //! that contradicts the load the phones file names (`from=`, before any stage) wins over it, with
 //! a `heard` event naming both. A SIP application of the UAL era announces its package's loader
 //! ID (`P003-08-x-00`, VOIPHOPPER), so `SIP<MAC>` with a loader ID means that package's SIP
-//! application.
+//! application. A phone whose application has not started announces `SEP<MAC>` with a load ID
+//! (VI-FWISSUES: a 7940 at "Protocol Application Invalid", `SEP…` with `P00308000100`), so
+//! `SEP<MAC>` with a loader ID means that bare loader. Should a SIP application's loader send
+//! the same early in a boot (not known), nothing unsafe follows: the one step the bare loader
+//! may take leads to that very application, and the requests then place the phone again. Read
+//! as "the loader or its application", a phone in the loader written down as the application
+//! (`from=`) would keep the application's steps, which are not safe from the loader.
 //!
 //! May use: what [`crate::wire::serve::registry`] may, and the readings of
 //! [`crate::wire::cdp::announcement`] and [`crate::wire::device_info::page`].

@@ -546,3 +546,66 @@ fn only_a_fact_heard_while_a_stage_is_fetched_waits_for_that_boot_to_end() {
     let kept: Vec<&String> = b.registry.heard_after_stage.keys().collect();
     assert_eq!(kept, [mac]);
 }
+
+/// Should a UAL-era SIP application's loader announce `SEP<MAC>` and the loader's ID early in
+/// each boot (not known), serve takes it for the bare loader, whose one step is that very
+/// application: every such phone still arrives at both targets, by steps `check` calls safe
+/// from the load it runs, in at most two power cycles more than its stages (one more than by
+/// its requests alone: the requests place it again).
+#[test]
+fn a_sip_application_announcing_its_loader_as_a_bare_loader_is_never_flashed_unsafely() {
+    let matrix = Matrix::builtin().unwrap();
+    let knowledge = crate::wire::serve::placement::Knowledge::new(&matrix, None);
+    let mut walked = 0;
+    for target in [TARGET, "P00308010200"] {
+        let roster = Roster {
+            all: true,
+            target: target.into(),
+            ..Roster::default()
+        };
+        let mut b = Bench::new(&matrix, Memory::catalogue(&matrix), roster);
+        for (n, load) in matrix.loads.iter().enumerate() {
+            let sip = load.id.kind() == Kind::Application
+                && load.id.protocol() == Some(crate::knowledge::load_id::Protocol::Sip);
+            let (Some(loader), true) = (load.loader.clone(), sip) else {
+                continue;
+            };
+            if load.name() == target {
+                continue;
+            }
+            let stages = match knowledge.proposal(load.name(), target) {
+                crate::wire::serve::placement::Proposal::Stage { stages, .. } => stages,
+                other => panic!("{}: {other:?}", load.name()),
+            };
+            let mut handset = Handset::new(n as u32, load.name());
+            let mut flashes = Vec::new();
+            let mut boots = None;
+            for cycle in 1..=stages + 3 {
+                let phase = cdp(&handset.mac, false, &loader);
+                b.registry.fact(b.now, &phase);
+                b.apply();
+                let before = handset.running.clone();
+                b.power_cycle(&mut handset, cycle);
+                if handset.running != before {
+                    flashes.push((before, handset.running.clone()));
+                }
+                if handset.running == target {
+                    boots = Some(cycle);
+                    break;
+                }
+            }
+            let who = format!("{} to {target}: {flashes:?}", load.name());
+            assert!(
+                verdicts(&matrix, &flashes)
+                    .iter()
+                    .all(|v| *v == Verdict::Safe),
+                "{who}"
+            );
+            assert!(boots.is_some_and(|b| b <= stages + 2), "{who}: {boots:?}");
+            walked += 1;
+        }
+    }
+    // The nine SIP applications of the UAL era other than the target to the SIP target, all ten
+    // to the SCCP one.
+    assert_eq!(walked, 19);
+}
