@@ -195,7 +195,8 @@ impl FamilyWalk {
     }
 
     /// The load the configuration names this boot: the plan's next load after the furthest one
-    /// it may run (its target once it may run only that).
+    /// it may run, or the target itself once that furthest one is the target (the phone may
+    /// still run an earlier one: its step is then held by [`FamilyWalk::request`]).
     fn aim(&self) -> String {
         let furthest = self
             .candidates
@@ -207,6 +208,15 @@ impl FamilyWalk {
             .get(furthest + 1)
             .unwrap_or(&self.loads[furthest])
             .clone()
+    }
+
+    /// The text of `named`'s `.loads` as this boot was given it, if it was.
+    fn manifest(&self, named: &str) -> Option<&str> {
+        let loads = format!("{named}.loads");
+        self.boot
+            .iter()
+            .find(|a| a.name == loads)
+            .and_then(|a| a.text.as_deref())
     }
 
     /// The load this boot's configuration named, if it was asked.
@@ -263,10 +273,7 @@ impl FamilyWalk {
             return Reply::FromDir;
         }
         let listed = self
-            .boot
-            .iter()
-            .find(|a| a.name == format!("{named}.loads"))
-            .and_then(|a| a.text.as_deref())
+            .manifest(&named)
             .is_some_and(|text| manifest_components(text).iter().any(|c| c == name));
         if listed {
             let Some(model) = JavaModel::find(&self.model) else {
@@ -316,12 +323,10 @@ impl FamilyWalk {
         let Some(named) = self.named() else {
             return false;
         };
-        let manifest = self
-            .boot
-            .iter()
-            .find(|a| a.name == format!("{named}.loads"))
-            .and_then(|a| a.text.as_deref());
-        let components = manifest.map(manifest_components).unwrap_or_default();
+        let components = self
+            .manifest(&named)
+            .map(manifest_components)
+            .unwrap_or_default();
         !components.is_empty() && components.iter().all(|c| sent.contains(c))
     }
 
