@@ -299,14 +299,17 @@ fn expect(text: &[u8], at: usize, byte: u8) -> Option<()> {
 }
 
 fn number(digits: &[u8]) -> Option<u32> {
-    if digits.is_empty() || digits.len() > 9 || !digits.iter().all(u8::is_ascii_digit) {
+    if digits.is_empty() || digits.len() > 9 {
         return None;
     }
-    Some(
-        digits
-            .iter()
-            .fold(0u32, |n, d| n * 10 + u32::from(d - b'0')),
-    )
+    // One pass without branches: a byte that is no digit spoils the whole.
+    let (mut n, mut spoilt) = (0u32, false);
+    for &d in digits {
+        let value = d.wrapping_sub(b'0');
+        spoilt |= value > 9;
+        n = n.wrapping_mul(10).wrapping_add(u32::from(value));
+    }
+    (!spoilt).then_some(n)
 }
 
 /// Microseconds from the digits after a decimal point (extra digits are dropped).
@@ -332,11 +335,22 @@ fn clock_time(text: &[u8]) -> Option<(i64, u8, i64, &[u8])> {
     let mut rest = &text[8..];
     let (mut digits, mut micros) = (0, 0);
     if rest.first() == Some(&b'.') {
-        let n = rest[1..].iter().take_while(|b| b.is_ascii_digit()).count();
+        // The digits' value and count in one pass (what `fraction` gives).
+        let mut n = 0;
+        for &d in &rest[1..] {
+            let value = d.wrapping_sub(b'0');
+            if value > 9 {
+                break;
+            }
+            if n < 6 {
+                micros = micros * 10 + i64::from(value);
+            }
+            n += 1;
+        }
         if n == 0 {
             return None;
         }
-        micros = fraction(&rest[1..1 + n]);
+        micros *= [100_000, 10_000, 1_000, 100, 10, 1][n.min(6) - 1];
         digits = if n <= 3 { 3 } else { 6 };
         rest = &rest[1 + n..];
     }

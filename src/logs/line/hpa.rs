@@ -24,7 +24,7 @@ pub(super) fn parse<'t>(text: &'t str, event: &Make<'t, '_>) -> Option<Parsed<'t
     }
     if let Some(rest) = text.strip_prefix("sending NAK (") {
         let (inside, client) = split_last(rest, ") to ")?;
-        let (code, words) = inside.split_once(", ")?;
+        let (code, words) = split_first(inside, ", ")?;
         let outcome = Outcome::error(code.parse().ok()?, words);
         return Some(Parsed::Event(event(HPA, outcome, Some(client), None)));
     }

@@ -11,7 +11,7 @@ pub(super) fn split_first<'t>(text: &'t str, needle: &str) -> Option<(&'t str, &
     let mut from = 0;
     while let Some(i) = hay[from..].iter().position(|&b| b == first) {
         let at = from + i;
-        if hay[at..].starts_with(pin) {
+        if starts_with(&hay[at..], pin) {
             return Some((&text[..at], &text[at + pin.len()..]));
         }
         from = at + 1;
@@ -25,12 +25,18 @@ pub(super) fn split_last<'t>(text: &'t str, needle: &str) -> Option<(&'t str, &'
     let first = *pin.first()?;
     let mut to = hay.len();
     while let Some(at) = hay[..to].iter().rposition(|&b| b == first) {
-        if hay[at..].starts_with(pin) {
+        if starts_with(&hay[at..], pin) {
             return Some((&text[..at], &text[at + pin.len()..]));
         }
         to = at;
     }
     None
+}
+
+/// Whether `hay` starts with `pin`, compared a byte at a time: a needle is a few bytes, which a
+/// call to `memcmp` costs more than.
+fn starts_with(hay: &[u8], pin: &[u8]) -> bool {
+    hay.len() >= pin.len() && hay.iter().zip(pin).all(|(a, b)| a == b)
 }
 
 pub(super) fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {

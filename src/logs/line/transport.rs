@@ -35,7 +35,9 @@ pub(super) fn syslog(bytes: &[u8], line: u64) -> Option<Parsed<'_>> {
     };
     let header = header(rest.strip_prefix(b" ")?)?;
     let mut parsed = message(header.prog, header.pid, header.message, Some(time), line);
-    if let (true, Parsed::Event(event)) = (header.escaped, &mut parsed) {
+    // A name can only hold a `#` the message holds: one search of the message, not one a name.
+    let escaped = header.escaped && memchr::memchr(b'#', header.message).is_some();
+    if let (true, Parsed::Event(event)) = (escaped, &mut parsed) {
         for name in [&mut event.file, &mut event.client].into_iter().flatten() {
             if name.contains('#') {
                 *name = Cow::Owned(unescape(name.as_bytes()));
@@ -86,6 +88,17 @@ fn number(digits: &[u8]) -> Option<u64> {
     // Digits only; none, or too many for a u64, is no number.
     if digits.is_empty() {
         return None;
+    }
+    if digits.len() < 20 {
+        // Too few digits to overflow: one pass without branches, a byte that is no digit
+        // spoiling the whole.
+        let (mut n, mut spoilt) = (0u64, false);
+        for &d in digits {
+            let value = d.wrapping_sub(b'0');
+            spoilt |= value > 9;
+            n = n.wrapping_mul(10).wrapping_add(u64::from(value));
+        }
+        return (!spoilt).then_some(n);
     }
     digits.iter().try_fold(0u64, |n, &d| {
         if !d.is_ascii_digit() {

@@ -118,3 +118,29 @@ fn untrusted_takes_width_and_precision_on_what_is_shown() {
         "/tmp/a\\nb"
     );
 }
+
+#[test]
+fn a_character_is_escaped_wherever_it_falls_in_a_long_run_of_plain_text() {
+    // Long runs are read 32 bytes at a time: a character at any place of a run, at its
+    // first, last and every other byte of a block and past the last whole block, is caught.
+    let cases = [
+        (Form::Field, '\x1b', "\\u{1b}"),
+        (Form::Field, '\n', "\\n"),
+        (Form::Field, '\\', "\\\\"),
+        (Form::Text, '\x7f', "\\u{7f}"),
+        (Form::Text, '\n', "\n"),
+        (Form::Json, '\u{202e}', "\\u202e"),
+        (Form::Json, '\t', "\t"),
+        (Form::Yaml, '\u{9b}', "\\u009b"),
+    ];
+    for (form, c, want) in cases {
+        for at in 0..100 {
+            let (before, after) = ("x".repeat(at), "y".repeat(99 - at));
+            assert_eq!(
+                shown(&format!("{before}{c}{after}"), form),
+                format!("{before}{want}{after}"),
+                "{form:?} {c:?} at {at}"
+            );
+        }
+    }
+}
