@@ -6,6 +6,7 @@
 //! a packet list's times (`tshark`, Wireshark): seconds into the capture, or a date and time in
 //! the local time of the machine that shows it.
 
+use std::cell::Cell;
 use std::fmt;
 
 /// What the clock of a timestamp counts from.
@@ -69,11 +70,7 @@ impl Time {
     /// `2026-11-21T09:27:15.602874+00:00`, `2026-11-21T23:16:15+0000` or with `Z`; the rest of
     /// the text after the stamp is returned.
     pub fn parse_iso(text: &[u8]) -> Option<(Time, &[u8])> {
-        let year = number(text.get(0..4)?)?;
-        expect(text, 4, b'-')?;
-        let month = number(text.get(5..7)?)?;
-        expect(text, 7, b'-')?;
-        let day = number(text.get(8..10)?)?;
+        let days = iso_days(text.get(0..10)?.try_into().expect("ten bytes"))?;
         if !matches!(text.get(10), Some(b'T' | b' ')) {
             return None;
         }
@@ -97,10 +94,6 @@ impl Time {
             }
             _ => return None,
         };
-        if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-            return None;
-        }
-        let days = days_from_civil(year as i64, month, day);
         let micros = (days * 86_400 + seconds - offset) * MICROS + fraction;
         Some((
             Time {
@@ -281,6 +274,30 @@ impl fmt::Display for Time {
         }
         Ok(())
     }
+}
+
+/// Days since 1970-01-01 of an ISO date, `2026-11-21`; `None` for bytes that are no date. The
+/// last date read is kept (one for each thread): a log's lines are in order of time, and their
+/// date changes once a day.
+fn iso_days(date: [u8; 10]) -> Option<i64> {
+    thread_local! {
+        static LAST: Cell<([u8; 10], i64)> = const { Cell::new((*b"1970-01-01", 0)) };
+    }
+    let (last, days) = LAST.get();
+    if date == last {
+        return Some(days);
+    }
+    let year = number(&date[0..4])?;
+    expect(&date, 4, b'-')?;
+    let month = number(&date[5..7])?;
+    expect(&date, 7, b'-')?;
+    let day = number(&date[8..10])?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let days = days_from_civil(year as i64, month, day);
+    LAST.set((date, days));
+    Some(days)
 }
 
 /// A date without a year, counted in 2001 (not a leap year: a log's February 29 lands on
@@ -490,6 +507,28 @@ mod tests {
             utc.seconds_until(&early),
             None,
             "clocks that cannot be compared"
+        );
+    }
+
+    #[test]
+    fn each_date_is_read_as_itself_whatever_was_read_before() {
+        let time = |text: &[u8]| Time::parse_iso(text).map(|(t, _)| t.to_string());
+        let day = |text: &[u8]| Time::parse_iso(text).unwrap().0;
+        let (first, next) = (day(b"2026-11-21T23:59:59Z"), day(b"2026-11-22T00:00:00Z"));
+        assert_eq!(first.seconds_until(&next), Some(1));
+        assert_eq!(
+            time(b"2026-11-22T00:00:01Z").as_deref(),
+            Some("2026-11-22 00:00:01 UTC")
+        );
+        assert_eq!(time(b"2026-11-2xT00:00:01Z"), None);
+        assert_eq!(
+            time(b"1970-01-01T00:00:00Z").as_deref(),
+            Some("1970-01-01 00:00:00 UTC")
+        );
+        assert_eq!(time(b"\0\0\0\0\0\0\0\0\0\0T00:00:00Z"), None);
+        assert_eq!(
+            time(b"2026-11-22T00:00:01Z").as_deref(),
+            Some("2026-11-22 00:00:01 UTC")
         );
     }
 

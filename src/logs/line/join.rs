@@ -29,27 +29,33 @@ pub fn may_continue(bytes: &[u8]) -> bool {
 /// Parses the line `bytes`, joined with the line after it, `next`, when that completes it:
 /// `bytes` is cut short, or ends in a space or a tab, or is not recognised and `next` is
 /// indented; `next` is no line of its own; and the two read as one line phoneup recognises.
-/// `scratch` holds the joined line. Returns the line read and whether `next` was taken.
+/// `after` holds what follows the line's LF: the next line, up to its own LF if it has one
+/// (and whatever comes after that), found only when the line may want it. `scratch` holds the
+/// joined line. Returns the line read and whether `next` was taken.
 pub fn parse_joined<'a>(
     bytes: &'a [u8],
-    next: Option<&[u8]>,
+    after: Option<&[u8]>,
     line: u64,
     scratch: &'a mut Vec<u8>,
 ) -> (Parsed<'a>, bool) {
     let first = parse(bytes, line);
-    let Some(next) = next else {
+    let Some(after) = after else {
         return (first, false);
     };
     let head = bytes.strip_suffix(b"\r").unwrap_or(bytes);
     let open = matches!(head.last(), Some(b' ' | b'\t'));
-    let next = next.strip_suffix(b"\r").unwrap_or(next);
-    let indented = matches!(next.first(), Some(b' ' | b'\t'));
+    let indented = matches!(after.first(), Some(b' ' | b'\t'));
     let wants = match first {
         Parsed::Incomplete(_) => true,
         Parsed::Unrecognised => open || indented,
         _ => open,
     };
-    if !wants || !is_continuation(next, indented) {
+    if !wants {
+        return (first, false);
+    }
+    let next = &after[..memchr::memchr(b'\n', after).unwrap_or(after.len())];
+    let next = next.strip_suffix(b"\r").unwrap_or(next);
+    if !is_continuation(next, indented) {
         return (first, false);
     }
     scratch.clear();

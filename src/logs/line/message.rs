@@ -18,6 +18,12 @@ pub(super) fn message<'a>(
     line: u64,
 ) -> Parsed<'a> {
     let is_dnsmasq = prog.len() >= 7 && prog[..7].eq_ignore_ascii_case(b"dnsmasq");
+    if message.is_ascii() {
+        // SAFETY: ASCII is UTF-8 (a check quicker than `from_utf8` for the short, plain
+        // messages nearly every line has).
+        let text = unsafe { std::str::from_utf8_unchecked(message) };
+        return classify(prog, pid, text, is_dnsmasq, time, line);
+    }
     match std::str::from_utf8(message) {
         Ok(text) => classify(prog, pid, text, is_dnsmasq, time, line),
         Err(_) => {

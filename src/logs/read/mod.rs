@@ -241,8 +241,8 @@ impl Lines {
     }
 
     /// Counts the complete lines in the buffer and gives each TFTP one (its number, counting on
-    /// from `counts.read`, its bytes without the LF, and the line after it when it is in the
-    /// buffer) to `tftp_line`, which says whether it took that next line too (a line broken
+    /// from `counts.read`, its bytes without the LF, and what follows it in the buffer, the
+    /// next line first) to `tftp_line`, which says whether it took that next line too (a line broken
     /// in two); keeps the rest. Unless `at_end`, a last TFTP line that may go on in the next
     /// line ([`line::may_continue`]) is kept for the next call.
     fn take(&mut self, at_end: bool, counts: Counts, tftp_line: &mut TftpLine) {
@@ -313,8 +313,8 @@ struct Given {
     end: usize,
 }
 
-/// Gives each TFTP line of `found` (its number, its bytes without the LF, and the line after
-/// it when `lines` holds it) to `tftp_line`, which says whether it took that next line too (a
+/// Gives each TFTP line of `found` (its number, its bytes without the LF, and what follows it
+/// in `lines`, the next line first) to `tftp_line`, which says whether it took that next line too (a
 /// line broken in two). Unless `at_end`, a last TFTP line that may go on in the next line
 /// ([`line::may_continue`]) is kept back: returns the bytes of `lines` taken (all, or up to
 /// that line).
@@ -340,11 +340,9 @@ fn walk(
             end = from;
             break;
         }
-        let next = (!last).then(|| {
-            let rest = &lines[to + 1..];
-            &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())]
-        });
-        if tftp_line(number, &lines[from..to], next) {
+        // What follows, the next line first: the parser finds its end if it wants it.
+        let after = (!last).then(|| &lines[to + 1..]);
+        if tftp_line(number, &lines[from..to], after) {
             *counts.joined += 1;
             joined = Some(number + 1);
         }
@@ -352,8 +350,9 @@ fn walk(
     end
 }
 
-/// What [`Lines::take`] gives each TFTP line to: its number, its bytes and the next line's;
-/// it says whether it took the next line too.
+/// What [`Lines::take`] gives each TFTP line to: its number, its bytes and the bytes after its
+/// LF (the next line first, as [`line::parse_joined`] takes them); it says whether it took the
+/// next line too.
 type TftpLine<'a> = dyn FnMut(u64, &[u8], Option<&[u8]>) -> bool + 'a;
 
 /// What [`Lines::take`] counts.
