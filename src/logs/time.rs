@@ -367,7 +367,9 @@ fn clock_time(text: &[u8]) -> Option<(i64, u8, i64, &[u8])> {
         if n == 0 {
             return None;
         }
-        micros *= [100_000, 10_000, 1_000, 100, 10, 1][n.min(6) - 1];
+        for _ in n..6 {
+            micros *= 10;
+        }
         digits = if n <= 3 { 3 } else { 6 };
         rest = &rest[1 + n..];
     }

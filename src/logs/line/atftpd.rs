@@ -9,7 +9,7 @@ pub(super) fn parse<'t>(text: &'t str, event: &Make<'t, '_>) -> Option<Parsed<'t
     let info = || Some(Parsed::Info(Info::Server(a)));
     if let Some(rest) = text.strip_prefix("Serving ") {
         let (file, address) = split_last(rest, " to ")?;
-        let (client, port) = address.rsplit_once(':')?;
+        let (client, port) = split_last(address, ":")?;
         let mut e = event(a, Outcome::Requested, Some(client), Some(file));
         e.port = Some(port.parse().ok()?);
         return Some(Parsed::Event(e));

@@ -38,12 +38,9 @@ pub(super) fn parse<'t>(text: &'t str, event: &Make<'t, '_>) -> Option<Parsed<'t
             None,
         )));
     }
+    let failed = text.strip_prefix("tftpd: ")?;
     for step in ["read(ack)", "read", "write(ack)", "write", "oack"] {
-        if let Some(why) = text
-            .strip_prefix("tftpd: ")
-            .and_then(|t| t.strip_prefix(step))
-            .and_then(|t| t.strip_prefix(": "))
-        {
+        if let Some(why) = failed.strip_prefix(step).and_then(|t| t.strip_prefix(": ")) {
             return Some(Parsed::Event(event(
                 HPA,
                 Outcome::Failed {

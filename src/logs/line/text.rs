@@ -4,37 +4,32 @@
 use crate::logs::event::{Event, Outcome, Source};
 
 /// `text` split around the first `needle` (what `str::split_once` does, without building a
-/// searcher for a short line each time).
+/// searcher for a short line each time). Inlined, so that each caller's needle is a constant.
+#[inline]
 pub(super) fn split_first<'t>(text: &'t str, needle: &str) -> Option<(&'t str, &'t str)> {
     let (hay, pin) = (text.as_bytes(), needle.as_bytes());
     let first = *pin.first()?;
-    let mut from = 0;
-    while let Some(i) = hay[from..].iter().position(|&b| b == first) {
-        let at = from + i;
-        if starts_with(&hay[at..], pin) {
-            return Some((&text[..at], &text[at + pin.len()..]));
-        }
-        from = at + 1;
-    }
-    None
+    let last = hay.len().checked_sub(pin.len())?;
+    (0..=last)
+        .find(|&at| hay[at] == first && starts_with(&hay[at..], pin))
+        .map(|at| (&text[..at], &text[at + pin.len()..]))
 }
 
 /// `text` split around the last `needle`.
+#[inline]
 pub(super) fn split_last<'t>(text: &'t str, needle: &str) -> Option<(&'t str, &'t str)> {
     let (hay, pin) = (text.as_bytes(), needle.as_bytes());
     let first = *pin.first()?;
-    let mut to = hay.len();
-    while let Some(at) = hay[..to].iter().rposition(|&b| b == first) {
-        if starts_with(&hay[at..], pin) {
-            return Some((&text[..at], &text[at + pin.len()..]));
-        }
-        to = at;
-    }
-    None
+    let last = hay.len().checked_sub(pin.len())?;
+    (0..=last)
+        .rev()
+        .find(|&at| hay[at] == first && starts_with(&hay[at..], pin))
+        .map(|at| (&text[..at], &text[at + pin.len()..]))
 }
 
 /// Whether `hay` starts with `pin`, compared a byte at a time: a needle is a few bytes, which a
 /// call to `memcmp` costs more than.
+#[inline]
 fn starts_with(hay: &[u8], pin: &[u8]) -> bool {
     hay.len() >= pin.len() && hay.iter().zip(pin).all(|(a, b)| a == b)
 }

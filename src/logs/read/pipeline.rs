@@ -378,7 +378,7 @@ impl Batch {
 
     /// Keeps a parsed line (one that `took` the next line as its second half counts two).
     fn keep(&mut self, parsed: Parsed<'_>, took: bool) {
-        if parsed != Parsed::Unrecognised {
+        if !matches!(parsed, Parsed::Unrecognised) {
             self.recognised += 1 + u64::from(took);
             self.items.push(Detached::new(parsed, &mut self.text));
         }
