@@ -12,16 +12,22 @@ use super::{capture, fallback, pumpkin, tftpd32, transport};
 /// Parses one line (without its LF). `line` is its number, for the event. An event whose
 /// address or file name is there but empty is a line cut short ([`Parsed::Incomplete`]).
 pub fn parse(bytes: &[u8], line: u64) -> Parsed<'_> {
-    match parse_line(bytes, line) {
+    // Changed in place and returned whole: a line's event is large, and a copy of it costs.
+    let mut parsed = parse_line(bytes, line);
+    let cut_short = match &parsed {
         Parsed::Event(event)
             if [&event.client, &event.file]
                 .into_iter()
                 .any(|name| name.as_deref().is_some_and(blank)) =>
         {
-            Parsed::Incomplete(event.source)
+            Some(event.source)
         }
-        parsed => parsed,
+        _ => None,
+    };
+    if let Some(source) = cut_short {
+        parsed = Parsed::Incomplete(source);
     }
+    parsed
 }
 
 fn parse_line(bytes: &[u8], line: u64) -> Parsed<'_> {
@@ -51,8 +57,8 @@ fn parse_line(bytes: &[u8], line: u64) -> Parsed<'_> {
             return parsed;
         }
     }
-    if let Some(parsed) = transport::syslog(bytes, line) {
-        return parsed;
+    if let Some((time, header)) = transport::syslog(bytes) {
+        return transport::syslog_message(time, header, line);
     }
     // No transport's prefix: a packet list's row, PumpKIN's window, or a server phoneup does
     // not know.

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use super::message::message;
 
 /// The part of a syslog-style line after the time: `[host ]prog[pid]: message`.
-struct Header<'a> {
+pub(super) struct Header<'a> {
     prog: &'a [u8],
     pid: Option<Pid>,
     /// The line went through a syslog daemon (it names a host), which escapes control
@@ -19,7 +19,10 @@ struct Header<'a> {
     message: &'a [u8],
 }
 
-pub(super) fn syslog(bytes: &[u8], line: u64) -> Option<Parsed<'_>> {
+/// The time and the header of a syslog-style line, when it has them: [`syslog_message`] reads
+/// the rest (two steps, so that the caller returns the line as the second builds it, not a
+/// copy of it: a line's event is large).
+pub(super) fn syslog(bytes: &[u8]) -> Option<(Time, Header<'_>)> {
     let mut text = bytes;
     // `<29>`: a priority, as in journald's SYSLOG_RAW or a line caught off the network.
     if text.first() == Some(&b'<') {
@@ -33,7 +36,11 @@ pub(super) fn syslog(bytes: &[u8], line: u64) -> Option<Parsed<'_>> {
         b'A'..=b'Z' => Time::parse_month_day(text)?,
         _ => return None,
     };
-    let header = header(rest.strip_prefix(b" ")?)?;
+    Some((time, header(rest.strip_prefix(b" ")?)?))
+}
+
+/// The message of a line whose time and header [`syslog`] read.
+pub(super) fn syslog_message<'a>(time: Time, header: Header<'a>, line: u64) -> Parsed<'a> {
     let mut parsed = message(header.prog, header.pid, header.message, Some(time), line);
     // A name can only hold a `#` the message holds: one search of the message, not one a name.
     let escaped = header.escaped && memchr::memchr(b'#', header.message).is_some();
@@ -44,7 +51,7 @@ pub(super) fn syslog(bytes: &[u8], line: u64) -> Option<Parsed<'_>> {
             }
         }
     }
-    Some(parsed)
+    parsed
 }
 
 fn header(text: &[u8]) -> Option<Header<'_>> {
