@@ -96,17 +96,6 @@ fn number(digits: &[u8]) -> Option<u64> {
     if digits.is_empty() {
         return None;
     }
-    if digits.len() < 20 {
-        // Too few digits to overflow: one pass without branches, a byte that is no digit
-        // spoiling the whole.
-        let (mut n, mut spoilt) = (0u64, false);
-        for &d in digits {
-            let value = d.wrapping_sub(b'0');
-            spoilt |= value > 9;
-            n = n.wrapping_mul(10).wrapping_add(u64::from(value));
-        }
-        return (!spoilt).then_some(n);
-    }
     digits.iter().try_fold(0u64, |n, &d| {
         if !d.is_ascii_digit() {
             return None;
