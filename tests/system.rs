@@ -20,6 +20,7 @@ mod system {
     pub mod netns;
     pub mod owners;
     pub mod probe;
+    pub mod reap;
     pub mod serve_cdp_netns;
     pub mod serve_flood;
     pub mod serve_hostile;

@@ -19,6 +19,7 @@ use phoneup::wire::transfer::Ask;
 
 use super::bench::scratch;
 use super::loopback::{answers, free_port};
+use super::reap::Reaped;
 use super::serve_load::{
     large_block_load, missing_file_load, raise_own_limit, rrq, serve_command, status_kib,
 };
@@ -88,8 +89,10 @@ fn serve(dir: &Path, root: &Path, open_files: Option<u64>, stdout: Stdio) -> Ser
         }
     }
     let child = command.spawn().expect("phoneup serve starts");
+    // Killed by the guard if it never answers.
+    let serve = Serve { child, address };
     wait_for(address);
-    Serve { child, address }
+    serve
 }
 
 /// A root with a 1 MB file and a one-block file.
@@ -334,11 +337,11 @@ fn a_flood_of_new_macs_under_all_leaves_other_requests_answered() {
     let root = root(&dir);
     let address = loopback();
     let state = dir.join("state.json");
-    let mut child = command(&root, &address.to_string(), &state, &["--all"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let serve = Reaped::spawn(
+        command(&root, &address.to_string(), &state, &["--all"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    );
     wait_for(address);
     // 500 new Cisco MACs, 400 a second, each from its own address (more, on a debug build with
     // the whole suite running, tests the registry's per-phone cost, not the listening loop).
@@ -372,8 +375,7 @@ fn a_flood_of_new_macs_under_all_leaves_other_requests_answered() {
         std::thread::sleep(Duration::from_millis(100));
     }
     flood.join().unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(serve);
     assert!(rounds >= 5, "{rounds} rounds");
     // Each round gives up at 2 s; an answer is owed within 1 s, as under the spoofed flood
     // (serve_spoofed.rs).
@@ -400,12 +402,12 @@ fn a_state_file_that_cannot_be_written_stops_serve_at_start_and_fails_it_mid_run
     let keep = dir.join("keep");
     std::fs::create_dir_all(&keep).unwrap();
     let address = loopback();
-    let child = command(&root, &address.to_string(), &keep.join("state.json"), &args)
-        .args(["--events", "json"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = Reaped::spawn(
+        command(&root, &address.to_string(), &keep.join("state.json"), &args)
+            .args(["--events", "json"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+    );
     wait_for(address);
     std::fs::rename(&keep, dir.join("kept")).unwrap();
     std::fs::write(&keep, "not a folder").unwrap();
@@ -418,7 +420,7 @@ fn a_state_file_that_cannot_be_written_stops_serve_at_start_and_fails_it_mid_run
     std::thread::sleep(Duration::from_secs(1));
     // SAFETY: a plain kill(2) of our own child.
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
-    let output = child.wait_with_output().unwrap();
+    let output = child.wait_with_output();
     assert_eq!(output.status.code(), Some(1));
     let events = String::from_utf8_lossy(&output.stdout);
     assert!(events.contains("cannot write the state file"), "{events}");

@@ -15,6 +15,7 @@ use super::bench::{
     bench_root, leases, phones, phones_file, scratch, state_file, walk_all, TARGET,
 };
 use super::loopback::free_port;
+use super::reap::Reaped;
 
 /// A tmux server of the test's own, killed when dropped.
 struct Tmux {
@@ -246,15 +247,16 @@ fn output_with_a_hostile_name(pty: bool) -> Vec<u8> {
         command.args(["-c", &shell]);
         command
     };
-    let child = command
-        .env("COLUMNS", "80")
-        .env("LINES", "24")
-        .env("CLICOLOR_FORCE", "1")
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("the shell starts");
+    let child = Reaped::spawn(
+        command
+            .env("COLUMNS", "80")
+            .env("LINES", "24")
+            .env("CLICOLOR_FORCE", "1")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null()),
+    )
+    .with_pid_file(pid.clone());
     let server = format!("127.0.0.1:{port}").parse().unwrap();
     let until = Instant::now() + Duration::from_secs(10);
     while !super::loopback::answers(server) {
@@ -273,7 +275,7 @@ fn output_with_a_hostile_name(pty: bool) -> Vec<u8> {
         .unwrap();
     // SAFETY: a plain kill(2) of the serve this test started.
     unsafe { libc::kill(pid, libc::SIGTERM) };
-    let output = child.wait_with_output().expect("the shell ends");
+    let output = child.wait_with_output();
     output.stdout
 }
 
