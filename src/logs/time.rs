@@ -440,6 +440,19 @@ mod tests {
     }
 
     #[test]
+    fn a_number_is_one_to_nine_digits_and_nothing_else() {
+        assert_eq!(number(b""), None);
+        assert_eq!(number(b"0"), Some(0));
+        assert_eq!(number(b"09"), Some(9));
+        assert_eq!(number(b"123456789"), Some(123_456_789));
+        assert_eq!(number(b"1234567890"), None);
+        // A byte beside the digits in ASCII, either side, spoils the whole wherever it is.
+        assert_eq!(number(b"12a4"), None);
+        assert_eq!(number(b"/9"), None);
+        assert_eq!(number(b"9:"), None);
+    }
+
+    #[test]
     fn fractions_of_any_length() {
         fn shown(text: &[u8]) -> Option<(String, &[u8])> {
             Time::parse_clock(text).map(|(t, rest)| (t.to_string(), rest))
