@@ -54,6 +54,13 @@ fn rsyslog_escapes_are_control_characters_in_names() {
         "2026-11-22T01:10:19.9+00:00 h in.tftpd[40]: RRQ from 127.0.0.13 filename A#011B#0412",
     );
     assert_eq!(e.file.as_deref(), Some("A\tB#0412"));
+    // A line with no host name, or a journal's `prog[pid.tid]`, is not rsyslog's: a `#` in a
+    // name is the name's own.
+    let e = event("2026-11-22T01:10:19.9+00:00 in.tftpd[40]: RRQ from 127.0.0.13 filename A#011B");
+    assert_eq!(e.file.as_deref(), Some("A#011B"));
+    let e =
+        event("2026-11-22T01:10:19.9+00:00 h in.tftpd[40.2]: RRQ from 127.0.0.13 filename A#011B");
+    assert_eq!(e.file.as_deref(), Some("A#011B"));
 }
 
 #[test]
