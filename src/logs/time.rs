@@ -141,17 +141,13 @@ impl Time {
         if whole == 0 || whole > 9 || text.get(whole) != Some(&b'.') {
             return None;
         }
-        let digits = text[whole + 1..]
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .count();
+        let (fraction, digits) = fraction(&text[whole + 1..]);
         if digits == 0 {
             return None;
         }
         let seconds = text[..whole]
             .iter()
             .fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
-        let fraction = fraction(&text[whole + 1..whole + 1 + digits]);
         Some((
             Time {
                 clock: Clock::Capture,
@@ -219,14 +215,10 @@ impl Time {
         let seconds = text[..dot].iter().try_fold(0i64, |n, d| {
             d.is_ascii_digit().then(|| n * 10 + i64::from(d - b'0'))
         })?;
-        let digits_len = text[dot + 1..]
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .count();
+        let (fraction, digits_len) = fraction(&text[dot + 1..]);
         if digits_len == 0 {
             return None;
         }
-        let fraction = fraction(&text[dot + 1..dot + 1 + digits_len]);
         Some((
             Time {
                 clock: Clock::Utc,
@@ -329,13 +321,24 @@ fn number(digits: &[u8]) -> Option<u32> {
     (!spoilt).then_some(n)
 }
 
-/// Microseconds from the digits after a decimal point (extra digits are dropped).
-fn fraction(digits: &[u8]) -> i64 {
-    let mut micros = 0i64;
-    for i in 0..6 {
-        micros = micros * 10 + digits.get(i).map_or(0, |d| i64::from(d - b'0'));
+/// The fraction that starts `text` (what follows a decimal point), in one pass: its value in
+/// microseconds (digits past the sixth are dropped) and how many digits it has (0: none).
+fn fraction(text: &[u8]) -> (i64, usize) {
+    let (mut micros, mut n) = (0i64, 0);
+    for &d in text {
+        let value = d.wrapping_sub(b'0');
+        if value > 9 {
+            break;
+        }
+        if n < 6 {
+            micros = micros * 10 + i64::from(value);
+        }
+        n += 1;
     }
-    micros
+    for _ in n.min(6)..6 {
+        micros *= 10;
+    }
+    (micros, n)
 }
 
 /// `HH:MM:SS[.fff…]`: seconds of the day, digits of the fraction, the fraction in
@@ -352,23 +355,10 @@ fn clock_time(text: &[u8]) -> Option<(i64, u8, i64, &[u8])> {
     let mut rest = &text[8..];
     let (mut digits, mut micros) = (0, 0);
     if rest.first() == Some(&b'.') {
-        // The digits' value and count in one pass (what `fraction` gives).
-        let mut n = 0;
-        for &d in &rest[1..] {
-            let value = d.wrapping_sub(b'0');
-            if value > 9 {
-                break;
-            }
-            if n < 6 {
-                micros = micros * 10 + i64::from(value);
-            }
-            n += 1;
-        }
+        let n;
+        (micros, n) = fraction(&rest[1..]);
         if n == 0 {
             return None;
-        }
-        for _ in n..6 {
-            micros *= 10;
         }
         digits = if n <= 3 { 3 } else { 6 };
         rest = &rest[1 + n..];
