@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::files::mac::Mac;
+use crate::knowledge::load_id::Protocol;
 use crate::knowledge::matrix::Matrix;
 use crate::knowledge::phones::Model;
 use crate::knowledge::Builtin;
@@ -10,13 +11,18 @@ use crate::wire::cdp::{parse_frame, CdpFrame};
 use crate::wire::serve::events::Message;
 use crate::wire::serve::memory::{Bench, Handset, Memory};
 use crate::wire::serve::phones::Roster;
+use crate::wire::serve::placement::{Knowledge, Proposal};
 
 const TARGET: &str = "P0S3-08-11-00";
 
 fn bench(matrix: &Matrix, all: bool) -> Bench<'_> {
+    bench_to(matrix, all, TARGET)
+}
+
+fn bench_to<'m>(matrix: &'m Matrix, all: bool, target: &str) -> Bench<'m> {
     let roster = Roster {
         all,
-        target: TARGET.into(),
+        target: target.into(),
         ..Roster::default()
     };
     Bench::new(matrix, Memory::catalogue(matrix), roster)
@@ -555,18 +561,13 @@ fn only_a_fact_heard_while_a_stage_is_fetched_waits_for_that_boot_to_end() {
 #[test]
 fn a_sip_application_announcing_its_loader_as_a_bare_loader_is_never_flashed_unsafely() {
     let matrix = Matrix::builtin().unwrap();
-    let knowledge = crate::wire::serve::placement::Knowledge::new(&matrix, None);
+    let knowledge = Knowledge::new(&matrix, None);
     let mut walked = 0;
     for target in [TARGET, "P00308010200"] {
-        let roster = Roster {
-            all: true,
-            target: target.into(),
-            ..Roster::default()
-        };
-        let mut b = Bench::new(&matrix, Memory::catalogue(&matrix), roster);
+        let mut b = bench_to(&matrix, true, target);
         for (n, load) in matrix.loads.iter().enumerate() {
-            let sip = load.id.kind() == Kind::Application
-                && load.id.protocol() == Some(crate::knowledge::load_id::Protocol::Sip);
+            let sip =
+                load.id.kind() == Kind::Application && load.id.protocol() == Some(Protocol::Sip);
             let (Some(loader), true) = (load.loader.clone(), sip) else {
                 continue;
             };
@@ -574,7 +575,7 @@ fn a_sip_application_announcing_its_loader_as_a_bare_loader_is_never_flashed_uns
                 continue;
             }
             let stages = match knowledge.proposal(load.name(), target) {
-                crate::wire::serve::placement::Proposal::Stage { stages, .. } => stages,
+                Proposal::Stage { stages, .. } => stages,
                 other => panic!("{}: {other:?}", load.name()),
             };
             let mut handset = Handset::new(n as u32, load.name());
